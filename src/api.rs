@@ -1,0 +1,388 @@
+//! The typed interface between front-ends (GUI, headless) and the core.
+//!
+//! Everything here is `serde`-serializable: the headless front-end writes these
+//! types as JSON Lines, so their names are a public, documented interface
+//! (README "Headless protocol"). Extend freely, never rename.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Identifier of an account as chosen by the user (`work`, `private`, …).
+pub type AccountId = String;
+
+fn default_limit() -> u32 {
+    50
+}
+
+/// A request from a front-end. App-level commands (accounts, add_account) are
+/// handled by the front-end runtime; the others are routed to one account actor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "cmd", rename_all = "snake_case")]
+pub enum Command {
+    /// List the configured accounts and their connection state.
+    Accounts,
+    /// Add an account to the profile and start it.
+    AddAccount(NewAccount),
+    /// Stop an account and delete its data directory and keyring entry.
+    RemoveAccount { account: AccountId },
+    /// Send a 1:1 chat message. `ref` is an opaque tag echoed in the events.
+    Send {
+        account: AccountId,
+        to: String,
+        body: String,
+        #[serde(default, rename = "ref", skip_serializing_if = "Option::is_none")]
+        reference: Option<String>,
+    },
+    /// Read one page of history, oldest first. `before` is a message `seq`
+    /// from an earlier page (exclusive); without it the newest page is returned.
+    History {
+        account: AccountId,
+        with: String,
+        #[serde(default = "default_limit")]
+        limit: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        before: Option<i64>,
+    },
+    /// The roster with each contact's current presence.
+    Roster { account: AccountId },
+    /// Conversations with last message and unread count, newest first.
+    Conversations { account: AccountId },
+    /// Mark every message of a conversation as read by the user.
+    MarkRead { account: AccountId, with: String },
+    /// Reconnect now (also after an authentication or certificate failure).
+    Reconnect { account: AccountId },
+    /// Stop all accounts and exit.
+    Quit,
+}
+
+impl Command {
+    /// The account a per-account command is meant for.
+    pub fn account(&self) -> Option<&str> {
+        match self {
+            Command::Send { account, .. }
+            | Command::History { account, .. }
+            | Command::Roster { account }
+            | Command::Conversations { account }
+            | Command::MarkRead { account, .. }
+            | Command::Reconnect { account }
+            | Command::RemoveAccount { account } => Some(account),
+            Command::Accounts | Command::AddAccount(_) | Command::Quit => None,
+        }
+    }
+}
+
+/// TLS mode of a connection.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TlsMode {
+    /// Plain TCP upgraded with STARTTLS (port 5222).
+    #[default]
+    Starttls,
+    /// TLS from the first byte (XEP-0368, port 5223).
+    Direct,
+}
+
+/// Data for a new account (headless `add_account`, GUI add-account dialog).
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewAccount {
+    pub id: AccountId,
+    pub jid: String,
+    /// Stored in the OS keyring, never in the config file.
+    #[serde(default, skip_serializing)]
+    pub password: Option<String>,
+    /// A command whose standard output is the password.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_command: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+    #[serde(default)]
+    pub tls: TlsMode,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_file: Option<String>,
+    /// SHA-256 fingerprint of a pinned server certificate (hex, `:` optional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pinned_cert: Option<String>,
+}
+
+impl std::fmt::Debug for NewAccount {
+    // Hand-written so that a password can never reach a log line.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewAccount")
+            .field("id", &self.id)
+            .field("jid", &self.jid)
+            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .field("password_command", &self.password_command.is_some())
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("tls", &self.tls)
+            .field("ca_file", &self.ca_file)
+            .field("pinned_cert", &self.pinned_cert)
+            .finish()
+    }
+}
+
+/// Connection state of an account actor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConnState {
+    Connecting,
+    Online,
+    Reconnecting,
+    Offline,
+    AuthFailed,
+    CertUntrusted,
+    /// The account's config entry is invalid; it does not connect.
+    Broken,
+    /// The account is disabled in the config.
+    Disabled,
+}
+
+/// Direction of a message as seen from this account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    In,
+    Out,
+}
+
+/// Delivery state of a message. Incoming messages are `Received`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageState {
+    /// Stored, not yet handed to the connection.
+    Queued,
+    /// Written to the connection.
+    Sent,
+    /// The server confirmed it (XEP-0198 ack).
+    Acked,
+    /// The recipient's client confirmed it (XEP-0184).
+    Delivered,
+    /// The recipient has seen it (XEP-0333).
+    Read,
+    /// The server rejected it; it can be retried.
+    Failed,
+    /// An incoming message.
+    Received,
+}
+
+impl MessageState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessageState::Queued => "queued",
+            MessageState::Sent => "sent",
+            MessageState::Acked => "acked",
+            MessageState::Delivered => "delivered",
+            MessageState::Read => "read",
+            MessageState::Failed => "failed",
+            MessageState::Received => "received",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "queued" => MessageState::Queued,
+            "sent" => MessageState::Sent,
+            "acked" => MessageState::Acked,
+            "delivered" => MessageState::Delivered,
+            "read" => MessageState::Read,
+            "failed" => MessageState::Failed,
+            "received" => MessageState::Received,
+            _ => return None,
+        })
+    }
+}
+
+/// One stored message.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MessageRecord {
+    /// Position in the account's store; use as `before` to page backwards.
+    pub seq: i64,
+    /// Local id; for outgoing messages also the stanza id and origin-id.
+    pub id: String,
+    /// Bare JID of the conversation partner.
+    pub with: String,
+    pub direction: Direction,
+    /// Full or bare JID of the author.
+    pub sender: String,
+    pub body: String,
+    /// Server time where known (XEP-0203 delay), else local receive/send time.
+    pub timestamp: DateTime<Utc>,
+    pub state: MessageState,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// Presence availability of a contact (RFC 6121 `show`, plus offline).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Availability {
+    Available,
+    Chat,
+    Away,
+    Xa,
+    Dnd,
+    #[default]
+    Offline,
+}
+
+/// A roster entry with its current presence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Contact {
+    pub jid: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `none`, `to`, `from` or `both`.
+    pub subscription: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<String>,
+    #[serde(default)]
+    pub presence: Availability,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
+
+/// A conversation as listed in the sidebar.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConversationSummary {
+    pub with: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_body: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_timestamp: Option<DateTime<Utc>>,
+    pub unread: u32,
+}
+
+/// An account as listed by `accounts`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountInfo {
+    pub id: AccountId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jid: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    pub enabled: bool,
+    pub state: ConnState,
+    /// Why the config entry is broken, for `state: broken`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// Details of a certificate that failed validation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertInfo {
+    /// SHA-256 of the end-entity certificate, upper-case hex with `:`.
+    pub fingerprint: String,
+    /// Why validation failed, e.g. "unknown issuer".
+    pub reason: String,
+}
+
+/// Something that happened, reported to the front-end.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Event {
+    Accounts {
+        accounts: Vec<AccountInfo>,
+    },
+    AccountAdded {
+        account: AccountId,
+    },
+    AccountRemoved {
+        account: AccountId,
+    },
+    AccountState {
+        account: AccountId,
+        state: ConnState,
+        /// Human-readable reason for offline / failure states.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+        /// Seconds until the next attempt, for `reconnecting`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        retry_in: Option<u64>,
+        /// The JID the server bound, for `online`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        jid: Option<String>,
+        /// The refused certificate, for `cert_untrusted`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cert: Option<CertInfo>,
+    },
+    /// A message was stored (incoming, or outgoing from this or another device).
+    Message {
+        account: AccountId,
+        #[serde(flatten)]
+        message: MessageRecord,
+        #[serde(default, rename = "ref", skip_serializing_if = "Option::is_none")]
+        reference: Option<String>,
+    },
+    MessageState {
+        account: AccountId,
+        id: String,
+        #[serde(default, rename = "ref", skip_serializing_if = "Option::is_none")]
+        reference: Option<String>,
+        state: MessageState,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        error: Option<String>,
+    },
+    History {
+        account: AccountId,
+        with: String,
+        messages: Vec<MessageRecord>,
+    },
+    Roster {
+        account: AccountId,
+        contacts: Vec<Contact>,
+    },
+    /// A contact's presence changed.
+    Presence {
+        account: AccountId,
+        jid: String,
+        presence: Availability,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        status: Option<String>,
+    },
+    Conversations {
+        account: AccountId,
+        conversations: Vec<ConversationSummary>,
+    },
+    Error {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        account: Option<AccountId>,
+        message: String,
+        #[serde(default, rename = "ref", skip_serializing_if = "Option::is_none")]
+        reference: Option<String>,
+    },
+}
+
+impl Event {
+    pub fn error(account: Option<&str>, message: impl Into<String>) -> Self {
+        Event::Error {
+            account: account.map(str::to_owned),
+            message: message.into(),
+            reference: None,
+        }
+    }
+
+    /// The account an event belongs to, if any.
+    pub fn account(&self) -> Option<&str> {
+        match self {
+            Event::Accounts { .. } => None,
+            Event::AccountAdded { account }
+            | Event::AccountRemoved { account }
+            | Event::AccountState { account, .. }
+            | Event::Message { account, .. }
+            | Event::MessageState { account, .. }
+            | Event::History { account, .. }
+            | Event::Roster { account, .. }
+            | Event::Presence { account, .. }
+            | Event::Conversations { account, .. } => Some(account),
+            Event::Error { account, .. } => account.as_deref(),
+        }
+    }
+}

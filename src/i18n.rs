@@ -1,0 +1,1 @@
+//! Fluent translations (skeleton; being implemented).

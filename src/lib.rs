@@ -1,0 +1,15 @@
+//! Plausch core: account actors, storage, configuration and secrets.
+//!
+//! Nothing in this library but `ui` depends on `iced`; the headless front-end
+//! and the GUI drive the same actors through [`api::Command`] and [`api::Event`].
+
+pub mod account;
+pub mod accounts;
+pub mod api;
+pub mod config;
+pub mod headless;
+pub mod i18n;
+pub mod profile;
+pub mod secrets;
+pub mod store;
+pub mod ui;

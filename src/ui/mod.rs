@@ -1,0 +1,1 @@
+//! iced GUI (skeleton; being implemented).
