@@ -1,1 +1,227 @@
-//! JSON Lines front-end (skeleton).
+//! `plausch --headless`: the same account actors, driven by JSON Lines.
+//!
+//! One [`Command`] per input line, one [`Event`] per output line. Bad input
+//! gets an `error` event; the process keeps running until `quit` or EOF.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::sync::mpsc;
+
+use crate::account::{self, AccountCommand};
+use crate::accounts;
+use crate::api::{AccountInfo, Command, ConnState, Event};
+use crate::config::{AccountConfig, AccountEntry, Config};
+use crate::profile::Profile;
+
+/// How long `quit` waits for accounts to close their connections.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+struct Headless {
+    profile: Profile,
+    config: Config,
+    actors: HashMap<String, mpsc::UnboundedSender<AccountCommand>>,
+    states: HashMap<String, ConnState>,
+    events_tx: mpsc::UnboundedSender<Event>,
+}
+
+/// Runs until `quit` or end of input. An unreadable config is reported as an
+/// `error` event and ends the run with an error (we never overwrite it).
+pub async fn run(profile: Profile) -> Result<(), String> {
+    let mut out = tokio::io::stdout();
+    let config = match Config::load(&profile.config_path()) {
+        Ok(c) => c,
+        Err(e) => {
+            write_event(&mut out, &Event::error(None, e.to_string())).await;
+            return Err(e.to_string());
+        }
+    };
+    let (events_tx, mut events) = mpsc::unbounded_channel();
+    let mut app = Headless {
+        profile,
+        config,
+        actors: HashMap::new(),
+        states: HashMap::new(),
+        events_tx,
+    };
+    let enabled: Vec<AccountConfig> = app
+        .config
+        .accounts
+        .iter()
+        .filter_map(|e| match e {
+            AccountEntry::Ok(a) if a.enabled => Some(a.clone()),
+            _ => None,
+        })
+        .collect();
+    for a in enabled {
+        app.start(a);
+    }
+
+    let mut lines = BufReader::new(tokio::io::stdin()).lines();
+    loop {
+        tokio::select! {
+            line = lines.next_line() => match line {
+                Ok(Some(line)) => {
+                    if line.trim().is_empty() {
+                        continue;
+                    }
+                    match serde_json::from_str::<Command>(&line) {
+                        Ok(Command::Quit) => break,
+                        Ok(cmd) => app.handle(cmd).await,
+                        Err(e) => app.emit(Event::error(None, format!("invalid command: {e}"))),
+                    }
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    app.emit(Event::error(None, format!("cannot read input: {e}")));
+                    break;
+                }
+            },
+            Some(event) = events.recv() => {
+                app.observe(&event);
+                write_event(&mut out, &event).await;
+            }
+        }
+    }
+
+    // Close every account cleanly, still reporting what they say meanwhile.
+    let actors: Vec<_> = app.actors.drain().map(|(_, tx)| tx).collect();
+    for tx in &actors {
+        let _ = tx.send(AccountCommand::Shutdown);
+    }
+    drop(app);
+    let all_closed = futures::future::join_all(actors.iter().map(|tx| tx.closed()));
+    let _ = tokio::time::timeout(SHUTDOWN_GRACE, async {
+        tokio::pin!(all_closed);
+        loop {
+            tokio::select! {
+                _ = &mut all_closed => break,
+                Some(event) = events.recv() => write_event(&mut out, &event).await,
+            }
+        }
+    })
+    .await;
+    while let Ok(event) = events.try_recv() {
+        write_event(&mut out, &event).await;
+    }
+    Ok(())
+}
+
+async fn write_event(out: &mut tokio::io::Stdout, event: &Event) {
+    match serde_json::to_string(event) {
+        Ok(mut line) => {
+            line.push('\n');
+            // If stdout is gone nobody listens; there is no one to tell.
+            let _ = out.write_all(line.as_bytes()).await;
+            let _ = out.flush().await;
+        }
+        Err(e) => tracing::error!("event not serialisable: {e}"),
+    }
+}
+
+impl Headless {
+    fn emit(&self, event: Event) {
+        let _ = self.events_tx.send(event);
+    }
+
+    fn start(&mut self, config: AccountConfig) {
+        let dir = self.profile.account_dir(&config.id);
+        let id = config.id.clone();
+        let tx = account::spawn(config, dir, self.events_tx.clone());
+        self.actors.insert(id, tx);
+    }
+
+    fn observe(&mut self, event: &Event) {
+        if let Event::AccountState { account, state, .. } = event {
+            self.states.insert(account.clone(), *state);
+        }
+    }
+
+    fn infos(&self) -> Vec<AccountInfo> {
+        self.config
+            .accounts
+            .iter()
+            .map(|entry| match entry {
+                AccountEntry::Ok(a) => {
+                    let state = if !a.enabled {
+                        ConnState::Disabled
+                    } else {
+                        self.states
+                            .get(&a.id)
+                            .copied()
+                            .unwrap_or(ConnState::Offline)
+                    };
+                    a.info(state)
+                }
+                AccountEntry::Broken(b) => AccountInfo {
+                    id: b.id.clone(),
+                    jid: None,
+                    label: None,
+                    color: None,
+                    enabled: false,
+                    state: ConnState::Broken,
+                    error: Some(b.error.clone()),
+                },
+            })
+            .collect()
+    }
+
+    async fn handle(&mut self, cmd: Command) {
+        match cmd {
+            Command::Accounts => self.emit(Event::Accounts {
+                accounts: self.infos(),
+            }),
+            Command::AddAccount(new) => match accounts::add_account(&self.profile, new).await {
+                Ok(account) => {
+                    let id = account.id.clone();
+                    if let Err(e) = self.config.add_account(account.clone()) {
+                        return self.emit(Event::error(Some(&id), e.to_string()));
+                    }
+                    self.emit(Event::AccountAdded {
+                        account: id.clone(),
+                    });
+                    self.start(account);
+                }
+                Err(e) => self.emit(Event::error(None, e.to_string())),
+            },
+            Command::RemoveAccount { account } => {
+                if let Some(tx) = self.actors.remove(&account) {
+                    let _ = tx.send(AccountCommand::Shutdown);
+                    let _ = tokio::time::timeout(SHUTDOWN_GRACE, tx.closed()).await;
+                }
+                match accounts::remove_account(&self.profile, &account).await {
+                    Ok(()) => {
+                        self.config.remove_account(&account);
+                        self.states.remove(&account);
+                        self.emit(Event::AccountRemoved { account });
+                    }
+                    Err(e) => self.emit(Event::error(Some(&account), e.to_string())),
+                }
+            }
+            other => {
+                let Some(account) = other.account().map(str::to_owned) else {
+                    return;
+                };
+                let reference = match &other {
+                    Command::Send { reference, .. } => reference.clone(),
+                    _ => None,
+                };
+                let delivered = match (
+                    self.actors.get(&account),
+                    AccountCommand::from_command(other),
+                ) {
+                    (Some(tx), Some(cmd)) => tx.send(cmd).is_ok(),
+                    _ => false,
+                };
+                if !delivered {
+                    self.emit(Event::Error {
+                        account: Some(account.clone()),
+                        message: format!("no running account \"{account}\""),
+                        reference,
+                    });
+                }
+            }
+        }
+    }
+}

@@ -1,1 +1,118 @@
-fn main() {}
+//! `plausch`: starts the GUI, or with `--headless` the JSON Lines front-end.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use plausch::config::Config;
+use plausch::profile::Profile;
+
+const USAGE: &str = "\
+Usage: plausch [--headless] [--profile DIR]
+
+  --headless      Run without a window: JSON Lines commands on stdin,
+                  events on stdout (see README, \"Headless protocol\").
+  --profile DIR   Use DIR for config and data (also PLAUSCH_PROFILE).
+                  Separate profiles run as separate, isolated instances.
+  -h, --help      Show this help.
+  -V, --version   Show the version.
+";
+
+struct Args {
+    headless: bool,
+    profile: Option<PathBuf>,
+}
+
+fn parse_args() -> Result<Option<Args>, String> {
+    let mut args = Args {
+        headless: false,
+        profile: None,
+    };
+    let mut it = std::env::args_os().skip(1);
+    while let Some(arg) = it.next() {
+        match arg.to_str() {
+            Some("--headless") => args.headless = true,
+            Some("--profile") => {
+                let dir = it.next().ok_or("--profile needs a directory")?;
+                args.profile = Some(PathBuf::from(dir));
+            }
+            Some(s) if s.starts_with("--profile=") => {
+                args.profile = Some(PathBuf::from(&s["--profile=".len()..]));
+            }
+            Some("-h") | Some("--help") => {
+                print!("{USAGE}");
+                return Ok(None);
+            }
+            Some("-V") | Some("--version") => {
+                println!("plausch {}", env!("CARGO_PKG_VERSION"));
+                return Ok(None);
+            }
+            _ => {
+                return Err(format!(
+                    "unknown argument {}\n\n{USAGE}",
+                    arg.to_string_lossy()
+                ));
+            }
+        }
+    }
+    Ok(Some(args))
+}
+
+fn init_logging() {
+    // Logs go to stderr; stdout belongs to the headless protocol.
+    let filter = tracing_subscriber::EnvFilter::try_from_env("PLAUSCH_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args() {
+        Ok(Some(a)) => a,
+        Ok(None) => return ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("plausch: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    init_logging();
+    let profile = match Profile::resolve(args.profile) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("plausch: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if args.headless {
+        let runtime = match tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+        {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("plausch: cannot start the runtime: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        return match runtime.block_on(plausch::headless::run(profile)) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("plausch: {e}");
+                ExitCode::from(2)
+            }
+        };
+    }
+    let (config, startup_error) = match Config::load(&profile.config_path()) {
+        Ok(c) => (c, None),
+        Err(e) => (Config::default(), Some(e.to_string())),
+    };
+    plausch::i18n::init(config.settings.language.as_deref());
+    match plausch::ui::run(profile, config, startup_error) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("plausch: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

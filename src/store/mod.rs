@@ -1,12 +1,54 @@
-//! Per-account message store (SQLite). (skeleton; being implemented)
-use std::path::Path;
+//! Per-account message store (SQLite).
+//!
+//! One database file per account holds its conversations, messages and
+//! roster. The store is synchronous and owned by the account actor (`&mut self`
+//! for writes); it never loads a whole conversation, history is paged.
+//!
+//! Design notes:
+//! - Messages are ordered by `(timestamp, seq)`: server time where known, with
+//!   the insertion sequence as a stable tie-break, so paging by a `seq` cursor
+//!   has neither gaps nor duplicates even when timestamps collide.
+//! - Duplicates (MAM replays, carbons, reconnect resends) are rejected by
+//!   UNIQUE indexes inside SQLite, not by select-then-insert, so there is no
+//!   race and a single statement decides.
+//! - Presence is runtime state and is not stored; `contacts` reports everyone
+//!   as offline and the account actor overlays live presence.
+
+mod messages;
+mod roster;
+mod schema;
+#[cfg(test)]
+mod tests;
+
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
+use rusqlite::Connection;
 
-use crate::api::{Contact, ConversationSummary, Direction, MessageRecord, MessageState};
+use crate::api::{Direction, MessageState};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    #[error("cannot open message store {path}: {source}")]
+    Open {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error("cannot migrate message store {path} to schema version {version}: {source}")]
+    Migrate {
+        path: PathBuf,
+        version: u32,
+        source: rusqlite::Error,
+    },
+    #[error(
+        "message store {path} has schema version {found}, this Plausch supports up to \
+         {supported}; it was probably written by a newer Plausch"
+    )]
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        supported: u32,
+    },
     #[error("message store error: {0}")]
     Sqlite(#[from] rusqlite::Error),
 }
@@ -14,79 +56,95 @@ pub enum StoreError {
 /// A message to store. See `Store::insert_message` for the dedup rules.
 #[derive(Debug, Clone)]
 pub struct NewMessage<'a> {
+    /// Local id, unique in the store (for outgoing messages also the stanza
+    /// id). Never use a remote stanza id here: those only are unique per sender.
     pub id: &'a str,
+    /// Bare JID of the conversation partner.
     pub with: &'a str,
     pub direction: Direction,
+    /// Full or bare JID of the author.
     pub sender: &'a str,
     pub body: &'a str,
+    /// Stored with millisecond precision.
     pub timestamp: DateTime<Utc>,
     pub state: MessageState,
+    /// XEP-0359 stanza-id assigned by our server's archive.
     pub server_id: Option<&'a str>,
+    /// XEP-0359 origin-id chosen by the author's client.
     pub origin_id: Option<&'a str>,
 }
 
+/// The message store of one account.
 pub struct Store {
-    _conn: rusqlite::Connection,
+    conn: Connection,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("path", &self.conn.path())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Store {
+    /// Opens (creating if needed) and migrates the store at `path`.
+    ///
+    /// Fails with `TooNew` for a file written by a newer schema, and with
+    /// `Open` for a file that is not an SQLite database.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        Ok(Store {
-            _conn: rusqlite::Connection::open(path)?,
-        })
+        let conn = Connection::open(path).map_err(|source| StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::init(conn, path)
     }
+
+    /// A throw-away store (tests, and accounts running without a profile).
     pub fn open_in_memory() -> Result<Self, StoreError> {
-        Ok(Store {
-            _conn: rusqlite::Connection::open_in_memory()?,
-        })
+        let path = Path::new(":memory:");
+        let conn = Connection::open_in_memory().map_err(|source| StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::init(conn, path)
     }
-    pub fn insert_message(&mut self, _m: &NewMessage) -> Result<Option<MessageRecord>, StoreError> {
-        Ok(None)
+
+    fn init(mut conn: Connection, path: &Path) -> Result<Self, StoreError> {
+        schema::configure(&conn, path)?;
+        schema::migrate(&mut conn, path)?;
+        Ok(Store { conn })
     }
-    pub fn set_state(
-        &mut self,
-        _id: &str,
-        _state: MessageState,
-        _error: Option<&str>,
-    ) -> Result<Option<MessageRecord>, StoreError> {
-        Ok(None)
+}
+
+/// The bare JID of `jid`: everything before the first `/` (a resource may
+/// itself contain `/`, the bare part never does).
+pub(crate) fn bare_jid(jid: &str) -> &str {
+    jid.split_once('/').map_or(jid, |(bare, _)| bare)
+}
+
+fn direction_str(d: Direction) -> &'static str {
+    match d {
+        Direction::In => "in",
+        Direction::Out => "out",
     }
-    pub fn set_server_id(&mut self, _id: &str, _server_id: &str) -> Result<(), StoreError> {
-        Ok(())
+}
+
+/// A column value that SQLite returned fine but that we cannot interpret:
+/// corruption, or a value written by a newer version.
+#[derive(Debug)]
+struct BadValue(String);
+
+impl std::fmt::Display for BadValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
     }
-    pub fn message(&self, _id: &str) -> Result<Option<MessageRecord>, StoreError> {
-        Ok(None)
-    }
-    pub fn history(
-        &self,
-        _with: &str,
-        _limit: u32,
-        _before: Option<i64>,
-    ) -> Result<Vec<MessageRecord>, StoreError> {
-        Ok(vec![])
-    }
-    pub fn outbox(&self) -> Result<Vec<MessageRecord>, StoreError> {
-        Ok(vec![])
-    }
-    pub fn conversations(&self) -> Result<Vec<ConversationSummary>, StoreError> {
-        Ok(vec![])
-    }
-    pub fn mark_read(&mut self, _with: &str) -> Result<u32, StoreError> {
-        Ok(0)
-    }
-    pub fn replace_roster(&mut self, _contacts: &[Contact], _version: Option<&str>) -> Result<(), StoreError> {
-        Ok(())
-    }
-    pub fn upsert_contact(&mut self, _c: &Contact) -> Result<(), StoreError> {
-        Ok(())
-    }
-    pub fn remove_contact(&mut self, _jid: &str) -> Result<(), StoreError> {
-        Ok(())
-    }
-    pub fn contacts(&self) -> Result<Vec<Contact>, StoreError> {
-        Ok(vec![])
-    }
-    pub fn roster_version(&self) -> Result<Option<String>, StoreError> {
-        Ok(None)
-    }
+}
+
+impl std::error::Error for BadValue {}
+
+/// Wraps a decoding failure of column `idx` as a rusqlite error, so row
+/// mappers report it instead of panicking.
+fn bad_value(idx: usize, ty: rusqlite::types::Type, what: String) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(idx, ty, Box::new(BadValue(what)))
 }

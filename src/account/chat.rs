@@ -1,0 +1,120 @@
+//! 1:1 chat messages: reading incoming stanzas into store rows, building
+//! outgoing stanzas (XEP-0359 ids, XEP-0203 delay).
+
+use chrono::{DateTime, Utc};
+use tokio_xmpp::jid::{BareJid, Jid};
+use tokio_xmpp::parsers::delay::Delay;
+use tokio_xmpp::parsers::message::{Id, Lang, Message, MessageType};
+use tokio_xmpp::parsers::stanza_id::{OriginId, StanzaId};
+
+/// What we keep of an incoming chat message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Incoming {
+    pub from: Jid,
+    pub with: BareJid,
+    pub body: String,
+    pub timestamp: DateTime<Utc>,
+    /// XEP-0359 stanza-id assigned by our own server.
+    pub server_id: Option<String>,
+    /// XEP-0359 origin-id, else the stanza's id attribute.
+    pub origin_id: Option<String>,
+}
+
+/// Reads a chat/normal message with a body sent to us. Anything else (no body,
+/// groupchat, errors, no sender) gives `None`.
+pub fn parse_incoming(mut msg: Message, own: &BareJid, now: DateTime<Utc>) -> Option<Incoming> {
+    if !matches!(msg.type_, MessageType::Chat | MessageType::Normal) {
+        return None;
+    }
+    let from = msg.from.clone()?;
+    let (_, body) = msg.get_best_body_cloned(vec![])?;
+    // Only our own server may assign the stanza-id we use for dedup; one set by
+    // anyone else (e.g. the sender) is ignored, or it could suppress messages.
+    let mut server_id = None;
+    while let Ok(Some(sid)) = msg.extract_payload::<StanzaId>() {
+        if sid.by == Jid::from(own.clone()) {
+            server_id = Some(sid.id);
+        }
+    }
+    let origin_id = match msg.extract_payload::<OriginId>() {
+        Ok(Some(o)) => Some(o.id),
+        _ => msg.id.as_ref().map(|id| id.0.clone()),
+    };
+    let timestamp = match msg.extract_payload::<Delay>() {
+        Ok(Some(d)) => d.stamp.0.with_timezone(&Utc).min(now),
+        _ => now,
+    };
+    Some(Incoming {
+        with: from.to_bare(),
+        from,
+        body,
+        timestamp,
+        server_id,
+        origin_id,
+    })
+}
+
+/// A chat message with `id` used as stanza id and origin-id.
+pub fn outgoing(to: &BareJid, id: &str, body: &str) -> Message {
+    let mut msg = Message::chat(Some(Jid::from(to.clone())))
+        .with_body(Lang::new(), body.to_owned())
+        .with_payload(OriginId { id: id.to_owned() });
+    msg.id = Some(Id(id.to_owned()));
+    msg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio_xmpp::minidom::Element;
+
+    fn parse(xml: &str) -> Option<Incoming> {
+        let own: BareJid = "me@example.org".parse().ok()?;
+        let el: Element = xml.parse().ok()?;
+        let msg = Message::try_from(el).ok()?;
+        parse_incoming(msg, &own, Utc::now())
+    }
+
+    #[test]
+    fn reads_ids_and_delay() {
+        let m = parse(
+            "<message xmlns='jabber:client' type='chat' from='bob@example.org/pc' id='x1'>\
+             <body>hi</body>\
+             <stanza-id xmlns='urn:xmpp:sid:0' id='srv1' by='me@example.org'/>\
+             <stanza-id xmlns='urn:xmpp:sid:0' id='fake' by='bob@example.org'/>\
+             <origin-id xmlns='urn:xmpp:sid:0' id='o1'/>\
+             <delay xmlns='urn:xmpp:delay' stamp='2020-01-02T03:04:05Z'/></message>",
+        );
+        let m = m.as_ref();
+        assert_eq!(m.map(|m| m.body.as_str()), Some("hi"));
+        assert_eq!(m.and_then(|m| m.server_id.as_deref()), Some("srv1"));
+        assert_eq!(m.and_then(|m| m.origin_id.as_deref()), Some("o1"));
+        assert_eq!(
+            m.map(|m| m.with.to_string()).as_deref(),
+            Some("bob@example.org")
+        );
+        assert_eq!(
+            m.map(|m| m.timestamp.to_rfc3339()).as_deref(),
+            Some("2020-01-02T03:04:05+00:00")
+        );
+    }
+
+    #[test]
+    fn id_attribute_is_the_fallback_origin_id() {
+        let m = parse(
+            "<message xmlns='jabber:client' type='chat' from='bob@example.org/pc' id='x1'><body>a</body></message>",
+        );
+        assert_eq!(m.and_then(|m| m.origin_id), Some("x1".into()));
+    }
+
+    #[test]
+    fn ignores_what_is_not_a_chat_message() {
+        for xml in [
+            "<message xmlns='jabber:client' type='chat' from='bob@example.org/pc'/>",
+            "<message xmlns='jabber:client' type='groupchat' from='r@muc.example.org/n'><body>x</body></message>",
+            "<message xmlns='jabber:client' type='chat'><body>no sender</body></message>",
+        ] {
+            assert!(parse(xml).is_none(), "{xml}");
+        }
+    }
+}

@@ -1,0 +1,215 @@
+//! Opening one authenticated XMPP stream: TCP, STARTTLS or direct TLS with our
+//! own certificate checks, SASL. Resource binding and XEP-0198 are done by
+//! tokio-xmpp's `StanzaStream`, which calls this on every (re)connect.
+
+use std::borrow::Cow;
+use std::io;
+use std::sync::Arc;
+
+use futures::{SinkExt, StreamExt};
+use sasl::common::{ChannelBinding, Credentials};
+use tokio::io::BufStream;
+use tokio::net::TcpStream;
+use tokio_rustls::TlsConnector;
+use tokio_rustls::client::TlsStream;
+use tokio_rustls::rustls::{ClientConfig, ProtocolVersion, pki_types::ServerName};
+use tokio_xmpp::connect::DnsConfig;
+use tokio_xmpp::jid::{BareJid, Jid};
+use tokio_xmpp::parsers::{ns, starttls};
+use tokio_xmpp::stanzastream::Connection;
+use tokio_xmpp::xmlstream::{
+    FallibleStreamElement, PendingFeaturesRecv, ReadError, StreamHeader, Timeouts,
+    XmppStreamElement, initiate_stream,
+};
+
+use crate::api::{CertInfo, TlsMode};
+
+/// How to reach the server of one account.
+#[derive(Debug, Clone)]
+pub struct Endpoint {
+    pub jid: BareJid,
+    pub resource: Option<String>,
+    pub host: Option<String>,
+    pub port: Option<u16>,
+    pub tls: TlsMode,
+}
+
+/// Why a connection attempt failed; decides whether to retry.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    /// Wrong credentials: retrying would only lock the account.
+    #[error("authentication failed: {0}")]
+    Auth(String),
+    /// The server's certificate was refused.
+    #[error("certificate not trusted: {}", .0.reason)]
+    CertUntrusted(CertInfo),
+    /// The server offers no TLS; we never talk in plain text.
+    #[error("the server does not offer TLS")]
+    NoTls,
+    /// The account's TLS settings are unusable (e.g. unreadable CA file).
+    #[error("{0}")]
+    Setup(String),
+    /// Anything else (network, DNS, protocol): worth retrying.
+    #[error("{0}")]
+    Transient(String),
+}
+
+impl ConnectError {
+    pub fn is_fatal(&self) -> bool {
+        !matches!(self, ConnectError::Transient(_))
+    }
+}
+
+/// Timeouts of the XML stream. `read_timeout` is how long a silent stream is
+/// tolerated before tokio-xmpp probes it, which bounds dead-connection detection.
+pub fn timeouts() -> Timeouts {
+    Timeouts {
+        read_timeout: std::time::Duration::from_secs(60),
+        response_timeout: std::time::Duration::from_secs(20),
+    }
+}
+
+fn transient(e: impl std::fmt::Display) -> ConnectError {
+    ConnectError::Transient(e.to_string())
+}
+
+type Stream = BufStream<TlsStream<TcpStream>>;
+
+/// Opens, secures and authenticates a stream. `failure` is where the
+/// certificate verifier of `tls` reports a refusal.
+pub async fn connect(
+    endpoint: &Endpoint,
+    password: &str,
+    tls: Arc<ClientConfig>,
+    failure: &super::tls::FailureSlot,
+) -> Result<Connection, ConnectError> {
+    let domain = endpoint.jid.domain().as_str().to_owned();
+    let tcp = resolve(endpoint, &domain).await?;
+    let header = |from: bool| StreamHeader {
+        to: Some(Cow::Owned(domain.clone())),
+        from: from.then(|| Cow::Owned(endpoint.jid.to_string())),
+        id: None,
+    };
+    let tls_result = match endpoint.tls {
+        TlsMode::Direct => handshake(tcp, &domain, tls).await,
+        TlsMode::Starttls => {
+            let plain = initiate_stream(
+                BufStream::new(tcp),
+                ns::JABBER_CLIENT,
+                header(false),
+                timeouts(),
+            )
+            .await
+            .map_err(transient)?;
+            let (features, mut plain) = plain.recv_features().await.map_err(transient)?;
+            if !features.can_starttls() {
+                return Err(ConnectError::NoTls);
+            }
+            plain
+                .send(&XmppStreamElement::Starttls(starttls::Nonza::Request(
+                    starttls::Request,
+                )))
+                .await
+                .map_err(transient)?;
+            loop {
+                let next: Option<Result<XmppStreamElement, ReadError>> = plain
+                    .next()
+                    .await
+                    .map(|v| v.and_then(FallibleStreamElement::into_read_error));
+                match next {
+                    Some(Ok(XmppStreamElement::Starttls(starttls::Nonza::Proceed(_)))) => break,
+                    Some(Ok(_)) | Some(Err(ReadError::SoftTimeout)) => {}
+                    Some(Err(e)) => return Err(transient(format!("STARTTLS failed: {e:?}"))),
+                    None => return Err(transient("connection closed during STARTTLS")),
+                }
+            }
+            handshake(plain.into_inner().into_inner(), &domain, tls).await
+        }
+    };
+    let (tls_stream, binding) = match tls_result {
+        Ok(ok) => ok,
+        Err(e) => {
+            let refused = failure.lock().ok().and_then(|mut s| s.take());
+            return Err(match refused {
+                Some(info) => ConnectError::CertUntrusted(info),
+                None => transient(format!("TLS handshake failed: {e}")),
+            });
+        }
+    };
+    let pending: PendingFeaturesRecv<Stream> = initiate_stream(
+        BufStream::new(tls_stream),
+        ns::JABBER_CLIENT,
+        header(endpoint.tls == TlsMode::Direct),
+        timeouts(),
+    )
+    .await
+    .map_err(transient)?;
+    let (features, stream) = pending.recv_features().await.map_err(transient)?;
+    let node = endpoint
+        .jid
+        .node()
+        .map(|n| n.as_str().to_owned())
+        .unwrap_or_default();
+    let creds = Credentials::default()
+        .with_username(node)
+        .with_password(password.to_owned())
+        .with_channel_binding(binding);
+    let stream = tokio_xmpp::client_login(stream, features.sasl_mechanisms, creds)
+        .await
+        .map_err(|e| match e {
+            tokio_xmpp::Error::Auth(a) => ConnectError::Auth(a.to_string()),
+            other => transient(other),
+        })?;
+    let (features, stream) = stream
+        .send_header(header(false))
+        .await
+        .map_err(transient)?
+        .recv_features()
+        .await
+        .map_err(transient)?;
+    let identity: Jid = match &endpoint.resource {
+        Some(r) => endpoint
+            .jid
+            .with_resource_str(r)
+            .map(Jid::from)
+            .unwrap_or_else(|_| endpoint.jid.clone().into()),
+        None => endpoint.jid.clone().into(),
+    };
+    Ok(Connection {
+        stream: stream.box_stream(),
+        features,
+        identity,
+    })
+}
+
+async fn resolve(endpoint: &Endpoint, domain: &str) -> Result<TcpStream, ConnectError> {
+    let dns = match (&endpoint.host, endpoint.tls) {
+        (Some(host), TlsMode::Direct) => DnsConfig::no_srv(host, endpoint.port.unwrap_or(5223)),
+        (Some(host), TlsMode::Starttls) => DnsConfig::no_srv(host, endpoint.port.unwrap_or(5222)),
+        (None, TlsMode::Direct) => DnsConfig::srv_xmpps(domain),
+        (None, TlsMode::Starttls) => DnsConfig::srv_default_client(domain),
+    };
+    dns.resolve()
+        .await
+        .map_err(|e| transient(format!("cannot reach {domain}: {e}")))
+}
+
+async fn handshake(
+    tcp: TcpStream,
+    domain: &str,
+    config: Arc<ClientConfig>,
+) -> Result<(TlsStream<TcpStream>, ChannelBinding), io::Error> {
+    let name = ServerName::try_from(domain.to_owned())
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+    let stream = TlsConnector::from(config).connect(name, tcp).await?;
+    let (_, conn) = stream.get_ref();
+    // RFC 9266 tls-exporter binding keeps SCRAM-PLUS possible (TLS 1.3 only).
+    let binding = match conn.protocol_version() {
+        Some(ProtocolVersion::TLSv1_3) => conn
+            .export_keying_material(vec![0u8; 32], b"EXPORTER-Channel-Binding", None)
+            .map(ChannelBinding::TlsExporter)
+            .unwrap_or(ChannelBinding::None),
+        _ => ChannelBinding::None,
+    };
+    Ok((stream, binding))
+}

@@ -1,0 +1,241 @@
+//! Incoming stanzas: messages, presence, IQs. The order for a message is
+//! fixed: parse → dedup (store) → announce, so nothing is announced unstored.
+
+use chrono::Utc;
+use tokio_xmpp::Stanza;
+use tokio_xmpp::jid::Jid;
+use tokio_xmpp::minidom::Element;
+use tokio_xmpp::parsers::iq::Iq;
+use tokio_xmpp::parsers::message::{Message, MessageType};
+use tokio_xmpp::parsers::ping::Ping;
+use tokio_xmpp::parsers::presence::Presence;
+use tokio_xmpp::parsers::roster::{Roster, Subscription};
+use tokio_xmpp::parsers::stanza_error::{DefinedCondition, ErrorType, StanzaError};
+use tokio_xmpp::stanzastream::StanzaStream;
+
+use super::{Actor, Progress, chat, roster};
+use crate::api::{Direction, Event, MessageState};
+use crate::store::NewMessage;
+
+/// What an outstanding IQ request was for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PendingIq {
+    Roster,
+}
+
+impl Actor {
+    /// Our own account or our server may send us roster results and pushes.
+    fn from_own_account(&self, from: Option<&Jid>) -> bool {
+        from.is_none_or(|f| f.to_bare() == self.jid)
+    }
+
+    pub(super) async fn on_stanza(&mut self, stanza: Stanza, stream: &StanzaStream) {
+        match stanza {
+            Stanza::Message(m) => self.on_message(m),
+            Stanza::Presence(p) => self.on_presence(p),
+            Stanza::Iq(iq) => self.on_iq(iq, stream).await,
+        }
+    }
+
+    fn on_message(&mut self, msg: Message) {
+        if msg.type_ == MessageType::Error {
+            return self.on_message_error(msg);
+        }
+        if msg.from.as_ref().is_some_and(|f| f.to_bare() == self.jid) {
+            // Carbons and self-messages arrive with the sync work; not stored yet.
+            tracing::debug!(account = %self.id, "message from own account ignored");
+            return;
+        }
+        let Some(incoming) = chat::parse_incoming(msg, &self.jid, Utc::now()) else {
+            return;
+        };
+        let id = uuid::Uuid::new_v4().to_string();
+        let with = incoming.with.to_string();
+        let sender = incoming.from.to_string();
+        let new = NewMessage {
+            id: &id,
+            with: &with,
+            direction: Direction::In,
+            sender: &sender,
+            body: &incoming.body,
+            timestamp: incoming.timestamp,
+            state: MessageState::Received,
+            server_id: incoming.server_id.as_deref(),
+            origin_id: incoming.origin_id.as_deref(),
+        };
+        match self.store.insert_message(&new) {
+            Ok(Some(message)) => self.emit(Event::Message {
+                account: self.id.clone(),
+                message,
+                reference: None,
+            }),
+            Ok(None) => tracing::debug!(account = %self.id, "duplicate message dropped"),
+            Err(e) => self.error(format!("incoming message not stored: {e}"), None),
+        }
+    }
+
+    /// A bounce for one of our messages: only its recipient or a server may
+    /// send it, or anyone could mark our messages as failed.
+    fn on_message_error(&mut self, msg: Message) {
+        let (Some(id), Some(from)) = (msg.id.as_ref(), msg.from.as_ref()) else {
+            return;
+        };
+        let Ok(Some(record)) = self.store.message(&id.0) else {
+            return;
+        };
+        let from_bare = from.to_bare();
+        let plausible = record.direction == Direction::Out
+            && (from_bare.to_string() == record.with
+                || from_bare.node().is_none()
+                || from_bare.domain() == self.jid.domain());
+        if !plausible {
+            return;
+        }
+        let text = msg
+            .payloads
+            .iter()
+            .find_map(|p| StanzaError::try_from(p.clone()).ok())
+            .map(|e| format!("{:?}", e.defined_condition))
+            .unwrap_or_else(|| "rejected by the server".into());
+        self.on_progress(Progress {
+            id: record.id,
+            state: MessageState::Failed,
+            error: Some(text),
+        });
+    }
+
+    fn on_presence(&mut self, p: Presence) {
+        if p.from.as_ref().is_some_and(|f| f.to_bare() == self.jid) {
+            return;
+        }
+        if let Some((jid, presence, status)) = self.presence.apply(&p) {
+            self.emit(Event::Presence {
+                account: self.id.clone(),
+                jid: jid.to_string(),
+                presence,
+                status,
+            });
+        }
+    }
+
+    async fn on_iq(&mut self, iq: Iq, stream: &StanzaStream) {
+        match iq {
+            Iq::Result {
+                from, id, payload, ..
+            } => {
+                if !self.from_own_account(from.as_ref()) {
+                    return;
+                }
+                if self.pending_iqs.remove(&id) == Some(PendingIq::Roster) {
+                    self.on_roster_result(payload);
+                }
+            }
+            Iq::Error {
+                from, id, error, ..
+            } => {
+                if self.from_own_account(from.as_ref()) && self.pending_iqs.remove(&id).is_some() {
+                    self.error(
+                        format!("request failed: {:?}", error.defined_condition),
+                        None,
+                    );
+                }
+            }
+            Iq::Set {
+                from, id, payload, ..
+            } => {
+                let reply = if self.from_own_account(from.as_ref())
+                    && payload.is("query", tokio_xmpp::parsers::ns::ROSTER)
+                {
+                    self.on_roster_push(payload);
+                    Iq::from_result(id, None::<Roster>)
+                } else {
+                    unsupported(id)
+                };
+                send_reply(reply, from, stream).await;
+            }
+            Iq::Get {
+                from, id, payload, ..
+            } => {
+                let reply = if Ping::try_from(payload).is_ok() {
+                    Iq::from_result(id, None::<Roster>)
+                } else {
+                    unsupported(id)
+                };
+                send_reply(reply, from, stream).await;
+            }
+        }
+    }
+
+    pub(super) async fn request_roster(&mut self, stream: &StanzaStream) {
+        let id = uuid::Uuid::new_v4().to_string();
+        let iq = Iq::from_get(
+            id.clone(),
+            Roster {
+                ver: None,
+                items: vec![],
+            },
+        );
+        self.pending_iqs.insert(id, PendingIq::Roster);
+        stream.send(Box::new(Stanza::Iq(iq))).await;
+    }
+
+    fn on_roster_result(&mut self, payload: Option<Element>) {
+        let Some(Ok(roster)) = payload.map(Roster::try_from) else {
+            return self.error("the server sent an unreadable roster", None);
+        };
+        let contacts: Vec<_> = roster.items.iter().map(roster::contact_from_item).collect();
+        if let Err(e) = self.store.replace_roster(&contacts, roster.ver.as_deref()) {
+            return self.error(e.to_string(), None);
+        }
+        self.emit_roster();
+    }
+
+    fn on_roster_push(&mut self, payload: Element) {
+        let Ok(roster) = Roster::try_from(payload) else {
+            return;
+        };
+        for item in &roster.items {
+            let result = if item.subscription == Subscription::Remove {
+                self.store.remove_contact(item.jid.as_str())
+            } else {
+                self.store.upsert_contact(&roster::contact_from_item(item))
+            };
+            if let Err(e) = result {
+                self.error(e.to_string(), None);
+            }
+        }
+        self.emit_roster();
+    }
+
+    fn emit_roster(&mut self) {
+        match self.store.contacts() {
+            Ok(mut contacts) => {
+                self.presence.decorate(&mut contacts);
+                self.emit(Event::Roster {
+                    account: self.id.clone(),
+                    contacts,
+                });
+            }
+            Err(e) => self.error(e.to_string(), None),
+        }
+    }
+}
+
+fn unsupported(id: String) -> Iq {
+    Iq::from_error(
+        id,
+        StanzaError::new(
+            ErrorType::Cancel,
+            DefinedCondition::ServiceUnavailable,
+            "en",
+            "not supported",
+        ),
+    )
+}
+
+async fn send_reply(mut reply: Iq, to: Option<Jid>, stream: &StanzaStream) {
+    if let Some(to) = to {
+        reply = reply.with_to(to);
+    }
+    stream.send(Box::new(Stanza::Iq(reply))).await;
+}

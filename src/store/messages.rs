@@ -1,0 +1,329 @@
+//! Messages and conversations.
+
+use chrono::DateTime;
+use rusqlite::types::Type;
+use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
+
+use super::{NewMessage, Store, StoreError, bad_value, bare_jid, direction_str};
+use crate::api::{ConversationSummary, Direction, MessageRecord, MessageState};
+
+/// `SELECT` of the columns `record_from_row` expects, followed by the given
+/// literal SQL. A macro so the result is a `&'static str` for the statement
+/// cache.
+macro_rules! select_record {
+    ($($rest:literal)*) => {
+        concat!(
+            "SELECT m.seq, m.id, c.jid, m.direction, m.sender, m.body, m.ts, m.state, m.error \
+             FROM message m JOIN conversation c ON c.id = m.conversation_id ",
+            $($rest),*
+        )
+    };
+}
+
+// Both history queries walk the (conversation_id, ts, seq) index backwards
+// from the cursor and stop after `limit` rows (checked by a test).
+pub(super) const HISTORY_NEWEST: &str =
+    select_record!("WHERE c.jid = ?1 ORDER BY m.ts DESC, m.seq DESC LIMIT ?2");
+pub(super) const HISTORY_BEFORE: &str = select_record!(
+    "WHERE c.jid = ?1 AND (m.ts, m.seq) < (SELECT ts, seq FROM message WHERE seq = ?3) "
+    "ORDER BY m.ts DESC, m.seq DESC LIMIT ?2"
+);
+
+fn record_from_row(row: &Row<'_>) -> rusqlite::Result<MessageRecord> {
+    let direction = match row.get_ref(3)?.as_str()? {
+        "in" => Direction::In,
+        "out" => Direction::Out,
+        other => {
+            return Err(bad_value(
+                3,
+                Type::Text,
+                format!("unknown direction {other:?}"),
+            ));
+        }
+    };
+    let ts: i64 = row.get(6)?;
+    let timestamp = DateTime::from_timestamp_millis(ts)
+        .ok_or_else(|| bad_value(6, Type::Integer, format!("timestamp {ts} out of range")))?;
+    let state = row.get_ref(7)?.as_str()?;
+    let state = MessageState::parse(state)
+        .ok_or_else(|| bad_value(7, Type::Text, format!("unknown message state {state:?}")))?;
+    Ok(MessageRecord {
+        seq: row.get(0)?,
+        id: row.get(1)?,
+        with: row.get(2)?,
+        direction,
+        sender: row.get(4)?,
+        body: row.get(5)?,
+        timestamp,
+        state,
+        error: row.get(8)?,
+    })
+}
+
+fn record_by_id(conn: &Connection, id: &str) -> rusqlite::Result<Option<MessageRecord>> {
+    conn.prepare_cached(select_record!("WHERE m.id = ?1"))?
+        .query_row([id], record_from_row)
+        .optional()
+}
+
+/// Position of a state on the outgoing delivery path, which only moves forward.
+fn progress_rank(s: MessageState) -> Option<u8> {
+    match s {
+        MessageState::Queued => Some(0),
+        MessageState::Sent => Some(1),
+        MessageState::Acked => Some(2),
+        MessageState::Delivered => Some(3),
+        MessageState::Read => Some(4),
+        MessageState::Failed | MessageState::Received => None,
+    }
+}
+
+/// Whether an outgoing message may move from `from` to `to`. Receipts and
+/// acks can arrive late or out of order (a receipt before the server's ack),
+/// so the delivery path never goes backwards. A failure is only plausible
+/// before the recipient confirmed, and a failed message may be re-queued.
+fn transition_allowed(from: MessageState, to: MessageState) -> bool {
+    use MessageState::*;
+    match (from, to) {
+        (Queued | Sent | Acked, Failed) | (Failed, Queued) => true,
+        _ => matches!(
+            (progress_rank(from), progress_rank(to)),
+            (Some(a), Some(b)) if b > a
+        ),
+    }
+}
+
+/// Converts a row count for the API; counts beyond `u32` cannot happen in a
+/// chat history, saturate rather than fail.
+fn count_u32(n: impl TryInto<u32>) -> u32 {
+    n.try_into().unwrap_or(u32::MAX)
+}
+
+impl Store {
+    /// Stores a message; returns the stored record, or Ok(None) if it duplicates a stored one.
+    ///
+    /// A message is a duplicate if its local `id`, its `server_id`, or its
+    /// `origin_id` from the same bare sender in the same conversation and
+    /// direction is already stored. If the stored copy lacks the duplicate's
+    /// `server_id`, it is filled in (e.g. our own message coming back from the
+    /// archive). Incoming messages start unread, outgoing ones read.
+    pub fn insert_message(&mut self, m: &NewMessage) -> Result<Option<MessageRecord>, StoreError> {
+        let ts = m.timestamp.timestamp_millis();
+        let direction = direction_str(m.direction);
+        let sender_bare = bare_jid(m.sender);
+        // IMMEDIATE: this transaction writes anyway; taking the lock up front
+        // avoids a deadlock-prone read-to-write upgrade.
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.prepare_cached(
+            "INSERT INTO conversation (jid) VALUES (?1) ON CONFLICT (jid) DO NOTHING",
+        )?
+        .execute([m.with])?;
+        let conversation_id: i64 = tx
+            .prepare_cached("SELECT id FROM conversation WHERE jid = ?1")?
+            .query_row([m.with], |r| r.get(0))?;
+        // Without a conflict target, DO NOTHING covers every UNIQUE index
+        // (id, server_id, origin_id), so one statement both checks and inserts.
+        let inserted = tx
+            .prepare_cached(
+                "INSERT INTO message (id, conversation_id, direction, sender, sender_bare, body, \
+                 ts, state, server_id, origin_id, read) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT DO NOTHING",
+            )?
+            .execute(params![
+                m.id,
+                conversation_id,
+                direction,
+                m.sender,
+                sender_bare,
+                m.body,
+                ts,
+                m.state.as_str(),
+                m.server_id,
+                m.origin_id,
+                m.direction == Direction::Out,
+            ])?;
+        if inserted == 0 {
+            if let Some(server_id) = m.server_id {
+                // OR IGNORE: if the conflict was on server_id itself, another
+                // row already owns it and there is nothing to fill in.
+                tx.prepare_cached(
+                    "UPDATE OR IGNORE message SET server_id = ?1 \
+                     WHERE server_id IS NULL AND conversation_id = ?2 \
+                     AND (id = ?3 OR (direction = ?4 AND sender_bare = ?5 AND origin_id = ?6))",
+                )?
+                .execute(params![
+                    server_id,
+                    conversation_id,
+                    m.id,
+                    direction,
+                    sender_bare,
+                    m.origin_id
+                ])?;
+            }
+            // The conversation row may have been created just now for a
+            // message that turned out to be a duplicate from elsewhere.
+            tx.prepare_cached(
+                "DELETE FROM conversation WHERE id = ?1 AND last_activity IS NULL \
+                 AND NOT EXISTS (SELECT 1 FROM message WHERE conversation_id = ?1)",
+            )?
+            .execute([conversation_id])?;
+            tx.commit()?;
+            tracing::debug!(id = m.id, with = m.with, "duplicate message ignored");
+            return Ok(None);
+        }
+        // Activity is the newest message time, so archive backfill of old
+        // messages does not move a conversation to the top.
+        tx.prepare_cached(
+            "UPDATE conversation SET last_activity = max(coalesce(last_activity, ?2), ?2) \
+             WHERE id = ?1",
+        )?
+        .execute(params![conversation_id, ts])?;
+        // Read back, so the caller sees exactly what `message` will return
+        // (e.g. the timestamp truncated to milliseconds).
+        let record = record_by_id(&tx, m.id)?;
+        tx.commit()?;
+        Ok(record)
+    }
+
+    /// Moves a message's state; returns the updated record, or None if unknown id or no change.
+    ///
+    /// Only outgoing messages change state, along the rules of
+    /// `transition_allowed`; disallowed moves (e.g. a late `Acked` after
+    /// `Delivered`) are ignored. `error` is stored with `Failed` and cleared
+    /// by any other state.
+    pub fn set_state(
+        &mut self,
+        id: &str,
+        state: MessageState,
+        error: Option<&str>,
+    ) -> Result<Option<MessageRecord>, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let Some(current) = record_by_id(&tx, id)? else {
+            return Ok(None);
+        };
+        if current.direction != Direction::Out || !transition_allowed(current.state, state) {
+            return Ok(None);
+        }
+        let error = if state == MessageState::Failed {
+            error
+        } else {
+            None
+        };
+        tx.prepare_cached("UPDATE message SET state = ?2, error = ?3 WHERE id = ?1")?
+            .execute(params![id, state.as_str(), error])?;
+        let record = record_by_id(&tx, id)?;
+        tx.commit()?;
+        Ok(record)
+    }
+
+    /// Records the archive's stanza-id of a message (e.g. learnt from the
+    /// server after sending). Ignored if the id is unknown or another message
+    /// already has this `server_id`.
+    pub fn set_server_id(&mut self, id: &str, server_id: &str) -> Result<(), StoreError> {
+        let changed = self
+            .conn
+            .prepare_cached("UPDATE OR IGNORE message SET server_id = ?2 WHERE id = ?1")?
+            .execute([id, server_id])?;
+        if changed == 0 {
+            tracing::debug!(
+                id,
+                server_id,
+                "server id not recorded: unknown message or taken"
+            );
+        }
+        Ok(())
+    }
+
+    pub fn message(&self, id: &str) -> Result<Option<MessageRecord>, StoreError> {
+        Ok(record_by_id(&self.conn, id)?)
+    }
+
+    /// One page, oldest first: the `limit` newest messages of the conversation older than message `before` (a seq), or the newest page.
+    ///
+    /// `before` is exclusive; an unknown `before` gives an empty page.
+    pub fn history(
+        &self,
+        with: &str,
+        limit: u32,
+        before: Option<i64>,
+    ) -> Result<Vec<MessageRecord>, StoreError> {
+        let mut stmt = match before {
+            None => self.conn.prepare_cached(HISTORY_NEWEST)?,
+            Some(_) => self.conn.prepare_cached(HISTORY_BEFORE)?,
+        };
+        let mut page = match before {
+            None => stmt.query_map(params![with, limit], record_from_row)?,
+            Some(seq) => stmt.query_map(params![with, limit, seq], record_from_row)?,
+        }
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+        page.reverse();
+        Ok(page)
+    }
+
+    /// Outgoing messages in state Queued, oldest first (the persistent outbox).
+    pub fn outbox(&self) -> Result<Vec<MessageRecord>, StoreError> {
+        // The WHERE clause matches the partial index `message_outbox`.
+        let mut stmt = self.conn.prepare_cached(select_record!(
+            "WHERE m.direction = 'out' AND m.state = 'queued' ORDER BY m.ts, m.seq"
+        ))?;
+        let rows = stmt.query_map([], record_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Conversations newest activity first, with last body/timestamp and count of unread incoming messages.
+    pub fn conversations(&self) -> Result<Vec<ConversationSummary>, StoreError> {
+        // The last message is found per conversation through the paging
+        // index (one probe each), not by grouping all messages.
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT c.jid, m.body, m.ts, \
+               (SELECT count(*) FROM message u \
+                WHERE u.conversation_id = c.id AND u.direction = 'in' AND u.read = 0) \
+             FROM conversation c \
+             LEFT JOIN message m ON m.seq = \
+               (SELECT l.seq FROM message l WHERE l.conversation_id = c.id \
+                ORDER BY l.ts DESC, l.seq DESC LIMIT 1) \
+             ORDER BY c.last_activity DESC NULLS LAST, c.jid",
+        )?;
+        let rows = stmt.query_map([], |row| {
+            let last_timestamp = match row.get::<_, Option<i64>>(2)? {
+                None => None,
+                Some(ts) => Some(DateTime::from_timestamp_millis(ts).ok_or_else(|| {
+                    bad_value(2, Type::Integer, format!("timestamp {ts} out of range"))
+                })?),
+            };
+            Ok(ConversationSummary {
+                with: row.get(0)?,
+                last_body: row.get(1)?,
+                last_timestamp,
+                unread: count_u32(row.get::<_, i64>(3)?),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Marks all incoming messages of a conversation read; returns how many changed.
+    pub fn mark_read(&mut self, with: &str) -> Result<u32, StoreError> {
+        let changed = self
+            .conn
+            .prepare_cached(
+                "UPDATE message SET read = 1 \
+                 WHERE conversation_id = (SELECT id FROM conversation WHERE jid = ?1) \
+                 AND direction = 'in' AND read = 0",
+            )?
+            .execute([with])?;
+        Ok(count_u32(changed))
+    }
+
+    /// Unread incoming messages over all conversations (badge, tray icon).
+    pub fn unread_total(&self) -> Result<u32, StoreError> {
+        let n: i64 = self
+            .conn
+            .prepare_cached("SELECT count(*) FROM message WHERE direction = 'in' AND read = 0")?
+            .query_row([], |r| r.get(0))?;
+        Ok(count_u32(n))
+    }
+}

@@ -1,0 +1,112 @@
+//! The roster (RFC 6121) and its version for roster versioning.
+
+use rusqlite::types::Type;
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::{Store, StoreError, bad_value};
+use crate::api::{Availability, Contact};
+
+/// `meta` key of the roster version (RFC 6121 §2.6).
+const ROSTER_VERSION_KEY: &str = "roster_version";
+
+fn upsert(conn: &Connection, c: &Contact) -> Result<(), StoreError> {
+    // Groups as a JSON array: group names are free text, a separator could
+    // occur in them.
+    let groups = serde_json::to_string(&c.groups)
+        .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+    conn.prepare_cached(
+        "INSERT INTO contact (jid, name, subscription, groups) VALUES (?1, ?2, ?3, ?4) \
+         ON CONFLICT (jid) DO UPDATE SET name = excluded.name, \
+         subscription = excluded.subscription, groups = excluded.groups",
+    )?
+    .execute(params![c.jid, c.name, c.subscription, groups])?;
+    Ok(())
+}
+
+fn set_version(conn: &Connection, version: Option<&str>) -> Result<(), StoreError> {
+    match version {
+        Some(v) => conn
+            .prepare_cached(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2) \
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            )?
+            .execute([ROSTER_VERSION_KEY, v])?,
+        None => conn
+            .prepare_cached("DELETE FROM meta WHERE key = ?1")?
+            .execute([ROSTER_VERSION_KEY])?,
+    };
+    Ok(())
+}
+
+impl Store {
+    /// Replaces the whole roster (a full roster result) and its version
+    /// atomically, so a crash never leaves a half roster with a version that
+    /// claims it is complete.
+    pub fn replace_roster(
+        &mut self,
+        contacts: &[Contact],
+        version: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        tx.execute("DELETE FROM contact", [])?;
+        for c in contacts {
+            upsert(&tx, c)?;
+        }
+        set_version(&tx, version)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Adds or updates one contact (a roster push). The stored presence and
+    /// status of `c` are ignored: presence is not persisted.
+    pub fn upsert_contact(&mut self, c: &Contact) -> Result<(), StoreError> {
+        upsert(&self.conn, c)
+    }
+
+    pub fn remove_contact(&mut self, jid: &str) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached("DELETE FROM contact WHERE jid = ?1")?
+            .execute([jid])?;
+        Ok(())
+    }
+
+    /// Records the version carried by a roster push (after applying it with
+    /// `upsert_contact` / `remove_contact`); `None` forgets the version, which
+    /// forces a full roster fetch on the next login.
+    pub fn set_roster_version(&mut self, version: Option<&str>) -> Result<(), StoreError> {
+        set_version(&self.conn, version)
+    }
+
+    /// The stored roster, presence Offline and status None (presence is
+    /// runtime state), sorted by display name (name, else JID).
+    pub fn contacts(&self) -> Result<Vec<Contact>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT jid, name, subscription, groups FROM contact \
+             ORDER BY coalesce(nullif(name, ''), jid) COLLATE NOCASE, jid",
+        )?;
+        let rows = stmt.query_map([], |row| {
+            let groups = row.get_ref(3)?.as_str()?;
+            let groups: Vec<String> = serde_json::from_str(groups)
+                .map_err(|e| bad_value(3, Type::Text, format!("contact groups: {e}")))?;
+            Ok(Contact {
+                jid: row.get(0)?,
+                name: row.get(1)?,
+                subscription: row.get(2)?,
+                groups,
+                presence: Availability::Offline,
+                status: None,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The version of the stored roster, to request only changes on login.
+    pub fn roster_version(&self) -> Result<Option<String>, StoreError> {
+        let v = self
+            .conn
+            .prepare_cached("SELECT value FROM meta WHERE key = ?1")?
+            .query_row([ROSTER_VERSION_KEY], |r| r.get::<_, Option<String>>(0))
+            .optional()?;
+        Ok(v.flatten())
+    }
+}

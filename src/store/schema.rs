@@ -1,0 +1,188 @@
+//! Connection setup and schema migrations.
+//!
+//! The schema version lives in SQLite's `PRAGMA user_version` (a header field,
+//! no extra table needed). `MIGRATIONS[i]` takes the database from version `i`
+//! to `i + 1`; each step runs in its own transaction together with the version
+//! bump, so a crash mid-migration leaves the previous, consistent version.
+//! Steps are append-only: never edit a released step, add a new one.
+
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use super::StoreError;
+
+/// How long a statement waits for a lock held by another connection (e.g. a
+/// second instance or a backup tool) before failing with SQLITE_BUSY.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Ordered migration steps; the schema version is `MIGRATIONS.len()`.
+const MIGRATIONS: &[&str] = &[V1];
+
+/// The newest schema version this build understands.
+pub(crate) const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
+
+/// Version 1: conversations, messages (+ dedup indexes, FTS5 over bodies),
+/// roster and key/value metadata.
+const V1: &str = r#"
+CREATE TABLE conversation (
+    id            INTEGER PRIMARY KEY,
+    jid           TEXT    NOT NULL UNIQUE,
+    -- Newest message timestamp (ms since epoch); NULL while empty.
+    last_activity INTEGER
+);
+
+CREATE TABLE message (
+    -- AUTOINCREMENT so a seq is never reused: front-ends hold seqs as
+    -- paging cursors and message references.
+    seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+    id              TEXT    NOT NULL UNIQUE,
+    conversation_id INTEGER NOT NULL REFERENCES conversation(id) ON DELETE CASCADE,
+    direction       TEXT    NOT NULL CHECK (direction IN ('in', 'out')),
+    sender          TEXT    NOT NULL,
+    -- The sender without resource: origin-id dedup must treat copies of one
+    -- message seen through different resources (carbons, MAM) as equal.
+    sender_bare     TEXT    NOT NULL,
+    body            TEXT    NOT NULL,
+    -- Milliseconds since the Unix epoch, server time where known.
+    ts              INTEGER NOT NULL,
+    state           TEXT    NOT NULL,
+    error           TEXT,
+    server_id       TEXT,
+    origin_id       TEXT,
+    read            INTEGER NOT NULL DEFAULT 0 CHECK (read IN (0, 1))
+);
+
+-- Paging: a conversation's messages in (ts, seq) order, read from either end.
+CREATE INDEX message_page ON message (conversation_id, ts, seq);
+
+-- Dedup (XEP-0359): the archive's stanza-id is unique; an origin-id is only
+-- unique per author, so it is scoped by conversation, direction and bare sender.
+CREATE UNIQUE INDEX message_server_id ON message (server_id)
+    WHERE server_id IS NOT NULL;
+CREATE UNIQUE INDEX message_origin_id
+    ON message (conversation_id, direction, sender_bare, origin_id)
+    WHERE origin_id IS NOT NULL;
+
+-- Small partial indexes for the hot "what is pending / unread" queries.
+CREATE INDEX message_outbox ON message (ts, seq)
+    WHERE direction = 'out' AND state = 'queued';
+CREATE INDEX message_unread ON message (conversation_id)
+    WHERE direction = 'in' AND read = 0;
+
+-- Full-text index over bodies for search. External content: the text is
+-- stored once, in `message`; the triggers keep the index in step.
+CREATE VIRTUAL TABLE message_fts USING fts5 (
+    body, content = 'message', content_rowid = 'seq'
+);
+CREATE TRIGGER message_fts_insert AFTER INSERT ON message BEGIN
+    INSERT INTO message_fts (rowid, body) VALUES (new.seq, new.body);
+END;
+CREATE TRIGGER message_fts_delete AFTER DELETE ON message BEGIN
+    INSERT INTO message_fts (message_fts, rowid, body)
+        VALUES ('delete', old.seq, old.body);
+END;
+-- Only on body changes: state updates are frequent and must not touch FTS.
+CREATE TRIGGER message_fts_update AFTER UPDATE OF body ON message BEGIN
+    INSERT INTO message_fts (message_fts, rowid, body)
+        VALUES ('delete', old.seq, old.body);
+    INSERT INTO message_fts (rowid, body) VALUES (new.seq, new.body);
+END;
+
+CREATE TABLE contact (
+    jid          TEXT PRIMARY KEY NOT NULL,
+    name         TEXT,
+    subscription TEXT NOT NULL,
+    -- JSON array of group names.
+    groups       TEXT NOT NULL DEFAULT '[]'
+) WITHOUT ROWID;
+
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY NOT NULL,
+    value TEXT
+) WITHOUT ROWID;
+"#;
+
+/// Sets the per-connection pragmas. Errors here (e.g. "file is not a
+/// database") are the first sign of an unusable file, so they carry the path.
+pub(crate) fn configure(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    let open_err = |source| StoreError::Open {
+        path: path.to_path_buf(),
+        source,
+    };
+    // First, so that the pragmas below already wait for locks.
+    conn.busy_timeout(BUSY_TIMEOUT).map_err(open_err)?;
+    // Before any pragma that writes to the file (journal_mode is persistent):
+    // a garbage file or a newer schema must be left exactly as it is.
+    schema_version(conn, path)?;
+    // WAL: readers never block the writer, and commits are cheap. The pragma
+    // answers with the resulting mode ("memory" for in-memory databases).
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+        .map_err(open_err)?;
+    tracing::debug!(path = %path.display(), mode, "message store journal mode");
+    // NORMAL is durable across application crashes in WAL mode; only an OS
+    // crash or power loss can lose the last commits, never corrupt the file.
+    conn.pragma_update(None, "synchronous", "NORMAL")
+        .map_err(open_err)?;
+    // Deleted messages are overwritten with zeros instead of lingering in
+    // free pages: chat history is private.
+    conn.pragma_update(None, "secure_delete", "ON")
+        .map_err(open_err)?;
+    conn.pragma_update(None, "foreign_keys", "ON")
+        .map_err(open_err)?;
+    Ok(())
+}
+
+/// The file's schema version, refusing files from newer builds (an older
+/// build could silently misinterpret or damage their data).
+fn schema_version(conn: &Connection, path: &Path) -> Result<u32, StoreError> {
+    let found: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(|source| StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    // user_version is a signed 32-bit header field; a negative value was not
+    // written by us either.
+    match u32::try_from(found) {
+        Ok(v) if v <= SCHEMA_VERSION => Ok(v),
+        _ => Err(StoreError::TooNew {
+            path: path.to_path_buf(),
+            found,
+            supported: SCHEMA_VERSION,
+        }),
+    }
+}
+
+/// Brings the schema up to `SCHEMA_VERSION`.
+pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
+    let current = schema_version(conn, path)?;
+    for (version, step) in (1..).zip(MIGRATIONS).skip(current as usize) {
+        let migrate_err = |source| StoreError::Migrate {
+            path: path.to_path_buf(),
+            version,
+            source,
+        };
+        // IMMEDIATE: take the write lock up front, so two processes opening
+        // the same file cannot both run the same step.
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(migrate_err)?;
+        // Re-check under the lock: another process may have migrated already.
+        let now: i64 = tx
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(migrate_err)?;
+        if now >= i64::from(version) {
+            continue;
+        }
+        tx.execute_batch(step).map_err(migrate_err)?;
+        // Pragmas cannot take bound parameters; `version` is our own integer.
+        tx.execute_batch(&format!("PRAGMA user_version = {version}"))
+            .map_err(migrate_err)?;
+        tx.commit().map_err(migrate_err)?;
+        tracing::info!(path = %path.display(), version, "message store migrated");
+    }
+    Ok(())
+}

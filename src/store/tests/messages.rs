@@ -1,0 +1,388 @@
+//! Messages: insert, dedup, paging, states, outbox, conversations.
+
+use super::*;
+
+#[test]
+fn insert_returns_stored_record() {
+    let mut s = mem();
+    let mut m = incoming("m1", "alice@example.org", 5);
+    m.sender = "alice@example.org/phone";
+    // Sub-millisecond precision is not stored; the returned record says so.
+    m.timestamp = ts(5) + chrono::Duration::microseconds(1_500);
+    let r = s.insert_message(&m).unwrap().unwrap();
+    assert_eq!(r.id, "m1");
+    assert_eq!(r.with, "alice@example.org");
+    assert_eq!(r.sender, "alice@example.org/phone");
+    assert_eq!(r.direction, Direction::In);
+    assert_eq!(r.state, MessageState::Received);
+    assert_eq!(r.timestamp, ts(5) + chrono::Duration::milliseconds(1));
+    assert_eq!(r.error, None);
+    assert_eq!(s.message("m1").unwrap(), Some(r));
+    assert_eq!(s.message("nope").unwrap(), None);
+}
+
+#[test]
+fn dedup_rules() {
+    let alice = "alice@example.org";
+    let base = || NewMessage {
+        sender: "alice@example.org/phone",
+        origin_id: Some("o1"),
+        ..incoming("first", alice, 1)
+    };
+    // (case, second message, is it a duplicate of `first`?)
+    let cases: Vec<(&str, NewMessage, bool)> = vec![
+        (
+            "same local id",
+            NewMessage {
+                server_id: Some("s9"),
+                ..base()
+            },
+            true,
+        ),
+        (
+            "same server id",
+            NewMessage {
+                id: "x",
+                server_id: Some("s1"),
+                origin_id: None,
+                ..base()
+            },
+            true,
+        ),
+        (
+            "same origin id and full sender",
+            NewMessage { id: "x", ..base() },
+            true,
+        ),
+        (
+            "same origin id, other resource of the sender",
+            NewMessage {
+                id: "x",
+                sender: "alice@example.org/laptop",
+                ..base()
+            },
+            true,
+        ),
+        (
+            "same origin id, bare sender",
+            NewMessage {
+                id: "x",
+                sender: "alice@example.org",
+                ..base()
+            },
+            true,
+        ),
+        (
+            "same origin id, other sender",
+            NewMessage {
+                id: "x",
+                sender: "mallory@example.org/x",
+                ..base()
+            },
+            false,
+        ),
+        (
+            "same origin id, other direction",
+            NewMessage {
+                id: "x",
+                direction: Direction::Out,
+                ..base()
+            },
+            false,
+        ),
+        (
+            "same origin id, other conversation",
+            NewMessage {
+                id: "x",
+                with: "bob@example.org",
+                ..base()
+            },
+            false,
+        ),
+        (
+            "no shared ids",
+            NewMessage {
+                id: "x",
+                server_id: Some("s2"),
+                origin_id: Some("o2"),
+                ..base()
+            },
+            false,
+        ),
+        (
+            "no stanza ids at all",
+            NewMessage {
+                id: "x",
+                server_id: None,
+                origin_id: None,
+                ..base()
+            },
+            false,
+        ),
+    ];
+    for (case, second, duplicate) in cases {
+        let mut s = mem();
+        let first = NewMessage {
+            server_id: Some("s1"),
+            ..base()
+        };
+        assert!(s.insert_message(&first).unwrap().is_some(), "{case}");
+        let got = s.insert_message(&second).unwrap();
+        assert_eq!(got.is_none(), duplicate, "{case}");
+        let expected = if duplicate { 1 } else { 2 };
+        let total: usize = ["alice@example.org", "bob@example.org"]
+            .iter()
+            .map(|w| s.history(w, 100, None).unwrap().len())
+            .sum();
+        assert_eq!(total, expected, "{case}");
+    }
+}
+
+#[test]
+fn duplicate_fills_in_missing_server_id() {
+    let mut s = mem();
+    let bob = "bob@example.org";
+    // Sent by us with an origin-id; the archive copy comes back later with
+    // the server's stanza-id and from another of our resources.
+    let sent = NewMessage {
+        origin_id: Some("o1"),
+        ..outgoing("local-1", bob, 1)
+    };
+    s.insert_message(&sent).unwrap().unwrap();
+    let echo = NewMessage {
+        id: "mam-1",
+        sender: "me@example.org/phone",
+        server_id: Some("s1"),
+        ..sent.clone()
+    };
+    assert_eq!(s.insert_message(&echo).unwrap(), None);
+    // The stored copy now owns s1: a copy carrying only s1 is a duplicate.
+    let again = NewMessage {
+        id: "mam-2",
+        origin_id: None,
+        ..echo.clone()
+    };
+    assert_eq!(s.insert_message(&again).unwrap(), None);
+    assert_eq!(ids(&s.history(bob, 10, None).unwrap()), ["local-1"]);
+}
+
+#[test]
+fn duplicate_leaves_no_empty_conversation() {
+    let mut s = mem();
+    let m = NewMessage {
+        server_id: Some("s1"),
+        ..incoming("a", "alice@example.org", 1)
+    };
+    s.insert_message(&m).unwrap().unwrap();
+    let dup = NewMessage {
+        id: "b",
+        with: "bob@example.org",
+        ..m.clone()
+    };
+    assert_eq!(s.insert_message(&dup).unwrap(), None);
+    let convs = s.conversations().unwrap();
+    assert_eq!(convs.len(), 1);
+    assert_eq!(convs[0].with, "alice@example.org");
+}
+
+#[test]
+fn set_server_id_makes_later_copies_duplicates() {
+    let mut s = mem();
+    s.insert_message(&outgoing("o", "bob@example.org", 1))
+        .unwrap()
+        .unwrap();
+    s.set_server_id("o", "s1").unwrap();
+    s.set_server_id("unknown", "s2").unwrap();
+    let copy = NewMessage {
+        server_id: Some("s1"),
+        ..incoming("c", "bob@example.org", 1)
+    };
+    assert_eq!(s.insert_message(&copy).unwrap(), None);
+}
+
+#[test]
+fn paging_has_no_gaps_or_duplicates_with_equal_timestamps() {
+    let mut s = mem();
+    let alice = "alice@example.org";
+    let ids_owned: Vec<String> = (0..25).map(|i| format!("m{i:02}")).collect();
+    // Four messages per timestamp, inserted out of time order (backfill),
+    // interleaved with another conversation.
+    let secs = |i: usize| ((i * 7) % 25 / 4) as i64;
+    for (i, id) in ids_owned.iter().enumerate() {
+        s.insert_message(&incoming(id, alice, secs(i)))
+            .unwrap()
+            .unwrap();
+        let other = format!("b{i}");
+        s.insert_message(&incoming(&other, "bob@example.org", secs(i)))
+            .unwrap()
+            .unwrap();
+    }
+    let all = s.history(alice, 1000, None).unwrap();
+    assert_eq!(all.len(), 25);
+    assert!(
+        all.windows(2)
+            .all(|w| (w[0].timestamp, w[0].seq) < (w[1].timestamp, w[1].seq))
+    );
+
+    for limit in [1u32, 3, 4, 7, 24, 25, 26] {
+        let mut collected: Vec<MessageRecord> = Vec::new();
+        let mut before = None;
+        loop {
+            let page = s.history(alice, limit, before).unwrap();
+            if page.is_empty() {
+                break;
+            }
+            assert!(page.len() <= limit as usize, "limit {limit}");
+            before = Some(page[0].seq);
+            collected.splice(0..0, page);
+        }
+        assert_eq!(collected, all, "limit {limit}");
+    }
+}
+
+#[test]
+fn history_edge_cases() {
+    let mut s = mem();
+    s.insert_message(&incoming("a", "alice@example.org", 1))
+        .unwrap();
+    assert!(s.history("alice@example.org", 0, None).unwrap().is_empty());
+    assert!(
+        s.history("nobody@example.org", 10, None)
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        s.history("alice@example.org", 10, Some(999))
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn state_transitions() {
+    use MessageState::*;
+    // (path taken first, requested state, accepted?)
+    let cases: &[(&[MessageState], MessageState, bool)] = &[
+        (&[], Sent, true),
+        (&[], Read, true),
+        (&[], Queued, false),
+        (&[], Received, false),
+        (&[Sent], Sent, false),
+        (&[Sent], Queued, false),
+        (&[Sent, Acked], Delivered, true),
+        (&[Sent, Acked, Delivered], Acked, false),
+        (&[Sent, Delivered], Acked, false),
+        (&[Sent, Read], Delivered, false),
+        (&[Sent], Failed, true),
+        (&[Sent, Acked], Failed, true),
+        (&[Sent, Acked, Delivered], Failed, false),
+        (&[Failed], Queued, true),
+        (&[Failed], Sent, false),
+        (&[Failed, Queued], Sent, true),
+    ];
+    for (path, to, accepted) in cases {
+        let mut s = mem();
+        s.insert_message(&outgoing("o", "bob@example.org", 1))
+            .unwrap()
+            .unwrap();
+        for step in *path {
+            let r = s.set_state("o", *step, Some("boom")).unwrap();
+            assert!(r.is_some(), "{path:?} step {step:?}");
+        }
+        let before = s.message("o").unwrap().unwrap();
+        let got = s.set_state("o", *to, Some("rejected")).unwrap();
+        assert_eq!(got.is_some(), *accepted, "{path:?} -> {to:?}");
+        let now = s.message("o").unwrap().unwrap();
+        if *accepted {
+            assert_eq!(got.as_ref(), Some(&now));
+            assert_eq!(now.state, *to);
+            let error = (*to == Failed).then(|| "rejected".to_owned());
+            assert_eq!(now.error, error, "{path:?} -> {to:?}");
+        } else {
+            assert_eq!(now, before, "{path:?} -> {to:?}");
+        }
+    }
+}
+
+#[test]
+fn set_state_ignores_unknown_and_incoming() {
+    let mut s = mem();
+    s.insert_message(&incoming("i", "alice@example.org", 1))
+        .unwrap();
+    assert_eq!(s.set_state("nope", MessageState::Sent, None).unwrap(), None);
+    assert_eq!(s.set_state("i", MessageState::Read, None).unwrap(), None);
+}
+
+#[test]
+fn outbox_lists_queued_outgoing_oldest_first() {
+    let mut s = mem();
+    s.insert_message(&outgoing("late", "bob@example.org", 9))
+        .unwrap();
+    s.insert_message(&outgoing("early", "alice@example.org", 2))
+        .unwrap();
+    s.insert_message(&outgoing("sent", "bob@example.org", 1))
+        .unwrap();
+    s.set_state("sent", MessageState::Sent, None)
+        .unwrap()
+        .unwrap();
+    s.insert_message(&incoming("in", "bob@example.org", 0))
+        .unwrap();
+    assert_eq!(ids(&s.outbox().unwrap()), ["early", "late"]);
+
+    s.set_state("early", MessageState::Failed, Some("no route"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(ids(&s.outbox().unwrap()), ["late"]);
+    s.set_state("early", MessageState::Queued, None)
+        .unwrap()
+        .unwrap();
+    let outbox = s.outbox().unwrap();
+    assert_eq!(ids(&outbox), ["early", "late"]);
+    assert_eq!(outbox[0].error, None);
+}
+
+#[test]
+fn conversations_unread_and_mark_read() {
+    let mut s = mem();
+    let (alice, bob, carol) = ("alice@example.org", "bob@example.org", "carol@example.org");
+    s.insert_message(&incoming("a1", alice, 1)).unwrap();
+    s.insert_message(&incoming("a2", alice, 2)).unwrap();
+    s.insert_message(&outgoing("a3", alice, 3)).unwrap();
+    s.insert_message(&outgoing("c1", carol, 4)).unwrap();
+    s.insert_message(&incoming("b1", bob, 5)).unwrap();
+    // Backfill of an old message: no new activity, but it is unread.
+    s.insert_message(&incoming("c0", carol, 0)).unwrap();
+
+    let convs = s.conversations().unwrap();
+    let summary: Vec<_> = convs
+        .iter()
+        .map(|c| {
+            (
+                c.with.as_str(),
+                c.last_body.as_deref(),
+                c.last_timestamp,
+                c.unread,
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (bob, Some("b1"), Some(ts(5)), 1),
+            (carol, Some("c1"), Some(ts(4)), 1),
+            (alice, Some("a3"), Some(ts(3)), 2),
+        ]
+    );
+    assert_eq!(s.unread_total().unwrap(), 4);
+
+    assert_eq!(s.mark_read(alice).unwrap(), 2);
+    assert_eq!(s.mark_read(alice).unwrap(), 0);
+    assert_eq!(s.mark_read("nobody@example.org").unwrap(), 0);
+    assert_eq!(s.unread_total().unwrap(), 2);
+    let alice_summary = s
+        .conversations()
+        .unwrap()
+        .into_iter()
+        .find(|c| c.with == alice);
+    assert_eq!(alice_summary.map(|c| c.unread), Some(0));
+}

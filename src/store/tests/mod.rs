@@ -1,0 +1,63 @@
+//! Store tests, split by topic; shared fixtures live here.
+
+mod messages;
+mod storage;
+
+use chrono::{DateTime, Utc};
+
+use super::{NewMessage, Store};
+use crate::api::{Availability, Contact, Direction, MessageRecord, MessageState};
+
+const ME: &str = "me@example.org/laptop";
+
+fn ts(secs: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(1_700_000_000 + secs, 0).unwrap()
+}
+
+/// An incoming message from `with` (sender = with + "/phone").
+fn incoming<'a>(id: &'a str, with: &'a str, secs: i64) -> NewMessage<'a> {
+    NewMessage {
+        id,
+        with,
+        direction: Direction::In,
+        sender: with,
+        body: id,
+        timestamp: ts(secs),
+        state: MessageState::Received,
+        server_id: None,
+        origin_id: None,
+    }
+}
+
+fn outgoing<'a>(id: &'a str, with: &'a str, secs: i64) -> NewMessage<'a> {
+    NewMessage {
+        direction: Direction::Out,
+        sender: ME,
+        state: MessageState::Queued,
+        ..incoming(id, with, secs)
+    }
+}
+
+fn mem() -> Store {
+    Store::open_in_memory().unwrap()
+}
+
+fn ids(records: &[MessageRecord]) -> Vec<&str> {
+    records.iter().map(|r| r.id.as_str()).collect()
+}
+
+fn contact(jid: &str, name: Option<&str>, groups: &[&str]) -> Contact {
+    Contact {
+        jid: jid.to_owned(),
+        name: name.map(str::to_owned),
+        subscription: "both".to_owned(),
+        groups: groups.iter().map(|g| (*g).to_owned()).collect(),
+        // Presence is not stored: whatever is passed in comes back offline.
+        presence: Availability::Available,
+        status: Some("here".to_owned()),
+    }
+}
+
+fn jids(s: &Store) -> Vec<String> {
+    s.contacts().unwrap().into_iter().map(|c| c.jid).collect()
+}

@@ -1,0 +1,217 @@
+//! Roster, persistence, schema versions, corruption, FTS and query plans.
+
+use super::*;
+use crate::store::StoreError;
+use crate::store::messages as store_messages;
+use crate::store::schema::SCHEMA_VERSION;
+
+#[test]
+fn roster_replace_upsert_remove_and_version() {
+    let mut s = mem();
+    assert_eq!(s.roster_version().unwrap(), None);
+    assert!(s.contacts().unwrap().is_empty());
+
+    let roster = [
+        contact("zed@example.org", Some("anna"), &["Friends", "a\nb"]),
+        contact("bert@example.org", None, &[]),
+        contact("carl@example.org", Some("Carl"), &["Work"]),
+    ];
+    s.replace_roster(&roster, Some("v1")).unwrap();
+    assert_eq!(s.roster_version().unwrap().as_deref(), Some("v1"));
+    let stored = s.contacts().unwrap();
+    // Sorted by display name, case-insensitive: anna, bert@…, Carl.
+    assert_eq!(
+        jids(&s),
+        ["zed@example.org", "bert@example.org", "carl@example.org"]
+    );
+    assert_eq!(stored[0].groups, ["Friends", "a\nb"]);
+    assert_eq!(stored[0].name.as_deref(), Some("anna"));
+    assert!(
+        stored
+            .iter()
+            .all(|c| c.presence == Availability::Offline && c.status.is_none())
+    );
+
+    let mut carl = contact("carl@example.org", Some("Carl B."), &[]);
+    carl.subscription = "to".to_owned();
+    s.upsert_contact(&carl).unwrap();
+    s.upsert_contact(&contact("abe@example.org", None, &[]))
+        .unwrap();
+    s.remove_contact("bert@example.org").unwrap();
+    s.remove_contact("unknown@example.org").unwrap();
+    s.set_roster_version(Some("v2")).unwrap();
+    assert_eq!(
+        jids(&s),
+        ["abe@example.org", "zed@example.org", "carl@example.org"]
+    );
+    let stored_carl = s
+        .contacts()
+        .unwrap()
+        .into_iter()
+        .find(|c| c.jid == carl.jid)
+        .unwrap();
+    assert_eq!(stored_carl.subscription, "to");
+    assert_eq!(stored_carl.name.as_deref(), Some("Carl B."));
+    assert!(stored_carl.groups.is_empty());
+    assert_eq!(s.roster_version().unwrap().as_deref(), Some("v2"));
+
+    s.replace_roster(&[contact("new@example.org", None, &[])], None)
+        .unwrap();
+    assert_eq!(jids(&s), ["new@example.org"]);
+    assert_eq!(s.roster_version().unwrap(), None);
+}
+
+#[test]
+fn file_store_keeps_data_across_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store.sqlite");
+    {
+        let mut s = Store::open(&path).unwrap();
+        s.insert_message(&incoming("m1", "alice@example.org", 1))
+            .unwrap()
+            .unwrap();
+        s.replace_roster(&[contact("alice@example.org", None, &[])], Some("v7"))
+            .unwrap();
+        let mode: String = s
+            .conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+    }
+    let s = Store::open(&path).unwrap();
+    assert_eq!(
+        ids(&s.history("alice@example.org", 10, None).unwrap()),
+        ["m1"]
+    );
+    assert_eq!(s.unread_total().unwrap(), 1);
+    assert_eq!(jids(&s), ["alice@example.org"]);
+    assert_eq!(s.roster_version().unwrap().as_deref(), Some("v7"));
+    let version: u32 = s
+        .conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, SCHEMA_VERSION);
+}
+
+#[test]
+fn newer_schema_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store.sqlite");
+    let newer = SCHEMA_VERSION + 1;
+    {
+        // A file from a future version, in rollback-journal mode.
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(&format!(
+            "CREATE TABLE future (x); PRAGMA user_version = {newer};"
+        ))
+        .unwrap();
+    }
+    let err = Store::open(&path).unwrap_err();
+    let StoreError::TooNew {
+        found, supported, ..
+    } = &err
+    else {
+        panic!("expected TooNew, got {err:?}");
+    };
+    assert_eq!((*found, *supported), (i64::from(newer), SCHEMA_VERSION));
+    assert!(err.to_string().contains("store.sqlite"), "{err}");
+    // Refused untouched: not even switched to WAL.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "delete");
+}
+
+#[test]
+fn garbage_file_is_an_error_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    // (SQLite treats a file shorter than its 100-byte header as empty, so a
+    // truncated stub is reinitialised rather than refused.)
+    for size in [100usize, 512, 4096, 65536] {
+        let path = dir.path().join(format!("garbage-{size}.sqlite"));
+        let bytes: Vec<u8> = (0..size).map(|i| (i * 31 + 7) as u8).collect();
+        std::fs::write(&path, &bytes).unwrap();
+        let err = Store::open(&path).unwrap_err();
+        assert!(
+            matches!(err, StoreError::Open { .. }),
+            "size {size}: {err:?}"
+        );
+        assert!(err.to_string().contains("garbage"), "{err}");
+    }
+}
+
+#[test]
+fn undecodable_row_is_an_error_not_a_panic() {
+    let mut s = mem();
+    s.insert_message(&incoming("m", "alice@example.org", 1))
+        .unwrap();
+    s.conn
+        .execute("UPDATE message SET state = 'bogus'", [])
+        .unwrap();
+    assert!(s.message("m").is_err());
+    s.conn
+        .execute("UPDATE message SET state = 'received', ts = ?1", [i64::MAX])
+        .unwrap();
+    assert!(s.history("alice@example.org", 10, None).is_err());
+    s.replace_roster(&[contact("a@example.org", None, &[])], None)
+        .unwrap();
+    s.conn
+        .execute("UPDATE contact SET groups = 'not json'", [])
+        .unwrap();
+    assert!(s.contacts().is_err());
+}
+
+#[test]
+fn full_text_index_follows_messages() {
+    let mut s = mem();
+    let mut m = incoming("m", "alice@example.org", 1);
+    m.body = "Meet at the harbour tomorrow";
+    let seq = s.insert_message(&m).unwrap().unwrap().seq;
+    let search = |s: &Store, q: &str| -> Vec<i64> {
+        let mut stmt = s
+            .conn
+            .prepare("SELECT rowid FROM message_fts WHERE message_fts MATCH ?1")
+            .unwrap();
+        stmt.query_map([q], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    assert_eq!(search(&s, "harbour"), [seq]);
+    s.set_state("m", MessageState::Read, None).unwrap();
+    s.conn
+        .execute("UPDATE message SET body = 'changed text'", [])
+        .unwrap();
+    assert!(search(&s, "harbour").is_empty());
+    assert_eq!(search(&s, "changed"), [seq]);
+    s.conn.execute("DELETE FROM message", []).unwrap();
+    assert!(search(&s, "changed").is_empty());
+}
+
+fn query_plan(s: &Store, sql: &str, n_params: usize) -> Vec<String> {
+    let params: Vec<i64> = (0..n_params as i64).collect();
+    let mut stmt = s
+        .conn
+        .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+        .unwrap();
+    let rows = stmt.query_map(rusqlite::params_from_iter(params), |r| {
+        r.get::<_, String>(3)
+    });
+    rows.unwrap().collect::<Result<_, _>>().unwrap()
+}
+
+#[test]
+fn history_uses_the_paging_index() {
+    let s = mem();
+    for (sql, n) in [
+        (store_messages::HISTORY_NEWEST, 2),
+        (store_messages::HISTORY_BEFORE, 3),
+    ] {
+        let plan = query_plan(&s, sql, n);
+        eprintln!("{plan:#?}");
+        assert!(plan.iter().any(|l| l.contains("message_page")), "{plan:#?}");
+        // No sort step: rows come out of the index in order, so LIMIT stops early.
+        assert!(!plan.iter().any(|l| l.contains("TEMP B-TREE")), "{plan:#?}");
+    }
+}
