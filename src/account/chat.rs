@@ -32,7 +32,7 @@ pub fn parse_incoming(mut msg: Message, own: &BareJid, now: DateTime<Utc>) -> Op
     // anyone else (e.g. the sender) is ignored, or it could suppress messages.
     let mut server_id = None;
     while let Ok(Some(sid)) = msg.extract_payload::<StanzaId>() {
-        if sid.by == Jid::from(own.clone()) {
+        if sid.by.to_bare() == *own && sid.by.resource().is_none() {
             server_id = Some(sid.id);
         }
     }

@@ -25,7 +25,7 @@ pub enum PendingIq {
 
 impl Actor {
     /// Our own account or our server may send us roster results and pushes.
-    fn from_own_account(&self, from: Option<&Jid>) -> bool {
+    fn is_own_account(&self, from: Option<&Jid>) -> bool {
         from.is_none_or(|f| f.to_bare() == self.jid)
     }
 
@@ -123,7 +123,7 @@ impl Actor {
             Iq::Result {
                 from, id, payload, ..
             } => {
-                if !self.from_own_account(from.as_ref()) {
+                if !self.is_own_account(from.as_ref()) {
                     return;
                 }
                 if self.pending_iqs.remove(&id) == Some(PendingIq::Roster) {
@@ -133,7 +133,7 @@ impl Actor {
             Iq::Error {
                 from, id, error, ..
             } => {
-                if self.from_own_account(from.as_ref()) && self.pending_iqs.remove(&id).is_some() {
+                if self.is_own_account(from.as_ref()) && self.pending_iqs.remove(&id).is_some() {
                     self.error(
                         format!("request failed: {:?}", error.defined_condition),
                         None,
@@ -143,7 +143,7 @@ impl Actor {
             Iq::Set {
                 from, id, payload, ..
             } => {
-                let reply = if self.from_own_account(from.as_ref())
+                let reply = if self.is_own_account(from.as_ref())
                     && payload.is("query", tokio_xmpp::parsers::ns::ROSTER)
                 {
                     self.on_roster_push(payload);

@@ -83,7 +83,7 @@ impl PresenceMap {
             _ => return None,
         }
         let after = self.best(&bare);
-        (after != before).then(|| (bare, after.0, after.1))
+        (after != before).then_some((bare, after.0, after.1))
     }
 
     /// The presence shown for a contact: highest priority, then most available.

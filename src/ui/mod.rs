@@ -1,1 +1,228 @@
-//! iced GUI (skeleton; being implemented).
+//! The iced GUI: a sidebar with every account's contacts and conversations,
+//! the open conversation on the right, an add-account dialog.
+//!
+//! Elm style: [`App`] is the state, [`Message`] the input, `update` the only
+//! place that changes state, `view` a pure function of it. The account actors
+//! run as one [`Subscription`] each (see [`actor`]); the GUI never blocks on
+//! I/O and keeps only view models built from the actors' events.
+
+mod actor;
+mod add_account;
+mod conversation;
+mod demo;
+mod format;
+mod ids;
+mod model;
+mod sidebar;
+mod style;
+mod update;
+
+use iced::widget::{button, column, container, opaque, row, rule, stack, text};
+use iced::{Alignment, Element, Length, Subscription, Task, Theme};
+
+use crate::api::AccountId;
+use crate::config::{Config, ThemeChoice};
+use crate::fl;
+use crate::profile::Profile;
+
+pub use actor::{ActorKey, ActorOutput};
+pub use conversation::ChatMessage;
+use model::{Account, Chat};
+
+/// Starts the GUI and blocks until its window is closed.
+///
+/// `startup_error` (e.g. an unreadable config file) is shown as a banner.
+pub fn run(profile: Profile, config: Config, startup_error: Option<String>) -> iced::Result {
+    let boot = move || App::new(profile.clone(), config.clone(), startup_error.clone());
+    iced::application(boot, App::update, App::view)
+        .title(App::title)
+        .theme(App::theme)
+        .subscription(App::subscription)
+        .window_size((1100.0, 720.0))
+        .centered()
+        .run()
+}
+
+/// Like [`run`], but fills the first accounts with sample contacts and
+/// messages (for screenshots and the `gui_preview` example).
+#[doc(hidden)]
+pub fn run_demo(profile: Profile, config: Config, startup_error: Option<String>) -> iced::Result {
+    let boot = move || {
+        let mut app = App::new(profile.clone(), config.clone(), startup_error.clone());
+        app.connect = false;
+        let mut ids = app.accounts.iter().filter_map(|a| match a {
+            Account::Ok(l) => Some(l.config.id.clone()),
+            Account::Broken(_) => None,
+        });
+        let task = match ids.next() {
+            Some(first) => {
+                let second = ids.next();
+                let (events, with) = demo::events(&first, second.as_deref());
+                let open = update::update(&mut app, Message::OpenChat(first, with));
+                for (id, event) in events {
+                    let _ = update::update(&mut app, Message::Actor(ActorOutput::Event(id, event)));
+                }
+                open
+            }
+            None => Task::none(),
+        };
+        (app, task)
+    };
+    iced::application(boot, App::update, App::view)
+        .title(App::title)
+        .theme(App::theme)
+        .subscription(App::subscription)
+        .window_size((1100.0, 720.0))
+        .centered()
+        .run()
+}
+
+/// A message shown above the conversation until dismissed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Banner {
+    pub account: Option<AccountId>,
+    pub text: String,
+}
+
+/// The whole GUI state.
+pub struct App {
+    profile: Profile,
+    config: Config,
+    accounts: Vec<Account>,
+    chat: Option<Chat>,
+    dialog: Option<add_account::State>,
+    banners: Vec<Banner>,
+    /// Start the account actors (off for the demo).
+    connect: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Actor(ActorOutput),
+    OpenChat(AccountId, String),
+    Chat(ChatMessage),
+    Reconnect(AccountId),
+    ShowAddAccount,
+    Dialog(add_account::Message),
+    DismissBanner(usize),
+}
+
+impl App {
+    fn new(profile: Profile, config: Config, startup_error: Option<String>) -> Self {
+        let accounts = model::accounts_from(&config);
+        let banners = startup_error
+            .map(|text| Banner {
+                account: None,
+                text,
+            })
+            .into_iter()
+            .collect();
+        App {
+            profile,
+            config,
+            accounts,
+            chat: None,
+            dialog: None,
+            banners,
+            connect: true,
+        }
+    }
+
+    fn title(&self) -> String {
+        let unread = self
+            .accounts
+            .iter()
+            .map(|a| match a {
+                Account::Ok(l) => l.unread(),
+                Account::Broken(_) => 0,
+            })
+            .sum();
+        format::window_title(unread)
+    }
+
+    fn theme(&self) -> Option<Theme> {
+        // `None` lets iced follow the OS light/dark preference.
+        match self.config.settings.theme {
+            ThemeChoice::System => None,
+            ThemeChoice::Light => Some(Theme::Light),
+            ThemeChoice::Dark => Some(Theme::Dark),
+        }
+    }
+
+    fn subscription(&self) -> Subscription<Message> {
+        if !self.connect {
+            return Subscription::none();
+        }
+        Subscription::batch(self.accounts.iter().filter_map(|a| match a {
+            Account::Ok(live) if live.config.enabled => {
+                let id = &live.config.id;
+                let dir = match self.profile.create_account_dir(id) {
+                    Ok(dir) => dir,
+                    Err(e) => {
+                        tracing::error!(account = %id, "{e}");
+                        self.profile.account_dir(id)
+                    }
+                };
+                Some(actor::subscription(live.config.clone(), dir).map(Message::Actor))
+            }
+            _ => None,
+        }))
+    }
+
+    fn update(&mut self, message: Message) -> Task<Message> {
+        update::update(self, message)
+    }
+
+    fn view(&self) -> Element<'_, Message> {
+        let main: Element<'_, Message> = match &self.chat {
+            Some(chat) => conversation::view(&self.accounts, chat),
+            None => conversation::welcome(!self.accounts.is_empty()),
+        };
+        let right = column(self.banners.iter().enumerate().map(banner))
+            .push(main)
+            .width(Length::Fill)
+            .height(Length::Fill);
+        let base = row![
+            sidebar::view(&self.accounts, self.chat.as_ref()),
+            rule::vertical(1),
+            right
+        ];
+
+        match &self.dialog {
+            None => base.into(),
+            Some(dialog) => stack![
+                base,
+                opaque(
+                    container(dialog.view().map(Message::Dialog))
+                        .center(Length::Fill)
+                        .padding(20)
+                        .style(style::backdrop)
+                ),
+            ]
+            .into(),
+        }
+    }
+}
+
+fn banner((i, b): (usize, &Banner)) -> Element<'_, Message> {
+    let dismiss = container(
+        button(text(fl!("banner-dismiss")).size(12))
+            .padding([3, 10])
+            .style(button::text)
+            .on_press(Message::DismissBanner(i)),
+    )
+    .id(format!("{}-{i}", ids::BANNER_DISMISS));
+    let inner = container(
+        row![
+            text("⚠").size(16),
+            text(&b.text).size(13).width(Length::Fill),
+            dismiss
+        ]
+        .spacing(10)
+        .align_y(Alignment::Center),
+    )
+    .padding([6, 14])
+    .width(Length::Fill)
+    .style(style::banner_error);
+    container(inner).padding([8, 16]).into()
+}

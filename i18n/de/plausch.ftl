@@ -1,0 +1,119 @@
+# Plausch — Deutsch
+
+## Anwendung
+
+app-name = Plausch
+# Fenstertitel mit ungelesenen Nachrichten, z. B. „(3) Plausch“.
+window-title-unread = ({ $count }) Plausch
+unread-count =
+    { $count ->
+        [one] { $count } ungelesene Nachricht
+       *[other] { $count } ungelesene Nachrichten
+    }
+
+## Seitenleiste
+
+add-account-button = + Konto hinzufügen
+reconnect-button = Neu verbinden
+no-contacts = Noch keine Kontakte
+
+## Verbindungszustände eines Kontos
+
+state-connecting = Verbinde…
+state-online = Online
+state-reconnecting = Verbinde neu…
+state-reconnecting-in = Neuer Versuch in { $seconds } s
+state-offline = Offline
+state-auth-failed = Falsches Passwort
+state-cert-untrusted = Zertifikat nicht vertrauenswürdig
+state-broken = Ungültige Konfiguration
+state-disabled = Deaktiviert
+
+## Anwesenheit von Kontakten
+
+presence-available = Online
+presence-chat = Gesprächsbereit
+presence-away = Abwesend
+presence-xa = Länger abwesend
+presence-dnd = Bitte nicht stören
+presence-offline = Offline
+
+## Fehlerbanner
+
+banner-dismiss = Schließen
+banner-auth-failed = { $account }: Der Server hat das Passwort nicht akzeptiert. Bitte prüfen und „Neu verbinden“ drücken.
+banner-cert-untrusted = { $account }: Dem Zertifikat des Servers wird nicht vertraut ({ $reason }). Fingerabdruck: { $fingerprint }. Wenn Sie sicher sind, dass es der richtige Server ist, hinterlegen Sie diesen Fingerabdruck in den Kontoeinstellungen.
+banner-cert-untrusted-unknown = { $account }: Dem Zertifikat des Servers wird nicht vertraut ({ $reason }).
+banner-connection-lost = { $account }: Verbindung unterbrochen ({ $reason }).
+
+## Willkommensseite
+
+welcome-title = Willkommen bei Plausch
+welcome-no-accounts = Chatten Sie mit allen im offenen XMPP-Netz. Fügen Sie Ihr erstes Konto hinzu, um loszulegen.
+welcome-pick-conversation = Wählen Sie links einen Kontakt oder ein Gespräch.
+
+## Gespräch
+
+chat-via-account = über { $account }
+chat-loading = Nachrichten werden geladen…
+chat-beginning = Hier beginnt das Gespräch.
+chat-empty = Noch keine Nachrichten. Sagen Sie Hallo!
+day-today = Heute
+day-yesterday = Gestern
+# strftime-Muster für ältere Tage in der Nachrichtenliste.
+date-format = %d.%m.%Y
+composer-placeholder = Nachricht schreiben – Eingabe sendet, Umschalt+Eingabe für neue Zeile
+composer-placeholder-offline = Nachricht schreiben – sie wird gesendet, sobald das Konto online ist
+send-button = Senden
+
+## Zustellstatus eigener Nachrichten
+
+msg-state-queued = Wartet auf Versand
+msg-state-sent = Gesendet
+msg-state-acked = Vom Server empfangen
+msg-state-delivered = Zugestellt
+msg-state-read = Gelesen
+msg-state-failed = Nicht gesendet
+
+## Dialog „Konto hinzufügen“
+
+dialog-title = Konto hinzufügen
+dialog-add = Hinzufügen
+dialog-adding = Wird hinzugefügt…
+dialog-cancel = Abbrechen
+field-jid = Adresse
+field-jid-placeholder = alice@example.org
+field-password = Passwort
+field-password-placeholder = Wird im Schlüsselbund gespeichert
+field-use-command = Stattdessen einen Passwort-Befehl verwenden
+field-password-command = Passwort-Befehl
+field-password-command-placeholder = z. B. pass show xmpp/alice
+field-label = Bezeichnung
+field-label-placeholder = z. B. Arbeit
+field-id = Kurzname
+field-id-placeholder = arbeit
+field-color = Farbe
+advanced-toggle = Erweitert
+field-host = Server-Host
+field-host-placeholder = aus der Adresse
+field-port = Port
+field-port-placeholder = 5222
+field-tls = Verschlüsselung
+tls-starttls = STARTTLS
+tls-direct = Direktes TLS
+field-ca-file = CA-Zertifikatsdatei
+field-ca-file-placeholder = /pfad/zu/ca.pem
+field-pinned = Angehefteter Zertifikats-Fingerabdruck (SHA-256)
+field-pinned-placeholder = AB:CD:…
+
+## Fehler beim Hinzufügen
+
+error-invalid-id = Der Kurzname darf nur Buchstaben, Ziffern, „-“ und „_“ enthalten.
+error-invalid-jid = Geben Sie eine Adresse wie alice@example.org ein.
+error-no-password = Geben Sie ein Passwort ein oder verwenden Sie einen Passwort-Befehl.
+error-no-command = Geben Sie den Passwort-Befehl ein.
+error-invalid-port = Der Port muss eine Zahl zwischen 1 und 65535 sein.
+error-account-rejected = Dieses Konto kann nicht hinzugefügt werden: { $reason }
+error-config-file = Die Konfigurationsdatei konnte nicht geändert werden: { $reason }
+error-keyring = Das Passwort konnte nicht im Schlüsselbund gespeichert werden: { $reason }
+error-add-failed = Das Konto konnte nicht hinzugefügt werden: { $reason }

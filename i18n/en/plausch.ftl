@@ -1,0 +1,119 @@
+# Plausch — English (fallback language)
+
+## Application
+
+app-name = Plausch
+# Window title with unread messages, e.g. "(3) Plausch".
+window-title-unread = ({ $count }) Plausch
+unread-count =
+    { $count ->
+        [one] { $count } unread message
+       *[other] { $count } unread messages
+    }
+
+## Sidebar
+
+add-account-button = + Add account
+reconnect-button = Reconnect
+no-contacts = No contacts yet
+
+## Connection states of an account
+
+state-connecting = Connecting…
+state-online = Online
+state-reconnecting = Reconnecting…
+state-reconnecting-in = Reconnecting in { $seconds } s
+state-offline = Offline
+state-auth-failed = Wrong password
+state-cert-untrusted = Certificate not trusted
+state-broken = Invalid configuration
+state-disabled = Disabled
+
+## Presence of contacts
+
+presence-available = Online
+presence-chat = Free to chat
+presence-away = Away
+presence-xa = Away for a while
+presence-dnd = Do not disturb
+presence-offline = Offline
+
+## Error banners
+
+banner-dismiss = Dismiss
+banner-auth-failed = { $account }: the server did not accept the password. Check it and press “Reconnect”.
+banner-cert-untrusted = { $account }: the server’s certificate is not trusted ({ $reason }). Fingerprint: { $fingerprint }. If you are sure it is the right server, pin this fingerprint in the account settings.
+banner-cert-untrusted-unknown = { $account }: the server’s certificate is not trusted ({ $reason }).
+banner-connection-lost = { $account }: connection lost ({ $reason }).
+
+## Welcome screen
+
+welcome-title = Welcome to Plausch
+welcome-no-accounts = Chat with anyone on the open XMPP network. Add your first account to get started.
+welcome-pick-conversation = Pick a contact or a conversation on the left.
+
+## Conversation
+
+chat-via-account = via { $account }
+chat-loading = Loading messages…
+chat-beginning = This is the beginning of the conversation.
+chat-empty = No messages yet. Say hello!
+day-today = Today
+day-yesterday = Yesterday
+# strftime pattern for older days in the message list.
+date-format = %A, %B %-d, %Y
+composer-placeholder = Write a message — Enter sends, Shift+Enter adds a line
+composer-placeholder-offline = Write a message — it is sent when the account is online
+send-button = Send
+
+## Delivery state of own messages
+
+msg-state-queued = Waiting to be sent
+msg-state-sent = Sent
+msg-state-acked = Received by the server
+msg-state-delivered = Delivered
+msg-state-read = Read
+msg-state-failed = Not sent
+
+## Add-account dialog
+
+dialog-title = Add account
+dialog-add = Add account
+dialog-adding = Adding…
+dialog-cancel = Cancel
+field-jid = Address
+field-jid-placeholder = alice@example.org
+field-password = Password
+field-password-placeholder = Stored in the system keyring
+field-use-command = Use a password command instead
+field-password-command = Password command
+field-password-command-placeholder = e.g. pass show xmpp/alice
+field-label = Label
+field-label-placeholder = e.g. Work
+field-id = Short name
+field-id-placeholder = work
+field-color = Colour
+advanced-toggle = Advanced
+field-host = Server host
+field-host-placeholder = from the address
+field-port = Port
+field-port-placeholder = 5222
+field-tls = Encryption
+tls-starttls = STARTTLS
+tls-direct = Direct TLS
+field-ca-file = CA certificate file
+field-ca-file-placeholder = /path/to/ca.pem
+field-pinned = Pinned certificate fingerprint (SHA-256)
+field-pinned-placeholder = AB:CD:…
+
+## Add-account errors
+
+error-invalid-id = The short name may only contain letters, digits, “-” and “_”.
+error-invalid-jid = Enter an address like alice@example.org.
+error-no-password = Enter a password, or use a password command.
+error-no-command = Enter the password command.
+error-invalid-port = The port must be a number between 1 and 65535.
+error-account-rejected = This account cannot be added: { $reason }
+error-config-file = The configuration file could not be changed: { $reason }
+error-keyring = The password could not be stored in the system keyring: { $reason }
+error-add-failed = The account could not be added: { $reason }

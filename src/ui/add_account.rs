@@ -1,0 +1,466 @@
+//! The add-account dialog.
+
+use iced::widget::{
+    button, checkbox, column, container, radio, row, scrollable, space, text, text_input,
+};
+use iced::{Alignment, Element, Length, Task};
+
+use super::format::{self, SWATCHES};
+use super::sidebar::BOLD;
+use super::{ids, style};
+use crate::accounts::{self, AccountsError};
+use crate::api::{NewAccount, TlsMode};
+use crate::config::{AccountConfig, ConfigError};
+use crate::fl;
+use crate::profile::Profile;
+
+#[derive(Debug, Clone, Default)]
+pub struct State {
+    id: String,
+    jid: String,
+    password: String,
+    use_command: bool,
+    command: String,
+    label: String,
+    color: usize,
+    advanced: bool,
+    host: String,
+    port: String,
+    tls: TlsMode,
+    ca_file: String,
+    pinned: String,
+    error: Option<String>,
+    busy: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Id(String),
+    Jid(String),
+    Password(String),
+    UseCommand(bool),
+    Command(String),
+    Label(String),
+    Color(usize),
+    Advanced,
+    Host(String),
+    Port(String),
+    Tls(TlsMode),
+    CaFile(String),
+    Pinned(String),
+    Submit,
+    Cancel,
+    Done(Result<AccountConfig, String>),
+}
+
+/// What the app must do after a dialog message.
+#[derive(Debug)]
+pub enum Event {
+    Cancelled,
+    Added(Box<AccountConfig>),
+}
+
+impl State {
+    pub fn new() -> Self {
+        State::default()
+    }
+
+    pub fn update(
+        &mut self,
+        message: Message,
+        profile: &Profile,
+    ) -> (Task<Message>, Option<Event>) {
+        match message {
+            Message::Id(v) => self.id = v,
+            Message::Jid(v) => {
+                // Suggest an id from the JID's domain while the user has not typed one.
+                if self.id.is_empty() || self.id == suggest_id(&self.jid) {
+                    self.id = suggest_id(&v);
+                }
+                self.jid = v;
+            }
+            Message::Password(v) => self.password = v,
+            Message::UseCommand(v) => self.use_command = v,
+            Message::Command(v) => self.command = v,
+            Message::Label(v) => self.label = v,
+            Message::Color(i) => self.color = i,
+            Message::Advanced => self.advanced = !self.advanced,
+            Message::Host(v) => self.host = v,
+            Message::Port(v) => self.port = v,
+            Message::Tls(v) => self.tls = v,
+            Message::CaFile(v) => self.ca_file = v,
+            Message::Pinned(v) => self.pinned = v,
+            Message::Cancel => return (Task::none(), Some(Event::Cancelled)),
+            Message::Submit => {
+                if self.busy {
+                    return (Task::none(), None);
+                }
+                match self.to_new() {
+                    Ok(new) => {
+                        self.error = None;
+                        self.busy = true;
+                        let profile = profile.clone();
+                        let task = Task::perform(
+                            async move {
+                                accounts::add_account(&profile, new)
+                                    .await
+                                    .map_err(|e| human_error(&e))
+                            },
+                            Message::Done,
+                        );
+                        return (task, None);
+                    }
+                    Err(e) => self.error = Some(e),
+                }
+            }
+            Message::Done(result) => {
+                self.busy = false;
+                match result {
+                    Ok(config) => return (Task::none(), Some(Event::Added(Box::new(config)))),
+                    Err(e) => self.error = Some(e),
+                }
+            }
+        }
+        (Task::none(), None)
+    }
+
+    /// Validates the form (in human words) and builds the request.
+    fn to_new(&self) -> Result<NewAccount, String> {
+        let opt = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+        let id = self.id.trim();
+        if id.is_empty()
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            return Err(fl!("error-invalid-id"));
+        }
+        let jid = self.jid.trim();
+        match jid.split_once('@') {
+            Some((l, d))
+                if !l.is_empty() && !d.is_empty() && !jid.contains(char::is_whitespace) => {}
+            _ => return Err(fl!("error-invalid-jid")),
+        }
+        let (password, password_command) = if self.use_command {
+            (
+                None,
+                Some(opt(&self.command).ok_or_else(|| fl!("error-no-command"))?),
+            )
+        } else if self.password.is_empty() {
+            return Err(fl!("error-no-password"));
+        } else {
+            (Some(self.password.clone()), None)
+        };
+        let port = match self.port.trim() {
+            "" => None,
+            p => Some(
+                p.parse::<u16>()
+                    .ok()
+                    .filter(|p| *p > 0)
+                    .ok_or_else(|| fl!("error-invalid-port"))?,
+            ),
+        };
+        Ok(NewAccount {
+            id: id.to_owned(),
+            jid: jid.to_owned(),
+            password,
+            password_command,
+            label: opt(&self.label),
+            color: Some(SWATCHES[self.color % SWATCHES.len()].to_owned()),
+            host: opt(&self.host),
+            port,
+            tls: self.tls,
+            ca_file: opt(&self.ca_file),
+            pinned_cert: opt(&self.pinned),
+        })
+    }
+
+    pub fn view(&self) -> Element<'_, Message> {
+        let field =
+            |label: String, input: Element<'static, Message>| -> Element<'static, Message> {
+                column![text(label).size(13).font(BOLD), input]
+                    .spacing(4)
+                    .into()
+            };
+        let input =
+            |placeholder: String, value: &str, id: &'static str, on: fn(String) -> Message| {
+                text_input(&placeholder, value)
+                    .id(id)
+                    .on_input(on)
+                    .on_submit(Message::Submit)
+                    .padding([7, 10])
+                    .into()
+            };
+
+        let mut form = column![
+            text(fl!("dialog-title")).size(22).font(BOLD),
+            field(
+                fl!("field-jid"),
+                input(
+                    fl!("field-jid-placeholder"),
+                    &self.jid,
+                    ids::dialog::JID,
+                    Message::Jid
+                )
+            ),
+        ]
+        .spacing(14);
+
+        let secret: Element<'_, Message> = if self.use_command {
+            input(
+                fl!("field-password-command-placeholder"),
+                &self.command,
+                ids::dialog::COMMAND,
+                Message::Command,
+            )
+        } else {
+            text_input(&fl!("field-password-placeholder"), &self.password)
+                .id(ids::dialog::PASSWORD)
+                .secure(true)
+                .on_input(Message::Password)
+                .on_submit(Message::Submit)
+                .padding([7, 10])
+                .into()
+        };
+        let secret_label = if self.use_command {
+            fl!("field-password-command")
+        } else {
+            fl!("field-password")
+        };
+        form = form.push(field(secret_label, secret)).push(
+            container(
+                checkbox(self.use_command)
+                    .label(fl!("field-use-command"))
+                    .on_toggle(Message::UseCommand)
+                    .size(16)
+                    .text_size(13),
+            )
+            .id(ids::dialog::USE_COMMAND),
+        );
+
+        form = form.push(
+            row![
+                container(field(
+                    fl!("field-label"),
+                    input(
+                        fl!("field-label-placeholder"),
+                        &self.label,
+                        ids::dialog::LABEL,
+                        Message::Label
+                    )
+                ))
+                .width(Length::FillPortion(3)),
+                container(field(
+                    fl!("field-id"),
+                    input(
+                        fl!("field-id-placeholder"),
+                        &self.id,
+                        ids::dialog::ID,
+                        Message::Id
+                    )
+                ))
+                .width(Length::FillPortion(2)),
+            ]
+            .spacing(12),
+        );
+
+        let swatches = row(SWATCHES.iter().enumerate().map(|(i, hex)| {
+            let color = format::parse_hex(hex).unwrap_or(iced::Color::BLACK);
+            container(
+                button(space().width(22).height(22))
+                    .padding(0)
+                    .style(style::swatch(color, i == self.color))
+                    .on_press(Message::Color(i)),
+            )
+            .id(ids::swatch(i))
+            .into()
+        }))
+        .spacing(8);
+        form = form.push(field(fl!("field-color"), swatches.into()));
+
+        let arrow = if self.advanced { "▾" } else { "▸" };
+        form = form.push(
+            container(
+                button(text(format!("{arrow} {}", fl!("advanced-toggle"))).size(13))
+                    .padding([4, 0])
+                    .style(button::text)
+                    .on_press(Message::Advanced),
+            )
+            .id(ids::dialog::ADVANCED),
+        );
+        if self.advanced {
+            form = form.push(
+                row![
+                    container(field(
+                        fl!("field-host"),
+                        input(
+                            fl!("field-host-placeholder"),
+                            &self.host,
+                            ids::dialog::HOST,
+                            Message::Host
+                        )
+                    ))
+                    .width(Length::FillPortion(3)),
+                    container(field(
+                        fl!("field-port"),
+                        input(
+                            fl!("field-port-placeholder"),
+                            &self.port,
+                            ids::dialog::PORT,
+                            Message::Port
+                        )
+                    ))
+                    .width(Length::FillPortion(1)),
+                ]
+                .spacing(12),
+            );
+            let tls = row![
+                radio(
+                    fl!("tls-starttls"),
+                    TlsMode::Starttls,
+                    Some(self.tls),
+                    Message::Tls
+                )
+                .size(16)
+                .text_size(13),
+                radio(
+                    fl!("tls-direct"),
+                    TlsMode::Direct,
+                    Some(self.tls),
+                    Message::Tls
+                )
+                .size(16)
+                .text_size(13),
+            ]
+            .spacing(20);
+            form = form
+                .push(field(fl!("field-tls"), tls.into()))
+                .push(field(
+                    fl!("field-ca-file"),
+                    input(
+                        fl!("field-ca-file-placeholder"),
+                        &self.ca_file,
+                        ids::dialog::CA_FILE,
+                        Message::CaFile,
+                    ),
+                ))
+                .push(field(
+                    fl!("field-pinned"),
+                    input(
+                        fl!("field-pinned-placeholder"),
+                        &self.pinned,
+                        ids::dialog::PINNED,
+                        Message::Pinned,
+                    ),
+                ));
+        }
+
+        if let Some(e) = &self.error {
+            form = form.push(
+                container(text(e).size(13))
+                    .padding([8, 12])
+                    .width(Length::Fill)
+                    .style(style::error_box),
+            );
+        }
+
+        let submit = button(text(if self.busy {
+            fl!("dialog-adding")
+        } else {
+            fl!("dialog-add")
+        }))
+        .padding([8, 18])
+        .on_press_maybe((!self.busy).then_some(Message::Submit));
+        let cancel = button(text(fl!("dialog-cancel")))
+            .padding([8, 18])
+            .style(button::secondary)
+            .on_press(Message::Cancel);
+        let buttons = row![
+            space::horizontal(),
+            container(cancel).id(ids::dialog::CANCEL),
+            container(submit).id(ids::dialog::SUBMIT),
+        ]
+        .spacing(10)
+        .align_y(Alignment::Center);
+
+        // Expanded, the form may not fit: then it scrolls above fixed buttons.
+        let height = if self.advanced {
+            Length::Fill
+        } else {
+            Length::Shrink
+        };
+        let form = scrollable(form.padding(iced::Padding::ZERO.right(14))).height(height);
+        container(column![form, buttons].spacing(18))
+            .padding(24)
+            .width(480)
+            .max_height(640)
+            .style(style::dialog)
+            .into()
+    }
+}
+
+/// "work" from "alice@work.example" (the first label of the domain).
+fn suggest_id(jid: &str) -> String {
+    jid.split_once('@')
+        .map(|(_, d)| d.split('.').next().unwrap_or(""))
+        .unwrap_or("")
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect::<String>()
+        .to_lowercase()
+}
+
+/// An add-account failure in words a user understands.
+pub fn human_error(e: &AccountsError) -> String {
+    match e {
+        AccountsError::NoPassword => fl!("error-no-password"),
+        AccountsError::Config(ConfigError::Account(reason)) => {
+            fl!("error-account-rejected", reason = reason.clone())
+        }
+        AccountsError::Config(c) => fl!("error-config-file", reason = c.to_string()),
+        AccountsError::Secret(s) => fl!("error-keyring", reason = s.to_string()),
+        other => fl!("error-add-failed", reason = other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn filled() -> State {
+        State {
+            id: "work".into(),
+            jid: "alice@work.example".into(),
+            password: "pw".into(),
+            ..State::default()
+        }
+    }
+
+    #[test]
+    fn validates_in_human_words() {
+        assert!(filled().to_new().is_ok());
+        let mut s = filled();
+        s.jid = "alice".into();
+        assert_eq!(s.to_new().unwrap_err(), fl!("error-invalid-jid"));
+        let mut s = filled();
+        s.password.clear();
+        assert_eq!(s.to_new().unwrap_err(), fl!("error-no-password"));
+        s.use_command = true;
+        s.command = "pass show xmpp".into();
+        let new = s.to_new().unwrap();
+        assert_eq!(new.password, None);
+        assert_eq!(new.password_command.as_deref(), Some("pass show xmpp"));
+        let mut s = filled();
+        s.port = "99999".into();
+        assert_eq!(s.to_new().unwrap_err(), fl!("error-invalid-port"));
+        let mut s = filled();
+        s.id = "a b".into();
+        assert_eq!(s.to_new().unwrap_err(), fl!("error-invalid-id"));
+    }
+
+    #[test]
+    fn suggests_id_from_domain() {
+        assert_eq!(suggest_id("alice@Work.example"), "work");
+        assert_eq!(suggest_id("alice"), "");
+    }
+}

@@ -1,0 +1,240 @@
+//! The right pane: the open conversation (header, messages, composer) or the
+//! welcome screen.
+
+use iced::keyboard::{self, key};
+use iced::widget::text_editor::{self, Binding, KeyPress};
+use iced::widget::{
+    button, center, column, container, row, rule, scrollable, space, text, tooltip,
+};
+use iced::{Alignment, Element, Length};
+
+use super::format::{self, Item};
+use super::model::{Account, Chat};
+use super::sidebar::BOLD;
+use super::{Message, ids, style};
+use crate::api::{Direction, MessageRecord, MessageState};
+use crate::fl;
+
+/// Messages of the conversation pane.
+#[derive(Debug, Clone)]
+pub enum ChatMessage {
+    Edit(text_editor::Action),
+    Send,
+    Scrolled(scrollable::Viewport),
+}
+
+pub fn view<'a>(accounts: &'a [Account], chat: &'a Chat) -> Element<'a, Message> {
+    let account = accounts.iter().find_map(|a| match a {
+        Account::Ok(l) if l.config.id == chat.account => Some(l),
+        _ => None,
+    });
+    let label = account.map_or(chat.account.as_str(), |a| a.label());
+    let contact = account.and_then(|a| a.roster.iter().find(|c| c.jid == chat.with));
+    let name = format::display_name(&chat.with, contact.and_then(|c| c.name.as_deref()));
+    let color = account.map_or(iced::Color::BLACK, |a| {
+        format::account_color(a.config.color.as_deref(), &a.config.id)
+    });
+    let presence = contact.map(|c| c.presence).unwrap_or_default();
+
+    let header = container(
+        row![
+            container(space())
+                .width(10)
+                .height(10)
+                .style(style::dot(format::presence_color(presence))),
+            column![
+                text(name).size(17).font(BOLD),
+                text(&chat.with).size(12).style(style::muted),
+            ]
+            .spacing(1),
+            space::horizontal(),
+            row![
+                container(space())
+                    .width(8)
+                    .height(8)
+                    .style(style::dot(color)),
+                text(fl!("chat-via-account", account = label))
+                    .size(12)
+                    .style(style::muted),
+            ]
+            .spacing(6)
+            .align_y(Alignment::Center),
+        ]
+        .spacing(12)
+        .align_y(Alignment::Center),
+    )
+    .padding([12, 20])
+    .width(Length::Fill)
+    .style(style::header);
+
+    let online = account.is_some_and(|a| a.connection.is_online());
+    column![
+        header,
+        rule::horizontal(1),
+        messages(chat),
+        rule::horizontal(1),
+        composer(chat, online),
+    ]
+    .height(Length::Fill)
+    .into()
+}
+
+fn messages(chat: &Chat) -> Element<'_, Message> {
+    let today = chrono::Local::now().date_naive();
+    let items = format::group_by_day(&chat.messages, &chrono::Local, today);
+    let mut list = column![].spacing(6).padding([16, 20]).width(Length::Fill);
+
+    if chat.loading.is_some() {
+        list = list.push(center_line(
+            text(fl!("chat-loading")).size(12).style(style::muted),
+        ));
+    } else if chat.complete && !chat.messages.is_empty() {
+        list = list.push(center_line(
+            text(fl!("chat-beginning")).size(12).style(style::muted),
+        ));
+    }
+    if chat.messages.is_empty() && chat.loading.is_none() {
+        list = list.push(center_line(
+            text(fl!("chat-empty")).size(13).style(style::muted),
+        ));
+    }
+    for item in items {
+        list = list.push(match item {
+            Item::Day(day) => center_line(
+                container(text(format::day_text(day)).size(12))
+                    .padding([2, 10])
+                    .style(style::day_pill),
+            ),
+            Item::Message(i) => bubble(&chat.messages[i]),
+        });
+    }
+
+    scrollable(list)
+        .id(ids::MESSAGES)
+        .anchor_bottom()
+        .height(Length::Fill)
+        .width(Length::Fill)
+        .on_scroll(|v| Message::Chat(ChatMessage::Scrolled(v)))
+        .into()
+}
+
+fn center_line<'a>(content: impl Into<Element<'a, Message>>) -> Element<'a, Message> {
+    container(content)
+        .center_x(Length::Fill)
+        .padding([4, 0])
+        .into()
+}
+
+fn bubble(m: &MessageRecord) -> Element<'_, Message> {
+    let own = m.direction == Direction::Out;
+    let mut meta = row![
+        text(format::time_text(m.timestamp))
+            .size(11)
+            .style(style::muted)
+    ]
+    .spacing(4)
+    .align_y(Alignment::Center);
+    if own {
+        let (mark, highlight) = format::state_mark(m.state);
+        let failed = m.state == MessageState::Failed;
+        let tip = match &m.error {
+            Some(e) => format!("{} — {e}", format::state_text(m.state)),
+            None => format::state_text(m.state),
+        };
+        meta = meta.push(tooltip(
+            text(mark).size(12).style(style::mark(highlight, failed)),
+            container(text(tip).size(12))
+                .padding([2, 6])
+                .style(container::rounded_box),
+            tooltip::Position::Top,
+        ));
+    }
+    let body = container(
+        column![
+            text(&m.body).size(14),
+            container(meta).align_right(Length::Shrink)
+        ]
+        .spacing(2),
+    )
+    .padding([6, 12])
+    .max_width(520)
+    .style(if own {
+        style::bubble_own
+    } else {
+        style::bubble_other
+    });
+
+    let line = if own {
+        row![space::horizontal().width(Length::FillPortion(1)), body]
+    } else {
+        row![body, space::horizontal().width(Length::FillPortion(1))]
+    };
+    line.width(Length::Fill).into()
+}
+
+fn composer(chat: &Chat, online: bool) -> Element<'_, Message> {
+    let editor = iced::widget::text_editor(&chat.composer)
+        .id(ids::COMPOSER)
+        .placeholder(if online {
+            fl!("composer-placeholder")
+        } else {
+            fl!("composer-placeholder-offline")
+        })
+        .on_action(|a| Message::Chat(ChatMessage::Edit(a)))
+        .key_binding(composer_keys)
+        .min_height(40)
+        .max_height(160)
+        .padding([10, 12]);
+    let can_send = !chat.composer.text().trim().is_empty();
+    let send = container(
+        button(text(fl!("send-button")).center())
+            .padding([10, 18])
+            .on_press_maybe(can_send.then_some(Message::Chat(ChatMessage::Send))),
+    )
+    .id(ids::SEND);
+    container(row![editor, send].spacing(10).align_y(Alignment::End))
+        .padding([12, 20])
+        .into()
+}
+
+/// Enter sends, Shift+Enter breaks the line; everything else as usual.
+fn composer_keys(press: KeyPress) -> Option<Binding<Message>> {
+    let focused = matches!(press.status, text_editor::Status::Focused { .. });
+    if focused && press.key == keyboard::Key::Named(key::Named::Enter) {
+        return Some(if press.modifiers.shift() {
+            Binding::Enter
+        } else {
+            Binding::Custom(Message::Chat(ChatMessage::Send))
+        });
+    }
+    Binding::from_key_press(press)
+}
+
+/// Shown when no conversation is open.
+pub fn welcome(has_accounts: bool) -> Element<'static, Message> {
+    let mut content = column![
+        text(fl!("welcome-title")).size(26).font(BOLD),
+        text(if has_accounts {
+            fl!("welcome-pick-conversation")
+        } else {
+            fl!("welcome-no-accounts")
+        })
+        .size(14)
+        .style(style::muted)
+        .center(),
+    ]
+    .spacing(10)
+    .align_x(Alignment::Center)
+    .max_width(420);
+    if !has_accounts {
+        content = content.push(space().height(8)).push(
+            container(
+                button(text(fl!("add-account-button")))
+                    .padding([10, 20])
+                    .on_press(Message::ShowAddAccount),
+            )
+            .id(ids::WELCOME_ADD_ACCOUNT),
+        );
+    }
+    center(content).into()
+}

@@ -1,0 +1,183 @@
+//! Sample data for looking at the GUI without a server (screenshots, the
+//! `gui_preview` example). Not used by the real application.
+
+use chrono::{Duration, Utc};
+
+use crate::api::{
+    AccountId, Availability, CertInfo, ConnState, Contact, ConversationSummary, Direction, Event,
+    MessageRecord, MessageState,
+};
+
+fn contact(jid: &str, name: Option<&str>, presence: Availability) -> Contact {
+    Contact {
+        jid: jid.into(),
+        name: name.map(Into::into),
+        subscription: "both".into(),
+        groups: vec![],
+        presence,
+        status: None,
+    }
+}
+
+fn state(account: &str, state: ConnState) -> Event {
+    Event::AccountState {
+        account: account.into(),
+        state,
+        reason: None,
+        retry_in: None,
+        jid: None,
+        cert: None,
+    }
+}
+
+/// Events that fill the first two accounts with contacts, conversations and
+/// a history with `with` (returned too), as an actor would send them.
+pub fn events(first: &str, second: Option<&str>) -> (Vec<(AccountId, Event)>, String) {
+    let a = first.to_owned();
+    let bob = "bob@example.org".to_owned();
+    let now = Utc::now();
+    let mut seq = 0;
+    let mut msg = |ago: Duration, dir: Direction, body: &str, st: MessageState| {
+        seq += 1;
+        MessageRecord {
+            seq,
+            id: format!("demo{seq}"),
+            with: bob.clone(),
+            direction: dir,
+            sender: if dir == Direction::In {
+                bob.clone()
+            } else {
+                "me@example.org".into()
+            },
+            body: body.into(),
+            timestamp: now - ago,
+            state: st,
+            error: None,
+        }
+    };
+    use Direction::{In, Out};
+    use MessageState as S;
+    let history = vec![
+        msg(
+            Duration::days(3),
+            In,
+            "Hi! Are we still on for the review on Friday?",
+            S::Received,
+        ),
+        msg(
+            Duration::days(3) - Duration::minutes(4),
+            Out,
+            "Yes, 10 o'clock in the small meeting room.",
+            S::Read,
+        ),
+        msg(
+            Duration::days(1),
+            In,
+            "I pushed the new draft.\nCould you have a look before the meeting?",
+            S::Received,
+        ),
+        msg(
+            Duration::days(1) - Duration::minutes(30),
+            Out,
+            "Sure, I'll read it tonight.",
+            S::Read,
+        ),
+        msg(
+            Duration::minutes(42),
+            In,
+            "Morning! Coffee first? ☕",
+            S::Received,
+        ),
+        msg(
+            Duration::minutes(40),
+            Out,
+            "Always. Give me five minutes.",
+            S::Delivered,
+        ),
+        msg(Duration::minutes(3), Out, "On my way", S::Acked),
+        msg(
+            Duration::minutes(1),
+            Out,
+            "Bringing the printouts too",
+            S::Queued,
+        ),
+    ];
+    let mut events = vec![
+        (a.clone(), state(first, ConnState::Online)),
+        (
+            a.clone(),
+            Event::Roster {
+                account: a.clone(),
+                contacts: vec![
+                    contact(
+                        "bob@example.org",
+                        Some("Bob Builder"),
+                        Availability::Available,
+                    ),
+                    contact("carol@example.org", Some("Carol"), Availability::Away),
+                    contact("dave@example.org", None, Availability::Dnd),
+                    contact("erin@example.net", Some("Erin"), Availability::Offline),
+                ],
+            },
+        ),
+        (
+            a.clone(),
+            Event::Conversations {
+                account: a.clone(),
+                conversations: vec![
+                    ConversationSummary {
+                        with: bob.clone(),
+                        last_body: Some("Bringing the printouts too".into()),
+                        last_timestamp: Some(now),
+                        unread: 0,
+                    },
+                    ConversationSummary {
+                        with: "carol@example.org".into(),
+                        last_body: Some(
+                            "Did you see the new schedule? It moves the release by a week".into(),
+                        ),
+                        last_timestamp: Some(now - Duration::hours(2)),
+                        unread: 3,
+                    },
+                ],
+            },
+        ),
+        (
+            a.clone(),
+            Event::History {
+                account: a.clone(),
+                with: bob.clone(),
+                messages: history,
+            },
+        ),
+    ];
+    if let Some(b) = second {
+        events.push((
+            b.to_owned(),
+            Event::AccountState {
+                account: b.into(),
+                state: ConnState::CertUntrusted,
+                reason: Some("unknown issuer".into()),
+                retry_in: None,
+                jid: None,
+                cert: Some(CertInfo {
+                    fingerprint: "3A:7F:12:C4:9B:5E:01:D2:88:6A:F0:4C:19:E3:B7:2D".into(),
+                    reason: "unknown issuer".into(),
+                }),
+            },
+        ));
+        events.push((
+            b.to_owned(),
+            Event::Conversations {
+                account: b.into(),
+                conversations: vec![ConversationSummary {
+                    with: "mum@family.example".into(),
+                    last_body: Some("Sunday lunch at ours?".into()),
+                    last_timestamp: Some(now - Duration::days(2)),
+                    unread: 1,
+                }],
+            },
+        ));
+    }
+    (events, bob)
+}

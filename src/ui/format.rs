@@ -1,0 +1,314 @@
+//! Pure view-model helpers: human texts for states, day grouping, sidebar
+//! rows, colours. Everything here is unit-tested without a window.
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use iced::Color;
+
+use crate::api::{
+    Availability, CertInfo, ConnState, Contact, ConversationSummary, MessageRecord, MessageState,
+};
+use crate::fl;
+
+/// Connection state of one account as the GUI shows it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Connection {
+    pub state: Option<ConnState>,
+    pub reason: Option<String>,
+    pub retry_in: Option<u64>,
+    pub jid: Option<String>,
+    pub cert: Option<CertInfo>,
+}
+
+impl Connection {
+    /// Whether the account needs the user (wrong password, certificate, …):
+    /// then the sidebar offers "Reconnect".
+    pub fn failed(&self) -> bool {
+        matches!(
+            self.state,
+            Some(ConnState::AuthFailed | ConnState::CertUntrusted | ConnState::Offline)
+        )
+    }
+
+    pub fn is_online(&self) -> bool {
+        self.state == Some(ConnState::Online)
+    }
+}
+
+/// Short human text for a connection state ("Online", "Reconnecting in 5 s").
+pub fn connection_text(c: &Connection) -> String {
+    match c.state {
+        None | Some(ConnState::Connecting) => fl!("state-connecting"),
+        Some(ConnState::Online) => fl!("state-online"),
+        Some(ConnState::Reconnecting) => match c.retry_in {
+            Some(secs) => fl!("state-reconnecting-in", seconds = secs),
+            None => fl!("state-reconnecting"),
+        },
+        Some(ConnState::Offline) => fl!("state-offline"),
+        Some(ConnState::AuthFailed) => fl!("state-auth-failed"),
+        Some(ConnState::CertUntrusted) => fl!("state-cert-untrusted"),
+        Some(ConnState::Broken) => fl!("state-broken"),
+        Some(ConnState::Disabled) => fl!("state-disabled"),
+    }
+}
+
+/// Kind of a connection state, for its colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Good,
+    Busy,
+    Bad,
+    Muted,
+}
+
+pub fn connection_tone(c: &Connection) -> Tone {
+    match c.state {
+        Some(ConnState::Online) => Tone::Good,
+        None | Some(ConnState::Connecting | ConnState::Reconnecting) => Tone::Busy,
+        Some(ConnState::AuthFailed | ConnState::CertUntrusted | ConnState::Broken) => Tone::Bad,
+        Some(ConnState::Offline | ConnState::Disabled) => Tone::Muted,
+    }
+}
+
+/// The banner text for a failed connection, if the state deserves one.
+pub fn connection_problem(account: &str, c: &Connection) -> Option<String> {
+    let reason = c.reason.clone().unwrap_or_default();
+    match c.state? {
+        ConnState::AuthFailed => Some(fl!("banner-auth-failed", account = account)),
+        ConnState::CertUntrusted => Some(match &c.cert {
+            Some(cert) => fl!(
+                "banner-cert-untrusted",
+                account = account,
+                reason = cert.reason.clone(),
+                fingerprint = cert.fingerprint.clone()
+            ),
+            None => fl!(
+                "banner-cert-untrusted-unknown",
+                account = account,
+                reason = reason
+            ),
+        }),
+        ConnState::Reconnecting | ConnState::Offline if !reason.is_empty() => Some(fl!(
+            "banner-connection-lost",
+            account = account,
+            reason = reason
+        )),
+        _ => None,
+    }
+}
+
+/// The mark shown after an own message, and whether it is highlighted.
+pub fn state_mark(state: MessageState) -> (&'static str, bool) {
+    match state {
+        MessageState::Queued => ("◷", false),
+        MessageState::Sent => ("✓", false),
+        MessageState::Acked => ("✓", true),
+        MessageState::Delivered => ("✓✓", false),
+        MessageState::Read => ("✓✓", true),
+        MessageState::Failed => ("⚠", false),
+        MessageState::Received => ("", false),
+    }
+}
+
+/// Tooltip text for a message state.
+pub fn state_text(state: MessageState) -> String {
+    match state {
+        MessageState::Queued => fl!("msg-state-queued"),
+        MessageState::Sent => fl!("msg-state-sent"),
+        MessageState::Acked => fl!("msg-state-acked"),
+        MessageState::Delivered => fl!("msg-state-delivered"),
+        MessageState::Read => fl!("msg-state-read"),
+        MessageState::Failed => fl!("msg-state-failed"),
+        MessageState::Received => String::new(),
+    }
+}
+
+/// A day separator in the message list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Day {
+    Today,
+    Yesterday,
+    Date(NaiveDate),
+}
+
+pub fn day_text(day: Day) -> String {
+    match day {
+        Day::Today => fl!("day-today"),
+        Day::Yesterday => fl!("day-yesterday"),
+        Day::Date(d) => d.format(&fl!("date-format")).to_string(),
+    }
+}
+
+/// An item of the message list: a day separator or the message at an index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Item {
+    Day(Day),
+    Message(usize),
+}
+
+/// Interleaves day separators with messages (in the order given) as seen in
+/// time zone `tz`, relative to `today`.
+pub fn group_by_day<Tz: TimeZone>(
+    messages: &[MessageRecord],
+    tz: &Tz,
+    today: NaiveDate,
+) -> Vec<Item> {
+    let mut items = Vec::with_capacity(messages.len() + 4);
+    let mut last: Option<NaiveDate> = None;
+    for (i, m) in messages.iter().enumerate() {
+        let date = m.timestamp.with_timezone(tz).date_naive();
+        if last != Some(date) {
+            let day = if date == today {
+                Day::Today
+            } else if today.pred_opt() == Some(date) {
+                Day::Yesterday
+            } else {
+                Day::Date(date)
+            };
+            items.push(Item::Day(day));
+            last = Some(date);
+        }
+        items.push(Item::Message(i));
+    }
+    items
+}
+
+/// Local time of day of a message ("14:05").
+pub fn time_text(ts: DateTime<Utc>) -> String {
+    ts.with_timezone(&chrono::Local).format("%H:%M").to_string()
+}
+
+/// Merges `page` into `messages` (ordered by `seq`, no duplicates).
+pub fn merge_messages(messages: &mut Vec<MessageRecord>, page: Vec<MessageRecord>) {
+    messages.extend(page);
+    messages.sort_by_key(|m| m.seq);
+    messages.dedup_by_key(|m| m.seq);
+}
+
+/// One entry of an account's contact/conversation list in the sidebar.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SidebarRow {
+    pub jid: String,
+    pub name: String,
+    pub presence: Availability,
+    pub unread: u32,
+    pub last_body: Option<String>,
+}
+
+/// Conversations first (newest first, as the actor sends them), then roster
+/// contacts without a conversation, sorted by name.
+pub fn sidebar_rows(roster: &[Contact], conversations: &[ConversationSummary]) -> Vec<SidebarRow> {
+    let contact = |jid: &str| roster.iter().find(|c| c.jid == jid);
+    let mut rows: Vec<SidebarRow> = conversations
+        .iter()
+        .map(|c| {
+            let known = contact(&c.with);
+            SidebarRow {
+                jid: c.with.clone(),
+                name: display_name(&c.with, known.and_then(|k| k.name.as_deref())),
+                presence: known.map(|k| k.presence).unwrap_or_default(),
+                unread: c.unread,
+                last_body: c.last_body.as_ref().map(|b| first_line(b, 34)),
+            }
+        })
+        .collect();
+    let mut rest: Vec<SidebarRow> = roster
+        .iter()
+        .filter(|c| !conversations.iter().any(|s| s.with == c.jid))
+        .map(|c| SidebarRow {
+            jid: c.jid.clone(),
+            name: display_name(&c.jid, c.name.as_deref()),
+            presence: c.presence,
+            unread: 0,
+            last_body: None,
+        })
+        .collect();
+    rest.sort_by_key(|r| r.name.to_lowercase());
+    rows.extend(rest);
+    rows
+}
+
+/// A contact's name, else the local part of the JID, else the JID.
+pub fn display_name(jid: &str, name: Option<&str>) -> String {
+    match name.map(str::trim) {
+        Some(n) if !n.is_empty() => n.to_owned(),
+        _ => match jid.split_once('@') {
+            Some((local, _)) if !local.is_empty() => local.to_owned(),
+            _ => jid.to_owned(),
+        },
+    }
+}
+
+/// The first line of `s`, cut to `max` characters with an ellipsis.
+pub fn first_line(s: &str, max: usize) -> String {
+    let line = s.lines().next().unwrap_or("").trim();
+    if line.chars().count() > max {
+        let cut: String = line.chars().take(max.saturating_sub(1)).collect();
+        format!("{}…", cut.trim_end())
+    } else if s.trim().lines().nth(1).is_some() {
+        format!("{line} …")
+    } else {
+        line.to_owned()
+    }
+}
+
+/// The colour of a presence dot.
+pub fn presence_color(p: Availability) -> Color {
+    match p {
+        Availability::Available | Availability::Chat => rgb(0x2e, 0xc2, 0x7e),
+        Availability::Away | Availability::Xa => rgb(0xf5, 0xa6, 0x23),
+        Availability::Dnd => rgb(0xe0, 0x1b, 0x24),
+        Availability::Offline => rgb(0x9a, 0x99, 0x96),
+    }
+}
+
+pub fn presence_text(p: Availability) -> String {
+    match p {
+        Availability::Available => fl!("presence-available"),
+        Availability::Chat => fl!("presence-chat"),
+        Availability::Away => fl!("presence-away"),
+        Availability::Xa => fl!("presence-xa"),
+        Availability::Dnd => fl!("presence-dnd"),
+        Availability::Offline => fl!("presence-offline"),
+    }
+}
+
+/// The colour swatches offered for accounts (hex, as stored in the config).
+pub const SWATCHES: [&str; 6] = [
+    "#3584e4", "#2ec27e", "#e5a50a", "#e66100", "#c061cb", "#e01b24",
+];
+
+/// An account's colour: its configured `#rrggbb`, else a swatch picked by id.
+pub fn account_color(color: Option<&str>, id: &str) -> Color {
+    color.and_then(parse_hex).unwrap_or_else(|| {
+        let i = id
+            .bytes()
+            .fold(0usize, |h, b| h.wrapping_mul(31).wrapping_add(b as usize));
+        parse_hex(SWATCHES[i % SWATCHES.len()]).unwrap_or(Color::BLACK)
+    })
+}
+
+/// Parses `#rrggbb` or `rrggbb`.
+pub fn parse_hex(s: &str) -> Option<Color> {
+    let h = s.trim().trim_start_matches('#');
+    if h.len() != 6 || !h.is_ascii() {
+        return None;
+    }
+    let v = u32::from_str_radix(h, 16).ok()?;
+    Some(rgb((v >> 16) as u8, (v >> 8) as u8, v as u8))
+}
+
+fn rgb(r: u8, g: u8, b: u8) -> Color {
+    Color::from_rgb8(r, g, b)
+}
+
+/// "(3) Plausch" when there are unread messages.
+pub fn window_title(unread: u32) -> String {
+    if unread == 0 {
+        fl!("app-name")
+    } else {
+        fl!("window-title-unread", count = unread)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,141 @@
+use chrono::{NaiveDate, TimeZone, Utc};
+
+use super::*;
+use crate::api::Direction;
+
+fn msg(seq: i64, y: i32, m: u32, d: u32, h: u32) -> MessageRecord {
+    MessageRecord {
+        seq,
+        id: format!("id{seq}"),
+        with: "bob@example.org".into(),
+        direction: Direction::In,
+        sender: "bob@example.org".into(),
+        body: "hi".into(),
+        timestamp: Utc.with_ymd_and_hms(y, m, d, h, 0, 0).unwrap(),
+        state: MessageState::Received,
+        error: None,
+    }
+}
+
+#[test]
+fn groups_by_day_with_today_and_yesterday() {
+    let today = NaiveDate::from_ymd_opt(2025, 3, 14).unwrap();
+    let msgs = [
+        msg(1, 2025, 3, 1, 9),
+        msg(2, 2025, 3, 1, 10),
+        msg(3, 2025, 3, 13, 23),
+        msg(4, 2025, 3, 14, 0),
+        msg(5, 2025, 3, 14, 8),
+    ];
+    let items = group_by_day(&msgs, &Utc, today);
+    assert_eq!(
+        items,
+        vec![
+            Item::Day(Day::Date(NaiveDate::from_ymd_opt(2025, 3, 1).unwrap())),
+            Item::Message(0),
+            Item::Message(1),
+            Item::Day(Day::Yesterday),
+            Item::Message(2),
+            Item::Day(Day::Today),
+            Item::Message(3),
+            Item::Message(4),
+        ]
+    );
+    assert!(group_by_day(&[], &Utc, today).is_empty());
+}
+
+#[test]
+fn merge_keeps_seq_order_without_duplicates() {
+    let mut list = vec![msg(5, 2025, 1, 1, 1), msg(6, 2025, 1, 1, 1)];
+    merge_messages(
+        &mut list,
+        vec![
+            msg(3, 2025, 1, 1, 1),
+            msg(4, 2025, 1, 1, 1),
+            msg(5, 2025, 1, 1, 1),
+        ],
+    );
+    let seqs: Vec<i64> = list.iter().map(|m| m.seq).collect();
+    assert_eq!(seqs, [3, 4, 5, 6]);
+}
+
+#[test]
+fn connection_texts_are_human() {
+    let mut c = Connection::default();
+    assert_eq!(connection_text(&c), "Connecting…");
+    c.state = Some(ConnState::Online);
+    assert_eq!(connection_text(&c), "Online");
+    c.state = Some(ConnState::Reconnecting);
+    c.retry_in = Some(5);
+    assert_eq!(connection_text(&c), "Reconnecting in 5 s");
+    c.state = Some(ConnState::AuthFailed);
+    assert_eq!(connection_text(&c), "Wrong password");
+    assert!(c.failed());
+    c.state = Some(ConnState::CertUntrusted);
+    assert_eq!(connection_text(&c), "Certificate not trusted");
+    assert_eq!(connection_tone(&c), Tone::Bad);
+}
+
+#[test]
+fn cert_banner_shows_fingerprint() {
+    let c = Connection {
+        state: Some(ConnState::CertUntrusted),
+        cert: Some(CertInfo {
+            fingerprint: "AB:CD".into(),
+            reason: "unknown issuer".into(),
+        }),
+        ..Connection::default()
+    };
+    let text = connection_problem("work", &c).unwrap();
+    assert!(text.contains("AB:CD") && text.contains("unknown issuer") && text.contains("work"));
+    assert_eq!(connection_problem("work", &Connection::default()), None);
+}
+
+#[test]
+fn state_marks() {
+    assert_eq!(state_mark(MessageState::Queued), ("◷", false));
+    assert_eq!(state_mark(MessageState::Delivered), ("✓✓", false));
+    assert_eq!(state_mark(MessageState::Read), ("✓✓", true));
+    assert_eq!(state_mark(MessageState::Failed).0, "⚠");
+}
+
+#[test]
+fn sidebar_rows_merge_conversations_and_roster() {
+    let contact = |jid: &str, name: Option<&str>, p| Contact {
+        jid: jid.into(),
+        name: name.map(Into::into),
+        subscription: "both".into(),
+        groups: vec![],
+        presence: p,
+        status: None,
+    };
+    let roster = [
+        contact("zed@x.org", None, Availability::Offline),
+        contact("bob@x.org", Some("Bob"), Availability::Away),
+        contact("amy@x.org", Some("Amy"), Availability::Available),
+    ];
+    let convs = [ConversationSummary {
+        with: "bob@x.org".into(),
+        last_body: Some("first\nsecond".into()),
+        last_timestamp: None,
+        unread: 2,
+    }];
+    let rows = sidebar_rows(&roster, &convs);
+    let names: Vec<&str> = rows.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["Bob", "Amy", "zed"]);
+    assert_eq!(rows[0].unread, 2);
+    assert_eq!(rows[0].presence, Availability::Away);
+    assert_eq!(rows[0].last_body.as_deref(), Some("first …"));
+}
+
+#[test]
+fn names_lines_colours_titles() {
+    assert_eq!(display_name("a@b", Some("  ")), "a");
+    assert_eq!(display_name("b.org", None), "b.org");
+    assert_eq!(first_line("abcdef", 4), "abc…");
+    assert_eq!(parse_hex("#ff0000"), Some(Color::from_rgb8(255, 0, 0)));
+    assert_eq!(parse_hex("red"), None);
+    assert_eq!(account_color(None, "x"), account_color(None, "x"));
+    assert_eq!(window_title(0), "Plausch");
+    assert_eq!(window_title(3), "(3) Plausch");
+}

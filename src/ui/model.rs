@@ -1,0 +1,227 @@
+//! The GUI's view models, built only from actor events.
+
+use iced::widget::text_editor;
+use tokio::sync::mpsc;
+
+use crate::account::AccountCommand;
+use crate::api::{AccountId, Contact, ConversationSummary, Event, MessageRecord};
+use crate::config::{AccountConfig, AccountEntry, BrokenAccount, Config};
+
+use super::format::{self, Connection};
+
+/// Page size for history requests.
+pub const PAGE: u32 = 50;
+
+/// One configured account.
+#[derive(Debug)]
+pub enum Account {
+    Ok(Box<LiveAccount>),
+    Broken(BrokenAccount),
+}
+
+impl Account {
+    pub fn id(&self) -> &str {
+        match self {
+            Account::Ok(a) => &a.config.id,
+            Account::Broken(b) => &b.id,
+        }
+    }
+}
+
+/// A valid account and what its actor told us.
+#[derive(Debug)]
+pub struct LiveAccount {
+    pub config: AccountConfig,
+    pub connection: Connection,
+    pub roster: Vec<Contact>,
+    pub conversations: Vec<ConversationSummary>,
+    pub sender: Option<mpsc::UnboundedSender<AccountCommand>>,
+}
+
+impl LiveAccount {
+    pub fn new(config: AccountConfig) -> Self {
+        LiveAccount {
+            config,
+            connection: Connection::default(),
+            roster: Vec::new(),
+            conversations: Vec::new(),
+            sender: None,
+        }
+    }
+
+    /// Label if set, else the id.
+    pub fn label(&self) -> &str {
+        self.config.label.as_deref().unwrap_or(&self.config.id)
+    }
+
+    /// Sends a command to the actor; `false` if it is not running.
+    pub fn send(&self, command: AccountCommand) -> bool {
+        self.sender
+            .as_ref()
+            .is_some_and(|s| s.send(command).is_ok())
+    }
+
+    pub fn unread(&self) -> u32 {
+        self.conversations.iter().map(|c| c.unread).sum()
+    }
+}
+
+/// Builds the account list from the config.
+pub fn accounts_from(config: &Config) -> Vec<Account> {
+    config
+        .accounts
+        .iter()
+        .map(|entry| match entry {
+            AccountEntry::Ok(a) => Account::Ok(Box::new(LiveAccount::new(a.clone()))),
+            AccountEntry::Broken(b) => Account::Broken(b.clone()),
+        })
+        .collect()
+}
+
+/// The open conversation.
+#[derive(Debug)]
+pub struct Chat {
+    pub account: AccountId,
+    pub with: String,
+    /// Ordered by `seq`.
+    pub messages: Vec<MessageRecord>,
+    /// `before` of the history request in flight.
+    pub loading: Option<Option<i64>>,
+    /// The archive has no older messages.
+    pub complete: bool,
+    pub composer: text_editor::Content,
+}
+
+impl Chat {
+    pub fn new(account: AccountId, with: String) -> Self {
+        Chat {
+            account,
+            with,
+            messages: Vec::new(),
+            loading: Some(None),
+            complete: false,
+            composer: text_editor::Content::new(),
+        }
+    }
+
+    pub fn is(&self, account: &str, with: &str) -> bool {
+        self.account == account && self.with == with
+    }
+
+    /// The request for the next older page, if one should be sent now.
+    pub fn older_page(&mut self) -> Option<Option<i64>> {
+        if self.loading.is_some() || self.complete {
+            return None;
+        }
+        let before = self.messages.first().map(|m| m.seq);
+        before?;
+        self.loading = Some(before);
+        Some(before)
+    }
+
+    /// Applies a history page.
+    pub fn apply_history(&mut self, page: Vec<MessageRecord>) {
+        let requested = self.loading.take();
+        if (page.len() as u32) < PAGE && requested.is_some() {
+            self.complete = true;
+        }
+        format::merge_messages(&mut self.messages, page);
+    }
+}
+
+/// What the app must do after an event was applied to an account.
+#[derive(Debug, Default, PartialEq)]
+pub struct Applied {
+    /// The event is a problem the user should see.
+    pub banner: Option<String>,
+    /// The open chat got a new message: scroll down and mark read.
+    pub chat_message: bool,
+}
+
+/// Applies an actor event to the account and the open chat.
+pub fn apply_event(account: &mut LiveAccount, chat: Option<&mut Chat>, event: Event) -> Applied {
+    let mut applied = Applied::default();
+    match event {
+        Event::AccountState {
+            state,
+            reason,
+            retry_in,
+            jid,
+            cert,
+            ..
+        } => {
+            let c = &mut account.connection;
+            c.state = Some(state);
+            c.reason = reason;
+            c.retry_in = retry_in;
+            c.cert = cert;
+            if jid.is_some() {
+                c.jid = jid;
+            }
+            applied.banner = format::connection_problem(account.label(), &account.connection);
+        }
+        Event::Roster { contacts, .. } => account.roster = contacts,
+        Event::Presence {
+            jid,
+            presence,
+            status,
+            ..
+        } => {
+            if let Some(c) = account.roster.iter_mut().find(|c| c.jid == jid) {
+                c.presence = presence;
+                c.status = status;
+            }
+        }
+        Event::Conversations { conversations, .. } => account.conversations = conversations,
+        Event::History { with, messages, .. } => {
+            if let Some(chat) = chat.filter(|c| c.with == with) {
+                chat.apply_history(messages);
+            }
+        }
+        Event::Message { message, .. } => {
+            let open = chat.filter(|c| c.with == message.with);
+            update_summary(account, &message, open.is_some());
+            if let Some(chat) = open {
+                format::merge_messages(&mut chat.messages, vec![message]);
+                applied.chat_message = true;
+            }
+        }
+        Event::MessageState {
+            id, state, error, ..
+        } => {
+            if let Some(m) = chat.and_then(|c| c.messages.iter_mut().find(|m| m.id == id)) {
+                m.state = state;
+                m.error = error;
+            }
+        }
+        Event::Error { message, .. } => {
+            applied.banner = Some(format!("{}: {message}", account.label()));
+        }
+        Event::Accounts { .. } | Event::AccountAdded { .. } | Event::AccountRemoved { .. } => {}
+    }
+    applied
+}
+
+/// Moves the conversation of `m` to the top with its new last message.
+fn update_summary(account: &mut LiveAccount, m: &MessageRecord, is_open: bool) {
+    use crate::api::Direction;
+    let pos = account.conversations.iter().position(|c| c.with == m.with);
+    let mut summary = match pos {
+        Some(i) => account.conversations.remove(i),
+        None => ConversationSummary {
+            with: m.with.clone(),
+            last_body: None,
+            last_timestamp: None,
+            unread: 0,
+        },
+    };
+    summary.last_body = Some(m.body.clone());
+    summary.last_timestamp = Some(m.timestamp);
+    if m.direction == Direction::In && !is_open {
+        summary.unread += 1;
+    }
+    account.conversations.insert(0, summary);
+}
+
+#[cfg(test)]
+mod tests;

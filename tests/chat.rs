@@ -1,0 +1,126 @@
+//! 1:1 chat end to end: two clients (headless subprocesses) through a real Prosody.
+
+mod common;
+
+use common::Prosody;
+use common::headless::{Headless, account};
+use serde_json::json;
+
+#[test]
+fn two_clients_exchange_messages_and_history_survives_restart() {
+    let server = Prosody::start();
+    server.register("alice", "alicepw");
+    server.register("bob", "bobpw");
+    let dirs = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let mut a = Headless::start(dirs.0.path());
+    let mut b = Headless::start(dirs.1.path());
+    a.add_account(account(&server, "work", "alice", "alicepw"));
+    b.add_account(account(&server, "home", "bob", "bobpw"));
+    a.wait_state("work", "online");
+    b.wait_state("home", "online");
+
+    a.send_message("work", "bob@localhost", "Hallo Bob", "r1");
+    let got = b.wait_message("home", "Hallo Bob");
+    assert_eq!(got["direction"], "in");
+    assert_eq!(got["with"], "alice@localhost");
+    b.send_message("home", "alice@localhost", "Hi Alice\nzweite Zeile", "r2");
+    a.wait_message("work", "Hi Alice\nzweite Zeile");
+
+    // The conversation lists the unread message; mark_read clears it.
+    a.send(json!({"cmd":"conversations","account":"work"}));
+    let conv = a.wait_for("conversations", |v| v["event"] == "conversations");
+    assert_eq!(conv["conversations"][0]["with"], "bob@localhost");
+    assert_eq!(conv["conversations"][0]["unread"], 1);
+    a.send(json!({"cmd":"mark_read","account":"work","with":"bob@localhost"}));
+    let conv = a.wait_for("conversations", |v| v["event"] == "conversations");
+    assert_eq!(conv["conversations"][0]["unread"], 0);
+
+    assert!(a.quit().success());
+    let mut a = Headless::start(dirs.0.path());
+    let history = a.history("work", "bob@localhost", 50);
+    let bodies: Vec<_> = history
+        .iter()
+        .map(|m| m["body"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(bodies, ["Hallo Bob", "Hi Alice\nzweite Zeile"]);
+    assert_eq!(history[0]["direction"], "out");
+    assert_eq!(history[0]["state"], "acked");
+    a.wait_state("work", "online");
+    assert!(dirs.0.path().join("accounts/work/history.sqlite").is_file());
+
+    // Passwords never reach events or logs.
+    for client in [&a, &b] {
+        let all = serde_json::to_string(&client.seen).unwrap();
+        assert!(!all.contains("alicepw") && !all.contains("bobpw"));
+        let log = client.stderr_log();
+        assert!(!log.contains("alicepw") && !log.contains("bobpw"));
+    }
+    let config = std::fs::read_to_string(dirs.0.path().join("config.toml")).unwrap();
+    assert!(config.contains("password_command"));
+}
+
+#[test]
+fn two_accounts_side_by_side_stay_separate() {
+    let server = Prosody::start();
+    for (u, p) in [("alice", "a1"), ("carol", "c1"), ("dave", "d1")] {
+        server.register(u, p);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = Headless::start(dir.path());
+    app.add_account(account(&server, "work", "alice", "a1"));
+    app.add_account(account(&server, "private", "carol", "c1"));
+    app.wait_state("work", "online");
+    app.wait_state("private", "online");
+    let dave_dir = tempfile::tempdir().unwrap();
+    let mut dave = Headless::start(dave_dir.path());
+    dave.add_account(account(&server, "d", "dave", "d1"));
+    dave.wait_state("d", "online");
+
+    dave.send_message("d", "alice@localhost", "for work", "w");
+    dave.send_message("d", "carol@localhost", "for private", "p");
+    let w = app.wait_message("work", "for work");
+    assert_eq!(w["account"], "work");
+    app.wait_message("private", "for private");
+    assert!(
+        app.history("private", "dave@localhost", 50)
+            .iter()
+            .all(|m| m["body"] == "for private")
+    );
+    assert!(
+        app.history("work", "dave@localhost", 50)
+            .iter()
+            .all(|m| m["body"] == "for work")
+    );
+    assert!(dir.path().join("accounts/work/history.sqlite").is_file());
+    assert!(dir.path().join("accounts/private/history.sqlite").is_file());
+
+    app.send(json!({"cmd":"accounts"}));
+    let list = app.wait_for("accounts", |v| v["event"] == "accounts");
+    let ids: Vec<_> = list["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].clone())
+        .collect();
+    assert_eq!(ids, [json!("work"), json!("private")]);
+}
+
+#[test]
+fn direct_tls_and_pinned_certificate_connect() {
+    let server = Prosody::start();
+    server.register("erin", "e1");
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = Headless::start(dir.path());
+    let mut spec = account(&server, "direct", "erin", "e1");
+    spec["tls"] = json!("direct");
+    spec["port"] = json!(server.direct_tls_port());
+    app.add_account(spec);
+    app.wait_state("direct", "online");
+
+    // No CA file, only the pin: trusted exactly because of the pin.
+    let mut pinned = account(&server, "pinned", "erin", "e1");
+    pinned["ca_file"] = serde_json::Value::Null;
+    pinned["pinned_cert"] = json!(server.cert_sha256());
+    app.add_account(pinned);
+    app.wait_state("pinned", "online");
+}

@@ -1,0 +1,212 @@
+//! Drives `plausch --headless` as a subprocess: JSON lines in, JSON lines out.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use super::Prosody;
+
+pub const WAIT: Duration = Duration::from_secs(20);
+
+/// A running headless client with its own profile directory.
+pub struct Headless {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    events: Receiver<Value>,
+    /// Every line printed so far, for "this never appeared" checks.
+    pub seen: Vec<Value>,
+    /// Events read while waiting for something else, still to be matched.
+    pending: std::collections::VecDeque<Value>,
+    pub profile: PathBuf,
+}
+
+impl Headless {
+    pub fn start(profile: &Path) -> Headless {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_plausch"))
+            .arg("--headless")
+            .arg("--profile")
+            .arg(profile)
+            .env("PLAUSCH_LOG", "debug")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start plausch --headless");
+        let stdout = child.stdout.take().expect("stdout");
+        let stderr = child.stderr.take().expect("stderr");
+        let (tx, events) = channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let v: Value = serde_json::from_str(&line)
+                    .unwrap_or_else(|e| panic!("headless printed a non-JSON line {line:?}: {e}"));
+                if tx.send(v).is_err() {
+                    break;
+                }
+            }
+        });
+        let log = profile.join("stderr.log");
+        std::thread::spawn(move || {
+            let mut out = std::fs::File::create(log).ok();
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(f) = out.as_mut() {
+                    let _ = writeln!(f, "{line}");
+                }
+            }
+        });
+        Headless {
+            stdin: child.stdin.take(),
+            child,
+            events,
+            seen: Vec::new(),
+            pending: Default::default(),
+            profile: profile.to_owned(),
+        }
+    }
+
+    pub fn send(&mut self, cmd: Value) {
+        self.send_raw(&cmd.to_string());
+    }
+
+    pub fn send_raw(&mut self, line: &str) {
+        let stdin = self.stdin.as_mut().expect("stdin open");
+        writeln!(stdin, "{line}").expect("write command");
+        stdin.flush().expect("flush command");
+    }
+
+    /// Waits for the first event matching `pred`, skipping others.
+    pub fn wait_for(&mut self, what: &str, pred: impl Fn(&Value) -> bool) -> Value {
+        self.try_wait_for(WAIT, &pred)
+            .unwrap_or_else(|| panic!("timed out waiting for {what}; seen: {:#?}", self.tail()))
+    }
+
+    pub fn try_wait_for(
+        &mut self,
+        timeout: Duration,
+        pred: &dyn Fn(&Value) -> bool,
+    ) -> Option<Value> {
+        // Events read while waiting for something else stay pending, so the
+        // order of waits in a test does not have to match the order of events.
+        if let Some(i) = self.pending.iter().position(pred) {
+            return self.pending.remove(i);
+        }
+        let deadline = Instant::now() + timeout;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.events.recv_timeout(left) {
+                Ok(v) => {
+                    self.seen.push(v.clone());
+                    if pred(&v) {
+                        return Some(v);
+                    }
+                    self.pending.push_back(v);
+                }
+                Err(RecvTimeoutError::Timeout) | Err(RecvTimeoutError::Disconnected) => {
+                    return None;
+                }
+            }
+        }
+    }
+
+    /// Forgets pending events, so a following wait sees only new ones.
+    pub fn forget_pending(&mut self) {
+        while let Ok(v) = self.events.try_recv() {
+            self.seen.push(v);
+        }
+        self.pending.clear();
+    }
+
+    fn tail(&self) -> Vec<&Value> {
+        self.seen.iter().rev().take(15).collect()
+    }
+
+    pub fn wait_state(&mut self, account: &str, state: &str) -> Value {
+        self.wait_for(&format!("{account} {state}"), |v| {
+            v["event"] == "account_state" && v["account"] == account && v["state"] == state
+        })
+    }
+
+    pub fn add_account(&mut self, spec: Value) {
+        let id = spec["id"].as_str().expect("id").to_owned();
+        let mut cmd = spec;
+        cmd["cmd"] = json!("add_account");
+        self.send(cmd);
+        self.wait_for("account_added", |v| {
+            v["event"] == "account_added" && v["account"] == id
+        });
+    }
+
+    /// Sends a message and waits until our server acknowledged it.
+    pub fn send_message(&mut self, account: &str, to: &str, body: &str, reference: &str) {
+        self.send(json!({"cmd":"send","account":account,"to":to,"body":body,"ref":reference}));
+        self.wait_for("message acked", |v| {
+            v["event"] == "message_state" && v["ref"] == reference && v["state"] == "acked"
+        });
+    }
+
+    pub fn wait_message(&mut self, account: &str, body: &str) -> Value {
+        self.wait_for(&format!("message {body:?}"), |v| {
+            v["event"] == "message" && v["account"] == account && v["body"] == body
+        })
+    }
+
+    pub fn history(&mut self, account: &str, with: &str, limit: u32) -> Vec<Value> {
+        self.send(json!({"cmd":"history","account":account,"with":with,"limit":limit}));
+        let v = self.wait_for("history", |v| {
+            v["event"] == "history" && v["account"] == account && v["with"] == with
+        });
+        v["messages"].as_array().cloned().unwrap_or_default()
+    }
+
+    /// Sends `quit` and waits for the process to exit.
+    pub fn quit(mut self) -> std::process::ExitStatus {
+        self.send(json!({"cmd":"quit"}));
+        drop(self.stdin.take());
+        let deadline = Instant::now() + WAIT;
+        loop {
+            // Keep draining so the child never blocks on a full pipe.
+            while let Ok(v) = self.events.try_recv() {
+                self.seen.push(v);
+            }
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status;
+            }
+            assert!(Instant::now() < deadline, "plausch did not exit after quit");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Kills the process without letting it clean up (like a crash).
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    pub fn stderr_log(&self) -> String {
+        std::fs::read_to_string(self.profile.join("stderr.log")).unwrap_or_default()
+    }
+}
+
+impl Drop for Headless {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// An account spec for `add_account` against the test server, trusting its
+/// certificate through the CA-file option and reading the password from a command.
+pub fn account(server: &Prosody, id: &str, user: &str, password: &str) -> Value {
+    json!({
+        "id": id,
+        "jid": format!("{user}@{}", server.domain()),
+        "password_command": format!("printf '%s' '{password}'"),
+        "host": "127.0.0.1",
+        "port": server.c2s_port(),
+        "tls": "starttls",
+        "ca_file": server.ca_file(),
+    })
+}

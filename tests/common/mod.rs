@@ -1,0 +1,11 @@
+//! Shared helpers for the integration tests (`mod common;` in each test file).
+//!
+//! Not every test file uses every helper, hence the blanket `dead_code` allowance.
+#![allow(dead_code)]
+
+pub mod prosody;
+
+#[allow(unused_imports)]
+pub use prosody::Prosody;
+
+pub mod headless;

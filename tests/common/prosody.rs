@@ -1,0 +1,584 @@
+//! A throw-away Prosody XMPP server on loopback for integration tests.
+//!
+//! Every [`Prosody`] gets its own temporary directory (config, data, log, self-signed
+//! certificate) and its own free ports, so several instances can run side by side
+//! (also within one test). The server is killed when the value is dropped.
+//!
+//! Quirks of Prosody 0.12 handled here:
+//! * as root it refuses to start unless the config says `run_as_root = true`;
+//! * `prosody --version` does not print-and-exit, it starts a server, so it is never
+//!   used to probe for the installation (we look the binaries up on `PATH` instead);
+//! * a port that cannot be bound is only logged ("Failed to open server port"), the
+//!   server keeps running, so the log is checked after startup;
+//! * `daemonize = false` is deprecated in favour of `-F`; both are given (the config
+//!   option only causes a warning in the log).
+
+use std::fmt::Write as _;
+use std::fs::{self, File, OpenOptions};
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+use tempfile::TempDir;
+
+const DOMAIN: &str = "localhost";
+const MISSING: &str = "Prosody is missing: run tests/run.sh or apt-get install prosody";
+/// How long to wait for a (re)started server to answer on its c2s port.
+const READY_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long to wait for the server to exit after SIGTERM before SIGKILL.
+const STOP_TIMEOUT: Duration = Duration::from_secs(5);
+/// Attempts with fresh ports when another process grabbed one of ours meanwhile.
+const START_ATTEMPTS: usize = 5;
+
+/// A running (or stopped) Prosody instance on 127.0.0.1.
+pub struct Prosody {
+    dir: TempDir,
+    c2s_port: u16,
+    direct_tls_port: u16,
+    http_port: u16,
+    cert_sha256: String,
+    child: Option<Child>,
+}
+
+/// Why a start attempt failed.
+enum StartError {
+    /// A port was taken by someone else: worth trying again with other ports.
+    PortInUse(String),
+    /// Anything else: give up.
+    Fatal(String),
+}
+
+impl Prosody {
+    /// Starts a fresh Prosody: temp dir, free ports, self-signed cert.
+    ///
+    /// Panics with a clear message if Prosody (or openssl) is not installed or the
+    /// server does not come up.
+    pub fn start() -> Prosody {
+        for tool in ["prosody", "prosodyctl"] {
+            if find_on_path(tool).is_none() {
+                panic!("{MISSING} (`{tool}` not found on PATH)");
+            }
+        }
+        if find_on_path("openssl").is_none() {
+            panic!("openssl is missing: run tests/run.sh or apt-get install openssl");
+        }
+
+        let dir = tempfile::Builder::new()
+            .prefix("plausch-prosody-")
+            .tempdir()
+            .expect("create temp dir for Prosody");
+        fs::create_dir_all(dir.path().join("data")).expect("create Prosody data dir");
+        fs::create_dir_all(dir.path().join("certs")).expect("create Prosody certs dir");
+        let cert_sha256 = make_certificate(&dir.path().join("certs"));
+
+        let mut server = Prosody {
+            dir,
+            c2s_port: 0,
+            direct_tls_port: 0,
+            http_port: 0,
+            cert_sha256,
+            child: None,
+        };
+        for attempt in 1..=START_ATTEMPTS {
+            let [c2s, direct_tls, http] = free_ports();
+            server.c2s_port = c2s;
+            server.direct_tls_port = direct_tls;
+            server.http_port = http;
+            server.write_config();
+            match server.spawn_and_wait() {
+                Ok(()) => return server,
+                Err(StartError::PortInUse(msg)) if attempt < START_ATTEMPTS => {
+                    eprintln!("Prosody: port clash ({msg}), retrying with other ports");
+                    server.stop();
+                }
+                Err(StartError::PortInUse(msg) | StartError::Fatal(msg)) => {
+                    server.stop();
+                    panic!("{msg}");
+                }
+            }
+        }
+        unreachable!("the last attempt either returns or panics")
+    }
+
+    /// The XMPP domain of the single virtual host: `"localhost"`.
+    pub fn domain(&self) -> &str {
+        DOMAIN
+    }
+
+    /// The MUC service domain (`conference.localhost`).
+    pub fn muc_domain(&self) -> String {
+        format!("conference.{DOMAIN}")
+    }
+
+    /// The HTTP file upload (XEP-0363) service domain (`upload.localhost`).
+    pub fn upload_domain(&self) -> String {
+        format!("upload.{DOMAIN}")
+    }
+
+    /// The client port offering STARTTLS (encryption is required).
+    pub fn c2s_port(&self) -> u16 {
+        self.c2s_port
+    }
+
+    /// The XEP-0368 direct TLS client port.
+    pub fn direct_tls_port(&self) -> u16 {
+        self.direct_tls_port
+    }
+
+    /// The plain HTTP port (serves the upload component).
+    pub fn http_port(&self) -> u16 {
+        self.http_port
+    }
+
+    /// The private test CA (PEM) that signed the server certificate; trust it via the account's `ca_file`.
+    pub fn ca_file(&self) -> PathBuf {
+        self.dir.path().join("ca").join("ca.crt")
+    }
+
+    /// SHA-256 fingerprint of the server certificate, upper-case hex with `:` separators.
+    pub fn cert_sha256(&self) -> String {
+        self.cert_sha256.clone()
+    }
+
+    /// The temporary directory holding config, data, certs and logs.
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// The Prosody log file (level info and above).
+    pub fn log_file(&self) -> PathBuf {
+        self.dir.path().join("prosody.log")
+    }
+
+    /// Whether the server process is currently running.
+    pub fn is_running(&mut self) -> bool {
+        match &mut self.child {
+            Some(child) => matches!(child.try_wait(), Ok(None)),
+            None => false,
+        }
+    }
+
+    /// Creates the account `user@localhost` (works whether the server runs or not).
+    pub fn register(&self, user: &str, password: &str) {
+        let output = Command::new("prosodyctl")
+            .arg("--config")
+            .arg(self.config_file())
+            .args(["register", user, DOMAIN, password])
+            .stdin(Stdio::null())
+            .output()
+            .unwrap_or_else(|e| panic!("{MISSING} (running prosodyctl failed: {e})"));
+        if !output.status.success() {
+            panic!(
+                "prosodyctl register {user} {DOMAIN} failed ({}):\n{}{}",
+                output.status,
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+    }
+
+    /// Stops the server: SIGTERM, wait (up to 5 s), then SIGKILL. Idempotent.
+    pub fn stop(&mut self) {
+        let Some(mut child) = self.child.take() else {
+            return;
+        };
+        if let Ok(Some(_)) = child.try_wait() {
+            return;
+        }
+        // Through `sh` (whose `kill` is a builtin): minimal Debian images lack /bin/kill.
+        let _ = Command::new("sh")
+            .args(["-c", "kill -TERM \"$1\"", "sh", &child.id().to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+        let deadline = Instant::now() + STOP_TIMEOUT;
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = child.try_wait() {
+                return;
+            }
+            sleep(Duration::from_millis(25));
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+
+    /// Stops and starts the server again, on the same ports and with the same data.
+    pub fn restart(&mut self) {
+        self.stop();
+        // The listening sockets are closed by now; a fresh bind may still race with the
+        // kernel releasing them, so retry briefly on a port clash.
+        let deadline = Instant::now() + READY_TIMEOUT;
+        loop {
+            match self.spawn_and_wait() {
+                Ok(()) => return,
+                Err(StartError::PortInUse(msg)) if Instant::now() < deadline => {
+                    eprintln!("Prosody restart: {msg}; retrying");
+                    self.stop();
+                    sleep(Duration::from_millis(200));
+                }
+                Err(StartError::PortInUse(msg) | StartError::Fatal(msg)) => {
+                    self.stop();
+                    panic!("{msg}");
+                }
+            }
+        }
+    }
+
+    fn config_file(&self) -> PathBuf {
+        self.dir.path().join("prosody.cfg.lua")
+    }
+
+    fn console_file(&self) -> PathBuf {
+        self.dir.path().join("console.log")
+    }
+
+    fn write_config(&self) {
+        let dir = self.dir.path();
+        let cert = dir.join("certs").join("localhost.crt");
+        let key = dir.join("certs").join("localhost.key");
+        let ssl = format!(
+            "ssl = {{ certificate = {}; key = {} }}",
+            lua_str(&cert),
+            lua_str(&key)
+        );
+        let mut cfg = String::new();
+        let _ = write!(
+            cfg,
+            r#"-- Generated by tests/common/prosody.rs
+run_as_root = true
+daemonize = false
+pidfile = {pidfile}
+data_path = {data}
+log = {{ info = {log} }}
+interfaces = {{ "127.0.0.1" }}
+local_interfaces = {{ "127.0.0.1" }}
+http_interfaces = {{ "127.0.0.1" }}
+c2s_ports = {{ {c2s} }}
+c2s_direct_tls_ports = {{ {direct_tls} }}
+legacy_ssl_ports = {{}}
+s2s_ports = {{}}
+s2s_direct_tls_ports = {{}}
+component_ports = {{}}
+http_ports = {{ {http} }}
+https_ports = {{}}
+
+modules_enabled = {{
+    "roster"; "saslauth"; "tls"; "disco"; "carbons"; "pep"; "private"; "blocklist";
+    "vcard4"; "vcard_legacy"; "version"; "ping"; "register"; "mam"; "csi_simple";
+    "smacks"; "bookmarks";
+}}
+modules_disabled = {{ "s2s"; "offline" }}
+
+archive_expires_after = "never"
+default_archive_policy = true
+c2s_require_encryption = true
+authentication = "internal_hashed"
+storage = "internal"
+certificates = {certs}
+
+VirtualHost "localhost"
+    {ssl}
+
+Component "conference.localhost" "muc"
+    modules_enabled = {{ "muc_mam" }}
+    {ssl}
+
+Component "upload.localhost" "http_file_share"
+    http_host = "localhost"
+    http_external_url = "http://localhost:{http}/"
+    {ssl}
+"#,
+            pidfile = lua_str(&dir.join("prosody.pid")),
+            data = lua_str(&dir.join("data")),
+            log = lua_str(&self.log_file()),
+            certs = lua_str(&dir.join("certs")),
+            c2s = self.c2s_port,
+            direct_tls = self.direct_tls_port,
+            http = self.http_port,
+        );
+        fs::write(self.config_file(), cfg).expect("write Prosody config");
+    }
+
+    /// Spawns `prosody` and waits until its c2s port answers with a stream header.
+    fn spawn_and_wait(&mut self) -> Result<(), StartError> {
+        assert!(self.child.is_none(), "Prosody is already running");
+        let log_offset = file_len(&self.log_file());
+        let console = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.console_file())
+            .expect("open Prosody console log");
+        let console_err = console.try_clone().expect("clone console log handle");
+        let child = Command::new("prosody")
+            .arg("-F")
+            .arg("--config")
+            .arg(self.config_file())
+            .current_dir(self.dir.path())
+            .stdin(Stdio::null())
+            .stdout(console)
+            .stderr(console_err)
+            .spawn()
+            .map_err(|e| StartError::Fatal(format!("{MISSING} (spawning prosody failed: {e})")))?;
+        self.child = Some(child);
+
+        let deadline = Instant::now() + READY_TIMEOUT;
+        loop {
+            let new_log = read_from(&self.log_file(), log_offset);
+            if let Some(line) = new_log
+                .lines()
+                .find(|l| l.contains("Failed to open server port"))
+            {
+                return Err(StartError::PortInUse(line.to_owned()));
+            }
+            if let Some(status) = self
+                .child
+                .as_mut()
+                .and_then(|c| c.try_wait().ok().flatten())
+            {
+                return Err(StartError::Fatal(
+                    self.failure(&format!("Prosody exited during startup ({status})")),
+                ));
+            }
+            if stream_answers(self.c2s_port) {
+                return Ok(());
+            }
+            if Instant::now() >= deadline {
+                return Err(StartError::Fatal(self.failure(&format!(
+                    "Prosody did not answer on 127.0.0.1:{} within {:?}",
+                    self.c2s_port, READY_TIMEOUT
+                ))));
+            }
+            sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// A panic message with the tails of the log files.
+    fn failure(&self, what: &str) -> String {
+        format!(
+            "{what}\n--- config: {}\n--- tail of {}:\n{}\n--- tail of {}:\n{}",
+            self.config_file().display(),
+            self.log_file().display(),
+            tail(&self.log_file(), 40),
+            self.console_file().display(),
+            tail(&self.console_file(), 20),
+        )
+    }
+}
+
+impl Drop for Prosody {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Opens an XMPP client stream and checks that the server answers with its stream
+/// header and features (proves the event loop runs, not just that the socket listens).
+fn stream_answers(port: u16) -> bool {
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    let Ok(mut stream) = TcpStream::connect_timeout(&addr, Duration::from_millis(500)) else {
+        return false;
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_millis(500)));
+    let header = format!(
+        "<?xml version='1.0'?><stream:stream to='{DOMAIN}' version='1.0' \
+         xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>"
+    );
+    if stream.write_all(header.as_bytes()).is_err() {
+        return false;
+    }
+    let deadline = Instant::now() + Duration::from_secs(2);
+    let mut received = Vec::new();
+    let mut buf = [0u8; 4096];
+    while Instant::now() < deadline {
+        match stream.read(&mut buf) {
+            Ok(0) => return false,
+            Ok(n) => {
+                received.extend_from_slice(&buf[..n]);
+                if String::from_utf8_lossy(&received).contains("</stream:features>") {
+                    let _ = stream.write_all(b"</stream:stream>");
+                    return true;
+                }
+            }
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) => {}
+            Err(_) => return false,
+        }
+    }
+    false
+}
+
+/// Three distinct free TCP ports on 127.0.0.1 (all bound at once, then released).
+fn free_ports() -> [u16; 3] {
+    let listeners: Vec<TcpListener> = (0..3)
+        .map(|_| TcpListener::bind("127.0.0.1:0").expect("bind a free port on 127.0.0.1"))
+        .collect();
+    let port = |i: usize| listeners[i].local_addr().expect("local addr").port();
+    [port(0), port(1), port(2)]
+}
+
+/// Runs openssl with `args`, panicking with its stderr on failure.
+fn openssl(args: &[&std::ffi::OsStr]) -> Vec<u8> {
+    let output = Command::new("openssl")
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run openssl");
+    assert!(
+        output.status.success(),
+        "openssl {:?} failed: {}",
+        args,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output.stdout
+}
+
+/// Creates a private test CA in `certs/../ca` and `localhost.crt`/`localhost.key`
+/// signed by it in `certs` (like a staging server with its own CA), and returns
+/// the SHA-256 fingerprint of the server certificate.
+fn make_certificate(certs: &Path) -> String {
+    let ca_dir = certs.parent().expect("certs has a parent").join("ca");
+    fs::create_dir_all(&ca_dir).expect("create ca dir");
+    let ca_cert = ca_dir.join("ca.crt");
+    let ca_key = ca_dir.join("ca.key");
+    let cert = certs.join("localhost.crt");
+    let key = certs.join("localhost.key");
+    let csr = ca_dir.join("localhost.csr");
+    let ext = ca_dir.join("leaf.ext");
+    fs::write(
+        &ext,
+        "subjectAltName=DNS:localhost,DNS:conference.localhost,DNS:upload.localhost\n\
+         basicConstraints=critical,CA:FALSE\n\
+         keyUsage=critical,digitalSignature,keyEncipherment\n\
+         extendedKeyUsage=serverAuth\n",
+    )
+    .expect("write extensions");
+    let os = |s: &'static str| std::ffi::OsStr::new(s);
+    openssl(&[
+        os("req"),
+        os("-x509"),
+        os("-newkey"),
+        os("rsa:2048"),
+        os("-nodes"),
+        os("-days"),
+        os("2"),
+        os("-subj"),
+        os("/CN=Plausch Test CA"),
+        os("-addext"),
+        os("basicConstraints=critical,CA:TRUE"),
+        os("-addext"),
+        os("keyUsage=critical,keyCertSign,cRLSign"),
+        os("-keyout"),
+        ca_key.as_os_str(),
+        os("-out"),
+        ca_cert.as_os_str(),
+    ]);
+    openssl(&[
+        os("req"),
+        os("-new"),
+        os("-newkey"),
+        os("rsa:2048"),
+        os("-nodes"),
+        os("-subj"),
+        os("/CN=localhost"),
+        os("-keyout"),
+        key.as_os_str(),
+        os("-out"),
+        csr.as_os_str(),
+    ]);
+    openssl(&[
+        os("x509"),
+        os("-req"),
+        os("-in"),
+        csr.as_os_str(),
+        os("-CA"),
+        ca_cert.as_os_str(),
+        os("-CAkey"),
+        ca_key.as_os_str(),
+        os("-CAcreateserial"),
+        os("-days"),
+        os("2"),
+        os("-extfile"),
+        ext.as_os_str(),
+        os("-out"),
+        cert.as_os_str(),
+    ]);
+    // Prosody may run as another user than the test (e.g. the `prosody` user).
+    for file in [&cert, &key] {
+        set_mode(file, 0o644);
+    }
+
+    let output = openssl(&[
+        os("x509"),
+        os("-noout"),
+        os("-fingerprint"),
+        os("-sha256"),
+        os("-in"),
+        cert.as_os_str(),
+    ]);
+    // "sha256 Fingerprint=AB:CD:..." (older openssl: "SHA256 Fingerprint=...")
+    let text = String::from_utf8_lossy(&output);
+    let hex = text
+        .trim()
+        .rsplit('=')
+        .next()
+        .expect("fingerprint output")
+        .trim()
+        .to_ascii_uppercase();
+    assert!(
+        hex.len() == 32 * 3 - 1 && hex.split(':').all(|b| b.len() == 2),
+        "unexpected openssl fingerprint output: {text:?}"
+    );
+    hex
+}
+
+#[cfg(unix)]
+fn set_mode(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    let _ = fs::set_permissions(path, fs::Permissions::from_mode(mode));
+}
+
+#[cfg(not(unix))]
+fn set_mode(_path: &Path, _mode: u32) {}
+
+/// A path as a double-quoted Lua string literal.
+fn lua_str(path: &Path) -> String {
+    let s = path.to_str().expect("temp paths are UTF-8");
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+fn find_on_path(program: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(program))
+        .find(|candidate| candidate.is_file())
+}
+
+fn file_len(path: &Path) -> u64 {
+    fs::metadata(path).map(|m| m.len()).unwrap_or(0)
+}
+
+/// The contents of `path` from byte `offset` on (empty if missing).
+fn read_from(path: &Path, offset: u64) -> String {
+    use std::io::{Seek, SeekFrom};
+    let Ok(mut file) = File::open(path) else {
+        return String::new();
+    };
+    let mut bytes = Vec::new();
+    if file.seek(SeekFrom::Start(offset)).is_ok() {
+        let _ = file.read_to_end(&mut bytes);
+    }
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// The last `lines` lines of a file.
+fn tail(path: &Path, lines: usize) -> String {
+    let text = fs::read_to_string(path).unwrap_or_else(|e| format!("(cannot read: {e})"));
+    let all: Vec<&str> = text.lines().collect();
+    all[all.len().saturating_sub(lines)..].join("\n")
+}

@@ -1,0 +1,135 @@
+//! Failures a user must see clearly: wrong password, untrusted certificate,
+//! broken config, bad headless input, duplicate delivery.
+
+mod common;
+
+use std::time::Duration;
+
+use common::Prosody;
+use common::headless::{Headless, account};
+use serde_json::json;
+
+#[test]
+fn wrong_password_fails_once_without_retry_storm() {
+    let server = Prosody::start();
+    server.register("alice", "right");
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = Headless::start(dir.path());
+    app.add_account(account(&server, "work", "alice", "wrong"));
+    let failed = app.wait_state("work", "auth_failed");
+    assert!(
+        failed["reason"]
+            .as_str()
+            .is_some_and(|r| !r.contains("wrong"))
+    );
+    // No further attempts until the user asks for one.
+    app.forget_pending();
+    let again = app.try_wait_for(Duration::from_secs(6), &|v| {
+        v["event"] == "account_state" && v["state"] == "connecting"
+    });
+    assert!(again.is_none(), "reconnected after auth failure: {again:?}");
+    app.send(json!({"cmd":"reconnect","account":"work"}));
+    app.forget_pending();
+    app.wait_state("work", "connecting");
+    app.wait_state("work", "auth_failed");
+}
+
+#[test]
+fn untrusted_certificate_is_refused_with_its_fingerprint() {
+    let server = Prosody::start();
+    server.register("alice", "pw");
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = Headless::start(dir.path());
+    let mut spec = account(&server, "work", "alice", "pw");
+    spec["ca_file"] = serde_json::Value::Null;
+    app.add_account(spec);
+    let refused = app.wait_state("work", "cert_untrusted");
+    assert_eq!(refused["cert"]["fingerprint"], server.cert_sha256());
+    assert!(
+        refused["cert"]["reason"]
+            .as_str()
+            .is_some_and(|r| !r.is_empty())
+    );
+    app.forget_pending();
+    let again = app.try_wait_for(Duration::from_secs(4), &|v| v["state"] == "online");
+    assert!(again.is_none(), "connected without trust: {again:?}");
+
+    // A wrong pin is refused too.
+    let mut spec = account(&server, "pinned", "alice", "pw");
+    spec["ca_file"] = serde_json::Value::Null;
+    spec["pinned_cert"] = json!("AB:".repeat(31) + "AB");
+    app.add_account(spec);
+    app.wait_state("pinned", "cert_untrusted");
+}
+
+#[test]
+fn broken_config_file_names_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        "[settings]\ntheme = \"dark\"\n[[account]\nid = \"x\"\n",
+    )
+    .unwrap();
+    let mut app = Headless::start(dir.path());
+    let err = app.wait_for("error", |v| v["event"] == "error");
+    let msg = err["message"].as_str().unwrap_or_default();
+    assert!(
+        msg.contains("config.toml") && msg.contains("line 3"),
+        "{msg}"
+    );
+    assert!(!app.quit().success());
+    // The broken file is left as the user wrote it.
+    assert!(
+        std::fs::read_to_string(&config)
+            .unwrap()
+            .contains("[[account]\n")
+    );
+}
+
+#[test]
+fn broken_account_entry_is_listed_not_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        "[[account]]\nid = \"good\"\njid = \"a@example.org\"\nenabled = false\n\
+         password_command = \"true\"\n\n[[account]]\nid = \"bad\"\njid = \"not a jid\"\n",
+    )
+    .unwrap();
+    let mut app = Headless::start(dir.path());
+    app.send(json!({"cmd":"accounts"}));
+    let list = app.wait_for("accounts", |v| v["event"] == "accounts");
+    let accounts = list["accounts"].as_array().cloned().unwrap_or_default();
+    assert_eq!(accounts.len(), 2);
+    assert_eq!(accounts[0]["state"], "disabled");
+    assert_eq!(accounts[1]["id"], "bad");
+    assert_eq!(accounts[1]["state"], "broken");
+    assert!(
+        accounts[1]["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("jid") || e.contains("JID"))
+    );
+    assert!(app.quit().success());
+}
+
+#[test]
+fn invalid_input_gets_error_events_and_the_client_keeps_running() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = Headless::start(dir.path());
+    for line in [
+        "this is not json",
+        "{\"cmd\":\"no_such_command\"}",
+        "{\"cmd\":\"send\",\"account\":\"nobody\",\"to\":\"x@y\",\"body\":\"b\",\"ref\":\"q\"}",
+        "[1,2,3]",
+        "{\"cmd\":\"add_account\",\"id\":\"../evil\",\"jid\":\"a@b\",\"password_command\":\"true\"}",
+    ] {
+        app.send_raw(line);
+        app.wait_for(line, |v| v["event"] == "error");
+    }
+    app.send(json!({"cmd":"accounts"}));
+    let list = app.wait_for("accounts", |v| v["event"] == "accounts");
+    assert_eq!(list["accounts"], json!([]));
+    assert!(!dir.path().join("evil").exists());
+    assert!(app.quit().success());
+}

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The one test command of Plausch: installs what the tests need (on Debian/Ubuntu),
+# then runs rustfmt, clippy and the whole test suite (unit + integration tests
+# against a loopback Prosody, see tests/common/prosody.rs).
+#
+# Usage: tests/run.sh [extra args for `cargo test`]   (from any directory)
+set -euo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$REPO_ROOT"
+
+section() {
+    printf '\n==== %s ====\n' "$*"
+}
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then
+        "$@"
+    elif command -v sudo >/dev/null 2>&1; then
+        sudo "$@"
+    else
+        echo "error: need root or sudo to run: $*" >&2
+        exit 1
+    fi
+}
+
+section "System packages (prosody, lua-unbound, openssl)"
+if command -v prosody >/dev/null 2>&1 && command -v openssl >/dev/null 2>&1; then
+    echo "prosody and openssl already installed"
+else
+    if ! command -v apt-get >/dev/null 2>&1; then
+        echo "error: prosody/openssl missing and no apt-get; install them manually" >&2
+        exit 1
+    fi
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+        prosody lua-unbound openssl
+fi
+# The tests start their own Prosody on free loopback ports; a system instance
+# started by the package (on 5222/5269) is not used and does not conflict.
+
+section "Rust toolchain (rustfmt, clippy)"
+if ! command -v cargo >/dev/null 2>&1 && [ -f "$HOME/.cargo/env" ]; then
+    # shellcheck disable=SC1091
+    . "$HOME/.cargo/env"
+fi
+if ! command -v cargo >/dev/null 2>&1; then
+    echo "error: cargo not found; install Rust via https://rustup.rs" >&2
+    exit 1
+fi
+if ! cargo fmt --version >/dev/null 2>&1 || ! cargo clippy --version >/dev/null 2>&1; then
+    rustup component add rustfmt clippy
+fi
+cargo --version
+cargo fmt --version
+cargo clippy --version
+
+section "cargo fmt --all --check"
+cargo fmt --all --check
+
+section "cargo clippy --all-targets -- -D warnings"
+cargo clippy --all-targets -- -D warnings
+
+section "cargo test --all-targets $*"
+cargo test --all-targets "$@"
+
+section "All checks passed"
