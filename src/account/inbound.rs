@@ -84,10 +84,12 @@ impl Actor {
             return;
         };
         let from_bare = from.to_bare();
+        // The recipient itself, or a server (no local part) of either side.
+        let server_of = |jid: &str| jid.rsplit('@').next() == Some(from_bare.domain().as_str());
         let plausible = record.direction == Direction::Out
             && (from_bare.to_string() == record.with
-                || from_bare.node().is_none()
-                || from_bare.domain() == self.jid.domain());
+                || (from_bare.node().is_none()
+                    && (server_of(&record.with) || from_bare.domain() == self.jid.domain())));
         if !plausible {
             return;
         }

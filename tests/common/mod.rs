@@ -9,3 +9,4 @@ pub mod prosody;
 pub use prosody::Prosody;
 
 pub mod headless;
+pub mod raw;

@@ -1,0 +1,70 @@
+//! A bare XMPP client for tests that must send stanzas Plausch never would
+//! (duplicates, forgeries). It reuses Plausch's connector, so it trusts the
+//! test server through the same CA-file option.
+
+use std::sync::Arc;
+
+use futures::StreamExt;
+use plausch::account::connect::{Endpoint, connect};
+use plausch::account::tls::{FailureSlot, client_config};
+use plausch::api::TlsMode;
+use tokio_xmpp::Stanza;
+use tokio_xmpp::minidom::Element;
+use tokio_xmpp::parsers::message::Message;
+use tokio_xmpp::stanzastream::{Event, StanzaStage, StanzaStream, StreamEvent};
+
+use super::Prosody;
+
+pub struct RawClient {
+    rt: tokio::runtime::Runtime,
+    stream: StanzaStream,
+}
+
+impl RawClient {
+    pub fn connect(server: &Prosody, user: &str, password: &str) -> RawClient {
+        let rt = tokio::runtime::Runtime::new().expect("runtime");
+        let endpoint = Endpoint {
+            jid: format!("{user}@{}", server.domain()).parse().expect("jid"),
+            resource: Some("raw".into()),
+            host: Some("127.0.0.1".into()),
+            port: Some(server.c2s_port()),
+            tls: TlsMode::Starttls,
+        };
+        let ca = Arc::new(server.ca_file());
+        let password = password.to_owned();
+        let stream = rt.block_on(async move {
+            let connector = Box::new(
+                move |_: Option<String>, slot: tokio::sync::oneshot::Sender<_>| {
+                    let (endpoint, ca, password) = (endpoint.clone(), ca.clone(), password.clone());
+                    tokio::spawn(async move {
+                        let failure = FailureSlot::default();
+                        let tls = client_config(Some(&ca), None, failure.clone()).expect("tls");
+                        let conn = connect(&endpoint, &password, tls, &failure)
+                            .await
+                            .expect("raw client connects");
+                        let _ = slot.send(conn);
+                    });
+                },
+            );
+            let mut stream = StanzaStream::new(connector, 64);
+            loop {
+                match stream.next().await {
+                    Some(Event::Stream(StreamEvent::Reset { .. })) => break stream,
+                    Some(_) => {}
+                    None => panic!("raw client stream ended"),
+                }
+            }
+        });
+        RawClient { rt, stream }
+    }
+
+    /// Sends a `<message/>` given as XML and waits until the server acked it.
+    pub fn send_message_xml(&self, xml: &str) {
+        let el: Element = xml.parse().expect("test XML parses");
+        let msg = Message::try_from(el).expect("test XML is a message");
+        self.rt.block_on(async {
+            let mut token = self.stream.send(Box::new(Stanza::Message(msg))).await;
+            token.wait_for(StanzaStage::Acked).await;
+        });
+    }
+}
