@@ -17,6 +17,9 @@ mod sidebar;
 mod style;
 mod update;
 
+#[cfg(test)]
+mod tests;
+
 use iced::widget::{button, column, container, opaque, row, rule, stack, text};
 use iced::{Alignment, Element, Length, Subscription, Task, Theme};
 

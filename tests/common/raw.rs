@@ -10,7 +10,9 @@ use plausch::account::tls::{FailureSlot, client_config};
 use plausch::api::TlsMode;
 use tokio_xmpp::Stanza;
 use tokio_xmpp::minidom::Element;
+use tokio_xmpp::parsers::iq::Iq;
 use tokio_xmpp::parsers::message::Message;
+use tokio_xmpp::parsers::presence::Presence;
 use tokio_xmpp::stanzastream::{Event, StanzaStage, StanzaStream, StreamEvent};
 
 use super::Prosody;
@@ -60,10 +62,20 @@ impl RawClient {
 
     /// Sends a `<message/>` given as XML and waits until the server acked it.
     pub fn send_message_xml(&self, xml: &str) {
+        self.send_xml(xml);
+    }
+
+    /// Sends a message, presence or iq given as XML; waits for the server's ack.
+    pub fn send_xml(&self, xml: &str) {
         let el: Element = xml.parse().expect("test XML parses");
-        let msg = Message::try_from(el).expect("test XML is a message");
+        let stanza = match el.name() {
+            "message" => Stanza::Message(Message::try_from(el).expect("a message")),
+            "presence" => Stanza::Presence(Presence::try_from(el).expect("a presence")),
+            "iq" => Stanza::Iq(Iq::try_from(el).expect("an iq")),
+            other => panic!("not a stanza: {other}"),
+        };
         self.rt.block_on(async {
-            let mut token = self.stream.send(Box::new(Stanza::Message(msg))).await;
+            let mut token = self.stream.send(Box::new(stanza)).await;
             token.wait_for(StanzaStage::Acked).await;
         });
     }

@@ -1,0 +1,132 @@
+//! The composer of the open conversation.
+
+use iced::keyboard::{Key, Modifiers, key::Named};
+use iced_test::selector;
+
+use super::{Harness, press_with};
+use crate::account::AccountCommand;
+use crate::ui::conversation::ChatMessage;
+use crate::ui::{Message, ids};
+
+const BOB: &str = "bob@work.example";
+
+/// "work" online with the conversation with Bob open.
+fn with_bob_open() -> Harness {
+    let mut h = Harness::work_account(0);
+    let _ = h.click(ids::contact("work", BOB));
+    let cmds = h.commands("work");
+    assert!(cmds.contains(&AccountCommand::MarkRead { with: BOB.into() }));
+    h
+}
+
+fn composer_text(h: &Harness) -> String {
+    h.app.chat.as_ref().expect("open chat").composer.text()
+}
+
+fn sends(messages: &[Message]) -> usize {
+    messages
+        .iter()
+        .filter(|m| matches!(m, Message::Chat(ChatMessage::Send)))
+        .count()
+}
+
+#[test]
+fn enter_sends_to_the_open_conversation_and_clears() {
+    let mut h = with_bob_open();
+    let messages = h.run(|ui| {
+        ui.click(selector::id(ids::COMPOSER)).unwrap();
+        let _ = ui.typewrite("Hello Bob");
+        let _ = ui.tap_key(Named::Enter);
+    });
+    assert!(matches!(
+        messages.last(),
+        Some(Message::Chat(ChatMessage::Send))
+    ));
+    assert_eq!(sends(&messages), 1);
+    match &h.commands("work")[..] {
+        [
+            AccountCommand::Send {
+                to,
+                body,
+                reference: Some(_),
+            },
+        ] => {
+            assert_eq!(to, BOB);
+            assert_eq!(body, "Hello Bob");
+        }
+        other => panic!("expected one Send, got {other:?}"),
+    }
+    assert_eq!(composer_text(&h), "");
+}
+
+#[test]
+fn send_button_sends_too() {
+    let mut h = with_bob_open();
+    let _ = h.run(|ui| {
+        ui.click(selector::id(ids::COMPOSER)).unwrap();
+        let _ = ui.typewrite("hi");
+    });
+    // The button is enabled only now that the composer has text.
+    let messages = h.click(ids::SEND);
+    assert!(matches!(messages[..], [Message::Chat(ChatMessage::Send)]));
+    assert!(matches!(
+        &h.commands("work")[..],
+        [AccountCommand::Send { to, body, .. }] if to == BOB && body == "hi"
+    ));
+    assert_eq!(composer_text(&h), "");
+}
+
+#[test]
+fn shift_enter_breaks_the_line_without_sending() {
+    let mut h = with_bob_open();
+    let messages = h.run(|ui| {
+        ui.click(selector::id(ids::COMPOSER)).unwrap();
+        let _ = ui.typewrite("line one");
+        let _ = ui.simulate([press_with(Key::Named(Named::Enter), Modifiers::SHIFT)]);
+        let _ = ui.typewrite("line two");
+    });
+    assert_eq!(sends(&messages), 0);
+    assert_eq!(composer_text(&h), "line one\nline two");
+    assert!(h.commands("work").is_empty());
+
+    // Enter then sends both lines as one message.
+    let _ = h.run(|ui| {
+        ui.click(selector::id(ids::COMPOSER)).unwrap();
+        let _ = ui.tap_key(Named::Enter);
+    });
+    assert!(matches!(
+        &h.commands("work")[..],
+        [AccountCommand::Send { to, body, .. }] if to == BOB && body == "line one\nline two"
+    ));
+    assert_eq!(composer_text(&h), "");
+}
+
+#[test]
+fn empty_or_blank_composer_sends_nothing() {
+    let mut h = with_bob_open();
+    let _ = h.run(|ui| {
+        ui.click(selector::id(ids::COMPOSER)).unwrap();
+        let _ = ui.tap_key(Named::Enter);
+    });
+    assert!(h.commands("work").is_empty());
+
+    let _ = h.run(|ui| {
+        ui.click(selector::id(ids::COMPOSER)).unwrap();
+        let _ = ui.typewrite("   ");
+        let _ = ui.tap_key(Named::Enter);
+    });
+    assert!(h.commands("work").is_empty());
+    assert_eq!(composer_text(&h), "   ", "an unsent draft is kept");
+    // The send button is disabled: clicking it produces nothing.
+    assert!(h.click(ids::SEND).is_empty());
+}
+
+#[test]
+fn enter_without_focus_does_nothing() {
+    let mut h = with_bob_open();
+    let messages = h.run(|ui| {
+        let _ = ui.tap_key(Named::Enter);
+    });
+    assert!(messages.is_empty(), "{messages:?}");
+    assert!(h.commands("work").is_empty());
+}

@@ -1,0 +1,107 @@
+//! Actor events → what the user sees.
+
+use super::{Harness, account, cert_untrusted, state};
+use crate::account::AccountCommand;
+use crate::api::ConnState;
+use crate::fl;
+use crate::ui::{Message, ids};
+
+const FINGERPRINT: &str = "3A:7F:12:C4:9B:5E:01:D2:88:6A:F0:4C:19:E3:B7:2D";
+
+fn work() -> Harness {
+    Harness::with_accounts(vec![account("work", "me@work.example", Some("Work"))])
+}
+
+#[test]
+fn online_is_shown_without_banner() {
+    let mut h = work();
+    h.assert_shows(&fl!("state-connecting"));
+    h.event("work", state("work", ConnState::Online));
+    h.assert_shows(&fl!("state-online"));
+    assert!(!h.shows(&fl!("state-connecting")));
+    assert!(!h.has_id(format!("{}-0", ids::BANNER_DISMISS)));
+    assert!(!h.has_id(ids::reconnect("work")));
+    // No contacts yet, but online: the sidebar says so.
+    h.assert_shows(&fl!("no-contacts"));
+}
+
+#[test]
+fn auth_failed_shows_state_banner_and_reconnect() {
+    let mut h = work();
+    h.event("work", state("work", ConnState::AuthFailed));
+    h.assert_shows(&fl!("state-auth-failed"));
+    h.assert_shows(&fl!("banner-auth-failed", account = "Work"));
+    assert!(h.has_id(ids::reconnect("work")));
+
+    // "Reconnect" asks the actor and removes the account's banner.
+    let messages = h.click(ids::reconnect("work"));
+    assert!(matches!(&messages[..], [Message::Reconnect(id)] if id == "work"));
+    assert_eq!(h.commands("work"), [AccountCommand::Reconnect]);
+    assert!(!h.shows(&fl!("banner-auth-failed", account = "Work")));
+    h.assert_shows(&fl!("state-connecting"));
+    assert!(!h.has_id(ids::reconnect("work")));
+}
+
+#[test]
+fn cert_untrusted_shows_the_fingerprint() {
+    let mut h = work();
+    h.event(
+        "work",
+        cert_untrusted("work", "unknown issuer", FINGERPRINT),
+    );
+    h.assert_shows(&fl!("state-cert-untrusted"));
+    let banner = fl!(
+        "banner-cert-untrusted",
+        account = "Work",
+        reason = "unknown issuer",
+        fingerprint = FINGERPRINT
+    );
+    assert!(banner.contains(FINGERPRINT));
+    h.assert_shows(&banner);
+    assert!(h.has_id(ids::reconnect("work")));
+
+    // The same event again does not stack a second banner.
+    h.event(
+        "work",
+        cert_untrusted("work", "unknown issuer", FINGERPRINT),
+    );
+    assert_eq!(h.count(&banner), 1);
+
+    // Dismissing removes it; the state stays.
+    let messages = h.click(format!("{}-0", ids::BANNER_DISMISS));
+    assert!(matches!(messages[..], [Message::DismissBanner(0)]));
+    assert!(!h.shows(&banner));
+    h.assert_shows(&fl!("state-cert-untrusted"));
+}
+
+#[test]
+fn a_new_state_replaces_the_old_banner() {
+    let mut h = work();
+    h.event("work", state("work", ConnState::AuthFailed));
+    h.assert_shows(&fl!("banner-auth-failed", account = "Work"));
+    h.event("work", state("work", ConnState::Online));
+    assert!(!h.shows(&fl!("banner-auth-failed", account = "Work")));
+    assert!(!h.shows(&fl!("state-auth-failed")));
+    h.assert_shows(&fl!("state-online"));
+    // Coming online asks for roster and conversations.
+    assert_eq!(
+        h.commands("work"),
+        [AccountCommand::Roster, AccountCommand::Conversations]
+    );
+}
+
+#[test]
+fn events_of_one_account_do_not_touch_another() {
+    let mut h = Harness::with_accounts(vec![
+        account("work", "me@work.example", Some("Work")),
+        account("home", "me@home.example", Some("Home")),
+    ]);
+    h.event("work", state("work", ConnState::Online));
+    h.event("home", state("home", ConnState::AuthFailed));
+    h.assert_shows(&fl!("state-online"));
+    h.assert_shows(&fl!("state-auth-failed"));
+    h.assert_shows(&fl!("banner-auth-failed", account = "Home"));
+    assert!(!h.shows(&fl!("banner-auth-failed", account = "Work")));
+    assert!(h.has_id(ids::reconnect("home")));
+    assert!(!h.has_id(ids::reconnect("work")));
+}
