@@ -133,3 +133,23 @@ fn invalid_input_gets_error_events_and_the_client_keeps_running() {
     assert!(!dir.path().join("evil").exists());
     assert!(app.quit().success());
 }
+
+#[test]
+fn password_without_keyring_is_refused_not_written_in_plain_text() {
+    // The test machines have no Secret Service, so the keyring is unavailable.
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = Headless::start(dir.path());
+    app.send(
+        json!({"cmd":"add_account","id":"work","jid":"alice@example.org","password":"s3cret-pw"}),
+    );
+    let err = app.wait_for("keyring error", |v| v["event"] == "error");
+    let msg = err["message"].as_str().unwrap_or_default();
+    assert!(msg.contains("password_command"), "{msg}");
+    assert!(!msg.contains("s3cret-pw"));
+    app.send(json!({"cmd":"accounts"}));
+    let list = app.wait_for("accounts", |v| v["event"] == "accounts");
+    assert_eq!(list["accounts"], json!([]));
+    assert!(app.quit().success());
+    let config = std::fs::read_to_string(dir.path().join("config.toml")).unwrap_or_default();
+    assert!(!config.contains("s3cret-pw"));
+}
