@@ -6,24 +6,16 @@
 //! accounts pointing at 127.0.0.1 port 1 (so they show connection errors)
 //! and one broken entry.
 
-use plausch::api::TlsMode;
 use plausch::config::{AccountConfig, AccountEntry, BrokenAccount, Config, PasswordSource};
 use plausch::profile::Profile;
 
 fn sample(id: &str, jid: &str, label: &str, color: &str) -> AccountEntry {
     AccountEntry::Ok(AccountConfig {
-        id: id.into(),
-        jid: jid.into(),
         label: Some(label.into()),
         color: Some(color.into()),
-        enabled: true,
-        password: PasswordSource::Command("echo x".into()),
         host: Some("127.0.0.1".into()),
         port: Some(1),
-        tls: TlsMode::Starttls,
-        ca_file: None,
-        pinned_cert: None,
-        resource: None,
+        ..AccountConfig::new(id, jid, PasswordSource::Command("echo x".into()))
     })
 }
 

@@ -211,6 +211,26 @@ impl RawAccount {
 }
 
 impl AccountConfig {
+    /// An enabled account with default connection settings (SRV lookup,
+    /// STARTTLS, system roots). Not validated: for code and tests that build
+    /// accounts directly; user input goes through `from_new`.
+    pub fn new(id: impl Into<String>, jid: impl Into<String>, password: PasswordSource) -> Self {
+        AccountConfig {
+            id: id.into(),
+            jid: jid.into(),
+            label: None,
+            color: None,
+            enabled: true,
+            password,
+            host: None,
+            port: None,
+            tls: TlsMode::Starttls,
+            ca_file: None,
+            pinned_cert: None,
+            resource: None,
+        }
+    }
+
     /// Build and validate an account from the add-account data. The password
     /// itself is not part of the config; store it with `secrets::store_password`.
     pub fn from_new(n: &NewAccount) -> Result<Self, ConfigError> {

@@ -79,20 +79,7 @@ mod tests {
     use crate::config::PasswordSource;
 
     fn config(id: &str, jid: &str) -> AccountConfig {
-        AccountConfig {
-            id: id.into(),
-            jid: jid.into(),
-            label: None,
-            color: None,
-            enabled: true,
-            password: PasswordSource::Command("echo x".into()),
-            host: None,
-            port: None,
-            tls: Default::default(),
-            ca_file: None,
-            pinned_cert: None,
-            resource: None,
-        }
+        AccountConfig::new(id, jid, PasswordSource::Command("echo x".into()))
     }
 
     fn hash(k: &ActorKey) -> u64 {

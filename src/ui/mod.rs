@@ -37,6 +37,11 @@ use model::{Account, Chat};
 /// `startup_error` (e.g. an unreadable config file) is shown as a banner.
 pub fn run(profile: Profile, config: Config, startup_error: Option<String>) -> iced::Result {
     let boot = move || App::new(profile.clone(), config.clone(), startup_error.clone());
+    launch(boot)
+}
+
+/// Opens the main window with the app that `boot` builds.
+fn launch(boot: impl iced::application::BootFn<App, Message> + 'static) -> iced::Result {
     iced::application(boot, App::update, App::view)
         .title(App::title)
         .theme(App::theme)
@@ -71,13 +76,7 @@ pub fn run_demo(profile: Profile, config: Config, startup_error: Option<String>)
         };
         (app, task)
     };
-    iced::application(boot, App::update, App::view)
-        .title(App::title)
-        .theme(App::theme)
-        .subscription(App::subscription)
-        .window_size((1100.0, 720.0))
-        .centered()
-        .run()
+    launch(boot)
 }
 
 /// A message shown above the conversation until dismissed.

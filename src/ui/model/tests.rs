@@ -6,18 +6,8 @@ use crate::config::PasswordSource;
 
 fn account() -> LiveAccount {
     LiveAccount::new(AccountConfig {
-        id: "work".into(),
-        jid: "me@x.org".into(),
         label: Some("Work".into()),
-        color: None,
-        enabled: true,
-        password: PasswordSource::Command("echo x".into()),
-        host: None,
-        port: None,
-        tls: Default::default(),
-        ca_file: None,
-        pinned_cert: None,
-        resource: None,
+        ..AccountConfig::new("work", "me@x.org", PasswordSource::Command("echo x".into()))
     })
 }
 

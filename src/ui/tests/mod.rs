@@ -41,18 +41,8 @@ struct Harness {
 
 fn account(id: &str, jid: &str, label: Option<&str>) -> AccountConfig {
     AccountConfig {
-        id: id.into(),
-        jid: jid.into(),
         label: label.map(Into::into),
-        color: None,
-        enabled: true,
-        password: PasswordSource::Command("true".into()),
-        host: None,
-        port: None,
-        tls: Default::default(),
-        ca_file: None,
-        pinned_cert: None,
-        resource: None,
+        ..AccountConfig::new(id, jid, PasswordSource::Command("true".into()))
     }
 }
 
