@@ -127,6 +127,12 @@ impl State {
     /// Validates the form (in human words) and builds the request.
     fn to_new(&self) -> Result<NewAccount, String> {
         let opt = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+        let jid = self.jid.trim();
+        match jid.split_once('@') {
+            Some((l, d))
+                if !l.is_empty() && !d.is_empty() && !jid.contains(char::is_whitespace) => {}
+            _ => return Err(fl!("error-invalid-jid")),
+        }
         let id = self.id.trim();
         if id.is_empty()
             || !id
@@ -134,12 +140,6 @@ impl State {
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         {
             return Err(fl!("error-invalid-id"));
-        }
-        let jid = self.jid.trim();
-        match jid.split_once('@') {
-            Some((l, d))
-                if !l.is_empty() && !d.is_empty() && !jid.contains(char::is_whitespace) => {}
-            _ => return Err(fl!("error-invalid-jid")),
         }
         let (password, password_command) = if self.use_command {
             (

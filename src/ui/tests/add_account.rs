@@ -49,8 +49,8 @@ fn empty_form_shows_an_error_and_adds_nothing() {
     open_dialog(&mut h);
     let messages = h.click(ids::dialog::SUBMIT);
     assert!(matches!(dialog_messages(&messages)[..], [Dialog::Submit]));
-    // Nothing typed: the id (first field checked) is missing.
-    h.assert_shows(&fl!("error-invalid-id"));
+    // Nothing typed: the address (first field checked) is missing.
+    h.assert_shows(&fl!("error-invalid-jid"));
     assert!(h.has_id(ids::dialog::SUBMIT), "the dialog stays open");
     assert!(h.app.accounts.is_empty());
     assert!(h.app.config.accounts.is_empty());
