@@ -61,36 +61,47 @@ fn two_clients_exchange_messages_and_history_survives_restart() {
 
 #[test]
 fn two_accounts_side_by_side_stay_separate() {
-    let server = Prosody::start();
-    for (u, p) in [("alice", "a1"), ("carol", "c1"), ("dave", "d1")] {
-        server.register(u, p);
+    // Work and private on two different servers, each with its own CA. Both
+    // servers are "localhost", so the same contact JID exists on each: the
+    // strictest case for keeping histories apart.
+    let work_server = Prosody::start();
+    let home_server = Prosody::start();
+    for (u, p) in [("alice", "a1"), ("dave", "d1")] {
+        work_server.register(u, p);
+    }
+    for (u, p) in [("carol", "c1"), ("dave", "d2")] {
+        home_server.register(u, p);
     }
     let dir = tempfile::tempdir().unwrap();
     let mut app = Headless::start(dir.path());
-    app.add_account(account(&server, "work", "alice", "a1"));
-    app.add_account(account(&server, "private", "carol", "c1"));
+    app.add_account(account(&work_server, "work", "alice", "a1"));
+    app.add_account(account(&home_server, "private", "carol", "c1"));
     app.wait_state("work", "online");
     app.wait_state("private", "online");
     let dave_dir = tempfile::tempdir().unwrap();
     let mut dave = Headless::start(dave_dir.path());
-    dave.add_account(account(&server, "d", "dave", "d1"));
-    dave.wait_state("d", "online");
+    dave.add_account(account(&work_server, "d1", "dave", "d1"));
+    dave.add_account(account(&home_server, "d2", "dave", "d2"));
+    dave.wait_state("d1", "online");
+    dave.wait_state("d2", "online");
 
-    dave.send_message("d", "alice@localhost", "for work", "w");
-    dave.send_message("d", "carol@localhost", "for private", "p");
+    dave.send_message("d1", "alice@localhost", "for work", "w");
+    dave.send_message("d2", "carol@localhost", "for private", "p");
     let w = app.wait_message("work", "for work");
     assert_eq!(w["account"], "work");
     app.wait_message("private", "for private");
-    assert!(
-        app.history("private", "dave@localhost", 50)
-            .iter()
-            .all(|m| m["body"] == "for private")
-    );
-    assert!(
-        app.history("work", "dave@localhost", 50)
-            .iter()
-            .all(|m| m["body"] == "for work")
-    );
+    let bodies: Vec<_> = app
+        .history("private", "dave@localhost", 50)
+        .iter()
+        .map(|m| m["body"].clone())
+        .collect();
+    assert_eq!(bodies, [json!("for private")]);
+    let bodies: Vec<_> = app
+        .history("work", "dave@localhost", 50)
+        .iter()
+        .map(|m| m["body"].clone())
+        .collect();
+    assert_eq!(bodies, [json!("for work")]);
     assert!(dir.path().join("accounts/work/history.sqlite").is_file());
     assert!(dir.path().join("accounts/private/history.sqlite").is_file());
 
