@@ -46,9 +46,23 @@ fn launch(boot: impl iced::application::BootFn<App, Message> + 'static) -> iced:
         .title(App::title)
         .theme(App::theme)
         .subscription(App::subscription)
-        .window_size((1100.0, 720.0))
-        .centered()
+        .window(window_settings())
         .run()
+}
+
+/// Window size, position and the application id that desktop files and
+/// docks match the window by (Wayland app id, X11 WM_CLASS).
+fn window_settings() -> iced::window::Settings {
+    iced::window::Settings {
+        size: iced::Size::new(1100.0, 720.0),
+        position: iced::window::Position::Centered,
+        #[cfg(target_os = "linux")]
+        platform_specific: iced::window::settings::PlatformSpecific {
+            application_id: "org.plausch.Plausch".into(),
+            ..Default::default()
+        },
+        ..Default::default()
+    }
 }
 
 /// Like [`run`], but fills the first accounts with sample contacts and
