@@ -135,3 +135,38 @@ fn direct_tls_and_pinned_certificate_connect() {
     app.add_account(pinned);
     app.wait_state("pinned", "online");
 }
+
+#[test]
+fn message_written_offline_is_queued_and_sent_after_restart() {
+    let server = Prosody::start();
+    server.register("alice", "a1");
+    server.register("bob", "b1");
+    let dir = tempfile::tempdir().unwrap();
+    let secret = dir.path().join("pw");
+    let mut spec = account(&server, "work", "alice", "a1");
+    // The password is not there yet, so the account cannot connect.
+    spec["password_command"] = json!(format!("cat '{}'", secret.display()));
+    let mut alice = Headless::start(dir.path());
+    alice.add_account(spec);
+    alice.wait_state("work", "offline");
+    alice.send(json!({"cmd":"send","account":"work","to":"bob@localhost","body":"written offline","ref":"q"}));
+    let queued = alice.wait_for("queued message", |v| {
+        v["event"] == "message" && v["ref"] == "q"
+    });
+    assert_eq!(queued["state"], "queued");
+    assert!(alice.quit().success());
+
+    std::fs::write(&secret, "a1").unwrap();
+    let bob_dir = tempfile::tempdir().unwrap();
+    let mut bob = Headless::start(bob_dir.path());
+    bob.add_account(account(&server, "b", "bob", "b1"));
+    bob.wait_state("b", "online");
+    let mut alice = Headless::start(dir.path());
+    alice.wait_state("work", "online");
+    bob.wait_message("b", "written offline");
+    alice.wait_for("acked", |v| {
+        v["event"] == "message_state" && v["state"] == "acked"
+    });
+    let history = bob.history("b", "alice@localhost", 50);
+    assert_eq!(history.len(), 1, "sent exactly once: {history:?}");
+}

@@ -177,6 +177,12 @@ async fn run(
                     match commands.recv().await {
                         None | Some(AccountCommand::Shutdown) => return Ok(()),
                         Some(AccountCommand::Reconnect) => break,
+                        // Stored as queued; it goes out with the first session.
+                        Some(AccountCommand::Send {
+                            to,
+                            body,
+                            reference,
+                        }) => actor.send_chat(&to, &body, reference, None).await,
                         Some(other) => actor.handle_local(other),
                     }
                 }
@@ -229,7 +235,7 @@ async fn run(
                     }
                 }
                 Some(AccountCommand::Send { to, body, reference }) => {
-                    actor.send_chat(&to, &body, reference, &stream).await;
+                    actor.send_chat(&to, &body, reference, Some(&stream)).await;
                 }
                 Some(other) => actor.handle_local(other),
             },
@@ -356,11 +362,10 @@ impl Actor {
                         conversations,
                     })
             }),
-            AccountCommand::Send { reference, .. } => {
-                self.error("cannot send: the account is not running", reference);
+            // Handled by the loop, which owns the stream.
+            AccountCommand::Send { .. } | AccountCommand::Reconnect | AccountCommand::Shutdown => {
                 return;
             }
-            AccountCommand::Reconnect | AccountCommand::Shutdown => return,
         };
         match result {
             Ok(event) => self.emit(event),
@@ -374,7 +379,7 @@ impl Actor {
         to: &str,
         body: &str,
         reference: Option<String>,
-        stream: &StanzaStream,
+        stream: Option<&StanzaStream>,
     ) {
         let to: BareJid = match to.parse() {
             Ok(j) => j,
@@ -411,7 +416,7 @@ impl Actor {
             message: record,
             reference,
         });
-        if self.state == ConnState::Online {
+        if let Some(stream) = stream.filter(|_| self.state == ConnState::Online) {
             self.transmit(&id, &to, body, stream).await;
         }
     }
