@@ -62,6 +62,11 @@ section "cargo clippy --all-targets -- -D warnings"
 cargo clippy --all-targets -- -D warnings
 
 section "cargo test --all-targets $*"
-cargo test --all-targets "$@"
+test_log="$(mktemp)"
+trap 'rm -f "$test_log"' EXIT
+cargo test --all-targets "$@" 2>&1 | tee "$test_log"
 
-section "All checks passed"
+# One total over all test binaries, so the run does not end on the line of a
+# binary that happens to hold no tests.
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed;?$/) p += $i; if ($(i+1) ~ /^failed;?$/) f += $i } }
+     END { printf "tests: %d passed, %d failed\n", p, f }' "$test_log"
