@@ -83,7 +83,7 @@ pub enum TlsMode {
 }
 
 /// Data for a new account (headless `add_account`, GUI add-account dialog).
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct NewAccount {
     pub id: AccountId,
     pub jid: String,
@@ -361,6 +361,18 @@ pub enum Event {
 }
 
 impl Event {
+    /// A plain state change without reason, delay, JID or certificate.
+    pub fn account_state(account: &str, state: ConnState) -> Self {
+        Event::AccountState {
+            account: account.to_owned(),
+            state,
+            reason: None,
+            retry_in: None,
+            jid: None,
+            cert: None,
+        }
+    }
+
     pub fn error(account: Option<&str>, message: impl Into<String>) -> Self {
         Event::Error {
             account: account.map(str::to_owned),

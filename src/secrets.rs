@@ -204,25 +204,9 @@ fn map_keyring_error(account_id: &str, e: keyring::Error) -> SecretError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::{NewAccount, TlsMode};
 
     fn account(source: PasswordSource) -> AccountConfig {
-        let mut a = AccountConfig::from_new(&NewAccount {
-            id: "test".into(),
-            jid: "alice@example.org".into(),
-            password: None,
-            password_command: None,
-            label: None,
-            color: None,
-            host: None,
-            port: None,
-            tls: TlsMode::Starttls,
-            ca_file: None,
-            pinned_cert: None,
-        })
-        .unwrap();
-        a.password = source;
-        a
+        AccountConfig::new("test", "alice@example.org", source)
     }
 
     async fn run(cmd: &str) -> Result<Password, SecretError> {

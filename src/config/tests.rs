@@ -278,14 +278,7 @@ fn new_account(id: &str, jid: &str) -> NewAccount {
         id: id.into(),
         jid: jid.into(),
         password: Some("secret".into()),
-        password_command: None,
-        label: None,
-        color: None,
-        host: None,
-        port: None,
-        tls: TlsMode::Starttls,
-        ca_file: None,
-        pinned_cert: None,
+        ..Default::default()
     }
 }
 

@@ -20,14 +20,7 @@ fn contact(jid: &str, name: Option<&str>, presence: Availability) -> Contact {
 }
 
 fn state(account: &str, state: ConnState) -> Event {
-    Event::AccountState {
-        account: account.into(),
-        state,
-        reason: None,
-        retry_in: None,
-        jid: None,
-        cert: None,
-    }
+    Event::account_state(account, state)
 }
 
 /// Events that fill the first two accounts with contacts, conversations and

@@ -67,14 +67,7 @@ fn conversation(with: &str, last: &str, unread: u32) -> ConversationSummary {
 }
 
 fn state(account: &str, state: ConnState) -> Event {
-    Event::AccountState {
-        account: account.into(),
-        state,
-        reason: None,
-        retry_in: None,
-        jid: None,
-        cert: None,
-    }
+    Event::account_state(account, state)
 }
 
 fn cert_untrusted(account: &str, reason: &str, fingerprint: &str) -> Event {
