@@ -32,10 +32,9 @@ pub async fn add_account(
 ) -> Result<AccountConfig, AccountsError> {
     let account = AccountConfig::from_new(&new)?;
     let mut config = Config::load(&profile.config_path())?;
-    if config.account(&account.id).is_some() {
-        // Let the config's own check produce the message.
-        config.add_account(account.clone())?;
-    }
+    // Checked (duplicate id, also of a broken entry) before anything touches
+    // the keyring; the file is only written at the end.
+    config.add_account(account.clone())?;
     match (&account.password, new.password) {
         (PasswordSource::Keyring, Some(pw)) => {
             secrets::store_password(&account.id, &Password::new(pw)).await?
@@ -43,7 +42,6 @@ pub async fn add_account(
         (PasswordSource::Keyring, None) => return Err(AccountsError::NoPassword),
         (PasswordSource::Command(_), _) => {}
     }
-    config.add_account(account.clone())?;
     profile.create_account_dir(&account.id)?;
     config.save(&profile.config_path())?;
     Ok(account)

@@ -48,8 +48,8 @@ impl Reconnector {
         jid: BareJid,
         password: Arc<Mutex<Password>>,
         reports: mpsc::UnboundedSender<ConnReport>,
-    ) -> Result<Self, tls::TlsSetupError> {
-        Ok(Reconnector {
+    ) -> Self {
+        Reconnector {
             endpoint: Endpoint {
                 jid,
                 resource: config.resource.clone(),
@@ -62,7 +62,7 @@ impl Reconnector {
             password,
             reports,
             wake: Arc::new(Notify::new()),
-        })
+        }
     }
 
     /// Notifying it skips a backoff wait or retries after a fatal failure.

@@ -191,8 +191,7 @@ async fn run(
     };
     let password = Arc::new(Mutex::new(password));
     let (report_tx, mut reports) = mpsc::unbounded_channel();
-    let reconnector =
-        Reconnector::new(&config, jid, password.clone(), report_tx).map_err(|e| e.to_string())?;
+    let reconnector = Reconnector::new(&config, jid, password.clone(), report_tx);
     let wake = reconnector.wake_handle();
     let mut stream = StanzaStream::new(reconnector.into_connector(), 64);
     actor.set_state(ConnState::Connecting, None, None, None);
