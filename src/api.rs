@@ -51,6 +51,12 @@ pub enum Command {
     MarkRead { account: AccountId, with: String },
     /// Reconnect now (also after an authentication or certificate failure).
     Reconnect { account: AccountId },
+    /// Send a failed message again (it goes back to the outbox).
+    Retry { account: AccountId, id: String },
+    /// Whether the user is looking at the client (XEP-0352 Client State
+    /// Indication, for all accounts): an inactive client gets unimportant
+    /// traffic such as presence updates batched by the server.
+    ClientState { active: bool },
     /// Stop all accounts and exit.
     Quit,
 }
@@ -65,8 +71,12 @@ impl Command {
             | Command::Conversations { account }
             | Command::MarkRead { account, .. }
             | Command::Reconnect { account }
+            | Command::Retry { account, .. }
             | Command::RemoveAccount { account } => Some(account),
-            Command::Accounts | Command::AddAccount(_) | Command::Quit => None,
+            Command::Accounts
+            | Command::AddAccount(_)
+            | Command::ClientState { .. }
+            | Command::Quit => None,
         }
     }
 }
@@ -334,6 +344,9 @@ pub enum Event {
         account: AccountId,
         with: String,
         messages: Vec<MessageRecord>,
+        /// True when nothing older exists, locally or in the server archive.
+        #[serde(default)]
+        complete: bool,
     },
     Roster {
         account: AccountId,

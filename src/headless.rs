@@ -199,6 +199,11 @@ impl Headless {
                     Err(e) => self.emit(Event::error(Some(&account), e.to_string())),
                 }
             }
+            Command::ClientState { active } => {
+                for tx in self.actors.values() {
+                    let _ = tx.send(AccountCommand::ClientState { active });
+                }
+            }
             other => {
                 let Some(account) = other.account().map(str::to_owned) else {
                     return;

@@ -1,4 +1,4 @@
-//! 1:1 chat messages: reading incoming stanzas into store rows, building
+//! 1:1 chat messages: reading stanzas into store rows, building
 //! outgoing stanzas (XEP-0359 ids, XEP-0203 delay).
 
 use chrono::{DateTime, Utc};
@@ -7,10 +7,16 @@ use tokio_xmpp::parsers::delay::Delay;
 use tokio_xmpp::parsers::message::{Id, Lang, Message, MessageType};
 use tokio_xmpp::parsers::stanza_id::{OriginId, StanzaId};
 
-/// What we keep of an incoming chat message.
+use crate::api::Direction;
+
+/// What we keep of a 1:1 chat message, whichever way it came (live, carbon,
+/// archive).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Incoming {
-    pub from: Jid,
+pub struct ChatMessage {
+    pub direction: Direction,
+    /// The author, as full a JID as we know.
+    pub sender: Jid,
+    /// The conversation partner (bare).
     pub with: BareJid,
     pub body: String,
     pub timestamp: DateTime<Utc>,
@@ -20,13 +26,20 @@ pub struct Incoming {
     pub origin_id: Option<String>,
 }
 
-/// Reads a chat/normal message with a body sent to us. Anything else (no body,
-/// groupchat, errors, no sender) gives `None`.
-pub fn parse_incoming(mut msg: Message, own: &BareJid, now: DateTime<Utc>) -> Option<Incoming> {
+/// Reads a chat/normal message with a body. A message from our own account
+/// (another device, seen through a carbon or the archive) is outgoing, its
+/// conversation is its recipient; anything else is incoming from its sender.
+/// No body, groupchat, errors or no sender give `None`.
+pub fn parse_chat(mut msg: Message, own: &BareJid, now: DateTime<Utc>) -> Option<ChatMessage> {
     if !matches!(msg.type_, MessageType::Chat | MessageType::Normal) {
         return None;
     }
     let from = msg.from.clone()?;
+    let (direction, with) = if from.to_bare() == *own {
+        (Direction::Out, msg.to.as_ref()?.to_bare())
+    } else {
+        (Direction::In, from.to_bare())
+    };
     let (_, body) = msg.get_best_body_cloned(vec![])?;
     // Only our own server may assign the stanza-id we use for dedup; one set by
     // anyone else (e.g. the sender) is ignored, or it could suppress messages.
@@ -44,9 +57,10 @@ pub fn parse_incoming(mut msg: Message, own: &BareJid, now: DateTime<Utc>) -> Op
         Ok(Some(d)) => d.stamp.0.with_timezone(&Utc).min(now),
         _ => now,
     };
-    Some(Incoming {
-        with: from.to_bare(),
-        from,
+    Some(ChatMessage {
+        direction,
+        sender: from,
+        with,
         body,
         timestamp,
         server_id,
@@ -68,11 +82,11 @@ mod tests {
     use super::*;
     use tokio_xmpp::minidom::Element;
 
-    fn parse(xml: &str) -> Option<Incoming> {
+    fn parse(xml: &str) -> Option<ChatMessage> {
         let own: BareJid = "me@example.org".parse().ok()?;
         let el: Element = xml.parse().ok()?;
         let msg = Message::try_from(el).ok()?;
-        parse_incoming(msg, &own, Utc::now())
+        parse_chat(msg, &own, Utc::now())
     }
 
     #[test]
@@ -116,5 +130,24 @@ mod tests {
         ] {
             assert!(parse(xml).is_none(), "{xml}");
         }
+    }
+
+    #[test]
+    fn own_messages_are_outgoing_to_their_recipient() {
+        let m = parse(
+            "<message xmlns='jabber:client' type='chat' from='me@example.org/phone' \
+             to='bob@example.org' id='x2'><body>from my phone</body></message>",
+        );
+        assert_eq!(m.as_ref().map(|m| m.direction), Some(Direction::Out));
+        assert_eq!(
+            m.as_ref().map(|m| m.with.to_string()).as_deref(),
+            Some("bob@example.org")
+        );
+        assert_eq!(m.map(|m| m.sender.to_string()).as_deref(), Some("me@example.org/phone"));
+        // Without a recipient there is no conversation to put it in.
+        assert!(
+            parse("<message xmlns='jabber:client' type='chat' from='me@example.org/phone'><body>x</body></message>")
+                .is_none()
+        );
     }
 }

@@ -22,6 +22,7 @@ use tokio_xmpp::xmlstream::{
     XmppStreamElement, initiate_stream,
 };
 
+use super::link::{Link, LinkControl};
 use crate::api::{CertInfo, TlsMode};
 
 /// How to reach the server of one account.
@@ -60,12 +61,14 @@ impl ConnectError {
     }
 }
 
-/// Timeouts of the XML stream. `read_timeout` is how long a silent stream is
-/// tolerated before tokio-xmpp probes it, which bounds dead-connection detection.
+/// Timeouts of the XML stream. After `read_timeout` of silence tokio-xmpp
+/// probes the server (XEP-0198 `<r/>`, else a XEP-0199 ping) and gives the
+/// connection up if no answer comes within `response_timeout`: a dead
+/// connection is noticed within 45 s.
 pub fn timeouts() -> Timeouts {
     Timeouts {
-        read_timeout: std::time::Duration::from_secs(60),
-        response_timeout: std::time::Duration::from_secs(20),
+        read_timeout: std::time::Duration::from_secs(30),
+        response_timeout: std::time::Duration::from_secs(15),
     }
 }
 
@@ -73,7 +76,7 @@ fn transient(e: impl std::fmt::Display) -> ConnectError {
     ConnectError::Transient(e.to_string())
 }
 
-type Stream = BufStream<TlsStream<TcpStream>>;
+type Stream = BufStream<Link<TlsStream<TcpStream>>>;
 
 /// Opens, secures and authenticates a stream. `failure` is where the
 /// certificate verifier of `tls` reports a refusal.
@@ -82,9 +85,11 @@ pub async fn connect(
     password: &str,
     tls: Arc<ClientConfig>,
     failure: &super::tls::FailureSlot,
+    link: &Arc<LinkControl>,
 ) -> Result<Connection, ConnectError> {
     let domain = endpoint.jid.domain().as_str().to_owned();
     let tcp = resolve(endpoint, &domain).await?;
+    let (local, server) = (tcp.local_addr().ok().map(|a| a.ip()), tcp.peer_addr().ok());
     let header = |from: bool| StreamHeader {
         to: Some(Cow::Owned(domain.clone())),
         from: from.then(|| Cow::Owned(endpoint.jid.to_string())),
@@ -137,7 +142,7 @@ pub async fn connect(
         }
     };
     let pending: PendingFeaturesRecv<Stream> = initiate_stream(
-        BufStream::new(tls_stream),
+        BufStream::new(link.link(tls_stream, local, server)),
         ns::JABBER_CLIENT,
         header(endpoint.tls == TlsMode::Direct),
         timeouts(),

@@ -40,6 +40,7 @@ pub struct Reconnector {
     password: Arc<Mutex<Password>>,
     reports: mpsc::UnboundedSender<ConnReport>,
     wake: Arc<Notify>,
+    link: Arc<super::link::LinkControl>,
 }
 
 impl Reconnector {
@@ -48,6 +49,7 @@ impl Reconnector {
         jid: BareJid,
         password: Arc<Mutex<Password>>,
         reports: mpsc::UnboundedSender<ConnReport>,
+        link: Arc<super::link::LinkControl>,
     ) -> Self {
         Reconnector {
             endpoint: Endpoint {
@@ -62,6 +64,7 @@ impl Reconnector {
             password,
             reports,
             wake: Arc::new(Notify::new()),
+            link,
         }
     }
 
@@ -133,7 +136,13 @@ impl Reconnector {
             .map_err(|_| ConnectError::Setup("password unavailable".into()))?;
         tokio::time::timeout(
             ATTEMPT_TIMEOUT,
-            connect::connect(&self.endpoint, password.expose(), config, &failure),
+            connect::connect(
+                &self.endpoint,
+                password.expose(),
+                config,
+                &failure,
+                &self.link,
+            ),
         )
         .await
         .unwrap_or_else(|_| {

@@ -13,14 +13,18 @@ use tokio_xmpp::parsers::roster::{Roster, Subscription};
 use tokio_xmpp::parsers::stanza_error::{DefinedCondition, ErrorType, StanzaError};
 use tokio_xmpp::stanzastream::StanzaStream;
 
-use super::{Actor, Progress, chat, roster};
-use crate::api::{Direction, Event, MessageState};
-use crate::store::NewMessage;
+use super::carbons::{self, Carbon};
+use super::outbox::{Progress, Stage};
+use super::{Actor, chat, roster};
+use crate::api::{Direction, Event};
 
 /// What an outstanding IQ request was for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PendingIq {
     Roster,
+    Carbons,
+    /// An archive query; its id is also the query id (see `sync.rs`).
+    Archive,
 }
 
 impl Actor {
@@ -37,40 +41,31 @@ impl Actor {
         }
     }
 
+    /// Message pipeline: bounce → archive result → carbon → live message;
+    /// each path ends in `ingest` (store with dedup, then announce).
     fn on_message(&mut self, msg: Message) {
         if msg.type_ == MessageType::Error {
             return self.on_message_error(msg);
         }
-        if msg.from.as_ref().is_some_and(|f| f.to_bare() == self.jid) {
-            // Carbons and self-messages arrive with the sync work; not stored yet.
-            tracing::debug!(account = %self.id, "message from own account ignored");
-            return;
-        }
-        let Some(incoming) = chat::parse_incoming(msg, &self.jid, Utc::now()) else {
+        let Some(msg) = self.on_archive_result(msg) else {
             return;
         };
-        let id = uuid::Uuid::new_v4().to_string();
-        let with = incoming.with.to_string();
-        let sender = incoming.from.to_string();
-        let new = NewMessage {
-            id: &id,
-            with: &with,
-            direction: Direction::In,
-            sender: &sender,
-            body: &incoming.body,
-            timestamp: incoming.timestamp,
-            state: MessageState::Received,
-            server_id: incoming.server_id.as_deref(),
-            origin_id: incoming.origin_id.as_deref(),
+        let message = match carbons::unwrap(msg, &self.jid) {
+            Carbon::Forged { from } => {
+                tracing::warn!(account = %self.id, from, "forged carbon ignored");
+                return;
+            }
+            Carbon::Copy(inner) => inner,
+            Carbon::None(msg) => {
+                if msg.from.as_ref().is_some_and(|f| f.to_bare() == self.jid) {
+                    tracing::debug!(account = %self.id, "message from own account ignored");
+                    return;
+                }
+                msg
+            }
         };
-        match self.store.insert_message(&new) {
-            Ok(Some(message)) => self.emit(Event::Message {
-                account: self.id.clone(),
-                message,
-                reference: None,
-            }),
-            Ok(None) => tracing::debug!(account = %self.id, "duplicate message dropped"),
-            Err(e) => self.error(format!("incoming message not stored: {e}"), None),
+        if let Some(m) = chat::parse_chat(message, &self.jid, Utc::now()) {
+            self.ingest(&[m], true);
         }
     }
 
@@ -101,8 +96,8 @@ impl Actor {
             .unwrap_or_else(|| "rejected by the server".into());
         self.on_progress(Progress {
             id: record.id,
-            state: MessageState::Failed,
-            error: Some(text),
+            session: self.session,
+            stage: Stage::Failed(text),
         });
     }
 
@@ -128,18 +123,33 @@ impl Actor {
                 if !self.is_own_account(from.as_ref()) {
                     return;
                 }
-                if self.pending_iqs.remove(&id) == Some(PendingIq::Roster) {
-                    self.on_roster_result(payload);
+                match self.pending_iqs.remove(&id) {
+                    Some(PendingIq::Roster) => self.on_roster_result(payload),
+                    Some(PendingIq::Archive) => {
+                        self.on_archive_page_end(&id, Ok(payload), stream).await
+                    }
+                    Some(PendingIq::Carbons) | None => {}
                 }
             }
             Iq::Error {
                 from, id, error, ..
             } => {
-                if self.is_own_account(from.as_ref()) && self.pending_iqs.remove(&id).is_some() {
-                    self.error(
-                        format!("request failed: {:?}", error.defined_condition),
+                if !self.is_own_account(from.as_ref()) {
+                    return;
+                }
+                match self.pending_iqs.remove(&id) {
+                    Some(PendingIq::Archive) => {
+                        self.on_archive_page_end(&id, Err(error), stream).await
+                    }
+                    Some(PendingIq::Carbons) => tracing::info!(
+                        account = %self.id,
+                        "carbons not enabled: {:?}", error.defined_condition
+                    ),
+                    Some(PendingIq::Roster) => self.error(
+                        format!("roster request failed: {:?}", error.defined_condition),
                         None,
-                    );
+                    ),
+                    None => {}
                 }
             }
             Iq::Set {

@@ -6,28 +6,33 @@ use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use chrono::Utc;
 use futures::StreamExt;
 use tokio::sync::mpsc;
 use tokio_xmpp::Stanza;
 use tokio_xmpp::jid::BareJid;
-use tokio_xmpp::stanzastream::{
-    Event as StreamEvent, StanzaStage, StanzaState, StanzaStream, StreamEvent as StreamStatus,
-};
+use tokio_xmpp::stanzastream::{Event as StreamEvent, StanzaStream, StreamEvent as StreamStatus};
 
-use crate::api::{Command, ConnState, Direction, Event, MessageState};
+use crate::api::{Command, ConnState, Event};
 use crate::config::AccountConfig;
 use crate::secrets;
-use crate::store::{NewMessage, Store};
+use crate::store::Store;
 
+pub mod carbons;
 pub mod chat;
 pub mod connect;
 mod connection;
 mod inbound;
+pub mod link;
+pub mod mam;
+mod netwatch;
+mod outbox;
 pub mod roster;
+mod sync;
 pub mod tls;
 
 use connection::{ConnReport, Reconnector};
+use link::LinkControl;
+use outbox::Progress;
 
 /// A request to one account actor.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,6 +54,14 @@ pub enum AccountCommand {
     },
     /// Connect again now: after a failure, or to skip a backoff wait.
     Reconnect,
+    /// Send a failed message again.
+    Retry {
+        id: String,
+    },
+    /// The user is (not) looking at the client (XEP-0352).
+    ClientState {
+        active: bool,
+    },
     /// Close the connection cleanly and end the task.
     Shutdown,
 }
@@ -81,6 +94,8 @@ impl AccountCommand {
             Command::Conversations { .. } => AccountCommand::Conversations,
             Command::MarkRead { with, .. } => AccountCommand::MarkRead { with },
             Command::Reconnect { .. } => AccountCommand::Reconnect,
+            Command::Retry { id, .. } => AccountCommand::Retry { id },
+            Command::ClientState { active } => AccountCommand::ClientState { active },
             Command::Accounts
             | Command::AddAccount(_)
             | Command::RemoveAccount { .. }
@@ -115,14 +130,6 @@ pub fn spawn(
     tx
 }
 
-/// Progress of one outgoing stanza, reported by its watcher task.
-#[derive(Debug)]
-struct Progress {
-    id: String,
-    state: MessageState,
-    error: Option<String>,
-}
-
 struct Actor {
     id: String,
     jid: BareJid,
@@ -132,11 +139,15 @@ struct Actor {
     presence: roster::PresenceMap,
     /// `ref` tags of this session's sends, echoed in state events.
     refs: HashMap<String, String>,
-    /// Outgoing ids handed to the current stream, so a reset does not send twice.
+    /// Outgoing ids handed to the current session, so nothing goes out twice.
     in_flight: HashSet<String>,
+    /// Counts fresh sessions (stream resets); stanza reports carry it.
+    session: u64,
     progress_tx: mpsc::UnboundedSender<Progress>,
     /// Open IQ requests by id.
     pending_iqs: HashMap<String, inbound::PendingIq>,
+    sync: sync::Sync,
+    link: Arc<LinkControl>,
 }
 
 async fn run(
@@ -162,8 +173,11 @@ async fn run(
         presence: roster::PresenceMap::default(),
         refs: HashMap::new(),
         in_flight: HashSet::new(),
+        session: 0,
         progress_tx,
         pending_iqs: HashMap::new(),
+        sync: sync::Sync::default(),
+        link: Arc::new(LinkControl::default()),
     };
 
     // Without a password there is nothing to connect with; keep serving the
@@ -183,6 +197,14 @@ async fn run(
                             body,
                             reference,
                         }) => actor.send_chat(&to, &body, reference, None).await,
+                        Some(AccountCommand::History { with, limit, before }) => {
+                            let req = sync::HistoryRequest { with, limit, before };
+                            actor.history(req, None).await
+                        }
+                        Some(AccountCommand::Retry { id }) => actor.retry(&id, None).await,
+                        Some(AccountCommand::ClientState { active }) => {
+                            actor.link.set_inactive(!active)
+                        }
                         Some(other) => actor.handle_local(other),
                     }
                 }
@@ -191,21 +213,39 @@ async fn run(
     };
     let password = Arc::new(Mutex::new(password));
     let (report_tx, mut reports) = mpsc::unbounded_channel();
-    let reconnector = Reconnector::new(&config, jid, password.clone(), report_tx);
+    let reconnector = Reconnector::new(
+        &config,
+        jid,
+        password.clone(),
+        report_tx,
+        actor.link.clone(),
+    );
     let wake = reconnector.wake_handle();
     let mut stream = StanzaStream::new(reconnector.into_connector(), 64);
     actor.set_state(ConnState::Connecting, None, None, None);
+    // Until the first session's catch-up: far in the future.
+    let catch_up_deadline = tokio::time::sleep(std::time::Duration::from_secs(86_400 * 365));
+    tokio::pin!(catch_up_deadline);
+    let mut net_tick = tokio::time::interval(netwatch::INTERVAL);
+    let mut net = netwatch::NetWatch::default();
 
     loop {
         tokio::select! {
             event = stream.next() => match event {
-                Some(StreamEvent::Stream(StreamStatus::Reset { bound_jid, .. })) => {
+                Some(StreamEvent::Stream(StreamStatus::Reset { bound_jid, features })) => {
+                    actor.session += 1;
+                    actor.link.session_started(Some(offers_csi(&features)));
                     actor.presence.clear();
                     actor.in_flight.clear();
+                    actor.pending_iqs.clear();
                     actor.set_state(ConnState::Online, None, None, Some(bound_jid.to_string()));
+                    catch_up_deadline
+                        .as_mut()
+                        .reset(tokio::time::Instant::now() + sync::CATCHUP_PATIENCE);
                     actor.on_fresh_session(&stream).await;
                 }
                 Some(StreamEvent::Stream(StreamStatus::Resumed)) => {
+                    actor.link.session_started(None);
                     actor.set_state(ConnState::Online, None, None, None);
                 }
                 Some(StreamEvent::Stream(StreamStatus::Suspended)) => {
@@ -216,6 +256,26 @@ async fn run(
             },
             Some(report) = reports.recv() => actor.on_report(report),
             Some(p) = progress_rx.recv() => actor.on_progress(p),
+            () = &mut catch_up_deadline, if !actor.sync.caught_up() && actor.state == ConnState::Online => {
+                tracing::warn!(account = %actor.id, "archive catch-up is slow; sending the outbox anyway");
+                actor.end_catch_up(&stream).await;
+            }
+            _ = net_tick.tick() => {
+                let online = actor.state == ConnState::Online;
+                let local = actor.link.local_addr().filter(|_| online);
+                let server = actor.link.server_addr().filter(|_| actor.state == ConnState::Reconnecting);
+                match net.check(local, server) {
+                    Some(change) if online => {
+                        tracing::info!(account = %actor.id, ?change, "network changed; reconnecting");
+                        actor.link.abort();
+                    }
+                    Some(change) if actor.state == ConnState::Reconnecting => {
+                        tracing::info!(account = %actor.id, ?change, "network back; retrying now");
+                        wake.notify_one();
+                    }
+                    _ => {}
+                }
+            }
             cmd = commands.recv() => match cmd {
                 None | Some(AccountCommand::Shutdown) => {
                     let _ = tokio::time::timeout(std::time::Duration::from_secs(3), stream.close()).await;
@@ -223,7 +283,10 @@ async fn run(
                     return Ok(());
                 }
                 Some(AccountCommand::Reconnect) => {
-                    if actor.state != ConnState::Online {
+                    if actor.state == ConnState::Online {
+                        // Drop the link; the stream resumes on a new one.
+                        actor.link.abort();
+                    } else {
                         // The user may have fixed the password meanwhile.
                         if let Ok(p) = secrets::load_password(&config).await
                             && let Ok(mut slot) = password.lock()
@@ -235,6 +298,18 @@ async fn run(
                 }
                 Some(AccountCommand::Send { to, body, reference }) => {
                     actor.send_chat(&to, &body, reference, Some(&stream)).await;
+                }
+                Some(AccountCommand::History { with, limit, before }) => {
+                    let req = sync::HistoryRequest { with, limit: limit.min(500), before };
+                    actor.history(req, Some(&stream)).await;
+                }
+                Some(AccountCommand::Retry { id }) => actor.retry(&id, Some(&stream)).await,
+                Some(AccountCommand::ClientState { active }) => {
+                    actor.link.set_inactive(!active);
+                    // The link writes the nonza before the next stanza.
+                    if actor.state == ConnState::Online {
+                        actor.ping_server(&stream).await;
+                    }
                 }
                 Some(other) => actor.handle_local(other),
             },
@@ -308,39 +383,10 @@ impl Actor {
         }
     }
 
-    fn on_progress(&mut self, p: Progress) {
-        if matches!(p.state, MessageState::Failed | MessageState::Queued) {
-            self.in_flight.remove(&p.id);
-        }
-        match self.store.set_state(&p.id, p.state, p.error.as_deref()) {
-            Ok(Some(rec)) => self.emit(Event::MessageState {
-                account: self.id.clone(),
-                reference: self.refs.get(&rec.id).cloned(),
-                id: rec.id,
-                state: rec.state,
-                error: rec.error,
-            }),
-            Ok(None) => {}
-            Err(e) => self.error(e.to_string(), None),
-        }
-    }
-
     /// Commands that only need the store and in-memory state.
     fn handle_local(&mut self, cmd: AccountCommand) {
         let account = self.id.clone();
         let result = match cmd {
-            AccountCommand::History {
-                with,
-                limit,
-                before,
-            } => self
-                .store
-                .history(&with, limit.min(500), before)
-                .map(|messages| Event::History {
-                    account,
-                    with,
-                    messages,
-                }),
             AccountCommand::Roster => self.store.contacts().map(|mut contacts| {
                 self.presence.decorate(&mut contacts);
                 Event::Roster { account, contacts }
@@ -362,9 +408,12 @@ impl Actor {
                     })
             }),
             // Handled by the loop, which owns the stream.
-            AccountCommand::Send { .. } | AccountCommand::Reconnect | AccountCommand::Shutdown => {
-                return;
-            }
+            AccountCommand::Send { .. }
+            | AccountCommand::History { .. }
+            | AccountCommand::Retry { .. }
+            | AccountCommand::ClientState { .. }
+            | AccountCommand::Reconnect
+            | AccountCommand::Shutdown => return,
         };
         match result {
             Ok(event) => self.emit(event),
@@ -372,110 +421,31 @@ impl Actor {
         }
     }
 
-    /// Stores an outgoing message as queued, then hands it to the stream if online.
-    async fn send_chat(
-        &mut self,
-        to: &str,
-        body: &str,
-        reference: Option<String>,
-        stream: Option<&StanzaStream>,
-    ) {
-        let to: BareJid = match to.parse() {
-            Ok(j) => j,
-            Err(e) => return self.error(format!("invalid recipient {to}: {e}"), reference),
-        };
-        if body.trim().is_empty() {
-            return self.error("cannot send an empty message", reference);
-        }
-        let id = uuid::Uuid::new_v4().to_string();
-        let with = to.to_string();
-        let own = self.jid.to_string();
-        let new = NewMessage {
-            id: &id,
-            with: &with,
-            direction: Direction::Out,
-            sender: &own,
-            body,
-            timestamp: Utc::now(),
-            state: MessageState::Queued,
-            server_id: None,
-            origin_id: Some(&id),
-        };
-        // Stored before sent: a crash from here on leaves it in the outbox.
-        let record = match self.store.insert_message(&new) {
-            Ok(Some(r)) => r,
-            Ok(None) => return,
-            Err(e) => return self.error(format!("message not stored: {e}"), reference),
-        };
-        if let Some(r) = &reference {
-            self.refs.insert(id.clone(), r.clone());
-        }
-        self.emit(Event::Message {
-            account: self.id.clone(),
-            message: record,
-            reference,
-        });
-        if let Some(stream) = stream.filter(|_| self.state == ConnState::Online) {
-            self.transmit(&id, &to, body, stream).await;
-        }
-    }
-
-    async fn transmit(&mut self, id: &str, to: &BareJid, body: &str, stream: &StanzaStream) {
-        if !self.in_flight.insert(id.to_owned()) {
-            return;
-        }
-        let msg = chat::outgoing(to, id, body);
-        let token = stream.send(Box::new(Stanza::Message(msg))).await;
-        let tx = self.progress_tx.clone();
-        let id = id.to_owned();
-        tokio::spawn(watch_token(token, id, tx));
-    }
-
-    /// A new session without state: presence, roster, and the outbox.
+    /// A new session without state: roster, presence, then carbons and the
+    /// archive catch-up, which ends by flushing the outbox.
     async fn on_fresh_session(&mut self, stream: &StanzaStream) {
         self.request_roster(stream).await;
         let presence = tokio_xmpp::parsers::presence::Presence::available();
         stream.send(Box::new(Stanza::Presence(presence))).await;
-        match self.store.outbox() {
-            Ok(queued) => {
-                for m in queued {
-                    if let Ok(to) = m.with.parse::<BareJid>() {
-                        self.transmit(&m.id, &to, &m.body, stream).await;
-                    }
-                }
-            }
-            Err(e) => self.error(e.to_string(), None),
-        }
+        self.start_sync(stream).await;
+    }
+
+    /// A XEP-0199 ping to our server (its answer is not needed: it makes the
+    /// stream write, e.g. a pending client state nonza).
+    async fn ping_server(&mut self, stream: &StanzaStream) {
+        let iq = tokio_xmpp::parsers::iq::Iq::from_get(
+            uuid::Uuid::new_v4().to_string(),
+            tokio_xmpp::parsers::ping::Ping,
+        )
+        .with_to(BareJid::from_parts(None, &self.jid.domain().to_owned(), ).into());
+        stream.send(Box::new(Stanza::Iq(iq))).await;
     }
 }
 
-/// Follows one stanza through the stream's stages and reports them.
-async fn watch_token(
-    mut token: tokio_xmpp::stanzastream::StanzaToken,
-    id: String,
-    tx: mpsc::UnboundedSender<Progress>,
-) {
-    let report = |state, error| {
-        let _ = tx.send(Progress {
-            id: id.clone(),
-            state,
-            error,
-        });
-    };
-    match token.wait_for(StanzaStage::Sent).await {
-        Some(StanzaState::Sent { .. }) | Some(StanzaState::Acked { .. }) => {
-            report(MessageState::Sent, None)
-        }
-        Some(StanzaState::Failed { error }) => {
-            return report(
-                MessageState::Failed,
-                Some(error.into_io_error().to_string()),
-            );
-        }
-        // Dropped with the stream: stays queued and goes out on the next session.
-        _ => return report(MessageState::Queued, None),
-    }
-    if let Some(StanzaState::Acked { .. }) = token.wait_for(StanzaStage::Acked).await {
-        report(MessageState::Acked, None)
-    }
+/// Whether the server offers XEP-0352 in its stream features.
+fn offers_csi(features: &tokio_xmpp::parsers::stream_features::StreamFeatures) -> bool {
+    features
+        .others
+        .iter()
+        .any(|e| e.is("csi", tokio_xmpp::parsers::ns::CSI))
 }

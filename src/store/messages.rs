@@ -99,80 +99,48 @@ fn count_u32(n: impl TryInto<u32>) -> u32 {
     n.try_into().unwrap_or(u32::MAX)
 }
 
-impl Store {
-    /// Stores a message; returns the stored record, or Ok(None) if it duplicates a stored one.
-    ///
-    /// A message is a duplicate if its local `id`, its `server_id`, or its
-    /// `origin_id` from the same bare sender in the same conversation and
-    /// direction is already stored. If the stored copy lacks the duplicate's
-    /// `server_id`, it is filled in (e.g. our own message coming back from the
-    /// archive). Incoming messages start unread, outgoing ones read.
-    pub fn insert_message(&mut self, m: &NewMessage) -> Result<Option<MessageRecord>, StoreError> {
-        let ts = m.timestamp.timestamp_millis();
-        let direction = direction_str(m.direction);
-        let sender_bare = bare_jid(m.sender);
-        // IMMEDIATE: this transaction writes anyway; taking the lock up front
-        // avoids a deadlock-prone read-to-write upgrade.
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.prepare_cached(
-            "INSERT INTO conversation (jid) VALUES (?1) ON CONFLICT (jid) DO NOTHING",
-        )?
+/// What became of one message handed to `Store::insert_messages`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Inserted {
+    New(MessageRecord),
+    /// Already stored; nothing changed that a front-end would show.
+    Duplicate,
+    /// Already stored as our own unconfirmed message, now confirmed by the
+    /// server (state moved to acked).
+    Confirmed(MessageRecord),
+}
+
+fn insert_one(tx: &Connection, m: &NewMessage) -> Result<Inserted, StoreError> {
+    let ts = m.timestamp.timestamp_millis();
+    let direction = direction_str(m.direction);
+    let sender_bare = bare_jid(m.sender);
+    tx.prepare_cached("INSERT INTO conversation (jid) VALUES (?1) ON CONFLICT (jid) DO NOTHING")?
         .execute([m.with])?;
-        let conversation_id: i64 = tx
-            .prepare_cached("SELECT id FROM conversation WHERE jid = ?1")?
-            .query_row([m.with], |r| r.get(0))?;
-        // Without a conflict target, DO NOTHING covers every UNIQUE index
-        // (id, server_id, origin_id), so one statement both checks and inserts.
-        let inserted = tx
-            .prepare_cached(
-                "INSERT INTO message (id, conversation_id, direction, sender, sender_bare, body, \
-                 ts, state, server_id, origin_id, read) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT DO NOTHING",
-            )?
-            .execute(params![
-                m.id,
-                conversation_id,
-                direction,
-                m.sender,
-                sender_bare,
-                m.body,
-                ts,
-                m.state.as_str(),
-                m.server_id,
-                m.origin_id,
-                m.direction == Direction::Out,
-            ])?;
-        if inserted == 0 {
-            if let Some(server_id) = m.server_id {
-                // OR IGNORE: if the conflict was on server_id itself, another
-                // row already owns it and there is nothing to fill in.
-                tx.prepare_cached(
-                    "UPDATE OR IGNORE message SET server_id = ?1 \
-                     WHERE server_id IS NULL AND conversation_id = ?2 \
-                     AND (id = ?3 OR (direction = ?4 AND sender_bare = ?5 AND origin_id = ?6))",
-                )?
-                .execute(params![
-                    server_id,
-                    conversation_id,
-                    m.id,
-                    direction,
-                    sender_bare,
-                    m.origin_id
-                ])?;
-            }
-            // The conversation row may have been created just now for a
-            // message that turned out to be a duplicate from elsewhere.
-            tx.prepare_cached(
-                "DELETE FROM conversation WHERE id = ?1 AND last_activity IS NULL \
-                 AND NOT EXISTS (SELECT 1 FROM message WHERE conversation_id = ?1)",
-            )?
-            .execute([conversation_id])?;
-            tx.commit()?;
-            tracing::debug!(id = m.id, with = m.with, "duplicate message ignored");
-            return Ok(None);
-        }
+    let conversation_id: i64 = tx
+        .prepare_cached("SELECT id FROM conversation WHERE jid = ?1")?
+        .query_row([m.with], |r| r.get(0))?;
+    // Without a conflict target, DO NOTHING covers every UNIQUE index
+    // (id, server_id, origin_id), so one statement both checks and inserts.
+    let inserted = tx
+        .prepare_cached(
+            "INSERT INTO message (id, conversation_id, direction, sender, sender_bare, body, \
+             ts, state, server_id, origin_id, read) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT DO NOTHING",
+        )?
+        .execute(params![
+            m.id,
+            conversation_id,
+            direction,
+            m.sender,
+            sender_bare,
+            m.body,
+            ts,
+            m.state.as_str(),
+            m.server_id,
+            m.origin_id,
+            m.direction == Direction::Out,
+        ])?;
+    if inserted == 1 {
         // Activity is the newest message time, so archive backfill of old
         // messages does not move a conversation to the top.
         tx.prepare_cached(
@@ -182,9 +150,92 @@ impl Store {
         .execute(params![conversation_id, ts])?;
         // Read back, so the caller sees exactly what `message` will return
         // (e.g. the timestamp truncated to milliseconds).
-        let record = record_by_id(&tx, m.id)?;
+        return Ok(match record_by_id(tx, m.id)? {
+            Some(record) => Inserted::New(record),
+            None => Inserted::Duplicate,
+        });
+    }
+    tracing::debug!(id = m.id, with = m.with, "duplicate message ignored");
+    let mut outcome = Inserted::Duplicate;
+    if let Some(server_id) = m.server_id {
+        // The stored copy: same local id, or same author and origin-id.
+        let existing: Option<(String, String)> = tx
+            .prepare_cached(
+                "SELECT id, state FROM message WHERE conversation_id = ?1 \
+                 AND (id = ?2 OR (direction = ?3 AND sender_bare = ?4 AND origin_id = ?5)) \
+                 ORDER BY id = ?2 DESC LIMIT 1",
+            )?
+            .query_row(
+                params![conversation_id, m.id, direction, sender_bare, m.origin_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        if let Some((id, state)) = existing {
+            // OR IGNORE: if the conflict was on server_id itself, another
+            // row already owns it and there is nothing to fill in.
+            tx.prepare_cached(
+                "UPDATE OR IGNORE message SET server_id = ?2 WHERE id = ?1 AND server_id IS NULL",
+            )?
+            .execute([&id, server_id])?;
+            let unconfirmed = matches!(
+                MessageState::parse(&state),
+                Some(MessageState::Queued | MessageState::Sent)
+            );
+            if m.direction == Direction::Out && unconfirmed {
+                tx.prepare_cached(
+                    "UPDATE message SET state = 'acked', error = NULL WHERE id = ?1",
+                )?
+                .execute([&id])?;
+                if let Some(record) = record_by_id(tx, &id)? {
+                    outcome = Inserted::Confirmed(record);
+                }
+            }
+        }
+    }
+    // The conversation row may have been created just now for a message
+    // that turned out to be a duplicate from elsewhere.
+    tx.prepare_cached(
+        "DELETE FROM conversation WHERE id = ?1 AND last_activity IS NULL \
+         AND NOT EXISTS (SELECT 1 FROM message WHERE conversation_id = ?1)",
+    )?
+    .execute([conversation_id])?;
+    Ok(outcome)
+}
+
+impl Store {
+    /// Stores a message; returns the stored record, or Ok(None) if it duplicates a stored one.
+    ///
+    /// See `insert_messages` for the dedup rules.
+    pub fn insert_message(&mut self, m: &NewMessage) -> Result<Option<MessageRecord>, StoreError> {
+        let mut outcome = self.insert_messages(std::slice::from_ref(m))?;
+        Ok(match outcome.pop() {
+            Some(Inserted::New(record)) => Some(record),
+            _ => None,
+        })
+    }
+
+    /// Stores a batch of messages in one transaction (an archive page, a
+    /// burst of live messages); one outcome per message, in order.
+    ///
+    /// A message is a duplicate if its local `id`, its `server_id`, or its
+    /// `origin_id` from the same bare sender in the same conversation and
+    /// direction is already stored. If the stored copy lacks the duplicate's
+    /// `server_id`, it is filled in (e.g. our own message coming back from the
+    /// archive); an own message the server had not confirmed yet is then
+    /// `Confirmed` (moved to acked), as the archive proves the server has it.
+    /// Incoming messages start unread, outgoing ones read.
+    pub fn insert_messages(&mut self, batch: &[NewMessage]) -> Result<Vec<Inserted>, StoreError> {
+        // IMMEDIATE: this transaction writes anyway; taking the lock up front
+        // avoids a deadlock-prone read-to-write upgrade.
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let outcome = batch
+            .iter()
+            .map(|m| insert_one(&tx, m))
+            .collect::<Result<Vec<_>, _>>()?;
         tx.commit()?;
-        Ok(record)
+        Ok(outcome)
     }
 
     /// Moves a message's state; returns the updated record, or None if unknown id or no change.
@@ -264,11 +315,13 @@ impl Store {
         Ok(page)
     }
 
-    /// Outgoing messages in state Queued, oldest first (the persistent outbox).
+    /// The persistent outbox, oldest first: outgoing messages the server has
+    /// not confirmed, i.e. queued ones and those handed to a stream that was
+    /// lost before the server's ack (state sent).
     pub fn outbox(&self) -> Result<Vec<MessageRecord>, StoreError> {
-        // The WHERE clause matches the partial index `message_outbox`.
+        // The WHERE clause matches the partial index `message_unconfirmed`.
         let mut stmt = self.conn.prepare_cached(select_record!(
-            "WHERE m.direction = 'out' AND m.state = 'queued' ORDER BY m.ts, m.seq"
+            "WHERE m.direction = 'out' AND m.state IN ('queued', 'sent') ORDER BY m.ts, m.seq"
         ))?;
         let rows = stmt.query_map([], record_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -14,6 +14,7 @@
 //! - Presence is runtime state and is not stored; `contacts` reports everyone
 //!   as offline and the account actor overlays live presence.
 
+mod archive;
 mod messages;
 mod roster;
 mod schema;
@@ -23,9 +24,11 @@ mod tests;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 use crate::api::{Direction, MessageState};
+
+pub use messages::Inserted;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -147,4 +150,29 @@ impl std::error::Error for BadValue {}
 /// mappers report it instead of panicking.
 fn bad_value(idx: usize, ty: rusqlite::types::Type, what: String) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(idx, ty, Box::new(BadValue(what)))
+}
+
+/// A value of the key/value `meta` table.
+fn meta(conn: &Connection, key: &str) -> Result<Option<String>, StoreError> {
+    let v = conn
+        .prepare_cached("SELECT value FROM meta WHERE key = ?1")?
+        .query_row([key], |r| r.get::<_, Option<String>>(0))
+        .optional()?;
+    Ok(v.flatten())
+}
+
+/// Sets (or with `None` removes) a value of the `meta` table.
+fn set_meta(conn: &Connection, key: &str, value: Option<&str>) -> Result<(), StoreError> {
+    match value {
+        Some(v) => conn
+            .prepare_cached(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2) \
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            )?
+            .execute([key, v])?,
+        None => conn
+            .prepare_cached("DELETE FROM meta WHERE key = ?1")?
+            .execute([key])?,
+    };
+    Ok(())
 }

@@ -1,7 +1,7 @@
 //! The roster (RFC 6121) and its version for roster versioning.
 
 use rusqlite::types::Type;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 
 use super::{Store, StoreError, bad_value};
 use crate::api::{Availability, Contact};
@@ -23,21 +23,6 @@ fn upsert(conn: &Connection, c: &Contact) -> Result<(), StoreError> {
     Ok(())
 }
 
-fn set_version(conn: &Connection, version: Option<&str>) -> Result<(), StoreError> {
-    match version {
-        Some(v) => conn
-            .prepare_cached(
-                "INSERT INTO meta (key, value) VALUES (?1, ?2) \
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            )?
-            .execute([ROSTER_VERSION_KEY, v])?,
-        None => conn
-            .prepare_cached("DELETE FROM meta WHERE key = ?1")?
-            .execute([ROSTER_VERSION_KEY])?,
-    };
-    Ok(())
-}
-
 impl Store {
     /// Replaces the whole roster (a full roster result) and its version
     /// atomically, so a crash never leaves a half roster with a version that
@@ -52,7 +37,7 @@ impl Store {
         for c in contacts {
             upsert(&tx, c)?;
         }
-        set_version(&tx, version)?;
+        super::set_meta(&tx, ROSTER_VERSION_KEY, version)?;
         tx.commit()?;
         Ok(())
     }
@@ -74,7 +59,7 @@ impl Store {
     /// `upsert_contact` / `remove_contact`); `None` forgets the version, which
     /// forces a full roster fetch on the next login.
     pub fn set_roster_version(&mut self, version: Option<&str>) -> Result<(), StoreError> {
-        set_version(&self.conn, version)
+        super::set_meta(&self.conn, ROSTER_VERSION_KEY, version)
     }
 
     /// The stored roster, presence Offline and status None (presence is
@@ -102,11 +87,6 @@ impl Store {
 
     /// The version of the stored roster, to request only changes on login.
     pub fn roster_version(&self) -> Result<Option<String>, StoreError> {
-        let v = self
-            .conn
-            .prepare_cached("SELECT value FROM meta WHERE key = ?1")?
-            .query_row([ROSTER_VERSION_KEY], |r| r.get::<_, Option<String>>(0))
-            .optional()?;
-        Ok(v.flatten())
+        super::meta(&self.conn, ROSTER_VERSION_KEY)
     }
 }

@@ -18,7 +18,7 @@ use super::StoreError;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Ordered migration steps; the schema version is `MIGRATIONS.len()`.
-const MIGRATIONS: &[&str] = &[V1];
+const MIGRATIONS: &[&str] = &[V1, V2];
 
 /// The newest schema version this build understands.
 pub(crate) const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -102,6 +102,18 @@ CREATE TABLE meta (
     key   TEXT PRIMARY KEY NOT NULL,
     value TEXT
 ) WITHOUT ROWID;
+"#;
+
+/// Version 2: archive sync (XEP-0313). A conversation remembers when paging
+/// back through the server archive reached its start; the outbox also covers
+/// messages handed to a stream that the server has not confirmed yet (they
+/// are resent after a session was lost, unless the archive shows them).
+const V2: &str = r#"
+ALTER TABLE conversation ADD COLUMN archive_exhausted INTEGER NOT NULL DEFAULT 0
+    CHECK (archive_exhausted IN (0, 1));
+DROP INDEX message_outbox;
+CREATE INDEX message_unconfirmed ON message (ts, seq)
+    WHERE direction = 'out' AND state IN ('queued', 'sent');
 "#;
 
 /// Sets the per-connection pragmas. Errors here (e.g. "file is not a

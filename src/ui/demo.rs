@@ -138,6 +138,7 @@ pub fn events(first: &str, second: Option<&str>) -> (Vec<(AccountId, Event)>, St
         (
             a.clone(),
             Event::History {
+                complete: true,
                 account: a.clone(),
                 with: bob.clone(),
                 messages: history,

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use futures::StreamExt;
 use plausch::account::connect::{Endpoint, connect};
+use plausch::account::link::LinkControl;
 use plausch::account::tls::{FailureSlot, client_config};
 use plausch::api::TlsMode;
 use tokio_xmpp::Stanza;
@@ -41,7 +42,8 @@ impl RawClient {
                     tokio::spawn(async move {
                         let failure = FailureSlot::default();
                         let tls = client_config(Some(&ca), None, failure.clone()).expect("tls");
-                        let conn = connect(&endpoint, &password, tls, &failure)
+                        let link = Arc::new(LinkControl::default());
+                        let conn = connect(&endpoint, &password, tls, &failure, &link)
                             .await
                             .expect("raw client connects");
                         let _ = slot.send(conn);

@@ -314,7 +314,7 @@ fn set_state_ignores_unknown_and_incoming() {
 }
 
 #[test]
-fn outbox_lists_queued_outgoing_oldest_first() {
+fn outbox_lists_unconfirmed_outgoing_oldest_first() {
     let mut s = mem();
     s.insert_message(&outgoing("late", "bob@example.org", 9))
         .unwrap();
@@ -322,23 +322,90 @@ fn outbox_lists_queued_outgoing_oldest_first() {
         .unwrap();
     s.insert_message(&outgoing("sent", "bob@example.org", 1))
         .unwrap();
+    s.insert_message(&outgoing("acked", "bob@example.org", 0))
+        .unwrap();
     s.set_state("sent", MessageState::Sent, None)
+        .unwrap()
+        .unwrap();
+    s.set_state("acked", MessageState::Acked, None)
         .unwrap()
         .unwrap();
     s.insert_message(&incoming("in", "bob@example.org", 0))
         .unwrap();
-    assert_eq!(ids(&s.outbox().unwrap()), ["early", "late"]);
+    // Sent but never acked: the stream may have lost it, so it stays.
+    assert_eq!(ids(&s.outbox().unwrap()), ["sent", "early", "late"]);
 
     s.set_state("early", MessageState::Failed, Some("no route"))
         .unwrap()
         .unwrap();
-    assert_eq!(ids(&s.outbox().unwrap()), ["late"]);
+    assert_eq!(ids(&s.outbox().unwrap()), ["sent", "late"]);
     s.set_state("early", MessageState::Queued, None)
         .unwrap()
         .unwrap();
     let outbox = s.outbox().unwrap();
-    assert_eq!(ids(&outbox), ["early", "late"]);
-    assert_eq!(outbox[0].error, None);
+    assert_eq!(ids(&outbox), ["sent", "early", "late"]);
+    assert_eq!(outbox[1].error, None);
+}
+
+#[test]
+fn archive_copy_confirms_an_unacked_own_message() {
+    let mut s = mem();
+    let mut own = outgoing("o1", "bob@example.org", 1);
+    own.origin_id = Some("o1");
+    s.insert_message(&own).unwrap();
+    s.set_state("o1", MessageState::Sent, None).unwrap().unwrap();
+    // The archive's copy: another local id, same origin-id, with server id.
+    let mut copy = outgoing("archive-copy", "bob@example.org", 1);
+    copy.origin_id = Some("o1");
+    copy.server_id = Some("arch-1");
+    copy.state = MessageState::Acked;
+    let outcome = s.insert_messages(&[copy.clone()]).unwrap();
+    match &outcome[..] {
+        [Inserted::Confirmed(r)] => {
+            assert_eq!((r.id.as_str(), r.state), ("o1", MessageState::Acked))
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(s.outbox().unwrap().is_empty());
+    // A second copy changes nothing.
+    assert_eq!(s.insert_messages(&[copy]).unwrap(), [Inserted::Duplicate]);
+    assert_eq!(s.history("bob@example.org", 10, None).unwrap().len(), 1);
+}
+
+#[test]
+fn batch_insert_reports_each_message() {
+    let mut s = mem();
+    let mut a = incoming("a", "bob@example.org", 1);
+    a.server_id = Some("s1");
+    let mut b = incoming("b", "bob@example.org", 2);
+    b.server_id = Some("s1");
+    let c = incoming("c", "carol@example.org", 3);
+    let outcome = s.insert_messages(&[a, b, c]).unwrap();
+    assert!(matches!(outcome[0], Inserted::New(_)));
+    assert_eq!(outcome[1], Inserted::Duplicate);
+    assert!(matches!(outcome[2], Inserted::New(_)));
+}
+
+#[test]
+fn archive_cursor_and_exhausted_conversations() {
+    let mut s = mem();
+    assert_eq!(s.archive_cursor().unwrap(), None);
+    s.set_archive_cursor(Some("a9")).unwrap();
+    assert_eq!(s.archive_cursor().unwrap().as_deref(), Some("a9"));
+    s.insert_message(&incoming("x", "bob@example.org", 5))
+        .unwrap();
+    s.insert_message(&incoming("y", "bob@example.org", 3))
+        .unwrap();
+    assert_eq!(
+        s.oldest_timestamp("bob@example.org").unwrap(),
+        Some(ts(3))
+    );
+    assert!(!s.archive_exhausted("bob@example.org").unwrap());
+    s.set_archive_exhausted("bob@example.org").unwrap();
+    assert!(s.archive_exhausted("bob@example.org").unwrap());
+    // Unknown conversations are not created by it.
+    s.set_archive_exhausted("nobody@example.org").unwrap();
+    assert_eq!(s.conversations().unwrap().len(), 1);
 }
 
 #[test]

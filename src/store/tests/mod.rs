@@ -5,7 +5,7 @@ mod storage;
 
 use chrono::{DateTime, Utc};
 
-use super::{NewMessage, Store};
+use super::{Inserted, NewMessage, Store};
 use crate::api::{Availability, Contact, Direction, MessageRecord, MessageState};
 
 const ME: &str = "me@example.org/laptop";

@@ -1,0 +1,201 @@
+//! Outgoing chat messages and the persistent outbox.
+//!
+//! A message is stored as queued before anything is sent, so a crash at any
+//! point leaves it in the outbox. It is handed to the stream only once the
+//! session's archive catch-up is done: that catch-up may show that the server
+//! already has a message whose ack was lost with a connection (it is then
+//! confirmed, not sent twice), and it keeps the outbox in order ahead of
+//! newer messages. The stanza token reports sent and acked; a stream that is
+//! lost before the ack leaves the message "sent", and the next fresh session
+//! sends it again (receivers drop the copy by its origin-id).
+
+use chrono::Utc;
+use tokio::sync::mpsc;
+use tokio_xmpp::Stanza;
+use tokio_xmpp::jid::BareJid;
+use tokio_xmpp::stanzastream::{StanzaStage, StanzaState, StanzaStream, StanzaToken};
+
+use super::{Actor, chat};
+use crate::api::{ConnState, Direction, Event, MessageState};
+use crate::store::NewMessage;
+
+/// Progress of one outgoing stanza, reported by its watcher task.
+#[derive(Debug)]
+pub(super) struct Progress {
+    pub id: String,
+    /// The session the stanza was handed to.
+    pub session: u64,
+    pub stage: Stage,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Stage {
+    Sent,
+    Acked,
+    /// The stream dropped it (connection lost for good): send again with the
+    /// next session.
+    Unsent,
+    /// Rejected (a bounce from the recipient or a server).
+    Failed(String),
+}
+
+impl Actor {
+    /// Stores an outgoing message as queued, then hands it to the stream if it can go out now.
+    pub(super) async fn send_chat(
+        &mut self,
+        to: &str,
+        body: &str,
+        reference: Option<String>,
+        stream: Option<&StanzaStream>,
+    ) {
+        let to: BareJid = match to.parse() {
+            Ok(j) => j,
+            Err(e) => return self.error(format!("invalid recipient {to}: {e}"), reference),
+        };
+        if body.trim().is_empty() {
+            return self.error("cannot send an empty message", reference);
+        }
+        let id = uuid::Uuid::new_v4().to_string();
+        let with = to.to_string();
+        let own = self.jid.to_string();
+        let new = NewMessage {
+            id: &id,
+            with: &with,
+            direction: Direction::Out,
+            sender: &own,
+            body,
+            timestamp: Utc::now(),
+            state: MessageState::Queued,
+            server_id: None,
+            origin_id: Some(&id),
+        };
+        // Stored before sent: a crash from here on leaves it in the outbox.
+        let record = match self.store.insert_message(&new) {
+            Ok(Some(r)) => r,
+            Ok(None) => return,
+            Err(e) => return self.error(format!("message not stored: {e}"), reference),
+        };
+        if let Some(r) = &reference {
+            self.refs.insert(id.clone(), r.clone());
+        }
+        self.emit(Event::Message {
+            account: self.id.clone(),
+            message: record,
+            reference,
+        });
+        if let Some(stream) = stream.filter(|_| self.outbox_open()) {
+            self.transmit(&id, &to, body, stream).await;
+        }
+    }
+
+    /// Whether new messages may go out directly (else they wait in the outbox).
+    fn outbox_open(&self) -> bool {
+        self.state == ConnState::Online && self.sync.caught_up()
+    }
+
+    /// Puts a failed message back into the outbox and sends it if possible.
+    pub(super) async fn retry(&mut self, id: &str, stream: Option<&StanzaStream>) {
+        match self.store.set_state(id, MessageState::Queued, None) {
+            Ok(Some(record)) => {
+                self.announce_state(record);
+                if let Some(stream) = stream.filter(|_| self.outbox_open()) {
+                    self.flush_outbox(stream).await;
+                }
+            }
+            Ok(None) => self.error(format!("message {id} cannot be retried"), None),
+            Err(e) => self.error(e.to_string(), None),
+        }
+    }
+
+    /// Hands every unconfirmed message to the stream, oldest first.
+    pub(super) async fn flush_outbox(&mut self, stream: &StanzaStream) {
+        match self.store.outbox() {
+            Ok(queued) => {
+                for m in queued {
+                    if let Ok(to) = m.with.parse::<BareJid>() {
+                        self.transmit(&m.id, &to, &m.body, stream).await;
+                    }
+                }
+            }
+            Err(e) => self.error(e.to_string(), None),
+        }
+    }
+
+    async fn transmit(&mut self, id: &str, to: &BareJid, body: &str, stream: &StanzaStream) {
+        if !self.in_flight.insert(id.to_owned()) {
+            return;
+        }
+        let msg = chat::outgoing(to, id, body);
+        let token = stream.send(Box::new(Stanza::Message(msg))).await;
+        tokio::spawn(watch_token(
+            token,
+            id.to_owned(),
+            self.session,
+            self.progress_tx.clone(),
+        ));
+    }
+
+    pub(super) fn on_progress(&mut self, p: Progress) {
+        let state = match p.stage {
+            Stage::Sent => MessageState::Sent,
+            Stage::Acked => MessageState::Acked,
+            Stage::Failed(error) => {
+                self.in_flight.remove(&p.id);
+                return self.set_message_state(&p.id, MessageState::Failed, Some(&error));
+            }
+            Stage::Unsent => {
+                // A report from an earlier session must not unblock a copy
+                // already handed to the current one.
+                if p.session == self.session {
+                    self.in_flight.remove(&p.id);
+                }
+                return;
+            }
+        };
+        self.set_message_state(&p.id, state, None);
+    }
+
+    fn set_message_state(&mut self, id: &str, state: MessageState, error: Option<&str>) {
+        match self.store.set_state(id, state, error) {
+            Ok(Some(rec)) => self.announce_state(rec),
+            Ok(None) => {}
+            Err(e) => self.error(e.to_string(), None),
+        }
+    }
+
+    pub(super) fn announce_state(&self, rec: crate::api::MessageRecord) {
+        self.emit(Event::MessageState {
+            account: self.id.clone(),
+            reference: self.refs.get(&rec.id).cloned(),
+            id: rec.id,
+            state: rec.state,
+            error: rec.error,
+        });
+    }
+}
+
+/// Follows one stanza through the stream's stages and reports them.
+async fn watch_token(
+    mut token: StanzaToken,
+    id: String,
+    session: u64,
+    tx: mpsc::UnboundedSender<Progress>,
+) {
+    let report = |stage| {
+        let _ = tx.send(Progress {
+            id: id.clone(),
+            session,
+            stage,
+        });
+    };
+    match token.wait_for(StanzaStage::Sent).await {
+        Some(StanzaState::Sent { .. }) | Some(StanzaState::Acked { .. }) => report(Stage::Sent),
+        // Failed here means the stream broke, not that the server refused
+        // the message (that comes as a bounce): it is sent again.
+        _ => return report(Stage::Unsent),
+    }
+    match token.wait_for(StanzaStage::Acked).await {
+        Some(StanzaState::Acked { .. }) => report(Stage::Acked),
+        _ => report(Stage::Unsent),
+    }
+}

@@ -1,0 +1,318 @@
+//! Keeping the store in step with the server: carbons for what other devices
+//! do while we are online, the archive (MAM) for what happened while we were
+//! not, and older history when the user scrolls back.
+//!
+//! On every fresh session: enable carbons first, then page forwards through
+//! the archive from the last id the store knows. Anything that arrives both
+//! live and from the archive is stored once (dedup in the store). The outbox
+//! is flushed when the catch-up ends.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use chrono::Utc;
+use tokio_xmpp::Stanza;
+use tokio_xmpp::minidom::Element;
+use tokio_xmpp::parsers::message::Message;
+use tokio_xmpp::parsers::stanza_error::{DefinedCondition, StanzaError};
+use tokio_xmpp::stanzastream::StanzaStream;
+
+use super::chat::ChatMessage;
+use super::inbound::PendingIq;
+use super::mam::{self, Page, Rejected};
+use super::{Actor, carbons};
+use crate::api::{Direction, Event, MessageState};
+use crate::store::{Inserted, NewMessage};
+
+/// Archive page size for catch-up.
+const CATCHUP_PAGE: usize = 100;
+/// A catch-up that has not finished by then no longer holds back the outbox.
+pub(super) const CATCHUP_PATIENCE: Duration = Duration::from_secs(30);
+
+/// A history request waiting for an archive page.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct HistoryRequest {
+    pub with: String,
+    pub limit: u32,
+    pub before: Option<i64>,
+}
+
+#[derive(Debug)]
+enum Purpose {
+    CatchUp,
+    Backfill(HistoryRequest),
+}
+
+#[derive(Debug)]
+struct Query {
+    purpose: Purpose,
+    page: Page,
+    results: Vec<ChatMessage>,
+}
+
+/// Archive queries in flight.
+#[derive(Debug, Default)]
+pub(super) struct Sync {
+    queries: HashMap<String, Query>,
+    /// False from a fresh session until its catch-up ended.
+    caught_up: bool,
+}
+
+impl Sync {
+    pub fn caught_up(&self) -> bool {
+        self.caught_up
+    }
+
+    fn is_ours(&self, id: &str) -> bool {
+        self.queries.contains_key(id)
+    }
+}
+
+impl Actor {
+    /// A fresh session: carbons on, then the archive catch-up.
+    pub(super) async fn start_sync(&mut self, stream: &StanzaStream) {
+        // Queries of the lost session will never be answered.
+        let lost: Vec<Query> = self.sync.queries.drain().map(|(_, q)| q).collect();
+        for q in lost {
+            if let Purpose::Backfill(req) = q.purpose {
+                self.reply_history(&req);
+            }
+        }
+        self.sync.caught_up = false;
+        let id = uuid::Uuid::new_v4().to_string();
+        self.pending_iqs.insert(id.clone(), PendingIq::Carbons);
+        let iq = carbons::enable(&id);
+        stream.send(Box::new(Stanza::Iq(iq))).await;
+        let page = match self.store.archive_cursor() {
+            Ok(Some(after)) => Page::After(after),
+            Ok(None) => Page::Newest,
+            Err(e) => {
+                self.error(e.to_string(), None);
+                Page::Newest
+            }
+        };
+        self.query_archive(Purpose::CatchUp, page, CATCHUP_PAGE, stream)
+            .await;
+    }
+
+    /// The catch-up is over (done, failed or too slow): open the outbox.
+    pub(super) async fn end_catch_up(&mut self, stream: &StanzaStream) {
+        if !self.sync.caught_up {
+            self.sync.caught_up = true;
+            self.flush_outbox(stream).await;
+        }
+    }
+
+    async fn query_archive(
+        &mut self,
+        purpose: Purpose,
+        page: Page,
+        max: usize,
+        stream: &StanzaStream,
+    ) {
+        let id = uuid::Uuid::new_v4().to_string();
+        let iq = mam::query(&id, &page, max);
+        self.pending_iqs.insert(id.clone(), PendingIq::Archive);
+        self.sync.queries.insert(
+            id,
+            Query {
+                purpose,
+                page,
+                results: Vec::new(),
+            },
+        );
+        stream.send(Box::new(Stanza::Iq(iq))).await;
+    }
+
+    /// A history page from the store; if it runs out and the server archive
+    /// may have older messages, fetch those first.
+    pub(super) async fn history(&mut self, req: HistoryRequest, stream: Option<&StanzaStream>) {
+        let page = match self.store.history(&req.with, req.limit, req.before) {
+            Ok(p) => p,
+            Err(e) => return self.error(e.to_string(), None),
+        };
+        let short = page.len() < req.limit as usize;
+        let exhausted = self.store.archive_exhausted(&req.with).unwrap_or(false);
+        let stream = stream.filter(|_| self.state == crate::api::ConnState::Online);
+        match (short && !exhausted, stream, req.with.parse()) {
+            (true, Some(stream), Ok(with)) => {
+                let end = self.store.oldest_timestamp(&req.with).ok().flatten();
+                let max = req.limit.clamp(20, 200) as usize;
+                self.query_archive(Purpose::Backfill(req), Page::Before { with, end }, max, stream)
+                    .await;
+            }
+            _ => self.emit(Event::History {
+                account: self.id.clone(),
+                with: req.with,
+                messages: page,
+                complete: short && exhausted,
+            }),
+        }
+    }
+
+    fn reply_history(&mut self, req: &HistoryRequest) {
+        match self.store.history(&req.with, req.limit, req.before) {
+            Ok(messages) => {
+                let complete = messages.len() < req.limit as usize
+                    && self.store.archive_exhausted(&req.with).unwrap_or(false);
+                self.emit(Event::History {
+                    account: self.id.clone(),
+                    with: req.with.clone(),
+                    messages,
+                    complete,
+                })
+            }
+            Err(e) => self.error(e.to_string(), None),
+        }
+    }
+
+    /// A message carrying an archive result. Returns the message back if it
+    /// is not one, so it can be handled as a live message.
+    pub(super) fn on_archive_result(&mut self, msg: Message) -> Option<Message> {
+        let sync = &self.sync;
+        let outer = msg.clone();
+        match mam::parse_result(msg, &self.jid, |q| sync.is_ours(q), Utc::now()) {
+            Ok(archived) => {
+                if let Some(q) = self.sync.queries.get_mut(&archived.query_id) {
+                    q.results.push(archived.message);
+                }
+                None
+            }
+            Err(Rejected::NotAResult) => Some(outer),
+            Err(Rejected::Unstorable) => None,
+            Err(why) => {
+                tracing::warn!(
+                    account = %self.id,
+                    from = ?outer.from.map(|f| f.to_string()),
+                    "archive result ignored: {why:?}"
+                );
+                None
+            }
+        }
+    }
+
+    /// The IQ that ends one archive page.
+    pub(super) async fn on_archive_page_end(
+        &mut self,
+        id: &str,
+        payload: Result<Option<Element>, StanzaError>,
+        stream: &StanzaStream,
+    ) {
+        let Some(query) = self.sync.queries.remove(id) else {
+            return;
+        };
+        let end = match payload {
+            Ok(p) => mam::parse_fin(p),
+            Err(e) => {
+                tracing::info!(account = %self.id, "archive query failed: {:?}", e.defined_condition);
+                // The cursor points at something the archive no longer has
+                // (expired): start over from the newest page.
+                if matches!(query.purpose, Purpose::CatchUp)
+                    && matches!(query.page, Page::After(_))
+                    && e.defined_condition == DefinedCondition::ItemNotFound
+                {
+                    let _ = self.store.set_archive_cursor(None);
+                    return self
+                        .query_archive(Purpose::CatchUp, Page::Newest, CATCHUP_PAGE, stream)
+                        .await;
+                }
+                None
+            }
+        };
+        let announce = matches!(query.purpose, Purpose::CatchUp);
+        if !self.ingest(&query.results, announce) {
+            // Not stored: keep the cursor so the page is fetched again.
+            return self.finish_query(query.purpose, None, stream).await;
+        }
+        self.finish_query(query.purpose, end, stream).await;
+    }
+
+    async fn finish_query(
+        &mut self,
+        purpose: Purpose,
+        end: Option<mam::PageEnd>,
+        stream: &StanzaStream,
+    ) {
+        match purpose {
+            Purpose::CatchUp => {
+                let Some(end) = end else {
+                    return self.end_catch_up(stream).await;
+                };
+                if let Some(last) = &end.last
+                    && let Err(e) = self.store.set_archive_cursor(Some(last))
+                {
+                    self.error(e.to_string(), None);
+                }
+                match (&end.last, end.complete) {
+                    (Some(last), false) => {
+                        let page = Page::After(last.clone());
+                        self.query_archive(Purpose::CatchUp, page, CATCHUP_PAGE, stream)
+                            .await
+                    }
+                    _ => self.end_catch_up(stream).await,
+                }
+            }
+            Purpose::Backfill(req) => {
+                if end.is_some_and(|e| e.complete)
+                    && let Err(e) = self.store.set_archive_exhausted(&req.with)
+                {
+                    self.error(e.to_string(), None);
+                }
+                self.reply_history(&req);
+            }
+        }
+    }
+
+    /// Stores messages from carbons or the archive in one transaction;
+    /// `announce` emits the new ones (not for history backfill, which is
+    /// answered as a page). Returns false if nothing could be stored.
+    pub(super) fn ingest(&mut self, batch: &[ChatMessage], announce: bool) -> bool {
+        if batch.is_empty() {
+            return true;
+        }
+        let ids: Vec<String> = batch
+            .iter()
+            .map(|_| uuid::Uuid::new_v4().to_string())
+            .collect();
+        let withs: Vec<String> = batch.iter().map(|m| m.with.to_string()).collect();
+        let senders: Vec<String> = batch.iter().map(|m| m.sender.to_string()).collect();
+        let rows: Vec<NewMessage> = batch
+            .iter()
+            .enumerate()
+            .map(|(i, m)| NewMessage {
+                id: &ids[i],
+                with: &withs[i],
+                direction: m.direction,
+                sender: &senders[i],
+                body: &m.body,
+                timestamp: m.timestamp,
+                // Copies of our own messages come from the server: it has them.
+                state: match m.direction {
+                    Direction::In => MessageState::Received,
+                    Direction::Out => MessageState::Acked,
+                },
+                server_id: m.server_id.as_deref(),
+                origin_id: m.origin_id.as_deref(),
+            })
+            .collect();
+        let outcome = match self.store.insert_messages(&rows) {
+            Ok(o) => o,
+            Err(e) => {
+                self.error(format!("messages not stored: {e}"), None);
+                return false;
+            }
+        };
+        for result in outcome {
+            match result {
+                Inserted::New(message) if announce => self.emit(Event::Message {
+                    account: self.id.clone(),
+                    message,
+                    reference: None,
+                }),
+                Inserted::Confirmed(record) => self.announce_state(record),
+                _ => {}
+            }
+        }
+        true
+    }
+}
