@@ -340,6 +340,12 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         error: Option<String>,
     },
+    /// The archive catch-up after a (re)connect is done; `new_messages` of
+    /// the messages it fetched were not stored before.
+    ArchiveSynced {
+        account: AccountId,
+        new_messages: u32,
+    },
     History {
         account: AccountId,
         with: String,
@@ -404,6 +410,7 @@ impl Event {
             | Event::Message { account, .. }
             | Event::MessageState { account, .. }
             | Event::History { account, .. }
+            | Event::ArchiveSynced { account, .. }
             | Event::Roster { account, .. }
             | Event::Presence { account, .. }
             | Event::Conversations { account, .. } => Some(account),

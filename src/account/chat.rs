@@ -143,7 +143,10 @@ mod tests {
             m.as_ref().map(|m| m.with.to_string()).as_deref(),
             Some("bob@example.org")
         );
-        assert_eq!(m.map(|m| m.sender.to_string()).as_deref(), Some("me@example.org/phone"));
+        assert_eq!(
+            m.map(|m| m.sender.to_string()).as_deref(),
+            Some("me@example.org/phone")
+        );
         // Without a recipient there is no conversation to put it in.
         assert!(
             parse("<message xmlns='jabber:client' type='chat' from='me@example.org/phone'><body>x</body></message>")

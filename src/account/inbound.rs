@@ -65,7 +65,7 @@ impl Actor {
             }
         };
         if let Some(m) = chat::parse_chat(message, &self.jid, Utc::now()) {
-            self.ingest(&[m], true);
+            self.ingest(&[m], false);
         }
     }
 

@@ -368,7 +368,9 @@ mod tests {
             link.write_all(b"<stream:stream>").await.unwrap();
             control.set_inactive(true);
             // Not bound yet: nothing injected.
-            link.write_all(b"<iq type='set'><bind/></iq>").await.unwrap();
+            link.write_all(b"<iq type='set'><bind/></iq>")
+                .await
+                .unwrap();
             control.session_started(Some(true));
             link.write_all(b"<message><body>a</body></message><presence/>")
                 .await

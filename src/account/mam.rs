@@ -16,14 +16,16 @@ use super::chat::{self, ChatMessage};
 /// Where a query pages from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Page {
-    /// Forwards, everything after this archive id (catch-up).
-    After(String),
+    /// Forwards, everything after this archive id, or from the archive's
+    /// start (catch-up).
+    After(Option<String>),
     /// The newest page (first catch-up, when nothing is known yet).
     Newest,
-    /// Backwards from this time, one conversation (scrolling up).
+    /// Backwards from this archive id (or the newest page), one conversation
+    /// (scrolling up). Ids, not times: archive times have whole seconds only.
     Before {
         with: BareJid,
-        end: Option<DateTime<Utc>>,
+        before: Option<String>,
     },
 }
 
@@ -38,18 +40,12 @@ pub fn query(id: &str, page: &Page, max: usize) -> Iq {
         index: None,
     };
     match page {
-        Page::After(after) => set.after = Some(after.clone()),
+        Page::After(after) => set.after = after.clone(),
         // An empty <before/> asks for the last page of the result set.
         Page::Newest => set.before = Some(String::new()),
-        Page::Before { with, end } => {
+        Page::Before { with, before } => {
             fields.push(Field::text_single("with", with.as_str()));
-            if let Some(end) = end {
-                fields.push(Field::text_single(
-                    "end",
-                    &end.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-                ));
-            }
-            set.before = Some(String::new());
+            set.before = Some(before.clone().unwrap_or_default());
         }
     }
     let query = Query {
@@ -96,7 +92,11 @@ pub fn parse_result(
         Ok(Some(r)) => r,
         _ => return Err(Rejected::NotAResult),
     };
-    if outer.from.as_ref().is_some_and(|f| !f.is_bare() || f.to_bare() != *own) {
+    if outer
+        .from
+        .as_ref()
+        .is_some_and(|f| !f.is_bare() || f.to_bare() != *own)
+    {
         return Err(Rejected::ForeignArchive);
     }
     let query_id = match result.queryid {
@@ -104,8 +104,7 @@ pub fn parse_result(
         _ => return Err(Rejected::UnknownQuery),
     };
     let forwarded = result.forwarded;
-    let mut message =
-        chat::parse_chat(forwarded.message, own, now).ok_or(Rejected::Unstorable)?;
+    let mut message = chat::parse_chat(forwarded.message, own, now).ok_or(Rejected::Unstorable)?;
     // The archive's id is the stanza-id our server gave the message.
     message.server_id = Some(result.id);
     if let Some(delay) = forwarded.delay {
@@ -158,13 +157,16 @@ mod tests {
     #[test]
     fn accepts_own_archive_results_for_our_queries() {
         for from in ["from='me@example.org'", ""] {
-            let got = parse_result(result_from(from, "q1"), &own(), |q| q == "q1", Utc::now())
-                .unwrap();
+            let got =
+                parse_result(result_from(from, "q1"), &own(), |q| q == "q1", Utc::now()).unwrap();
             assert_eq!(got.query_id, "q1");
             assert_eq!(got.message.server_id.as_deref(), Some("arch1"));
             assert_eq!(got.message.direction, Direction::In);
             assert_eq!(got.message.body, "archived");
-            assert_eq!(got.message.timestamp.to_rfc3339(), "2021-01-01T10:00:00+00:00");
+            assert_eq!(
+                got.message.timestamp.to_rfc3339(),
+                "2021-01-01T10:00:00+00:00"
+            );
         }
     }
 
@@ -173,7 +175,11 @@ mod tests {
         let ours = |q: &str| q == "q1";
         for (from, q, why) in [
             ("from='mallory@example.org'", "q1", Rejected::ForeignArchive),
-            ("from='me@example.org/other'", "q1", Rejected::ForeignArchive),
+            (
+                "from='me@example.org/other'",
+                "q1",
+                Rejected::ForeignArchive,
+            ),
             ("from='example.org'", "q1", Rejected::ForeignArchive),
             ("from='me@example.org'", "q2", Rejected::UnknownQuery),
         ] {
@@ -184,7 +190,7 @@ mod tests {
 
     #[test]
     fn queries_serialize_paging() {
-        let iq = query("q1", &Page::After("a7".into()), 50);
+        let iq = query("q1", &Page::After(Some("a7".into())), 50);
         let xml = String::from(&Element::from(iq));
         assert!(xml.contains("<after>a7</after>"), "{xml}");
         assert!(xml.contains("<max>50</max>"), "{xml}");
@@ -192,11 +198,15 @@ mod tests {
 
         let page = Page::Before {
             with: "bob@example.org".parse().unwrap(),
-            end: DateTime::from_timestamp_millis(1_600_000_000_123),
+            before: Some("a3".into()),
         };
         let xml = String::from(&Element::from(query("q2", &page, 20)));
         assert!(xml.contains("<value>bob@example.org</value>"), "{xml}");
-        assert!(xml.contains("2020-09-13T12:26:40.123Z"), "{xml}");
-        assert!(xml.contains("<before"), "{xml}");
+        assert!(xml.contains("<before>a3</before>"), "{xml}");
+        let xml = String::from(&Element::from(query("q3", &Page::Newest, 20)));
+        assert!(
+            xml.contains("<before/>") || xml.contains("<before></before>"),
+            "{xml}"
+        );
     }
 }

@@ -197,8 +197,16 @@ async fn run(
                             body,
                             reference,
                         }) => actor.send_chat(&to, &body, reference, None).await,
-                        Some(AccountCommand::History { with, limit, before }) => {
-                            let req = sync::HistoryRequest { with, limit, before };
+                        Some(AccountCommand::History {
+                            with,
+                            limit,
+                            before,
+                        }) => {
+                            let req = sync::HistoryRequest {
+                                with,
+                                limit,
+                                before,
+                            };
                             actor.history(req, None).await
                         }
                         Some(AccountCommand::Retry { id }) => actor.retry(&id, None).await,
@@ -233,6 +241,9 @@ async fn run(
         tokio::select! {
             event = stream.next() => match event {
                 Some(StreamEvent::Stream(StreamStatus::Reset { bound_jid, features })) => {
+                    if actor.session > 0 {
+                        tracing::info!(account = %actor.id, "new session; the old one could not be resumed");
+                    }
                     actor.session += 1;
                     actor.link.session_started(Some(offers_csi(&features)));
                     actor.presence.clear();
@@ -245,6 +256,7 @@ async fn run(
                     actor.on_fresh_session(&stream).await;
                 }
                 Some(StreamEvent::Stream(StreamStatus::Resumed)) => {
+                    tracing::info!(account = %actor.id, "session resumed (XEP-0198)");
                     actor.link.session_started(None);
                     actor.set_state(ConnState::Online, None, None, None);
                 }
@@ -437,7 +449,7 @@ impl Actor {
             uuid::Uuid::new_v4().to_string(),
             tokio_xmpp::parsers::ping::Ping,
         )
-        .with_to(BareJid::from_parts(None, &self.jid.domain().to_owned(), ).into());
+        .with_to(BareJid::from_parts(None, self.jid.domain()).into());
         stream.send(Box::new(Stanza::Iq(iq))).await;
     }
 }

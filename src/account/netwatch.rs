@@ -46,7 +46,11 @@ impl Default for NetWatch {
 impl NetWatch {
     /// `local`: our side of the live connection (when online); `server`: the
     /// server address to check a route to (when waiting to reconnect).
-    pub fn check(&mut self, local: Option<IpAddr>, server: Option<SocketAddr>) -> Option<NetChange> {
+    pub fn check(
+        &mut self,
+        local: Option<IpAddr>,
+        server: Option<SocketAddr>,
+    ) -> Option<NetChange> {
         let (wall, mono) = (SystemTime::now(), Instant::now());
         let wall_passed = wall.duration_since(self.wall).unwrap_or_default();
         let mono_passed = mono.duration_since(self.mono);

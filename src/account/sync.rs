@@ -56,6 +56,8 @@ pub(super) struct Sync {
     queries: HashMap<String, Query>,
     /// False from a fresh session until its catch-up ended.
     caught_up: bool,
+    /// New messages the running catch-up stored.
+    caught: u32,
 }
 
 impl Sync {
@@ -79,12 +81,15 @@ impl Actor {
             }
         }
         self.sync.caught_up = false;
+        self.sync.caught = 0;
         let id = uuid::Uuid::new_v4().to_string();
         self.pending_iqs.insert(id.clone(), PendingIq::Carbons);
         let iq = carbons::enable(&id);
         stream.send(Box::new(Stanza::Iq(iq))).await;
         let page = match self.store.archive_cursor() {
-            Ok(Some(after)) => Page::After(after),
+            // Synced before while the archive was empty: from its start.
+            Ok(Some(after)) if after.is_empty() => Page::After(None),
+            Ok(Some(after)) => Page::After(Some(after)),
             Ok(None) => Page::Newest,
             Err(e) => {
                 self.error(e.to_string(), None);
@@ -99,6 +104,10 @@ impl Actor {
     pub(super) async fn end_catch_up(&mut self, stream: &StanzaStream) {
         if !self.sync.caught_up {
             self.sync.caught_up = true;
+            self.emit(Event::ArchiveSynced {
+                account: self.id.clone(),
+                new_messages: self.sync.caught,
+            });
             self.flush_outbox(stream).await;
         }
     }
@@ -136,9 +145,10 @@ impl Actor {
         let stream = stream.filter(|_| self.state == crate::api::ConnState::Online);
         match (short && !exhausted, stream, req.with.parse()) {
             (true, Some(stream), Ok(with)) => {
-                let end = self.store.oldest_timestamp(&req.with).ok().flatten();
+                let before = self.store.oldest_server_id(&req.with).ok().flatten();
                 let max = req.limit.clamp(20, 200) as usize;
-                self.query_archive(Purpose::Backfill(req), Page::Before { with, end }, max, stream)
+                let page = Page::Before { with, before };
+                self.query_archive(Purpose::Backfill(req), page, max, stream)
                     .await;
             }
             _ => self.emit(Event::History {
@@ -208,7 +218,7 @@ impl Actor {
                 // The cursor points at something the archive no longer has
                 // (expired): start over from the newest page.
                 if matches!(query.purpose, Purpose::CatchUp)
-                    && matches!(query.page, Page::After(_))
+                    && matches!(query.page, Page::After(Some(_)))
                     && e.defined_condition == DefinedCondition::ItemNotFound
                 {
                     let _ = self.store.set_archive_cursor(None);
@@ -219,17 +229,27 @@ impl Actor {
                 None
             }
         };
-        let announce = matches!(query.purpose, Purpose::CatchUp);
-        if !self.ingest(&query.results, announce) {
-            // Not stored: keep the cursor so the page is fetched again.
-            return self.finish_query(query.purpose, None, stream).await;
+        let older = matches!(query.purpose, Purpose::Backfill(_));
+        let stored = self.ingest(&query.results, older);
+        if older {
+            tracing::debug!(account = %self.id, stored = ?stored, "older archive page");
+        } else if let Some(n) = stored {
+            self.sync.caught += n;
         }
-        self.finish_query(query.purpose, end, stream).await;
+        if stored.is_none() {
+            // Not stored: keep the cursor so the page is fetched again.
+            return self
+                .finish_query(query.purpose, query.page, None, stream)
+                .await;
+        }
+        self.finish_query(query.purpose, query.page, end, stream)
+            .await;
     }
 
     async fn finish_query(
         &mut self,
         purpose: Purpose,
+        page: Page,
         end: Option<mam::PageEnd>,
         stream: &StanzaStream,
     ) {
@@ -238,14 +258,22 @@ impl Actor {
                 let Some(end) = end else {
                     return self.end_catch_up(stream).await;
                 };
-                if let Some(last) = &end.last
-                    && let Err(e) = self.store.set_archive_cursor(Some(last))
+                // An empty archive is remembered as "" (synced, from the start).
+                let cursor = match (&end.last, &page) {
+                    (Some(last), _) => Some(last.as_str()),
+                    (None, Page::Newest) => Some(""),
+                    (None, _) => None,
+                };
+                if let Some(cursor) = cursor
+                    && let Err(e) = self.store.set_archive_cursor(Some(cursor))
                 {
                     self.error(e.to_string(), None);
                 }
-                match (&end.last, end.complete) {
-                    (Some(last), false) => {
-                        let page = Page::After(last.clone());
+                // The newest page is where a first catch-up ends; older
+                // history is fetched when the user scrolls back.
+                match (&end.last, end.complete, page) {
+                    (Some(last), false, Page::After(_)) => {
+                        let page = Page::After(Some(last.clone()));
                         self.query_archive(Purpose::CatchUp, page, CATCHUP_PAGE, stream)
                             .await
                     }
@@ -263,12 +291,13 @@ impl Actor {
         }
     }
 
-    /// Stores messages from carbons or the archive in one transaction;
-    /// `announce` emits the new ones (not for history backfill, which is
-    /// answered as a page). Returns false if nothing could be stored.
-    pub(super) fn ingest(&mut self, batch: &[ChatMessage], announce: bool) -> bool {
+    /// Stores received messages (live, carbons, archive) in one transaction
+    /// and announces the new ones, except for `older` pages fetched while
+    /// scrolling back (answered as a history page instead). Returns how many
+    /// were new, None if they could not be stored.
+    pub(super) fn ingest(&mut self, batch: &[ChatMessage], older: bool) -> Option<u32> {
         if batch.is_empty() {
-            return true;
+            return Some(0);
         }
         let ids: Vec<String> = batch
             .iter()
@@ -295,24 +324,34 @@ impl Actor {
                 origin_id: m.origin_id.as_deref(),
             })
             .collect();
-        let outcome = match self.store.insert_messages(&rows) {
+        let outcome = match older {
+            false => self.store.insert_messages(&rows),
+            true => self.store.insert_older(&rows),
+        };
+        let outcome = match outcome {
             Ok(o) => o,
             Err(e) => {
                 self.error(format!("messages not stored: {e}"), None);
-                return false;
+                return None;
             }
         };
+        let mut new = 0;
         for result in outcome {
             match result {
-                Inserted::New(message) if announce => self.emit(Event::Message {
-                    account: self.id.clone(),
-                    message,
-                    reference: None,
-                }),
+                Inserted::New(message) => {
+                    new += 1;
+                    if !older {
+                        self.emit(Event::Message {
+                            account: self.id.clone(),
+                            message,
+                            reference: None,
+                        })
+                    }
+                }
                 Inserted::Confirmed(record) => self.announce_state(record),
-                _ => {}
+                Inserted::Duplicate => {}
             }
         }
-        true
+        Some(new)
     }
 }

@@ -1,7 +1,6 @@
 //! What the store knows about the server archive (XEP-0313): how far the
 //! catch-up got, and how far back each conversation has been paged.
 
-use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 
 use super::{Store, StoreError, meta, set_meta};
@@ -22,18 +21,17 @@ impl Store {
         set_meta(&self.conn, ARCHIVE_CURSOR_KEY, id)
     }
 
-    /// Time of the oldest stored message of a conversation, where paging back
-    /// through the archive continues.
-    pub fn oldest_timestamp(&self, with: &str) -> Result<Option<DateTime<Utc>>, StoreError> {
-        let ts: Option<i64> = self
+    /// The archive id of the oldest stored message of a conversation that
+    /// has one: where paging back through the archive continues.
+    pub fn oldest_server_id(&self, with: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
             .conn
             .prepare_cached(
-                "SELECT m.ts FROM message m JOIN conversation c ON c.id = m.conversation_id \
-                 WHERE c.jid = ?1 ORDER BY m.ts, m.seq LIMIT 1",
+                "SELECT m.server_id FROM message m JOIN conversation c ON c.id = m.conversation_id \
+                 WHERE c.jid = ?1 AND m.server_id IS NOT NULL ORDER BY m.ts, m.seq LIMIT 1",
             )?
             .query_row([with], |r| r.get(0))
-            .optional()?;
-        Ok(ts.and_then(DateTime::from_timestamp_millis))
+            .optional()?)
     }
 
     /// Whether paging back through the archive reached the conversation's start.

@@ -110,8 +110,43 @@ pub enum Inserted {
     Confirmed(MessageRecord),
 }
 
-fn insert_one(tx: &Connection, m: &NewMessage) -> Result<Inserted, StoreError> {
-    let ts = m.timestamp.timestamp_millis();
+/// Which way a batch extends a conversation in time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Order {
+    /// Newer than what is there (live, catch-up): arrival order counts.
+    Forward,
+    /// Older pages fetched while scrolling back.
+    Backward,
+}
+
+/// The timestamp to store. Many servers (Prosody among them) stamp delayed
+/// and archived messages in whole seconds, while live messages get our
+/// millisecond clock; within such a second only the arrival order is known.
+/// A whole-second stamp is therefore placed after (or, for older pages,
+/// before) the messages already stored in that second.
+fn place(tx: &Connection, conversation_id: i64, ts: i64, order: Order) -> rusqlite::Result<i64> {
+    if ts.rem_euclid(1000) != 0 {
+        return Ok(ts);
+    }
+    let sql = match order {
+        Order::Forward => {
+            "SELECT max(ts) FROM message WHERE conversation_id = ?1 AND ts BETWEEN ?2 AND ?2 + 999"
+        }
+        Order::Backward => {
+            "SELECT min(ts) FROM message WHERE conversation_id = ?1 AND ts BETWEEN ?2 AND ?2 + 999"
+        }
+    };
+    let neighbour: Option<i64> = tx
+        .prepare_cached(sql)?
+        .query_row(params![conversation_id, ts], |r| r.get(0))?;
+    Ok(match (order, neighbour) {
+        (Order::Forward, Some(n)) => ts.max(n),
+        (Order::Backward, Some(n)) => ts.min(n - 1),
+        (_, None) => ts,
+    })
+}
+
+fn insert_one(tx: &Connection, m: &NewMessage, order: Order) -> Result<Inserted, StoreError> {
     let direction = direction_str(m.direction);
     let sender_bare = bare_jid(m.sender);
     tx.prepare_cached("INSERT INTO conversation (jid) VALUES (?1) ON CONFLICT (jid) DO NOTHING")?
@@ -119,6 +154,7 @@ fn insert_one(tx: &Connection, m: &NewMessage) -> Result<Inserted, StoreError> {
     let conversation_id: i64 = tx
         .prepare_cached("SELECT id FROM conversation WHERE jid = ?1")?
         .query_row([m.with], |r| r.get(0))?;
+    let ts = place(tx, conversation_id, m.timestamp.timestamp_millis(), order)?;
     // Without a conflict target, DO NOTHING covers every UNIQUE index
     // (id, server_id, origin_id), so one statement both checks and inserts.
     let inserted = tx
@@ -225,14 +261,31 @@ impl Store {
     /// `Confirmed` (moved to acked), as the archive proves the server has it.
     /// Incoming messages start unread, outgoing ones read.
     pub fn insert_messages(&mut self, batch: &[NewMessage]) -> Result<Vec<Inserted>, StoreError> {
+        self.insert_batch(batch.iter(), Order::Forward)
+    }
+
+    /// Like `insert_messages`, for an older page (oldest first) fetched
+    /// while scrolling back: within a second its messages go before the
+    /// ones already stored.
+    pub fn insert_older(&mut self, batch: &[NewMessage]) -> Result<Vec<Inserted>, StoreError> {
+        // Newest first, so each one is placed before the previous.
+        let mut outcome = self.insert_batch(batch.iter().rev(), Order::Backward)?;
+        outcome.reverse();
+        Ok(outcome)
+    }
+
+    fn insert_batch<'m>(
+        &mut self,
+        batch: impl Iterator<Item = &'m NewMessage<'m>>,
+        order: Order,
+    ) -> Result<Vec<Inserted>, StoreError> {
         // IMMEDIATE: this transaction writes anyway; taking the lock up front
         // avoids a deadlock-prone read-to-write upgrade.
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let outcome = batch
-            .iter()
-            .map(|m| insert_one(&tx, m))
+            .map(|m| insert_one(&tx, m, order))
             .collect::<Result<Vec<_>, _>>()?;
         tx.commit()?;
         Ok(outcome)

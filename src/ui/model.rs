@@ -120,9 +120,9 @@ impl Chat {
     }
 
     /// Applies a history page.
-    pub fn apply_history(&mut self, page: Vec<MessageRecord>) {
-        let requested = self.loading.take();
-        if (page.len() as u32) < PAGE && requested.is_some() {
+    pub fn apply_history(&mut self, page: Vec<MessageRecord>, complete: bool) {
+        self.loading = None;
+        if complete {
             self.complete = true;
         }
         format::merge_messages(&mut self.messages, page);
@@ -173,9 +173,14 @@ pub fn apply_event(account: &mut LiveAccount, chat: Option<&mut Chat>, event: Ev
             }
         }
         Event::Conversations { conversations, .. } => account.conversations = conversations,
-        Event::History { with, messages, .. } => {
+        Event::History {
+            with,
+            messages,
+            complete,
+            ..
+        } => {
             if let Some(chat) = chat.filter(|c| c.with == with) {
-                chat.apply_history(messages);
+                chat.apply_history(messages, complete);
             }
         }
         Event::Message { message, .. } => {
@@ -197,7 +202,10 @@ pub fn apply_event(account: &mut LiveAccount, chat: Option<&mut Chat>, event: Ev
         Event::Error { message, .. } => {
             applied.banner = Some(format!("{}: {message}", account.label()));
         }
-        Event::Accounts { .. } | Event::AccountAdded { .. } | Event::AccountRemoved { .. } => {}
+        Event::Accounts { .. }
+        | Event::AccountAdded { .. }
+        | Event::AccountRemoved { .. }
+        | Event::ArchiveSynced { .. } => {}
     }
     applied
 }

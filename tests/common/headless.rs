@@ -161,6 +161,51 @@ impl Headless {
         v["messages"].as_array().cloned().unwrap_or_default()
     }
 
+    /// The whole stored conversation, oldest first, paged back through
+    /// `history` (which may also fetch older pages from the server archive).
+    pub fn full_history(&mut self, account: &str, with: &str) -> Vec<Value> {
+        let mut all: Vec<Value> = Vec::new();
+        let mut before: Option<i64> = None;
+        loop {
+            let mut cmd = json!({"cmd":"history","account":account,"with":with,"limit":500});
+            if let Some(b) = before {
+                cmd["before"] = json!(b);
+            }
+            self.send(cmd);
+            let v = self.wait_for("history page", |v| {
+                v["event"] == "history" && v["account"] == account && v["with"] == with
+            });
+            let page = v["messages"].as_array().cloned().unwrap_or_default();
+            let Some(first) = page.first().and_then(|m| m["seq"].as_i64()) else {
+                break;
+            };
+            before = Some(first);
+            let mut page = page;
+            page.append(&mut all);
+            all = page;
+        }
+        all
+    }
+
+    /// Polls the conversation until it holds `n` messages (or `timeout` passed);
+    /// returns what it holds then.
+    pub fn wait_history_len(
+        &mut self,
+        account: &str,
+        with: &str,
+        n: usize,
+        timeout: Duration,
+    ) -> Vec<Value> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let all = self.full_history(account, with);
+            if all.len() >= n || Instant::now() >= deadline {
+                return all;
+            }
+            std::thread::sleep(Duration::from_millis(500));
+        }
+    }
+
     /// Sends `quit` and waits for the process to exit.
     pub fn quit(mut self) -> std::process::ExitStatus {
         self.send(json!({"cmd":"quit"}));
@@ -194,11 +239,35 @@ impl Drop for Headless {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        // A failing test deletes its temp dirs: keep the client's log.
+        if std::thread::panicking() {
+            let dir = std::env::temp_dir().join("plausch-test-logs");
+            let _ = std::fs::create_dir_all(&dir);
+            let name = format!(
+                "{}-{}.log",
+                std::thread::current()
+                    .name()
+                    .unwrap_or("test")
+                    .replace("::", "-"),
+                self.child.id()
+            );
+            if std::fs::copy(self.profile.join("stderr.log"), dir.join(&name)).is_ok() {
+                eprintln!("client log kept: {}", dir.join(name).display());
+            }
+        }
     }
 }
 
 /// An account spec for `add_account` against the test server, trusting its
 /// certificate through the CA-file option and reading the password from a command.
+/// Bodies of history records.
+pub fn bodies(history: &[Value]) -> Vec<String> {
+    history
+        .iter()
+        .map(|m| m["body"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
 pub fn account(server: &Prosody, id: &str, user: &str, password: &str) -> Value {
     json!({
         "id": id,

@@ -273,6 +273,7 @@ modules_enabled = {{
 modules_disabled = {{ "s2s"; "offline" }}
 
 archive_expires_after = "never"
+csi_resume_inactive_delay = 1
 default_archive_policy = true
 c2s_require_encryption = true
 authentication = "internal_hashed"

@@ -353,7 +353,9 @@ fn archive_copy_confirms_an_unacked_own_message() {
     let mut own = outgoing("o1", "bob@example.org", 1);
     own.origin_id = Some("o1");
     s.insert_message(&own).unwrap();
-    s.set_state("o1", MessageState::Sent, None).unwrap().unwrap();
+    s.set_state("o1", MessageState::Sent, None)
+        .unwrap()
+        .unwrap();
     // The archive's copy: another local id, same origin-id, with server id.
     let mut copy = outgoing("archive-copy", "bob@example.org", 1);
     copy.origin_id = Some("o1");
@@ -392,13 +394,16 @@ fn archive_cursor_and_exhausted_conversations() {
     assert_eq!(s.archive_cursor().unwrap(), None);
     s.set_archive_cursor(Some("a9")).unwrap();
     assert_eq!(s.archive_cursor().unwrap().as_deref(), Some("a9"));
-    s.insert_message(&incoming("x", "bob@example.org", 5))
+    let mut x = incoming("x", "bob@example.org", 5);
+    x.server_id = Some("s-x");
+    let mut y = incoming("y", "bob@example.org", 3);
+    y.server_id = Some("s-y");
+    s.insert_messages(&[x, y, incoming("z", "bob@example.org", 1)])
         .unwrap();
-    s.insert_message(&incoming("y", "bob@example.org", 3))
-        .unwrap();
+    // The oldest with an archive id (z has none).
     assert_eq!(
-        s.oldest_timestamp("bob@example.org").unwrap(),
-        Some(ts(3))
+        s.oldest_server_id("bob@example.org").unwrap().as_deref(),
+        Some("s-y")
     );
     assert!(!s.archive_exhausted("bob@example.org").unwrap());
     s.set_archive_exhausted("bob@example.org").unwrap();
@@ -452,4 +457,27 @@ fn conversations_unread_and_mark_read() {
         .into_iter()
         .find(|c| c.with == alice);
     assert_eq!(alice_summary.map(|c| c.unread), Some(0));
+}
+
+#[test]
+fn whole_second_stamps_keep_arrival_order() {
+    let mut s = mem();
+    let with = "bob@example.org";
+    let at = |id: &'static str, ms: i64| NewMessage {
+        timestamp: DateTime::from_timestamp_millis(ms).unwrap(),
+        ..incoming(id, with, 0)
+    };
+    // Live messages with our millisecond clock, then delayed ones stamped
+    // in whole seconds by the server (e.g. resent after a resumption).
+    s.insert_messages(&[at("live1", 10_030), at("live2", 10_050)])
+        .unwrap();
+    s.insert_messages(&[at("late1", 10_000), at("late2", 10_000), at("next", 11_000)])
+        .unwrap();
+    // An older page from the archive, oldest first, in the same second.
+    s.insert_older(&[at("old1", 10_000), at("old2", 10_000)])
+        .unwrap();
+    assert_eq!(
+        ids(&s.history(with, 10, None).unwrap()),
+        ["old1", "old2", "live1", "live2", "late1", "late2", "next"]
+    );
 }

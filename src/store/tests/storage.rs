@@ -223,7 +223,10 @@ fn version_1_database_migrates() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("history.sqlite");
     std::fs::copy(
-        concat!(env!("CARGO_MANIFEST_DIR"), "/src/store/tests/fixtures/v1.sqlite"),
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/src/store/tests/fixtures/v1.sqlite"
+        ),
         &path,
     )
     .unwrap();

@@ -57,6 +57,10 @@ fn merge_keeps_seq_order_without_duplicates() {
     );
     let seqs: Vec<i64> = list.iter().map(|m| m.seq).collect();
     assert_eq!(seqs, [3, 4, 5, 6]);
+    // An older message fetched later (higher seq) goes by its time.
+    merge_messages(&mut list, vec![msg(9, 2024, 12, 31, 1)]);
+    let seqs: Vec<i64> = list.iter().map(|m| m.seq).collect();
+    assert_eq!(seqs, [9, 3, 4, 5, 6]);
 }
 
 #[test]

@@ -33,8 +33,8 @@ fn msg(seq: i64, with: &str, direction: Direction) -> MessageRecord {
 fn messages_update_chat_and_unread() {
     let mut a = account();
     let mut chat = Chat::new("work".into(), "bob@x.org".into());
-    chat.apply_history(vec![msg(1, "bob@x.org", Direction::In)]);
-    assert!(chat.complete, "a short first page means the archive start");
+    chat.apply_history(vec![msg(1, "bob@x.org", Direction::In)], true);
+    assert!(chat.complete, "the actor says when nothing older exists");
 
     let ev = |m| Event::Message {
         account: "work".into(),
@@ -79,11 +79,12 @@ fn paging_requests_older_pages_once() {
         (10..10 + PAGE as i64)
             .map(|s| msg(s, "bob@x.org", Direction::In))
             .collect(),
+        false,
     );
     assert!(!chat.complete);
     assert_eq!(chat.older_page(), Some(Some(10)));
     assert_eq!(chat.older_page(), None, "one request at a time");
-    chat.apply_history(vec![msg(5, "bob@x.org", Direction::In)]);
+    chat.apply_history(vec![msg(5, "bob@x.org", Direction::In)], true);
     assert!(chat.complete);
     assert_eq!(chat.messages.first().map(|m| m.seq), Some(5));
     assert_eq!(chat.older_page(), None);
