@@ -74,6 +74,7 @@ msg-state-acked = Vom Server empfangen
 msg-state-delivered = Zugestellt
 msg-state-read = Gelesen
 msg-state-failed = Nicht gesendet
+message-retry = Erneut senden
 
 ## Dialog „Konto hinzufügen“
 

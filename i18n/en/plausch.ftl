@@ -74,6 +74,7 @@ msg-state-acked = Received by the server
 msg-state-delivered = Delivered
 msg-state-read = Read
 msg-state-failed = Not sent
+message-retry = Retry
 
 ## Add-account dialog
 

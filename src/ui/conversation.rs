@@ -21,6 +21,8 @@ pub enum ChatMessage {
     Edit(text_editor::Action),
     Send,
     Scrolled(scrollable::Viewport),
+    /// Send a failed message again.
+    Retry(String),
 }
 
 pub fn view<'a>(accounts: &'a [Account], chat: &'a Chat) -> Element<'a, Message> {
@@ -148,6 +150,17 @@ fn bubble(m: &MessageRecord) -> Element<'_, Message> {
                 .style(container::rounded_box),
             tooltip::Position::Top,
         ));
+    }
+    if own && m.state == MessageState::Failed {
+        meta = meta.push(
+            container(
+                button(text(fl!("message-retry")).size(11))
+                    .padding([1, 8])
+                    .style(button::secondary)
+                    .on_press(Message::Chat(ChatMessage::Retry(m.id.clone()))),
+            )
+            .id(ids::retry(&m.id)),
+        );
     }
     let body = container(
         column![

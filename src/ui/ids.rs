@@ -39,3 +39,8 @@ pub fn contact(account: &str, jid: &str) -> String {
 pub fn swatch(index: usize) -> String {
     format!("dialog-swatch-{index}")
 }
+
+/// The "Retry" button of a failed message.
+pub fn retry(message_id: &str) -> String {
+    format!("retry:{message_id}")
+}

@@ -6,6 +6,7 @@
 //! run as one [`Subscription`] each (see [`actor`]); the GUI never blocks on
 //! I/O and keeps only view models built from the actors' events.
 
+mod activity;
 mod actor;
 mod add_account;
 mod conversation;
@@ -110,6 +111,7 @@ pub struct App {
     banners: Vec<Banner>,
     /// Start the account actors (off for the demo).
     connect: bool,
+    activity: activity::Activity,
 }
 
 #[derive(Debug, Clone)]
@@ -121,6 +123,10 @@ pub enum Message {
     ShowAddAccount,
     Dialog(add_account::Message),
     DismissBanner(usize),
+    /// The main window gained (true) or lost the focus.
+    WindowFocus(bool),
+    /// Periodic check whether the accounts should go inactive.
+    ActivityTick,
 }
 
 impl App {
@@ -141,6 +147,7 @@ impl App {
             dialog: None,
             banners,
             connect: true,
+            activity: activity::Activity::new(std::time::Instant::now()),
         }
     }
 
@@ -169,7 +176,19 @@ impl App {
         if !self.connect {
             return Subscription::none();
         }
-        Subscription::batch(self.accounts.iter().filter_map(|a| match a {
+        let focus = iced::event::listen_with(|event, _, _| match event {
+            iced::Event::Window(iced::window::Event::Focused) => Some(Message::WindowFocus(true)),
+            iced::Event::Window(iced::window::Event::Unfocused) => {
+                Some(Message::WindowFocus(false))
+            }
+            _ => None,
+        });
+        let tick = if self.activity.waiting() {
+            iced::time::every(std::time::Duration::from_secs(5)).map(|_| Message::ActivityTick)
+        } else {
+            Subscription::none()
+        };
+        let actors = self.accounts.iter().filter_map(|a| match a {
             Account::Ok(live) if live.config.enabled => {
                 let id = &live.config.id;
                 let dir = match self.profile.create_account_dir(id) {
@@ -182,7 +201,8 @@ impl App {
                 Some(actor::subscription(live.config.clone(), dir).map(Message::Actor))
             }
             _ => None,
-        }))
+        });
+        Subscription::batch(actors.chain([focus, tick]))
     }
 
     fn update(&mut self, message: Message) -> Task<Message> {

@@ -58,6 +58,26 @@ pub fn update(app: &mut App, message: Message) -> Task<Message> {
             }
             Task::none()
         }
+        Message::WindowFocus(focused) => {
+            let report = app.activity.focus(focused, std::time::Instant::now());
+            report_activity(app, report);
+            Task::none()
+        }
+        Message::ActivityTick => {
+            let report = app.activity.tick(std::time::Instant::now());
+            report_activity(app, report);
+            Task::none()
+        }
+    }
+}
+
+/// Tells every account whether the user is looking (XEP-0352).
+fn report_activity(app: &mut App, active: Option<bool>) {
+    let Some(active) = active else { return };
+    for a in &app.accounts {
+        if let Account::Ok(l) = a {
+            l.send(AccountCommand::ClientState { active });
+        }
     }
 }
 
@@ -81,6 +101,9 @@ fn actor(app: &mut App, output: ActorOutput) -> Task<Message> {
             if let Some(a) = live(&mut app.accounts, &id) {
                 let _ = sender.send(AccountCommand::Roster);
                 let _ = sender.send(AccountCommand::Conversations);
+                if !app.activity.is_active() {
+                    let _ = sender.send(AccountCommand::ClientState { active: false });
+                }
                 a.sender = Some(sender);
                 // Re-request the open chat of this account (actor restarted).
                 if let Some(chat) = app.chat.as_mut().filter(|c| c.account == id) {
@@ -201,6 +224,12 @@ fn chat(app: &mut App, message: ChatMessage) -> Task<Message> {
                 if !sent {
                     chat.loading = None;
                 }
+            }
+        }
+        ChatMessage::Retry(id) => {
+            let account = chat.account.clone();
+            if let Some(a) = live(&mut app.accounts, &account) {
+                a.send(AccountCommand::Retry { id });
             }
         }
     }

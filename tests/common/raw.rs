@@ -67,6 +67,22 @@ impl RawClient {
         self.send_xml(xml);
     }
 
+    /// Sends many `<message/>`s without waiting in between; waits for the
+    /// server's ack of the last one.
+    pub fn flood_messages(&self, xmls: impl IntoIterator<Item = String>) {
+        self.rt.block_on(async {
+            let mut last = None;
+            for xml in xmls {
+                let el: Element = xml.parse().expect("test XML parses");
+                let msg = Message::try_from(el).expect("a message");
+                last = Some(self.stream.send(Box::new(Stanza::Message(msg))).await);
+            }
+            if let Some(mut token) = last {
+                token.wait_for(StanzaStage::Acked).await;
+            }
+        });
+    }
+
     /// Sends a message, presence or iq given as XML; waits for the server's ack.
     pub fn send_xml(&self, xml: &str) {
         let el: Element = xml.parse().expect("test XML parses");

@@ -130,3 +130,46 @@ fn enter_without_focus_does_nothing() {
     assert!(messages.is_empty(), "{messages:?}");
     assert!(h.commands("work").is_empty());
 }
+
+#[test]
+fn a_failed_message_offers_retry() {
+    use crate::api::{Direction, Event, MessageRecord, MessageState};
+    let mut h = with_bob_open();
+    let failed = MessageRecord {
+        seq: 7,
+        id: "m7".into(),
+        with: BOB.into(),
+        direction: Direction::Out,
+        sender: "me@work.example".into(),
+        body: "did not go out".into(),
+        timestamp: chrono::Utc::now(),
+        state: MessageState::Failed,
+        error: Some("ServiceUnavailable".into()),
+    };
+    h.event(
+        "work",
+        Event::Message {
+            account: "work".into(),
+            message: failed,
+            reference: None,
+        },
+    );
+    let _ = h.commands("work");
+    assert!(h.has_id(ids::retry("m7")));
+    let messages = h.click(ids::retry("m7"));
+    assert!(matches!(&messages[..], [Message::Chat(ChatMessage::Retry(id))] if id == "m7"));
+    assert_eq!(
+        h.commands("work"),
+        [AccountCommand::Retry { id: "m7".into() }]
+    );
+}
+
+#[test]
+fn focus_changes_reach_every_account() {
+    let mut h = with_bob_open();
+    h.update(Message::WindowFocus(false));
+    h.update(Message::ActivityTick);
+    assert!(h.commands("work").is_empty(), "not inactive right away");
+    h.update(Message::WindowFocus(true));
+    assert!(h.commands("work").is_empty(), "was never reported inactive");
+}
