@@ -226,6 +226,11 @@ pub struct MessageRecord {
     pub state: MessageState,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Order within the conversation: sort by (`timestamp`, `pos`). Older
+    /// messages fetched later from the server archive have higher seqs, so
+    /// `seq` alone is not the order.
+    #[serde(default)]
+    pub pos: i64,
 }
 
 /// Presence availability of a contact (RFC 6121 `show`, plus offline).

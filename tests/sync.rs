@@ -387,3 +387,70 @@ fn inactive_client_gets_presence_updates_only_when_active_again() {
         "held-back presence arrives once active"
     );
 }
+
+#[test]
+fn older_history_is_fetched_from_the_archive_when_scrolling_back() {
+    let server = Prosody::start();
+    server.register("alice", "apw");
+    server.register("bob", "bpw");
+    let bob = RawClient::connect(&server, "bob", "bpw");
+    bob.flood_messages((0..120).map(|i| {
+        format!(
+            "<message xmlns='jabber:client' type='chat' to='alice@localhost' id='h{i}'>\
+             <body>h{i:03}</body></message>"
+        )
+    }));
+    // A new device: its first catch-up fetches only the newest page.
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = Headless::start(dir.path());
+    a.add_account(account(&server, "work", "alice", "apw"));
+    let synced = a.wait_for("catch-up", |v| v["event"] == "archive_synced");
+    let first = synced["new_messages"].as_u64().unwrap_or(0);
+    assert!(first > 0 && first < 120, "first catch-up fetched {first}");
+
+    // Paging back fetches the rest from the archive, in order, once.
+    let history = a.full_history("work", "bob@localhost");
+    let expected: Vec<String> = (0..120).map(|i| format!("h{i:03}")).collect();
+    assert_eq!(bodies(&history), expected);
+    let last_page = a
+        .seen
+        .iter()
+        .rev()
+        .find(|v| v["event"] == "history")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(last_page["complete"], true, "the archive start is reported");
+    // Old messages fetched while scrolling are not announced as new.
+    assert_eq!(count_messages(&a, "work") as u64, first);
+}
+
+#[test]
+fn a_silently_dead_connection_is_noticed_and_resumed() {
+    let mut server = Prosody::start();
+    server.register("alice", "apw");
+    server.register("bob", "bpw");
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = Headless::start(dir.path());
+    a.add_account(account(&server, "work", "alice", "apw"));
+    a.wait_state("work", "online");
+    a.forget_pending();
+
+    // The server stops answering without closing anything (a pulled cable,
+    // a sleeping NAT): pings / SM acks must notice within a bounded time.
+    server.freeze(true);
+    let started = std::time::Instant::now();
+    let lost = a.try_wait_for(Duration::from_secs(60), &|v: &Value| {
+        v["event"] == "account_state" && v["state"] == "reconnecting"
+    });
+    let noticed = started.elapsed();
+    server.freeze(false);
+    assert!(lost.is_some(), "dead connection not noticed within 60 s");
+    assert!(noticed <= Duration::from_secs(50), "took {noticed:?}");
+    a.wait_state("work", "online");
+
+    let bob = RawClient::connect(&server, "bob", "bpw");
+    bob.send_message_xml(
+        "<message xmlns='jabber:client' type='chat' to='alice@localhost'><body>still there?</body></message>",
+    );
+    a.wait_message("work", "still there?");
+}

@@ -28,7 +28,7 @@ impl Store {
             .conn
             .prepare_cached(
                 "SELECT m.server_id FROM message m JOIN conversation c ON c.id = m.conversation_id \
-                 WHERE c.jid = ?1 AND m.server_id IS NOT NULL ORDER BY m.ts, m.seq LIMIT 1",
+                 WHERE c.jid = ?1 AND m.server_id IS NOT NULL ORDER BY m.ts, m.pos LIMIT 1",
             )?
             .query_row([with], |r| r.get(0))
             .optional()?)

@@ -13,20 +13,20 @@ use crate::api::{ConversationSummary, Direction, MessageRecord, MessageState};
 macro_rules! select_record {
     ($($rest:literal)*) => {
         concat!(
-            "SELECT m.seq, m.id, c.jid, m.direction, m.sender, m.body, m.ts, m.state, m.error \
+            "SELECT m.seq, m.id, c.jid, m.direction, m.sender, m.body, m.ts, m.state, m.error, m.pos \
              FROM message m JOIN conversation c ON c.id = m.conversation_id ",
             $($rest),*
         )
     };
 }
 
-// Both history queries walk the (conversation_id, ts, seq) index backwards
+// Both history queries walk the (conversation_id, ts, pos) index backwards
 // from the cursor and stop after `limit` rows (checked by a test).
 pub(super) const HISTORY_NEWEST: &str =
-    select_record!("WHERE c.jid = ?1 ORDER BY m.ts DESC, m.seq DESC LIMIT ?2");
+    select_record!("WHERE c.jid = ?1 ORDER BY m.ts DESC, m.pos DESC LIMIT ?2");
 pub(super) const HISTORY_BEFORE: &str = select_record!(
-    "WHERE c.jid = ?1 AND (m.ts, m.seq) < (SELECT ts, seq FROM message WHERE seq = ?3) "
-    "ORDER BY m.ts DESC, m.seq DESC LIMIT ?2"
+    "WHERE c.jid = ?1 AND (m.ts, m.pos) < (SELECT ts, pos FROM message WHERE seq = ?3) "
+    "ORDER BY m.ts DESC, m.pos DESC LIMIT ?2"
 );
 
 fn record_from_row(row: &Row<'_>) -> rusqlite::Result<MessageRecord> {
@@ -57,6 +57,7 @@ fn record_from_row(row: &Row<'_>) -> rusqlite::Result<MessageRecord> {
         timestamp,
         state,
         error: row.get(8)?,
+        pos: row.get(9)?,
     })
 }
 
@@ -122,28 +123,41 @@ enum Order {
 /// The timestamp to store. Many servers (Prosody among them) stamp delayed
 /// and archived messages in whole seconds, while live messages get our
 /// millisecond clock; within such a second only the arrival order is known.
-/// A whole-second stamp is therefore placed after (or, for older pages,
-/// before) the messages already stored in that second.
+/// A newly arriving whole-second stamp is therefore placed after the
+/// messages already stored in that second. (Older pages keep their stamps:
+/// their `pos` puts them first among equal times.)
 fn place(tx: &Connection, conversation_id: i64, ts: i64, order: Order) -> rusqlite::Result<i64> {
-    if ts.rem_euclid(1000) != 0 {
+    if order == Order::Backward || ts.rem_euclid(1000) != 0 {
         return Ok(ts);
     }
-    let sql = match order {
-        Order::Forward => {
-            "SELECT max(ts) FROM message WHERE conversation_id = ?1 AND ts BETWEEN ?2 AND ?2 + 999"
-        }
+    let neighbour: Option<i64> = tx
+        .prepare_cached(
+            "SELECT max(ts) FROM message WHERE conversation_id = ?1 AND ts BETWEEN ?2 AND ?2 + 999",
+        )?
+        .query_row(params![conversation_id, ts], |r| r.get(0))?;
+    Ok(neighbour.map_or(ts, |n| ts.max(n)))
+}
+
+/// `meta` key of the counter that older pages take their `pos` from.
+const OLDER_POS_KEY: &str = "older_pos";
+
+/// Sets the sort position of the row just inserted: its seq when arriving,
+/// the next lower value of a decreasing counter for older pages.
+fn set_pos(tx: &Connection, seq: i64, order: Order) -> Result<(), StoreError> {
+    let pos = match order {
+        Order::Forward => seq,
         Order::Backward => {
-            "SELECT min(ts) FROM message WHERE conversation_id = ?1 AND ts BETWEEN ?2 AND ?2 + 999"
+            let next = super::meta(tx, OLDER_POS_KEY)?
+                .and_then(|v| v.parse::<i64>().ok())
+                .unwrap_or(0)
+                - 1;
+            super::set_meta(tx, OLDER_POS_KEY, Some(&next.to_string()))?;
+            next
         }
     };
-    let neighbour: Option<i64> = tx
-        .prepare_cached(sql)?
-        .query_row(params![conversation_id, ts], |r| r.get(0))?;
-    Ok(match (order, neighbour) {
-        (Order::Forward, Some(n)) => ts.max(n),
-        (Order::Backward, Some(n)) => ts.min(n - 1),
-        (_, None) => ts,
-    })
+    tx.prepare_cached("UPDATE message SET pos = ?2 WHERE seq = ?1")?
+        .execute(params![seq, pos])?;
+    Ok(())
 }
 
 fn insert_one(tx: &Connection, m: &NewMessage, order: Order) -> Result<Inserted, StoreError> {
@@ -177,6 +191,7 @@ fn insert_one(tx: &Connection, m: &NewMessage, order: Order) -> Result<Inserted,
             m.direction == Direction::Out,
         ])?;
     if inserted == 1 {
+        set_pos(tx, tx.last_insert_rowid(), order)?;
         // Activity is the newest message time, so archive backfill of old
         // messages does not move a conversation to the top.
         tx.prepare_cached(
@@ -391,7 +406,7 @@ impl Store {
              FROM conversation c \
              LEFT JOIN message m ON m.seq = \
                (SELECT l.seq FROM message l WHERE l.conversation_id = c.id \
-                ORDER BY l.ts DESC, l.seq DESC LIMIT 1) \
+                ORDER BY l.ts DESC, l.pos DESC LIMIT 1) \
              ORDER BY c.last_activity DESC NULLS LAST, c.jid",
         )?;
         let rows = stmt.query_map([], |row| {

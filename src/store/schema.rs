@@ -108,9 +108,17 @@ CREATE TABLE meta (
 /// back through the server archive reached its start; the outbox also covers
 /// messages handed to a stream that the server has not confirmed yet (they
 /// are resent after a session was lost, unless the archive shows them).
+/// Messages are ordered by (ts, pos): `pos` is the arrival order for new
+/// messages (= seq) and a decreasing counter for older pages fetched while
+/// scrolling back, so equal timestamps (servers stamp whole seconds) keep
+/// the server's order either way.
 const V2: &str = r#"
 ALTER TABLE conversation ADD COLUMN archive_exhausted INTEGER NOT NULL DEFAULT 0
     CHECK (archive_exhausted IN (0, 1));
+ALTER TABLE message ADD COLUMN pos INTEGER;
+UPDATE message SET pos = seq;
+DROP INDEX message_page;
+CREATE INDEX message_page ON message (conversation_id, ts, pos);
 DROP INDEX message_outbox;
 CREATE INDEX message_unconfirmed ON message (ts, seq)
     WHERE direction = 'out' AND state IN ('queued', 'sent');

@@ -46,6 +46,7 @@ pub fn events(first: &str, second: Option<&str>) -> (Vec<(AccountId, Event)>, St
             timestamp: now - ago,
             state: st,
             error: None,
+            pos: seq,
         }
     };
     use Direction::{In, Out};
@@ -88,6 +89,10 @@ pub fn events(first: &str, second: Option<&str>) -> (Vec<(AccountId, Event)>, St
             S::Delivered,
         ),
         msg(Duration::minutes(3), Out, "On my way", S::Acked),
+        MessageRecord {
+            error: Some("service-unavailable".into()),
+            ..msg(Duration::minutes(2), Out, "Is room 4.12 booked?", S::Failed)
+        },
         msg(
             Duration::minutes(1),
             Out,

@@ -177,12 +177,12 @@ pub fn time_text(ts: DateTime<Utc>) -> String {
     ts.with_timezone(&chrono::Local).format("%H:%M").to_string()
 }
 
-/// Merges `page` into `messages` (ordered by time and `seq`, no duplicates).
+/// Merges `page` into `messages` (in store order, no duplicates).
 pub fn merge_messages(messages: &mut Vec<MessageRecord>, page: Vec<MessageRecord>) {
     messages.extend(page);
-    // The store's order: time, then arrival. Archive pages fetched later
-    // carry higher seqs for older messages.
-    messages.sort_by_key(|m| (m.timestamp, m.seq));
+    // The store's order (archive pages fetched later carry higher seqs for
+    // older messages).
+    messages.sort_by_key(|m| (m.timestamp, m.pos));
     messages.dedup_by_key(|m| m.seq);
 }
 

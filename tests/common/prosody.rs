@@ -205,6 +205,23 @@ impl Prosody {
         let _ = child.wait();
     }
 
+    /// Freezes (SIGSTOP) or thaws (SIGCONT) the server process: its sockets
+    /// stay open but nothing answers, like a connection that died silently.
+    pub fn freeze(&mut self, frozen: bool) {
+        let Some(child) = &self.child else { return };
+        let signal = if frozen { "-STOP" } else { "-CONT" };
+        let _ = Command::new("sh")
+            .args([
+                "-c",
+                &format!("kill {signal} \"$1\""),
+                "sh",
+                &child.id().to_string(),
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+
     /// Stops and starts the server again, on the same ports and with the same data.
     pub fn restart(&mut self) {
         self.stop();

@@ -473,11 +473,20 @@ fn whole_second_stamps_keep_arrival_order() {
         .unwrap();
     s.insert_messages(&[at("late1", 10_000), at("late2", 10_000), at("next", 11_000)])
         .unwrap();
-    // An older page from the archive, oldest first, in the same second.
-    s.insert_older(&[at("old1", 10_000), at("old2", 10_000)])
+    // Two older pages from the archive, oldest first, in the same second
+    // as the newest page (fetched first).
+    s.insert_messages(&[at("new1", 9_000), at("new2", 9_000)])
         .unwrap();
-    assert_eq!(
-        ids(&s.history(with, 10, None).unwrap()),
-        ["old1", "old2", "live1", "live2", "late1", "late2", "next"]
-    );
+    s.insert_older(&[at("old3", 9_000), at("old4", 9_000)])
+        .unwrap();
+    s.insert_older(&[at("old1", 9_000), at("old2", 9_000)])
+        .unwrap();
+    let expected = [
+        "old1", "old2", "old3", "old4", "new1", "new2", "live1", "live2", "late1", "late2", "next",
+    ];
+    assert_eq!(ids(&s.history(with, 20, None).unwrap()), expected);
+    // Paging by seq cursor follows the same order.
+    let newest = s.history(with, 6, None).unwrap();
+    let older = s.history(with, 10, Some(newest[0].seq)).unwrap();
+    assert_eq!(ids(&older), &expected[..5]);
 }

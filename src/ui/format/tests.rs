@@ -14,6 +14,7 @@ fn msg(seq: i64, y: i32, m: u32, d: u32, h: u32) -> MessageRecord {
         timestamp: Utc.with_ymd_and_hms(y, m, d, h, 0, 0).unwrap(),
         state: MessageState::Received,
         error: None,
+        pos: seq,
     }
 }
 

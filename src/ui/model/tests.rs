@@ -26,6 +26,7 @@ fn msg(seq: i64, with: &str, direction: Direction) -> MessageRecord {
             MessageState::Received
         },
         error: None,
+        pos: seq,
     }
 }
 

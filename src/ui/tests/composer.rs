@@ -145,6 +145,7 @@ fn a_failed_message_offers_retry() {
         timestamp: chrono::Utc::now(),
         state: MessageState::Failed,
         error: Some("ServiceUnavailable".into()),
+        pos: 7,
     };
     h.event(
         "work",
