@@ -443,14 +443,25 @@ fn a_silently_dead_connection_is_noticed_and_resumed() {
         v["event"] == "account_state" && v["state"] == "reconnecting"
     });
     let noticed = started.elapsed();
+    // Written while reconnecting: queued, sent after the session resumed.
+    a.send(json!({"cmd":"send","account":"work","to":"bob@localhost","body":"written meanwhile","ref":"w"}));
+    a.wait_for("queued", |v| v["event"] == "message" && v["ref"] == "w");
     server.freeze(false);
     assert!(lost.is_some(), "dead connection not noticed within 60 s");
     assert!(noticed <= Duration::from_secs(50), "took {noticed:?}");
     a.wait_state("work", "online");
+    a.wait_for("acked after resume", |v| {
+        v["event"] == "message_state" && v["ref"] == "w" && v["state"] == "acked"
+    });
 
     let bob = RawClient::connect(&server, "bob", "bpw");
     bob.send_message_xml(
         "<message xmlns='jabber:client' type='chat' to='alice@localhost'><body>still there?</body></message>",
     );
     a.wait_message("work", "still there?");
+    let mut b = Headless::start(tempfile::tempdir().unwrap().path());
+    b.add_account(account(&server, "bob", "bob", "bpw"));
+    // Bob's archive also holds his own "still there?".
+    let got = b.wait_history_len("bob", "alice@localhost", 2, LONG);
+    assert_eq!(bodies(&got), ["written meanwhile", "still there?"]);
 }

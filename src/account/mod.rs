@@ -259,6 +259,11 @@ async fn run(
                     tracing::info!(account = %actor.id, "session resumed (XEP-0198)");
                     actor.link.session_started(None);
                     actor.set_state(ConnState::Online, None, None, None);
+                    // Written while the connection was away: the stream only
+                    // resends what it had; these never reached it.
+                    if actor.sync.caught_up() {
+                        actor.flush_outbox(&stream).await;
+                    }
                 }
                 Some(StreamEvent::Stream(StreamStatus::Suspended)) => {
                     actor.set_state(ConnState::Reconnecting, Some("connection lost".into()), None, None);

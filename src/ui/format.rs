@@ -87,7 +87,9 @@ pub fn connection_problem(account: &str, c: &Connection) -> Option<String> {
                 reason = reason
             ),
         }),
-        ConnState::Reconnecting | ConnState::Offline if !reason.is_empty() => Some(fl!(
+        // Reconnecting retries by itself and the sidebar says so; a banner
+        // is for what needs the user.
+        ConnState::Offline if !reason.is_empty() => Some(fl!(
             "banner-connection-lost",
             account = account,
             reason = reason

@@ -73,6 +73,14 @@ fn connection_texts_are_human() {
     c.state = Some(ConnState::Reconnecting);
     c.retry_in = Some(5);
     assert_eq!(connection_text(&c), "Reconnecting in 5 s");
+    c.reason = Some("connection lost".into());
+    assert_eq!(
+        connection_problem("Work", &c),
+        None,
+        "retrying needs no banner"
+    );
+    c.state = Some(ConnState::Offline);
+    assert!(connection_problem("Work", &c).is_some());
     c.state = Some(ConnState::AuthFailed);
     assert_eq!(connection_text(&c), "Wrong password");
     assert!(c.failed());
