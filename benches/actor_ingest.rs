@@ -22,9 +22,9 @@ use chrono::Utc;
 use common::Prosody;
 use common::raw::RawClient;
 use plausch::account::{self, chat};
-use plausch::api::{ConnState, Direction, Event, MessageState};
+use plausch::api::{ConnState, Event};
 use plausch::config::{AccountConfig, PasswordSource};
-use plausch::store::{NewMessage, Store};
+use plausch::store::Store;
 use tokio_xmpp::jid::BareJid;
 use tokio_xmpp::minidom::Element;
 use tokio_xmpp::parsers::message::Message;
@@ -107,27 +107,8 @@ fn pipeline(n: usize, page: usize) -> f64 {
                 chat::parse_chat(Message::try_from(el).ok()?, &own, Utc::now())
             })
             .collect();
-        let ids: Vec<String> = parsed
-            .iter()
-            .map(|_| uuid::Uuid::new_v4().to_string())
-            .collect();
-        let withs: Vec<String> = parsed.iter().map(|m| m.with.to_string()).collect();
-        let senders: Vec<String> = parsed.iter().map(|m| m.sender.to_string()).collect();
-        let rows: Vec<NewMessage> = parsed
-            .iter()
-            .enumerate()
-            .map(|(i, m)| NewMessage {
-                id: &ids[i],
-                with: &withs[i],
-                direction: Direction::In,
-                sender: &senders[i],
-                body: &m.body,
-                timestamp: m.timestamp,
-                state: MessageState::Received,
-                server_id: m.server_id.as_deref(),
-                origin_id: m.origin_id.as_deref(),
-            })
-            .collect();
+        let owned = chat::StoreRows::new(&parsed);
+        let rows = owned.rows(&parsed);
         for outcome in store.insert_messages(&rows).expect("insert") {
             if let plausch::store::Inserted::New(message) = outcome {
                 let event = Event::Message {

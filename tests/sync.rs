@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use common::Prosody;
-use common::headless::{Headless, account, bodies};
+use common::headless::{Headless, account, bodies, chat_xml, online};
 use common::raw::RawClient;
 use serde_json::{Value, json};
 
@@ -30,9 +30,7 @@ fn count_messages(client: &Headless, account: &str) -> usize {
 
 #[test]
 fn backlog_of_300_messages_arrives_once_and_in_order() {
-    let server = Prosody::start();
-    server.register("alice", "apw");
-    server.register("bob", "bpw");
+    let server = Prosody::with_users(&[("alice", "apw"), ("bob", "bpw")]);
     let dir = tempfile::tempdir().unwrap();
     // Alice was online once, so her store has an archive position.
     let mut a = Headless::start(dir.path());
@@ -63,9 +61,7 @@ fn backlog_of_300_messages_arrives_once_and_in_order() {
 #[test]
 fn flood_in_both_directions_survives_a_server_restart() {
     const N: usize = 1000;
-    let mut server = Prosody::start();
-    server.register("alice", "apw");
-    server.register("bob", "bpw");
+    let mut server = Prosody::with_users(&[("alice", "apw"), ("bob", "bpw")]);
     let dirs = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let mut a = Headless::start(dirs.0.path());
     let mut b = Headless::start(dirs.1.path());
@@ -120,9 +116,7 @@ fn flood_in_both_directions_survives_a_server_restart() {
 
 #[test]
 fn message_of_a_killed_client_is_sent_exactly_once_after_restart() {
-    let mut server = Prosody::start();
-    server.register("alice", "apw");
-    server.register("bob", "bpw");
+    let mut server = Prosody::with_users(&[("alice", "apw"), ("bob", "bpw")]);
     let dirs = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let mut a = Headless::start(dirs.0.path());
     a.add_account(account(&server, "work", "alice", "apw"));
@@ -163,9 +157,7 @@ fn message_of_a_killed_client_is_sent_exactly_once_after_restart() {
 
 #[test]
 fn second_device_is_seen_through_carbons_and_archive_adds_no_duplicates() {
-    let server = Prosody::start();
-    server.register("alice", "apw");
-    server.register("bob", "bpw");
+    let server = Prosody::with_users(&[("alice", "apw"), ("bob", "bpw")]);
     let dirs = (
         tempfile::tempdir().unwrap(),
         tempfile::tempdir().unwrap(),
@@ -209,13 +201,8 @@ fn second_device_is_seen_through_carbons_and_archive_adds_no_duplicates() {
 
 #[test]
 fn forged_carbons_and_archive_results_are_not_stored() {
-    let server = Prosody::start();
-    server.register("alice", "apw");
-    server.register("mallory", "mpw");
-    let dir = tempfile::tempdir().unwrap();
-    let mut a = Headless::start(dir.path());
-    a.add_account(account(&server, "work", "alice", "apw"));
-    a.wait_state("work", "online");
+    let server = Prosody::with_users(&[("alice", "apw"), ("mallory", "mpw")]);
+    let (_dir, mut a) = online(&server, "work", "alice", "apw");
 
     let mallory = RawClient::connect(&server, "mallory", "mpw");
     let forwarded = |body: &str, from: &str, to: &str| {
@@ -253,9 +240,7 @@ fn forged_carbons_and_archive_results_are_not_stored() {
             forwarded(body, from, to)
         ));
     }
-    mallory.send_message_xml(
-        "<message xmlns='jabber:client' type='chat' to='alice@localhost'><body>canary</body></message>",
-    );
+    mallory.send_message_xml(&chat_xml("alice@localhost", "canary"));
     a.wait_message("work", "canary");
     for with in ["bob@localhost", "mallory@localhost"] {
         let got = bodies(&a.full_history("work", with));
@@ -279,13 +264,8 @@ fn forged_carbons_and_archive_results_are_not_stored() {
 
 #[test]
 fn stream_resumes_without_loss_or_duplicates() {
-    let server = Prosody::start();
-    server.register("alice", "apw");
-    server.register("bob", "bpw");
-    let dir = tempfile::tempdir().unwrap();
-    let mut a = Headless::start(dir.path());
-    a.add_account(account(&server, "work", "alice", "apw"));
-    a.wait_state("work", "online");
+    let server = Prosody::with_users(&[("alice", "apw"), ("bob", "bpw")]);
+    let (_dir, mut a) = online(&server, "work", "alice", "apw");
     let bob = RawClient::connect(&server, "bob", "bpw");
 
     for i in 0..40 {
@@ -293,9 +273,7 @@ fn stream_resumes_without_loss_or_duplicates() {
             // Drops the connection; XEP-0198 resumes the session on a new one.
             a.send(json!({"cmd":"reconnect","account":"work"}));
         }
-        bob.send_message_xml(&format!(
-            "<message xmlns='jabber:client' type='chat' to='alice@localhost'><body>s{i:02}</body></message>"
-        ));
+        bob.send_message_xml(&chat_xml("alice@localhost", &format!("s{i:02}")));
     }
     a.wait_for("resumed", |v| {
         v["event"] == "account_state" && v["state"] == "reconnecting"
@@ -316,12 +294,8 @@ fn stream_resumes_without_loss_or_duplicates() {
 
 #[test]
 fn failed_message_can_be_retried() {
-    let server = Prosody::start();
-    server.register("alice", "apw");
-    let dir = tempfile::tempdir().unwrap();
-    let mut a = Headless::start(dir.path());
-    a.add_account(account(&server, "work", "alice", "apw"));
-    a.wait_state("work", "online");
+    let server = Prosody::with_users(&[("alice", "apw")]);
+    let (_dir, mut a) = online(&server, "work", "alice", "apw");
     a.send(
         json!({"cmd":"send","account":"work","to":"nobody@localhost","body":"hello?","ref":"x"}),
     );
@@ -339,22 +313,15 @@ fn failed_message_can_be_retried() {
     a.wait_for("acked", |v| {
         v["event"] == "message_state" && v["id"] == id.as_str() && v["state"] == "acked"
     });
-    let mut n = Headless::start(tempfile::tempdir().unwrap().path());
-    n.add_account(account(&server, "n", "nobody", "npw"));
-    n.wait_state("n", "online");
+    let (_n_dir, mut n) = online(&server, "n", "nobody", "npw");
     let history = n.wait_history_len("n", "alice@localhost", 1, LONG);
     assert_eq!(bodies(&history), ["hello?"]);
 }
 
 #[test]
 fn inactive_client_gets_presence_updates_only_when_active_again() {
-    let server = Prosody::start();
-    server.register("alice", "apw");
-    server.register("bob", "bpw");
-    let dir = tempfile::tempdir().unwrap();
-    let mut a = Headless::start(dir.path());
-    a.add_account(account(&server, "work", "alice", "apw"));
-    a.wait_state("work", "online");
+    let server = Prosody::with_users(&[("alice", "apw"), ("bob", "bpw")]);
+    let (_dir, mut a) = online(&server, "work", "alice", "apw");
     let bob = RawClient::connect(&server, "bob", "bpw");
     let presence = |show: &str| {
         format!(
@@ -390,9 +357,7 @@ fn inactive_client_gets_presence_updates_only_when_active_again() {
 
 #[test]
 fn older_history_is_fetched_from_the_archive_when_scrolling_back() {
-    let server = Prosody::start();
-    server.register("alice", "apw");
-    server.register("bob", "bpw");
+    let server = Prosody::with_users(&[("alice", "apw"), ("bob", "bpw")]);
     let bob = RawClient::connect(&server, "bob", "bpw");
     bob.flood_messages((0..120).map(|i| {
         format!(
@@ -426,13 +391,8 @@ fn older_history_is_fetched_from_the_archive_when_scrolling_back() {
 
 #[test]
 fn a_silently_dead_connection_is_noticed_and_resumed() {
-    let mut server = Prosody::start();
-    server.register("alice", "apw");
-    server.register("bob", "bpw");
-    let dir = tempfile::tempdir().unwrap();
-    let mut a = Headless::start(dir.path());
-    a.add_account(account(&server, "work", "alice", "apw"));
-    a.wait_state("work", "online");
+    let mut server = Prosody::with_users(&[("alice", "apw"), ("bob", "bpw")]);
+    let (_dir, mut a) = online(&server, "work", "alice", "apw");
     a.forget_pending();
 
     // The server stops answering without closing anything (a pulled cable,
@@ -455,12 +415,9 @@ fn a_silently_dead_connection_is_noticed_and_resumed() {
     });
 
     let bob = RawClient::connect(&server, "bob", "bpw");
-    bob.send_message_xml(
-        "<message xmlns='jabber:client' type='chat' to='alice@localhost'><body>still there?</body></message>",
-    );
+    bob.send_message_xml(&chat_xml("alice@localhost", "still there?"));
     a.wait_message("work", "still there?");
-    let mut b = Headless::start(tempfile::tempdir().unwrap().path());
-    b.add_account(account(&server, "bob", "bob", "bpw"));
+    let (_bob_dir, mut b) = online(&server, "bob", "bob", "bpw");
     // Bob's archive also holds his own "still there?".
     let got = b.wait_history_len("bob", "alice@localhost", 2, LONG);
     assert_eq!(bodies(&got), ["written meanwhile", "still there?"]);

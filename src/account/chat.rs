@@ -7,7 +7,8 @@ use tokio_xmpp::parsers::delay::Delay;
 use tokio_xmpp::parsers::message::{Id, Lang, Message, MessageType};
 use tokio_xmpp::parsers::stanza_id::{OriginId, StanzaId};
 
-use crate::api::Direction;
+use crate::api::{Direction, MessageState};
+use crate::store::NewMessage;
 
 /// What we keep of a 1:1 chat message, whichever way it came (live, carbon,
 /// archive).
@@ -66,6 +67,51 @@ pub fn parse_chat(mut msg: Message, own: &BareJid, now: DateTime<Utc>) -> Option
         server_id,
         origin_id,
     })
+}
+
+/// Store rows for received messages, with fresh local ids; owns the strings
+/// the rows borrow.
+pub struct StoreRows {
+    ids: Vec<String>,
+    withs: Vec<String>,
+    senders: Vec<String>,
+}
+
+impl StoreRows {
+    pub fn new(batch: &[ChatMessage]) -> Self {
+        StoreRows {
+            ids: batch
+                .iter()
+                .map(|_| uuid::Uuid::new_v4().to_string())
+                .collect(),
+            withs: batch.iter().map(|m| m.with.to_string()).collect(),
+            senders: batch.iter().map(|m| m.sender.to_string()).collect(),
+        }
+    }
+
+    /// The rows for `batch` (the same slice `new` was given).
+    pub fn rows<'a>(&'a self, batch: &'a [ChatMessage]) -> Vec<NewMessage<'a>> {
+        batch
+            .iter()
+            .zip(&self.ids)
+            .zip(self.withs.iter().zip(&self.senders))
+            .map(|((m, id), (with, sender))| NewMessage {
+                id,
+                with,
+                direction: m.direction,
+                sender,
+                body: &m.body,
+                timestamp: m.timestamp,
+                // Our own messages seen as copies come from the server: it has them.
+                state: match m.direction {
+                    Direction::In => MessageState::Received,
+                    Direction::Out => MessageState::Acked,
+                },
+                server_id: m.server_id.as_deref(),
+                origin_id: m.origin_id.as_deref(),
+            })
+            .collect()
+    }
 }
 
 /// A chat message with `id` used as stanza id and origin-id.

@@ -317,7 +317,7 @@ async fn run(
                     actor.send_chat(&to, &body, reference, Some(&stream)).await;
                 }
                 Some(AccountCommand::History { with, limit, before }) => {
-                    let req = sync::HistoryRequest { with, limit: limit.min(500), before };
+                    let req = sync::HistoryRequest { with, limit, before };
                     actor.history(req, Some(&stream)).await;
                 }
                 Some(AccountCommand::Retry { id }) => actor.retry(&id, Some(&stream)).await,

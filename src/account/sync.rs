@@ -17,13 +17,15 @@ use tokio_xmpp::parsers::message::Message;
 use tokio_xmpp::parsers::stanza_error::{DefinedCondition, StanzaError};
 use tokio_xmpp::stanzastream::StanzaStream;
 
-use super::chat::ChatMessage;
+use super::chat::{ChatMessage, StoreRows};
 use super::inbound::PendingIq;
 use super::mam::{self, Page, Rejected};
 use super::{Actor, carbons};
-use crate::api::{Direction, Event, MessageState};
-use crate::store::{Inserted, NewMessage};
+use crate::api::Event;
+use crate::store::Inserted;
 
+/// The largest history page a front-end may ask for.
+const MAX_PAGE: u32 = 500;
 /// Archive page size for catch-up.
 const CATCHUP_PAGE: usize = 100;
 /// A catch-up that has not finished by then no longer holds back the outbox.
@@ -135,7 +137,8 @@ impl Actor {
 
     /// A history page from the store; if it runs out and the server archive
     /// may have older messages, fetch those first.
-    pub(super) async fn history(&mut self, req: HistoryRequest, stream: Option<&StanzaStream>) {
+    pub(super) async fn history(&mut self, mut req: HistoryRequest, stream: Option<&StanzaStream>) {
+        req.limit = req.limit.min(MAX_PAGE);
         let page = match self.store.history(&req.with, req.limit, req.before) {
             Ok(p) => p,
             Err(e) => return self.error(e.to_string(), None),
@@ -299,31 +302,8 @@ impl Actor {
         if batch.is_empty() {
             return Some(0);
         }
-        let ids: Vec<String> = batch
-            .iter()
-            .map(|_| uuid::Uuid::new_v4().to_string())
-            .collect();
-        let withs: Vec<String> = batch.iter().map(|m| m.with.to_string()).collect();
-        let senders: Vec<String> = batch.iter().map(|m| m.sender.to_string()).collect();
-        let rows: Vec<NewMessage> = batch
-            .iter()
-            .enumerate()
-            .map(|(i, m)| NewMessage {
-                id: &ids[i],
-                with: &withs[i],
-                direction: m.direction,
-                sender: &senders[i],
-                body: &m.body,
-                timestamp: m.timestamp,
-                // Copies of our own messages come from the server: it has them.
-                state: match m.direction {
-                    Direction::In => MessageState::Received,
-                    Direction::Out => MessageState::Acked,
-                },
-                server_id: m.server_id.as_deref(),
-                origin_id: m.origin_id.as_deref(),
-            })
-            .collect();
+        let owned = StoreRows::new(batch);
+        let rows = owned.rows(batch);
         let outcome = match older {
             false => self.store.insert_messages(&rows),
             true => self.store.insert_older(&rows),

@@ -260,6 +260,26 @@ impl Drop for Headless {
 
 /// An account spec for `add_account` against the test server, trusting its
 /// certificate through the CA-file option and reading the password from a command.
+/// A client with a fresh temporary profile and one account, online. Keep
+/// the directory alive as long as the client.
+pub fn online(
+    server: &Prosody,
+    id: &str,
+    user: &str,
+    password: &str,
+) -> (tempfile::TempDir, Headless) {
+    let dir = tempfile::tempdir().expect("temp profile");
+    let mut client = Headless::start(dir.path());
+    client.add_account(account(server, id, user, password));
+    client.wait_state(id, "online");
+    (dir, client)
+}
+
+/// A chat message stanza to `to` (for raw clients).
+pub fn chat_xml(to: &str, body: &str) -> String {
+    format!("<message xmlns='jabber:client' type='chat' to='{to}'><body>{body}</body></message>")
+}
+
 /// Bodies of history records.
 pub fn bodies(history: &[Value]) -> Vec<String> {
     history

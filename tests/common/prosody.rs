@@ -161,6 +161,15 @@ impl Prosody {
         }
     }
 
+    /// Starts a server with these `(user, password)` accounts.
+    pub fn with_users(users: &[(&str, &str)]) -> Prosody {
+        let server = Prosody::start();
+        for (user, password) in users {
+            server.register(user, password);
+        }
+        server
+    }
+
     /// Creates the account `user@localhost` (works whether the server runs or not).
     pub fn register(&self, user: &str, password: &str) {
         let output = Command::new("prosodyctl")
