@@ -3,7 +3,7 @@
 //! Both work on the config file (load → change → atomic save), so a front-end
 //! only has to run them and then start or stop the actor.
 
-use crate::api::NewAccount;
+use crate::api::{AccountUpdate, NewAccount};
 use crate::config::{AccountConfig, Config, ConfigError, PasswordSource};
 use crate::profile::{Profile, ProfileError};
 use crate::secrets::{self, Password, SecretError};
@@ -67,4 +67,91 @@ pub async fn remove_account(profile: &Profile, id: &str) -> Result<(), AccountsE
         tracing::warn!(account = id, "keyring entry not deleted: {e}");
     }
     Ok(())
+}
+
+/// Whether an update needs the account's connection to be started again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Restart {
+    /// Only how it is shown changed (label, colour).
+    No,
+    /// Connection settings, password or enabled changed.
+    Yes,
+}
+
+/// Applies `update` to the account in the profile's config file (validated
+/// like a new account) and stores a new password in the keyring. Returns
+/// the new settings and whether the actor must be restarted.
+pub async fn update_account(
+    profile: &Profile,
+    update: AccountUpdate,
+) -> Result<(AccountConfig, Restart), AccountsError> {
+    let mut config = Config::load(&profile.config_path())?;
+    let id = update.account.clone();
+    let current = config
+        .account(&id)
+        .cloned()
+        .ok_or_else(|| AccountsError::Unknown(id.clone()))?;
+    let mut next = current.clone();
+    let set = |field: &mut Option<String>, change: Option<Option<String>>| {
+        if let Some(value) = change {
+            *field = value.filter(|v| !v.trim().is_empty());
+        }
+    };
+    set(&mut next.label, update.label);
+    set(&mut next.color, update.color);
+    set(&mut next.host, update.host);
+    set(&mut next.pinned_cert, update.pinned_cert);
+    set(&mut next.resource, update.resource);
+    if let Some(ca) = update.ca_file {
+        next.ca_file = ca.filter(|v| !v.trim().is_empty()).map(Into::into);
+    }
+    if let Some(port) = update.port {
+        next.port = port;
+    }
+    if let Some(tls) = update.tls {
+        next.tls = tls;
+    }
+    if let Some(enabled) = update.enabled {
+        next.enabled = enabled;
+    }
+    if let Some(command) = update.password_command {
+        next.password = PasswordSource::Command(command);
+    }
+    if update.password.is_some() {
+        next.password = PasswordSource::Keyring;
+    }
+    // The same checks as for the file and for new accounts.
+    let next = AccountConfig::from_table(&next.to_table())
+        .map_err(|e| AccountsError::Config(ConfigError::Account(e)))?;
+    if let Some(pw) = update.password {
+        secrets::store_password(&id, &Password::new(pw)).await?;
+    }
+    if let Some(slot) = config.account_mut(&id) {
+        *slot = next.clone();
+    }
+    config.save(&profile.config_path())?;
+    let shown_only = AccountConfig {
+        label: next.label.clone(),
+        color: next.color.clone(),
+        ..current
+    } == next;
+    Ok((
+        next,
+        if shown_only {
+            Restart::No
+        } else {
+            Restart::Yes
+        },
+    ))
+}
+
+/// Puts the accounts in `order` (unlisted ones keep their relative order
+/// after the listed ones) and saves the config.
+pub fn reorder_accounts(profile: &Profile, order: &[String]) -> Result<Config, AccountsError> {
+    let mut config = Config::load(&profile.config_path())?;
+    let rank = |id: &str| order.iter().position(|o| o == id).unwrap_or(order.len());
+    // A stable sort keeps the unlisted ones in their order.
+    config.accounts.sort_by_key(|e| rank(e.id()));
+    config.save(&profile.config_path())?;
+    Ok(config)
 }

@@ -25,6 +25,17 @@ pub enum Command {
     AddAccount(NewAccount),
     /// Stop an account and delete its data directory and keyring entry.
     RemoveAccount { account: AccountId },
+    /// Change an account's settings (rename, colour, enable/disable,
+    /// connection settings, password). Connection changes reconnect it.
+    UpdateAccount(AccountUpdate),
+    /// Pin this certificate fingerprint for the account (and reconnect): the
+    /// explicit answer to a `cert_untrusted` state.
+    PinCert {
+        account: AccountId,
+        fingerprint: String,
+    },
+    /// Put the accounts in this order (ids not listed keep theirs, after these).
+    ReorderAccounts { order: Vec<AccountId> },
     /// Send a 1:1 chat message. `ref` is an opaque tag echoed in the events.
     Send {
         account: AccountId,
@@ -53,6 +64,12 @@ pub enum Command {
     Reconnect { account: AccountId },
     /// Send a failed message again (it goes back to the outbox).
     Retry { account: AccountId, id: String },
+    /// Turn the account's XML console on or off (off by default).
+    Console { account: AccountId, enabled: bool },
+    /// Send a raw stanza typed into the XML console.
+    SendRaw { account: AccountId, xml: String },
+    /// What the server is and how we are connected to it.
+    ServerInfo { account: AccountId },
     /// Whether the user is looking at the client (XEP-0352 Client State
     /// Indication, for all accounts): an inactive client gets unimportant
     /// traffic such as presence updates batched by the server.
@@ -72,8 +89,14 @@ impl Command {
             | Command::MarkRead { account, .. }
             | Command::Reconnect { account }
             | Command::Retry { account, .. }
+            | Command::PinCert { account, .. }
+            | Command::Console { account, .. }
+            | Command::SendRaw { account, .. }
+            | Command::ServerInfo { account }
             | Command::RemoveAccount { account } => Some(account),
+            Command::UpdateAccount(u) => Some(&u.account),
             Command::Accounts
+            | Command::ReorderAccounts { .. }
             | Command::AddAccount(_)
             | Command::ClientState { .. }
             | Command::Quit => None,
@@ -118,6 +141,93 @@ pub struct NewAccount {
     /// SHA-256 fingerprint of a pinned server certificate (hex, `:` optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pinned_cert: Option<String>,
+}
+
+/// `Some(None)` for an explicit `null`, `None` for an absent field.
+fn set_or_clear<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// Changes to one account: absent fields stay as they are, `null` clears an
+/// optional one.
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AccountUpdate {
+    pub account: AccountId,
+    #[serde(
+        default,
+        deserialize_with = "set_or_clear",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub label: Option<Option<String>>,
+    #[serde(
+        default,
+        deserialize_with = "set_or_clear",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub color: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(
+        default,
+        deserialize_with = "set_or_clear",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub host: Option<Option<String>>,
+    #[serde(
+        default,
+        deserialize_with = "set_or_clear",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub port: Option<Option<u16>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls: Option<TlsMode>,
+    #[serde(
+        default,
+        deserialize_with = "set_or_clear",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ca_file: Option<Option<String>>,
+    #[serde(
+        default,
+        deserialize_with = "set_or_clear",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub pinned_cert: Option<Option<String>>,
+    #[serde(
+        default,
+        deserialize_with = "set_or_clear",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub resource: Option<Option<String>>,
+    /// A new password for the keyring (switches from a password command).
+    #[serde(default, skip_serializing)]
+    pub password: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_command: Option<String>,
+}
+
+impl std::fmt::Debug for AccountUpdate {
+    // Hand-written so that a password can never reach a log line.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AccountUpdate")
+            .field("account", &self.account)
+            .field("label", &self.label)
+            .field("color", &self.color)
+            .field("enabled", &self.enabled)
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("tls", &self.tls)
+            .field("ca_file", &self.ca_file)
+            .field("pinned_cert", &self.pinned_cert)
+            .field("resource", &self.resource)
+            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .field("password_command", &self.password_command.is_some())
+            .finish()
+    }
 }
 
 impl std::fmt::Debug for NewAccount {
@@ -291,12 +401,46 @@ pub struct AccountInfo {
 }
 
 /// Details of a certificate that failed validation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CertInfo {
     /// SHA-256 of the end-entity certificate, upper-case hex with `:`.
     pub fingerprint: String,
-    /// Why validation failed, e.g. "unknown issuer".
+    /// Why validation failed, e.g. "unknown issuer" (empty when it did not).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub reason: String,
+    /// Distinguished names (RFC 4514), where the certificate could be read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_before: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_after: Option<DateTime<Utc>>,
+    /// The account has a pinned certificate and this one is different: the
+    /// server's certificate changed (a renewal, or someone in between).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub pin_mismatch: bool,
+}
+
+/// The TLS session of a connection.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TlsInfo {
+    /// e.g. "TLSv1_3".
+    pub version: String,
+    /// e.g. "TLS13_AES_256_GCM_SHA384".
+    pub cipher: String,
+    /// The server's certificate chain, end entity first.
+    pub chain: Vec<CertInfo>,
+}
+
+/// Server software (XEP-0092).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SoftwareVersion {
+    pub name: String,
+    pub version: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os: Option<String>,
 }
 
 /// Something that happened, reported to the front-end.
@@ -310,6 +454,10 @@ pub enum Event {
         account: AccountId,
     },
     AccountRemoved {
+        account: AccountId,
+    },
+    /// Settings of an account changed (`update_account`, `pin_cert`).
+    AccountUpdated {
         account: AccountId,
     },
     AccountState {
@@ -344,6 +492,33 @@ pub enum Event {
         state: MessageState,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         error: Option<String>,
+    },
+    /// A stanza seen by the XML console (while it is on): pretty-printed,
+    /// secrets blanked.
+    Console {
+        account: AccountId,
+        direction: Direction,
+        xml: String,
+    },
+    /// Answer to `server_info`.
+    ServerInfo {
+        account: AccountId,
+        /// Server software (XEP-0092), if it says.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        software: Option<SoftwareVersion>,
+        /// Disco identities as "category/type (name)".
+        identities: Vec<String>,
+        /// Disco features (namespaces).
+        features: Vec<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        tls: Option<TlsInfo>,
+        /// Whether XEP-0198 stream management is in use.
+        stream_management: bool,
+        /// How often the session was resumed since the account started.
+        resumptions: u32,
+        /// Round trip of a XEP-0199 ping, in milliseconds.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        rtt_ms: Option<u64>,
     },
     /// The archive catch-up after a (re)connect is done; `new_messages` of
     /// the messages it fetched were not stored before.
@@ -411,11 +586,14 @@ impl Event {
             Event::Accounts { .. } => None,
             Event::AccountAdded { account }
             | Event::AccountRemoved { account }
+            | Event::AccountUpdated { account }
             | Event::AccountState { account, .. }
             | Event::Message { account, .. }
             | Event::MessageState { account, .. }
             | Event::History { account, .. }
             | Event::ArchiveSynced { account, .. }
+            | Event::Console { account, .. }
+            | Event::ServerInfo { account, .. }
             | Event::Roster { account, .. }
             | Event::Presence { account, .. }
             | Event::Conversations { account, .. } => Some(account),

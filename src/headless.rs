@@ -11,7 +11,7 @@ use tokio::sync::mpsc;
 
 use crate::account::{self, AccountCommand};
 use crate::accounts;
-use crate::api::{AccountInfo, Command, ConnState, Event};
+use crate::api::{AccountInfo, AccountUpdate, Command, ConnState, Event};
 use crate::config::{AccountConfig, AccountEntry, Config};
 use crate::profile::Profile;
 
@@ -132,6 +132,31 @@ impl Headless {
         self.actors.insert(id, tx);
     }
 
+    /// Applies an account update; restarts the actor when the connection
+    /// settings changed, stops it when disabled.
+    async fn update_account(&mut self, update: AccountUpdate) {
+        let id = update.account.clone();
+        match accounts::update_account(&self.profile, update).await {
+            Ok((account, restart)) => {
+                if let Some(slot) = self.config.account_mut(&id) {
+                    *slot = account.clone();
+                }
+                if restart == accounts::Restart::Yes {
+                    if let Some(tx) = self.actors.remove(&id) {
+                        let _ = tx.send(AccountCommand::Shutdown);
+                        let _ = tokio::time::timeout(SHUTDOWN_GRACE, tx.closed()).await;
+                    }
+                    self.states.remove(&id);
+                    if account.enabled {
+                        self.start(account);
+                    }
+                }
+                self.emit(Event::AccountUpdated { account: id });
+            }
+            Err(e) => self.emit(Event::error(Some(&id), e.to_string())),
+        }
+    }
+
     fn observe(&mut self, event: &Event) {
         if let Event::AccountState { account, state, .. } = event {
             self.states.insert(account.clone(), *state);
@@ -197,6 +222,29 @@ impl Headless {
                         self.emit(Event::AccountRemoved { account });
                     }
                     Err(e) => self.emit(Event::error(Some(&account), e.to_string())),
+                }
+            }
+            Command::UpdateAccount(update) => self.update_account(update).await,
+            Command::PinCert {
+                account,
+                fingerprint,
+            } => {
+                let update = AccountUpdate {
+                    account,
+                    pinned_cert: Some(Some(fingerprint)),
+                    ..AccountUpdate::default()
+                };
+                self.update_account(update).await
+            }
+            Command::ReorderAccounts { order } => {
+                match accounts::reorder_accounts(&self.profile, &order) {
+                    Ok(config) => {
+                        self.config = config;
+                        self.emit(Event::Accounts {
+                            accounts: self.infos(),
+                        });
+                    }
+                    Err(e) => self.emit(Event::error(None, e.to_string())),
                 }
             }
             Command::ClientState { active } => {

@@ -43,7 +43,7 @@ pub enum ConnectError {
     Auth(String),
     /// The server's certificate was refused.
     #[error("certificate not trusted: {}", .0.reason)]
-    CertUntrusted(CertInfo),
+    CertUntrusted(Box<CertInfo>),
     /// The server offers no TLS; we never talk in plain text.
     #[error("the server does not offer TLS")]
     NoTls,
@@ -136,11 +136,12 @@ pub async fn connect(
         Err(e) => {
             let refused = failure.lock().ok().and_then(|mut s| s.take());
             return Err(match refused {
-                Some(info) => ConnectError::CertUntrusted(info),
+                Some(info) => ConnectError::CertUntrusted(Box::new(info)),
                 None => transient(format!("TLS handshake failed: {e}")),
             });
         }
     };
+    link.set_tls(tls_info(&tls_stream));
     let pending: PendingFeaturesRecv<Stream> = initiate_stream(
         BufStream::new(link.link(tls_stream, local, server)),
         ns::JABBER_CLIENT,
@@ -217,4 +218,25 @@ async fn handshake(
         _ => ChannelBinding::None,
     };
     Ok((stream, binding))
+}
+
+/// Version, cipher suite and certificate chain of a TLS session.
+fn tls_info(stream: &TlsStream<TcpStream>) -> crate::api::TlsInfo {
+    let (_, conn) = stream.get_ref();
+    crate::api::TlsInfo {
+        version: conn
+            .protocol_version()
+            .map(|v| format!("{v:?}"))
+            .unwrap_or_default(),
+        cipher: conn
+            .negotiated_cipher_suite()
+            .map(|c| format!("{:?}", c.suite()))
+            .unwrap_or_default(),
+        chain: conn
+            .peer_certificates()
+            .unwrap_or_default()
+            .iter()
+            .map(|c| super::tls::cert_info(c.as_ref(), String::new()))
+            .collect(),
+    }
 }

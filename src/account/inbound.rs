@@ -25,6 +25,19 @@ pub enum PendingIq {
     Carbons,
     /// An archive query; its id is also the query id (see `sync.rs`).
     Archive,
+    /// Server info requests (`server_info.rs`).
+    ServerVersion,
+    ServerDisco,
+    ServerPing(std::time::Instant),
+}
+
+impl PendingIq {
+    fn is_server_info(self) -> bool {
+        matches!(
+            self,
+            PendingIq::ServerVersion | PendingIq::ServerDisco | PendingIq::ServerPing(_)
+        )
+    }
 }
 
 impl Actor {
@@ -34,6 +47,7 @@ impl Actor {
     }
 
     pub(super) async fn on_stanza(&mut self, stanza: Stanza, stream: &StanzaStream) {
+        self.show_in_console(Direction::In, &stanza);
         match stanza {
             Stanza::Message(m) => self.on_message(m),
             Stanza::Presence(p) => self.on_presence(p),
@@ -120,6 +134,13 @@ impl Actor {
             Iq::Result {
                 from, id, payload, ..
             } => {
+                if let Some(kind) = self.pending_iqs.get(&id).copied()
+                    && kind.is_server_info()
+                    && self.is_own_server(from.as_ref())
+                {
+                    self.pending_iqs.remove(&id);
+                    return self.on_server_info(kind, Ok(payload));
+                }
                 if !self.is_own_account(from.as_ref()) {
                     return;
                 }
@@ -128,12 +149,19 @@ impl Actor {
                     Some(PendingIq::Archive) => {
                         self.on_archive_page_end(&id, Ok(payload), stream).await
                     }
-                    Some(PendingIq::Carbons) | None => {}
+                    Some(_) | None => {}
                 }
             }
             Iq::Error {
                 from, id, error, ..
             } => {
+                if let Some(kind) = self.pending_iqs.get(&id).copied()
+                    && kind.is_server_info()
+                    && self.is_own_server(from.as_ref())
+                {
+                    self.pending_iqs.remove(&id);
+                    return self.on_server_info(kind, Err(error));
+                }
                 if !self.is_own_account(from.as_ref()) {
                     return;
                 }
@@ -149,7 +177,7 @@ impl Actor {
                         format!("roster request failed: {:?}", error.defined_condition),
                         None,
                     ),
-                    None => {}
+                    Some(_) | None => {}
                 }
             }
             Iq::Set {
@@ -163,7 +191,7 @@ impl Actor {
                 } else {
                     unsupported(id)
                 };
-                send_reply(reply, from, stream).await;
+                self.send_reply(reply, from, stream).await;
             }
             Iq::Get {
                 from, id, payload, ..
@@ -173,7 +201,7 @@ impl Actor {
                 } else {
                     unsupported(id)
                 };
-                send_reply(reply, from, stream).await;
+                self.send_reply(reply, from, stream).await;
             }
         }
     }
@@ -188,7 +216,7 @@ impl Actor {
             },
         );
         self.pending_iqs.insert(id, PendingIq::Roster);
-        stream.send(Box::new(Stanza::Iq(iq))).await;
+        self.send(stream, Stanza::Iq(iq)).await;
     }
 
     fn on_roster_result(&mut self, payload: Option<Element>) {
@@ -219,6 +247,13 @@ impl Actor {
         self.emit_roster();
     }
 
+    async fn send_reply(&mut self, mut reply: Iq, to: Option<Jid>, stream: &StanzaStream) {
+        if let Some(to) = to {
+            reply = reply.with_to(to);
+        }
+        self.send(stream, Stanza::Iq(reply)).await;
+    }
+
     fn emit_roster(&mut self) {
         match self.store.contacts() {
             Ok(mut contacts) => {
@@ -243,11 +278,4 @@ fn unsupported(id: String) -> Iq {
             "not supported",
         ),
     )
-}
-
-async fn send_reply(mut reply: Iq, to: Option<Jid>, stream: &StanzaStream) {
-    if let Some(to) = to {
-        reply = reply.with_to(to);
-    }
-    stream.send(Box::new(Stanza::Iq(reply))).await;
 }

@@ -36,6 +36,7 @@ pub struct LinkControl {
     reader: Mutex<Option<Waker>>,
     local_addr: Mutex<Option<IpAddr>>,
     server_addr: Mutex<Option<SocketAddr>>,
+    tls: Mutex<Option<crate::api::TlsInfo>>,
 }
 
 impl LinkControl {
@@ -69,6 +70,17 @@ impl LinkControl {
     /// network it runs over went away.
     pub fn local_addr(&self) -> Option<IpAddr> {
         self.local_addr.lock().ok().and_then(|a| *a)
+    }
+
+    /// The TLS session of the current connection.
+    pub fn tls(&self) -> Option<crate::api::TlsInfo> {
+        self.tls.lock().ok().and_then(|t| t.clone())
+    }
+
+    pub fn set_tls(&self, info: crate::api::TlsInfo) {
+        if let Ok(mut t) = self.tls.lock() {
+            *t = Some(info);
+        }
     }
 
     /// The server address last connected to.

@@ -12,7 +12,7 @@ use tokio_xmpp::Stanza;
 use tokio_xmpp::jid::BareJid;
 use tokio_xmpp::stanzastream::{Event as StreamEvent, StanzaStream, StreamEvent as StreamStatus};
 
-use crate::api::{Command, ConnState, Event};
+use crate::api::{Command, ConnState, Direction, Event};
 use crate::config::AccountConfig;
 use crate::secrets;
 use crate::store::Store;
@@ -21,12 +21,14 @@ pub mod carbons;
 pub mod chat;
 pub mod connect;
 mod connection;
+pub mod console;
 mod inbound;
 pub mod link;
 pub mod mam;
 mod netwatch;
 mod outbox;
 pub mod roster;
+mod server_info;
 mod sync;
 pub mod tls;
 
@@ -58,6 +60,16 @@ pub enum AccountCommand {
     Retry {
         id: String,
     },
+    /// Turn the XML console on or off.
+    Console {
+        enabled: bool,
+    },
+    /// Send a raw stanza from the XML console.
+    SendRaw {
+        xml: String,
+    },
+    /// Ask the server what it is; answered with `Event::ServerInfo`.
+    ServerInfo,
     /// The user is (not) looking at the client (XEP-0352).
     ClientState {
         active: bool,
@@ -95,9 +107,15 @@ impl AccountCommand {
             Command::MarkRead { with, .. } => AccountCommand::MarkRead { with },
             Command::Reconnect { .. } => AccountCommand::Reconnect,
             Command::Retry { id, .. } => AccountCommand::Retry { id },
+            Command::Console { enabled, .. } => AccountCommand::Console { enabled },
+            Command::SendRaw { xml, .. } => AccountCommand::SendRaw { xml },
+            Command::ServerInfo { .. } => AccountCommand::ServerInfo,
             Command::ClientState { active } => AccountCommand::ClientState { active },
             Command::Accounts
             | Command::AddAccount(_)
+            | Command::UpdateAccount(_)
+            | Command::PinCert { .. }
+            | Command::ReorderAccounts { .. }
             | Command::RemoveAccount { .. }
             | Command::Quit => return None,
         })
@@ -148,6 +166,14 @@ struct Actor {
     pending_iqs: HashMap<String, inbound::PendingIq>,
     sync: sync::Sync,
     link: Arc<LinkControl>,
+    /// The XML console is open: stanzas are echoed as events.
+    console: bool,
+    /// A `server_info` request being answered.
+    server_info: Option<server_info::Draft>,
+    /// The current session uses XEP-0198.
+    stream_management: bool,
+    /// Sessions resumed since the account started.
+    resumptions: u32,
 }
 
 async fn run(
@@ -178,6 +204,10 @@ async fn run(
         pending_iqs: HashMap::new(),
         sync: sync::Sync::default(),
         link: Arc::new(LinkControl::default()),
+        console: false,
+        server_info: None,
+        stream_management: false,
+        resumptions: 0,
     };
 
     // Without a password there is nothing to connect with; keep serving the
@@ -245,6 +275,7 @@ async fn run(
                         tracing::info!(account = %actor.id, "new session; the old one could not be resumed");
                     }
                     actor.session += 1;
+                    actor.stream_management = features.stream_management.is_some();
                     actor.link.session_started(Some(offers_csi(&features)));
                     actor.presence.clear();
                     actor.in_flight.clear();
@@ -257,6 +288,7 @@ async fn run(
                 }
                 Some(StreamEvent::Stream(StreamStatus::Resumed)) => {
                     tracing::info!(account = %actor.id, "session resumed (XEP-0198)");
+                    actor.resumptions += 1;
                     actor.link.session_started(None);
                     actor.set_state(ConnState::Online, None, None, None);
                     // Written while the connection was away: the stream only
@@ -321,6 +353,10 @@ async fn run(
                     actor.history(req, Some(&stream)).await;
                 }
                 Some(AccountCommand::Retry { id }) => actor.retry(&id, Some(&stream)).await,
+                Some(AccountCommand::SendRaw { xml }) => actor.send_raw(&xml, &stream).await,
+                Some(AccountCommand::ServerInfo) if actor.state == ConnState::Online => {
+                    actor.request_server_info(&stream).await
+                }
                 Some(AccountCommand::ClientState { active }) => {
                     actor.link.set_inactive(!active);
                     // The link writes the nonza before the next stanza.
@@ -383,7 +419,7 @@ impl Actor {
                 let (state, cert) = match &err {
                     connect::ConnectError::Auth(_) => (ConnState::AuthFailed, None),
                     connect::ConnectError::CertUntrusted(info) => {
-                        (ConnState::CertUntrusted, Some(info.clone()))
+                        (ConnState::CertUntrusted, Some((**info).clone()))
                     }
                     _ => (ConnState::Offline, None),
                 };
@@ -424,6 +460,16 @@ impl Actor {
                         conversations,
                     })
             }),
+            AccountCommand::Console { enabled } => {
+                self.console = enabled;
+                return;
+            }
+            AccountCommand::SendRaw { .. } => {
+                return self.error("not connected: the stanza was not sent", None);
+            }
+            AccountCommand::ServerInfo => {
+                return self.error("not connected: no server info", None);
+            }
             // Handled by the loop, which owns the stream.
             AccountCommand::Send { .. }
             | AccountCommand::History { .. }
@@ -443,7 +489,7 @@ impl Actor {
     async fn on_fresh_session(&mut self, stream: &StanzaStream) {
         self.request_roster(stream).await;
         let presence = tokio_xmpp::parsers::presence::Presence::available();
-        stream.send(Box::new(Stanza::Presence(presence))).await;
+        self.send(stream, Stanza::Presence(presence)).await;
         self.start_sync(stream).await;
     }
 
@@ -455,7 +501,37 @@ impl Actor {
             tokio_xmpp::parsers::ping::Ping,
         )
         .with_to(BareJid::from_parts(None, self.jid.domain()).into());
-        stream.send(Box::new(Stanza::Iq(iq))).await;
+        self.send(stream, Stanza::Iq(iq)).await;
+    }
+
+    /// Every stanza we send goes through here (XML console).
+    async fn send(
+        &mut self,
+        stream: &StanzaStream,
+        stanza: Stanza,
+    ) -> tokio_xmpp::stanzastream::StanzaToken {
+        self.show_in_console(Direction::Out, &stanza);
+        stream.send(Box::new(stanza)).await
+    }
+
+    fn show_in_console(&self, direction: Direction, stanza: &Stanza) {
+        if self.console {
+            self.emit(Event::Console {
+                account: self.id.clone(),
+                direction,
+                xml: console::render(&console::to_element(stanza)),
+            });
+        }
+    }
+
+    /// A stanza typed into the XML console.
+    async fn send_raw(&mut self, xml: &str, stream: &StanzaStream) {
+        match console::parse_stanza(xml) {
+            Ok(stanza) => {
+                self.send(stream, stanza).await;
+            }
+            Err(e) => self.error(format!("stanza not sent: {e}"), None),
+        }
     }
 }
 

@@ -126,7 +126,7 @@ impl Actor {
             return;
         }
         let msg = chat::outgoing(to, id, body);
-        let token = stream.send(Box::new(Stanza::Message(msg))).await;
+        let token = self.send(stream, Stanza::Message(msg)).await;
         tokio::spawn(watch_token(
             token,
             id.to_owned(),

@@ -87,7 +87,7 @@ impl Actor {
         let id = uuid::Uuid::new_v4().to_string();
         self.pending_iqs.insert(id.clone(), PendingIq::Carbons);
         let iq = carbons::enable(&id);
-        stream.send(Box::new(Stanza::Iq(iq))).await;
+        self.send(stream, Stanza::Iq(iq)).await;
         let page = match self.store.archive_cursor() {
             // Synced before while the archive was empty: from its start.
             Ok(Some(after)) if after.is_empty() => Page::After(None),
@@ -132,7 +132,7 @@ impl Actor {
                 results: Vec::new(),
             },
         );
-        stream.send(Box::new(Stanza::Iq(iq))).await;
+        self.send(stream, Stanza::Iq(iq)).await;
     }
 
     /// A history page from the store; if it runs out and the server archive

@@ -45,6 +45,29 @@ pub fn fingerprint(der: &[u8]) -> String {
         .join(":")
 }
 
+/// What a certificate says about itself, for the user to check before
+/// pinning it; `reason` says why it was refused (empty if it was not).
+pub fn cert_info(der: &[u8], reason: String) -> CertInfo {
+    use x509_cert::der::Decode;
+    let mut info = CertInfo {
+        fingerprint: fingerprint(der),
+        reason,
+        ..Default::default()
+    };
+    // An unreadable certificate still has a fingerprint; the rest stays empty.
+    if let Ok(cert) = x509_cert::Certificate::from_der(der) {
+        let tbs = &cert.tbs_certificate;
+        let time = |t: &x509_cert::time::Time| {
+            chrono::DateTime::from_timestamp(t.to_unix_duration().as_secs() as i64, 0)
+        };
+        info.subject = Some(tbs.subject.to_string());
+        info.issuer = Some(tbs.issuer.to_string());
+        info.not_before = time(&tbs.validity.not_before);
+        info.not_after = time(&tbs.validity.not_after);
+    }
+    info
+}
+
 /// Parses a fingerprint given with or without `:` in any case.
 pub fn parse_pin(pin: &str) -> Result<[u8; 32], TlsSetupError> {
     let hex: String = pin
@@ -150,10 +173,9 @@ struct Verifier {
 impl Verifier {
     fn refuse(&self, der: &[u8], reason: String, error: rustls::Error) -> rustls::Error {
         if let Ok(mut slot) = self.failure.lock() {
-            *slot = Some(CertInfo {
-                fingerprint: fingerprint(der),
-                reason,
-            });
+            let mut info = cert_info(der, reason);
+            info.pin_mismatch = self.pin.is_some();
+            *slot = Some(info);
         }
         error
     }
@@ -195,7 +217,9 @@ impl ServerCertVerifier for Verifier {
             }
             return Err(self.refuse(
                 end_entity,
-                "does not match the pinned certificate".into(),
+                "the server's certificate changed: it is not the pinned one (a renewed \
+                 certificate, or someone in between)"
+                    .into(),
                 rustls::Error::InvalidCertificate(CertificateError::ApplicationVerificationFailure),
             ));
         }

@@ -18,7 +18,7 @@ pub enum ActorOutput {
     /// The actor started; commands go to this sender.
     Ready(AccountId, mpsc::UnboundedSender<AccountCommand>),
     /// An event of the account `AccountId`.
-    Event(AccountId, Event),
+    Event(AccountId, Box<Event>),
     /// The actor ended (its event channel closed).
     Stopped(AccountId),
 }
@@ -59,7 +59,7 @@ fn run(key: &ActorKey) -> impl futures::Stream<Item = ActorOutput> + use<> {
         }
         while let Some(event) = events.recv().await {
             if output
-                .send(ActorOutput::Event(id.clone(), event))
+                .send(ActorOutput::Event(id.clone(), Box::new(event)))
                 .await
                 .is_err()
             {

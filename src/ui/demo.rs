@@ -162,6 +162,7 @@ pub fn events(first: &str, second: Option<&str>) -> (Vec<(AccountId, Event)>, St
                 cert: Some(CertInfo {
                     fingerprint: "3A:7F:12:C4:9B:5E:01:D2:88:6A:F0:4C:19:E3:B7:2D".into(),
                     reason: "unknown issuer".into(),
+                    ..Default::default()
                 }),
             },
         ));

@@ -83,7 +83,10 @@ pub fn run_demo(profile: Profile, config: Config, startup_error: Option<String>)
                 let (events, with) = demo::events(&first, second.as_deref());
                 let open = update::update(&mut app, Message::OpenChat(first, with));
                 for (id, event) in events {
-                    let _ = update::update(&mut app, Message::Actor(ActorOutput::Event(id, event)));
+                    let _ = update::update(
+                        &mut app,
+                        Message::Actor(ActorOutput::Event(id, Box::new(event))),
+                    );
                 }
                 open
             }

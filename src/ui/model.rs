@@ -205,7 +205,10 @@ pub fn apply_event(account: &mut LiveAccount, chat: Option<&mut Chat>, event: Ev
         Event::Accounts { .. }
         | Event::AccountAdded { .. }
         | Event::AccountRemoved { .. }
-        | Event::ArchiveSynced { .. } => {}
+        | Event::AccountUpdated { .. }
+        | Event::ArchiveSynced { .. }
+        | Event::Console { .. }
+        | Event::ServerInfo { .. } => {}
     }
     applied
 }

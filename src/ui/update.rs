@@ -127,16 +127,16 @@ fn actor(app: &mut App, output: ActorOutput) -> Task<Message> {
                 return iced::Task::none();
             };
             let came_online = matches!(
-                &event,
+                &*event,
                 Event::AccountState {
                     state: ConnState::Online,
                     ..
                 }
             ) && !account.connection.is_online();
-            let is_state = matches!(event, Event::AccountState { .. });
+            let is_state = matches!(*event, Event::AccountState { .. });
             let chat = app.chat.as_mut().filter(|c| c.account == id);
             let open_with = chat.as_ref().map(|c| c.with.clone());
-            let applied = model::apply_event(account, chat, event);
+            let applied = model::apply_event(account, chat, *event);
             if came_online {
                 account.send(AccountCommand::Roster);
                 account.send(AccountCommand::Conversations);

@@ -96,6 +96,7 @@ fn cert_banner_shows_fingerprint() {
         cert: Some(CertInfo {
             fingerprint: "AB:CD".into(),
             reason: "unknown issuer".into(),
+            ..Default::default()
         }),
         ..Connection::default()
     };

@@ -80,6 +80,7 @@ fn cert_untrusted(account: &str, reason: &str, fingerprint: &str) -> Event {
         cert: Some(CertInfo {
             fingerprint: fingerprint.into(),
             reason: reason.into(),
+            ..Default::default()
         }),
     }
 }
@@ -151,7 +152,10 @@ impl Harness {
 
     /// An event from the actor of `account`.
     fn event(&mut self, account: &str, event: Event) {
-        self.update(Message::Actor(ActorOutput::Event(account.into(), event)));
+        self.update(Message::Actor(ActorOutput::Event(
+            account.into(),
+            Box::new(event),
+        )));
     }
 
     /// Renders the current view in a fresh simulator, lets `interact` click

@@ -1,0 +1,129 @@
+//! Server and connection info for testers: software (XEP-0092), disco
+//! identities and features (XEP-0030), TLS session and certificate chain,
+//! stream management, round-trip time (XEP-0199).
+
+use std::time::Instant;
+
+use tokio_xmpp::Stanza;
+use tokio_xmpp::jid::{BareJid, Jid};
+use tokio_xmpp::minidom::Element;
+use tokio_xmpp::parsers::disco::{DiscoInfoQuery, DiscoInfoResult};
+use tokio_xmpp::parsers::iq::Iq;
+use tokio_xmpp::parsers::ping::Ping;
+use tokio_xmpp::parsers::stanza_error::StanzaError;
+use tokio_xmpp::parsers::version::{VersionQuery, VersionResult};
+use tokio_xmpp::stanzastream::StanzaStream;
+
+use super::Actor;
+use super::inbound::PendingIq;
+use crate::api::{Event, SoftwareVersion};
+
+/// Answers collected so far for one `server_info` request.
+#[derive(Debug, Default)]
+pub(super) struct Draft {
+    waiting: u8,
+    software: Option<SoftwareVersion>,
+    identities: Vec<String>,
+    features: Vec<String>,
+    rtt_ms: Option<u64>,
+}
+
+impl Actor {
+    fn server(&self) -> Jid {
+        BareJid::from_parts(None, self.jid.domain()).into()
+    }
+
+    /// Whether `from` is our server (it answers these requests).
+    pub(super) fn is_own_server(&self, from: Option<&Jid>) -> bool {
+        from.is_none_or(|f| *f == self.server())
+    }
+
+    pub(super) async fn request_server_info(&mut self, stream: &StanzaStream) {
+        let server = self.server();
+        let requests = [
+            (
+                PendingIq::ServerVersion,
+                Iq::from_get(uuid::Uuid::new_v4().to_string(), VersionQuery),
+            ),
+            (
+                PendingIq::ServerDisco,
+                Iq::from_get(
+                    uuid::Uuid::new_v4().to_string(),
+                    DiscoInfoQuery { node: None },
+                ),
+            ),
+            (
+                PendingIq::ServerPing(Instant::now()),
+                Iq::from_get(uuid::Uuid::new_v4().to_string(), Ping),
+            ),
+        ];
+        self.server_info = Some(Draft {
+            waiting: requests.len() as u8,
+            ..Draft::default()
+        });
+        for (kind, iq) in requests {
+            let iq = iq.with_to(server.clone());
+            let id = match &iq {
+                Iq::Get { id, .. } => id.clone(),
+                _ => continue,
+            };
+            self.pending_iqs.insert(id, kind);
+            self.send(stream, Stanza::Iq(iq)).await;
+        }
+    }
+
+    /// One answer (or error) to a server info request.
+    pub(super) fn on_server_info(
+        &mut self,
+        kind: PendingIq,
+        answer: Result<Option<Element>, StanzaError>,
+    ) {
+        let Some(draft) = self.server_info.as_mut() else {
+            return;
+        };
+        let payload = answer.ok().flatten();
+        match kind {
+            PendingIq::ServerVersion => {
+                draft.software = payload
+                    .and_then(|p| VersionResult::try_from(p).ok())
+                    .map(|v| SoftwareVersion {
+                        name: v.name,
+                        version: v.version,
+                        os: v.os,
+                    });
+            }
+            PendingIq::ServerDisco => {
+                if let Some(info) = payload.and_then(|p| DiscoInfoResult::try_from(p).ok()) {
+                    draft.identities = info
+                        .identities
+                        .iter()
+                        .map(|i| match &i.name {
+                            Some(n) => format!("{}/{} ({n})", i.category, i.type_),
+                            None => format!("{}/{}", i.category, i.type_),
+                        })
+                        .collect();
+                    draft.features = info.features.into_iter().collect();
+                }
+            }
+            PendingIq::ServerPing(sent) => {
+                draft.rtt_ms = Some(sent.elapsed().as_millis().try_into().unwrap_or(u64::MAX));
+            }
+            _ => return,
+        }
+        draft.waiting = draft.waiting.saturating_sub(1);
+        if draft.waiting == 0
+            && let Some(d) = self.server_info.take()
+        {
+            self.emit(Event::ServerInfo {
+                account: self.id.clone(),
+                software: d.software,
+                identities: d.identities,
+                features: d.features,
+                tls: self.link.tls(),
+                stream_management: self.stream_management,
+                resumptions: self.resumptions,
+                rtt_ms: d.rtt_ms,
+            });
+        }
+    }
+}

@@ -1,0 +1,232 @@
+//! Testers' tools and account management: XML console, server info, the
+//! untrusted-certificate pin flow, editing, disabling and reordering accounts.
+
+mod common;
+
+use std::time::Duration;
+
+use common::Prosody;
+use common::headless::{Headless, account, online};
+use serde_json::{Value, json};
+
+fn consoles(client: &Headless) -> Vec<&Value> {
+    client
+        .seen
+        .iter()
+        .filter(|v| v["event"] == "console")
+        .collect()
+}
+
+#[test]
+fn xml_console_shows_traffic_only_when_open_and_hides_passwords() {
+    let server = Prosody::with_users(&[("alice", "apw"), ("bob", "bpw")]);
+    let (_dir, mut a) = online(&server, "work", "alice", "apw");
+    a.send_message("work", "bob@localhost", "before the console", "r0");
+    assert!(consoles(&a).is_empty(), "the console is off by default");
+
+    a.send(json!({"cmd":"console","account":"work","enabled":true}));
+    a.send_message("work", "bob@localhost", "seen by the console", "r1");
+    let out = a.wait_for("outgoing stanza", |v| {
+        v["event"] == "console"
+            && v["direction"] == "out"
+            && v["xml"]
+                .as_str()
+                .is_some_and(|x| x.contains("seen by the console"))
+    });
+    assert!(
+        out["xml"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("<message")
+    );
+
+    // A raw stanza typed into the console: its reply shows up as incoming.
+    a.send(json!({"cmd":"send_raw","account":"work",
+        "xml":"<iq type='get' to='localhost' id='raw-ping'><ping xmlns='urn:xmpp:ping'/></iq>"}));
+    a.wait_for("ping reply", |v| {
+        v["event"] == "console"
+            && v["direction"] == "in"
+            && v["xml"].as_str().is_some_and(|x| x.contains("raw-ping"))
+    });
+    // A password change (XEP-0077) never shows its password.
+    a.send(json!({"cmd":"send_raw","account":"work",
+        "xml":"<iq type='set' to='localhost' id='pw'><query xmlns='jabber:iq:register'>\
+               <username>alice</username><password>n3w-s3cret</password></query></iq>"}));
+    let change = a.wait_for("password change", |v| {
+        v["event"] == "console"
+            && v["xml"]
+                .as_str()
+                .is_some_and(|x| x.contains("jabber:iq:register"))
+    });
+    assert!(
+        change["xml"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("[redacted]")
+    );
+    std::thread::sleep(Duration::from_millis(500));
+    a.forget_pending();
+    let everything = serde_json::to_string(&a.seen).unwrap_or_default();
+    assert!(!everything.contains("n3w-s3cret"), "password in events");
+    assert!(
+        !a.stderr_log().contains("n3w-s3cret"),
+        "password in the log"
+    );
+
+    // Bad input is refused with a reason, nothing is sent.
+    for (xml, why) in [
+        (
+            "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>",
+            "not a stanza",
+        ),
+        ("<message><body>unclosed", "not well-formed"),
+    ] {
+        a.send(json!({"cmd":"send_raw","account":"work","xml":xml}));
+        let err = a.wait_for("refusal", |v| v["event"] == "error");
+        assert!(
+            err["message"].as_str().unwrap_or_default().contains(why),
+            "{err}"
+        );
+    }
+
+    a.send(json!({"cmd":"console","account":"work","enabled":false}));
+    std::thread::sleep(Duration::from_millis(300));
+    a.forget_pending();
+    let before = consoles(&a).len();
+    a.send_message("work", "bob@localhost", "after closing", "r2");
+    assert_eq!(consoles(&a).len(), before, "closed console still reports");
+}
+
+#[test]
+fn server_info_reports_software_features_tls_and_round_trip() {
+    let server = Prosody::with_users(&[("alice", "apw")]);
+    let (_dir, mut a) = online(&server, "work", "alice", "apw");
+    a.send(json!({"cmd":"server_info","account":"work"}));
+    let info = a.wait_for("server info", |v| v["event"] == "server_info");
+    assert_eq!(info["software"]["name"], "Prosody");
+    let features: Vec<&str> = info["features"]
+        .as_array()
+        .map(|f| f.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    for ns in ["urn:xmpp:carbons:2", "urn:xmpp:ping", "jabber:iq:version"] {
+        assert!(features.contains(&ns), "{ns} missing in {features:?}");
+    }
+    assert!(
+        info["identities"][0]
+            .as_str()
+            .is_some_and(|i| i.starts_with("server/"))
+    );
+    assert_eq!(info["tls"]["version"], "TLSv1_3");
+    assert!(
+        info["tls"]["cipher"]
+            .as_str()
+            .is_some_and(|c| !c.is_empty())
+    );
+    let leaf = &info["tls"]["chain"][0];
+    assert_eq!(
+        leaf["fingerprint"].as_str(),
+        Some(server.cert_sha256().as_str())
+    );
+    assert_eq!(leaf["subject"], "CN=localhost");
+    assert_eq!(leaf["issuer"], "CN=Plausch Test CA");
+    assert_eq!(info["stream_management"], true);
+    assert!(info["rtt_ms"].as_u64().is_some());
+}
+
+#[test]
+fn untrusted_certificate_is_shown_pinned_on_request_and_a_change_refused() {
+    let server = Prosody::with_users(&[("alice", "apw")]);
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = Headless::start(dir.path());
+    // Without the test CA the server's certificate is not trusted.
+    let mut spec = account(&server, "staging", "alice", "apw");
+    spec["ca_file"] = Value::Null;
+    a.add_account(spec);
+    let refused = a.wait_state("staging", "cert_untrusted");
+    let cert = &refused["cert"];
+    assert_eq!(
+        cert["fingerprint"].as_str(),
+        Some(server.cert_sha256().as_str())
+    );
+    assert_eq!(cert["subject"], "CN=localhost");
+    assert_eq!(cert["issuer"], "CN=Plausch Test CA");
+    assert!(cert["not_after"].as_str().is_some());
+    assert!(cert.get("pin_mismatch").is_none());
+    // Nothing is pinned by itself.
+    let config = std::fs::read_to_string(dir.path().join("config.toml")).unwrap();
+    assert!(!config.contains("pinned_cert"));
+
+    a.send(json!({"cmd":"pin_cert","account":"staging","fingerprint":cert["fingerprint"]}));
+    a.wait_for("updated", |v| v["event"] == "account_updated");
+    a.wait_state("staging", "online");
+    let config = std::fs::read_to_string(dir.path().join("config.toml")).unwrap();
+    assert!(config.contains(&format!("pinned_cert = \"{}\"", server.cert_sha256())));
+
+    // The server now presents another certificate than the pinned one.
+    let other = "AB:".repeat(31) + "AB";
+    a.send(json!({"cmd":"update_account","account":"staging","pinned_cert":other}));
+    let changed = a.wait_state("staging", "cert_untrusted");
+    assert_eq!(changed["cert"]["pin_mismatch"], true);
+    assert!(
+        changed["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("changed"))
+    );
+}
+
+#[test]
+fn accounts_are_renamed_disabled_enabled_and_reordered() {
+    let server = Prosody::with_users(&[("alice", "apw"), ("bob", "bpw")]);
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = Headless::start(dir.path());
+    c.add_account(account(&server, "work", "alice", "apw"));
+    c.add_account(account(&server, "home", "bob", "bpw"));
+    c.wait_state("work", "online");
+    c.wait_state("home", "online");
+
+    // Renaming does not touch the connection.
+    c.forget_pending();
+    let mark = c.seen.len();
+    c.send(json!({"cmd":"update_account","account":"work","label":"Büro","color":"#112233"}));
+    c.wait_for("renamed", |v| v["event"] == "account_updated");
+    c.send(json!({"cmd":"accounts"}));
+    let list = c.wait_for("accounts", |v| v["event"] == "accounts");
+    assert_eq!(list["accounts"][0]["label"], "Büro");
+    assert_eq!(list["accounts"][0]["color"], "#112233");
+    assert_eq!(list["accounts"][0]["state"], "online");
+    assert!(
+        !c.seen[mark..].iter().any(|v| v["event"] == "account_state"
+            && v["account"] == "work"
+            && v["state"] == "connecting"),
+        "a rename reconnected"
+    );
+
+    // Disabled: the connection ends and stays down; enabled: back online.
+    c.send(json!({"cmd":"update_account","account":"home","enabled":false}));
+    c.wait_state("home", "offline");
+    c.send(json!({"cmd":"accounts"}));
+    let list = c.wait_for("accounts", |v| v["event"] == "accounts");
+    assert_eq!(list["accounts"][1]["state"], "disabled");
+    c.send(json!({"cmd":"update_account","account":"home","enabled":true}));
+    c.wait_state("home", "online");
+
+    // Invalid settings are refused and change nothing.
+    c.send(json!({"cmd":"update_account","account":"home","port":0}));
+    c.wait_for("refused", |v| {
+        v["event"] == "error" && v["account"] == "home"
+    });
+    c.send(json!({"cmd":"update_account","account":"home","pinned_cert":"not hex"}));
+    c.wait_for("refused", |v| {
+        v["event"] == "error" && v["account"] == "home"
+    });
+
+    c.send(json!({"cmd":"reorder_accounts","order":["home","work"]}));
+    let list = c.wait_for("accounts", |v| v["event"] == "accounts");
+    assert_eq!(list["accounts"][0]["id"], "home");
+    assert!(c.quit().success());
+    let config = std::fs::read_to_string(dir.path().join("config.toml")).unwrap();
+    let home = config.find("id = \"home\"").unwrap_or(usize::MAX);
+    let work = config.find("id = \"work\"").unwrap_or(0);
+    assert!(home < work, "order not saved:\n{config}");
+    assert!(config.contains("label = \"Büro\""));
+}
