@@ -3,7 +3,9 @@
 //! Both work on the config file (load → change → atomic save), so a front-end
 //! only has to run them and then start or stop the actor.
 
-use crate::api::{AccountUpdate, NewAccount};
+use crate::account::connect::Endpoint;
+use crate::account::register::{self, RegisterError};
+use crate::api::{AccountUpdate, NewAccount, Registration, RegistrationField};
 use crate::config::{AccountConfig, Config, ConfigError, PasswordSource};
 use crate::profile::{Profile, ProfileError};
 use crate::secrets::{self, Password, SecretError};
@@ -20,6 +22,8 @@ pub enum AccountsError {
     NoPassword,
     #[error("there is no account \"{0}\"")]
     Unknown(String),
+    #[error(transparent)]
+    Register(#[from] RegisterError),
     #[error("cannot delete the data of account {id}: {source}")]
     RemoveDir { id: String, source: std::io::Error },
 }
@@ -154,4 +158,64 @@ pub fn reorder_accounts(profile: &Profile, order: &[String]) -> Result<Config, A
     config.accounts.sort_by_key(|e| rank(e.id()));
     config.save(&profile.config_path())?;
     Ok(config)
+}
+
+fn endpoint(account: &AccountConfig) -> Result<Endpoint, AccountsError> {
+    let jid = account
+        .jid
+        .parse()
+        .map_err(|e| ConfigError::Account(format!("invalid JID {}: {e}", account.jid)))?;
+    Ok(Endpoint {
+        jid,
+        resource: account.resource.clone(),
+        host: account.host.clone(),
+        port: account.port,
+        tls: account.tls,
+    })
+}
+
+/// The fields a server wants for creating `new` (XEP-0077), with its
+/// instructions.
+pub async fn registration_form(
+    new: &NewAccount,
+) -> Result<(Option<String>, Vec<RegistrationField>), AccountsError> {
+    let account = AccountConfig::from_new(new)?;
+    let form = register::fetch_form(
+        &endpoint(&account)?,
+        account.ca_file.as_deref(),
+        account.pinned_cert.as_deref(),
+    )
+    .await?;
+    Ok((form.instructions, form.fields))
+}
+
+/// Creates the account on its server (XEP-0077), then adds it like
+/// `add_account`. The password is the given one, or what the password
+/// command prints.
+pub async fn register_account(
+    profile: &Profile,
+    reg: Registration,
+) -> Result<AccountConfig, AccountsError> {
+    let account = AccountConfig::from_new(&reg.account)?;
+    // Refuse a taken id before creating anything on the server.
+    if Config::load(&profile.config_path())?
+        .entry(&account.id)
+        .is_some()
+    {
+        return Err(ConfigError::DuplicateAccount(account.id).into());
+    }
+    let password = match (&reg.account.password, &account.password) {
+        (Some(pw), _) => Password::new(pw.clone()),
+        (None, PasswordSource::Command(_)) => secrets::load_password(&account).await?,
+        (None, PasswordSource::Keyring) => return Err(AccountsError::NoPassword),
+    };
+    register::register(
+        &endpoint(&account)?,
+        password.expose(),
+        &reg.fields,
+        account.ca_file.as_deref(),
+        account.pinned_cert.as_deref(),
+    )
+    .await?;
+    add_account(profile, reg.account).await
 }

@@ -25,6 +25,16 @@ pub enum Command {
     AddAccount(NewAccount),
     /// Stop an account and delete its data directory and keyring entry.
     RemoveAccount { account: AccountId },
+    /// Ask a server which fields creating an account needs (XEP-0077);
+    /// only the connection fields of the account are used.
+    RegistrationForm(NewAccount),
+    /// Create the account on the server (XEP-0077), then add it.
+    RegisterAccount(Registration),
+    /// Change the account's password on the server (and in the keyring).
+    ChangePassword {
+        account: AccountId,
+        password: String,
+    },
     /// Change an account's settings (rename, colour, enable/disable,
     /// connection settings, password). Connection changes reconnect it.
     UpdateAccount(AccountUpdate),
@@ -90,12 +100,15 @@ impl Command {
             | Command::Reconnect { account }
             | Command::Retry { account, .. }
             | Command::PinCert { account, .. }
+            | Command::ChangePassword { account, .. }
             | Command::Console { account, .. }
             | Command::SendRaw { account, .. }
             | Command::ServerInfo { account }
             | Command::RemoveAccount { account } => Some(account),
             Command::UpdateAccount(u) => Some(&u.account),
             Command::Accounts
+            | Command::RegistrationForm(_)
+            | Command::RegisterAccount(_)
             | Command::ReorderAccounts { .. }
             | Command::AddAccount(_)
             | Command::ClientState { .. }
@@ -141,6 +154,34 @@ pub struct NewAccount {
     /// SHA-256 fingerprint of a pinned server certificate (hex, `:` optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pinned_cert: Option<String>,
+}
+
+/// One field a server asks for when creating an account (XEP-0077).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegistrationField {
+    /// The field's name; `username` and `password` are filled in from the
+    /// account, the others are answered in `register_account`'s `fields`.
+    pub var: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// XEP-0004 field type: `text-single`, `text-private`, `boolean`,
+    /// `list-single`, `hidden`, `fixed`, …
+    pub kind: String,
+    pub required: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<String>,
+}
+
+/// A new account to create on the server, then add.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Registration {
+    #[serde(flatten)]
+    pub account: NewAccount,
+    /// Answers to the server's extra fields, by `var`.
+    #[serde(default)]
+    pub fields: std::collections::BTreeMap<String, String>,
 }
 
 /// `Some(None)` for an explicit `null`, `None` for an absent field.
@@ -456,6 +497,20 @@ pub enum Event {
     AccountRemoved {
         account: AccountId,
     },
+    /// Answer to `registration_form`.
+    RegistrationForm {
+        jid: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        instructions: Option<String>,
+        fields: Vec<RegistrationField>,
+    },
+    /// The account's password was changed on the server. `note` says what
+    /// the user still has to do (e.g. update a password command).
+    PasswordChanged {
+        account: AccountId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
     /// Settings of an account changed (`update_account`, `pin_cert`).
     AccountUpdated {
         account: AccountId,
@@ -583,10 +638,11 @@ impl Event {
     /// The account an event belongs to, if any.
     pub fn account(&self) -> Option<&str> {
         match self {
-            Event::Accounts { .. } => None,
+            Event::Accounts { .. } | Event::RegistrationForm { .. } => None,
             Event::AccountAdded { account }
             | Event::AccountRemoved { account }
             | Event::AccountUpdated { account }
+            | Event::PasswordChanged { account, .. }
             | Event::AccountState { account, .. }
             | Event::Message { account, .. }
             | Event::MessageState { account, .. }

@@ -132,6 +132,16 @@ impl Headless {
         self.actors.insert(id, tx);
     }
 
+    /// An account was added to the config file: announce and start it.
+    fn added(&mut self, account: AccountConfig) {
+        let id = account.id.clone();
+        if let Err(e) = self.config.add_account(account.clone()) {
+            return self.emit(Event::error(Some(&id), e.to_string()));
+        }
+        self.emit(Event::AccountAdded { account: id });
+        self.start(account);
+    }
+
     /// Applies an account update; restarts the actor when the connection
     /// settings changed, stops it when disabled.
     async fn update_account(&mut self, update: AccountUpdate) {
@@ -198,16 +208,7 @@ impl Headless {
                 accounts: self.infos(),
             }),
             Command::AddAccount(new) => match accounts::add_account(&self.profile, new).await {
-                Ok(account) => {
-                    let id = account.id.clone();
-                    if let Err(e) = self.config.add_account(account.clone()) {
-                        return self.emit(Event::error(Some(&id), e.to_string()));
-                    }
-                    self.emit(Event::AccountAdded {
-                        account: id.clone(),
-                    });
-                    self.start(account);
-                }
+                Ok(account) => self.added(account),
                 Err(e) => self.emit(Event::error(None, e.to_string())),
             },
             Command::RemoveAccount { account } => {
@@ -222,6 +223,20 @@ impl Headless {
                         self.emit(Event::AccountRemoved { account });
                     }
                     Err(e) => self.emit(Event::error(Some(&account), e.to_string())),
+                }
+            }
+            Command::RegistrationForm(new) => match accounts::registration_form(&new).await {
+                Ok((instructions, fields)) => self.emit(Event::RegistrationForm {
+                    jid: new.jid,
+                    instructions,
+                    fields,
+                }),
+                Err(e) => self.emit(Event::error(None, e.to_string())),
+            },
+            Command::RegisterAccount(reg) => {
+                match accounts::register_account(&self.profile, reg).await {
+                    Ok(account) => self.added(account),
+                    Err(e) => self.emit(Event::error(None, e.to_string())),
                 }
             }
             Command::UpdateAccount(update) => self.update_account(update).await,

@@ -230,3 +230,53 @@ fn accounts_are_renamed_disabled_enabled_and_reordered() {
     assert!(home < work, "order not saved:\n{config}");
     assert!(config.contains("label = \"Büro\""));
 }
+
+#[test]
+fn an_account_is_created_in_band_and_its_password_changed() {
+    let server = Prosody::with_users(&[("taken", "tpw")]);
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = Headless::start(dir.path());
+    let mut spec = account(&server, "new", "newbie", "first-pw");
+    spec["cmd"] = json!("registration_form");
+    c.send(spec.clone());
+    let form = c.wait_for("form", |v| v["event"] == "registration_form");
+    let vars: Vec<&str> = form["fields"]
+        .as_array()
+        .map(|f| f.iter().filter_map(|f| f["var"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(
+        vars.contains(&"username") && vars.contains(&"password"),
+        "{form}"
+    );
+
+    spec["cmd"] = json!("register_account");
+    c.send(spec);
+    c.wait_for("added", |v| {
+        v["event"] == "account_added" && v["account"] == "new"
+    });
+    c.wait_state("new", "online");
+
+    // A taken name is refused with a clear message, nothing is added.
+    let mut taken = account(&server, "dup", "taken", "x");
+    taken["cmd"] = json!("register_account");
+    c.send(taken);
+    let err = c.wait_for("taken", |v| v["event"] == "error");
+    assert!(
+        err["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("already taken")),
+        "{err}"
+    );
+
+    c.send(json!({"cmd":"change_password","account":"new","password":"second-pw"}));
+    let changed = c.wait_for("changed", |v| v["event"] == "password_changed");
+    assert!(
+        changed["note"]
+            .as_str()
+            .is_some_and(|n| n.contains("password command"))
+    );
+    // The server takes the new password now.
+    let _ = common::raw::RawClient::connect(&server, "newbie", "second-pw");
+    let everything = serde_json::to_string(&c.seen).unwrap_or_default();
+    assert!(!everything.contains("second-pw") && !c.stderr_log().contains("second-pw"));
+}

@@ -76,7 +76,14 @@ fn transient(e: impl std::fmt::Display) -> ConnectError {
     ConnectError::Transient(e.to_string())
 }
 
-type Stream = BufStream<Link<TlsStream<TcpStream>>>;
+pub type Stream = BufStream<Link<TlsStream<TcpStream>>>;
+
+/// A TLS-secured stream before authentication, with the server's features.
+pub struct SecureStream {
+    pub features: tokio_xmpp::parsers::stream_features::StreamFeatures,
+    pub stream: tokio_xmpp::xmlstream::XmlStream<Stream, FallibleStreamElement>,
+    binding: ChannelBinding,
+}
 
 /// Opens, secures and authenticates a stream. `failure` is where the
 /// certificate verifier of `tls` reports a refusal.
@@ -87,14 +94,69 @@ pub async fn connect(
     failure: &super::tls::FailureSlot,
     link: &Arc<LinkControl>,
 ) -> Result<Connection, ConnectError> {
+    let SecureStream {
+        features,
+        stream,
+        binding,
+    } = open_secure(endpoint, tls, failure, link).await?;
+    let node = endpoint
+        .jid
+        .node()
+        .map(|n| n.as_str().to_owned())
+        .unwrap_or_default();
+    let creds = Credentials::default()
+        .with_username(node)
+        .with_password(password.to_owned())
+        .with_channel_binding(binding);
+    let stream = tokio_xmpp::client_login(stream, features.sasl_mechanisms, creds)
+        .await
+        .map_err(|e| match e {
+            tokio_xmpp::Error::Auth(a) => ConnectError::Auth(a.to_string()),
+            other => transient(other),
+        })?;
+    let (features, stream) = stream
+        .send_header(stream_header(endpoint, false))
+        .await
+        .map_err(transient)?
+        .recv_features()
+        .await
+        .map_err(transient)?;
+    let identity: Jid = match &endpoint.resource {
+        Some(r) => endpoint
+            .jid
+            .with_resource_str(r)
+            .map(Jid::from)
+            .unwrap_or_else(|_| endpoint.jid.clone().into()),
+        None => endpoint.jid.clone().into(),
+    };
+    Ok(Connection {
+        stream: stream.box_stream(),
+        features,
+        identity,
+    })
+}
+
+fn stream_header(endpoint: &Endpoint, from: bool) -> StreamHeader<'static> {
+    StreamHeader {
+        to: Some(Cow::Owned(endpoint.jid.domain().as_str().to_owned())),
+        from: from.then(|| Cow::Owned(endpoint.jid.to_string())),
+        id: None,
+    }
+}
+
+/// TCP, then STARTTLS or direct TLS with our certificate checks; the stream
+/// is open and its features read, nothing is authenticated yet (in-band
+/// registration starts here).
+pub async fn open_secure(
+    endpoint: &Endpoint,
+    tls: Arc<ClientConfig>,
+    failure: &super::tls::FailureSlot,
+    link: &Arc<LinkControl>,
+) -> Result<SecureStream, ConnectError> {
     let domain = endpoint.jid.domain().as_str().to_owned();
     let tcp = resolve(endpoint, &domain).await?;
     let (local, server) = (tcp.local_addr().ok().map(|a| a.ip()), tcp.peer_addr().ok());
-    let header = |from: bool| StreamHeader {
-        to: Some(Cow::Owned(domain.clone())),
-        from: from.then(|| Cow::Owned(endpoint.jid.to_string())),
-        id: None,
-    };
+    let header = |from: bool| stream_header(endpoint, from);
     let tls_result = match endpoint.tls {
         TlsMode::Direct => handshake(tcp, &domain, tls).await,
         TlsMode::Starttls => {
@@ -151,40 +213,10 @@ pub async fn connect(
     .await
     .map_err(transient)?;
     let (features, stream) = pending.recv_features().await.map_err(transient)?;
-    let node = endpoint
-        .jid
-        .node()
-        .map(|n| n.as_str().to_owned())
-        .unwrap_or_default();
-    let creds = Credentials::default()
-        .with_username(node)
-        .with_password(password.to_owned())
-        .with_channel_binding(binding);
-    let stream = tokio_xmpp::client_login(stream, features.sasl_mechanisms, creds)
-        .await
-        .map_err(|e| match e {
-            tokio_xmpp::Error::Auth(a) => ConnectError::Auth(a.to_string()),
-            other => transient(other),
-        })?;
-    let (features, stream) = stream
-        .send_header(header(false))
-        .await
-        .map_err(transient)?
-        .recv_features()
-        .await
-        .map_err(transient)?;
-    let identity: Jid = match &endpoint.resource {
-        Some(r) => endpoint
-            .jid
-            .with_resource_str(r)
-            .map(Jid::from)
-            .unwrap_or_else(|_| endpoint.jid.clone().into()),
-        None => endpoint.jid.clone().into(),
-    };
-    Ok(Connection {
-        stream: stream.box_stream(),
+    Ok(SecureStream {
         features,
-        identity,
+        stream,
+        binding,
     })
 }
 

@@ -25,17 +25,22 @@ pub enum PendingIq {
     Carbons,
     /// An archive query; its id is also the query id (see `sync.rs`).
     Archive,
-    /// Server info requests (`server_info.rs`).
+    /// Server info requests and the password change (`server_info.rs`).
     ServerVersion,
     ServerDisco,
     ServerPing(std::time::Instant),
+    ChangePassword,
 }
 
 impl PendingIq {
-    fn is_server_info(self) -> bool {
+    /// Requests to our server (answered from its domain JID).
+    fn is_for_server(self) -> bool {
         matches!(
             self,
-            PendingIq::ServerVersion | PendingIq::ServerDisco | PendingIq::ServerPing(_)
+            PendingIq::ServerVersion
+                | PendingIq::ServerDisco
+                | PendingIq::ServerPing(_)
+                | PendingIq::ChangePassword
         )
     }
 }
@@ -135,10 +140,13 @@ impl Actor {
                 from, id, payload, ..
             } => {
                 if let Some(kind) = self.pending_iqs.get(&id).copied()
-                    && kind.is_server_info()
+                    && kind.is_for_server()
                     && self.is_own_server(from.as_ref())
                 {
                     self.pending_iqs.remove(&id);
+                    if kind == PendingIq::ChangePassword {
+                        return self.on_password_changed(Ok(())).await;
+                    }
                     return self.on_server_info(kind, Ok(payload));
                 }
                 if !self.is_own_account(from.as_ref()) {
@@ -156,10 +164,13 @@ impl Actor {
                 from, id, error, ..
             } => {
                 if let Some(kind) = self.pending_iqs.get(&id).copied()
-                    && kind.is_server_info()
+                    && kind.is_for_server()
                     && self.is_own_server(from.as_ref())
                 {
                     self.pending_iqs.remove(&id);
+                    if kind == PendingIq::ChangePassword {
+                        return self.on_password_changed(Err(error)).await;
+                    }
                     return self.on_server_info(kind, Err(error));
                 }
                 if !self.is_own_account(from.as_ref()) {

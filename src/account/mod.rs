@@ -27,6 +27,7 @@ pub mod link;
 pub mod mam;
 mod netwatch;
 mod outbox;
+pub mod register;
 pub mod roster;
 mod server_info;
 mod sync;
@@ -70,6 +71,10 @@ pub enum AccountCommand {
     },
     /// Ask the server what it is; answered with `Event::ServerInfo`.
     ServerInfo,
+    /// Change the password on the server (XEP-0077), then in the keyring.
+    ChangePassword {
+        password: String,
+    },
     /// The user is (not) looking at the client (XEP-0352).
     ClientState {
         active: bool,
@@ -110,12 +115,15 @@ impl AccountCommand {
             Command::Console { enabled, .. } => AccountCommand::Console { enabled },
             Command::SendRaw { xml, .. } => AccountCommand::SendRaw { xml },
             Command::ServerInfo { .. } => AccountCommand::ServerInfo,
+            Command::ChangePassword { password, .. } => AccountCommand::ChangePassword { password },
             Command::ClientState { active } => AccountCommand::ClientState { active },
             Command::Accounts
             | Command::AddAccount(_)
             | Command::UpdateAccount(_)
             | Command::PinCert { .. }
             | Command::ReorderAccounts { .. }
+            | Command::RegistrationForm(_)
+            | Command::RegisterAccount(_)
             | Command::RemoveAccount { .. }
             | Command::Quit => return None,
         })
@@ -174,6 +182,11 @@ struct Actor {
     stream_management: bool,
     /// Sessions resumed since the account started.
     resumptions: u32,
+    /// The password the connector logs in with (shared with it).
+    password: Option<Arc<Mutex<secrets::Password>>>,
+    password_source: crate::config::PasswordSource,
+    /// A password change waiting for the server's answer.
+    new_password: Option<secrets::Password>,
 }
 
 async fn run(
@@ -208,6 +221,9 @@ async fn run(
         server_info: None,
         stream_management: false,
         resumptions: 0,
+        password: None,
+        password_source: config.password.clone(),
+        new_password: None,
     };
 
     // Without a password there is nothing to connect with; keep serving the
@@ -250,6 +266,7 @@ async fn run(
         }
     };
     let password = Arc::new(Mutex::new(password));
+    actor.password = Some(password.clone());
     let (report_tx, mut reports) = mpsc::unbounded_channel();
     let reconnector = Reconnector::new(
         &config,
@@ -356,6 +373,9 @@ async fn run(
                 Some(AccountCommand::SendRaw { xml }) => actor.send_raw(&xml, &stream).await,
                 Some(AccountCommand::ServerInfo) if actor.state == ConnState::Online => {
                     actor.request_server_info(&stream).await
+                }
+                Some(AccountCommand::ChangePassword { password }) if actor.state == ConnState::Online => {
+                    actor.change_password(password, &stream).await
                 }
                 Some(AccountCommand::ClientState { active }) => {
                     actor.link.set_inactive(!active);
@@ -469,6 +489,9 @@ impl Actor {
             }
             AccountCommand::ServerInfo => {
                 return self.error("not connected: no server info", None);
+            }
+            AccountCommand::ChangePassword { .. } => {
+                return self.error("not connected: the password was not changed", None);
             }
             // Handled by the loop, which owns the stream.
             AccountCommand::Send { .. }

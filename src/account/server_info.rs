@@ -127,3 +127,76 @@ impl Actor {
         }
     }
 }
+
+impl Actor {
+    /// Asks the server to change the account's password (XEP-0077 §3.3).
+    pub(super) async fn change_password(&mut self, password: String, stream: &StanzaStream) {
+        if password.is_empty() {
+            return self.error("the new password is empty", None);
+        }
+        let username = self
+            .jid
+            .node()
+            .map(|n| n.as_str().to_owned())
+            .unwrap_or_default();
+        let ns = tokio_xmpp::parsers::ns::REGISTER;
+        let query = Element::builder("query", ns)
+            .append(Element::builder("username", ns).append(username).build())
+            .append(
+                Element::builder("password", ns)
+                    .append(password.clone())
+                    .build(),
+            )
+            .build();
+        let id = uuid::Uuid::new_v4().to_string();
+        let iq = Iq::Set {
+            from: None,
+            to: Some(self.server()),
+            id: id.clone(),
+            payload: query,
+        };
+        self.new_password = Some(crate::secrets::Password::new(password));
+        self.pending_iqs.insert(id, PendingIq::ChangePassword);
+        self.send(stream, Stanza::Iq(iq)).await;
+    }
+
+    /// The server's answer to a password change.
+    pub(super) async fn on_password_changed(&mut self, answer: Result<(), StanzaError>) {
+        let Some(new) = self.new_password.take() else {
+            return;
+        };
+        if let Err(e) = answer {
+            return self.error(
+                format!(
+                    "the server did not change the password: {:?}",
+                    e.defined_condition
+                ),
+                None,
+            );
+        }
+        // From now on reconnects log in with the new password.
+        if let Some(slot) = &self.password
+            && let Ok(mut p) = slot.lock()
+        {
+            *p = new.clone();
+        }
+        let note = match &self.password_source {
+            crate::config::PasswordSource::Keyring => {
+                match crate::secrets::store_password(&self.id, &new).await {
+                    Ok(()) => None,
+                    Err(e) => Some(format!(
+                        "the new password could not be saved in the keyring ({e}); \
+                         enter it again after a restart"
+                    )),
+                }
+            }
+            crate::config::PasswordSource::Command(_) => {
+                Some("the password comes from a password command: update what it prints".into())
+            }
+        };
+        self.emit(Event::PasswordChanged {
+            account: self.id.clone(),
+            note,
+        });
+    }
+}

@@ -206,6 +206,8 @@ pub fn apply_event(account: &mut LiveAccount, chat: Option<&mut Chat>, event: Ev
         | Event::AccountAdded { .. }
         | Event::AccountRemoved { .. }
         | Event::AccountUpdated { .. }
+        | Event::RegistrationForm { .. }
+        | Event::PasswordChanged { .. }
         | Event::ArchiveSynced { .. }
         | Event::Console { .. }
         | Event::ServerInfo { .. } => {}

@@ -298,6 +298,7 @@ modules_enabled = {{
 }}
 modules_disabled = {{ "s2s"; "offline" }}
 
+allow_registration = true
 archive_expires_after = "never"
 csi_resume_inactive_delay = 1
 default_archive_policy = true
