@@ -112,6 +112,9 @@ pub async fn update_account(
     if let Some(port) = update.port {
         next.port = port;
     }
+    if let Some(priority) = update.priority {
+        next.priority = priority;
+    }
     if let Some(tls) = update.tls {
         next.tls = tls;
     }

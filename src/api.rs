@@ -244,6 +244,13 @@ pub struct AccountUpdate {
         skip_serializing_if = "Option::is_none"
     )]
     pub resource: Option<Option<String>>,
+    /// Presence priority, -128 to 127.
+    #[serde(
+        default,
+        deserialize_with = "set_or_clear",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub priority: Option<Option<i8>>,
     /// A new password for the keyring (switches from a password command).
     #[serde(default, skip_serializing)]
     pub password: Option<String>,
@@ -265,6 +272,7 @@ impl std::fmt::Debug for AccountUpdate {
             .field("ca_file", &self.ca_file)
             .field("pinned_cert", &self.pinned_cert)
             .field("resource", &self.resource)
+            .field("priority", &self.priority)
             .field("password", &self.password.as_ref().map(|_| "<redacted>"))
             .field("password_command", &self.password_command.is_some())
             .finish()

@@ -185,6 +185,8 @@ struct Actor {
     /// The password the connector logs in with (shared with it).
     password: Option<Arc<Mutex<secrets::Password>>>,
     password_source: crate::config::PasswordSource,
+    /// Presence priority of this resource.
+    priority: i8,
     /// A password change waiting for the server's answer.
     new_password: Option<secrets::Password>,
 }
@@ -223,6 +225,7 @@ async fn run(
         resumptions: 0,
         password: None,
         password_source: config.password.clone(),
+        priority: config.priority.unwrap_or(0),
         new_password: None,
     };
 
@@ -511,7 +514,8 @@ impl Actor {
     /// archive catch-up, which ends by flushing the outbox.
     async fn on_fresh_session(&mut self, stream: &StanzaStream) {
         self.request_roster(stream).await;
-        let presence = tokio_xmpp::parsers::presence::Presence::available();
+        let presence =
+            tokio_xmpp::parsers::presence::Presence::available().with_priority(self.priority);
         self.send(stream, Stanza::Presence(presence)).await;
         self.start_sync(stream).await;
     }

@@ -131,6 +131,8 @@ pub struct AccountConfig {
     /// Normalised SHA-256 fingerprint: upper-case hex pairs joined by `:`.
     pub pinned_cert: Option<String>,
     pub resource: Option<String>,
+    /// Presence priority (RFC 6121), -128 to 127; absent = 0.
+    pub priority: Option<i8>,
 }
 
 /// An `[[account]]` entry as written in the file, before validation.
@@ -149,6 +151,7 @@ struct RawAccount {
     ca_file: Option<String>,
     pinned_cert: Option<String>,
     resource: Option<String>,
+    priority: Option<i64>,
 }
 
 fn default_enabled() -> bool {
@@ -193,6 +196,13 @@ impl RawAccount {
         }
         let resource = non_empty("resource", self.resource)?;
         let ca_file = non_empty("ca_file", self.ca_file)?.map(PathBuf::from);
+        // RFC 6121 §4.7.2.3: a signed byte.
+        let priority = self
+            .priority
+            .map(|p| {
+                i8::try_from(p).map_err(|_| format!("priority {p} is out of range (-128 to 127)"))
+            })
+            .transpose()?;
         Ok(AccountConfig {
             id: self.id,
             jid: self.jid,
@@ -206,6 +216,7 @@ impl RawAccount {
             ca_file,
             pinned_cert,
             resource,
+            priority,
         })
     }
 }
@@ -228,6 +239,7 @@ impl AccountConfig {
             ca_file: None,
             pinned_cert: None,
             resource: None,
+            priority: None,
         }
     }
 
@@ -253,6 +265,7 @@ impl AccountConfig {
             ca_file: n.ca_file.clone(),
             pinned_cert: n.pinned_cert.clone(),
             resource: None,
+            priority: None,
         }
         .validate()
         .map_err(ConfigError::Account)
@@ -309,6 +322,9 @@ impl AccountConfig {
         }
         if let Some(v) = &self.resource {
             put("resource", v.clone().into());
+        }
+        if let Some(v) = self.priority {
+            put("priority", i64::from(v).into());
         }
         t
     }
@@ -578,14 +594,14 @@ fn check_types(table: &Table) -> Result<(), String> {
     for (key, value) in table {
         let expected = match key.as_str() {
             "enabled" => "a boolean (true or false)",
-            "port" => "an integer",
+            "port" | "priority" => "an integer",
             "id" | "jid" | "label" | "color" | "password_command" | "host" | "tls" | "ca_file"
             | "pinned_cert" | "resource" => "a string",
             _ => continue,
         };
         let ok = match key.as_str() {
             "enabled" => value.is_bool(),
-            "port" => value.is_integer(),
+            "port" | "priority" => value.is_integer(),
             _ => value.is_str(),
         };
         if !ok {

@@ -21,6 +21,7 @@ tls = "starttls"
 ca_file = "/path/ca.pem"
 pinned_cert = "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789"
 resource = "laptop"
+priority = 5
 
 [[account]]
 id = "private"
@@ -75,6 +76,7 @@ fn full_config_parses() {
             ca_file: Some(PathBuf::from("/path/ca.pem")),
             pinned_cert: Some(PIN.into()),
             resource: Some("laptop".into()),
+            priority: Some(5),
         }
     );
     let p = c.account("private").unwrap();
@@ -163,6 +165,7 @@ fn broken_entries() {
         ("id = \"b\"", "b", "jid"),
         ("id = \"b\"\njid = \"a@b\"\nport = 70000", "b", "port"),
         ("id = \"b\"\njid = \"a@b\"\nport = 0", "b", "port"),
+        ("id = \"b\"\njid = \"a@b\"\npriority = 300", "b", "priority"),
         (
             "id = \"b\"\njid = \"a@b\"\nport = \"5222\"",
             "b",
