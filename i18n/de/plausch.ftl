@@ -42,7 +42,7 @@ presence-offline = Offline
 
 banner-dismiss = Schließen
 banner-auth-failed = { $account }: Der Server hat das Passwort nicht akzeptiert. Bitte prüfen und „Neu verbinden“ drücken.
-banner-cert-untrusted = { $account }: Dem Zertifikat des Servers wird nicht vertraut ({ $reason }). Fingerabdruck: { $fingerprint }. Wenn Sie sicher sind, dass es der richtige Server ist, hinterlegen Sie diesen Fingerabdruck in den Kontoeinstellungen.
+banner-cert-untrusted = { $account }: Dem Zertifikat des Servers wird nicht vertraut ({ $reason }). Fingerabdruck: { $fingerprint }. Wenn Sie sicher sind, dass es der richtige Server ist, vertrauen Sie ihm in den Kontoeinstellungen (⚙).
 banner-cert-untrusted-unknown = { $account }: Dem Zertifikat des Servers wird nicht vertraut ({ $reason }).
 banner-connection-lost = { $account }: Verbindung unterbrochen ({ $reason }).
 
@@ -118,3 +118,54 @@ error-account-rejected = Dieses Konto kann nicht hinzugefügt werden: { $reason 
 error-config-file = Die Konfigurationsdatei konnte nicht geändert werden: { $reason }
 error-keyring = Das Passwort konnte nicht im Schlüsselbund gespeichert werden: { $reason }
 error-add-failed = Das Konto konnte nicht hinzugefügt werden: { $reason }
+
+## Kontoeinstellungen
+settings-button-tooltip = Kontoeinstellungen
+settings-title = Einstellungen von { $account }
+settings-close = Schließen
+settings-saved = Gespeichert.
+settings-enabled = Dieses Konto verbinden
+settings-connection = Verbindung
+field-resource = Ressource
+field-resource-placeholder = vom Server gewählt
+field-priority = Priorität
+error-invalid-priority = Die Priorität muss eine ganze Zahl von -128 bis 127 sein.
+settings-save = Speichern
+settings-password = Passwort
+settings-new-password = Neues Passwort
+settings-change-password = Auf dem Server ändern
+settings-password-sent = Der Server wird gebeten, das Passwort zu ändern …
+settings-password-changed = { $account }: Das Passwort wurde geändert.
+settings-tools = Werkzeuge
+settings-server-info = Server-Info
+settings-console = XML-Konsole
+settings-remove = Konto entfernen …
+settings-remove-confirm = { $account } entfernen? Verlauf, Dateien und gespeichertes Passwort werden von diesem Computer gelöscht. Das Konto auf dem Server bleibt bestehen.
+settings-remove-yes = Entfernen
+
+## Nicht vertrauenswürdiges Zertifikat
+cert-untrusted-title = Dem Zertifikat des Servers wird nicht vertraut
+cert-changed-title = Das Zertifikat des Servers hat sich geändert
+cert-reason = Grund
+cert-subject = Ausgestellt für
+cert-issuer = Ausgestellt von
+cert-valid = Gültig
+cert-fingerprint = SHA-256
+cert-explain = Vergleichen Sie den Fingerabdruck mit dem, den Ihnen die Serververwaltung genannt hat. Vertrauen heftet genau dieses Zertifikat an, nur für dieses Konto.
+cert-trust = Diesem Zertifikat für dieses Konto vertrauen
+
+## Server-Info
+info-software = Server-Software
+info-tls = TLS
+info-certificate = Zertifikat
+info-stream-management = Stream-Management
+info-sm-on = an, { $resumptions } Wiederaufnahmen
+info-sm-off = aus
+info-rtt = Umlaufzeit
+info-features = Funktionen
+
+## XML-Konsole
+console-title = XML-Konsole — { $account }
+console-filter = Filter
+console-clear = Leeren
+console-raw-placeholder = <iq type='get' to='example.org' id='1'><ping xmlns='urn:xmpp:ping'/></iq>

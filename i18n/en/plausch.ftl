@@ -42,7 +42,7 @@ presence-offline = Offline
 
 banner-dismiss = Dismiss
 banner-auth-failed = { $account }: the server did not accept the password. Check it and press “Reconnect”.
-banner-cert-untrusted = { $account }: the server’s certificate is not trusted ({ $reason }). Fingerprint: { $fingerprint }. If you are sure it is the right server, pin this fingerprint in the account settings.
+banner-cert-untrusted = { $account }: the server’s certificate is not trusted ({ $reason }). Fingerprint: { $fingerprint }. If you are sure it is the right server, trust it in the account settings (⚙).
 banner-cert-untrusted-unknown = { $account }: the server’s certificate is not trusted ({ $reason }).
 banner-connection-lost = { $account }: connection lost ({ $reason }).
 
@@ -118,3 +118,54 @@ error-account-rejected = This account cannot be added: { $reason }
 error-config-file = The configuration file could not be changed: { $reason }
 error-keyring = The password could not be stored in the system keyring: { $reason }
 error-add-failed = The account could not be added: { $reason }
+
+## Account settings
+settings-button-tooltip = Account settings
+settings-title = Settings of { $account }
+settings-close = Close
+settings-saved = Saved.
+settings-enabled = Connect this account
+settings-connection = Connection
+field-resource = Resource
+field-resource-placeholder = chosen by the server
+field-priority = Priority
+error-invalid-priority = The priority must be a whole number from -128 to 127.
+settings-save = Save
+settings-password = Password
+settings-new-password = New password
+settings-change-password = Change on the server
+settings-password-sent = Asking the server to change the password…
+settings-password-changed = { $account }: the password was changed.
+settings-tools = Tools
+settings-server-info = Server info
+settings-console = XML console
+settings-remove = Remove account…
+settings-remove-confirm = Remove { $account }? Its history, files and stored password are deleted from this computer. The account on the server stays.
+settings-remove-yes = Remove
+
+## Untrusted certificate
+cert-untrusted-title = The server’s certificate is not trusted
+cert-changed-title = The server’s certificate has changed
+cert-reason = Why
+cert-subject = Issued to
+cert-issuer = Issued by
+cert-valid = Valid
+cert-fingerprint = SHA-256
+cert-explain = Compare the fingerprint with the one your server administrator gave you. Trusting it pins exactly this certificate, for this account only.
+cert-trust = Trust this certificate for this account
+
+## Server info
+info-software = Server software
+info-tls = TLS
+info-certificate = Certificate
+info-stream-management = Stream management
+info-sm-on = on, { $resumptions } resumptions
+info-sm-off = off
+info-rtt = Round trip
+info-features = Features
+
+## XML console
+console-title = XML console — { $account }
+console-filter = Filter
+console-clear = Clear
+console-raw-placeholder = <iq type='get' to='example.org' id='1'><ping xmlns='urn:xmpp:ping'/></iq>

@@ -23,23 +23,37 @@ pub enum ActorOutput {
     Stopped(AccountId),
 }
 
-/// The identity of an account subscription. Only the account id is hashed,
-/// so editing an account's config does not restart its connection.
+/// The identity of an account subscription. Only the account id and the
+/// generation are hashed: editing the label does not restart the
+/// connection; a connection change bumps the generation, which does.
 #[derive(Debug, Clone)]
 pub struct ActorKey {
     pub config: AccountConfig,
     pub data_dir: PathBuf,
+    pub generation: u64,
 }
 
 impl Hash for ActorKey {
     fn hash<H: Hasher>(&self, state: &mut H) {
         self.config.id.hash(state);
+        self.generation.hash(state);
     }
 }
 
 /// The subscription running the actor of `config`.
-pub fn subscription(config: AccountConfig, data_dir: PathBuf) -> Subscription<ActorOutput> {
-    Subscription::run_with(ActorKey { config, data_dir }, run)
+pub fn subscription(
+    config: AccountConfig,
+    data_dir: PathBuf,
+    generation: u64,
+) -> Subscription<ActorOutput> {
+    Subscription::run_with(
+        ActorKey {
+            config,
+            data_dir,
+            generation,
+        },
+        run,
+    )
 }
 
 fn run(key: &ActorKey) -> impl futures::Stream<Item = ActorOutput> + use<> {
@@ -89,20 +103,28 @@ mod tests {
     }
 
     #[test]
-    fn key_hashes_only_the_account_id() {
+    fn key_hashes_the_account_id_and_generation() {
         let a = ActorKey {
             config: config("work", "a@x.org"),
             data_dir: "/a".into(),
+            generation: 0,
         };
         let b = ActorKey {
             config: config("work", "b@y.org"),
             data_dir: "/b".into(),
+            generation: 0,
         };
         let c = ActorKey {
             config: config("home", "a@x.org"),
             data_dir: "/a".into(),
+            generation: 0,
         };
         assert_eq!(hash(&a), hash(&b));
         assert_ne!(hash(&a), hash(&c));
+        let restarted = ActorKey {
+            generation: 1,
+            ..a.clone()
+        };
+        assert_ne!(hash(&a), hash(&restarted));
     }
 }

@@ -162,6 +162,10 @@ pub fn events(first: &str, second: Option<&str>) -> (Vec<(AccountId, Event)>, St
                 cert: Some(CertInfo {
                     fingerprint: "3A:7F:12:C4:9B:5E:01:D2:88:6A:F0:4C:19:E3:B7:2D".into(),
                     reason: "unknown issuer".into(),
+                    subject: Some("CN=family.example".into()),
+                    issuer: Some("CN=Family Home CA".into()),
+                    not_before: chrono::DateTime::from_timestamp(1_767_225_600, 0),
+                    not_after: chrono::DateTime::from_timestamp(1_798_761_600, 0),
                     ..Default::default()
                 }),
             },

@@ -25,6 +25,39 @@ pub mod dialog {
     pub const CANCEL: &str = "dialog-cancel";
 }
 
+pub mod settings {
+    pub const CLOSE: &str = "settings-close";
+    pub const LABEL: &str = "settings-label";
+    pub const ENABLED: &str = "settings-enabled";
+    pub const HOST: &str = "settings-host";
+    pub const PORT: &str = "settings-port";
+    pub const CA_FILE: &str = "settings-ca-file";
+    pub const PINNED: &str = "settings-pinned";
+    pub const RESOURCE: &str = "settings-resource";
+    pub const PRIORITY: &str = "settings-priority";
+    pub const SAVE: &str = "settings-save";
+    pub const NEW_PASSWORD: &str = "settings-new-password";
+    pub const CHANGE_PASSWORD: &str = "settings-change-password";
+    pub const SERVER_INFO: &str = "settings-server-info";
+    pub const CONSOLE: &str = "settings-console";
+    pub const REMOVE: &str = "settings-remove";
+    pub const REMOVE_CONFIRM: &str = "settings-remove-confirm";
+    pub const TRUST_CERT: &str = "settings-trust-cert";
+}
+
+pub mod console {
+    pub const LIST: &str = "console-list";
+    pub const FILTER: &str = "console-filter";
+    pub const RAW: &str = "console-raw";
+    pub const SEND: &str = "console-send";
+    pub const CLOSE: &str = "console-close";
+}
+
+/// The settings (gear) button of an account.
+pub fn settings(account: &str) -> String {
+    format!("settings:{account}")
+}
+
 /// The "Reconnect" button of an account.
 pub fn reconnect(account: &str) -> String {
     format!("reconnect:{account}")

@@ -6,9 +6,11 @@
 //! run as one [`Subscription`] each (see [`actor`]); the GUI never blocks on
 //! I/O and keeps only view models built from the actors' events.
 
+mod account_settings;
 mod activity;
 mod actor;
 mod add_account;
+mod console;
 mod conversation;
 mod demo;
 mod format;
@@ -115,6 +117,10 @@ pub struct App {
     /// Start the account actors (off for the demo).
     connect: bool,
     activity: activity::Activity,
+    /// The account settings screen, when open (over the conversation).
+    settings: Option<account_settings::State>,
+    /// The XML console, when open.
+    console: Option<console::State>,
 }
 
 #[derive(Debug, Clone)]
@@ -126,6 +132,11 @@ pub enum Message {
     ShowAddAccount,
     Dialog(add_account::Message),
     DismissBanner(usize),
+    ShowSettings(AccountId),
+    /// A background task's failure to show (None: it went fine).
+    Problem(Option<String>),
+    Settings(account_settings::Message),
+    Console(console::Message),
     /// The main window gained (true) or lost the focus.
     WindowFocus(bool),
     /// Periodic check whether the accounts should go inactive.
@@ -151,6 +162,8 @@ impl App {
             banners,
             connect: true,
             activity: activity::Activity::new(std::time::Instant::now()),
+            settings: None,
+            console: None,
         }
     }
 
@@ -201,7 +214,10 @@ impl App {
                         self.profile.account_dir(id)
                     }
                 };
-                Some(actor::subscription(live.config.clone(), dir).map(Message::Actor))
+                Some(
+                    actor::subscription(live.config.clone(), dir, live.generation)
+                        .map(Message::Actor),
+                )
             }
             _ => None,
         });
@@ -213,9 +229,25 @@ impl App {
     }
 
     fn view(&self) -> Element<'_, Message> {
-        let main: Element<'_, Message> = match &self.chat {
-            Some(chat) => conversation::view(&self.accounts, chat),
-            None => conversation::welcome(!self.accounts.is_empty()),
+        let live = |id: &str| {
+            self.accounts.iter().find_map(|a| match a {
+                Account::Ok(l) if l.config.id == id => Some(l.as_ref()),
+                _ => None,
+            })
+        };
+        let settings = self
+            .settings
+            .as_ref()
+            .and_then(|s| Some((s, live(&s.account)?)));
+        let console = self
+            .console
+            .as_ref()
+            .and_then(|c| Some((c, live(&c.account)?)));
+        let main: Element<'_, Message> = match (settings, console, &self.chat) {
+            (Some((s, account)), _, _) => s.view(account).map(Message::Settings),
+            (None, Some((c, account)), _) => c.view(account).map(Message::Console),
+            (None, None, Some(chat)) => conversation::view(&self.accounts, chat),
+            (None, None, None) => conversation::welcome(!self.accounts.is_empty()),
         };
         let right = column(self.banners.iter().enumerate().map(banner))
             .push(main)

@@ -4,7 +4,10 @@ use iced::widget::text_editor;
 use tokio::sync::mpsc;
 
 use crate::account::AccountCommand;
-use crate::api::{AccountId, Contact, ConversationSummary, Event, MessageRecord};
+use crate::api::{
+    AccountId, Contact, ConversationSummary, Direction, Event, MessageRecord, SoftwareVersion,
+    TlsInfo,
+};
 use crate::config::{AccountConfig, AccountEntry, BrokenAccount, Config};
 
 use super::format::{self, Connection};
@@ -36,6 +39,24 @@ pub struct LiveAccount {
     pub roster: Vec<Contact>,
     pub conversations: Vec<ConversationSummary>,
     pub sender: Option<mpsc::UnboundedSender<AccountCommand>>,
+    /// The last `server_info` answer.
+    pub server_info: Option<ServerInfo>,
+    /// XML console lines, newest last (at most `console::KEEP`).
+    pub console: std::collections::VecDeque<(Direction, String)>,
+    /// Bumped when the actor must start again with new settings; part of
+    /// the subscription's identity.
+    pub generation: u64,
+}
+
+/// What `server_info` reported.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServerInfo {
+    pub software: Option<SoftwareVersion>,
+    pub features: Vec<String>,
+    pub tls: Option<TlsInfo>,
+    pub stream_management: bool,
+    pub resumptions: u32,
+    pub rtt_ms: Option<u64>,
 }
 
 impl LiveAccount {
@@ -46,6 +67,9 @@ impl LiveAccount {
             roster: Vec::new(),
             conversations: Vec::new(),
             sender: None,
+            server_info: None,
+            console: Default::default(),
+            generation: 0,
         }
     }
 
@@ -202,15 +226,43 @@ pub fn apply_event(account: &mut LiveAccount, chat: Option<&mut Chat>, event: Ev
         Event::Error { message, .. } => {
             applied.banner = Some(format!("{}: {message}", account.label()));
         }
+        Event::ServerInfo {
+            software,
+            features,
+            tls,
+            stream_management,
+            resumptions,
+            rtt_ms,
+            ..
+        } => {
+            account.server_info = Some(ServerInfo {
+                software,
+                features,
+                tls,
+                stream_management,
+                resumptions,
+                rtt_ms,
+            });
+        }
+        Event::Console { direction, xml, .. } => {
+            if account.console.len() >= super::console::KEEP {
+                account.console.pop_front();
+            }
+            account.console.push_back((direction, xml));
+        }
+        Event::PasswordChanged { note, .. } => {
+            let done = crate::fl!("settings-password-changed", account = account.label());
+            applied.banner = Some(match note {
+                Some(n) => format!("{done} {n}"),
+                None => done,
+            });
+        }
         Event::Accounts { .. }
         | Event::AccountAdded { .. }
         | Event::AccountRemoved { .. }
         | Event::AccountUpdated { .. }
         | Event::RegistrationForm { .. }
-        | Event::PasswordChanged { .. }
-        | Event::ArchiveSynced { .. }
-        | Event::Console { .. }
-        | Event::ServerInfo { .. } => {}
+        | Event::ArchiveSynced { .. } => {}
     }
     applied
 }

@@ -71,6 +71,19 @@ fn live_section<'a>(account: &'a LiveAccount, chat: Option<&'a Chat>) -> Element
     ]
     .spacing(8)
     .align_y(Alignment::Center);
+    title = title.push(tooltip(
+        container(
+            button(text("⚙").size(14))
+                .padding([0, 6])
+                .style(button::text)
+                .on_press(Message::ShowSettings(cfg.id.clone())),
+        )
+        .id(ids::settings(&cfg.id)),
+        container(text(fl!("settings-button-tooltip")).size(12))
+            .padding([2, 6])
+            .style(container::rounded_box),
+        tooltip::Position::Bottom,
+    ));
     if !disabled && conn.failed() {
         title = title.push(
             container(

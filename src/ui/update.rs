@@ -3,11 +3,12 @@
 use iced::Task;
 
 use super::actor::ActorOutput;
-use super::add_account;
 use super::conversation::ChatMessage;
 use super::model::{self, Account, Chat, LiveAccount, PAGE};
 use super::{App, Banner, Message, ids};
+use super::{account_settings, add_account, console};
 use crate::account::AccountCommand;
+use crate::accounts;
 use crate::api::{ConnState, Event};
 use crate::config::AccountEntry;
 
@@ -58,6 +59,23 @@ pub fn update(app: &mut App, message: Message) -> Task<Message> {
             }
             Task::none()
         }
+        Message::ShowSettings(id) => {
+            if let Some(a) = live(&mut app.accounts, &id) {
+                app.settings = Some(account_settings::State::new(&a.config));
+            }
+            Task::none()
+        }
+        Message::Settings(m) => settings(app, m),
+        Message::Problem(problem) => {
+            if let Some(text) = problem {
+                app.banners.push(Banner {
+                    account: None,
+                    text,
+                });
+            }
+            Task::none()
+        }
+        Message::Console(m) => console(app, m),
         Message::WindowFocus(focused) => {
             let report = app.activity.focus(focused, std::time::Instant::now());
             report_activity(app, report);
@@ -69,6 +87,119 @@ pub fn update(app: &mut App, message: Message) -> Task<Message> {
             Task::none()
         }
     }
+}
+
+fn settings(app: &mut App, message: account_settings::Message) -> Task<Message> {
+    let Some(state) = &mut app.settings else {
+        return Task::none();
+    };
+    let id = state.account.clone();
+    let (task, event) = state.update(message, &app.profile);
+    let task = task.map(Message::Settings);
+    match event {
+        None => {}
+        Some(account_settings::Event::Close) => app.settings = None,
+        Some(account_settings::Event::Command(cmd)) => {
+            if let Some(a) = live(&mut app.accounts, &id) {
+                a.send(cmd);
+            }
+        }
+        Some(account_settings::Event::Saved(config, restart)) => {
+            let config = *config;
+            if let Some(slot) = app.config.account_mut(&id) {
+                *slot = config.clone();
+            }
+            if let Some(a) = live(&mut app.accounts, &id) {
+                if restart == accounts::Restart::Yes {
+                    // A new generation is a new subscription: the old actor
+                    // is told to close, a new one starts with the settings.
+                    a.send(AccountCommand::Shutdown);
+                    a.sender = None;
+                    a.generation += 1;
+                    a.connection = Default::default();
+                    a.server_info = None;
+                }
+                a.config = config;
+            }
+            app.banners.retain(|b| b.account.as_deref() != Some(&id));
+        }
+        Some(account_settings::Event::Removed(id)) => {
+            if let Some(a) = live(&mut app.accounts, &id) {
+                a.send(AccountCommand::Shutdown);
+            }
+            app.accounts.retain(|a| a.id() != id);
+            app.config.remove_account(&id);
+            app.settings = None;
+            if app.chat.as_ref().is_some_and(|c| c.account == id) {
+                app.chat = None;
+            }
+            if app.console.as_ref().is_some_and(|c| c.account == id) {
+                app.console = None;
+            }
+            app.banners.retain(|b| b.account.as_deref() != Some(&id));
+        }
+        Some(account_settings::Event::Move(by)) => {
+            if let Some(i) = app.accounts.iter().position(|a| a.id() == id) {
+                let j = (i as i64 + i64::from(by)).clamp(0, app.accounts.len() as i64 - 1) as usize;
+                app.accounts.swap(i, j);
+                let order: Vec<String> = app.accounts.iter().map(|a| a.id().to_owned()).collect();
+                let profile = app.profile.clone();
+                // The file is small; still, not on the UI thread.
+                return Task::perform(
+                    async move {
+                        tokio::task::spawn_blocking(move || {
+                            accounts::reorder_accounts(&profile, &order).map(|_| ())
+                        })
+                        .await
+                    },
+                    |result| {
+                        Message::Problem(match result {
+                            Ok(Ok(())) => None,
+                            Ok(Err(e)) => Some(e.to_string()),
+                            Err(e) => Some(e.to_string()),
+                        })
+                    },
+                );
+            }
+        }
+        Some(account_settings::Event::OpenConsole) => {
+            if let Some(a) = live(&mut app.accounts, &id) {
+                a.send(AccountCommand::Console { enabled: true });
+            }
+            app.settings = None;
+            app.console = Some(console::State::new(id));
+        }
+    }
+    task
+}
+
+fn console(app: &mut App, message: console::Message) -> Task<Message> {
+    let Some(state) = &mut app.console else {
+        return Task::none();
+    };
+    let id = state.account.clone();
+    match state.update(message) {
+        None => {}
+        Some(console::Event::Send(xml)) => {
+            if let Some(a) = live(&mut app.accounts, &id) {
+                a.send(AccountCommand::SendRaw { xml });
+            }
+        }
+        Some(console::Event::Clear) => {
+            if let Some(a) = live(&mut app.accounts, &id) {
+                a.console.clear();
+            }
+        }
+        Some(console::Event::Close) => {
+            if let Some(a) = live(&mut app.accounts, &id) {
+                // Closed: the actor stops serializing stanzas for it.
+                a.send(AccountCommand::Console { enabled: false });
+                a.console.clear();
+            }
+            app.console = None;
+        }
+    }
+    Task::none()
 }
 
 /// Tells every account whether the user is looking (XEP-0352).
@@ -165,6 +296,11 @@ fn actor(app: &mut App, output: ActorOutput) -> Task<Message> {
 }
 
 fn open_chat(app: &mut App, account: String, with: String) -> Task<Message> {
+    // A conversation replaces the settings screen and the console.
+    app.settings = None;
+    if app.console.is_some() {
+        let _ = console(app, console::Message::Close);
+    }
     if app.chat.as_ref().is_some_and(|c| c.is(&account, &with)) {
         return iced::widget::operation::focus(ids::COMPOSER);
     }

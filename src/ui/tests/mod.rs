@@ -10,6 +10,7 @@
 mod add_account;
 mod composer;
 mod events;
+mod settings;
 mod sidebar;
 
 use std::collections::HashMap;

@@ -1,0 +1,638 @@
+//! The account settings screen: rename, colour, enable/disable, connection
+//! settings, password change, the certificate to trust after a refusal,
+//! server info, order, and removal (after a confirmation).
+
+use iced::widget::{
+    button, checkbox, column, container, radio, row, rule, scrollable, space, text, text_input,
+};
+use iced::{Alignment, Element, Length, Task};
+
+use super::format::{self, SWATCHES};
+use super::model::LiveAccount;
+use super::sidebar::BOLD;
+use super::{ids, style};
+use crate::account::AccountCommand;
+use crate::accounts::{self, Restart};
+use crate::api::{AccountId, AccountUpdate, CertInfo, ConnState, TlsMode};
+use crate::config::AccountConfig;
+use crate::fl;
+use crate::profile::Profile;
+
+#[derive(Debug, Clone, Default)]
+pub struct State {
+    pub account: AccountId,
+    label: String,
+    color: Option<usize>,
+    enabled: bool,
+    host: String,
+    port: String,
+    tls: TlsMode,
+    ca_file: String,
+    pinned: String,
+    resource: String,
+    priority: String,
+    new_password: String,
+    error: Option<String>,
+    notice: Option<String>,
+    busy: bool,
+    confirm_remove: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Label(String),
+    Color(usize),
+    Enabled(bool),
+    Host(String),
+    Port(String),
+    Tls(TlsMode),
+    CaFile(String),
+    Pinned(String),
+    Resource(String),
+    Priority(String),
+    Save,
+    Saved(Result<(Box<AccountConfig>, Restart), String>),
+    /// Pin the certificate the server presented (explicit, after a refusal).
+    TrustCertificate(String),
+    NewPassword(String),
+    ChangePassword,
+    ServerInfo,
+    OpenConsole,
+    Move(i32),
+    AskRemove,
+    CancelRemove,
+    ConfirmRemove,
+    Removed(Result<(), String>),
+    Close,
+}
+
+/// What the app must do after a settings message.
+#[derive(Debug)]
+pub enum Event {
+    Close,
+    Saved(Box<AccountConfig>, Restart),
+    Removed(AccountId),
+    /// Send this to the account's actor.
+    Command(AccountCommand),
+    /// Move the account up (-1) or down (+1) in the list.
+    Move(i32),
+    OpenConsole,
+}
+
+impl State {
+    pub fn new(config: &AccountConfig) -> Self {
+        State {
+            account: config.id.clone(),
+            label: config.label.clone().unwrap_or_default(),
+            color: config
+                .color
+                .as_deref()
+                .and_then(|c| SWATCHES.iter().position(|s| s.eq_ignore_ascii_case(c))),
+            enabled: config.enabled,
+            host: config.host.clone().unwrap_or_default(),
+            port: config.port.map(|p| p.to_string()).unwrap_or_default(),
+            tls: config.tls,
+            ca_file: config
+                .ca_file
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
+            pinned: config.pinned_cert.clone().unwrap_or_default(),
+            resource: config.resource.clone().unwrap_or_default(),
+            priority: config.priority.map(|p| p.to_string()).unwrap_or_default(),
+            ..State::default()
+        }
+    }
+
+    pub fn update(
+        &mut self,
+        message: Message,
+        profile: &Profile,
+    ) -> (Task<Message>, Option<Event>) {
+        match message {
+            Message::Label(v) => self.label = v,
+            Message::Color(i) => self.color = Some(i),
+            Message::Enabled(v) => self.enabled = v,
+            Message::Host(v) => self.host = v,
+            Message::Port(v) => self.port = v,
+            Message::Tls(v) => self.tls = v,
+            Message::CaFile(v) => self.ca_file = v,
+            Message::Pinned(v) => self.pinned = v,
+            Message::Resource(v) => self.resource = v,
+            Message::Priority(v) => self.priority = v,
+            Message::NewPassword(v) => self.new_password = v,
+            Message::Save => match self.to_update() {
+                Ok(update) => return (self.save(update, profile), None),
+                Err(e) => self.error = Some(e),
+            },
+            Message::TrustCertificate(fingerprint) => {
+                self.pinned = fingerprint.clone();
+                let update = AccountUpdate {
+                    account: self.account.clone(),
+                    pinned_cert: Some(Some(fingerprint)),
+                    ..AccountUpdate::default()
+                };
+                return (self.save(update, profile), None);
+            }
+            Message::Saved(result) => {
+                self.busy = false;
+                match result {
+                    Ok((config, restart)) => {
+                        self.error = None;
+                        self.notice = Some(fl!("settings-saved"));
+                        return (Task::none(), Some(Event::Saved(config, restart)));
+                    }
+                    Err(e) => self.error = Some(e),
+                }
+            }
+            Message::ChangePassword => {
+                if self.new_password.is_empty() {
+                    self.error = Some(fl!("error-no-password"));
+                } else {
+                    let password = std::mem::take(&mut self.new_password);
+                    self.error = None;
+                    self.notice = Some(fl!("settings-password-sent"));
+                    let cmd = AccountCommand::ChangePassword { password };
+                    return (Task::none(), Some(Event::Command(cmd)));
+                }
+            }
+            Message::ServerInfo => {
+                return (
+                    Task::none(),
+                    Some(Event::Command(AccountCommand::ServerInfo)),
+                );
+            }
+            Message::OpenConsole => return (Task::none(), Some(Event::OpenConsole)),
+            Message::Move(by) => return (Task::none(), Some(Event::Move(by))),
+            Message::AskRemove => self.confirm_remove = true,
+            Message::CancelRemove => self.confirm_remove = false,
+            Message::ConfirmRemove => {
+                self.busy = true;
+                let (profile, id) = (profile.clone(), self.account.clone());
+                let task = Task::perform(
+                    async move {
+                        accounts::remove_account(&profile, &id)
+                            .await
+                            .map_err(|e| e.to_string())
+                    },
+                    Message::Removed,
+                );
+                return (task, None);
+            }
+            Message::Removed(result) => {
+                self.busy = false;
+                match result {
+                    Ok(()) => return (Task::none(), Some(Event::Removed(self.account.clone()))),
+                    Err(e) => self.error = Some(e),
+                }
+            }
+            Message::Close => return (Task::none(), Some(Event::Close)),
+        }
+        (Task::none(), None)
+    }
+
+    fn save(&mut self, update: AccountUpdate, profile: &Profile) -> Task<Message> {
+        if self.busy {
+            return Task::none();
+        }
+        self.busy = true;
+        self.notice = None;
+        let profile = profile.clone();
+        Task::perform(
+            async move {
+                accounts::update_account(&profile, update)
+                    .await
+                    .map(|(config, restart)| (Box::new(config), restart))
+                    .map_err(|e| super::add_account::human_error(&e))
+            },
+            Message::Saved,
+        )
+    }
+
+    /// The form as an update (every field set; empty ones cleared).
+    fn to_update(&self) -> Result<AccountUpdate, String> {
+        let opt = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+        let port = match self.port.trim() {
+            "" => None,
+            p => Some(
+                p.parse::<u16>()
+                    .ok()
+                    .filter(|p| *p > 0)
+                    .ok_or_else(|| fl!("error-invalid-port"))?,
+            ),
+        };
+        let priority = match self.priority.trim() {
+            "" => None,
+            p => Some(p.parse::<i8>().map_err(|_| fl!("error-invalid-priority"))?),
+        };
+        Ok(AccountUpdate {
+            account: self.account.clone(),
+            label: Some(opt(&self.label)),
+            color: self
+                .color
+                .map(|i| Some(SWATCHES[i % SWATCHES.len()].to_owned())),
+            enabled: Some(self.enabled),
+            host: Some(opt(&self.host)),
+            port: Some(port),
+            tls: Some(self.tls),
+            ca_file: Some(opt(&self.ca_file)),
+            pinned_cert: Some(opt(&self.pinned)),
+            resource: Some(opt(&self.resource)),
+            priority: Some(priority),
+            ..AccountUpdate::default()
+        })
+    }
+
+    pub fn view<'a>(&'a self, account: &'a LiveAccount) -> Element<'a, Message> {
+        let field = |label: String, input: Element<'a, Message>| -> Element<'a, Message> {
+            column![text(label).size(13).font(BOLD), input]
+                .spacing(4)
+                .into()
+        };
+        let input = |placeholder: String,
+                     value: &'a str,
+                     id: &'static str,
+                     on: fn(String) -> Message|
+         -> Element<'a, Message> {
+            text_input(&placeholder, value)
+                .id(id)
+                .on_input(on)
+                .on_submit(Message::Save)
+                .padding([7, 10])
+                .into()
+        };
+
+        let header = row![
+            text(fl!("settings-title", account = account.label()))
+                .size(22)
+                .font(BOLD),
+            space::horizontal(),
+            container(
+                button(text(fl!("settings-close")))
+                    .style(button::secondary)
+                    .on_press(Message::Close)
+            )
+            .id(ids::settings::CLOSE),
+        ]
+        .align_y(Alignment::Center);
+
+        let mut form = column![header, text(&account.config.jid).style(style::muted)].spacing(14);
+
+        if let Some(cert) = untrusted(account) {
+            form = form.push(certificate_box(cert));
+        }
+
+        let swatches = row(SWATCHES.iter().enumerate().map(|(i, hex)| {
+            let color = format::parse_hex(hex).unwrap_or(iced::Color::BLACK);
+            button(space().width(22).height(22))
+                .padding(0)
+                .style(style::swatch(color, self.color == Some(i)))
+                .on_press(Message::Color(i))
+                .into()
+        }))
+        .spacing(8);
+        form = form
+            .push(field(
+                fl!("field-label"),
+                input(
+                    fl!("field-label-placeholder"),
+                    &self.label,
+                    ids::settings::LABEL,
+                    Message::Label,
+                ),
+            ))
+            .push(field(fl!("field-color"), swatches.into()))
+            .push(
+                container(
+                    checkbox(self.enabled)
+                        .label(fl!("settings-enabled"))
+                        .on_toggle(Message::Enabled)
+                        .size(16)
+                        .text_size(13),
+                )
+                .id(ids::settings::ENABLED),
+            )
+            .push(rule::horizontal(1))
+            .push(text(fl!("settings-connection")).size(16).font(BOLD))
+            .push(
+                row![
+                    container(field(
+                        fl!("field-host"),
+                        input(
+                            fl!("field-host-placeholder"),
+                            &self.host,
+                            ids::settings::HOST,
+                            Message::Host
+                        )
+                    ))
+                    .width(Length::FillPortion(3)),
+                    container(field(
+                        fl!("field-port"),
+                        input(
+                            fl!("field-port-placeholder"),
+                            &self.port,
+                            ids::settings::PORT,
+                            Message::Port
+                        )
+                    ))
+                    .width(Length::FillPortion(1)),
+                ]
+                .spacing(12),
+            )
+            .push(field(
+                fl!("field-tls"),
+                row![
+                    radio(
+                        fl!("tls-starttls"),
+                        TlsMode::Starttls,
+                        Some(self.tls),
+                        Message::Tls
+                    )
+                    .size(16)
+                    .text_size(13),
+                    radio(
+                        fl!("tls-direct"),
+                        TlsMode::Direct,
+                        Some(self.tls),
+                        Message::Tls
+                    )
+                    .size(16)
+                    .text_size(13),
+                ]
+                .spacing(20)
+                .into(),
+            ))
+            .push(field(
+                fl!("field-ca-file"),
+                input(
+                    fl!("field-ca-file-placeholder"),
+                    &self.ca_file,
+                    ids::settings::CA_FILE,
+                    Message::CaFile,
+                ),
+            ))
+            .push(field(
+                fl!("field-pinned"),
+                input(
+                    fl!("field-pinned-placeholder"),
+                    &self.pinned,
+                    ids::settings::PINNED,
+                    Message::Pinned,
+                ),
+            ))
+            .push(
+                row![
+                    container(field(
+                        fl!("field-resource"),
+                        input(
+                            fl!("field-resource-placeholder"),
+                            &self.resource,
+                            ids::settings::RESOURCE,
+                            Message::Resource
+                        )
+                    ))
+                    .width(Length::FillPortion(3)),
+                    container(field(
+                        fl!("field-priority"),
+                        input(
+                            "0".into(),
+                            &self.priority,
+                            ids::settings::PRIORITY,
+                            Message::Priority
+                        )
+                    ))
+                    .width(Length::FillPortion(1)),
+                ]
+                .spacing(12),
+            );
+
+        if let Some(e) = &self.error {
+            form = form.push(
+                container(text(e).size(13))
+                    .padding([8, 12])
+                    .width(Length::Fill)
+                    .style(style::error_box),
+            );
+        }
+        if let Some(n) = &self.notice {
+            form = form.push(text(n).size(13).style(style::muted));
+        }
+        form = form.push(
+            row![
+                space::horizontal(),
+                container(
+                    button(text(fl!("settings-save")))
+                        .padding([8, 18])
+                        .on_press_maybe((!self.busy).then_some(Message::Save))
+                )
+                .id(ids::settings::SAVE),
+            ]
+            .align_y(Alignment::Center),
+        );
+
+        // Password, tools, order, removal.
+        let online = account.connection.state == Some(ConnState::Online);
+        form = form
+            .push(rule::horizontal(1))
+            .push(text(fl!("settings-password")).size(16).font(BOLD))
+            .push(
+                row![
+                    text_input(&fl!("settings-new-password"), &self.new_password)
+                        .id(ids::settings::NEW_PASSWORD)
+                        .secure(true)
+                        .on_input(Message::NewPassword)
+                        .padding([7, 10]),
+                    container(
+                        button(text(fl!("settings-change-password")))
+                            .padding([8, 14])
+                            .style(button::secondary)
+                            .on_press_maybe(online.then_some(Message::ChangePassword))
+                    )
+                    .id(ids::settings::CHANGE_PASSWORD),
+                ]
+                .spacing(10)
+                .align_y(Alignment::Center),
+            )
+            .push(rule::horizontal(1))
+            .push(text(fl!("settings-tools")).size(16).font(BOLD))
+            .push(
+                row![
+                    container(
+                        button(text(fl!("settings-server-info")))
+                            .style(button::secondary)
+                            .on_press_maybe(online.then_some(Message::ServerInfo))
+                    )
+                    .id(ids::settings::SERVER_INFO),
+                    container(
+                        button(text(fl!("settings-console")))
+                            .style(button::secondary)
+                            .on_press(Message::OpenConsole)
+                    )
+                    .id(ids::settings::CONSOLE),
+                    space::horizontal(),
+                    button(text("↑"))
+                        .style(button::secondary)
+                        .on_press(Message::Move(-1)),
+                    button(text("↓"))
+                        .style(button::secondary)
+                        .on_press(Message::Move(1)),
+                ]
+                .spacing(10)
+                .align_y(Alignment::Center),
+            );
+        if let Some(info) = &account.server_info {
+            form = form.push(server_info_box(info));
+        }
+        form = form
+            .push(rule::horizontal(1))
+            .push(self.remove_box(account));
+
+        container(scrollable(form.padding([20, 24]).max_width(640)).height(Length::Fill))
+            .width(Length::Fill)
+            .height(Length::Fill)
+            .into()
+    }
+
+    fn remove_box<'a>(&'a self, account: &'a LiveAccount) -> Element<'a, Message> {
+        if !self.confirm_remove {
+            return container(
+                button(text(fl!("settings-remove")))
+                    .style(button::danger)
+                    .on_press(Message::AskRemove),
+            )
+            .id(ids::settings::REMOVE)
+            .into();
+        }
+        column![
+            text(fl!("settings-remove-confirm", account = account.label())).size(13),
+            row![
+                container(
+                    button(text(fl!("settings-remove-yes")))
+                        .style(button::danger)
+                        .on_press_maybe((!self.busy).then_some(Message::ConfirmRemove))
+                )
+                .id(ids::settings::REMOVE_CONFIRM),
+                button(text(fl!("dialog-cancel")))
+                    .style(button::secondary)
+                    .on_press(Message::CancelRemove),
+            ]
+            .spacing(10),
+        ]
+        .spacing(8)
+        .into()
+    }
+}
+
+/// The refused certificate of the account, if that is its state.
+fn untrusted(account: &LiveAccount) -> Option<&CertInfo> {
+    (account.connection.state == Some(ConnState::CertUntrusted))
+        .then_some(account.connection.cert.as_ref())
+        .flatten()
+}
+
+fn certificate_box(cert: &CertInfo) -> Element<'_, Message> {
+    let line = |label: String, value: String| {
+        row![
+            text(label).size(12).font(BOLD).width(120),
+            text(value).size(12)
+        ]
+        .spacing(8)
+    };
+    let date = |d: Option<chrono::DateTime<chrono::Utc>>| {
+        d.map(|d| d.format("%Y-%m-%d %H:%M UTC").to_string())
+            .unwrap_or_default()
+    };
+    let title = if cert.pin_mismatch {
+        fl!("cert-changed-title")
+    } else {
+        fl!("cert-untrusted-title")
+    };
+    let mut details = column![text(title).size(15).font(BOLD)].spacing(6);
+    let valid = match (cert.not_before, cert.not_after) {
+        (None, None) => String::new(),
+        (from, until) => format!("{} – {}", date(from), date(until)),
+    };
+    for (label, value) in [
+        (fl!("cert-reason"), cert.reason.clone()),
+        (
+            fl!("cert-subject"),
+            cert.subject.clone().unwrap_or_default(),
+        ),
+        (fl!("cert-issuer"), cert.issuer.clone().unwrap_or_default()),
+        (fl!("cert-valid"), valid),
+        (fl!("cert-fingerprint"), cert.fingerprint.clone()),
+    ] {
+        if !value.is_empty() {
+            details = details.push(line(label, value));
+        }
+    }
+    details = details.push(text(fl!("cert-explain")).size(12)).push(
+        container(
+            button(text(fl!("cert-trust")))
+                .style(button::danger)
+                .on_press(Message::TrustCertificate(cert.fingerprint.clone())),
+        )
+        .id(ids::settings::TRUST_CERT),
+    );
+    container(details)
+        .padding(12)
+        .width(Length::Fill)
+        .style(style::error_box)
+        .into()
+}
+
+fn server_info_box(info: &super::model::ServerInfo) -> Element<'_, Message> {
+    let line = |label: String, value: String| {
+        row![
+            text(label).size(12).font(BOLD).width(160),
+            text(value).size(12)
+        ]
+        .spacing(8)
+    };
+    let software = info
+        .software
+        .as_ref()
+        .map(|s| format!("{} {}", s.name, s.version))
+        .unwrap_or_else(|| "–".into());
+    let (tls, cert) = match &info.tls {
+        Some(t) => (
+            format!("{} · {}", t.version, t.cipher),
+            t.chain
+                .first()
+                .map(|c| {
+                    format!(
+                        "{} ({})",
+                        c.subject.clone().unwrap_or_default(),
+                        c.fingerprint
+                    )
+                })
+                .unwrap_or_default(),
+        ),
+        None => ("–".into(), "–".into()),
+    };
+    container(
+        column![
+            line(fl!("info-software"), software),
+            line(fl!("info-tls"), tls),
+            line(fl!("info-certificate"), cert),
+            line(
+                fl!("info-stream-management"),
+                if info.stream_management {
+                    fl!("info-sm-on", resumptions = info.resumptions)
+                } else {
+                    fl!("info-sm-off")
+                }
+            ),
+            line(
+                fl!("info-rtt"),
+                info.rtt_ms.map(|ms| format!("{ms} ms")).unwrap_or_default()
+            ),
+            line(fl!("info-features"), info.features.join(", ")),
+        ]
+        .spacing(4),
+    )
+    .padding(12)
+    .width(Length::Fill)
+    .style(container::rounded_box)
+    .into()
+}

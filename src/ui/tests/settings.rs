@@ -1,0 +1,173 @@
+//! The account settings screen and the XML console.
+
+use super::{Harness, cert_untrusted, state};
+use crate::account::AccountCommand;
+use crate::accounts::Restart;
+use crate::api::{ConnState, Direction, Event};
+use crate::fl;
+use crate::ui::account_settings::Message as Settings;
+use crate::ui::console::Message as Console;
+use crate::ui::model::Account;
+use crate::ui::{Message, ids};
+
+fn settings_open() -> Harness {
+    let mut h = Harness::work_account(0);
+    let _ = h.click(ids::settings("work"));
+    assert!(h.has_id(ids::settings::SAVE), "settings screen not shown");
+    h
+}
+
+/// Presses a button of the settings screen that may be scrolled out of view
+/// in the 720 px high test window: it must exist; its message is applied.
+fn press(h: &mut Harness, id: &str, message: Settings) {
+    assert!(h.has_id(id), "no {id} on the settings screen");
+    h.update(Message::Settings(message));
+}
+
+fn generation(h: &Harness) -> u64 {
+    h.app
+        .accounts
+        .iter()
+        .find_map(|a| match a {
+            Account::Ok(l) if l.config.id == "work" => Some(l.generation),
+            _ => None,
+        })
+        .unwrap_or(u64::MAX)
+}
+
+#[test]
+fn the_gear_opens_settings_and_a_contact_closes_them() {
+    let mut h = settings_open();
+    h.assert_shows(&fl!("settings-title", account = "Work"));
+    let _ = h.click(ids::contact("work", "bob@work.example"));
+    assert!(!h.has_id(ids::settings::SAVE));
+}
+
+#[test]
+fn saving_connection_changes_restarts_the_account_and_a_rename_does_not() {
+    let mut h = settings_open();
+    let mut config = h.app.config.account("work").cloned().unwrap();
+    config.label = Some("Büro".into());
+    h.update(Message::Settings(Settings::Saved(Ok((
+        Box::new(config.clone()),
+        Restart::No,
+    )))));
+    assert_eq!(generation(&h), 0);
+    assert!(h.commands("work").is_empty());
+    h.assert_shows(&fl!("settings-saved"));
+    assert_eq!(
+        h.app
+            .config
+            .account("work")
+            .and_then(|a| a.label.clone())
+            .as_deref(),
+        Some("Büro")
+    );
+
+    config.port = Some(5223);
+    h.update(Message::Settings(Settings::Saved(Ok((
+        Box::new(config),
+        Restart::Yes,
+    )))));
+    assert_eq!(generation(&h), 1, "a new subscription generation");
+    assert_eq!(h.commands("work"), [AccountCommand::Shutdown]);
+}
+
+#[test]
+fn an_untrusted_certificate_can_be_trusted_explicitly() {
+    let mut h = settings_open();
+    assert!(!h.has_id(ids::settings::TRUST_CERT), "nothing to trust yet");
+    h.event("work", cert_untrusted("work", "unknown issuer", "AB:CD:EF"));
+    h.assert_shows(&fl!("cert-untrusted-title"));
+    h.assert_shows("AB:CD:EF");
+    let messages = h.interact(|ui| {
+        let _ = ui.click(iced_test::selector::id(ids::settings::TRUST_CERT));
+    });
+    assert!(matches!(
+        &messages[..],
+        [Message::Settings(Settings::TrustCertificate(fp))] if fp == "AB:CD:EF"
+    ));
+}
+
+#[test]
+fn password_change_and_server_info_go_to_the_actor() {
+    let mut h = settings_open();
+    assert!(h.has_id(ids::settings::NEW_PASSWORD));
+    h.update(Message::Settings(Settings::NewPassword("s3cret!".into())));
+    press(
+        &mut h,
+        ids::settings::CHANGE_PASSWORD,
+        Settings::ChangePassword,
+    );
+    press(&mut h, ids::settings::SERVER_INFO, Settings::ServerInfo);
+    assert_eq!(
+        h.commands("work"),
+        [
+            AccountCommand::ChangePassword {
+                password: "s3cret!".into()
+            },
+            AccountCommand::ServerInfo
+        ]
+    );
+    // The typed password does not stay on screen.
+    assert!(!h.shows("s3cret!"));
+}
+
+#[test]
+fn removing_asks_first() {
+    let mut h = settings_open();
+    assert!(!h.has_id(ids::settings::REMOVE_CONFIRM));
+    press(&mut h, ids::settings::REMOVE, Settings::AskRemove);
+    h.assert_shows(&fl!("settings-remove-confirm", account = "Work"));
+    assert!(h.has_id(ids::settings::REMOVE_CONFIRM));
+    // The removal itself ran (a task); its result takes the account away.
+    h.update(Message::Settings(Settings::Removed(Ok(()))));
+    assert!(h.app.accounts.is_empty());
+    assert!(h.app.settings.is_none());
+    assert!(h.app.config.account("work").is_none());
+}
+
+#[test]
+fn the_console_is_opened_filtered_used_and_closed() {
+    let mut h = settings_open();
+    press(&mut h, ids::settings::CONSOLE, Settings::OpenConsole);
+    assert_eq!(
+        h.commands("work"),
+        [AccountCommand::Console { enabled: true }]
+    );
+    for (direction, xml) in [
+        (
+            Direction::Out,
+            "<message to='bob'><body>hallo</body></message>",
+        ),
+        (Direction::In, "<presence from='carol'/>"),
+    ] {
+        h.event(
+            "work",
+            Event::Console {
+                account: "work".into(),
+                direction,
+                xml: xml.into(),
+            },
+        );
+    }
+    h.assert_shows("<presence from='carol'/>");
+    h.update(Message::Console(Console::Filter("hallo".into())));
+    assert!(!h.shows("<presence from='carol'/>"));
+    h.update(Message::Console(Console::Raw("<presence/>".into())));
+    let _ = h.click(ids::console::SEND);
+    assert_eq!(
+        h.commands("work"),
+        [AccountCommand::SendRaw {
+            xml: "<presence/>".into()
+        }]
+    );
+    let _ = h.click(ids::console::CLOSE);
+    assert_eq!(
+        h.commands("work"),
+        [AccountCommand::Console { enabled: false }]
+    );
+    assert!(h.app.console.is_none());
+    // Still connected meanwhile.
+    h.event("work", state("work", ConnState::Online));
+}
