@@ -280,3 +280,33 @@ fn an_account_is_created_in_band_and_its_password_changed() {
     let everything = serde_json::to_string(&c.seen).unwrap_or_default();
     assert!(!everything.contains("second-pw") && !c.stderr_log().contains("second-pw"));
 }
+
+#[test]
+fn removing_an_account_deletes_its_data_and_leaves_the_other() {
+    let server = Prosody::with_users(&[("alice", "apw"), ("bob", "bpw")]);
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = Headless::start(dir.path());
+    c.add_account(account(&server, "work", "alice", "apw"));
+    c.add_account(account(&server, "home", "bob", "bpw"));
+    c.wait_state("work", "online");
+    c.wait_state("home", "online");
+    c.send_message("work", "bob@localhost", "kept in work's history", "w1");
+    let work_dir = dir.path().join("accounts/work");
+    assert!(work_dir.join("history.sqlite").is_file());
+
+    c.send(json!({"cmd":"remove_account","account":"work"}));
+    c.wait_for("removed", |v| {
+        v["event"] == "account_removed" && v["account"] == "work"
+    });
+    assert!(!work_dir.exists(), "the account's directory is gone");
+    let config = std::fs::read_to_string(dir.path().join("config.toml")).unwrap();
+    assert!(!config.contains("id = \"work\"") && config.contains("id = \"home\""));
+    // The other account keeps running and keeps its history.
+    c.send(json!({"cmd":"history","account":"work","with":"bob@localhost"}));
+    c.wait_for("unknown now", |v| {
+        v["event"] == "error" && v["account"] == "work"
+    });
+    let home = c.wait_history_len("home", "alice@localhost", 1, Duration::from_secs(20));
+    assert_eq!(home.len(), 1);
+    assert!(dir.path().join("accounts/home/history.sqlite").is_file());
+}

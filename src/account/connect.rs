@@ -154,10 +154,10 @@ pub async fn open_secure(
     link: &Arc<LinkControl>,
 ) -> Result<SecureStream, ConnectError> {
     let domain = endpoint.jid.domain().as_str().to_owned();
-    let tcp = resolve(endpoint, &domain).await?;
+    let (tcp, tls_mode) = resolve(endpoint, &domain).await?;
     let (local, server) = (tcp.local_addr().ok().map(|a| a.ip()), tcp.peer_addr().ok());
     let header = |from: bool| stream_header(endpoint, from);
-    let tls_result = match endpoint.tls {
+    let tls_result = match tls_mode {
         TlsMode::Direct => handshake(tcp, &domain, tls).await,
         TlsMode::Starttls => {
             let plain = initiate_stream(
@@ -207,7 +207,7 @@ pub async fn open_secure(
     let pending: PendingFeaturesRecv<Stream> = initiate_stream(
         BufStream::new(link.link(tls_stream, local, server)),
         ns::JABBER_CLIENT,
-        header(endpoint.tls == TlsMode::Direct),
+        header(tls_mode == TlsMode::Direct),
         timeouts(),
     )
     .await
@@ -220,16 +220,42 @@ pub async fn open_secure(
     })
 }
 
-async fn resolve(endpoint: &Endpoint, domain: &str) -> Result<TcpStream, ConnectError> {
-    let dns = match (&endpoint.host, endpoint.tls) {
-        (Some(host), TlsMode::Direct) => DnsConfig::no_srv(host, endpoint.port.unwrap_or(5223)),
-        (Some(host), TlsMode::Starttls) => DnsConfig::no_srv(host, endpoint.port.unwrap_or(5222)),
-        (None, TlsMode::Direct) => DnsConfig::srv_xmpps(domain),
-        (None, TlsMode::Starttls) => DnsConfig::srv_default_client(domain),
-    };
-    dns.resolve()
-        .await
-        .map_err(|e| transient(format!("cannot reach {domain}: {e}")))
+/// The TCP connection and the TLS mode to use on it. A host set by the user
+/// is taken as it is; otherwise SRV records decide (XEP-0368: direct TLS
+/// targets first, then STARTTLS ones), unless the user asked for direct TLS
+/// only.
+async fn resolve(endpoint: &Endpoint, domain: &str) -> Result<(TcpStream, TlsMode), ConnectError> {
+    let unreachable = |e: &dyn std::fmt::Display| transient(format!("cannot reach {domain}: {e}"));
+    match (&endpoint.host, endpoint.tls) {
+        (Some(host), tls) => {
+            let default = if tls == TlsMode::Direct { 5223 } else { 5222 };
+            let tcp = DnsConfig::no_srv(host, endpoint.port.unwrap_or(default))
+                .resolve()
+                .await
+                .map_err(|e| unreachable(&e))?;
+            Ok((tcp, tls))
+        }
+        (None, TlsMode::Direct) => {
+            let tcp = DnsConfig::srv_xmpps(domain)
+                .resolve()
+                .await
+                .map_err(|e| unreachable(&e))?;
+            Ok((tcp, TlsMode::Direct))
+        }
+        (None, TlsMode::Starttls) => {
+            let mut last = String::from("no address");
+            for target in super::srv::targets(domain).await {
+                match DnsConfig::no_srv(&target.host, target.port).resolve().await {
+                    Ok(tcp) => return Ok((tcp, target.tls)),
+                    Err(e) => {
+                        tracing::debug!(host = target.host, port = target.port, "{e}");
+                        last = e.to_string();
+                    }
+                }
+            }
+            Err(unreachable(&last))
+        }
+    }
 }
 
 async fn handshake(

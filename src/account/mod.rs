@@ -30,6 +30,7 @@ mod outbox;
 pub mod register;
 pub mod roster;
 mod server_info;
+mod srv;
 mod sync;
 pub mod tls;
 
