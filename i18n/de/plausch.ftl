@@ -15,6 +15,7 @@ unread-count =
 
 add-account-button = + Konto hinzufügen
 reconnect-button = Neu verbinden
+accounts-all = Alle
 no-contacts = Noch keine Kontakte
 
 ## Verbindungszustände eines Kontos

@@ -15,6 +15,7 @@ unread-count =
 
 add-account-button = + Add account
 reconnect-button = Reconnect
+accounts-all = All
 no-contacts = No contacts yet
 
 ## Connection states of an account

@@ -8,6 +8,7 @@ pub const MESSAGES: &str = "messages";
 pub const COMPOSER: &str = "composer";
 pub const SEND: &str = "send";
 pub const BANNER_DISMISS: &str = "banner-dismiss";
+pub const ACCOUNT_FILTER_ALL: &str = "account-filter-all";
 
 pub mod dialog {
     pub const ID: &str = "dialog-id";
@@ -76,4 +77,9 @@ pub fn swatch(index: usize) -> String {
 /// The "Retry" button of a failed message.
 pub fn retry(message_id: &str) -> String {
     format!("retry:{message_id}")
+}
+
+/// The sidebar chip that shows only this account.
+pub fn account_filter(account: &str) -> String {
+    format!("account-filter:{account}")
 }

@@ -121,6 +121,8 @@ pub struct App {
     settings: Option<account_settings::State>,
     /// The XML console, when open.
     console: Option<console::State>,
+    /// The sidebar shows only this account.
+    only_account: Option<AccountId>,
 }
 
 #[derive(Debug, Clone)]
@@ -133,6 +135,8 @@ pub enum Message {
     Dialog(add_account::Message),
     DismissBanner(usize),
     ShowSettings(AccountId),
+    /// Show one account in the sidebar, or all (None).
+    ShowAccounts(Option<AccountId>),
     /// A background task's failure to show (None: it went fine).
     Problem(Option<String>),
     Settings(account_settings::Message),
@@ -164,6 +168,7 @@ impl App {
             activity: activity::Activity::new(std::time::Instant::now()),
             settings: None,
             console: None,
+            only_account: None,
         }
     }
 
@@ -254,7 +259,11 @@ impl App {
             .width(Length::Fill)
             .height(Length::Fill);
         let base = row![
-            sidebar::view(&self.accounts, self.chat.as_ref()),
+            sidebar::view(
+                &self.accounts,
+                self.chat.as_ref(),
+                self.only_account.as_deref()
+            ),
             rule::vertical(1),
             right
         ];

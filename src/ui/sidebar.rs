@@ -15,8 +15,16 @@ pub const BOLD: Font = Font {
     ..Font::DEFAULT
 };
 
-pub fn view<'a>(accounts: &'a [Account], chat: Option<&'a Chat>) -> Element<'a, Message> {
-    let sections = column(accounts.iter().map(|a| match a {
+/// `only`: show just this account (the others stay connected).
+pub fn view<'a>(
+    accounts: &'a [Account],
+    chat: Option<&'a Chat>,
+    only: Option<&'a str>,
+) -> Element<'a, Message> {
+    let shown = accounts
+        .iter()
+        .filter(|a| only.is_none_or(|id| a.id() == id));
+    let sections = column(shown.map(|a| match a {
         Account::Ok(live) => live_section(live, chat),
         Account::Broken(b) => broken_section(b),
     }))
@@ -33,8 +41,12 @@ pub fn view<'a>(accounts: &'a [Account], chat: Option<&'a Chat>) -> Element<'a, 
     .id(ids::ADD_ACCOUNT)
     .padding(10);
 
+    let mut top = column![container(text(fl!("app-name")).size(20).font(BOLD)).padding([14, 20])];
+    if accounts.len() > 1 {
+        top = top.push(filter_row(accounts, only));
+    }
     container(column![
-        container(text(fl!("app-name")).size(20).font(BOLD)).padding([14, 20]),
+        top,
         scrollable(sections).height(Length::Fill).id(ids::SIDEBAR),
         add,
     ])
@@ -42,6 +54,47 @@ pub fn view<'a>(accounts: &'a [Account], chat: Option<&'a Chat>) -> Element<'a, 
     .height(Length::Fill)
     .style(style::sidebar)
     .into()
+}
+
+/// "All" and one chip per account: show everything or one account.
+fn filter_row<'a>(accounts: &'a [Account], only: Option<&'a str>) -> Element<'a, Message> {
+    let chip = |content: Element<'a, Message>, selected: bool, id: String, msg: Message| {
+        container(
+            button(content)
+                .padding([3, 8])
+                .style(style::row_button(selected))
+                .on_press(msg),
+        )
+        .id(id)
+        .into()
+    };
+    let mut chips: Vec<Element<'a, Message>> = vec![chip(
+        text(fl!("accounts-all")).size(12).into(),
+        only.is_none(),
+        ids::ACCOUNT_FILTER_ALL.into(),
+        Message::ShowAccounts(None),
+    )];
+    for a in accounts {
+        let (label, color) = match a {
+            Account::Ok(l) => (
+                l.label(),
+                format::account_color(l.config.color.as_deref(), &l.config.id),
+            ),
+            Account::Broken(b) => (b.id.as_str(), iced::Color::from_rgb(0.6, 0.6, 0.6)),
+        };
+        chips.push(chip(
+            row![dot(color, 8.0), text(label).size(12)]
+                .spacing(5)
+                .align_y(Alignment::Center)
+                .into(),
+            only == Some(a.id()),
+            ids::account_filter(a.id()),
+            Message::ShowAccounts(Some(a.id().to_owned())),
+        ));
+    }
+    container(iced::widget::row(chips).spacing(4).wrap())
+        .padding([0, 14])
+        .into()
 }
 
 fn dot<'a>(color: iced::Color, size: f32) -> Element<'a, Message> {

@@ -66,6 +66,10 @@ pub fn update(app: &mut App, message: Message) -> Task<Message> {
             Task::none()
         }
         Message::Settings(m) => settings(app, m),
+        Message::ShowAccounts(only) => {
+            app.only_account = only;
+            Task::none()
+        }
         Message::Problem(problem) => {
             if let Some(text) = problem {
                 app.banners.push(Banner {
@@ -129,6 +133,9 @@ fn settings(app: &mut App, message: account_settings::Message) -> Task<Message> 
             }
             app.accounts.retain(|a| a.id() != id);
             app.config.remove_account(&id);
+            if app.only_account.as_deref() == Some(&id) {
+                app.only_account = None;
+            }
             app.settings = None;
             if app.chat.as_ref().is_some_and(|c| c.account == id) {
                 app.chat = None;

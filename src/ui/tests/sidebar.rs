@@ -87,3 +87,17 @@ fn conversation_shows_the_label_of_its_own_account() {
             .any(|c| matches!(c, AccountCommand::MarkRead { .. }))
     );
 }
+
+#[test]
+fn the_sidebar_shows_all_accounts_or_one() {
+    let mut h = Harness::with_accounts(vec![
+        account("work", "me@work.example", Some("Work")),
+        account("home", "me@home.example", Some("Home")),
+    ]);
+    assert!(h.has_id(ids::settings("work")) && h.has_id(ids::settings("home")));
+    let _ = h.click(ids::account_filter("home"));
+    assert!(!h.has_id(ids::settings("work")), "work is hidden");
+    assert!(h.has_id(ids::settings("home")));
+    let _ = h.click(ids::ACCOUNT_FILTER_ALL);
+    assert!(h.has_id(ids::settings("work")) && h.has_id(ids::settings("home")));
+}
