@@ -9,7 +9,7 @@ use super::format::{self, SWATCHES};
 use super::sidebar::BOLD;
 use super::{ids, style};
 use crate::accounts::{self, AccountsError};
-use crate::api::{NewAccount, TlsMode};
+use crate::api::{NewAccount, Registration, RegistrationField, TlsMode};
 use crate::config::{AccountConfig, ConfigError};
 use crate::fl;
 use crate::profile::Profile;
@@ -31,7 +31,15 @@ pub struct State {
     pinned: String,
     error: Option<String>,
     busy: bool,
+    /// Create the account on the server first (XEP-0077).
+    create: bool,
+    /// The server's registration form, once fetched.
+    form: Option<ServerForm>,
 }
+
+/// The server's instructions and the fields beyond user name and password,
+/// with the user's answers.
+type ServerForm = (Option<String>, Vec<(RegistrationField, String)>);
 
 #[derive(Debug, Clone)]
 pub enum Message {
@@ -48,6 +56,9 @@ pub enum Message {
     Tls(TlsMode),
     CaFile(String),
     Pinned(String),
+    Create(bool),
+    FormLoaded(Result<(Option<String>, Vec<RegistrationField>), String>),
+    Answer(usize, String),
     Submit,
     Cancel,
     Done(Result<AccountConfig, String>),
@@ -90,6 +101,42 @@ impl State {
             Message::Tls(v) => self.tls = v,
             Message::CaFile(v) => self.ca_file = v,
             Message::Pinned(v) => self.pinned = v,
+            Message::Create(v) => {
+                self.create = v;
+                self.form = None;
+            }
+            Message::Answer(i, v) => {
+                if let Some((_, fields)) = &mut self.form
+                    && let Some(field) = fields.get_mut(i)
+                {
+                    field.1 = v;
+                }
+            }
+            Message::FormLoaded(result) => {
+                self.busy = false;
+                match result {
+                    Ok((instructions, fields)) => {
+                        let extra: Vec<_> = fields
+                            .into_iter()
+                            .filter(|f| {
+                                !matches!(f.var.as_str(), "username" | "password" | "FORM_TYPE")
+                                    && !matches!(f.kind.as_str(), "hidden" | "fixed")
+                            })
+                            .map(|f| {
+                                let value = f.value.clone().unwrap_or_default();
+                                (f, value)
+                            })
+                            .collect();
+                        let nothing_to_ask = extra.is_empty();
+                        self.form = Some((instructions, extra));
+                        // Nothing more to ask: go on with the registration.
+                        if nothing_to_ask {
+                            return self.update(Message::Submit, profile);
+                        }
+                    }
+                    Err(e) => self.error = Some(e),
+                }
+            }
             Message::Cancel => return (Task::none(), Some(Event::Cancelled)),
             Message::Submit => {
                 if self.busy {
@@ -100,14 +147,43 @@ impl State {
                         self.error = None;
                         self.busy = true;
                         let profile = profile.clone();
-                        let task = Task::perform(
-                            async move {
-                                accounts::add_account(&profile, new)
-                                    .await
-                                    .map_err(|e| human_error(&e))
-                            },
-                            Message::Done,
-                        );
+                        let task = match (self.create, &self.form) {
+                            (false, _) => Task::perform(
+                                async move {
+                                    accounts::add_account(&profile, new)
+                                        .await
+                                        .map_err(|e| human_error(&e))
+                                },
+                                Message::Done,
+                            ),
+                            // First ask the server what it wants to know.
+                            (true, None) => Task::perform(
+                                async move {
+                                    accounts::registration_form(&new)
+                                        .await
+                                        .map_err(|e| human_error(&e))
+                                },
+                                Message::FormLoaded,
+                            ),
+                            (true, Some((_, answers))) => {
+                                let fields = answers
+                                    .iter()
+                                    .map(|(f, v)| (f.var.clone(), v.clone()))
+                                    .collect();
+                                let reg = Registration {
+                                    account: new,
+                                    fields,
+                                };
+                                Task::perform(
+                                    async move {
+                                        accounts::register_account(&profile, reg)
+                                            .await
+                                            .map_err(|e| human_error(&e))
+                                    },
+                                    Message::Done,
+                                )
+                            }
+                        };
                         return (task, None);
                     }
                     Err(e) => self.error = Some(e),
@@ -239,6 +315,40 @@ impl State {
         );
 
         form = form.push(
+            container(
+                checkbox(self.create)
+                    .label(fl!("field-create-account"))
+                    .on_toggle(Message::Create)
+                    .size(16)
+                    .text_size(13),
+            )
+            .id(ids::dialog::CREATE),
+        );
+        if let Some((instructions, answers)) = &self.form {
+            if let Some(i) = instructions {
+                form = form.push(text(i).size(12).style(style::muted));
+            }
+            for (i, (f, value)) in answers.iter().enumerate() {
+                let label = f.label.clone().unwrap_or_else(|| f.var.clone());
+                let label = if f.required {
+                    format!("{label} *")
+                } else {
+                    label
+                };
+                form = form.push(field(
+                    label,
+                    text_input("", value)
+                        .id(ids::dialog::answer(i))
+                        .secure(f.kind == "text-private")
+                        .on_input(move |v| Message::Answer(i, v))
+                        .on_submit(Message::Submit)
+                        .padding([7, 10])
+                        .into(),
+                ));
+            }
+        }
+
+        form = form.push(
             row![
                 container(field(
                     fl!("field-label"),
@@ -364,10 +474,11 @@ impl State {
             );
         }
 
-        let submit = button(text(if self.busy {
-            fl!("dialog-adding")
-        } else {
-            fl!("dialog-add")
+        let submit = button(text(match (self.busy, self.create) {
+            (true, false) => fl!("dialog-adding"),
+            (false, false) => fl!("dialog-add"),
+            (true, true) => fl!("dialog-creating"),
+            (false, true) => fl!("dialog-create"),
         }))
         .padding([8, 18])
         .on_press_maybe((!self.busy).then_some(Message::Submit));

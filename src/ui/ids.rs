@@ -15,6 +15,7 @@ pub mod dialog {
     pub const JID: &str = "dialog-jid";
     pub const PASSWORD: &str = "dialog-password";
     pub const USE_COMMAND: &str = "dialog-use-command";
+    pub const CREATE: &str = "dialog-create";
     pub const COMMAND: &str = "dialog-command";
     pub const LABEL: &str = "dialog-label";
     pub const ADVANCED: &str = "dialog-advanced";
@@ -24,6 +25,11 @@ pub mod dialog {
     pub const PINNED: &str = "dialog-pinned";
     pub const SUBMIT: &str = "dialog-submit";
     pub const CANCEL: &str = "dialog-cancel";
+
+    /// An extra field of the server's registration form.
+    pub fn answer(index: usize) -> String {
+        format!("dialog-answer-{index}")
+    }
 }
 
 pub mod settings {

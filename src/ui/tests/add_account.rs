@@ -150,3 +150,47 @@ fn failed_add_shows_the_error_and_cancel_closes() {
     assert!(!h.has_id(ids::dialog::SUBMIT));
     assert!(h.app.accounts.is_empty());
 }
+
+#[test]
+fn creating_on_the_server_asks_the_servers_extra_fields() {
+    use crate::api::RegistrationField;
+    let mut h = Harness::empty();
+    open_dialog(&mut h);
+    let _ = h.click(ids::dialog::CREATE);
+    h.assert_shows(&fl!("dialog-create"));
+    // The server's form came back: user name and password are known, the
+    // e-mail field is asked for.
+    let field = |var: &str, kind: &str, label: Option<&str>| RegistrationField {
+        var: var.into(),
+        label: label.map(Into::into),
+        kind: kind.into(),
+        required: var != "email",
+        ..RegistrationField::default()
+    };
+    h.update(Message::Dialog(Dialog::FormLoaded(Ok((
+        Some("Choose a name".into()),
+        vec![
+            field("FORM_TYPE", "hidden", None),
+            field("username", "text-single", Some("User")),
+            field("password", "text-private", Some("Password")),
+            field("email", "text-single", Some("E-mail")),
+        ],
+    )))));
+    h.assert_shows("Choose a name");
+    h.assert_shows("E-mail");
+    assert!(h.has_id(ids::dialog::answer(0)));
+    assert!(
+        !h.has_id(ids::dialog::answer(1)),
+        "only the extra field is asked"
+    );
+    let messages = h.run(|ui| {
+        let id = ids::dialog::answer(0);
+        ui.click(selector::id(id)).unwrap_or_else(|e| panic!("{e}"));
+        let _ = ui.typewrite("me@example.org");
+    });
+    assert!(
+        dialog_messages(&messages)
+            .iter()
+            .any(|m| matches!(m, Dialog::Answer(0, v) if v == "me@example.org"))
+    );
+}
