@@ -534,7 +534,7 @@ fn certificate_box(cert: &CertInfo) -> Element<'_, Message> {
     let line = |label: String, value: String| {
         row![
             text(label).size(12).font(BOLD).width(120),
-            text(value).size(12)
+            text(value).size(12).wrapping(text::Wrapping::WordOrGlyph)
         ]
         .spacing(8)
     };
@@ -585,7 +585,8 @@ fn server_info_box(info: &super::model::ServerInfo) -> Element<'_, Message> {
     let line = |label: String, value: String| {
         row![
             text(label).size(12).font(BOLD).width(160),
-            text(value).size(12)
+            // Fingerprints have no spaces to break at.
+            text(value).size(12).wrapping(text::Wrapping::WordOrGlyph)
         ]
         .spacing(8)
     };
@@ -594,27 +595,33 @@ fn server_info_box(info: &super::model::ServerInfo) -> Element<'_, Message> {
         .as_ref()
         .map(|s| format!("{} {}", s.name, s.version))
         .unwrap_or_else(|| "–".into());
-    let (tls, cert) = match &info.tls {
+    let (tls, cert, fingerprint) = match &info.tls {
         Some(t) => (
             format!("{} · {}", t.version, t.cipher),
             t.chain
                 .first()
                 .map(|c| {
                     format!(
-                        "{} ({})",
+                        "{} ({} {})",
                         c.subject.clone().unwrap_or_default(),
-                        c.fingerprint
+                        fl!("cert-issuer"),
+                        c.issuer.clone().unwrap_or_default()
                     )
                 })
                 .unwrap_or_default(),
+            t.chain
+                .first()
+                .map(|c| c.fingerprint.clone())
+                .unwrap_or_default(),
         ),
-        None => ("–".into(), "–".into()),
+        None => ("–".into(), "–".into(), "–".into()),
     };
     container(
         column![
             line(fl!("info-software"), software),
             line(fl!("info-tls"), tls),
             line(fl!("info-certificate"), cert),
+            line(fl!("cert-fingerprint"), fingerprint),
             line(
                 fl!("info-stream-management"),
                 if info.stream_management {
