@@ -295,7 +295,10 @@ fn banner((i, b): (usize, &Banner)) -> Element<'_, Message> {
     let inner = container(
         row![
             text("⚠").size(16),
-            text(&b.text).size(13).width(Length::Fill),
+            text(&b.text)
+                .size(13)
+                .width(Length::Fill)
+                .wrapping(text::Wrapping::WordOrGlyph),
             dismiss
         ]
         .spacing(10)
