@@ -64,6 +64,14 @@ pub enum Command {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         before: Option<i64>,
     },
+    /// Messages of this account containing all the words of `query`,
+    /// newest first (searches only this account's own store).
+    Search {
+        account: AccountId,
+        query: String,
+        #[serde(default = "default_limit")]
+        limit: u32,
+    },
     /// The roster with each contact's current presence.
     Roster { account: AccountId },
     /// Conversations with last message and unread count, newest first.
@@ -94,6 +102,7 @@ impl Command {
         match self {
             Command::Send { account, .. }
             | Command::History { account, .. }
+            | Command::Search { account, .. }
             | Command::Roster { account }
             | Command::Conversations { account }
             | Command::MarkRead { account, .. }
@@ -563,6 +572,12 @@ pub enum Event {
         direction: Direction,
         xml: String,
     },
+    /// Answer to `search`.
+    SearchResults {
+        account: AccountId,
+        query: String,
+        messages: Vec<MessageRecord>,
+    },
     /// Answer to `server_info`.
     ServerInfo {
         account: AccountId,
@@ -655,6 +670,7 @@ impl Event {
             | Event::Message { account, .. }
             | Event::MessageState { account, .. }
             | Event::History { account, .. }
+            | Event::SearchResults { account, .. }
             | Event::ArchiveSynced { account, .. }
             | Event::Console { account, .. }
             | Event::ServerInfo { account, .. }

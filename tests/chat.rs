@@ -105,6 +105,21 @@ fn two_accounts_side_by_side_stay_separate() {
     assert!(dir.path().join("accounts/work/history.sqlite").is_file());
     assert!(dir.path().join("accounts/private/history.sqlite").is_file());
 
+    // Search looks only into the account it is asked for.
+    for (id, found) in [("work", "for work"), ("private", "for private")] {
+        app.send(json!({"cmd":"search","account":id,"query":"for"}));
+        let hits = app.wait_for("search", |v| {
+            v["event"] == "search_results" && v["account"] == id
+        });
+        let bodies: Vec<_> = hits["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["body"].clone())
+            .collect();
+        assert_eq!(bodies, [json!(found)], "{id}");
+    }
+
     app.send(json!({"cmd":"accounts"}));
     let list = app.wait_for("accounts", |v| v["event"] == "accounts");
     let ids: Vec<_> = list["accounts"]

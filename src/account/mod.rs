@@ -51,6 +51,10 @@ pub enum AccountCommand {
         limit: u32,
         before: Option<i64>,
     },
+    Search {
+        query: String,
+        limit: u32,
+    },
     Roster,
     Conversations,
     MarkRead {
@@ -108,6 +112,7 @@ impl AccountCommand {
                 limit,
                 before,
             },
+            Command::Search { query, limit, .. } => AccountCommand::Search { query, limit },
             Command::Roster { .. } => AccountCommand::Roster,
             Command::Conversations { .. } => AccountCommand::Conversations,
             Command::MarkRead { with, .. } => AccountCommand::MarkRead { with },
@@ -464,6 +469,14 @@ impl Actor {
     fn handle_local(&mut self, cmd: AccountCommand) {
         let account = self.id.clone();
         let result = match cmd {
+            AccountCommand::Search { query, limit } => self
+                .store
+                .search(&query, limit.min(500))
+                .map(|messages| Event::SearchResults {
+                    account,
+                    query,
+                    messages,
+                }),
             AccountCommand::Roster => self.store.contacts().map(|mut contacts| {
                 self.presence.decorate(&mut contacts);
                 Event::Roster { account, contacts }

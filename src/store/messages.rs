@@ -29,7 +29,7 @@ pub(super) const HISTORY_BEFORE: &str = select_record!(
     "ORDER BY m.ts DESC, m.pos DESC LIMIT ?2"
 );
 
-fn record_from_row(row: &Row<'_>) -> rusqlite::Result<MessageRecord> {
+pub(super) fn record_from_row(row: &Row<'_>) -> rusqlite::Result<MessageRecord> {
     let direction = match row.get_ref(3)?.as_str()? {
         "in" => Direction::In,
         "out" => Direction::Out,

@@ -18,6 +18,7 @@ mod archive;
 mod messages;
 mod roster;
 mod schema;
+mod search;
 #[cfg(test)]
 mod tests;
 

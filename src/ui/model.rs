@@ -262,6 +262,7 @@ pub fn apply_event(account: &mut LiveAccount, chat: Option<&mut Chat>, event: Ev
         | Event::AccountRemoved { .. }
         | Event::AccountUpdated { .. }
         | Event::RegistrationForm { .. }
+        | Event::SearchResults { .. }
         | Event::ArchiveSynced { .. } => {}
     }
     applied

@@ -189,6 +189,26 @@ fn full_text_index_follows_messages() {
     assert!(search(&s, "changed").is_empty());
 }
 
+#[test]
+fn search_finds_words_and_never_breaks_on_query_syntax() {
+    let mut s = mem();
+    let mut a = incoming("a", "alice@example.org", 1);
+    a.body = "Meet at the harbour tomorrow";
+    let mut b = incoming("b", "bob@example.org", 2);
+    b.body = "Harbourmaster says: \"no boats\" (OR NOT)";
+    s.insert_messages(&[a, b]).unwrap();
+    let ids =
+        |q: &str| -> Vec<String> { s.search(q, 10).unwrap().into_iter().map(|m| m.id).collect() };
+    assert_eq!(ids("harbour"), ["b", "a"], "prefix match, newest first");
+    assert_eq!(ids("harbour tomorrow"), ["a"], "all words");
+    assert!(ids("   ").is_empty());
+    // FTS5 operators and quotes typed by the user are just text.
+    for q in ["\"no boats\"", "(OR NOT)", "NEAR(", "*", "a\"b"] {
+        assert!(s.search(q, 10).is_ok(), "{q}");
+    }
+    assert_eq!(ids("\"no"), ["b"]);
+}
+
 fn query_plan(s: &Store, sql: &str, n_params: usize) -> Vec<String> {
     let params: Vec<i64> = (0..n_params as i64).collect();
     let mut stmt = s
