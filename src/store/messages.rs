@@ -19,6 +19,7 @@ macro_rules! select_record {
         )
     };
 }
+pub(super) use select_record;
 
 // Both history queries walk the (conversation_id, ts, pos) index backwards
 // from the cursor and stop after `limit` rows (checked by a test).

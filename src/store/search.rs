@@ -1,6 +1,6 @@
 //! Full-text search over one account's messages (FTS5).
 
-use super::messages::record_from_row;
+use super::messages::{record_from_row, select_record};
 use super::{Store, StoreError};
 use crate::api::MessageRecord;
 
@@ -20,12 +20,10 @@ impl Store {
         let Some(query) = fts_query(text) else {
             return Ok(Vec::new());
         };
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT m.seq, m.id, c.jid, m.direction, m.sender, m.body, m.ts, m.state, m.error, \
-             m.pos FROM message_fts f JOIN message m ON m.seq = f.rowid \
-             JOIN conversation c ON c.id = m.conversation_id \
-             WHERE message_fts MATCH ?1 ORDER BY m.ts DESC, m.pos DESC LIMIT ?2",
-        )?;
+        let mut stmt = self.conn.prepare_cached(select_record!(
+            "JOIN message_fts f ON f.rowid = m.seq "
+            "WHERE message_fts MATCH ?1 ORDER BY m.ts DESC, m.pos DESC LIMIT ?2"
+        ))?;
         let rows = stmt.query_map(rusqlite::params![query, limit], record_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
