@@ -17,6 +17,16 @@ fn consoles(client: &Headless) -> Vec<&Value> {
         .collect()
 }
 
+/// Waits for a console line (`direction` "in"/"out", or "" for either)
+/// containing `needle`.
+fn console_line(a: &mut Headless, direction: &str, needle: &str) -> Value {
+    a.wait_for(needle, |v| {
+        v["event"] == "console"
+            && (direction.is_empty() || v["direction"] == direction)
+            && v["xml"].as_str().is_some_and(|x| x.contains(needle))
+    })
+}
+
 #[test]
 fn xml_console_shows_traffic_only_when_open_and_hides_passwords() {
     let server = Prosody::with_users(&[("alice", "apw"), ("bob", "bpw")]);
@@ -26,13 +36,7 @@ fn xml_console_shows_traffic_only_when_open_and_hides_passwords() {
 
     a.send(json!({"cmd":"console","account":"work","enabled":true}));
     a.send_message("work", "bob@localhost", "seen by the console", "r1");
-    let out = a.wait_for("outgoing stanza", |v| {
-        v["event"] == "console"
-            && v["direction"] == "out"
-            && v["xml"]
-                .as_str()
-                .is_some_and(|x| x.contains("seen by the console"))
-    });
+    let out = console_line(&mut a, "out", "seen by the console");
     assert!(
         out["xml"]
             .as_str()
@@ -43,21 +47,12 @@ fn xml_console_shows_traffic_only_when_open_and_hides_passwords() {
     // A raw stanza typed into the console: its reply shows up as incoming.
     a.send(json!({"cmd":"send_raw","account":"work",
         "xml":"<iq type='get' to='localhost' id='raw-ping'><ping xmlns='urn:xmpp:ping'/></iq>"}));
-    a.wait_for("ping reply", |v| {
-        v["event"] == "console"
-            && v["direction"] == "in"
-            && v["xml"].as_str().is_some_and(|x| x.contains("raw-ping"))
-    });
+    console_line(&mut a, "in", "raw-ping");
     // A password change (XEP-0077) never shows its password.
     a.send(json!({"cmd":"send_raw","account":"work",
         "xml":"<iq type='set' to='localhost' id='pw'><query xmlns='jabber:iq:register'>\
                <username>alice</username><password>n3w-s3cret</password></query></iq>"}));
-    let change = a.wait_for("password change", |v| {
-        v["event"] == "console"
-            && v["xml"]
-                .as_str()
-                .is_some_and(|x| x.contains("jabber:iq:register"))
-    });
+    let change = console_line(&mut a, "", "jabber:iq:register");
     assert!(
         change["xml"]
             .as_str()

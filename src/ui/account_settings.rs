@@ -3,11 +3,12 @@
 //! server info, order, and removal (after a confirmation).
 
 use iced::widget::{
-    button, checkbox, column, container, radio, row, rule, scrollable, space, text, text_input,
+    button, checkbox, column, container, row, rule, scrollable, space, text, text_input,
 };
 use iced::{Alignment, Element, Length, Task};
 
-use super::format::{self, SWATCHES};
+use super::form;
+use super::format::SWATCHES;
 use super::model::LiveAccount;
 use super::sidebar::BOLD;
 use super::{ids, style};
@@ -244,22 +245,9 @@ impl State {
     }
 
     pub fn view<'a>(&'a self, account: &'a LiveAccount) -> Element<'a, Message> {
-        let field = |label: String, input: Element<'a, Message>| -> Element<'a, Message> {
-            column![text(label).size(13).font(BOLD), input]
-                .spacing(4)
-                .into()
-        };
-        let input = |placeholder: String,
-                     value: &'a str,
-                     id: &'static str,
-                     on: fn(String) -> Message|
-         -> Element<'a, Message> {
-            text_input(&placeholder, value)
-                .id(id)
-                .on_input(on)
-                .on_submit(Message::Save)
-                .padding([7, 10])
-                .into()
+        let field = form::field;
+        let input = |placeholder: String, value: &'a str, id: &'static str, on| {
+            form::input(placeholder, value, id, on, Message::Save)
         };
 
         let header = row![
@@ -276,22 +264,14 @@ impl State {
         ]
         .align_y(Alignment::Center);
 
-        let mut form = column![header, text(&account.config.jid).style(style::muted)].spacing(14);
+        let mut page = column![header, text(&account.config.jid).style(style::muted)].spacing(14);
 
         if let Some(cert) = untrusted(account) {
-            form = form.push(certificate_box(cert));
+            page = page.push(certificate_box(cert));
         }
 
-        let swatches = row(SWATCHES.iter().enumerate().map(|(i, hex)| {
-            let color = format::parse_hex(hex).unwrap_or(iced::Color::BLACK);
-            button(space().width(22).height(22))
-                .padding(0)
-                .style(style::swatch(color, self.color == Some(i)))
-                .on_press(Message::Color(i))
-                .into()
-        }))
-        .spacing(8);
-        form = form
+        let swatches = form::swatches(self.color, Message::Color, ids::settings::swatch);
+        page = page
             .push(field(
                 fl!("field-label"),
                 input(
@@ -301,7 +281,7 @@ impl State {
                     Message::Label,
                 ),
             ))
-            .push(field(fl!("field-color"), swatches.into()))
+            .push(field(fl!("field-color"), swatches))
             .push(
                 container(
                     checkbox(self.enabled)
@@ -314,72 +294,25 @@ impl State {
             )
             .push(rule::horizontal(1))
             .push(text(fl!("settings-connection")).size(16).font(BOLD))
-            .push(
-                row![
-                    container(field(
-                        fl!("field-host"),
-                        input(
-                            fl!("field-host-placeholder"),
-                            &self.host,
-                            ids::settings::HOST,
-                            Message::Host
-                        )
-                    ))
-                    .width(Length::FillPortion(3)),
-                    container(field(
-                        fl!("field-port"),
-                        input(
-                            fl!("field-port-placeholder"),
-                            &self.port,
-                            ids::settings::PORT,
-                            Message::Port
-                        )
-                    ))
-                    .width(Length::FillPortion(1)),
-                ]
-                .spacing(12),
-            )
-            .push(field(
-                fl!("field-tls"),
-                row![
-                    radio(
-                        fl!("tls-starttls"),
-                        TlsMode::Starttls,
-                        Some(self.tls),
-                        Message::Tls
-                    )
-                    .size(16)
-                    .text_size(13),
-                    radio(
-                        fl!("tls-direct"),
-                        TlsMode::Direct,
-                        Some(self.tls),
-                        Message::Tls
-                    )
-                    .size(16)
-                    .text_size(13),
-                ]
-                .spacing(20)
-                .into(),
-            ))
-            .push(field(
-                fl!("field-ca-file"),
-                input(
-                    fl!("field-ca-file-placeholder"),
-                    &self.ca_file,
+            .extend(form::connection(form::Connection {
+                host: &self.host,
+                port: &self.port,
+                tls: self.tls,
+                ca_file: &self.ca_file,
+                pinned: &self.pinned,
+                on_host: Message::Host,
+                on_port: Message::Port,
+                on_tls: Message::Tls,
+                on_ca_file: Message::CaFile,
+                on_pinned: Message::Pinned,
+                submit: Message::Save,
+                ids: [
+                    ids::settings::HOST,
+                    ids::settings::PORT,
                     ids::settings::CA_FILE,
-                    Message::CaFile,
-                ),
-            ))
-            .push(field(
-                fl!("field-pinned"),
-                input(
-                    fl!("field-pinned-placeholder"),
-                    &self.pinned,
                     ids::settings::PINNED,
-                    Message::Pinned,
-                ),
-            ))
+                ],
+            }))
             .push(
                 row![
                     container(field(
@@ -407,7 +340,7 @@ impl State {
             );
 
         if let Some(e) = &self.error {
-            form = form.push(
+            page = page.push(
                 container(text(e).size(13))
                     .padding([8, 12])
                     .width(Length::Fill)
@@ -415,9 +348,9 @@ impl State {
             );
         }
         if let Some(n) = &self.notice {
-            form = form.push(text(n).size(13).style(style::muted));
+            page = page.push(text(n).size(13).style(style::muted));
         }
-        form = form.push(
+        page = page.push(
             row![
                 space::horizontal(),
                 container(
@@ -432,7 +365,7 @@ impl State {
 
         // Password, tools, order, removal.
         let online = account.connection.state == Some(ConnState::Online);
-        form = form
+        page = page
             .push(rule::horizontal(1))
             .push(text(fl!("settings-password")).size(16).font(BOLD))
             .push(
@@ -481,13 +414,13 @@ impl State {
                 .align_y(Alignment::Center),
             );
         if let Some(info) = &account.server_info {
-            form = form.push(server_info_box(info));
+            page = page.push(server_info_box(info));
         }
-        form = form
+        page = page
             .push(rule::horizontal(1))
             .push(self.remove_box(account));
 
-        container(scrollable(form.padding([20, 24]).max_width(640)).height(Length::Fill))
+        container(scrollable(page.padding([20, 24]).max_width(640)).height(Length::Fill))
             .width(Length::Fill)
             .height(Length::Fill)
             .into()

@@ -1,11 +1,10 @@
 //! The add-account dialog.
 
-use iced::widget::{
-    button, checkbox, column, container, radio, row, scrollable, space, text, text_input,
-};
+use iced::widget::{button, checkbox, column, container, row, scrollable, space, text, text_input};
 use iced::{Alignment, Element, Length, Task};
 
-use super::format::{self, SWATCHES};
+use super::form;
+use super::format::SWATCHES;
 use super::sidebar::BOLD;
 use super::{ids, style};
 use crate::accounts::{self, AccountsError};
@@ -251,22 +250,11 @@ impl State {
         })
     }
 
-    pub fn view(&self) -> Element<'_, Message> {
-        let field =
-            |label: String, input: Element<'static, Message>| -> Element<'static, Message> {
-                column![text(label).size(13).font(BOLD), input]
-                    .spacing(4)
-                    .into()
-            };
-        let input =
-            |placeholder: String, value: &str, id: &'static str, on: fn(String) -> Message| {
-                text_input(&placeholder, value)
-                    .id(id)
-                    .on_input(on)
-                    .on_submit(Message::Submit)
-                    .padding([7, 10])
-                    .into()
-            };
+    pub fn view<'a>(&'a self) -> Element<'a, Message> {
+        let field = form::field;
+        let input = |placeholder: String, value: &'a str, id: &'static str, on| {
+            form::input(placeholder, value, id, on, Message::Submit)
+        };
 
         let mut form = column![
             text(fl!("dialog-title")).size(22).font(BOLD),
@@ -374,19 +362,8 @@ impl State {
             .spacing(12),
         );
 
-        let swatches = row(SWATCHES.iter().enumerate().map(|(i, hex)| {
-            let color = format::parse_hex(hex).unwrap_or(iced::Color::BLACK);
-            container(
-                button(space().width(22).height(22))
-                    .padding(0)
-                    .style(style::swatch(color, i == self.color))
-                    .on_press(Message::Color(i)),
-            )
-            .id(ids::swatch(i))
-            .into()
-        }))
-        .spacing(8);
-        form = form.push(field(fl!("field-color"), swatches.into()));
+        let swatches = form::swatches(Some(self.color), Message::Color, ids::swatch);
+        form = form.push(field(fl!("field-color"), swatches));
 
         let arrow = if self.advanced { "▾" } else { "▸" };
         form = form.push(
@@ -399,70 +376,25 @@ impl State {
             .id(ids::dialog::ADVANCED),
         );
         if self.advanced {
-            form = form.push(
-                row![
-                    container(field(
-                        fl!("field-host"),
-                        input(
-                            fl!("field-host-placeholder"),
-                            &self.host,
-                            ids::dialog::HOST,
-                            Message::Host
-                        )
-                    ))
-                    .width(Length::FillPortion(3)),
-                    container(field(
-                        fl!("field-port"),
-                        input(
-                            fl!("field-port-placeholder"),
-                            &self.port,
-                            ids::dialog::PORT,
-                            Message::Port
-                        )
-                    ))
-                    .width(Length::FillPortion(1)),
-                ]
-                .spacing(12),
-            );
-            let tls = row![
-                radio(
-                    fl!("tls-starttls"),
-                    TlsMode::Starttls,
-                    Some(self.tls),
-                    Message::Tls
-                )
-                .size(16)
-                .text_size(13),
-                radio(
-                    fl!("tls-direct"),
-                    TlsMode::Direct,
-                    Some(self.tls),
-                    Message::Tls
-                )
-                .size(16)
-                .text_size(13),
-            ]
-            .spacing(20);
-            form = form
-                .push(field(fl!("field-tls"), tls.into()))
-                .push(field(
-                    fl!("field-ca-file"),
-                    input(
-                        fl!("field-ca-file-placeholder"),
-                        &self.ca_file,
-                        ids::dialog::CA_FILE,
-                        Message::CaFile,
-                    ),
-                ))
-                .push(field(
-                    fl!("field-pinned"),
-                    input(
-                        fl!("field-pinned-placeholder"),
-                        &self.pinned,
-                        ids::dialog::PINNED,
-                        Message::Pinned,
-                    ),
-                ));
+            form = form.extend(form::connection(form::Connection {
+                host: &self.host,
+                port: &self.port,
+                tls: self.tls,
+                ca_file: &self.ca_file,
+                pinned: &self.pinned,
+                on_host: Message::Host,
+                on_port: Message::Port,
+                on_tls: Message::Tls,
+                on_ca_file: Message::CaFile,
+                on_pinned: Message::Pinned,
+                submit: Message::Submit,
+                ids: [
+                    ids::dialog::HOST,
+                    ids::dialog::PORT,
+                    ids::dialog::CA_FILE,
+                    ids::dialog::PINNED,
+                ],
+            }));
         }
 
         if let Some(e) = &self.error {

@@ -50,6 +50,11 @@ pub mod settings {
     pub const REMOVE: &str = "settings-remove";
     pub const REMOVE_CONFIRM: &str = "settings-remove-confirm";
     pub const TRUST_CERT: &str = "settings-trust-cert";
+
+    /// A colour swatch (the dialog may be open over the settings).
+    pub fn swatch(index: usize) -> String {
+        format!("settings-swatch-{index}")
+    }
 }
 
 pub mod console {

@@ -13,6 +13,7 @@ mod add_account;
 mod console;
 mod conversation;
 mod demo;
+mod form;
 mod format;
 mod ids;
 mod model;
