@@ -157,7 +157,8 @@ pub fn tone(tone: Tone) -> impl Fn(&Theme) -> text::Style {
     move |theme| {
         let p = theme.extended_palette();
         let color = match tone {
-            Tone::Good if p.is_dark => p.success.base.color,
+            // The base green is too dark to read on a dark sidebar.
+            Tone::Good if p.is_dark => lighten(p.success.base.color, 0.45),
             Tone::Good => p.success.strong.color,
             Tone::Busy if p.is_dark => p.warning.base.color,
             Tone::Busy => p.warning.strong.color,
@@ -180,5 +181,15 @@ pub fn mark(highlight: bool, failed: bool) -> impl Fn(&Theme) -> text::Style {
             p.primary.weak.text.scale_alpha(0.6)
         };
         text::Style { color: Some(color) }
+    }
+}
+
+/// `c` moved towards white by `amount` (0–1).
+fn lighten(c: Color, amount: f32) -> Color {
+    Color {
+        r: c.r + (1.0 - c.r) * amount,
+        g: c.g + (1.0 - c.g) * amount,
+        b: c.b + (1.0 - c.b) * amount,
+        a: c.a,
     }
 }
