@@ -76,7 +76,8 @@ pub async fn remove_account(profile: &Profile, id: &str) -> Result<(), AccountsE
 /// Whether an update needs the account's connection to be started again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Restart {
-    /// Only how it is shown changed (label, colour).
+    /// Only how it is shown (label, colour) or privacy switches changed:
+    /// hand the new settings to the running actor.
     No,
     /// Connection settings, password or enabled changed.
     Yes,
@@ -121,6 +122,9 @@ pub async fn update_account(
     if let Some(enabled) = update.enabled {
         next.enabled = enabled;
     }
+    if let Some(send) = update.send_receipts {
+        next.send_receipts = send;
+    }
     if let Some(command) = update.password_command {
         next.password = PasswordSource::Command(command);
     }
@@ -137,19 +141,15 @@ pub async fn update_account(
         *slot = next.clone();
     }
     config.save(&profile.config_path())?;
-    let shown_only = AccountConfig {
+    // How it is shown and the privacy switches apply without reconnecting.
+    let live_only = AccountConfig {
         label: next.label.clone(),
         color: next.color.clone(),
+        send_receipts: next.send_receipts,
         ..current
     } == next;
-    Ok((
-        next,
-        if shown_only {
-            Restart::No
-        } else {
-            Restart::Yes
-        },
-    ))
+    let restart = if live_only { Restart::No } else { Restart::Yes };
+    Ok((next, restart))
 }
 
 /// Puts the accounts in `order` (unlisted ones keep their relative order

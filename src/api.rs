@@ -260,6 +260,9 @@ pub struct AccountUpdate {
         skip_serializing_if = "Option::is_none"
     )]
     pub priority: Option<Option<i8>>,
+    /// Answer delivery receipt requests (XEP-0184).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_receipts: Option<bool>,
     /// A new password for the keyring (switches from a password command).
     #[serde(default, skip_serializing)]
     pub password: Option<String>,
@@ -282,6 +285,7 @@ impl std::fmt::Debug for AccountUpdate {
             .field("pinned_cert", &self.pinned_cert)
             .field("resource", &self.resource)
             .field("priority", &self.priority)
+            .field("send_receipts", &self.send_receipts)
             .field("password", &self.password.as_ref().map(|_| "<redacted>"))
             .field("password_command", &self.password_command.is_some())
             .finish()

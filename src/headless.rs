@@ -151,6 +151,11 @@ impl Headless {
                 if let Some(slot) = self.config.account_mut(&id) {
                     *slot = account.clone();
                 }
+                if restart == accounts::Restart::No
+                    && let Some(tx) = self.actors.get(&id)
+                {
+                    let _ = tx.send(AccountCommand::Reconfigure(Box::new(account.clone())));
+                }
                 if restart == accounts::Restart::Yes {
                     if let Some(tx) = self.actors.remove(&id) {
                         let _ = tx.send(AccountCommand::Shutdown);

@@ -15,7 +15,7 @@ use tokio_xmpp::stanzastream::StanzaStream;
 
 use super::carbons::{self, Carbon};
 use super::outbox::{Progress, Stage};
-use super::{Actor, chat, roster};
+use super::{Actor, chat, receipts, roster};
 use crate::api::{Direction, Event};
 
 /// What an outstanding IQ request was for.
@@ -54,7 +54,7 @@ impl Actor {
     pub(super) async fn on_stanza(&mut self, stanza: Stanza, stream: &StanzaStream) {
         self.show_in_console(Direction::In, &stanza);
         match stanza {
-            Stanza::Message(m) => self.on_message(m),
+            Stanza::Message(m) => self.on_message(m, stream).await,
             Stanza::Presence(p) => self.on_presence(p),
             Stanza::Iq(iq) => self.on_iq(iq, stream).await,
         }
@@ -62,7 +62,7 @@ impl Actor {
 
     /// Message pipeline: bounce → archive result → carbon → live message;
     /// each path ends in `ingest` (store with dedup, then announce).
-    fn on_message(&mut self, msg: Message) {
+    async fn on_message(&mut self, msg: Message, stream: &StanzaStream) {
         if msg.type_ == MessageType::Error {
             return self.on_message_error(msg);
         }
@@ -74,18 +74,69 @@ impl Actor {
                 tracing::warn!(account = %self.id, from, "forged carbon ignored");
                 return;
             }
-            Carbon::Copy(inner) => inner,
+            Carbon::Copy(inner) => {
+                // A receipt that reached another of our devices counts too.
+                self.on_receipt(&inner);
+                inner
+            }
             Carbon::None(msg) => {
                 if msg.from.as_ref().is_some_and(|f| f.to_bare() == self.jid) {
                     tracing::debug!(account = %self.id, "message from own account ignored");
                     return;
                 }
+                self.on_receipt(&msg);
+                self.answer_receipt(&msg, stream).await;
                 msg
             }
         };
         if let Some(m) = chat::parse_chat(message, &self.jid, Utc::now()) {
             self.ingest(&[m], false);
         }
+    }
+
+    /// A delivery receipt (XEP-0184) for one of our messages. Only the
+    /// message's recipient may confirm it.
+    fn on_receipt(&mut self, msg: &Message) {
+        let (Some(id), Some(from)) = (receipts::confirmed_id(msg), msg.from.as_ref()) else {
+            return;
+        };
+        match self.store.message(&id) {
+            Ok(Some(record))
+                if record.direction == Direction::Out
+                    && from.to_bare().to_string() == record.with =>
+            {
+                self.on_progress(Progress {
+                    id,
+                    session: self.session,
+                    stage: Stage::Delivered,
+                });
+            }
+            Ok(_) => {
+                tracing::debug!(account = %self.id, "receipt for an unknown message or from someone else ignored")
+            }
+            Err(e) => self.error(e.to_string(), None),
+        }
+    }
+
+    /// Answers a receipt request, if the account allows it and the sender
+    /// is a contact (strangers do not learn that we are reading).
+    async fn answer_receipt(&mut self, msg: &Message, stream: &StanzaStream) {
+        if !self.send_receipts || !receipts::requested(msg) || msg.bodies.is_empty() {
+            return;
+        }
+        let (Some(from), Some(id)) = (msg.from.clone(), msg.id.as_ref()) else {
+            return;
+        };
+        if msg.type_ == MessageType::Groupchat
+            || !self
+                .store
+                .is_contact(&from.to_bare().to_string())
+                .unwrap_or(false)
+        {
+            return;
+        }
+        let answer = receipts::answer(from, &id.0);
+        self.send(stream, Stanza::Message(answer)).await;
     }
 
     /// A bounce for one of our messages: only its recipient or a server may

@@ -27,6 +27,7 @@ pub mod link;
 pub mod mam;
 mod netwatch;
 mod outbox;
+pub mod receipts;
 pub mod register;
 pub mod roster;
 mod server_info;
@@ -66,6 +67,8 @@ pub enum AccountCommand {
     Retry {
         id: String,
     },
+    /// Settings that apply without reconnecting (privacy switches).
+    Reconfigure(Box<AccountConfig>),
     /// Turn the XML console on or off.
     Console {
         enabled: bool,
@@ -193,6 +196,8 @@ struct Actor {
     password_source: crate::config::PasswordSource,
     /// Presence priority of this resource.
     priority: i8,
+    /// Answer receipt requests (XEP-0184).
+    send_receipts: bool,
     /// A password change waiting for the server's answer.
     new_password: Option<secrets::Password>,
 }
@@ -232,6 +237,7 @@ async fn run(
         password: None,
         password_source: config.password.clone(),
         priority: config.priority.unwrap_or(0),
+        send_receipts: config.send_receipts,
         new_password: None,
     };
 
@@ -499,6 +505,10 @@ impl Actor {
             }),
             AccountCommand::Console { enabled } => {
                 self.console = enabled;
+                return;
+            }
+            AccountCommand::Reconfigure(config) => {
+                self.send_receipts = config.send_receipts;
                 return;
             }
             AccountCommand::SendRaw { .. } => {

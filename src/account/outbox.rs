@@ -37,6 +37,8 @@ pub(super) enum Stage {
     Unsent,
     /// Rejected (a bounce from the recipient or a server).
     Failed(String),
+    /// The recipient's client confirmed it (XEP-0184 receipt).
+    Delivered,
 }
 
 impl Actor {
@@ -125,7 +127,7 @@ impl Actor {
         if !self.in_flight.insert(id.to_owned()) {
             return;
         }
-        let msg = chat::outgoing(to, id, body);
+        let msg = super::receipts::request(chat::outgoing(to, id, body));
         let token = self.send(stream, Stanza::Message(msg)).await;
         tokio::spawn(watch_token(
             token,
@@ -139,6 +141,7 @@ impl Actor {
         let state = match p.stage {
             Stage::Sent => MessageState::Sent,
             Stage::Acked => MessageState::Acked,
+            Stage::Delivered => MessageState::Delivered,
             Stage::Failed(error) => {
                 self.in_flight.remove(&p.id);
                 return self.set_message_state(&p.id, MessageState::Failed, Some(&error));

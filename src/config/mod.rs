@@ -133,6 +133,8 @@ pub struct AccountConfig {
     pub resource: Option<String>,
     /// Presence priority (RFC 6121), -128 to 127; absent = 0.
     pub priority: Option<i8>,
+    /// Answer delivery receipt requests (XEP-0184) of roster contacts.
+    pub send_receipts: bool,
 }
 
 /// An `[[account]]` entry as written in the file, before validation.
@@ -152,6 +154,8 @@ struct RawAccount {
     pinned_cert: Option<String>,
     resource: Option<String>,
     priority: Option<i64>,
+    #[serde(default = "default_enabled")]
+    send_receipts: bool,
 }
 
 fn default_enabled() -> bool {
@@ -217,6 +221,7 @@ impl RawAccount {
             pinned_cert,
             resource,
             priority,
+            send_receipts: self.send_receipts,
         })
     }
 }
@@ -240,6 +245,7 @@ impl AccountConfig {
             pinned_cert: None,
             resource: None,
             priority: None,
+            send_receipts: true,
         }
     }
 
@@ -266,6 +272,7 @@ impl AccountConfig {
             pinned_cert: n.pinned_cert.clone(),
             resource: None,
             priority: None,
+            send_receipts: true,
         }
         .validate()
         .map_err(ConfigError::Account)
@@ -325,6 +332,10 @@ impl AccountConfig {
         }
         if let Some(v) = self.priority {
             put("priority", i64::from(v).into());
+        }
+        // Only the non-default is written, so the file stays short.
+        if !self.send_receipts {
+            put("send_receipts", false.into());
         }
         t
     }
@@ -593,14 +604,14 @@ impl Config {
 fn check_types(table: &Table) -> Result<(), String> {
     for (key, value) in table {
         let expected = match key.as_str() {
-            "enabled" => "a boolean (true or false)",
+            "enabled" | "send_receipts" => "a boolean (true or false)",
             "port" | "priority" => "an integer",
             "id" | "jid" | "label" | "color" | "password_command" | "host" | "tls" | "ca_file"
             | "pinned_cert" | "resource" => "a string",
             _ => continue,
         };
         let ok = match key.as_str() {
-            "enabled" => value.is_bool(),
+            "enabled" | "send_receipts" => value.is_bool(),
             "port" | "priority" => value.is_integer(),
             _ => value.is_str(),
         };

@@ -22,6 +22,7 @@ ca_file = "/path/ca.pem"
 pinned_cert = "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789"
 resource = "laptop"
 priority = 5
+send_receipts = false
 
 [[account]]
 id = "private"
@@ -77,6 +78,7 @@ fn full_config_parses() {
             pinned_cert: Some(PIN.into()),
             resource: Some("laptop".into()),
             priority: Some(5),
+            send_receipts: false,
         }
     );
     let p = c.account("private").unwrap();

@@ -85,6 +85,14 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Whether `jid` (bare) is in the roster.
+    pub fn is_contact(&self, jid: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT 1 FROM contact WHERE jid = ?1")?
+            .exists([jid])?)
+    }
+
     /// The version of the stored roster, to request only changes on login.
     pub fn roster_version(&self) -> Result<Option<String>, StoreError> {
         super::meta(&self.conn, ROSTER_VERSION_KEY)

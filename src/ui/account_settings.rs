@@ -32,6 +32,7 @@ pub struct State {
     pinned: String,
     resource: String,
     priority: String,
+    send_receipts: bool,
     new_password: String,
     error: Option<String>,
     notice: Option<String>,
@@ -51,6 +52,7 @@ pub enum Message {
     Pinned(String),
     Resource(String),
     Priority(String),
+    SendReceipts(bool),
     Save,
     Saved(Result<(Box<AccountConfig>, Restart), String>),
     /// Pin the certificate the server presented (explicit, after a refusal).
@@ -101,6 +103,7 @@ impl State {
             pinned: config.pinned_cert.clone().unwrap_or_default(),
             resource: config.resource.clone().unwrap_or_default(),
             priority: config.priority.map(|p| p.to_string()).unwrap_or_default(),
+            send_receipts: config.send_receipts,
             ..State::default()
         }
     }
@@ -121,6 +124,7 @@ impl State {
             Message::Pinned(v) => self.pinned = v,
             Message::Resource(v) => self.resource = v,
             Message::Priority(v) => self.priority = v,
+            Message::SendReceipts(v) => self.send_receipts = v,
             Message::NewPassword(v) => self.new_password = v,
             Message::Save => match self.to_update() {
                 Ok(update) => return (self.save(update, profile), None),
@@ -240,6 +244,7 @@ impl State {
             pinned_cert: Some(opt(&self.pinned)),
             resource: Some(opt(&self.resource)),
             priority: Some(priority),
+            send_receipts: Some(self.send_receipts),
             ..AccountUpdate::default()
         })
     }
@@ -291,6 +296,18 @@ impl State {
                         .text_size(13),
                 )
                 .id(ids::settings::ENABLED),
+            )
+            .push(rule::horizontal(1))
+            .push(text(fl!("settings-privacy")).size(16).font(BOLD))
+            .push(
+                container(
+                    checkbox(self.send_receipts)
+                        .label(fl!("settings-send-receipts"))
+                        .on_toggle(Message::SendReceipts)
+                        .size(16)
+                        .text_size(13),
+                )
+                .id(ids::settings::SEND_RECEIPTS),
             )
             .push(rule::horizontal(1))
             .push(text(fl!("settings-connection")).size(16).font(BOLD))

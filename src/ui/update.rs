@@ -114,6 +114,9 @@ fn settings(app: &mut App, message: account_settings::Message) -> Task<Message> 
                 *slot = config.clone();
             }
             if let Some(a) = live(&mut app.accounts, &id) {
+                if restart == accounts::Restart::No {
+                    a.send(AccountCommand::Reconfigure(Box::new(config.clone())));
+                }
                 if restart == accounts::Restart::Yes {
                     // A new generation is a new subscription: the old actor
                     // is told to close, a new one starts with the settings.

@@ -53,7 +53,12 @@ fn saving_connection_changes_restarts_the_account_and_a_rename_does_not() {
         Restart::No,
     )))));
     assert_eq!(generation(&h), 0);
-    assert!(h.commands("work").is_empty());
+    // The running actor just gets the new settings (privacy switches).
+    assert!(matches!(
+        &h.commands("work")[..],
+        [AccountCommand::Reconfigure(c)] if c.label.as_deref() == Some("Büro")
+    ));
+    assert!(h.has_id(ids::settings::SEND_RECEIPTS));
     h.assert_shows(&fl!("settings-saved"));
     assert_eq!(
         h.app
