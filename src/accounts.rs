@@ -125,6 +125,9 @@ pub async fn update_account(
     if let Some(send) = update.send_receipts {
         next.send_receipts = send;
     }
+    if let Some(send) = update.send_typing {
+        next.send_typing = send;
+    }
     if let Some(command) = update.password_command {
         next.password = PasswordSource::Command(command);
     }
@@ -146,6 +149,7 @@ pub async fn update_account(
         label: next.label.clone(),
         color: next.color.clone(),
         send_receipts: next.send_receipts,
+        send_typing: next.send_typing,
         ..current
     } == next;
     let restart = if live_only { Restart::No } else { Restart::Yes };

@@ -80,6 +80,13 @@ pub enum Command {
     MarkRead { account: AccountId, with: String },
     /// Reconnect now (also after an authentication or certificate failure).
     Reconnect { account: AccountId },
+    /// Tell a contact what the user is doing in their conversation
+    /// (XEP-0085; dropped when the account's `send_typing` is off).
+    ChatState {
+        account: AccountId,
+        with: String,
+        state: ChatStateKind,
+    },
     /// Send a failed message again (it goes back to the outbox).
     Retry { account: AccountId, id: String },
     /// Turn the account's XML console on or off (off by default).
@@ -108,6 +115,7 @@ impl Command {
             | Command::MarkRead { account, .. }
             | Command::Reconnect { account }
             | Command::Retry { account, .. }
+            | Command::ChatState { account, .. }
             | Command::PinCert { account, .. }
             | Command::ChangePassword { account, .. }
             | Command::Console { account, .. }
@@ -263,6 +271,9 @@ pub struct AccountUpdate {
     /// Answer delivery receipt requests (XEP-0184).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_receipts: Option<bool>,
+    /// Send typing notifications (XEP-0085).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_typing: Option<bool>,
     /// A new password for the keyring (switches from a password command).
     #[serde(default, skip_serializing)]
     pub password: Option<String>,
@@ -286,6 +297,7 @@ impl std::fmt::Debug for AccountUpdate {
             .field("resource", &self.resource)
             .field("priority", &self.priority)
             .field("send_receipts", &self.send_receipts)
+            .field("send_typing", &self.send_typing)
             .field("password", &self.password.as_ref().map(|_| "<redacted>"))
             .field("password_command", &self.password_command.is_some())
             .finish()
@@ -323,6 +335,17 @@ pub enum ConnState {
     Broken,
     /// The account is disabled in the config.
     Disabled,
+}
+
+/// What a conversation partner is doing (XEP-0085 chat states).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChatStateKind {
+    Active,
+    Composing,
+    Paused,
+    Inactive,
+    Gone,
 }
 
 /// Direction of a message as seen from this account.
@@ -576,6 +599,13 @@ pub enum Event {
         direction: Direction,
         xml: String,
     },
+    /// A contact's chat state (typing, paused, gone, …). Not stored; a
+    /// front-end lets `composing` expire after a while.
+    ChatState {
+        account: AccountId,
+        with: String,
+        state: ChatStateKind,
+    },
     /// Answer to `search`.
     SearchResults {
         account: AccountId,
@@ -675,6 +705,7 @@ impl Event {
             | Event::MessageState { account, .. }
             | Event::History { account, .. }
             | Event::SearchResults { account, .. }
+            | Event::ChatState { account, .. }
             | Event::ArchiveSynced { account, .. }
             | Event::Console { account, .. }
             | Event::ServerInfo { account, .. }

@@ -32,6 +32,9 @@ fn receipts_return_when_enabled_and_not_when_switched_off_or_to_strangers() {
     let (_a_dir, mut alice) = online(&server, "a", "alice", "apw");
     let (_b_dir, mut bob) = online(&server, "b", "bob", "bpw");
     let (_c_dir, mut carol) = online(&server, "c", "carol", "cpw");
+    // Bob's presence is out once his catch-up is done: from then on messages
+    // reach his client live (not only later through the archive).
+    bob.wait_for("bob synced", |v| v["event"] == "archive_synced");
 
     alice.send_message("a", "bob@localhost", "did it arrive?", "r1");
     bob.wait_message("b", "did it arrive?");

@@ -56,6 +56,7 @@ welcome-pick-conversation = Wählen Sie links einen Kontakt oder ein Gespräch.
 ## Gespräch
 
 chat-via-account = über { $account }
+chat-typing = schreibt …
 chat-loading = Nachrichten werden geladen…
 chat-beginning = Hier beginnt das Gespräch.
 chat-empty = Noch keine Nachrichten. Sagen Sie Hallo!
@@ -132,6 +133,7 @@ settings-enabled = Dieses Konto verbinden
 settings-connection = Verbindung
 settings-privacy = Privatsphäre
 settings-send-receipts = Kontakten bestätigen, dass ihre Nachrichten angekommen sind (Zustellbestätigungen)
+settings-send-typing = Kontakten zeigen, wenn ich schreibe
 field-resource = Ressource
 field-resource-placeholder = vom Server gewählt
 field-priority = Priorität

@@ -56,6 +56,7 @@ welcome-pick-conversation = Pick a contact or a conversation on the left.
 ## Conversation
 
 chat-via-account = via { $account }
+chat-typing = is typing…
 chat-loading = Loading messages…
 chat-beginning = This is the beginning of the conversation.
 chat-empty = No messages yet. Say hello!
@@ -132,6 +133,7 @@ settings-enabled = Connect this account
 settings-connection = Connection
 settings-privacy = Privacy
 settings-send-receipts = Tell contacts when their messages arrived (delivery receipts)
+settings-send-typing = Show contacts when I am typing
 field-resource = Resource
 field-resource-placeholder = chosen by the server
 field-priority = Priority

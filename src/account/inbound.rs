@@ -15,7 +15,7 @@ use tokio_xmpp::stanzastream::StanzaStream;
 
 use super::carbons::{self, Carbon};
 use super::outbox::{Progress, Stage};
-use super::{Actor, chat, receipts, roster};
+use super::{Actor, chat, chatstates, receipts, roster};
 use crate::api::{Direction, Event};
 
 /// What an outstanding IQ request was for.
@@ -86,11 +86,23 @@ impl Actor {
                 }
                 self.on_receipt(&msg);
                 self.answer_receipt(&msg, stream).await;
+                self.on_chat_state(&msg);
                 msg
             }
         };
         if let Some(m) = chat::parse_chat(message, &self.jid, Utc::now()) {
             self.ingest(&[m], false);
+        }
+    }
+
+    /// A contact's chat state: announced, not stored.
+    fn on_chat_state(&mut self, msg: &Message) {
+        if let (Some(state), Some(from)) = (chatstates::of(msg), msg.from.as_ref()) {
+            self.emit(Event::ChatState {
+                account: self.id.clone(),
+                with: from.to_bare().to_string(),
+                state,
+            });
         }
     }
 

@@ -19,6 +19,7 @@ use crate::store::Store;
 
 pub mod carbons;
 pub mod chat;
+pub mod chatstates;
 pub mod connect;
 mod connection;
 pub mod console;
@@ -66,6 +67,11 @@ pub enum AccountCommand {
     /// Send a failed message again.
     Retry {
         id: String,
+    },
+    /// Tell a contact what the user is doing (XEP-0085).
+    ChatState {
+        with: String,
+        state: crate::api::ChatStateKind,
     },
     /// Settings that apply without reconnecting (privacy switches).
     Reconfigure(Box<AccountConfig>),
@@ -121,6 +127,7 @@ impl AccountCommand {
             Command::MarkRead { with, .. } => AccountCommand::MarkRead { with },
             Command::Reconnect { .. } => AccountCommand::Reconnect,
             Command::Retry { id, .. } => AccountCommand::Retry { id },
+            Command::ChatState { with, state, .. } => AccountCommand::ChatState { with, state },
             Command::Console { enabled, .. } => AccountCommand::Console { enabled },
             Command::SendRaw { xml, .. } => AccountCommand::SendRaw { xml },
             Command::ServerInfo { .. } => AccountCommand::ServerInfo,
@@ -198,6 +205,8 @@ struct Actor {
     priority: i8,
     /// Answer receipt requests (XEP-0184).
     send_receipts: bool,
+    /// Send typing notifications (XEP-0085).
+    send_typing: bool,
     /// A password change waiting for the server's answer.
     new_password: Option<secrets::Password>,
 }
@@ -238,6 +247,7 @@ async fn run(
         password_source: config.password.clone(),
         priority: config.priority.unwrap_or(0),
         send_receipts: config.send_receipts,
+        send_typing: config.send_typing,
         new_password: None,
     };
 
@@ -386,6 +396,9 @@ async fn run(
                 }
                 Some(AccountCommand::Retry { id }) => actor.retry(&id, Some(&stream)).await,
                 Some(AccountCommand::SendRaw { xml }) => actor.send_raw(&xml, &stream).await,
+                Some(AccountCommand::ChatState { with, state }) if actor.state == ConnState::Online => {
+                    actor.send_chat_state(&with, state, &stream).await
+                }
                 Some(AccountCommand::ServerInfo) if actor.state == ConnState::Online => {
                     actor.request_server_info(&stream).await
                 }
@@ -509,8 +522,11 @@ impl Actor {
             }
             AccountCommand::Reconfigure(config) => {
                 self.send_receipts = config.send_receipts;
+                self.send_typing = config.send_typing;
                 return;
             }
+            // Typing while offline is worth nothing later.
+            AccountCommand::ChatState { .. } => return,
             AccountCommand::SendRaw { .. } => {
                 return self.error("not connected: the stanza was not sent", None);
             }
@@ -572,6 +588,24 @@ impl Actor {
                 direction,
                 xml: console::render(&console::to_element(stanza)),
             });
+        }
+    }
+
+    async fn send_chat_state(
+        &mut self,
+        with: &str,
+        state: crate::api::ChatStateKind,
+        stream: &StanzaStream,
+    ) {
+        if !self.send_typing {
+            return;
+        }
+        match with.parse::<BareJid>() {
+            Ok(to) => {
+                let msg = chatstates::notification(&to, state);
+                self.send(stream, Stanza::Message(msg)).await;
+            }
+            Err(e) => self.error(format!("invalid contact {with}: {e}"), None),
         }
     }
 

@@ -127,7 +127,10 @@ impl Actor {
         if !self.in_flight.insert(id.to_owned()) {
             return;
         }
-        let msg = super::receipts::request(chat::outgoing(to, id, body));
+        let mut msg = super::receipts::request(chat::outgoing(to, id, body));
+        if self.send_typing {
+            msg = super::chatstates::with_active(msg);
+        }
         let token = self.send(stream, Stanza::Message(msg)).await;
         tokio::spawn(watch_token(
             token,

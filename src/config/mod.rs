@@ -135,6 +135,8 @@ pub struct AccountConfig {
     pub priority: Option<i8>,
     /// Answer delivery receipt requests (XEP-0184) of roster contacts.
     pub send_receipts: bool,
+    /// Send typing notifications (XEP-0085).
+    pub send_typing: bool,
 }
 
 /// An `[[account]]` entry as written in the file, before validation.
@@ -156,6 +158,8 @@ struct RawAccount {
     priority: Option<i64>,
     #[serde(default = "default_enabled")]
     send_receipts: bool,
+    #[serde(default = "default_enabled")]
+    send_typing: bool,
 }
 
 fn default_enabled() -> bool {
@@ -222,6 +226,7 @@ impl RawAccount {
             resource,
             priority,
             send_receipts: self.send_receipts,
+            send_typing: self.send_typing,
         })
     }
 }
@@ -246,6 +251,7 @@ impl AccountConfig {
             resource: None,
             priority: None,
             send_receipts: true,
+            send_typing: true,
         }
     }
 
@@ -273,6 +279,7 @@ impl AccountConfig {
             resource: None,
             priority: None,
             send_receipts: true,
+            send_typing: true,
         }
         .validate()
         .map_err(ConfigError::Account)
@@ -336,6 +343,9 @@ impl AccountConfig {
         // Only the non-default is written, so the file stays short.
         if !self.send_receipts {
             put("send_receipts", false.into());
+        }
+        if !self.send_typing {
+            put("send_typing", false.into());
         }
         t
     }
@@ -604,14 +614,14 @@ impl Config {
 fn check_types(table: &Table) -> Result<(), String> {
     for (key, value) in table {
         let expected = match key.as_str() {
-            "enabled" | "send_receipts" => "a boolean (true or false)",
+            "enabled" | "send_receipts" | "send_typing" => "a boolean (true or false)",
             "port" | "priority" => "an integer",
             "id" | "jid" | "label" | "color" | "password_command" | "host" | "tls" | "ca_file"
             | "pinned_cert" | "resource" => "a string",
             _ => continue,
         };
         let ok = match key.as_str() {
-            "enabled" | "send_receipts" => value.is_bool(),
+            "enabled" | "send_receipts" | "send_typing" => value.is_bool(),
             "port" | "priority" => value.is_integer(),
             _ => value.is_str(),
         };

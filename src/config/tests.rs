@@ -79,6 +79,7 @@ fn full_config_parses() {
             resource: Some("laptop".into()),
             priority: Some(5),
             send_receipts: false,
+            send_typing: true,
         }
     );
     let p = c.account("private").unwrap();

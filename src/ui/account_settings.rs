@@ -33,6 +33,7 @@ pub struct State {
     resource: String,
     priority: String,
     send_receipts: bool,
+    send_typing: bool,
     new_password: String,
     error: Option<String>,
     notice: Option<String>,
@@ -53,6 +54,7 @@ pub enum Message {
     Resource(String),
     Priority(String),
     SendReceipts(bool),
+    SendTyping(bool),
     Save,
     Saved(Result<(Box<AccountConfig>, Restart), String>),
     /// Pin the certificate the server presented (explicit, after a refusal).
@@ -104,6 +106,7 @@ impl State {
             resource: config.resource.clone().unwrap_or_default(),
             priority: config.priority.map(|p| p.to_string()).unwrap_or_default(),
             send_receipts: config.send_receipts,
+            send_typing: config.send_typing,
             ..State::default()
         }
     }
@@ -125,6 +128,7 @@ impl State {
             Message::Resource(v) => self.resource = v,
             Message::Priority(v) => self.priority = v,
             Message::SendReceipts(v) => self.send_receipts = v,
+            Message::SendTyping(v) => self.send_typing = v,
             Message::NewPassword(v) => self.new_password = v,
             Message::Save => match self.to_update() {
                 Ok(update) => return (self.save(update, profile), None),
@@ -245,6 +249,7 @@ impl State {
             resource: Some(opt(&self.resource)),
             priority: Some(priority),
             send_receipts: Some(self.send_receipts),
+            send_typing: Some(self.send_typing),
             ..AccountUpdate::default()
         })
     }
@@ -308,6 +313,16 @@ impl State {
                         .text_size(13),
                 )
                 .id(ids::settings::SEND_RECEIPTS),
+            )
+            .push(
+                container(
+                    checkbox(self.send_typing)
+                        .label(fl!("settings-send-typing"))
+                        .on_toggle(Message::SendTyping)
+                        .size(16)
+                        .text_size(13),
+                )
+                .id(ids::settings::SEND_TYPING),
             )
             .push(rule::horizontal(1))
             .push(text(fl!("settings-connection")).size(16).font(BOLD))

@@ -37,6 +37,13 @@ pub fn view<'a>(accounts: &'a [Account], chat: &'a Chat) -> Element<'a, Message>
         format::account_color(a.config.color.as_deref(), &a.config.id)
     });
     let presence = contact.map(|c| c.presence).unwrap_or_default();
+    let subtitle = if account.is_some_and(|a| a.is_typing(&chat.with)) {
+        text(fl!("chat-typing"))
+            .size(12)
+            .style(style::tone(format::Tone::Good))
+    } else {
+        text(&chat.with).size(12).style(style::muted)
+    };
 
     let header = container(
         row![
@@ -44,11 +51,7 @@ pub fn view<'a>(accounts: &'a [Account], chat: &'a Chat) -> Element<'a, Message>
                 .width(10)
                 .height(10)
                 .style(style::dot(format::presence_color(presence))),
-            column![
-                text(name).size(17).font(BOLD),
-                text(&chat.with).size(12).style(style::muted),
-            ]
-            .spacing(1),
+            column![text(name).size(17).font(BOLD), subtitle].spacing(1),
             space::horizontal(),
             row![
                 container(space())

@@ -37,6 +37,7 @@ pub mod settings {
     pub const LABEL: &str = "settings-label";
     pub const ENABLED: &str = "settings-enabled";
     pub const SEND_RECEIPTS: &str = "settings-send-receipts";
+    pub const SEND_TYPING: &str = "settings-send-typing";
     pub const HOST: &str = "settings-host";
     pub const PORT: &str = "settings-port";
     pub const CA_FILE: &str = "settings-ca-file";

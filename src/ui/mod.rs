@@ -19,6 +19,7 @@ mod ids;
 mod model;
 mod sidebar;
 mod style;
+mod typing;
 mod update;
 
 #[cfg(test)]
@@ -146,6 +147,8 @@ pub enum Message {
     WindowFocus(bool),
     /// Periodic check whether the accounts should go inactive.
     ActivityTick,
+    /// Periodic check whether the user stopped typing.
+    TypingTick,
 }
 
 impl App {
@@ -210,6 +213,11 @@ impl App {
         } else {
             Subscription::none()
         };
+        let typing = if self.chat.as_ref().is_some_and(|c| c.typing.composing()) {
+            iced::time::every(std::time::Duration::from_secs(1)).map(|_| Message::TypingTick)
+        } else {
+            Subscription::none()
+        };
         let actors = self.accounts.iter().filter_map(|a| match a {
             Account::Ok(live) if live.config.enabled => {
                 let id = &live.config.id;
@@ -227,7 +235,7 @@ impl App {
             }
             _ => None,
         });
-        Subscription::batch(actors.chain([focus, tick]))
+        Subscription::batch(actors.chain([focus, tick, typing]))
     }
 
     fn update(&mut self, message: Message) -> Task<Message> {

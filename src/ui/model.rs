@@ -46,6 +46,8 @@ pub struct LiveAccount {
     /// Bumped when the actor must start again with new settings; part of
     /// the subscription's identity.
     pub generation: u64,
+    /// Contacts typing right now, with when they said so.
+    pub typing: std::collections::HashMap<String, std::time::Instant>,
 }
 
 /// What `server_info` reported.
@@ -70,12 +72,22 @@ impl LiveAccount {
             server_info: None,
             console: Default::default(),
             generation: 0,
+            typing: Default::default(),
         }
     }
 
     /// Label if set, else the id.
     pub fn label(&self) -> &str {
         self.config.label.as_deref().unwrap_or(&self.config.id)
+    }
+
+    /// Whether `with` is typing (a `composing` older than this is stale:
+    /// XEP-0085 clients may vanish without saying `paused`).
+    pub fn is_typing(&self, with: &str) -> bool {
+        const STALE: std::time::Duration = std::time::Duration::from_secs(30);
+        self.typing
+            .get(with)
+            .is_some_and(|since| since.elapsed() < STALE)
     }
 
     /// Sends a command to the actor; `false` if it is not running.
@@ -114,6 +126,8 @@ pub struct Chat {
     /// The archive has no older messages.
     pub complete: bool,
     pub composer: text_editor::Content,
+    /// What the contact was told about our typing.
+    pub typing: super::typing::Typing,
 }
 
 impl Chat {
@@ -125,6 +139,7 @@ impl Chat {
             loading: Some(None),
             complete: false,
             composer: text_editor::Content::new(),
+            typing: Default::default(),
         }
     }
 
@@ -208,6 +223,8 @@ pub fn apply_event(account: &mut LiveAccount, chat: Option<&mut Chat>, event: Ev
             }
         }
         Event::Message { message, .. } => {
+            // A message ends the sender's typing.
+            account.typing.remove(&message.with);
             let open = chat.filter(|c| c.with == message.with);
             update_summary(account, &message, open.is_some());
             if let Some(chat) = open {
@@ -243,6 +260,13 @@ pub fn apply_event(account: &mut LiveAccount, chat: Option<&mut Chat>, event: Ev
                 resumptions,
                 rtt_ms,
             });
+        }
+        Event::ChatState { with, state, .. } => {
+            if state == crate::api::ChatStateKind::Composing {
+                account.typing.insert(with, std::time::Instant::now());
+            } else {
+                account.typing.remove(&with);
+            }
         }
         Event::Console { direction, xml, .. } => {
             if account.console.len() >= super::console::KEEP {

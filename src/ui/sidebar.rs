@@ -170,12 +170,18 @@ fn live_section<'a>(account: &'a LiveAccount, chat: Option<&'a Chat>) -> Element
     }
     for r in rows {
         let selected = chat.is_some_and(|c| c.is(&cfg.id, &r.jid));
-        list = list.push(contact_row(&cfg.id, r, selected));
+        let typing = account.is_typing(&r.jid);
+        list = list.push(contact_row(&cfg.id, r, selected, typing));
     }
     list.into()
 }
 
-fn contact_row<'a>(account: &str, r: SidebarRow, selected: bool) -> Element<'a, Message> {
+fn contact_row<'a>(
+    account: &str,
+    r: SidebarRow,
+    selected: bool,
+    typing: bool,
+) -> Element<'a, Message> {
     let presence = tooltip(
         dot(format::presence_color(r.presence), 9.0),
         container(text(format::presence_text(r.presence)).size(12))
@@ -184,7 +190,13 @@ fn contact_row<'a>(account: &str, r: SidebarRow, selected: bool) -> Element<'a, 
         tooltip::Position::Right,
     );
     let mut names = column![text(r.name).size(14)];
-    if let Some(last) = r.last_body {
+    if typing {
+        names = names.push(
+            text(fl!("chat-typing"))
+                .size(12)
+                .style(style::tone(format::Tone::Good)),
+        );
+    } else if let Some(last) = r.last_body {
         names = names.push(
             text(last)
                 .size(12)

@@ -85,6 +85,17 @@ pub fn update(app: &mut App, message: Message) -> Task<Message> {
             report_activity(app, report);
             Task::none()
         }
+        Message::TypingTick => {
+            if let Some(chat) = &mut app.chat
+                && let Some(state) = chat.typing.tick(std::time::Instant::now())
+            {
+                let (account, with) = (chat.account.clone(), chat.with.clone());
+                if let Some(a) = live(&mut app.accounts, &account) {
+                    a.send(AccountCommand::ChatState { with, state });
+                }
+            }
+            Task::none()
+        }
         Message::ActivityTick => {
             let report = app.activity.tick(std::time::Instant::now());
             report_activity(app, report);
@@ -334,7 +345,19 @@ fn chat(app: &mut App, message: ChatMessage) -> Task<Message> {
         return Task::none();
     };
     match message {
-        ChatMessage::Edit(action) => chat.composer.perform(action),
+        ChatMessage::Edit(action) => {
+            let edits = action.is_edit();
+            chat.composer.perform(action);
+            if edits {
+                let empty = chat.composer.text().trim().is_empty();
+                if let Some(state) = chat.typing.edited(empty, std::time::Instant::now()) {
+                    let (account, with) = (chat.account.clone(), chat.with.clone());
+                    if let Some(a) = live(&mut app.accounts, &account) {
+                        a.send(AccountCommand::ChatState { with, state });
+                    }
+                }
+            }
+        }
         ChatMessage::Send => {
             let body = chat.composer.text().trim_end().to_owned();
             if body.trim().is_empty() {
@@ -350,6 +373,7 @@ fn chat(app: &mut App, message: ChatMessage) -> Task<Message> {
                 })
             {
                 chat.composer = iced::widget::text_editor::Content::new();
+                chat.typing.sent();
             }
         }
         ChatMessage::Scrolled(viewport) => {

@@ -19,6 +19,14 @@ fn with_bob_open() -> Harness {
     h
 }
 
+/// The commands to the actor, without chat state notifications.
+fn sent(h: &mut Harness) -> Vec<AccountCommand> {
+    h.commands("work")
+        .into_iter()
+        .filter(|c| !matches!(c, AccountCommand::ChatState { .. }))
+        .collect()
+}
+
 fn composer_text(h: &Harness) -> String {
     h.app.chat.as_ref().expect("open chat").composer.text()
 }
@@ -43,7 +51,7 @@ fn enter_sends_to_the_open_conversation_and_clears() {
         Some(Message::Chat(ChatMessage::Send))
     ));
     assert_eq!(sends(&messages), 1);
-    match &h.commands("work")[..] {
+    match &sent(&mut h)[..] {
         [
             AccountCommand::Send {
                 to,
@@ -70,7 +78,7 @@ fn send_button_sends_too() {
     let messages = h.click(ids::SEND);
     assert!(matches!(messages[..], [Message::Chat(ChatMessage::Send)]));
     assert!(matches!(
-        &h.commands("work")[..],
+        &sent(&mut h)[..],
         [AccountCommand::Send { to, body, .. }] if to == BOB && body == "hi"
     ));
     assert_eq!(composer_text(&h), "");
@@ -87,7 +95,7 @@ fn shift_enter_breaks_the_line_without_sending() {
     });
     assert_eq!(sends(&messages), 0);
     assert_eq!(composer_text(&h), "line one\nline two");
-    assert!(h.commands("work").is_empty());
+    assert!(sent(&mut h).is_empty());
 
     // Enter then sends both lines as one message.
     let _ = h.run(|ui| {
@@ -95,7 +103,7 @@ fn shift_enter_breaks_the_line_without_sending() {
         let _ = ui.tap_key(Named::Enter);
     });
     assert!(matches!(
-        &h.commands("work")[..],
+        &sent(&mut h)[..],
         [AccountCommand::Send { to, body, .. }] if to == BOB && body == "line one\nline two"
     ));
     assert_eq!(composer_text(&h), "");
@@ -108,14 +116,14 @@ fn empty_or_blank_composer_sends_nothing() {
         ui.click(selector::id(ids::COMPOSER)).unwrap();
         let _ = ui.tap_key(Named::Enter);
     });
-    assert!(h.commands("work").is_empty());
+    assert!(sent(&mut h).is_empty());
 
     let _ = h.run(|ui| {
         ui.click(selector::id(ids::COMPOSER)).unwrap();
         let _ = ui.typewrite("   ");
         let _ = ui.tap_key(Named::Enter);
     });
-    assert!(h.commands("work").is_empty());
+    assert!(sent(&mut h).is_empty());
     assert_eq!(composer_text(&h), "   ", "an unsent draft is kept");
     // The send button is disabled: clicking it produces nothing.
     assert!(h.click(ids::SEND).is_empty());
@@ -128,7 +136,7 @@ fn enter_without_focus_does_nothing() {
         let _ = ui.tap_key(Named::Enter);
     });
     assert!(messages.is_empty(), "{messages:?}");
-    assert!(h.commands("work").is_empty());
+    assert!(sent(&mut h).is_empty());
 }
 
 #[test]
@@ -173,4 +181,27 @@ fn focus_changes_reach_every_account() {
     assert!(h.commands("work").is_empty(), "not inactive right away");
     h.update(Message::WindowFocus(true));
     assert!(h.commands("work").is_empty(), "was never reported inactive");
+}
+
+#[test]
+fn typing_tells_the_contact_once() {
+    use crate::api::ChatStateKind;
+    let mut h = with_bob_open();
+    let _ = h.run(|ui| {
+        ui.click(selector::id(ids::COMPOSER)).unwrap();
+        let _ = ui.typewrite("Hel");
+    });
+    let _ = h.run(|ui| {
+        ui.click(selector::id(ids::COMPOSER)).unwrap();
+        let _ = ui.typewrite("lo");
+    });
+    assert_eq!(
+        h.commands("work"),
+        [AccountCommand::ChatState {
+            with: BOB.into(),
+            state: ChatStateKind::Composing
+        }]
+    );
+    h.update(Message::TypingTick);
+    assert!(h.commands("work").is_empty(), "not paused right away");
 }
