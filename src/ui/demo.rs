@@ -149,6 +149,14 @@ pub fn events(first: &str, second: Option<&str>) -> (Vec<(AccountId, Event)>, St
                 messages: history,
             },
         ),
+        (
+            a.clone(),
+            Event::ChatState {
+                account: a.clone(),
+                with: bob.clone(),
+                state: crate::api::ChatStateKind::Composing,
+            },
+        ),
     ];
     if let Some(b) = second {
         events.push((
