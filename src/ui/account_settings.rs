@@ -2,9 +2,7 @@
 //! settings, password change, the certificate to trust after a refusal,
 //! server info, order, and removal (after a confirmation).
 
-use iced::widget::{
-    button, checkbox, column, container, row, rule, scrollable, space, text, text_input,
-};
+use iced::widget::{button, column, container, row, rule, scrollable, space, text, text_input};
 use iced::{Alignment, Element, Length, Task};
 
 use super::form;
@@ -292,38 +290,26 @@ impl State {
                 ),
             ))
             .push(field(fl!("field-color"), swatches))
-            .push(
-                container(
-                    checkbox(self.enabled)
-                        .label(fl!("settings-enabled"))
-                        .on_toggle(Message::Enabled)
-                        .size(16)
-                        .text_size(13),
-                )
-                .id(ids::settings::ENABLED),
-            )
+            .push(form::toggle(
+                self.enabled,
+                fl!("settings-enabled"),
+                Message::Enabled,
+                ids::settings::ENABLED,
+            ))
             .push(rule::horizontal(1))
             .push(text(fl!("settings-privacy")).size(16).font(BOLD))
-            .push(
-                container(
-                    checkbox(self.send_receipts)
-                        .label(fl!("settings-send-receipts"))
-                        .on_toggle(Message::SendReceipts)
-                        .size(16)
-                        .text_size(13),
-                )
-                .id(ids::settings::SEND_RECEIPTS),
-            )
-            .push(
-                container(
-                    checkbox(self.send_typing)
-                        .label(fl!("settings-send-typing"))
-                        .on_toggle(Message::SendTyping)
-                        .size(16)
-                        .text_size(13),
-                )
-                .id(ids::settings::SEND_TYPING),
-            )
+            .push(form::toggle(
+                self.send_receipts,
+                fl!("settings-send-receipts"),
+                Message::SendReceipts,
+                ids::settings::SEND_RECEIPTS,
+            ))
+            .push(form::toggle(
+                self.send_typing,
+                fl!("settings-send-typing"),
+                Message::SendTyping,
+                ids::settings::SEND_TYPING,
+            ))
             .push(rule::horizontal(1))
             .push(text(fl!("settings-connection")).size(16).font(BOLD))
             .extend(form::connection(form::Connection {

@@ -1,6 +1,6 @@
 //! The add-account dialog.
 
-use iced::widget::{button, checkbox, column, container, row, scrollable, space, text, text_input};
+use iced::widget::{button, column, container, row, scrollable, space, text, text_input};
 use iced::{Alignment, Element, Length, Task};
 
 use super::form;
@@ -291,27 +291,19 @@ impl State {
         } else {
             fl!("field-password")
         };
-        form = form.push(field(secret_label, secret)).push(
-            container(
-                checkbox(self.use_command)
-                    .label(fl!("field-use-command"))
-                    .on_toggle(Message::UseCommand)
-                    .size(16)
-                    .text_size(13),
-            )
-            .id(ids::dialog::USE_COMMAND),
-        );
+        form = form.push(field(secret_label, secret)).push(form::toggle(
+            self.use_command,
+            fl!("field-use-command"),
+            Message::UseCommand,
+            ids::dialog::USE_COMMAND,
+        ));
 
-        form = form.push(
-            container(
-                checkbox(self.create)
-                    .label(fl!("field-create-account"))
-                    .on_toggle(Message::Create)
-                    .size(16)
-                    .text_size(13),
-            )
-            .id(ids::dialog::CREATE),
-        );
+        form = form.push(form::toggle(
+            self.create,
+            fl!("field-create-account"),
+            Message::Create,
+            ids::dialog::CREATE,
+        ));
         if let Some((instructions, answers)) = &self.form {
             if let Some(i) = instructions {
                 form = form.push(text(i).size(12).style(style::muted));

@@ -33,6 +33,24 @@ pub fn input<'a, M: Clone + 'a>(
         .into()
 }
 
+/// A labelled checkbox with a stable id.
+pub fn toggle<'a, M: 'a>(
+    checked: bool,
+    label: String,
+    on: fn(bool) -> M,
+    id: &'static str,
+) -> Element<'a, M> {
+    container(
+        iced::widget::checkbox(checked)
+            .label(label)
+            .on_toggle(on)
+            .size(16)
+            .text_size(13),
+    )
+    .id(id)
+    .into()
+}
+
 /// The account colour swatches; `id` names each one for tests.
 pub fn swatches<'a, M: Clone + 'a>(
     selected: Option<usize>,
