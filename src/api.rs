@@ -519,6 +519,27 @@ pub struct TlsInfo {
     pub chain: Vec<CertInfo>,
 }
 
+/// What the server is and how we are connected to it (`server_info`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerInfo {
+    /// Server software (XEP-0092), if it says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub software: Option<SoftwareVersion>,
+    /// Disco identities as "category/type (name)".
+    pub identities: Vec<String>,
+    /// Disco features (namespaces).
+    pub features: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls: Option<TlsInfo>,
+    /// Whether XEP-0198 stream management is in use.
+    pub stream_management: bool,
+    /// How often the session was resumed since the account started.
+    pub resumptions: u32,
+    /// Round trip of a XEP-0199 ping, in milliseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rtt_ms: Option<u64>,
+}
+
 /// Server software (XEP-0092).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SoftwareVersion {
@@ -615,22 +636,8 @@ pub enum Event {
     /// Answer to `server_info`.
     ServerInfo {
         account: AccountId,
-        /// Server software (XEP-0092), if it says.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        software: Option<SoftwareVersion>,
-        /// Disco identities as "category/type (name)".
-        identities: Vec<String>,
-        /// Disco features (namespaces).
-        features: Vec<String>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        tls: Option<TlsInfo>,
-        /// Whether XEP-0198 stream management is in use.
-        stream_management: bool,
-        /// How often the session was resumed since the account started.
-        resumptions: u32,
-        /// Round trip of a XEP-0199 ping, in milliseconds.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        rtt_ms: Option<u64>,
+        #[serde(flatten)]
+        info: ServerInfo,
     },
     /// The archive catch-up after a (re)connect is done; `new_messages` of
     /// the messages it fetched were not stored before.

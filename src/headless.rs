@@ -132,6 +132,14 @@ impl Headless {
         self.actors.insert(id, tx);
     }
 
+    /// Stops an account's actor and waits (briefly) until it has closed.
+    async fn stop(&mut self, id: &str) {
+        if let Some(tx) = self.actors.remove(id) {
+            let _ = tx.send(AccountCommand::Shutdown);
+            let _ = tokio::time::timeout(SHUTDOWN_GRACE, tx.closed()).await;
+        }
+    }
+
     /// An account was added to the config file: announce and start it.
     fn added(&mut self, account: AccountConfig) {
         let id = account.id.clone();
@@ -157,10 +165,7 @@ impl Headless {
                     let _ = tx.send(AccountCommand::Reconfigure(Box::new(account.clone())));
                 }
                 if restart == accounts::Restart::Yes {
-                    if let Some(tx) = self.actors.remove(&id) {
-                        let _ = tx.send(AccountCommand::Shutdown);
-                        let _ = tokio::time::timeout(SHUTDOWN_GRACE, tx.closed()).await;
-                    }
+                    self.stop(&id).await;
                     self.states.remove(&id);
                     if account.enabled {
                         self.start(account);
@@ -217,10 +222,7 @@ impl Headless {
                 Err(e) => self.emit(Event::error(None, e.to_string())),
             },
             Command::RemoveAccount { account } => {
-                if let Some(tx) = self.actors.remove(&account) {
-                    let _ = tx.send(AccountCommand::Shutdown);
-                    let _ = tokio::time::timeout(SHUTDOWN_GRACE, tx.closed()).await;
-                }
+                self.stop(&account).await;
                 match accounts::remove_account(&self.profile, &account).await {
                     Ok(()) => {
                         self.config.remove_account(&account);

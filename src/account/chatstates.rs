@@ -22,8 +22,10 @@ pub fn of(msg: &Message) -> Option<ChatStateKind> {
     if msg.type_ != MessageType::Chat {
         return None;
     }
+    // Only the chat state element is cloned for parsing, not every payload.
     msg.payloads
         .iter()
+        .filter(|p| p.ns() == tokio_xmpp::parsers::ns::CHATSTATES)
         .find_map(|p| ChatState::try_from(p.clone()).ok())
         .map(|s| match s {
             ChatState::Active => ChatStateKind::Active,

@@ -201,59 +201,10 @@ impl Actor {
         match iq {
             Iq::Result {
                 from, id, payload, ..
-            } => {
-                if let Some(kind) = self.pending_iqs.get(&id).copied()
-                    && kind.is_for_server()
-                    && self.is_own_server(from.as_ref())
-                {
-                    self.pending_iqs.remove(&id);
-                    if kind == PendingIq::ChangePassword {
-                        return self.on_password_changed(Ok(())).await;
-                    }
-                    return self.on_server_info(kind, Ok(payload));
-                }
-                if !self.is_own_account(from.as_ref()) {
-                    return;
-                }
-                match self.pending_iqs.remove(&id) {
-                    Some(PendingIq::Roster) => self.on_roster_result(payload),
-                    Some(PendingIq::Archive) => {
-                        self.on_archive_page_end(&id, Ok(payload), stream).await
-                    }
-                    Some(_) | None => {}
-                }
-            }
+            } => self.on_iq_answer(from, id, Ok(payload), stream).await,
             Iq::Error {
                 from, id, error, ..
-            } => {
-                if let Some(kind) = self.pending_iqs.get(&id).copied()
-                    && kind.is_for_server()
-                    && self.is_own_server(from.as_ref())
-                {
-                    self.pending_iqs.remove(&id);
-                    if kind == PendingIq::ChangePassword {
-                        return self.on_password_changed(Err(error)).await;
-                    }
-                    return self.on_server_info(kind, Err(error));
-                }
-                if !self.is_own_account(from.as_ref()) {
-                    return;
-                }
-                match self.pending_iqs.remove(&id) {
-                    Some(PendingIq::Archive) => {
-                        self.on_archive_page_end(&id, Err(error), stream).await
-                    }
-                    Some(PendingIq::Carbons) => tracing::info!(
-                        account = %self.id,
-                        "carbons not enabled: {:?}", error.defined_condition
-                    ),
-                    Some(PendingIq::Roster) => self.error(
-                        format!("roster request failed: {:?}", error.defined_condition),
-                        None,
-                    ),
-                    Some(_) | None => {}
-                }
-            }
+            } => self.on_iq_answer(from, id, Err(error), stream).await,
             Iq::Set {
                 from, id, payload, ..
             } => {
@@ -277,6 +228,46 @@ impl Actor {
                 };
                 self.send_reply(reply, from, stream).await;
             }
+        }
+    }
+
+    /// The answer (result or error) to one of our requests. Requests to our
+    /// server are answered from its domain, the others from our account.
+    async fn on_iq_answer(
+        &mut self,
+        from: Option<Jid>,
+        id: String,
+        answer: Result<Option<Element>, StanzaError>,
+        stream: &StanzaStream,
+    ) {
+        let Some(kind) = self.pending_iqs.get(&id).copied() else {
+            return;
+        };
+        let allowed = if kind.is_for_server() {
+            self.is_own_server(from.as_ref())
+        } else {
+            self.is_own_account(from.as_ref())
+        };
+        if !allowed {
+            return;
+        }
+        self.pending_iqs.remove(&id);
+        match (kind, answer) {
+            (PendingIq::ChangePassword, answer) => {
+                self.on_password_changed(answer.map(|_| ())).await
+            }
+            (PendingIq::Archive, answer) => self.on_archive_page_end(&id, answer, stream).await,
+            (PendingIq::Roster, Ok(payload)) => self.on_roster_result(payload),
+            (PendingIq::Roster, Err(error)) => self.error(
+                format!("roster request failed: {:?}", error.defined_condition),
+                None,
+            ),
+            (PendingIq::Carbons, Ok(_)) => {}
+            (PendingIq::Carbons, Err(error)) => tracing::info!(
+                account = %self.id,
+                "carbons not enabled: {:?}", error.defined_condition
+            ),
+            (server_info, answer) => self.on_server_info(server_info, answer),
         }
     }
 

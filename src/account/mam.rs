@@ -78,6 +78,11 @@ pub enum Rejected {
     Unstorable,
 }
 
+/// Whether a message carries an archive result (cheap: no parsing).
+pub fn is_result(msg: &Message) -> bool {
+    msg.payloads.iter().any(|p| p.is("result", ns::MAM))
+}
+
 /// Reads a `<message><result/></message>` from the user's own archive. Only
 /// the account itself (bare JID, or no `from`) may send archive results, and
 /// only for queries we sent (`is_ours`); anything else would let others

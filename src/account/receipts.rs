@@ -11,6 +11,7 @@ use tokio_xmpp::parsers::receipts::{Received, Request};
 pub fn confirmed_id(msg: &Message) -> Option<String> {
     msg.payloads
         .iter()
+        .filter(|p| p.is("received", tokio_xmpp::parsers::ns::RECEIPTS))
         .find_map(|p| Received::try_from(p.clone()).ok())
         .map(|r| r.id)
 }

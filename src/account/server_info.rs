@@ -16,16 +16,13 @@ use tokio_xmpp::stanzastream::StanzaStream;
 
 use super::Actor;
 use super::inbound::PendingIq;
-use crate::api::{Event, SoftwareVersion};
+use crate::api::{Event, ServerInfo, SoftwareVersion};
 
 /// Answers collected so far for one `server_info` request.
 #[derive(Debug, Default)]
 pub(super) struct Draft {
     waiting: u8,
-    software: Option<SoftwareVersion>,
-    identities: Vec<String>,
-    features: Vec<String>,
-    rtt_ms: Option<u64>,
+    info: ServerInfo,
 }
 
 impl Actor {
@@ -84,17 +81,18 @@ impl Actor {
         let payload = answer.ok().flatten();
         match kind {
             PendingIq::ServerVersion => {
-                draft.software = payload
-                    .and_then(|p| VersionResult::try_from(p).ok())
-                    .map(|v| SoftwareVersion {
-                        name: v.name,
-                        version: v.version,
-                        os: v.os,
-                    });
+                draft.info.software =
+                    payload
+                        .and_then(|p| VersionResult::try_from(p).ok())
+                        .map(|v| SoftwareVersion {
+                            name: v.name,
+                            version: v.version,
+                            os: v.os,
+                        });
             }
             PendingIq::ServerDisco => {
                 if let Some(info) = payload.and_then(|p| DiscoInfoResult::try_from(p).ok()) {
-                    draft.identities = info
+                    draft.info.identities = info
                         .identities
                         .iter()
                         .map(|i| match &i.name {
@@ -102,11 +100,11 @@ impl Actor {
                             None => format!("{}/{}", i.category, i.type_),
                         })
                         .collect();
-                    draft.features = info.features.into_iter().collect();
+                    draft.info.features = info.features.into_iter().collect();
                 }
             }
             PendingIq::ServerPing(sent) => {
-                draft.rtt_ms = Some(sent.elapsed().as_millis().try_into().unwrap_or(u64::MAX));
+                draft.info.rtt_ms = Some(sent.elapsed().as_millis().try_into().unwrap_or(u64::MAX));
             }
             _ => return,
         }
@@ -116,13 +114,12 @@ impl Actor {
         {
             self.emit(Event::ServerInfo {
                 account: self.id.clone(),
-                software: d.software,
-                identities: d.identities,
-                features: d.features,
-                tls: self.link.tls(),
-                stream_management: self.stream_management,
-                resumptions: self.resumptions,
-                rtt_ms: d.rtt_ms,
+                info: ServerInfo {
+                    tls: self.link.tls(),
+                    stream_management: self.stream_management,
+                    resumptions: self.resumptions,
+                    ..d.info
+                },
             });
         }
     }

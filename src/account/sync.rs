@@ -182,8 +182,12 @@ impl Actor {
     /// A message carrying an archive result. Returns the message back if it
     /// is not one, so it can be handled as a live message.
     pub(super) fn on_archive_result(&mut self, msg: Message) -> Option<Message> {
+        // Most messages are not archive results: hand them back untouched.
+        if !mam::is_result(&msg) {
+            return Some(msg);
+        }
+        let from = msg.from.clone();
         let sync = &self.sync;
-        let outer = msg.clone();
         match mam::parse_result(msg, &self.jid, |q| sync.is_ours(q), Utc::now()) {
             Ok(archived) => {
                 if let Some(q) = self.sync.queries.get_mut(&archived.query_id) {
@@ -191,12 +195,11 @@ impl Actor {
                 }
                 None
             }
-            Err(Rejected::NotAResult) => Some(outer),
-            Err(Rejected::Unstorable) => None,
+            Err(Rejected::NotAResult | Rejected::Unstorable) => None,
             Err(why) => {
                 tracing::warn!(
                     account = %self.id,
-                    from = ?outer.from.map(|f| f.to_string()),
+                    from = ?from.map(|f| f.to_string()),
                     "archive result ignored: {why:?}"
                 );
                 None

@@ -532,7 +532,7 @@ fn certificate_box(cert: &CertInfo) -> Element<'_, Message> {
         .into()
 }
 
-fn server_info_box(info: &super::model::ServerInfo) -> Element<'_, Message> {
+fn server_info_box(info: &crate::api::ServerInfo) -> Element<'_, Message> {
     let line = |label: String, value: String| {
         row![
             text(label).size(12).font(BOLD).width(160),

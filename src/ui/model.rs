@@ -5,8 +5,7 @@ use tokio::sync::mpsc;
 
 use crate::account::AccountCommand;
 use crate::api::{
-    AccountId, Contact, ConversationSummary, Direction, Event, MessageRecord, SoftwareVersion,
-    TlsInfo,
+    AccountId, Contact, ConversationSummary, Direction, Event, MessageRecord, ServerInfo,
 };
 use crate::config::{AccountConfig, AccountEntry, BrokenAccount, Config};
 
@@ -48,17 +47,6 @@ pub struct LiveAccount {
     pub generation: u64,
     /// Contacts typing right now, with when they said so.
     pub typing: std::collections::HashMap<String, std::time::Instant>,
-}
-
-/// What `server_info` reported.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ServerInfo {
-    pub software: Option<SoftwareVersion>,
-    pub features: Vec<String>,
-    pub tls: Option<TlsInfo>,
-    pub stream_management: bool,
-    pub resumptions: u32,
-    pub rtt_ms: Option<u64>,
 }
 
 impl LiveAccount {
@@ -243,24 +231,7 @@ pub fn apply_event(account: &mut LiveAccount, chat: Option<&mut Chat>, event: Ev
         Event::Error { message, .. } => {
             applied.banner = Some(format!("{}: {message}", account.label()));
         }
-        Event::ServerInfo {
-            software,
-            features,
-            tls,
-            stream_management,
-            resumptions,
-            rtt_ms,
-            ..
-        } => {
-            account.server_info = Some(ServerInfo {
-                software,
-                features,
-                tls,
-                stream_management,
-                resumptions,
-                rtt_ms,
-            });
-        }
+        Event::ServerInfo { info, .. } => account.server_info = Some(info),
         Event::ChatState { with, state, .. } => {
             if state == crate::api::ChatStateKind::Composing {
                 account.typing.insert(with, std::time::Instant::now());
