@@ -50,10 +50,8 @@ fn two_clients_exchange_messages_and_history_survives_restart() {
 
     // Passwords never reach events or logs.
     for client in [&a, &b] {
-        let all = serde_json::to_string(&client.seen).unwrap();
-        assert!(!all.contains("alicepw") && !all.contains("bobpw"));
-        let log = client.stderr_log();
-        assert!(!log.contains("alicepw") && !log.contains("bobpw"));
+        client.assert_never_shows("alicepw");
+        client.assert_never_shows("bobpw");
     }
     let config = std::fs::read_to_string(dirs.0.path().join("config.toml")).unwrap();
     assert!(config.contains("password_command"));

@@ -233,6 +233,15 @@ impl Headless {
     pub fn stderr_log(&self) -> String {
         std::fs::read_to_string(self.profile.join("stderr.log")).unwrap_or_default()
     }
+
+    /// Asserts that `secret` appeared in no event printed so far and not in
+    /// the log.
+    #[track_caller]
+    pub fn assert_never_shows(&self, secret: &str) {
+        let events = serde_json::to_string(&self.seen).expect("events serialize");
+        assert!(!events.contains(secret), "{secret:?} in events");
+        assert!(!self.stderr_log().contains(secret), "{secret:?} in the log");
+    }
 }
 
 impl Drop for Headless {
