@@ -53,6 +53,8 @@ fn message<'a>(i: usize, with: &'a str, id: &'a str, body: &'a str, t0: i64) -> 
         state: MessageState::Received,
         server_id: None,
         origin_id: Some(id),
+        reply_to: None,
+        markable: false,
     }
 }
 

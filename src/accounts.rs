@@ -128,6 +128,15 @@ pub async fn update_account(
     if let Some(send) = update.send_typing {
         next.send_typing = send;
     }
+    if let Some(send) = update.send_read_markers {
+        next.send_read_markers = send;
+    }
+    if let Some(on) = update.notifications {
+        next.notifications = on;
+    }
+    if let Some(on) = update.notification_text {
+        next.notification_text = on;
+    }
     if let Some(command) = update.password_command {
         next.password = PasswordSource::Command(command);
     }
@@ -150,6 +159,9 @@ pub async fn update_account(
         color: next.color.clone(),
         send_receipts: next.send_receipts,
         send_typing: next.send_typing,
+        send_read_markers: next.send_read_markers,
+        notifications: next.notifications,
+        notification_text: next.notification_text,
         ..current
     } == next;
     let restart = if live_only { Restart::No } else { Restart::Yes };

@@ -53,6 +53,31 @@ pub enum Command {
         body: String,
         #[serde(default, rename = "ref", skip_serializing_if = "Option::is_none")]
         reference: Option<String>,
+        /// Local id of the message this one answers (XEP-0461, quoted).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reply_to: Option<String>,
+    },
+    /// Replace the text of one of our own messages (XEP-0308); the first
+    /// text is kept in the store.
+    Correct {
+        account: AccountId,
+        id: String,
+        body: String,
+    },
+    /// Retract one of our own messages for everyone (XEP-0424).
+    Retract { account: AccountId, id: String },
+    /// Set our reactions to a message (XEP-0444): the full set, empty
+    /// removes them.
+    React {
+        account: AccountId,
+        id: String,
+        emojis: Vec<String>,
+    },
+    /// Mute or unmute notifications for one conversation.
+    MuteConversation {
+        account: AccountId,
+        with: String,
+        muted: bool,
     },
     /// Read one page of history, oldest first. `before` is a message `seq`
     /// from an earlier page (exclusive); without it the newest page is returned.
@@ -76,7 +101,9 @@ pub enum Command {
     Roster { account: AccountId },
     /// Conversations with last message and unread count, newest first.
     Conversations { account: AccountId },
-    /// Mark every message of a conversation as read by the user.
+    /// The user has seen every message of a conversation: clears unread and
+    /// sends a read marker for the newest one (XEP-0333; not when the
+    /// account's `send_read_markers` is off).
     MarkRead { account: AccountId, with: String },
     /// Reconnect now (also after an authentication or certificate failure).
     Reconnect { account: AccountId },
@@ -115,6 +142,10 @@ impl Command {
             | Command::MarkRead { account, .. }
             | Command::Reconnect { account }
             | Command::Retry { account, .. }
+            | Command::Correct { account, .. }
+            | Command::Retract { account, .. }
+            | Command::React { account, .. }
+            | Command::MuteConversation { account, .. }
             | Command::ChatState { account, .. }
             | Command::PinCert { account, .. }
             | Command::ChangePassword { account, .. }
@@ -274,6 +305,15 @@ pub struct AccountUpdate {
     /// Send typing notifications (XEP-0085).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_typing: Option<bool>,
+    /// Send read markers (XEP-0333).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_read_markers: Option<bool>,
+    /// Desktop notifications for new messages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notifications: Option<bool>,
+    /// Show sender and text in notifications (else only "new message").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notification_text: Option<bool>,
     /// A new password for the keyring (switches from a password command).
     #[serde(default, skip_serializing)]
     pub password: Option<String>,
@@ -298,6 +338,9 @@ impl std::fmt::Debug for AccountUpdate {
             .field("priority", &self.priority)
             .field("send_receipts", &self.send_receipts)
             .field("send_typing", &self.send_typing)
+            .field("send_read_markers", &self.send_read_markers)
+            .field("notifications", &self.notifications)
+            .field("notification_text", &self.notification_text)
             .field("password", &self.password.as_ref().map(|_| "<redacted>"))
             .field("password_command", &self.password_command.is_some())
             .finish()
@@ -349,15 +392,16 @@ pub enum ChatStateKind {
 }
 
 /// Direction of a message as seen from this account.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
+    #[default]
     In,
     Out,
 }
 
 /// Delivery state of a message. Incoming messages are `Received`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MessageState {
     /// Stored, not yet handed to the connection.
@@ -373,6 +417,7 @@ pub enum MessageState {
     /// The server rejected it; it can be retried.
     Failed,
     /// An incoming message.
+    #[default]
     Received,
 }
 
@@ -404,7 +449,7 @@ impl MessageState {
 }
 
 /// One stored message.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct MessageRecord {
     /// Position in the account's store; use as `before` to page backwards.
     pub seq: i64,
@@ -426,6 +471,45 @@ pub struct MessageRecord {
     /// `seq` alone is not the order.
     #[serde(default)]
     pub pos: i64,
+    /// An incoming message the user has not seen yet.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unread: bool,
+    /// The text was corrected (XEP-0308); `body` is the newest text.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub edited: bool,
+    /// The first text of a corrected message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original_body: Option<String>,
+    /// Retracted by its sender (XEP-0424); the text is gone.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub retracted: bool,
+    /// The message this one answers (XEP-0461).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<Quote>,
+    /// Emoji reactions (XEP-0444), filled in `history` and `message_updated`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reactions: Vec<ReactionCount>,
+}
+
+/// The message a reply answers.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Quote {
+    /// Local id of the quoted message, if it is in the store.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Its text, if it is in the store.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+}
+
+/// How many people reacted to a message with one emoji.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReactionCount {
+    pub emoji: String,
+    pub count: u32,
+    /// We are one of them.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub own: bool,
 }
 
 /// Presence availability of a contact (RFC 6121 `show`, plus offline).
@@ -458,7 +542,7 @@ pub struct Contact {
 }
 
 /// A conversation as listed in the sidebar.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ConversationSummary {
     pub with: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -466,6 +550,9 @@ pub struct ConversationSummary {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_timestamp: Option<DateTime<Utc>>,
     pub unread: u32,
+    /// No notifications for this conversation.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub muted: bool,
 }
 
 /// An account as listed by `accounts`.
@@ -604,6 +691,12 @@ pub enum Event {
         #[serde(default, rename = "ref", skip_serializing_if = "Option::is_none")]
         reference: Option<String>,
     },
+    /// A stored message changed: corrected, retracted or reacted to.
+    MessageUpdated {
+        account: AccountId,
+        #[serde(flatten)]
+        message: MessageRecord,
+    },
     MessageState {
         account: AccountId,
         id: String,
@@ -710,6 +803,7 @@ impl Event {
             | Event::AccountState { account, .. }
             | Event::Message { account, .. }
             | Event::MessageState { account, .. }
+            | Event::MessageUpdated { account, .. }
             | Event::History { account, .. }
             | Event::SearchResults { account, .. }
             | Event::ChatState { account, .. }

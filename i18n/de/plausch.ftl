@@ -177,3 +177,26 @@ console-title = XML-Konsole — { $account }
 console-filter = Filter
 console-clear = Leeren
 console-raw-placeholder = <iq type='get' to='example.org' id='1'><ping xmlns='urn:xmpp:ping'/></iq>
+
+## Desktop-Benachrichtigungen
+notify-new-message = Neue Nachricht
+notify-open = Öffnen
+
+## Signale im Gespräch
+chat-new-messages = Neue Nachrichten
+chat-read-up-to-here = Bis hier gelesen
+chat-mute = Stummschalten
+chat-unmute = Stummschaltung aufheben
+message-edited = bearbeitet
+message-edited-original = Ursprünglich: { $original }
+message-retracted = Diese Nachricht wurde zurückgezogen.
+message-quote-missing = (Nachricht nicht verfügbar)
+action-reply = Antworten
+action-edit = Bearbeiten
+action-retract = Zurückziehen
+composer-editing = Sie bearbeiten Ihre Nachricht – Esc bricht ab
+composer-replying = Antwort auf: { $text }
+composer-cancel = Abbrechen
+settings-send-read-markers = Kontakten zeigen, wenn ich ihre Nachrichten gelesen habe (Lesebestätigungen)
+settings-notifications = Desktop-Benachrichtigungen bei neuen Nachrichten
+settings-notification-text = Absender und Text in Benachrichtigungen zeigen

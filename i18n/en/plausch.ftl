@@ -177,3 +177,26 @@ console-title = XML console — { $account }
 console-filter = Filter
 console-clear = Clear
 console-raw-placeholder = <iq type='get' to='example.org' id='1'><ping xmlns='urn:xmpp:ping'/></iq>
+
+## Desktop notifications
+notify-new-message = New message
+notify-open = Open
+
+## Conversation signals
+chat-new-messages = New messages
+chat-read-up-to-here = Read up to here
+chat-mute = Mute
+chat-unmute = Unmute
+message-edited = edited
+message-edited-original = Original: { $original }
+message-retracted = This message was retracted.
+message-quote-missing = (message not available)
+action-reply = Reply
+action-edit = Edit
+action-retract = Retract
+composer-editing = Editing your message — Esc cancels
+composer-replying = Replying to: { $text }
+composer-cancel = Cancel
+settings-send-read-markers = Tell contacts when I have read their messages (read markers)
+settings-notifications = Desktop notifications for new messages
+settings-notification-text = Show sender and text in notifications

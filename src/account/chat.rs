@@ -3,6 +3,8 @@
 
 use chrono::{DateTime, Utc};
 use tokio_xmpp::jid::{BareJid, Jid};
+use tokio_xmpp::minidom::Element;
+use tokio_xmpp::minidom::rxml::NcName;
 use tokio_xmpp::parsers::delay::Delay;
 use tokio_xmpp::parsers::message::{Id, Lang, Message, MessageType};
 use tokio_xmpp::parsers::stanza_id::{OriginId, StanzaId};
@@ -25,12 +27,47 @@ pub struct ChatMessage {
     pub server_id: Option<String>,
     /// XEP-0359 origin-id, else the stanza's id attribute.
     pub origin_id: Option<String>,
+    /// The id of the message this one answers (XEP-0461).
+    pub reply_to: Option<String>,
+    /// The sender asks for read markers (XEP-0333).
+    pub markable: bool,
+    /// Not a message of its own but a change to an earlier one.
+    pub signal: Option<Signal>,
 }
 
-/// Reads a chat/normal message with a body. A message from our own account
-/// (another device, seen through a carbon or the archive) is outgoing, its
-/// conversation is its recipient; anything else is incoming from its sender.
-/// No body, groupchat, errors or no sender give `None`.
+/// A change to an earlier message, referred to by the id its author gave it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Signal {
+    /// New text (in `body`) for message `replaces` (XEP-0308).
+    Correction { replaces: String },
+    /// The author withdrew message `id` (XEP-0424).
+    Retraction { id: String },
+    /// The sender's full set of reactions to message `id` (XEP-0444).
+    Reactions { id: String, emojis: Vec<String> },
+    /// The sender has seen everything up to message `id` (XEP-0333).
+    Displayed { id: String },
+}
+
+impl Signal {
+    fn of(msg: &Message) -> Option<Signal> {
+        if let Some(id) = super::retraction::retracted_id(msg) {
+            return Some(Signal::Retraction { id });
+        }
+        if let Some((id, emojis)) = super::reactions::of(msg) {
+            return Some(Signal::Reactions { id, emojis });
+        }
+        if let Some(replaces) = super::corrections::replaced_id(msg) {
+            return Some(Signal::Correction { replaces });
+        }
+        super::markers::displayed_id(msg).map(|id| Signal::Displayed { id })
+    }
+}
+
+/// Reads a chat/normal message with a body, or a signal about an earlier
+/// message. A message from our own account (another device, seen through a
+/// carbon or the archive) is outgoing, its conversation is its recipient;
+/// anything else is incoming from its sender. No body (and no signal),
+/// groupchat, errors or no sender give `None`.
 pub fn parse_chat(mut msg: Message, own: &BareJid, now: DateTime<Utc>) -> Option<ChatMessage> {
     if !matches!(msg.type_, MessageType::Chat | MessageType::Normal) {
         return None;
@@ -41,7 +78,19 @@ pub fn parse_chat(mut msg: Message, own: &BareJid, now: DateTime<Utc>) -> Option
     } else {
         (Direction::In, from.to_bare())
     };
-    let (_, body) = msg.get_best_body_cloned(vec![])?;
+    let signal = Signal::of(&msg);
+    let body = match (msg.get_best_body_cloned(vec![]), &signal) {
+        (Some((_, body)), None | Some(Signal::Correction { .. })) => body,
+        // The body of other signals is a fallback text for old clients.
+        (_, Some(s)) if !matches!(s, Signal::Correction { .. }) => String::new(),
+        _ => return None,
+    };
+    let reply_to = super::replies::reply_id(&msg);
+    let body = match reply_to {
+        Some(_) => super::replies::strip_fallback(&msg, &body),
+        None => body,
+    };
+    let markable = super::markers::is_markable(&msg);
     // Only our own server may assign the stanza-id we use for dedup; one set by
     // anyone else (e.g. the sender) is ignored, or it could suppress messages.
     let mut server_id = None;
@@ -66,6 +115,9 @@ pub fn parse_chat(mut msg: Message, own: &BareJid, now: DateTime<Utc>) -> Option
         timestamp,
         server_id,
         origin_id,
+        reply_to,
+        markable,
+        signal,
     })
 }
 
@@ -89,12 +141,14 @@ impl StoreRows {
         }
     }
 
-    /// The rows for `batch` (the same slice `new` was given).
+    /// The rows for `batch` (the same slice `new` was given); signals are
+    /// not messages of their own and get none.
     pub fn rows<'a>(&'a self, batch: &'a [ChatMessage]) -> Vec<NewMessage<'a>> {
         batch
             .iter()
             .zip(&self.ids)
             .zip(self.withs.iter().zip(&self.senders))
+            .filter(|((m, _), _)| m.signal.is_none())
             .map(|((m, id), (with, sender))| NewMessage {
                 id,
                 with,
@@ -109,9 +163,40 @@ impl StoreRows {
                 },
                 server_id: m.server_id.as_deref(),
                 origin_id: m.origin_id.as_deref(),
+                reply_to: m.reply_to.as_deref(),
+                markable: m.markable,
             })
             .collect()
     }
+}
+
+/// An element `<name xmlns='ns' attr='value' …/>` for payloads that
+/// xmpp-parsers has no type for.
+pub fn element(name: &str, ns: &str, attrs: &[(&str, &str)]) -> Element {
+    let mut builder = Element::builder(name, ns);
+    for (key, value) in attrs {
+        // Our own attribute names, always valid.
+        if let Ok(key) = NcName::try_from(*key) {
+            builder = builder.attr(key, *value);
+        }
+    }
+    builder.build()
+}
+
+/// `msg` with one more payload element.
+pub fn with_element(mut msg: Message, payload: Element) -> Message {
+    msg.payloads.push(payload);
+    msg
+}
+
+/// A body-less message carrying `payload` about an earlier message, kept by
+/// archives (XEP-0334 store hint) so other devices learn of it later.
+pub fn signal(to: &BareJid, payload: Element) -> Message {
+    let mut msg = Message::chat(Some(Jid::from(to.clone())));
+    msg.id = Some(Id(uuid::Uuid::new_v4().to_string()));
+    msg.payloads.push(payload);
+    msg.payloads.push(element("store", "urn:xmpp:hints", &[]));
+    msg
 }
 
 /// A chat message with `id` used as stanza id and origin-id.

@@ -15,7 +15,7 @@ use tokio_xmpp::stanzastream::StanzaStream;
 
 use super::carbons::{self, Carbon};
 use super::outbox::{Progress, Stage};
-use super::{Actor, chat, chatstates, receipts, roster};
+use super::{Actor, caps, chat, chatstates, receipts, roster};
 use crate::api::{Direction, Event};
 
 /// What an outstanding IQ request was for.
@@ -55,7 +55,7 @@ impl Actor {
         self.show_in_console(Direction::In, &stanza);
         match stanza {
             Stanza::Message(m) => self.on_message(m, stream).await,
-            Stanza::Presence(p) => self.on_presence(p),
+            Stanza::Presence(p) => self.on_presence(p, stream).await,
             Stanza::Iq(iq) => self.on_iq(iq, stream).await,
         }
     }
@@ -183,9 +183,12 @@ impl Actor {
         });
     }
 
-    fn on_presence(&mut self, p: Presence) {
+    async fn on_presence(&mut self, p: Presence, stream: &StanzaStream) {
         if p.from.as_ref().is_some_and(|f| f.to_bare() == self.jid) {
             return;
+        }
+        if let Some(query) = self.caps.observe(&p) {
+            self.send(stream, Stanza::Iq(query)).await;
         }
         if let Some((jid, presence, status)) = self.presence.apply(&p) {
             self.emit(Event::Presence {
@@ -221,7 +224,9 @@ impl Actor {
             Iq::Get {
                 from, id, payload, ..
             } => {
-                let reply = if Ping::try_from(payload).is_ok() {
+                let reply = if let Some(answer) = caps::answer(self.offer(), &id, &payload) {
+                    answer
+                } else if Ping::try_from(payload).is_ok() {
                     Iq::from_result(id, None::<Roster>)
                 } else {
                     unsupported(id)
@@ -240,6 +245,9 @@ impl Actor {
         answer: Result<Option<Element>, StanzaError>,
         stream: &StanzaStream,
     ) {
+        if self.caps.is_pending(&id) {
+            return self.caps.on_result(&id, answer.ok().flatten());
+        }
         let Some(kind) = self.pending_iqs.get(&id).copied() else {
             return;
         };

@@ -17,24 +17,31 @@ use crate::config::AccountConfig;
 use crate::secrets;
 use crate::store::Store;
 
+pub mod caps;
 pub mod carbons;
 pub mod chat;
 pub mod chatstates;
 pub mod connect;
 mod connection;
 pub mod console;
+pub mod corrections;
 mod inbound;
 pub mod link;
 pub mod mam;
+pub mod markers;
 mod netwatch;
 mod outbox;
+pub mod reactions;
 pub mod receipts;
 pub mod register;
+pub mod replies;
+pub mod retraction;
 pub mod roster;
 mod server_info;
 mod srv;
 mod sync;
 pub mod tls;
+mod updates;
 
 use connection::{ConnReport, Reconnector};
 use link::LinkControl;
@@ -47,6 +54,22 @@ pub enum AccountCommand {
         to: String,
         body: String,
         reference: Option<String>,
+        reply_to: Option<String>,
+    },
+    Correct {
+        id: String,
+        body: String,
+    },
+    Retract {
+        id: String,
+    },
+    React {
+        id: String,
+        emojis: Vec<String>,
+    },
+    MuteConversation {
+        with: String,
+        muted: bool,
     },
     History {
         with: String,
@@ -105,12 +128,20 @@ impl AccountCommand {
                 to,
                 body,
                 reference,
+                reply_to,
                 ..
             } => AccountCommand::Send {
                 to,
                 body,
                 reference,
+                reply_to,
             },
+            Command::Correct { id, body, .. } => AccountCommand::Correct { id, body },
+            Command::Retract { id, .. } => AccountCommand::Retract { id },
+            Command::React { id, emojis, .. } => AccountCommand::React { id, emojis },
+            Command::MuteConversation { with, muted, .. } => {
+                AccountCommand::MuteConversation { with, muted }
+            }
             Command::History {
                 with,
                 limit,
@@ -175,6 +206,9 @@ pub fn spawn(
 struct Actor {
     id: String,
     jid: BareJid,
+    /// Our full JID (the server may change the resource on binding): the
+    /// sender of the messages this device writes.
+    full_jid: String,
     store: Store,
     events: mpsc::UnboundedSender<Event>,
     state: ConnState,
@@ -207,6 +241,10 @@ struct Actor {
     send_receipts: bool,
     /// Send typing notifications (XEP-0085).
     send_typing: bool,
+    /// Send read markers (XEP-0333).
+    send_read_markers: bool,
+    /// What our contacts' clients support (XEP-0115).
+    caps: caps::CapsBook,
     /// A password change waiting for the server's answer.
     new_password: Option<secrets::Password>,
 }
@@ -223,11 +261,20 @@ async fn run(
         .map_err(|e| format!("invalid JID {}: {e}", config.jid))?;
     std::fs::create_dir_all(&data_dir)
         .map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
-    let store = Store::open(&data_dir.join("history.sqlite")).map_err(|e| e.to_string())?;
+    let mut store = Store::open(&data_dir.join("history.sqlite")).map_err(|e| e.to_string())?;
+    let resource = match &config.resource {
+        Some(r) => r.clone(),
+        None => store.stable_resource().map_err(|e| e.to_string())?,
+    };
+    let config = AccountConfig {
+        resource: Some(resource.clone()),
+        ..config
+    };
     let (progress_tx, mut progress_rx) = mpsc::unbounded_channel();
     let mut actor = Actor {
         id: config.id.clone(),
         jid: jid.clone(),
+        full_jid: format!("{jid}/{resource}"),
         store,
         events,
         state: ConnState::Offline,
@@ -248,6 +295,8 @@ async fn run(
         priority: config.priority.unwrap_or(0),
         send_receipts: config.send_receipts,
         send_typing: config.send_typing,
+        send_read_markers: config.send_read_markers,
+        caps: caps::CapsBook::default(),
         new_password: None,
     };
 
@@ -267,7 +316,15 @@ async fn run(
                             to,
                             body,
                             reference,
-                        }) => actor.send_chat(&to, &body, reference, None).await,
+                            reply_to,
+                        }) => {
+                            actor
+                                .send_chat(&to, &body, reference, reply_to.as_deref(), None)
+                                .await
+                        }
+                        Some(AccountCommand::MarkRead { with }) => {
+                            actor.mark_read(&with, None).await
+                        }
                         Some(AccountCommand::History {
                             with,
                             limit,
@@ -317,9 +374,11 @@ async fn run(
                         tracing::info!(account = %actor.id, "new session; the old one could not be resumed");
                     }
                     actor.session += 1;
+                    actor.full_jid = bound_jid.to_string();
                     actor.stream_management = features.stream_management.is_some();
                     actor.link.session_started(Some(offers_csi(&features)));
                     actor.presence.clear();
+                    actor.caps.clear_presence();
                     actor.in_flight.clear();
                     actor.pending_iqs.clear();
                     actor.set_state(ConnState::Online, None, None, Some(bound_jid.to_string()));
@@ -387,8 +446,28 @@ async fn run(
                         wake.notify_one();
                     }
                 }
-                Some(AccountCommand::Send { to, body, reference }) => {
-                    actor.send_chat(&to, &body, reference, Some(&stream)).await;
+                Some(AccountCommand::Send { to, body, reference, reply_to }) => {
+                    actor.send_chat(&to, &body, reference, reply_to.as_deref(), Some(&stream)).await;
+                }
+                Some(AccountCommand::MarkRead { with }) => {
+                    let online = (actor.state == ConnState::Online).then_some(&stream);
+                    actor.mark_read(&with, online).await;
+                }
+                Some(AccountCommand::Correct { id, body }) if actor.state == ConnState::Online => {
+                    actor.correct(&id, &body, &stream).await
+                }
+                Some(AccountCommand::Retract { id }) if actor.state == ConnState::Online => {
+                    actor.retract(&id, &stream).await
+                }
+                Some(AccountCommand::React { id, emojis }) if actor.state == ConnState::Online => {
+                    actor.react(&id, emojis, &stream).await
+                }
+                Some(AccountCommand::Reconfigure(config)) => {
+                    actor.reconfigure(&config);
+                    if actor.state == ConnState::Online {
+                        // Our caps follow the switches: tell contacts.
+                        actor.send_presence(&stream).await;
+                    }
                 }
                 Some(AccountCommand::History { with, limit, before }) => {
                     let req = sync::HistoryRequest { with, limit, before };
@@ -508,23 +587,12 @@ impl Actor {
                         conversations,
                     })
             }
-            AccountCommand::MarkRead { with } => self.store.mark_read(&with).and_then(|_| {
-                self.store
-                    .conversations()
-                    .map(|conversations| Event::Conversations {
-                        account,
-                        conversations,
-                    })
-            }),
+            AccountCommand::MuteConversation { with, muted } => return self.mute(&with, muted),
             AccountCommand::Console { enabled } => {
                 self.console = enabled;
                 return;
             }
-            AccountCommand::Reconfigure(config) => {
-                self.send_receipts = config.send_receipts;
-                self.send_typing = config.send_typing;
-                return;
-            }
+            AccountCommand::Reconfigure(config) => return self.reconfigure(&config),
             // Typing while offline is worth nothing later.
             AccountCommand::ChatState { .. } => return,
             AccountCommand::SendRaw { .. } => {
@@ -536,8 +604,14 @@ impl Actor {
             AccountCommand::ChangePassword { .. } => {
                 return self.error("not connected: the password was not changed", None);
             }
+            AccountCommand::Correct { .. }
+            | AccountCommand::Retract { .. }
+            | AccountCommand::React { .. } => {
+                return self.error("not connected: the message was not changed", None);
+            }
             // Handled by the loop, which owns the stream.
             AccountCommand::Send { .. }
+            | AccountCommand::MarkRead { .. }
             | AccountCommand::History { .. }
             | AccountCommand::Retry { .. }
             | AccountCommand::ClientState { .. }
@@ -554,10 +628,34 @@ impl Actor {
     /// archive catch-up, which ends by flushing the outbox.
     async fn on_fresh_session(&mut self, stream: &StanzaStream) {
         self.request_roster(stream).await;
-        let presence =
-            tokio_xmpp::parsers::presence::Presence::available().with_priority(self.priority);
-        self.send(stream, Stanza::Presence(presence)).await;
+        self.send_presence(stream).await;
         self.start_sync(stream).await;
+    }
+
+    /// The switches that apply without reconnecting.
+    fn reconfigure(&mut self, config: &AccountConfig) {
+        self.send_receipts = config.send_receipts;
+        self.send_typing = config.send_typing;
+        self.send_read_markers = config.send_read_markers;
+    }
+
+    /// What we offer to contacts, following the privacy switches.
+    fn offer(&self) -> caps::Offer {
+        caps::Offer {
+            receipts: self.send_receipts,
+            typing: self.send_typing,
+            read_markers: self.send_read_markers,
+        }
+    }
+
+    /// Our presence, with our capabilities (XEP-0115).
+    async fn send_presence(&mut self, stream: &StanzaStream) {
+        let mut presence =
+            tokio_xmpp::parsers::presence::Presence::available().with_priority(self.priority);
+        if let Some(c) = caps::own_caps(self.offer()) {
+            presence = presence.with_payload(c);
+        }
+        self.send(stream, Stanza::Presence(presence)).await;
     }
 
     /// A XEP-0199 ping to our server (its answer is not needed: it makes the

@@ -16,8 +16,9 @@ use tokio_xmpp::jid::BareJid;
 use tokio_xmpp::stanzastream::{StanzaStage, StanzaState, StanzaStream, StanzaToken};
 
 use super::{Actor, chat};
-use crate::api::{ConnState, Direction, Event, MessageState};
+use crate::api::{ConnState, Direction, Event, MessageRecord, MessageState};
 use crate::store::NewMessage;
+use tokio_xmpp::parsers::ns;
 
 /// Progress of one outgoing stanza, reported by its watcher task.
 #[derive(Debug)]
@@ -48,6 +49,7 @@ impl Actor {
         to: &str,
         body: &str,
         reference: Option<String>,
+        reply_to: Option<&str>,
         stream: Option<&StanzaStream>,
     ) {
         let to: BareJid = match to.parse() {
@@ -59,7 +61,15 @@ impl Actor {
         }
         let id = uuid::Uuid::new_v4().to_string();
         let with = to.to_string();
-        let own = self.jid.to_string();
+        let own = self.full_jid.clone();
+        // A reply refers to the quoted message by the id its author gave it.
+        let reply_ref = match reply_to {
+            Some(local) => match self.store.reference_of(local) {
+                Ok(Some(r)) => Some(r),
+                _ => return self.error(format!("no message {local} to reply to"), reference),
+            },
+            None => None,
+        };
         let new = NewMessage {
             id: &id,
             with: &with,
@@ -70,6 +80,8 @@ impl Actor {
             state: MessageState::Queued,
             server_id: None,
             origin_id: Some(&id),
+            reply_to: reply_ref.as_deref(),
+            markable: false,
         };
         // Stored before sent: a crash from here on leaves it in the outbox.
         let record = match self.store.insert_message(&new) {
@@ -82,11 +94,11 @@ impl Actor {
         }
         self.emit(Event::Message {
             account: self.id.clone(),
-            message: record,
+            message: record.clone(),
             reference,
         });
         if let Some(stream) = stream.filter(|_| self.outbox_open()) {
-            self.transmit(&id, &to, body, stream).await;
+            self.transmit(&record, stream).await;
         }
     }
 
@@ -114,20 +126,32 @@ impl Actor {
         match self.store.outbox() {
             Ok(queued) => {
                 for m in queued {
-                    if let Ok(to) = m.with.parse::<BareJid>() {
-                        self.transmit(&m.id, &to, &m.body, stream).await;
-                    }
+                    self.transmit(&m, stream).await;
                 }
             }
             Err(e) => self.error(e.to_string(), None),
         }
     }
 
-    async fn transmit(&mut self, id: &str, to: &BareJid, body: &str, stream: &StanzaStream) {
+    async fn transmit(&mut self, m: &MessageRecord, stream: &StanzaStream) {
+        let Ok(to) = m.with.parse::<BareJid>() else {
+            return;
+        };
+        let id = m.id.as_str();
         if !self.in_flight.insert(id.to_owned()) {
             return;
         }
-        let mut msg = super::receipts::request(chat::outgoing(to, id, body));
+        let mut msg = chat::outgoing(&to, id, &m.body);
+        if let Some((author, reference, quoted)) = self.quoted(m) {
+            msg = super::replies::with_reply(msg, author, &reference, &quoted, &m.body);
+        }
+        // Ask only clients that may answer (XEP-0115); unknown ones are asked.
+        if self.caps.may_support(&to, ns::RECEIPTS) {
+            msg = super::receipts::request(msg);
+        }
+        if self.caps.may_support(&to, super::markers::NS) {
+            msg = super::markers::with_markable(msg);
+        }
         if self.send_typing {
             msg = super::chatstates::with_active(msg);
         }
@@ -138,6 +162,16 @@ impl Actor {
             self.session,
             self.progress_tx.clone(),
         ));
+    }
+
+    /// For a reply: the quoted message's author, the id its author gave
+    /// it, and its text.
+    fn quoted(&self, m: &MessageRecord) -> Option<(tokio_xmpp::jid::Jid, String, String)> {
+        let local = m.reply_to.as_ref()?.id.as_ref()?;
+        let quoted = self.store.message(local).ok()??;
+        let reference = self.store.reference_of(local).ok()??;
+        let author = quoted.sender.parse().ok()?;
+        Some((author, reference, quoted.body))
     }
 
     pub(super) fn on_progress(&mut self, p: Progress) {

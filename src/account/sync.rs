@@ -335,6 +335,12 @@ impl Actor {
                 Inserted::Duplicate => {}
             }
         }
+        // After the messages of the same batch they may refer to.
+        for m in batch {
+            if let Some(signal) = &m.signal {
+                self.apply_signal(m, signal);
+            }
+        }
         Some(new)
     }
 }

@@ -137,6 +137,12 @@ pub struct AccountConfig {
     pub send_receipts: bool,
     /// Send typing notifications (XEP-0085).
     pub send_typing: bool,
+    /// Send read markers (XEP-0333) when the user has seen a message.
+    pub send_read_markers: bool,
+    /// Desktop notifications for new messages of this account.
+    pub notifications: bool,
+    /// Notifications show sender and text (else only "new message").
+    pub notification_text: bool,
 }
 
 /// An `[[account]]` entry as written in the file, before validation.
@@ -160,6 +166,12 @@ struct RawAccount {
     send_receipts: bool,
     #[serde(default = "default_enabled")]
     send_typing: bool,
+    #[serde(default = "default_enabled")]
+    send_read_markers: bool,
+    #[serde(default = "default_enabled")]
+    notifications: bool,
+    #[serde(default = "default_enabled")]
+    notification_text: bool,
 }
 
 fn default_enabled() -> bool {
@@ -227,6 +239,9 @@ impl RawAccount {
             priority,
             send_receipts: self.send_receipts,
             send_typing: self.send_typing,
+            send_read_markers: self.send_read_markers,
+            notifications: self.notifications,
+            notification_text: self.notification_text,
         })
     }
 }
@@ -252,6 +267,9 @@ impl AccountConfig {
             priority: None,
             send_receipts: true,
             send_typing: true,
+            send_read_markers: true,
+            notifications: true,
+            notification_text: true,
         }
     }
 
@@ -280,6 +298,9 @@ impl AccountConfig {
             priority: None,
             send_receipts: true,
             send_typing: true,
+            send_read_markers: true,
+            notifications: true,
+            notification_text: true,
         }
         .validate()
         .map_err(ConfigError::Account)
@@ -341,11 +362,16 @@ impl AccountConfig {
             put("priority", i64::from(v).into());
         }
         // Only the non-default is written, so the file stays short.
-        if !self.send_receipts {
-            put("send_receipts", false.into());
-        }
-        if !self.send_typing {
-            put("send_typing", false.into());
+        for (key, on) in [
+            ("send_receipts", self.send_receipts),
+            ("send_typing", self.send_typing),
+            ("send_read_markers", self.send_read_markers),
+            ("notifications", self.notifications),
+            ("notification_text", self.notification_text),
+        ] {
+            if !on {
+                put(key, false.into());
+            }
         }
         t
     }
@@ -610,18 +636,31 @@ impl Config {
     }
 }
 
+/// Keys of the on/off settings of an account.
+fn is_switch(key: &str) -> bool {
+    matches!(
+        key,
+        "enabled"
+            | "send_receipts"
+            | "send_typing"
+            | "send_read_markers"
+            | "notifications"
+            | "notification_text"
+    )
+}
+
 /// Name the key in type errors (serde's messages do not).
 fn check_types(table: &Table) -> Result<(), String> {
     for (key, value) in table {
         let expected = match key.as_str() {
-            "enabled" | "send_receipts" | "send_typing" => "a boolean (true or false)",
+            k if is_switch(k) => "a boolean (true or false)",
             "port" | "priority" => "an integer",
             "id" | "jid" | "label" | "color" | "password_command" | "host" | "tls" | "ca_file"
             | "pinned_cert" | "resource" => "a string",
             _ => continue,
         };
         let ok = match key.as_str() {
-            "enabled" | "send_receipts" | "send_typing" => value.is_bool(),
+            k if is_switch(k) => value.is_bool(),
             "port" | "priority" => value.is_integer(),
             _ => value.is_str(),
         };

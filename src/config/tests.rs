@@ -80,6 +80,9 @@ fn full_config_parses() {
             priority: Some(5),
             send_receipts: false,
             send_typing: true,
+            send_read_markers: true,
+            notifications: true,
+            notification_text: true,
         }
     );
     let p = c.account("private").unwrap();

@@ -5,7 +5,7 @@ use rusqlite::types::Type;
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
 use super::{NewMessage, Store, StoreError, bad_value, bare_jid, direction_str};
-use crate::api::{ConversationSummary, Direction, MessageRecord, MessageState};
+use crate::api::{ConversationSummary, Direction, MessageRecord, MessageState, Quote};
 
 /// `SELECT` of the columns `record_from_row` expects, followed by the given
 /// literal SQL. A macro so the result is a `&'static str` for the statement
@@ -13,8 +13,12 @@ use crate::api::{ConversationSummary, Direction, MessageRecord, MessageState};
 macro_rules! select_record {
     ($($rest:literal)*) => {
         concat!(
-            "SELECT m.seq, m.id, c.jid, m.direction, m.sender, m.body, m.ts, m.state, m.error, m.pos \
-             FROM message m JOIN conversation c ON c.id = m.conversation_id ",
+            "SELECT m.seq, m.id, c.jid, m.direction, m.sender, m.body, m.ts, m.state, m.error, m.pos, \
+             m.read, m.edited, m.original_body, m.retracted, m.reply_to, q.id, q.body \
+             FROM message m JOIN conversation c ON c.id = m.conversation_id \
+             LEFT JOIN message q ON q.seq = (SELECT r.seq FROM message r \
+               WHERE m.reply_to IS NOT NULL AND r.conversation_id = m.conversation_id \
+               AND r.origin_id = m.reply_to LIMIT 1) ",
             $($rest),*
         )
     };
@@ -59,10 +63,22 @@ pub(super) fn record_from_row(row: &Row<'_>) -> rusqlite::Result<MessageRecord> 
         state,
         error: row.get(8)?,
         pos: row.get(9)?,
+        unread: direction == Direction::In && !row.get::<_, bool>(10)?,
+        edited: row.get(11)?,
+        original_body: row.get(12)?,
+        retracted: row.get(13)?,
+        reply_to: match row.get::<_, Option<String>>(14)? {
+            None => None,
+            Some(_) => Some(Quote {
+                id: row.get(15)?,
+                body: row.get(16)?,
+            }),
+        },
+        reactions: Vec::new(),
     })
 }
 
-fn record_by_id(conn: &Connection, id: &str) -> rusqlite::Result<Option<MessageRecord>> {
+pub(super) fn record_by_id(conn: &Connection, id: &str) -> rusqlite::Result<Option<MessageRecord>> {
     conn.prepare_cached(select_record!("WHERE m.id = ?1"))?
         .query_row([id], record_from_row)
         .optional()
@@ -175,8 +191,8 @@ fn insert_one(tx: &Connection, m: &NewMessage, order: Order) -> Result<Inserted,
     let inserted = tx
         .prepare_cached(
             "INSERT INTO message (id, conversation_id, direction, sender, sender_bare, body, \
-             ts, state, server_id, origin_id, read) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT DO NOTHING",
+             ts, state, server_id, origin_id, read, reply_to, markable) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) ON CONFLICT DO NOTHING",
         )?
         .execute(params![
             m.id,
@@ -190,6 +206,8 @@ fn insert_one(tx: &Connection, m: &NewMessage, order: Order) -> Result<Inserted,
             m.server_id,
             m.origin_id,
             m.direction == Direction::Out,
+            m.reply_to,
+            m.markable,
         ])?;
     if inserted == 1 {
         set_pos(tx, tx.last_insert_rowid(), order)?;
@@ -381,6 +399,7 @@ impl Store {
         }
         .collect::<rusqlite::Result<Vec<_>>>()?;
         page.reverse();
+        super::signals::attach_reactions(&self.conn, &mut page)?;
         Ok(page)
     }
 
@@ -403,7 +422,7 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(
             "SELECT c.jid, m.body, m.ts, \
                (SELECT count(*) FROM message u \
-                WHERE u.conversation_id = c.id AND u.direction = 'in' AND u.read = 0) \
+                WHERE u.conversation_id = c.id AND u.direction = 'in' AND u.read = 0), c.muted \
              FROM conversation c \
              LEFT JOIN message m ON m.seq = \
                (SELECT l.seq FROM message l WHERE l.conversation_id = c.id \
@@ -422,6 +441,7 @@ impl Store {
                 last_body: row.get(1)?,
                 last_timestamp,
                 unread: count_u32(row.get::<_, i64>(3)?),
+                muted: row.get(4)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -19,6 +19,7 @@ mod messages;
 mod roster;
 mod schema;
 mod search;
+pub(crate) mod signals;
 #[cfg(test)]
 mod tests;
 
@@ -76,6 +77,10 @@ pub struct NewMessage<'a> {
     pub server_id: Option<&'a str>,
     /// XEP-0359 origin-id chosen by the author's client.
     pub origin_id: Option<&'a str>,
+    /// The id of the message this one answers (XEP-0461).
+    pub reply_to: Option<&'a str>,
+    /// The sender asked for read markers (XEP-0333).
+    pub markable: bool,
 }
 
 /// The message store of one account.

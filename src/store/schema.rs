@@ -18,7 +18,7 @@ use super::StoreError;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Ordered migration steps; the schema version is `MIGRATIONS.len()`.
-const MIGRATIONS: &[&str] = &[V1, V2];
+const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 /// The newest schema version this build understands.
 pub(crate) const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -122,6 +122,29 @@ CREATE INDEX message_page ON message (conversation_id, ts, pos);
 DROP INDEX message_outbox;
 CREATE INDEX message_unconfirmed ON message (ts, seq)
     WHERE direction = 'out' AND state IN ('queued', 'sent');
+"#;
+
+/// Version 3: conversation signals. A message keeps its first text when it
+/// is corrected (XEP-0308), can be retracted (XEP-0424, the text is wiped),
+/// may reply to another (XEP-0461) and remembers whether its sender asked
+/// for read markers (XEP-0333). Reactions (XEP-0444) are one row per
+/// reacting person and emoji. A conversation can be muted.
+const V3: &str = r#"
+ALTER TABLE message ADD COLUMN original_body TEXT;
+ALTER TABLE message ADD COLUMN edited INTEGER NOT NULL DEFAULT 0 CHECK (edited IN (0, 1));
+ALTER TABLE message ADD COLUMN retracted INTEGER NOT NULL DEFAULT 0 CHECK (retracted IN (0, 1));
+ALTER TABLE message ADD COLUMN reply_to TEXT;
+ALTER TABLE message ADD COLUMN markable INTEGER NOT NULL DEFAULT 0 CHECK (markable IN (0, 1));
+-- Signals refer to a message by the id its author gave it.
+CREATE INDEX message_ref ON message (conversation_id, origin_id) WHERE origin_id IS NOT NULL;
+CREATE TABLE reaction (
+    message_seq INTEGER NOT NULL REFERENCES message(seq) ON DELETE CASCADE,
+    -- Bare JID of the reacting person.
+    sender      TEXT    NOT NULL,
+    emoji       TEXT    NOT NULL,
+    PRIMARY KEY (message_seq, sender, emoji)
+) WITHOUT ROWID;
+ALTER TABLE conversation ADD COLUMN muted INTEGER NOT NULL DEFAULT 0 CHECK (muted IN (0, 1));
 "#;
 
 /// Sets the per-connection pragmas. Errors here (e.g. "file is not a

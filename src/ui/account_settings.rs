@@ -32,6 +32,9 @@ pub struct State {
     priority: String,
     send_receipts: bool,
     send_typing: bool,
+    send_read_markers: bool,
+    notifications: bool,
+    notification_text: bool,
     new_password: String,
     error: Option<String>,
     notice: Option<String>,
@@ -53,6 +56,9 @@ pub enum Message {
     Priority(String),
     SendReceipts(bool),
     SendTyping(bool),
+    SendReadMarkers(bool),
+    Notifications(bool),
+    NotificationText(bool),
     Save,
     Saved(Result<(Box<AccountConfig>, Restart), String>),
     /// Pin the certificate the server presented (explicit, after a refusal).
@@ -105,6 +111,9 @@ impl State {
             priority: config.priority.map(|p| p.to_string()).unwrap_or_default(),
             send_receipts: config.send_receipts,
             send_typing: config.send_typing,
+            send_read_markers: config.send_read_markers,
+            notifications: config.notifications,
+            notification_text: config.notification_text,
             ..State::default()
         }
     }
@@ -127,6 +136,9 @@ impl State {
             Message::Priority(v) => self.priority = v,
             Message::SendReceipts(v) => self.send_receipts = v,
             Message::SendTyping(v) => self.send_typing = v,
+            Message::SendReadMarkers(v) => self.send_read_markers = v,
+            Message::Notifications(v) => self.notifications = v,
+            Message::NotificationText(v) => self.notification_text = v,
             Message::NewPassword(v) => self.new_password = v,
             Message::Save => match self.to_update() {
                 Ok(update) => return (self.save(update, profile), None),
@@ -248,6 +260,9 @@ impl State {
             priority: Some(priority),
             send_receipts: Some(self.send_receipts),
             send_typing: Some(self.send_typing),
+            send_read_markers: Some(self.send_read_markers),
+            notifications: Some(self.notifications),
+            notification_text: Some(self.notification_text),
             ..AccountUpdate::default()
         })
     }
@@ -309,6 +324,24 @@ impl State {
                 fl!("settings-send-typing"),
                 Message::SendTyping,
                 ids::settings::SEND_TYPING,
+            ))
+            .push(form::toggle(
+                self.send_read_markers,
+                fl!("settings-send-read-markers"),
+                Message::SendReadMarkers,
+                ids::settings::SEND_READ_MARKERS,
+            ))
+            .push(form::toggle(
+                self.notifications,
+                fl!("settings-notifications"),
+                Message::Notifications,
+                ids::settings::NOTIFICATIONS,
+            ))
+            .push(form::toggle(
+                self.notification_text,
+                fl!("settings-notification-text"),
+                Message::NotificationText,
+                ids::settings::NOTIFICATION_TEXT,
             ))
             .push(rule::horizontal(1))
             .push(text(fl!("settings-connection")).size(16).font(BOLD))

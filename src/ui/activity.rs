@@ -31,6 +31,11 @@ impl Activity {
         self.active
     }
 
+    /// Whether the window has the focus now.
+    pub fn is_focused(&self) -> bool {
+        self.focused
+    }
+
     /// Whether the periodic check is needed at all.
     pub fn waiting(&self) -> bool {
         !self.focused && self.active

@@ -23,7 +23,26 @@ pub enum ChatMessage {
     Scrolled(scrollable::Viewport),
     /// Send a failed message again.
     Retry(String),
+    /// Show (or hide) the actions of a message.
+    Select(String),
+    /// Answer this message (XEP-0461).
+    Reply(String),
+    /// Correct this message of ours (XEP-0308).
+    StartEdit(String),
+    /// Up arrow in the composer: edit our last message if it is empty.
+    Up,
+    /// Leave editing / replying.
+    CancelMode,
+    /// Retract this message of ours for everyone (XEP-0424).
+    Retract(String),
+    /// Add or remove our reaction with this emoji.
+    React(String, String),
+    /// Mute or unmute notifications of this conversation.
+    ToggleMute,
 }
+
+/// Reactions offered in a message's actions.
+pub const QUICK_REACTIONS: [&str; 5] = ["👍", "❤️", "😂", "😮", "🙏"];
 
 pub fn view<'a>(accounts: &'a [Account], chat: &'a Chat) -> Element<'a, Message> {
     let account = accounts.iter().find_map(|a| match a {
@@ -72,6 +91,30 @@ pub fn view<'a>(accounts: &'a [Account], chat: &'a Chat) -> Element<'a, Message>
     .width(Length::Fill)
     .style(style::header);
 
+    let muted = account.is_some_and(|a| {
+        a.conversations
+            .iter()
+            .any(|c| c.with == chat.with && c.muted)
+    });
+    let header = row![
+        header,
+        container(
+            button(
+                text(if muted {
+                    fl!("chat-unmute")
+                } else {
+                    fl!("chat-mute")
+                })
+                .size(12)
+            )
+            .padding([4, 10])
+            .style(button::secondary)
+            .on_press(Message::Chat(ChatMessage::ToggleMute))
+        )
+        .id(ids::MUTE)
+        .padding([0, 12])
+    ]
+    .align_y(Alignment::Center);
     let online = account.is_some_and(|a| a.connection.is_online());
     column![
         header,
@@ -103,15 +146,30 @@ fn messages(chat: &Chat) -> Element<'_, Message> {
             text(fl!("chat-empty")).size(13).style(style::muted),
         ));
     }
+    let read_line = chat.read_line_after();
     for item in items {
-        list = list.push(match item {
-            Item::Day(day) => center_line(
-                container(text(format::day_text(day)).size(12))
-                    .padding([2, 10])
-                    .style(style::day_pill),
-            ),
-            Item::Message(i) => bubble(&chat.messages[i]),
-        });
+        match item {
+            Item::Day(day) => {
+                list = list.push(center_line(
+                    container(text(format::day_text(day)).size(12))
+                        .padding([2, 10])
+                        .style(style::day_pill),
+                ))
+            }
+            Item::Message(i) => {
+                let m = &chat.messages[i];
+                if chat.first_unread == Some(m.seq) {
+                    list = list.push(marker_line(fl!("chat-new-messages"), style::accent_rule));
+                }
+                list = list.push(bubble(m, chat));
+                if chat.selected.as_deref() == Some(&m.id) {
+                    list = list.push(actions(m, chat));
+                }
+                if read_line == Some(m.seq) {
+                    list = list.push(marker_line(fl!("chat-read-up-to-here"), style::muted_rule));
+                }
+            }
+        }
     }
 
     scrollable(list)
@@ -130,7 +188,82 @@ fn center_line<'a>(content: impl Into<Element<'a, Message>>) -> Element<'a, Mess
         .into()
 }
 
-fn bubble(m: &MessageRecord) -> Element<'_, Message> {
+/// A labelled line across the list ("new messages", "read up to here").
+fn marker_line<'a>(
+    label: String,
+    line_style: fn(&iced::Theme) -> rule::Style,
+) -> Element<'a, Message> {
+    row![
+        rule::horizontal(1).style(line_style),
+        text(label).size(11).style(style::muted),
+        rule::horizontal(1).style(line_style),
+    ]
+    .spacing(8)
+    .align_y(Alignment::Center)
+    .padding([2, 0])
+    .into()
+}
+
+/// Reply, reactions, edit and retract for the selected message.
+fn actions<'a>(m: &'a MessageRecord, chat: &'a Chat) -> Element<'a, Message> {
+    let act = |label: String, msg: ChatMessage| {
+        button(text(label).size(12))
+            .padding([3, 10])
+            .style(button::secondary)
+            .on_press(Message::Chat(msg))
+    };
+    let mut bar = row![act(fl!("action-reply"), ChatMessage::Reply(m.id.clone()))]
+        .spacing(6)
+        .align_y(Alignment::Center);
+    if !m.retracted {
+        for emoji in QUICK_REACTIONS {
+            bar = bar.push(act(
+                emoji.to_owned(),
+                ChatMessage::React(m.id.clone(), emoji.to_owned()),
+            ));
+        }
+    }
+    let own = m.direction == Direction::Out && !m.retracted;
+    if own && chat.last_own().is_some_and(|l| l.id == m.id) {
+        bar = bar.push(act(
+            fl!("action-edit"),
+            ChatMessage::StartEdit(m.id.clone()),
+        ));
+    }
+    if own {
+        bar = bar.push(act(
+            fl!("action-retract"),
+            ChatMessage::Retract(m.id.clone()),
+        ));
+    }
+    let line = container(bar).id(ids::actions(&m.id));
+    if m.direction == Direction::Out {
+        row![space::horizontal(), line].into()
+    } else {
+        row![line, space::horizontal()].into()
+    }
+}
+
+/// The quoted message above a reply.
+fn quote(q: &crate::api::Quote) -> Element<'_, Message> {
+    let body = q
+        .body
+        .clone()
+        .unwrap_or_else(|| fl!("message-quote-missing"));
+    let first: String = body
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .take(120)
+        .collect();
+    container(text(first).size(12).style(style::muted))
+        .padding([2, 8])
+        .style(style::quote)
+        .into()
+}
+
+fn bubble<'a>(m: &'a MessageRecord, chat: &'a Chat) -> Element<'a, Message> {
     let own = m.direction == Direction::Out;
     let mut meta = row![
         text(format::time_text(m.timestamp))
@@ -139,6 +272,17 @@ fn bubble(m: &MessageRecord) -> Element<'_, Message> {
     ]
     .spacing(4)
     .align_y(Alignment::Center);
+    if m.edited && !m.retracted {
+        let original = m.original_body.clone().unwrap_or_default();
+        meta = meta.push(tooltip(
+            text(fl!("message-edited")).size(11).style(style::muted),
+            container(text(fl!("message-edited-original", original = original)).size(12))
+                .padding([2, 6])
+                .max_width(360)
+                .style(container::rounded_box),
+            tooltip::Position::Top,
+        ));
+    }
     if own {
         let (mark, highlight) = format::state_mark(m.state);
         let failed = m.state == MessageState::Failed;
@@ -165,19 +309,51 @@ fn bubble(m: &MessageRecord) -> Element<'_, Message> {
             .id(ids::retry(&m.id)),
         );
     }
-    let body = container(
-        column![
-            text(&m.body).size(14),
-            container(meta).align_right(Length::Shrink)
-        ]
-        .spacing(2),
-    )
-    .padding([6, 12])
-    .max_width(520)
-    .style(if own {
-        style::bubble_own
+    let mut content = column![].spacing(2);
+    if let Some(q) = &m.reply_to {
+        content = content.push(quote(q));
+    }
+    content = content.push(if m.retracted {
+        text(fl!("message-retracted")).size(13).style(style::muted)
     } else {
-        style::bubble_other
+        text(&m.body).size(14)
+    });
+    content = content.push(container(meta).align_right(Length::Shrink));
+    let body = container(content)
+        .padding([6, 12])
+        .max_width(520)
+        .style(if own {
+            style::bubble_own
+        } else {
+            style::bubble_other
+        });
+    let body =
+        iced::widget::mouse_area(body).on_press(Message::Chat(ChatMessage::Select(m.id.clone())));
+    let selected = chat.selected.as_deref() == Some(&m.id);
+    let mut body = column![body].spacing(3);
+    if !m.reactions.is_empty() {
+        let mut chips = row![].spacing(4);
+        for r in &m.reactions {
+            chips = chips.push(
+                button(text(format!("{} {}", r.emoji, r.count)).size(12))
+                    .padding([1, 8])
+                    .style(if r.own {
+                        button::primary
+                    } else {
+                        button::secondary
+                    })
+                    .on_press(Message::Chat(ChatMessage::React(
+                        m.id.clone(),
+                        r.emoji.clone(),
+                    ))),
+            );
+        }
+        body = body.push(chips);
+    }
+    let body = container(body).style(if selected {
+        style::selected
+    } else {
+        style::plain
     });
 
     let line = if own {
@@ -189,6 +365,47 @@ fn bubble(m: &MessageRecord) -> Element<'_, Message> {
 }
 
 fn composer(chat: &Chat, online: bool) -> Element<'_, Message> {
+    let mode = match (&chat.editing, &chat.replying) {
+        (Some(_), _) => Some(fl!("composer-editing")),
+        (None, Some(id)) => Some(fl!(
+            "composer-replying",
+            text = chat
+                .message(id)
+                .map(|m| m
+                    .body
+                    .lines()
+                    .next()
+                    .unwrap_or_default()
+                    .chars()
+                    .take(80)
+                    .collect::<String>())
+                .unwrap_or_default()
+        )),
+        _ => None,
+    };
+    let field = composer_field(chat, online);
+    match mode {
+        None => field,
+        Some(label) => column![
+            container(
+                row![
+                    text(label).size(12).style(style::muted),
+                    space::horizontal(),
+                    button(text(fl!("composer-cancel")).size(12))
+                        .padding([2, 10])
+                        .style(button::text)
+                        .on_press(Message::Chat(ChatMessage::CancelMode)),
+                ]
+                .align_y(Alignment::Center)
+            )
+            .padding([6, 20]),
+            field
+        ]
+        .into(),
+    }
+}
+
+fn composer_field(chat: &Chat, online: bool) -> Element<'_, Message> {
     let editor = iced::widget::text_editor(&chat.composer)
         .id(ids::COMPOSER)
         .placeholder(if online {
@@ -213,17 +430,25 @@ fn composer(chat: &Chat, online: bool) -> Element<'_, Message> {
         .into()
 }
 
-/// Enter sends, Shift+Enter breaks the line; everything else as usual.
+/// Enter sends, Shift+Enter breaks the line, Up may start editing our last
+/// message, Escape leaves editing/replying; everything else as usual.
 fn composer_keys(press: KeyPress) -> Option<Binding<Message>> {
     let focused = matches!(press.status, text_editor::Status::Focused { .. });
-    if focused && press.key == keyboard::Key::Named(key::Named::Enter) {
-        return Some(if press.modifiers.shift() {
+    let plain = press.modifiers.is_empty();
+    match &press.key {
+        keyboard::Key::Named(key::Named::Enter) if focused => Some(if press.modifiers.shift() {
             Binding::Enter
         } else {
             Binding::Custom(Message::Chat(ChatMessage::Send))
-        });
+        }),
+        keyboard::Key::Named(key::Named::ArrowUp) if focused && plain => {
+            Some(Binding::Custom(Message::Chat(ChatMessage::Up)))
+        }
+        keyboard::Key::Named(key::Named::Escape) if focused => {
+            Some(Binding::Custom(Message::Chat(ChatMessage::CancelMode)))
+        }
+        _ => Binding::from_key_press(press),
     }
-    Binding::from_key_press(press)
 }
 
 /// Shown when no conversation is open.

@@ -47,6 +47,7 @@ pub fn events(first: &str, second: Option<&str>) -> (Vec<(AccountId, Event)>, St
             state: st,
             error: None,
             pos: seq,
+            ..Default::default()
         }
     };
     use Direction::{In, Out};
@@ -128,6 +129,7 @@ pub fn events(first: &str, second: Option<&str>) -> (Vec<(AccountId, Event)>, St
                         last_body: Some("Bringing the printouts too".into()),
                         last_timestamp: Some(now),
                         unread: 0,
+                        ..Default::default()
                     },
                     ConversationSummary {
                         with: "carol@example.org".into(),
@@ -136,6 +138,7 @@ pub fn events(first: &str, second: Option<&str>) -> (Vec<(AccountId, Event)>, St
                         ),
                         last_timestamp: Some(now - Duration::hours(2)),
                         unread: 3,
+                        ..Default::default()
                     },
                 ],
             },
@@ -187,6 +190,7 @@ pub fn events(first: &str, second: Option<&str>) -> (Vec<(AccountId, Event)>, St
                     last_body: Some("Sunday lunch at ours?".into()),
                     last_timestamp: Some(now - Duration::days(2)),
                     unread: 1,
+                    ..Default::default()
                 }],
             },
         ));

@@ -38,6 +38,9 @@ pub mod settings {
     pub const ENABLED: &str = "settings-enabled";
     pub const SEND_RECEIPTS: &str = "settings-send-receipts";
     pub const SEND_TYPING: &str = "settings-send-typing";
+    pub const SEND_READ_MARKERS: &str = "settings-send-read-markers";
+    pub const NOTIFICATIONS: &str = "settings-notifications";
+    pub const NOTIFICATION_TEXT: &str = "settings-notification-text";
     pub const HOST: &str = "settings-host";
     pub const PORT: &str = "settings-port";
     pub const CA_FILE: &str = "settings-ca-file";
@@ -86,6 +89,14 @@ pub fn contact(account: &str, jid: &str) -> String {
 pub fn swatch(index: usize) -> String {
     format!("dialog-swatch-{index}")
 }
+
+/// The action row of a selected message.
+pub fn actions(message_id: &str) -> String {
+    format!("actions:{message_id}")
+}
+
+/// The mute toggle in the conversation header.
+pub const MUTE: &str = "mute";
 
 /// The "Retry" button of a failed message.
 pub fn retry(message_id: &str) -> String {

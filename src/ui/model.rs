@@ -5,7 +5,8 @@ use tokio::sync::mpsc;
 
 use crate::account::AccountCommand;
 use crate::api::{
-    AccountId, Contact, ConversationSummary, Direction, Event, MessageRecord, ServerInfo,
+    AccountId, Contact, ConversationSummary, Direction, Event, MessageRecord, MessageState,
+    ServerInfo,
 };
 use crate::config::{AccountConfig, AccountEntry, BrokenAccount, Config};
 
@@ -116,6 +117,20 @@ pub struct Chat {
     pub composer: text_editor::Content,
     /// What the contact was told about our typing.
     pub typing: super::typing::Typing,
+    /// The "new messages" line goes before this message (seq): where the
+    /// user left off when opening the conversation.
+    pub first_unread: Option<i64>,
+    /// Messages arrived that the user has not seen yet (window unfocused or
+    /// scrolled up); they are marked read once the user looks.
+    pub unseen: bool,
+    /// The list shows its newest end.
+    pub at_bottom: bool,
+    /// The message whose actions (reply, react, edit, retract) are shown.
+    pub selected: Option<String>,
+    /// The composer corrects this message of ours instead of sending.
+    pub editing: Option<String>,
+    /// The next message answers this one.
+    pub replying: Option<String>,
 }
 
 impl Chat {
@@ -128,7 +143,35 @@ impl Chat {
             complete: false,
             composer: text_editor::Content::new(),
             typing: Default::default(),
+            first_unread: None,
+            unseen: false,
+            at_bottom: true,
+            selected: None,
+            editing: None,
+            replying: None,
         }
+    }
+
+    pub fn message(&self, id: &str) -> Option<&MessageRecord> {
+        self.messages.iter().find(|m| m.id == id)
+    }
+
+    /// Our newest message that can still be corrected.
+    pub fn last_own(&self) -> Option<&MessageRecord> {
+        self.messages
+            .iter()
+            .rev()
+            .find(|m| m.direction == Direction::Out && !m.retracted)
+    }
+
+    /// After the newest of our messages the contact has read, if anything
+    /// follows it (else its tick says enough).
+    pub fn read_line_after(&self) -> Option<i64> {
+        let i = self
+            .messages
+            .iter()
+            .rposition(|m| m.direction == Direction::Out && m.state == MessageState::Read)?;
+        (i + 1 < self.messages.len()).then(|| self.messages[i].seq)
     }
 
     pub fn is(&self, account: &str, with: &str) -> bool {
@@ -148,6 +191,9 @@ impl Chat {
 
     /// Applies a history page.
     pub fn apply_history(&mut self, page: Vec<MessageRecord>, complete: bool) {
+        if self.loading == Some(None) && self.first_unread.is_none() {
+            self.first_unread = page.iter().find(|m| m.unread).map(|m| m.seq);
+        }
         self.loading = None;
         if complete {
             self.complete = true;
@@ -163,6 +209,8 @@ pub struct Applied {
     pub banner: Option<String>,
     /// The open chat got a new message: scroll down and mark read.
     pub chat_message: bool,
+    /// A new incoming message (for the "new messages" line and notifications).
+    pub incoming: Option<MessageRecord>,
 }
 
 /// Applies an actor event to the account and the open chat.
@@ -215,9 +263,17 @@ pub fn apply_event(account: &mut LiveAccount, chat: Option<&mut Chat>, event: Ev
             account.typing.remove(&message.with);
             let open = chat.filter(|c| c.with == message.with);
             update_summary(account, &message, open.is_some());
+            if message.direction == Direction::In {
+                applied.incoming = Some(message.clone());
+            }
             if let Some(chat) = open {
                 format::merge_messages(&mut chat.messages, vec![message]);
                 applied.chat_message = true;
+            }
+        }
+        Event::MessageUpdated { message, .. } => {
+            if let Some(m) = chat.and_then(|c| c.messages.iter_mut().find(|m| m.id == message.id)) {
+                *m = message;
             }
         }
         Event::MessageState {
@@ -265,15 +321,12 @@ pub fn apply_event(account: &mut LiveAccount, chat: Option<&mut Chat>, event: Ev
 
 /// Moves the conversation of `m` to the top with its new last message.
 fn update_summary(account: &mut LiveAccount, m: &MessageRecord, is_open: bool) {
-    use crate::api::Direction;
     let pos = account.conversations.iter().position(|c| c.with == m.with);
     let mut summary = match pos {
         Some(i) => account.conversations.remove(i),
         None => ConversationSummary {
             with: m.with.clone(),
-            last_body: None,
-            last_timestamp: None,
-            unread: 0,
+            ..Default::default()
         },
     };
     summary.last_body = Some(m.body.clone());

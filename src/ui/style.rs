@@ -193,3 +193,44 @@ fn lighten(c: Color, amount: f32) -> Color {
         a: c.a,
     }
 }
+
+/// The "new messages" line: in the accent colour, to be found at a glance.
+pub fn accent_rule(theme: &Theme) -> iced::widget::rule::Style {
+    iced::widget::rule::Style {
+        color: theme.extended_palette().primary.base.color,
+        ..iced::widget::rule::default(theme)
+    }
+}
+
+/// The "read up to here" line: quiet.
+pub fn muted_rule(theme: &Theme) -> iced::widget::rule::Style {
+    iced::widget::rule::weak(theme)
+}
+
+/// A quoted message inside a reply bubble.
+pub fn quote(theme: &Theme) -> container::Style {
+    let p = theme.extended_palette();
+    container::Style::default()
+        .background(p.background.base.color.scale_alpha(0.5))
+        .border(
+            Border::default()
+                .rounded(4)
+                .width(1)
+                .color(p.background.strong.color),
+        )
+}
+
+/// The message whose actions are shown.
+pub fn selected(theme: &Theme) -> container::Style {
+    let p = theme.extended_palette();
+    container::Style::default().border(
+        Border::default()
+            .rounded(14)
+            .width(1)
+            .color(p.primary.base.color),
+    )
+}
+
+pub fn plain(_theme: &Theme) -> container::Style {
+    container::Style::default()
+}

@@ -11,9 +11,12 @@ use crate::account::AccountCommand;
 use crate::accounts;
 use crate::api::{ConnState, Event};
 use crate::config::AccountEntry;
+use crate::notify;
 
 /// Scroll distance from the top (px) at which the next older page is loaded.
 const LOAD_OLDER_AT: f32 = 60.0;
+/// Within this distance (px) of the newest end the user sees new messages.
+const AT_BOTTOM: f32 = 40.0;
 
 pub fn update(app: &mut App, message: Message) -> Task<Message> {
     match message {
@@ -83,6 +86,18 @@ pub fn update(app: &mut App, message: Message) -> Task<Message> {
         Message::WindowFocus(focused) => {
             let report = app.activity.focus(focused, std::time::Instant::now());
             report_activity(app, report);
+            // Back at the window: what arrived meanwhile is seen now.
+            if let Some(chat) = app
+                .chat
+                .as_mut()
+                .filter(|c| focused && c.unseen && c.at_bottom)
+            {
+                chat.unseen = false;
+                let (account, with) = (chat.account.clone(), chat.with.clone());
+                if let Some(a) = live(&mut app.accounts, &account) {
+                    a.send(AccountCommand::MarkRead { with });
+                }
+            }
             Task::none()
         }
         Message::TypingTick => {
@@ -287,17 +302,30 @@ fn actor(app: &mut App, output: ActorOutput) -> Task<Message> {
             ) && !account.connection.is_online();
             let is_state = matches!(*event, Event::AccountState { .. });
             let chat = app.chat.as_mut().filter(|c| c.account == id);
-            let open_with = chat.as_ref().map(|c| c.with.clone());
             let applied = model::apply_event(account, chat, *event);
             if came_online {
                 account.send(AccountCommand::Roster);
                 account.send(AccountCommand::Conversations);
             }
-            if applied.chat_message
-                && let Some(with) = open_with
+            let focused = app.activity.is_focused();
+            if let Some(incoming) = applied.incoming.as_ref()
+                && let Some(chat) = app.chat.as_mut().filter(|c| c.is(&id, &incoming.with))
             {
-                account.send(AccountCommand::MarkRead { with });
+                // Seen only when the window is focused and the list shows
+                // its newest end; else it waits (and gets the "new" line).
+                if focused && chat.at_bottom {
+                    account.send(AccountCommand::MarkRead {
+                        with: incoming.with.clone(),
+                    });
+                } else {
+                    chat.unseen = true;
+                    chat.first_unread.get_or_insert(incoming.seq);
+                }
             }
+            let notice = applied
+                .incoming
+                .as_ref()
+                .and_then(|m| notice_for(account, app.chat.as_ref(), focused, m));
             if is_state {
                 // A new state replaces the account's old connection banner.
                 app.banners.retain(|b| b.account.as_deref() != Some(&id));
@@ -311,9 +339,47 @@ fn actor(app: &mut App, output: ActorOutput) -> Task<Message> {
                     app.banners.push(banner);
                 }
             }
+            if let Some(notice) = notice {
+                let (account, with) = (notice.account.clone(), notice.with.clone());
+                return Task::perform(notify::show(notice), move |outcome| match outcome {
+                    notify::Outcome::Clicked => Message::OpenChat(account.clone(), with.clone()),
+                    _ => Message::Problem(None),
+                });
+            }
         }
     }
     Task::none()
+}
+
+/// How old a message may be to still be news (archive catch-ups bring
+/// older ones, which the sidebar's unread count covers).
+const NOTIFY_WITHIN: chrono::TimeDelta = chrono::TimeDelta::minutes(5);
+
+/// The desktop notification for a new incoming message, if one is due:
+/// not for a conversation the user is looking at, muted ones, accounts
+/// with notifications off, or old messages from the archive.
+fn notice_for(
+    account: &LiveAccount,
+    chat: Option<&Chat>,
+    focused: bool,
+    m: &crate::api::MessageRecord,
+) -> Option<notify::Notice> {
+    if chrono::Utc::now() - m.timestamp > NOTIFY_WITHIN {
+        return None;
+    }
+    let id = &account.config.id;
+    let policy = notify::Policy {
+        account_notifications: account.config.notifications,
+        show_text: account.config.notification_text,
+        conversation_muted: account
+            .conversations
+            .iter()
+            .any(|c| c.with == m.with && c.muted),
+        conversation_visible: focused && chat.is_some_and(|c| c.is(id, &m.with)),
+    };
+    let contact = account.roster.iter().find(|c| c.jid == m.with);
+    let name = super::format::display_name(&m.with, contact.and_then(|c| c.name.as_deref()));
+    notify::notice_for(policy, id, &m.with, &name, &m.body)
 }
 
 fn open_chat(app: &mut App, account: String, with: String) -> Task<Message> {
@@ -364,21 +430,46 @@ fn chat(app: &mut App, message: ChatMessage) -> Task<Message> {
                 return Task::none();
             }
             let account = chat.account.clone();
-            let to = chat.with.clone();
-            if let Some(a) = live(&mut app.accounts, &account)
-                && a.send(AccountCommand::Send {
-                    to,
+            let command = match chat.editing.clone() {
+                Some(id) => AccountCommand::Correct { id, body },
+                None => AccountCommand::Send {
+                    to: chat.with.clone(),
                     body,
                     reference: Some(uuid::Uuid::new_v4().to_string()),
-                })
+                    reply_to: chat.replying.clone(),
+                },
+            };
+            if let Some(a) = live(&mut app.accounts, &account)
+                && a.send(command)
             {
                 chat.composer = iced::widget::text_editor::Content::new();
                 chat.typing.sent();
+                chat.editing = None;
+                chat.replying = None;
+            }
+        }
+        ChatMessage::Up => {
+            if !chat.composer.text().trim().is_empty() {
+                chat.composer
+                    .perform(iced::widget::text_editor::Action::Move(
+                        iced::widget::text_editor::Motion::Up,
+                    ));
+            } else if let Some(id) = chat.last_own().map(|m| m.id.clone()) {
+                return chat_action(app, ChatMessage::StartEdit(id));
             }
         }
         ChatMessage::Scrolled(viewport) => {
-            // The list is anchored at the bottom: the reversed offset is the
-            // distance from the top.
+            // Anchored at the bottom: the offset is the distance from the
+            // newest end, the reversed one the distance from the top.
+            chat.at_bottom = viewport.absolute_offset().y <= AT_BOTTOM;
+            if chat.at_bottom && chat.unseen && app.activity.is_focused() {
+                chat.unseen = false;
+                let (account, with) = (chat.account.clone(), chat.with.clone());
+                if let Some(a) = live(&mut app.accounts, &account) {
+                    a.send(AccountCommand::MarkRead { with });
+                }
+                return Task::none();
+            }
             if viewport.absolute_offset_reversed().y <= LOAD_OLDER_AT
                 && let Some(before) = chat.older_page()
             {
@@ -402,6 +493,93 @@ fn chat(app: &mut App, message: ChatMessage) -> Task<Message> {
                 a.send(AccountCommand::Retry { id });
             }
         }
+        other => return chat_action(app, other),
+    }
+    Task::none()
+}
+
+/// The message actions and modes of the open chat.
+fn chat_action(app: &mut App, message: ChatMessage) -> Task<Message> {
+    let Some(chat) = app.chat.as_mut() else {
+        return Task::none();
+    };
+    let account = chat.account.clone();
+    let mut command = None;
+    let mut focus = false;
+    match message {
+        ChatMessage::Select(id) => {
+            chat.selected = (chat.selected.as_deref() != Some(&id)).then_some(id);
+        }
+        ChatMessage::Reply(id) => {
+            chat.editing = None;
+            chat.replying = Some(id);
+            chat.selected = None;
+            focus = true;
+        }
+        ChatMessage::StartEdit(id) => {
+            if let Some(m) = chat.message(&id) {
+                chat.composer = iced::widget::text_editor::Content::with_text(&m.body);
+                chat.composer
+                    .perform(iced::widget::text_editor::Action::Move(
+                        iced::widget::text_editor::Motion::DocumentEnd,
+                    ));
+                chat.editing = Some(id);
+                chat.replying = None;
+                chat.selected = None;
+                focus = true;
+            }
+        }
+        ChatMessage::CancelMode => {
+            if chat.editing.take().is_some() {
+                chat.composer = iced::widget::text_editor::Content::new();
+            }
+            chat.replying = None;
+            chat.selected = None;
+        }
+        ChatMessage::Retract(id) => {
+            chat.selected = None;
+            command = Some(AccountCommand::Retract { id });
+        }
+        ChatMessage::React(id, emoji) => {
+            chat.selected = None;
+            if let Some(m) = chat.message(&id) {
+                let mut emojis: Vec<String> = m
+                    .reactions
+                    .iter()
+                    .filter(|r| r.own)
+                    .map(|r| r.emoji.clone())
+                    .collect();
+                match emojis.iter().position(|e| *e == emoji) {
+                    Some(i) => {
+                        emojis.remove(i);
+                    }
+                    None => emojis.push(emoji),
+                }
+                command = Some(AccountCommand::React { id, emojis });
+            }
+        }
+        ChatMessage::ToggleMute => {
+            let with = chat.with.clone();
+            let muted = live(&mut app.accounts, &account)
+                .is_some_and(|a| a.conversations.iter().any(|c| c.with == with && c.muted));
+            command = Some(AccountCommand::MuteConversation {
+                with,
+                muted: !muted,
+            });
+        }
+        ChatMessage::Edit(_)
+        | ChatMessage::Send
+        | ChatMessage::Up
+        | ChatMessage::Scrolled(_)
+        | ChatMessage::Retry(_) => {}
+    }
+    if let Some(command) = command
+        && let Some(a) = live(&mut app.accounts, &account)
+    {
+        a.send(command);
+    }
+    if focus {
+        return iced::widget::operation::focus(ids::COMPOSER);
     }
     Task::none()
 }

@@ -83,6 +83,38 @@ impl RawClient {
         });
     }
 
+    /// The next stanza matching `pred` within `within` (others are dropped).
+    pub fn wait_stanza(
+        &mut self,
+        within: std::time::Duration,
+        pred: impl Fn(&Element) -> bool,
+    ) -> Option<Element> {
+        let stream = &mut self.stream;
+        self.rt.block_on(async {
+            tokio::time::timeout(within, async {
+                loop {
+                    match stream.next().await {
+                        Some(Event::Stanza(stanza)) => {
+                            let el = match stanza {
+                                Stanza::Message(m) => Element::from(m),
+                                Stanza::Presence(p) => Element::from(p),
+                                Stanza::Iq(iq) => Element::from(iq),
+                            };
+                            if pred(&el) {
+                                return Some(el);
+                            }
+                        }
+                        Some(_) => {}
+                        None => return None,
+                    }
+                }
+            })
+            .await
+            .ok()
+            .flatten()
+        })
+    }
+
     /// Sends a message, presence or iq given as XML; waits for the server's ack.
     pub fn send_xml(&self, xml: &str) {
         let el: Element = xml.parse().expect("test XML parses");

@@ -27,6 +27,8 @@ fn dedup_rules() {
     let base = || NewMessage {
         sender: "alice@example.org/phone",
         origin_id: Some("o1"),
+        reply_to: None,
+        markable: false,
         ..incoming("first", alice, 1)
     };
     // (case, second message, is it a duplicate of `first`?)

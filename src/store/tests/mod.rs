@@ -1,6 +1,7 @@
 //! Store tests, split by topic; shared fixtures live here.
 
 mod messages;
+mod signals;
 mod storage;
 
 use chrono::{DateTime, Utc};
@@ -26,6 +27,8 @@ fn incoming<'a>(id: &'a str, with: &'a str, secs: i64) -> NewMessage<'a> {
         state: MessageState::Received,
         server_id: None,
         origin_id: None,
+        reply_to: None,
+        markable: false,
     }
 }
 

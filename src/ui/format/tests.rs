@@ -15,6 +15,7 @@ fn msg(seq: i64, y: i32, m: u32, d: u32, h: u32) -> MessageRecord {
         state: MessageState::Received,
         error: None,
         pos: seq,
+        ..Default::default()
     }
 }
 
@@ -133,6 +134,7 @@ fn sidebar_rows_merge_conversations_and_roster() {
         last_body: Some("first\nsecond".into()),
         last_timestamp: None,
         unread: 2,
+        ..Default::default()
     }];
     let rows = sidebar_rows(&roster, &convs);
     let names: Vec<&str> = rows.iter().map(|r| r.name.as_str()).collect();

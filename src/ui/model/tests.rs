@@ -27,6 +27,7 @@ fn msg(seq: i64, with: &str, direction: Direction) -> MessageRecord {
         },
         error: None,
         pos: seq,
+        ..Default::default()
     }
 }
 

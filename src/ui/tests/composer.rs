@@ -57,6 +57,7 @@ fn enter_sends_to_the_open_conversation_and_clears() {
                 to,
                 body,
                 reference: Some(_),
+                reply_to: None,
             },
         ] => {
             assert_eq!(to, BOB);
@@ -154,6 +155,7 @@ fn a_failed_message_offers_retry() {
         state: MessageState::Failed,
         error: Some("ServiceUnavailable".into()),
         pos: 7,
+        ..Default::default()
     };
     h.event(
         "work",

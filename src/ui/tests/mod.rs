@@ -12,6 +12,7 @@ mod composer;
 mod events;
 mod settings;
 mod sidebar;
+mod signals;
 
 use std::collections::HashMap;
 
@@ -64,6 +65,7 @@ fn conversation(with: &str, last: &str, unread: u32) -> ConversationSummary {
         last_body: Some(last.into()),
         last_timestamp: None,
         unread,
+        ..Default::default()
     }
 }
 

@@ -1,0 +1,237 @@
+//! What our contacts' clients can do (XEP-0030 service discovery with
+//! XEP-0115 entity capabilities), and what we tell them about ours.
+//!
+//! Presence carries a hash of the client's feature list; we ask one client
+//! per unknown hash for the list, check that it really hashes to the
+//! announced value (so nobody can poison the cache for others) and keep it
+//! for the session. Features decide e.g. whether we ask for receipts.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use tokio_xmpp::jid::{BareJid, Jid};
+use tokio_xmpp::minidom::Element;
+use tokio_xmpp::parsers::caps::{self, Caps};
+use tokio_xmpp::parsers::disco::{DiscoInfoQuery, DiscoInfoResult, Identity};
+use tokio_xmpp::parsers::hashes::Algo;
+use tokio_xmpp::parsers::iq::Iq;
+use tokio_xmpp::parsers::ns;
+use tokio_xmpp::parsers::presence::{Presence, Type as PresenceType};
+
+/// Our caps node (XEP-0115 §4: a URI identifying the software).
+pub const NODE: &str = "https://plausch.org";
+
+/// Which optional features this account offers, from its privacy switches:
+/// we only advertise what we will really answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Offer {
+    pub receipts: bool,
+    pub typing: bool,
+    pub read_markers: bool,
+}
+
+/// Our disco#info answer.
+pub fn own_disco(offer: Offer, node: Option<String>) -> DiscoInfoResult {
+    let mut features: BTreeSet<String> = [
+        ns::DISCO_INFO,
+        ns::CAPS,
+        ns::PING,
+        ns::MESSAGE_CORRECT,
+        ns::REACTIONS,
+        super::replies::NS,
+        super::retraction::NS,
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect();
+    for (on, feature) in [
+        (offer.receipts, ns::RECEIPTS),
+        (offer.typing, ns::CHATSTATES),
+        (offer.read_markers, super::markers::NS),
+    ] {
+        if on {
+            features.insert(feature.to_owned());
+        }
+    }
+    DiscoInfoResult {
+        node,
+        identities: vec![Identity::new("client", "pc", "en", "Plausch")],
+        features,
+        extensions: vec![],
+    }
+}
+
+/// Our `<c/>` for presence.
+pub fn own_caps(offer: Offer) -> Option<Caps> {
+    let hash = caps::hash_caps(&caps::compute_disco(&own_disco(offer, None)), Algo::Sha_1).ok()?;
+    Some(Caps::new(NODE, hash))
+}
+
+/// Our answer to a disco#info request, or None if it is not one.
+pub fn answer(offer: Offer, id: &str, payload: &Element) -> Option<Iq> {
+    let query = DiscoInfoQuery::try_from(payload.clone()).ok()?;
+    Some(Iq::from_result(
+        id.to_owned(),
+        Some(own_disco(offer, query.node)),
+    ))
+}
+
+/// Feature lists by caps hash, and which hash each online resource has.
+#[derive(Debug, Default)]
+pub struct CapsBook {
+    /// Verified feature lists, by (node, ver) as in the disco request node.
+    known: HashMap<String, HashSet<String>>,
+    /// Online resources (full JID) and their caps node#ver, if they sent one.
+    resources: HashMap<String, Option<String>>,
+    /// Open disco#info requests: IQ id → (node#ver, announced hash).
+    pending: HashMap<String, (String, Vec<u8>)>,
+}
+
+impl CapsBook {
+    /// Forgets who is online (a new session gets all presences again); the
+    /// verified feature lists stay.
+    pub fn clear_presence(&mut self) {
+        self.resources.clear();
+        self.pending.clear();
+    }
+
+    /// Notes a contact's presence; returns a disco#info request to send when
+    /// it announces caps nobody has told us about yet.
+    pub fn observe(&mut self, presence: &Presence) -> Option<Iq> {
+        let from = presence.from.as_ref()?;
+        // Caps belong to a client, i.e. a full JID.
+        from.resource()?;
+        let key = from.to_string();
+        if presence.type_ == PresenceType::Unavailable {
+            self.resources.remove(&key);
+            return None;
+        }
+        if presence.type_ != PresenceType::None {
+            return None;
+        }
+        let caps = presence
+            .payloads
+            .iter()
+            .filter(|p| p.is("c", ns::CAPS))
+            .find_map(|p| Caps::try_from(p.clone()).ok());
+        let Some(caps) = caps else {
+            self.resources.insert(key, None);
+            return None;
+        };
+        let node = caps::query_caps(caps.clone()).node?;
+        self.resources.insert(key, Some(node.clone()));
+        // Only the legacy hash we can check; others stay unknown.
+        if caps.hash != Algo::Sha_1
+            || self.known.contains_key(&node)
+            || self.pending.values().any(|(n, _)| *n == node)
+        {
+            return None;
+        }
+        let id = uuid::Uuid::new_v4().to_string();
+        self.pending.insert(id.clone(), (node.clone(), caps.ver));
+        Some(Iq::from_get(id, DiscoInfoQuery { node: Some(node) }).with_to(from.clone()))
+    }
+
+    /// Whether `id` is one of our disco#info requests.
+    pub fn is_pending(&self, id: &str) -> bool {
+        self.pending.contains_key(id)
+    }
+
+    /// The answer to request `id`: kept if it hashes to the announced value.
+    pub fn on_result(&mut self, id: &str, payload: Option<Element>) {
+        let Some((node, announced)) = self.pending.remove(id) else {
+            return;
+        };
+        let Some(Ok(info)) = payload.map(DiscoInfoResult::try_from) else {
+            return;
+        };
+        let computed = caps::hash_caps(&caps::compute_disco(&info), Algo::Sha_1).ok();
+        if computed.is_none_or(|h| h.hash != announced) {
+            tracing::info!(node, "disco#info does not match its caps hash; ignored");
+            return;
+        }
+        self.known.insert(node, info.features.into_iter().collect());
+    }
+
+    /// Whether the contact's clients may understand `feature`: yes when any
+    /// online resource has it or is unknown (no caps, not answered yet), and
+    /// when none is online (a client that comes later may). No only when
+    /// every online client told us it lacks the feature.
+    pub fn may_support(&self, contact: &BareJid, feature: &str) -> bool {
+        let mut online = self
+            .resources
+            .iter()
+            .filter(|(jid, _)| jid.parse::<Jid>().is_ok_and(|j| j.to_bare() == *contact))
+            .peekable();
+        if online.peek().is_none() {
+            return true;
+        }
+        online.any(
+            |(_, node)| match node.as_ref().and_then(|n| self.known.get(n)) {
+                Some(features) => features.contains(feature),
+                None => true,
+            },
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn presence(from: &str, caps: Option<Caps>) -> Presence {
+        let mut p = Presence::available().with_from(from.parse::<Jid>().unwrap());
+        if let Some(c) = caps {
+            p = p.with_payload(c);
+        }
+        p
+    }
+
+    fn offer(receipts: bool) -> Offer {
+        Offer {
+            receipts,
+            typing: true,
+            read_markers: true,
+        }
+    }
+
+    #[test]
+    fn learns_features_only_from_a_matching_answer() {
+        let bob: BareJid = "bob@x".parse().unwrap();
+        let mut book = CapsBook::default();
+        assert!(book.may_support(&bob, ns::RECEIPTS), "offline: unknown");
+        let without = own_caps(offer(false)).unwrap();
+        let iq = book.observe(&presence("bob@x/pc", Some(without))).unwrap();
+        assert!(book.may_support(&bob, ns::RECEIPTS), "not answered yet");
+        // A forged answer (features that do not hash to the ver) is ignored.
+        book.on_result(iq.id(), Some(own_disco(offer(true), None).into()));
+        assert!(book.may_support(&bob, ns::RECEIPTS));
+        // Ask again after the next presence, answer truthfully.
+        let iq = book
+            .observe(&presence("bob@x/pc", own_caps(offer(false))))
+            .unwrap();
+        book.on_result(iq.id(), Some(own_disco(offer(false), None).into()));
+        assert!(!book.may_support(&bob, ns::RECEIPTS));
+        assert!(book.may_support(&bob, ns::REACTIONS));
+        // A second client with receipts, or without caps: ask again.
+        book.observe(&presence("bob@x/phone", None));
+        assert!(book.may_support(&bob, ns::RECEIPTS));
+        book.observe(
+            &Presence::new(PresenceType::Unavailable)
+                .with_from("bob@x/phone".parse::<Jid>().unwrap()),
+        );
+        assert!(!book.may_support(&bob, ns::RECEIPTS));
+        // The same hash from someone else needs no new request.
+        assert!(
+            book.observe(&presence("carol@x/pc", own_caps(offer(false))))
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn caps_change_with_the_switches() {
+        assert_ne!(
+            own_caps(offer(true)).map(|c| c.ver),
+            own_caps(offer(false)).map(|c| c.ver)
+        );
+    }
+}

@@ -1,0 +1,184 @@
+//! Read position, corrections, replies, reactions and mutes in the open
+//! conversation.
+
+use iced::keyboard::key::Named;
+use iced_test::selector;
+
+use super::Harness;
+use crate::account::AccountCommand;
+use crate::api::{Direction, Event, MessageRecord, MessageState, ReactionCount};
+use crate::ui::{Message, ids};
+
+const BOB: &str = "bob@work.example";
+
+fn open_bob() -> Harness {
+    let mut h = Harness::work_account(0);
+    let _ = h.click(ids::contact("work", BOB));
+    let _ = h.commands("work");
+    h
+}
+
+fn record(seq: i64, direction: Direction, body: &str) -> MessageRecord {
+    MessageRecord {
+        seq,
+        id: format!("m{seq}"),
+        with: BOB.into(),
+        direction,
+        sender: BOB.into(),
+        body: body.into(),
+        timestamp: chrono::Utc::now(),
+        state: match direction {
+            Direction::In => MessageState::Received,
+            Direction::Out => MessageState::Acked,
+        },
+        pos: seq,
+        ..Default::default()
+    }
+}
+
+fn history(h: &mut Harness, messages: Vec<MessageRecord>) {
+    h.event(
+        "work",
+        Event::History {
+            account: "work".into(),
+            with: BOB.into(),
+            messages,
+            complete: true,
+        },
+    );
+}
+
+fn arrives(h: &mut Harness, m: MessageRecord) {
+    h.event(
+        "work",
+        Event::Message {
+            account: "work".into(),
+            message: m,
+            reference: None,
+        },
+    );
+}
+
+#[test]
+fn unread_position_and_read_line_are_shown() {
+    let mut h = open_bob();
+    let mut read = record(2, Direction::Out, "my question");
+    read.state = MessageState::Read;
+    let mut unread = record(3, Direction::In, "the answer");
+    unread.unread = true;
+    history(&mut h, vec![record(1, Direction::In, "hi"), read, unread]);
+    h.assert_shows("New messages");
+    h.assert_shows("Read up to here");
+}
+
+#[test]
+fn messages_count_as_read_only_while_the_user_looks() {
+    let mut h = open_bob();
+    history(&mut h, vec![record(1, Direction::In, "hi")]);
+    h.update(Message::WindowFocus(false));
+    arrives(&mut h, record(2, Direction::In, "while you were away"));
+    assert!(
+        !h.commands("work")
+            .iter()
+            .any(|c| matches!(c, AccountCommand::MarkRead { .. })),
+        "marked read although the window is not focused"
+    );
+    h.assert_shows("New messages");
+    h.update(Message::WindowFocus(true));
+    assert!(
+        h.commands("work")
+            .contains(&AccountCommand::MarkRead { with: BOB.into() })
+    );
+}
+
+#[test]
+fn up_arrow_edits_the_last_own_message() {
+    let mut h = open_bob();
+    history(
+        &mut h,
+        vec![
+            record(1, Direction::Out, "helo"),
+            record(2, Direction::In, "?"),
+        ],
+    );
+    let _ = h.run(|ui| {
+        ui.click(selector::id(ids::COMPOSER)).unwrap();
+        let _ = ui.tap_key(Named::ArrowUp);
+    });
+    assert_eq!(
+        h.app.chat.as_ref().map(|c| c.composer.text()).as_deref(),
+        Some("helo")
+    );
+    h.assert_shows("Editing your message — Esc cancels");
+    let _ = h.run(|ui| {
+        ui.click(selector::id(ids::COMPOSER)).unwrap();
+        let _ = ui.typewrite("!");
+        let _ = ui.tap_key(Named::Enter);
+    });
+    let cmds = h.commands("work");
+    assert!(
+        cmds.iter().any(|c| matches!(c,
+            AccountCommand::Correct { id, body } if id == "m1" && body == "helo!")),
+        "{cmds:?}"
+    );
+}
+
+#[test]
+fn reply_react_and_retract_from_the_message_actions() {
+    let mut h = open_bob();
+    let mut theirs = record(1, Direction::In, "lunch?");
+    theirs.reactions = vec![ReactionCount {
+        emoji: "👍".into(),
+        count: 1,
+        own: true,
+    }];
+    history(&mut h, vec![theirs, record(2, Direction::Out, "oops")]);
+
+    // Clicking our own reaction chip removes it.
+    h.update(Message::Chat(crate::ui::conversation::ChatMessage::Select(
+        "m1".into(),
+    )));
+    assert!(h.has_id(ids::actions("m1")));
+    let _ = h.run(|ui| {
+        ui.click("👍 1").unwrap();
+    });
+    assert!(h.commands("work").contains(&AccountCommand::React {
+        id: "m1".into(),
+        emojis: vec![],
+    }));
+
+    h.update(Message::Chat(crate::ui::conversation::ChatMessage::Select(
+        "m1".into(),
+    )));
+    let _ = h.run(|ui| {
+        ui.click("Reply").unwrap();
+    });
+    h.assert_shows("Replying to: lunch?");
+    let _ = h.run(|ui| {
+        ui.click(selector::id(ids::COMPOSER)).unwrap();
+        let _ = ui.typewrite("yes");
+        let _ = ui.tap_key(Named::Enter);
+    });
+    assert!(h.commands("work").iter().any(|c| matches!(c,
+        AccountCommand::Send { body, reply_to: Some(r), .. } if body == "yes" && r == "m1")));
+
+    h.update(Message::Chat(crate::ui::conversation::ChatMessage::Select(
+        "m2".into(),
+    )));
+    let _ = h.run(|ui| {
+        ui.click("Retract").unwrap();
+    });
+    assert!(
+        h.commands("work")
+            .contains(&AccountCommand::Retract { id: "m2".into() })
+    );
+
+    let _ = h.click(ids::MUTE);
+    assert!(
+        h.commands("work")
+            .contains(&AccountCommand::MuteConversation {
+                with: BOB.into(),
+                muted: true,
+            })
+    );
+}
