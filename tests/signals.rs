@@ -258,3 +258,47 @@ fn to_xml(el: &Element) -> String {
     el.write_to(&mut buf).expect("serializes");
     String::from_utf8(buf).expect("utf-8")
 }
+
+#[test]
+fn queued_messages_can_be_corrected_and_retracted_offline() {
+    let server = Prosody::with_users(&[("alice", "apw"), ("bob", "bpw")]);
+    let dir = tempfile::tempdir().unwrap();
+    let secret = dir.path().join("pw");
+    let mut spec = account(&server, "a", "alice", "apw");
+    // No password yet: the account stays offline and the message waits.
+    spec["password_command"] = json!(format!("cat '{}'", secret.display()));
+    let mut alice = Headless::start(dir.path());
+    alice.add_account(spec);
+    alice.wait_state("a", "offline");
+    alice.send(
+        json!({"cmd":"send","account":"a","to":"bob@localhost","body":"see you at 9","ref":"q"}),
+    );
+    let queued = alice.wait_for("queued", |v| v["event"] == "message" && v["ref"] == "q");
+    let id = queued["id"].as_str().unwrap().to_owned();
+    alice.send(json!({"cmd":"correct","account":"a","id":id,"body":"see you at 10"}));
+    let fixed =
+        updated(&mut alice, &id, |v| v["body"] == "see you at 10").expect("changed offline");
+    assert_eq!(fixed["state"], "queued");
+    alice.send(json!({"cmd":"send","account":"a","to":"bob@localhost","body":"oops, wrong chat","ref":"w"}));
+    let wrong = alice.wait_for("queued", |v| v["event"] == "message" && v["ref"] == "w");
+    let wrong = wrong["id"].as_str().unwrap().to_owned();
+    alice.send(json!({"cmd":"retract","account":"a","id":wrong}));
+    updated(&mut alice, &wrong, |v| v["retracted"] == true).expect("taken out offline");
+
+    let (_b, mut bob) = online(&server, "b", "bob", "bpw");
+    std::fs::write(&secret, "apw").unwrap();
+    alice.send(json!({"cmd":"reconnect","account":"a"}));
+    alice.wait_state("a", "online");
+    bob.wait_message("b", "see you at 10");
+    std::thread::sleep(Duration::from_millis(500));
+    let history = bob.history("b", "alice@localhost", 10);
+    assert_eq!(
+        history.len(),
+        1,
+        "the retracted one never went out: {history:#?}"
+    );
+    assert!(
+        history[0].get("edited").is_none(),
+        "no correction stanza was needed"
+    );
+}

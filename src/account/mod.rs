@@ -325,6 +325,10 @@ async fn run(
                         Some(AccountCommand::MarkRead { with }) => {
                             actor.mark_read(&with, None).await
                         }
+                        Some(AccountCommand::Correct { id, body }) => {
+                            actor.correct(&id, &body, None).await
+                        }
+                        Some(AccountCommand::Retract { id }) => actor.retract(&id, None).await,
                         Some(AccountCommand::History {
                             with,
                             limit,
@@ -453,11 +457,13 @@ async fn run(
                     let online = (actor.state == ConnState::Online).then_some(&stream);
                     actor.mark_read(&with, online).await;
                 }
-                Some(AccountCommand::Correct { id, body }) if actor.state == ConnState::Online => {
-                    actor.correct(&id, &body, &stream).await
+                Some(AccountCommand::Correct { id, body }) => {
+                    let online = (actor.state == ConnState::Online).then_some(&stream);
+                    actor.correct(&id, &body, online).await
                 }
-                Some(AccountCommand::Retract { id }) if actor.state == ConnState::Online => {
-                    actor.retract(&id, &stream).await
+                Some(AccountCommand::Retract { id }) => {
+                    let online = (actor.state == ConnState::Online).then_some(&stream);
+                    actor.retract(&id, online).await
                 }
                 Some(AccountCommand::React { id, emojis }) if actor.state == ConnState::Online => {
                     actor.react(&id, emojis, &stream).await
@@ -604,14 +610,14 @@ impl Actor {
             AccountCommand::ChangePassword { .. } => {
                 return self.error("not connected: the password was not changed", None);
             }
-            AccountCommand::Correct { .. }
-            | AccountCommand::Retract { .. }
-            | AccountCommand::React { .. } => {
+            AccountCommand::React { .. } => {
                 return self.error("not connected: the message was not changed", None);
             }
             // Handled by the loop, which owns the stream.
             AccountCommand::Send { .. }
             | AccountCommand::MarkRead { .. }
+            | AccountCommand::Correct { .. }
+            | AccountCommand::Retract { .. }
             | AccountCommand::History { .. }
             | AccountCommand::Retry { .. }
             | AccountCommand::ClientState { .. }

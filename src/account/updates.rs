@@ -8,7 +8,7 @@ use tokio_xmpp::stanzastream::StanzaStream;
 
 use super::chat::{ChatMessage, Signal};
 use super::{Actor, corrections, markers, reactions, retraction};
-use crate::api::{Direction, Event, MessageRecord};
+use crate::api::{Direction, Event, MessageRecord, MessageState};
 use crate::store::StoreError;
 use crate::store::signals::same_sender;
 
@@ -137,30 +137,50 @@ impl Actor {
         Some((record, reference, to))
     }
 
-    /// Corrects our message `id` (XEP-0308).
-    pub(super) async fn correct(&mut self, id: &str, body: &str, stream: &StanzaStream) {
+    /// Corrects our message `id` (XEP-0308). A message still waiting in
+    /// the outbox is simply changed there (also offline): it goes out with
+    /// the new text.
+    pub(super) async fn correct(&mut self, id: &str, body: &str, stream: Option<&StanzaStream>) {
         if body.trim().is_empty() {
             return self.error("cannot correct to an empty message", None);
         }
-        let Some((_, reference, to)) = self.own_target(id, true) else {
+        let Some((record, reference, to)) = self.own_target(id, true) else {
             return;
         };
-        let new_id = uuid::Uuid::new_v4().to_string();
-        let msg = corrections::correction(&to, &new_id, &reference, body);
-        self.send(stream, Stanza::Message(msg)).await;
+        match stream {
+            _ if self.is_waiting(&record) => {}
+            Some(stream) => {
+                let new_id = uuid::Uuid::new_v4().to_string();
+                let msg = corrections::correction(&to, &new_id, &reference, body);
+                self.send(stream, Stanza::Message(msg)).await;
+            }
+            None => return self.error("not connected: the message was not changed", None),
+        }
         let result = self.store.correct(id, body);
         self.announce_update(result);
     }
 
-    /// Retracts our message `id` for everyone (XEP-0424).
-    pub(super) async fn retract(&mut self, id: &str, stream: &StanzaStream) {
-        let Some((_, reference, to)) = self.own_target(id, true) else {
+    /// Retracts our message `id` for everyone (XEP-0424). One still waiting
+    /// in the outbox is just taken out (also offline).
+    pub(super) async fn retract(&mut self, id: &str, stream: Option<&StanzaStream>) {
+        let Some((record, reference, to)) = self.own_target(id, true) else {
             return;
         };
-        let msg = retraction::retraction(&to, &reference);
-        self.send(stream, Stanza::Message(msg)).await;
+        match stream {
+            _ if self.is_waiting(&record) => {}
+            Some(stream) => {
+                let msg = retraction::retraction(&to, &reference);
+                self.send(stream, Stanza::Message(msg)).await;
+            }
+            None => return self.error("not connected: the message was not changed", None),
+        }
         let result = self.store.retract(id);
         self.announce_update(result);
+    }
+
+    /// Stored but not handed to any connection yet.
+    fn is_waiting(&self, record: &MessageRecord) -> bool {
+        record.state == MessageState::Queued && !self.in_flight.contains(&record.id)
     }
 
     /// Sets our reactions to message `id` (XEP-0444).

@@ -409,7 +409,8 @@ impl Store {
     pub fn outbox(&self) -> Result<Vec<MessageRecord>, StoreError> {
         // The WHERE clause matches the partial index `message_unconfirmed`.
         let mut stmt = self.conn.prepare_cached(select_record!(
-            "WHERE m.direction = 'out' AND m.state IN ('queued', 'sent') ORDER BY m.ts, m.seq"
+            "WHERE m.direction = 'out' AND m.state IN ('queued', 'sent') AND m.retracted = 0 \
+             ORDER BY m.ts, m.seq"
         ))?;
         let rows = stmt.query_map([], record_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

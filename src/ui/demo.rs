@@ -77,19 +77,41 @@ pub fn events(first: &str, second: Option<&str>) -> (Vec<(AccountId, Event)>, St
             "Sure, I'll read it tonight.",
             S::Read,
         ),
-        msg(
-            Duration::minutes(42),
-            In,
-            "Morning! Coffee first? ☕",
-            S::Received,
-        ),
-        msg(
-            Duration::minutes(40),
-            Out,
-            "Always. Give me five minutes.",
-            S::Delivered,
-        ),
-        msg(Duration::minutes(3), Out, "On my way", S::Acked),
+        MessageRecord {
+            unread: true,
+            reactions: vec![crate::api::ReactionCount {
+                emoji: "👍".into(),
+                count: 1,
+                own: true,
+            }],
+            ..msg(
+                Duration::minutes(42),
+                In,
+                "Morning! Coffee first? ☕",
+                S::Received,
+            )
+        },
+        MessageRecord {
+            retracted: true,
+            ..msg(Duration::minutes(41), In, "", S::Received)
+        },
+        MessageRecord {
+            reply_to: Some(crate::api::Quote {
+                id: Some("demo5".into()),
+                body: Some("Morning! Coffee first? ☕".into()),
+            }),
+            ..msg(
+                Duration::minutes(40),
+                Out,
+                "Always. Give me five minutes.",
+                S::Delivered,
+            )
+        },
+        MessageRecord {
+            edited: true,
+            original_body: Some("On my wya".into()),
+            ..msg(Duration::minutes(3), Out, "On my way", S::Acked)
+        },
         MessageRecord {
             error: Some("service-unavailable".into()),
             ..msg(Duration::minutes(2), Out, "Is room 4.12 booked?", S::Failed)
