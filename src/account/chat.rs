@@ -183,6 +183,17 @@ pub fn element(name: &str, ns: &str, attrs: &[(&str, &str)]) -> Element {
     builder.build()
 }
 
+/// Attribute `attr` of the first payload `<name xmlns='ns'/>`, if not empty:
+/// how signals name the message they are about.
+pub fn payload_attr(msg: &Message, name: &str, ns: &str, attr: &str) -> Option<String> {
+    msg.payloads
+        .iter()
+        .find(|p| p.is(name, ns))
+        .and_then(|p| p.attr(attr))
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+}
+
 /// `msg` with one more payload element.
 pub fn with_element(mut msg: Message, payload: Element) -> Message {
     msg.payloads.push(payload);

@@ -17,12 +17,7 @@ pub fn is_markable(msg: &Message) -> bool {
 
 /// The id of the message a displayed marker is about.
 pub fn displayed_id(msg: &Message) -> Option<String> {
-    msg.payloads
-        .iter()
-        .find(|p| p.is("displayed", NS))
-        .and_then(|p| p.attr("id"))
-        .filter(|id| !id.is_empty())
-        .map(str::to_owned)
+    super::chat::payload_attr(msg, "displayed", NS, "id")
 }
 
 /// Asks the recipient to mark the message.

@@ -12,12 +12,7 @@ const FALLBACK_NS: &str = "urn:xmpp:fallback:0";
 
 /// The id of the message this one answers.
 pub fn reply_id(msg: &Message) -> Option<String> {
-    msg.payloads
-        .iter()
-        .find(|p| p.is("reply", NS))
-        .and_then(|p| p.attr("id"))
-        .filter(|id| !id.is_empty())
-        .map(str::to_owned)
+    super::chat::payload_attr(msg, "reply", NS, "id")
 }
 
 /// `body` without the reply quote, if the message marks one (character

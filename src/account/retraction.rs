@@ -11,12 +11,7 @@ const FALLBACK_NS: &str = "urn:xmpp:fallback:0";
 
 /// The id of the message this one retracts.
 pub fn retracted_id(msg: &Message) -> Option<String> {
-    msg.payloads
-        .iter()
-        .find(|p| p.is("retract", NS))
-        .and_then(|p| p.attr("id"))
-        .filter(|id| !id.is_empty())
-        .map(str::to_owned)
+    super::chat::payload_attr(msg, "retract", NS, "id")
 }
 
 /// The retraction of our message `id`.

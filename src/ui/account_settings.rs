@@ -267,6 +267,48 @@ impl State {
         })
     }
 
+    /// The per-account privacy switches, each on its own.
+    fn privacy_switches(&self) -> Vec<Element<'_, Message>> {
+        // (on, label, message, widget id)
+        type Switch = (bool, String, fn(bool) -> Message, &'static str);
+        let switches: [Switch; 5] = [
+            (
+                self.send_receipts,
+                fl!("settings-send-receipts"),
+                Message::SendReceipts,
+                ids::settings::SEND_RECEIPTS,
+            ),
+            (
+                self.send_typing,
+                fl!("settings-send-typing"),
+                Message::SendTyping,
+                ids::settings::SEND_TYPING,
+            ),
+            (
+                self.send_read_markers,
+                fl!("settings-send-read-markers"),
+                Message::SendReadMarkers,
+                ids::settings::SEND_READ_MARKERS,
+            ),
+            (
+                self.notifications,
+                fl!("settings-notifications"),
+                Message::Notifications,
+                ids::settings::NOTIFICATIONS,
+            ),
+            (
+                self.notification_text,
+                fl!("settings-notification-text"),
+                Message::NotificationText,
+                ids::settings::NOTIFICATION_TEXT,
+            ),
+        ];
+        switches
+            .into_iter()
+            .map(|(on, label, message, id)| form::toggle(on, label, message, id))
+            .collect()
+    }
+
     pub fn view<'a>(&'a self, account: &'a LiveAccount) -> Element<'a, Message> {
         let field = form::field;
         let input = |placeholder: String, value: &'a str, id: &'static str, on| {
@@ -313,36 +355,7 @@ impl State {
             ))
             .push(rule::horizontal(1))
             .push(text(fl!("settings-privacy")).size(16).font(BOLD))
-            .push(form::toggle(
-                self.send_receipts,
-                fl!("settings-send-receipts"),
-                Message::SendReceipts,
-                ids::settings::SEND_RECEIPTS,
-            ))
-            .push(form::toggle(
-                self.send_typing,
-                fl!("settings-send-typing"),
-                Message::SendTyping,
-                ids::settings::SEND_TYPING,
-            ))
-            .push(form::toggle(
-                self.send_read_markers,
-                fl!("settings-send-read-markers"),
-                Message::SendReadMarkers,
-                ids::settings::SEND_READ_MARKERS,
-            ))
-            .push(form::toggle(
-                self.notifications,
-                fl!("settings-notifications"),
-                Message::Notifications,
-                ids::settings::NOTIFICATIONS,
-            ))
-            .push(form::toggle(
-                self.notification_text,
-                fl!("settings-notification-text"),
-                Message::NotificationText,
-                ids::settings::NOTIFICATION_TEXT,
-            ))
+            .extend(self.privacy_switches())
             .push(rule::horizontal(1))
             .push(text(fl!("settings-connection")).size(16).font(BOLD))
             .extend(form::connection(form::Connection {
