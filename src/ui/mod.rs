@@ -20,7 +20,7 @@ mod model;
 mod sidebar;
 mod style;
 mod typing;
-mod update;
+pub(crate) mod update;
 
 #[cfg(test)]
 mod tests;
@@ -125,6 +125,9 @@ pub struct App {
     console: Option<console::State>,
     /// The sidebar shows only this account.
     only_account: Option<AccountId>,
+    /// Conversations with a desktop notification still up: one at a time
+    /// each (a waiting notification holds a thread on Linux).
+    notifying: std::collections::HashSet<(AccountId, String)>,
 }
 
 #[derive(Debug, Clone)]
@@ -149,6 +152,9 @@ pub enum Message {
     ActivityTick,
     /// Periodic check whether the user stopped typing.
     TypingTick,
+    /// A desktop notification for (account, conversation) ended; `true` if
+    /// the user clicked it.
+    NotificationDone(AccountId, String, bool),
 }
 
 impl App {
@@ -173,6 +179,7 @@ impl App {
             settings: None,
             console: None,
             only_account: None,
+            notifying: Default::default(),
         }
     }
 

@@ -111,6 +111,13 @@ pub fn update(app: &mut App, message: Message) -> Task<Message> {
             }
             Task::none()
         }
+        Message::NotificationDone(account, with, clicked) => {
+            app.notifying.remove(&(account.clone(), with.clone()));
+            if clicked {
+                return open_chat(app, account, with);
+            }
+            Task::none()
+        }
         Message::ActivityTick => {
             let report = app.activity.tick(std::time::Instant::now());
             report_activity(app, report);
@@ -339,11 +346,15 @@ fn actor(app: &mut App, output: ActorOutput) -> Task<Message> {
                     app.banners.push(banner);
                 }
             }
-            if let Some(notice) = notice {
+            if let Some(notice) = notice
+                && app
+                    .notifying
+                    .insert((notice.account.clone(), notice.with.clone()))
+            {
                 let (account, with) = (notice.account.clone(), notice.with.clone());
-                return Task::perform(notify::show(notice), move |outcome| match outcome {
-                    notify::Outcome::Clicked => Message::OpenChat(account.clone(), with.clone()),
-                    _ => Message::Problem(None),
+                return Task::perform(notify::show(notice), move |outcome| {
+                    let clicked = outcome == notify::Outcome::Clicked;
+                    Message::NotificationDone(account.clone(), with.clone(), clicked)
                 });
             }
         }
@@ -358,7 +369,7 @@ const NOTIFY_WITHIN: chrono::TimeDelta = chrono::TimeDelta::minutes(5);
 /// The desktop notification for a new incoming message, if one is due:
 /// not for a conversation the user is looking at, muted ones, accounts
 /// with notifications off, or old messages from the archive.
-fn notice_for(
+pub(super) fn notice_for(
     account: &LiveAccount,
     chat: Option<&Chat>,
     focused: bool,

@@ -182,3 +182,83 @@ fn reply_react_and_retract_from_the_message_actions() {
             })
     );
 }
+
+#[test]
+fn notifications_follow_visibility_mute_and_the_account_switches() {
+    use crate::ui::model::Account;
+    use crate::ui::update::notice_for;
+    let mut h = open_bob();
+    let from_carol = MessageRecord {
+        with: "carol@work.example".into(),
+        ..record(9, Direction::In, "are you there?")
+    };
+    let from_bob = record(10, Direction::In, "hi");
+    let notice = |h: &Harness, m: &MessageRecord, focused: bool| {
+        let Some(Account::Ok(a)) = h.app.accounts.first() else {
+            panic!("no account");
+        };
+        notice_for(a, h.app.chat.as_ref(), focused, m)
+    };
+    let n = notice(&h, &from_carol, true).expect("another conversation notifies");
+    assert_eq!(
+        (n.title.as_str(), n.body.as_str()),
+        ("Carol", "are you there?")
+    );
+    assert!(
+        notice(&h, &from_bob, true).is_none(),
+        "the open conversation in front"
+    );
+    assert!(
+        notice(&h, &from_bob, false).is_some(),
+        "open but the window is not focused"
+    );
+    let old = MessageRecord {
+        timestamp: chrono::Utc::now() - chrono::Duration::hours(2),
+        ..from_carol.clone()
+    };
+    assert!(
+        notice(&h, &old, false).is_none(),
+        "archive catch-up is not news"
+    );
+
+    if let Some(Account::Ok(a)) = h.app.accounts.first_mut() {
+        a.config.notification_text = false;
+    }
+    let hidden = notice(&h, &from_carol, true).unwrap();
+    assert!(!hidden.title.contains("Carol") && !hidden.body.contains("there"));
+    if let Some(Account::Ok(a)) = h.app.accounts.first_mut() {
+        a.conversations[0].muted = true;
+    }
+    assert!(
+        notice(&h, &from_carol, true).is_none(),
+        "muted conversation"
+    );
+    if let Some(Account::Ok(a)) = h.app.accounts.first_mut() {
+        a.config.notifications = false;
+    }
+    assert!(notice(&h, &from_bob, false).is_none(), "notifications off");
+}
+
+#[test]
+fn one_notification_per_conversation_and_a_click_opens_it() {
+    let mut h = open_bob();
+    let from_carol = MessageRecord {
+        with: "carol@work.example".into(),
+        ..record(9, Direction::In, "are you there?")
+    };
+    arrives(&mut h, from_carol);
+    let key = ("work".to_owned(), "carol@work.example".to_owned());
+    assert!(h.app.notifying.contains(&key));
+    h.update(Message::NotificationDone(
+        key.0.clone(),
+        key.1.clone(),
+        true,
+    ));
+    assert!(h.app.notifying.is_empty());
+    assert!(
+        h.app
+            .chat
+            .as_ref()
+            .is_some_and(|c| c.is("work", "carol@work.example"))
+    );
+}
