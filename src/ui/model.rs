@@ -272,6 +272,14 @@ pub fn apply_event(account: &mut LiveAccount, chat: Option<&mut Chat>, event: Ev
             }
         }
         Event::MessageUpdated { message, .. } => {
+            // The sidebar preview, if this is the conversation's last message.
+            if let Some(c) = account
+                .conversations
+                .iter_mut()
+                .find(|c| c.with == message.with && c.last_timestamp == Some(message.timestamp))
+            {
+                c.last_body = Some(message.body.clone());
+            }
             if let Some(m) = chat.and_then(|c| c.messages.iter_mut().find(|m| m.id == message.id)) {
                 *m = message;
             }
