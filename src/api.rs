@@ -24,7 +24,9 @@ pub enum Command {
     /// Add an account to the profile and start it.
     AddAccount(NewAccount),
     /// Stop an account and delete its data directory and keyring entry.
-    RemoveAccount { account: AccountId },
+    RemoveAccount {
+        account: AccountId,
+    },
     /// Ask a server which fields creating an account needs (XEP-0077);
     /// only the connection fields of the account are used.
     RegistrationForm(NewAccount),
@@ -45,7 +47,9 @@ pub enum Command {
         fingerprint: String,
     },
     /// Put the accounts in this order (ids not listed keep theirs, after these).
-    ReorderAccounts { order: Vec<AccountId> },
+    ReorderAccounts {
+        order: Vec<AccountId>,
+    },
     /// Send a 1:1 chat message. `ref` is an opaque tag echoed in the events.
     Send {
         account: AccountId,
@@ -65,13 +69,72 @@ pub enum Command {
         body: String,
     },
     /// Retract one of our own messages for everyone (XEP-0424).
-    Retract { account: AccountId, id: String },
+    Retract {
+        account: AccountId,
+        id: String,
+    },
     /// Set our reactions to a message (XEP-0444): the full set, empty
     /// removes them.
     React {
         account: AccountId,
         id: String,
         emojis: Vec<String>,
+    },
+    /// Add a contact to the roster and ask to see their presence (RFC 6121);
+    /// `preapprove` also lets them see ours without asking first.
+    AddContact {
+        account: AccountId,
+        jid: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        groups: Vec<String>,
+        #[serde(default)]
+        preapprove: bool,
+    },
+    /// Rename a contact and set its groups (the full list).
+    UpdateContact {
+        account: AccountId,
+        jid: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
+        #[serde(default)]
+        groups: Vec<String>,
+    },
+    /// Remove a contact from the roster (and both subscriptions).
+    RemoveContact {
+        account: AccountId,
+        jid: String,
+    },
+    /// Answer a `subscription_request`: accept lets them see our presence
+    /// (and asks for theirs if we do not have it yet); otherwise denied.
+    AnswerSubscription {
+        account: AccountId,
+        jid: String,
+        accept: bool,
+    },
+    /// Block a JID (XEP-0191): nothing from it reaches us any more.
+    Block {
+        account: AccountId,
+        jid: String,
+    },
+    Unblock {
+        account: AccountId,
+        jid: String,
+    },
+    /// The blocked JIDs.
+    Blocklist {
+        account: AccountId,
+    },
+    /// Set our presence on one account, or on all (no `account`).
+    /// `offline` stays connected but unavailable: nothing is delivered live,
+    /// the archive brings it later.
+    SetPresence {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        account: Option<AccountId>,
+        presence: Availability,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        status: Option<String>,
     },
     /// Mute or unmute notifications for one conversation.
     MuteConversation {
@@ -98,15 +161,24 @@ pub enum Command {
         limit: u32,
     },
     /// The roster with each contact's current presence.
-    Roster { account: AccountId },
+    Roster {
+        account: AccountId,
+    },
     /// Conversations with last message and unread count, newest first.
-    Conversations { account: AccountId },
+    Conversations {
+        account: AccountId,
+    },
     /// The user has seen every message of a conversation: clears unread and
     /// sends a read marker for the newest one (XEP-0333; not when the
     /// account's `send_read_markers` is off).
-    MarkRead { account: AccountId, with: String },
+    MarkRead {
+        account: AccountId,
+        with: String,
+    },
     /// Reconnect now (also after an authentication or certificate failure).
-    Reconnect { account: AccountId },
+    Reconnect {
+        account: AccountId,
+    },
     /// Tell a contact what the user is doing in their conversation
     /// (XEP-0085; dropped when the account's `send_typing` is off).
     ChatState {
@@ -115,17 +187,30 @@ pub enum Command {
         state: ChatStateKind,
     },
     /// Send a failed message again (it goes back to the outbox).
-    Retry { account: AccountId, id: String },
+    Retry {
+        account: AccountId,
+        id: String,
+    },
     /// Turn the account's XML console on or off (off by default).
-    Console { account: AccountId, enabled: bool },
+    Console {
+        account: AccountId,
+        enabled: bool,
+    },
     /// Send a raw stanza typed into the XML console.
-    SendRaw { account: AccountId, xml: String },
+    SendRaw {
+        account: AccountId,
+        xml: String,
+    },
     /// What the server is and how we are connected to it.
-    ServerInfo { account: AccountId },
+    ServerInfo {
+        account: AccountId,
+    },
     /// Whether the user is looking at the client (XEP-0352 Client State
     /// Indication, for all accounts): an inactive client gets unimportant
     /// traffic such as presence updates batched by the server.
-    ClientState { active: bool },
+    ClientState {
+        active: bool,
+    },
     /// Stop all accounts and exit.
     Quit,
 }
@@ -146,6 +231,13 @@ impl Command {
             | Command::Retract { account, .. }
             | Command::React { account, .. }
             | Command::MuteConversation { account, .. }
+            | Command::AddContact { account, .. }
+            | Command::UpdateContact { account, .. }
+            | Command::RemoveContact { account, .. }
+            | Command::AnswerSubscription { account, .. }
+            | Command::Block { account, .. }
+            | Command::Unblock { account, .. }
+            | Command::Blocklist { account }
             | Command::ChatState { account, .. }
             | Command::PinCert { account, .. }
             | Command::ChangePassword { account, .. }
@@ -154,6 +246,7 @@ impl Command {
             | Command::ServerInfo { account }
             | Command::RemoveAccount { account } => Some(account),
             Command::UpdateAccount(u) => Some(&u.account),
+            Command::SetPresence { account, .. } => account.as_deref(),
             Command::Accounts
             | Command::RegistrationForm(_)
             | Command::RegisterAccount(_)
@@ -757,6 +850,30 @@ pub enum Event {
         presence: Availability,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         status: Option<String>,
+        /// Idle since (XEP-0319), if the contact's client says.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        idle_since: Option<DateTime<Utc>>,
+    },
+    /// Someone asks to see our presence; answer with `answer_subscription`.
+    /// Repeated after each login while unanswered (the server keeps it).
+    SubscriptionRequest {
+        account: AccountId,
+        jid: String,
+    },
+    /// The blocked JIDs (after login, `block`, `unblock`, `blocklist`).
+    Blocklist {
+        account: AccountId,
+        jids: Vec<String>,
+    },
+    /// Our own presence on this account changed.
+    OwnPresence {
+        account: AccountId,
+        presence: Availability,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        status: Option<String>,
+        /// Set while away automatically because the user is idle.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        idle_since: Option<DateTime<Utc>>,
     },
     Conversations {
         account: AccountId,
@@ -812,6 +929,9 @@ impl Event {
             | Event::ServerInfo { account, .. }
             | Event::Roster { account, .. }
             | Event::Presence { account, .. }
+            | Event::SubscriptionRequest { account, .. }
+            | Event::Blocklist { account, .. }
+            | Event::OwnPresence { account, .. }
             | Event::Conversations { account, .. } => Some(account),
             Event::Error { account, .. } => account.as_deref(),
         }

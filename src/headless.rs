@@ -274,6 +274,22 @@ impl Headless {
                     let _ = tx.send(AccountCommand::ClientState { active });
                 }
             }
+            // Without an account: the same presence on every account.
+            Command::SetPresence {
+                account: None,
+                presence,
+                status,
+            } => {
+                for tx in self.actors.values() {
+                    let _ = tx.send(AccountCommand::SetPresence(
+                        crate::account::presence::OwnPresence {
+                            presence,
+                            status: status.clone(),
+                            idle_since: None,
+                        },
+                    ));
+                }
+            }
             other => {
                 let Some(account) = other.account().map(str::to_owned) else {
                     return;

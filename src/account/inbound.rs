@@ -30,6 +30,10 @@ pub enum PendingIq {
     ServerDisco,
     ServerPing(std::time::Instant),
     ChangePassword,
+    /// A roster change of ours (the result comes as a push).
+    RosterSet,
+    Blocklist,
+    BlockChange,
 }
 
 impl PendingIq {
@@ -82,6 +86,14 @@ impl Actor {
             Carbon::None(msg) => {
                 if msg.from.as_ref().is_some_and(|f| f.to_bare() == self.jid) {
                     tracing::debug!(account = %self.id, "message from own account ignored");
+                    return;
+                }
+                // No receipts or chat states for (or from) a blocked JID.
+                if msg
+                    .from
+                    .as_ref()
+                    .is_some_and(|f| self.is_blocked(&f.to_bare()))
+                {
                     return;
                 }
                 self.on_receipt(&msg);
@@ -184,18 +196,22 @@ impl Actor {
     }
 
     async fn on_presence(&mut self, p: Presence, stream: &StanzaStream) {
-        if p.from.as_ref().is_some_and(|f| f.to_bare() == self.jid) {
+        let Some(from) = p.from.as_ref().map(|f| f.to_bare()) else {
+            return;
+        };
+        if from == self.jid || self.is_blocked(&from) || self.on_subscription_presence(&p) {
             return;
         }
         if let Some(query) = self.caps.observe(&p) {
             self.send(stream, Stanza::Iq(query)).await;
         }
-        if let Some((jid, presence, status)) = self.presence.apply(&p) {
+        if let Some((jid, shown)) = self.presence.apply(&p) {
             self.emit(Event::Presence {
                 account: self.id.clone(),
                 jid: jid.to_string(),
-                presence,
-                status,
+                presence: shown.availability,
+                status: shown.status,
+                idle_since: shown.idle_since,
             });
         }
     }
@@ -211,10 +227,11 @@ impl Actor {
             Iq::Set {
                 from, id, payload, ..
             } => {
-                let reply = if self.is_own_account(from.as_ref())
-                    && payload.is("query", tokio_xmpp::parsers::ns::ROSTER)
-                {
+                let own = self.is_own_account(from.as_ref());
+                let reply = if own && payload.is("query", tokio_xmpp::parsers::ns::ROSTER) {
                     self.on_roster_push(payload);
+                    Iq::from_result(id, None::<Roster>)
+                } else if own && self.on_block_push(&payload) {
                     Iq::from_result(id, None::<Roster>)
                 } else {
                     unsupported(id)
@@ -270,6 +287,15 @@ impl Actor {
                 format!("roster request failed: {:?}", error.defined_condition),
                 None,
             ),
+            (PendingIq::Blocklist, answer) => self.on_blocklist(answer.map_err(|_| ())),
+            (PendingIq::RosterSet | PendingIq::BlockChange, Ok(_)) => {}
+            (PendingIq::RosterSet | PendingIq::BlockChange, Err(error)) => self.error(
+                format!(
+                    "the server refused the change: {:?}",
+                    error.defined_condition
+                ),
+                None,
+            ),
             (PendingIq::Carbons, Ok(_)) => {}
             (PendingIq::Carbons, Err(error)) => tracing::info!(
                 account = %self.id,
@@ -279,22 +305,12 @@ impl Actor {
         }
     }
 
-    pub(super) async fn request_roster(&mut self, stream: &StanzaStream) {
-        let id = uuid::Uuid::new_v4().to_string();
-        let iq = Iq::from_get(
-            id.clone(),
-            Roster {
-                ver: None,
-                items: vec![],
-            },
-        );
-        self.pending_iqs.insert(id, PendingIq::Roster);
-        self.send(stream, Stanza::Iq(iq)).await;
-    }
-
     fn on_roster_result(&mut self, payload: Option<Element>) {
-        let Some(Ok(roster)) = payload.map(Roster::try_from) else {
-            return self.error("the server sent an unreadable roster", None);
+        let roster = match payload.map(Roster::try_from) {
+            // Roster versioning: unchanged since our version, pushes follow.
+            None if self.roster_versioning => return self.emit_roster(),
+            Some(Ok(roster)) => roster,
+            _ => return self.error("the server sent an unreadable roster", None),
         };
         let contacts: Vec<_> = roster.items.iter().map(roster::contact_from_item).collect();
         if let Err(e) = self.store.replace_roster(&contacts, roster.ver.as_deref()) {
@@ -316,6 +332,11 @@ impl Actor {
             if let Err(e) = result {
                 self.error(e.to_string(), None);
             }
+        }
+        if let Some(ver) = roster.ver.as_deref()
+            && let Err(e) = self.store.set_roster_version(Some(ver))
+        {
+            self.error(e.to_string(), None);
         }
         self.emit_roster();
     }

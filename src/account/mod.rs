@@ -17,6 +17,7 @@ use crate::config::AccountConfig;
 use crate::secrets;
 use crate::store::Store;
 
+pub mod blocking;
 pub mod caps;
 pub mod carbons;
 pub mod chat;
@@ -24,6 +25,7 @@ pub mod chatstates;
 pub mod connect;
 mod connection;
 pub mod console;
+mod contacts;
 pub mod corrections;
 mod inbound;
 pub mod link;
@@ -31,6 +33,7 @@ pub mod mam;
 pub mod markers;
 mod netwatch;
 mod outbox;
+pub mod presence;
 pub mod reactions;
 pub mod receipts;
 pub mod register;
@@ -71,6 +74,32 @@ pub enum AccountCommand {
         with: String,
         muted: bool,
     },
+    AddContact {
+        jid: String,
+        name: Option<String>,
+        groups: Vec<String>,
+        preapprove: bool,
+    },
+    UpdateContact {
+        jid: String,
+        name: Option<String>,
+        groups: Vec<String>,
+    },
+    RemoveContact {
+        jid: String,
+    },
+    AnswerSubscription {
+        jid: String,
+        accept: bool,
+    },
+    /// Block (true) or unblock a JID (XEP-0191).
+    Block {
+        jid: String,
+        block: bool,
+    },
+    Blocklist,
+    /// Our presence on this account (also automatic away while idle).
+    SetPresence(presence::OwnPresence),
     History {
         with: String,
         limit: u32,
@@ -142,6 +171,35 @@ impl AccountCommand {
             Command::MuteConversation { with, muted, .. } => {
                 AccountCommand::MuteConversation { with, muted }
             }
+            Command::AddContact {
+                jid,
+                name,
+                groups,
+                preapprove,
+                ..
+            } => AccountCommand::AddContact {
+                jid,
+                name,
+                groups,
+                preapprove,
+            },
+            Command::UpdateContact {
+                jid, name, groups, ..
+            } => AccountCommand::UpdateContact { jid, name, groups },
+            Command::RemoveContact { jid, .. } => AccountCommand::RemoveContact { jid },
+            Command::AnswerSubscription { jid, accept, .. } => {
+                AccountCommand::AnswerSubscription { jid, accept }
+            }
+            Command::Block { jid, .. } => AccountCommand::Block { jid, block: true },
+            Command::Unblock { jid, .. } => AccountCommand::Block { jid, block: false },
+            Command::Blocklist { .. } => AccountCommand::Blocklist,
+            Command::SetPresence {
+                presence, status, ..
+            } => AccountCommand::SetPresence(presence::OwnPresence {
+                presence,
+                status,
+                idle_since: None,
+            }),
             Command::History {
                 with,
                 limit,
@@ -245,6 +303,16 @@ struct Actor {
     send_read_markers: bool,
     /// What our contacts' clients support (XEP-0115).
     caps: caps::CapsBook,
+    /// Unanswered requests to see our presence (this session).
+    subscription_requests: std::collections::BTreeSet<BareJid>,
+    /// Blocked JIDs (XEP-0191), also kept in the store.
+    blocklist: std::collections::BTreeSet<BareJid>,
+    /// The server does the blocking (else only we do).
+    server_blocking: bool,
+    /// The server offers roster versioning (RFC 6121 §2.6).
+    roster_versioning: bool,
+    /// The presence the user chose.
+    own_presence: presence::OwnPresence,
     /// A password change waiting for the server's answer.
     new_password: Option<secrets::Password>,
 }
@@ -297,9 +365,15 @@ async fn run(
         send_typing: config.send_typing,
         send_read_markers: config.send_read_markers,
         caps: caps::CapsBook::default(),
+        subscription_requests: Default::default(),
+        blocklist: Default::default(),
+        server_blocking: false,
+        roster_versioning: false,
+        own_presence: Default::default(),
         new_password: None,
     };
 
+    actor.load_blocklist();
     // Without a password there is nothing to connect with; keep serving the
     // store and wait for a Reconnect (the user may fix the keyring meanwhile).
     let password = loop {
@@ -329,6 +403,12 @@ async fn run(
                             actor.correct(&id, &body, None).await
                         }
                         Some(AccountCommand::Retract { id }) => actor.retract(&id, None).await,
+                        Some(AccountCommand::SetPresence(own)) => {
+                            actor.set_presence(own, None).await
+                        }
+                        Some(AccountCommand::Block { jid, block }) => {
+                            actor.change_block(&jid, block, None).await
+                        }
                         Some(AccountCommand::History {
                             with,
                             limit,
@@ -380,6 +460,10 @@ async fn run(
                     actor.session += 1;
                     actor.full_jid = bound_jid.to_string();
                     actor.stream_management = features.stream_management.is_some();
+                    actor.roster_versioning = features
+                        .others
+                        .iter()
+                        .any(|e| e.is("ver", "urn:xmpp:features:rosterver"));
                     actor.link.session_started(Some(offers_csi(&features)));
                     actor.presence.clear();
                     actor.caps.clear_presence();
@@ -467,6 +551,32 @@ async fn run(
                 }
                 Some(AccountCommand::React { id, emojis }) if actor.state == ConnState::Online => {
                     actor.react(&id, emojis, &stream).await
+                }
+                Some(AccountCommand::SetPresence(own)) => {
+                    let online = (actor.state == ConnState::Online).then_some(&stream);
+                    actor.set_presence(own, online).await
+                }
+                Some(AccountCommand::Block { jid, block }) => {
+                    let online = (actor.state == ConnState::Online).then_some(&stream);
+                    actor.change_block(&jid, block, online).await
+                }
+                Some(AccountCommand::AddContact { jid, name, groups, preapprove })
+                    if actor.state == ConnState::Online =>
+                {
+                    actor.add_contact(&jid, name, groups, preapprove, &stream).await
+                }
+                Some(AccountCommand::UpdateContact { jid, name, groups })
+                    if actor.state == ConnState::Online =>
+                {
+                    actor.update_contact(&jid, name, groups, &stream).await
+                }
+                Some(AccountCommand::RemoveContact { jid }) if actor.state == ConnState::Online => {
+                    actor.remove_contact(&jid, &stream).await
+                }
+                Some(AccountCommand::AnswerSubscription { jid, accept })
+                    if actor.state == ConnState::Online =>
+                {
+                    actor.answer_subscription(&jid, accept, &stream).await
                 }
                 Some(AccountCommand::Reconfigure(config)) => {
                     actor.reconfigure(&config);
@@ -594,6 +704,13 @@ impl Actor {
                     })
             }
             AccountCommand::MuteConversation { with, muted } => return self.mute(&with, muted),
+            AccountCommand::Blocklist => return self.emit_blocklist(),
+            AccountCommand::AddContact { .. }
+            | AccountCommand::UpdateContact { .. }
+            | AccountCommand::RemoveContact { .. }
+            | AccountCommand::AnswerSubscription { .. } => {
+                return self.error("not connected: the roster was not changed", None);
+            }
             AccountCommand::Console { enabled } => {
                 self.console = enabled;
                 return;
@@ -618,6 +735,8 @@ impl Actor {
             | AccountCommand::MarkRead { .. }
             | AccountCommand::Correct { .. }
             | AccountCommand::Retract { .. }
+            | AccountCommand::SetPresence(_)
+            | AccountCommand::Block { .. }
             | AccountCommand::History { .. }
             | AccountCommand::Retry { .. }
             | AccountCommand::ClientState { .. }
@@ -634,6 +753,7 @@ impl Actor {
     /// archive catch-up, which ends by flushing the outbox.
     async fn on_fresh_session(&mut self, stream: &StanzaStream) {
         self.request_roster(stream).await;
+        self.request_blocklist(stream).await;
         self.send_presence(stream).await;
         self.start_sync(stream).await;
     }
@@ -652,16 +772,6 @@ impl Actor {
             typing: self.send_typing,
             read_markers: self.send_read_markers,
         }
-    }
-
-    /// Our presence, with our capabilities (XEP-0115).
-    async fn send_presence(&mut self, stream: &StanzaStream) {
-        let mut presence =
-            tokio_xmpp::parsers::presence::Presence::available().with_priority(self.priority);
-        if let Some(c) = caps::own_caps(self.offer()) {
-            presence = presence.with_payload(c);
-        }
-        self.send(stream, Stanza::Presence(presence)).await;
     }
 
     /// A XEP-0199 ping to our server (its answer is not needed: it makes the

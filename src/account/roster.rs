@@ -2,7 +2,9 @@
 
 use std::collections::HashMap;
 
+use chrono::{DateTime, Utc};
 use tokio_xmpp::jid::{BareJid, Jid};
+use tokio_xmpp::parsers::idle::Idle;
 use tokio_xmpp::parsers::presence::{Presence, Show, Type as PresenceType};
 use tokio_xmpp::parsers::roster::{Item, Subscription};
 
@@ -34,6 +36,16 @@ struct ResourcePresence {
     availability: Availability,
     priority: i8,
     status: Option<String>,
+    idle_since: Option<DateTime<Utc>>,
+}
+
+/// What is shown for a contact: their "best" resource's presence.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Shown {
+    pub availability: Availability,
+    pub status: Option<String>,
+    /// Idle since (XEP-0319).
+    pub idle_since: Option<DateTime<Utc>>,
 }
 
 /// Presence of every contact's online resources, kept only in memory.
@@ -45,7 +57,7 @@ pub struct PresenceMap {
 impl PresenceMap {
     /// Applies an available/unavailable presence; returns the contact's new
     /// best presence if it changed.
-    pub fn apply(&mut self, p: &Presence) -> Option<(BareJid, Availability, Option<String>)> {
+    pub fn apply(&mut self, p: &Presence) -> Option<(BareJid, Shown)> {
         let from: &Jid = p.from.as_ref()?;
         let bare = from.to_bare();
         let resource = from
@@ -63,12 +75,19 @@ impl PresenceMap {
                     Some(Show::Dnd) => Availability::Dnd,
                 };
                 let status = p.statuses.values().next().cloned();
+                let idle_since = p
+                    .payloads
+                    .iter()
+                    .filter(|e| e.is("idle", "urn:xmpp:idle:1"))
+                    .find_map(|e| Idle::try_from(e.clone()).ok())
+                    .map(|i| i.since.0.with_timezone(&Utc));
                 self.by_contact.entry(bare.clone()).or_default().insert(
                     resource,
                     ResourcePresence {
                         availability,
                         priority: p.priority.0,
                         status,
+                        idle_since,
                     },
                 );
             }
@@ -83,11 +102,11 @@ impl PresenceMap {
             _ => return None,
         }
         let after = self.best(&bare);
-        (after != before).then_some((bare, after.0, after.1))
+        (after != before).then_some((bare, after))
     }
 
     /// The presence shown for a contact: highest priority, then most available.
-    pub fn best(&self, jid: &BareJid) -> (Availability, Option<String>) {
+    pub fn best(&self, jid: &BareJid) -> Shown {
         let rank = |a: Availability| match a {
             Availability::Chat => 5,
             Availability::Available => 4,
@@ -101,9 +120,13 @@ impl PresenceMap {
             .and_then(|res| {
                 res.values()
                     .max_by_key(|r| (r.priority, rank(r.availability)))
-                    .map(|r| (r.availability, r.status.clone()))
+                    .map(|r| Shown {
+                        availability: r.availability,
+                        status: r.status.clone(),
+                        idle_since: r.idle_since,
+                    })
             })
-            .unwrap_or((Availability::Offline, None))
+            .unwrap_or_default()
     }
 
     /// Forgets everything, e.g. when the connection is lost.
@@ -115,7 +138,8 @@ impl PresenceMap {
     pub fn decorate(&self, contacts: &mut [Contact]) {
         for c in contacts {
             if let Ok(jid) = c.jid.parse::<BareJid>() {
-                (c.presence, c.status) = self.best(&jid);
+                let shown = self.best(&jid);
+                (c.presence, c.status) = (shown.availability, shown.status);
             }
         }
     }
@@ -144,10 +168,13 @@ mod tests {
             0,
         ));
         m.apply(&presence("bob@x.org/b", PresenceType::None, None, 5));
-        assert_eq!(m.best(&bob).0, Availability::Available);
+        assert_eq!(m.best(&bob).availability, Availability::Available);
         m.apply(&presence("bob@x.org/b", PresenceType::Unavailable, None, 0));
-        assert_eq!(m.best(&bob).0, Availability::Away);
+        assert_eq!(m.best(&bob).availability, Availability::Away);
         let change = m.apply(&presence("bob@x.org/a", PresenceType::Unavailable, None, 0));
-        assert_eq!(change.map(|c| c.1), Some(Availability::Offline));
+        assert_eq!(
+            change.map(|c| c.1.availability),
+            Some(Availability::Offline)
+        );
     }
 }

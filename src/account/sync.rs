@@ -302,6 +302,16 @@ impl Actor {
     /// scrolling back (answered as a history page instead). Returns how many
     /// were new, None if they could not be stored.
     pub(super) fn ingest(&mut self, batch: &[ChatMessage], older: bool) -> Option<u32> {
+        // Nothing from a blocked JID reaches the store, whichever way it came.
+        let blocked =
+            |m: &ChatMessage| m.direction == crate::api::Direction::In && self.is_blocked(&m.with);
+        let kept: Vec<ChatMessage>;
+        let batch = if batch.iter().any(blocked) {
+            kept = batch.iter().filter(|m| !blocked(m)).cloned().collect();
+            &kept[..]
+        } else {
+            batch
+        };
         if batch.is_empty() {
             return Some(0);
         }

@@ -23,7 +23,25 @@ fn upsert(conn: &Connection, c: &Contact) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// `meta` key of the blocked JIDs (XEP-0191), a JSON array.
+const BLOCKLIST_KEY: &str = "blocklist";
+
 impl Store {
+    /// The blocked JIDs as last known.
+    pub fn blocklist(&self) -> Result<Vec<String>, StoreError> {
+        let Some(json) = super::meta(&self.conn, BLOCKLIST_KEY)? else {
+            return Ok(Vec::new());
+        };
+        serde_json::from_str(&json)
+            .map_err(|e| bad_value(0, Type::Text, format!("blocklist: {e}")).into())
+    }
+
+    pub fn set_blocklist(&mut self, jids: &[String]) -> Result<(), StoreError> {
+        let json = serde_json::to_string(jids)
+            .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+        super::set_meta(&self.conn, BLOCKLIST_KEY, Some(&json))
+    }
+
     /// Replaces the whole roster (a full roster result) and its version
     /// atomically, so a crash never leaves a half roster with a version that
     /// claims it is complete.

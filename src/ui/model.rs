@@ -48,6 +48,12 @@ pub struct LiveAccount {
     pub generation: u64,
     /// Contacts typing right now, with when they said so.
     pub typing: std::collections::HashMap<String, std::time::Instant>,
+    /// Our presence on this account, as the actor reported it.
+    pub own_presence: (crate::api::Availability, Option<String>),
+    /// People asking to see our presence, unanswered.
+    pub subscription_requests: Vec<String>,
+    /// Blocked JIDs.
+    pub blocklist: Vec<String>,
 }
 
 impl LiveAccount {
@@ -62,6 +68,9 @@ impl LiveAccount {
             console: Default::default(),
             generation: 0,
             typing: Default::default(),
+            own_presence: (crate::api::Availability::Available, None),
+            subscription_requests: Vec::new(),
+            blocklist: Vec::new(),
         }
     }
 
@@ -316,6 +325,15 @@ pub fn apply_event(account: &mut LiveAccount, chat: Option<&mut Chat>, event: Ev
                 None => done,
             });
         }
+        Event::OwnPresence {
+            presence, status, ..
+        } => account.own_presence = (presence, status),
+        Event::SubscriptionRequest { jid, .. } => {
+            if !account.subscription_requests.contains(&jid) {
+                account.subscription_requests.push(jid);
+            }
+        }
+        Event::Blocklist { jids, .. } => account.blocklist = jids,
         Event::Accounts { .. }
         | Event::AccountAdded { .. }
         | Event::AccountRemoved { .. }

@@ -1,0 +1,152 @@
+//! Blocking (XEP-0191): the server drops everything from a blocked JID;
+//! we also drop it ourselves (stanzas already on their way, archive pages,
+//! servers without blocking support), so nothing from it reaches the store.
+//! The list is kept in the store so it also applies before login.
+
+use std::collections::BTreeSet;
+
+use tokio_xmpp::Stanza;
+use tokio_xmpp::jid::{BareJid, Jid};
+use tokio_xmpp::minidom::Element;
+use tokio_xmpp::parsers::blocking::{Block, BlocklistRequest, BlocklistResult, Unblock};
+use tokio_xmpp::parsers::iq::Iq;
+use tokio_xmpp::stanzastream::StanzaStream;
+
+use super::Actor;
+use super::inbound::PendingIq;
+use crate::api::Event;
+
+/// Whether `jid` is covered by `list`: the JID itself or its whole domain.
+pub fn covers(list: &BTreeSet<BareJid>, jid: &BareJid) -> bool {
+    list.contains(jid)
+        || list
+            .iter()
+            .any(|b| b.node().is_none() && b.domain() == jid.domain())
+}
+
+impl Actor {
+    pub(super) fn is_blocked(&self, jid: &BareJid) -> bool {
+        covers(&self.blocklist, jid)
+    }
+
+    /// Loads the list kept from earlier sessions.
+    pub(super) fn load_blocklist(&mut self) {
+        match self.store.blocklist() {
+            Ok(list) => {
+                self.blocklist = list.iter().filter_map(|j| j.parse().ok()).collect();
+            }
+            Err(e) => self.error(e.to_string(), None),
+        }
+    }
+
+    pub(super) async fn request_blocklist(&mut self, stream: &StanzaStream) {
+        let id = uuid::Uuid::new_v4().to_string();
+        self.pending_iqs.insert(id.clone(), PendingIq::Blocklist);
+        self.send(stream, Stanza::Iq(Iq::from_get(id, BlocklistRequest)))
+            .await;
+    }
+
+    /// The server's list replaces ours; without server support ours stays
+    /// and is applied by us alone.
+    pub(super) fn on_blocklist(&mut self, payload: Result<Option<Element>, ()>) {
+        match payload.ok().flatten().map(BlocklistResult::try_from) {
+            Some(Ok(result)) => {
+                self.server_blocking = true;
+                let list = result.items.iter().map(Jid::to_bare).collect();
+                self.set_blocklist(list);
+            }
+            _ => {
+                self.server_blocking = false;
+                tracing::info!(account = %self.id, "no server blocking (XEP-0191); blocking here only");
+                self.emit_blocklist();
+            }
+        }
+    }
+
+    /// Blocks or unblocks `jid`: through the server when it supports it
+    /// (its push updates our list), else here only.
+    pub(super) async fn change_block(
+        &mut self,
+        jid: &str,
+        block: bool,
+        stream: Option<&StanzaStream>,
+    ) {
+        let jid: BareJid = match jid.trim().parse() {
+            Ok(j) => j,
+            Err(e) => return self.error(format!("invalid JID {jid}: {e}"), None),
+        };
+        if let Some(stream) = stream.filter(|_| self.server_blocking) {
+            let id = uuid::Uuid::new_v4().to_string();
+            let items = vec![Jid::from(jid)];
+            let iq = if block {
+                Iq::from_set(id.clone(), Block { items })
+            } else {
+                Iq::from_set(id.clone(), Unblock { items })
+            };
+            self.pending_iqs.insert(id, PendingIq::BlockChange);
+            self.send(stream, Stanza::Iq(iq)).await;
+            return;
+        }
+        let mut list = self.blocklist.clone();
+        if block {
+            list.insert(jid);
+        } else {
+            list.remove(&jid);
+        }
+        self.set_blocklist(list);
+    }
+
+    /// A block or unblock push from our server (RFC: also for changes made
+    /// on our other devices). Returns false if `payload` is neither.
+    pub(super) fn on_block_push(&mut self, payload: &Element) -> bool {
+        let mut list = self.blocklist.clone();
+        if let Ok(block) = Block::try_from(payload.clone()) {
+            list.extend(block.items.iter().map(Jid::to_bare));
+        } else if let Ok(unblock) = Unblock::try_from(payload.clone()) {
+            if unblock.items.is_empty() {
+                list.clear();
+            }
+            for j in &unblock.items {
+                list.remove(&j.to_bare());
+            }
+        } else {
+            return false;
+        }
+        self.set_blocklist(list);
+        true
+    }
+
+    fn set_blocklist(&mut self, list: BTreeSet<BareJid>) {
+        let strings: Vec<String> = list.iter().map(BareJid::to_string).collect();
+        if let Err(e) = self.store.set_blocklist(&strings) {
+            self.error(e.to_string(), None);
+        }
+        self.blocklist = list;
+        self.emit_blocklist();
+    }
+
+    pub(super) fn emit_blocklist(&self) {
+        self.emit(Event::Blocklist {
+            account: self.id.clone(),
+            jids: self.blocklist.iter().map(BareJid::to_string).collect(),
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_domain_entry_covers_everyone_there() {
+        let list: BTreeSet<BareJid> = [
+            "spam.example".parse().unwrap(),
+            "eve@x.org".parse().unwrap(),
+        ]
+        .into_iter()
+        .collect();
+        let is = |j: &str| covers(&list, &j.parse().unwrap());
+        assert!(is("eve@x.org") && is("anyone@spam.example") && is("spam.example"));
+        assert!(!is("bob@x.org"));
+    }
+}

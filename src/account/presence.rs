@@ -1,0 +1,134 @@
+//! Our own presence: what the user chose (available, away, do not disturb,
+//! extended away, offline) with a status message, automatic away while the
+//! user is idle (XEP-0319 `<idle/>`), and our capabilities (XEP-0115).
+
+use chrono::{DateTime, Utc};
+use tokio_xmpp::Stanza;
+use tokio_xmpp::parsers::idle::Idle;
+use tokio_xmpp::parsers::presence::{Presence, Show, Type as PresenceType};
+use tokio_xmpp::stanzastream::StanzaStream;
+
+use super::{Actor, caps};
+use crate::api::{Availability, Event};
+
+/// The presence we show.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OwnPresence {
+    pub presence: Availability,
+    pub status: Option<String>,
+    /// Away because the user is idle since then (XEP-0319).
+    pub idle_since: Option<DateTime<Utc>>,
+}
+
+impl Default for OwnPresence {
+    fn default() -> Self {
+        OwnPresence {
+            presence: Availability::Available,
+            status: None,
+            idle_since: None,
+        }
+    }
+}
+
+/// The stanza for `own`: unavailable for offline, else available with
+/// show, status, priority, caps and idle time.
+pub fn stanza(
+    own: &OwnPresence,
+    priority: i8,
+    caps: Option<tokio_xmpp::parsers::caps::Caps>,
+) -> Presence {
+    let status = own.status.clone().filter(|s| !s.trim().is_empty());
+    let with_status = |mut p: Presence| {
+        if let Some(s) = &status {
+            p.set_status("", s.clone());
+        }
+        p
+    };
+    if own.presence == Availability::Offline {
+        return with_status(Presence::new(PresenceType::Unavailable));
+    }
+    let show = match own.presence {
+        Availability::Chat => Some(Show::Chat),
+        Availability::Away => Some(Show::Away),
+        Availability::Xa => Some(Show::Xa),
+        Availability::Dnd => Some(Show::Dnd),
+        Availability::Available | Availability::Offline => None,
+    };
+    let mut p = with_status(Presence::available().with_priority(priority));
+    p.show = show;
+    if let Some(c) = caps {
+        p = p.with_payload(c);
+    }
+    if let Some(since) = own.idle_since {
+        p = p.with_payload(Idle {
+            since: tokio_xmpp::parsers::date::DateTime(since.fixed_offset()),
+        });
+    }
+    p
+}
+
+impl Actor {
+    /// Our presence, as chosen, with our capabilities.
+    pub(super) async fn send_presence(&mut self, stream: &StanzaStream) {
+        let p = stanza(
+            &self.own_presence,
+            self.priority,
+            caps::own_caps(self.offer()),
+        );
+        self.send(stream, Stanza::Presence(p)).await;
+    }
+
+    /// The user (or auto-away) chose a presence; sent at once if online,
+    /// else with the next session.
+    pub(super) async fn set_presence(&mut self, own: OwnPresence, stream: Option<&StanzaStream>) {
+        self.own_presence = own;
+        self.emit(Event::OwnPresence {
+            account: self.id.clone(),
+            presence: self.own_presence.presence,
+            status: self.own_presence.status.clone(),
+            idle_since: self.own_presence.idle_since,
+        });
+        if let Some(stream) = stream {
+            self.send_presence(stream).await;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stanzas_for_each_choice() {
+        let own = |presence, status: Option<&str>| OwnPresence {
+            presence,
+            status: status.map(Into::into),
+            idle_since: None,
+        };
+        let away = stanza(&own(Availability::Away, Some("lunch")), 5, None);
+        assert_eq!(away.show, Some(Show::Away));
+        assert_eq!(away.priority.0, 5);
+        assert_eq!(
+            away.statuses.values().next().map(String::as_str),
+            Some("lunch")
+        );
+        let off = stanza(&own(Availability::Offline, None), 0, None);
+        assert_eq!(off.type_, PresenceType::Unavailable);
+        let idle = OwnPresence {
+            idle_since: DateTime::from_timestamp(1_700_000_000, 0),
+            ..own(Availability::Away, None)
+        };
+        assert!(
+            stanza(&idle, 0, None)
+                .payloads
+                .iter()
+                .any(|p| p.is("idle", "urn:xmpp:idle:1"))
+        );
+        assert_eq!(
+            stanza(&own(Availability::Available, Some("  ")), 0, None)
+                .statuses
+                .len(),
+            0
+        );
+    }
+}
