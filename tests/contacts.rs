@@ -7,7 +7,7 @@ mod common;
 use std::time::Duration;
 
 use common::Prosody;
-use common::headless::{Headless, account, chat_xml, online};
+use common::headless::{Headless, chat_xml, online, two_devices};
 use common::raw::RawClient;
 use serde_json::{Value, json};
 
@@ -104,13 +104,7 @@ fn subscription_requests_need_an_answer_and_presence_follows() {
 #[test]
 fn a_rename_on_another_device_and_removal_reach_the_roster() {
     let server = Prosody::with_users(&[("alice", "apw"), ("bob", "bpw")]);
-    let dirs = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let mut laptop = Headless::start(dirs.0.path());
-    let mut phone = Headless::start(dirs.1.path());
-    laptop.add_account(account(&server, "me", "alice", "apw"));
-    phone.add_account(account(&server, "me", "alice", "apw"));
-    laptop.wait_state("me", "online");
-    phone.wait_state("me", "online");
+    let (dirs, mut laptop, mut phone) = two_devices(&server, "me", "alice", "apw");
     laptop.send(json!({"cmd":"add_contact","account":"me","jid":"bob@localhost","name":"Bob"}));
     wait_roster(&mut phone, "bob@localhost", |c| c["name"] == "Bob");
     phone.send(
@@ -168,14 +162,7 @@ fn a_blocked_sender_never_reaches_the_store() {
 fn a_contacts_idle_time_is_shown() {
     let server = Prosody::with_users(&[("alice", "apw"), ("dave", "dpw")]);
     let (_a, mut alice) = online(&server, "a", "alice", "apw");
-    let full = alice
-        .seen
-        .iter()
-        .find_map(|v| {
-            (v["event"] == "account_state" && v["state"] == "online").then(|| v["jid"].clone())
-        })
-        .and_then(|j| j.as_str().map(str::to_owned))
-        .unwrap();
+    let full = alice.bound_jid();
     let dave = RawClient::connect(&server, "dave", "dpw");
     dave.send_xml(&format!(
         "<presence xmlns='jabber:client' to='{full}'><show>away</show>\

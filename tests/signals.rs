@@ -8,7 +8,7 @@ mod common;
 use std::time::Duration;
 
 use common::Prosody;
-use common::headless::{Headless, account, chat_xml, online};
+use common::headless::{Headless, account, chat_xml, online, two_devices};
 use common::raw::RawClient;
 use plausch::account::caps;
 use serde_json::{Value, json};
@@ -39,14 +39,9 @@ fn updated(client: &mut Headless, id: &str, pred: impl Fn(&Value) -> bool) -> Op
 #[test]
 fn a_read_marker_from_my_other_device_clears_unread_and_tells_the_sender() {
     let server = Prosody::with_users(&[("alice", "apw"), ("bob", "bpw")]);
-    let dirs = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let mut laptop = Headless::start(dirs.0.path());
-    let mut phone = Headless::start(dirs.1.path());
-    laptop.add_account(account(&server, "me", "alice", "apw"));
-    phone.add_account(account(&server, "me", "alice", "apw"));
+    let (dirs, mut laptop, mut phone) = two_devices(&server, "me", "alice", "apw");
     let (_b, mut bob) = online(&server, "bob", "bob", "bpw");
     for c in [&mut laptop, &mut phone] {
-        c.wait_state("me", "online");
         c.wait_for("synced", |v| v["event"] == "archive_synced");
     }
 
@@ -196,14 +191,7 @@ fn receipts_are_requested_only_from_clients_that_can_answer() {
     let server = Prosody::with_users(&[("alice", "apw"), ("dave", "dpw")]);
     let (_a, mut alice) = online(&server, "a", "alice", "apw");
     alice.wait_for("synced", |v| v["event"] == "archive_synced");
-    let alice_full = alice
-        .seen
-        .iter()
-        .find_map(|v| {
-            (v["event"] == "account_state" && v["state"] == "online").then(|| v["jid"].clone())
-        })
-        .and_then(|j| j.as_str().map(str::to_owned))
-        .unwrap();
+    let alice_full = alice.bound_jid();
     let mut dave = RawClient::connect(&server, "dave", "dpw");
     // Available, so messages to the bare JID reach this client.
     dave.send_xml("<presence xmlns='jabber:client'/>");

@@ -308,3 +308,40 @@ pub fn account(server: &Prosody, id: &str, user: &str, password: &str) -> Value 
         "ca_file": server.ca_file(),
     })
 }
+
+/// Two clients ("laptop" and "phone") with the same account `id` online
+/// (each its own profile and resource). Keep the directories alive.
+pub fn two_devices(
+    server: &Prosody,
+    id: &str,
+    user: &str,
+    password: &str,
+) -> ((tempfile::TempDir, tempfile::TempDir), Headless, Headless) {
+    let dirs = (
+        tempfile::tempdir().expect("temp profile"),
+        tempfile::tempdir().expect("temp profile"),
+    );
+    let mut laptop = Headless::start(dirs.0.path());
+    let mut phone = Headless::start(dirs.1.path());
+    for c in [&mut laptop, &mut phone] {
+        c.add_account(account(server, id, user, password));
+    }
+    for c in [&mut laptop, &mut phone] {
+        c.wait_state(id, "online");
+    }
+    (dirs, laptop, phone)
+}
+
+impl Headless {
+    /// The full JID the server bound for the client's account (from its
+    /// first `online` state).
+    pub fn bound_jid(&self) -> String {
+        self.seen
+            .iter()
+            .find_map(|v| {
+                (v["event"] == "account_state" && v["state"] == "online").then(|| v["jid"].clone())
+            })
+            .and_then(|j| j.as_str().map(str::to_owned))
+            .expect("the account was online")
+    }
+}
