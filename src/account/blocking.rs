@@ -48,8 +48,8 @@ impl Actor {
 
     /// The server's list replaces ours; without server support ours stays
     /// and is applied by us alone.
-    pub(super) fn on_blocklist(&mut self, payload: Result<Option<Element>, ()>) {
-        match payload.ok().flatten().map(BlocklistResult::try_from) {
+    pub(super) fn on_blocklist(&mut self, payload: Option<Element>) {
+        match payload.map(BlocklistResult::try_from) {
             Some(Ok(result)) => {
                 self.server_blocking = true;
                 let list = result.items.iter().map(Jid::to_bare).collect();

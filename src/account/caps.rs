@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use tokio_xmpp::jid::{BareJid, Jid};
+use tokio_xmpp::jid::BareJid;
 use tokio_xmpp::minidom::Element;
 use tokio_xmpp::parsers::caps::{self, Caps};
 use tokio_xmpp::parsers::disco::{DiscoInfoQuery, DiscoInfoResult, Identity};
@@ -80,8 +80,8 @@ pub fn answer(offer: Offer, id: &str, payload: &Element) -> Option<Iq> {
 pub struct CapsBook {
     /// Verified feature lists, by (node, ver) as in the disco request node.
     known: HashMap<String, HashSet<String>>,
-    /// Online resources (full JID) and their caps node#ver, if they sent one.
-    resources: HashMap<String, Option<String>>,
+    /// Online resources per contact and their caps node#ver, if they sent one.
+    resources: HashMap<BareJid, HashMap<String, Option<String>>>,
     /// Open disco#info requests: IQ id → (node#ver, announced hash).
     pending: HashMap<String, (String, Vec<u8>)>,
 }
@@ -99,10 +99,15 @@ impl CapsBook {
     pub fn observe(&mut self, presence: &Presence) -> Option<Iq> {
         let from = presence.from.as_ref()?;
         // Caps belong to a client, i.e. a full JID.
-        from.resource()?;
-        let key = from.to_string();
+        let resource = from.resource()?.as_str().to_owned();
+        let contact = from.to_bare();
         if presence.type_ == PresenceType::Unavailable {
-            self.resources.remove(&key);
+            if let Some(online) = self.resources.get_mut(&contact) {
+                online.remove(&resource);
+                if online.is_empty() {
+                    self.resources.remove(&contact);
+                }
+            }
             return None;
         }
         if presence.type_ != PresenceType::None {
@@ -113,12 +118,12 @@ impl CapsBook {
             .iter()
             .filter(|p| p.is("c", ns::CAPS))
             .find_map(|p| Caps::try_from(p.clone()).ok());
-        let Some(caps) = caps else {
-            self.resources.insert(key, None);
+        let node = caps.as_ref().and_then(|c| caps::query_caps(c.clone()).node);
+        let online = self.resources.entry(contact).or_default();
+        online.insert(resource, node.clone());
+        let (Some(caps), Some(node)) = (caps, node) else {
             return None;
         };
-        let node = caps::query_caps(caps.clone()).node?;
-        self.resources.insert(key, Some(node.clone()));
         // Only the legacy hash we can check; others stay unknown.
         if caps.hash != Algo::Sha_1
             || self.known.contains_key(&node)
@@ -157,26 +162,22 @@ impl CapsBook {
     /// when none is online (a client that comes later may). No only when
     /// every online client told us it lacks the feature.
     pub fn may_support(&self, contact: &BareJid, feature: &str) -> bool {
-        let mut online = self
-            .resources
-            .iter()
-            .filter(|(jid, _)| jid.parse::<Jid>().is_ok_and(|j| j.to_bare() == *contact))
-            .peekable();
-        if online.peek().is_none() {
+        let Some(online) = self.resources.get(contact) else {
             return true;
-        }
-        online.any(
-            |(_, node)| match node.as_ref().and_then(|n| self.known.get(n)) {
+        };
+        online
+            .values()
+            .any(|node| match node.as_ref().and_then(|n| self.known.get(n)) {
                 Some(features) => features.contains(feature),
                 None => true,
-            },
-        )
+            })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tokio_xmpp::jid::Jid;
 
     fn presence(from: &str, caps: Option<Caps>) -> Presence {
         let mut p = Presence::available().with_from(from.parse::<Jid>().unwrap());

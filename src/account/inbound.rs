@@ -287,7 +287,7 @@ impl Actor {
                 format!("roster request failed: {:?}", error.defined_condition),
                 None,
             ),
-            (PendingIq::Blocklist, answer) => self.on_blocklist(answer.map_err(|_| ())),
+            (PendingIq::Blocklist, answer) => self.on_blocklist(answer.ok().flatten()),
             (PendingIq::RosterSet | PendingIq::BlockChange, Ok(_)) => {}
             (PendingIq::RosterSet | PendingIq::BlockChange, Err(error)) => self.error(
                 format!(

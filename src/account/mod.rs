@@ -150,6 +150,22 @@ pub enum AccountCommand {
 }
 
 impl AccountCommand {
+    /// Commands that do something useful also without a connection (they
+    /// go through `Actor::handle_maybe_online`).
+    fn works_offline(&self) -> bool {
+        matches!(
+            self,
+            AccountCommand::Send { .. }
+                | AccountCommand::History { .. }
+                | AccountCommand::Retry { .. }
+                | AccountCommand::MarkRead { .. }
+                | AccountCommand::Correct { .. }
+                | AccountCommand::Retract { .. }
+                | AccountCommand::SetPresence(_)
+                | AccountCommand::Block { .. }
+        )
+    }
+
     /// The per-account part of a front-end command.
     pub fn from_command(cmd: Command) -> Option<AccountCommand> {
         Some(match cmd {
@@ -385,47 +401,16 @@ async fn run(
                     match commands.recv().await {
                         None | Some(AccountCommand::Shutdown) => return Ok(()),
                         Some(AccountCommand::Reconnect) => break,
-                        // Stored as queued; it goes out with the first session.
-                        Some(AccountCommand::Send {
-                            to,
-                            body,
-                            reference,
-                            reply_to,
-                        }) => {
-                            actor
-                                .send_chat(&to, &body, reference, reply_to.as_deref(), None)
-                                .await
-                        }
-                        Some(AccountCommand::MarkRead { with }) => {
-                            actor.mark_read(&with, None).await
-                        }
-                        Some(AccountCommand::Correct { id, body }) => {
-                            actor.correct(&id, &body, None).await
-                        }
-                        Some(AccountCommand::Retract { id }) => actor.retract(&id, None).await,
-                        Some(AccountCommand::SetPresence(own)) => {
-                            actor.set_presence(own, None).await
-                        }
-                        Some(AccountCommand::Block { jid, block }) => {
-                            actor.change_block(&jid, block, None).await
-                        }
-                        Some(AccountCommand::History {
-                            with,
-                            limit,
-                            before,
-                        }) => {
-                            let req = sync::HistoryRequest {
-                                with,
-                                limit,
-                                before,
-                            };
-                            actor.history(req, None).await
-                        }
-                        Some(AccountCommand::Retry { id }) => actor.retry(&id, None).await,
                         Some(AccountCommand::ClientState { active }) => {
                             actor.link.set_inactive(!active)
                         }
-                        Some(other) => actor.handle_local(other),
+                        // E.g. a message is stored as queued; it goes out
+                        // with the first session.
+                        Some(cmd) => {
+                            if let Some(other) = actor.handle_maybe_online(cmd, None).await {
+                                actor.handle_local(other)
+                            }
+                        }
                     }
                 }
             }
@@ -515,6 +500,12 @@ async fn run(
                 }
             }
             cmd = commands.recv() => match cmd {
+                Some(cmd) if cmd.works_offline() => {
+                    let online = (actor.state == ConnState::Online).then_some(&stream);
+                    if let Some(other) = actor.handle_maybe_online(cmd, online).await {
+                        actor.handle_local(other)
+                    }
+                }
                 None | Some(AccountCommand::Shutdown) => {
                     let _ = tokio::time::timeout(std::time::Duration::from_secs(3), stream.close()).await;
                     actor.set_state(ConnState::Offline, None, None, None);
@@ -534,31 +525,8 @@ async fn run(
                         wake.notify_one();
                     }
                 }
-                Some(AccountCommand::Send { to, body, reference, reply_to }) => {
-                    actor.send_chat(&to, &body, reference, reply_to.as_deref(), Some(&stream)).await;
-                }
-                Some(AccountCommand::MarkRead { with }) => {
-                    let online = (actor.state == ConnState::Online).then_some(&stream);
-                    actor.mark_read(&with, online).await;
-                }
-                Some(AccountCommand::Correct { id, body }) => {
-                    let online = (actor.state == ConnState::Online).then_some(&stream);
-                    actor.correct(&id, &body, online).await
-                }
-                Some(AccountCommand::Retract { id }) => {
-                    let online = (actor.state == ConnState::Online).then_some(&stream);
-                    actor.retract(&id, online).await
-                }
                 Some(AccountCommand::React { id, emojis }) if actor.state == ConnState::Online => {
                     actor.react(&id, emojis, &stream).await
-                }
-                Some(AccountCommand::SetPresence(own)) => {
-                    let online = (actor.state == ConnState::Online).then_some(&stream);
-                    actor.set_presence(own, online).await
-                }
-                Some(AccountCommand::Block { jid, block }) => {
-                    let online = (actor.state == ConnState::Online).then_some(&stream);
-                    actor.change_block(&jid, block, online).await
                 }
                 Some(AccountCommand::AddContact { jid, name, groups, preapprove })
                     if actor.state == ConnState::Online =>
@@ -585,11 +553,6 @@ async fn run(
                         actor.send_presence(&stream).await;
                     }
                 }
-                Some(AccountCommand::History { with, limit, before }) => {
-                    let req = sync::HistoryRequest { with, limit, before };
-                    actor.history(req, Some(&stream)).await;
-                }
-                Some(AccountCommand::Retry { id }) => actor.retry(&id, Some(&stream)).await,
                 Some(AccountCommand::SendRaw { xml }) => actor.send_raw(&xml, &stream).await,
                 Some(AccountCommand::ChatState { with, state }) if actor.state == ConnState::Online => {
                     actor.send_chat_state(&with, state, &stream).await
@@ -677,6 +640,46 @@ impl Actor {
                 });
             }
         }
+    }
+
+    /// Commands that work with a connection (`stream`) and without one
+    /// (stored, queued or applied here only); others are handed back.
+    async fn handle_maybe_online(
+        &mut self,
+        cmd: AccountCommand,
+        stream: Option<&StanzaStream>,
+    ) -> Option<AccountCommand> {
+        match cmd {
+            AccountCommand::Send {
+                to,
+                body,
+                reference,
+                reply_to,
+            } => {
+                self.send_chat(&to, &body, reference, reply_to.as_deref(), stream)
+                    .await
+            }
+            AccountCommand::History {
+                with,
+                limit,
+                before,
+            } => {
+                let req = sync::HistoryRequest {
+                    with,
+                    limit,
+                    before,
+                };
+                self.history(req, stream).await
+            }
+            AccountCommand::Retry { id } => self.retry(&id, stream).await,
+            AccountCommand::MarkRead { with } => self.mark_read(&with, stream).await,
+            AccountCommand::Correct { id, body } => self.correct(&id, &body, stream).await,
+            AccountCommand::Retract { id } => self.retract(&id, stream).await,
+            AccountCommand::SetPresence(own) => self.set_presence(own, stream).await,
+            AccountCommand::Block { jid, block } => self.change_block(&jid, block, stream).await,
+            other => return Some(other),
+        }
+        None
     }
 
     /// Commands that only need the store and in-memory state.

@@ -8,7 +8,8 @@ use super::messages::{record_by_id, record_from_row, select_record};
 use super::{Store, StoreError};
 use crate::api::{MessageRecord, MessageState, ReactionCount};
 
-/// Fills in the reactions of `records` (one query per message that has any).
+/// Fills in the reactions of `records`: one probe of the reaction table's
+/// primary key per message (a page is at most a few hundred).
 pub(super) fn attach_reactions(
     conn: &Connection,
     records: &mut [MessageRecord],

@@ -87,17 +87,7 @@ pub fn update(app: &mut App, message: Message) -> Task<Message> {
             let report = app.activity.focus(focused, std::time::Instant::now());
             report_activity(app, report);
             // Back at the window: what arrived meanwhile is seen now.
-            if let Some(chat) = app
-                .chat
-                .as_mut()
-                .filter(|c| focused && c.unseen && c.at_bottom)
-            {
-                chat.unseen = false;
-                let (account, with) = (chat.account.clone(), chat.with.clone());
-                if let Some(a) = live(&mut app.accounts, &account) {
-                    a.send(AccountCommand::MarkRead { with });
-                }
-            }
+            mark_seen(app);
             Task::none()
         }
         Message::TypingTick => {
@@ -473,29 +463,8 @@ fn chat(app: &mut App, message: ChatMessage) -> Task<Message> {
             // Anchored at the bottom: the offset is the distance from the
             // newest end, the reversed one the distance from the top.
             chat.at_bottom = viewport.absolute_offset().y <= AT_BOTTOM;
-            if chat.at_bottom && chat.unseen && app.activity.is_focused() {
-                chat.unseen = false;
-                let (account, with) = (chat.account.clone(), chat.with.clone());
-                if let Some(a) = live(&mut app.accounts, &account) {
-                    a.send(AccountCommand::MarkRead { with });
-                }
-                return Task::none();
-            }
-            if viewport.absolute_offset_reversed().y <= LOAD_OLDER_AT
-                && let Some(before) = chat.older_page()
-            {
-                let with = chat.with.clone();
-                let account = chat.account.clone();
-                let sent = live(&mut app.accounts, &account).is_some_and(|a| {
-                    a.send(AccountCommand::History {
-                        with,
-                        limit: PAGE,
-                        before,
-                    })
-                });
-                if !sent {
-                    chat.loading = None;
-                }
+            if !mark_seen(app) && viewport.absolute_offset_reversed().y <= LOAD_OLDER_AT {
+                load_older(app);
             }
         }
         ChatMessage::Retry(id) => {
@@ -507,6 +476,47 @@ fn chat(app: &mut App, message: ChatMessage) -> Task<Message> {
         other => return chat_action(app, other),
     }
     Task::none()
+}
+
+/// Asks for the next older page of the open chat, if one is due.
+fn load_older(app: &mut App) {
+    let Some(chat) = app.chat.as_mut() else {
+        return;
+    };
+    let Some(before) = chat.older_page() else {
+        return;
+    };
+    let with = chat.with.clone();
+    let account = chat.account.clone();
+    let sent = live(&mut app.accounts, &account).is_some_and(|a| {
+        a.send(AccountCommand::History {
+            with,
+            limit: PAGE,
+            before,
+        })
+    });
+    if !sent {
+        chat.loading = None;
+    }
+}
+
+/// Marks the open chat read if messages arrived unseen and the user now
+/// sees its newest end in the focused window; true if it did.
+fn mark_seen(app: &mut App) -> bool {
+    let focused = app.activity.is_focused();
+    let Some(chat) = app
+        .chat
+        .as_mut()
+        .filter(|c| focused && c.unseen && c.at_bottom)
+    else {
+        return false;
+    };
+    chat.unseen = false;
+    let (account, with) = (chat.account.clone(), chat.with.clone());
+    if let Some(a) = live(&mut app.accounts, &account) {
+        a.send(AccountCommand::MarkRead { with });
+    }
+    true
 }
 
 /// The message actions and modes of the open chat.
