@@ -97,6 +97,7 @@ pub async fn update_account(
         .cloned()
         .ok_or_else(|| AccountsError::Unknown(id.clone()))?;
     let mut next = current.clone();
+    next.switches.apply(&update);
     let set = |field: &mut Option<String>, change: Option<Option<String>>| {
         if let Some(value) = change {
             *field = value.filter(|v| !v.trim().is_empty());
@@ -122,21 +123,6 @@ pub async fn update_account(
     if let Some(enabled) = update.enabled {
         next.enabled = enabled;
     }
-    if let Some(send) = update.send_receipts {
-        next.send_receipts = send;
-    }
-    if let Some(send) = update.send_typing {
-        next.send_typing = send;
-    }
-    if let Some(send) = update.send_read_markers {
-        next.send_read_markers = send;
-    }
-    if let Some(on) = update.notifications {
-        next.notifications = on;
-    }
-    if let Some(on) = update.notification_text {
-        next.notification_text = on;
-    }
     if let Some(command) = update.password_command {
         next.password = PasswordSource::Command(command);
     }
@@ -157,11 +143,7 @@ pub async fn update_account(
     let live_only = AccountConfig {
         label: next.label.clone(),
         color: next.color.clone(),
-        send_receipts: next.send_receipts,
-        send_typing: next.send_typing,
-        send_read_markers: next.send_read_markers,
-        notifications: next.notifications,
-        notification_text: next.notification_text,
+        switches: next.switches,
         ..current
     } == next;
     let restart = if live_only { Restart::No } else { Restart::Yes };

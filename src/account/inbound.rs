@@ -145,7 +145,7 @@ impl Actor {
     /// Answers a receipt request, if the account allows it and the sender
     /// is a contact (strangers do not learn that we are reading).
     async fn answer_receipt(&mut self, msg: &Message, stream: &StanzaStream) {
-        if !self.send_receipts || !receipts::requested(msg) || msg.bodies.is_empty() {
+        if !self.switches.send_receipts || !receipts::requested(msg) || msg.bodies.is_empty() {
             return;
         }
         let (Some(from), Some(id)) = (msg.from.clone(), msg.id.as_ref()) else {

@@ -311,12 +311,8 @@ struct Actor {
     password_source: crate::config::PasswordSource,
     /// Presence priority of this resource.
     priority: i8,
-    /// Answer receipt requests (XEP-0184).
-    send_receipts: bool,
-    /// Send typing notifications (XEP-0085).
-    send_typing: bool,
-    /// Send read markers (XEP-0333).
-    send_read_markers: bool,
+    /// The privacy switches (receipts, typing, read markers).
+    switches: crate::config::Switches,
     /// What our contacts' clients support (XEP-0115).
     caps: caps::CapsBook,
     /// Unanswered requests to see our presence (this session).
@@ -377,9 +373,7 @@ async fn run(
         password: None,
         password_source: config.password.clone(),
         priority: config.priority.unwrap_or(0),
-        send_receipts: config.send_receipts,
-        send_typing: config.send_typing,
-        send_read_markers: config.send_read_markers,
+        switches: config.switches,
         caps: caps::CapsBook::default(),
         subscription_requests: Default::default(),
         blocklist: Default::default(),
@@ -763,17 +757,15 @@ impl Actor {
 
     /// The switches that apply without reconnecting.
     fn reconfigure(&mut self, config: &AccountConfig) {
-        self.send_receipts = config.send_receipts;
-        self.send_typing = config.send_typing;
-        self.send_read_markers = config.send_read_markers;
+        self.switches = config.switches;
     }
 
     /// What we offer to contacts, following the privacy switches.
     fn offer(&self) -> caps::Offer {
         caps::Offer {
-            receipts: self.send_receipts,
-            typing: self.send_typing,
-            read_markers: self.send_read_markers,
+            receipts: self.switches.send_receipts,
+            typing: self.switches.send_typing,
+            read_markers: self.switches.send_read_markers,
         }
     }
 
@@ -814,7 +806,7 @@ impl Actor {
         state: crate::api::ChatStateKind,
         stream: &StanzaStream,
     ) {
-        if !self.send_typing {
+        if !self.switches.send_typing {
             return;
         }
         match with.parse::<BareJid>() {

@@ -152,7 +152,7 @@ impl Actor {
         if self.caps.may_support(&to, super::markers::NS) {
             msg = super::markers::with_markable(msg);
         }
-        if self.send_typing {
+        if self.switches.send_typing {
             msg = super::chatstates::with_active(msg);
         }
         let token = self.send(stream, Stanza::Message(msg)).await;

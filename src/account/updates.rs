@@ -206,7 +206,7 @@ impl Actor {
         if let Err(e) = self.emit_conversations() {
             self.error(e.to_string(), None);
         }
-        let Some(stream) = stream.filter(|_| changed > 0 && self.send_read_markers) else {
+        let Some(stream) = stream.filter(|_| changed > 0 && self.switches.send_read_markers) else {
             return;
         };
         if let (Ok(Some((reference, _))), Ok(to)) =

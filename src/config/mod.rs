@@ -133,6 +133,13 @@ pub struct AccountConfig {
     pub resource: Option<String>,
     /// Presence priority (RFC 6121), -128 to 127; absent = 0.
     pub priority: Option<i8>,
+    pub switches: Switches,
+}
+
+/// The on/off settings of an account that apply without reconnecting:
+/// privacy and notifications. Each is on unless the file says `false`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Switches {
     /// Answer delivery receipt requests (XEP-0184) of roster contacts.
     pub send_receipts: bool,
     /// Send typing notifications (XEP-0085).
@@ -145,8 +152,60 @@ pub struct AccountConfig {
     pub notification_text: bool,
 }
 
+impl Default for Switches {
+    fn default() -> Self {
+        Switches {
+            send_receipts: true,
+            send_typing: true,
+            send_read_markers: true,
+            notifications: true,
+            notification_text: true,
+        }
+    }
+}
+
+impl Switches {
+    /// Each switch's key in `config.toml` with its value.
+    pub fn entries(&self) -> [(&'static str, bool); 5] {
+        [
+            ("send_receipts", self.send_receipts),
+            ("send_typing", self.send_typing),
+            ("send_read_markers", self.send_read_markers),
+            ("notifications", self.notifications),
+            ("notification_text", self.notification_text),
+        ]
+    }
+
+    /// The switches an update sets; the others stay.
+    pub fn apply(&mut self, u: &crate::api::AccountUpdate) {
+        for (slot, value) in [
+            (&mut self.send_receipts, u.send_receipts),
+            (&mut self.send_typing, u.send_typing),
+            (&mut self.send_read_markers, u.send_read_markers),
+            (&mut self.notifications, u.notifications),
+            (&mut self.notification_text, u.notification_text),
+        ] {
+            if let Some(v) = value {
+                *slot = v;
+            }
+        }
+    }
+
+    /// An update that sets every switch to its value here.
+    pub fn to_update(&self, u: crate::api::AccountUpdate) -> crate::api::AccountUpdate {
+        crate::api::AccountUpdate {
+            send_receipts: Some(self.send_receipts),
+            send_typing: Some(self.send_typing),
+            send_read_markers: Some(self.send_read_markers),
+            notifications: Some(self.notifications),
+            notification_text: Some(self.notification_text),
+            ..u
+        }
+    }
+}
+
 /// An `[[account]]` entry as written in the file, before validation.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 struct RawAccount {
     id: String,
     jid: String,
@@ -162,16 +221,12 @@ struct RawAccount {
     pinned_cert: Option<String>,
     resource: Option<String>,
     priority: Option<i64>,
-    #[serde(default = "default_enabled")]
-    send_receipts: bool,
-    #[serde(default = "default_enabled")]
-    send_typing: bool,
-    #[serde(default = "default_enabled")]
-    send_read_markers: bool,
-    #[serde(default = "default_enabled")]
-    notifications: bool,
-    #[serde(default = "default_enabled")]
-    notification_text: bool,
+    // Absent: on (see `Switches`).
+    send_receipts: Option<bool>,
+    send_typing: Option<bool>,
+    send_read_markers: Option<bool>,
+    notifications: Option<bool>,
+    notification_text: Option<bool>,
 }
 
 fn default_enabled() -> bool {
@@ -237,11 +292,13 @@ impl RawAccount {
             pinned_cert,
             resource,
             priority,
-            send_receipts: self.send_receipts,
-            send_typing: self.send_typing,
-            send_read_markers: self.send_read_markers,
-            notifications: self.notifications,
-            notification_text: self.notification_text,
+            switches: Switches {
+                send_receipts: self.send_receipts.unwrap_or(true),
+                send_typing: self.send_typing.unwrap_or(true),
+                send_read_markers: self.send_read_markers.unwrap_or(true),
+                notifications: self.notifications.unwrap_or(true),
+                notification_text: self.notification_text.unwrap_or(true),
+            },
         })
     }
 }
@@ -265,11 +322,7 @@ impl AccountConfig {
             pinned_cert: None,
             resource: None,
             priority: None,
-            send_receipts: true,
-            send_typing: true,
-            send_read_markers: true,
-            notifications: true,
-            notification_text: true,
+            switches: Switches::default(),
         }
     }
 
@@ -294,13 +347,7 @@ impl AccountConfig {
             ),
             ca_file: n.ca_file.clone(),
             pinned_cert: n.pinned_cert.clone(),
-            resource: None,
-            priority: None,
-            send_receipts: true,
-            send_typing: true,
-            send_read_markers: true,
-            notifications: true,
-            notification_text: true,
+            ..RawAccount::default()
         }
         .validate()
         .map_err(ConfigError::Account)
@@ -362,13 +409,7 @@ impl AccountConfig {
             put("priority", i64::from(v).into());
         }
         // Only the non-default is written, so the file stays short.
-        for (key, on) in [
-            ("send_receipts", self.send_receipts),
-            ("send_typing", self.send_typing),
-            ("send_read_markers", self.send_read_markers),
-            ("notifications", self.notifications),
-            ("notification_text", self.notification_text),
-        ] {
+        for (key, on) in self.switches.entries() {
             if !on {
                 put(key, false.into());
             }
@@ -638,15 +679,7 @@ impl Config {
 
 /// Keys of the on/off settings of an account.
 fn is_switch(key: &str) -> bool {
-    matches!(
-        key,
-        "enabled"
-            | "send_receipts"
-            | "send_typing"
-            | "send_read_markers"
-            | "notifications"
-            | "notification_text"
-    )
+    key == "enabled" || Switches::default().entries().iter().any(|(k, _)| *k == key)
 }
 
 /// Name the key in type errors (serde's messages do not).

@@ -78,11 +78,10 @@ fn full_config_parses() {
             pinned_cert: Some(PIN.into()),
             resource: Some("laptop".into()),
             priority: Some(5),
-            send_receipts: false,
-            send_typing: true,
-            send_read_markers: true,
-            notifications: true,
-            notification_text: true,
+            switches: Switches {
+                send_receipts: false,
+                ..Switches::default()
+            },
         }
     );
     let p = c.account("private").unwrap();

@@ -13,7 +13,7 @@ use super::{ids, style};
 use crate::account::AccountCommand;
 use crate::accounts::{self, Restart};
 use crate::api::{AccountId, AccountUpdate, CertInfo, ConnState, TlsMode};
-use crate::config::AccountConfig;
+use crate::config::{AccountConfig, Switches};
 use crate::fl;
 use crate::profile::Profile;
 
@@ -30,11 +30,7 @@ pub struct State {
     pinned: String,
     resource: String,
     priority: String,
-    send_receipts: bool,
-    send_typing: bool,
-    send_read_markers: bool,
-    notifications: bool,
-    notification_text: bool,
+    switches: Switches,
     new_password: String,
     error: Option<String>,
     notice: Option<String>,
@@ -109,11 +105,7 @@ impl State {
             pinned: config.pinned_cert.clone().unwrap_or_default(),
             resource: config.resource.clone().unwrap_or_default(),
             priority: config.priority.map(|p| p.to_string()).unwrap_or_default(),
-            send_receipts: config.send_receipts,
-            send_typing: config.send_typing,
-            send_read_markers: config.send_read_markers,
-            notifications: config.notifications,
-            notification_text: config.notification_text,
+            switches: config.switches,
             ..State::default()
         }
     }
@@ -134,11 +126,11 @@ impl State {
             Message::Pinned(v) => self.pinned = v,
             Message::Resource(v) => self.resource = v,
             Message::Priority(v) => self.priority = v,
-            Message::SendReceipts(v) => self.send_receipts = v,
-            Message::SendTyping(v) => self.send_typing = v,
-            Message::SendReadMarkers(v) => self.send_read_markers = v,
-            Message::Notifications(v) => self.notifications = v,
-            Message::NotificationText(v) => self.notification_text = v,
+            Message::SendReceipts(v) => self.switches.send_receipts = v,
+            Message::SendTyping(v) => self.switches.send_typing = v,
+            Message::SendReadMarkers(v) => self.switches.send_read_markers = v,
+            Message::Notifications(v) => self.switches.notifications = v,
+            Message::NotificationText(v) => self.switches.notification_text = v,
             Message::NewPassword(v) => self.new_password = v,
             Message::Save => match self.to_update() {
                 Ok(update) => return (self.save(update, profile), None),
@@ -244,7 +236,7 @@ impl State {
             "" => None,
             p => Some(p.parse::<i8>().map_err(|_| fl!("error-invalid-priority"))?),
         };
-        Ok(AccountUpdate {
+        Ok(self.switches.to_update(AccountUpdate {
             account: self.account.clone(),
             label: Some(opt(&self.label)),
             color: self
@@ -258,13 +250,8 @@ impl State {
             pinned_cert: Some(opt(&self.pinned)),
             resource: Some(opt(&self.resource)),
             priority: Some(priority),
-            send_receipts: Some(self.send_receipts),
-            send_typing: Some(self.send_typing),
-            send_read_markers: Some(self.send_read_markers),
-            notifications: Some(self.notifications),
-            notification_text: Some(self.notification_text),
             ..AccountUpdate::default()
-        })
+        }))
     }
 
     /// The per-account privacy switches, each on its own.
@@ -273,31 +260,31 @@ impl State {
         type Switch = (bool, String, fn(bool) -> Message, &'static str);
         let switches: [Switch; 5] = [
             (
-                self.send_receipts,
+                self.switches.send_receipts,
                 fl!("settings-send-receipts"),
                 Message::SendReceipts,
                 ids::settings::SEND_RECEIPTS,
             ),
             (
-                self.send_typing,
+                self.switches.send_typing,
                 fl!("settings-send-typing"),
                 Message::SendTyping,
                 ids::settings::SEND_TYPING,
             ),
             (
-                self.send_read_markers,
+                self.switches.send_read_markers,
                 fl!("settings-send-read-markers"),
                 Message::SendReadMarkers,
                 ids::settings::SEND_READ_MARKERS,
             ),
             (
-                self.notifications,
+                self.switches.notifications,
                 fl!("settings-notifications"),
                 Message::Notifications,
                 ids::settings::NOTIFICATIONS,
             ),
             (
-                self.notification_text,
+                self.switches.notification_text,
                 fl!("settings-notification-text"),
                 Message::NotificationText,
                 ids::settings::NOTIFICATION_TEXT,

@@ -370,8 +370,8 @@ pub(super) fn notice_for(
     }
     let id = &account.config.id;
     let policy = notify::Policy {
-        account_notifications: account.config.notifications,
-        show_text: account.config.notification_text,
+        account_notifications: account.config.switches.notifications,
+        show_text: account.config.switches.notification_text,
         conversation_muted: account
             .conversations
             .iter()

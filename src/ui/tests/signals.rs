@@ -222,7 +222,7 @@ fn notifications_follow_visibility_mute_and_the_account_switches() {
     );
 
     if let Some(Account::Ok(a)) = h.app.accounts.first_mut() {
-        a.config.notification_text = false;
+        a.config.switches.notification_text = false;
     }
     let hidden = notice(&h, &from_carol, true).unwrap();
     assert!(!hidden.title.contains("Carol") && !hidden.body.contains("there"));
@@ -234,7 +234,7 @@ fn notifications_follow_visibility_mute_and_the_account_switches() {
         "muted conversation"
     );
     if let Some(Account::Ok(a)) = h.app.accounts.first_mut() {
-        a.config.notifications = false;
+        a.config.switches.notifications = false;
     }
     assert!(notice(&h, &from_bob, false).is_none(), "notifications off");
 }
