@@ -146,12 +146,7 @@ impl Actor {
         };
         self.send(stream, Stanza::Presence(subscription(&jid, answer)))
             .await;
-        let ours = self
-            .store
-            .contacts()
-            .ok()
-            .and_then(|cs| cs.into_iter().find(|c| c.jid == jid.as_str()))
-            .map(|c| c.subscription);
+        let ours = self.store.subscription(jid.as_str()).ok().flatten();
         if accept && !matches!(ours.as_deref(), Some("to" | "both")) {
             self.send(
                 stream,

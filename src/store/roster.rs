@@ -1,7 +1,7 @@
 //! The roster (RFC 6121) and its version for roster versioning.
 
 use rusqlite::types::Type;
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{Store, StoreError, bad_value};
 use crate::api::{Availability, Contact};
@@ -109,6 +109,16 @@ impl Store {
             .conn
             .prepare_cached("SELECT 1 FROM contact WHERE jid = ?1")?
             .exists([jid])?)
+    }
+
+    /// The subscription state (`none`, `to`, `from`, `both`) of a roster
+    /// contact, None if `jid` is not in the roster.
+    pub fn subscription(&self, jid: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT subscription FROM contact WHERE jid = ?1")?
+            .query_row([jid], |r| r.get(0))
+            .optional()?)
     }
 
     /// The version of the stored roster, to request only changes on login.

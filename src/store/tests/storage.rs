@@ -38,6 +38,11 @@ fn roster_replace_upsert_remove_and_version() {
     s.upsert_contact(&contact("abe@example.org", None, &[]))
         .unwrap();
     s.remove_contact("bert@example.org").unwrap();
+    assert_eq!(
+        s.subscription("carl@example.org").unwrap().as_deref(),
+        Some("to")
+    );
+    assert_eq!(s.subscription("bert@example.org").unwrap(), None);
     s.remove_contact("unknown@example.org").unwrap();
     s.set_roster_version(Some("v2")).unwrap();
     assert_eq!(
