@@ -135,6 +135,31 @@ pub enum Command {
         presence: Availability,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         status: Option<String>,
+        /// The user is idle since then (XEP-0319; automatic away).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        idle_since: Option<DateTime<Utc>>,
+    },
+    /// Publish our avatar (XEP-0084, also announced for XEP-0153) from an
+    /// image file; it is scaled down and re-encoded first. Without `path`
+    /// the avatar is removed. Answered with an `avatar` event for our JID.
+    SetAvatar {
+        account: AccountId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        path: Option<String>,
+    },
+    /// Details of a contact (or of ourselves): nickname, vCard, resources
+    /// with client names, subscription, last seen. Answered with `profile`.
+    Profile {
+        account: AccountId,
+        jid: String,
+    },
+    /// Publish our nickname (XEP-0172) and vCard (XEP-0292).
+    SetProfile {
+        account: AccountId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        nick: Option<String>,
+        #[serde(default)]
+        vcard: VCard,
     },
     /// Mute or unmute notifications for one conversation.
     MuteConversation {
@@ -238,6 +263,9 @@ impl Command {
             | Command::Block { account, .. }
             | Command::Unblock { account, .. }
             | Command::Blocklist { account }
+            | Command::SetAvatar { account, .. }
+            | Command::Profile { account, .. }
+            | Command::SetProfile { account, .. }
             | Command::ChatState { account, .. }
             | Command::PinCert { account, .. }
             | Command::ChangePassword { account, .. }
@@ -619,7 +647,7 @@ pub enum Availability {
 }
 
 /// A roster entry with its current presence.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Contact {
     pub jid: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -632,6 +660,78 @@ pub struct Contact {
     pub presence: Availability,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// The nickname the contact chose (XEP-0172).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nick: Option<String>,
+    /// Path of the cached avatar thumbnail (a small PNG), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<String>,
+    /// When an offline contact was last online (XEP-0012 or the idle time
+    /// of their last unavailable presence), if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_seen: Option<DateTime<Utc>>,
+}
+
+/// The part of a vCard (RFC 6350 as XEP-0292 vCard4) that Plausch shows
+/// and edits. Empty fields are left out.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VCard {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub full_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nickname: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub emails: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub phones: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub urls: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// One connected client (resource) of a contact.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ResourceInfo {
+    pub resource: String,
+    pub presence: Availability,
+    #[serde(default)]
+    pub priority: i8,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Client name and version (XEP-0092, else the caps identity), if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client: Option<String>,
+}
+
+/// Everything the contact details pane shows.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PeerProfile {
+    pub jid: String,
+    /// Roster name, if the contact is in the roster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nick: Option<String>,
+    #[serde(default)]
+    pub vcard: VCard,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resources: Vec<ResourceInfo>,
+    /// `none`, `to`, `from`, `both`; None when not in the roster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_seen: Option<DateTime<Utc>>,
+    /// Path of the cached avatar thumbnail.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<String>,
+    /// All of it is complete (false: some requests failed or timed out).
+    #[serde(default)]
+    pub complete: bool,
 }
 
 /// A conversation as listed in the sidebar.
@@ -865,6 +965,26 @@ pub enum Event {
         account: AccountId,
         jids: Vec<String>,
     },
+    /// A contact's (or our own) avatar changed; `path` is the cached
+    /// thumbnail, None when the avatar was removed.
+    Avatar {
+        account: AccountId,
+        jid: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        path: Option<String>,
+    },
+    /// A contact's (or our own) nickname changed (XEP-0172).
+    Nick {
+        account: AccountId,
+        jid: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        nick: Option<String>,
+    },
+    /// The answer to `profile`.
+    Profile {
+        account: AccountId,
+        profile: PeerProfile,
+    },
     /// Our own presence on this account changed.
     OwnPresence {
         account: AccountId,
@@ -932,6 +1052,9 @@ impl Event {
             | Event::SubscriptionRequest { account, .. }
             | Event::Blocklist { account, .. }
             | Event::OwnPresence { account, .. }
+            | Event::Avatar { account, .. }
+            | Event::Nick { account, .. }
+            | Event::Profile { account, .. }
             | Event::Conversations { account, .. } => Some(account),
             Event::Error { account, .. } => account.as_deref(),
         }

@@ -279,13 +279,14 @@ impl Headless {
                 account: None,
                 presence,
                 status,
+                idle_since,
             } => {
                 for tx in self.actors.values() {
                     let _ = tx.send(AccountCommand::SetPresence(
                         crate::account::presence::OwnPresence {
                             presence,
                             status: status.clone(),
-                            idle_since: None,
+                            idle_since,
                         },
                     ));
                 }

@@ -349,9 +349,8 @@ impl Actor {
     }
 
     fn emit_roster(&mut self) {
-        match self.store.contacts() {
-            Ok(mut contacts) => {
-                self.presence.decorate(&mut contacts);
+        match self.contacts() {
+            Ok(contacts) => {
                 self.emit(Event::Roster {
                     account: self.id.clone(),
                     contacts,

@@ -98,6 +98,19 @@ pub enum AccountCommand {
         block: bool,
     },
     Blocklist,
+    /// Publish our avatar from an image file, or remove it (None).
+    SetAvatar {
+        path: Option<PathBuf>,
+    },
+    /// Gather a contact's details; answered with `Event::Profile`.
+    Profile {
+        jid: String,
+    },
+    /// Publish our nickname and vCard.
+    SetProfile {
+        nick: Option<String>,
+        vcard: crate::api::VCard,
+    },
     /// Our presence on this account (also automatic away while idle).
     SetPresence(presence::OwnPresence),
     History {
@@ -210,12 +223,20 @@ impl AccountCommand {
             Command::Unblock { jid, .. } => AccountCommand::Block { jid, block: false },
             Command::Blocklist { .. } => AccountCommand::Blocklist,
             Command::SetPresence {
-                presence, status, ..
+                presence,
+                status,
+                idle_since,
+                ..
             } => AccountCommand::SetPresence(presence::OwnPresence {
                 presence,
                 status,
-                idle_since: None,
+                idle_since,
             }),
+            Command::SetAvatar { path, .. } => AccountCommand::SetAvatar {
+                path: path.map(PathBuf::from),
+            },
+            Command::Profile { jid, .. } => AccountCommand::Profile { jid },
+            Command::SetProfile { nick, vcard, .. } => AccountCommand::SetProfile { nick, vcard },
             Command::History {
                 with,
                 limit,
@@ -279,6 +300,8 @@ pub fn spawn(
 
 struct Actor {
     id: String,
+    /// The account's directory (store, avatar cache).
+    data_dir: PathBuf,
     jid: BareJid,
     /// Our full JID (the server may change the resource on binding): the
     /// sender of the messages this device writes.
@@ -353,6 +376,7 @@ async fn run(
     let (progress_tx, mut progress_rx) = mpsc::unbounded_channel();
     let mut actor = Actor {
         id: config.id.clone(),
+        data_dir: data_dir.clone(),
         jid: jid.clone(),
         full_jid: format!("{jid}/{resource}"),
         store,
@@ -688,10 +712,9 @@ impl Actor {
                     query,
                     messages,
                 }),
-            AccountCommand::Roster => self.store.contacts().map(|mut contacts| {
-                self.presence.decorate(&mut contacts);
-                Event::Roster { account, contacts }
-            }),
+            AccountCommand::Roster => self
+                .contacts()
+                .map(|contacts| Event::Roster { account, contacts }),
             AccountCommand::Conversations => {
                 self.store
                     .conversations()
@@ -727,6 +750,12 @@ impl Actor {
             AccountCommand::React { .. } => {
                 return self.error("not connected: the message was not changed", None);
             }
+            AccountCommand::SetAvatar { .. } | AccountCommand::SetProfile { .. } => {
+                return self.error("not connected: the profile was not changed", None);
+            }
+            AccountCommand::Profile { .. } => {
+                return self.error("not connected: no profile", None);
+            }
             // Handled by the loop, which owns the stream.
             AccountCommand::Send { .. }
             | AccountCommand::MarkRead { .. }
@@ -753,6 +782,23 @@ impl Actor {
         self.request_blocklist(stream).await;
         self.send_presence(stream).await;
         self.start_sync(stream).await;
+    }
+
+    /// The roster as front-ends see it: with presence and avatar paths.
+    fn contacts(&self) -> Result<Vec<crate::api::Contact>, crate::store::StoreError> {
+        let mut contacts = self.store.contacts()?;
+        self.presence.decorate(&mut contacts);
+        for c in &mut contacts {
+            // The store has the hash; front-ends want the thumbnail.
+            c.avatar = c.avatar.take().and_then(|hash| self.avatar_file(&hash));
+        }
+        Ok(contacts)
+    }
+
+    /// The cached thumbnail of the avatar with this hash, if it is there.
+    fn avatar_file(&self, hash: &str) -> Option<String> {
+        let path = avatar_path(&self.data_dir, hash)?;
+        path.is_file().then(|| path.display().to_string())
     }
 
     /// The switches that apply without reconnecting.
@@ -827,6 +873,17 @@ impl Actor {
             Err(e) => self.error(format!("stanza not sent: {e}"), None),
         }
     }
+}
+
+/// Where the thumbnail of the avatar with SHA-1 `hash` (hex) is cached; None
+/// for anything that is not a SHA-1 hex string (it comes from the network).
+pub fn avatar_path(data_dir: &std::path::Path, hash: &str) -> Option<PathBuf> {
+    let valid = hash.len() == 40 && hash.bytes().all(|b| b.is_ascii_hexdigit());
+    valid.then(|| {
+        data_dir
+            .join("avatars")
+            .join(format!("{}.png", hash.to_ascii_lowercase()))
+    })
 }
 
 /// Whether the server offers XEP-0352 in its stream features.

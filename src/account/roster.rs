@@ -28,6 +28,7 @@ pub fn contact_from_item(item: &Item) -> Contact {
         groups: item.groups.iter().map(|g| g.0.clone()).collect(),
         presence: Availability::Offline,
         status: None,
+        ..Default::default()
     }
 }
 

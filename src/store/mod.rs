@@ -16,6 +16,7 @@
 
 mod archive;
 mod messages;
+mod peers;
 mod roster;
 mod schema;
 mod search;
@@ -31,6 +32,7 @@ use rusqlite::{Connection, OptionalExtension};
 use crate::api::{Direction, MessageState};
 
 pub use messages::Inserted;
+pub use peers::Peer;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -84,8 +84,9 @@ impl Store {
     /// runtime state), sorted by display name (name, else JID).
     pub fn contacts(&self) -> Result<Vec<Contact>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT jid, name, subscription, groups FROM contact \
-             ORDER BY coalesce(nullif(name, ''), jid) COLLATE NOCASE, jid",
+            "SELECT c.jid, c.name, c.subscription, c.groups, p.nick, p.avatar, p.last_seen \
+             FROM contact c LEFT JOIN peer p ON p.jid = c.jid \
+             ORDER BY coalesce(nullif(c.name, ''), c.jid) COLLATE NOCASE, c.jid",
         )?;
         let rows = stmt.query_map([], |row| {
             let groups = row.get_ref(3)?.as_str()?;
@@ -98,6 +99,12 @@ impl Store {
                 groups,
                 presence: Availability::Offline,
                 status: None,
+                nick: row.get(4)?,
+                // The hash: the actor turns it into the thumbnail's path.
+                avatar: row.get(5)?,
+                last_seen: row
+                    .get::<_, Option<i64>>(6)?
+                    .and_then(chrono::DateTime::from_timestamp_millis),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

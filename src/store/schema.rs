@@ -18,7 +18,7 @@ use super::StoreError;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Ordered migration steps; the schema version is `MIGRATIONS.len()`.
-const MIGRATIONS: &[&str] = &[V1, V2, V3];
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
 
 /// The newest schema version this build understands.
 pub(crate) const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -149,6 +149,19 @@ ALTER TABLE conversation ADD COLUMN muted INTEGER NOT NULL DEFAULT 0 CHECK (mute
 
 /// Sets the per-connection pragmas. Errors here (e.g. "file is not a
 /// database") are the first sign of an unusable file, so they carry the path.
+const V4: &str = r#"
+-- What people tell about themselves, for contacts and strangers alike (and
+-- kept when the roster is replaced): nickname (XEP-0172), avatar hash
+-- (XEP-0084/0153, SHA-1 hex; the thumbnail is avatars/<hash>.png) and when
+-- they were last seen (ms since epoch).
+CREATE TABLE peer (
+    jid       TEXT PRIMARY KEY NOT NULL,
+    nick      TEXT,
+    avatar    TEXT,
+    last_seen INTEGER
+) WITHOUT ROWID;
+"#;
+
 pub(crate) fn configure(conn: &Connection, path: &Path) -> Result<(), StoreError> {
     let open_err = |source| StoreError::Open {
         path: path.to_path_buf(),

@@ -16,6 +16,7 @@ fn contact(jid: &str, name: Option<&str>, presence: Availability) -> Contact {
         groups: vec![],
         presence,
         status: None,
+        ..Default::default()
     }
 }
 

@@ -54,6 +54,10 @@ pub struct LiveAccount {
     pub subscription_requests: Vec<String>,
     /// Blocked JIDs.
     pub blocklist: Vec<String>,
+    /// Avatar thumbnails announced since start (also non-contacts and we).
+    pub avatars: std::collections::HashMap<String, Option<String>>,
+    /// The last `profile` answer (the details pane).
+    pub profile: Option<crate::api::PeerProfile>,
 }
 
 impl LiveAccount {
@@ -71,6 +75,8 @@ impl LiveAccount {
             own_presence: (crate::api::Availability::Available, None),
             subscription_requests: Vec::new(),
             blocklist: Vec::new(),
+            avatars: Default::default(),
+            profile: None,
         }
     }
 
@@ -334,6 +340,18 @@ pub fn apply_event(account: &mut LiveAccount, chat: Option<&mut Chat>, event: Ev
             }
         }
         Event::Blocklist { jids, .. } => account.blocklist = jids,
+        Event::Avatar { jid, path, .. } => {
+            if let Some(c) = account.roster.iter_mut().find(|c| c.jid == jid) {
+                c.avatar = path.clone();
+            }
+            account.avatars.insert(jid, path);
+        }
+        Event::Nick { jid, nick, .. } => {
+            if let Some(c) = account.roster.iter_mut().find(|c| c.jid == jid) {
+                c.nick = nick;
+            }
+        }
+        Event::Profile { profile, .. } => account.profile = Some(profile),
         Event::Accounts { .. }
         | Event::AccountAdded { .. }
         | Event::AccountRemoved { .. }

@@ -294,7 +294,7 @@ https_ports = {{}}
 modules_enabled = {{
     "roster"; "saslauth"; "tls"; "disco"; "carbons"; "pep"; "private"; "blocklist";
     "vcard4"; "vcard_legacy"; "version"; "ping"; "register"; "mam"; "csi_simple";
-    "smacks"; "bookmarks";
+    "smacks"; "bookmarks"; "lastactivity";
 }}
 modules_disabled = {{ "s2s"; "offline" }}
 

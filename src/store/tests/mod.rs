@@ -58,6 +58,7 @@ fn contact(jid: &str, name: Option<&str>, groups: &[&str]) -> Contact {
         // Presence is not stored: whatever is passed in comes back offline.
         presence: Availability::Available,
         status: Some("here".to_owned()),
+        ..Default::default()
     }
 }
 

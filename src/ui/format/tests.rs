@@ -123,6 +123,7 @@ fn sidebar_rows_merge_conversations_and_roster() {
         groups: vec![],
         presence: p,
         status: None,
+        ..Default::default()
     };
     let roster = [
         contact("zed@x.org", None, Availability::Offline),

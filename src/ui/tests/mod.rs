@@ -56,6 +56,7 @@ fn contact(jid: &str, name: Option<&str>) -> Contact {
         groups: vec![],
         presence: Availability::Available,
         status: None,
+        ..Default::default()
     }
 }
 
