@@ -9,6 +9,7 @@ pub mod api;
 pub mod config;
 pub mod headless;
 pub mod i18n;
+pub mod idle;
 pub mod notify;
 pub mod profile;
 pub mod secrets;

@@ -4,6 +4,9 @@
 //! [settings]
 //! language = "de"        # optional; "en" | "de"; absent = OS language
 //! theme = "system"       # system | light | dark
+//! away_after_minutes = 10 # automatic away after this long without use; 0 = never
+//! xa_after_minutes = 30  # extended away after this long; 0 = never
+//! hide_offline = false   # hide offline contacts without conversation in the sidebar
 //!
 //! [[account]]
 //! id = "work"            # [a-z0-9][a-z0-9_-]{0,31}
@@ -91,11 +94,32 @@ impl ThemeChoice {
 /// Languages the UI is translated to (values of `settings.language`).
 pub const LANGUAGES: &[&str] = &["en", "de"];
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
     /// `en`, `de`, or `None` for the OS language.
     pub language: Option<String>,
     pub theme: ThemeChoice,
+    /// Minutes without use before the accounts go away (0: never).
+    pub away_after_minutes: u32,
+    /// Minutes without use before they go extended away (0: never).
+    pub xa_after_minutes: u32,
+    /// Hide offline contacts that have no conversation.
+    pub hide_offline: bool,
+}
+
+pub const DEFAULT_AWAY_AFTER_MINUTES: u32 = 10;
+pub const DEFAULT_XA_AFTER_MINUTES: u32 = 30;
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            language: None,
+            theme: ThemeChoice::default(),
+            away_after_minutes: DEFAULT_AWAY_AFTER_MINUTES,
+            xa_after_minutes: DEFAULT_XA_AFTER_MINUTES,
+            hide_offline: false,
+        }
+    }
 }
 
 #[derive(Clone, PartialEq, Eq)]
@@ -518,6 +542,10 @@ struct RawSettings {
     language: Option<String>,
     #[serde(default)]
     theme: ThemeChoice,
+    away_after_minutes: Option<u32>,
+    xa_after_minutes: Option<u32>,
+    #[serde(default)]
+    hide_offline: bool,
 }
 
 const HEADER: &str = "# Plausch configuration.\n\
@@ -603,6 +631,23 @@ impl Config {
             settings.insert("language".into(), l.clone().into());
         }
         settings.insert("theme".into(), self.settings.theme.as_str().into());
+        let s = &self.settings;
+        // Written only when changed, so new defaults reach old files.
+        if s.away_after_minutes != DEFAULT_AWAY_AFTER_MINUTES {
+            settings.insert(
+                "away_after_minutes".into(),
+                i64::from(s.away_after_minutes).into(),
+            );
+        }
+        if s.xa_after_minutes != DEFAULT_XA_AFTER_MINUTES {
+            settings.insert(
+                "xa_after_minutes".into(),
+                i64::from(s.xa_after_minutes).into(),
+            );
+        }
+        if s.hide_offline {
+            settings.insert("hide_offline".into(), true.into());
+        }
         let mut doc = Table::new();
         doc.insert("settings".into(), Value::Table(settings));
         if !self.accounts.is_empty() {
@@ -723,6 +768,9 @@ fn parse_settings(t: Table) -> Result<Settings, String> {
     Ok(Settings {
         language: raw.language,
         theme: raw.theme,
+        away_after_minutes: raw.away_after_minutes.unwrap_or(DEFAULT_AWAY_AFTER_MINUTES),
+        xa_after_minutes: raw.xa_after_minutes.unwrap_or(DEFAULT_XA_AFTER_MINUTES),
+        hide_offline: raw.hide_offline,
     })
 }
 

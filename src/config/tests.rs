@@ -98,6 +98,7 @@ fn round_trip() {
         FULL,
         "",
         "[settings]\n",
+        "[settings]\naway_after_minutes = 0\nxa_after_minutes = 45\nhide_offline = true\n",
         "[[account]]\nid = \"a\"\njid = \"a@b\"\n",
         // A broken entry survives a round trip too.
         "[[account]]\nid = \"x\"\njid = \"nope\"\nfoo = [1, 2]\n",
@@ -113,6 +114,26 @@ fn round_trip() {
         second.save(&p).unwrap();
         assert_eq!(text, std::fs::read_to_string(&p).unwrap());
     }
+}
+
+#[test]
+fn idle_and_sidebar_settings() {
+    let d = tmp();
+    let p = write(
+        d.path(),
+        "[settings]\naway_after_minutes = 5\nhide_offline = true\n",
+    );
+    let s = Config::load(&p).unwrap().settings;
+    assert_eq!(
+        (s.away_after_minutes, s.xa_after_minutes, s.hide_offline),
+        (5, crate::config::DEFAULT_XA_AFTER_MINUTES, true)
+    );
+    // Defaults are not written out.
+    let defaults = Config::default().to_toml();
+    assert!(!defaults.contains("away_after"), "{defaults}");
+    // A negative or non-number is a settings error, not a panic.
+    let p = write(d.path(), "[settings]\naway_after_minutes = -3\n");
+    assert!(Config::load(&p).is_err());
 }
 
 #[test]
