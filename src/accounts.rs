@@ -152,6 +152,17 @@ pub async fn update_account(
 
 /// Puts the accounts in `order` (unlisted ones keep their relative order
 /// after the listed ones) and saves the config.
+/// Replaces the app settings in the config file (accounts untouched).
+pub fn save_settings(
+    profile: &Profile,
+    settings: crate::config::Settings,
+) -> Result<Config, AccountsError> {
+    let mut config = Config::load(&profile.config_path())?;
+    config.settings = settings;
+    config.save(&profile.config_path())?;
+    Ok(config)
+}
+
 pub fn reorder_accounts(profile: &Profile, order: &[String]) -> Result<Config, AccountsError> {
     let mut config = Config::load(&profile.config_path())?;
     let rank = |id: &str| order.iter().position(|o| o == id).unwrap_or(order.len());

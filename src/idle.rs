@@ -13,6 +13,10 @@ use chrono::{DateTime, Utc};
 use crate::account::presence::OwnPresence;
 use crate::api::Availability;
 
+/// How often a front-end checks (a minute's precision is plenty, and the
+/// timer only runs while a step can still be reached).
+pub const CHECK_EVERY: Duration = Duration::from_secs(30);
+
 /// How idle the user is (ordered: deeper is greater).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub enum Level {

@@ -7,6 +7,7 @@ pub mod account;
 pub mod accounts;
 pub mod api;
 pub mod config;
+pub mod consistent_color;
 pub mod headless;
 pub mod i18n;
 pub mod idle;

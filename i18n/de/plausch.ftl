@@ -200,3 +200,86 @@ composer-cancel = Abbrechen
 settings-send-read-markers = Kontakten zeigen, wenn ich ihre Nachrichten gelesen habe (Lesebestätigungen)
 settings-notifications = Desktop-Benachrichtigungen bei neuen Nachrichten
 settings-notification-text = Absender und Text in Benachrichtigungen zeigen
+
+## Kontakte, Status und Profile
+
+sidebar-filter-placeholder = Kontakte und Chats durchsuchen
+sidebar-hide-offline = Offline ausblenden
+sidebar-no-match = Keine Treffer
+add-contact-button = + Kontakt hinzufügen
+presence-all-button = Status für alle Konten
+subscription-request = { $contact } möchte deinen Status sehen
+subscription-accept = Annehmen
+subscription-deny = Ablehnen
+add-contact-title = Kontakt hinzufügen
+add-contact-account = Konto
+add-contact-jid = Adresse
+add-contact-name = Name
+add-contact-name-placeholder = Wie du ihn sehen willst (optional)
+contact-groups = Gruppen
+contact-groups-placeholder = Durch Kommas getrennt (optional)
+add-contact-preapprove = Meinen Status ohne Nachfrage zeigen
+add-contact-explain = Der Kontakt wird gefragt, ob du seinen Status sehen darfst; bis zur Antwort erscheint er offline.
+add-contact-submit = Hinzufügen
+add-contact-invalid-jid = Gib eine Adresse wie name@example.org ein.
+details-button-tooltip = Kontaktdetails
+details-message = Nachricht
+details-edit = Name und Gruppen
+details-block = Blockieren
+details-unblock = Nicht mehr blockieren
+details-remove = Kontakt entfernen
+details-remove-confirm = { $contact } aus deinen Kontakten entfernen? Ihr seht dann gegenseitig euren Status nicht mehr; der Chatverlauf bleibt.
+details-nick = Spitzname
+details-subscription = Status teilen
+details-device = Gerät „{ $resource }“
+details-client-unknown = unbekannte App
+details-encryption = Verschlüsselung
+details-encryption-none = Nicht Ende-zu-Ende-verschlüsselt (OMEMO folgt)
+details-loading = Details werden beim Server erfragt…
+subscription-both = Ihr seht gegenseitig euren Status
+subscription-to = Du siehst den Status, der Kontakt deinen nicht
+subscription-from = Der Kontakt sieht deinen Status, du seinen nicht
+subscription-none = Kein Status geteilt
+subscription-not-in-roster = Nicht in deinen Kontakten
+last-seen-minutes = zuletzt gesehen vor { $minutes ->
+    [one] einer Minute
+   *[other] { $minutes } Minuten
+}
+last-seen-hours = zuletzt gesehen vor { $hours ->
+    [one] einer Stunde
+   *[other] { $hours } Stunden
+}
+last-seen-date = zuletzt gesehen am { $date }
+last-seen-now = gerade eben gesehen
+vcard-full-name = Vollständiger Name
+vcard-organization = Organisation
+vcard-title = Position
+vcard-email = E-Mail
+vcard-phone = Telefon
+vcard-url = Web
+vcard-note = Notiz
+profile-title = Dein Profil bei { $account }
+profile-explain = Deine Kontakte sehen das. Der Server zeigt es den Personen, die deinen Status sehen.
+profile-avatar = Bild
+profile-avatar-placeholder = Pfad einer Bilddatei, oder eine aufs Fenster ziehen
+profile-avatar-set = Bild setzen
+profile-avatar-remove = Bild entfernen
+profile-avatar-sending = Das Bild wird gesendet…
+profile-nick = Spitzname
+profile-lists-hint = Mehrere E-Mail-Adressen, Telefonnummern oder Webadressen durch Kommas trennen.
+profile-saving = Wird gespeichert…
+profile-saved = Profil gespeichert.
+settings-edit-profile = Profil bearbeiten
+presence-title = Dein Status
+presence-all-title = Dein Status auf allen Konten
+presence-status-placeholder = Statusnachricht (optional)
+presence-away-after = Abwesend nach
+presence-minutes = Minuten ohne Nutzung (0 = nie)
+presence-away-invalid = Gib die Minuten als Zahl von 0 bis 1440 ein.
+presence-apply = Setzen
+settings-blocklist = Blockiert
+settings-blocklist-empty = Niemand ist blockiert.
+settings-blocklist-explain = Von blockierten Adressen erreicht dich nichts, und sie sehen deinen Status nicht.
+settings-block-placeholder = Adresse oder Domain zum Blockieren
+settings-block = Blockieren
+settings-unblock = Freigeben

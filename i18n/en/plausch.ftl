@@ -200,3 +200,86 @@ composer-cancel = Cancel
 settings-send-read-markers = Tell contacts when I have read their messages (read markers)
 settings-notifications = Desktop notifications for new messages
 settings-notification-text = Show sender and text in notifications
+
+## Contacts, presence and profiles
+
+sidebar-filter-placeholder = Search contacts and chats
+sidebar-hide-offline = Hide offline
+sidebar-no-match = Nothing matches
+add-contact-button = + Add contact
+presence-all-button = Status for all accounts
+subscription-request = { $contact } wants to see your status
+subscription-accept = Accept
+subscription-deny = Deny
+add-contact-title = Add a contact
+add-contact-account = Account
+add-contact-jid = Address
+add-contact-name = Name
+add-contact-name-placeholder = As you want to see it (optional)
+contact-groups = Groups
+contact-groups-placeholder = Separated by commas (optional)
+add-contact-preapprove = Let them see my status without asking
+add-contact-explain = They are asked whether you may see their status; until they answer they show as offline.
+add-contact-submit = Add
+add-contact-invalid-jid = Enter an address like name@example.org.
+details-button-tooltip = Contact details
+details-message = Message
+details-edit = Name and groups
+details-block = Block
+details-unblock = Unblock
+details-remove = Remove contact
+details-remove-confirm = Remove { $contact } from your contacts? You stop seeing each other's status; the chat history stays.
+details-nick = Nickname
+details-subscription = Status sharing
+details-device = Device “{ $resource }”
+details-client-unknown = unknown app
+details-encryption = Encryption
+details-encryption-none = Not end-to-end encrypted (OMEMO is coming)
+details-loading = Asking the server for details…
+subscription-both = You see each other's status
+subscription-to = You see their status; they do not see yours
+subscription-from = They see your status; you do not see theirs
+subscription-none = No status sharing
+subscription-not-in-roster = Not in your contacts
+last-seen-minutes = last seen { $minutes ->
+    [one] a minute ago
+   *[other] { $minutes } minutes ago
+}
+last-seen-hours = last seen { $hours ->
+    [one] an hour ago
+   *[other] { $hours } hours ago
+}
+last-seen-date = last seen { $date }
+last-seen-now = last seen just now
+vcard-full-name = Full name
+vcard-organization = Organisation
+vcard-title = Position
+vcard-email = E-mail
+vcard-phone = Phone
+vcard-url = Web
+vcard-note = Note
+profile-title = Your profile on { $account }
+profile-explain = Your contacts see this. The server shares it with the people who see your status.
+profile-avatar = Picture
+profile-avatar-placeholder = Path of an image file, or drop one on the window
+profile-avatar-set = Set picture
+profile-avatar-remove = Remove picture
+profile-avatar-sending = Sending the picture…
+profile-nick = Nickname
+profile-lists-hint = Several e-mail addresses, phone numbers or web addresses: separate them by commas.
+profile-saving = Saving…
+profile-saved = Profile saved.
+settings-edit-profile = Edit profile
+presence-title = Your status
+presence-all-title = Your status on all accounts
+presence-status-placeholder = Status message (optional)
+presence-away-after = Away after
+presence-minutes = minutes without use (0 = never)
+presence-away-invalid = Enter the minutes as a number from 0 to 1440.
+presence-apply = Set
+settings-blocklist = Blocked
+settings-blocklist-empty = Nobody is blocked.
+settings-blocklist-explain = Nothing from blocked addresses reaches you, and they do not see your status.
+settings-block-placeholder = Address or domain to block
+settings-block = Block
+settings-unblock = Unblock

@@ -109,7 +109,7 @@ pub enum AccountCommand {
     /// Publish our nickname and vCard.
     SetProfile {
         nick: Option<String>,
-        vcard: crate::api::VCard,
+        vcard: Box<crate::api::VCard>,
     },
     /// Our presence on this account (also automatic away while idle).
     SetPresence(presence::OwnPresence),
@@ -236,7 +236,10 @@ impl AccountCommand {
                 path: path.map(PathBuf::from),
             },
             Command::Profile { jid, .. } => AccountCommand::Profile { jid },
-            Command::SetProfile { nick, vcard, .. } => AccountCommand::SetProfile { nick, vcard },
+            Command::SetProfile { nick, vcard, .. } => AccountCommand::SetProfile {
+                nick,
+                vcard: Box::new(vcard),
+            },
             Command::History {
                 with,
                 limit,

@@ -32,6 +32,8 @@ pub struct State {
     priority: String,
     switches: Switches,
     new_password: String,
+    /// An address typed into the blocklist.
+    block_input: String,
     error: Option<String>,
     notice: Option<String>,
     busy: bool,
@@ -64,6 +66,10 @@ pub enum Message {
     ServerInfo,
     OpenConsole,
     Move(i32),
+    EditProfile,
+    BlockInput(String),
+    Block,
+    Unblock(String),
     AskRemove,
     CancelRemove,
     ConfirmRemove,
@@ -82,6 +88,7 @@ pub enum Event {
     /// Move the account up (-1) or down (+1) in the list.
     Move(i32),
     OpenConsole,
+    EditProfile,
 }
 
 impl State {
@@ -175,6 +182,22 @@ impl State {
             }
             Message::OpenConsole => return (Task::none(), Some(Event::OpenConsole)),
             Message::Move(by) => return (Task::none(), Some(Event::Move(by))),
+            Message::EditProfile => return (Task::none(), Some(Event::EditProfile)),
+            Message::BlockInput(v) => self.block_input = v,
+            Message::Block => {
+                let jid = self.block_input.trim().to_owned();
+                if jid.parse::<tokio_xmpp::jid::BareJid>().is_err() {
+                    self.error = Some(fl!("add-contact-invalid-jid"));
+                    return (Task::none(), None);
+                }
+                self.block_input.clear();
+                let block = AccountCommand::Block { jid, block: true };
+                return (Task::none(), Some(Event::Command(block)));
+            }
+            Message::Unblock(jid) => {
+                let unblock = AccountCommand::Block { jid, block: false };
+                return (Task::none(), Some(Event::Command(unblock)));
+            }
             Message::AskRemove => self.confirm_remove = true,
             Message::CancelRemove => self.confirm_remove = false,
             Message::ConfirmRemove => {
@@ -453,6 +476,12 @@ impl State {
                             .on_press(Message::OpenConsole)
                     )
                     .id(ids::settings::CONSOLE),
+                    container(
+                        button(text(fl!("settings-edit-profile")))
+                            .style(button::secondary)
+                            .on_press(Message::EditProfile)
+                    )
+                    .id(ids::settings::EDIT_PROFILE),
                     space::horizontal(),
                     button(text("↑"))
                         .style(button::secondary)
@@ -468,6 +497,17 @@ impl State {
             page = page.push(server_info_box(info));
         }
         page = page
+            .push(rule::horizontal(1))
+            .push(super::blocklist::view(
+                &account.blocklist,
+                &self.block_input,
+                online,
+                super::blocklist::Messages {
+                    on_input: Message::BlockInput,
+                    block: Message::Block,
+                    unblock: Message::Unblock,
+                },
+            ))
             .push(rule::horizontal(1))
             .push(self.remove_box(account));
 

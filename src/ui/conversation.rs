@@ -51,7 +51,10 @@ pub fn view<'a>(accounts: &'a [Account], chat: &'a Chat) -> Element<'a, Message>
     });
     let label = account.map_or(chat.account.as_str(), |a| a.label());
     let contact = account.and_then(|a| a.roster.iter().find(|c| c.jid == chat.with));
-    let name = format::display_name(&chat.with, contact.and_then(|c| c.name.as_deref()));
+    let name = format::display_name(
+        &chat.with,
+        contact.and_then(|c| c.name.as_deref().or(c.nick.as_deref())),
+    );
     let color = account.map_or(iced::Color::BLACK, |a| {
         format::account_color(a.config.color.as_deref(), &a.config.id)
     });
@@ -66,11 +69,8 @@ pub fn view<'a>(accounts: &'a [Account], chat: &'a Chat) -> Element<'a, Message>
 
     let header = container(
         row![
-            container(space())
-                .width(10)
-                .height(10)
-                .style(style::dot(format::presence_color(presence))),
-            column![text(name).size(17).font(BOLD), subtitle].spacing(1),
+            super::avatar::with_presence(&chat.with, &name, 36.0, presence),
+            column![text(name.clone()).size(17).font(BOLD), subtitle].spacing(1),
             space::horizontal(),
             row![
                 container(space())
@@ -112,7 +112,24 @@ pub fn view<'a>(accounts: &'a [Account], chat: &'a Chat) -> Element<'a, Message>
             .on_press(Message::Chat(ChatMessage::ToggleMute))
         )
         .id(ids::MUTE)
-        .padding([0, 12])
+        .padding([0, 4]),
+        tooltip(
+            container(
+                button(text("ⓘ").size(14))
+                    .padding([3, 9])
+                    .style(button::secondary)
+                    .on_press(Message::ShowDetails(
+                        chat.account.clone(),
+                        chat.with.clone()
+                    ))
+            )
+            .id(ids::DETAILS)
+            .padding([0, 12]),
+            container(text(fl!("details-button-tooltip")).size(12))
+                .padding([2, 6])
+                .style(container::rounded_box),
+            tooltip::Position::Bottom,
+        ),
     ]
     .align_y(Alignment::Center);
     let online = account.is_some_and(|a| a.connection.is_online());

@@ -196,35 +196,62 @@ pub struct SidebarRow {
     pub presence: Availability,
     pub unread: u32,
     pub last_body: Option<String>,
+    /// Cached avatar thumbnail.
+    pub avatar: Option<String>,
+}
+
+/// What the sidebar shows of an account's contacts.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RowFilter<'a> {
+    /// Only rows whose name or address contains this (any case).
+    pub query: &'a str,
+    /// Leave out offline contacts without a conversation.
+    pub hide_offline: bool,
 }
 
 /// Conversations first (newest first, as the actor sends them), then roster
-/// contacts without a conversation, sorted by name.
-pub fn sidebar_rows(roster: &[Contact], conversations: &[ConversationSummary]) -> Vec<SidebarRow> {
-    let contact = |jid: &str| roster.iter().find(|c| c.jid == jid);
+/// contacts without a conversation, sorted by name; filtered by `filter`.
+pub fn sidebar_rows(
+    roster: &[Contact],
+    conversations: &[ConversationSummary],
+    filter: RowFilter<'_>,
+) -> Vec<SidebarRow> {
+    let by_jid: std::collections::HashMap<&str, &Contact> =
+        roster.iter().map(|c| (c.jid.as_str(), c)).collect();
+    let query = filter.query.trim().to_lowercase();
+    let matches = |r: &SidebarRow| {
+        query.is_empty()
+            || r.name.to_lowercase().contains(&query)
+            || r.jid.to_lowercase().contains(&query)
+    };
+    let row = |jid: &str, known: Option<&Contact>| SidebarRow {
+        jid: jid.to_owned(),
+        name: display_name(
+            jid,
+            known.and_then(|k| k.name.as_deref().or(k.nick.as_deref())),
+        ),
+        presence: known.map(|k| k.presence).unwrap_or_default(),
+        unread: 0,
+        last_body: None,
+        avatar: known.and_then(|k| k.avatar.clone()),
+    };
     let mut rows: Vec<SidebarRow> = conversations
         .iter()
-        .map(|c| {
-            let known = contact(&c.with);
-            SidebarRow {
-                jid: c.with.clone(),
-                name: display_name(&c.with, known.and_then(|k| k.name.as_deref())),
-                presence: known.map(|k| k.presence).unwrap_or_default(),
-                unread: c.unread,
-                last_body: c.last_body.as_ref().map(|b| first_line(b, 34)),
-            }
+        .map(|c| SidebarRow {
+            unread: c.unread,
+            last_body: c.last_body.as_ref().map(|b| first_line(b, 34)),
+            ..row(&c.with, by_jid.get(c.with.as_str()).copied())
         })
+        .filter(|r| matches(r))
         .collect();
+    let in_conversation: std::collections::HashSet<&str> =
+        conversations.iter().map(|c| c.with.as_str()).collect();
     let mut rest: Vec<SidebarRow> = roster
         .iter()
-        .filter(|c| !conversations.iter().any(|s| s.with == c.jid))
-        .map(|c| SidebarRow {
-            jid: c.jid.clone(),
-            name: display_name(&c.jid, c.name.as_deref()),
-            presence: c.presence,
-            unread: 0,
-            last_body: None,
-        })
+        .filter(|c| !in_conversation.contains(c.jid.as_str()))
+        .filter(|c| !(filter.hide_offline && c.presence == Availability::Offline))
+        .map(|c| row(&c.jid, Some(c)))
+        .filter(|r| matches(r))
         .collect();
     rest.sort_by_key(|r| r.name.to_lowercase());
     rows.extend(rest);
@@ -273,6 +300,37 @@ pub fn presence_text(p: Availability) -> String {
         Availability::Xa => fl!("presence-xa"),
         Availability::Dnd => fl!("presence-dnd"),
         Availability::Offline => fl!("presence-offline"),
+    }
+}
+
+/// "last seen 5 minutes ago", "… 3 hours ago", "… on <date>".
+pub fn last_seen(at: chrono::DateTime<chrono::Utc>, now: chrono::DateTime<chrono::Utc>) -> String {
+    let minutes = (now - at).num_minutes().max(0);
+    match minutes {
+        0 => fl!("last-seen-now"),
+        1..=59 => fl!("last-seen-minutes", minutes = minutes),
+        60..=1439 => {
+            let hours = minutes / 60;
+            fl!("last-seen-hours", hours = hours)
+        }
+        _ => {
+            let local = at.with_timezone(&chrono::Local);
+            fl!(
+                "last-seen-date",
+                date = local.format(&fl!("date-format")).to_string()
+            )
+        }
+    }
+}
+
+/// What a roster subscription state means for the user; None: not a contact.
+pub fn subscription_text(subscription: Option<&str>) -> String {
+    match subscription {
+        Some("both") => fl!("subscription-both"),
+        Some("to") => fl!("subscription-to"),
+        Some("from") => fl!("subscription-from"),
+        Some(_) => fl!("subscription-none"),
+        None => fl!("subscription-not-in-roster"),
     }
 }
 

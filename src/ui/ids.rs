@@ -55,6 +55,7 @@ pub mod settings {
     pub const REMOVE: &str = "settings-remove";
     pub const REMOVE_CONFIRM: &str = "settings-remove-confirm";
     pub const TRUST_CERT: &str = "settings-trust-cert";
+    pub const EDIT_PROFILE: &str = "settings-edit-profile";
 
     /// A colour swatch (the dialog may be open over the settings).
     pub fn swatch(index: usize) -> String {
@@ -106,4 +107,83 @@ pub fn retry(message_id: &str) -> String {
 /// The sidebar chip that shows only this account.
 pub fn account_filter(account: &str) -> String {
     format!("account-filter:{account}")
+}
+
+/// The search field above the sidebar's lists.
+pub const SIDEBAR_FILTER: &str = "sidebar-filter";
+/// The "hide offline contacts" toggle.
+pub const HIDE_OFFLINE: &str = "hide-offline";
+/// The "add contact" button.
+pub const ADD_CONTACT: &str = "add-contact";
+/// The "status for all accounts" button.
+pub const PRESENCE_ALL: &str = "presence-all";
+/// The details button in the conversation header.
+pub const DETAILS: &str = "details";
+
+/// The own-presence button of an account.
+pub fn own_presence(account: &str) -> String {
+    format!("own-presence:{account}")
+}
+
+/// Accept (true) or deny a subscription request.
+pub fn answer_subscription(account: &str, jid: &str, accept: bool) -> String {
+    let verb = if accept { "accept" } else { "deny" };
+    format!("subscription-{verb}:{account}:{jid}")
+}
+
+/// The "unblock" button of a blocked JID in the settings.
+pub fn unblock(jid: &str) -> String {
+    format!("unblock:{jid}")
+}
+
+pub mod add_contact {
+    pub const JID: &str = "add-contact-jid";
+    pub const NAME: &str = "add-contact-name";
+    pub const GROUPS: &str = "add-contact-groups";
+    pub const PREAPPROVE: &str = "add-contact-preapprove";
+    pub const SUBMIT: &str = "add-contact-submit";
+    pub const CANCEL: &str = "add-contact-cancel";
+}
+
+pub mod details {
+    pub const NAME: &str = "details-name";
+    pub const GROUPS: &str = "details-groups";
+    pub const SAVE: &str = "details-save";
+    pub const BLOCK: &str = "details-block";
+    pub const REMOVE: &str = "details-remove";
+    pub const REMOVE_CONFIRM: &str = "details-remove-confirm";
+    pub const OPEN_CHAT: &str = "details-open-chat";
+    pub const CLOSE: &str = "details-close";
+}
+
+pub mod own_profile {
+    pub const NICK: &str = "profile-nick";
+    pub const FULL_NAME: &str = "profile-full-name";
+    pub const ORGANIZATION: &str = "profile-organization";
+    pub const TITLE: &str = "profile-title";
+    pub const EMAILS: &str = "profile-emails";
+    pub const PHONES: &str = "profile-phones";
+    pub const URLS: &str = "profile-urls";
+    pub const NOTE: &str = "profile-note";
+    pub const AVATAR_PATH: &str = "profile-avatar-path";
+    pub const SET_AVATAR: &str = "profile-set-avatar";
+    pub const REMOVE_AVATAR: &str = "profile-remove-avatar";
+    pub const SAVE: &str = "profile-save";
+    pub const CLOSE: &str = "profile-close";
+}
+
+pub mod presence {
+    pub const STATUS: &str = "presence-status";
+    pub const AWAY_MINUTES: &str = "presence-away-minutes";
+    pub const APPLY: &str = "presence-apply";
+
+    /// One of the presence choices.
+    pub fn choice(p: crate::api::Availability) -> String {
+        format!("presence-choice:{p:?}")
+    }
+}
+
+pub mod blocklist {
+    pub const JID: &str = "blocklist-jid";
+    pub const BLOCK: &str = "blocklist-block";
 }

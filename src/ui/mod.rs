@@ -10,13 +10,20 @@ mod account_settings;
 mod activity;
 mod actor;
 mod add_account;
+mod add_contact;
+mod avatar;
+mod blocklist;
 mod console;
+mod contact_details;
 mod conversation;
 mod demo;
 mod form;
 mod format;
 mod ids;
 mod model;
+mod own_profile;
+mod people;
+mod presence_picker;
 mod sidebar;
 mod style;
 mod typing;
@@ -128,6 +135,18 @@ pub struct App {
     /// Conversations with a desktop notification still up: one at a time
     /// each (a waiting notification holds a thread on Linux).
     notifying: std::collections::HashSet<(AccountId, String)>,
+    /// The sidebar's search text.
+    filter: String,
+    /// The add-contact dialog, when open.
+    contact_dialog: Option<add_contact::State>,
+    /// The presence editor (one account or all), when open.
+    presence_editor: Option<presence_picker::State>,
+    /// A contact's details, when open (over the conversation).
+    details: Option<contact_details::State>,
+    /// Our own profile on an account, when open.
+    own_profile: Option<own_profile::State>,
+    /// Automatic away while the app is not used.
+    auto_away: crate::idle::AutoAway,
 }
 
 #[derive(Debug, Clone)]
@@ -155,11 +174,37 @@ pub enum Message {
     /// A desktop notification for (account, conversation) ended; `true` if
     /// the user clicked it.
     NotificationDone(AccountId, String, bool),
+    /// The sidebar's search text changed.
+    Filter(String),
+    HideOffline(bool),
+    ShowAddContact,
+    AddContact(add_contact::Message),
+    /// Open (or close) the presence editor of an account, or of all (None).
+    EditPresence(Option<AccountId>),
+    Presence(presence_picker::Message),
+    /// Accept (true) or deny someone's request to see our presence.
+    AnswerSubscription(AccountId, String, bool),
+    ShowDetails(AccountId, String),
+    Details(contact_details::Message),
+    ShowOwnProfile(AccountId),
+    OwnProfile(own_profile::Message),
+    /// A key, click or scroll: the user is here (automatic away).
+    UserActivity,
+    /// Periodic idle check, with the time it fired.
+    IdleTick(std::time::Instant),
+    /// A file was dropped on the window.
+    FileDropped(std::path::PathBuf),
 }
 
 impl App {
     fn new(profile: Profile, config: Config, startup_error: Option<String>) -> Self {
         let accounts = model::accounts_from(&config);
+        let auto_away = crate::idle::AutoAway::from_minutes(
+            config.settings.away_after_minutes,
+            config.settings.xa_after_minutes,
+            std::time::Instant::now(),
+            chrono::Utc::now(),
+        );
         let banners = startup_error
             .map(|text| Banner {
                 account: None,
@@ -180,6 +225,12 @@ impl App {
             console: None,
             only_account: None,
             notifying: Default::default(),
+            filter: String::new(),
+            contact_dialog: None,
+            presence_editor: None,
+            details: None,
+            own_profile: None,
+            auto_away,
         }
     }
 
@@ -213,8 +264,23 @@ impl App {
             iced::Event::Window(iced::window::Event::Unfocused) => {
                 Some(Message::WindowFocus(false))
             }
+            iced::Event::Window(iced::window::Event::FileDropped(path)) => {
+                Some(Message::FileDropped(path))
+            }
+            // Use of the app, for automatic away. Not mouse moves: they
+            // come by the dozen and a hand resting on the mouse moves it.
+            iced::Event::Keyboard(iced::keyboard::Event::KeyPressed { .. })
+            | iced::Event::Mouse(iced::mouse::Event::ButtonPressed(_))
+            | iced::Event::Mouse(iced::mouse::Event::WheelScrolled { .. }) => {
+                Some(Message::UserActivity)
+            }
             _ => None,
         });
+        let idle = if self.auto_away.needs_ticks() {
+            iced::time::every(crate::idle::CHECK_EVERY).map(Message::IdleTick)
+        } else {
+            Subscription::none()
+        };
         let tick = if self.activity.waiting() {
             iced::time::every(std::time::Duration::from_secs(5)).map(|_| Message::ActivityTick)
         } else {
@@ -242,7 +308,7 @@ impl App {
             }
             _ => None,
         });
-        Subscription::batch(actors.chain([focus, tick, typing]))
+        Subscription::batch(actors.chain([focus, tick, typing, idle]))
     }
 
     fn update(&mut self, message: Message) -> Task<Message> {
@@ -264,11 +330,26 @@ impl App {
             .console
             .as_ref()
             .and_then(|c| Some((c, live(&c.account)?)));
-        let main: Element<'_, Message> = match (settings, console, &self.chat) {
-            (Some((s, account)), _, _) => s.view(account).map(Message::Settings),
-            (None, Some((c, account)), _) => c.view(account).map(Message::Console),
-            (None, None, Some(chat)) => conversation::view(&self.accounts, chat),
-            (None, None, None) => conversation::welcome(!self.accounts.is_empty()),
+        let details = self
+            .details
+            .as_ref()
+            .and_then(|d| Some((d, live(&d.account)?)));
+        let own_profile = self
+            .own_profile
+            .as_ref()
+            .and_then(|p| Some((p, live(&p.account)?)));
+        let main: Element<'_, Message> = if let Some((s, account)) = settings {
+            s.view(account).map(Message::Settings)
+        } else if let Some((c, account)) = console {
+            c.view(account).map(Message::Console)
+        } else if let Some((d, account)) = details {
+            d.view(account).map(Message::Details)
+        } else if let Some((p, account)) = own_profile {
+            p.view(account).map(Message::OwnProfile)
+        } else if let Some(chat) = &self.chat {
+            conversation::view(&self.accounts, chat)
+        } else {
+            conversation::welcome(!self.accounts.is_empty())
         };
         let right = column(self.banners.iter().enumerate().map(banner))
             .push(main)
@@ -277,19 +358,29 @@ impl App {
         let base = row![
             sidebar::view(
                 &self.accounts,
-                self.chat.as_ref(),
-                self.only_account.as_deref()
+                sidebar::View {
+                    chat: self.chat.as_ref(),
+                    only: self.only_account.as_deref(),
+                    filter: &self.filter,
+                    hide_offline: self.config.settings.hide_offline,
+                    presence: self.presence_editor.as_ref(),
+                }
             ),
             rule::vertical(1),
             right
         ];
 
-        match &self.dialog {
+        let dialog = match (&self.dialog, &self.contact_dialog) {
+            (Some(d), _) => Some(d.view().map(Message::Dialog)),
+            (None, Some(d)) => Some(d.view().map(Message::AddContact)),
+            (None, None) => None,
+        };
+        match dialog {
             None => base.into(),
             Some(dialog) => stack![
                 base,
                 opaque(
-                    container(dialog.view().map(Message::Dialog))
+                    container(dialog)
                         .center(Length::Fill)
                         .padding(20)
                         .style(style::backdrop)

@@ -58,6 +58,8 @@ pub struct LiveAccount {
     pub avatars: std::collections::HashMap<String, Option<String>>,
     /// The last `profile` answer (the details pane).
     pub profile: Option<crate::api::PeerProfile>,
+    /// The presence the user chose (automatic away starts from it).
+    pub chosen_presence: crate::account::presence::OwnPresence,
 }
 
 impl LiveAccount {
@@ -77,6 +79,7 @@ impl LiveAccount {
             blocklist: Vec::new(),
             avatars: Default::default(),
             profile: None,
+            chosen_presence: Default::default(),
         }
     }
 

@@ -1,11 +1,13 @@
 //! The left sidebar: accounts with their state, contacts and conversations.
 
-use iced::widget::{button, column, container, row, scrollable, space, text, tooltip};
+use iced::widget::{
+    button, checkbox, column, container, row, scrollable, space, text, text_input, tooltip,
+};
 use iced::{Alignment, Element, Font, Length, font};
 
-use super::format::{self, SidebarRow};
+use super::format::{self, RowFilter, SidebarRow};
 use super::model::{Account, Chat, LiveAccount};
-use super::{Message, ids, style};
+use super::{Message, avatar, ids, presence_picker, style};
 use crate::api::ConnState;
 use crate::config::BrokenAccount;
 use crate::fl;
@@ -15,17 +17,25 @@ pub const BOLD: Font = Font {
     ..Font::DEFAULT
 };
 
-/// `only`: show just this account (the others stay connected).
-pub fn view<'a>(
-    accounts: &'a [Account],
-    chat: Option<&'a Chat>,
-    only: Option<&'a str>,
-) -> Element<'a, Message> {
+/// What the sidebar shows besides the accounts.
+#[derive(Clone, Copy)]
+pub struct View<'a> {
+    pub chat: Option<&'a Chat>,
+    /// Show just this account (the others stay connected).
+    pub only: Option<&'a str>,
+    /// The search text.
+    pub filter: &'a str,
+    pub hide_offline: bool,
+    /// The open presence editor (for one account, or all).
+    pub presence: Option<&'a presence_picker::State>,
+}
+
+pub fn view<'a>(accounts: &'a [Account], v: View<'a>) -> Element<'a, Message> {
     let shown = accounts
         .iter()
-        .filter(|a| only.is_none_or(|id| a.id() == id));
+        .filter(|a| v.only.is_none_or(|id| a.id() == id));
     let sections = column(shown.map(|a| match a {
-        Account::Ok(live) => live_section(live, chat),
+        Account::Ok(live) => live_section(live, v),
         Account::Broken(b) => broken_section(b),
     }))
     .spacing(18)
@@ -43,8 +53,9 @@ pub fn view<'a>(
 
     let mut top = column![container(text(fl!("app-name")).size(20).font(BOLD)).padding([14, 20])];
     if accounts.len() > 1 {
-        top = top.push(filter_row(accounts, only));
+        top = top.push(filter_row(accounts, v.only));
     }
+    top = top.push(tools(accounts, v));
     container(column![
         top,
         scrollable(sections).height(Length::Fill).id(ids::SIDEBAR),
@@ -97,6 +108,59 @@ fn filter_row<'a>(accounts: &'a [Account], only: Option<&'a str>) -> Element<'a,
         .into()
 }
 
+/// Search, "hide offline", "add contact" and (several accounts) "status for
+/// all"; the all-accounts presence editor when open.
+fn tools<'a>(accounts: &'a [Account], v: View<'a>) -> Element<'a, Message> {
+    let search = text_input(&fl!("sidebar-filter-placeholder"), v.filter)
+        .id(ids::SIDEBAR_FILTER)
+        .on_input(Message::Filter)
+        .padding([5, 8])
+        .size(13);
+    let mut buttons = row![
+        container(
+            checkbox(v.hide_offline)
+                .label(fl!("sidebar-hide-offline"))
+                .on_toggle(Message::HideOffline)
+                .size(14)
+                .text_size(12)
+        )
+        .id(ids::HIDE_OFFLINE),
+        space::horizontal(),
+        container(
+            button(text(fl!("add-contact-button")).size(12))
+                .padding([3, 8])
+                .style(button::secondary)
+                .on_press(Message::ShowAddContact)
+        )
+        .id(ids::ADD_CONTACT),
+    ]
+    .spacing(6)
+    .align_y(Alignment::Center);
+    let live_accounts = accounts
+        .iter()
+        .filter(|a| matches!(a, Account::Ok(_)))
+        .count();
+    if live_accounts == 0 {
+        buttons = row![];
+    }
+    let mut col = column![search, buttons].spacing(6);
+    if live_accounts > 1 {
+        col = col.push(
+            container(
+                button(text(fl!("presence-all-button")).size(12))
+                    .padding([3, 8])
+                    .style(button::text)
+                    .on_press(Message::EditPresence(None)),
+            )
+            .id(ids::PRESENCE_ALL),
+        );
+    }
+    if let Some(editor) = v.presence.filter(|p| p.account.is_none()) {
+        col = col.push(editor.view().map(Message::Presence));
+    }
+    container(col).padding([4, 14]).into()
+}
+
 fn dot<'a>(color: iced::Color, size: f32) -> Element<'a, Message> {
     container(space())
         .width(size)
@@ -105,7 +169,7 @@ fn dot<'a>(color: iced::Color, size: f32) -> Element<'a, Message> {
         .into()
 }
 
-fn live_section<'a>(account: &'a LiveAccount, chat: Option<&'a Chat>) -> Element<'a, Message> {
+fn live_section<'a>(account: &'a LiveAccount, v: View<'a>) -> Element<'a, Message> {
     let cfg = &account.config;
     let color = format::account_color(cfg.color.as_deref(), &cfg.id);
     let jid = account.connection.jid.as_deref().unwrap_or(&cfg.jid);
@@ -149,13 +213,16 @@ fn live_section<'a>(account: &'a LiveAccount, chat: Option<&'a Chat>) -> Element
         );
     }
 
-    let header = column![
+    let mut header = column![
         title,
         text(jid).size(12).style(style::muted),
         state.size(12)
     ]
     .spacing(2)
     .padding([0, 8]);
+    if !disabled {
+        header = header.push(own_presence(account));
+    }
 
     let mut list = column![header].spacing(2);
     if disabled {
@@ -163,17 +230,108 @@ fn live_section<'a>(account: &'a LiveAccount, chat: Option<&'a Chat>) -> Element
             .style(|_| container::Style::default())
             .into();
     }
-    let rows = format::sidebar_rows(&account.roster, &account.conversations);
+    if let Some(editor) = v.presence.filter(|p| p.account.as_deref() == Some(&cfg.id)) {
+        list = list.push(container(editor.view().map(Message::Presence)).padding([4, 4]));
+    }
+    for jid in &account.subscription_requests {
+        list = list.push(subscription_request(&cfg.id, jid, account));
+    }
+    let filter = RowFilter {
+        query: v.filter,
+        hide_offline: v.hide_offline,
+    };
+    let rows = format::sidebar_rows(&account.roster, &account.conversations, filter);
     if rows.is_empty() && conn.state == Some(ConnState::Online) {
-        list = list
-            .push(container(text(fl!("no-contacts")).size(12).style(style::muted)).padding([6, 8]));
+        let empty = if v.filter.trim().is_empty() {
+            fl!("no-contacts")
+        } else {
+            fl!("sidebar-no-match")
+        };
+        list = list.push(container(text(empty).size(12).style(style::muted)).padding([6, 8]));
     }
     for r in rows {
-        let selected = chat.is_some_and(|c| c.is(&cfg.id, &r.jid));
+        let selected = v.chat.is_some_and(|c| c.is(&cfg.id, &r.jid));
         let typing = account.is_typing(&r.jid);
         list = list.push(contact_row(&cfg.id, r, selected, typing));
     }
     list.into()
+}
+
+/// "● Online · status ▾": opens the presence editor for this account.
+fn own_presence(account: &LiveAccount) -> Element<'_, Message> {
+    let (presence, status) = &account.own_presence;
+    let mut label = format::presence_text(*presence);
+    if let Some(s) = status {
+        label = format!("{label} · {}", format::first_line(s, 24));
+    }
+    container(
+        button(
+            row![
+                dot(format::presence_color(*presence), 8.0),
+                text(label).size(12),
+                text("▾").size(10)
+            ]
+            .spacing(6)
+            .align_y(Alignment::Center),
+        )
+        .padding([1, 0])
+        .style(button::text)
+        .on_press(Message::EditPresence(Some(account.config.id.clone()))),
+    )
+    .id(ids::own_presence(&account.config.id))
+    .into()
+}
+
+/// "bob@x wants to see your status  [Accept] [Deny]".
+fn subscription_request<'a>(
+    account: &'a str,
+    jid: &'a str,
+    live: &'a LiveAccount,
+) -> Element<'a, Message> {
+    let answer = |accept: bool| {
+        let label = if accept {
+            fl!("subscription-accept")
+        } else {
+            fl!("subscription-deny")
+        };
+        container(
+            button(text(label).size(12))
+                .padding([2, 8])
+                .style(if accept {
+                    button::primary
+                } else {
+                    button::secondary
+                })
+                .on_press(Message::AnswerSubscription(
+                    account.to_owned(),
+                    jid.to_owned(),
+                    accept,
+                )),
+        )
+        .id(ids::answer_subscription(account, jid, accept))
+    };
+    let nick = live
+        .roster
+        .iter()
+        .find(|c| c.jid == jid)
+        .and_then(|c| c.nick.as_deref());
+    let who = match nick {
+        Some(n) => format!("{n} ({jid})"),
+        None => jid.to_owned(),
+    };
+    container(
+        column![
+            text(fl!("subscription-request", contact = who))
+                .size(12)
+                .wrapping(text::Wrapping::WordOrGlyph),
+            row![answer(true), answer(false)].spacing(6),
+        ]
+        .spacing(4),
+    )
+    .padding([6, 8])
+    .width(Length::Fill)
+    .style(container::rounded_box)
+    .into()
 }
 
 fn contact_row<'a>(
@@ -183,7 +341,7 @@ fn contact_row<'a>(
     typing: bool,
 ) -> Element<'a, Message> {
     let presence = tooltip(
-        dot(format::presence_color(r.presence), 9.0),
+        avatar::with_presence(&r.jid, &r.name, 30.0, r.presence),
         container(text(format::presence_text(r.presence)).size(12))
             .padding([2, 6])
             .style(container::rounded_box),

@@ -73,6 +73,13 @@ pub fn dot(color: Color) -> impl Fn(&Theme) -> container::Style {
     }
 }
 
+/// The ring around a presence dot on an avatar (the sidebar's colour).
+pub fn dot_ring(theme: &Theme) -> container::Style {
+    container::Style::default()
+        .background(theme.extended_palette().background.weak.color)
+        .border(Border::default().rounded(100))
+}
+
 pub fn banner_error(theme: &Theme) -> container::Style {
     let p = theme.extended_palette();
     container::Style::default()

@@ -5,7 +5,7 @@ use iced::Task;
 use super::actor::ActorOutput;
 use super::conversation::ChatMessage;
 use super::model::{self, Account, Chat, LiveAccount, PAGE};
-use super::{App, Banner, Message, ids};
+use super::{App, Banner, Message, ids, people};
 use super::{account_settings, add_account, console};
 use crate::account::AccountCommand;
 use crate::accounts;
@@ -113,7 +113,52 @@ pub fn update(app: &mut App, message: Message) -> Task<Message> {
             report_activity(app, report);
             Task::none()
         }
+        Message::Filter(text) => {
+            app.filter = text;
+            Task::none()
+        }
+        Message::HideOffline(hide) => {
+            app.config.settings.hide_offline = hide;
+            save_settings(app)
+        }
+        Message::ShowAddContact => people::show_add_contact(app),
+        Message::AddContact(m) => people::add_contact(app, m),
+        Message::EditPresence(account) => people::edit_presence(app, account),
+        Message::Presence(m) => people::presence(app, m),
+        Message::AnswerSubscription(account, jid, accept) => {
+            people::answer_subscription(app, account, jid, accept)
+        }
+        Message::ShowDetails(account, jid) => people::show_details(app, account, jid),
+        Message::Details(m) => people::details(app, m),
+        Message::ShowOwnProfile(account) => people::show_own_profile(app, account),
+        Message::OwnProfile(m) => people::own_profile(app, m),
+        Message::UserActivity => people::used(app),
+        Message::IdleTick(now) => people::idle_tick(app, now),
+        Message::FileDropped(path) => people::file_dropped(app, path),
     }
+}
+
+/// Writes the app settings to the config file, off the UI thread.
+pub(super) fn save_settings(app: &App) -> Task<Message> {
+    let profile = app.profile.clone();
+    let settings = app.config.settings.clone();
+    in_background(move || accounts::save_settings(&profile, settings).map(|_| ()))
+}
+
+/// Runs a small file operation off the UI thread; a failure becomes a banner.
+fn in_background<E: std::fmt::Display + Send + 'static>(
+    work: impl FnOnce() -> Result<(), E> + Send + 'static,
+) -> Task<Message> {
+    Task::perform(
+        async move { tokio::task::spawn_blocking(work).await },
+        |result| {
+            Message::Problem(match result {
+                Ok(Ok(())) => None,
+                Ok(Err(e)) => Some(e.to_string()),
+                Err(e) => Some(e.to_string()),
+            })
+        },
+    )
 }
 
 fn settings(app: &mut App, message: account_settings::Message) -> Task<Message> {
@@ -178,22 +223,13 @@ fn settings(app: &mut App, message: account_settings::Message) -> Task<Message> 
                 let order: Vec<String> = app.accounts.iter().map(|a| a.id().to_owned()).collect();
                 let profile = app.profile.clone();
                 // The file is small; still, not on the UI thread.
-                return Task::perform(
-                    async move {
-                        tokio::task::spawn_blocking(move || {
-                            accounts::reorder_accounts(&profile, &order).map(|_| ())
-                        })
-                        .await
-                    },
-                    |result| {
-                        Message::Problem(match result {
-                            Ok(Ok(())) => None,
-                            Ok(Err(e)) => Some(e.to_string()),
-                            Err(e) => Some(e.to_string()),
-                        })
-                    },
-                );
+                return in_background(move || {
+                    accounts::reorder_accounts(&profile, &order).map(|_| ())
+                });
             }
+        }
+        Some(account_settings::Event::EditProfile) => {
+            return people::show_own_profile(app, id);
         }
         Some(account_settings::Event::OpenConsole) => {
             if let Some(a) = live(&mut app.accounts, &id) {
@@ -252,7 +288,7 @@ fn entry_id(e: &AccountEntry) -> &str {
     }
 }
 
-fn live<'a>(accounts: &'a mut [Account], id: &str) -> Option<&'a mut LiveAccount> {
+pub(super) fn live<'a>(accounts: &'a mut [Account], id: &str) -> Option<&'a mut LiveAccount> {
     accounts.iter_mut().find_map(|a| match a {
         Account::Ok(l) if l.config.id == id => Some(l.as_mut()),
         _ => None,
@@ -267,6 +303,11 @@ fn actor(app: &mut App, output: ActorOutput) -> Task<Message> {
                 let _ = sender.send(AccountCommand::Conversations);
                 if !app.activity.is_active() {
                     let _ = sender.send(AccountCommand::ClientState { active: false });
+                }
+                // A new actor starts "available": tell it what to show.
+                let presence = people::effective_presence(&app.auto_away, a);
+                if presence != Default::default() {
+                    let _ = sender.send(AccountCommand::SetPresence(presence));
                 }
                 a.sender = Some(sender);
                 // Re-request the open chat of this account (actor restarted).
@@ -298,6 +339,16 @@ fn actor(app: &mut App, output: ActorOutput) -> Task<Message> {
                 }
             ) && !account.connection.is_online();
             let is_state = matches!(*event, Event::AccountState { .. });
+            if let Some(form) = app.own_profile.as_mut().filter(|p| p.account == id) {
+                match &*event {
+                    Event::Profile { profile, .. } if profile.jid == form.jid => {
+                        form.fill(profile);
+                        form.confirm();
+                    }
+                    Event::Avatar { jid, .. } if *jid == form.jid => form.confirm(),
+                    _ => {}
+                }
+            }
             let chat = app.chat.as_mut().filter(|c| c.account == id);
             let applied = model::apply_event(account, chat, *event);
             if came_online {

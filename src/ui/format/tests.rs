@@ -137,12 +137,63 @@ fn sidebar_rows_merge_conversations_and_roster() {
         unread: 2,
         ..Default::default()
     }];
-    let rows = sidebar_rows(&roster, &convs);
-    let names: Vec<&str> = rows.iter().map(|r| r.name.as_str()).collect();
-    assert_eq!(names, ["Bob", "Amy", "zed"]);
+    let names = |filter| -> Vec<String> {
+        sidebar_rows(&roster, &convs, filter)
+            .into_iter()
+            .map(|r| r.name)
+            .collect()
+    };
+    let rows = sidebar_rows(&roster, &convs, RowFilter::default());
+    assert_eq!(names(RowFilter::default()), ["Bob", "Amy", "zed"]);
     assert_eq!(rows[0].unread, 2);
     assert_eq!(rows[0].presence, Availability::Away);
     assert_eq!(rows[0].last_body.as_deref(), Some("first …"));
+    // Hiding offline contacts keeps conversations.
+    let hide = RowFilter {
+        hide_offline: true,
+        ..Default::default()
+    };
+    assert_eq!(names(hide), ["Bob", "Amy"]);
+    // The search matches names and addresses, in any case.
+    let search = |query| RowFilter {
+        query,
+        ..Default::default()
+    };
+    assert_eq!(names(search("AM")), ["Amy"]);
+    assert_eq!(names(search("x.org")), ["Bob", "Amy", "zed"]);
+    assert_eq!(names(search("zed@")), ["zed"]);
+    assert!(names(search("nobody")).is_empty());
+}
+
+#[test]
+fn a_nickname_names_a_contact_without_roster_name() {
+    let roster = [Contact {
+        jid: "kim@x.org".into(),
+        nick: Some("Kimmy".into()),
+        ..Default::default()
+    }];
+    let rows = sidebar_rows(&roster, &[], RowFilter::default());
+    assert_eq!(rows[0].name, "Kimmy");
+}
+
+#[test]
+fn last_seen_and_subscription_texts() {
+    let now = Utc::now();
+    assert_eq!(last_seen(now, now), "last seen just now");
+    assert_eq!(
+        last_seen(now - chrono::Duration::minutes(5), now),
+        "last seen 5 minutes ago"
+    );
+    assert_eq!(
+        last_seen(now - chrono::Duration::hours(3), now),
+        "last seen 3 hours ago"
+    );
+    assert!(last_seen(now - chrono::Duration::days(3), now).starts_with("last seen "));
+    assert_eq!(subscription_text(None), "Not in your contacts");
+    assert_eq!(
+        subscription_text(Some("both")),
+        "You see each other's status"
+    );
 }
 
 #[test]

@@ -40,10 +40,11 @@ fn clicking_a_contact_opens_its_conversation() {
 fn opening_a_conversation_clears_its_unread_badge() {
     let mut h = Harness::work_account(7);
     let row = ids::contact("work", CAROL);
-    assert_eq!(h.texts_in(row.clone()), ["Carol", "See you", "7"]);
+    // Initials on the avatar, name, last message, badge.
+    assert_eq!(h.texts_in(row.clone()), ["C", "Carol", "See you", "7"]);
     assert_eq!(h.app.title(), crate::ui::format::window_title(7));
     let _ = h.click(row.clone());
-    assert_eq!(h.texts_in(row), ["Carol", "See you"]);
+    assert_eq!(h.texts_in(row), ["C", "Carol", "See you"]);
     assert!(!h.shows("7"));
     assert_eq!(h.app.title(), crate::ui::format::window_title(0));
 }
