@@ -171,3 +171,84 @@ fn a_contacts_idle_time_is_shown() {
     let p = presence_of(&mut alice, "dave@localhost", "away").expect("presence");
     assert_eq!(p["idle_since"], "2026-01-02T03:04:05Z");
 }
+
+/// Alice and Bob see each other's presence.
+fn mutual(alice: &mut Headless, bob: &mut Headless) {
+    alice.send(json!({"cmd":"add_contact","account":"a","jid":"bob@localhost","preapprove":true}));
+    bob.wait_for("request", |v| {
+        v["event"] == "subscription_request" && v["jid"] == "alice@localhost"
+    });
+    bob.send(
+        json!({"cmd":"answer_subscription","account":"b","jid":"alice@localhost","accept":true}),
+    );
+    wait_roster(alice, "bob@localhost", |c| c["subscription"] == "both");
+}
+
+#[test]
+fn idle_turns_into_away_with_the_idle_time_and_back() {
+    use plausch::account::presence::OwnPresence;
+    use plausch::idle::{AutoAway, Level, presence_for};
+
+    let server = Prosody::with_users(&[("alice", "apw"), ("bob", "bpw")]);
+    let (_a, mut alice) = online(&server, "a", "alice", "apw");
+    let (_b, mut bob) = online(&server, "b", "bob", "bpw");
+    mutual(&mut alice, &mut bob);
+    assert!(presence_of(&mut alice, "bob@localhost", "available").is_some());
+
+    // The front-end's clock, moved by hand: ten minutes without use.
+    let t0 = std::time::Instant::now();
+    let last_use = chrono::DateTime::parse_from_rfc3339("2026-11-23T08:00:00Z")
+        .expect("date")
+        .to_utc();
+    let mut idle = AutoAway::from_minutes(10, 30, t0, last_use);
+    let chosen = OwnPresence {
+        status: Some("at my desk".into()),
+        ..OwnPresence::default()
+    };
+    let send = |bob: &mut Headless, p: OwnPresence| {
+        let mut cmd = json!({"cmd":"set_presence","account":"b","presence":p.presence});
+        if let Some(s) = p.status {
+            cmd["status"] = json!(s);
+        }
+        if let Some(since) = p.idle_since {
+            cmd["idle_since"] = json!(since);
+        }
+        bob.send(cmd);
+    };
+    assert_eq!(idle.tick(t0 + Duration::from_secs(9 * 60)), None);
+    assert_eq!(
+        idle.tick(t0 + Duration::from_secs(10 * 60)),
+        Some(Level::Away)
+    );
+    send(
+        &mut bob,
+        presence_for(&chosen, idle.level(), idle.idle_since()),
+    );
+    let away = presence_of(&mut alice, "bob@localhost", "away").expect("away");
+    assert_eq!(away["status"], "at my desk");
+    assert_eq!(away["idle_since"], "2026-11-23T08:00:00Z");
+
+    assert_eq!(
+        idle.tick(t0 + Duration::from_secs(30 * 60)),
+        Some(Level::ExtendedAway)
+    );
+    send(
+        &mut bob,
+        presence_for(&chosen, idle.level(), idle.idle_since()),
+    );
+    assert!(presence_of(&mut alice, "bob@localhost", "xa").is_some());
+
+    // Back: available again, and no idle time any more.
+    alice.forget_pending();
+    let now = chrono::Utc::now();
+    assert_eq!(
+        idle.used(t0 + Duration::from_secs(31 * 60), now),
+        Some(Level::Active)
+    );
+    send(
+        &mut bob,
+        presence_for(&chosen, idle.level(), idle.idle_since()),
+    );
+    let back = presence_of(&mut alice, "bob@localhost", "available").expect("back");
+    assert!(back.get("idle_since").is_none(), "{back}");
+}
