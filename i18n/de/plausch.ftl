@@ -222,6 +222,7 @@ add-contact-preapprove = Meinen Status ohne Nachfrage zeigen
 add-contact-explain = Der Kontakt wird gefragt, ob du seinen Status sehen darfst; bis zur Antwort erscheint er offline.
 add-contact-submit = Hinzufügen
 add-contact-invalid-jid = Gib eine Adresse wie name@example.org ein.
+details-button = Details
 details-button-tooltip = Kontaktdetails
 details-message = Nachricht
 details-edit = Name und Gruppen

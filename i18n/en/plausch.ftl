@@ -222,6 +222,7 @@ add-contact-preapprove = Let them see my status without asking
 add-contact-explain = They are asked whether you may see their status; until they answer they show as offline.
 add-contact-submit = Add
 add-contact-invalid-jid = Enter an address like name@example.org.
+details-button = Details
 details-button-tooltip = Contact details
 details-message = Message
 details-edit = Name and groups

@@ -34,18 +34,19 @@ pub fn with_presence<'a, M: 'a>(
 ) -> Element<'a, M> {
     let dot = size * 0.3;
     let box_size = size + 2.0;
+    let ring = container(
+        container(iced::widget::space().width(dot).height(dot))
+            .style(style::dot(super::format::presence_color(presence))),
+    )
+    .padding(1.5)
+    .style(style::dot_ring);
     iced::widget::stack![
         view(jid, name, size),
-        container(
-            container(iced::widget::space().width(dot).height(dot))
-                .style(style::dot(super::format::presence_color(presence)))
-        )
-        .padding(1)
-        .style(style::dot_ring)
-        .width(box_size)
-        .height(box_size)
-        .align_right(box_size)
-        .align_bottom(box_size),
+        container(ring)
+            .width(box_size)
+            .height(box_size)
+            .align_right(box_size)
+            .align_bottom(box_size),
     ]
     .into()
 }

@@ -115,8 +115,8 @@ pub fn view<'a>(accounts: &'a [Account], chat: &'a Chat) -> Element<'a, Message>
         .padding([0, 4]),
         tooltip(
             container(
-                button(text("ⓘ").size(14))
-                    .padding([3, 9])
+                button(text(fl!("details-button")).size(12))
+                    .padding([4, 10])
                     .style(button::secondary)
                     .on_press(Message::ShowDetails(
                         chat.account.clone(),

@@ -183,6 +183,22 @@ pub fn events(first: &str, second: Option<&str>) -> (Vec<(AccountId, Event)>, St
                 state: crate::api::ChatStateKind::Composing,
             },
         ),
+        (
+            a.clone(),
+            Event::OwnPresence {
+                account: a.clone(),
+                presence: Availability::Available,
+                status: Some("In the office".into()),
+                idle_since: None,
+            },
+        ),
+        (
+            a.clone(),
+            Event::SubscriptionRequest {
+                account: a.clone(),
+                jid: "frank@partner.example".into(),
+            },
+        ),
     ];
     if let Some(b) = second {
         events.push((

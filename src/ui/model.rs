@@ -335,8 +335,22 @@ pub fn apply_event(account: &mut LiveAccount, chat: Option<&mut Chat>, event: Ev
             });
         }
         Event::OwnPresence {
-            presence, status, ..
-        } => account.own_presence = (presence, status),
+            presence,
+            status,
+            idle_since,
+            ..
+        } => {
+            // Without idle time it is what the user chose (here, in another
+            // front-end or before a restart); automatic away has one.
+            if idle_since.is_none() {
+                account.chosen_presence = crate::account::presence::OwnPresence {
+                    presence,
+                    status: status.clone(),
+                    idle_since: None,
+                };
+            }
+            account.own_presence = (presence, status);
+        }
         Event::SubscriptionRequest { jid, .. } => {
             if !account.subscription_requests.contains(&jid) {
                 account.subscription_requests.push(jid);

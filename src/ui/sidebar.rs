@@ -220,7 +220,8 @@ fn live_section<'a>(account: &'a LiveAccount, v: View<'a>) -> Element<'a, Messag
     ]
     .spacing(2)
     .padding([0, 8]);
-    if !disabled {
+    // Our presence can be chosen once connected (the state line says why not).
+    if !disabled && conn.state == Some(ConnState::Online) {
         header = header.push(own_presence(account));
     }
 
