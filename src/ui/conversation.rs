@@ -59,12 +59,21 @@ pub fn view<'a>(accounts: &'a [Account], chat: &'a Chat) -> Element<'a, Message>
         format::account_color(a.config.color.as_deref(), &a.config.id)
     });
     let presence = contact.map(|c| c.presence).unwrap_or_default();
-    let subtitle = if account.is_some_and(|a| a.is_typing(&chat.with)) {
+    let subtitle: Element<'_, Message> = if account.is_some_and(|a| a.is_typing(&chat.with)) {
         text(fl!("chat-typing"))
             .size(12)
             .style(style::tone(format::Tone::Good))
+            .into()
     } else {
-        text(&chat.with).size(12).style(style::muted)
+        let seen = contact
+            .filter(|c| c.presence == crate::api::Availability::Offline)
+            .and_then(|c| c.last_seen)
+            .map(|at| format!(" · {}", format::last_seen(at, chrono::Utc::now())));
+        row![
+            text(&chat.with).size(12).style(style::muted),
+            text(seen.unwrap_or_default()).size(12).style(style::muted)
+        ]
+        .into()
     };
 
     let header = container(

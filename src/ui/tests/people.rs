@@ -400,3 +400,20 @@ fn a_contact_nickname_names_it_where_the_roster_has_no_name() {
     );
     h.assert_shows("Dave the Brave");
 }
+
+#[test]
+fn an_offline_contact_shows_when_it_was_last_seen() {
+    let mut h = Harness::work_account(0);
+    let mut bob = contact(BOB, Some("Bob Builder"));
+    bob.presence = Availability::Offline;
+    bob.last_seen = Some(chrono::Utc::now() - chrono::Duration::minutes(5));
+    h.event(
+        "work",
+        Event::Roster {
+            account: "work".into(),
+            contacts: vec![bob],
+        },
+    );
+    h.click(ids::contact("work", BOB));
+    h.assert_shows(&format!(" · {}", fl!("last-seen-minutes", minutes = 5)));
+}
