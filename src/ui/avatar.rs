@@ -1,10 +1,128 @@
 //! Avatars: the contact's picture when we have it, else their initials on
 //! their XEP-0392 colour (the same colour other clients show).
 
+use std::collections::HashMap;
+
+use iced::widget::image::Handle;
 use iced::widget::{container, text};
-use iced::{Color, Element, Font, font};
+use iced::{Color, Element, Font, Task, font};
 
 use super::style;
+
+/// Thumbnails are ours (96 px PNGs), but the file is on disk: bound it.
+const MAX_FILE: u64 = 512 * 1024;
+const MAX_SIDE: u32 = 512;
+
+/// Decoded avatar thumbnails by file path. Decoding happens in a
+/// background task; until it is done (or if it fails) the initials show.
+#[derive(Debug, Default)]
+pub struct Cache {
+    /// None: loading, or the file could not be used.
+    images: HashMap<String, Option<Handle>>,
+}
+
+impl Cache {
+    pub fn get(&self, path: Option<&str>) -> Option<&Handle> {
+        self.images.get(path?)?.as_ref()
+    }
+
+    /// Starts loading the paths not seen yet; the tasks end in `done`.
+    pub fn load<'a, M: Send + 'static>(
+        &mut self,
+        paths: impl IntoIterator<Item = &'a str>,
+        done: fn(String, Option<Handle>) -> M,
+    ) -> Task<M> {
+        let new: Vec<String> = paths
+            .into_iter()
+            .filter(|p| !self.images.contains_key(*p))
+            .map(str::to_owned)
+            .collect();
+        Task::batch(new.into_iter().map(|path| {
+            self.images.insert(path.clone(), None);
+            Task::perform(
+                async move {
+                    let file = path.clone();
+                    let handle = tokio::task::spawn_blocking(move || decode(&file))
+                        .await
+                        .ok()
+                        .flatten();
+                    (path, handle)
+                },
+                move |(path, handle)| done(path, handle),
+            )
+        }))
+    }
+
+    pub fn loaded(&mut self, path: String, handle: Option<Handle>) {
+        self.images.insert(path, handle);
+    }
+}
+
+/// Reads and decodes a thumbnail into RGBA (off the UI thread).
+fn decode(path: &str) -> Option<Handle> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .ok()?
+        .take(MAX_FILE + 1)
+        .read_to_end(&mut bytes)
+        .ok()?;
+    if bytes.len() as u64 > MAX_FILE {
+        tracing::warn!(path, "avatar thumbnail too large; initials shown");
+        return None;
+    }
+    let mut reader =
+        image::ImageReader::with_format(std::io::Cursor::new(bytes), image::ImageFormat::Png);
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(4 * 1024 * 1024);
+    reader.limits(limits);
+    match reader.decode() {
+        Ok(img) => {
+            let mut rgba = img.into_rgba8();
+            round(&mut rgba);
+            Some(Handle::from_rgba(
+                rgba.width(),
+                rgba.height(),
+                rgba.into_raw(),
+            ))
+        }
+        Err(e) => {
+            tracing::warn!(path, "avatar thumbnail unreadable: {e}");
+            None
+        }
+    }
+}
+
+/// Makes the corners outside the inscribed circle transparent (with a soft
+/// edge): the software renderer does not round images itself.
+fn round(img: &mut image::RgbaImage) {
+    let (w, h) = (img.width() as f32, img.height() as f32);
+    let (cx, cy, r) = (w / 2.0, h / 2.0, w.min(h) / 2.0);
+    for (x, y, px) in img.enumerate_pixels_mut() {
+        let (dx, dy) = (x as f32 + 0.5 - cx, y as f32 + 0.5 - cy);
+        let inside = (r - (dx * dx + dy * dy).sqrt()).clamp(0.0, 1.0);
+        px[3] = (f32::from(px[3]) * inside) as u8;
+    }
+}
+
+/// A round avatar: the picture if loaded, else the initials.
+pub fn picture<'a, M: 'a>(
+    jid: &str,
+    name: &str,
+    size: f32,
+    image: Option<&Handle>,
+) -> Element<'a, M> {
+    match image {
+        Some(handle) => iced::widget::image(handle.clone())
+            .width(size)
+            .height(size)
+            .border_radius(size / 2.0)
+            .into(),
+        None => view(jid, name, size),
+    }
+}
 
 const BOLD: Font = Font {
     weight: font::Weight::Bold,
@@ -30,6 +148,7 @@ pub fn with_presence<'a, M: 'a>(
     jid: &str,
     name: &str,
     size: f32,
+    image: Option<&Handle>,
     presence: crate::api::Availability,
 ) -> Element<'a, M> {
     let dot = size * 0.3;
@@ -41,7 +160,7 @@ pub fn with_presence<'a, M: 'a>(
     .padding(1.5)
     .style(style::dot_ring);
     iced::widget::stack![
-        view(jid, name, size),
+        picture(jid, name, size, image),
         container(ring)
             .width(box_size)
             .height(box_size)
@@ -63,7 +182,29 @@ pub fn initials(name: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::initials;
+    use super::{decode, initials};
+
+    #[test]
+    fn thumbnails_decode_within_limits_only() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let write = |name: &str, bytes: &[u8]| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, bytes).unwrap_or_else(|e| panic!("{e}"));
+            path.display().to_string()
+        };
+        let mut png = Vec::new();
+        image::RgbaImage::from_pixel(96, 96, image::Rgba([10, 20, 30, 255]))
+            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(decode(&write("ok.png", &png)).is_some());
+        assert!(decode(&write("junk.png", b"not a png")).is_none());
+        let mut big = Vec::new();
+        image::RgbaImage::new(600, 10)
+            .write_to(&mut std::io::Cursor::new(&mut big), image::ImageFormat::Png)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(decode(&write("wide.png", &big)).is_none(), "over 512 px");
+        assert!(decode(&dir.path().join("missing.png").display().to_string()).is_none());
+    }
 
     #[test]
     fn initials_of_names() {

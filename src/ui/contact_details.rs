@@ -86,7 +86,11 @@ impl State {
         None
     }
 
-    pub fn view<'a>(&'a self, account: &'a LiveAccount) -> Element<'a, Message> {
+    pub fn view<'a>(
+        &'a self,
+        account: &'a LiveAccount,
+        avatars: &'a avatar::Cache,
+    ) -> Element<'a, Message> {
         let contact = account.roster.iter().find(|c| c.jid == self.jid);
         let profile = account.profile.as_ref().filter(|p| p.jid == self.jid);
         let name = format::display_name(
@@ -97,7 +101,12 @@ impl State {
         );
 
         let header = row![
-            avatar::view(&self.jid, &name, 64.0),
+            avatar::picture(
+                &self.jid,
+                &name,
+                64.0,
+                avatars.get(account.avatar_of(&self.jid))
+            ),
             column![
                 text(name.clone()).size(22).font(BOLD),
                 text(&self.jid).size(13).style(style::muted),

@@ -44,7 +44,11 @@ pub enum ChatMessage {
 /// Reactions offered in a message's actions.
 pub const QUICK_REACTIONS: [&str; 5] = ["👍", "❤️", "😂", "😮", "🙏"];
 
-pub fn view<'a>(accounts: &'a [Account], chat: &'a Chat) -> Element<'a, Message> {
+pub fn view<'a>(
+    accounts: &'a [Account],
+    chat: &'a Chat,
+    avatars: &'a super::avatar::Cache,
+) -> Element<'a, Message> {
     let account = accounts.iter().find_map(|a| match a {
         Account::Ok(l) if l.config.id == chat.account => Some(l),
         _ => None,
@@ -78,7 +82,13 @@ pub fn view<'a>(accounts: &'a [Account], chat: &'a Chat) -> Element<'a, Message>
 
     let header = container(
         row![
-            super::avatar::with_presence(&chat.with, &name, 36.0, presence),
+            super::avatar::with_presence(
+                &chat.with,
+                &name,
+                36.0,
+                avatars.get(account.and_then(|a| a.avatar_of(&chat.with))),
+                presence
+            ),
             column![text(name.clone()).size(17).font(BOLD), subtitle].spacing(1),
             space::horizontal(),
             row![

@@ -236,3 +236,40 @@ pub fn events(first: &str, second: Option<&str>) -> (Vec<(AccountId, Event)>, St
     }
     (events, bob)
 }
+
+/// Pictures for two demo contacts, drawn into `dir` (as the actor's avatar
+/// cache would hold them), announced as `avatar` events.
+pub fn avatars(account: &str, dir: &std::path::Path) -> Vec<(AccountId, Event)> {
+    let mut events = Vec::new();
+    for (jid, from, to) in [
+        ("bob@example.org", [250, 170, 60], [200, 60, 40]),
+        ("carol@example.org", [90, 160, 240], [40, 60, 160]),
+    ] {
+        // A soft diagonal gradient with a lighter disc: enough to tell
+        // pictures from initials.
+        let img = image::RgbaImage::from_fn(96, 96, |x, y| {
+            let t = (x + y) as f32 / 190.0;
+            let mix = |i: usize| (from[i] as f32 * (1.0 - t) + to[i] as f32 * t) as u8;
+            let (dx, dy) = (x as f32 - 48.0, y as f32 - 40.0);
+            let head = dx * dx + dy * dy < 400.0;
+            let body = y > 66 && (dx * dx) < 900.0;
+            if head || body {
+                image::Rgba([245, 240, 235, 255])
+            } else {
+                image::Rgba([mix(0), mix(1), mix(2), 255])
+            }
+        });
+        let path = dir.join(format!("demo-{}.png", jid.replace(['@', '.'], "-")));
+        if img.save_with_format(&path, image::ImageFormat::Png).is_ok() {
+            events.push((
+                account.to_owned(),
+                Event::Avatar {
+                    account: account.to_owned(),
+                    jid: jid.to_owned(),
+                    path: Some(path.display().to_string()),
+                },
+            ));
+        }
+    }
+    events
+}

@@ -91,15 +91,17 @@ pub fn run_demo(profile: Profile, config: Config, startup_error: Option<String>)
         let task = match ids.next() {
             Some(first) => {
                 let second = ids.next();
-                let (events, with) = demo::events(&first, second.as_deref());
+                let (mut events, with) = demo::events(&first, second.as_deref());
+                events.extend(demo::avatars(&first, profile.root()));
                 let open = update::update(&mut app, Message::OpenChat(first, with));
+                let mut tasks = vec![open];
                 for (id, event) in events {
-                    let _ = update::update(
+                    tasks.push(update::update(
                         &mut app,
                         Message::Actor(ActorOutput::Event(id, Box::new(event))),
-                    );
+                    ));
                 }
-                open
+                Task::batch(tasks)
             }
             None => Task::none(),
         };
@@ -147,6 +149,8 @@ pub struct App {
     own_profile: Option<own_profile::State>,
     /// Automatic away while the app is not used.
     auto_away: crate::idle::AutoAway,
+    /// Decoded avatar thumbnails.
+    avatars: avatar::Cache,
 }
 
 #[derive(Debug, Clone)]
@@ -194,6 +198,8 @@ pub enum Message {
     IdleTick(std::time::Instant),
     /// A file was dropped on the window.
     FileDropped(std::path::PathBuf),
+    /// An avatar thumbnail was decoded (None: unusable).
+    AvatarLoaded(String, Option<iced::widget::image::Handle>),
 }
 
 impl App {
@@ -231,6 +237,7 @@ impl App {
             details: None,
             own_profile: None,
             auto_away,
+            avatars: avatar::Cache::default(),
         }
     }
 
@@ -343,11 +350,11 @@ impl App {
         } else if let Some((c, account)) = console {
             c.view(account).map(Message::Console)
         } else if let Some((d, account)) = details {
-            d.view(account).map(Message::Details)
+            d.view(account, &self.avatars).map(Message::Details)
         } else if let Some((p, account)) = own_profile {
-            p.view(account).map(Message::OwnProfile)
+            p.view(account, &self.avatars).map(Message::OwnProfile)
         } else if let Some(chat) = &self.chat {
-            conversation::view(&self.accounts, chat)
+            conversation::view(&self.accounts, chat, &self.avatars)
         } else {
             conversation::welcome(!self.accounts.is_empty())
         };
@@ -364,6 +371,7 @@ impl App {
                     filter: &self.filter,
                     hide_offline: self.config.settings.hide_offline,
                     presence: self.presence_editor.as_ref(),
+                    avatars: &self.avatars,
                 }
             ),
             rule::vertical(1),

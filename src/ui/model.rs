@@ -104,6 +104,27 @@ impl LiveAccount {
             .is_some_and(|s| s.send(command).is_ok())
     }
 
+    /// Every avatar thumbnail this account knows of.
+    pub fn avatar_paths(&self) -> impl Iterator<Item = &str> {
+        self.roster
+            .iter()
+            .filter_map(|c| c.avatar.as_deref())
+            .chain(self.avatars.values().flatten().map(String::as_str))
+            .chain(self.profile.iter().filter_map(|p| p.avatar.as_deref()))
+    }
+
+    /// The avatar thumbnail of `jid` (a contact, or ourselves), if known.
+    pub fn avatar_of(&self, jid: &str) -> Option<&str> {
+        match self.avatars.get(jid) {
+            Some(latest) => latest.as_deref(),
+            None => self
+                .roster
+                .iter()
+                .find(|c| c.jid == jid)
+                .and_then(|c| c.avatar.as_deref()),
+        }
+    }
+
     pub fn unread(&self) -> u32 {
         self.conversations.iter().map(|c| c.unread).sum()
     }
@@ -368,7 +389,14 @@ pub fn apply_event(account: &mut LiveAccount, chat: Option<&mut Chat>, event: Ev
                 c.nick = nick;
             }
         }
-        Event::Profile { profile, .. } => account.profile = Some(profile),
+        Event::Profile { profile, .. } => {
+            if let Some(path) = &profile.avatar {
+                account
+                    .avatars
+                    .insert(profile.jid.clone(), Some(path.clone()));
+            }
+            account.profile = Some(profile);
+        }
         Event::Accounts { .. }
         | Event::AccountAdded { .. }
         | Event::AccountRemoved { .. }

@@ -167,7 +167,11 @@ impl State {
         None
     }
 
-    pub fn view<'a>(&'a self, account: &'a LiveAccount) -> Element<'a, Message> {
+    pub fn view<'a>(
+        &'a self,
+        account: &'a LiveAccount,
+        avatars: &'a avatar::Cache,
+    ) -> Element<'a, Message> {
         let input = |label: String, value: &'a str, id: &'static str, on: fn(String) -> Message| {
             form::field(
                 label,
@@ -200,7 +204,12 @@ impl State {
             self.nick.trim()
         };
         let avatar_row = row![
-            avatar::view(&self.jid, name, 72.0),
+            avatar::picture(
+                &self.jid,
+                name,
+                72.0,
+                avatars.get(account.avatar_of(&self.jid))
+            ),
             column![
                 form::field(
                     fl!("profile-avatar"),

@@ -28,6 +28,7 @@ pub struct View<'a> {
     pub hide_offline: bool,
     /// The open presence editor (for one account, or all).
     pub presence: Option<&'a presence_picker::State>,
+    pub avatars: &'a avatar::Cache,
 }
 
 pub fn view<'a>(accounts: &'a [Account], v: View<'a>) -> Element<'a, Message> {
@@ -253,7 +254,8 @@ fn live_section<'a>(account: &'a LiveAccount, v: View<'a>) -> Element<'a, Messag
     for r in rows {
         let selected = v.chat.is_some_and(|c| c.is(&cfg.id, &r.jid));
         let typing = account.is_typing(&r.jid);
-        list = list.push(contact_row(&cfg.id, r, selected, typing));
+        let picture = v.avatars.get(r.avatar.as_deref());
+        list = list.push(contact_row(&cfg.id, r, selected, typing, picture));
     }
     list.into()
 }
@@ -340,9 +342,10 @@ fn contact_row<'a>(
     r: SidebarRow,
     selected: bool,
     typing: bool,
+    picture: Option<&iced::widget::image::Handle>,
 ) -> Element<'a, Message> {
     let presence = tooltip(
-        avatar::with_presence(&r.jid, &r.name, 30.0, r.presence),
+        avatar::with_presence(&r.jid, &r.name, 30.0, picture, r.presence),
         container(text(format::presence_text(r.presence)).size(12))
             .padding([2, 6])
             .style(container::rounded_box),

@@ -135,6 +135,10 @@ pub fn update(app: &mut App, message: Message) -> Task<Message> {
         Message::UserActivity => people::used(app),
         Message::IdleTick(now) => people::idle_tick(app, now),
         Message::FileDropped(path) => people::file_dropped(app, path),
+        Message::AvatarLoaded(path, handle) => {
+            app.avatars.loaded(path, handle);
+            Task::none()
+        }
     }
 }
 
@@ -339,6 +343,10 @@ fn actor(app: &mut App, output: ActorOutput) -> Task<Message> {
                 }
             ) && !account.connection.is_online();
             let is_state = matches!(*event, Event::AccountState { .. });
+            let has_pictures = matches!(
+                *event,
+                Event::Roster { .. } | Event::Avatar { .. } | Event::Profile { .. }
+            );
             if let Some(form) = app.own_profile.as_mut().filter(|p| p.account == id) {
                 match &*event {
                     Event::Profile { profile, .. } if profile.jid == form.jid => {
@@ -351,6 +359,12 @@ fn actor(app: &mut App, output: ActorOutput) -> Task<Message> {
             }
             let chat = app.chat.as_mut().filter(|c| c.account == id);
             let applied = model::apply_event(account, chat, *event);
+            let pictures = if has_pictures {
+                app.avatars
+                    .load(account.avatar_paths(), Message::AvatarLoaded)
+            } else {
+                Task::none()
+            };
             if came_online {
                 account.send(AccountCommand::Roster);
                 account.send(AccountCommand::Conversations);
@@ -393,11 +407,13 @@ fn actor(app: &mut App, output: ActorOutput) -> Task<Message> {
                     .insert((notice.account.clone(), notice.with.clone()))
             {
                 let (account, with) = (notice.account.clone(), notice.with.clone());
-                return Task::perform(notify::show(notice), move |outcome| {
+                let shown = Task::perform(notify::show(notice), move |outcome| {
                     let clicked = outcome == notify::Outcome::Clicked;
                     Message::NotificationDone(account.clone(), with.clone(), clicked)
                 });
+                return Task::batch([pictures, shown]);
             }
+            return pictures;
         }
     }
     Task::none()

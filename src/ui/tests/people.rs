@@ -417,3 +417,28 @@ fn an_offline_contact_shows_when_it_was_last_seen() {
     h.click(ids::contact("work", BOB));
     h.assert_shows(&format!(" · {}", fl!("last-seen-minutes", minutes = 5)));
 }
+
+#[test]
+fn a_loaded_avatar_replaces_the_initials() {
+    let mut h = Harness::work_account(0);
+    let row = ids::contact("work", BOB);
+    assert_eq!(h.texts_in(row.clone())[0], "BB", "initials while none");
+    h.event(
+        "work",
+        Event::Avatar {
+            account: "work".into(),
+            jid: BOB.into(),
+            path: Some("/cache/bob.png".into()),
+        },
+    );
+    let pixels = vec![200u8; 4 * 4 * 4];
+    h.update(Message::AvatarLoaded(
+        "/cache/bob.png".into(),
+        Some(iced::widget::image::Handle::from_rgba(4, 4, pixels)),
+    ));
+    assert_eq!(
+        h.texts_in(row)[0],
+        "Bob Builder",
+        "the picture, no initials"
+    );
+}
