@@ -959,6 +959,11 @@ pub enum Event {
     SubscriptionRequest {
         account: AccountId,
         jid: String,
+        /// The nickname they sent with the request (XEP-0172), or the one
+        /// we know for them. Chosen by them: show it next to the JID, never
+        /// instead of it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        nick: Option<String>,
     },
     /// The blocked JIDs (after login, `block`, `unblock`, `blocklist`).
     Blocklist {

@@ -39,6 +39,8 @@ pub fn own_disco(offer: Offer, node: Option<String>) -> DiscoInfoResult {
         ns::REACTIONS,
         super::replies::NS,
         super::retraction::NS,
+        // Contacts' nickname changes are pushed to us (XEP-0163 §4.2).
+        super::nick::NOTIFY,
     ]
     .into_iter()
     .map(str::to_owned)

@@ -70,6 +70,11 @@ impl Actor {
         if msg.type_ == MessageType::Error {
             return self.on_message_error(msg);
         }
+        // Nickname (and other PEP) notifications: headlines from a bare JID,
+        // also from our own account (another device published).
+        if self.on_pep_notification(&msg) {
+            return;
+        }
         let Some(msg) = self.on_archive_result(msg) else {
             return;
         };

@@ -32,7 +32,9 @@ pub mod link;
 pub mod mam;
 pub mod markers;
 mod netwatch;
+mod nick;
 mod outbox;
+mod pep;
 pub mod presence;
 pub mod reactions;
 pub mod receipts;
@@ -43,6 +45,7 @@ pub mod roster;
 mod server_info;
 mod srv;
 mod sync;
+mod text;
 pub mod tls;
 mod updates;
 
