@@ -953,6 +953,10 @@ pub enum Event {
         /// Idle since (XEP-0319), if the contact's client says.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         idle_since: Option<DateTime<Utc>>,
+        /// For `offline`: when the contact's last client left (its idle
+        /// time if it sent one, else now); also in `roster` and `profile`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        last_seen: Option<DateTime<Utc>>,
     },
     /// Someone asks to see our presence; answer with `answer_subscription`.
     /// Repeated after each login while unanswered (the server keeps it).

@@ -6,8 +6,9 @@ use tokio_xmpp::jid::BareJid;
 use tokio_xmpp::minidom::Element;
 use tokio_xmpp::parsers::ns;
 use tokio_xmpp::parsers::presence::{Presence, Type as PresenceType};
+use tokio_xmpp::parsers::pubsub::PubSub;
 
-use super::pep::Notification;
+use super::pep::{self, Notification};
 use super::{Actor, text};
 use crate::api::Event;
 
@@ -39,6 +40,13 @@ pub fn element(nick: Option<&str>) -> Element {
         el.append_text(n);
     }
     el
+}
+
+/// Publishes our nickname (None: the empty element that removes it).
+pub fn publish(nick: Option<&str>) -> PubSub {
+    // The node keeps the server's default access model (on Prosody:
+    // contacts only); the nickname is also in our subscription requests.
+    pep::publish(NODE, "current", element(nick), None)
 }
 
 /// The nickname someone sent along with a presence (a subscription request).

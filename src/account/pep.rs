@@ -8,10 +8,67 @@
 
 use tokio_xmpp::jid::BareJid;
 use tokio_xmpp::minidom::Element;
+use tokio_xmpp::parsers::data_forms::{DataForm, DataFormType, Field, FieldType};
 use tokio_xmpp::parsers::message::Message;
 use tokio_xmpp::parsers::ns;
+use tokio_xmpp::parsers::pubsub::pubsub::{Item, Items, Publish, PublishOptions};
+use tokio_xmpp::parsers::pubsub::{ItemId, NodeName, PubSub};
+use tokio_xmpp::parsers::stanza_error::StanzaError;
 
 use super::{Actor, nick};
+
+const PUBLISH_OPTIONS: &str = "http://jabber.org/protocol/pubsub#publish-options";
+
+/// A request for the newest item of `node` (sent to the owner's bare JID).
+pub fn items_request(node: &str) -> PubSub {
+    PubSub::Items(Items {
+        max_items: Some(1),
+        ..Items::new(node)
+    })
+}
+
+/// Publishes `payload` as item `item_id` of our `node`. With `access_model`
+/// the node must have (or is created with) that access model (XEP-0060
+/// §7.1.5 publish-options).
+pub fn publish(node: &str, item_id: &str, payload: Element, access_model: Option<&str>) -> PubSub {
+    let publish_options = access_model.map(|model| PublishOptions {
+        form: Some(DataForm::new(
+            DataFormType::Submit,
+            PUBLISH_OPTIONS,
+            vec![Field::new("pubsub#access_model", FieldType::TextSingle).with_value(model)],
+        )),
+    });
+    PubSub::Publish {
+        publish: Publish {
+            node: NodeName(node.to_owned()),
+            items: vec![Item {
+                id: Some(ItemId(item_id.to_owned())),
+                publisher: None,
+                payload: Some(payload),
+            }],
+        },
+        publish_options,
+    }
+}
+
+/// The payload of the first item of `node` in an items result, if any.
+pub fn first_item(result: Option<&Element>, node: &str) -> Option<Element> {
+    result?
+        .get_child("items", ns::PUBSUB)
+        .filter(|items| items.attr("node") == Some(node))?
+        .children()
+        .filter(|c| c.is("item", ns::PUBSUB))
+        .find_map(|item| item.children().next().cloned())
+}
+
+/// Whether a publish failed only because the node is configured
+/// differently from our publish-options.
+pub fn is_precondition_failure(error: &StanzaError) -> bool {
+    error
+        .other
+        .as_ref()
+        .is_some_and(|e| e.is("precondition-not-met", ns::PUBSUB_ERRORS))
+}
 
 /// One pubsub notification: which node, the payloads published (an item
 /// without payload counts as an empty one) and whether items were retracted.
@@ -134,5 +191,35 @@ mod tests {
              <event xmlns='http://jabber.org/protocol/pubsub#event'><purge node='n'/></event></message>",
         );
         assert_eq!(notification(&purge).map(|n| n.node), Some(String::new()));
+    }
+
+    #[test]
+    fn first_item_of_a_result() {
+        let result: Element = "<pubsub xmlns='http://jabber.org/protocol/pubsub'>\
+             <items node='urn:xmpp:vcard4'><item id='current'>\
+             <vcard xmlns='urn:ietf:params:xml:ns:vcard-4.0'/></item></items></pubsub>"
+            .parse()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let item = first_item(Some(&result), "urn:xmpp:vcard4");
+        assert!(item.is_some_and(|i| i.name() == "vcard"));
+        assert!(first_item(Some(&result), "other").is_none());
+        assert!(first_item(None, "urn:xmpp:vcard4").is_none());
+    }
+
+    #[test]
+    fn publish_carries_the_access_model() {
+        let el = Element::from(publish(
+            "urn:xmpp:vcard4",
+            "current",
+            Element::bare("vcard", "urn:ietf:params:xml:ns:vcard-4.0"),
+            Some("presence"),
+        ));
+        let xml = String::from(&el);
+        assert!(xml.contains("pubsub#access_model"), "{xml}");
+        assert!(xml.contains("<value>presence</value>"), "{xml}");
+        assert!(
+            xml.contains("id=\"current\"") || xml.contains("id='current'"),
+            "{xml}"
+        );
     }
 }
