@@ -953,12 +953,21 @@ pub enum Event {
         /// Idle since (XEP-0319), if the contact's client says.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         idle_since: Option<DateTime<Utc>>,
+        /// For `offline`: when the contact's last client left (its idle
+        /// time if it sent one, else now); also in `roster` and `profile`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        last_seen: Option<DateTime<Utc>>,
     },
     /// Someone asks to see our presence; answer with `answer_subscription`.
     /// Repeated after each login while unanswered (the server keeps it).
     SubscriptionRequest {
         account: AccountId,
         jid: String,
+        /// The nickname they sent with the request (XEP-0172), or the one
+        /// we know for them. Chosen by them: show it next to the JID, never
+        /// instead of it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        nick: Option<String>,
     },
     /// The blocked JIDs (after login, `block`, `unblock`, `blocklist`).
     Blocklist {

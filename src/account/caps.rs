@@ -37,8 +37,11 @@ pub fn own_disco(offer: Offer, node: Option<String>) -> DiscoInfoResult {
         ns::PING,
         ns::MESSAGE_CORRECT,
         ns::REACTIONS,
+        ns::VERSION,
         super::replies::NS,
         super::retraction::NS,
+        // Contacts' nickname changes are pushed to us (XEP-0163 §4.2).
+        super::nick::NOTIFY,
     ]
     .into_iter()
     .map(str::to_owned)
@@ -54,7 +57,7 @@ pub fn own_disco(offer: Offer, node: Option<String>) -> DiscoInfoResult {
     }
     DiscoInfoResult {
         node,
-        identities: vec![Identity::new("client", "pc", "en", "Plausch")],
+        identities: vec![Identity::new("client", "pc", "en", super::version::NAME)],
         features,
         extensions: vec![],
     }
@@ -75,11 +78,20 @@ pub fn answer(offer: Offer, id: &str, payload: &Element) -> Option<Iq> {
     ))
 }
 
+/// What a verified disco#info answer told about a client.
+#[derive(Debug, Default)]
+struct Known {
+    features: HashSet<String>,
+    /// The name of its client identity (for the contact details when the
+    /// client does not answer version requests).
+    name: Option<String>,
+}
+
 /// Feature lists by caps hash, and which hash each online resource has.
 #[derive(Debug, Default)]
 pub struct CapsBook {
     /// Verified feature lists, by (node, ver) as in the disco request node.
-    known: HashMap<String, HashSet<String>>,
+    known: HashMap<String, Known>,
     /// Online resources per contact and their caps node#ver, if they sent one.
     resources: HashMap<BareJid, HashMap<String, Option<String>>>,
     /// Open disco#info requests: IQ id → (node#ver, announced hash).
@@ -154,7 +166,20 @@ impl CapsBook {
             tracing::info!(node, "disco#info does not match its caps hash; ignored");
             return;
         }
-        self.known.insert(node, info.features.into_iter().collect());
+        let name = info
+            .identities
+            .iter()
+            .filter(|i| i.category == "client")
+            .find_map(|i| i.name.as_deref())
+            .and_then(|n| super::text::clean(n, 64, false));
+        let features = info.features.into_iter().collect();
+        self.known.insert(node, Known { features, name });
+    }
+
+    /// The client name a resource's verified caps announce, if known.
+    pub fn client_name(&self, contact: &BareJid, resource: &str) -> Option<String> {
+        let node = self.resources.get(contact)?.get(resource)?.as_ref()?;
+        self.known.get(node)?.name.clone()
     }
 
     /// Whether the contact's clients may understand `feature`: yes when any
@@ -168,7 +193,7 @@ impl CapsBook {
         online
             .values()
             .any(|node| match node.as_ref().and_then(|n| self.known.get(n)) {
-                Some(features) => features.contains(feature),
+                Some(known) => known.features.contains(feature),
                 None => true,
             })
     }
@@ -213,6 +238,8 @@ mod tests {
         book.on_result(iq.id(), Some(own_disco(offer(false), None).into()));
         assert!(!book.may_support(&bob, ns::RECEIPTS));
         assert!(book.may_support(&bob, ns::REACTIONS));
+        assert_eq!(book.client_name(&bob, "pc").as_deref(), Some("Plausch"));
+        assert_eq!(book.client_name(&bob, "phone"), None);
         // A second client with receipts, or without caps: ask again.
         book.observe(&presence("bob@x/phone", None));
         assert!(book.may_support(&bob, ns::RECEIPTS));
@@ -226,6 +253,20 @@ mod tests {
             book.observe(&presence("carol@x/pc", own_caps(offer(false))))
                 .is_none()
         );
+    }
+
+    #[test]
+    fn we_offer_version_and_nick_notifications() {
+        let info = own_disco(offer(false), None);
+        assert!(info.features.contains(ns::VERSION));
+        assert!(info.features.contains(super::super::nick::NOTIFY));
+        // The announced hash is the one a contact computes from our answer.
+        let announced = own_caps(offer(false)).map(|c| c.ver);
+        let computed = caps::hash_caps(&caps::compute_disco(&info), Algo::Sha_1)
+            .ok()
+            .map(|h| h.hash);
+        assert!(announced.is_some());
+        assert_eq!(announced, computed);
     }
 
     #[test]

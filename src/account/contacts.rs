@@ -9,8 +9,8 @@ use tokio_xmpp::parsers::presence::{Presence, Type as PresenceType};
 use tokio_xmpp::parsers::roster::{Ask, Group, Item, Roster, Subscription};
 use tokio_xmpp::stanzastream::StanzaStream;
 
-use super::Actor;
 use super::inbound::PendingIq;
+use super::{Actor, nick};
 use crate::api::Event;
 
 /// A roster set with one item.
@@ -80,11 +80,8 @@ impl Actor {
         };
         let set = roster_set(item(jid.clone(), name, groups, Subscription::None));
         self.send_roster_set(set, stream).await;
-        self.send(
-            stream,
-            Stanza::Presence(subscription(&jid, PresenceType::Subscribe)),
-        )
-        .await;
+        let request = nick::subscribe(&jid, self.own_nick().as_deref());
+        self.send(stream, Stanza::Presence(request)).await;
         if preapprove {
             self.send(
                 stream,
@@ -148,11 +145,8 @@ impl Actor {
             .await;
         let ours = self.store.subscription(jid.as_str()).ok().flatten();
         if accept && !matches!(ours.as_deref(), Some("to" | "both")) {
-            self.send(
-                stream,
-                Stanza::Presence(subscription(&jid, PresenceType::Subscribe)),
-            )
-            .await;
+            let request = nick::subscribe(&jid, self.own_nick().as_deref());
+            self.send(stream, Stanza::Presence(request)).await;
         }
     }
 
@@ -172,9 +166,18 @@ impl Actor {
             return true;
         }
         self.subscription_requests.insert(from.clone());
+        // Their nickname, so the user knows who asks (XEP-0172 §4.1); kept
+        // for the prompt after a restart too (the server repeats the
+        // request without it).
+        let sent = nick::of_presence(p);
+        if sent.is_some() {
+            self.apply_nick(&from, sent.clone());
+        }
+        let nick = sent.or_else(|| self.store.peer(from.as_str()).ok().and_then(|p| p.nick));
         self.emit(Event::SubscriptionRequest {
             account: self.id.clone(),
             jid: from.to_string(),
+            nick,
         });
         true
     }

@@ -15,8 +15,8 @@ use tokio_xmpp::stanzastream::StanzaStream;
 
 use super::carbons::{self, Carbon};
 use super::outbox::{Progress, Stage};
-use super::{Actor, caps, chat, chatstates, receipts, roster};
-use crate::api::{Direction, Event};
+use super::{Actor, caps, chat, chatstates, receipts, roster, version};
+use crate::api::{Availability, Direction, Event};
 
 /// What an outstanding IQ request was for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,6 +69,11 @@ impl Actor {
     async fn on_message(&mut self, msg: Message, stream: &StanzaStream) {
         if msg.type_ == MessageType::Error {
             return self.on_message_error(msg);
+        }
+        // Nickname (and other PEP) notifications: headlines from a bare JID,
+        // also from our own account (another device published).
+        if self.on_pep_notification(&msg) {
+            return;
         }
         let Some(msg) = self.on_archive_result(msg) else {
             return;
@@ -199,19 +204,31 @@ impl Actor {
         let Some(from) = p.from.as_ref().map(|f| f.to_bare()) else {
             return;
         };
-        if from == self.jid || self.is_blocked(&from) || self.on_subscription_presence(&p) {
+        if from == self.jid {
+            return self.on_own_device_presence(&p, stream).await;
+        }
+        if self.is_blocked(&from) || self.on_subscription_presence(&p) {
             return;
         }
         if let Some(query) = self.caps.observe(&p) {
             self.send(stream, Stanza::Iq(query)).await;
         }
         if let Some((jid, shown)) = self.presence.apply(&p) {
+            // Their last client just went offline: remember when.
+            let gone = shown.availability == Availability::Offline
+                && p.type_ == tokio_xmpp::parsers::presence::Type::Unavailable;
+            let last_seen = if gone {
+                self.note_last_seen(&jid, &p)
+            } else {
+                None
+            };
             self.emit(Event::Presence {
                 account: self.id.clone(),
                 jid: jid.to_string(),
                 presence: shown.availability,
                 status: shown.status,
                 idle_since: shown.idle_since,
+                last_seen,
             });
         }
     }
@@ -243,6 +260,8 @@ impl Actor {
             } => {
                 let reply = if let Some(answer) = caps::answer(self.offer(), &id, &payload) {
                     answer
+                } else if version::is_query(&payload) && self.may_ask_version(from.as_ref()) {
+                    version::answer(&id)
                 } else if Ping::try_from(payload).is_ok() {
                     Iq::from_result(id, None::<Roster>)
                 } else {
@@ -264,6 +283,12 @@ impl Actor {
     ) {
         if self.caps.is_pending(&id) {
             return self.caps.on_result(&id, answer.ok().flatten());
+        }
+        if self
+            .on_profile_iq(&id, from.as_ref(), &answer, stream)
+            .await
+        {
+            return;
         }
         let Some(kind) = self.pending_iqs.get(&id).copied() else {
             return;
@@ -361,6 +386,10 @@ impl Actor {
     }
 }
 
+/// The answer to requests we do not support — and to those we choose not
+/// to answer: version queries from strangers (`version.rs`) and last
+/// activity (XEP-0012) queries, which would tell anyone how long the user
+/// has been idle (`last_activity.rs`).
 fn unsupported(id: String) -> Iq {
     Iq::from_error(
         id,

@@ -28,12 +28,16 @@ pub mod console;
 mod contacts;
 pub mod corrections;
 mod inbound;
+mod last_activity;
 pub mod link;
 pub mod mam;
 pub mod markers;
 mod netwatch;
+mod nick;
 mod outbox;
+mod pep;
 pub mod presence;
+mod profile;
 pub mod reactions;
 pub mod receipts;
 pub mod register;
@@ -43,8 +47,11 @@ pub mod roster;
 mod server_info;
 mod srv;
 mod sync;
+mod text;
 pub mod tls;
 mod updates;
+mod vcard;
+mod version;
 
 use connection::{ConnReport, Reconnector};
 use link::LinkControl;
@@ -353,6 +360,8 @@ struct Actor {
     own_presence: presence::OwnPresence,
     /// A password change waiting for the server's answer.
     new_password: Option<secrets::Password>,
+    /// `profile` and `set_profile` requests under way.
+    profiles: profile::Profiles,
 }
 
 async fn run(
@@ -377,6 +386,7 @@ async fn run(
         ..config
     };
     let (progress_tx, mut progress_rx) = mpsc::unbounded_channel();
+    let (deadline_tx, mut deadline_rx) = mpsc::unbounded_channel();
     let mut actor = Actor {
         id: config.id.clone(),
         data_dir: data_dir.clone(),
@@ -408,6 +418,7 @@ async fn run(
         roster_versioning: false,
         own_presence: Default::default(),
         new_password: None,
+        profiles: profile::Profiles::new(deadline_tx),
     };
 
     actor.load_blocklist();
@@ -500,6 +511,7 @@ async fn run(
             },
             Some(report) = reports.recv() => actor.on_report(report),
             Some(p) = progress_rx.recv() => actor.on_progress(p),
+            Some(d) = deadline_rx.recv() => actor.on_profile_deadline(d),
             () = &mut catch_up_deadline, if !actor.sync.caught_up() && actor.state == ConnState::Online => {
                 tracing::warn!(account = %actor.id, "archive catch-up is slow; sending the outbox anyway");
                 actor.end_catch_up(&stream).await;
@@ -528,6 +540,9 @@ async fn run(
                     }
                 }
                 None | Some(AccountCommand::Shutdown) => {
+                    if actor.state == ConnState::Online {
+                        actor.say_goodbye(&stream).await;
+                    }
                     let _ = tokio::time::timeout(std::time::Duration::from_secs(3), stream.close()).await;
                     actor.set_state(ConnState::Offline, None, None, None);
                     return Ok(());
@@ -580,6 +595,12 @@ async fn run(
                 }
                 Some(AccountCommand::ServerInfo) if actor.state == ConnState::Online => {
                     actor.request_server_info(&stream).await
+                }
+                Some(AccountCommand::Profile { jid }) if actor.state == ConnState::Online => {
+                    actor.request_profile(&jid, &stream).await
+                }
+                Some(AccountCommand::SetProfile { nick, vcard }) if actor.state == ConnState::Online => {
+                    actor.set_profile(nick, vcard, &stream).await
                 }
                 Some(AccountCommand::ChangePassword { password }) if actor.state == ConnState::Online => {
                     actor.change_password(password, &stream).await
@@ -756,9 +777,8 @@ impl Actor {
             AccountCommand::SetAvatar { .. } | AccountCommand::SetProfile { .. } => {
                 return self.error("not connected: the profile was not changed", None);
             }
-            AccountCommand::Profile { .. } => {
-                return self.error("not connected: no profile", None);
-            }
+            // What the store knows, marked incomplete.
+            AccountCommand::Profile { jid } => return self.profile_from_store(&jid),
             // Handled by the loop, which owns the stream.
             AccountCommand::Send { .. }
             | AccountCommand::MarkRead { .. }

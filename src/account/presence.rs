@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use tokio_xmpp::Stanza;
 use tokio_xmpp::parsers::idle::Idle;
 use tokio_xmpp::parsers::presence::{Presence, Show, Type as PresenceType};
-use tokio_xmpp::stanzastream::StanzaStream;
+use tokio_xmpp::stanzastream::{StanzaStage, StanzaStream};
 
 use super::{Actor, caps};
 use crate::api::{Availability, Event};
@@ -76,6 +76,29 @@ impl Actor {
             caps::own_caps(self.offer()),
         );
         self.send(stream, Stanza::Presence(p)).await;
+    }
+
+    /// Before the stream is closed: an explicit unavailable presence. Our
+    /// server records the time of that one (not of a closed stream) as our
+    /// last activity (XEP-0012) for contacts who ask it.
+    pub(super) async fn say_goodbye(&mut self, stream: &StanzaStream) {
+        let bye = Presence::new(PresenceType::Unavailable);
+        let mut token = self.send(stream, Stanza::Presence(bye)).await;
+        let written = token.wait_for(StanzaStage::Sent);
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(1), written).await;
+    }
+
+    /// Presence of our other devices (the server sends it to each of our
+    /// resources, this one included): kept for our own profile (resources
+    /// and their clients), not announced.
+    pub(super) async fn on_own_device_presence(&mut self, p: &Presence, stream: &StanzaStream) {
+        if p.from.as_ref().is_some_and(|f| f.as_str() == self.full_jid) {
+            return;
+        }
+        if let Some(query) = self.caps.observe(p) {
+            self.send(stream, Stanza::Iq(query)).await;
+        }
+        self.presence.apply(p);
     }
 
     /// The user (or auto-away) chose a presence; sent at once if online,

@@ -8,7 +8,7 @@ use tokio_xmpp::parsers::idle::Idle;
 use tokio_xmpp::parsers::presence::{Presence, Show, Type as PresenceType};
 use tokio_xmpp::parsers::roster::{Item, Subscription};
 
-use crate::api::{Availability, Contact};
+use crate::api::{Availability, Contact, ResourceInfo};
 
 pub fn subscription_name(s: &Subscription) -> &'static str {
     match s {
@@ -130,6 +130,26 @@ impl PresenceMap {
             .unwrap_or_default()
     }
 
+    /// A contact's online resources, highest priority first (without client
+    /// names: the caps and version answers know those).
+    pub fn resources(&self, jid: &BareJid) -> Vec<ResourceInfo> {
+        let mut list: Vec<ResourceInfo> = self
+            .by_contact
+            .get(jid)
+            .into_iter()
+            .flatten()
+            .map(|(resource, p)| ResourceInfo {
+                resource: resource.clone(),
+                presence: p.availability,
+                priority: p.priority,
+                status: p.status.clone(),
+                client: None,
+            })
+            .collect();
+        list.sort_by(|a, b| (b.priority, &a.resource).cmp(&(a.priority, &b.resource)));
+        list
+    }
+
     /// Forgets everything, e.g. when the connection is lost.
     pub fn clear(&mut self) {
         self.by_contact.clear();
@@ -170,6 +190,8 @@ mod tests {
         ));
         m.apply(&presence("bob@x.org/b", PresenceType::None, None, 5));
         assert_eq!(m.best(&bob).availability, Availability::Available);
+        let names: Vec<_> = m.resources(&bob).into_iter().map(|r| r.resource).collect();
+        assert_eq!(names, ["b", "a"], "highest priority first");
         m.apply(&presence("bob@x.org/b", PresenceType::Unavailable, None, 0));
         assert_eq!(m.best(&bob).availability, Availability::Away);
         let change = m.apply(&presence("bob@x.org/a", PresenceType::Unavailable, None, 0));

@@ -113,5 +113,8 @@ mod tests {
         let contacts = store.contacts().unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(contacts[0].nick.as_deref(), Some("Bobby"));
         assert_eq!(contacts[0].last_seen, seen);
+        let one = store.contact("bob@x").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(one.as_ref(), contacts.first());
+        assert_eq!(store.contact("carol@x").ok(), Some(None));
     }
 }

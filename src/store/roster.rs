@@ -23,6 +23,30 @@ fn upsert(conn: &Connection, c: &Contact) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// A roster contact with what they tell about themselves; see `contact_row`.
+const CONTACT_COLUMNS: &str = "SELECT c.jid, c.name, c.subscription, c.groups, p.nick, p.avatar, p.last_seen \
+     FROM contact c LEFT JOIN peer p ON p.jid = c.jid";
+
+fn contact_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Contact> {
+    let groups = row.get_ref(3)?.as_str()?;
+    let groups: Vec<String> = serde_json::from_str(groups)
+        .map_err(|e| bad_value(3, Type::Text, format!("contact groups: {e}")))?;
+    Ok(Contact {
+        jid: row.get(0)?,
+        name: row.get(1)?,
+        subscription: row.get(2)?,
+        groups,
+        presence: Availability::Offline,
+        status: None,
+        nick: row.get(4)?,
+        // The hash: the actor turns it into the thumbnail's path.
+        avatar: row.get(5)?,
+        last_seen: row
+            .get::<_, Option<i64>>(6)?
+            .and_then(chrono::DateTime::from_timestamp_millis),
+    })
+}
+
 /// `meta` key of the blocked JIDs (XEP-0191), a JSON array.
 const BLOCKLIST_KEY: &str = "blocklist";
 
@@ -83,31 +107,20 @@ impl Store {
     /// The stored roster, presence Offline and status None (presence is
     /// runtime state), sorted by display name (name, else JID).
     pub fn contacts(&self) -> Result<Vec<Contact>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT c.jid, c.name, c.subscription, c.groups, p.nick, p.avatar, p.last_seen \
-             FROM contact c LEFT JOIN peer p ON p.jid = c.jid \
-             ORDER BY coalesce(nullif(c.name, ''), c.jid) COLLATE NOCASE, c.jid",
-        )?;
-        let rows = stmt.query_map([], |row| {
-            let groups = row.get_ref(3)?.as_str()?;
-            let groups: Vec<String> = serde_json::from_str(groups)
-                .map_err(|e| bad_value(3, Type::Text, format!("contact groups: {e}")))?;
-            Ok(Contact {
-                jid: row.get(0)?,
-                name: row.get(1)?,
-                subscription: row.get(2)?,
-                groups,
-                presence: Availability::Offline,
-                status: None,
-                nick: row.get(4)?,
-                // The hash: the actor turns it into the thumbnail's path.
-                avatar: row.get(5)?,
-                last_seen: row
-                    .get::<_, Option<i64>>(6)?
-                    .and_then(chrono::DateTime::from_timestamp_millis),
-            })
-        })?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "{CONTACT_COLUMNS} ORDER BY coalesce(nullif(c.name, ''), c.jid) COLLATE NOCASE, c.jid"
+        ))?;
+        let rows = stmt.query_map([], contact_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// One roster contact (as in `contacts`), None if `jid` is not in the roster.
+    pub fn contact(&self, jid: &str) -> Result<Option<Contact>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(&format!("{CONTACT_COLUMNS} WHERE c.jid = ?1"))?
+            .query_row([jid], contact_row)
+            .optional()?)
     }
 
     /// Whether `jid` (bare) is in the roster.
