@@ -600,7 +600,7 @@ async fn run(
                     actor.request_profile(&jid, &stream).await
                 }
                 Some(AccountCommand::SetProfile { nick, vcard }) if actor.state == ConnState::Online => {
-                    actor.set_profile(nick, vcard, &stream).await
+                    actor.set_profile(nick, *vcard, &stream).await
                 }
                 Some(AccountCommand::ChangePassword { password }) if actor.state == ConnState::Online => {
                     actor.change_password(password, &stream).await

@@ -197,6 +197,7 @@ pub fn events(first: &str, second: Option<&str>) -> (Vec<(AccountId, Event)>, St
             Event::SubscriptionRequest {
                 account: a.clone(),
                 jid: "frank@partner.example".into(),
+                nick: Some("Frank".into()),
             },
         ),
     ];

@@ -51,7 +51,7 @@ pub struct LiveAccount {
     /// Our presence on this account, as the actor reported it.
     pub own_presence: (crate::api::Availability, Option<String>),
     /// People asking to see our presence, unanswered.
-    pub subscription_requests: Vec<String>,
+    pub subscription_requests: Vec<(String, Option<String>)>,
     /// Blocked JIDs.
     pub blocklist: Vec<String>,
     /// Avatar thumbnails announced since start (also non-contacts and we).
@@ -279,11 +279,15 @@ pub fn apply_event(account: &mut LiveAccount, chat: Option<&mut Chat>, event: Ev
             jid,
             presence,
             status,
+            last_seen,
             ..
         } => {
             if let Some(c) = account.roster.iter_mut().find(|c| c.jid == jid) {
                 c.presence = presence;
                 c.status = status;
+                if last_seen.is_some() {
+                    c.last_seen = last_seen;
+                }
             }
         }
         Event::Conversations { conversations, .. } => account.conversations = conversations,
@@ -372,9 +376,9 @@ pub fn apply_event(account: &mut LiveAccount, chat: Option<&mut Chat>, event: Ev
             }
             account.own_presence = (presence, status);
         }
-        Event::SubscriptionRequest { jid, .. } => {
-            if !account.subscription_requests.contains(&jid) {
-                account.subscription_requests.push(jid);
+        Event::SubscriptionRequest { jid, nick, .. } => {
+            if !account.subscription_requests.iter().any(|(j, _)| *j == jid) {
+                account.subscription_requests.push((jid, nick));
             }
         }
         Event::Blocklist { jids, .. } => account.blocklist = jids,

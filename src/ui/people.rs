@@ -111,7 +111,7 @@ pub fn answer_subscription(
     accept: bool,
 ) -> Task<Message> {
     if let Some(a) = live(&mut app.accounts, &account) {
-        a.subscription_requests.retain(|j| j != &jid);
+        a.subscription_requests.retain(|(j, _)| *j != jid);
         a.send(AccountCommand::AnswerSubscription { jid, accept });
     }
     Task::none()

@@ -235,8 +235,8 @@ fn live_section<'a>(account: &'a LiveAccount, v: View<'a>) -> Element<'a, Messag
     if let Some(editor) = v.presence.filter(|p| p.account.as_deref() == Some(&cfg.id)) {
         list = list.push(container(editor.view().map(Message::Presence)).padding([4, 4]));
     }
-    for jid in &account.subscription_requests {
-        list = list.push(subscription_request(&cfg.id, jid, account));
+    for (jid, nick) in &account.subscription_requests {
+        list = list.push(subscription_request(&cfg.id, jid, nick.as_deref()));
     }
     let filter = RowFilter {
         query: v.filter,
@@ -289,7 +289,7 @@ fn own_presence(account: &LiveAccount) -> Element<'_, Message> {
 fn subscription_request<'a>(
     account: &'a str,
     jid: &'a str,
-    live: &'a LiveAccount,
+    nick: Option<&'a str>,
 ) -> Element<'a, Message> {
     let answer = |accept: bool| {
         let label = if accept {
@@ -313,11 +313,8 @@ fn subscription_request<'a>(
         )
         .id(ids::answer_subscription(account, jid, accept))
     };
-    let nick = live
-        .roster
-        .iter()
-        .find(|c| c.jid == jid)
-        .and_then(|c| c.nick.as_deref());
+    // The nick is the requester's own choice: next to the address, never
+    // instead of it.
     let who = match nick {
         Some(n) => format!("{n} ({jid})"),
         None => jid.to_owned(),

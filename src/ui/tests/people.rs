@@ -121,6 +121,7 @@ fn a_subscription_request_is_answered_only_by_the_user() {
         Event::SubscriptionRequest {
             account: "work".into(),
             jid: "dave@else.example".into(),
+            nick: None,
         },
     );
     h.assert_shows(&fl!("subscription-request", contact = "dave@else.example"));
@@ -267,6 +268,7 @@ fn the_sidebar_filters_and_hides_offline_contacts() {
             presence: Availability::Offline,
             status: None,
             idle_since: None,
+            last_seen: None,
         },
     );
     assert!(h.has_id(ids::contact("work", BOB)));
