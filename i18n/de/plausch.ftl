@@ -206,7 +206,7 @@ settings-notification-text = Absender und Text in Benachrichtigungen zeigen
 sidebar-filter-placeholder = Kontakte und Chats durchsuchen
 sidebar-hide-offline = Offline ausblenden
 sidebar-no-match = Keine Treffer
-add-contact-button = + Kontakt hinzufügen
+add-contact-button = + Kontakt
 presence-all-button = Status für alle Konten
 subscription-request = { $contact } möchte deinen Status sehen
 subscription-accept = Annehmen
@@ -275,7 +275,8 @@ presence-title = Dein Status
 presence-all-title = Dein Status auf allen Konten
 presence-status-placeholder = Statusnachricht (optional)
 presence-away-after = Abwesend nach
-presence-minutes = Minuten ohne Nutzung (0 = nie)
+presence-minutes = Minuten
+presence-away-hint = ohne Nutzung von Plausch (0 = nie)
 presence-away-invalid = Gib die Minuten als Zahl von 0 bis 1440 ein.
 presence-apply = Setzen
 settings-blocklist = Blockiert

@@ -275,7 +275,8 @@ presence-title = Your status
 presence-all-title = Your status on all accounts
 presence-status-placeholder = Status message (optional)
 presence-away-after = Away after
-presence-minutes = minutes without use (0 = never)
+presence-minutes = minutes
+presence-away-hint = without using Plausch (0 = never)
 presence-away-invalid = Enter the minutes as a number from 0 to 1440.
 presence-apply = Set
 settings-blocklist = Blocked

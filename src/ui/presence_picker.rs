@@ -152,6 +152,7 @@ impl State {
                 .spacing(6)
                 .align_y(Alignment::Center),
             );
+            col = col.push(text(fl!("presence-away-hint")).size(11).style(style::muted));
         }
         if let Some(e) = &self.error {
             col = col.push(text(e).size(12).style(style::tone(format::Tone::Bad)));
