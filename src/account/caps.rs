@@ -39,6 +39,9 @@ pub fn own_disco(offer: Offer, node: Option<String>) -> DiscoInfoResult {
         ns::REACTIONS,
         super::replies::NS,
         super::retraction::NS,
+        // XEP-0163: the server pushes contacts' avatar metadata (and ours,
+        // from other devices) to us; we fetch the data only when needed.
+        super::avatars::METADATA_NOTIFY,
     ]
     .into_iter()
     .map(str::to_owned)
@@ -226,6 +229,19 @@ mod tests {
             book.observe(&presence("carol@x/pc", own_caps(offer(false))))
                 .is_none()
         );
+    }
+
+    #[test]
+    fn we_ask_for_avatar_notifications() {
+        let info = own_disco(offer(false), None);
+        assert!(
+            info.features
+                .contains(super::super::avatars::METADATA_NOTIFY)
+        );
+        // The advertised hash is the one a contact computes from our answer.
+        let caps = own_caps(offer(false)).unwrap();
+        let computed = caps::hash_caps(&caps::compute_disco(&info), Algo::Sha_1).unwrap();
+        assert_eq!(caps.ver, computed.hash);
     }
 
     #[test]
