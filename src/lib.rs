@@ -6,6 +6,7 @@
 pub mod account;
 pub mod accounts;
 pub mod api;
+pub mod avatar_image;
 pub mod config;
 pub mod consistent_color;
 pub mod headless;

@@ -42,6 +42,9 @@ pub fn own_disco(offer: Offer, node: Option<String>) -> DiscoInfoResult {
         super::retraction::NS,
         // Contacts' nickname changes are pushed to us (XEP-0163 §4.2).
         super::nick::NOTIFY,
+        // XEP-0163: the server pushes contacts' avatar metadata (and ours,
+        // from other devices) to us; we fetch the data only when needed.
+        super::avatars::METADATA_NOTIFY,
     ]
     .into_iter()
     .map(str::to_owned)
@@ -256,10 +259,14 @@ mod tests {
     }
 
     #[test]
-    fn we_offer_version_and_nick_notifications() {
+    fn we_offer_version_and_ask_for_nick_and_avatar_notifications() {
         let info = own_disco(offer(false), None);
         assert!(info.features.contains(ns::VERSION));
         assert!(info.features.contains(super::super::nick::NOTIFY));
+        assert!(
+            info.features
+                .contains(super::super::avatars::METADATA_NOTIFY)
+        );
         // The announced hash is the one a contact computes from our answer.
         let announced = own_caps(offer(false)).map(|c| c.ver);
         let computed = caps::hash_caps(&caps::compute_disco(&info), Algo::Sha_1)

@@ -34,6 +34,13 @@ pub enum PendingIq {
     RosterSet,
     Blocklist,
     BlockChange,
+    /// Avatars (`avatars.rs`, which keeps what each request was for): a
+    /// contact's XEP-0084 data item or vCard photo, our own metadata, and
+    /// publishing ours.
+    AvatarData,
+    VCardPhoto,
+    OwnAvatar,
+    AvatarPublish,
 }
 
 impl PendingIq {
@@ -46,6 +53,11 @@ impl PendingIq {
                 | PendingIq::ServerPing(_)
                 | PendingIq::ChangePassword
         )
+    }
+
+    /// Requests to whichever JID announced an avatar.
+    fn is_for_announcer(self) -> bool {
+        matches!(self, PendingIq::AvatarData | PendingIq::VCardPhoto)
     }
 }
 
@@ -70,9 +82,10 @@ impl Actor {
         if msg.type_ == MessageType::Error {
             return self.on_message_error(msg);
         }
-        // Nickname (and other PEP) notifications: headlines from a bare JID,
-        // also from our own account (another device published).
-        if self.on_pep_notification(&msg) {
+        // PEP notifications (XEP-0163): headlines from a bare JID, also from
+        // our own account (another device published). Avatars first, then
+        // nicknames.
+        if self.on_avatar_event(&msg, stream).await || self.on_pep_notification(&msg) {
             return;
         }
         let Some(msg) = self.on_archive_result(msg) else {
@@ -213,6 +226,7 @@ impl Actor {
         if let Some(query) = self.caps.observe(&p) {
             self.send(stream, Stanza::Iq(query)).await;
         }
+        self.on_avatar_presence(&p, stream).await;
         if let Some((jid, shown)) = self.presence.apply(&p) {
             // Their last client just went offline: remember when.
             let gone = shown.availability == Availability::Offline
@@ -295,6 +309,8 @@ impl Actor {
         };
         let allowed = if kind.is_for_server() {
             self.is_own_server(from.as_ref())
+        } else if kind.is_for_announcer() {
+            self.avatars.answers(&id, from.as_ref(), &self.jid)
         } else {
             self.is_own_account(from.as_ref())
         };
@@ -321,6 +337,13 @@ impl Actor {
                 ),
                 None,
             ),
+            (PendingIq::AvatarData | PendingIq::VCardPhoto, answer) => {
+                self.on_avatar_data(kind, &id, answer, stream).await
+            }
+            (PendingIq::OwnAvatar, answer) => self.on_own_avatar(answer, stream).await,
+            (PendingIq::AvatarPublish, answer) => {
+                self.on_avatar_published(&id, answer, stream).await
+            }
             (PendingIq::Carbons, Ok(_)) => {}
             (PendingIq::Carbons, Err(error)) => tracing::info!(
                 account = %self.id,

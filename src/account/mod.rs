@@ -17,6 +17,7 @@ use crate::config::AccountConfig;
 use crate::secrets;
 use crate::store::Store;
 
+mod avatars;
 pub mod blocking;
 pub mod caps;
 pub mod carbons;
@@ -362,6 +363,8 @@ struct Actor {
     new_password: Option<secrets::Password>,
     /// `profile` and `set_profile` requests under way.
     profiles: profile::Profiles,
+    /// Avatar fetches and publishing (XEP-0084/0153).
+    avatars: avatars::Avatars,
 }
 
 async fn run(
@@ -377,6 +380,9 @@ async fn run(
     std::fs::create_dir_all(&data_dir)
         .map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
     let mut store = Store::open(&data_dir.join("history.sqlite")).map_err(|e| e.to_string())?;
+    if let Ok(in_use) = store.avatar_hashes() {
+        avatars::clean_cache(&data_dir, &in_use);
+    }
     let resource = match &config.resource {
         Some(r) => r.clone(),
         None => store.stable_resource().map_err(|e| e.to_string())?,
@@ -387,6 +393,7 @@ async fn run(
     };
     let (progress_tx, mut progress_rx) = mpsc::unbounded_channel();
     let (deadline_tx, mut deadline_rx) = mpsc::unbounded_channel();
+    let (avatar_tx, mut avatar_rx) = mpsc::unbounded_channel();
     let mut actor = Actor {
         id: config.id.clone(),
         data_dir: data_dir.clone(),
@@ -419,6 +426,7 @@ async fn run(
         own_presence: Default::default(),
         new_password: None,
         profiles: profile::Profiles::new(deadline_tx),
+        avatars: avatars::Avatars::new(avatar_tx),
     };
 
     actor.load_blocklist();
@@ -486,6 +494,9 @@ async fn run(
                     actor.caps.clear_presence();
                     actor.in_flight.clear();
                     actor.pending_iqs.clear();
+                    if actor.avatars.new_session() {
+                        actor.error("avatar not changed: the connection was lost", None);
+                    }
                     actor.set_state(ConnState::Online, None, None, Some(bound_jid.to_string()));
                     catch_up_deadline
                         .as_mut()
@@ -512,6 +523,7 @@ async fn run(
             Some(report) = reports.recv() => actor.on_report(report),
             Some(p) = progress_rx.recv() => actor.on_progress(p),
             Some(d) = deadline_rx.recv() => actor.on_profile_deadline(d),
+            Some(done) = avatar_rx.recv() => actor.on_avatar_done(done, &stream).await,
             () = &mut catch_up_deadline, if !actor.sync.caught_up() && actor.state == ConnState::Online => {
                 tracing::warn!(account = %actor.id, "archive catch-up is slow; sending the outbox anyway");
                 actor.end_catch_up(&stream).await;
@@ -592,6 +604,9 @@ async fn run(
                 Some(AccountCommand::SendRaw { xml }) => actor.send_raw(&xml, &stream).await,
                 Some(AccountCommand::ChatState { with, state }) if actor.state == ConnState::Online => {
                     actor.send_chat_state(&with, state, &stream).await
+                }
+                Some(AccountCommand::SetAvatar { path }) if actor.state == ConnState::Online => {
+                    actor.set_avatar(path, &stream).await
                 }
                 Some(AccountCommand::ServerInfo) if actor.state == ConnState::Online => {
                     actor.request_server_info(&stream).await
@@ -804,6 +819,7 @@ impl Actor {
         self.request_roster(stream).await;
         self.request_blocklist(stream).await;
         self.send_presence(stream).await;
+        self.request_own_avatar(stream).await;
         self.start_sync(stream).await;
     }
 

@@ -230,6 +230,11 @@ impl Headless {
         let _ = self.child.wait();
     }
 
+    /// The process id (e.g. to read its memory use from /proc).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn stderr_log(&self) -> String {
         std::fs::read_to_string(self.profile.join("stderr.log")).unwrap_or_default()
     }

@@ -301,6 +301,9 @@ modules_disabled = {{ "s2s"; "offline" }}
 allow_registration = true
 archive_expires_after = "never"
 csi_resume_inactive_delay = 1
+-- tests/avatars.rs sends avatar items just over the client's 1 MiB limit
+-- (base64: 1.4 MB); Prosody's default stanza limit is 256 KiB.
+c2s_stanza_size_limit = 4 * 1024 * 1024
 default_archive_policy = true
 c2s_require_encryption = true
 authentication = "internal_hashed"
