@@ -240,6 +240,10 @@ fn encode_png(image: &DynamicImage) -> Result<Vec<u8>, AvatarError> {
 }
 
 #[cfg(test)]
+#[path = "avatar_image/png_bomb.rs"]
+mod png_bomb;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use image::{Rgb, RgbImage, Rgba, RgbaImage};
@@ -258,44 +262,8 @@ mod tests {
         (image.width(), image.height())
     }
 
-    /// A PNG that declares `width`×`height` but holds only a few bytes of
-    /// (valid, zlib-stored) pixel data: a decompression bomb's header.
-    pub(crate) fn png_bomb(width: u32, height: u32) -> Vec<u8> {
-        fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
-            out.extend_from_slice(&(data.len() as u32).to_be_bytes());
-            let start = out.len();
-            out.extend_from_slice(kind);
-            out.extend_from_slice(data);
-            let crc = crc32(&out[start..]);
-            out.extend_from_slice(&crc.to_be_bytes());
-        }
-        fn crc32(bytes: &[u8]) -> u32 {
-            let mut crc = 0xFFFF_FFFFu32;
-            for &b in bytes {
-                crc ^= u32::from(b);
-                for _ in 0..8 {
-                    crc = if crc & 1 == 1 {
-                        (crc >> 1) ^ 0xEDB8_8320
-                    } else {
-                        crc >> 1
-                    };
-                }
-            }
-            !crc
-        }
-        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
-        let mut ihdr = Vec::new();
-        ihdr.extend_from_slice(&width.to_be_bytes());
-        ihdr.extend_from_slice(&height.to_be_bytes());
-        ihdr.extend_from_slice(&[8, 6, 0, 0, 0]); // 8-bit RGBA
-        chunk(&mut png, b"IHDR", &ihdr);
-        // zlib: one stored block of 64 zero bytes, adler32 = (64 << 16) | 1.
-        let mut idat = vec![0x78, 0x01, 0x01, 64, 0, !64, 0xFF];
-        idat.extend_from_slice(&[0; 64]);
-        idat.extend_from_slice(&((64u32 << 16) | 1).to_be_bytes());
-        chunk(&mut png, b"IDAT", &idat);
-        chunk(&mut png, b"IEND", &[]);
-        png
+    fn png_bomb(width: u32, height: u32) -> Vec<u8> {
+        super::png_bomb::png_bomb(width, height, 8)
     }
 
     fn gradient(w: u32, h: u32) -> DynamicImage {
@@ -369,26 +337,8 @@ mod tests {
         ));
         // Within the sides but over the memory limit (16-bit RGBA: 8 bytes
         // a pixel, 4000×4000 = 128 MB): refused before the buffer exists.
-        let mut deep = png_bomb(4000, 4000);
-        deep[24] = 16; // bit depth in IHDR (its CRC is now wrong, so fix it)
-        let deep = fix_ihdr_crc(deep);
+        let deep = super::png_bomb::png_bomb(4000, 4000, 16);
         assert_eq!(thumbnail(&deep, &INCOMING), Err(AvatarError::TooMuchMemory));
-    }
-
-    fn fix_ihdr_crc(mut png: Vec<u8>) -> Vec<u8> {
-        let mut crc = 0xFFFF_FFFFu32;
-        for &b in &png[12..29] {
-            crc ^= u32::from(b);
-            for _ in 0..8 {
-                crc = if crc & 1 == 1 {
-                    (crc >> 1) ^ 0xEDB8_8320
-                } else {
-                    crc >> 1
-                };
-            }
-        }
-        png[29..33].copy_from_slice(&(!crc).to_be_bytes());
-        png
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use common::Prosody;
-use common::headless::{Headless, chat_xml, online, two_devices};
+use common::headless::{Headless, befriend, chat_xml, online, roster_entry, two_devices};
 use common::raw::RawClient;
 use serde_json::{Value, json};
 
@@ -48,41 +48,12 @@ fn b64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
+#[path = "../src/avatar_image/png_bomb.rs"]
+mod png_bomb;
+
 /// A PNG declaring `w`×`h` pixels with a few bytes of pixel data.
 fn png_bomb(w: u32, h: u32) -> Vec<u8> {
-    fn crc32(bytes: &[u8]) -> u32 {
-        let mut crc = 0xFFFF_FFFFu32;
-        for &b in bytes {
-            crc ^= u32::from(b);
-            for _ in 0..8 {
-                crc = if crc & 1 == 1 {
-                    (crc >> 1) ^ 0xEDB8_8320
-                } else {
-                    crc >> 1
-                };
-            }
-        }
-        !crc
-    }
-    fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
-        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
-        let start = out.len();
-        out.extend_from_slice(kind);
-        out.extend_from_slice(data);
-        let crc = crc32(&out[start..]);
-        out.extend_from_slice(&crc.to_be_bytes());
-    }
-    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut ihdr = w.to_be_bytes().to_vec();
-    ihdr.extend_from_slice(&h.to_be_bytes());
-    ihdr.extend_from_slice(&[8, 6, 0, 0, 0]);
-    chunk(&mut png, b"IHDR", &ihdr);
-    let mut idat = vec![0x78, 0x01, 0x01, 64, 0, !64, 0xFF];
-    idat.extend_from_slice(&[0; 64]);
-    idat.extend_from_slice(&((64u32 << 16) | 1).to_be_bytes());
-    chunk(&mut png, b"IDAT", &idat);
-    chunk(&mut png, b"IEND", &[]);
-    png
+    png_bomb::png_bomb(w, h, 8)
 }
 
 fn publish_xml(node: &str, item_id: Option<&str>, payload: &str) -> String {
@@ -112,39 +83,6 @@ fn raw_publish(raw: &RawClient, data: &[u8], id: &str, bytes: usize, metadata: b
                  <info id='{id}' bytes='{bytes}' type='image/png' width='64' height='64'/></metadata>"
             ),
         ));
-    }
-}
-
-fn roster_entry(v: &Value, jid: &str) -> Option<Value> {
-    v["contacts"]
-        .as_array()?
-        .iter()
-        .find(|c| c["jid"] == jid)
-        .cloned()
-}
-
-/// Mutual presence subscription between two headless clients. PEP
-/// notifications need it, and the server learns that `b` wants them from
-/// `b`'s next presence, so both send theirs again.
-fn befriend(
-    a: &mut Headless,
-    a_acc: &str,
-    a_jid: &str,
-    b: &mut Headless,
-    b_acc: &str,
-    b_jid: &str,
-) {
-    a.send(json!({"cmd":"add_contact","account":a_acc,"jid":b_jid,"preapprove":true}));
-    b.wait_for("request", |v| {
-        v["event"] == "subscription_request" && v["jid"] == a_jid
-    });
-    b.send(json!({"cmd":"answer_subscription","account":b_acc,"jid":a_jid,"accept":true}));
-    a.wait_for("mutual", |v| {
-        v["event"] == "roster"
-            && roster_entry(v, b_jid).is_some_and(|c| c["subscription"] == "both")
-    });
-    for (c, acc) in [(a, a_acc), (b, b_acc)] {
-        c.send(json!({"cmd":"set_presence","account":acc,"presence":"available"}));
     }
 }
 

@@ -7,17 +7,9 @@ mod common;
 use std::time::Duration;
 
 use common::Prosody;
-use common::headless::{Headless, chat_xml, online, two_devices};
+use common::headless::{Headless, befriend, chat_xml, online, roster_entry, two_devices};
 use common::raw::RawClient;
 use serde_json::{Value, json};
-
-fn roster_entry(v: &Value, jid: &str) -> Option<Value> {
-    v["contacts"]
-        .as_array()?
-        .iter()
-        .find(|c| c["jid"] == jid)
-        .cloned()
-}
 
 fn wait_roster(client: &mut Headless, jid: &str, pred: impl Fn(&Value) -> bool) -> Value {
     client.wait_for("roster entry", |v| {
@@ -172,18 +164,6 @@ fn a_contacts_idle_time_is_shown() {
     assert_eq!(p["idle_since"], "2026-01-02T03:04:05Z");
 }
 
-/// Alice and Bob see each other's presence.
-fn mutual(alice: &mut Headless, bob: &mut Headless) {
-    alice.send(json!({"cmd":"add_contact","account":"a","jid":"bob@localhost","preapprove":true}));
-    bob.wait_for("request", |v| {
-        v["event"] == "subscription_request" && v["jid"] == "alice@localhost"
-    });
-    bob.send(
-        json!({"cmd":"answer_subscription","account":"b","jid":"alice@localhost","accept":true}),
-    );
-    wait_roster(alice, "bob@localhost", |c| c["subscription"] == "both");
-}
-
 #[test]
 fn idle_turns_into_away_with_the_idle_time_and_back() {
     use plausch::account::presence::OwnPresence;
@@ -192,7 +172,14 @@ fn idle_turns_into_away_with_the_idle_time_and_back() {
     let server = Prosody::with_users(&[("alice", "apw"), ("bob", "bpw")]);
     let (_a, mut alice) = online(&server, "a", "alice", "apw");
     let (_b, mut bob) = online(&server, "b", "bob", "bpw");
-    mutual(&mut alice, &mut bob);
+    befriend(
+        &mut alice,
+        "a",
+        "alice@localhost",
+        &mut bob,
+        "b",
+        "bob@localhost",
+    );
     assert!(presence_of(&mut alice, "bob@localhost", "available").is_some());
 
     // The front-end's clock, moved by hand: ten minutes without use.

@@ -8,28 +8,12 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use common::Prosody;
-use common::headless::{Headless, account, online, two_devices};
+use common::headless::{Headless, account, befriend, online, two_devices};
 use common::raw::RawClient;
 use serde_json::{Value, json};
 use tokio_xmpp::minidom::Element;
 
 const CLIENT: &str = concat!("Plausch ", env!("CARGO_PKG_VERSION"));
-
-/// `a` (account `a_id`) and `b` become mutual contacts.
-fn befriend(a: &mut Headless, a_id: &str, a_jid: &str, b: &mut Headless, b_id: &str, b_jid: &str) {
-    a.send(json!({"cmd":"add_contact","account":a_id,"jid":b_jid,"preapprove":true}));
-    b.wait_for("request", |v| {
-        v["event"] == "subscription_request" && v["jid"] == a_jid
-    });
-    b.send(json!({"cmd":"answer_subscription","account":b_id,"jid":a_jid,"accept":true}));
-    a.wait_for("mutual", |v| {
-        v["event"] == "roster"
-            && v["contacts"].as_array().is_some_and(|c| {
-                c.iter()
-                    .any(|c| c["jid"] == b_jid && c["subscription"] == "both")
-            })
-    });
-}
 
 /// Asks for a profile and returns the answer (earlier events not waited
 /// for yet are dropped, so an older answer cannot match).

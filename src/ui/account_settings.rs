@@ -330,12 +330,7 @@ impl State {
                 .size(22)
                 .font(BOLD),
             space::horizontal(),
-            container(
-                button(text(fl!("settings-close")))
-                    .style(button::secondary)
-                    .on_press(Message::Close)
-            )
-            .id(ids::settings::CLOSE),
+            form::close_button(ids::settings::CLOSE, Message::Close),
         ]
         .align_y(Alignment::Center);
 

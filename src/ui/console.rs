@@ -7,7 +7,7 @@ use iced::{Alignment, Element, Font, Length};
 
 use super::model::LiveAccount;
 use super::sidebar::BOLD;
-use super::{ids, style};
+use super::{form, ids, style};
 use crate::api::{AccountId, Direction};
 use crate::fl;
 
@@ -95,12 +95,7 @@ impl State {
             button(text(fl!("console-clear")))
                 .style(button::secondary)
                 .on_press(Message::Clear),
-            container(
-                button(text(fl!("settings-close")))
-                    .style(button::secondary)
-                    .on_press(Message::Close)
-            )
-            .id(ids::console::CLOSE),
+            form::close_button(ids::console::CLOSE, Message::Close),
         ]
         .spacing(10)
         .align_y(Alignment::Center)

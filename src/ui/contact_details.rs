@@ -120,12 +120,7 @@ impl State {
                     .on_press(Message::OpenChat)
             )
             .id(ids::details::OPEN_CHAT),
-            container(
-                button(text(fl!("settings-close")))
-                    .style(button::secondary)
-                    .on_press(Message::Close)
-            )
-            .id(ids::details::CLOSE),
+            form::close_button(ids::details::CLOSE, Message::Close),
         ]
         .spacing(14)
         .align_y(Alignment::Center);

@@ -33,6 +33,17 @@ pub fn input<'a, M: Clone + 'a>(
         .into()
 }
 
+/// The "Close" button of a screen (settings, console, details, profile).
+pub fn close_button<'a, M: Clone + 'a>(id: &'static str, close: M) -> Element<'a, M> {
+    container(
+        button(text(fl!("settings-close")))
+            .style(button::secondary)
+            .on_press(close),
+    )
+    .id(id)
+    .into()
+}
+
 /// A labelled checkbox with a stable id.
 pub fn toggle<'a, M: 'a>(
     checked: bool,

@@ -189,12 +189,7 @@ impl State {
                 button(text(fl!("settings-save"))).on_press_maybe(online.then_some(Message::Save))
             )
             .id(ids::own_profile::SAVE),
-            container(
-                button(text(fl!("settings-close")))
-                    .style(button::secondary)
-                    .on_press(Message::Close)
-            )
-            .id(ids::own_profile::CLOSE),
+            form::close_button(ids::own_profile::CLOSE, Message::Close),
         ]
         .spacing(10)
         .align_y(Alignment::Center);

@@ -350,3 +350,39 @@ impl Headless {
             .expect("the account was online")
     }
 }
+
+/// `jid`'s entry in a `roster` event, if there.
+#[allow(dead_code)]
+pub fn roster_entry(v: &Value, jid: &str) -> Option<Value> {
+    v["contacts"]
+        .as_array()?
+        .iter()
+        .find(|c| c["jid"] == jid)
+        .cloned()
+}
+
+/// `a` (account `a_id`) and `b` become mutual contacts: `a` asks with
+/// pre-approval, `b` accepts. Both then send their presence again: the
+/// server learns from a presence that a contact wants PEP notifications.
+#[allow(dead_code)]
+pub fn befriend(
+    a: &mut Headless,
+    a_id: &str,
+    a_jid: &str,
+    b: &mut Headless,
+    b_id: &str,
+    b_jid: &str,
+) {
+    a.send(json!({"cmd":"add_contact","account":a_id,"jid":b_jid,"preapprove":true}));
+    b.wait_for("request", |v| {
+        v["event"] == "subscription_request" && v["jid"] == a_jid
+    });
+    b.send(json!({"cmd":"answer_subscription","account":b_id,"jid":a_jid,"accept":true}));
+    a.wait_for("mutual", |v| {
+        v["event"] == "roster"
+            && roster_entry(v, b_jid).is_some_and(|c| c["subscription"] == "both")
+    });
+    for (c, id) in [(a, a_id), (b, b_id)] {
+        c.send(json!({"cmd":"set_presence","account":id,"presence":"available"}));
+    }
+}
