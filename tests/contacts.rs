@@ -7,7 +7,7 @@ mod common;
 use std::time::Duration;
 
 use common::Prosody;
-use common::headless::{Headless, befriend, chat_xml, online, roster_entry, two_devices};
+use common::headless::{Headless, alice_and_bob, chat_xml, online, roster_entry, two_devices};
 use common::raw::RawClient;
 use serde_json::{Value, json};
 
@@ -170,16 +170,7 @@ fn idle_turns_into_away_with_the_idle_time_and_back() {
     use plausch::idle::{AutoAway, Level, presence_for};
 
     let server = Prosody::with_users(&[("alice", "apw"), ("bob", "bpw")]);
-    let (_a, mut alice) = online(&server, "a", "alice", "apw");
-    let (_b, mut bob) = online(&server, "b", "bob", "bpw");
-    befriend(
-        &mut alice,
-        "a",
-        "alice@localhost",
-        &mut bob,
-        "b",
-        "bob@localhost",
-    );
+    let (_dirs, mut alice, mut bob) = alice_and_bob(&server);
     assert!(presence_of(&mut alice, "bob@localhost", "available").is_some());
 
     // The front-end's clock, moved by hand: ten minutes without use.

@@ -8,12 +8,24 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use common::Prosody;
-use common::headless::{Headless, account, befriend, online, two_devices};
+use common::headless::{Headless, account, alice_and_bob, befriend, online, two_devices};
 use common::raw::RawClient;
 use serde_json::{Value, json};
 use tokio_xmpp::minidom::Element;
 
 const CLIENT: &str = concat!("Plausch ", env!("CARGO_PKG_VERSION"));
+
+/// Alice's vCard node as the stranger Eve asks for it.
+fn alices_vcard_as_stranger(server: &Prosody) -> Element {
+    let mut eve = RawClient::connect(server, "eve", "epw");
+    raw_iq(
+        &mut eve,
+        "e1",
+        "<iq xmlns='jabber:client' type='get' id='e1' to='alice@localhost'>\
+         <pubsub xmlns='http://jabber.org/protocol/pubsub'>\
+         <items node='urn:xmpp:vcard4'/></pubsub></iq>",
+    )
+}
 
 /// Asks for a profile and returns the answer (earlier events not waited
 /// for yet are dropped, so an older answer cannot match).
@@ -156,14 +168,7 @@ fn nick_and_vcard_reach_a_contact_and_other_clients_fields_survive() {
     );
     // Published for contacts only (access model `presence`): a stranger
     // cannot read it, and nothing had to fall back to another model.
-    let mut eve = RawClient::connect(&server, "eve", "epw");
-    let refused = raw_iq(
-        &mut eve,
-        "e1",
-        "<iq xmlns='jabber:client' type='get' id='e1' to='alice@localhost'>\
-         <pubsub xmlns='http://jabber.org/protocol/pubsub'>\
-         <items node='urn:xmpp:vcard4'/></pubsub></iq>",
-    );
+    let refused = alices_vcard_as_stranger(&server);
     assert_eq!(
         refused.attr("type"),
         Some("error"),
@@ -284,14 +289,7 @@ fn a_vcard_node_made_by_another_client_keeps_its_access_model() {
     assert_eq!(own["profile"]["vcard"]["full_name"], "Alice", "{own:#}");
     assert!(alice.stderr_log().contains("another access model"));
     // The user's (or the server's) choice stands: still readable by anyone.
-    let mut eve = RawClient::connect(&server, "eve", "epw");
-    let read = raw_iq(
-        &mut eve,
-        "e1",
-        "<iq xmlns='jabber:client' type='get' id='e1' to='alice@localhost'>\
-         <pubsub xmlns='http://jabber.org/protocol/pubsub'>\
-         <items node='urn:xmpp:vcard4'/></pubsub></iq>",
-    );
+    let read = alices_vcard_as_stranger(&server);
     assert!(
         String::from(&read).contains("<text>Alice</text>"),
         "{}",
@@ -302,16 +300,7 @@ fn a_vcard_node_made_by_another_client_keeps_its_access_model() {
 #[test]
 fn last_seen_from_presence_and_from_the_server() {
     let server = Prosody::with_users(&[("alice", "apw"), ("bob", "bpw")]);
-    let (_a, mut alice) = online(&server, "a", "alice", "apw");
-    let (_b, mut bob) = online(&server, "b", "bob", "bpw");
-    befriend(
-        &mut alice,
-        "a",
-        "alice@localhost",
-        &mut bob,
-        "b",
-        "bob@localhost",
-    );
+    let (_dirs, alice, mut bob) = alice_and_bob(&server);
     bob.wait_for("alice online", |v| {
         v["event"] == "presence" && v["jid"] == "alice@localhost" && v["presence"] == "available"
     });

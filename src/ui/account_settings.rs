@@ -409,12 +409,7 @@ impl State {
             );
 
         if let Some(e) = &self.error {
-            page = page.push(
-                container(text(e).size(13))
-                    .padding([8, 12])
-                    .width(Length::Fill)
-                    .style(style::error_box),
-            );
+            page = page.push(form::error_box(e));
         }
         if let Some(n) = &self.notice {
             page = page.push(text(n).size(13).style(style::muted));

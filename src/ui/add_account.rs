@@ -390,12 +390,7 @@ impl State {
         }
 
         if let Some(e) = &self.error {
-            form = form.push(
-                container(text(e).size(13))
-                    .padding([8, 12])
-                    .width(Length::Fill)
-                    .style(style::error_box),
-            );
+            form = form.push(form::error_box(e));
         }
 
         let submit = button(text(match (self.busy, self.create) {

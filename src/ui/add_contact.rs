@@ -2,7 +2,7 @@
 //! whether they may see our status right away (pre-approval).
 
 use iced::widget::{button, column, container, pick_list, row, space, text};
-use iced::{Alignment, Element, Length};
+use iced::{Alignment, Element};
 
 use super::form;
 use super::sidebar::BOLD;
@@ -165,12 +165,7 @@ impl State {
                     .style(style::muted),
             );
         if let Some(e) = &self.error {
-            page = page.push(
-                container(text(e).size(13))
-                    .padding([8, 12])
-                    .width(Length::Fill)
-                    .style(style::error_box),
-            );
+            page = page.push(form::error_box(e));
         }
         page = page.push(
             row![

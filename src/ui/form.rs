@@ -33,6 +33,15 @@ pub fn input<'a, M: Clone + 'a>(
         .into()
 }
 
+/// An error message of a form, in a red box.
+pub fn error_box<'a, M: 'a>(message: &'a str) -> Element<'a, M> {
+    container(text(message).size(13))
+        .padding([8, 12])
+        .width(Length::Fill)
+        .style(style::error_box)
+        .into()
+}
+
 /// The "Close" button of a screen (settings, console, details, profile).
 pub fn close_button<'a, M: Clone + 'a>(id: &'static str, close: M) -> Element<'a, M> {
     container(

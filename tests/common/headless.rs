@@ -386,3 +386,20 @@ pub fn befriend(
         c.send(json!({"cmd":"set_presence","account":id,"presence":"available"}));
     }
 }
+
+/// Alice (account "a") and Bob (account "b") online as mutual contacts;
+/// the server must have users alice/apw and bob/bpw.
+#[allow(dead_code)]
+pub fn alice_and_bob(server: &Prosody) -> ([tempfile::TempDir; 2], Headless, Headless) {
+    let (a_dir, mut alice) = online(server, "a", "alice", "apw");
+    let (b_dir, mut bob) = online(server, "b", "bob", "bpw");
+    befriend(
+        &mut alice,
+        "a",
+        "alice@localhost",
+        &mut bob,
+        "b",
+        "bob@localhost",
+    );
+    ([a_dir, b_dir], alice, bob)
+}
