@@ -552,7 +552,10 @@ async fn run(
                     }
                 }
                 None | Some(AccountCommand::Shutdown) => {
-                    if actor.state == ConnState::Online {
+                    // Only when asked: a closed command channel means the
+                    // front-end (and maybe the runtime with the stream's
+                    // workers, whose absence makes sending panic) is gone.
+                    if cmd.is_some() && actor.state == ConnState::Online {
                         actor.say_goodbye(&stream).await;
                     }
                     let _ = tokio::time::timeout(std::time::Duration::from_secs(3), stream.close()).await;
