@@ -386,13 +386,9 @@ impl Actor {
     }
 
     /// Stores `jid`'s avatar hash and tells the front-ends if it changed
-    /// (or `always`, to answer `set_avatar`).
+    /// (or `always`, to answer `set_avatar`). A first "no avatar" for
+    /// someone we knew nothing about is no change (see `Store::set_avatar`).
     fn record_avatar(&mut self, jid: &BareJid, hash: Option<&str>, always: bool) {
-        // A first "no avatar" for someone we knew nothing about is no news.
-        let before = self.store.peer(jid.as_str()).ok().and_then(|p| p.avatar);
-        if before.as_deref() == hash && !always {
-            return;
-        }
         match self.store.set_avatar(jid.as_str(), hash) {
             Ok(changed) if changed || always => self.emit(Event::Avatar {
                 account: self.id.clone(),

@@ -68,14 +68,23 @@ impl Store {
         value: rusqlite::types::Value,
     ) -> Result<bool, StoreError> {
         // `column` is one of three constants above, never user input.
-        let changed = self
-            .conn
-            .prepare_cached(&format!(
-                "INSERT INTO peer (jid, {column}) VALUES (?1, ?2) \
-                 ON CONFLICT (jid) DO UPDATE SET {column} = excluded.{column} \
-                 WHERE {column} IS NOT excluded.{column}"
-            ))?
-            .execute(params![jid, value])?;
+        // Clearing only touches a row that has a value: for someone we know
+        // nothing about, "none" is no change (and no empty row is made).
+        let changed = if value == rusqlite::types::Value::Null {
+            self.conn
+                .prepare_cached(&format!(
+                    "UPDATE peer SET {column} = NULL WHERE jid = ?1 AND {column} IS NOT NULL"
+                ))?
+                .execute(params![jid])?
+        } else {
+            self.conn
+                .prepare_cached(&format!(
+                    "INSERT INTO peer (jid, {column}) VALUES (?1, ?2) \
+                     ON CONFLICT (jid) DO UPDATE SET {column} = excluded.{column} \
+                     WHERE {column} IS NOT excluded.{column}"
+                ))?
+                .execute(params![jid, value])?
+        };
         Ok(changed > 0)
     }
 }
@@ -90,6 +99,10 @@ mod tests {
         let mut store = Store::open(&dir.path().join("h.sqlite")).unwrap_or_else(|e| panic!("{e}"));
         let ok = |r: Result<bool, StoreError>| r.unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(store.peer("bob@x").ok(), Some(Peer::default()));
+        assert!(
+            !ok(store.set_avatar("bob@x", None)),
+            "none for a stranger: no news"
+        );
         assert!(ok(store.set_nick("bob@x", Some("Bobby"))));
         assert!(!ok(store.set_nick("bob@x", Some("Bobby"))), "unchanged");
         assert!(ok(store.set_avatar("bob@x", Some("abc"))));
