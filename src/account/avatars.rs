@@ -33,7 +33,7 @@ use tokio_xmpp::stanzastream::StanzaStream;
 
 use super::chat::element;
 use super::inbound::PendingIq;
-use super::{Actor, avatar_path};
+use super::{Actor, avatar_path, pep};
 use crate::api::{ConnState, Event};
 use crate::avatar_image::{AvatarError, INCOMING};
 
@@ -42,9 +42,7 @@ mod stanzas;
 
 pub(crate) use cache::clean_cache;
 use cache::{FetchError, MAX_BASE64_TEXT, Ready, spawn_job};
-use stanzas::{
-    data_text, items_metadata, items_request, metadata_event, vcard_photo_text, vcard_update,
-};
+use stanzas::{data_text, items_metadata, metadata_event, vcard_photo_text, vcard_update};
 
 pub const METADATA: &str = "urn:xmpp:avatar:metadata";
 pub const DATA: &str = "urn:xmpp:avatar:data";
@@ -257,7 +255,10 @@ impl Actor {
         tracing::debug!(account = %self.id, %jid, hash, ?source, "fetching avatar");
         let id = uuid::Uuid::new_v4().to_string();
         let (payload, kind) = match source {
-            Source::Pep => (items_request(DATA, Some(&hash)), PendingIq::AvatarData),
+            Source::Pep => (
+                pep::items_request(DATA, Some(&hash)).into(),
+                PendingIq::AvatarData,
+            ),
             Source::VCard => (element("vCard", ns::VCARD, &[]), PendingIq::VCardPhoto),
         };
         let iq = Iq::Get {
@@ -408,7 +409,7 @@ impl Actor {
             from: None,
             to: Some(self.jid.clone().into()),
             id: id.clone(),
-            payload: items_request(METADATA, None),
+            payload: pep::items_request(METADATA, None).into(),
         };
         self.pending_iqs.insert(id, PendingIq::OwnAvatar);
         self.send(stream, Stanza::Iq(iq)).await;
@@ -470,8 +471,8 @@ impl Actor {
             hash: ready.hash.clone(),
             metadata,
         });
-        let payload = stanzas::publish(DATA, Some(&ready.hash), stanzas::data(&ready.png));
-        self.send_publish(id, payload, stream).await;
+        let payload = pep::publish(DATA, Some(&ready.hash), stanzas::data(&ready.png), None);
+        self.send_publish(id, payload.into(), stream).await;
     }
 
     async fn publish_metadata(
@@ -485,8 +486,8 @@ impl Actor {
             iq: id.clone(),
             hash: hash.clone(),
         });
-        let payload = stanzas::publish(METADATA, hash.as_deref(), metadata);
-        self.send_publish(id, payload, stream).await;
+        let payload = pep::publish(METADATA, hash.as_deref(), metadata, None);
+        self.send_publish(id, payload.into(), stream).await;
     }
 
     async fn send_publish(&mut self, id: String, payload: Element, stream: &StanzaStream) {

@@ -46,7 +46,7 @@ pub fn element(nick: Option<&str>) -> Element {
 pub fn publish(nick: Option<&str>) -> PubSub {
     // The node keeps the server's default access model (on Prosody:
     // contacts only); the nickname is also in our subscription requests.
-    pep::publish(NODE, "current", element(nick), None)
+    pep::publish(NODE, Some("current"), element(nick), None)
 }
 
 /// The nickname someone sent along with a presence (a subscription request).

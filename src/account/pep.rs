@@ -19,18 +19,34 @@ use super::{Actor, nick};
 
 const PUBLISH_OPTIONS: &str = "http://jabber.org/protocol/pubsub#publish-options";
 
-/// A request for the newest item of `node` (sent to the owner's bare JID).
-pub fn items_request(node: &str) -> PubSub {
-    PubSub::Items(Items {
-        max_items: Some(1),
-        ..Items::new(node)
+/// A request for item `item_id` of `node`, or without an id for the newest
+/// item (sent to the owner's bare JID).
+pub fn items_request(node: &str, item_id: Option<&str>) -> PubSub {
+    PubSub::Items(match item_id {
+        Some(id) => Items {
+            items: vec![Item {
+                id: Some(ItemId(id.to_owned())),
+                publisher: None,
+                payload: None,
+            }],
+            ..Items::new(node)
+        },
+        None => Items {
+            max_items: Some(1),
+            ..Items::new(node)
+        },
     })
 }
 
-/// Publishes `payload` as item `item_id` of our `node`. With `access_model`
-/// the node must have (or is created with) that access model (XEP-0060
-/// §7.1.5 publish-options).
-pub fn publish(node: &str, item_id: &str, payload: Element, access_model: Option<&str>) -> PubSub {
+/// Publishes `payload` as item `item_id` of our `node` (without an id the
+/// server picks one). With `access_model` the node must have (or is
+/// created with) that access model (XEP-0060 §7.1.5 publish-options).
+pub fn publish(
+    node: &str,
+    item_id: Option<&str>,
+    payload: Element,
+    access_model: Option<&str>,
+) -> PubSub {
     let publish_options = access_model.map(|model| PublishOptions {
         form: Some(DataForm::new(
             DataFormType::Submit,
@@ -42,7 +58,7 @@ pub fn publish(node: &str, item_id: &str, payload: Element, access_model: Option
         publish: Publish {
             node: NodeName(node.to_owned()),
             items: vec![Item {
-                id: Some(ItemId(item_id.to_owned())),
+                id: item_id.map(|id| ItemId(id.to_owned())),
                 publisher: None,
                 payload: Some(payload),
             }],
@@ -210,7 +226,7 @@ mod tests {
     fn publish_carries_the_access_model() {
         let el = Element::from(publish(
             "urn:xmpp:vcard4",
-            "current",
+            Some("current"),
             Element::bare("vcard", "urn:ietf:params:xml:ns:vcard-4.0"),
             Some("presence"),
         ));

@@ -281,12 +281,12 @@ impl Actor {
             (
                 bare.clone(),
                 Part::VCard,
-                pep::items_request(vcard::NODE).into(),
+                pep::items_request(vcard::NODE, None).into(),
             ),
             (
                 bare.clone(),
                 Part::Nick,
-                pep::items_request(nick::NODE).into(),
+                pep::items_request(nick::NODE, None).into(),
             ),
         ];
         if offline && !own {
@@ -467,7 +467,7 @@ impl Actor {
         let own = Jid::from(self.jid.clone());
         // Publishing replaces the whole item: read ours first, so what
         // other clients wrote into it survives.
-        let read = pep::items_request(vcard::NODE).into();
+        let read = pep::items_request(vcard::NODE, None).into();
         self.ask(stream, key, own.clone(), Part::OwnVCard, read, false)
             .await;
         let publish = nick::publish(nick.as_deref()).into();
@@ -485,7 +485,7 @@ impl Actor {
         stream: &StanzaStream,
     ) {
         let access = with_options.then_some(VCARD_ACCESS);
-        let publish = pep::publish(vcard::NODE, vcard::ITEM, merged, access).into();
+        let publish = pep::publish(vcard::NODE, Some(vcard::ITEM), merged, access).into();
         let own = Jid::from(self.jid.clone());
         let part = Part::PublishVCard { with_options };
         self.ask(stream, key, own, part, publish, true).await;

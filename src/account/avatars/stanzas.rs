@@ -10,21 +10,6 @@ use tokio_xmpp::parsers::presence::Presence;
 use super::{Announced, DATA, METADATA};
 use crate::account::chat::element;
 
-/// `<pubsub><items node='…'><item id='…'/></items></pubsub>`; without an
-/// item id, the newest item.
-pub(super) fn items_request(node: &str, item_id: Option<&str>) -> Element {
-    let mut items = match item_id {
-        Some(_) => element("items", ns::PUBSUB, &[("node", node)]),
-        None => element("items", ns::PUBSUB, &[("node", node), ("max_items", "1")]),
-    };
-    if let Some(id) = item_id {
-        items.append_child(element("item", ns::PUBSUB, &[("id", id)]));
-    }
-    let mut pubsub = element("pubsub", ns::PUBSUB, &[]);
-    pubsub.append_child(items);
-    pubsub
-}
-
 /// The avatar metadata in a PEP notification: None if `msg` is not one;
 /// Some(None) if it is but says nothing usable.
 pub(super) fn metadata_event(msg: &Message) -> Option<Option<Announced>> {
@@ -134,21 +119,6 @@ pub(super) fn vcard_photo_text(vcard: &Element) -> Option<String> {
         .get_child("PHOTO", ns::VCARD)?
         .get_child("BINVAL", ns::VCARD)
         .map(Element::text)
-}
-
-/// `<pubsub><publish node='…'><item id='…'>payload</item></publish></pubsub>`;
-/// without an id the server picks one.
-pub(super) fn publish(node: &str, item_id: Option<&str>, payload: Element) -> Element {
-    let mut item = match item_id {
-        Some(id) => element("item", ns::PUBSUB, &[("id", id)]),
-        None => element("item", ns::PUBSUB, &[]),
-    };
-    item.append_child(payload);
-    let mut publish = element("publish", ns::PUBSUB, &[("node", node)]);
-    publish.append_child(item);
-    let mut pubsub = element("pubsub", ns::PUBSUB, &[]);
-    pubsub.append_child(publish);
-    pubsub
 }
 
 /// Our metadata: one PNG in the data node under its SHA-1 (XEP-0084 §4.2).
