@@ -25,7 +25,6 @@ use tokio_xmpp::Stanza;
 use tokio_xmpp::jid::{BareJid, Jid};
 use tokio_xmpp::minidom::Element;
 use tokio_xmpp::parsers::iq::Iq;
-use tokio_xmpp::parsers::message::Message;
 use tokio_xmpp::parsers::ns;
 use tokio_xmpp::parsers::presence::{Presence, Type as PresenceType};
 use tokio_xmpp::parsers::stanza_error::{DefinedCondition, StanzaError};
@@ -42,7 +41,8 @@ mod stanzas;
 
 pub(crate) use cache::clean_cache;
 use cache::{FetchError, MAX_BASE64_TEXT, Ready, spawn_job};
-use stanzas::{data_text, items_metadata, metadata_event, vcard_photo_text, vcard_update};
+pub(in crate::account) use stanzas::metadata_event;
+use stanzas::{data_text, items_metadata, vcard_photo_text, vcard_update};
 
 pub const METADATA: &str = "urn:xmpp:avatar:metadata";
 pub const DATA: &str = "urn:xmpp:avatar:data";
@@ -153,32 +153,23 @@ impl Avatars {
 }
 
 impl Actor {
-    /// A PEP notification (XEP-0163) about an avatar: true if `msg` was one
-    /// (handled or ignored), false for anything else.
-    pub(super) async fn on_avatar_event(&mut self, msg: &Message, stream: &StanzaStream) -> bool {
-        let Some(announced) = metadata_event(msg) else {
-            return false;
-        };
-        // The server sends these from the publisher's bare JID. A full JID
-        // means a client sent it: anyone could claim anything that way.
-        let from = match &msg.from {
-            Some(jid) if jid.is_bare() => jid.to_bare(),
-            other => {
-                tracing::warn!(account = %self.id, from = ?other.as_ref().map(Jid::to_string),
-                    "avatar notification not from a bare JID ignored");
-                return true;
-            }
-        };
+    /// A PEP notification (XEP-0163) about `from`'s avatar, already checked
+    /// by `on_pep_notification` (bare JID, not blocked, own items only).
+    pub(super) async fn on_avatar_notification(
+        &mut self,
+        from: BareJid,
+        announced: Option<Announced>,
+        stream: &StanzaStream,
+    ) {
         if !self.may_have_avatar(&from) {
             tracing::info!(account = %self.id, %from, "avatar notification from a stranger ignored");
-            return true;
+            return;
         }
         self.avatars.pep.insert(from.clone());
         if let Some(announced) = announced {
             self.on_announced(from, announced, Source::Pep, stream)
                 .await;
         }
-        true
     }
 
     /// XEP-0153: a hash in a contact's presence, used while they have not

@@ -83,9 +83,8 @@ impl Actor {
             return self.on_message_error(msg);
         }
         // PEP notifications (XEP-0163): headlines from a bare JID, also from
-        // our own account (another device published). Avatars first, then
-        // nicknames.
-        if self.on_avatar_event(&msg, stream).await || self.on_pep_notification(&msg) {
+        // our own account (another device published).
+        if self.on_pep_notification(&msg, stream).await {
             return;
         }
         let Some(msg) = self.on_archive_result(msg) else {

@@ -15,7 +15,7 @@ use tokio_xmpp::parsers::pubsub::pubsub::{Item, Items, Publish, PublishOptions};
 use tokio_xmpp::parsers::pubsub::{ItemId, NodeName, PubSub};
 use tokio_xmpp::parsers::stanza_error::StanzaError;
 
-use super::{Actor, nick};
+use super::{Actor, avatars, nick};
 
 const PUBLISH_OPTIONS: &str = "http://jabber.org/protocol/pubsub#publish-options";
 
@@ -139,17 +139,23 @@ impl Actor {
     /// of the account that published them (servers stamp whatever a client
     /// sends with its full JID, so a bare `from` cannot be forged by another
     /// user of the server).
-    pub(super) fn on_pep_notification(&mut self, msg: &Message) -> bool {
+    pub(super) async fn on_pep_notification(
+        &mut self,
+        msg: &Message,
+        stream: &tokio_xmpp::stanzastream::StanzaStream,
+    ) -> bool {
         let Some(n) = notification(msg) else {
             return false;
         };
-        let Some(from) = msg.from.as_ref() else {
-            return true;
-        };
-        let owner: BareJid = match from.try_as_full() {
-            Err(bare) => bare.clone(),
-            Ok(full) => {
-                tracing::debug!(account = %self.id, %full, "pubsub notification from a full JID ignored");
+        // Avatars also read purges and deletions of their node.
+        let avatar = avatars::metadata_event(msg);
+        let owner: BareJid = match msg.from.as_ref().map(|f| f.try_as_full()) {
+            Some(Err(bare)) => bare.clone(),
+            forged => {
+                // A client (not the server) sent it: it could claim anything.
+                let what = if avatar.is_some() { "avatar" } else { "pubsub" };
+                let from = forged.and_then(Result::ok).map(ToString::to_string);
+                tracing::warn!(account = %self.id, ?from, "{what} notification not from a bare JID ignored");
                 return true;
             }
         };
@@ -163,6 +169,10 @@ impl Actor {
         });
         if foreign {
             tracing::info!(account = %self.id, %owner, "pubsub item of someone else ignored");
+            return true;
+        }
+        if let Some(announced) = avatar {
+            self.on_avatar_notification(owner, announced, stream).await;
             return true;
         }
         match n.node.as_str() {

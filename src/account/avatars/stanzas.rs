@@ -12,7 +12,7 @@ use crate::account::chat::element;
 
 /// The avatar metadata in a PEP notification: None if `msg` is not one;
 /// Some(None) if it is but says nothing usable.
-pub(super) fn metadata_event(msg: &Message) -> Option<Option<Announced>> {
+pub(in crate::account) fn metadata_event(msg: &Message) -> Option<Option<Announced>> {
     let event = msg
         .payloads
         .iter()
