@@ -49,6 +49,11 @@ pub const DATA: &str = "urn:xmpp:avatar:data";
 /// Our caps ask the server to push avatar metadata (XEP-0163).
 pub const METADATA_NOTIFY: &str = "urn:xmpp:avatar:metadata+notify";
 
+/// `s` if it is a SHA-1 in hex (exactly 40 hex digits), lower-cased.
+pub fn sha1_hex(s: &str) -> Option<String> {
+    (s.len() == 40 && s.bytes().all(|b| b.is_ascii_hexdigit())).then(|| s.to_ascii_lowercase())
+}
+
 /// What someone says about their avatar.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Announced {

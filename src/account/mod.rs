@@ -920,12 +920,8 @@ impl Actor {
 /// Where the thumbnail of the avatar with SHA-1 `hash` (hex) is cached; None
 /// for anything that is not a SHA-1 hex string (it comes from the network).
 pub fn avatar_path(data_dir: &std::path::Path, hash: &str) -> Option<PathBuf> {
-    let valid = hash.len() == 40 && hash.bytes().all(|b| b.is_ascii_hexdigit());
-    valid.then(|| {
-        data_dir
-            .join("avatars")
-            .join(format!("{}.png", hash.to_ascii_lowercase()))
-    })
+    let hash = avatars::sha1_hex(hash)?;
+    Some(data_dir.join("avatars").join(format!("{hash}.png")))
 }
 
 /// Whether the server offers XEP-0352 in its stream features.

@@ -95,8 +95,7 @@ pub(super) fn vcard_update(p: &Presence) -> Option<Announced> {
 
 /// A SHA-1 hex string, lower-cased.
 fn sha1_attr(value: Option<&str>) -> Option<String> {
-    let v = value?.trim();
-    (v.len() == 40 && v.bytes().all(|b| b.is_ascii_hexdigit())).then(|| v.to_ascii_lowercase())
+    super::sha1_hex(value?.trim())
 }
 
 /// The base64 text of data item `hash` in an items answer.
