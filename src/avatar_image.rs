@@ -52,6 +52,14 @@ pub const OWN_FILE: Limits = Limits {
     max_alloc: 256 * 1024 * 1024,
 };
 
+/// A cached thumbnail read back for display: they are ours and tiny, but
+/// on disk (anything may have replaced them).
+pub const THUMBNAIL_FILE: Limits = Limits {
+    max_bytes: 512 * 1024,
+    max_side: 512,
+    max_alloc: 4 * 1024 * 1024,
+};
+
 /// Side of the cached thumbnails (square, centre-cropped): what the GUI
 /// shows (roster and conversation header), at 2× for HiDPI screens.
 pub const THUMBNAIL_SIDE: u32 = 96;
@@ -127,7 +135,19 @@ pub fn prepare_own(bytes: &[u8]) -> Result<Prepared, AvatarError> {
     })
 }
 
-/// Reads a file the user picked, refusing it (without reading it all) when
+/// A PNG thumbnail from the cache, decoded to RGBA for display (the GUI
+/// does this in a background task).
+pub fn read_thumbnail(path: &Path) -> Result<image::RgbaImage, AvatarError> {
+    let bytes = read_limited(path, THUMBNAIL_FILE.max_bytes)?;
+    if image::guess_format(&bytes).ok() != Some(ImageFormat::Png) {
+        return Err(AvatarError::UnknownFormat);
+    }
+    let (mut image, orientation) = decode(&bytes, &THUMBNAIL_FILE)?;
+    image.apply_orientation(orientation);
+    Ok(image.into_rgba8())
+}
+
+/// Reads a file, refusing it (without reading it all) when
 /// it is larger than `max` bytes.
 pub fn read_limited(path: &Path, max: usize) -> Result<Vec<u8>, AvatarError> {
     let unreadable = |e: std::io::Error| AvatarError::Unreadable {

@@ -9,10 +9,6 @@ use iced::{Color, Element, Font, Task, font};
 
 use super::style;
 
-/// Thumbnails are ours (96 px PNGs), but the file is on disk: bound it.
-const MAX_FILE: u64 = 512 * 1024;
-const MAX_SIDE: u32 = 512;
-
 /// Decoded avatar thumbnails by file path. Decoding happens in a
 /// background task; until it is done (or if it fails) the initials show.
 #[derive(Debug, Default)]
@@ -58,29 +54,10 @@ impl Cache {
     }
 }
 
-/// Reads and decodes a thumbnail into RGBA (off the UI thread).
+/// Reads and decodes a thumbnail into RGBA (off the UI thread), rounded.
 fn decode(path: &str) -> Option<Handle> {
-    use std::io::Read;
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .ok()?
-        .take(MAX_FILE + 1)
-        .read_to_end(&mut bytes)
-        .ok()?;
-    if bytes.len() as u64 > MAX_FILE {
-        tracing::warn!(path, "avatar thumbnail too large; initials shown");
-        return None;
-    }
-    let mut reader =
-        image::ImageReader::with_format(std::io::Cursor::new(bytes), image::ImageFormat::Png);
-    let mut limits = image::Limits::default();
-    limits.max_image_width = Some(MAX_SIDE);
-    limits.max_image_height = Some(MAX_SIDE);
-    limits.max_alloc = Some(4 * 1024 * 1024);
-    reader.limits(limits);
-    match reader.decode() {
-        Ok(img) => {
-            let mut rgba = img.into_rgba8();
+    match crate::avatar_image::read_thumbnail(std::path::Path::new(path)) {
+        Ok(mut rgba) => {
             round(&mut rgba);
             Some(Handle::from_rgba(
                 rgba.width(),
@@ -89,7 +66,7 @@ fn decode(path: &str) -> Option<Handle> {
             ))
         }
         Err(e) => {
-            tracing::warn!(path, "avatar thumbnail unreadable: {e}");
+            tracing::warn!(path, "avatar thumbnail not shown: {e}");
             None
         }
     }
