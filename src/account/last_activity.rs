@@ -13,8 +13,6 @@
 use chrono::{DateTime, Duration, Utc};
 use tokio_xmpp::jid::BareJid;
 use tokio_xmpp::minidom::Element;
-use tokio_xmpp::parsers::idle::Idle;
-use tokio_xmpp::parsers::ns;
 use tokio_xmpp::parsers::presence::Presence;
 
 use super::Actor;
@@ -49,11 +47,7 @@ pub fn seen_at(answer: Option<&Element>, now: DateTime<Utc>) -> Option<DateTime<
 /// When a contact whose last client just went offline was last active: the
 /// idle time that client sent along (XEP-0319), if it is in the past, else now.
 pub fn left_at(p: &Presence, now: DateTime<Utc>) -> DateTime<Utc> {
-    p.payloads
-        .iter()
-        .filter(|e| e.is("idle", ns::IDLE))
-        .find_map(|e| Idle::try_from(e.clone()).ok())
-        .map(|i| i.since.0.with_timezone(&Utc))
+    super::presence::idle_since(p)
         .filter(|since| *since <= now)
         .unwrap_or(now)
 }
@@ -86,6 +80,7 @@ impl Actor {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tokio_xmpp::parsers::idle::Idle;
     use tokio_xmpp::parsers::presence::Type as PresenceType;
 
     fn now() -> DateTime<Utc> {

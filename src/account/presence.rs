@@ -30,6 +30,15 @@ impl Default for OwnPresence {
     }
 }
 
+/// The idle time (XEP-0319) a presence carries, if any.
+pub fn idle_since(p: &Presence) -> Option<DateTime<Utc>> {
+    p.payloads
+        .iter()
+        .filter(|e| e.is("idle", tokio_xmpp::parsers::ns::IDLE))
+        .find_map(|e| Idle::try_from(e.clone()).ok())
+        .map(|i| i.since.0.with_timezone(&Utc))
+}
+
 /// The stanza for `own`: unavailable for offline, else available with
 /// show, status, priority, caps and idle time.
 pub fn stanza(

@@ -4,7 +4,6 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use tokio_xmpp::jid::{BareJid, Jid};
-use tokio_xmpp::parsers::idle::Idle;
 use tokio_xmpp::parsers::presence::{Presence, Show, Type as PresenceType};
 use tokio_xmpp::parsers::roster::{Item, Subscription};
 
@@ -76,12 +75,7 @@ impl PresenceMap {
                     Some(Show::Dnd) => Availability::Dnd,
                 };
                 let status = p.statuses.values().next().cloned();
-                let idle_since = p
-                    .payloads
-                    .iter()
-                    .filter(|e| e.is("idle", "urn:xmpp:idle:1"))
-                    .find_map(|e| Idle::try_from(e.clone()).ok())
-                    .map(|i| i.since.0.with_timezone(&Utc));
+                let idle_since = super::presence::idle_since(p);
                 self.by_contact.entry(bare.clone()).or_default().insert(
                     resource,
                     ResourcePresence {
