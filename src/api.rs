@@ -169,6 +169,8 @@ pub enum Command {
     },
     /// Read one page of history, oldest first. `before` is a message `seq`
     /// from an earlier page (exclusive); without it the newest page is returned.
+    /// `after` (instead of `before`) reads the page of messages newer than
+    /// that `seq`, for a front-end that dropped them while scrolling back.
     History {
         account: AccountId,
         with: String,
@@ -176,6 +178,8 @@ pub enum Command {
         limit: u32,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         before: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        after: Option<i64>,
     },
     /// Messages of this account containing all the words of `query`,
     /// newest first (searches only this account's own store).

@@ -120,7 +120,7 @@ impl Actor {
             }
         };
         if let Some(m) = chat::parse_chat(message, &self.jid, Utc::now()) {
-            self.ingest(&[m], false);
+            self.ingest_live(m);
         }
     }
 
@@ -177,7 +177,7 @@ impl Actor {
             return;
         }
         let answer = receipts::answer(from, &id.0);
-        self.send(stream, Stanza::Message(answer)).await;
+        self.send_receipt(stream, answer).await;
     }
 
     /// A bounce for one of our messages: only its recipient or a server may

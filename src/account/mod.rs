@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use futures::StreamExt;
+use futures::{FutureExt, StreamExt};
 use tokio::sync::mpsc;
 use tokio_xmpp::Stanza;
 use tokio_xmpp::jid::BareJid;
@@ -19,6 +19,7 @@ use crate::store::Store;
 
 mod avatars;
 pub mod blocking;
+mod burst;
 pub mod caps;
 pub mod carbons;
 pub mod chat;
@@ -125,6 +126,7 @@ pub enum AccountCommand {
         with: String,
         limit: u32,
         before: Option<i64>,
+        after: Option<i64>,
     },
     Search {
         query: String,
@@ -252,11 +254,13 @@ impl AccountCommand {
                 with,
                 limit,
                 before,
+                after,
                 ..
             } => AccountCommand::History {
                 with,
                 limit,
                 before,
+                after,
             },
             Command::Search { query, limit, .. } => AccountCommand::Search { query, limit },
             Command::Roster { .. } => AccountCommand::Roster,
@@ -365,6 +369,8 @@ struct Actor {
     profiles: profile::Profiles,
     /// Avatar fetches and publishing (XEP-0084/0153).
     avatars: avatars::Avatars,
+    /// The burst of stanzas being handled (burst.rs).
+    burst: Option<burst::Burst>,
 }
 
 async fn run(
@@ -427,6 +433,7 @@ async fn run(
         new_password: None,
         profiles: profile::Profiles::new(deadline_tx),
         avatars: avatars::Avatars::new(avatar_tx),
+        burst: None,
     };
 
     actor.load_blocklist();
@@ -477,7 +484,21 @@ async fn run(
 
     loop {
         tokio::select! {
-            event = stream.next() => match event {
+            event = stream.next() => {
+                // Stanzas that have arrived already form one burst (burst.rs).
+                let mut event = Some(event);
+                while let Some(Some(StreamEvent::Stanza(stanza))) = event {
+                    actor.burst_stanza();
+                    actor.on_stanza(stanza, &stream).await;
+                    event = if actor.burst_full() {
+                        None
+                    } else {
+                        stream.next().now_or_never()
+                    };
+                }
+                actor.burst_end(&stream).await;
+                let Some(event) = event else { continue };
+                match event {
                 Some(StreamEvent::Stream(StreamStatus::Reset { bound_jid, features })) => {
                     if actor.session > 0 {
                         tracing::info!(account = %actor.id, "new session; the old one could not be resumed");
@@ -517,9 +538,14 @@ async fn run(
                 Some(StreamEvent::Stream(StreamStatus::Suspended)) => {
                     actor.set_state(ConnState::Reconnecting, Some("connection lost".into()), None, None);
                 }
-                Some(StreamEvent::Stanza(stanza)) => actor.on_stanza(stanza, &stream).await,
+                // Not reached (the loop above takes every stanza); handled alike.
+                Some(StreamEvent::Stanza(stanza)) => {
+                    actor.burst_stanza();
+                    actor.on_stanza(stanza, &stream).await;
+                    actor.burst_end(&stream).await;
+                }
                 None => return Err("the connection ended unexpectedly".into()),
-            },
+            }},
             Some(report) = reports.recv() => actor.on_report(report),
             Some(p) = progress_rx.recv() => actor.on_progress(p),
             Some(d) = deadline_rx.recv() => actor.on_profile_deadline(d),
@@ -723,11 +749,13 @@ impl Actor {
                 with,
                 limit,
                 before,
+                after,
             } => {
                 let req = sync::HistoryRequest {
                     with,
                     limit,
                     before,
+                    after,
                 };
                 self.history(req, stream).await
             }

@@ -37,6 +37,8 @@ pub(super) struct HistoryRequest {
     pub with: String,
     pub limit: u32,
     pub before: Option<i64>,
+    /// Newer than this seq instead (store only: the archive is older).
+    pub after: Option<i64>,
 }
 
 #[derive(Debug)]
@@ -139,6 +141,17 @@ impl Actor {
     /// may have older messages, fetch those first.
     pub(super) async fn history(&mut self, mut req: HistoryRequest, stream: Option<&StanzaStream>) {
         req.limit = req.limit.min(MAX_PAGE);
+        if let Some(after) = req.after {
+            return match self.store.history_after(&req.with, req.limit, after) {
+                Ok(messages) => self.emit(Event::History {
+                    account: self.id.clone(),
+                    with: req.with,
+                    messages,
+                    complete: false,
+                }),
+                Err(e) => self.error(e.to_string(), None),
+            };
+        }
         let page = match self.store.history(&req.with, req.limit, req.before) {
             Ok(p) => p,
             Err(e) => return self.error(e.to_string(), None),

@@ -1,5 +1,7 @@
 //! Messages and conversations.
 
+use std::collections::HashMap;
+
 use chrono::DateTime;
 use rusqlite::types::Type;
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
@@ -29,6 +31,10 @@ pub(super) use select_record;
 // from the cursor and stop after `limit` rows (checked by a test).
 pub(super) const HISTORY_NEWEST: &str =
     select_record!("WHERE c.jid = ?1 ORDER BY m.ts DESC, m.pos DESC LIMIT ?2");
+pub(super) const HISTORY_AFTER: &str = select_record!(
+    "WHERE c.jid = ?1 AND (m.ts, m.pos) > (SELECT ts, pos FROM message WHERE seq = ?3) "
+    "ORDER BY m.ts, m.pos LIMIT ?2"
+);
 pub(super) const HISTORY_BEFORE: &str = select_record!(
     "WHERE c.jid = ?1 AND (m.ts, m.pos) < (SELECT ts, pos FROM message WHERE seq = ?3) "
     "ORDER BY m.ts DESC, m.pos DESC LIMIT ?2"
@@ -158,72 +164,159 @@ fn place(tx: &Connection, conversation_id: i64, ts: i64, order: Order) -> rusqli
 /// `meta` key of the counter that older pages take their `pos` from.
 const OLDER_POS_KEY: &str = "older_pos";
 
-/// Sets the sort position of the row just inserted: its seq when arriving,
-/// the next lower value of a decreasing counter for older pages.
-fn set_pos(tx: &Connection, seq: i64, order: Order) -> Result<(), StoreError> {
-    let pos = match order {
-        Order::Forward => seq,
-        Order::Backward => {
-            let next = super::meta(tx, OLDER_POS_KEY)?
-                .and_then(|v| v.parse::<i64>().ok())
-                .unwrap_or(0)
-                - 1;
-            super::set_meta(tx, OLDER_POS_KEY, Some(&next.to_string()))?;
-            next
-        }
-    };
-    tx.prepare_cached("UPDATE message SET pos = ?2 WHERE seq = ?1")?
-        .execute(params![seq, pos])?;
-    Ok(())
+/// What one batch has looked up or changed, so each message costs little
+/// more than its own row: conversation ids, the newest time per
+/// conversation (written once at the end), the older-page counter.
+#[derive(Default)]
+struct Batch {
+    conversations: HashMap<String, i64>,
+    activity: HashMap<i64, i64>,
+    older_pos: Option<i64>,
 }
 
-fn insert_one(tx: &Connection, m: &NewMessage, order: Order) -> Result<Inserted, StoreError> {
-    let direction = direction_str(m.direction);
-    let sender_bare = bare_jid(m.sender);
-    tx.prepare_cached("INSERT INTO conversation (jid) VALUES (?1) ON CONFLICT (jid) DO NOTHING")?
-        .execute([m.with])?;
-    let conversation_id: i64 = tx
-        .prepare_cached("SELECT id FROM conversation WHERE jid = ?1")?
-        .query_row([m.with], |r| r.get(0))?;
-    let ts = place(tx, conversation_id, m.timestamp.timestamp_millis(), order)?;
-    // Without a conflict target, DO NOTHING covers every UNIQUE index
-    // (id, server_id, origin_id), so one statement both checks and inserts.
-    let inserted = tx
-        .prepare_cached(
-            "INSERT INTO message (id, conversation_id, direction, sender, sender_bare, body, \
-             ts, state, server_id, origin_id, read, reply_to, markable) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) ON CONFLICT DO NOTHING",
-        )?
-        .execute(params![
-            m.id,
-            conversation_id,
-            direction,
-            m.sender,
-            sender_bare,
-            m.body,
-            ts,
-            m.state.as_str(),
-            m.server_id,
-            m.origin_id,
-            m.direction == Direction::Out,
-            m.reply_to,
-            m.markable,
-        ])?;
-    if inserted == 1 {
-        set_pos(tx, tx.last_insert_rowid(), order)?;
+impl Batch {
+    fn conversation(&mut self, tx: &Connection, jid: &str) -> rusqlite::Result<i64> {
+        if let Some(id) = self.conversations.get(jid) {
+            return Ok(*id);
+        }
+        let found: Option<i64> = tx
+            .prepare_cached("SELECT id FROM conversation WHERE jid = ?1")?
+            .query_row([jid], |r| r.get(0))
+            .optional()?;
+        let id = match found {
+            Some(id) => id,
+            None => tx
+                .prepare_cached("INSERT INTO conversation (jid) VALUES (?1) RETURNING id")?
+                .query_row([jid], |r| r.get(0))?,
+        };
+        self.conversations.insert(jid.to_owned(), id);
+        Ok(id)
+    }
+
+    /// The sort position of an older page's next message: the next lower
+    /// value of a decreasing counter. (Arriving messages take their seq.)
+    fn next_older_pos(&mut self, tx: &Connection) -> Result<i64, StoreError> {
+        let current = match self.older_pos {
+            Some(p) => p,
+            None => super::meta(tx, OLDER_POS_KEY)?
+                .and_then(|v| v.parse::<i64>().ok())
+                .unwrap_or(0),
+        };
+        self.older_pos = Some(current - 1);
+        Ok(current - 1)
+    }
+
+    /// Writes what was collected: conversation activity, the counter.
+    fn finish(self, tx: &Connection) -> Result<(), StoreError> {
         // Activity is the newest message time, so archive backfill of old
         // messages does not move a conversation to the top.
-        tx.prepare_cached(
+        let mut update = tx.prepare_cached(
             "UPDATE conversation SET last_activity = max(coalesce(last_activity, ?2), ?2) \
              WHERE id = ?1",
+        )?;
+        for (conversation, ts) in &self.activity {
+            update.execute(params![conversation, ts])?;
+        }
+        if let Some(pos) = self.older_pos {
+            super::set_meta(tx, OLDER_POS_KEY, Some(&pos.to_string()))?;
+        }
+        Ok(())
+    }
+}
+
+/// The quoted message of a reply, as `record_from_row` reads it.
+fn quote(tx: &Connection, conversation_id: i64, reply_to: &str) -> rusqlite::Result<Quote> {
+    let found = tx
+        .prepare_cached(
+            "SELECT id, body FROM message WHERE conversation_id = ?1 AND origin_id = ?2 LIMIT 1",
         )?
-        .execute(params![conversation_id, ts])?;
-        // Read back, so the caller sees exactly what `message` will return
-        // (e.g. the timestamp truncated to milliseconds).
-        return Ok(match record_by_id(tx, m.id)? {
-            Some(record) => Inserted::New(record),
-            None => Inserted::Duplicate,
-        });
+        .query_row(params![conversation_id, reply_to], |r| {
+            Ok(Quote {
+                id: r.get(0)?,
+                body: r.get(1)?,
+            })
+        })
+        .optional()?;
+    Ok(found.unwrap_or(Quote {
+        id: None,
+        body: None,
+    }))
+}
+
+fn insert_one(
+    tx: &Connection,
+    m: &NewMessage,
+    order: Order,
+    batch: &mut Batch,
+) -> Result<Inserted, StoreError> {
+    let direction = direction_str(m.direction);
+    let sender_bare = bare_jid(m.sender);
+    let conversation_id = batch.conversation(tx, m.with)?;
+    let ts = place(tx, conversation_id, m.timestamp.timestamp_millis(), order)?;
+    let older_pos = match order {
+        Order::Forward => None,
+        Order::Backward => Some(batch.next_older_pos(tx)?),
+    };
+    // Without a conflict target, DO NOTHING covers every UNIQUE index
+    // (id, server_id, origin_id), so one statement both checks and inserts.
+    // An arriving message's pos is its seq: AUTOINCREMENT gives the row the
+    // largest seq ever used plus one, which sqlite_sequence holds.
+    let inserted: Option<(i64, i64)> = tx
+        .prepare_cached(
+            "INSERT INTO message (id, conversation_id, direction, sender, sender_bare, body, \
+             ts, state, server_id, origin_id, read, reply_to, markable, pos) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, \
+             coalesce(?14, coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'message'), 0) + 1)) \
+             ON CONFLICT DO NOTHING RETURNING seq, pos",
+        )?
+        .query_row(
+            params![
+                m.id,
+                conversation_id,
+                direction,
+                m.sender,
+                sender_bare,
+                m.body,
+                ts,
+                m.state.as_str(),
+                m.server_id,
+                m.origin_id,
+                m.direction == Direction::Out,
+                m.reply_to,
+                m.markable,
+                older_pos,
+            ],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    if let Some((seq, pos)) = inserted {
+        let newest = batch.activity.entry(conversation_id).or_insert(ts);
+        *newest = (*newest).max(ts);
+        let timestamp = DateTime::from_timestamp_millis(ts)
+            .ok_or_else(|| bad_value(6, Type::Integer, format!("timestamp {ts} out of range")))?;
+        // Built from what was written (what `message` would read back),
+        // without reading it back.
+        return Ok(Inserted::New(MessageRecord {
+            seq,
+            id: m.id.to_owned(),
+            with: m.with.to_owned(),
+            direction: m.direction,
+            sender: m.sender.to_owned(),
+            body: m.body.to_owned(),
+            timestamp,
+            state: m.state,
+            error: None,
+            pos,
+            unread: m.direction == Direction::In,
+            edited: false,
+            original_body: None,
+            retracted: false,
+            reply_to: match m.reply_to {
+                Some(r) => Some(quote(tx, conversation_id, r)?),
+                None => None,
+            },
+            reactions: Vec::new(),
+        }));
     }
     tracing::debug!(id = m.id, with = m.with, "duplicate message ignored");
     let mut outcome = Inserted::Duplicate;
@@ -264,11 +357,15 @@ fn insert_one(tx: &Connection, m: &NewMessage, order: Order) -> Result<Inserted,
     }
     // The conversation row may have been created just now for a message
     // that turned out to be a duplicate from elsewhere.
-    tx.prepare_cached(
-        "DELETE FROM conversation WHERE id = ?1 AND last_activity IS NULL \
-         AND NOT EXISTS (SELECT 1 FROM message WHERE conversation_id = ?1)",
-    )?
-    .execute([conversation_id])?;
+    let removed = tx
+        .prepare_cached(
+            "DELETE FROM conversation WHERE id = ?1 AND last_activity IS NULL \
+             AND NOT EXISTS (SELECT 1 FROM message WHERE conversation_id = ?1)",
+        )?
+        .execute([conversation_id])?;
+    if removed > 0 {
+        batch.conversations.remove(m.with);
+    }
     Ok(outcome)
 }
 
@@ -318,9 +415,11 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut state = Batch::default();
         let outcome = batch
-            .map(|m| insert_one(&tx, m, order))
+            .map(|m| insert_one(&tx, m, order, &mut state))
             .collect::<Result<Vec<_>, _>>()?;
+        state.finish(&tx)?;
         tx.commit()?;
         Ok(outcome)
     }
@@ -399,6 +498,24 @@ impl Store {
         }
         .collect::<rusqlite::Result<Vec<_>>>()?;
         page.reverse();
+        super::signals::attach_reactions(&self.conn, &mut page)?;
+        Ok(page)
+    }
+
+    /// One page, oldest first: the `limit` oldest messages of the
+    /// conversation newer than message `after` (a seq, exclusive); an
+    /// unknown `after` gives an empty page.
+    pub fn history_after(
+        &self,
+        with: &str,
+        limit: u32,
+        after: i64,
+    ) -> Result<Vec<MessageRecord>, StoreError> {
+        let mut page = self
+            .conn
+            .prepare_cached(HISTORY_AFTER)?
+            .query_map(params![with, limit, after], record_from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
         super::signals::attach_reactions(&self.conn, &mut page)?;
         Ok(page)
     }

@@ -232,6 +232,7 @@ fn history_uses_the_paging_index() {
     for (sql, n) in [
         (store_messages::HISTORY_NEWEST, 2),
         (store_messages::HISTORY_BEFORE, 3),
+        (store_messages::HISTORY_AFTER, 3),
     ] {
         let plan = query_plan(&s, sql, n);
         eprintln!("{plan:#?}");

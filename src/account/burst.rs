@@ -1,0 +1,69 @@
+//! Stanzas that arrive together are handled as one burst: their chat
+//! messages are stored in one transaction (one commit instead of one per
+//! message) and the delivery receipts they ask for go out after that
+//! commit, so a receipt never confirms a message that is not stored yet.
+
+use tokio_xmpp::Stanza;
+use tokio_xmpp::parsers::message::Message;
+use tokio_xmpp::stanzastream::StanzaStream;
+
+use super::Actor;
+use super::chat::ChatMessage;
+
+/// Most stanzas per burst: bounds the latency of the first message's event
+/// and the size of one transaction.
+pub(super) const MAX: usize = 256;
+
+/// What a burst has collected so far.
+#[derive(Debug, Default)]
+pub(super) struct Burst {
+    stanzas: usize,
+    messages: Vec<ChatMessage>,
+    receipts: Vec<Message>,
+}
+
+impl Actor {
+    /// Starts a burst unless one is open; counts the stanza about to be handled.
+    pub(super) fn burst_stanza(&mut self) {
+        self.burst.get_or_insert_with(Burst::default).stanzas += 1;
+    }
+
+    /// The open burst has reached [`MAX`] stanzas.
+    pub(super) fn burst_full(&self) -> bool {
+        self.burst.as_ref().is_some_and(|b| b.stanzas >= MAX)
+    }
+
+    /// Stores a live message now, or with the open burst.
+    pub(super) fn ingest_live(&mut self, m: ChatMessage) {
+        match &mut self.burst {
+            Some(b) => b.messages.push(m),
+            None => {
+                self.ingest(&[m], false);
+            }
+        }
+    }
+
+    /// Sends a receipt now, or after the open burst is stored.
+    pub(super) async fn send_receipt(&mut self, stream: &StanzaStream, answer: Message) {
+        match &mut self.burst {
+            Some(b) => b.receipts.push(answer),
+            None => {
+                self.send(stream, Stanza::Message(answer)).await;
+            }
+        }
+    }
+
+    /// Ends the open burst: stores its messages in one transaction, then
+    /// sends its receipts (none if storing failed: the sender will resend).
+    pub(super) async fn burst_end(&mut self, stream: &StanzaStream) {
+        let Some(burst) = self.burst.take() else {
+            return;
+        };
+        if !burst.messages.is_empty() && self.ingest(&burst.messages, false).is_none() {
+            return;
+        }
+        for answer in burst.receipts {
+            self.send(stream, Stanza::Message(answer)).await;
+        }
+    }
+}
