@@ -24,6 +24,7 @@ mod model;
 mod own_profile;
 mod people;
 mod presence_picker;
+mod quit;
 mod sidebar;
 mod style;
 mod typing;
@@ -58,6 +59,8 @@ fn launch(boot: impl iced::application::BootFn<App, Message> + 'static) -> iced:
         .title(App::title)
         .theme(App::theme)
         .subscription(App::subscription)
+        // Closing lets the accounts say goodbye first (quit.rs).
+        .exit_on_close_request(false)
         .window(window_settings())
         .run()
 }
@@ -151,6 +154,8 @@ pub struct App {
     auto_away: crate::idle::AutoAway,
     /// Decoded avatar thumbnails.
     avatars: avatar::Cache,
+    /// The app is closing: accounts are saying goodbye.
+    quitting: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -200,6 +205,8 @@ pub enum Message {
     FileDropped(std::path::PathBuf),
     /// An avatar thumbnail was decoded (None: unusable).
     AvatarLoaded(String, Option<iced::widget::image::Handle>),
+    /// Close the app (window closed, termination signal).
+    Quit,
 }
 
 impl App {
@@ -238,6 +245,7 @@ impl App {
             own_profile: None,
             auto_away,
             avatars: avatar::Cache::default(),
+            quitting: false,
         }
     }
 
@@ -264,7 +272,7 @@ impl App {
 
     fn subscription(&self) -> Subscription<Message> {
         if !self.connect {
-            return Subscription::none();
+            return quit::requests();
         }
         let focus = iced::event::listen_with(|event, _, _| match event {
             iced::Event::Window(iced::window::Event::Focused) => Some(Message::WindowFocus(true)),
@@ -315,7 +323,7 @@ impl App {
             }
             _ => None,
         });
-        Subscription::batch(actors.chain([focus, tick, typing, idle]))
+        Subscription::batch(actors.chain([focus, tick, typing, idle, quit::requests()]))
     }
 
     fn update(&mut self, message: Message) -> Task<Message> {

@@ -21,6 +21,7 @@ const AT_BOTTOM: f32 = 40.0;
 pub fn update(app: &mut App, message: Message) -> Task<Message> {
     match message {
         Message::Actor(output) => actor(app, output),
+        Message::Quit => super::quit::quit(app),
         Message::OpenChat(account, with) => open_chat(app, account, with),
         Message::Chat(m) => chat(app, m),
         Message::Reconnect(id) => {
@@ -321,6 +322,7 @@ fn actor(app: &mut App, output: ActorOutput) -> Task<Message> {
                         with: chat.with.clone(),
                         limit: PAGE,
                         before: None,
+                        after: None,
                     });
                 }
             }
@@ -330,6 +332,7 @@ fn actor(app: &mut App, output: ActorOutput) -> Task<Message> {
                 a.sender = None;
                 a.connection.state = Some(ConnState::Offline);
             }
+            return super::quit::account_stopped(app);
         }
         ActorOutput::Event(id, event) => {
             let Some(account) = live(&mut app.accounts, &id) else {
@@ -464,6 +467,7 @@ fn open_chat(app: &mut App, account: String, with: String) -> Task<Message> {
             with: with.clone(),
             limit: PAGE,
             before: None,
+            after: None,
         });
         a.send(AccountCommand::MarkRead { with: with.clone() });
         if let Some(c) = a.conversations.iter_mut().find(|c| c.with == with) {
@@ -560,6 +564,7 @@ fn load_older(app: &mut App) {
             with,
             limit: PAGE,
             before,
+            after: None,
         })
     });
     if !sent {
