@@ -130,3 +130,102 @@ impl RawClient {
         });
     }
 }
+
+/// What [`RawClient::flood_with_receipts`] saw.
+pub struct Flood {
+    /// From the first send until the server acked the last message.
+    pub sent: std::time::Duration,
+    /// From the first send until the last receipt arrived (None: not all came).
+    pub receipts: Option<std::time::Duration>,
+}
+
+/// The id a receipt (XEP-0184) confirms, if `ev` is one.
+fn receipt_id(ev: &Event) -> Option<String> {
+    let Event::Stanza(Stanza::Message(m)) = ev else {
+        return None;
+    };
+    m.payloads
+        .iter()
+        .find(|p| p.is("received", "urn:xmpp:receipts"))
+        .and_then(|r| r.attr("id"))
+        .map(str::to_owned)
+}
+
+impl RawClient {
+    /// Sends `xmls` (messages that request receipts, with ids `ids`) as
+    /// fast as the stream takes them while counting the receipts that come
+    /// back for them, until all are back or `within` has passed.
+    pub fn flood_with_receipts(
+        &mut self,
+        xmls: Vec<String>,
+        ids: std::collections::HashSet<String>,
+        within: std::time::Duration,
+    ) -> Flood {
+        use futures::FutureExt;
+        let messages: Vec<Message> = xmls
+            .iter()
+            .map(|x| {
+                Message::try_from(x.parse::<Element>().expect("test XML parses"))
+                    .expect("a message")
+            })
+            .collect();
+        let stream = &mut self.stream;
+        self.rt.block_on(async move {
+            let start = std::time::Instant::now();
+            let mut pending = ids;
+            let mut last = None;
+            for m in messages {
+                last = Some(stream.send(Box::new(Stanza::Message(m))).await);
+                // Take what has arrived meanwhile, so receipts are timed
+                // when they come and the incoming queue never fills up.
+                while let Some(Some(ev)) = stream.next().now_or_never() {
+                    if let Some(id) = receipt_id(&ev) {
+                        pending.remove(&id);
+                    }
+                }
+            }
+            if let Some(mut token) = last {
+                token.wait_for(StanzaStage::Acked).await;
+            }
+            let sent = start.elapsed();
+            let rest = tokio::time::timeout(within, async {
+                while !pending.is_empty() {
+                    match stream.next().await {
+                        Some(ev) => {
+                            if let Some(id) = receipt_id(&ev) {
+                                pending.remove(&id);
+                            }
+                        }
+                        None => return false,
+                    }
+                }
+                true
+            })
+            .await;
+            Flood {
+                sent,
+                receipts: matches!(rest, Ok(true)).then(|| start.elapsed()),
+            }
+        })
+    }
+
+    /// Waits until `n` chat messages with a body arrived (or `within` passed);
+    /// returns how many came.
+    pub fn count_messages(&mut self, n: usize, within: std::time::Duration) -> usize {
+        let stream = &mut self.stream;
+        self.rt.block_on(async move {
+            let mut got = 0;
+            let _ = tokio::time::timeout(within, async {
+                while got < n {
+                    match stream.next().await {
+                        Some(Event::Stanza(Stanza::Message(m))) if !m.bodies.is_empty() => got += 1,
+                        Some(_) => {}
+                        None => return,
+                    }
+                }
+            })
+            .await;
+            got
+        })
+    }
+}

@@ -1,0 +1,532 @@
+//! End-to-end budgets of issue 10, measured from outside the process:
+//! the real `plausch` GUI binary under Xvfb against a loopback Prosody,
+//! with a second (headless) Plausch as the contact who watches.
+//!
+//! Measures, each as the median of `E2E_RUNS` runs (default 5):
+//! 1. start → window mapped (`xdotool search --onlyvisible --pid`);
+//! 2. start → online: the contact's client sees the available presence;
+//! 3. idle memory (VmRSS, PSS from smaps_rollup) `E2E_IDLE_SECS` (default
+//!    30) after online, and wake-ups per second (context switches of all
+//!    threads) over 10 s with the window unmapped;
+//! 4. ingest: a plain client sends 2,000 chat messages with receipt
+//!    requests; time until all are stored (the store file is polled), until
+//!    all receipts are back, CPU seconds and peak RSS above idle; and the
+//!    server's own throughput between two plain clients for comparison.
+//!
+//! Profiles: one account with 52 roster contacts; the same with 100,000
+//! stored messages; and three accounts with those 100,000 messages.
+//!
+//! `cargo bench --bench e2e` (needs Xvfb and xdotool: `apt-get install
+//! xvfb xdotool`). Without `--bench` (`cargo test --all-targets`) it only
+//! runs the ingest comparison once, small, without a window.
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use common::Prosody;
+use common::headless::{self, Headless};
+use common::raw::RawClient;
+use plausch::api::{Direction, MessageState};
+use plausch::store::{NewMessage, Store};
+use serde_json::json;
+
+const CONTACTS: usize = 52;
+const HISTORY: usize = 100_000;
+const INGEST: usize = 2_000;
+
+fn env_usize(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// A private X server for the GUI.
+struct Xvfb {
+    child: Child,
+    display: String,
+}
+
+impl Xvfb {
+    fn start() -> Xvfb {
+        for n in 90..120 {
+            if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() {
+                continue;
+            }
+            let display = format!(":{n}");
+            let child = Command::new("Xvfb")
+                .args([&display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("Xvfb is needed for this benchmark: apt-get install xvfb xdotool");
+            let socket = format!("/tmp/.X11-unix/X{n}");
+            let start = Instant::now();
+            while !Path::new(&socket).exists() {
+                assert!(
+                    start.elapsed() < Duration::from_secs(10),
+                    "Xvfb did not start"
+                );
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            return Xvfb { child, display };
+        }
+        panic!("no free X display number");
+    }
+}
+
+impl Drop for Xvfb {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The visible windows of process `pid`.
+fn visible_windows(display: &str, pid: u32) -> Vec<String> {
+    let out = Command::new("xdotool")
+        .args(["search", "--onlyvisible", "--pid", &pid.to_string()])
+        .env("DISPLAY", display)
+        .output()
+        .expect("xdotool is needed for this benchmark: apt-get install xdotool");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+fn proc_field(pid: u32, file: &str, key: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/{file}"))
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix(key))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+/// (RSS, PSS) in MiB.
+fn memory(pid: u32) -> (f64, f64) {
+    (
+        proc_field(pid, "status", "VmRSS:") as f64 / 1024.0,
+        proc_field(pid, "smaps_rollup", "Pss:") as f64 / 1024.0,
+    )
+}
+
+/// Peak RSS in MiB since the last [`reset_peak`].
+fn peak_rss(pid: u32) -> f64 {
+    proc_field(pid, "status", "VmHWM:") as f64 / 1024.0
+}
+
+fn reset_peak(pid: u32) {
+    // "5" resets the peak RSS (VmHWM) to the current RSS (proc(5)).
+    let _ = std::fs::write(format!("/proc/{pid}/clear_refs"), "5");
+}
+
+/// User + system CPU seconds of the process.
+fn cpu_seconds(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command name (which may contain spaces).
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    // utime and stime are fields 14 and 15 (1-based), 11 and 12 here; USER_HZ is 100.
+    (ticks(11) + ticks(12)) as f64 / 100.0
+}
+
+/// Context switches of all threads: every wake-up of a thread counts.
+fn wakeups(pid: u32) -> u64 {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return 0;
+    };
+    tasks
+        .filter_map(Result::ok)
+        .map(|t| {
+            let tid: u32 = t.file_name().to_string_lossy().parse().unwrap_or(0);
+            let status = format!("task/{tid}/status");
+            proc_field(pid, &status, "voluntary_ctxt_switches:")
+                + proc_field(pid, &status, "nonvoluntary_ctxt_switches:")
+        })
+        .sum()
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// The GUI on `display` with `profile`.
+fn start_gui(profile: &Path, display: &str) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_plausch"))
+        .arg("--profile")
+        .arg(profile)
+        .env("DISPLAY", display)
+        .env("PLAUSCH_LOG", "warn")
+        .env_remove("WAYLAND_DISPLAY")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(
+            std::fs::File::create(profile.join("gui-stderr.log"))
+                .map_or_else(|_| Stdio::null(), Stdio::from),
+        )
+        .spawn()
+        .expect("start plausch")
+}
+
+fn stop_gui(mut gui: Child) {
+    let _ = gui.kill();
+    let _ = gui.wait();
+}
+
+/// Bob waits for Alice's presence (`available` true: online, else offline).
+fn wait_alice(bob: &mut Headless, available: bool) {
+    bob.wait_for("alice's presence", |v| {
+        v["event"] == "presence"
+            && v["jid"] == "alice@localhost"
+            && (v["presence"] != "offline") == available
+    });
+}
+
+struct StartRun {
+    mapped: f64,
+    online: f64,
+    rss: f64,
+    pss: f64,
+    wakeups: f64,
+}
+
+/// Starts the GUI, times window and online, idles, measures memory and
+/// wake-ups, stops it.
+fn start_run(profile: &Path, x: &Xvfb, bob: &mut Headless, idle: Duration) -> StartRun {
+    let start = Instant::now();
+    let gui = start_gui(profile, &x.display);
+    let pid = gui.id();
+    let display = x.display.clone();
+    let watcher = std::thread::spawn(move || {
+        loop {
+            if !visible_windows(&display, pid).is_empty() {
+                return start.elapsed();
+            }
+            if start.elapsed() > Duration::from_secs(30) {
+                panic!("no window after 30 s");
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    });
+    wait_alice(bob, true);
+    let online = start.elapsed();
+    let mapped = watcher.join().expect("window watcher");
+    std::thread::sleep(idle);
+    let (rss, pss) = memory(pid);
+    for w in visible_windows(&x.display, pid) {
+        let _ = Command::new("xdotool")
+            .args(["windowunmap", &w])
+            .env("DISPLAY", &x.display)
+            .status();
+    }
+    std::thread::sleep(Duration::from_secs(1));
+    let before = wakeups(pid);
+    let window = Duration::from_secs(10);
+    std::thread::sleep(window);
+    let wakeups = (wakeups(pid) - before) as f64 / window.as_secs_f64();
+    stop_gui(gui);
+    wait_alice(bob, false);
+    StartRun {
+        mapped: mapped.as_secs_f64(),
+        online: online.as_secs_f64(),
+        rss,
+        pss,
+        wakeups,
+    }
+}
+
+fn report_starts(label: &str, runs: Vec<StartRun>) {
+    let m = |f: fn(&StartRun) -> f64| median(runs.iter().map(f).collect());
+    println!(
+        "{label}: window {:.3} s, online {:.3} s, idle RSS {:.1} MiB (PSS {:.1}), \
+         wake-ups {:.1}/s with the window hidden (median of {})",
+        m(|r| r.mapped),
+        m(|r| r.online),
+        m(|r| r.rss),
+        m(|r| r.pss),
+        m(|r| r.wakeups),
+        runs.len()
+    );
+}
+
+/// Stores `n` messages with bob (half in, half out, all read) in `store`.
+fn fill_history(path: &Path, n: usize) {
+    let mut store = Store::open(path).expect("open alice's store");
+    let t0 = Utc::now().timestamp() - n as i64;
+    let ids: Vec<String> = (0..n).map(|i| format!("history-{i}")).collect();
+    let bodies: Vec<String> = (0..n)
+        .map(|i| format!("Nachricht {i} aus einer langen Geschichte, mit etwas Text."))
+        .collect();
+    let msgs: Vec<NewMessage> = (0..n)
+        .map(|i| {
+            let out = i % 2 == 1;
+            NewMessage {
+                id: &ids[i],
+                with: "bob@localhost",
+                direction: if out { Direction::Out } else { Direction::In },
+                sender: if out {
+                    "alice@localhost"
+                } else {
+                    "bob@localhost"
+                },
+                body: &bodies[i],
+                timestamp: chrono::DateTime::from_timestamp(t0 + i as i64, 0).expect("timestamp"),
+                state: if out {
+                    MessageState::Read
+                } else {
+                    MessageState::Received
+                },
+                server_id: None,
+                origin_id: Some(&ids[i]),
+                reply_to: None,
+                markable: false,
+            }
+        })
+        .collect();
+    for chunk in msgs.chunks(1000) {
+        store.insert_messages(chunk).expect("fill history");
+    }
+    store.mark_read("bob@localhost").expect("mark read");
+}
+
+fn count_stored(path: &Path) -> usize {
+    rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .and_then(|c| c.query_row("SELECT count(*) FROM message", [], |r| r.get::<_, i64>(0)))
+        .map_or(0, |n| n as usize)
+}
+
+fn ingest_xml(run: usize, i: usize) -> (String, String) {
+    let id = format!("flood-{run}-{i}");
+    (
+        format!(
+            "<message xmlns='jabber:client' type='chat' to='alice@localhost' id='{id}'>\
+             <body>Nachricht {i}: kurz, wie im Alltag.</body>\
+             <request xmlns='urn:xmpp:receipts'/>\
+             <origin-id xmlns='urn:xmpp:sid:0' id='{id}'/></message>"
+        ),
+        id,
+    )
+}
+
+struct IngestRun {
+    stored: f64,
+    receipts: f64,
+    cpu: f64,
+    peak_over_idle: f64,
+}
+
+/// Alice's client (already online, `pid`, store at `db`) receives `n`
+/// messages from a plain client with bob's account.
+fn ingest_run(server: &Prosody, run: usize, n: usize, pid: Option<u32>, db: &Path) -> IngestRun {
+    let mut sender = RawClient::connect(server, "bob", "bpw");
+    let (xmls, ids): (Vec<String>, HashSet<String>) = (0..n).map(|i| ingest_xml(run, i)).unzip();
+    let before = count_stored(db);
+    let idle_rss = pid.map_or(0.0, |p| memory(p).0);
+    if let Some(p) = pid {
+        reset_peak(p);
+    }
+    let cpu0 = pid.map_or(0.0, cpu_seconds);
+    let start = Instant::now();
+    let db_owned = db.to_owned();
+    let poller = std::thread::spawn(move || {
+        loop {
+            if count_stored(&db_owned) >= before + n {
+                return Some(start.elapsed());
+            }
+            if start.elapsed() > Duration::from_secs(60) {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    });
+    let flood = sender.flood_with_receipts(xmls, ids, Duration::from_secs(60));
+    let stored = poller
+        .join()
+        .expect("store poller")
+        .expect("all messages stored");
+    let receipts = flood.receipts.expect("all receipts back");
+    // Let the last events settle before reading the CPU time.
+    std::thread::sleep(Duration::from_millis(500));
+    let cpu = pid.map_or(0.0, cpu_seconds) - cpu0;
+    let peak = pid.map_or(0.0, peak_rss);
+    IngestRun {
+        stored: stored.as_secs_f64(),
+        receipts: receipts.as_secs_f64(),
+        cpu,
+        peak_over_idle: peak - idle_rss,
+    }
+}
+
+/// The server alone: a plain client sends `n` messages to another.
+fn server_baseline(server: &Prosody, n: usize) -> f64 {
+    let mut receiver = RawClient::connect(server, "carol", "cpw");
+    receiver.send_xml("<presence xmlns='jabber:client'/>");
+    let sender = RawClient::connect(server, "bob", "bpw");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let counter = std::thread::spawn(move || {
+        let got = receiver.count_messages(n, Duration::from_secs(60));
+        let _ = tx.send(Instant::now());
+        got
+    });
+    let start = Instant::now();
+    sender.flood_messages((0..n).map(|i| {
+        headless::chat_xml(
+            "carol@localhost/raw",
+            &format!("Nachricht {i}: kurz, wie im Alltag."),
+        )
+    }));
+    let got = counter.join().expect("counter");
+    assert_eq!(got, n, "the plain receiver did not get every message");
+    let done = rx.recv().expect("counter time");
+    (done - start).as_secs_f64()
+}
+
+/// Profile with alice (52 contacts, bob a mutual one) set up; bob online
+/// and watching. Returns alice's profile dir.
+fn set_up(server: &Prosody, root: &Path) -> (PathBuf, Headless) {
+    let alice_dir = root.join("alice");
+    std::fs::create_dir_all(&alice_dir).expect("profile dir");
+    let mut alice = Headless::start(&alice_dir);
+    alice.add_account(headless::account(server, "a", "alice", "apw"));
+    alice.wait_state("a", "online");
+    let bob_dir = root.join("bob");
+    std::fs::create_dir_all(&bob_dir).expect("profile dir");
+    let mut bob = Headless::start(&bob_dir);
+    bob.add_account(headless::account(server, "b", "bob", "bpw"));
+    bob.wait_state("b", "online");
+    headless::befriend(
+        &mut alice,
+        "a",
+        "alice@localhost",
+        &mut bob,
+        "b",
+        "bob@localhost",
+    );
+    for i in 1..CONTACTS {
+        alice.send(
+            json!({"cmd":"add_contact","account":"a","jid":format!("contact{i:02}@localhost")}),
+        );
+    }
+    alice.wait_for("full roster", |v| {
+        v["event"] == "roster"
+            && v["contacts"]
+                .as_array()
+                .is_some_and(|c| c.len() >= CONTACTS)
+    });
+    alice.quit();
+    wait_alice(&mut bob, false);
+    (alice_dir, bob)
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("copy target");
+    for entry in std::fs::read_dir(from).expect("copy source") {
+        let entry = entry.expect("dir entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy file");
+        }
+    }
+}
+
+fn alice_db(profile: &Path) -> PathBuf {
+    profile.join("accounts").join("a").join("history.sqlite")
+}
+
+fn main() {
+    let full = std::env::args().any(|a| a == "--bench");
+    let server = Prosody::with_users(&[
+        ("alice", "apw"),
+        ("bob", "bpw"),
+        ("carol", "cpw"),
+        ("dave", "dpw"),
+    ]);
+    if !full {
+        // Smoke: the measuring code works (no window, small numbers).
+        let base = server_baseline(&server, 50);
+        println!(
+            "e2e: smoke run (use `cargo bench --bench e2e` for numbers); server 50 messages in {base:.3} s"
+        );
+        return;
+    }
+    let runs = env_usize("E2E_RUNS", 5);
+    let idle = Duration::from_secs(env_usize("E2E_IDLE_SECS", 30) as u64);
+    let root = tempfile::tempdir().expect("temp dir");
+    let (plain, mut bob) = set_up(&server, root.path());
+    let x = Xvfb::start();
+
+    // Ingest first, into the small profile.
+    let mut ingests = Vec::new();
+    for run in 0..runs {
+        let gui = start_gui(&plain, &x.display);
+        wait_alice(&mut bob, true);
+        std::thread::sleep(Duration::from_secs(3));
+        ingests.push(ingest_run(
+            &server,
+            run,
+            INGEST,
+            Some(gui.id()),
+            &alice_db(&plain),
+        ));
+        stop_gui(gui);
+        wait_alice(&mut bob, false);
+    }
+    let baselines: Vec<f64> = (0..runs)
+        .map(|_| server_baseline(&server, INGEST))
+        .collect();
+    let m = |f: fn(&IngestRun) -> f64| median(ingests.iter().map(f).collect());
+    println!(
+        "ingest {INGEST} messages with receipt requests: all stored {:.3} s, receipts back {:.3} s, \
+         {:.2} CPU s, peak RSS idle + {:.1} MiB; server alone (plain client to plain client): {:.3} s \
+         (median of {runs})",
+        m(|r| r.stored),
+        m(|r| r.receipts),
+        m(|r| r.cpu),
+        m(|r| r.peak_over_idle),
+        median(baselines)
+    );
+
+    let small: Vec<StartRun> = (0..runs)
+        .map(|_| start_run(&plain, &x, &mut bob, idle))
+        .collect();
+    report_starts("1 account, 52 contacts", small);
+
+    let big = root.path().join("alice-big");
+    copy_dir(&plain, &big);
+    fill_history(&alice_db(&big), HISTORY);
+    let runs_big: Vec<StartRun> = (0..runs)
+        .map(|_| start_run(&big, &x, &mut bob, idle))
+        .collect();
+    report_starts("1 account, 100,000 messages", runs_big);
+
+    let three = root.path().join("alice-three");
+    copy_dir(&big, &three);
+    {
+        let mut h = Headless::start(&three);
+        h.add_account(headless::account(&server, "c", "carol", "cpw"));
+        h.add_account(headless::account(&server, "d", "dave", "dpw"));
+        h.wait_state("c", "online");
+        h.wait_state("d", "online");
+        h.quit();
+    }
+    wait_alice(&mut bob, true);
+    wait_alice(&mut bob, false);
+    let runs_three: Vec<StartRun> = (0..runs)
+        .map(|_| start_run(&three, &x, &mut bob, idle))
+        .collect();
+    report_starts("3 accounts, 100,000 messages", runs_three);
+    drop(bob);
+}
