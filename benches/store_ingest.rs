@@ -55,6 +55,7 @@ fn message<'a>(i: usize, with: &'a str, id: &'a str, body: &'a str, t0: i64) -> 
         origin_id: Some(id),
         reply_to: None,
         markable: false,
+        file: None,
     }
 }
 

@@ -14,8 +14,11 @@ macro_rules! select_record {
     ($($rest:literal)*) => {
         concat!(
             "SELECT m.seq, m.id, c.jid, m.direction, m.sender, m.body, m.ts, m.state, m.error, m.pos, \
-             m.read, m.edited, m.original_body, m.retracted, m.reply_to, q.id, q.body \
+             m.read, m.edited, m.original_body, m.retracted, m.reply_to, q.id, q.body, \
+             a.name, a.size, a.media_type, a.sha256, a.url, a.path, a.thumbnail, a.transfer, \
+             a.error, a.plain_http \
              FROM message m JOIN conversation c ON c.id = m.conversation_id \
+             LEFT JOIN attachment a ON a.message_seq = m.seq \
              LEFT JOIN message q ON q.seq = (SELECT r.seq FROM message r \
                WHERE m.reply_to IS NOT NULL AND r.conversation_id = m.conversation_id \
                AND r.origin_id = m.reply_to LIMIT 1) ",
@@ -75,6 +78,7 @@ pub(super) fn record_from_row(row: &Row<'_>) -> rusqlite::Result<MessageRecord> 
             }),
         },
         reactions: Vec::new(),
+        file: super::files::file_from_row(row, 17)?,
     })
 }
 
@@ -210,7 +214,11 @@ fn insert_one(tx: &Connection, m: &NewMessage, order: Order) -> Result<Inserted,
             m.markable,
         ])?;
     if inserted == 1 {
-        set_pos(tx, tx.last_insert_rowid(), order)?;
+        let seq = tx.last_insert_rowid();
+        set_pos(tx, seq, order)?;
+        if let Some(file) = m.file {
+            super::files::insert(tx, seq, file)?;
+        }
         // Activity is the newest message time, so archive backfill of old
         // messages does not move a conversation to the top.
         tx.prepare_cached(
@@ -410,6 +418,7 @@ impl Store {
         // The WHERE clause matches the partial index `message_unconfirmed`.
         let mut stmt = self.conn.prepare_cached(select_record!(
             "WHERE m.direction = 'out' AND m.state IN ('queued', 'sent') AND m.retracted = 0 \
+             AND (a.name IS NULL OR a.url IS NOT NULL) \
              ORDER BY m.ts, m.seq"
         ))?;
         let rows = stmt.query_map([], record_from_row)?;
