@@ -291,6 +291,7 @@ fn fill_history(path: &Path, n: usize) {
                 origin_id: Some(&ids[i]),
                 reply_to: None,
                 markable: false,
+                file: None,
             }
         })
         .collect();

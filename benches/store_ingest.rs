@@ -80,6 +80,7 @@ fn message<'a>(i: usize, with: &'a str, id: &'a str) -> NewMessage<'a> {
         origin_id: Some(id),
         reply_to: None,
         markable: false,
+        file: None,
     }
 }
 

@@ -108,6 +108,15 @@ pub async fn update_account(
     set(&mut next.host, update.host);
     set(&mut next.pinned_cert, update.pinned_cert);
     set(&mut next.resource, update.resource);
+    if let Some(on) = update.auto_download {
+        next.files.auto_download = on;
+    }
+    if let Some(max) = update.auto_download_max_bytes {
+        next.files.auto_download_max_bytes = max;
+    }
+    if let Some(dir) = update.download_dir {
+        next.files.download_dir = dir.filter(|v| !v.trim().is_empty()).map(Into::into);
+    }
     if let Some(ca) = update.ca_file {
         next.ca_file = ca.filter(|v| !v.trim().is_empty()).map(Into::into);
     }
@@ -130,8 +139,9 @@ pub async fn update_account(
         next.password = PasswordSource::Keyring;
     }
     // The same checks as for the file and for new accounts.
-    let next = AccountConfig::from_table(&next.to_table())
+    let mut next = AccountConfig::from_table(&next.to_table())
         .map_err(|e| AccountsError::Config(ConfigError::Account(e)))?;
+    next.files.global_limit_bytes = config.settings.auto_download_limit_bytes;
     if let Some(pw) = update.password {
         secrets::store_password(&id, &Password::new(pw)).await?;
     }
@@ -144,6 +154,7 @@ pub async fn update_account(
         label: next.label.clone(),
         color: next.color.clone(),
         switches: next.switches,
+        files: next.files.clone(),
         ..current
     } == next;
     let restart = if live_only { Restart::No } else { Restart::Yes };

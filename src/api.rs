@@ -61,6 +61,31 @@ pub enum Command {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         reply_to: Option<String>,
     },
+    /// Send a file (XEP-0363 upload, then a message with its link, XEP-0066,
+    /// and its metadata, XEP-0447/0446). Stored as a queued message with
+    /// its file first: the upload runs in the background, is restarted
+    /// after a lost connection and after a restart of Plausch.
+    SendFile {
+        account: AccountId,
+        to: String,
+        /// A local file.
+        path: String,
+        #[serde(default, rename = "ref", skip_serializing_if = "Option::is_none")]
+        reference: Option<String>,
+    },
+    /// Stop the upload or download of a message's file (`id` = message id).
+    /// An upload's message becomes `failed` (it can be retried); a partial
+    /// download is deleted.
+    CancelTransfer {
+        account: AccountId,
+        id: String,
+    },
+    /// Download the file of a received message (one that was not fetched
+    /// automatically, or whose download failed or was cancelled).
+    Download {
+        account: AccountId,
+        id: String,
+    },
     /// Replace the text of one of our own messages (XEP-0308); the first
     /// text is kept in the store.
     Correct {
@@ -249,6 +274,9 @@ impl Command {
     pub fn account(&self) -> Option<&str> {
         match self {
             Command::Send { account, .. }
+            | Command::SendFile { account, .. }
+            | Command::CancelTransfer { account, .. }
+            | Command::Download { account, .. }
             | Command::History { account, .. }
             | Command::Search { account, .. }
             | Command::Roster { account }
@@ -439,6 +467,19 @@ pub struct AccountUpdate {
     /// Show sender and text in notifications (else only "new message").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notification_text: Option<bool>,
+    /// Download images and small files from contacts automatically.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_download: Option<bool>,
+    /// Other files than images are downloaded automatically up to this size.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_download_max_bytes: Option<u64>,
+    /// Where received files go (`null`: `files/` in the account's directory).
+    #[serde(
+        default,
+        deserialize_with = "set_or_clear",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub download_dir: Option<Option<String>>,
     /// A new password for the keyring (switches from a password command).
     #[serde(default, skip_serializing)]
     pub password: Option<String>,
@@ -466,6 +507,9 @@ impl std::fmt::Debug for AccountUpdate {
             .field("send_read_markers", &self.send_read_markers)
             .field("notifications", &self.notifications)
             .field("notification_text", &self.notification_text)
+            .field("auto_download", &self.auto_download)
+            .field("auto_download_max_bytes", &self.auto_download_max_bytes)
+            .field("download_dir", &self.download_dir)
             .field("password", &self.password.as_ref().map(|_| "<redacted>"))
             .field("password_command", &self.password_command.is_some())
             .finish()
@@ -614,6 +658,86 @@ pub struct MessageRecord {
     /// Emoji reactions (XEP-0444), filled in `history` and `message_updated`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reactions: Vec<ReactionCount>,
+    /// The file this message carries (XEP-0066 link with XEP-0447/0446
+    /// metadata); `body` is then its URL (what other clients show).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<FileInfo>,
+}
+
+/// Where a message's file is: on its way up or down, here, or only on the
+/// server.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TransferState {
+    /// Waiting: for a connection, the upload service, or its turn.
+    #[default]
+    Queued,
+    Uploading,
+    Downloading,
+    /// Uploaded (outgoing) or downloaded (incoming): `path` is local.
+    Done,
+    Failed,
+    Cancelled,
+    /// Received, not downloaded (use `download`).
+    Available,
+}
+
+impl TransferState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TransferState::Queued => "queued",
+            TransferState::Uploading => "uploading",
+            TransferState::Downloading => "downloading",
+            TransferState::Done => "done",
+            TransferState::Failed => "failed",
+            TransferState::Cancelled => "cancelled",
+            TransferState::Available => "available",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "queued" => TransferState::Queued,
+            "uploading" => TransferState::Uploading,
+            "downloading" => TransferState::Downloading,
+            "done" => TransferState::Done,
+            "failed" => TransferState::Failed,
+            "cancelled" => TransferState::Cancelled,
+            "available" => TransferState::Available,
+            _ => return None,
+        })
+    }
+}
+
+/// A file attached to a message.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileInfo {
+    /// File name (for received files: as sanitized and stored).
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media_type: Option<String>,
+    /// Where it can be downloaded (absent while our upload is pending).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// SHA-256 of the content, base64 (as XEP-0300 writes it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    /// The local file: the one we sent, or the completed download.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// A small PNG preview of an image (at most 256 px on the longer side).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thumbnail: Option<String>,
+    pub transfer: TransferState,
+    /// Why the last transfer failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// The URL is plain HTTP (only accepted from the account's own server,
+    /// whose upload service is unencrypted): show it as not protected.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub plain_http: bool,
 }
 
 /// The message a reply answers.
@@ -910,6 +1034,37 @@ pub enum Event {
         direction: Direction,
         xml: String,
     },
+    /// A file transfer moved on: state changes and progress (at most
+    /// about ten a second per transfer). `id` is the message's.
+    Transfer {
+        account: AccountId,
+        id: String,
+        direction: Direction,
+        state: TransferState,
+        /// Bytes transferred so far.
+        bytes: u64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        total: Option<u64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        error: Option<String>,
+        #[serde(default, rename = "ref", skip_serializing_if = "Option::is_none")]
+        reference: Option<String>,
+    },
+    /// A file cannot be sent: it is larger than the server's upload limit
+    /// (`max_size`, bytes). `id` is the message's if it was already queued.
+    FileTooLarge {
+        account: AccountId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        id: Option<String>,
+        path: String,
+        size: u64,
+        max_size: u64,
+        /// The same for people, e.g. "report.pdf is 70.0 MiB; the server
+        /// accepts files up to 64.0 MiB".
+        message: String,
+        #[serde(default, rename = "ref", skip_serializing_if = "Option::is_none")]
+        reference: Option<String>,
+    },
     /// A contact's chat state (typing, paused, gone, …). Not stored; a
     /// front-end lets `composing` expire after a while.
     ChatState {
@@ -1054,6 +1209,8 @@ impl Event {
             | Event::Message { account, .. }
             | Event::MessageState { account, .. }
             | Event::MessageUpdated { account, .. }
+            | Event::Transfer { account, .. }
+            | Event::FileTooLarge { account, .. }
             | Event::History { account, .. }
             | Event::SearchResults { account, .. }
             | Event::ChatState { account, .. }

@@ -60,6 +60,19 @@ pub const THUMBNAIL_FILE: Limits = Limits {
     max_alloc: 4 * 1024 * 1024,
 };
 
+/// An image file someone sent (or we send), for its preview: photos of a
+/// few dozen megapixels work; anything larger gets no preview (the file
+/// itself is kept either way). 256 MiB: one 8192×8192 RGBA image at most.
+pub const FILE_PREVIEW: Limits = Limits {
+    max_bytes: 32 * 1024 * 1024,
+    max_side: 8192,
+    max_alloc: 256 * 1024 * 1024,
+};
+
+/// Longest side of a file preview (aspect ratio kept): what a conversation
+/// shows inline, at 2× for HiDPI screens.
+pub const PREVIEW_MAX_SIDE: u32 = 256;
+
 /// Side of the cached thumbnails (square, centre-cropped): what the GUI
 /// shows (roster and conversation header), at 2× for HiDPI screens.
 pub const THUMBNAIL_SIDE: u32 = 96;
@@ -112,6 +125,20 @@ pub fn thumbnail(bytes: &[u8], limits: &Limits) -> Result<Vec<u8>, AvatarError> 
     // Rotating the small square equals cropping the rotated original.
     square.apply_orientation(orientation);
     encode_png(&square)
+}
+
+/// A preview of an image file: scaled down to fit `max_side` (aspect
+/// ratio kept, small images keep their size), EXIF orientation applied,
+/// re-encoded as PNG.
+pub fn preview(bytes: &[u8], limits: &Limits, max_side: u32) -> Result<Vec<u8>, AvatarError> {
+    let (image, orientation) = decode(bytes, limits)?;
+    let mut small = if image.width() > max_side || image.height() > max_side {
+        image.thumbnail(max_side, max_side)
+    } else {
+        image
+    };
+    small.apply_orientation(orientation);
+    encode_png(&small)
 }
 
 /// Our own avatar from a picked image: scaled down to fit
@@ -408,6 +435,20 @@ mod tests {
         assert_eq!(image.dimensions(), (20, 20));
         let Rgba([r, _, b, _]) = *image.get_pixel(10, 10);
         assert!(r > 200 && b < 50, "first frame (red), got {r}/{b}");
+    }
+
+    #[test]
+    fn previews_keep_the_aspect_ratio_and_refuse_bombs() {
+        let png = encoded(&gradient(1000, 500), ImageFormat::Png);
+        let p = preview(&png, &FILE_PREVIEW, PREVIEW_MAX_SIDE);
+        assert_eq!(p.map(|p| dims(&p)), Ok((256, 128)));
+        let small = encoded(&gradient(30, 20), ImageFormat::Jpeg);
+        let p = preview(&small, &FILE_PREVIEW, PREVIEW_MAX_SIDE);
+        assert_eq!(p.map(|p| dims(&p)), Ok((30, 20)));
+        assert!(matches!(
+            preview(&png_bomb(50_000, 50_000), &FILE_PREVIEW, PREVIEW_MAX_SIDE),
+            Err(AvatarError::TooManyPixels { .. })
+        ));
     }
 
     #[test]

@@ -125,7 +125,8 @@ impl Headless {
         let _ = self.events_tx.send(event);
     }
 
-    fn start(&mut self, config: AccountConfig) {
+    fn start(&mut self, mut config: AccountConfig) {
+        config.files.global_limit_bytes = self.config.settings.auto_download_limit_bytes;
         let dir = self.profile.account_dir(&config.id);
         let id = config.id.clone();
         let tx = account::spawn(config, dir, self.events_tx.clone());
@@ -296,7 +297,9 @@ impl Headless {
                     return;
                 };
                 let reference = match &other {
-                    Command::Send { reference, .. } => reference.clone(),
+                    Command::Send { reference, .. } | Command::SendFile { reference, .. } => {
+                        reference.clone()
+                    }
                     _ => None,
                 };
                 let delivered = match (

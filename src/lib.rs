@@ -9,6 +9,7 @@ pub mod api;
 pub mod avatar_image;
 pub mod config;
 pub mod consistent_color;
+pub mod files;
 pub mod headless;
 pub mod i18n;
 pub mod idle;

@@ -33,6 +33,8 @@ pub struct ChatMessage {
     pub markable: bool,
     /// Not a message of its own but a change to an earlier one.
     pub signal: Option<Signal>,
+    /// The file it carries (XEP-0066 / XEP-0447).
+    pub file: Option<crate::store::NewFile>,
 }
 
 /// A change to an earlier message, referred to by the id its author gave it.
@@ -91,6 +93,10 @@ pub fn parse_chat(mut msg: Message, own: &BareJid, now: DateTime<Utc>) -> Option
         None => body,
     };
     let markable = super::markers::is_markable(&msg);
+    let file = match &signal {
+        None => super::file_message::parse(&msg, &body),
+        Some(_) => None,
+    };
     // Only our own server may assign the stanza-id we use for dedup; one set by
     // anyone else (e.g. the sender) is ignored, or it could suppress messages.
     let mut server_id = None;
@@ -118,6 +124,7 @@ pub fn parse_chat(mut msg: Message, own: &BareJid, now: DateTime<Utc>) -> Option
         reply_to,
         markable,
         signal,
+        file,
     })
 }
 
@@ -165,6 +172,7 @@ impl StoreRows {
                 origin_id: m.origin_id.as_deref(),
                 reply_to: m.reply_to.as_deref(),
                 markable: m.markable,
+                file: m.file.as_ref(),
             })
             .collect()
     }

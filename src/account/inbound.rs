@@ -303,6 +303,9 @@ impl Actor {
         {
             return;
         }
+        if self.on_upload_iq(&id, from.as_ref(), &answer, stream).await {
+            return;
+        }
         let Some(kind) = self.pending_iqs.get(&id).copied() else {
             return;
         };

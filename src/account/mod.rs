@@ -29,6 +29,7 @@ mod connection;
 pub mod console;
 mod contacts;
 pub mod corrections;
+pub mod file_message;
 mod inbound;
 mod last_activity;
 pub mod link;
@@ -51,7 +52,9 @@ mod srv;
 mod sync;
 mod text;
 pub mod tls;
+mod transfers;
 mod updates;
+mod upload;
 mod vcard;
 mod version;
 
@@ -67,6 +70,20 @@ pub enum AccountCommand {
         body: String,
         reference: Option<String>,
         reply_to: Option<String>,
+    },
+    /// Send a file: stored as queued, uploaded, then sent as a link.
+    SendFile {
+        to: String,
+        path: String,
+        reference: Option<String>,
+    },
+    /// Stop a file's upload or download (message id).
+    CancelTransfer {
+        id: String,
+    },
+    /// Download a received file.
+    Download {
+        id: String,
     },
     Correct {
         id: String,
@@ -179,6 +196,7 @@ impl AccountCommand {
         matches!(
             self,
             AccountCommand::Send { .. }
+                | AccountCommand::SendFile { .. }
                 | AccountCommand::History { .. }
                 | AccountCommand::Retry { .. }
                 | AccountCommand::MarkRead { .. }
@@ -204,6 +222,18 @@ impl AccountCommand {
                 reference,
                 reply_to,
             },
+            Command::SendFile {
+                to,
+                path,
+                reference,
+                ..
+            } => AccountCommand::SendFile {
+                to,
+                path,
+                reference,
+            },
+            Command::CancelTransfer { id, .. } => AccountCommand::CancelTransfer { id },
+            Command::Download { id, .. } => AccountCommand::Download { id },
             Command::Correct { id, body, .. } => AccountCommand::Correct { id, body },
             Command::Retract { id, .. } => AccountCommand::Retract { id },
             Command::React { id, emojis, .. } => AccountCommand::React { id, emojis },
@@ -371,6 +401,10 @@ struct Actor {
     avatars: avatars::Avatars,
     /// The burst of stanzas being handled (burst.rs).
     burst: Option<burst::Burst>,
+    /// The upload service (XEP-0363) and slot requests of this session.
+    upload: upload::Upload,
+    /// File uploads and downloads under way.
+    transfers: transfers::Transfers,
 }
 
 async fn run(
@@ -386,6 +420,8 @@ async fn run(
     std::fs::create_dir_all(&data_dir)
         .map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
     let mut store = Store::open(&data_dir.join("history.sqlite")).map_err(|e| e.to_string())?;
+    // Transfers cut off by the last exit start again (uploads) or wait (downloads).
+    store.reset_transfers().map_err(|e| e.to_string())?;
     if let Ok(in_use) = store.avatar_hashes() {
         avatars::clean_cache(&data_dir, &in_use);
     }
@@ -400,6 +436,9 @@ async fn run(
     let (progress_tx, mut progress_rx) = mpsc::unbounded_channel();
     let (deadline_tx, mut deadline_rx) = mpsc::unbounded_channel();
     let (avatar_tx, mut avatar_rx) = mpsc::unbounded_channel();
+    let (transfer_tx, mut transfer_rx) = mpsc::unbounded_channel();
+    let transfers =
+        transfers::Transfers::new(transfer_tx, &config, jid.domain().as_str(), &data_dir);
     let mut actor = Actor {
         id: config.id.clone(),
         data_dir: data_dir.clone(),
@@ -434,6 +473,8 @@ async fn run(
         profiles: profile::Profiles::new(deadline_tx),
         avatars: avatars::Avatars::new(avatar_tx),
         burst: None,
+        upload: upload::Upload::default(),
+        transfers,
     };
 
     actor.load_blocklist();
@@ -515,6 +556,7 @@ async fn run(
                     actor.caps.clear_presence();
                     actor.in_flight.clear();
                     actor.pending_iqs.clear();
+                    actor.transfers.new_session();
                     if actor.avatars.new_session() {
                         actor.error("avatar not changed: the connection was lost", None);
                     }
@@ -550,6 +592,7 @@ async fn run(
             Some(p) = progress_rx.recv() => actor.on_progress(p),
             Some(d) = deadline_rx.recv() => actor.on_profile_deadline(d),
             Some(done) = avatar_rx.recv() => actor.on_avatar_done(done, &stream).await,
+            Some(report) = transfer_rx.recv() => actor.on_transfer_report(report, &stream).await,
             () = &mut catch_up_deadline, if !actor.sync.caught_up() && actor.state == ConnState::Online => {
                 tracing::warn!(account = %actor.id, "archive catch-up is slow; sending the outbox anyway");
                 actor.end_catch_up(&stream).await;
@@ -745,6 +788,11 @@ impl Actor {
                 self.send_chat(&to, &body, reference, reply_to.as_deref(), stream)
                     .await
             }
+            AccountCommand::SendFile {
+                to,
+                path,
+                reference,
+            } => self.send_file(&to, &path, reference, stream).await,
             AccountCommand::History {
                 with,
                 limit,
@@ -794,6 +842,8 @@ impl Actor {
                     })
             }
             AccountCommand::MuteConversation { with, muted } => return self.mute(&with, muted),
+            AccountCommand::CancelTransfer { id } => return self.cancel_transfer(&id),
+            AccountCommand::Download { id } => return self.download(&id),
             AccountCommand::Blocklist => return self.emit_blocklist(),
             AccountCommand::AddContact { .. }
             | AccountCommand::UpdateContact { .. }
@@ -827,6 +877,7 @@ impl Actor {
             AccountCommand::Profile { jid } => return self.profile_from_store(&jid),
             // Handled by the loop, which owns the stream.
             AccountCommand::Send { .. }
+            | AccountCommand::SendFile { .. }
             | AccountCommand::MarkRead { .. }
             | AccountCommand::Correct { .. }
             | AccountCommand::Retract { .. }
@@ -851,6 +902,7 @@ impl Actor {
         self.request_blocklist(stream).await;
         self.send_presence(stream).await;
         self.request_own_avatar(stream).await;
+        self.discover_upload(stream).await;
         self.start_sync(stream).await;
     }
 
@@ -874,6 +926,7 @@ impl Actor {
     /// The switches that apply without reconnecting.
     fn reconfigure(&mut self, config: &AccountConfig) {
         self.switches = config.switches;
+        self.transfers.reconfigure(&config.files, &self.data_dir);
     }
 
     /// What we offer to contacts, following the privacy switches.

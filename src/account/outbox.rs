@@ -82,6 +82,7 @@ impl Actor {
             origin_id: Some(&id),
             reply_to: reply_ref.as_deref(),
             markable: false,
+            file: None,
         };
         // Stored before sent: a crash from here on leaves it in the outbox.
         let record = match self.store.insert_message(&new) {
@@ -112,6 +113,7 @@ impl Actor {
         match self.store.set_state(id, MessageState::Queued, None) {
             Ok(Some(record)) => {
                 self.announce_state(record);
+                self.retry_upload(id, stream).await;
                 if let Some(stream) = stream.filter(|_| self.outbox_open()) {
                     self.flush_outbox(stream).await;
                 }
@@ -142,6 +144,25 @@ impl Actor {
             return;
         }
         let mut msg = chat::outgoing(&to, id, &m.body);
+        if let Some(f) = &m.file
+            && let Some(url) = &f.url
+        {
+            let sha256 = f.sha256.as_deref().and_then(|h| {
+                use base64::Engine as _;
+                let bytes = base64::engine::general_purpose::STANDARD.decode(h).ok()?;
+                <[u8; 32]>::try_from(bytes.as_slice()).ok()
+            });
+            msg = super::file_message::attach(
+                msg,
+                &super::file_message::Outgoing {
+                    url,
+                    name: &f.name,
+                    size: f.size.unwrap_or(0),
+                    media_type: f.media_type.as_deref(),
+                    sha256: sha256.as_ref(),
+                },
+            );
+        }
         if let Some((author, reference, quoted)) = self.quoted(m) {
             msg = super::replies::with_reply(msg, author, &reference, &quoted, &m.body);
         }

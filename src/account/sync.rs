@@ -349,9 +349,10 @@ impl Actor {
                     if !older {
                         self.emit(Event::Message {
                             account: self.id.clone(),
-                            message,
+                            message: message.clone(),
                             reference: None,
-                        })
+                        });
+                        self.maybe_auto_download(&message);
                     }
                 }
                 Inserted::Confirmed(record) => self.announce_state(record),

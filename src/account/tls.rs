@@ -124,6 +124,26 @@ pub fn client_config(
     pinned: Option<&str>,
     failure: FailureSlot,
 ) -> Result<Arc<ClientConfig>, TlsSetupError> {
+    build(ca_file, pinned, true, failure)
+}
+
+/// The rustls config for the account's HTTPS transfers (file upload and
+/// download): the same roots (system plus CA file). A pinned certificate is
+/// accepted too, but does not refuse every other one: files are often on
+/// other hosts (the contact's server, a CDN) than the pinned XMPP server.
+pub fn http_client_config(
+    ca_file: Option<&Path>,
+    pinned: Option<&str>,
+) -> Result<ClientConfig, TlsSetupError> {
+    build(ca_file, pinned, false, FailureSlot::default()).map(Arc::unwrap_or_clone)
+}
+
+fn build(
+    ca_file: Option<&Path>,
+    pinned: Option<&str>,
+    pin_exclusive: bool,
+    failure: FailureSlot,
+) -> Result<Arc<ClientConfig>, TlsSetupError> {
     let provider = provider();
     let pin = pinned.map(parse_pin).transpose()?;
     let mut roots = RootCertStore::empty();
@@ -150,6 +170,7 @@ pub fn client_config(
     let verifier = Verifier {
         webpki,
         pin,
+        pin_exclusive,
         provider: provider.clone(),
         failure,
     };
@@ -166,6 +187,9 @@ pub fn client_config(
 struct Verifier {
     webpki: Option<Arc<WebPkiServerVerifier>>,
     pin: Option<[u8; 32]>,
+    /// The pin is the only certificate accepted (XMPP); else it is accepted
+    /// in addition to what the roots vouch for (HTTPS transfers).
+    pin_exclusive: bool,
     provider: Arc<CryptoProvider>,
     failure: FailureSlot,
 }
@@ -215,6 +239,8 @@ impl ServerCertVerifier for Verifier {
             if &actual == pin {
                 return Ok(ServerCertVerified::assertion());
             }
+        }
+        if self.pin.is_some() && self.pin_exclusive {
             return Err(self.refuse(
                 end_entity,
                 "the server's certificate changed: it is not the pinned one (a renewed \

@@ -7,6 +7,7 @@
 //! away_after_minutes = 10 # automatic away after this long without use; 0 = never
 //! xa_after_minutes = 30  # extended away after this long; 0 = never
 //! hide_offline = false   # hide offline contacts without conversation in the sidebar
+//! auto_download_limit_bytes = 26214400 # no automatic download beyond this size, any account
 //!
 //! [[account]]
 //! id = "work"            # [a-z0-9][a-z0-9_-]{0,31}
@@ -21,6 +22,9 @@
 //! ca_file = "/path/ca.pem"
 //! pinned_cert = "AB:CD:…" # SHA-256 of the server certificate
 //! resource = "laptop"
+//! auto_download = true   # images and small files from contacts
+//! auto_download_max_bytes = 5242880 # "small" (images: up to the global limit)
+//! download_dir = "/home/me/Downloads/work" # absent: files/ in the account's directory
 //! ```
 //!
 //! A syntax error makes the whole file unusable ([`ConfigError::Parse`]). An
@@ -105,10 +109,18 @@ pub struct Settings {
     pub xa_after_minutes: u32,
     /// Hide offline contacts that have no conversation.
     pub hide_offline: bool,
+    /// No file is downloaded automatically beyond this size (bytes), on
+    /// any account; images included.
+    pub auto_download_limit_bytes: u64,
 }
 
 pub const DEFAULT_AWAY_AFTER_MINUTES: u32 = 10;
 pub const DEFAULT_XA_AFTER_MINUTES: u32 = 30;
+/// Global cap for automatic downloads (`[settings] auto_download_limit_bytes`).
+pub const DEFAULT_AUTO_DOWNLOAD_LIMIT: u64 = 25 * 1024 * 1024;
+/// Per account: other files than images up to this size are downloaded
+/// automatically (`auto_download_max_bytes`).
+pub const DEFAULT_AUTO_DOWNLOAD_MAX: u64 = 5 * 1024 * 1024;
 
 impl Default for Settings {
     fn default() -> Self {
@@ -118,6 +130,7 @@ impl Default for Settings {
             away_after_minutes: DEFAULT_AWAY_AFTER_MINUTES,
             xa_after_minutes: DEFAULT_XA_AFTER_MINUTES,
             hide_offline: false,
+            auto_download_limit_bytes: DEFAULT_AUTO_DOWNLOAD_LIMIT,
         }
     }
 }
@@ -158,6 +171,55 @@ pub struct AccountConfig {
     /// Presence priority (RFC 6121), -128 to 127; absent = 0.
     pub priority: Option<i8>,
     pub switches: Switches,
+    pub files: FileSettings,
+}
+
+/// How an account handles files it receives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileSettings {
+    /// Download images (and other files up to `auto_download_max_bytes`)
+    /// from contacts automatically.
+    pub auto_download: bool,
+    /// Other files than images are downloaded automatically up to this size.
+    pub auto_download_max_bytes: u64,
+    /// Where received files go; absent: `files/` in the account's directory.
+    pub download_dir: Option<PathBuf>,
+    /// The global cap from `[settings]` (not an account key): set when the
+    /// config is read and when an account is started.
+    pub global_limit_bytes: u64,
+}
+
+impl Default for FileSettings {
+    fn default() -> Self {
+        FileSettings {
+            auto_download: true,
+            auto_download_max_bytes: DEFAULT_AUTO_DOWNLOAD_MAX,
+            download_dir: None,
+            global_limit_bytes: DEFAULT_AUTO_DOWNLOAD_LIMIT,
+        }
+    }
+}
+
+impl FileSettings {
+    /// Whether a received file is fetched without being asked: only when
+    /// switched on, within the global cap, and for other files than
+    /// images within the account's threshold. An unknown size is never
+    /// fetched automatically.
+    pub fn auto_downloads(&self, size: Option<u64>, image: bool) -> bool {
+        let Some(size) = size else { return false };
+        self.auto_download
+            && size <= self.global_limit_bytes
+            && (image || size <= self.auto_download_max_bytes)
+    }
+
+    /// The most an automatic download may fetch (it stops beyond).
+    pub fn auto_cap(&self, image: bool) -> u64 {
+        if image {
+            self.global_limit_bytes
+        } else {
+            self.auto_download_max_bytes.min(self.global_limit_bytes)
+        }
+    }
 }
 
 /// The on/off settings of an account that apply without reconnecting:
@@ -251,6 +313,9 @@ struct RawAccount {
     send_read_markers: Option<bool>,
     notifications: Option<bool>,
     notification_text: Option<bool>,
+    auto_download: Option<bool>,
+    auto_download_max_bytes: Option<i64>,
+    download_dir: Option<String>,
 }
 
 fn default_enabled() -> bool {
@@ -295,6 +360,12 @@ impl RawAccount {
         }
         let resource = non_empty("resource", self.resource)?;
         let ca_file = non_empty("ca_file", self.ca_file)?.map(PathBuf::from);
+        let download_dir = non_empty("download_dir", self.download_dir)?.map(PathBuf::from);
+        let auto_download_max_bytes = match self.auto_download_max_bytes {
+            None => DEFAULT_AUTO_DOWNLOAD_MAX,
+            Some(n) => u64::try_from(n)
+                .map_err(|_| format!("auto_download_max_bytes {n} must not be negative"))?,
+        };
         // RFC 6121 §4.7.2.3: a signed byte.
         let priority = self
             .priority
@@ -323,6 +394,12 @@ impl RawAccount {
                 notifications: self.notifications.unwrap_or(true),
                 notification_text: self.notification_text.unwrap_or(true),
             },
+            files: FileSettings {
+                auto_download: self.auto_download.unwrap_or(true),
+                auto_download_max_bytes,
+                download_dir,
+                global_limit_bytes: DEFAULT_AUTO_DOWNLOAD_LIMIT,
+            },
         })
     }
 }
@@ -347,6 +424,7 @@ impl AccountConfig {
             resource: None,
             priority: None,
             switches: Switches::default(),
+            files: FileSettings::default(),
         }
     }
 
@@ -437,6 +515,16 @@ impl AccountConfig {
             if !on {
                 put(key, false.into());
             }
+        }
+        if !self.files.auto_download {
+            put("auto_download", false.into());
+        }
+        if self.files.auto_download_max_bytes != DEFAULT_AUTO_DOWNLOAD_MAX {
+            let n = i64::try_from(self.files.auto_download_max_bytes).unwrap_or(i64::MAX);
+            put("auto_download_max_bytes", n.into());
+        }
+        if let Some(v) = &self.files.download_dir {
+            put("download_dir", v.to_string_lossy().into_owned().into());
         }
         t
     }
@@ -546,6 +634,7 @@ struct RawSettings {
     xa_after_minutes: Option<u32>,
     #[serde(default)]
     hide_offline: bool,
+    auto_download_limit_bytes: Option<u64>,
 }
 
 const HEADER: &str = "# Plausch configuration.\n\
@@ -621,6 +710,12 @@ impl Config {
                 }
             }
         }
+        let limit = config.settings.auto_download_limit_bytes;
+        for entry in &mut config.accounts {
+            if let AccountEntry::Ok(a) = entry {
+                a.files.global_limit_bytes = limit;
+            }
+        }
         Ok(config)
     }
 
@@ -647,6 +742,10 @@ impl Config {
         }
         if s.hide_offline {
             settings.insert("hide_offline".into(), true.into());
+        }
+        if s.auto_download_limit_bytes != DEFAULT_AUTO_DOWNLOAD_LIMIT {
+            let n = i64::try_from(s.auto_download_limit_bytes).unwrap_or(i64::MAX);
+            settings.insert("auto_download_limit_bytes".into(), n.into());
         }
         let mut doc = Table::new();
         doc.insert("settings".into(), Value::Table(settings));
@@ -724,7 +823,9 @@ impl Config {
 
 /// Keys of the on/off settings of an account.
 fn is_switch(key: &str) -> bool {
-    key == "enabled" || Switches::default().entries().iter().any(|(k, _)| *k == key)
+    key == "enabled"
+        || key == "auto_download"
+        || Switches::default().entries().iter().any(|(k, _)| *k == key)
 }
 
 /// Name the key in type errors (serde's messages do not).
@@ -732,14 +833,14 @@ fn check_types(table: &Table) -> Result<(), String> {
     for (key, value) in table {
         let expected = match key.as_str() {
             k if is_switch(k) => "a boolean (true or false)",
-            "port" | "priority" => "an integer",
+            "port" | "priority" | "auto_download_max_bytes" => "an integer",
             "id" | "jid" | "label" | "color" | "password_command" | "host" | "tls" | "ca_file"
-            | "pinned_cert" | "resource" => "a string",
+            | "pinned_cert" | "resource" | "download_dir" => "a string",
             _ => continue,
         };
         let ok = match key.as_str() {
             k if is_switch(k) => value.is_bool(),
-            "port" | "priority" => value.is_integer(),
+            "port" | "priority" | "auto_download_max_bytes" => value.is_integer(),
             _ => value.is_str(),
         };
         if !ok {
@@ -771,6 +872,9 @@ fn parse_settings(t: Table) -> Result<Settings, String> {
         away_after_minutes: raw.away_after_minutes.unwrap_or(DEFAULT_AWAY_AFTER_MINUTES),
         xa_after_minutes: raw.xa_after_minutes.unwrap_or(DEFAULT_XA_AFTER_MINUTES),
         hide_offline: raw.hide_offline,
+        auto_download_limit_bytes: raw
+            .auto_download_limit_bytes
+            .unwrap_or(DEFAULT_AUTO_DOWNLOAD_LIMIT),
     })
 }
 

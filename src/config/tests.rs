@@ -82,6 +82,7 @@ fn full_config_parses() {
                 send_receipts: false,
                 ..Switches::default()
             },
+            files: crate::config::FileSettings::default(),
         }
     );
     let p = c.account("private").unwrap();
@@ -454,4 +455,41 @@ fn line_col_counts_characters() {
     assert_eq!(line_col("abc\ndef", 5), (2, 2));
     assert_eq!(line_col("äb\nc", 2), (1, 2));
     assert_eq!(line_col("ab", 99), (1, 3));
+}
+
+#[test]
+fn file_settings_per_account_and_the_global_limit() {
+    let d = tmp();
+    let text = "[settings]\nauto_download_limit_bytes = 1000\n\n\
+        [[account]]\nid = \"a\"\njid = \"a@x.org\"\nauto_download = false\n\
+        auto_download_max_bytes = 500\ndownload_dir = \"/tmp/dl\"\n\n\
+        [[account]]\nid = \"b\"\njid = \"b@x.org\"\n";
+    let c = Config::load(&write(d.path(), text)).unwrap();
+    assert_eq!(c.settings.auto_download_limit_bytes, 1000);
+    let a = &c.account("a").unwrap().files;
+    assert!(!a.auto_download);
+    assert_eq!(a.auto_download_max_bytes, 500);
+    assert_eq!(
+        a.download_dir.as_deref(),
+        Some(std::path::Path::new("/tmp/dl"))
+    );
+    assert_eq!(a.global_limit_bytes, 1000);
+    let b = &c.account("b").unwrap().files;
+    assert!(b.auto_download);
+    // Images up to the global limit, other files up to the account's.
+    assert!(b.auto_downloads(Some(900), true));
+    assert!(!b.auto_downloads(Some(1001), true));
+    assert!(b.auto_downloads(Some(900), false));
+    assert!(!b.auto_downloads(None, true));
+    assert!(!a.auto_downloads(Some(1), true));
+    // Written back as read.
+    let again = Config::parse(&c.to_toml(), std::path::Path::new("x")).unwrap();
+    assert_eq!(again, c);
+    // A negative size breaks only that account.
+    let bad = "[[account]]\nid = \"a\"\njid = \"a@x.org\"\nauto_download_max_bytes = -1\n";
+    let c = Config::parse(bad, std::path::Path::new("x")).unwrap();
+    assert!(matches!(
+        c.accounts[0],
+        crate::config::AccountEntry::Broken(_)
+    ));
 }

@@ -16,8 +16,11 @@ macro_rules! select_record {
     ($($rest:literal)*) => {
         concat!(
             "SELECT m.seq, m.id, c.jid, m.direction, m.sender, m.body, m.ts, m.state, m.error, m.pos, \
-             m.read, m.edited, m.original_body, m.retracted, m.reply_to, q.id, q.body \
+             m.read, m.edited, m.original_body, m.retracted, m.reply_to, q.id, q.body, \
+             a.name, a.size, a.media_type, a.sha256, a.url, a.path, a.thumbnail, a.transfer, \
+             a.error, a.plain_http \
              FROM message m JOIN conversation c ON c.id = m.conversation_id \
+             LEFT JOIN attachment a ON a.message_seq = m.seq \
              LEFT JOIN message q ON q.seq = (SELECT r.seq FROM message r \
                WHERE m.reply_to IS NOT NULL AND r.conversation_id = m.conversation_id \
                AND r.origin_id = m.reply_to LIMIT 1) ",
@@ -81,6 +84,7 @@ pub(super) fn record_from_row(row: &Row<'_>) -> rusqlite::Result<MessageRecord> 
             }),
         },
         reactions: Vec::new(),
+        file: super::files::file_from_row(row, 17)?,
     })
 }
 
@@ -292,6 +296,13 @@ fn insert_one(
     if let Some((seq, pos)) = inserted {
         let newest = batch.activity.entry(conversation_id).or_insert(ts);
         *newest = (*newest).max(ts);
+        if let Some(file) = m.file {
+            super::files::insert(tx, seq, file)?;
+            // Rare enough to read back what the attachment row says.
+            if let Some(record) = record_by_id(tx, m.id)? {
+                return Ok(Inserted::New(record));
+            }
+        }
         let timestamp = DateTime::from_timestamp_millis(ts)
             .ok_or_else(|| bad_value(6, Type::Integer, format!("timestamp {ts} out of range")))?;
         // Built from what was written (what `message` would read back),
@@ -316,6 +327,7 @@ fn insert_one(
                 None => None,
             },
             reactions: Vec::new(),
+            file: None,
         }));
     }
     tracing::debug!(id = m.id, with = m.with, "duplicate message ignored");
@@ -527,6 +539,7 @@ impl Store {
         // The WHERE clause matches the partial index `message_unconfirmed`.
         let mut stmt = self.conn.prepare_cached(select_record!(
             "WHERE m.direction = 'out' AND m.state IN ('queued', 'sent') AND m.retracted = 0 \
+             AND (a.name IS NULL OR a.url IS NOT NULL) \
              ORDER BY m.ts, m.seq"
         ))?;
         let rows = stmt.query_map([], record_from_row)?;

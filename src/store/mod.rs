@@ -15,6 +15,7 @@
 //!   as offline and the account actor overlays live presence.
 
 mod archive;
+mod files;
 mod messages;
 mod peers;
 mod roster;
@@ -31,6 +32,7 @@ use rusqlite::{Connection, OptionalExtension};
 
 use crate::api::{Direction, MessageState};
 
+pub use files::{FileUpdate, NewFile, PendingUpload};
 pub use messages::Inserted;
 pub use peers::Peer;
 
@@ -83,6 +85,8 @@ pub struct NewMessage<'a> {
     pub reply_to: Option<&'a str>,
     /// The sender asked for read markers (XEP-0333).
     pub markable: bool,
+    /// The file the message carries.
+    pub file: Option<&'a NewFile>,
 }
 
 /// The message store of one account.

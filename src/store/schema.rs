@@ -18,7 +18,7 @@ use super::StoreError;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Ordered migration steps; the schema version is `MIGRATIONS.len()`.
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
 
 /// The newest schema version this build understands.
 pub(crate) const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -145,6 +145,33 @@ CREATE TABLE reaction (
     PRIMARY KEY (message_seq, sender, emoji)
 ) WITHOUT ROWID;
 ALTER TABLE conversation ADD COLUMN muted INTEGER NOT NULL DEFAULT 0 CHECK (muted IN (0, 1));
+"#;
+
+/// Version 5: files (XEP-0363 uploads, XEP-0066 links with XEP-0447/0446
+/// metadata). One row per message that carries a file. An outgoing one
+/// keeps the local file it uploads from (`source`), so a queued upload
+/// survives a restart; `url` stays NULL until the upload is done, and the
+/// message is not sent before (the outbox skips it). `transfer` is the
+/// state of the upload or download (`api::TransferState`).
+const V5: &str = r#"
+CREATE TABLE attachment (
+    message_seq INTEGER PRIMARY KEY REFERENCES message(seq) ON DELETE CASCADE,
+    name        TEXT    NOT NULL,
+    size        INTEGER,
+    media_type  TEXT,
+    -- 32 bytes.
+    sha256      BLOB,
+    url         TEXT,
+    source      TEXT,
+    -- The local copy: the file we sent, or the completed download.
+    path        TEXT,
+    thumbnail   TEXT,
+    transfer    TEXT    NOT NULL,
+    error       TEXT,
+    plain_http  INTEGER NOT NULL DEFAULT 0 CHECK (plain_http IN (0, 1))
+);
+CREATE INDEX attachment_active ON attachment (transfer)
+    WHERE transfer IN ('queued', 'uploading', 'downloading');
 "#;
 
 /// Sets the per-connection pragmas. Errors here (e.g. "file is not a

@@ -60,7 +60,7 @@ pub enum Message {
     Answer(usize, String),
     Submit,
     Cancel,
-    Done(Result<AccountConfig, String>),
+    Done(Result<Box<AccountConfig>, String>),
 }
 
 /// What the app must do after a dialog message.
@@ -151,6 +151,7 @@ impl State {
                                 async move {
                                     accounts::add_account(&profile, new)
                                         .await
+                                        .map(Box::new)
                                         .map_err(|e| human_error(&e))
                                 },
                                 Message::Done,
@@ -177,6 +178,7 @@ impl State {
                                     async move {
                                         accounts::register_account(&profile, reg)
                                             .await
+                                            .map(Box::new)
                                             .map_err(|e| human_error(&e))
                                     },
                                     Message::Done,
@@ -191,7 +193,7 @@ impl State {
             Message::Done(result) => {
                 self.busy = false;
                 match result {
-                    Ok(config) => return (Task::none(), Some(Event::Added(Box::new(config)))),
+                    Ok(config) => return (Task::none(), Some(Event::Added(config))),
                     Err(e) => self.error = Some(e),
                 }
             }

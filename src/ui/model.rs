@@ -407,7 +407,10 @@ pub fn apply_event(account: &mut LiveAccount, chat: Option<&mut Chat>, event: Ev
         | Event::AccountUpdated { .. }
         | Event::RegistrationForm { .. }
         | Event::SearchResults { .. }
-        | Event::ArchiveSynced { .. } => {}
+        | Event::ArchiveSynced { .. }
+        // Files: the GUI part (attach, progress, previews) comes later.
+        | Event::Transfer { .. }
+        | Event::FileTooLarge { .. } => {}
     }
     applied
 }

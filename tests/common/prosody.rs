@@ -41,6 +41,8 @@ pub struct Prosody {
     http_port: u16,
     cert_sha256: String,
     child: Option<Child>,
+    /// `http_file_share_size_limit` in bytes (None: Prosody's 10 MiB).
+    upload_size_limit: Option<u64>,
 }
 
 /// Why a start attempt failed.
@@ -57,6 +59,13 @@ impl Prosody {
     /// Panics with a clear message if Prosody (or openssl) is not installed or the
     /// server does not come up.
     pub fn start() -> Prosody {
+        Prosody::start_with_upload_limit(None)
+    }
+
+    /// Like [`start`](Self::start), with the upload service
+    /// (`upload.localhost`) accepting files up to `limit` bytes (and a
+    /// daily quota of a hundred of them).
+    pub fn start_with_upload_limit(limit: Option<u64>) -> Prosody {
         for tool in ["prosody", "prosodyctl"] {
             if find_on_path(tool).is_none() {
                 panic!("{MISSING} (`{tool}` not found on PATH)");
@@ -81,6 +90,7 @@ impl Prosody {
             http_port: 0,
             cert_sha256,
             child: None,
+            upload_size_limit: limit,
         };
         for attempt in 1..=START_ATTEMPTS {
             let [c2s, direct_tls, http] = free_ports();
@@ -320,8 +330,16 @@ Component "conference.localhost" "muc"
 Component "upload.localhost" "http_file_share"
     http_host = "localhost"
     http_external_url = "http://localhost:{http}/"
+    {upload_limit}
     {ssl}
 "#,
+            upload_limit = match self.upload_size_limit {
+                Some(n) => format!(
+                    "http_file_share_size_limit = {n}\n    http_file_share_daily_quota = {}",
+                    n * 100
+                ),
+                None => String::new(),
+            },
             pidfile = lua_str(&dir.join("prosody.pid")),
             data = lua_str(&dir.join("data")),
             log = lua_str(&self.log_file()),

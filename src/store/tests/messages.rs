@@ -84,6 +84,7 @@ fn dedup_rules() {
         origin_id: Some("o1"),
         reply_to: None,
         markable: false,
+        file: None,
         ..incoming("first", alice, 1)
     };
     // (case, second message, is it a duplicate of `first`?)

@@ -29,6 +29,7 @@ fn incoming<'a>(id: &'a str, with: &'a str, secs: i64) -> NewMessage<'a> {
         origin_id: None,
         reply_to: None,
         markable: false,
+        file: None,
     }
 }
 

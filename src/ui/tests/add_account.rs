@@ -124,7 +124,7 @@ fn valid_input_starts_adding_and_done_adds_the_account() {
 
     // What the add task answers on success.
     let added = account("work", "alice@work.example", None);
-    h.update(Message::Dialog(Dialog::Done(Ok(added))));
+    h.update(Message::Dialog(Dialog::Done(Ok(Box::new(added)))));
     assert!(!h.has_id(ids::dialog::SUBMIT), "the dialog closed");
     assert!(matches!(&h.app.accounts[..], [Account::Ok(a)] if a.config.id == "work"));
     assert_eq!(h.app.config.accounts.len(), 1);
