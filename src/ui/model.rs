@@ -15,6 +15,12 @@ use super::format::{self, Connection};
 /// Page size for history requests.
 pub const PAGE: u32 = 50;
 
+/// Most messages the open chat holds and lays out: a few pages around what
+/// is visible. Scrolling further drops pages at the other end (they are
+/// read again from the store when scrolled back to), so memory and layout
+/// work do not grow with the length of the history.
+pub const WINDOW: usize = 4 * PAGE as usize;
+
 /// One configured account.
 #[derive(Debug)]
 pub enum Account {
@@ -170,6 +176,18 @@ pub struct Chat {
     pub editing: Option<String>,
     /// The next message answers this one.
     pub replying: Option<String>,
+    /// Newer messages than the held ones exist (dropped while scrolling back).
+    pub newer: bool,
+    /// A page after the newest held message is being read.
+    pub loading_newer: bool,
+    /// The list's height before a change below the visible part: the next
+    /// scroll report puts the view back where it was (see `scrolled`).
+    pub restore: Option<f32>,
+    /// More than [`WINDOW`] messages are held after an older page: the
+    /// newest are dropped after the next layout.
+    pub trim_newest: bool,
+    /// The list's height at the last scroll report.
+    pub height: f32,
 }
 
 impl Chat {
@@ -188,6 +206,11 @@ impl Chat {
             selected: None,
             editing: None,
             replying: None,
+            newer: false,
+            loading_newer: false,
+            restore: None,
+            trim_newest: false,
+            height: 0.0,
         }
     }
 
@@ -219,7 +242,7 @@ impl Chat {
 
     /// The request for the next older page, if one should be sent now.
     pub fn older_page(&mut self) -> Option<Option<i64>> {
-        if self.loading.is_some() || self.complete {
+        if self.loading.is_some() || self.loading_newer || self.complete {
             return None;
         }
         let before = self.messages.first().map(|m| m.seq);
@@ -228,8 +251,86 @@ impl Chat {
         Some(before)
     }
 
+    /// The request for the next newer page (its `after`), if one should be
+    /// sent now.
+    pub fn newer_page(&mut self) -> Option<i64> {
+        if !self.newer || self.loading.is_some() || self.loading_newer {
+            return None;
+        }
+        let after = self.messages.last().map(|m| m.seq)?;
+        self.loading_newer = true;
+        Some(after)
+    }
+
+    /// Starts over at the newest page (e.g. sending while scrolled back
+    /// past the window): returns true if a newest page must be requested.
+    pub fn back_to_newest(&mut self) -> bool {
+        if !self.newer {
+            return false;
+        }
+        self.messages.clear();
+        self.newer = false;
+        self.loading_newer = false;
+        self.trim_newest = false;
+        self.restore = None;
+        self.loading = Some(None);
+        true
+    }
+
+    /// A scroll report (also sent after a layout changed the list): puts
+    /// the view back after a change below it, or drops the newest messages
+    /// beyond the window. `offset` is the distance from the newest end.
+    /// Returns the offset to scroll to, if the view must move.
+    pub fn scrolled(&mut self, offset: f32, height: f32) -> Option<f32> {
+        let mut target = None;
+        if let Some(before) = self.restore.take() {
+            if (height - before).abs() > 0.5 {
+                target = Some((offset + height - before).max(0.0));
+            }
+        } else if self.trim_newest {
+            self.trim_newest = false;
+            if self.messages.len() > WINDOW {
+                self.messages.truncate(WINDOW);
+                self.newer = true;
+                self.restore = Some(height);
+            }
+        }
+        self.height = height;
+        target
+    }
+
+    /// A live message for this chat. Returns false if it is not held
+    /// because newer messages were dropped (it comes with their pages).
+    pub fn apply_message(&mut self, message: MessageRecord) -> bool {
+        if self.newer {
+            return false;
+        }
+        if !self.at_bottom {
+            // Anchored at the newest end: keep what the user reads in place.
+            self.restore = Some(self.height);
+        }
+        format::merge_messages(&mut self.messages, vec![message]);
+        true
+    }
+
     /// Applies a history page.
     pub fn apply_history(&mut self, page: Vec<MessageRecord>, complete: bool) {
+        if self.loading_newer {
+            self.loading_newer = false;
+            if page.len() < PAGE as usize {
+                self.newer = false;
+            }
+            // Added below the view, which is anchored at the newest end.
+            self.restore = Some(self.height);
+            format::merge_messages(&mut self.messages, page);
+            if self.messages.len() > WINDOW {
+                // Above the view: dropping them does not move it.
+                let excess = self.messages.len() - WINDOW;
+                self.messages.drain(..excess);
+                self.complete = false;
+            }
+            return;
+        }
         if self.loading == Some(None) && self.first_unread.is_none() {
             self.first_unread = page.iter().find(|m| m.unread).map(|m| m.seq);
         }
@@ -238,6 +339,9 @@ impl Chat {
             self.complete = true;
         }
         format::merge_messages(&mut self.messages, page);
+        if self.messages.len() > WINDOW {
+            self.trim_newest = true;
+        }
     }
 }
 
@@ -310,8 +414,7 @@ pub fn apply_event(account: &mut LiveAccount, chat: Option<&mut Chat>, event: Ev
                 applied.incoming = Some(message.clone());
             }
             if let Some(chat) = open {
-                format::merge_messages(&mut chat.messages, vec![message]);
-                applied.chat_message = true;
+                applied.chat_message = chat.apply_message(message);
             }
         }
         Event::MessageUpdated { message, .. } => {

@@ -511,13 +511,24 @@ fn chat(app: &mut App, message: ChatMessage) -> Task<Message> {
                     reply_to: chat.replying.clone(),
                 },
             };
-            if let Some(a) = live(&mut app.accounts, &account)
-                && a.send(command)
-            {
-                chat.composer = iced::widget::text_editor::Content::new();
-                chat.typing.sent();
-                chat.editing = None;
-                chat.replying = None;
+            // Scrolled back past the window: show the newest end again,
+            // where the message will appear.
+            let newest = chat.back_to_newest().then(|| chat.with.clone());
+            if let Some(a) = live(&mut app.accounts, &account) {
+                if let Some(with) = newest {
+                    a.send(AccountCommand::History {
+                        with,
+                        limit: PAGE,
+                        before: None,
+                        after: None,
+                    });
+                }
+                if a.send(command) {
+                    chat.composer = iced::widget::text_editor::Content::new();
+                    chat.typing.sent();
+                    chat.editing = None;
+                    chat.replying = None;
+                }
             }
         }
         ChatMessage::Up => {
@@ -533,9 +544,24 @@ fn chat(app: &mut App, message: ChatMessage) -> Task<Message> {
         ChatMessage::Scrolled(viewport) => {
             // Anchored at the bottom: the offset is the distance from the
             // newest end, the reversed one the distance from the top.
-            chat.at_bottom = viewport.absolute_offset().y <= AT_BOTTOM;
-            if !mark_seen(app) && viewport.absolute_offset_reversed().y <= LOAD_OLDER_AT {
-                load_older(app);
+            let offset = viewport.absolute_offset().y;
+            let restore = chat.scrolled(offset, viewport.content_bounds().height);
+            chat.at_bottom = offset <= AT_BOTTOM && !chat.newer;
+            if !mark_seen(app) {
+                if viewport.absolute_offset_reversed().y <= LOAD_OLDER_AT {
+                    load_older(app);
+                } else if offset <= LOAD_OLDER_AT {
+                    load_newer(app);
+                }
+            }
+            if let Some(y) = restore {
+                return iced::widget::operation::scroll_to(
+                    ids::MESSAGES,
+                    iced::widget::scrollable::AbsoluteOffset {
+                        x: None,
+                        y: Some(y),
+                    },
+                );
             }
         }
         ChatMessage::Retry(id) => {
@@ -569,6 +595,30 @@ fn load_older(app: &mut App) {
     });
     if !sent {
         chat.loading = None;
+    }
+}
+
+/// Asks for the next newer page of the open chat (dropped while scrolling
+/// back), if one is due.
+fn load_newer(app: &mut App) {
+    let Some(chat) = app.chat.as_mut() else {
+        return;
+    };
+    let Some(after) = chat.newer_page() else {
+        return;
+    };
+    let with = chat.with.clone();
+    let account = chat.account.clone();
+    let sent = live(&mut app.accounts, &account).is_some_and(|a| {
+        a.send(AccountCommand::History {
+            with,
+            limit: PAGE,
+            before: None,
+            after: Some(after),
+        })
+    });
+    if !sent {
+        chat.loading_newer = false;
     }
 }
 

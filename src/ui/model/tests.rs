@@ -110,3 +110,97 @@ fn failures_produce_banners() {
     assert!(applied.banner.unwrap().contains("Work"));
     assert!(a.connection.failed());
 }
+
+/// A page of `PAGE` incoming messages with seqs `from..from + PAGE`.
+fn page(from: i64) -> Vec<MessageRecord> {
+    (from..from + PAGE as i64)
+        .map(|s| msg(s, "bob@x.org", Direction::In))
+        .collect()
+}
+
+/// Scrolling back through a long history holds at most `WINDOW` messages:
+/// the newest are dropped after the layout that shows an older page, and
+/// read again page by page when scrolling forward; nothing is skipped.
+#[test]
+fn the_chat_holds_a_bounded_window_while_scrolling_through_history() {
+    let mut chat = Chat::new("work".into(), "bob@x.org".into());
+    let newest = 10_000;
+    chat.apply_history(page(newest - PAGE as i64), false);
+    // Back through 10,000 messages.
+    let mut height = 1000.0;
+    while let Some(Some(before)) = chat.older_page() {
+        if before <= 0 {
+            break;
+        }
+        let from = (before - PAGE as i64).max(0);
+        chat.apply_history(
+            page(from).into_iter().filter(|m| m.seq < before).collect(),
+            from == 0,
+        );
+        height += 2000.0;
+        assert_eq!(chat.scrolled(0.0, height), None);
+        assert!(
+            chat.messages.len() <= WINDOW,
+            "{} held",
+            chat.messages.len()
+        );
+        // After a drop the next report restores the view.
+        if chat.restore.is_some() {
+            height -= 1000.0;
+            assert_eq!(chat.scrolled(5000.0, height), Some(4000.0));
+        }
+    }
+    assert_eq!(chat.messages.first().map(|m| m.seq), Some(0));
+    assert!(chat.newer, "the newest messages were dropped");
+    assert!(!chat.at_bottom || chat.newer);
+
+    // A live message is not held meanwhile; forward again, page by page.
+    let live = msg(newest, "bob@x.org", Direction::In);
+    assert!(!chat.apply_message(live));
+    let mut last = chat.messages.last().map(|m| m.seq).unwrap_or(0);
+    while let Some(after) = chat.newer_page() {
+        assert_eq!(after, last);
+        let next: Vec<_> = page(after + 1)
+            .into_iter()
+            .filter(|m| m.seq <= newest)
+            .collect();
+        chat.apply_history(next, false);
+        assert!(chat.messages.len() <= WINDOW);
+        let held: Vec<i64> = chat.messages.iter().map(|m| m.seq).collect();
+        assert!(
+            held.windows(2).all(|w| w[1] == w[0] + 1),
+            "a gap in {held:?}"
+        );
+        last = chat.messages.last().map(|m| m.seq).unwrap_or(0);
+    }
+    assert_eq!(last, newest);
+    assert!(!chat.newer);
+    assert!(
+        !chat.complete,
+        "older messages were dropped and can be read again"
+    );
+}
+
+#[test]
+fn sending_while_scrolled_back_returns_to_the_newest_page() {
+    let mut chat = Chat::new("work".into(), "bob@x.org".into());
+    chat.apply_history(page(1), false);
+    assert!(!chat.back_to_newest(), "nothing was dropped");
+    chat.newer = true;
+    assert!(chat.back_to_newest());
+    assert!(chat.messages.is_empty());
+    assert_eq!(chat.loading, Some(None));
+    assert!(!chat.newer);
+}
+
+#[test]
+fn a_message_below_the_view_keeps_the_view_in_place() {
+    let mut chat = Chat::new("work".into(), "bob@x.org".into());
+    chat.apply_history(page(1), false);
+    chat.at_bottom = false;
+    assert_eq!(chat.scrolled(300.0, 2000.0), None);
+    assert!(chat.apply_message(msg(100, "bob@x.org", Direction::In)));
+    // The layout grew by 40 px below the view: move 40 px away from the end.
+    assert_eq!(chat.scrolled(300.0, 2040.0), Some(340.0));
+    assert_eq!(chat.scrolled(340.0, 2040.0), None);
+}
