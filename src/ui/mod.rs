@@ -12,6 +12,8 @@ mod actor;
 mod add_account;
 mod add_contact;
 mod avatar;
+#[doc(hidden)]
+pub mod bench;
 mod blocklist;
 mod console;
 mod contact_details;
