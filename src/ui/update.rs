@@ -136,6 +136,7 @@ pub fn update(app: &mut App, message: Message) -> Task<Message> {
         Message::UserActivity => people::used(app),
         Message::IdleTick(now) => people::idle_tick(app, now),
         Message::FileDropped(path) => people::file_dropped(app, path),
+        Message::File(m) => super::files::update(app, m),
         Message::AvatarLoaded(path, handle) => {
             app.avatars.loaded(path, handle);
             Task::none()
@@ -367,6 +368,10 @@ fn actor(app: &mut App, output: ActorOutput) -> Task<Message> {
                     .load(account.avatar_paths(), Message::AvatarLoaded)
             } else {
                 Task::none()
+            };
+            let pictures = Task::batch([pictures, super::files::load_previews(app)]);
+            let Some(account) = live(&mut app.accounts, &id) else {
+                return pictures;
             };
             if came_online {
                 account.send(AccountCommand::Roster);
