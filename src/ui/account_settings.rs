@@ -414,7 +414,7 @@ impl State {
                             Message::AutoDownloadMax
                         )
                     ))
-                    .width(Length::FillPortion(1)),
+                    .width(Length::FillPortion(2)),
                     container(field(
                         fl!("settings-download-dir"),
                         input(
