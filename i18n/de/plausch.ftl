@@ -296,6 +296,7 @@ file-queued = Wartet…
 file-uploading = Wird hochgeladen
 file-downloading = Wird heruntergeladen
 file-progress = { $done } von { $total } ({ $percent } %)
+file-retrying = { $status } (neuer Versuch folgt: { $reason })
 file-cancel = Abbrechen
 file-download = Herunterladen
 file-retry-download = Erneut herunterladen

@@ -296,6 +296,7 @@ file-queued = Waiting…
 file-uploading = Uploading
 file-downloading = Downloading
 file-progress = { $done } of { $total } ({ $percent } %)
+file-retrying = { $status } (will try again: { $reason })
 file-cancel = Cancel
 file-download = Download
 file-retry-download = Download again

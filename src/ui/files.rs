@@ -92,9 +92,8 @@ pub fn apply_event(
             let m = chat.and_then(|c| c.messages.iter_mut().find(|m| m.id == id));
             if let Some(file) = m.and_then(|m| m.file.as_mut()) {
                 file.transfer = state;
-                if error.is_some() || !running(state) {
-                    file.error = error;
-                }
+                // Queued with an error: cut off, to be tried again.
+                file.error = error;
                 if file.size.is_none() {
                     file.size = total;
                 }
@@ -267,11 +266,14 @@ pub fn card<'a>(
             TransferState::Downloading => fl!("file-downloading"),
             _ => String::new(),
         };
-        let status = if verb.is_empty() {
+        let mut status = if verb.is_empty() {
             label
         } else {
             format!("{verb} · {label}")
         };
+        if let Some(e) = &file.error {
+            status = fl!("file-retrying", status = status, reason = e.clone());
+        }
         card = card.push(
             column![
                 row![

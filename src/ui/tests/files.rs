@@ -197,6 +197,16 @@ fn an_outgoing_upload_shows_its_name_progress_and_cancel() {
     assert!(!h.has_id(ids::file_download("up1")));
     h.event("work", transfer("up1", TransferState::Uploading, 512, None));
     assert!(h.has_id(ids::file_progress("up1")));
+    // Cut off: it waits and says why.
+    h.event(
+        "work",
+        transfer("up1", TransferState::Queued, 0, Some("connection lost")),
+    );
+    h.assert_shows(&fl!(
+        "file-retrying",
+        status = fl!("file-queued"),
+        reason = "connection lost"
+    ));
     let _ = h.click(ids::file_cancel("up1"));
     assert_eq!(
         h.commands("work"),
