@@ -31,6 +31,12 @@ pub struct State {
     resource: String,
     priority: String,
     switches: Switches,
+    auto_download: bool,
+    /// In MiB, as typed.
+    auto_download_max: String,
+    /// The threshold in the config (kept when the MiB field is unchanged).
+    auto_download_max_bytes: u64,
+    download_dir: String,
     new_password: String,
     /// An address typed into the blocklist.
     block_input: String,
@@ -57,6 +63,9 @@ pub enum Message {
     SendReadMarkers(bool),
     Notifications(bool),
     NotificationText(bool),
+    AutoDownload(bool),
+    AutoDownloadMax(String),
+    DownloadDir(String),
     Save,
     Saved(Result<(Box<AccountConfig>, Restart), String>),
     /// Pin the certificate the server presented (explicit, after a refusal).
@@ -113,6 +122,15 @@ impl State {
             resource: config.resource.clone().unwrap_or_default(),
             priority: config.priority.map(|p| p.to_string()).unwrap_or_default(),
             switches: config.switches,
+            auto_download: config.files.auto_download,
+            auto_download_max: mib_text(config.files.auto_download_max_bytes),
+            auto_download_max_bytes: config.files.auto_download_max_bytes,
+            download_dir: config
+                .files
+                .download_dir
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
             ..State::default()
         }
     }
@@ -138,6 +156,9 @@ impl State {
             Message::SendReadMarkers(v) => self.switches.send_read_markers = v,
             Message::Notifications(v) => self.switches.notifications = v,
             Message::NotificationText(v) => self.switches.notification_text = v,
+            Message::AutoDownload(v) => self.auto_download = v,
+            Message::AutoDownloadMax(v) => self.auto_download_max = v,
+            Message::DownloadDir(v) => self.download_dir = v,
             Message::NewPassword(v) => self.new_password = v,
             Message::Save => match self.to_update() {
                 Ok(update) => return (self.save(update, profile), None),
@@ -259,6 +280,16 @@ impl State {
             "" => None,
             p => Some(p.parse::<i8>().map_err(|_| fl!("error-invalid-priority"))?),
         };
+        let typed = self.auto_download_max.trim();
+        let max_mib = if typed == mib_text(self.auto_download_max_bytes) {
+            self.auto_download_max_bytes
+        } else {
+            typed
+                .parse::<u64>()
+                .ok()
+                .and_then(|m| m.checked_mul(MIB))
+                .ok_or_else(|| fl!("error-invalid-size"))?
+        };
         Ok(self.switches.to_update(AccountUpdate {
             account: self.account.clone(),
             label: Some(opt(&self.label)),
@@ -273,6 +304,9 @@ impl State {
             pinned_cert: Some(opt(&self.pinned)),
             resource: Some(opt(&self.resource)),
             priority: Some(priority),
+            auto_download: Some(self.auto_download),
+            auto_download_max_bytes: Some(max_mib),
+            download_dir: Some(opt(&self.download_dir)),
             ..AccountUpdate::default()
         }))
     }
@@ -361,6 +395,39 @@ impl State {
             .push(rule::horizontal(1))
             .push(text(fl!("settings-privacy")).size(16).font(BOLD))
             .extend(self.privacy_switches())
+            .push(rule::horizontal(1))
+            .push(text(fl!("settings-files")).size(16).font(BOLD))
+            .push(form::toggle(
+                self.auto_download,
+                fl!("settings-auto-download"),
+                Message::AutoDownload,
+                ids::settings::AUTO_DOWNLOAD,
+            ))
+            .push(
+                row![
+                    container(field(
+                        fl!("settings-auto-download-max"),
+                        input(
+                            "5".into(),
+                            &self.auto_download_max,
+                            ids::settings::AUTO_DOWNLOAD_MAX,
+                            Message::AutoDownloadMax
+                        )
+                    ))
+                    .width(Length::FillPortion(2)),
+                    container(field(
+                        fl!("settings-download-dir"),
+                        input(
+                            fl!("settings-download-dir-placeholder"),
+                            &self.download_dir,
+                            ids::settings::DOWNLOAD_DIR,
+                            Message::DownloadDir
+                        )
+                    ))
+                    .width(Length::FillPortion(3)),
+                ]
+                .spacing(12),
+            )
             .push(rule::horizontal(1))
             .push(text(fl!("settings-connection")).size(16).font(BOLD))
             .extend(form::connection(form::Connection {
@@ -537,6 +604,14 @@ impl State {
     }
 }
 
+const MIB: u64 = 1024 * 1024;
+
+/// A byte count as whole MiB for the form (rounded up: a threshold of
+/// 1.5 MiB shows as 2).
+fn mib_text(bytes: u64) -> String {
+    bytes.div_ceil(MIB).to_string()
+}
+
 /// The refused certificate of the account, if that is its state.
 fn untrusted(account: &LiveAccount) -> Option<&CertInfo> {
     (account.connection.state == Some(ConnState::CertUntrusted))
@@ -656,4 +731,39 @@ fn server_info_box(info: &crate::api::ServerInfo) -> Element<'_, Message> {
     .width(Length::Fill)
     .style(container::rounded_box)
     .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Message, State};
+    use crate::config::{AccountConfig, PasswordSource};
+    use crate::profile::Profile;
+
+    #[test]
+    fn file_settings_go_into_the_update() {
+        let mut config = AccountConfig::new("work", "me@work.example", PasswordSource::Keyring);
+        config.files.auto_download_max_bytes = 1_000_000;
+        let mut state = State::new(&config);
+        // An unchanged field keeps a threshold that is no whole MiB.
+        let update = state.to_update().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(update.auto_download, Some(true));
+        assert_eq!(update.auto_download_max_bytes, Some(1_000_000));
+        assert_eq!(update.download_dir, Some(None));
+
+        let profile = Profile::at("/nonexistent");
+        for m in [
+            Message::AutoDownload(false),
+            Message::AutoDownloadMax(" 20 ".into()),
+            Message::DownloadDir("/data/in".into()),
+        ] {
+            let _ = state.update(m, &profile);
+        }
+        let update = state.to_update().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(update.auto_download, Some(false));
+        assert_eq!(update.auto_download_max_bytes, Some(20 * 1024 * 1024));
+        assert_eq!(update.download_dir, Some(Some("/data/in".into())));
+
+        let _ = state.update(Message::AutoDownloadMax("lots".into()), &profile);
+        assert_eq!(state.to_update(), Err(crate::fl!("error-invalid-size")));
+    }
 }

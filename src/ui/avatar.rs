@@ -28,6 +28,25 @@ impl Cache {
         paths: impl IntoIterator<Item = &'a str>,
         done: fn(String, Option<Handle>) -> M,
     ) -> Task<M> {
+        self.load_shaped(paths, true, done)
+    }
+
+    /// Like [`Cache::load`] for square pictures (file previews): the same
+    /// cache, decoded without rounding.
+    pub fn load_plain<'a, M: Send + 'static>(
+        &mut self,
+        paths: impl IntoIterator<Item = &'a str>,
+        done: fn(String, Option<Handle>) -> M,
+    ) -> Task<M> {
+        self.load_shaped(paths, false, done)
+    }
+
+    fn load_shaped<'a, M: Send + 'static>(
+        &mut self,
+        paths: impl IntoIterator<Item = &'a str>,
+        rounded: bool,
+        done: fn(String, Option<Handle>) -> M,
+    ) -> Task<M> {
         let new: Vec<String> = paths
             .into_iter()
             .filter(|p| !self.images.contains_key(*p))
@@ -38,7 +57,7 @@ impl Cache {
             Task::perform(
                 async move {
                     let file = path.clone();
-                    let handle = tokio::task::spawn_blocking(move || decode(&file))
+                    let handle = tokio::task::spawn_blocking(move || decode(&file, rounded))
                         .await
                         .ok()
                         .flatten();
@@ -54,11 +73,14 @@ impl Cache {
     }
 }
 
-/// Reads and decodes a thumbnail into RGBA (off the UI thread), rounded.
-fn decode(path: &str) -> Option<Handle> {
+/// Reads and decodes a thumbnail into RGBA (off the UI thread), rounded
+/// (avatars) or not (file previews).
+fn decode(path: &str, rounded: bool) -> Option<Handle> {
     match crate::avatar_image::read_thumbnail(std::path::Path::new(path)) {
         Ok(mut rgba) => {
-            round(&mut rgba);
+            if rounded {
+                round(&mut rgba);
+            }
             Some(Handle::from_rgba(
                 rgba.width(),
                 rgba.height(),
@@ -66,7 +88,7 @@ fn decode(path: &str) -> Option<Handle> {
             ))
         }
         Err(e) => {
-            tracing::warn!(path, "avatar thumbnail not shown: {e}");
+            tracing::warn!(path, "thumbnail not shown: {e}");
             None
         }
     }
@@ -173,14 +195,17 @@ mod tests {
         image::RgbaImage::from_pixel(96, 96, image::Rgba([10, 20, 30, 255]))
             .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
             .unwrap_or_else(|e| panic!("{e}"));
-        assert!(decode(&write("ok.png", &png)).is_some());
-        assert!(decode(&write("junk.png", b"not a png")).is_none());
+        assert!(decode(&write("ok.png", &png), true).is_some());
+        assert!(decode(&write("junk.png", b"not a png"), true).is_none());
         let mut big = Vec::new();
         image::RgbaImage::new(600, 10)
             .write_to(&mut std::io::Cursor::new(&mut big), image::ImageFormat::Png)
             .unwrap_or_else(|e| panic!("{e}"));
-        assert!(decode(&write("wide.png", &big)).is_none(), "over 512 px");
-        assert!(decode(&dir.path().join("missing.png").display().to_string()).is_none());
+        assert!(
+            decode(&write("wide.png", &big), true).is_none(),
+            "over 512 px"
+        );
+        assert!(decode(&dir.path().join("missing.png").display().to_string(), true).is_none());
     }
 
     #[test]

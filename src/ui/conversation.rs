@@ -155,7 +155,7 @@ pub fn view<'a>(
     column![
         header,
         rule::horizontal(1),
-        messages(chat),
+        messages(chat, account.map(|a| &a.transfers), avatars),
         rule::horizontal(1),
         composer(chat, online),
     ]
@@ -163,7 +163,11 @@ pub fn view<'a>(
     .into()
 }
 
-fn messages(chat: &Chat) -> Element<'_, Message> {
+fn messages<'a>(
+    chat: &'a Chat,
+    transfers: Option<&'a super::files::Transfers>,
+    pictures: &'a super::avatar::Cache,
+) -> Element<'a, Message> {
     let today = chrono::Local::now().date_naive();
     let items = format::group_by_day(&chat.messages, &chrono::Local, today);
     let mut list = column![].spacing(6).padding([16, 20]).width(Length::Fill);
@@ -197,7 +201,7 @@ fn messages(chat: &Chat) -> Element<'_, Message> {
                 if chat.first_unread == Some(m.seq) {
                     list = list.push(marker_line(fl!("chat-new-messages"), style::accent_rule));
                 }
-                list = list.push(bubble(m, chat));
+                list = list.push(bubble(m, chat, (transfers, pictures)));
                 if chat.selected.as_deref() == Some(&m.id) {
                     list = list.push(actions(m, chat));
                 }
@@ -299,7 +303,18 @@ fn quote(q: &crate::api::Quote) -> Element<'_, Message> {
         .into()
 }
 
-fn bubble<'a>(m: &'a MessageRecord, chat: &'a Chat) -> Element<'a, Message> {
+/// What a file card needs besides its message: the account's transfers and
+/// the decoded previews.
+type FileContext<'a> = (
+    Option<&'a super::files::Transfers>,
+    &'a super::avatar::Cache,
+);
+
+fn bubble<'a>(
+    m: &'a MessageRecord,
+    chat: &'a Chat,
+    (transfers, pictures): FileContext<'a>,
+) -> Element<'a, Message> {
     let own = m.direction == Direction::Out;
     let mut meta = row![
         text(format::time_text(m.timestamp))
@@ -349,11 +364,17 @@ fn bubble<'a>(m: &'a MessageRecord, chat: &'a Chat) -> Element<'a, Message> {
     if let Some(q) = &m.reply_to {
         content = content.push(quote(q));
     }
-    content = content.push(if m.retracted {
-        text(fl!("message-retracted")).size(13).style(style::muted)
-    } else {
-        text(&m.body).size(14)
-    });
+    let main: Element<'_, Message> = match &m.file {
+        _ if m.retracted => text(fl!("message-retracted"))
+            .size(13)
+            .style(style::muted)
+            .into(),
+        // A file message's body is its URL (or empty until uploaded): the
+        // card shows the file instead.
+        Some(file) => super::files::card(m, file, transfers, pictures),
+        None => text(&m.body).size(14).into(),
+    };
+    content = content.push(main);
     content = content.push(container(meta).align_right(Length::Shrink));
     let body = container(content)
         .padding([6, 12])
@@ -461,9 +482,26 @@ fn composer_field(chat: &Chat, online: bool) -> Element<'_, Message> {
             .on_press_maybe(can_send.then_some(Message::Chat(ChatMessage::Send))),
     )
     .id(ids::SEND);
-    container(row![editor, send].spacing(10).align_y(Alignment::End))
-        .padding([12, 20])
-        .into()
+    let attach = tooltip(
+        container(
+            button(text(fl!("file-attach")).center())
+                .padding([10, 12])
+                .style(button::secondary)
+                .on_press(Message::File(super::files::FileMessage::Attach)),
+        )
+        .id(ids::ATTACH),
+        container(text(fl!("file-attach-tooltip")).size(12))
+            .padding([2, 6])
+            .style(container::rounded_box),
+        tooltip::Position::Top,
+    );
+    container(
+        row![attach, editor, send]
+            .spacing(10)
+            .align_y(Alignment::End),
+    )
+    .padding([12, 20])
+    .into()
 }
 
 /// Enter sends, Shift+Enter breaks the line, Up may start editing our last

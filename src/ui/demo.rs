@@ -26,7 +26,14 @@ fn state(account: &str, state: ConnState) -> Event {
 
 /// Events that fill the first two accounts with contacts, conversations and
 /// a history with `with` (returned too), as an actor would send them.
-pub fn events(first: &str, second: Option<&str>) -> (Vec<(AccountId, Event)>, String) {
+///
+/// The history ends with two files: a photo from Bob with its preview
+/// (drawn into `dir`) and a document of ours that is being uploaded.
+pub fn events(
+    first: &str,
+    second: Option<&str>,
+    dir: &std::path::Path,
+) -> (Vec<(AccountId, Event)>, String) {
     let a = first.to_owned();
     let bob = "bob@example.org".to_owned();
     let now = Utc::now();
@@ -124,6 +131,20 @@ pub fn events(first: &str, second: Option<&str>) -> (Vec<(AccountId, Event)>, St
             S::Queued,
         ),
     ];
+    let mut history = history;
+    let (photo, document) = file_messages(&mut msg, dir);
+    let upload = Event::Transfer {
+        account: a.clone(),
+        id: document.id.clone(),
+        direction: Out,
+        state: crate::api::TransferState::Uploading,
+        bytes: 1_468_006,
+        total: Some(3_565_158),
+        error: None,
+        reference: None,
+    };
+    history.extend(photo);
+    history.push(document);
     let mut events = vec![
         (a.clone(), state(first, ConnState::Online)),
         (
@@ -175,6 +196,7 @@ pub fn events(first: &str, second: Option<&str>) -> (Vec<(AccountId, Event)>, St
                 messages: history,
             },
         ),
+        (a.clone(), upload),
         (
             a.clone(),
             Event::ChatState {
@@ -236,6 +258,74 @@ pub fn events(first: &str, second: Option<&str>) -> (Vec<(AccountId, Event)>, St
         ));
     }
     (events, bob)
+}
+
+/// A photo from Bob (downloaded, with a preview drawn into `dir`; left
+/// out if it cannot be written) and a document of ours being uploaded.
+fn file_messages(
+    msg: &mut impl FnMut(Duration, Direction, &str, MessageState) -> MessageRecord,
+    dir: &std::path::Path,
+) -> (Option<MessageRecord>, MessageRecord) {
+    use crate::api::{FileInfo, TransferState};
+    // A sunset over hills: sky gradient, sun, two dark ridges.
+    let (w, h) = (256, 170);
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        let (fx, fy) = (x as f32, y as f32);
+        let ridge1 = 110.0 + 18.0 * (fx / 40.0).sin();
+        let ridge2 = 135.0 + 12.0 * (fx / 25.0 + 1.0).cos();
+        let (dx, dy) = (fx - 170.0, fy - 95.0);
+        if fy > ridge2 {
+            image::Rgb([40, 52, 70])
+        } else if fy > ridge1 {
+            image::Rgb([78, 86, 120])
+        } else if dx * dx + dy * dy < 26.0 * 26.0 {
+            image::Rgb([255, 226, 140])
+        } else {
+            let t = fy / ridge1;
+            let mix = |a: f32, b: f32| (a * (1.0 - t) + b * t) as u8;
+            image::Rgb([mix(90.0, 250.0), mix(120.0, 150.0), mix(200.0, 110.0)])
+        }
+    });
+    let thumbnail = dir.join("demo-sunset-thumb.png");
+    let photo = img
+        .save_with_format(&thumbnail, image::ImageFormat::Png)
+        .is_ok()
+        .then(|| MessageRecord {
+            body: "https://upload.example.org/3f2a/sunset.jpg".into(),
+            file: Some(FileInfo {
+                name: "sunset.jpg".into(),
+                size: Some(2_483_412),
+                media_type: Some("image/jpeg".into()),
+                url: Some("https://upload.example.org/3f2a/sunset.jpg".into()),
+                path: Some(dir.join("sunset.jpg").display().to_string()),
+                thumbnail: Some(thumbnail.display().to_string()),
+                transfer: TransferState::Done,
+                ..Default::default()
+            }),
+            ..msg(
+                Duration::seconds(50),
+                Direction::In,
+                "",
+                MessageState::Received,
+            )
+        });
+    let document = MessageRecord {
+        file: Some(FileInfo {
+            name: "Quarterly report.pdf".into(),
+            size: Some(3_565_158),
+            media_type: Some("application/pdf".into()),
+            path: Some("/home/me/Documents/Quarterly report.pdf".into()),
+            transfer: TransferState::Uploading,
+            ..Default::default()
+        }),
+        ..msg(
+            Duration::seconds(20),
+            Direction::Out,
+            "",
+            MessageState::Queued,
+        )
+    };
+    (photo, document)
 }
 
 /// Pictures for two demo contacts, drawn into `dir` (as the actor's avatar

@@ -7,6 +7,8 @@ pub const WELCOME_ADD_ACCOUNT: &str = "welcome-add-account";
 pub const MESSAGES: &str = "messages";
 pub const COMPOSER: &str = "composer";
 pub const SEND: &str = "send";
+/// The composer's attach (send a file) button.
+pub const ATTACH: &str = "attach";
 pub const BANNER_DISMISS: &str = "banner-dismiss";
 pub const ACCOUNT_FILTER_ALL: &str = "account-filter-all";
 
@@ -56,6 +58,9 @@ pub mod settings {
     pub const REMOVE_CONFIRM: &str = "settings-remove-confirm";
     pub const TRUST_CERT: &str = "settings-trust-cert";
     pub const EDIT_PROFILE: &str = "settings-edit-profile";
+    pub const AUTO_DOWNLOAD: &str = "settings-auto-download";
+    pub const AUTO_DOWNLOAD_MAX: &str = "settings-auto-download-max";
+    pub const DOWNLOAD_DIR: &str = "settings-download-dir";
 
     /// A colour swatch (the dialog may be open over the settings).
     pub fn swatch(index: usize) -> String {
@@ -186,4 +191,34 @@ pub mod presence {
 pub mod blocklist {
     pub const JID: &str = "blocklist-jid";
     pub const BLOCK: &str = "blocklist-block";
+}
+
+/// The file card of a message: its download (or download again) button.
+pub fn file_download(message: &str) -> String {
+    format!("file-download:{message}")
+}
+
+/// The file card's cancel button (upload or download running).
+pub fn file_cancel(message: &str) -> String {
+    format!("file-cancel:{message}")
+}
+
+/// The file card's progress bar.
+pub fn file_progress(message: &str) -> String {
+    format!("file-progress:{message}")
+}
+
+/// The file card's "open" button.
+pub fn file_open(message: &str) -> String {
+    format!("file-open:{message}")
+}
+
+/// The file card's "show in folder" button.
+pub fn file_folder(message: &str) -> String {
+    format!("file-folder:{message}")
+}
+
+/// The image preview of a file card.
+pub fn file_preview(message: &str) -> String {
+    format!("file-preview:{message}")
 }

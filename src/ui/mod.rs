@@ -19,6 +19,7 @@ mod console;
 mod contact_details;
 mod conversation;
 mod demo;
+mod files;
 mod form;
 mod format;
 mod ids;
@@ -95,8 +96,12 @@ pub fn run_demo(profile: Profile, config: Config, startup_error: Option<String>)
         });
         let task = match ids.next() {
             Some(first) => {
+                // The sample pictures are drawn into the profile.
+                if let Err(e) = std::fs::create_dir_all(profile.root()) {
+                    tracing::warn!("demo profile not created: {e}");
+                }
                 let second = ids.next();
-                let (mut events, with) = demo::events(&first, second.as_deref());
+                let (mut events, with) = demo::events(&first, second.as_deref(), profile.root());
                 events.extend(demo::avatars(&first, profile.root()));
                 let open = update::update(&mut app, Message::OpenChat(first, with));
                 let mut tasks = vec![open];
@@ -205,7 +210,9 @@ pub enum Message {
     IdleTick(std::time::Instant),
     /// A file was dropped on the window.
     FileDropped(std::path::PathBuf),
-    /// An avatar thumbnail was decoded (None: unusable).
+    /// The attach button, file cards and their transfers.
+    File(files::FileMessage),
+    /// An avatar thumbnail or file preview was decoded (None: unusable).
     AvatarLoaded(String, Option<iced::widget::image::Handle>),
     /// Close the app (window closed, termination signal).
     Quit,

@@ -66,6 +66,8 @@ pub struct LiveAccount {
     pub profile: Option<crate::api::PeerProfile>,
     /// The presence the user chose (automatic away starts from it).
     pub chosen_presence: crate::account::presence::OwnPresence,
+    /// File uploads and downloads under way, by message id.
+    pub transfers: super::files::Transfers,
 }
 
 impl LiveAccount {
@@ -86,6 +88,7 @@ impl LiveAccount {
             avatars: Default::default(),
             profile: None,
             chosen_presence: Default::default(),
+            transfers: Default::default(),
         }
     }
 
@@ -510,10 +513,10 @@ pub fn apply_event(account: &mut LiveAccount, chat: Option<&mut Chat>, event: Ev
         | Event::AccountUpdated { .. }
         | Event::RegistrationForm { .. }
         | Event::SearchResults { .. }
-        | Event::ArchiveSynced { .. }
-        // Files: the GUI part (attach, progress, previews) comes later.
-        | Event::Transfer { .. }
-        | Event::FileTooLarge { .. } => {}
+        | Event::ArchiveSynced { .. } => {}
+        event @ (Event::Transfer { .. } | Event::FileTooLarge { .. }) => {
+            applied.banner = super::files::apply_event(account, chat, event);
+        }
     }
     applied
 }

@@ -262,9 +262,12 @@ pub fn own_profile(app: &mut App, message: own_profile::Message) -> Task<Message
 
 /// A file dropped on the window: the picture for our profile, if that is
 /// open.
+/// A file dropped on the window: our new avatar while the own-profile
+/// dialog is open, else a file for the open conversation.
 pub fn file_dropped(app: &mut App, path: std::path::PathBuf) -> Task<Message> {
     if let Some(state) = &mut app.own_profile {
         state.dropped(&path);
+        return Task::none();
     }
-    Task::none()
+    super::files::send(app, &path)
 }

@@ -136,6 +136,7 @@ pub fn update(app: &mut App, message: Message) -> Task<Message> {
         Message::UserActivity => people::used(app),
         Message::IdleTick(now) => people::idle_tick(app, now),
         Message::FileDropped(path) => people::file_dropped(app, path),
+        Message::File(m) => super::files::update(app, m),
         Message::AvatarLoaded(path, handle) => {
             app.avatars.loaded(path, handle);
             Task::none()
@@ -331,6 +332,8 @@ fn actor(app: &mut App, output: ActorOutput) -> Task<Message> {
             if let Some(a) = live(&mut app.accounts, &id) {
                 a.sender = None;
                 a.connection.state = Some(ConnState::Offline);
+                // Its transfers stopped with it (a new actor reports them again).
+                a.transfers.clear();
             }
             return super::quit::account_stopped(app);
         }
@@ -367,6 +370,10 @@ fn actor(app: &mut App, output: ActorOutput) -> Task<Message> {
                     .load(account.avatar_paths(), Message::AvatarLoaded)
             } else {
                 Task::none()
+            };
+            let pictures = Task::batch([pictures, super::files::load_previews(app)]);
+            let Some(account) = live(&mut app.accounts, &id) else {
+                return pictures;
             };
             if came_online {
                 account.send(AccountCommand::Roster);
@@ -450,7 +457,9 @@ pub(super) fn notice_for(
     };
     let contact = account.roster.iter().find(|c| c.jid == m.with);
     let name = super::format::display_name(&m.with, contact.and_then(|c| c.name.as_deref()));
-    notify::notice_for(policy, id, &m.with, &name, &m.body)
+    // A file message's body is its URL: name the file instead.
+    let body = m.file.as_ref().map_or(m.body.as_str(), |f| f.name.as_str());
+    notify::notice_for(policy, id, &m.with, &name, body)
 }
 
 fn open_chat(app: &mut App, account: String, with: String) -> Task<Message> {

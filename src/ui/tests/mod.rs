@@ -10,6 +10,7 @@
 mod add_account;
 mod composer;
 mod events;
+mod files;
 mod people;
 mod settings;
 mod sidebar;

@@ -176,3 +176,16 @@ fn the_console_is_opened_filtered_used_and_closed() {
     // Still connected meanwhile.
     h.event("work", state("work", ConnState::Online));
 }
+
+#[test]
+fn the_file_settings_are_on_the_screen() {
+    let h = settings_open();
+    for id in [
+        ids::settings::AUTO_DOWNLOAD,
+        ids::settings::AUTO_DOWNLOAD_MAX,
+        ids::settings::DOWNLOAD_DIR,
+    ] {
+        assert!(h.has_id(id), "no {id}");
+    }
+    h.assert_shows("5");
+}

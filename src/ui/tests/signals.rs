@@ -204,6 +204,16 @@ fn notifications_follow_visibility_mute_and_the_account_switches() {
         (n.title.as_str(), n.body.as_str()),
         ("Carol", "are you there?")
     );
+    let photo = MessageRecord {
+        body: "https://up.work.example/a/b/photo.jpg".into(),
+        file: Some(crate::api::FileInfo {
+            name: "photo.jpg".into(),
+            ..Default::default()
+        }),
+        ..from_carol.clone()
+    };
+    let n = notice(&h, &photo, true).expect("a file notifies");
+    assert_eq!(n.body, "photo.jpg", "the file's name, not its URL");
     assert!(
         notice(&h, &from_bob, true).is_none(),
         "the open conversation in front"

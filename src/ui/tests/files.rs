@@ -1,0 +1,317 @@
+//! Files in the conversation: the file card's buttons, transfer progress,
+//! dropped files and the "file too large" banner.
+
+use super::Harness;
+use crate::account::AccountCommand;
+use crate::api::{
+    Direction, Event, FileInfo, MessageRecord, MessageState, PeerProfile, TransferState,
+};
+use crate::fl;
+use crate::ui::files::{FileMessage, Progress, size_text};
+use crate::ui::{Message, ids};
+
+const BOB: &str = "bob@work.example";
+
+/// "work" online with the conversation with Bob open and its history:
+/// the given messages.
+fn bob_with(messages: Vec<MessageRecord>) -> Harness {
+    let mut h = Harness::work_account(0);
+    let _ = h.click(ids::contact("work", BOB));
+    let _ = h.commands("work");
+    h.event(
+        "work",
+        Event::History {
+            account: "work".into(),
+            with: BOB.into(),
+            messages,
+            complete: true,
+        },
+    );
+    h
+}
+
+fn file_message(id: &str, direction: Direction, transfer: TransferState) -> MessageRecord {
+    MessageRecord {
+        seq: 1,
+        pos: 1,
+        id: id.into(),
+        with: BOB.into(),
+        direction,
+        sender: BOB.into(),
+        body: "https://up.work.example/x/report.pdf".into(),
+        timestamp: chrono::Utc::now(),
+        state: MessageState::Received,
+        file: Some(FileInfo {
+            name: "report.pdf".into(),
+            size: Some(3 * 1024 * 1024),
+            media_type: Some("application/pdf".into()),
+            transfer,
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
+fn transfer(id: &str, state: TransferState, bytes: u64, error: Option<&str>) -> Event {
+    Event::Transfer {
+        account: "work".into(),
+        id: id.into(),
+        direction: Direction::In,
+        state,
+        bytes,
+        total: Some(3 * 1024 * 1024),
+        error: error.map(Into::into),
+        reference: None,
+    }
+}
+
+#[test]
+fn the_card_shows_name_size_and_type_not_the_url() {
+    let h = bob_with(vec![file_message(
+        "f1",
+        Direction::In,
+        TransferState::Available,
+    )]);
+    h.assert_shows("report.pdf");
+    h.assert_shows(&format!("{} · application/pdf", size_text(3 * 1024 * 1024)));
+    assert!(!h.shows("https://up.work.example/x/report.pdf"));
+    assert!(h.has_id(ids::file_download("f1")));
+    assert!(!h.has_id(ids::file_cancel("f1")));
+}
+
+#[test]
+fn download_button_asks_the_actor_and_progress_follows_the_events() {
+    let mut h = bob_with(vec![file_message(
+        "f1",
+        Direction::In,
+        TransferState::Available,
+    )]);
+    let messages = h.click(ids::file_download("f1"));
+    assert!(matches!(
+        &messages[..],
+        [Message::File(FileMessage::Download(id))] if id == "f1"
+    ));
+    assert_eq!(
+        h.commands("work"),
+        [AccountCommand::Download { id: "f1".into() }]
+    );
+
+    // Progress: a bar and a cancel button instead of the download button.
+    h.event(
+        "work",
+        transfer("f1", TransferState::Downloading, 1024 * 1024, None),
+    );
+    let account = match &h.app.accounts[0] {
+        crate::ui::model::Account::Ok(a) => a,
+        _ => panic!("live account"),
+    };
+    assert_eq!(
+        account.transfers.get("f1"),
+        Some(&Progress {
+            state: TransferState::Downloading,
+            bytes: 1024 * 1024,
+            total: Some(3 * 1024 * 1024),
+        })
+    );
+    assert!(h.has_id(ids::file_progress("f1")));
+    assert!(!h.has_id(ids::file_download("f1")));
+    let status = format!(
+        "{} · {}",
+        fl!("file-downloading"),
+        fl!(
+            "file-progress",
+            done = size_text(1024 * 1024),
+            total = size_text(3 * 1024 * 1024),
+            percent = 33
+        )
+    );
+    h.assert_shows(&status);
+
+    // Cancel.
+    let _ = h.click(ids::file_cancel("f1"));
+    assert_eq!(
+        h.commands("work"),
+        [AccountCommand::CancelTransfer { id: "f1".into() }]
+    );
+    h.event("work", transfer("f1", TransferState::Cancelled, 0, None));
+    assert!(!h.has_id(ids::file_progress("f1")));
+    h.assert_shows(&fl!("file-cancelled"));
+    // ... and it can be fetched again.
+    let _ = h.click(ids::file_download("f1"));
+    assert_eq!(
+        h.commands("work"),
+        [AccountCommand::Download { id: "f1".into() }]
+    );
+}
+
+#[test]
+fn a_failed_download_says_why_and_offers_to_try_again() {
+    let mut h = bob_with(vec![file_message(
+        "f1",
+        Direction::In,
+        TransferState::Downloading,
+    )]);
+    h.event(
+        "work",
+        transfer("f1", TransferState::Failed, 10, Some("HTTP 404")),
+    );
+    h.assert_shows(&fl!("file-failed-reason", reason = "HTTP 404"));
+    assert!(h.has_id(ids::file_download("f1")));
+}
+
+#[test]
+fn a_done_file_can_be_opened_and_shown_in_its_folder() {
+    let mut m = file_message("f1", Direction::In, TransferState::Done);
+    if let Some(f) = m.file.as_mut() {
+        f.path = Some("/home/me/files/report.pdf".into());
+    }
+    let mut h = bob_with(vec![m]);
+    assert!(!h.has_id(ids::file_download("f1")));
+    let opened = h.interact(|ui| {
+        ui.click(iced_test::selector::id(ids::file_open("f1")))
+            .expect("open button");
+    });
+    assert!(matches!(
+        &opened[..],
+        [Message::File(FileMessage::Open(p))] if p.as_os_str() == "/home/me/files/report.pdf"
+    ));
+    let shown = h.interact(|ui| {
+        ui.click(iced_test::selector::id(ids::file_folder("f1")))
+            .expect("folder button");
+    });
+    assert!(matches!(
+        &shown[..],
+        [Message::File(FileMessage::ShowInFolder(p))] if p.as_os_str() == "/home/me/files/report.pdf"
+    ));
+    let _ = h.commands("work");
+}
+
+#[test]
+fn an_outgoing_upload_shows_its_name_progress_and_cancel() {
+    let mut m = file_message("up1", Direction::Out, TransferState::Queued);
+    m.body = String::new();
+    m.state = MessageState::Queued;
+    let mut h = bob_with(vec![m]);
+    h.assert_shows("report.pdf");
+    h.assert_shows(&fl!("file-queued"));
+    assert!(!h.has_id(ids::file_download("up1")));
+    h.event("work", transfer("up1", TransferState::Uploading, 512, None));
+    assert!(h.has_id(ids::file_progress("up1")));
+    // Cut off: it waits and says why.
+    h.event(
+        "work",
+        transfer("up1", TransferState::Queued, 0, Some("connection lost")),
+    );
+    h.assert_shows(&fl!(
+        "file-retrying",
+        status = fl!("file-queued"),
+        reason = "connection lost"
+    ));
+    let _ = h.click(ids::file_cancel("up1"));
+    assert_eq!(
+        h.commands("work"),
+        [AccountCommand::CancelTransfer { id: "up1".into() }]
+    );
+}
+
+#[test]
+fn plain_http_files_are_marked() {
+    let mut m = file_message("f1", Direction::In, TransferState::Available);
+    if let Some(f) = m.file.as_mut() {
+        f.plain_http = true;
+    }
+    let h = bob_with(vec![m]);
+    h.assert_shows(&fl!("file-plain-http"));
+}
+
+#[test]
+fn a_dropped_file_goes_to_the_open_conversation() {
+    let mut h = bob_with(vec![]);
+    h.update(Message::FileDropped("/tmp/holiday.jpg".into()));
+    match &h.commands("work")[..] {
+        [
+            AccountCommand::SendFile {
+                to,
+                path,
+                reference: Some(_),
+            },
+        ] => {
+            assert_eq!(to, BOB);
+            assert_eq!(path, "/tmp/holiday.jpg");
+        }
+        other => panic!("expected one SendFile, got {other:?}"),
+    }
+    // A file picked in the dialog goes the same way.
+    h.update(Message::File(FileMessage::Picked(Some(
+        "/tmp/notes.txt".into(),
+    ))));
+    assert!(matches!(
+        &h.commands("work")[..],
+        [AccountCommand::SendFile { path, .. }] if path == "/tmp/notes.txt"
+    ));
+}
+
+#[test]
+fn a_dropped_file_without_a_conversation_or_with_the_profile_open_is_not_sent() {
+    let mut h = Harness::work_account(0);
+    h.update(Message::FileDropped("/tmp/holiday.jpg".into()));
+    assert!(h.commands("work").is_empty());
+
+    // The own-profile dialog takes it as the new picture instead.
+    let _ = h.click(ids::contact("work", BOB));
+    h.update(Message::ShowOwnProfile("work".into()));
+    h.event(
+        "work",
+        Event::Profile {
+            account: "work".into(),
+            profile: PeerProfile {
+                jid: "me@work.example".into(),
+                ..Default::default()
+            },
+        },
+    );
+    let _ = h.commands("work");
+    h.update(Message::FileDropped("/tmp/me.png".into()));
+    assert!(
+        !h.commands("work")
+            .iter()
+            .any(|c| matches!(c, AccountCommand::SendFile { .. }))
+    );
+}
+
+#[test]
+fn the_attach_button_is_in_the_composer() {
+    let h = bob_with(vec![]);
+    let messages = h.interact(|ui| {
+        ui.click(iced_test::selector::id(ids::ATTACH))
+            .expect("attach button");
+    });
+    assert!(matches!(
+        &messages[..],
+        [Message::File(FileMessage::Attach)]
+    ));
+}
+
+#[test]
+fn a_file_too_large_is_a_banner_with_both_sizes() {
+    let mut h = bob_with(vec![]);
+    h.event(
+        "work",
+        Event::FileTooLarge {
+            account: "work".into(),
+            id: None,
+            path: "/tmp/big.zip".into(),
+            size: 70 * 1024 * 1024,
+            max_size: 64 * 1024 * 1024,
+            message: "big.zip is 70.0 MiB".into(),
+            reference: None,
+        },
+    );
+    h.assert_shows(&fl!(
+        "file-too-large",
+        account = "Work",
+        name = "big.zip",
+        size = size_text(70 * 1024 * 1024),
+        max = size_text(64 * 1024 * 1024)
+    ));
+}
