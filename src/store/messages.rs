@@ -176,6 +176,9 @@ struct Batch {
     conversations: HashMap<String, i64>,
     activity: HashMap<i64, i64>,
     older_pos: Option<i64>,
+    /// The first seq this batch stored (seqs only grow: every later row of
+    /// the batch has a higher one).
+    first_new: Option<i64>,
 }
 
 impl Batch {
@@ -223,6 +226,16 @@ impl Batch {
         }
         if let Some(pos) = self.older_pos {
             super::set_meta(tx, OLDER_POS_KEY, Some(&pos.to_string()))?;
+        }
+        // Last, and for the whole batch in one statement (schema version 6):
+        // once the full-text table is part of the transaction, FTS5 writes
+        // its pending terms to disk at every statement savepoint, and each
+        // message INSERT opens one.
+        if let Some(first) = self.first_new {
+            tx.prepare_cached(
+                "INSERT INTO message_fts (rowid, body) SELECT seq, body FROM message WHERE seq >= ?1",
+            )?
+            .execute([first])?;
         }
         Ok(())
     }
@@ -294,6 +307,7 @@ fn insert_one(
         )
         .optional()?;
     if let Some((seq, pos)) = inserted {
+        batch.first_new.get_or_insert(seq);
         let newest = batch.activity.entry(conversation_id).or_insert(ts);
         *newest = (*newest).max(ts);
         if let Some(file) = m.file {

@@ -265,3 +265,26 @@ fn version_1_database_migrates() {
     assert_eq!(s.roster_version().unwrap().as_deref(), Some("v1-roster"));
     assert_eq!(s.unread_total().unwrap(), 1);
 }
+
+/// Every message of a batch and of an older page is in the full-text index
+/// (filled per batch since schema version 6), duplicates are not indexed twice.
+#[test]
+fn batches_and_older_pages_are_searchable() {
+    let mut s = mem();
+    let mut a = incoming("a", "bob@example.org", 10);
+    a.body = "lighthouse keeper";
+    let mut b = incoming("b", "carol@example.org", 11);
+    b.body = "harbour master";
+    s.insert_messages(&[a.clone(), b]).unwrap();
+    let mut old = incoming("o", "bob@example.org", 1);
+    old.body = "ancient lighthouse";
+    s.insert_older(&[old]).unwrap();
+    s.insert_messages(&[a]).unwrap();
+    let found = |q: &str| -> Vec<String> {
+        let mut ids: Vec<String> = s.search(q, 10).unwrap().into_iter().map(|m| m.id).collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(found("lighthouse"), ["a", "o"]);
+    assert_eq!(found("harbour"), ["b"]);
+}
