@@ -38,8 +38,25 @@ impl Actor {
         match &mut self.burst {
             Some(b) => b.messages.push(m),
             None => {
-                self.ingest(&[m], false);
+                if self.ingest(std::slice::from_ref(&m), false).is_some() {
+                    self.advance_catch_up(std::slice::from_ref(&m));
+                }
             }
+        }
+    }
+
+    /// After live messages are stored: the next session's archive catch-up
+    /// starts after the newest of them (their stanza-ids come from our own
+    /// archive), not again at the last page the previous catch-up fetched,
+    /// which would replay everything received live since.
+    fn advance_catch_up(&mut self, stored: &[ChatMessage]) {
+        if !self.sync.caught_up() {
+            return;
+        }
+        if let Some(id) = stored.iter().rev().find_map(|m| m.server_id.as_deref())
+            && let Err(e) = self.store.set_archive_cursor(Some(id))
+        {
+            tracing::warn!(account = %self.id, "archive cursor not moved: {e}");
         }
     }
 
@@ -59,8 +76,11 @@ impl Actor {
         let Some(burst) = self.burst.take() else {
             return;
         };
-        if !burst.messages.is_empty() && self.ingest(&burst.messages, false).is_none() {
-            return;
+        if !burst.messages.is_empty() {
+            if self.ingest(&burst.messages, false).is_none() {
+                return;
+            }
+            self.advance_catch_up(&burst.messages);
         }
         for answer in burst.receipts {
             self.send(stream, Stanza::Message(answer)).await;
