@@ -180,6 +180,11 @@ impl Actor {
     }
 
     /// Changes a file's state in the store and announces the message.
+    /// The file of stored message `id`, if it has one (unreadable: none).
+    fn stored_file(&self, id: &str) -> Option<crate::api::FileInfo> {
+        self.store.message(id).ok().flatten().and_then(|m| m.file)
+    }
+
     fn update_file(&mut self, id: &str, update: &FileUpdate) -> Option<MessageRecord> {
         match self.store.update_file(id, update) {
             Ok(Some(record)) => {
@@ -443,13 +448,7 @@ impl Actor {
     }
 
     fn finish_upload(&mut self, id: &str, state: TransferState, error: &str) {
-        let total = self
-            .store
-            .message(id)
-            .ok()
-            .flatten()
-            .and_then(|m| m.file)
-            .and_then(|f| f.size);
+        let total = self.stored_file(id).and_then(|f| f.size);
         self.update_file(
             id,
             &FileUpdate {
@@ -466,13 +465,7 @@ impl Actor {
 
     /// `retry` of a failed file message: its upload starts again.
     pub(super) async fn retry_upload(&mut self, id: &str, stream: Option<&StanzaStream>) {
-        let has_pending_file = self
-            .store
-            .message(id)
-            .ok()
-            .flatten()
-            .and_then(|m| m.file)
-            .is_some_and(|f| f.url.is_none());
+        let has_pending_file = self.stored_file(id).is_some_and(|f| f.url.is_none());
         if !has_pending_file {
             return;
         }
@@ -761,13 +754,7 @@ impl Actor {
         *tries += 1;
         let tries = *tries;
         tracing::info!(account = %self.id, message = %id, tries, "upload interrupted: {error}");
-        let total = self
-            .store
-            .message(id)
-            .ok()
-            .flatten()
-            .and_then(|m| m.file)
-            .and_then(|f| f.size);
+        let total = self.stored_file(id).and_then(|f| f.size);
         self.update_file(
             id,
             &FileUpdate {

@@ -586,23 +586,10 @@ fn chat(app: &mut App, message: ChatMessage) -> Task<Message> {
 
 /// Asks for the next older page of the open chat, if one is due.
 fn load_older(app: &mut App) {
-    let Some(chat) = app.chat.as_mut() else {
-        return;
-    };
-    let Some(before) = chat.older_page() else {
-        return;
-    };
-    let with = chat.with.clone();
-    let account = chat.account.clone();
-    let sent = live(&mut app.accounts, &account).is_some_and(|a| {
-        a.send(AccountCommand::History {
-            with,
-            limit: PAGE,
-            before,
-            after: None,
-        })
-    });
-    if !sent {
+    if let Some(before) = app.chat.as_mut().and_then(|c| c.older_page())
+        && !request_page(app, before, None)
+        && let Some(chat) = app.chat.as_mut()
+    {
         chat.loading = None;
     }
 }
@@ -610,25 +597,28 @@ fn load_older(app: &mut App) {
 /// Asks for the next newer page of the open chat (dropped while scrolling
 /// back), if one is due.
 fn load_newer(app: &mut App) {
-    let Some(chat) = app.chat.as_mut() else {
-        return;
+    if let Some(after) = app.chat.as_mut().and_then(|c| c.newer_page())
+        && !request_page(app, None, Some(after))
+        && let Some(chat) = app.chat.as_mut()
+    {
+        chat.loading_newer = false;
+    }
+}
+
+/// Sends the open chat's history request; false if its account cannot take it.
+fn request_page(app: &mut App, before: Option<i64>, after: Option<i64>) -> bool {
+    let Some(chat) = app.chat.as_ref() else {
+        return false;
     };
-    let Some(after) = chat.newer_page() else {
-        return;
-    };
-    let with = chat.with.clone();
-    let account = chat.account.clone();
-    let sent = live(&mut app.accounts, &account).is_some_and(|a| {
+    let (account, with) = (chat.account.clone(), chat.with.clone());
+    live(&mut app.accounts, &account).is_some_and(|a| {
         a.send(AccountCommand::History {
             with,
             limit: PAGE,
-            before: None,
-            after: Some(after),
+            before,
+            after,
         })
-    });
-    if !sent {
-        chat.loading_newer = false;
-    }
+    })
 }
 
 /// Marks the open chat read if messages arrived unseen and the user now
