@@ -22,18 +22,18 @@
 
 #[path = "../tests/common/mod.rs"]
 mod common;
+#[path = "support/history.rs"]
+mod history;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use chrono::Utc;
 use common::Prosody;
 use common::headless::{self, Headless};
 use common::raw::RawClient;
-use plausch::api::{Direction, MessageState};
-use plausch::store::{NewMessage, Store};
+use plausch::store::Store;
 use serde_json::json;
 
 const CONTACTS: usize = 52;
@@ -277,42 +277,9 @@ fn report_starts(label: &str, runs: Vec<StartRun>) {
 /// Stores `n` messages with bob (half in, half out, all read) in `store`.
 fn fill_history(path: &Path, n: usize) {
     let mut store = Store::open(path).expect("open alice's store");
-    let t0 = Utc::now().timestamp() - n as i64;
-    let ids: Vec<String> = (0..n).map(|i| format!("history-{i}")).collect();
-    let bodies: Vec<String> = (0..n)
-        .map(|i| format!("Nachricht {i} aus einer langen Geschichte, mit etwas Text."))
-        .collect();
-    let msgs: Vec<NewMessage> = (0..n)
-        .map(|i| {
-            let out = i % 2 == 1;
-            NewMessage {
-                id: &ids[i],
-                with: "bob@localhost",
-                direction: if out { Direction::Out } else { Direction::In },
-                sender: if out {
-                    "alice@localhost"
-                } else {
-                    "bob@localhost"
-                },
-                body: &bodies[i],
-                timestamp: chrono::DateTime::from_timestamp(t0 + i as i64, 0).expect("timestamp"),
-                state: if out {
-                    MessageState::Read
-                } else {
-                    MessageState::Received
-                },
-                server_id: None,
-                origin_id: Some(&ids[i]),
-                reply_to: None,
-                markable: false,
-                file: None,
-            }
-        })
-        .collect();
-    for chunk in msgs.chunks(1000) {
-        store.insert_messages(chunk).expect("fill history");
-    }
-    store.mark_read("bob@localhost").expect("mark read");
+    history::fill(&mut store, "alice@localhost", "bob@localhost", n, 2, |i| {
+        format!("Nachricht {i} aus einer langen Geschichte, mit etwas Text.")
+    });
 }
 
 fn count_stored(path: &Path) -> usize {

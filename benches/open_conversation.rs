@@ -7,57 +7,27 @@
 //!
 //! `cargo bench --bench open_conversation`; without `--bench` a small smoke run.
 
+#[path = "support/history.rs"]
+mod history;
+
 use std::time::{Duration, Instant};
 
-use chrono::Utc;
 use iced::Theme;
 use iced_test::Simulator;
-use plausch::api::{Direction, MessageState};
 use plausch::config::{AccountConfig, PasswordSource};
 use plausch::profile::Profile;
-use plausch::store::{NewMessage, Store};
+use plausch::store::Store;
 use plausch::ui::bench::OpenConversation;
 
 const BOB: &str = "bob@localhost";
 
 fn fill(store: &mut Store, n: usize) {
-    let t0 = Utc::now().timestamp() - n as i64;
-    let ids: Vec<String> = (0..n).map(|i| format!("m{i}")).collect();
-    let bodies: Vec<String> = (0..n)
-        .map(|i| {
-            format!(
-                "Nachricht {i}: etwas längerer Text, wie er im Büro geschrieben wird, \
-                 manchmal über mehr als eine Zeile."
-            )
-        })
-        .collect();
-    let msgs: Vec<NewMessage> = (0..n)
-        .map(|i| {
-            let out = i % 3 == 0;
-            NewMessage {
-                id: &ids[i],
-                with: BOB,
-                direction: if out { Direction::Out } else { Direction::In },
-                sender: if out { "alice@localhost" } else { BOB },
-                body: &bodies[i],
-                timestamp: chrono::DateTime::from_timestamp(t0 + i as i64, 0).expect("timestamp"),
-                state: if out {
-                    MessageState::Read
-                } else {
-                    MessageState::Received
-                },
-                server_id: None,
-                origin_id: Some(&ids[i]),
-                reply_to: None,
-                markable: false,
-                file: None,
-            }
-        })
-        .collect();
-    for chunk in msgs.chunks(1000) {
-        store.insert_messages(chunk).expect("fill");
-    }
-    store.mark_read(BOB).expect("mark read");
+    history::fill(store, "alice@localhost", BOB, n, 3, |i| {
+        format!(
+            "Nachricht {i}: etwas längerer Text, wie er im Büro geschrieben wird, \
+             manchmal über mehr als eine Zeile."
+        )
+    });
 }
 
 fn median(mut v: Vec<Duration>) -> Duration {
