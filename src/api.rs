@@ -868,6 +868,9 @@ pub struct ConversationSummary {
     pub with: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_body: Option<String>,
+    /// The last message is a file: its name (`last_body` is then its URL).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_file: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_timestamp: Option<DateTime<Utc>>,
     pub unread: u32,

@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 use base64::Engine as _;
 use common::Prosody;
 use common::headless::{Headless, alice_and_bob, online, roster_entry};
+use common::prosody::Upload;
 use common::raw::RawClient;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -136,8 +137,10 @@ fn listing(dir: &Path) -> Vec<String> {
 }
 
 #[test]
-fn a_50_mb_file_round_trip_with_progress_and_bounded_memory() {
-    let server = Prosody::start_with_upload_limit(Some(64 * MIB));
+fn a_50_mb_file_round_trip_over_https_with_progress_and_bounded_memory() {
+    // The upload service on HTTPS with the test CA's certificate, which the
+    // accounts trust through their CA file: validated, not plain HTTP.
+    let server = Prosody::start_with_upload(Some(64 * MIB), Upload::Https);
     server.register("alice", "apw");
     server.register("bob", "bpw");
     let (_dirs, mut alice, mut bob) = alice_and_bob(&server);
@@ -175,7 +178,8 @@ fn a_50_mb_file_round_trip_with_progress_and_bounded_memory() {
     assert_eq!(sent["file"]["sha256"], hash.as_str());
     let url = sent["file"]["url"].as_str().expect("url").to_owned();
     assert_eq!(sent["body"], url.as_str());
-    assert!(sent["file"]["plain_http"] == true || url.starts_with("https://"));
+    assert!(url.starts_with("https://localhost:"), "{url}");
+    assert_eq!(sent["file"]["plain_http"], Value::Null, "{sent}");
 
     // Bob: a file message with its metadata, too large to fetch unasked.
     let got = file_message(&mut bob, "b");
@@ -206,10 +210,7 @@ fn a_50_mb_file_round_trip_with_progress_and_bounded_memory() {
         Some("Quartalsbericht 2026.pdf")
     );
     assert_eq!(sha256_file(&path), hash);
-    assert!(
-        stored["file"]["plain_http"] == true,
-        "Prosody's upload service is plain HTTP here"
-    );
+    assert_eq!(stored["file"]["plain_http"], Value::Null, "{stored}");
     let downloads = bob
         .seen
         .iter()
@@ -281,6 +282,95 @@ fn a_file_above_the_server_limit_gets_a_clear_error() {
             .iter()
             .any(|v| v["event"] == "message" && v["ref"] == "again")
     );
+}
+
+#[test]
+fn an_upload_service_with_an_untrusted_certificate_gets_nothing() {
+    let server = Prosody::start_with_upload(Some(MIB), Upload::HttpsUntrusted);
+    server.register("alice", "apw");
+    server.register("bob", "bpw");
+    let (_dirs, mut alice, mut bob) = alice_and_bob(&server);
+    let work = tempfile::tempdir().expect("temp dir");
+    let source = work.path().join("secret.txt");
+    std::fs::write(&source, "not for strangers").expect("write test file");
+    alice.send(
+        json!({"cmd":"send_file","account":"a","to":"bob@localhost","path":source,"ref":"s"}),
+    );
+    let queued = alice.wait_for("queued file message", |v| {
+        v["event"] == "message" && v["ref"] == "s"
+    });
+    let id = queued["id"].as_str().expect("id").to_owned();
+    // The upload fails (no silent retrying of a certificate nobody trusts)
+    // and says why.
+    let stopped = alice.wait_for("upload refused", |v| {
+        v["event"] == "transfer" && v["id"] == id.as_str() && v["error"].is_string()
+    });
+    assert_eq!(stopped["state"], "failed", "{stopped}");
+    let reason = stopped["error"].as_str().unwrap_or_default();
+    assert!(reason.contains("certificate is not trusted"), "{stopped}");
+    // Nothing reached Bob.
+    let got = bob.try_wait_for(Duration::from_secs(2), &|v| v["event"] == "message");
+    assert!(got.is_none(), "Bob got a message: {got:?}");
+}
+
+#[test]
+fn cancelling_an_upload_mid_put_sends_nothing_and_keeps_the_source() {
+    let server = Prosody::start_with_upload_limit(Some(512 * MIB));
+    server.register("alice", "apw");
+    server.register("bob", "bpw");
+    let (_dirs, mut alice, mut bob) = alice_and_bob(&server);
+    let work = tempfile::tempdir().expect("temp dir");
+    let source = work.path().join("video.mp4");
+    // Large enough that the PUT is still running when the cancel arrives.
+    let hash = big_file(&source, 384 * MIB);
+    alice.send(
+        json!({"cmd":"send_file","account":"a","to":"bob@localhost","path":source,"ref":"v"}),
+    );
+    let queued = alice.wait_for("queued file message", |v| {
+        v["event"] == "message" && v["ref"] == "v"
+    });
+    let id = queued["id"].as_str().expect("id").to_owned();
+    let started = alice.wait_for("upload under way", |v| {
+        v["event"] == "transfer"
+            && v["id"] == id.as_str()
+            && v["state"] == "uploading"
+            && v["bytes"].as_u64().is_some_and(|b| b > 0)
+    });
+    alice.send(json!({"cmd":"cancel_transfer","account":"a","id":id}));
+    let cancelled = transfer(
+        &mut alice,
+        "cancelled",
+        &id,
+        "cancelled",
+        common::headless::WAIT,
+    );
+    let sent = cancelled["bytes"].as_u64().unwrap_or(u64::MAX);
+    assert!(sent < 384 * MIB, "cut off mid-PUT: {started} … {cancelled}");
+    // No "done" for it, ever, and no message to Bob.
+    let done = alice.try_wait_for(Duration::from_secs(3), &|v| {
+        v["event"] == "transfer" && v["id"] == id.as_str() && v["state"] == "done"
+    });
+    assert!(done.is_none(), "the upload finished after all: {done:?}");
+    let got = bob.try_wait_for(Duration::from_secs(1), &|v| v["event"] == "message");
+    assert!(got.is_none(), "Bob got a message: {got:?}");
+    // The user's own file is untouched.
+    assert_eq!(sha256_file(&source), hash);
+    // A restart of the client does not take the cancelled upload up again.
+    let profile = alice.profile.clone();
+    alice.quit();
+    let mut alice = common::headless::Headless::start(&profile);
+    alice.wait_for("online again", |v| {
+        v["event"] == "account_state" && v["state"] == "online"
+    });
+    let again = alice.try_wait_for(Duration::from_secs(3), &|v| {
+        v["event"] == "transfer" && v["id"] == id.as_str() && v["state"] == "uploading"
+    });
+    assert!(
+        again.is_none(),
+        "the cancelled upload started again: {again:?}"
+    );
+    let got = bob.try_wait_for(Duration::from_secs(1), &|v| v["event"] == "message");
+    assert!(got.is_none(), "Bob got a message: {got:?}");
 }
 
 #[test]

@@ -205,7 +205,8 @@ impl Verifier {
     }
 }
 
-fn describe(e: &rustls::Error) -> String {
+/// Why a certificate was refused, in words (also for file transfers).
+pub(crate) fn describe(e: &rustls::Error) -> String {
     match e {
         rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer) => {
             "issued by an unknown certificate authority".into()

@@ -49,6 +49,10 @@ pub enum TransferError {
     Refused(String),
     #[error("TLS setup failed: {0}")]
     Tls(String),
+    /// The HTTPS server's certificate was refused (not worth retrying by
+    /// itself: the user has to trust it, e.g. with the account's CA file).
+    #[error("the server's certificate is not trusted: {0}")]
+    Certificate(String),
 }
 
 impl TransferError {
@@ -69,7 +73,34 @@ impl TransferError {
 
 fn network(e: reqwest::Error) -> TransferError {
     // Without the URL: it may carry a token.
-    TransferError::Network(e.without_url().to_string())
+    let e = e.without_url();
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(s) = source {
+        if let Some(tls @ tokio_rustls::rustls::Error::InvalidCertificate(_)) = rustls_error(s) {
+            return TransferError::Certificate(crate::account::tls::describe(tls));
+        }
+        // "error sending request: client error (Connect): …", the cause
+        // included (reqwest's own text leaves it out).
+        let part = s.to_string();
+        if !text.contains(&part) {
+            text = format!("{text}: {part}");
+        }
+        source = s.source();
+    }
+    TransferError::Network(text)
+}
+
+/// The rustls error in `e`, which comes wrapped in (nested) `io::Error`s.
+fn rustls_error<'a>(
+    mut e: &'a (dyn std::error::Error + 'static),
+) -> Option<&'a tokio_rustls::rustls::Error> {
+    loop {
+        if let Some(tls) = e.downcast_ref() {
+            return Some(tls);
+        }
+        e = e.downcast_ref::<std::io::Error>()?.get_ref()?;
+    }
 }
 
 /// What a transfer may reach over plain HTTP: only our own server's hosts

@@ -217,6 +217,29 @@ mod tests {
     }
 
     #[test]
+    fn the_conversation_list_names_a_last_file_not_its_url() {
+        let mut s = store();
+        let file = NewFile {
+            name: "Quarterly report.pdf".into(),
+            url: Some("https://up.example.org/x/y.pdf".into()),
+            ..NewFile::default()
+        };
+        let mut m = file_message("m1", &file);
+        m.body = "https://up.example.org/x/y.pdf";
+        assert!(s.insert_message(&m).is_ok());
+        let convs = s.conversations().unwrap_or_default();
+        assert_eq!(convs.len(), 1);
+        assert_eq!(convs[0].last_file.as_deref(), Some("Quarterly report.pdf"));
+        // A text message after it: no file any more.
+        let mut text = file_message("m2", &file);
+        (text.file, text.body) = (None, "thanks");
+        assert!(s.insert_message(&text).is_ok());
+        let convs = s.conversations().unwrap_or_default();
+        assert_eq!(convs[0].last_file, None);
+        assert_eq!(convs[0].last_body.as_deref(), Some("thanks"));
+    }
+
+    #[test]
     fn a_queued_upload_waits_outside_the_outbox_until_it_has_its_url() {
         let mut s = store();
         let file = NewFile {

@@ -567,11 +567,13 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(
             "SELECT c.jid, m.body, m.ts, \
                (SELECT count(*) FROM message u \
-                WHERE u.conversation_id = c.id AND u.direction = 'in' AND u.read = 0), c.muted \
+                WHERE u.conversation_id = c.id AND u.direction = 'in' AND u.read = 0), c.muted, \
+               a.name \
              FROM conversation c \
              LEFT JOIN message m ON m.seq = \
                (SELECT l.seq FROM message l WHERE l.conversation_id = c.id \
                 ORDER BY l.ts DESC, l.pos DESC LIMIT 1) \
+             LEFT JOIN attachment a ON a.message_seq = m.seq \
              ORDER BY c.last_activity DESC NULLS LAST, c.jid",
         )?;
         let rows = stmt.query_map([], |row| {
@@ -584,6 +586,7 @@ impl Store {
             Ok(ConversationSummary {
                 with: row.get(0)?,
                 last_body: row.get(1)?,
+                last_file: row.get(5)?,
                 last_timestamp,
                 unread: count_u32(row.get::<_, i64>(3)?),
                 muted: row.get(4)?,

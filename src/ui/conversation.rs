@@ -48,6 +48,7 @@ pub fn view<'a>(
     accounts: &'a [Account],
     chat: &'a Chat,
     avatars: &'a super::avatar::Cache,
+    pasted: Option<&'a super::paste::Pasted>,
 ) -> Element<'a, Message> {
     let account = accounts.iter().find_map(|a| match a {
         Account::Ok(l) if l.config.id == chat.account => Some(l),
@@ -157,8 +158,9 @@ pub fn view<'a>(
         rule::horizontal(1),
         messages(chat, account.map(|a| &a.transfers), avatars),
         rule::horizontal(1),
-        composer(chat, online),
     ]
+    .push(pasted.map(super::paste::bar))
+    .push(composer(chat, online))
     .height(Length::Fill)
     .into()
 }

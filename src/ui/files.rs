@@ -31,6 +31,14 @@ pub enum FileMessage {
     Open(PathBuf),
     /// Open the folder that holds a local file.
     ShowInFolder(PathBuf),
+    /// Ctrl+V / ⌘V: look for a picture on the clipboard.
+    Paste,
+    /// The clipboard was read (None: no picture on it; Err: a banner text).
+    Pasted(Result<Option<super::paste::Pasted>, String>),
+    /// Send the pasted picture.
+    SendPasted,
+    /// Throw the pasted picture away.
+    DiscardPasted,
 }
 
 /// A transfer under way, as the last `transfer` event told.
@@ -383,6 +391,10 @@ pub fn update(app: &mut App, message: FileMessage) -> Task<Message> {
             Some(dir) => open_path(dir.to_path_buf()),
             None => Task::none(),
         },
+        FileMessage::Paste => super::paste::paste(app),
+        FileMessage::Pasted(result) => super::paste::pasted(app, result),
+        FileMessage::SendPasted => super::paste::send(app),
+        FileMessage::DiscardPasted => super::paste::discard(app),
     }
 }
 

@@ -239,7 +239,13 @@ pub fn sidebar_rows(
         .iter()
         .map(|c| SidebarRow {
             unread: c.unread,
-            last_body: c.last_body.as_ref().map(|b| first_line(b, 34)),
+            last_body: match &c.last_file {
+                Some(name) => Some(first_line(
+                    &fl!("sidebar-last-file", name = name.clone()),
+                    34,
+                )),
+                None => c.last_body.as_ref().map(|b| first_line(b, 34)),
+            },
             ..row(&c.with, by_jid.get(c.with.as_str()).copied())
         })
         .filter(|r| matches(r))

@@ -6,6 +6,10 @@ pub const ADD_ACCOUNT: &str = "add-account";
 pub const WELCOME_ADD_ACCOUNT: &str = "welcome-add-account";
 pub const MESSAGES: &str = "messages";
 pub const COMPOSER: &str = "composer";
+/// The bar of a pasted picture waiting to be sent.
+pub const PASTED: &str = "pasted";
+pub const PASTED_SEND: &str = "pasted-send";
+pub const PASTED_DISCARD: &str = "pasted-discard";
 pub const SEND: &str = "send";
 /// The composer's attach (send a file) button.
 pub const ATTACH: &str = "attach";

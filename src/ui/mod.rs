@@ -25,6 +25,7 @@ mod format;
 mod ids;
 mod model;
 mod own_profile;
+mod paste;
 mod people;
 mod presence_picker;
 mod quit;
@@ -163,6 +164,8 @@ pub struct App {
     avatars: avatar::Cache,
     /// The app is closing: accounts are saying goodbye.
     quitting: bool,
+    /// A pasted picture waiting for Send or Discard.
+    pasted: Option<paste::Pasted>,
 }
 
 #[derive(Debug, Clone)]
@@ -255,6 +258,7 @@ impl App {
             auto_away,
             avatars: avatar::Cache::default(),
             quitting: false,
+            pasted: None,
         }
     }
 
@@ -283,23 +287,7 @@ impl App {
         if !self.connect {
             return quit::requests();
         }
-        let focus = iced::event::listen_with(|event, _, _| match event {
-            iced::Event::Window(iced::window::Event::Focused) => Some(Message::WindowFocus(true)),
-            iced::Event::Window(iced::window::Event::Unfocused) => {
-                Some(Message::WindowFocus(false))
-            }
-            iced::Event::Window(iced::window::Event::FileDropped(path)) => {
-                Some(Message::FileDropped(path))
-            }
-            // Use of the app, for automatic away. Not mouse moves: they
-            // come by the dozen and a hand resting on the mouse moves it.
-            iced::Event::Keyboard(iced::keyboard::Event::KeyPressed { .. })
-            | iced::Event::Mouse(iced::mouse::Event::ButtonPressed(_))
-            | iced::Event::Mouse(iced::mouse::Event::WheelScrolled { .. }) => {
-                Some(Message::UserActivity)
-            }
-            _ => None,
-        });
+        let focus = iced::event::listen_with(app_event);
         let idle = if self.auto_away.needs_ticks() {
             iced::time::every(crate::idle::CHECK_EVERY).map(Message::IdleTick)
         } else {
@@ -371,7 +359,14 @@ impl App {
         } else if let Some((p, account)) = own_profile {
             p.view(account, &self.avatars).map(Message::OwnProfile)
         } else if let Some(chat) = &self.chat {
-            conversation::view(&self.accounts, chat, &self.avatars)
+            conversation::view(
+                &self.accounts,
+                chat,
+                &self.avatars,
+                self.pasted
+                    .as_ref()
+                    .filter(|p| chat.is(&p.account, &p.with)),
+            )
         } else {
             conversation::welcome(!self.accounts.is_empty())
         };
@@ -440,4 +435,36 @@ fn banner((i, b): (usize, &Banner)) -> Element<'_, Message> {
     .width(Length::Fill)
     .style(style::banner_error);
     container(inner).padding([8, 16]).into()
+}
+
+/// The window and input events the app listens to besides its widgets.
+fn app_event(
+    event: iced::Event,
+    _status: iced::event::Status,
+    _window: iced::window::Id,
+) -> Option<Message> {
+    match event {
+        iced::Event::Window(iced::window::Event::Focused) => Some(Message::WindowFocus(true)),
+        iced::Event::Window(iced::window::Event::Unfocused) => Some(Message::WindowFocus(false)),
+        iced::Event::Window(iced::window::Event::FileDropped(path)) => {
+            Some(Message::FileDropped(path))
+        }
+        // Ctrl+V / ⌘V (any keyboard layout): maybe a picture to send.
+        iced::Event::Keyboard(iced::keyboard::Event::KeyPressed {
+            key,
+            physical_key,
+            modifiers,
+            ..
+        }) if modifiers.command() && key.to_latin(physical_key) == Some('v') => {
+            Some(Message::File(files::FileMessage::Paste))
+        }
+        // Use of the app, for automatic away. Not mouse moves: they
+        // come by the dozen and a hand resting on the mouse moves it.
+        iced::Event::Keyboard(iced::keyboard::Event::KeyPressed { .. })
+        | iced::Event::Mouse(iced::mouse::Event::ButtonPressed(_))
+        | iced::Event::Mouse(iced::mouse::Event::WheelScrolled { .. }) => {
+            Some(Message::UserActivity)
+        }
+        _ => None,
+    }
 }

@@ -428,6 +428,7 @@ pub fn apply_event(account: &mut LiveAccount, chat: Option<&mut Chat>, event: Ev
                 .find(|c| c.with == message.with && c.last_timestamp == Some(message.timestamp))
             {
                 c.last_body = Some(message.body.clone());
+                c.last_file = message.file.as_ref().map(|f| f.name.clone());
             }
             if let Some(m) = chat.and_then(|c| c.messages.iter_mut().find(|m| m.id == message.id)) {
                 *m = message;
@@ -532,6 +533,7 @@ fn update_summary(account: &mut LiveAccount, m: &MessageRecord, is_open: bool) {
         },
     };
     summary.last_body = Some(m.body.clone());
+    summary.last_file = m.file.as_ref().map(|f| f.name.clone());
     summary.last_timestamp = Some(m.timestamp);
     if m.direction == Direction::In && !is_open {
         summary.unread += 1;

@@ -39,10 +39,24 @@ pub struct Prosody {
     c2s_port: u16,
     direct_tls_port: u16,
     http_port: u16,
+    https_port: u16,
     cert_sha256: String,
     child: Option<Child>,
     /// `http_file_share_size_limit` in bytes (None: Prosody's 10 MiB).
     upload_size_limit: Option<u64>,
+    upload: Upload,
+}
+
+/// How the upload service (`upload.localhost`) hands out its URLs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Upload {
+    /// `http://localhost:<port>/` (the account's own domain: allowed, marked).
+    PlainHttp,
+    /// `https://localhost:<port>/` with the test CA's certificate, which the
+    /// test accounts trust through their CA file.
+    Https,
+    /// `https://…` with a self-signed certificate nobody trusts.
+    HttpsUntrusted,
 }
 
 /// Why a start attempt failed.
@@ -66,6 +80,12 @@ impl Prosody {
     /// (`upload.localhost`) accepting files up to `limit` bytes (and a
     /// daily quota of a hundred of them).
     pub fn start_with_upload_limit(limit: Option<u64>) -> Prosody {
+        Prosody::start_with_upload(limit, Upload::PlainHttp)
+    }
+
+    /// Like [`start_with_upload_limit`](Self::start_with_upload_limit), with
+    /// the upload service's URLs as `upload` says.
+    pub fn start_with_upload(limit: Option<u64>, upload: Upload) -> Prosody {
         for tool in ["prosody", "prosodyctl"] {
             if find_on_path(tool).is_none() {
                 panic!("{MISSING} (`{tool}` not found on PATH)");
@@ -82,21 +102,27 @@ impl Prosody {
         fs::create_dir_all(dir.path().join("data")).expect("create Prosody data dir");
         fs::create_dir_all(dir.path().join("certs")).expect("create Prosody certs dir");
         let cert_sha256 = make_certificate(&dir.path().join("certs"));
+        if upload == Upload::HttpsUntrusted {
+            make_self_signed(&dir.path().join("untrusted"));
+        }
 
         let mut server = Prosody {
             dir,
             c2s_port: 0,
             direct_tls_port: 0,
             http_port: 0,
+            https_port: 0,
             cert_sha256,
             child: None,
             upload_size_limit: limit,
+            upload,
         };
         for attempt in 1..=START_ATTEMPTS {
-            let [c2s, direct_tls, http] = free_ports();
+            let [c2s, direct_tls, http, https] = free_ports();
             server.c2s_port = c2s;
             server.direct_tls_port = direct_tls;
             server.http_port = http;
+            server.https_port = https;
             server.write_config();
             match server.spawn_and_wait() {
                 Ok(()) => return server,
@@ -299,7 +325,8 @@ s2s_ports = {{}}
 s2s_direct_tls_ports = {{}}
 component_ports = {{}}
 http_ports = {{ {http} }}
-https_ports = {{}}
+https_ports = {{ {https} }}
+https_ssl = {https_ssl}
 
 modules_enabled = {{
     "roster"; "saslauth"; "tls"; "disco"; "carbons"; "pep"; "private"; "blocklist";
@@ -329,7 +356,7 @@ Component "conference.localhost" "muc"
 
 Component "upload.localhost" "http_file_share"
     http_host = "localhost"
-    http_external_url = "http://localhost:{http}/"
+    http_external_url = "{upload_url}"
     {upload_limit}
     {ssl}
 "#,
@@ -347,6 +374,27 @@ Component "upload.localhost" "http_file_share"
             c2s = self.c2s_port,
             direct_tls = self.direct_tls_port,
             http = self.http_port,
+            https = self.https_port,
+            https_ssl = {
+                let (cert, key) = match self.upload {
+                    Upload::HttpsUntrusted => (
+                        dir.join("untrusted").join("cert.pem"),
+                        dir.join("untrusted").join("key.pem"),
+                    ),
+                    Upload::PlainHttp | Upload::Https => (cert.clone(), key.clone()),
+                };
+                format!(
+                    "{{ certificate = {}; key = {} }}",
+                    lua_str(&cert),
+                    lua_str(&key)
+                )
+            },
+            upload_url = match self.upload {
+                Upload::PlainHttp => format!("http://localhost:{}/", self.http_port),
+                Upload::Https | Upload::HttpsUntrusted => {
+                    format!("https://localhost:{}/", self.https_port)
+                }
+            },
         );
         fs::write(self.config_file(), cfg).expect("write Prosody config");
     }
@@ -463,12 +511,40 @@ fn stream_answers(port: u16) -> bool {
 }
 
 /// Three distinct free TCP ports on 127.0.0.1 (all bound at once, then released).
-fn free_ports() -> [u16; 3] {
-    let listeners: Vec<TcpListener> = (0..3)
+fn free_ports() -> [u16; 4] {
+    let listeners: Vec<TcpListener> = (0..4)
         .map(|_| TcpListener::bind("127.0.0.1:0").expect("bind a free port on 127.0.0.1"))
         .collect();
     let port = |i: usize| listeners[i].local_addr().expect("local addr").port();
-    [port(0), port(1), port(2)]
+    [port(0), port(1), port(2), port(3)]
+}
+
+/// A self-signed certificate for `localhost` in `dir` (`cert.pem`,
+/// `key.pem`), signed by no CA the tests trust.
+fn make_self_signed(dir: &Path) {
+    fs::create_dir_all(dir).expect("create dir for the untrusted certificate");
+    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    let os = |s: &'static str| std::ffi::OsStr::new(s);
+    openssl(&[
+        os("req"),
+        os("-x509"),
+        os("-newkey"),
+        os("rsa:2048"),
+        os("-nodes"),
+        os("-days"),
+        os("2"),
+        os("-subj"),
+        os("/CN=localhost"),
+        os("-addext"),
+        os("subjectAltName=DNS:localhost"),
+        // A server certificate, not a CA: refused for its unknown issuer.
+        os("-addext"),
+        os("basicConstraints=critical,CA:FALSE"),
+        os("-keyout"),
+        key.as_os_str(),
+        os("-out"),
+        cert.as_os_str(),
+    ]);
 }
 
 /// Runs openssl with `args`, panicking with its stderr on failure.

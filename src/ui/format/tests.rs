@@ -148,6 +148,15 @@ fn sidebar_rows_merge_conversations_and_roster() {
     assert_eq!(rows[0].unread, 2);
     assert_eq!(rows[0].presence, Availability::Away);
     assert_eq!(rows[0].last_body.as_deref(), Some("first …"));
+    // A file as the last message: its name, not its URL.
+    let file = [ConversationSummary {
+        with: "bob@x.org".into(),
+        last_body: Some("https://up.x.org/abc/report.pdf".into()),
+        last_file: Some("report.pdf".into()),
+        ..Default::default()
+    }];
+    let rows = sidebar_rows(&roster, &file, RowFilter::default());
+    assert_eq!(rows[0].last_body.as_deref(), Some("File: report.pdf"));
     // Hiding offline contacts keeps conversations.
     let hide = RowFilter {
         hide_offline: true,

@@ -315,3 +315,96 @@ fn a_file_too_large_is_a_banner_with_both_sizes() {
         max = size_text(64 * 1024 * 1024)
     ));
 }
+
+fn ctrl(c: &str, physical: iced::keyboard::key::Code) -> iced::Event {
+    use iced::keyboard::{Event, Key, Location, Modifiers, key::Physical};
+    iced::Event::Keyboard(Event::KeyPressed {
+        key: Key::Character(c.into()),
+        modified_key: Key::Character(c.into()),
+        physical_key: Physical::Code(physical),
+        location: Location::Standard,
+        modifiers: Modifiers::CTRL,
+        text: None,
+        repeat: false,
+    })
+}
+
+#[test]
+fn ctrl_v_looks_for_a_picture_on_any_keyboard_layout() {
+    use iced::keyboard::key::Code;
+    let paste = |e| {
+        matches!(
+            crate::ui::app_event(e, iced::event::Status::Ignored, iced::window::Id::unique()),
+            Some(Message::File(FileMessage::Paste))
+        )
+    };
+    assert!(paste(ctrl("v", Code::KeyV)));
+    // Russian layout: the key says "м", the physical key is still V.
+    assert!(paste(ctrl("м", Code::KeyV)));
+    assert!(!paste(ctrl("c", Code::KeyC)));
+}
+
+fn pasted(with: &str, path: &std::path::Path) -> crate::ui::paste::Pasted {
+    crate::ui::paste::Pasted {
+        account: "work".into(),
+        with: with.into(),
+        path: path.to_path_buf(),
+        width: 1280,
+        height: 800,
+        bytes: 250 * 1024,
+    }
+}
+
+#[test]
+fn a_pasted_picture_waits_for_send_in_its_own_conversation() {
+    let mut h = bob_with(vec![]);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("Pasted image 2026-12-02 08.00.00.png");
+    h.update(Message::File(FileMessage::Pasted(Ok(Some(pasted(
+        BOB, &path,
+    ))))));
+    // Nothing is sent before the user says so.
+    assert!(h.commands("work").is_empty());
+    assert!(h.has_id(ids::PASTED));
+    h.assert_shows(&fl!(
+        "paste-confirm",
+        name = "Pasted image 2026-12-02 08.00.00.png",
+        width = "1280",
+        height = "800",
+        size = size_text(250 * 1024)
+    ));
+    // Another conversation does not show it; back with Bob it is there.
+    let _ = h.click(ids::contact("work", "carol@work.example"));
+    assert!(!h.has_id(ids::PASTED));
+    let _ = h.click(ids::contact("work", BOB));
+    assert!(h.has_id(ids::PASTED));
+    let _ = h.commands("work");
+    let _ = h.click(ids::PASTED_SEND);
+    match &h.commands("work")[..] {
+        [AccountCommand::SendFile { to, path: p, .. }] => {
+            assert_eq!(to, BOB);
+            assert_eq!(std::path::Path::new(p), path);
+        }
+        other => panic!("expected one SendFile, got {other:?}"),
+    }
+    assert!(!h.has_id(ids::PASTED));
+}
+
+#[test]
+fn a_pasted_picture_can_be_discarded_and_a_clipboard_without_one_does_nothing() {
+    let mut h = bob_with(vec![]);
+    h.update(Message::File(FileMessage::Pasted(Ok(None))));
+    assert!(!h.has_id(ids::PASTED));
+    h.update(Message::File(FileMessage::Pasted(Ok(Some(pasted(
+        BOB,
+        std::path::Path::new("/tmp/x.png"),
+    ))))));
+    let _ = h.click(ids::PASTED_DISCARD);
+    assert!(!h.has_id(ids::PASTED));
+    assert!(h.commands("work").is_empty());
+    // A clipboard that cannot be read is a banner.
+    h.update(Message::File(FileMessage::Pasted(Err(
+        "no clipboard".into()
+    ))));
+    h.assert_shows("no clipboard");
+}
