@@ -25,7 +25,7 @@ mod common;
 #[path = "support/history.rs"]
 mod history;
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -140,20 +140,41 @@ fn cpu_seconds(pid: u32) -> f64 {
     (ticks(11) + ticks(12)) as f64 / 100.0
 }
 
-/// Context switches of all threads: every wake-up of a thread counts.
-fn wakeups(pid: u32) -> u64 {
+/// Context switches of each thread (by thread id, with its name): every
+/// wake-up of a thread counts.
+fn wakeups(pid: u32) -> BTreeMap<u32, (String, u64)> {
     let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
-        return 0;
+        return BTreeMap::new();
     };
     tasks
         .filter_map(Result::ok)
-        .map(|t| {
-            let tid: u32 = t.file_name().to_string_lossy().parse().unwrap_or(0);
+        .filter_map(|t| {
+            let tid: u32 = t.file_name().to_string_lossy().parse().ok()?;
             let status = format!("task/{tid}/status");
-            proc_field(pid, &status, "voluntary_ctxt_switches:")
-                + proc_field(pid, &status, "nonvoluntary_ctxt_switches:")
+            let name = std::fs::read_to_string(format!("/proc/{pid}/task/{tid}/comm"))
+                .unwrap_or_default()
+                .trim()
+                .to_owned();
+            let switches = proc_field(pid, &status, "voluntary_ctxt_switches:")
+                + proc_field(pid, &status, "nonvoluntary_ctxt_switches:");
+            Some((tid, (name, switches)))
         })
-        .sum()
+        .collect()
+}
+
+/// Wake-ups per second between two [`wakeups`] readings `secs` apart: in
+/// all, and by thread name (threads started in between count from zero).
+fn wakeup_rates(
+    before: &BTreeMap<u32, (String, u64)>,
+    after: &BTreeMap<u32, (String, u64)>,
+    secs: f64,
+) -> (f64, BTreeMap<String, f64>) {
+    let mut by_name = BTreeMap::new();
+    for (tid, (name, n)) in after {
+        let was = before.get(tid).map_or(0, |(_, b)| *b);
+        *by_name.entry(name.clone()).or_insert(0.0) += n.saturating_sub(was) as f64 / secs;
+    }
+    (by_name.values().sum(), by_name)
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -211,6 +232,8 @@ struct StartRun {
     rss: f64,
     pss: f64,
     wakeups: f64,
+    /// Wake-ups per second by thread name.
+    by_thread: BTreeMap<String, f64>,
 }
 
 /// Starts the GUI, times window and online, idles, measures memory and
@@ -246,9 +269,9 @@ fn start_run(profile: &Path, x: &Xvfb, bob: &mut Headless, idle: Duration) -> St
     }
     std::thread::sleep(Duration::from_secs(1));
     let before = wakeups(pid);
-    let window = Duration::from_secs(10);
+    let window = Duration::from_secs(env_usize("E2E_WAKEUP_SECS", 10) as u64);
     std::thread::sleep(window);
-    let wakeups = (wakeups(pid) - before) as f64 / window.as_secs_f64();
+    let (wakeups, by_thread) = wakeup_rates(&before, &wakeups(pid), window.as_secs_f64());
     stop_gui(gui);
     wait_alice(bob, false);
     StartRun {
@@ -257,6 +280,7 @@ fn start_run(profile: &Path, x: &Xvfb, bob: &mut Headless, idle: Duration) -> St
         rss,
         pss,
         wakeups,
+        by_thread,
     }
 }
 
@@ -272,6 +296,15 @@ fn report_starts(label: &str, runs: Vec<StartRun>) {
         m(|r| r.wakeups),
         runs.len()
     );
+    if let Some(last) = runs.last() {
+        let busy: Vec<String> = last
+            .by_thread
+            .iter()
+            .filter(|(_, rate)| **rate > 0.0)
+            .map(|(name, rate)| format!("{name} {rate:.2}"))
+            .collect();
+        println!("  wake-ups/s by thread (last run): {}", busy.join(", "));
+    }
 }
 
 /// Stores `n` messages with bob (half in, half out, all read) in `store`.

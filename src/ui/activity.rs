@@ -7,6 +7,10 @@ use std::time::{Duration, Instant};
 /// How long the window may be unfocused before the accounts go inactive.
 /// Short switches (checking a mail, copying a link) do not count.
 pub const INACTIVE_AFTER: Duration = Duration::from_secs(30);
+/// A timer may fire a little early; a tick this close to the deadline counts.
+/// (The GUI ticks once, `INACTIVE_AFTER` after losing the focus, instead of
+/// polling: an idle app wakes up as seldom as possible.)
+const EARLY: Duration = Duration::from_secs(1);
 
 #[derive(Debug, Clone)]
 pub struct Activity {
@@ -53,7 +57,7 @@ impl Activity {
 
     /// Periodic check; returns a state to report.
     pub fn tick(&mut self, now: Instant) -> Option<bool> {
-        if !self.focused && now.duration_since(self.since) >= INACTIVE_AFTER {
+        if !self.focused && now.duration_since(self.since) + EARLY >= INACTIVE_AFTER {
             return self.report(false);
         }
         None
@@ -84,6 +88,11 @@ mod tests {
         assert_eq!(a.tick(t0 + INACTIVE_AFTER * 2), Some(false));
         assert!(!a.waiting());
         assert_eq!(a.tick(t0 + INACTIVE_AFTER * 3), None, "reported once");
+        // The one tick after INACTIVE_AFTER may come a few milliseconds early.
+        let mut b = Activity::new(t0);
+        assert_eq!(b.focus(false, t0), None);
+        let early = t0 + INACTIVE_AFTER - Duration::from_millis(20);
+        assert_eq!(b.tick(early), Some(false));
         assert_eq!(a.focus(true, t0 + INACTIVE_AFTER * 3), Some(true));
         assert!(a.is_active());
     }

@@ -294,7 +294,9 @@ impl App {
             Subscription::none()
         };
         let tick = if self.activity.waiting() {
-            iced::time::every(std::time::Duration::from_secs(5)).map(|_| Message::ActivityTick)
+            // Once, when the wait is over (the subscription starts when the
+            // window loses the focus and ends when it is reported).
+            iced::time::every(activity::INACTIVE_AFTER).map(|_| Message::ActivityTick)
         } else {
             Subscription::none()
         };
