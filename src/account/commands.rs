@@ -134,6 +134,57 @@ pub enum AccountCommand {
     ClientState {
         active: bool,
     },
+    /// Group chats (`muc/`).
+    JoinRoom {
+        room: String,
+        nick: Option<String>,
+    },
+    LeaveRoom {
+        room: String,
+    },
+    SetSubject {
+        room: String,
+        subject: String,
+    },
+    CreateRoom {
+        room: String,
+        name: Option<String>,
+        nick: Option<String>,
+        members: Vec<String>,
+    },
+    SetAffiliation {
+        room: String,
+        jid: String,
+        affiliation: crate::api::Affiliation,
+        reason: Option<String>,
+    },
+    SetRole {
+        room: String,
+        nick: String,
+        role: crate::api::Role,
+        reason: Option<String>,
+    },
+    Invite {
+        room: String,
+        jid: String,
+        reason: Option<String>,
+    },
+    DestroyRoom {
+        room: String,
+        reason: Option<String>,
+    },
+    RoomNotify {
+        room: String,
+        mode: crate::api::NotifyMode,
+    },
+    Rooms,
+    Occupants {
+        room: String,
+    },
+    Moderate {
+        id: String,
+        reason: Option<String>,
+    },
     /// Close the connection cleanly and end the task.
     Shutdown,
 }
@@ -253,6 +304,57 @@ impl AccountCommand {
             Command::ServerInfo { .. } => AccountCommand::ServerInfo,
             Command::ChangePassword { password, .. } => AccountCommand::ChangePassword { password },
             Command::ClientState { active } => AccountCommand::ClientState { active },
+            Command::JoinRoom { room, nick, .. } => AccountCommand::JoinRoom { room, nick },
+            Command::LeaveRoom { room, .. } => AccountCommand::LeaveRoom { room },
+            Command::SetSubject { room, subject, .. } => {
+                AccountCommand::SetSubject { room, subject }
+            }
+            Command::CreateRoom {
+                room,
+                name,
+                nick,
+                members,
+                ..
+            } => AccountCommand::CreateRoom {
+                room,
+                name,
+                nick,
+                members,
+            },
+            Command::SetAffiliation {
+                room,
+                jid,
+                affiliation,
+                reason,
+                ..
+            } => AccountCommand::SetAffiliation {
+                room,
+                jid,
+                affiliation,
+                reason,
+            },
+            Command::SetRole {
+                room,
+                nick,
+                role,
+                reason,
+                ..
+            } => AccountCommand::SetRole {
+                room,
+                nick,
+                role,
+                reason,
+            },
+            Command::Invite {
+                room, jid, reason, ..
+            } => AccountCommand::Invite { room, jid, reason },
+            Command::RoomNotify { room, mode, .. } => AccountCommand::RoomNotify { room, mode },
+            Command::Rooms { .. } => AccountCommand::Rooms,
+            Command::DestroyRoom { room, reason, .. } => {
+                AccountCommand::DestroyRoom { room, reason }
+            }
+            Command::Occupants { room, .. } => AccountCommand::Occupants { room },
+            Command::Moderate { id, reason, .. } => AccountCommand::Moderate { id, reason },
             Command::Accounts
             | Command::AddAccount(_)
             | Command::UpdateAccount(_)
@@ -327,6 +429,50 @@ impl Actor {
             }
             AccountCommand::ChangePassword { password } if self.state == ConnState::Online => {
                 self.change_password(password, stream).await
+            }
+            AccountCommand::JoinRoom { room, nick } if self.state == ConnState::Online => {
+                self.join_room(&room, nick, stream).await
+            }
+            AccountCommand::LeaveRoom { room } if self.state == ConnState::Online => {
+                self.leave_room(&room, stream).await
+            }
+            AccountCommand::SetSubject { room, subject } if self.state == ConnState::Online => {
+                self.set_subject(&room, &subject, stream).await
+            }
+            AccountCommand::CreateRoom {
+                room,
+                name,
+                nick,
+                members,
+            } if self.state == ConnState::Online => {
+                self.create_room(&room, name, nick, &members, stream).await
+            }
+            AccountCommand::SetAffiliation {
+                room,
+                jid,
+                affiliation,
+                reason,
+            } if self.state == ConnState::Online => {
+                self.set_affiliation(&room, &jid, affiliation, reason.as_deref(), stream)
+                    .await
+            }
+            AccountCommand::SetRole {
+                room,
+                nick,
+                role,
+                reason,
+            } if self.state == ConnState::Online => {
+                self.set_role(&room, &nick, role, reason.as_deref(), stream)
+                    .await
+            }
+            AccountCommand::Invite { room, jid, reason } if self.state == ConnState::Online => {
+                self.invite(&room, &jid, reason.as_deref(), stream).await
+            }
+            AccountCommand::DestroyRoom { room, reason } if self.state == ConnState::Online => {
+                self.destroy_room(&room, reason.as_deref(), stream).await
+            }
+            AccountCommand::Moderate { id, reason } if self.state == ConnState::Online => {
+                self.moderate(&id, reason.as_deref(), stream).await
             }
             AccountCommand::ClientState { active } => {
                 self.link.set_inactive(!active);
@@ -413,6 +559,20 @@ impl Actor {
             AccountCommand::CancelTransfer { id } => return self.cancel_transfer(&id),
             AccountCommand::Download { id } => return self.download(&id),
             AccountCommand::Blocklist => return self.emit_blocklist(),
+            AccountCommand::Rooms => return self.emit_rooms(),
+            AccountCommand::Occupants { room } => return self.emit_occupants(&room),
+            AccountCommand::RoomNotify { room, mode } => return self.set_room_notify(&room, mode),
+            AccountCommand::JoinRoom { .. }
+            | AccountCommand::LeaveRoom { .. }
+            | AccountCommand::SetSubject { .. }
+            | AccountCommand::CreateRoom { .. }
+            | AccountCommand::SetAffiliation { .. }
+            | AccountCommand::SetRole { .. }
+            | AccountCommand::Invite { .. }
+            | AccountCommand::Moderate { .. }
+            | AccountCommand::DestroyRoom { .. } => {
+                return self.error("not connected: the room request was not sent", None);
+            }
             AccountCommand::AddContact { .. }
             | AccountCommand::UpdateContact { .. }
             | AccountCommand::RemoveContact { .. }

@@ -36,6 +36,7 @@ mod last_activity;
 pub mod link;
 pub mod mam;
 pub mod markers;
+pub mod muc;
 mod netwatch;
 mod nick;
 mod outbox;
@@ -153,6 +154,8 @@ struct Actor {
     upload: upload::Upload,
     /// File uploads and downloads under way.
     transfers: transfers::Transfers,
+    /// Group chats of this session (XEP-0045).
+    muc: muc::Rooms,
 }
 
 async fn run(
@@ -223,6 +226,7 @@ async fn run(
         burst: None,
         upload: upload::Upload::default(),
         transfers,
+        muc: muc::Rooms::default(),
     };
 
     actor.load_blocklist();
@@ -270,6 +274,12 @@ async fn run(
     tokio::pin!(catch_up_deadline);
     let mut net_tick = tokio::time::interval(netwatch::INTERVAL);
     let mut net = netwatch::NetWatch::default();
+    // XEP-0410 self-ping of quiet rooms: one slow timer (idle CPU budget).
+    let mut room_tick = tokio::time::interval_at(
+        tokio::time::Instant::now() + muc::PING_INTERVAL,
+        muc::PING_INTERVAL,
+    );
+    room_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
 
     loop {
         tokio::select! {
@@ -344,6 +354,11 @@ async fn run(
             () = &mut catch_up_deadline, if !actor.sync.caught_up() && actor.state == ConnState::Online => {
                 tracing::warn!(account = %actor.id, "archive catch-up is slow; sending the outbox anyway");
                 actor.end_catch_up(&stream).await;
+            }
+            _ = room_tick.tick() => {
+                if actor.state == ConnState::Online {
+                    actor.ping_rooms(&stream).await;
+                }
             }
             _ = net_tick.tick() => {
                 let online = actor.state == ConnState::Online;
@@ -465,6 +480,7 @@ impl Actor {
         self.request_roster(stream).await;
         self.request_blocklist(stream).await;
         self.send_presence(stream).await;
+        self.rooms_new_session(stream).await;
         self.request_own_avatar(stream).await;
         self.discover_upload(stream).await;
         self.start_sync(stream).await;
@@ -543,6 +559,9 @@ impl Actor {
             return;
         }
         match with.parse::<BareJid>() {
+            Ok(to) if self.muc.is_joined(&to) => {
+                self.send_room_chat_state(&to, state, stream).await
+            }
             Ok(to) => {
                 let msg = chatstates::notification(&to, state);
                 self.send(stream, Stanza::Message(msg)).await;
