@@ -518,7 +518,10 @@ impl Actor {
         msg: Message,
         stream: &StanzaStream,
     ) -> Option<Message> {
-        let from = msg.from.clone()?;
+        // No `from`: from our own account (e.g. archive results).
+        let Some(from) = msg.from.clone() else {
+            return Some(msg);
+        };
         let jid = from.to_bare();
         if let Some((room, reason, password)) = parse::direct_invitation(&msg) {
             if !self.is_blocked(&jid) {
