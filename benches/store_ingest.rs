@@ -81,6 +81,8 @@ fn message<'a>(i: usize, with: &'a str, id: &'a str) -> NewMessage<'a> {
         reply_to: None,
         markable: false,
         file: None,
+        mention: false,
+        occupant_id: None,
     }
 }
 

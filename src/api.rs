@@ -265,6 +265,101 @@ pub enum Command {
     ClientState {
         active: bool,
     },
+    /// Join a group chat (XEP-0045) with `nick` (default: the bookmark's
+    /// nick, else the local part of our JID). The room is bookmarked with
+    /// autojoin (XEP-0402). Answered with `room_joined` or `muc_error`.
+    JoinRoom {
+        account: AccountId,
+        room: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        nick: Option<String>,
+    },
+    /// Leave a room; its bookmark stays, without autojoin.
+    LeaveRoom {
+        account: AccountId,
+        room: String,
+    },
+    /// Change a room's subject (needs the room's permission).
+    SetSubject {
+        account: AccountId,
+        room: String,
+        subject: String,
+    },
+    /// Create a members-only, non-anonymous, persistent room, with us as
+    /// owner and `members` (bare JIDs) as members; then `room_joined`
+    /// (`created: true`). Fails with `muc_error` if the room exists.
+    CreateRoom {
+        account: AccountId,
+        room: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        nick: Option<String>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        members: Vec<String>,
+    },
+    /// Change someone's affiliation (`muc#admin`): `member`, `admin`,
+    /// `owner`, `none` (removes a member; in a members-only room they are
+    /// removed from it) or `outcast` (ban).
+    SetAffiliation {
+        account: AccountId,
+        room: String,
+        jid: String,
+        affiliation: Affiliation,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+    /// Change an occupant's role: `moderator`, `participant` (voice),
+    /// `visitor` (no voice) or `none` (kick).
+    SetRole {
+        account: AccountId,
+        room: String,
+        nick: String,
+        role: Role,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+    /// Invite someone to a room (XEP-0249 direct invitation; a mediated
+    /// XEP-0045 invitation through the room as well, for old clients and
+    /// so members-only rooms learn of it).
+    Invite {
+        account: AccountId,
+        room: String,
+        jid: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+    /// Destroy a room we own; everyone in it gets `room_left` `destroyed`.
+    DestroyRoom {
+        account: AccountId,
+        room: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+    /// Per-room notification setting, stored: `all`, `mentions`, `none`.
+    RoomNotify {
+        account: AccountId,
+        room: String,
+        mode: NotifyMode,
+    },
+    /// The rooms we are in or have bookmarked; answered with `rooms`.
+    Rooms {
+        account: AccountId,
+    },
+    /// The occupants of a joined room; answered with `occupants`.
+    Occupants {
+        account: AccountId,
+        room: String,
+    },
+    /// Retract someone's message in a room as a moderator (XEP-0425), if
+    /// the room supports it; else `muc_error` with `unsupported`.
+    Moderate {
+        account: AccountId,
+        /// Local id of the message.
+        id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
     /// Stop all accounts and exit.
     Quit,
 }
@@ -304,6 +399,18 @@ impl Command {
             | Command::Console { account, .. }
             | Command::SendRaw { account, .. }
             | Command::ServerInfo { account }
+            | Command::JoinRoom { account, .. }
+            | Command::LeaveRoom { account, .. }
+            | Command::SetSubject { account, .. }
+            | Command::CreateRoom { account, .. }
+            | Command::SetAffiliation { account, .. }
+            | Command::SetRole { account, .. }
+            | Command::Invite { account, .. }
+            | Command::RoomNotify { account, .. }
+            | Command::DestroyRoom { account, .. }
+            | Command::Rooms { account }
+            | Command::Occupants { account, .. }
+            | Command::Moderate { account, .. }
             | Command::RemoveAccount { account } => Some(account),
             Command::UpdateAccount(u) => Some(&u.account),
             Command::SetPresence { account, .. } => account.as_deref(),
@@ -662,6 +769,9 @@ pub struct MessageRecord {
     /// metadata); `body` is then its URL (what other clients show).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file: Option<FileInfo>,
+    /// A room message that mentions our nickname.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub mention: bool,
 }
 
 /// Where a message's file is: on its way up or down, here, or only on the
@@ -877,6 +987,122 @@ pub struct ConversationSummary {
     /// No notifications for this conversation.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub muted: bool,
+    /// `room` for a group chat (absent for 1:1 chats).
+    #[serde(default, skip_serializing_if = "ConversationKind::is_chat")]
+    pub kind: ConversationKind,
+}
+
+/// What a conversation is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConversationKind {
+    #[default]
+    Chat,
+    Room,
+}
+
+impl ConversationKind {
+    pub fn is_chat(&self) -> bool {
+        *self == ConversationKind::Chat
+    }
+}
+
+/// A room affiliation (XEP-0045 §5.2): long-lived, by bare JID.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Affiliation {
+    Owner,
+    Admin,
+    Member,
+    Outcast,
+    #[default]
+    None,
+}
+
+/// A room role (XEP-0045 §5.1): for the current visit only.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Moderator,
+    Participant,
+    Visitor,
+    #[default]
+    None,
+}
+
+/// When a room's messages notify: every message, mentions of our nick, never.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotifyMode {
+    All,
+    #[default]
+    Mentions,
+    None,
+}
+
+impl NotifyMode {
+    /// Whether a new message (mentioning us or not) should notify.
+    pub fn wants(self, mention: bool) -> bool {
+        match self {
+            NotifyMode::All => true,
+            NotifyMode::Mentions => mention,
+            NotifyMode::None => false,
+        }
+    }
+}
+
+/// Someone in a room.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Occupant {
+    pub nick: String,
+    /// Their real JID, where the room shows it (non-anonymous rooms).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jid: Option<String>,
+    pub role: Role,
+    pub affiliation: Affiliation,
+    pub presence: Availability,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// XEP-0421 stable id (survives nick changes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub occupant_id: Option<String>,
+}
+
+/// A room we are in or have bookmarked.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RoomInfo {
+    pub jid: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nick: Option<String>,
+    pub joined: bool,
+    pub autojoin: bool,
+    pub notify: NotifyMode,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+}
+
+/// Why we are no longer in a room.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LeaveReason {
+    /// We left (or another of our devices removed the autojoin bookmark).
+    Left,
+    /// 307.
+    Kicked,
+    /// 301.
+    Banned,
+    /// 321: our affiliation was taken away (members-only room).
+    Removed,
+    /// 322: the room became members-only.
+    MembersOnly,
+    /// 332: the service shuts down.
+    Shutdown,
+    /// The room was destroyed.
+    Destroyed,
+    /// The room stopped answering (self-ping); we rejoin.
+    Lost,
 }
 
 /// An account as listed by `accounts`.
@@ -1074,6 +1300,9 @@ pub enum Event {
         account: AccountId,
         with: String,
         state: ChatStateKind,
+        /// In a room: the occupant who is typing.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        nick: Option<String>,
     },
     /// Answer to `search`.
     SearchResults {
@@ -1170,6 +1399,81 @@ pub enum Event {
         account: AccountId,
         conversations: Vec<ConversationSummary>,
     },
+    /// We are in a room (after `join_room`, `create_room`, autojoin or a
+    /// rejoin): our nick (it may differ from the one asked for after a
+    /// conflict) and everyone there.
+    RoomJoined {
+        account: AccountId,
+        room: String,
+        nick: String,
+        occupants: Vec<Occupant>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        subject: Option<String>,
+        /// We created the room just now.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        created: bool,
+        /// The room offers moderated retraction (XEP-0425).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        moderation: bool,
+    },
+    RoomLeft {
+        account: AccountId,
+        room: String,
+        reason: LeaveReason,
+        /// Who did it (their nick or JID), where the room says.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        actor: Option<String>,
+        /// Their stated reason.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        text: Option<String>,
+    },
+    /// An occupant came, changed or (`left`) went.
+    Occupant {
+        account: AccountId,
+        room: String,
+        #[serde(flatten)]
+        occupant: Occupant,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        left: bool,
+    },
+    Occupants {
+        account: AccountId,
+        room: String,
+        occupants: Vec<Occupant>,
+    },
+    Subject {
+        account: AccountId,
+        room: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        subject: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        by: Option<String>,
+    },
+    /// Someone invites us to a room (XEP-0249 or XEP-0045 mediated);
+    /// accepting is `join_room`.
+    Invitation {
+        account: AccountId,
+        room: String,
+        from: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        password: Option<String>,
+    },
+    Rooms {
+        account: AccountId,
+        rooms: Vec<RoomInfo>,
+    },
+    /// A room request failed. `condition` is the XMPP error condition in
+    /// snake_case (`registration_required`: not a member, `conflict`,
+    /// `forbidden`, `not_allowed`, `item_not_found`, …) or `unsupported`.
+    MucError {
+        account: AccountId,
+        room: String,
+        condition: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        text: Option<String>,
+    },
     Error {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         account: Option<AccountId>,
@@ -1228,7 +1532,15 @@ impl Event {
             | Event::Avatar { account, .. }
             | Event::Nick { account, .. }
             | Event::Profile { account, .. }
-            | Event::Conversations { account, .. } => Some(account),
+            | Event::Conversations { account, .. }
+            | Event::RoomJoined { account, .. }
+            | Event::RoomLeft { account, .. }
+            | Event::Occupant { account, .. }
+            | Event::Occupants { account, .. }
+            | Event::Subject { account, .. }
+            | Event::Invitation { account, .. }
+            | Event::Rooms { account, .. }
+            | Event::MucError { account, .. } => Some(account),
             Event::Error { account, .. } => account.as_deref(),
         }
     }

@@ -36,6 +36,8 @@ pub fn fill(
                 reply_to: None,
                 markable: false,
                 file: None,
+                mention: false,
+                occupant_id: None,
             }
         })
         .collect();

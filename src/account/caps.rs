@@ -45,6 +45,11 @@ pub fn own_disco(offer: Offer, node: Option<String>) -> DiscoInfoResult {
         // XEP-0163: the server pushes contacts' avatar metadata (and ours,
         // from other devices) to us; we fetch the data only when needed.
         super::avatars::METADATA_NOTIFY,
+        // Group chats, direct invitations (XEP-0249) and our bookmarks
+        // changed on other devices (XEP-0402).
+        ns::MUC,
+        super::muc::parse::CONFERENCE,
+        super::muc::BOOKMARKS_NOTIFY,
     ]
     .into_iter()
     .map(str::to_owned)

@@ -35,6 +35,10 @@ pub struct ChatMessage {
     pub signal: Option<Signal>,
     /// The file it carries (XEP-0066 / XEP-0447).
     pub file: Option<crate::store::NewFile>,
+    /// A room message that mentions our nick.
+    pub mention: bool,
+    /// The author's XEP-0421 occupant-id (room messages).
+    pub occupant_id: Option<String>,
 }
 
 /// A change to an earlier message, referred to by the id its author gave it.
@@ -125,6 +129,8 @@ pub fn parse_chat(mut msg: Message, own: &BareJid, now: DateTime<Utc>) -> Option
         markable,
         signal,
         file,
+        mention: false,
+        occupant_id: None,
     })
 }
 
@@ -173,6 +179,8 @@ impl StoreRows {
                 reply_to: m.reply_to.as_deref(),
                 markable: m.markable,
                 file: m.file.as_ref(),
+                mention: m.mention,
+                occupant_id: m.occupant_id.as_deref(),
             })
             .collect()
     }

@@ -79,6 +79,10 @@ impl Actor {
     /// Message pipeline: bounce → archive result → carbon → live message;
     /// each path ends in `ingest` (store with dedup, then announce).
     async fn on_message(&mut self, msg: Message, stream: &StanzaStream) {
+        // Rooms we are in, and invitations to rooms (muc/).
+        let Some(msg) = self.on_room_message(msg, stream).await else {
+            return;
+        };
         if msg.type_ == MessageType::Error {
             return self.on_message_error(msg);
         }
@@ -131,6 +135,7 @@ impl Actor {
                 account: self.id.clone(),
                 with: from.to_bare().to_string(),
                 state,
+                nick: None,
             });
         }
     }
@@ -219,6 +224,9 @@ impl Actor {
         if from == self.jid {
             return self.on_own_device_presence(&p, stream).await;
         }
+        if self.on_room_presence(&p, stream).await {
+            return;
+        }
         if self.is_blocked(&from) || self.on_subscription_presence(&p) {
             return;
         }
@@ -304,6 +312,9 @@ impl Actor {
             return;
         }
         if self.on_upload_iq(&id, from.as_ref(), &answer, stream).await {
+            return;
+        }
+        if self.on_room_iq(&id, from.as_ref(), &answer, stream).await {
             return;
         }
         let Some(kind) = self.pending_iqs.get(&id).copied() else {

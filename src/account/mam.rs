@@ -27,6 +27,9 @@ pub enum Page {
         with: BareJid,
         before: Option<String>,
     },
+    /// Backwards from this archive id (or the newest page) through a whole
+    /// archive: a room's, where the archive is the conversation.
+    Older(Option<String>),
 }
 
 /// A query IQ for one page of at most `max` messages; the IQ id doubles as the
@@ -47,6 +50,7 @@ pub fn query(id: &str, page: &Page, max: usize) -> Iq {
             fields.push(Field::text_single("with", with.as_str()));
             set.before = Some(before.clone().unwrap_or_default());
         }
+        Page::Older(before) => set.before = Some(before.clone().unwrap_or_default()),
     }
     let query = Query {
         queryid: Some(QueryId(id.to_owned())),

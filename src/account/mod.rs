@@ -12,7 +12,7 @@ use tokio_xmpp::Stanza;
 use tokio_xmpp::jid::BareJid;
 use tokio_xmpp::stanzastream::{Event as StreamEvent, StanzaStream, StreamEvent as StreamStatus};
 
-use crate::api::{Command, ConnState, Direction, Event};
+use crate::api::{ConnState, Direction, Event};
 use crate::config::AccountConfig;
 use crate::secrets;
 use crate::store::Store;
@@ -24,6 +24,7 @@ pub mod caps;
 pub mod carbons;
 pub mod chat;
 pub mod chatstates;
+mod commands;
 pub mod connect;
 mod connection;
 pub mod console;
@@ -35,6 +36,7 @@ mod last_activity;
 pub mod link;
 pub mod mam;
 pub mod markers;
+pub mod muc;
 mod netwatch;
 mod nick;
 mod outbox;
@@ -62,260 +64,7 @@ use connection::{ConnReport, Reconnector};
 use link::LinkControl;
 use outbox::Progress;
 
-/// A request to one account actor.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AccountCommand {
-    Send {
-        to: String,
-        body: String,
-        reference: Option<String>,
-        reply_to: Option<String>,
-    },
-    /// Send a file: stored as queued, uploaded, then sent as a link.
-    SendFile {
-        to: String,
-        path: String,
-        reference: Option<String>,
-    },
-    /// Stop a file's upload or download (message id).
-    CancelTransfer {
-        id: String,
-    },
-    /// Download a received file.
-    Download {
-        id: String,
-    },
-    Correct {
-        id: String,
-        body: String,
-    },
-    Retract {
-        id: String,
-    },
-    React {
-        id: String,
-        emojis: Vec<String>,
-    },
-    MuteConversation {
-        with: String,
-        muted: bool,
-    },
-    AddContact {
-        jid: String,
-        name: Option<String>,
-        groups: Vec<String>,
-        preapprove: bool,
-    },
-    UpdateContact {
-        jid: String,
-        name: Option<String>,
-        groups: Vec<String>,
-    },
-    RemoveContact {
-        jid: String,
-    },
-    AnswerSubscription {
-        jid: String,
-        accept: bool,
-    },
-    /// Block (true) or unblock a JID (XEP-0191).
-    Block {
-        jid: String,
-        block: bool,
-    },
-    Blocklist,
-    /// Publish our avatar from an image file, or remove it (None).
-    SetAvatar {
-        path: Option<PathBuf>,
-    },
-    /// Gather a contact's details; answered with `Event::Profile`.
-    Profile {
-        jid: String,
-    },
-    /// Publish our nickname and vCard.
-    SetProfile {
-        nick: Option<String>,
-        vcard: Box<crate::api::VCard>,
-    },
-    /// Our presence on this account (also automatic away while idle).
-    SetPresence(presence::OwnPresence),
-    History {
-        with: String,
-        limit: u32,
-        before: Option<i64>,
-        after: Option<i64>,
-    },
-    Search {
-        query: String,
-        limit: u32,
-    },
-    Roster,
-    Conversations,
-    MarkRead {
-        with: String,
-    },
-    /// Connect again now: after a failure, or to skip a backoff wait.
-    Reconnect,
-    /// Send a failed message again.
-    Retry {
-        id: String,
-    },
-    /// Tell a contact what the user is doing (XEP-0085).
-    ChatState {
-        with: String,
-        state: crate::api::ChatStateKind,
-    },
-    /// Settings that apply without reconnecting (privacy switches).
-    Reconfigure(Box<AccountConfig>),
-    /// Turn the XML console on or off.
-    Console {
-        enabled: bool,
-    },
-    /// Send a raw stanza from the XML console.
-    SendRaw {
-        xml: String,
-    },
-    /// Ask the server what it is; answered with `Event::ServerInfo`.
-    ServerInfo,
-    /// Change the password on the server (XEP-0077), then in the keyring.
-    ChangePassword {
-        password: String,
-    },
-    /// The user is (not) looking at the client (XEP-0352).
-    ClientState {
-        active: bool,
-    },
-    /// Close the connection cleanly and end the task.
-    Shutdown,
-}
-
-impl AccountCommand {
-    /// Commands that do something useful also without a connection (they
-    /// go through `Actor::handle_maybe_online`).
-    fn works_offline(&self) -> bool {
-        matches!(
-            self,
-            AccountCommand::Send { .. }
-                | AccountCommand::SendFile { .. }
-                | AccountCommand::History { .. }
-                | AccountCommand::Retry { .. }
-                | AccountCommand::MarkRead { .. }
-                | AccountCommand::Correct { .. }
-                | AccountCommand::Retract { .. }
-                | AccountCommand::SetPresence(_)
-                | AccountCommand::Block { .. }
-        )
-    }
-
-    /// The per-account part of a front-end command.
-    pub fn from_command(cmd: Command) -> Option<AccountCommand> {
-        Some(match cmd {
-            Command::Send {
-                to,
-                body,
-                reference,
-                reply_to,
-                ..
-            } => AccountCommand::Send {
-                to,
-                body,
-                reference,
-                reply_to,
-            },
-            Command::SendFile {
-                to,
-                path,
-                reference,
-                ..
-            } => AccountCommand::SendFile {
-                to,
-                path,
-                reference,
-            },
-            Command::CancelTransfer { id, .. } => AccountCommand::CancelTransfer { id },
-            Command::Download { id, .. } => AccountCommand::Download { id },
-            Command::Correct { id, body, .. } => AccountCommand::Correct { id, body },
-            Command::Retract { id, .. } => AccountCommand::Retract { id },
-            Command::React { id, emojis, .. } => AccountCommand::React { id, emojis },
-            Command::MuteConversation { with, muted, .. } => {
-                AccountCommand::MuteConversation { with, muted }
-            }
-            Command::AddContact {
-                jid,
-                name,
-                groups,
-                preapprove,
-                ..
-            } => AccountCommand::AddContact {
-                jid,
-                name,
-                groups,
-                preapprove,
-            },
-            Command::UpdateContact {
-                jid, name, groups, ..
-            } => AccountCommand::UpdateContact { jid, name, groups },
-            Command::RemoveContact { jid, .. } => AccountCommand::RemoveContact { jid },
-            Command::AnswerSubscription { jid, accept, .. } => {
-                AccountCommand::AnswerSubscription { jid, accept }
-            }
-            Command::Block { jid, .. } => AccountCommand::Block { jid, block: true },
-            Command::Unblock { jid, .. } => AccountCommand::Block { jid, block: false },
-            Command::Blocklist { .. } => AccountCommand::Blocklist,
-            Command::SetPresence {
-                presence,
-                status,
-                idle_since,
-                ..
-            } => AccountCommand::SetPresence(presence::OwnPresence {
-                presence,
-                status,
-                idle_since,
-            }),
-            Command::SetAvatar { path, .. } => AccountCommand::SetAvatar {
-                path: path.map(PathBuf::from),
-            },
-            Command::Profile { jid, .. } => AccountCommand::Profile { jid },
-            Command::SetProfile { nick, vcard, .. } => AccountCommand::SetProfile {
-                nick,
-                vcard: Box::new(vcard),
-            },
-            Command::History {
-                with,
-                limit,
-                before,
-                after,
-                ..
-            } => AccountCommand::History {
-                with,
-                limit,
-                before,
-                after,
-            },
-            Command::Search { query, limit, .. } => AccountCommand::Search { query, limit },
-            Command::Roster { .. } => AccountCommand::Roster,
-            Command::Conversations { .. } => AccountCommand::Conversations,
-            Command::MarkRead { with, .. } => AccountCommand::MarkRead { with },
-            Command::Reconnect { .. } => AccountCommand::Reconnect,
-            Command::Retry { id, .. } => AccountCommand::Retry { id },
-            Command::ChatState { with, state, .. } => AccountCommand::ChatState { with, state },
-            Command::Console { enabled, .. } => AccountCommand::Console { enabled },
-            Command::SendRaw { xml, .. } => AccountCommand::SendRaw { xml },
-            Command::ServerInfo { .. } => AccountCommand::ServerInfo,
-            Command::ChangePassword { password, .. } => AccountCommand::ChangePassword { password },
-            Command::ClientState { active } => AccountCommand::ClientState { active },
-            Command::Accounts
-            | Command::AddAccount(_)
-            | Command::UpdateAccount(_)
-            | Command::PinCert { .. }
-            | Command::ReorderAccounts { .. }
-            | Command::RegistrationForm(_)
-            | Command::RegisterAccount(_)
-            | Command::RemoveAccount { .. }
-            | Command::Quit => return None,
-        })
-    }
-}
+pub use commands::AccountCommand;
 
 /// Start the actor for `config`, storing under `data_dir`; events go to `events`.
 /// Must be called inside a tokio runtime.
@@ -405,6 +154,8 @@ struct Actor {
     upload: upload::Upload,
     /// File uploads and downloads under way.
     transfers: transfers::Transfers,
+    /// Group chats of this session (XEP-0045).
+    muc: muc::Rooms,
 }
 
 async fn run(
@@ -475,6 +226,7 @@ async fn run(
         burst: None,
         upload: upload::Upload::default(),
         transfers,
+        muc: muc::Rooms::default(),
     };
 
     actor.load_blocklist();
@@ -522,6 +274,12 @@ async fn run(
     tokio::pin!(catch_up_deadline);
     let mut net_tick = tokio::time::interval(netwatch::INTERVAL);
     let mut net = netwatch::NetWatch::default();
+    // XEP-0410 self-ping of quiet rooms: one slow timer (idle CPU budget).
+    let mut room_tick = tokio::time::interval_at(
+        tokio::time::Instant::now() + muc::PING_INTERVAL,
+        muc::PING_INTERVAL,
+    );
+    room_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
 
     loop {
         tokio::select! {
@@ -597,6 +355,11 @@ async fn run(
                 tracing::warn!(account = %actor.id, "archive catch-up is slow; sending the outbox anyway");
                 actor.end_catch_up(&stream).await;
             }
+            _ = room_tick.tick() => {
+                if actor.state == ConnState::Online {
+                    actor.ping_rooms(&stream).await;
+                }
+            }
             _ = net_tick.tick() => {
                 let online = actor.state == ConnState::Online;
                 let local = actor.link.local_addr().filter(|_| online);
@@ -614,12 +377,6 @@ async fn run(
                 }
             }
             cmd = commands.recv() => match cmd {
-                Some(cmd) if cmd.works_offline() => {
-                    let online = (actor.state == ConnState::Online).then_some(&stream);
-                    if let Some(other) = actor.handle_maybe_online(cmd, online).await {
-                        actor.handle_local(other)
-                    }
-                }
                 None | Some(AccountCommand::Shutdown) => {
                     // Only when asked: a closed command channel means the
                     // front-end (and maybe the runtime with the stream's
@@ -645,61 +402,7 @@ async fn run(
                         wake.notify_one();
                     }
                 }
-                Some(AccountCommand::React { id, emojis }) if actor.state == ConnState::Online => {
-                    actor.react(&id, emojis, &stream).await
-                }
-                Some(AccountCommand::AddContact { jid, name, groups, preapprove })
-                    if actor.state == ConnState::Online =>
-                {
-                    actor.add_contact(&jid, name, groups, preapprove, &stream).await
-                }
-                Some(AccountCommand::UpdateContact { jid, name, groups })
-                    if actor.state == ConnState::Online =>
-                {
-                    actor.update_contact(&jid, name, groups, &stream).await
-                }
-                Some(AccountCommand::RemoveContact { jid }) if actor.state == ConnState::Online => {
-                    actor.remove_contact(&jid, &stream).await
-                }
-                Some(AccountCommand::AnswerSubscription { jid, accept })
-                    if actor.state == ConnState::Online =>
-                {
-                    actor.answer_subscription(&jid, accept, &stream).await
-                }
-                Some(AccountCommand::Reconfigure(config)) => {
-                    actor.reconfigure(&config);
-                    if actor.state == ConnState::Online {
-                        // Our caps follow the switches: tell contacts.
-                        actor.send_presence(&stream).await;
-                    }
-                }
-                Some(AccountCommand::SendRaw { xml }) => actor.send_raw(&xml, &stream).await,
-                Some(AccountCommand::ChatState { with, state }) if actor.state == ConnState::Online => {
-                    actor.send_chat_state(&with, state, &stream).await
-                }
-                Some(AccountCommand::SetAvatar { path }) if actor.state == ConnState::Online => {
-                    actor.set_avatar(path, &stream).await
-                }
-                Some(AccountCommand::ServerInfo) if actor.state == ConnState::Online => {
-                    actor.request_server_info(&stream).await
-                }
-                Some(AccountCommand::Profile { jid }) if actor.state == ConnState::Online => {
-                    actor.request_profile(&jid, &stream).await
-                }
-                Some(AccountCommand::SetProfile { nick, vcard }) if actor.state == ConnState::Online => {
-                    actor.set_profile(nick, *vcard, &stream).await
-                }
-                Some(AccountCommand::ChangePassword { password }) if actor.state == ConnState::Online => {
-                    actor.change_password(password, &stream).await
-                }
-                Some(AccountCommand::ClientState { active }) => {
-                    actor.link.set_inactive(!active);
-                    // The link writes the nonza before the next stanza.
-                    if actor.state == ConnState::Online {
-                        actor.ping_server(&stream).await;
-                    }
-                }
-                Some(other) => actor.handle_local(other),
+                Some(cmd) => actor.on_command(cmd, &stream).await,
             },
         }
     }
@@ -771,136 +474,13 @@ impl Actor {
         }
     }
 
-    /// Commands that work with a connection (`stream`) and without one
-    /// (stored, queued or applied here only); others are handed back.
-    async fn handle_maybe_online(
-        &mut self,
-        cmd: AccountCommand,
-        stream: Option<&StanzaStream>,
-    ) -> Option<AccountCommand> {
-        match cmd {
-            AccountCommand::Send {
-                to,
-                body,
-                reference,
-                reply_to,
-            } => {
-                self.send_chat(&to, &body, reference, reply_to.as_deref(), stream)
-                    .await
-            }
-            AccountCommand::SendFile {
-                to,
-                path,
-                reference,
-            } => self.send_file(&to, &path, reference, stream).await,
-            AccountCommand::History {
-                with,
-                limit,
-                before,
-                after,
-            } => {
-                let req = sync::HistoryRequest {
-                    with,
-                    limit,
-                    before,
-                    after,
-                };
-                self.history(req, stream).await
-            }
-            AccountCommand::Retry { id } => self.retry(&id, stream).await,
-            AccountCommand::MarkRead { with } => self.mark_read(&with, stream).await,
-            AccountCommand::Correct { id, body } => self.correct(&id, &body, stream).await,
-            AccountCommand::Retract { id } => self.retract(&id, stream).await,
-            AccountCommand::SetPresence(own) => self.set_presence(own, stream).await,
-            AccountCommand::Block { jid, block } => self.change_block(&jid, block, stream).await,
-            other => return Some(other),
-        }
-        None
-    }
-
-    /// Commands that only need the store and in-memory state.
-    fn handle_local(&mut self, cmd: AccountCommand) {
-        let account = self.id.clone();
-        let result = match cmd {
-            AccountCommand::Search { query, limit } => self
-                .store
-                .search(&query, limit.min(500))
-                .map(|messages| Event::SearchResults {
-                    account,
-                    query,
-                    messages,
-                }),
-            AccountCommand::Roster => self
-                .contacts()
-                .map(|contacts| Event::Roster { account, contacts }),
-            AccountCommand::Conversations => {
-                self.store
-                    .conversations()
-                    .map(|conversations| Event::Conversations {
-                        account,
-                        conversations,
-                    })
-            }
-            AccountCommand::MuteConversation { with, muted } => return self.mute(&with, muted),
-            AccountCommand::CancelTransfer { id } => return self.cancel_transfer(&id),
-            AccountCommand::Download { id } => return self.download(&id),
-            AccountCommand::Blocklist => return self.emit_blocklist(),
-            AccountCommand::AddContact { .. }
-            | AccountCommand::UpdateContact { .. }
-            | AccountCommand::RemoveContact { .. }
-            | AccountCommand::AnswerSubscription { .. } => {
-                return self.error("not connected: the roster was not changed", None);
-            }
-            AccountCommand::Console { enabled } => {
-                self.console = enabled;
-                return;
-            }
-            AccountCommand::Reconfigure(config) => return self.reconfigure(&config),
-            // Typing while offline is worth nothing later.
-            AccountCommand::ChatState { .. } => return,
-            AccountCommand::SendRaw { .. } => {
-                return self.error("not connected: the stanza was not sent", None);
-            }
-            AccountCommand::ServerInfo => {
-                return self.error("not connected: no server info", None);
-            }
-            AccountCommand::ChangePassword { .. } => {
-                return self.error("not connected: the password was not changed", None);
-            }
-            AccountCommand::React { .. } => {
-                return self.error("not connected: the message was not changed", None);
-            }
-            AccountCommand::SetAvatar { .. } | AccountCommand::SetProfile { .. } => {
-                return self.error("not connected: the profile was not changed", None);
-            }
-            // What the store knows, marked incomplete.
-            AccountCommand::Profile { jid } => return self.profile_from_store(&jid),
-            // Handled by the loop, which owns the stream.
-            AccountCommand::Send { .. }
-            | AccountCommand::SendFile { .. }
-            | AccountCommand::MarkRead { .. }
-            | AccountCommand::Correct { .. }
-            | AccountCommand::Retract { .. }
-            | AccountCommand::SetPresence(_)
-            | AccountCommand::Block { .. }
-            | AccountCommand::History { .. }
-            | AccountCommand::Retry { .. }
-            | AccountCommand::ClientState { .. }
-            | AccountCommand::Reconnect
-            | AccountCommand::Shutdown => return,
-        };
-        match result {
-            Ok(event) => self.emit(event),
-            Err(e) => self.error(e.to_string(), None),
-        }
-    }
-
     /// A new session without state: roster, presence, then carbons and the
     /// archive catch-up, which ends by flushing the outbox.
     async fn on_fresh_session(&mut self, stream: &StanzaStream) {
         self.request_roster(stream).await;
         self.request_blocklist(stream).await;
         self.send_presence(stream).await;
+        self.rooms_new_session(stream).await;
         self.request_own_avatar(stream).await;
         self.discover_upload(stream).await;
         self.start_sync(stream).await;
@@ -979,6 +559,9 @@ impl Actor {
             return;
         }
         match with.parse::<BareJid>() {
+            Ok(to) if self.muc.is_joined(&to) => {
+                self.send_room_chat_state(&to, state, stream).await
+            }
             Ok(to) => {
                 let msg = chatstates::notification(&to, state);
                 self.send(stream, Stanza::Message(msg)).await;

@@ -83,6 +83,8 @@ impl Actor {
             reply_to: reply_ref.as_deref(),
             markable: false,
             file: None,
+            mention: false,
+            occupant_id: None,
         };
         // Stored before sent: a crash from here on leaves it in the outbox.
         let record = match self.store.insert_message(&new) {
@@ -140,9 +142,14 @@ impl Actor {
             return;
         };
         let id = m.id.as_str();
-        if !self.in_flight.insert(id.to_owned()) {
+        // A room's messages wait until we are in the room.
+        if !self.may_transmit(&to) || self.in_flight.contains(id) {
             return;
         }
+        if self.is_room_jid(&to) {
+            return self.transmit_to_room(m, &to, stream).await;
+        }
+        self.in_flight.insert(id.to_owned());
         let mut msg = chat::outgoing(&to, id, &m.body);
         if let Some(f) = &m.file
             && let Some(url) = &f.url
@@ -180,6 +187,41 @@ impl Actor {
         tokio::spawn(watch_token(
             token,
             id.to_owned(),
+            self.session,
+            self.progress_tx.clone(),
+        ));
+    }
+
+    /// A groupchat message: no receipts or markers (the room's echo is
+    /// the confirmation, see `muc::confirm_reflection`).
+    async fn transmit_to_room(&mut self, m: &MessageRecord, room: &BareJid, stream: &StanzaStream) {
+        self.in_flight.insert(m.id.clone());
+        let body = match m.file.as_ref().and_then(|f| f.url.as_deref()) {
+            Some(url) => url,
+            None => &m.body,
+        };
+        let mut msg = super::muc::parse::outgoing(room, &m.id, body);
+        if let Some(f) = &m.file
+            && let Some(url) = &f.url
+        {
+            msg = super::file_message::attach(
+                msg,
+                &super::file_message::Outgoing {
+                    url,
+                    name: &f.name,
+                    size: f.size.unwrap_or(0),
+                    media_type: f.media_type.as_deref(),
+                    sha256: None,
+                },
+            );
+        }
+        if self.switches.send_typing {
+            msg = super::chatstates::with_active(msg);
+        }
+        let token = self.send(stream, Stanza::Message(msg)).await;
+        tokio::spawn(watch_token(
+            token,
+            m.id.clone(),
             self.session,
             self.progress_tx.clone(),
         ));

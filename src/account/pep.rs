@@ -177,6 +177,7 @@ impl Actor {
         }
         match n.node.as_str() {
             nick::NODE => self.on_nick_notification(&owner, &n),
+            super::muc::BOOKMARKS_NODE => self.on_bookmarks_notification(&owner, msg, stream).await,
             other => {
                 tracing::debug!(account = %self.id, node = other, "pubsub notification ignored")
             }

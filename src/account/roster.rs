@@ -54,6 +54,17 @@ pub struct PresenceMap {
     by_contact: HashMap<BareJid, HashMap<String, ResourcePresence>>,
 }
 
+/// What an available presence shows.
+pub fn availability_of(p: &Presence) -> Availability {
+    match p.show {
+        None => Availability::Available,
+        Some(Show::Chat) => Availability::Chat,
+        Some(Show::Away) => Availability::Away,
+        Some(Show::Xa) => Availability::Xa,
+        Some(Show::Dnd) => Availability::Dnd,
+    }
+}
+
 impl PresenceMap {
     /// Applies an available/unavailable presence; returns the contact's new
     /// best presence if it changed.
@@ -67,13 +78,7 @@ impl PresenceMap {
         let before = self.best(&bare);
         match p.type_ {
             PresenceType::None => {
-                let availability = match p.show {
-                    None => Availability::Available,
-                    Some(Show::Chat) => Availability::Chat,
-                    Some(Show::Away) => Availability::Away,
-                    Some(Show::Xa) => Availability::Xa,
-                    Some(Show::Dnd) => Availability::Dnd,
-                };
+                let availability = availability_of(p);
                 let status = p.statuses.values().next().cloned();
                 let idle_since = super::presence::idle_since(p);
                 self.by_contact.entry(bare.clone()).or_default().insert(

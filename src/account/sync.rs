@@ -159,7 +159,18 @@ impl Actor {
         let short = page.len() < req.limit as usize;
         let exhausted = self.store.archive_exhausted(&req.with).unwrap_or(false);
         let stream = stream.filter(|_| self.state == crate::api::ConnState::Online);
-        match (short && !exhausted, stream, req.with.parse()) {
+        // A room pages back through its own archive (muc/history.rs).
+        let req = match (short && !exhausted, stream) {
+            (true, Some(stream)) if self.store.is_room(&req.with).unwrap_or(false) => {
+                match self.room_backfill(req, stream).await {
+                    Some(req) => req,
+                    None => return,
+                }
+            }
+            _ => req,
+        };
+        let is_room = self.store.is_room(&req.with).unwrap_or(false);
+        match (short && !exhausted && !is_room, stream, req.with.parse()) {
             (true, Some(stream), Ok(with)) => {
                 let before = self.store.oldest_server_id(&req.with).ok().flatten();
                 let max = req.limit.clamp(20, 200) as usize;
@@ -176,7 +187,7 @@ impl Actor {
         }
     }
 
-    fn reply_history(&mut self, req: &HistoryRequest) {
+    pub(super) fn reply_history(&mut self, req: &HistoryRequest) {
         match self.store.history(&req.with, req.limit, req.before) {
             Ok(messages) => {
                 let complete = messages.len() < req.limit as usize

@@ -296,6 +296,8 @@ impl Actor {
             reply_to: None,
             markable: false,
             file: Some(&file),
+            mention: false,
+            occupant_id: None,
         };
         let record = match self.store.insert_message(&new) {
             Ok(Some(r)) => r,

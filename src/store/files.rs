@@ -213,6 +213,8 @@ mod tests {
             reply_to: None,
             markable: false,
             file: Some(file),
+            mention: false,
+            occupant_id: None,
         }
     }
 

@@ -7,7 +7,9 @@ use rusqlite::types::Type;
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
 use super::{NewMessage, Store, StoreError, bad_value, bare_jid, direction_str};
-use crate::api::{ConversationSummary, Direction, MessageRecord, MessageState, Quote};
+use crate::api::{
+    ConversationKind, ConversationSummary, Direction, MessageRecord, MessageState, Quote,
+};
 
 /// `SELECT` of the columns `record_from_row` expects, followed by the given
 /// literal SQL. A macro so the result is a `&'static str` for the statement
@@ -18,7 +20,7 @@ macro_rules! select_record {
             "SELECT m.seq, m.id, c.jid, m.direction, m.sender, m.body, m.ts, m.state, m.error, m.pos, \
              m.read, m.edited, m.original_body, m.retracted, m.reply_to, q.id, q.body, \
              a.name, a.size, a.media_type, a.sha256, a.url, a.path, a.thumbnail, a.transfer, \
-             a.error, a.plain_http \
+             a.error, a.plain_http, m.mention \
              FROM message m JOIN conversation c ON c.id = m.conversation_id \
              LEFT JOIN attachment a ON a.message_seq = m.seq \
              LEFT JOIN message q ON q.seq = (SELECT r.seq FROM message r \
@@ -85,6 +87,7 @@ pub(super) fn record_from_row(row: &Row<'_>) -> rusqlite::Result<MessageRecord> 
         },
         reactions: Vec::new(),
         file: super::files::file_from_row(row, 17)?,
+        mention: row.get(27)?,
     })
 }
 
@@ -267,7 +270,14 @@ fn insert_one(
     batch: &mut Batch,
 ) -> Result<Inserted, StoreError> {
     let direction = direction_str(m.direction);
-    let sender_bare = bare_jid(m.sender);
+    let occupant_key;
+    let sender_bare = match m.occupant_id {
+        Some(o) => {
+            occupant_key = format!("{}#{o}", bare_jid(m.sender));
+            occupant_key.as_str()
+        }
+        None => bare_jid(m.sender),
+    };
     let conversation_id = batch.conversation(tx, m.with)?;
     let ts = place(tx, conversation_id, m.timestamp.timestamp_millis(), order)?;
     let older_pos = match order {
@@ -281,9 +291,10 @@ fn insert_one(
     let inserted: Option<(i64, i64)> = tx
         .prepare_cached(
             "INSERT INTO message (id, conversation_id, direction, sender, sender_bare, body, \
-             ts, state, server_id, origin_id, read, reply_to, markable, pos) \
+             ts, state, server_id, origin_id, read, reply_to, markable, pos, mention, occupant_id) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, \
-             coalesce(?14, coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'message'), 0) + 1)) \
+             coalesce(?14, coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'message'), 0) + 1), \
+             ?15, ?16) \
              ON CONFLICT DO NOTHING RETURNING seq, pos",
         )?
         .query_row(
@@ -302,6 +313,8 @@ fn insert_one(
                 m.reply_to,
                 m.markable,
                 older_pos,
+                m.mention,
+                m.occupant_id,
             ],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
@@ -342,6 +355,7 @@ fn insert_one(
             },
             reactions: Vec::new(),
             file: None,
+            mention: m.mention,
         }));
     }
     tracing::debug!(id = m.id, with = m.with, "duplicate message ignored");
@@ -385,7 +399,7 @@ fn insert_one(
     // that turned out to be a duplicate from elsewhere.
     let removed = tx
         .prepare_cached(
-            "DELETE FROM conversation WHERE id = ?1 AND last_activity IS NULL \
+            "DELETE FROM conversation WHERE id = ?1 AND last_activity IS NULL AND kind = 'chat' \
              AND NOT EXISTS (SELECT 1 FROM message WHERE conversation_id = ?1)",
         )?
         .execute([conversation_id])?;
@@ -567,7 +581,7 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(
             "SELECT c.jid, m.body, m.ts, \
                (SELECT count(*) FROM message u \
-                WHERE u.conversation_id = c.id AND u.direction = 'in' AND u.read = 0), c.muted, \
+                WHERE u.conversation_id = c.id AND u.direction = 'in' AND u.read = 0), c.muted, c.kind, \
                a.name \
              FROM conversation c \
              LEFT JOIN message m ON m.seq = \
@@ -586,10 +600,14 @@ impl Store {
             Ok(ConversationSummary {
                 with: row.get(0)?,
                 last_body: row.get(1)?,
-                last_file: row.get(5)?,
+                last_file: row.get(6)?,
                 last_timestamp,
                 unread: count_u32(row.get::<_, i64>(3)?),
                 muted: row.get(4)?,
+                kind: match row.get_ref(5)?.as_str()? {
+                    "room" => ConversationKind::Room,
+                    _ => ConversationKind::Chat,
+                },
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

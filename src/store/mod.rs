@@ -18,6 +18,7 @@ mod archive;
 mod files;
 mod messages;
 mod peers;
+mod rooms;
 mod roster;
 mod schema;
 mod search;
@@ -35,6 +36,7 @@ use crate::api::{Direction, MessageState};
 pub use files::{FileUpdate, NewFile, PendingUpload};
 pub use messages::Inserted;
 pub use peers::Peer;
+pub use rooms::RoomRow;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -87,6 +89,12 @@ pub struct NewMessage<'a> {
     pub markable: bool,
     /// The file the message carries.
     pub file: Option<&'a NewFile>,
+    /// A room message that mentions our nick.
+    pub mention: bool,
+    /// The author's XEP-0421 occupant-id (room messages): scopes origin-id
+    /// dedup to the author, as the sender's bare JID does in 1:1 chats
+    /// (in a room every author has the room's bare JID).
+    pub occupant_id: Option<&'a str>,
 }
 
 /// The message store of one account.

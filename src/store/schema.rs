@@ -18,7 +18,7 @@ use super::StoreError;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Ordered migration steps; the schema version is `MIGRATIONS.len()`.
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6];
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7];
 
 /// The newest schema version this build understands.
 pub(crate) const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -197,6 +197,31 @@ CREATE INDEX attachment_active ON attachment (transfer)
 /// must see the old text).
 const V6: &str = r#"
 DROP TRIGGER message_fts_insert;
+"#;
+
+/// Version 7: group chats (XEP-0045). A conversation is a 1:1 chat or a
+/// room; a room row keeps what outlives a session: our nick, the bookmark's
+/// autojoin (XEP-0402, mirrored here so a start offline knows the rooms),
+/// the notification setting and the room archive's catch-up cursor (each
+/// room has its own archive, XEP-0313 on the room JID). Occupants are
+/// runtime state and not stored. A message remembers whether it mentions
+/// us and the author's XEP-0421 occupant-id.
+const V7: &str = r#"
+ALTER TABLE conversation ADD COLUMN kind TEXT NOT NULL DEFAULT 'chat'
+    CHECK (kind IN ('chat', 'room'));
+CREATE TABLE room (
+    jid        TEXT PRIMARY KEY NOT NULL,
+    name       TEXT,
+    nick       TEXT,
+    autojoin   INTEGER NOT NULL DEFAULT 0 CHECK (autojoin IN (0, 1)),
+    notify     TEXT    NOT NULL DEFAULT 'mentions' CHECK (notify IN ('all', 'mentions', 'none')),
+    subject    TEXT,
+    -- The newest id of the room's archive merged; NULL before the first
+    -- catch-up, '' when the archive was empty then.
+    mam_cursor TEXT
+) WITHOUT ROWID;
+ALTER TABLE message ADD COLUMN mention INTEGER NOT NULL DEFAULT 0 CHECK (mention IN (0, 1));
+ALTER TABLE message ADD COLUMN occupant_id TEXT;
 "#;
 
 /// Sets the per-connection pragmas. Errors here (e.g. "file is not a

@@ -203,6 +203,7 @@ pub fn events(
                 account: a.clone(),
                 with: bob.clone(),
                 state: crate::api::ChatStateKind::Composing,
+                nick: None,
             },
         ),
         (

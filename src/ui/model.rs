@@ -515,6 +515,15 @@ pub fn apply_event(account: &mut LiveAccount, chat: Option<&mut Chat>, event: Ev
         | Event::RegistrationForm { .. }
         | Event::SearchResults { .. }
         | Event::ArchiveSynced { .. } => {}
+        // Group chats have no GUI yet (issue 8): the core and headless only.
+        Event::RoomJoined { .. }
+        | Event::RoomLeft { .. }
+        | Event::Occupant { .. }
+        | Event::Occupants { .. }
+        | Event::Subject { .. }
+        | Event::Invitation { .. }
+        | Event::Rooms { .. }
+        | Event::MucError { .. } => {}
         event @ (Event::Transfer { .. } | Event::FileTooLarge { .. }) => {
             applied.banner = super::files::apply_event(account, chat, event);
         }

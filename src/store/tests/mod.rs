@@ -30,6 +30,8 @@ fn incoming<'a>(id: &'a str, with: &'a str, secs: i64) -> NewMessage<'a> {
         reply_to: None,
         markable: false,
         file: None,
+        mention: false,
+        occupant_id: None,
     }
 }
 

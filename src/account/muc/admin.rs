@@ -1,0 +1,194 @@
+//! Creating and administering rooms (XEP-0045 §9, §10), invitations
+//! (XEP-0249, §7.8.2) and moderated retraction (XEP-0425).
+
+use tokio_xmpp::Stanza;
+use tokio_xmpp::jid::BareJid;
+use tokio_xmpp::minidom::Element;
+use tokio_xmpp::parsers::stanza_error::StanzaError;
+use tokio_xmpp::stanzastream::StanzaStream;
+
+use super::{Creation, RoomIq, parse};
+use crate::account::Actor;
+use crate::api::{Affiliation, Role};
+
+impl Actor {
+    /// `create_room`: joins a room that must not exist yet; the rest
+    /// follows our own presence (status 201) in `on_own_room_presence`.
+    pub(in crate::account) async fn create_room(
+        &mut self,
+        room: &str,
+        name: Option<String>,
+        nick: Option<String>,
+        members: &[String],
+        stream: &StanzaStream,
+    ) {
+        let Ok(jid) = room.parse::<BareJid>() else {
+            return self.error(format!("invalid room {room}"), None);
+        };
+        let mut parsed = Vec::new();
+        for m in members {
+            match m.parse::<BareJid>() {
+                Ok(j) => parsed.push(j),
+                Err(e) => return self.error(format!("invalid member {m}: {e}"), None),
+            }
+        }
+        let creation = Creation {
+            name,
+            members: parsed,
+        };
+        self.start_join(jid, nick, Some(creation), false, stream)
+            .await
+    }
+
+    /// The configuration of a room we created: add the members, then we
+    /// are in.
+    pub(super) async fn on_room_configured(
+        &mut self,
+        jid: BareJid,
+        answer: Result<Option<Element>, StanzaError>,
+        stream: &StanzaStream,
+    ) {
+        if let Err(e) = answer {
+            self.muc_error(&jid, &parse::condition(&e), parse::error_text(&e));
+            // A half-made room is of no use: leave it (unconfigured, it is
+            // not persistent and goes away).
+            return self.leave(&jid, false, stream).await;
+        }
+        let members = self
+            .muc
+            .rooms
+            .get(&jid)
+            .and_then(|r| r.creation.as_ref())
+            .map(|c| c.members.clone())
+            .unwrap_or_default();
+        if !members.is_empty() {
+            let items = members
+                .iter()
+                .map(|m| parse::admin_item("affiliation", "member", "jid", m.as_str(), None))
+                .collect();
+            let iq = parse::admin_set(&uuid::Uuid::new_v4().to_string(), &jid, items);
+            // `room_joined` once the members are in: they may join then.
+            return self
+                .send_room_iq(iq, RoomIq::Members(jid.clone()), stream)
+                .await;
+        }
+        self.after_creation(&jid, stream).await
+    }
+
+    /// A created room is configured (and has its members): we are in.
+    pub(super) async fn after_creation(&mut self, jid: &BareJid, stream: &StanzaStream) {
+        self.after_join(jid, true, stream).await;
+        if let Some(room) = self.muc.rooms.get_mut(jid) {
+            room.creation = None;
+        }
+    }
+
+    /// `set_affiliation`: member, admin, owner, none (removal) or outcast (ban).
+    pub(in crate::account) async fn set_affiliation(
+        &mut self,
+        room: &str,
+        jid: &str,
+        affiliation: Affiliation,
+        reason: Option<&str>,
+        stream: &StanzaStream,
+    ) {
+        let Some(room) = self.joined_room(room) else {
+            return;
+        };
+        let Ok(who) = jid.parse::<BareJid>() else {
+            return self.error(format!("invalid JID {jid}"), None);
+        };
+        let item = parse::admin_item(
+            "affiliation",
+            parse::affiliation_str(affiliation),
+            "jid",
+            who.as_str(),
+            reason,
+        );
+        let iq = parse::admin_set(&uuid::Uuid::new_v4().to_string(), &room, vec![item]);
+        self.send_room_iq(iq, RoomIq::Admin(room), stream).await;
+    }
+
+    /// `set_role`: moderator, participant (voice), visitor, none (kick).
+    pub(in crate::account) async fn set_role(
+        &mut self,
+        room: &str,
+        nick: &str,
+        role: Role,
+        reason: Option<&str>,
+        stream: &StanzaStream,
+    ) {
+        let Some(room) = self.joined_room(room) else {
+            return;
+        };
+        let item = parse::admin_item("role", parse::role_str(role), "nick", nick, reason);
+        let iq = parse::admin_set(&uuid::Uuid::new_v4().to_string(), &room, vec![item]);
+        self.send_room_iq(iq, RoomIq::Admin(room), stream).await;
+    }
+
+    /// `destroy_room` (owners only): everyone is sent out, with `reason`.
+    pub(in crate::account) async fn destroy_room(
+        &mut self,
+        room: &str,
+        reason: Option<&str>,
+        stream: &StanzaStream,
+    ) {
+        let Some(room) = self.joined_room(room) else {
+            return;
+        };
+        let iq = parse::destroy(&uuid::Uuid::new_v4().to_string(), &room, reason);
+        self.send_room_iq(iq, RoomIq::Admin(room), stream).await;
+    }
+
+    /// `invite`: a direct invitation (XEP-0249) to clients that may take
+    /// it, else a mediated one through the room.
+    pub(in crate::account) async fn invite(
+        &mut self,
+        room: &str,
+        jid: &str,
+        reason: Option<&str>,
+        stream: &StanzaStream,
+    ) {
+        let Some(room) = self.joined_room(room) else {
+            return;
+        };
+        let Ok(to) = jid.parse::<BareJid>() else {
+            return self.error(format!("invalid JID {jid}"), None);
+        };
+        let msg = if self.caps.may_support(&to, parse::CONFERENCE) {
+            parse::invitation(&to, &room, reason)
+        } else {
+            parse::mediated_invitation(&to, &room, reason)
+        };
+        self.send(stream, Stanza::Message(msg)).await;
+    }
+
+    /// `moderate`: XEP-0425 retraction of someone's message, where the
+    /// room offers it.
+    pub(in crate::account) async fn moderate(
+        &mut self,
+        id: &str,
+        reason: Option<&str>,
+        stream: &StanzaStream,
+    ) {
+        let (room, sid) = match self.store.server_id_of(id) {
+            Ok(Some(found)) => found,
+            Ok(None) => {
+                return self.error(format!("no room message {id} with an archive id"), None);
+            }
+            Err(e) => return self.error(e.to_string(), None),
+        };
+        let Some(jid) = self.joined_room(&room) else {
+            return;
+        };
+        let Some(ns) = self.muc.rooms.get(&jid).and_then(|r| r.moderation) else {
+            return self.muc_error(
+                &jid,
+                "unsupported",
+                Some("the room does not offer moderated retraction (XEP-0425)".into()),
+            );
+        };
+        let iq = parse::moderate(&uuid::Uuid::new_v4().to_string(), &jid, ns, &sid, reason);
+        self.send_room_iq(iq, RoomIq::Moderate(jid), stream).await;
+    }
+}
