@@ -156,8 +156,19 @@ enum Order {
 /// A newly arriving whole-second stamp is therefore placed after the
 /// messages already stored in that second. (Older pages keep their stamps:
 /// their `pos` puts them first among equal times.)
-fn place(tx: &Connection, conversation_id: i64, ts: i64, order: Order) -> rusqlite::Result<i64> {
+fn place(
+    tx: &Connection,
+    batch: &mut Batch,
+    conversation_id: i64,
+    ts: i64,
+    order: Order,
+) -> rusqlite::Result<i64> {
     if order == Order::Backward || ts.rem_euclid(1000) != 0 {
+        return Ok(ts);
+    }
+    // Usually the newest message of the conversation: nothing stored in its
+    // second yet, known without a query per message.
+    if batch.newest(tx, conversation_id)?.is_none_or(|n| n < ts) {
         return Ok(ts);
     }
     let neighbour: Option<i64> = tx
@@ -182,6 +193,9 @@ struct Batch {
     /// The first seq this batch stored (seqs only grow: every later row of
     /// the batch has a higher one).
     first_new: Option<i64>,
+    /// The newest stored time per conversation (None: empty), read once
+    /// per batch and kept up to date by its inserts.
+    newest: HashMap<i64, Option<i64>>,
 }
 
 impl Batch {
@@ -201,6 +215,26 @@ impl Batch {
         };
         self.conversations.insert(jid.to_owned(), id);
         Ok(id)
+    }
+
+    fn newest(&mut self, tx: &Connection, conversation_id: i64) -> rusqlite::Result<Option<i64>> {
+        if let Some(n) = self.newest.get(&conversation_id) {
+            return Ok(*n);
+        }
+        let n: Option<i64> = tx
+            .prepare_cached("SELECT max(ts) FROM message WHERE conversation_id = ?1")?
+            .query_row([conversation_id], |r| r.get(0))?;
+        self.newest.insert(conversation_id, n);
+        Ok(n)
+    }
+
+    /// A message with time `ts` was stored in the conversation.
+    fn stored(&mut self, conversation_id: i64, ts: i64) {
+        let newest = self.activity.entry(conversation_id).or_insert(ts);
+        *newest = (*newest).max(ts);
+        if let Some(known) = self.newest.get_mut(&conversation_id) {
+            *known = Some(known.map_or(ts, |k| k.max(ts)));
+        }
     }
 
     /// The sort position of an older page's next message: the next lower
@@ -279,7 +313,13 @@ fn insert_one(
         None => bare_jid(m.sender),
     };
     let conversation_id = batch.conversation(tx, m.with)?;
-    let ts = place(tx, conversation_id, m.timestamp.timestamp_millis(), order)?;
+    let ts = place(
+        tx,
+        batch,
+        conversation_id,
+        m.timestamp.timestamp_millis(),
+        order,
+    )?;
     let older_pos = match order {
         Order::Forward => None,
         Order::Backward => Some(batch.next_older_pos(tx)?),
@@ -321,8 +361,7 @@ fn insert_one(
         .optional()?;
     if let Some((seq, pos)) = inserted {
         batch.first_new.get_or_insert(seq);
-        let newest = batch.activity.entry(conversation_id).or_insert(ts);
-        *newest = (*newest).max(ts);
+        batch.stored(conversation_id, ts);
         if let Some(file) = m.file {
             super::files::insert(tx, seq, file)?;
             // Rare enough to read back what the attachment row says.
