@@ -523,28 +523,37 @@ fn free_ports() -> [u16; 4] {
 /// `key.pem`), signed by no CA the tests trust.
 fn make_self_signed(dir: &Path) {
     fs::create_dir_all(dir).expect("create dir for the untrusted certificate");
-    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
-    let os = |s: &'static str| std::ffi::OsStr::new(s);
-    openssl(&[
-        os("req"),
-        os("-x509"),
-        os("-newkey"),
-        os("rsa:2048"),
-        os("-nodes"),
-        os("-days"),
-        os("2"),
-        os("-subj"),
-        os("/CN=localhost"),
-        os("-addext"),
-        os("subjectAltName=DNS:localhost"),
+    self_signed(
+        "/CN=localhost",
         // A server certificate, not a CA: refused for its unknown issuer.
-        os("-addext"),
-        os("basicConstraints=critical,CA:FALSE"),
-        os("-keyout"),
+        &[
+            "subjectAltName=DNS:localhost",
+            "basicConstraints=critical,CA:FALSE",
+        ],
+        &dir.join("key.pem"),
+        &dir.join("cert.pem"),
+    );
+}
+
+/// `openssl req -x509`: a new RSA key and a self-signed certificate for
+/// `subject` with the extensions `exts`, valid for two days.
+fn self_signed(subject: &str, exts: &[&str], key: &Path, cert: &Path) {
+    let mut args: Vec<&std::ffi::OsStr> = ["req", "-x509", "-newkey", "rsa:2048", "-nodes"]
+        .into_iter()
+        .chain(["-days", "2", "-subj", subject])
+        .map(std::ffi::OsStr::new)
+        .collect();
+    for ext in exts {
+        args.push(std::ffi::OsStr::new("-addext"));
+        args.push(std::ffi::OsStr::new(ext));
+    }
+    args.extend([
+        std::ffi::OsStr::new("-keyout"),
         key.as_os_str(),
-        os("-out"),
+        std::ffi::OsStr::new("-out"),
         cert.as_os_str(),
     ]);
+    openssl(&args);
 }
 
 /// Runs openssl with `args`, panicking with its stderr on failure.
@@ -584,25 +593,15 @@ fn make_certificate(certs: &Path) -> String {
     )
     .expect("write extensions");
     let os = |s: &'static str| std::ffi::OsStr::new(s);
-    openssl(&[
-        os("req"),
-        os("-x509"),
-        os("-newkey"),
-        os("rsa:2048"),
-        os("-nodes"),
-        os("-days"),
-        os("2"),
-        os("-subj"),
-        os("/CN=Plausch Test CA"),
-        os("-addext"),
-        os("basicConstraints=critical,CA:TRUE"),
-        os("-addext"),
-        os("keyUsage=critical,keyCertSign,cRLSign"),
-        os("-keyout"),
-        ca_key.as_os_str(),
-        os("-out"),
-        ca_cert.as_os_str(),
-    ]);
+    self_signed(
+        "/CN=Plausch Test CA",
+        &[
+            "basicConstraints=critical,CA:TRUE",
+            "keyUsage=critical,keyCertSign,cRLSign",
+        ],
+        &ca_key,
+        &ca_cert,
+    );
     openssl(&[
         os("req"),
         os("-new"),
