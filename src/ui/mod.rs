@@ -284,10 +284,12 @@ impl App {
     }
 
     fn subscription(&self) -> Subscription<Message> {
-        if !self.connect {
-            return quit::requests();
-        }
         let focus = iced::event::listen_with(app_event);
+        if !self.connect {
+            // The demo: no accounts to run, but the window's events (drop,
+            // paste) work as in the real app.
+            return Subscription::batch([quit::requests(), focus]);
+        }
         let idle = if self.auto_away.needs_ticks() {
             iced::time::every(crate::idle::CHECK_EVERY).map(Message::IdleTick)
         } else {
