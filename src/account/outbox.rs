@@ -18,6 +18,7 @@ use tokio_xmpp::stanzastream::{StanzaStage, StanzaState, StanzaStream, StanzaTok
 use super::{Actor, chat};
 use crate::api::{ConnState, Direction, Event, MessageRecord, MessageState};
 use crate::store::NewMessage;
+use tokio_xmpp::parsers::message::Message;
 use tokio_xmpp::parsers::ns;
 
 /// Progress of one outgoing stanza, reported by its watcher task.
@@ -40,6 +41,32 @@ pub(super) enum Stage {
     Failed(String),
     /// The recipient's client confirmed it (XEP-0184 receipt).
     Delivered,
+}
+
+/// `msg` with the file of `m` (XEP-0066 link, XEP-0446/0447 metadata) once
+/// its upload has a URL; the same for chats and rooms.
+fn with_file(msg: Message, m: &MessageRecord) -> Message {
+    let Some(f) = &m.file else {
+        return msg;
+    };
+    let Some(url) = &f.url else {
+        return msg;
+    };
+    let sha256 = f.sha256.as_deref().and_then(|h| {
+        use base64::Engine as _;
+        let bytes = base64::engine::general_purpose::STANDARD.decode(h).ok()?;
+        <[u8; 32]>::try_from(bytes.as_slice()).ok()
+    });
+    super::file_message::attach(
+        msg,
+        &super::file_message::Outgoing {
+            url,
+            name: &f.name,
+            size: f.size.unwrap_or(0),
+            media_type: f.media_type.as_deref(),
+            sha256: sha256.as_ref(),
+        },
+    )
 }
 
 impl Actor {
@@ -150,26 +177,7 @@ impl Actor {
             return self.transmit_to_room(m, &to, stream).await;
         }
         self.in_flight.insert(id.to_owned());
-        let mut msg = chat::outgoing(&to, id, &m.body);
-        if let Some(f) = &m.file
-            && let Some(url) = &f.url
-        {
-            let sha256 = f.sha256.as_deref().and_then(|h| {
-                use base64::Engine as _;
-                let bytes = base64::engine::general_purpose::STANDARD.decode(h).ok()?;
-                <[u8; 32]>::try_from(bytes.as_slice()).ok()
-            });
-            msg = super::file_message::attach(
-                msg,
-                &super::file_message::Outgoing {
-                    url,
-                    name: &f.name,
-                    size: f.size.unwrap_or(0),
-                    media_type: f.media_type.as_deref(),
-                    sha256: sha256.as_ref(),
-                },
-            );
-        }
+        let mut msg = with_file(chat::outgoing(&to, id, &m.body), m);
         if let Some((author, reference, quoted)) = self.quoted(m) {
             msg = super::replies::with_reply(msg, author, &reference, &quoted, &m.body);
         }
@@ -200,21 +208,7 @@ impl Actor {
             Some(url) => url,
             None => &m.body,
         };
-        let mut msg = super::muc::parse::outgoing(room, &m.id, body);
-        if let Some(f) = &m.file
-            && let Some(url) = &f.url
-        {
-            msg = super::file_message::attach(
-                msg,
-                &super::file_message::Outgoing {
-                    url,
-                    name: &f.name,
-                    size: f.size.unwrap_or(0),
-                    media_type: f.media_type.as_deref(),
-                    sha256: None,
-                },
-            );
-        }
+        let mut msg = with_file(super::muc::parse::outgoing(room, &m.id, body), m);
         if self.switches.send_typing {
             msg = super::chatstates::with_active(msg);
         }
