@@ -391,7 +391,8 @@ pub fn update(app: &mut App, message: FileMessage) -> Task<Message> {
             Some(dir) => open_path(dir.to_path_buf()),
             None => Task::none(),
         },
-        FileMessage::Paste => super::paste::paste(app),
+        // Ctrl+V is a key press like any other: a use of the app.
+        FileMessage::Paste => Task::batch([super::people::used(app), super::paste::paste(app)]),
         FileMessage::Pasted(result) => super::paste::pasted(app, result),
         FileMessage::SendPasted => super::paste::send(app),
         FileMessage::DiscardPasted => super::paste::discard(app),

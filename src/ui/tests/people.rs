@@ -444,3 +444,20 @@ fn a_loaded_avatar_replaces_the_initials() {
         "the picture, no initials"
     );
 }
+
+#[test]
+fn ctrl_v_counts_as_use_of_the_app() {
+    let mut h = Harness::with_accounts(vec![account("work", "me@work.example", None)]);
+    h.event("work", state("work", ConnState::Online));
+    let _ = h.commands("work");
+    h.update(Message::IdleTick(
+        Instant::now() + Duration::from_secs(10 * 60 + 1),
+    ));
+    assert_eq!(
+        presences(&h.commands("work"))[0].presence,
+        Availability::Away
+    );
+    // Paste is its own message (it looks for a picture), and a key press.
+    h.update(Message::File(crate::ui::files::FileMessage::Paste));
+    assert_eq!(presences(&h.commands("work")), vec![OwnPresence::default()]);
+}
