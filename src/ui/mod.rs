@@ -23,12 +23,16 @@ mod files;
 mod form;
 mod format;
 mod ids;
+mod join_room;
 mod model;
 mod own_profile;
 mod paste;
 mod people;
 mod presence_picker;
 mod quit;
+mod room_actions;
+mod room_view;
+mod rooms;
 mod sidebar;
 mod style;
 mod typing;
@@ -166,6 +170,10 @@ pub struct App {
     quitting: bool,
     /// A pasted picture waiting for Send or Discard.
     pasted: Option<paste::Pasted>,
+    /// The join/create group dialog, when open.
+    join_dialog: Option<join_room::State>,
+    /// A room the user asked to join: it opens once joined.
+    opening_room: Option<(AccountId, String)>,
 }
 
 #[derive(Debug, Clone)]
@@ -219,6 +227,11 @@ pub enum Message {
     AvatarLoaded(String, Option<iced::widget::image::Handle>),
     /// Close the app (window closed, termination signal).
     Quit,
+    /// Open the join/create group dialog.
+    ShowJoinRoom,
+    JoinRoom(join_room::Message),
+    /// The open room's pane, @-completion, invitations.
+    Room(room_actions::RoomMessage),
 }
 
 impl App {
@@ -259,6 +272,8 @@ impl App {
             avatars: avatar::Cache::default(),
             quitting: false,
             pasted: None,
+            join_dialog: None,
+            opening_room: None,
         }
     }
 
@@ -372,7 +387,16 @@ impl App {
         } else {
             conversation::welcome(!self.accounts.is_empty())
         };
-        let right = column(self.banners.iter().enumerate().map(banner))
+        let invitations = self.accounts.iter().flat_map(|a| match a {
+            Account::Ok(l) => l
+                .invitations
+                .iter()
+                .map(|i| room_view::invitation(&l.config.id, i))
+                .collect(),
+            Account::Broken(_) => Vec::new(),
+        });
+        let right = column(invitations)
+            .extend(self.banners.iter().enumerate().map(banner))
             .push(main)
             .width(Length::Fill)
             .height(Length::Fill);
@@ -392,10 +416,11 @@ impl App {
             right
         ];
 
-        let dialog = match (&self.dialog, &self.contact_dialog) {
-            (Some(d), _) => Some(d.view().map(Message::Dialog)),
-            (None, Some(d)) => Some(d.view().map(Message::AddContact)),
-            (None, None) => None,
+        let dialog = match (&self.dialog, &self.contact_dialog, &self.join_dialog) {
+            (Some(d), _, _) => Some(d.view().map(Message::Dialog)),
+            (None, Some(d), _) => Some(d.view().map(Message::AddContact)),
+            (None, None, Some(d)) => Some(d.view().map(Message::JoinRoom)),
+            (None, None, None) => None,
         };
         match dialog {
             None => base.into(),
