@@ -88,10 +88,16 @@ fn window_settings() -> iced::window::Settings {
     }
 }
 
-/// Like [`run`], but fills the first accounts with sample contacts and
-/// messages (for screenshots and the `gui_preview` example).
+/// Like [`run`], but fills the first accounts with sample contacts,
+/// messages and a group (for screenshots and the `gui_preview` example);
+/// `open_room` opens the group instead of the chat with Bob.
 #[doc(hidden)]
-pub fn run_demo(profile: Profile, config: Config, startup_error: Option<String>) -> iced::Result {
+pub fn run_demo(
+    profile: Profile,
+    config: Config,
+    startup_error: Option<String>,
+    open_room: bool,
+) -> iced::Result {
     let boot = move || {
         let mut app = App::new(profile.clone(), config.clone(), startup_error.clone());
         app.connect = false;
@@ -108,6 +114,12 @@ pub fn run_demo(profile: Profile, config: Config, startup_error: Option<String>)
                 let second = ids.next();
                 let (mut events, with) = demo::events(&first, second.as_deref(), profile.root());
                 events.extend(demo::avatars(&first, profile.root()));
+                events.extend(demo::room(&first));
+                let with = if open_room {
+                    demo::ROOM.to_owned()
+                } else {
+                    with
+                };
                 let open = update::update(&mut app, Message::OpenChat(first, with));
                 let mut tasks = vec![open];
                 for (id, event) in events {

@@ -112,7 +112,12 @@ pub fn view<'a>(
     } else {
         list
     };
+    // Who is typing, under the messages (the header keeps the subject).
+    let typing = super::rooms::typing_text(&room.typing_nicks()).map(|t| {
+        container(text(t).size(12).style(style::tone(format::Tone::Good))).padding([3, 20])
+    });
     page.push(container(middle).height(Length::Fill))
+        .push(typing)
         .push(rule::horizontal(1))
         .push(pasted.map(super::paste::bar))
         .push(conversation::composer(
@@ -138,13 +143,7 @@ fn small_button<'a>(label: String, msg: RoomMessage, primary: bool) -> button::B
 fn header<'a>(account: &'a LiveAccount, chat: &'a Chat, room: &'a Room) -> Element<'a, Message> {
     let name = super::rooms::room_name(&chat.with, Some(room));
     let color = format::account_color(account.config.color.as_deref(), &account.config.id);
-    let typing = super::rooms::typing_text(&room.typing_nicks());
-    let subtitle: Element<'_, Message> = if let Some(t) = typing {
-        text(t)
-            .size(12)
-            .style(style::tone(format::Tone::Good))
-            .into()
-    } else if room.reconnecting {
+    let subtitle: Element<'_, Message> = if room.reconnecting {
         text(fl!("room-reconnecting"))
             .size(12)
             .style(style::tone(format::Tone::Busy))
@@ -530,7 +529,7 @@ fn occupant_row<'a>(room: &'a Room, o: &'a Occupant, selected: bool) -> Element<
         if let Some(status) = &o.status {
             details = details.push(text(status.clone()).size(11).style(style::muted));
         }
-        entry = entry.push(details.push(actions));
+        entry = entry.push(details.push(actions.wrap()));
     }
     entry.into()
 }

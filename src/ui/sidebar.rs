@@ -117,57 +117,64 @@ fn tools<'a>(accounts: &'a [Account], v: View<'a>) -> Element<'a, Message> {
         .on_input(Message::Filter)
         .padding([5, 8])
         .size(13);
-    let mut buttons = row![
-        container(
-            checkbox(v.hide_offline)
-                .label(fl!("sidebar-hide-offline"))
-                .on_toggle(Message::HideOffline)
-                .size(14)
-                .text_size(12)
-        )
-        .id(ids::HIDE_OFFLINE),
-        space::horizontal(),
-        container(
-            button(text(fl!("add-contact-button")).size(12))
-                .padding([3, 8])
-                .style(button::secondary)
-                .on_press(Message::ShowAddContact)
-        )
-        .id(ids::ADD_CONTACT),
-        tooltip(
-            container(
-                button(text(fl!("join-room-button")).size(12))
-                    .padding([3, 8])
-                    .style(button::secondary)
-                    .on_press(Message::ShowJoinRoom)
-            )
-            .id(ids::JOIN_ROOM),
-            container(text(fl!("join-room-button-tooltip")).size(12))
-                .padding([2, 6])
-                .style(container::rounded_box),
-            tooltip::Position::Bottom,
-        ),
-    ]
-    .spacing(6)
-    .align_y(Alignment::Center);
     let live_accounts = accounts
         .iter()
         .filter(|a| matches!(a, Account::Ok(_)))
         .count();
-    if live_accounts == 0 {
-        buttons = row![];
-    }
-    let mut col = column![search, buttons].spacing(6);
-    if live_accounts > 1 {
+    let mut col = column![search].spacing(6);
+    if live_accounts > 0 {
         col = col.push(
-            container(
-                button(text(fl!("presence-all-button")).size(12))
-                    .padding([3, 8])
-                    .style(button::text)
-                    .on_press(Message::EditPresence(None)),
-            )
-            .id(ids::PRESENCE_ALL),
+            row![
+                container(
+                    button(text(fl!("add-contact-button")).size(12))
+                        .padding([3, 8])
+                        .style(button::secondary)
+                        .on_press(Message::ShowAddContact)
+                )
+                .id(ids::ADD_CONTACT),
+                tooltip(
+                    container(
+                        button(text(fl!("join-room-button")).size(12))
+                            .padding([3, 8])
+                            .style(button::secondary)
+                            .on_press(Message::ShowJoinRoom)
+                    )
+                    .id(ids::JOIN_ROOM),
+                    container(text(fl!("join-room-button-tooltip")).size(12))
+                        .padding([2, 6])
+                        .style(container::rounded_box),
+                    tooltip::Position::Bottom,
+                ),
+            ]
+            .spacing(6),
         );
+        // "Hide offline" and (several accounts) "status for all": side by
+        // side where they fit, else one under the other.
+        let mut filters = row![
+            container(
+                checkbox(v.hide_offline)
+                    .label(fl!("sidebar-hide-offline"))
+                    .on_toggle(Message::HideOffline)
+                    .size(14)
+                    .text_size(12)
+            )
+            .id(ids::HIDE_OFFLINE)
+            .padding([3, 0])
+        ]
+        .spacing(12)
+        .align_y(Alignment::Center);
+        if live_accounts > 1 {
+            filters = filters.push(
+                container(
+                    button(text(fl!("presence-all-button")).size(12))
+                        .padding([3, 8])
+                        .style(button::text)
+                        .on_press(Message::EditPresence(None)),
+                )
+                .id(ids::PRESENCE_ALL),
+            );
+        }
+        col = col.push(filters.wrap());
     }
     if let Some(editor) = v.presence.filter(|p| p.account.is_none()) {
         col = col.push(editor.view().map(Message::Presence));
