@@ -487,7 +487,7 @@ pub fn apply_event(account: &mut LiveAccount, chat: Option<&mut Chat>, event: Ev
             state,
             nick: Some(nick),
             ..
-        } => {
+        } if account.is_room(&with) => {
             let composing = state == crate::api::ChatStateKind::Composing;
             super::rooms::typing(account, with, nick, composing);
         }
