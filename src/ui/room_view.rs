@@ -281,10 +281,12 @@ fn menu<'a>(chat: &'a Chat, room: &'a Room) -> Element<'a, Message> {
         ));
     }
     let mut content = column![
-        row![modes, space::horizontal(), actions]
-            .spacing(12)
+        // One line where it fits (a Fill space would always wrap).
+        row![modes, actions]
+            .spacing(24)
             .align_y(Alignment::Center)
             .wrap()
+            .vertical_spacing(8)
     ]
     .spacing(10);
     if let Some(panel) = pane.panel {
@@ -371,12 +373,7 @@ fn form<'a>(
 /// a member. Members not in the room are not listed: the core has no
 /// query for the member list yet.
 fn members<'a>(pane: &'a super::room_actions::Pane, room: &'a Room) -> Element<'a, Message> {
-    let mut list = column![
-        text(fl!("room-members-explain"))
-            .size(12)
-            .style(style::muted)
-    ]
-    .spacing(4);
+    let mut list = column![].spacing(4).padding([0, 12]);
     let mut people: Vec<&Occupant> = room
         .occupants
         .values()
@@ -407,15 +404,23 @@ fn members<'a>(pane: &'a super::room_actions::Pane, room: &'a Room) -> Element<'
         }
         list = list.push(line);
     }
-    list.push(field_with_button(
-        fl!("room-member-placeholder"),
-        &pane.member,
-        ids::room::MEMBER_JID,
-        RoomMessage::MemberJid,
-        RoomMessage::AddMember,
-        fl!("room-member-add"),
-        ids::room::MEMBER_ADD,
-    ))
+    column![
+        text(fl!("room-members-explain"))
+            .size(12)
+            .style(style::muted),
+        // Long lists scroll; the field stays in view.
+        container(scrollable(list)).max_height(180),
+        field_with_button(
+            fl!("room-member-placeholder"),
+            &pane.member,
+            ids::room::MEMBER_JID,
+            RoomMessage::MemberJid,
+            RoomMessage::AddMember,
+            fl!("room-member-add"),
+            ids::room::MEMBER_ADD,
+        ),
+    ]
+    .spacing(4)
     .into()
 }
 
