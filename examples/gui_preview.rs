@@ -1,6 +1,7 @@
 //! Opens the GUI on a profile with sample data, for looking at it without a
 //! server:
-//! `cargo run --example gui_preview -- [PROFILE_DIR] [--demo] [--empty] [--dark] [--lang de]`.
+//! `cargo run --example gui_preview -- [PROFILE_DIR] [--demo] [--room] [--empty] [--dark] [--lang de]`
+//! (`--room`: the demo opens its group chat).
 //!
 //! Uses the profile's `config.toml` if it has accounts, else two sample
 //! accounts pointing at 127.0.0.1 port 1 (so they show connection errors)
@@ -53,7 +54,8 @@ fn main() -> iced::Result {
         config.settings.theme = plausch::config::ThemeChoice::Dark;
     }
     if demo {
-        plausch::ui::run_demo(profile, config, error)
+        let open_room = args.iter().any(|a| a == "--room");
+        plausch::ui::run_demo(profile, config, error, open_room)
     } else {
         plausch::ui::run(profile, config, error)
     }

@@ -50,6 +50,9 @@ pub struct Policy {
     pub conversation_muted: bool,
     /// The conversation is open in a focused window.
     pub conversation_visible: bool,
+    /// For a group chat: its notification mode, and whether the message
+    /// mentions us (None: a 1:1 chat, where every message notifies).
+    pub room: Option<(crate::api::NotifyMode, bool)>,
 }
 
 /// The notice for a message from `sender_name` (display name or JID) with `body`, or None when
@@ -65,6 +68,11 @@ pub fn notice_for(
     body: &str,
 ) -> Option<Notice> {
     if !policy.account_notifications || policy.conversation_muted || policy.conversation_visible {
+        return None;
+    }
+    if let Some((mode, mention)) = policy.room
+        && !mode.wants(mention)
+    {
         return None;
     }
     let (title, body) = if policy.show_text {
@@ -269,6 +277,7 @@ mod tests {
         show_text: true,
         conversation_muted: false,
         conversation_visible: false,
+        room: None,
     };
 
     fn notice(policy: Policy, body: &str) -> Option<Notice> {
@@ -313,6 +322,27 @@ mod tests {
             ..muted
         };
         assert_eq!(notice(hidden_muted, "hi"), None);
+    }
+
+    #[test]
+    fn rooms_notify_by_their_mode() {
+        use crate::api::NotifyMode::{All, Mentions, None as Never};
+        let room = |mode, mention| Policy {
+            room: Some((mode, mention)),
+            ..ON
+        };
+        assert!(notice(room(All, false), "hi").is_some());
+        assert!(notice(room(All, true), "hi").is_some());
+        assert!(notice(room(Mentions, false), "hi").is_none());
+        assert!(notice(room(Mentions, true), "hi").is_some());
+        assert!(notice(room(Never, true), "hi").is_none());
+        assert!(notice(room(Never, false), "hi").is_none());
+        // Muted or visible wins over the mode.
+        let visible = Policy {
+            conversation_visible: true,
+            ..room(All, true)
+        };
+        assert!(notice(visible, "hi").is_none());
     }
 
     #[test]

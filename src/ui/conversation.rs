@@ -10,6 +10,7 @@ use iced::{Alignment, Element, Length};
 
 use super::format::{self, Item};
 use super::model::{Account, Chat};
+use super::rooms::Room;
 use super::sidebar::BOLD;
 use super::{Message, ids, style};
 use crate::api::{Direction, MessageRecord, MessageState};
@@ -54,6 +55,9 @@ pub fn view<'a>(
         Account::Ok(l) if l.config.id == chat.account => Some(l),
         _ => None,
     });
+    if let Some(a) = account.filter(|a| a.is_room(&chat.with)) {
+        return super::room_view::view(a, chat, avatars, pasted);
+    }
     let label = account.map_or(chat.account.as_str(), |a| a.label());
     let contact = account.and_then(|a| a.roster.iter().find(|c| c.jid == chat.with));
     let name = format::display_name(
@@ -156,19 +160,21 @@ pub fn view<'a>(
     column![
         header,
         rule::horizontal(1),
-        messages(chat, account.map(|a| &a.transfers), avatars),
+        messages(chat, account.map(|a| &a.transfers), avatars, None),
         rule::horizontal(1),
     ]
     .push(pasted.map(super::paste::bar))
-    .push(composer(chat, online))
+    .push(composer(chat, online, None))
     .height(Length::Fill)
     .into()
 }
 
-fn messages<'a>(
+/// The message list; `room` for a group chat (nicks, mentions).
+pub(super) fn messages<'a>(
     chat: &'a Chat,
     transfers: Option<&'a super::files::Transfers>,
     pictures: &'a super::avatar::Cache,
+    room: Option<&'a Room>,
 ) -> Element<'a, Message> {
     let today = chrono::Local::now().date_naive();
     let items = format::group_by_day(&chat.messages, &chrono::Local, today);
@@ -203,7 +209,7 @@ fn messages<'a>(
                 if chat.first_unread == Some(m.seq) {
                     list = list.push(marker_line(fl!("chat-new-messages"), style::accent_rule));
                 }
-                list = list.push(bubble(m, chat, (transfers, pictures)));
+                list = list.push(bubble(m, chat, (transfers, pictures), room));
                 if chat.selected.as_deref() == Some(&m.id) {
                     list = list.push(actions(m, chat));
                 }
@@ -312,10 +318,28 @@ type FileContext<'a> = (
     &'a super::avatar::Cache,
 );
 
+/// How a message's bubble looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Bubble {
+    Own,
+    Other,
+    /// A room message that mentions us: highlighted.
+    Mention,
+}
+
+pub(super) fn bubble_kind(m: &MessageRecord, in_room: bool) -> Bubble {
+    match m.direction {
+        Direction::Out => Bubble::Own,
+        Direction::In if in_room && m.mention => Bubble::Mention,
+        Direction::In => Bubble::Other,
+    }
+}
+
 fn bubble<'a>(
     m: &'a MessageRecord,
     chat: &'a Chat,
     (transfers, pictures): FileContext<'a>,
+    room: Option<&'a Room>,
 ) -> Element<'a, Message> {
     let own = m.direction == Direction::Out;
     let mut meta = row![
@@ -363,6 +387,16 @@ fn bubble<'a>(
         );
     }
     let mut content = column![].spacing(2);
+    if room.is_some() && !own {
+        // In a group: who wrote it, in their colour.
+        let nick = super::rooms::sender_nick(&m.sender);
+        content = content.push(
+            text(nick.to_owned())
+                .size(12)
+                .font(BOLD)
+                .style(style::nick(super::room_view::nick_color(nick))),
+        );
+    }
     if let Some(q) = &m.reply_to {
         content = content.push(quote(q));
     }
@@ -378,14 +412,13 @@ fn bubble<'a>(
     };
     content = content.push(main);
     content = content.push(container(meta).align_right(Length::Shrink));
-    let body = container(content)
-        .padding([6, 12])
-        .max_width(520)
-        .style(if own {
-            style::bubble_own
-        } else {
-            style::bubble_other
-        });
+    let body = container(content).padding([6, 12]).max_width(520).style(
+        match bubble_kind(m, room.is_some()) {
+            Bubble::Own => style::bubble_own,
+            Bubble::Other => style::bubble_other,
+            Bubble::Mention => style::bubble_mention,
+        },
+    );
     let body =
         iced::widget::mouse_area(body).on_press(Message::Chat(ChatMessage::Select(m.id.clone())));
     let selected = chat.selected.as_deref() == Some(&m.id);
@@ -423,7 +456,12 @@ fn bubble<'a>(
     line.width(Length::Fill).into()
 }
 
-fn composer(chat: &Chat, online: bool) -> Element<'_, Message> {
+/// The composer; in a room it is disabled while we cannot write there.
+pub(super) fn composer<'a>(
+    chat: &'a Chat,
+    online: bool,
+    room: Option<&'a Room>,
+) -> Element<'a, Message> {
     let mode = match (&chat.editing, &chat.replying) {
         (Some(_), _) => Some(fl!("composer-editing")),
         (None, Some(id)) => Some(fl!(
@@ -442,7 +480,7 @@ fn composer(chat: &Chat, online: bool) -> Element<'_, Message> {
         )),
         _ => None,
     };
-    let field = composer_field(chat, online);
+    let field = composer_field(chat, online, room);
     match mode {
         None => field,
         Some(label) => column![
@@ -464,26 +502,44 @@ fn composer(chat: &Chat, online: bool) -> Element<'_, Message> {
     }
 }
 
-fn composer_field(chat: &Chat, online: bool) -> Element<'_, Message> {
-    let editor = iced::widget::text_editor(&chat.composer)
+fn composer_field<'a>(
+    chat: &'a Chat,
+    online: bool,
+    room: Option<&'a Room>,
+) -> Element<'a, Message> {
+    let blocked = room.is_some_and(|r| !r.can_write());
+    let placeholder = if blocked {
+        super::room_view::blocked_placeholder()
+    } else if online {
+        fl!("composer-placeholder")
+    } else {
+        fl!("composer-placeholder-offline")
+    };
+    let mut editor = iced::widget::text_editor(&chat.composer)
         .id(ids::COMPOSER)
-        .placeholder(if online {
-            fl!("composer-placeholder")
-        } else {
-            fl!("composer-placeholder-offline")
-        })
-        .on_action(|a| Message::Chat(ChatMessage::Edit(a)))
+        .placeholder(placeholder)
         .key_binding(composer_keys)
         .min_height(40)
         .max_height(160)
         .padding([10, 12]);
-    let can_send = !chat.composer.text().trim().is_empty();
-    let send = container(
-        button(text(fl!("send-button")).center())
-            .padding([10, 18])
-            .on_press_maybe(can_send.then_some(Message::Chat(ChatMessage::Send))),
-    )
-    .id(ids::SEND);
+    if !blocked {
+        editor = editor.on_action(|a| Message::Chat(ChatMessage::Edit(a)));
+    }
+    let can_send = !blocked && !chat.composer.text().trim().is_empty();
+    let send: Element<'_, Message> = if blocked {
+        match room.filter(|r| r.can_rejoin()) {
+            Some(_) => super::room_view::rejoin_button(),
+            None => space().into(),
+        }
+    } else {
+        container(
+            button(text(fl!("send-button")).center())
+                .padding([10, 18])
+                .on_press_maybe(can_send.then_some(Message::Chat(ChatMessage::Send))),
+        )
+        .id(ids::SEND)
+        .into()
+    };
     let attach = tooltip(
         container(
             button(text(fl!("file-attach")).center())
@@ -519,6 +575,10 @@ fn composer_keys(press: KeyPress) -> Option<Binding<Message>> {
         }),
         keyboard::Key::Named(key::Named::ArrowUp) if focused && plain => {
             Some(Binding::Custom(Message::Chat(ChatMessage::Up)))
+        }
+        // @-completion of nicks in a room (nothing elsewhere).
+        keyboard::Key::Named(key::Named::Tab) if focused && plain => {
+            Some(Binding::Custom(super::room_view::complete_binding()))
         }
         keyboard::Key::Named(key::Named::Escape) if focused => {
             Some(Binding::Custom(Message::Chat(ChatMessage::CancelMode)))

@@ -176,6 +176,14 @@ pub fn events(
                         ..Default::default()
                     },
                     ConversationSummary {
+                        with: ROOM.into(),
+                        last_body: Some("Tests are green here too".into()),
+                        last_timestamp: Some(now - Duration::minutes(5)),
+                        unread: 1,
+                        kind: crate::api::ConversationKind::Room,
+                        ..Default::default()
+                    },
+                    ConversationSummary {
                         with: "carol@example.org".into(),
                         last_body: Some(
                             "Did you see the new schedule? It moves the release by a week".into(),
@@ -364,4 +372,183 @@ pub fn avatars(account: &str, dir: &std::path::Path) -> Vec<(AccountId, Event)> 
         }
     }
     events
+}
+
+/// The demo's group chat.
+pub const ROOM: &str = "team@conference.example.org";
+
+/// The group "Project Team" on `account`: bookmark, occupants (us as
+/// owner), subject, a history and a new message that mentions us, and
+/// someone typing.
+pub fn room(account: &str) -> Vec<(AccountId, Event)> {
+    use crate::api::{Affiliation, NotifyMode, Occupant, Role, RoomInfo};
+    let a = account.to_owned();
+    let now = Utc::now();
+    let occupant = |nick: &str, role, affiliation, presence, jid: Option<&str>| Occupant {
+        nick: nick.into(),
+        jid: jid.map(Into::into),
+        role,
+        affiliation,
+        presence,
+        ..Default::default()
+    };
+    let occupants = vec![
+        occupant(
+            "Sam",
+            Role::Moderator,
+            Affiliation::Owner,
+            Availability::Available,
+            Some("me@example.org"),
+        ),
+        occupant(
+            "Anna",
+            Role::Moderator,
+            Affiliation::Admin,
+            Availability::Available,
+            Some("anna@example.org"),
+        ),
+        occupant(
+            "Bob",
+            Role::Participant,
+            Affiliation::Member,
+            Availability::Available,
+            Some("bob@example.org"),
+        ),
+        occupant(
+            "Carol",
+            Role::Participant,
+            Affiliation::Member,
+            Availability::Away,
+            Some("carol@example.org"),
+        ),
+        occupant(
+            "Dave",
+            Role::Participant,
+            Affiliation::Member,
+            Availability::Dnd,
+            Some("dave@example.org"),
+        ),
+        occupant(
+            "Visitor",
+            Role::Visitor,
+            Affiliation::None,
+            Availability::Available,
+            None,
+        ),
+    ];
+    let mut seq = 1000;
+    let mut msg = |ago: Duration, nick: &str, body: &str, mention: bool| {
+        seq += 1;
+        let own = nick == "Sam";
+        MessageRecord {
+            seq,
+            id: format!("room{seq}"),
+            with: ROOM.into(),
+            direction: if own { Direction::Out } else { Direction::In },
+            sender: format!("{ROOM}/{nick}"),
+            body: body.into(),
+            timestamp: now - ago,
+            state: if own {
+                MessageState::Delivered
+            } else {
+                MessageState::Received
+            },
+            pos: seq,
+            mention,
+            ..Default::default()
+        }
+    };
+    let history = vec![
+        msg(
+            Duration::minutes(50),
+            "Anna",
+            "Morning! Release candidate 2.0-rc1 is on the staging server.",
+            false,
+        ),
+        msg(
+            Duration::minutes(46),
+            "Dave",
+            "Installing it now. The migration took 3 minutes on the test data.",
+            false,
+        ),
+        msg(
+            Duration::minutes(40),
+            "Sam",
+            "Great, I'll start on the release notes.",
+            false,
+        ),
+        msg(
+            Duration::minutes(12),
+            "Bob",
+            "@Sam can you add the migration steps to the notes? Customers will ask.",
+            true,
+        ),
+        msg(
+            Duration::minutes(5),
+            "Carol",
+            "Tests are green here too",
+            false,
+        ),
+    ];
+    let live = msg(
+        Duration::seconds(30),
+        "Anna",
+        "Sam, the changelog draft is in the wiki — please have a look before lunch.",
+        true,
+    );
+    vec![
+        (
+            a.clone(),
+            Event::Rooms {
+                account: a.clone(),
+                rooms: vec![RoomInfo {
+                    jid: ROOM.into(),
+                    name: Some("Project Team".into()),
+                    nick: Some("Sam".into()),
+                    joined: true,
+                    autojoin: true,
+                    notify: NotifyMode::Mentions,
+                    subject: None,
+                }],
+            },
+        ),
+        (
+            a.clone(),
+            Event::RoomJoined {
+                account: a.clone(),
+                room: ROOM.into(),
+                nick: "Sam".into(),
+                occupants,
+                subject: Some("Release 2.0 on Friday — checklist in the wiki".into()),
+                created: false,
+                moderation: false,
+            },
+        ),
+        (
+            a.clone(),
+            Event::History {
+                account: a.clone(),
+                with: ROOM.into(),
+                messages: history,
+                complete: true,
+            },
+        ),
+        (
+            a.clone(),
+            Event::Message {
+                account: a.clone(),
+                message: live,
+                reference: None,
+            },
+        ),
+        (
+            a.clone(),
+            Event::ChatState {
+                account: a.clone(),
+                with: ROOM.into(),
+                state: crate::api::ChatStateKind::Composing,
+                nick: Some("Dave".into()),
+            },
+        ),
+    ]
 }

@@ -198,6 +198,8 @@ pub struct SidebarRow {
     pub last_body: Option<String>,
     /// Cached avatar thumbnail.
     pub avatar: Option<String>,
+    /// A group chat.
+    pub room: bool,
 }
 
 /// What the sidebar shows of an account's contacts.
@@ -207,6 +209,8 @@ pub struct RowFilter<'a> {
     pub query: &'a str,
     /// Leave out offline contacts without a conversation.
     pub hide_offline: bool,
+    /// The account's rooms (their bookmark names).
+    pub rooms: Option<&'a std::collections::HashMap<String, super::rooms::Room>>,
 }
 
 /// Conversations first (newest first, as the actor sends them), then roster
@@ -234,11 +238,19 @@ pub fn sidebar_rows(
         unread: 0,
         last_body: None,
         avatar: known.and_then(|k| k.avatar.clone()),
+        room: false,
     };
     let mut rows: Vec<SidebarRow> = conversations
         .iter()
         .map(|c| SidebarRow {
             unread: c.unread,
+            room: c.kind == crate::api::ConversationKind::Room,
+            name: match filter.rooms.and_then(|r| r.get(&c.with)) {
+                Some(room) if c.kind == crate::api::ConversationKind::Room => {
+                    super::rooms::room_name(&c.with, Some(room))
+                }
+                _ => row(&c.with, by_jid.get(c.with.as_str()).copied()).name,
+            },
             last_body: match &c.last_file {
                 Some(name) => Some(first_line(
                     &fl!("sidebar-last-file", name = name.clone()),

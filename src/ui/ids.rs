@@ -226,3 +226,64 @@ pub fn file_folder(message: &str) -> String {
 pub fn file_preview(message: &str) -> String {
     format!("file-preview:{message}")
 }
+
+/// The sidebar's "join or create group" button.
+pub const JOIN_ROOM: &str = "join-room";
+
+pub mod join_room {
+    pub const ROOM: &str = "join-room-address";
+    pub const NICK: &str = "join-room-nick";
+    pub const CREATE: &str = "join-room-create";
+    pub const NAME: &str = "join-room-name";
+    pub const MEMBERS: &str = "join-room-members";
+    pub const SUBMIT: &str = "join-room-submit";
+    pub const CANCEL: &str = "join-room-cancel";
+}
+
+/// The open room's header, menu, forms and occupant list.
+pub mod room {
+    pub const OCCUPANTS: &str = "room-occupants";
+    pub const MENU: &str = "room-menu";
+    pub const SUBJECT_EDIT: &str = "room-subject-edit";
+    pub const SUBJECT: &str = "room-subject";
+    pub const SUBJECT_SAVE: &str = "room-subject-save";
+    pub const INVITE: &str = "room-invite";
+    pub const INVITE_JID: &str = "room-invite-jid";
+    pub const INVITE_SEND: &str = "room-invite-send";
+    pub const MEMBERS: &str = "room-members";
+    pub const MEMBER_JID: &str = "room-member-jid";
+    pub const MEMBER_ADD: &str = "room-member-add";
+    pub const LEAVE: &str = "room-leave";
+    pub const DESTROY: &str = "room-destroy";
+    pub const DESTROY_CONFIRM: &str = "room-destroy-confirm";
+    pub const REJOIN: &str = "room-rejoin";
+
+    /// A notification mode button.
+    pub fn notify(mode: crate::api::NotifyMode) -> String {
+        format!("room-notify:{mode:?}")
+    }
+
+    /// An occupant in the list (click: their actions).
+    pub fn occupant(nick: &str) -> String {
+        format!("room-occupant:{nick}")
+    }
+
+    pub fn kick(nick: &str) -> String {
+        format!("room-kick:{nick}")
+    }
+
+    pub fn ban(nick: &str) -> String {
+        format!("room-ban:{nick}")
+    }
+
+    /// "Remove" next to a member in the members form.
+    pub fn remove_member(jid: &str) -> String {
+        format!("room-remove-member:{jid}")
+    }
+
+    /// Join / Dismiss of an invitation banner.
+    pub fn invitation(account: &str, room: &str, join: bool) -> String {
+        let verb = if join { "join" } else { "dismiss" };
+        format!("invitation-{verb}:{account}:{room}")
+    }
+}

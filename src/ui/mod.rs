@@ -23,12 +23,16 @@ mod files;
 mod form;
 mod format;
 mod ids;
+mod join_room;
 mod model;
 mod own_profile;
 mod paste;
 mod people;
 mod presence_picker;
 mod quit;
+mod room_actions;
+mod room_view;
+mod rooms;
 mod sidebar;
 mod style;
 mod typing;
@@ -84,10 +88,16 @@ fn window_settings() -> iced::window::Settings {
     }
 }
 
-/// Like [`run`], but fills the first accounts with sample contacts and
-/// messages (for screenshots and the `gui_preview` example).
+/// Like [`run`], but fills the first accounts with sample contacts,
+/// messages and a group (for screenshots and the `gui_preview` example);
+/// `open_room` opens the group instead of the chat with Bob.
 #[doc(hidden)]
-pub fn run_demo(profile: Profile, config: Config, startup_error: Option<String>) -> iced::Result {
+pub fn run_demo(
+    profile: Profile,
+    config: Config,
+    startup_error: Option<String>,
+    open_room: bool,
+) -> iced::Result {
     let boot = move || {
         let mut app = App::new(profile.clone(), config.clone(), startup_error.clone());
         app.connect = false;
@@ -104,6 +114,12 @@ pub fn run_demo(profile: Profile, config: Config, startup_error: Option<String>)
                 let second = ids.next();
                 let (mut events, with) = demo::events(&first, second.as_deref(), profile.root());
                 events.extend(demo::avatars(&first, profile.root()));
+                events.extend(demo::room(&first));
+                let with = if open_room {
+                    demo::ROOM.to_owned()
+                } else {
+                    with
+                };
                 let open = update::update(&mut app, Message::OpenChat(first, with));
                 let mut tasks = vec![open];
                 for (id, event) in events {
@@ -166,6 +182,10 @@ pub struct App {
     quitting: bool,
     /// A pasted picture waiting for Send or Discard.
     pasted: Option<paste::Pasted>,
+    /// The join/create group dialog, when open.
+    join_dialog: Option<join_room::State>,
+    /// A room the user asked to join: it opens once joined.
+    opening_room: Option<(AccountId, String)>,
 }
 
 #[derive(Debug, Clone)]
@@ -219,6 +239,11 @@ pub enum Message {
     AvatarLoaded(String, Option<iced::widget::image::Handle>),
     /// Close the app (window closed, termination signal).
     Quit,
+    /// Open the join/create group dialog.
+    ShowJoinRoom,
+    JoinRoom(join_room::Message),
+    /// The open room's pane, @-completion, invitations.
+    Room(room_actions::RoomMessage),
 }
 
 impl App {
@@ -259,6 +284,8 @@ impl App {
             avatars: avatar::Cache::default(),
             quitting: false,
             pasted: None,
+            join_dialog: None,
+            opening_room: None,
         }
     }
 
@@ -374,7 +401,16 @@ impl App {
         } else {
             conversation::welcome(!self.accounts.is_empty())
         };
-        let right = column(self.banners.iter().enumerate().map(banner))
+        let invitations = self.accounts.iter().flat_map(|a| match a {
+            Account::Ok(l) => l
+                .invitations
+                .iter()
+                .map(|i| room_view::invitation(&l.config.id, i))
+                .collect(),
+            Account::Broken(_) => Vec::new(),
+        });
+        let right = column(invitations)
+            .extend(self.banners.iter().enumerate().map(banner))
             .push(main)
             .width(Length::Fill)
             .height(Length::Fill);
@@ -394,10 +430,11 @@ impl App {
             right
         ];
 
-        let dialog = match (&self.dialog, &self.contact_dialog) {
-            (Some(d), _) => Some(d.view().map(Message::Dialog)),
-            (None, Some(d)) => Some(d.view().map(Message::AddContact)),
-            (None, None) => None,
+        let dialog = match (&self.dialog, &self.contact_dialog, &self.join_dialog) {
+            (Some(d), _, _) => Some(d.view().map(Message::Dialog)),
+            (None, Some(d), _) => Some(d.view().map(Message::AddContact)),
+            (None, None, Some(d)) => Some(d.view().map(Message::JoinRoom)),
+            (None, None, None) => None,
         };
         match dialog {
             None => base.into(),

@@ -5,8 +5,8 @@ use tokio::sync::mpsc;
 
 use crate::account::AccountCommand;
 use crate::api::{
-    AccountId, Contact, ConversationSummary, Direction, Event, MessageRecord, MessageState,
-    ServerInfo,
+    AccountId, Contact, ConversationKind, ConversationSummary, Direction, Event, MessageRecord,
+    MessageState, ServerInfo,
 };
 use crate::config::{AccountConfig, AccountEntry, BrokenAccount, Config};
 
@@ -68,6 +68,10 @@ pub struct LiveAccount {
     pub chosen_presence: crate::account::presence::OwnPresence,
     /// File uploads and downloads under way, by message id.
     pub transfers: super::files::Transfers,
+    /// Group chats, by room JID.
+    pub rooms: std::collections::HashMap<String, super::rooms::Room>,
+    /// Invitations to rooms, unanswered.
+    pub invitations: Vec<super::rooms::Invitation>,
 }
 
 impl LiveAccount {
@@ -89,6 +93,8 @@ impl LiveAccount {
             profile: None,
             chosen_presence: Default::default(),
             transfers: Default::default(),
+            rooms: Default::default(),
+            invitations: Vec::new(),
         }
     }
 
@@ -132,6 +138,15 @@ impl LiveAccount {
                 .find(|c| c.jid == jid)
                 .and_then(|c| c.avatar.as_deref()),
         }
+    }
+
+    /// Whether `jid` is a group chat.
+    pub fn is_room(&self, jid: &str) -> bool {
+        self.rooms.contains_key(jid)
+            || self
+                .conversations
+                .iter()
+                .any(|c| c.with == jid && c.kind == ConversationKind::Room)
     }
 
     pub fn unread(&self) -> u32 {
@@ -191,6 +206,8 @@ pub struct Chat {
     pub trim_newest: bool,
     /// The list's height at the last scroll report.
     pub height: f32,
+    /// A room's pane (occupant list, menu, forms); unused in 1:1 chats.
+    pub room: super::room_actions::Pane,
 }
 
 impl Chat {
@@ -214,6 +231,7 @@ impl Chat {
             restore: None,
             trim_newest: false,
             height: 0.0,
+            room: Default::default(),
         }
     }
 
@@ -397,7 +415,18 @@ pub fn apply_event(account: &mut LiveAccount, chat: Option<&mut Chat>, event: Ev
                 }
             }
         }
-        Event::Conversations { conversations, .. } => account.conversations = conversations,
+        Event::Conversations { conversations, .. } => {
+            for c in &conversations {
+                if c.kind == ConversationKind::Room {
+                    let room = account.rooms.entry(c.with.clone()).or_default();
+                    // Read elsewhere (or here): no unread mention left.
+                    if c.unread == 0 {
+                        room.mentioned = false;
+                    }
+                }
+            }
+            account.conversations = conversations;
+        }
         Event::History {
             with,
             messages,
@@ -412,6 +441,13 @@ pub fn apply_event(account: &mut LiveAccount, chat: Option<&mut Chat>, event: Ev
             // A message ends the sender's typing.
             account.typing.remove(&message.with);
             let open = chat.filter(|c| c.with == message.with);
+            if let Some(room) = account.rooms.get_mut(&message.with) {
+                room.typing
+                    .remove(super::rooms::sender_nick(&message.sender));
+                if message.mention && message.direction == Direction::In && open.is_none() {
+                    room.mentioned = true;
+                }
+            }
             update_summary(account, &message, open.is_some());
             if message.direction == Direction::In {
                 applied.incoming = Some(message.clone());
@@ -446,6 +482,15 @@ pub fn apply_event(account: &mut LiveAccount, chat: Option<&mut Chat>, event: Ev
             applied.banner = Some(format!("{}: {message}", account.label()));
         }
         Event::ServerInfo { info, .. } => account.server_info = Some(info),
+        Event::ChatState {
+            with,
+            state,
+            nick: Some(nick),
+            ..
+        } if account.is_room(&with) => {
+            let composing = state == crate::api::ChatStateKind::Composing;
+            super::rooms::typing(account, with, nick, composing);
+        }
         Event::ChatState { with, state, .. } => {
             if state == crate::api::ChatStateKind::Composing {
                 account.typing.insert(with, std::time::Instant::now());
@@ -515,15 +560,16 @@ pub fn apply_event(account: &mut LiveAccount, chat: Option<&mut Chat>, event: Ev
         | Event::RegistrationForm { .. }
         | Event::SearchResults { .. }
         | Event::ArchiveSynced { .. } => {}
-        // Group chats have no GUI yet (issue 8): the core and headless only.
-        Event::RoomJoined { .. }
+        event @ (Event::RoomJoined { .. }
         | Event::RoomLeft { .. }
         | Event::Occupant { .. }
         | Event::Occupants { .. }
         | Event::Subject { .. }
         | Event::Invitation { .. }
         | Event::Rooms { .. }
-        | Event::MucError { .. } => {}
+        | Event::MucError { .. }) => {
+            applied.banner = super::rooms::apply_event(account, event);
+        }
         event @ (Event::Transfer { .. } | Event::FileTooLarge { .. }) => {
             applied.banner = super::files::apply_event(account, chat, event);
         }

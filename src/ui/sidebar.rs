@@ -117,44 +117,64 @@ fn tools<'a>(accounts: &'a [Account], v: View<'a>) -> Element<'a, Message> {
         .on_input(Message::Filter)
         .padding([5, 8])
         .size(13);
-    let mut buttons = row![
-        container(
-            checkbox(v.hide_offline)
-                .label(fl!("sidebar-hide-offline"))
-                .on_toggle(Message::HideOffline)
-                .size(14)
-                .text_size(12)
-        )
-        .id(ids::HIDE_OFFLINE),
-        space::horizontal(),
-        container(
-            button(text(fl!("add-contact-button")).size(12))
-                .padding([3, 8])
-                .style(button::secondary)
-                .on_press(Message::ShowAddContact)
-        )
-        .id(ids::ADD_CONTACT),
-    ]
-    .spacing(6)
-    .align_y(Alignment::Center);
     let live_accounts = accounts
         .iter()
         .filter(|a| matches!(a, Account::Ok(_)))
         .count();
-    if live_accounts == 0 {
-        buttons = row![];
-    }
-    let mut col = column![search, buttons].spacing(6);
-    if live_accounts > 1 {
+    let mut col = column![search].spacing(6);
+    if live_accounts > 0 {
         col = col.push(
-            container(
-                button(text(fl!("presence-all-button")).size(12))
-                    .padding([3, 8])
-                    .style(button::text)
-                    .on_press(Message::EditPresence(None)),
-            )
-            .id(ids::PRESENCE_ALL),
+            row![
+                container(
+                    button(text(fl!("add-contact-button")).size(12))
+                        .padding([3, 8])
+                        .style(button::secondary)
+                        .on_press(Message::ShowAddContact)
+                )
+                .id(ids::ADD_CONTACT),
+                tooltip(
+                    container(
+                        button(text(fl!("join-room-button")).size(12))
+                            .padding([3, 8])
+                            .style(button::secondary)
+                            .on_press(Message::ShowJoinRoom)
+                    )
+                    .id(ids::JOIN_ROOM),
+                    container(text(fl!("join-room-button-tooltip")).size(12))
+                        .padding([2, 6])
+                        .style(container::rounded_box),
+                    tooltip::Position::Bottom,
+                ),
+            ]
+            .spacing(6),
         );
+        // "Hide offline" and (several accounts) "status for all": side by
+        // side where they fit, else one under the other.
+        let mut filters = row![
+            container(
+                checkbox(v.hide_offline)
+                    .label(fl!("sidebar-hide-offline"))
+                    .on_toggle(Message::HideOffline)
+                    .size(14)
+                    .text_size(12)
+            )
+            .id(ids::HIDE_OFFLINE)
+            .padding([3, 0])
+        ]
+        .spacing(12)
+        .align_y(Alignment::Center);
+        if live_accounts > 1 {
+            filters = filters.push(
+                container(
+                    button(text(fl!("presence-all-button")).size(12))
+                        .padding([3, 8])
+                        .style(button::text)
+                        .on_press(Message::EditPresence(None)),
+                )
+                .id(ids::PRESENCE_ALL),
+            );
+        }
+        col = col.push(filters.wrap());
     }
     if let Some(editor) = v.presence.filter(|p| p.account.is_none()) {
         col = col.push(editor.view().map(Message::Presence));
@@ -241,6 +261,7 @@ fn live_section<'a>(account: &'a LiveAccount, v: View<'a>) -> Element<'a, Messag
     let filter = RowFilter {
         query: v.filter,
         hide_offline: v.hide_offline,
+        rooms: Some(&account.rooms),
     };
     let rows = format::sidebar_rows(&account.roster, &account.conversations, filter);
     if rows.is_empty() && conn.state == Some(ConnState::Online) {
@@ -253,6 +274,11 @@ fn live_section<'a>(account: &'a LiveAccount, v: View<'a>) -> Element<'a, Messag
     }
     for r in rows {
         let selected = v.chat.is_some_and(|c| c.is(&cfg.id, &r.jid));
+        if r.room {
+            let room = account.rooms.get(&r.jid);
+            list = list.push(room_row(&cfg.id, r, selected, room));
+            continue;
+        }
         let typing = account.is_typing(&r.jid);
         let picture = v.avatars.get(r.avatar.as_deref());
         list = list.push(contact_row(&cfg.id, r, selected, typing, picture));
@@ -382,6 +408,62 @@ fn contact_row<'a>(
             .on_press(Message::OpenChat(account.to_owned(), r.jid)),
     )
     .id(id)
+    .into()
+}
+
+/// A group chat: its picture is a rounded square (no presence), an "@"
+/// badge when an unread message mentions us.
+fn room_row<'a>(
+    account: &str,
+    r: SidebarRow,
+    selected: bool,
+    room: Option<&super::rooms::Room>,
+) -> Element<'a, Message> {
+    let mut names = column![text(r.name.clone()).size(14)];
+    let typing = room.and_then(|room| super::rooms::typing_text(&room.typing_nicks()));
+    if let Some(typing) = typing {
+        names = names.push(
+            text(typing)
+                .size(12)
+                .style(style::tone(format::Tone::Good))
+                .wrapping(text::Wrapping::None),
+        );
+    } else if let Some(last) = r.last_body {
+        names = names.push(
+            text(last)
+                .size(12)
+                .style(style::muted)
+                .wrapping(text::Wrapping::None),
+        );
+    }
+    let mut line = row![
+        super::room_view::room_picture(&r.jid, &r.name, 30.0),
+        container(names).width(Length::Fill).clip(true)
+    ]
+    .spacing(10)
+    .align_y(Alignment::Center);
+    if room.is_some_and(|room| room.mentioned) {
+        line = line.push(
+            container(text("@").size(11).font(BOLD))
+                .padding([1, 6])
+                .style(style::mention_badge),
+        );
+    }
+    if r.unread > 0 {
+        line = line.push(
+            container(text(r.unread.to_string()).size(11).font(BOLD))
+                .padding([1, 7])
+                .style(style::badge),
+        );
+    }
+    container(
+        button(line)
+            .width(Length::Fill)
+            .padding([6, 8])
+            .style(style::row_button(selected))
+            .on_press(Message::OpenChat(account.to_owned(), r.jid.clone())),
+    )
+    .id(ids::contact(account, &r.jid))
     .into()
 }
 

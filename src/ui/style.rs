@@ -241,3 +241,69 @@ pub fn selected(theme: &Theme) -> container::Style {
 pub fn plain(_theme: &Theme) -> container::Style {
     container::Style::default()
 }
+
+/// The "@" badge of a room with an unread mention of us.
+pub fn mention_badge(theme: &Theme) -> container::Style {
+    let p = theme.extended_palette();
+    container::Style::default()
+        .background(p.danger.base.color)
+        .color(p.danger.base.text)
+        .border(Border::default().rounded(9))
+}
+
+/// A room message that mentions us: the other bubble, marked.
+pub fn bubble_mention(theme: &Theme) -> container::Style {
+    let p = theme.extended_palette();
+    let mark = if p.is_dark {
+        p.warning.base.color
+    } else {
+        p.warning.strong.color
+    };
+    container::Style::default()
+        .background(
+            p.warning
+                .weak
+                .color
+                .scale_alpha(if p.is_dark { 0.35 } else { 0.5 }),
+        )
+        .color(p.background.weak.text)
+        .border(
+            Border::default()
+                .rounded(Radius::new(12.0).bottom_left(3.0))
+                .width(1.5)
+                .color(mark),
+        )
+}
+
+/// A group's picture: a rounded square on its XEP-0392 colour.
+pub fn room_picture(color: Color) -> impl Fn(&Theme) -> container::Style {
+    move |_| {
+        container::Style::default()
+            .background(color)
+            .border(Border::default().rounded(7))
+    }
+}
+
+/// An occupant's nick in their XEP-0392 colour, lighter on a dark theme.
+pub fn nick(color: Color) -> impl Fn(&Theme) -> text::Style {
+    move |theme| {
+        let color = if theme.extended_palette().is_dark {
+            lighten(color, 0.35)
+        } else {
+            color
+        };
+        text::Style { color: Some(color) }
+    }
+}
+
+/// The occupant list next to a room's messages.
+pub fn occupant_panel(theme: &Theme) -> container::Style {
+    let p = theme.extended_palette();
+    container::Style::default().background(p.background.weakest.color)
+}
+
+/// The room menu and its forms under the header.
+pub fn room_menu(theme: &Theme) -> container::Style {
+    let p = theme.extended_palette();
+    container::Style::default().background(p.background.weaker.color)
+}

@@ -137,6 +137,9 @@ pub fn update(app: &mut App, message: Message) -> Task<Message> {
         Message::IdleTick(now) => people::idle_tick(app, now),
         Message::FileDropped(path) => people::file_dropped(app, path),
         Message::File(m) => super::files::update(app, m),
+        Message::ShowJoinRoom => super::room_actions::show_join(app),
+        Message::JoinRoom(m) => super::room_actions::join_dialog(app, m),
+        Message::Room(m) => super::room_actions::update(app, m),
         Message::AvatarLoaded(path, handle) => {
             app.avatars.loaded(path, handle);
             Task::none()
@@ -307,6 +310,8 @@ fn actor(app: &mut App, output: ActorOutput) -> Task<Message> {
             if let Some(a) = live(&mut app.accounts, &id) {
                 let _ = sender.send(AccountCommand::Roster);
                 let _ = sender.send(AccountCommand::Conversations);
+                // Room names and notification modes (from the store).
+                let _ = sender.send(AccountCommand::Rooms);
                 if !app.activity.is_active() {
                     let _ = sender.send(AccountCommand::ClientState { active: false });
                 }
@@ -363,6 +368,14 @@ fn actor(app: &mut App, output: ActorOutput) -> Task<Message> {
                     _ => {}
                 }
             }
+            let joined = match &*event {
+                Event::RoomJoined { room, .. } => Some(room.clone()),
+                _ => None,
+            };
+            let failed = match &*event {
+                Event::MucError { room, .. } => Some(room.clone()),
+                _ => None,
+            };
             let chat = app.chat.as_mut().filter(|c| c.account == id);
             let applied = model::apply_event(account, chat, *event);
             let pictures = if has_pictures {
@@ -378,6 +391,23 @@ fn actor(app: &mut App, output: ActorOutput) -> Task<Message> {
             if came_online {
                 account.send(AccountCommand::Roster);
                 account.send(AccountCommand::Conversations);
+                account.send(AccountCommand::Rooms);
+            }
+            let mut open = None;
+            if let Some(room) = joined {
+                // A new room is listed (conversations) with its bookmark's
+                // name (rooms).
+                if !account.conversations.iter().any(|c| c.with == room) {
+                    account.send(AccountCommand::Conversations);
+                }
+                account.send(AccountCommand::Rooms);
+                if app.opening_room.as_ref() == Some(&(id.clone(), room.clone())) {
+                    app.opening_room = None;
+                    open = Some(room);
+                }
+            }
+            if failed.is_some_and(|r| app.opening_room.as_ref() == Some(&(id.clone(), r))) {
+                app.opening_room = None;
             }
             let focused = app.activity.is_focused();
             if let Some(incoming) = applied.incoming.as_ref()
@@ -404,7 +434,7 @@ fn actor(app: &mut App, output: ActorOutput) -> Task<Message> {
             }
             if let Some(text) = applied.banner {
                 let banner = Banner {
-                    account: Some(id),
+                    account: Some(id.clone()),
                     text,
                 };
                 if !app.banners.contains(&banner) {
@@ -421,9 +451,11 @@ fn actor(app: &mut App, output: ActorOutput) -> Task<Message> {
                     let clicked = outcome == notify::Outcome::Clicked;
                     Message::NotificationDone(account.clone(), with.clone(), clicked)
                 });
-                return Task::batch([pictures, shown]);
+                let opened = open.map_or(Task::none(), |room| open_chat(app, id, room));
+                return Task::batch([pictures, shown, opened]);
             }
-            return pictures;
+            let opened = open.map_or(Task::none(), |room| open_chat(app, id, room));
+            return Task::batch([pictures, opened]);
         }
     }
     Task::none()
@@ -446,6 +478,11 @@ pub(super) fn notice_for(
         return None;
     }
     let id = &account.config.id;
+    // Rooms without a `rooms` answer yet have the core's default mode.
+    let room = account.is_room(&m.with).then(|| {
+        let mode = account.rooms.get(&m.with).map(|r| r.notify);
+        (mode.unwrap_or_default(), m.mention)
+    });
     let policy = notify::Policy {
         account_notifications: account.config.switches.notifications,
         show_text: account.config.switches.notification_text,
@@ -454,9 +491,18 @@ pub(super) fn notice_for(
             .iter()
             .any(|c| c.with == m.with && c.muted),
         conversation_visible: focused && chat.is_some_and(|c| c.is(id, &m.with)),
+        room,
     };
-    let contact = account.roster.iter().find(|c| c.jid == m.with);
-    let name = super::format::display_name(&m.with, contact.and_then(|c| c.name.as_deref()));
+    let name = if room.is_some() {
+        crate::fl!(
+            "notify-room-title",
+            nick = super::rooms::sender_nick(&m.sender).to_owned(),
+            room = super::rooms::room_name(&m.with, account.rooms.get(&m.with))
+        )
+    } else {
+        let contact = account.roster.iter().find(|c| c.jid == m.with);
+        super::format::display_name(&m.with, contact.and_then(|c| c.name.as_deref()))
+    };
     // A file message's body is its URL: name the file instead.
     let body = m.file.as_ref().map_or(m.body.as_str(), |f| f.name.as_str());
     notify::notice_for(policy, id, &m.with, &name, body)
@@ -481,6 +527,9 @@ fn open_chat(app: &mut App, account: String, with: String) -> Task<Message> {
         a.send(AccountCommand::MarkRead { with: with.clone() });
         if let Some(c) = a.conversations.iter_mut().find(|c| c.with == with) {
             c.unread = 0;
+        }
+        if let Some(r) = a.rooms.get_mut(&with) {
+            r.mentioned = false;
         }
     }
     app.chat = Some(Chat::new(account, with));

@@ -83,10 +83,14 @@ fn a_new_state_replaces_the_old_banner() {
     assert!(!h.shows(&fl!("banner-auth-failed", account = "Work")));
     assert!(!h.shows(&fl!("state-auth-failed")));
     h.assert_shows(&fl!("state-online"));
-    // Coming online asks for roster and conversations.
+    // Coming online asks for roster, conversations and rooms.
     assert_eq!(
         h.commands("work"),
-        [AccountCommand::Roster, AccountCommand::Conversations]
+        [
+            AccountCommand::Roster,
+            AccountCommand::Conversations,
+            AccountCommand::Rooms
+        ]
     );
 }
 

@@ -12,6 +12,7 @@ mod composer;
 mod events;
 mod files;
 mod people;
+mod rooms;
 mod settings;
 mod sidebar;
 mod signals;
@@ -115,10 +116,14 @@ impl Harness {
             let (tx, rx) = mpsc::unbounded_channel();
             h.commands.insert(a.id.clone(), rx);
             h.update(Message::Actor(ActorOutput::Ready(a.id.clone(), tx)));
-            // Ready asks for the roster and the conversations.
+            // Ready asks for the roster, the conversations and the rooms.
             assert_eq!(
                 h.commands(&a.id),
-                [AccountCommand::Roster, AccountCommand::Conversations]
+                [
+                    AccountCommand::Roster,
+                    AccountCommand::Conversations,
+                    AccountCommand::Rooms
+                ]
             );
         }
         h
