@@ -68,6 +68,8 @@ enum RoomIq {
 struct Creation {
     name: Option<String>,
     members: Vec<BareJid>,
+    /// Member additions not answered yet.
+    pending: usize,
 }
 
 /// Where we are with one room.
@@ -875,7 +877,7 @@ impl Actor {
                 if let Err(e) = answer {
                     self.muc_error(&room, &parse::condition(&e), parse::error_text(&e));
                 }
-                self.after_creation(&room, stream).await
+                self.on_member_added(&room, stream).await
             }
             RoomIq::Ping(room) => self.on_self_ping(&room, id, answer, stream).await,
             RoomIq::Archive(room) => self.on_room_archive_page(&room, id, answer, stream).await,
