@@ -772,6 +772,14 @@ pub struct MessageRecord {
     /// A room message that mentions our nickname.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub mention: bool,
+    /// A room message removed by a moderator (XEP-0425; `retracted` is
+    /// true too): the moderator's occupant JID, or the room's own JID when
+    /// the room does not name them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moderated_by: Option<String>,
+    /// The moderator's reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moderation_reason: Option<String>,
 }
 
 /// Where a message's file is: on its way up or down, here, or only on the
@@ -987,7 +995,8 @@ pub struct ConversationSummary {
     /// No notifications for this conversation.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub muted: bool,
-    /// `room` for a group chat (absent for 1:1 chats).
+    /// `room` for a group chat, `private` for private messages with a room
+    /// occupant (absent for 1:1 chats).
     #[serde(default, skip_serializing_if = "ConversationKind::is_chat")]
     pub kind: ConversationKind,
 }
@@ -999,6 +1008,9 @@ pub enum ConversationKind {
     #[default]
     Chat,
     Room,
+    /// Private messages with one room occupant (XEP-0045 §7.5): `with` is
+    /// the occupant's full JID `room@service/nick`.
+    Private,
 }
 
 impl ConversationKind {

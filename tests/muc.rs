@@ -2,7 +2,10 @@
 //! members-only room created by Alice, with Bob as member and Carol
 //! outside; chat both ways stored once, mentions, nickname conflicts,
 //! removal, kick and destruction, history after a reconnect, bookmarks
-//! that autojoin on a second device, and spoofed groupchat messages.
+//! that autojoin on a second device, and spoofed groupchat messages;
+//! typing, invitations, subject and role changes, private messages and a
+//! ban; corrections, reactions and retractions scoped by occupant, spoofed
+//! moderation; the self-ping rejoin after the room forgot us.
 
 mod common;
 
@@ -259,4 +262,300 @@ fn bookmarks_autojoin_on_a_second_device_and_follow_live() {
             })
     });
     assert!(rooms["rooms"].is_array());
+}
+
+fn occupant_event(
+    c: &mut Headless,
+    room: &str,
+    nick: &str,
+    pred: impl Fn(&Value) -> bool,
+) -> Value {
+    c.wait_for(&format!("occupant {nick}"), |v| {
+        v["event"] == "occupant" && v["room"] == room && v["nick"] == nick && pred(v)
+    })
+}
+
+#[test]
+fn typing_invitation_subject_roles_private_messages_and_ban() {
+    let server = Prosody::with_users(&[("alice", "apw"), ("bob", "bpw"), ("carol", "cpw")]);
+    let room = room_jid(&server, "office");
+    let (_a, mut alice) = online(&server, "a", "alice", "apw");
+    let (_b, mut bob) = online(&server, "b", "bob", "bpw");
+    let (_c, mut carol) = online(&server, "c", "carol", "cpw");
+    create_room(&mut alice, &room, &["bob@localhost", "carol@localhost"]);
+    bob.send(json!({"cmd":"join_room","account":"b","room":room,"nick":"bob"}));
+    wait_joined(&mut bob, "b", &room);
+
+    // Invited, Carol joins from the invitation.
+    alice.send(json!({"cmd":"invite","account":"a","room":room,"jid":"carol@localhost","reason":"standup"}));
+    let invitation = carol.wait_for("invitation", |v| v["event"] == "invitation");
+    assert_eq!(invitation["room"], room.as_str(), "{invitation}");
+    assert_eq!(invitation["from"], "alice@localhost", "{invitation}");
+    carol.send(json!({"cmd":"join_room","account":"c","room":room,"nick":"carol"}));
+    wait_joined(&mut carol, "c", &room);
+
+    // Typing reaches the others with the nick; switched off, nothing goes out.
+    alice.send(json!({"cmd":"chat_state","account":"a","with":room,"state":"composing"}));
+    let typing = bob.wait_for("alice types", |v| {
+        v["event"] == "chat_state" && v["with"] == room.as_str() && v["state"] == "composing"
+    });
+    assert_eq!(typing["nick"], "alice", "{typing}");
+    alice.send(json!({"cmd":"update_account","account":"a","send_typing":false}));
+    alice.wait_for("updated", |v| v["event"] == "account_updated");
+    alice.send(json!({"cmd":"chat_state","account":"a","with":room,"state":"paused"}));
+    assert!(
+        bob.try_wait_for(Duration::from_secs(3), &|v: &Value| {
+            v["event"] == "chat_state" && v["state"] == "paused"
+        })
+        .is_none(),
+        "a chat state went out although switched off"
+    );
+
+    // A new subject is seen by everyone, with who set it.
+    alice.send(json!({"cmd":"set_subject","account":"a","room":room,"subject":"Plans for May"}));
+    for c in [&mut bob, &mut carol] {
+        let subject = c.wait_for("subject", |v| {
+            v["event"] == "subject" && v["subject"] == "Plans for May"
+        });
+        assert_eq!(subject["by"], "alice", "{subject}");
+    }
+
+    // Carol is made moderator: the others see her new role.
+    alice.send(
+        json!({"cmd":"set_role","account":"a","room":room,"nick":"carol","role":"moderator"}),
+    );
+    let changed = occupant_event(&mut bob, &room, "carol", |v| v["role"] == "moderator");
+    assert!(changed.get("left").is_none(), "{changed}");
+
+    // Private messages both ways, each in the occupant's own conversation.
+    let to_alice = format!("{room}/alice");
+    let to_bob = format!("{room}/bob");
+    bob.send(json!({"cmd":"send","account":"b","to":to_alice,"body":"psst, alice","ref":"p1"}));
+    let got = alice.wait_message("a", "psst, alice");
+    assert_eq!(got["with"], to_bob.as_str(), "{got}");
+    assert_eq!(got["sender"], to_bob.as_str(), "{got}");
+    assert_eq!(got["direction"], "in");
+    bob.wait_for("acked", |v| {
+        v["event"] == "message_state" && v["ref"] == "p1" && v["state"] == "acked"
+    });
+    alice.send(json!({"cmd":"send","account":"a","to":to_bob,"body":"yes, bob?","ref":"p2"}));
+    let answer = bob.wait_message("b", "yes, bob?");
+    assert_eq!(answer["with"], to_alice.as_str(), "{answer}");
+    alice.send(json!({"cmd":"conversations","account":"a"}));
+    let list = alice.wait_for("conversations", |v| {
+        v["event"] == "conversations"
+            && v["conversations"]
+                .as_array()
+                .is_some_and(|l| l.iter().any(|c| c["with"] == to_bob.as_str()))
+    });
+    let private = list["conversations"]
+        .as_array()
+        .and_then(|l| l.iter().find(|c| c["with"] == to_bob.as_str()).cloned())
+        .unwrap_or_default();
+    assert_eq!(private["kind"], "private", "{list}");
+    let h = room_history(&mut alice, "a", &room);
+    assert_eq!(count(&h, "psst, alice"), 0, "{:?}", bodies(&h));
+    assert_eq!(alice.history("a", &to_bob, 10).len(), 2);
+    // Nobody of that nick: the room refuses, the message fails.
+    bob.send(json!({"cmd":"send","account":"b","to":format!("{room}/nobody"),"body":"hello?","ref":"p3"}));
+    bob.wait_for("failed", |v| {
+        v["event"] == "message_state" && v["ref"] == "p3" && v["state"] == "failed"
+    });
+
+    // Carol is banned: out, and she cannot come back.
+    alice.send(json!({"cmd":"set_affiliation","account":"a","room":room,"jid":"carol@localhost","affiliation":"outcast","reason":"enough"}));
+    wait_left(&mut carol, &room, "banned");
+    carol.forget_pending();
+    carol.send(json!({"cmd":"join_room","account":"c","room":room,"nick":"carol"}));
+    let err = wait_muc_error(&mut carol, &room);
+    // Prosody checks the member list before the ban list: an outcast is
+    // no member either.
+    assert!(
+        err["condition"] == "forbidden" || err["condition"] == "registration_required",
+        "{err}"
+    );
+    assert!(
+        carol
+            .try_wait_for(Duration::from_secs(2), &|v: &Value| v["event"]
+                == "room_joined")
+            .is_none()
+    );
+}
+
+/// The first `<stanza-id/>` the room set on a message.
+fn room_stanza_id(el: &tokio_xmpp::minidom::Element, room: &str) -> String {
+    el.children()
+        .find(|c| c.is("stanza-id", "urn:xmpp:sid:0") && c.attr("by") == Some(room))
+        .and_then(|c| c.attr("id"))
+        .expect("the room's stanza-id")
+        .to_owned()
+}
+
+fn groupchat_xml(room: &str, inner: &str) -> String {
+    format!("<message xmlns='jabber:client' type='groupchat' to='{room}'>{inner}</message>")
+}
+
+#[test]
+fn signals_in_a_room_count_only_from_the_same_occupant() {
+    let server = Prosody::with_users(&[("alice", "apw"), ("bob", "bpw"), ("carol", "cpw")]);
+    let room = room_jid(&server, "signals");
+    let (_a, mut alice) = online(&server, "a", "alice", "apw");
+    let (_b, mut bob) = online(&server, "b", "bob", "bpw");
+    create_room(&mut alice, &room, &["bob@localhost", "carol@localhost"]);
+    bob.send(json!({"cmd":"join_room","account":"b","room":room,"nick":"bob"}));
+    wait_joined(&mut bob, "b", &room);
+    // Carol is a bare client in the room: she sends what Plausch never would.
+    let mut carol = RawClient::connect(&server, "carol", "cpw");
+    carol.send_xml(&format!(
+        "<presence xmlns='jabber:client' to='{room}/carol'>\
+         <x xmlns='http://jabber.org/protocol/muc'><history maxstanzas='0'/></x></presence>"
+    ));
+    alice.wait_for("carol arrives", |v| {
+        v["event"] == "occupant" && v["nick"] == "carol"
+    });
+
+    send_to_room(&mut bob, "b", &room, "helo", "s1");
+    let own = bob.wait_for("own", |v| v["event"] == "message" && v["ref"] == "s1");
+    let bob_id = own["id"].as_str().unwrap_or_default().to_owned();
+    bob.wait_for("delivered", |v| {
+        v["event"] == "message_state" && v["ref"] == "s1" && v["state"] == "delivered"
+    });
+    let at_alice = alice.wait_message("a", "helo");
+    let id = at_alice["id"].as_str().unwrap_or_default().to_owned();
+    let relayed = carol
+        .wait_stanza(Duration::from_secs(10), |e| {
+            e.name() == "message"
+                && e.get_child("body", "jabber:client")
+                    .is_some_and(|b| b.text() == "helo")
+        })
+        .expect("carol gets bob's message");
+    let sid = room_stanza_id(&relayed, &room);
+
+    // Bob corrects his message: Alice sees the new text.
+    bob.send(json!({"cmd":"correct","account":"b","id":bob_id,"body":"hello"}));
+    let fixed = alice.wait_for("correction", |v| {
+        v["event"] == "message_updated" && v["id"] == id.as_str() && v["body"] == "hello"
+    });
+    assert_eq!(fixed["original_body"], "helo", "{fixed}");
+
+    // Carol cannot correct or retract it (by the room's id or Bob's own),
+    // and her claims to be a moderator are dropped whole.
+    for reference in [sid.as_str(), bob_id.as_str()] {
+        carol.send_xml(&groupchat_xml(
+            &room,
+            &format!(
+                "<body>evil</body><replace xmlns='urn:xmpp:message-correct:0' id='{reference}'/>"
+            ),
+        ));
+        carol.send_xml(&groupchat_xml(
+            &room,
+            &format!("<retract xmlns='urn:xmpp:message-retract:1' id='{reference}'/>"),
+        ));
+    }
+    carol.send_xml(&groupchat_xml(
+        &room,
+        &format!(
+            "<body>moderated (fallback)</body><retract xmlns='urn:xmpp:message-retract:1' id='{sid}'>\
+             <moderated xmlns='urn:xmpp:message-moderate:1' by='{room}/alice'/></retract>"
+        ),
+    ));
+    carol.send_xml(&groupchat_xml(
+        &room,
+        &format!(
+            "<body>moderated (fallback)</body><apply-to xmlns='urn:xmpp:fasten:0' id='{sid}'>\
+             <moderated xmlns='urn:xmpp:message-moderate:0' by='{room}/alice'>\
+             <retract xmlns='urn:xmpp:message-retract:0'/></moderated></apply-to>"
+        ),
+    ));
+    // Her reaction is hers; Alice's is Alice's (and Bob sees it).
+    carol.send_xml(&groupchat_xml(
+        &room,
+        &format!(
+            "<reactions xmlns='urn:xmpp:reactions:0' id='{sid}'><reaction>👎</reaction></reactions>"
+        ),
+    ));
+    alice.send(json!({"cmd":"react","account":"a","id":id,"emojis":["👍"]}));
+    let theirs = bob.wait_for("reactions at bob", |v| {
+        v["event"] == "message_updated"
+            && v["id"] == bob_id.as_str()
+            && v["reactions"].as_array().is_some_and(|r| r.len() == 2)
+    });
+    assert!(
+        theirs["reactions"]
+            .as_array()
+            .is_some_and(|r| r.iter().all(|x| x["count"] == 1 && x.get("own").is_none())),
+        "{theirs}"
+    );
+    carol.send_xml(&groupchat_xml(&room, "<body>canary</body>"));
+    alice.wait_message("a", "canary");
+    let h = room_history(&mut alice, "a", &room);
+    let stored = h
+        .iter()
+        .find(|m| m["id"] == id.as_str())
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(stored["body"], "hello", "{stored}");
+    assert!(stored.get("retracted").is_none(), "{stored}");
+    let reactions = stored["reactions"].as_array().cloned().unwrap_or_default();
+    assert_eq!(reactions.len(), 2, "{stored}");
+    assert!(
+        reactions
+            .iter()
+            .any(|r| r["emoji"] == "👍" && r["own"] == true),
+        "{stored}"
+    );
+    assert!(
+        !alice.seen.iter().any(|v| {
+            v["body"] == "evil"
+                || v["body"]
+                    .as_str()
+                    .is_some_and(|b| b.contains("moderated") || b.contains("retract"))
+        }),
+        "a forged signal was shown"
+    );
+
+    // Bob retracts: gone at Alice's too.
+    bob.send(json!({"cmd":"retract","account":"b","id":bob_id}));
+    let gone = alice.wait_for("retraction", |v| {
+        v["event"] == "message_updated" && v["id"] == id.as_str() && v["retracted"] == true
+    });
+    assert_eq!(gone["body"], "", "{gone}");
+
+    // Prosody 0.12 offers no moderated retraction: a clean refusal.
+    alice.send(json!({"cmd":"moderate","account":"a","id":id,"reason":"spam"}));
+    let err = wait_muc_error(&mut alice, &room);
+    assert_eq!(err["condition"], "unsupported", "{err}");
+}
+
+#[test]
+fn a_room_that_forgot_us_is_rejoined_after_a_self_ping() {
+    let server = Prosody::with_users(&[("alice", "apw"), ("bob", "bpw")]);
+    let room = room_jid(&server, "pinged");
+    let (_a, mut alice) = online(&server, "a", "alice", "apw");
+    let b_dir = tempfile::tempdir().expect("temp profile");
+    // Test-only knob: self-ping quiet rooms every 2 s instead of 5 min.
+    let mut bob = Headless::start_with_env(b_dir.path(), &[("PLAUSCH_TEST_MUC_PING_SECS", "2")]);
+    bob.add_account(account(&server, "b", "bob", "bpw"));
+    bob.wait_state("b", "online");
+    create_room(&mut alice, &room, &["bob@localhost"]);
+    bob.send(json!({"cmd":"join_room","account":"b","room":room,"nick":"bob"}));
+    wait_joined(&mut bob, "b", &room);
+    // Pings while in: answered, nothing happens.
+    std::thread::sleep(Duration::from_secs(5));
+    assert!(
+        !bob.seen
+            .iter()
+            .any(|v| v["event"] == "room_left" && v["reason"] == "lost"),
+        "left although still in the room"
+    );
+
+    // The room forgets Bob without a word: the next self-ping finds out.
+    server.forget_occupant(&room, "bob");
+    wait_left(&mut bob, &room, "lost");
+    let back = wait_joined(&mut bob, "b", &room);
+    assert_eq!(back["nick"], "bob", "{back}");
+    send_to_room(&mut alice, "a", &room, "still there?", "q1");
+    bob.wait_for("message after the rejoin", |v| {
+        v["event"] == "message" && v["body"] == "still there?"
+    });
 }

@@ -19,8 +19,13 @@ pub struct ChatMessage {
     pub direction: Direction,
     /// The author, as full a JID as we know.
     pub sender: Jid,
-    /// The conversation partner (bare).
-    pub with: BareJid,
+    /// The conversation: the partner's bare JID, or for a private message
+    /// in a room (XEP-0045 §7.5) the occupant's full JID (see `peer`).
+    pub with: Jid,
+    /// The other side as the stanza names it (sender of an incoming,
+    /// recipient of an outgoing message): the account routes messages
+    /// with a room occupant to their own conversation by it.
+    pub peer: Jid,
     pub body: String,
     pub timestamp: DateTime<Utc>,
     /// XEP-0359 stanza-id assigned by our own server.
@@ -55,7 +60,7 @@ pub enum Signal {
 }
 
 impl Signal {
-    fn of(msg: &Message) -> Option<Signal> {
+    pub(crate) fn of(msg: &Message) -> Option<Signal> {
         if let Some(id) = super::retraction::retracted_id(msg) {
             return Some(Signal::Retraction { id });
         }
@@ -79,11 +84,12 @@ pub fn parse_chat(mut msg: Message, own: &BareJid, now: DateTime<Utc>) -> Option
         return None;
     }
     let from = msg.from.clone()?;
-    let (direction, with) = if from.to_bare() == *own {
-        (Direction::Out, msg.to.as_ref()?.to_bare())
+    let (direction, peer) = if from.to_bare() == *own {
+        (Direction::Out, msg.to.clone()?)
     } else {
-        (Direction::In, from.to_bare())
+        (Direction::In, from.clone())
     };
+    let with = Jid::from(peer.to_bare());
     let signal = Signal::of(&msg);
     let body = match (msg.get_best_body_cloned(vec![]), &signal) {
         (Some((_, body)), None | Some(Signal::Correction { .. })) => body,
@@ -121,6 +127,7 @@ pub fn parse_chat(mut msg: Message, own: &BareJid, now: DateTime<Utc>) -> Option
         direction,
         sender: from,
         with,
+        peer,
         body,
         timestamp,
         server_id,

@@ -22,6 +22,11 @@ pub fn of(msg: &Message) -> Option<ChatStateKind> {
     if msg.type_ != MessageType::Chat {
         return None;
     }
+    state_of(msg)
+}
+
+/// The chat state any message carries (a room's groupchat messages too).
+pub fn state_of(msg: &Message) -> Option<ChatStateKind> {
     // Only the chat state element is cloned for parsing, not every payload.
     msg.payloads
         .iter()
@@ -73,5 +78,6 @@ mod tests {
         let mut groupchat = notification(&to, ChatStateKind::Composing);
         groupchat.type_ = MessageType::Groupchat;
         assert_eq!(of(&groupchat), None);
+        assert_eq!(state_of(&groupchat), Some(ChatStateKind::Composing));
     }
 }

@@ -131,11 +131,12 @@ impl Actor {
     /// A contact's chat state: announced, not stored.
     fn on_chat_state(&mut self, msg: &Message) {
         if let (Some(state), Some(from)) = (chatstates::of(msg), msg.from.as_ref()) {
+            let (with, nick) = self.chat_state_peer(from);
             self.emit(Event::ChatState {
                 account: self.id.clone(),
-                with: from.to_bare().to_string(),
+                with,
                 state,
-                nick: None,
+                nick,
             });
         }
     }
@@ -197,8 +198,10 @@ impl Actor {
         let from_bare = from.to_bare();
         // The recipient itself, or a server (no local part) of either side.
         let server_of = |jid: &str| jid.rsplit('@').next() == Some(from_bare.domain().as_str());
+        // A private message (to `room/nick`) is bounced by the room.
         let plausible = record.direction == Direction::Out
             && (from_bare.to_string() == record.with
+                || crate::store::bare_jid(&record.with) == from_bare.as_str()
                 || (from_bare.node().is_none()
                     && (server_of(&record.with) || from_bare.domain() == self.jid.domain())));
         if !plausible {

@@ -276,8 +276,8 @@ async fn run(
     let mut net = netwatch::NetWatch::default();
     // XEP-0410 self-ping of quiet rooms: one slow timer (idle CPU budget).
     let mut room_tick = tokio::time::interval_at(
-        tokio::time::Instant::now() + muc::PING_INTERVAL,
-        muc::PING_INTERVAL,
+        tokio::time::Instant::now() + muc::ping_interval(),
+        muc::ping_interval(),
     );
     room_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
 
@@ -558,12 +558,20 @@ impl Actor {
         if !self.switches.send_typing {
             return;
         }
-        match with.parse::<BareJid>() {
-            Ok(to) if self.muc.is_joined(&to) => {
-                self.send_room_chat_state(&to, state, stream).await
+        match with.parse::<tokio_xmpp::jid::Jid>() {
+            Ok(to) if to.is_bare() && self.muc.is_joined(&to.to_bare()) => {
+                self.send_room_chat_state(&to.to_bare(), state, stream)
+                    .await
+            }
+            // Typing in a private conversation with a room occupant.
+            Ok(to) if to.is_full() && self.muc.is_joined(&to.to_bare()) => {
+                let mut msg = chatstates::notification(&to.to_bare(), state);
+                msg.to = Some(to);
+                let msg = muc::private::mark(msg);
+                self.send(stream, Stanza::Message(msg)).await;
             }
             Ok(to) => {
-                let msg = chatstates::notification(&to, state);
+                let msg = chatstates::notification(&to.to_bare(), state);
                 self.send(stream, Stanza::Message(msg)).await;
             }
             Err(e) => self.error(format!("invalid contact {with}: {e}"), None),

@@ -12,7 +12,7 @@
 use chrono::Utc;
 use tokio::sync::mpsc;
 use tokio_xmpp::Stanza;
-use tokio_xmpp::jid::BareJid;
+use tokio_xmpp::jid::{BareJid, Jid};
 use tokio_xmpp::stanzastream::{StanzaStage, StanzaState, StanzaStream, StanzaToken};
 
 use super::{Actor, chat};
@@ -79,8 +79,15 @@ impl Actor {
         reply_to: Option<&str>,
         stream: Option<&StanzaStream>,
     ) {
-        let to: BareJid = match to.parse() {
-            Ok(j) => j,
+        // A bare JID, or a room occupant (a private message, `muc/private.rs`).
+        let to: Jid = match to.parse::<Jid>() {
+            Ok(j) if j.is_bare() || self.is_room_jid(&j.to_bare()) => j,
+            Ok(_) => {
+                return self.error(
+                    format!("invalid recipient {to}: a bare JID or a room occupant"),
+                    reference,
+                );
+            }
             Err(e) => return self.error(format!("invalid recipient {to}: {e}"), reference),
         };
         if body.trim().is_empty() {
@@ -165,14 +172,29 @@ impl Actor {
     }
 
     async fn transmit(&mut self, m: &MessageRecord, stream: &StanzaStream) {
-        let Ok(to) = m.with.parse::<BareJid>() else {
+        let Ok(to) = m.with.parse::<Jid>() else {
             return;
         };
         let id = m.id.as_str();
-        // A room's messages wait until we are in the room.
-        if !self.may_transmit(&to) || self.in_flight.contains(id) {
+        // A room's messages, and private ones to its occupants, wait until
+        // we are in the room.
+        if !self.may_transmit(&to.to_bare()) || self.in_flight.contains(id) {
             return;
         }
+        let to = match to.try_into_full() {
+            Ok(occupant) => {
+                self.in_flight.insert(id.to_owned());
+                let token = self.transmit_private(m, &occupant, stream).await;
+                tokio::spawn(watch_token(
+                    token,
+                    id.to_owned(),
+                    self.session,
+                    self.progress_tx.clone(),
+                ));
+                return;
+            }
+            Err(bare) => bare,
+        };
         if self.is_room_jid(&to) {
             return self.transmit_to_room(m, &to, stream).await;
         }

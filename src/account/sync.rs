@@ -327,8 +327,9 @@ impl Actor {
     /// were new, None if they could not be stored.
     pub(super) fn ingest(&mut self, batch: &[ChatMessage], older: bool) -> Option<u32> {
         // Nothing from a blocked JID reaches the store, whichever way it came.
-        let blocked =
-            |m: &ChatMessage| m.direction == crate::api::Direction::In && self.is_blocked(&m.with);
+        let blocked = |m: &ChatMessage| {
+            m.direction == crate::api::Direction::In && self.is_blocked(&m.with.to_bare())
+        };
         let kept: Vec<ChatMessage>;
         let batch = if batch.iter().any(blocked) {
             kept = batch.iter().filter(|m| !blocked(m)).cloned().collect();
@@ -339,6 +340,9 @@ impl Actor {
         if batch.is_empty() {
             return Some(0);
         }
+        // Private messages with room occupants get their own conversation.
+        let routed = self.route_private(batch);
+        let batch = &routed[..];
         let owned = StoreRows::new(batch);
         let rows = owned.rows(batch);
         let outcome = match older {

@@ -3,7 +3,8 @@
 //! corrections, retractions, reactions, read position and mutes.
 
 use tokio_xmpp::Stanza;
-use tokio_xmpp::jid::BareJid;
+use tokio_xmpp::jid::{BareJid, Jid};
+use tokio_xmpp::parsers::message::{Message, MessageType};
 use tokio_xmpp::stanzastream::StanzaStream;
 
 use super::chat::{ChatMessage, Signal};
@@ -11,6 +12,16 @@ use super::{Actor, corrections, markers, reactions, retraction};
 use crate::api::{Direction, Event, MessageRecord, MessageState};
 use crate::store::StoreError;
 use crate::store::signals::same_sender;
+
+/// Where a signal about a stored message goes (`Actor::signal_target`).
+struct Target {
+    record: MessageRecord,
+    /// The id the signal names the message by.
+    reference: String,
+    /// The conversation: a bare JID (contact or room) or a room occupant.
+    to: Jid,
+    room: bool,
+}
 
 impl Actor {
     /// Applies a signal from a message we received (live, carbon or
@@ -20,6 +31,13 @@ impl Actor {
         let with = m.with.to_string();
         let sender = m.sender.to_string();
         let sender_bare = m.sender.to_bare().to_string();
+        // In a private conversation with a room occupant the bare JID is
+        // the room: the occupant is known by the full JID only.
+        let reactor = if m.with.is_full() {
+            sender.clone()
+        } else {
+            sender_bare.clone()
+        };
         let result = match signal {
             Signal::Correction { replaces } => self
                 .store
@@ -39,7 +57,7 @@ impl Actor {
                 .store
                 .find_by_reference(&with, id, None)
                 .and_then(|target| match target {
-                    Some(t) => self.store.set_reactions(&t.id, &sender_bare, emojis),
+                    Some(t) => self.store.set_reactions(&t.id, &reactor, emojis),
                     None => Ok(self.rejected("reaction", &sender)),
                 }),
             Signal::Displayed { id } => {
@@ -114,9 +132,11 @@ impl Actor {
         Ok(())
     }
 
-    /// One of our own messages with the id others know it by, for a
-    /// command that changes it; errors go to the front-end.
-    fn own_target(&self, id: &str, own_only: bool) -> Option<(MessageRecord, String, BareJid)> {
+    /// A message a command changes, with where the signal about it goes
+    /// and the id it names the message by; errors go to the front-end.
+    /// In a room (`by_room_id`: retractions and reactions) that is the
+    /// room's stanza-id, else the id its author gave it.
+    fn signal_target(&self, id: &str, own_only: bool, by_room_id: bool) -> Option<Target> {
         let record = match self.store.message(id) {
             Ok(Some(r)) => r,
             Ok(None) => {
@@ -132,9 +152,46 @@ impl Actor {
             self.error(format!("message {id} cannot be changed"), None);
             return None;
         }
-        let reference = self.store.reference_of(id).ok().flatten()?;
-        let to = record.with.parse().ok()?;
-        Some((record, reference, to))
+        let to: Jid = record.with.parse().ok()?;
+        let room = to.is_bare() && self.is_room_jid(&to.to_bare());
+        let reference = if room && by_room_id {
+            match self.store.server_id_of(id) {
+                Ok(Some((_, sid))) => sid,
+                _ => {
+                    self.error(
+                        format!("message {id} has no id from the room yet (not confirmed)"),
+                        None,
+                    );
+                    return None;
+                }
+            }
+        } else {
+            self.store.reference_of(id).ok().flatten()?
+        };
+        Some(Target {
+            record,
+            reference,
+            to,
+            room,
+        })
+    }
+
+    /// `msg` (built for the bare JID) sent where `target` lives: as
+    /// groupchat into a room, to the occupant for a private conversation.
+    fn addressed(&self, mut msg: Message, target: &Target) -> Option<Message> {
+        if target.room {
+            if !self.muc.is_joined(&target.to.to_bare()) {
+                self.error("not in the room: the message was not changed", None);
+                return None;
+            }
+            msg.type_ = MessageType::Groupchat;
+            return Some(msg);
+        }
+        if target.to.is_full() {
+            msg.to = Some(target.to.clone());
+            return Some(super::muc::private::mark(msg));
+        }
+        Some(msg)
     }
 
     /// Corrects our message `id` (XEP-0308). A message still waiting in
@@ -144,14 +201,18 @@ impl Actor {
         if body.trim().is_empty() {
             return self.error("cannot correct to an empty message", None);
         }
-        let Some((record, reference, to)) = self.own_target(id, true) else {
+        let Some(target) = self.signal_target(id, true, false) else {
             return;
         };
         match stream {
-            _ if self.is_waiting(&record) => {}
+            _ if self.is_waiting(&target.record) => {}
             Some(stream) => {
                 let new_id = uuid::Uuid::new_v4().to_string();
-                let msg = corrections::correction(&to, &new_id, &reference, body);
+                let msg =
+                    corrections::correction(&target.to.to_bare(), &new_id, &target.reference, body);
+                let Some(msg) = self.addressed(msg, &target) else {
+                    return;
+                };
                 self.send(stream, Stanza::Message(msg)).await;
             }
             None => return self.error("not connected: the message was not changed", None),
@@ -163,13 +224,18 @@ impl Actor {
     /// Retracts our message `id` for everyone (XEP-0424). One still waiting
     /// in the outbox is just taken out (also offline).
     pub(super) async fn retract(&mut self, id: &str, stream: Option<&StanzaStream>) {
-        let Some((record, reference, to)) = self.own_target(id, true) else {
+        let waiting = matches!(self.store.message(id), Ok(Some(r)) if self.is_waiting(&r));
+        // A queued room message has no room id yet, and needs none.
+        let Some(target) = self.signal_target(id, true, !waiting) else {
             return;
         };
         match stream {
-            _ if self.is_waiting(&record) => {}
+            _ if waiting => {}
             Some(stream) => {
-                let msg = retraction::retraction(&to, &reference);
+                let msg = retraction::retraction(&target.to.to_bare(), &target.reference);
+                let Some(msg) = self.addressed(msg, &target) else {
+                    return;
+                };
                 self.send(stream, Stanza::Message(msg)).await;
             }
             None => return self.error("not connected: the message was not changed", None),
@@ -185,11 +251,14 @@ impl Actor {
 
     /// Sets our reactions to message `id` (XEP-0444).
     pub(super) async fn react(&mut self, id: &str, emojis: Vec<String>, stream: &StanzaStream) {
-        let Some((_, reference, to)) = self.own_target(id, false) else {
+        let Some(target) = self.signal_target(id, false, true) else {
             return;
         };
         let emojis = reactions::clean(emojis);
-        let msg = reactions::reactions(&to, &reference, &emojis);
+        let msg = reactions::reactions(&target.to.to_bare(), &target.reference, &emojis);
+        let Some(msg) = self.addressed(msg, &target) else {
+            return;
+        };
         self.send(stream, Stanza::Message(msg)).await;
         let own = self.jid.to_string();
         let result = self.store.set_reactions(id, &own, &emojis);

@@ -20,7 +20,7 @@ macro_rules! select_record {
             "SELECT m.seq, m.id, c.jid, m.direction, m.sender, m.body, m.ts, m.state, m.error, m.pos, \
              m.read, m.edited, m.original_body, m.retracted, m.reply_to, q.id, q.body, \
              a.name, a.size, a.media_type, a.sha256, a.url, a.path, a.thumbnail, a.transfer, \
-             a.error, a.plain_http, m.mention \
+             a.error, a.plain_http, m.mention, m.moderated_by, m.moderation_reason \
              FROM message m JOIN conversation c ON c.id = m.conversation_id \
              LEFT JOIN attachment a ON a.message_seq = m.seq \
              LEFT JOIN message q ON q.seq = (SELECT r.seq FROM message r \
@@ -88,6 +88,8 @@ pub(super) fn record_from_row(row: &Row<'_>) -> rusqlite::Result<MessageRecord> 
         reactions: Vec::new(),
         file: super::files::file_from_row(row, 17)?,
         mention: row.get(27)?,
+        moderated_by: row.get(28)?,
+        moderation_reason: row.get(29)?,
     })
 }
 
@@ -395,6 +397,8 @@ fn insert_one(
             reactions: Vec::new(),
             file: None,
             mention: m.mention,
+            moderated_by: None,
+            moderation_reason: None,
         }));
     }
     tracing::debug!(id = m.id, with = m.with, "duplicate message ignored");
@@ -636,17 +640,21 @@ impl Store {
                     bad_value(2, Type::Integer, format!("timestamp {ts} out of range"))
                 })?),
             };
+            let with: String = row.get(0)?;
             Ok(ConversationSummary {
-                with: row.get(0)?,
                 last_body: row.get(1)?,
                 last_file: row.get(6)?,
                 last_timestamp,
                 unread: count_u32(row.get::<_, i64>(3)?),
                 muted: row.get(4)?,
+                // Private conversations with room occupants are stored as
+                // chats keyed by the occupant's full JID (no schema change).
                 kind: match row.get_ref(5)?.as_str()? {
                     "room" => ConversationKind::Room,
+                    _ if with.contains('/') => ConversationKind::Private,
                     _ => ConversationKind::Chat,
                 },
+                with,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -18,7 +18,7 @@ use super::StoreError;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Ordered migration steps; the schema version is `MIGRATIONS.len()`.
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7];
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8];
 
 /// The newest schema version this build understands.
 pub(crate) const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -222,6 +222,15 @@ CREATE TABLE room (
 ) WITHOUT ROWID;
 ALTER TABLE message ADD COLUMN mention INTEGER NOT NULL DEFAULT 0 CHECK (mention IN (0, 1));
 ALTER TABLE message ADD COLUMN occupant_id TEXT;
+"#;
+
+/// Version 8: moderated messages (XEP-0425). A room message a moderator
+/// removed is wiped like a retraction (`retracted`); it also keeps who did
+/// it (the moderator's occupant JID, or the room's when it does not say)
+/// and their reason, so the conversation can show "removed by …".
+const V8: &str = r#"
+ALTER TABLE message ADD COLUMN moderated_by TEXT;
+ALTER TABLE message ADD COLUMN moderation_reason TEXT;
 "#;
 
 /// Sets the per-connection pragmas. Errors here (e.g. "file is not a

@@ -14,9 +14,13 @@ pub(super) fn attach_reactions(
     conn: &Connection,
     records: &mut [MessageRecord],
 ) -> Result<(), StoreError> {
-    // In a 1:1 conversation whoever is not the contact is us.
+    // In a 1:1 conversation whoever is not the contact is us; in a room
+    // (and a private conversation with an occupant) the others are keyed
+    // `room/nick` or `room#occupant-id` (`muc/signals.rs`), we by our JID.
     let mut stmt = conn.prepare_cached(
-        "SELECT r.emoji, count(*), max(r.sender <> ?2) FROM reaction r \
+        "SELECT r.emoji, count(*), \
+         max(r.sender <> ?2 AND substr(r.sender, 1, length(?2) + 1) NOT IN (?2 || '/', ?2 || '#')) \
+         FROM reaction r \
          JOIN message m ON m.seq = r.message_seq WHERE m.id = ?1 \
          GROUP BY r.emoji ORDER BY count(*) DESC, r.emoji",
     )?;
@@ -64,6 +68,32 @@ impl Store {
             .optional()?)
     }
 
+    /// The message of room (or private conversation) `with` that a signal
+    /// names `reference`: the room's stanza-id (XEP-0444/0424/0461 in
+    /// groupchat), else the author's own id (XEP-0308). With its author's
+    /// XEP-0421 occupant-id.
+    pub fn find_in_room(
+        &self,
+        with: &str,
+        reference: &str,
+    ) -> Result<Option<(MessageRecord, Option<String>)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(select_record!(
+            "WHERE c.jid = ?1 AND (m.server_id = ?2 OR m.origin_id = ?2) "
+            "ORDER BY m.server_id IS ?2 DESC, m.seq DESC LIMIT 1"
+        ))?;
+        let Some(record) = stmt
+            .query_row(params![with, reference], record_from_row)
+            .optional()?
+        else {
+            return Ok(None);
+        };
+        let occupant_id = self
+            .conn
+            .prepare_cached("SELECT occupant_id FROM message WHERE id = ?1")?
+            .query_row([&record.id], |r| r.get(0))?;
+        Ok(Some((record, occupant_id)))
+    }
+
     /// The id others know a message by (its origin-id), for signals about it.
     pub fn reference_of(&self, id: &str) -> Result<Option<String>, StoreError> {
         Ok(self
@@ -107,6 +137,28 @@ impl Store {
         .execute([id])?;
         tx.commit()?;
         if changed == 0 {
+            return Ok(None);
+        }
+        self.message_full(id)
+    }
+
+    /// A message removed by a room moderator (XEP-0425): wiped like a
+    /// retraction, with who did it and why.
+    pub fn moderate(
+        &mut self,
+        id: &str,
+        by: &str,
+        reason: Option<&str>,
+    ) -> Result<Option<MessageRecord>, StoreError> {
+        let retracted = self.retract(id)?;
+        let changed = self
+            .conn
+            .prepare_cached(
+                "UPDATE message SET moderated_by = ?2, moderation_reason = ?3 \
+                 WHERE id = ?1 AND moderated_by IS NULL",
+            )?
+            .execute(params![id, by, reason])?;
+        if retracted.is_none() && changed == 0 {
             return Ok(None);
         }
         self.message_full(id)

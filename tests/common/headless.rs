@@ -26,10 +26,16 @@ pub struct Headless {
 
 impl Headless {
     pub fn start(profile: &Path) -> Headless {
+        Headless::start_with_env(profile, &[])
+    }
+
+    /// Like `start`, with extra environment variables (test-only knobs).
+    pub fn start_with_env(profile: &Path, env: &[(&str, &str)]) -> Headless {
         let mut child = Command::new(env!("CARGO_BIN_EXE_plausch"))
             .arg("--headless")
             .arg("--profile")
             .arg(profile)
+            .envs(env.iter().copied())
             .env("PLAUSCH_LOG", "debug")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

@@ -225,6 +225,41 @@ impl Prosody {
         }
     }
 
+    /// Runs Lua inside the server (`prosodyctl shell`, global environment)
+    /// and returns what it printed; panics if the shell fails.
+    pub fn lua(&self, code: &str) -> String {
+        let output = Command::new("prosodyctl")
+            .arg("--config")
+            .arg(self.config_file())
+            .arg("shell")
+            .arg(format!(">{code}"))
+            .stdin(Stdio::null())
+            .output()
+            .unwrap_or_else(|e| panic!("running prosodyctl shell failed: {e}"));
+        let out = String::from_utf8_lossy(&output.stdout).into_owned();
+        if !output.status.success() {
+            panic!(
+                "prosodyctl shell failed ({}):\n{out}{}",
+                output.status,
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        out
+    }
+
+    /// Makes room `room` (bare JID) forget the occupant `nick` without
+    /// telling anyone, as a room does after a restart or a netsplit: the
+    /// occupant's client still thinks it is in.
+    pub fn forget_occupant(&self, room: &str, nick: &str) {
+        let host = room.split_once('@').map_or(room, |(_, h)| h);
+        self.lua(&format!(
+            "local r = prosody.hosts[{host:?}].modules.muc.get_room_from_jid({room:?}); \
+             local o = {room:?} .. '/' .. {nick:?}; \
+             for real, n in pairs(r._jid_nick) do if n == o then r._jid_nick[real] = nil end end; \
+             r._occupants[o] = nil; return 'forgotten'"
+        ));
+    }
+
     /// Stops the server: SIGTERM, wait (up to 5 s), then SIGKILL. Idempotent.
     pub fn stop(&mut self) {
         let Some(mut child) = self.child.take() else {
@@ -331,7 +366,7 @@ https_ssl = {https_ssl}
 modules_enabled = {{
     "roster"; "saslauth"; "tls"; "disco"; "carbons"; "pep"; "private"; "blocklist";
     "vcard4"; "vcard_legacy"; "version"; "ping"; "register"; "mam"; "csi_simple";
-    "smacks"; "bookmarks"; "lastactivity";
+    "smacks"; "bookmarks"; "lastactivity"; "admin_shell";
 }}
 modules_disabled = {{ "s2s"; "offline" }}
 

@@ -35,6 +35,7 @@ impl Actor {
         let creation = Creation {
             name,
             members: parsed,
+            pending: 0,
         };
         self.start_join(jid, nick, Some(creation), false, stream)
             .await
@@ -61,18 +62,43 @@ impl Actor {
             .and_then(|r| r.creation.as_ref())
             .map(|c| c.members.clone())
             .unwrap_or_default();
-        if !members.is_empty() {
-            let items = members
-                .iter()
-                .map(|m| parse::admin_item("affiliation", "member", "jid", m.as_str(), None))
-                .collect();
-            let iq = parse::admin_set(&uuid::Uuid::new_v4().to_string(), &jid, items);
-            // `room_joined` once the members are in: they may join then.
-            return self
-                .send_room_iq(iq, RoomIq::Members(jid.clone()), stream)
+        if members.is_empty() {
+            return self.after_creation(&jid, stream).await;
+        }
+        // One request per member: Prosody (0.12) applies only the first
+        // item of a `muc#admin` set. `room_joined` once all are in: the
+        // members may join then.
+        if let Some(c) = self
+            .muc
+            .rooms
+            .get_mut(&jid)
+            .and_then(|r| r.creation.as_mut())
+        {
+            c.pending = members.len();
+        }
+        for m in members {
+            let item = parse::admin_item("affiliation", "member", "jid", m.as_str(), None);
+            let iq = parse::admin_set(&uuid::Uuid::new_v4().to_string(), &jid, vec![item]);
+            self.send_room_iq(iq, RoomIq::Members(jid.clone()), stream)
                 .await;
         }
-        self.after_creation(&jid, stream).await
+    }
+
+    /// One member of a created room added (or refused): when it was the
+    /// last, we are in.
+    pub(super) async fn on_member_added(&mut self, jid: &BareJid, stream: &StanzaStream) {
+        let pending = self
+            .muc
+            .rooms
+            .get_mut(jid)
+            .and_then(|r| r.creation.as_mut())
+            .map(|c| {
+                c.pending = c.pending.saturating_sub(1);
+                c.pending
+            });
+        if pending == Some(0) {
+            self.after_creation(jid, stream).await
+        }
     }
 
     /// A created room is configured (and has its members): we are in.

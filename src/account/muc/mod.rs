@@ -13,6 +13,8 @@ mod bookmarks;
 mod history;
 pub mod parse;
 mod ping;
+pub mod private;
+mod signals;
 
 use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
@@ -32,7 +34,7 @@ use super::Actor;
 use crate::api::{Availability, Direction, Event, LeaveReason, MessageState, Occupant};
 
 pub use bookmarks::{NODE as BOOKMARKS_NODE, NOTIFY as BOOKMARKS_NOTIFY};
-pub use ping::INTERVAL as PING_INTERVAL;
+pub use ping::interval as ping_interval;
 
 /// How often a nickname conflict is answered with a new nick (`nick_`,
 /// `nick__`, …) before giving up.
@@ -66,6 +68,8 @@ enum RoomIq {
 struct Creation {
     name: Option<String>,
     members: Vec<BareJid>,
+    /// Member additions not answered yet.
+    pending: usize,
 }
 
 /// Where we are with one room.
@@ -610,7 +614,7 @@ impl Actor {
             });
         }
         let own = self.is_own_in_room(jid, &m.nick, m.occupant_id.as_deref());
-        if m.body.is_none() {
+        if m.body.is_none() && m.signal.is_none() && m.moderation.is_none() {
             if let (Some(state), false) = (m.chat_state, own) {
                 self.emit(Event::ChatState {
                     account: self.id.clone(),
@@ -653,8 +657,13 @@ impl Actor {
             .map(|r| r.nick.clone())
             .unwrap_or_default();
         let mut rows = Vec::new();
+        let mut signals = Vec::new();
         for m in batch {
             let own = self.is_own_in_room(jid, &m.nick, m.occupant_id.as_deref());
+            if m.signal.is_some() || m.moderation.is_some() {
+                signals.push((m, own));
+                continue;
+            }
             if own && self.confirm_reflection(jid, &m) {
                 continue;
             }
@@ -665,6 +674,10 @@ impl Actor {
         let stored = self.ingest(&rows, older)?;
         if !older {
             self.advance_room_cursor(jid, &rows);
+        }
+        // After the messages of the same batch they may refer to.
+        for (m, own) in signals {
+            self.on_room_signal(jid, &m, own);
         }
         Some(stored)
     }
@@ -864,7 +877,7 @@ impl Actor {
                 if let Err(e) = answer {
                     self.muc_error(&room, &parse::condition(&e), parse::error_text(&e));
                 }
-                self.after_creation(&room, stream).await
+                self.on_member_added(&room, stream).await
             }
             RoomIq::Ping(room) => self.on_self_ping(&room, id, answer, stream).await,
             RoomIq::Archive(room) => self.on_room_archive_page(&room, id, answer, stream).await,

@@ -205,6 +205,11 @@ pub struct RoomMessage {
     pub chat_state: Option<crate::api::ChatStateKind>,
     /// Delayed: history the room replays on join.
     pub delayed: bool,
+    /// A correction, retraction or reaction about an earlier room message
+    /// (`signals.rs`), not a message of its own.
+    pub signal: Option<crate::account::chat::Signal>,
+    /// A XEP-0425 moderation notice (trusted only from the room itself).
+    pub moderation: Option<super::signals::Moderation>,
 }
 
 /// Reads a groupchat message relayed by `room`. `None` for anything else
@@ -226,7 +231,15 @@ pub fn room_message(mut msg: Message, room: &BareJid, now: DateTime<Utc>) -> Opt
         .next()
         .cloned()
         .filter(|_| body.is_none());
-    let chat_state = crate::account::chatstates::of(&msg);
+    let chat_state = crate::account::chatstates::state_of(&msg);
+    // Moderation notices count only from the room itself; an occupant
+    // claiming one is dropped whole (not even shown as a message).
+    let moderation = match nick.is_empty() {
+        true => super::signals::moderation(&msg),
+        false if super::signals::claims_moderation(&msg) => return None,
+        false => None,
+    };
+    let signal = crate::account::chat::Signal::of(&msg);
     // Only the room may assign the stanza-id we dedup with; an occupant's
     // own claim is ignored (the room strips them, but do not rely on it).
     let mut server_id = None;
@@ -257,6 +270,8 @@ pub fn room_message(mut msg: Message, room: &BareJid, now: DateTime<Utc>) -> Opt
         timestamp,
         chat_state,
         delayed,
+        signal,
+        moderation,
     })
 }
 
@@ -270,7 +285,8 @@ impl RoomMessage {
         Some(ChatMessage {
             direction: if own { Direction::Out } else { Direction::In },
             sender,
-            with: room.clone(),
+            with: Jid::from(room.clone()),
+            peer: Jid::from(room.clone()),
             body,
             timestamp: self.timestamp,
             server_id: self.server_id,

@@ -19,7 +19,27 @@ use crate::account::Actor;
 use crate::api::{Event, LeaveReason};
 
 /// How often quiet rooms are checked.
-pub const INTERVAL: Duration = Duration::from_secs(5 * 60);
+const INTERVAL: Duration = Duration::from_secs(5 * 60);
+
+/// For tests only: `PLAUSCH_TEST_MUC_PING_SECS` (1 to 300) shortens the
+/// interval, read once per process. Not a setting: a short interval
+/// means more wake-ups.
+const TEST_ENV: &str = "PLAUSCH_TEST_MUC_PING_SECS";
+
+/// The self-ping interval (`INTERVAL` unless a test shortened it).
+pub fn interval() -> Duration {
+    static CHOSEN: std::sync::OnceLock<Duration> = std::sync::OnceLock::new();
+    *CHOSEN.get_or_init(|| {
+        std::env::var(TEST_ENV)
+            .ok()
+            .and_then(|v| v.parse::<u64>().ok())
+            .filter(|s| (1..=INTERVAL.as_secs()).contains(s))
+            .map_or(INTERVAL, |s| {
+                tracing::warn!("{TEST_ENV} set: rooms are self-pinged every {s} s");
+                Duration::from_secs(s)
+            })
+    })
+}
 
 /// Whether a self-ping error means we are no longer in the room
 /// (XEP-0410 §3.2): the others (service-unavailable,
@@ -48,7 +68,7 @@ impl Actor {
                 lost.push(jid.clone());
             } else if room
                 .last_seen
-                .is_none_or(|t| now.duration_since(t) >= INTERVAL)
+                .is_none_or(|t| now.duration_since(t) >= interval())
             {
                 ping.push((jid.clone(), room.nick.clone()));
             }

@@ -153,3 +153,62 @@ fn sender_rules() {
     };
     assert!(same_sender(&bare, "me@x/laptop", true));
 }
+
+/// Room messages are found by the room's stanza-id or their author's id,
+/// with the author's occupant-id; reactions there are ours only when keyed
+/// by our JID; a moderated message is wiped and names the moderator.
+#[test]
+fn room_targets_reactions_and_moderation() {
+    const ROOM: &str = "team@muc.example.org";
+    let mut s = mem();
+    s.ensure_room(ROOM).unwrap();
+    let m = NewMessage {
+        sender: "team@muc.example.org/al",
+        server_id: Some("room-sid-1"),
+        origin_id: Some("al-1"),
+        occupant_id: Some("occ-al"),
+        ..incoming("r1", ROOM, 1)
+    };
+    s.insert_messages(&[m]).unwrap();
+    for reference in ["room-sid-1", "al-1"] {
+        let (found, occupant) = s.find_in_room(ROOM, reference).unwrap().unwrap();
+        assert_eq!(
+            (found.id.as_str(), occupant.as_deref()),
+            ("r1", Some("occ-al"))
+        );
+    }
+    assert!(s.find_in_room(ROOM, "nope").unwrap().is_none());
+    assert!(
+        s.find_in_room("other@muc.example.org", "al-1")
+            .unwrap()
+            .is_none()
+    );
+
+    s.set_reactions("r1", "me@example.org", &["👍".into()])
+        .unwrap();
+    s.set_reactions("r1", "team@muc.example.org/bo", &["👍".into()])
+        .unwrap();
+    let r = s
+        .set_reactions("r1", "team@muc.example.org#occ-cy", &["🎉".into()])
+        .unwrap()
+        .unwrap();
+    let own: Vec<(&str, u32, bool)> = r
+        .reactions
+        .iter()
+        .map(|x| (x.emoji.as_str(), x.count, x.own))
+        .collect();
+    assert_eq!(own, [("👍", 2, true), ("🎉", 1, false)]);
+
+    let gone = s
+        .moderate("r1", "team@muc.example.org/mod", Some("spam"))
+        .unwrap()
+        .unwrap();
+    assert!(gone.retracted && gone.body.is_empty() && gone.reactions.is_empty());
+    assert_eq!(
+        gone.moderated_by.as_deref(),
+        Some("team@muc.example.org/mod")
+    );
+    assert_eq!(gone.moderation_reason.as_deref(), Some("spam"));
+    // Once is enough.
+    assert!(s.moderate("r1", "x", None).unwrap().is_none());
+}

@@ -1,0 +1,335 @@
+//! Signals in rooms: corrections (XEP-0308), retractions (XEP-0424) and
+//! reactions (XEP-0444) from occupants, and moderation notices (XEP-0425)
+//! from the room itself.
+//!
+//! In a room the bare JID says nothing about the author (it is the room),
+//! so a correction or retraction is applied only if it comes from the same
+//! occupant as the message: the same XEP-0421 occupant-id where the room
+//! gives one (it stays with the person across nick changes and cannot be
+//! forged, the room sets it), else the same nick; ours (our nick or
+//! occupant-id, reflected by the room) only to our own messages. A
+//! message that has an occupant-id and a signal without one (or the other
+//! way round) do not match. Signals name room messages by the room's
+//! stanza-id (what XEP-0444/0424/0461 ask for in groupchat); the author's
+//! own id is accepted too (XEP-0308 uses it, and some clients do).
+//!
+//! A moderation notice is trusted only from the room's own JID; one from
+//! an occupant (or anyone else) is dropped.
+
+use tokio_xmpp::jid::BareJid;
+use tokio_xmpp::minidom::Element;
+use tokio_xmpp::parsers::message::Message;
+
+use super::parse::{MODERATE_0, MODERATE_1, RoomMessage};
+use crate::account::Actor;
+use crate::account::chat::Signal;
+use crate::account::retraction;
+use crate::api::{Direction, MessageRecord};
+
+const FASTEN: &str = "urn:xmpp:fasten:0";
+const RETRACT_0: &str = "urn:xmpp:message-retract:0";
+
+/// A XEP-0425 moderation notice: the room's stanza-id of the removed
+/// message, who removed it and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Moderation {
+    pub id: String,
+    pub by: Option<String>,
+    pub reason: Option<String>,
+}
+
+fn text_of(el: &Element, name: &str, ns: &str) -> Option<String> {
+    el.get_child(name, ns)
+        .map(Element::text)
+        .filter(|t| !t.trim().is_empty())
+}
+
+/// The moderation notice in `msg`, in either version: `message-moderate:1`
+/// (a `<retract/>` of `message-retract:1` with `<moderated/>` inside, or a
+/// bare `<retract/>`, which from the room itself means the same) or
+/// `message-moderate:0` (`<apply-to/>` of fastening with `<moderated/>`
+/// and a `message-retract:0` `<retract/>`).
+pub fn moderation(msg: &Message) -> Option<Moderation> {
+    msg.payloads.iter().find_map(|p| {
+        if p.is("retract", retraction::NS) {
+            let id = p.attr("id").filter(|i| !i.is_empty())?;
+            let moderated = p.get_child("moderated", MODERATE_1);
+            return Some(Moderation {
+                id: id.to_owned(),
+                by: moderated.and_then(|m| m.attr("by")).map(str::to_owned),
+                reason: text_of(p, "reason", retraction::NS),
+            });
+        }
+        if p.is("apply-to", FASTEN) {
+            let moderated = p.get_child("moderated", MODERATE_0)?;
+            moderated.get_child("retract", RETRACT_0)?;
+            let id = p.attr("id").filter(|i| !i.is_empty())?;
+            return Some(Moderation {
+                id: id.to_owned(),
+                by: moderated.attr("by").map(str::to_owned),
+                reason: text_of(moderated, "reason", MODERATE_0),
+            });
+        }
+        None
+    })
+}
+
+/// Whether `msg` claims to be a moderation notice at all (any version):
+/// from anyone but the room such a message is dropped whole.
+pub fn claims_moderation(msg: &Message) -> bool {
+    msg.payloads.iter().any(|p| {
+        p.is("apply-to", FASTEN) && p.has_child("moderated", MODERATE_0)
+            || p.is("retract", retraction::NS) && p.has_child("moderated", MODERATE_1)
+            || p.is("moderated", MODERATE_0)
+            || p.is("moderated", MODERATE_1)
+    })
+}
+
+/// Whether a correction or retraction from an occupant may change
+/// `target` (see the module comment). `sender` is `room/nick`.
+pub fn same_occupant(
+    target: &MessageRecord,
+    target_occupant: Option<&str>,
+    sender: &str,
+    occupant: Option<&str>,
+    own: bool,
+) -> bool {
+    if own {
+        return target.direction == Direction::Out;
+    }
+    if target.direction != Direction::In {
+        return false;
+    }
+    match (target_occupant, occupant) {
+        (Some(a), Some(b)) => a == b,
+        (None, None) => target.sender == sender,
+        _ => false,
+    }
+}
+
+/// Whose reaction set this is: ours by our JID (the same on all our
+/// devices), an occupant by occupant-id where the room gives one, else by
+/// `room/nick`.
+pub fn reactor(room: &BareJid, nick: &str, occupant: Option<&str>, own: Option<&str>) -> String {
+    match (own, occupant) {
+        (Some(me), _) => me.to_owned(),
+        (None, Some(id)) => format!("{room}#{id}"),
+        (None, None) => format!("{room}/{nick}"),
+    }
+}
+
+impl Actor {
+    /// A signal or moderation notice from `room` (live or from its
+    /// archive). False if `m` is neither (a message to store).
+    pub(super) fn on_room_signal(&mut self, room: &BareJid, m: &RoomMessage, own: bool) -> bool {
+        // Set only for the room's own messages (`parse::room_message`).
+        if let Some(moderation) = &m.moderation {
+            self.apply_moderation(room, moderation);
+            return true;
+        }
+        let Some(signal) = &m.signal else {
+            return false;
+        };
+        if m.nick.is_empty() {
+            // The room itself neither corrects nor reacts.
+            return true;
+        }
+        let with = room.to_string();
+        let sender = format!("{room}/{}", m.nick);
+        let occupant = m.occupant_id.as_deref();
+        let (what, reference) = match signal {
+            Signal::Correction { replaces } => ("correction", replaces),
+            Signal::Retraction { id } => ("retraction", id),
+            Signal::Reactions { id, .. } => ("reaction", id),
+            // Read markers in rooms are not tracked.
+            Signal::Displayed { .. } => return true,
+        };
+        let target = match self.store.find_in_room(&with, reference) {
+            Ok(Some(t)) => t,
+            Ok(None) => {
+                tracing::info!(account = %self.id, %room, "{what} for an unknown room message ignored");
+                return true;
+            }
+            Err(e) => {
+                self.error(e.to_string(), None);
+                return true;
+            }
+        };
+        let (record, target_occupant) = target;
+        let result = match signal {
+            Signal::Reactions { emojis, .. } => {
+                let me = self.jid.to_string();
+                let key = reactor(room, &m.nick, occupant, own.then_some(me.as_str()));
+                self.store.set_reactions(&record.id, &key, emojis)
+            }
+            _ if !same_occupant(&record, target_occupant.as_deref(), &sender, occupant, own) => {
+                tracing::info!(account = %self.id, %room, "{what} ignored: not from the message's author");
+                return true;
+            }
+            Signal::Correction { .. } => match m.body.as_deref() {
+                // Our own correction comes back from the room: already applied.
+                Some(body) if body != record.body => self.store.correct(&record.id, body),
+                _ => return true,
+            },
+            _ => self.store.retract(&record.id),
+        };
+        self.announce_room_update(result);
+        true
+    }
+
+    fn apply_moderation(&mut self, room: &BareJid, moderation: &Moderation) {
+        let with = room.to_string();
+        // Only the room's own stanza-id names the message here.
+        let target = match self.store.find_in_room(&with, &moderation.id) {
+            Ok(Some((t, _))) => t,
+            Ok(None) => return,
+            Err(e) => return self.error(e.to_string(), None),
+        };
+        if self
+            .store
+            .server_id_of(&target.id)
+            .ok()
+            .flatten()
+            .map(|(_, s)| s)
+            != Some(moderation.id.clone())
+        {
+            return;
+        }
+        let by = moderation.by.clone().unwrap_or_else(|| with.clone());
+        let result = self
+            .store
+            .moderate(&target.id, &by, moderation.reason.as_deref());
+        self.announce_room_update(result);
+    }
+
+    fn announce_room_update(
+        &self,
+        result: Result<Option<MessageRecord>, crate::store::StoreError>,
+    ) {
+        match result {
+            Ok(Some(message)) => self.emit(crate::api::Event::MessageUpdated {
+                account: self.id.clone(),
+                message,
+            }),
+            Ok(None) => {}
+            Err(e) => self.error(e.to_string(), None),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::parse;
+    use super::*;
+    use chrono::Utc;
+
+    fn msg(xml: &str) -> Message {
+        let el: Element = xml.parse().unwrap_or_else(|e| panic!("{e}"));
+        Message::try_from(el).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn reads_both_moderation_versions() {
+        let v1 = msg(
+            "<message xmlns='jabber:client' type='groupchat' from='r@muc.example.org'>\
+             <retract xmlns='urn:xmpp:message-retract:1' id='sid1'>\
+             <moderated xmlns='urn:xmpp:message-moderate:1' by='r@muc.example.org/mod'/>\
+             <reason>spam</reason></retract></message>",
+        );
+        assert_eq!(
+            moderation(&v1),
+            Some(Moderation {
+                id: "sid1".into(),
+                by: Some("r@muc.example.org/mod".into()),
+                reason: Some("spam".into())
+            })
+        );
+        assert!(claims_moderation(&v1));
+        let v0 = msg(
+            "<message xmlns='jabber:client' type='groupchat' from='r@muc.example.org'>\
+             <apply-to xmlns='urn:xmpp:fasten:0' id='sid2'>\
+             <moderated xmlns='urn:xmpp:message-moderate:0' by='r@muc.example.org/mod'>\
+             <retract xmlns='urn:xmpp:message-retract:0'/><reason>off topic</reason>\
+             </moderated></apply-to></message>",
+        );
+        let got = moderation(&v0);
+        assert_eq!(got.as_ref().map(|m| m.id.as_str()), Some("sid2"));
+        assert_eq!(got.and_then(|m| m.reason).as_deref(), Some("off topic"));
+        // A plain retraction is a moderation only when the room sends it
+        // (the caller checks), but it is not a claim of one.
+        let plain = msg(
+            "<message xmlns='jabber:client' type='groupchat' from='r@muc.example.org/al'>\
+             <retract xmlns='urn:xmpp:message-retract:1' id='sid3'/></message>",
+        );
+        assert!(!claims_moderation(&plain));
+        assert_eq!(moderation(&plain).map(|m| m.by), Some(None));
+        assert_eq!(moderation(&Message::groupchat(None)), None);
+    }
+
+    #[test]
+    fn room_messages_carry_signals() {
+        let room: BareJid = "r@muc.example.org"
+            .parse()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let m = parse::room_message(
+            msg(
+                "<message xmlns='jabber:client' type='groupchat' from='r@muc.example.org/al'>\
+                 <reactions xmlns='urn:xmpp:reactions:0' id='sid1'><reaction>👍</reaction></reactions>\
+                 </message>",
+            ),
+            &room,
+            Utc::now(),
+        );
+        assert!(matches!(
+            m.and_then(|m| m.signal),
+            Some(Signal::Reactions { id, .. }) if id == "sid1"
+        ));
+    }
+
+    #[test]
+    fn only_the_same_occupant_may_change_a_message() {
+        let theirs = MessageRecord {
+            direction: Direction::In,
+            sender: "r@m/al".into(),
+            ..Default::default()
+        };
+        let mine = MessageRecord {
+            direction: Direction::Out,
+            sender: "me@example.org/pc".into(),
+            ..Default::default()
+        };
+        // Without occupant-ids: the nick decides.
+        assert!(same_occupant(&theirs, None, "r@m/al", None, false));
+        assert!(!same_occupant(&theirs, None, "r@m/eve", None, false));
+        // With them: the occupant-id decides, whatever the nick.
+        assert!(same_occupant(
+            &theirs,
+            Some("o1"),
+            "r@m/al2",
+            Some("o1"),
+            false
+        ));
+        assert!(!same_occupant(
+            &theirs,
+            Some("o1"),
+            "r@m/al",
+            Some("o2"),
+            false
+        ));
+        // One side without: no match.
+        assert!(!same_occupant(&theirs, Some("o1"), "r@m/al", None, false));
+        assert!(!same_occupant(&theirs, None, "r@m/al", Some("o1"), false));
+        // Ours only to ours.
+        assert!(same_occupant(&mine, None, "r@m/me", None, true));
+        assert!(!same_occupant(&theirs, None, "r@m/al", None, true));
+        assert!(!same_occupant(&mine, None, "r@m/al", None, false));
+    }
+
+    #[test]
+    fn reactors_are_keyed_by_occupant() {
+        let room: BareJid = "r@m".parse().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(reactor(&room, "al", None, None), "r@m/al");
+        assert_eq!(reactor(&room, "al", Some("o1"), None), "r@m#o1");
+        assert_eq!(reactor(&room, "al", Some("o1"), Some("me@x")), "me@x");
+    }
+}
