@@ -264,6 +264,68 @@ fn bookmarks_autojoin_on_a_second_device_and_follow_live() {
     assert!(rooms["rooms"].is_array());
 }
 
+fn unread_in(v: &Value, room: &str) -> Option<u64> {
+    v["conversations"]
+        .as_array()?
+        .iter()
+        .find(|c| c["with"] == room)?["unread"]
+        .as_u64()
+}
+
+fn wait_unread(c: &mut Headless, room: &str, n: u64, within: Duration) -> bool {
+    c.try_wait_for(within, &|v: &Value| {
+        v["event"] == "conversations" && unread_in(v, room) == Some(n)
+    })
+    .is_some()
+}
+
+#[test]
+fn read_position_in_a_members_only_room_reaches_my_other_device() {
+    let server = Prosody::with_users(&[("alice", "apw"), ("bob", "bpw")]);
+    let team = room_jid(&server, "circle");
+    let open = room_jid(&server, "lobby");
+    let (_a, mut laptop) = online(&server, "a", "alice", "apw");
+    let (_b, mut bob) = online(&server, "b", "bob", "bpw");
+    create_room(&mut laptop, &team, &["bob@localhost"]);
+    laptop.send(json!({"cmd":"join_room","account":"a","room":open}));
+    wait_joined(&mut laptop, "a", &open);
+    std::thread::sleep(Duration::from_secs(1));
+    let phone_dir = tempfile::tempdir().expect("temp profile");
+    let mut phone = Headless::start(phone_dir.path());
+    phone.add_account(account(&server, "a", "alice", "apw"));
+    wait_joined(&mut phone, "a", &team);
+    wait_joined(&mut phone, "a", &open);
+    for room in [&team, &open] {
+        bob.send(json!({"cmd":"join_room","account":"b","room":room,"nick":"bob"}));
+        wait_joined(&mut bob, "b", room);
+        send_to_room(&mut bob, "b", room, &format!("news in {room}"), "n");
+        for device in [&mut laptop, &mut phone] {
+            device.wait_message("a", &format!("news in {room}"));
+        }
+    }
+
+    // Read on the laptop: the phone's unread in the members-only room goes.
+    phone.send(json!({"cmd":"conversations","account":"a"}));
+    assert!(wait_unread(&mut phone, &team, 1, Duration::from_secs(5)));
+    laptop.send(json!({"cmd":"mark_read","account":"a","with":team}));
+    assert!(
+        wait_unread(&mut phone, &team, 0, Duration::from_secs(10)),
+        "the laptop's read marker did not reach the phone"
+    );
+
+    // In an open room no marker goes out (strangers would get it).
+    laptop.send(json!({"cmd":"mark_read","account":"a","with":open}));
+    assert!(wait_unread(&mut laptop, &open, 0, Duration::from_secs(5)));
+    std::thread::sleep(Duration::from_secs(2));
+    phone.send(json!({"cmd":"conversations","account":"a"}));
+    assert!(
+        wait_unread(&mut phone, &open, 1, Duration::from_secs(5)),
+        "a read marker went into an open room"
+    );
+    // The marker is a signal, not a message.
+    assert_eq!(count(&room_history(&mut bob, "b", &team), ""), 0);
+}
+
 fn occupant_event(
     c: &mut Headless,
     room: &str,

@@ -278,10 +278,28 @@ impl Actor {
         let Some(stream) = stream.filter(|_| changed > 0 && self.switches.send_read_markers) else {
             return;
         };
+        if let Ok(room) = with.parse::<BareJid>()
+            && self.is_room_jid(&room)
+        {
+            return self.send_room_marker(&room, stream).await;
+        }
         if let (Ok(Some((reference, _))), Ok(to)) =
             (self.store.newest_markable(with), with.parse::<BareJid>())
         {
             let msg = markers::displayed(&to, &reference);
+            self.send(stream, Stanza::Message(msg)).await;
+        }
+    }
+
+    /// Our read position in a room, by the room's stanza-id, for our other
+    /// devices in the room (and the room's archive, for those offline).
+    async fn send_room_marker(&mut self, room: &BareJid, stream: &StanzaStream) {
+        if !self.muc.shares_markers(room) {
+            return;
+        }
+        if let Ok(Some(reference)) = self.store.newest_room_reference(room.as_str()) {
+            let mut msg = markers::displayed(room, &reference);
+            msg.type_ = MessageType::Groupchat;
             self.send(stream, Stanza::Message(msg)).await;
         }
     }

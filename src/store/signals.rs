@@ -251,6 +251,21 @@ impl Store {
             .optional()?)
     }
 
+    /// The room's stanza-id of the newest message from others in room
+    /// `with`: what a read marker in a room names (XEP-0333 in groupchat).
+    pub fn newest_room_reference(&self, with: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT m.server_id FROM message m \
+                 JOIN conversation c ON c.id = m.conversation_id \
+                 WHERE c.jid = ?1 AND m.direction = 'in' AND m.server_id IS NOT NULL \
+                 ORDER BY m.ts DESC, m.pos DESC LIMIT 1",
+            )?
+            .query_row([with], |r| r.get(0))
+            .optional()?)
+    }
+
     /// Mutes or unmutes notifications for a conversation (created if new).
     pub fn set_muted(&mut self, with: &str, muted: bool) -> Result<(), StoreError> {
         self.conn

@@ -88,6 +88,10 @@ struct Room {
     subject: Option<String>,
     /// The room keeps an archive (XEP-0313): history comes from there.
     archive: bool,
+    /// Members-only and not anonymous: a known circle, where read markers
+    /// are shared (as Conversations and Dino do); not in public rooms,
+    /// where every marker would go to every stranger.
+    private: bool,
     /// The XEP-0425 namespace the room offers.
     moderation: Option<&'static str>,
     creation: Option<Creation>,
@@ -117,6 +121,11 @@ pub(super) struct Rooms {
 impl Rooms {
     pub fn is_joined(&self, room: &BareJid) -> bool {
         self.rooms.get(room).is_some_and(|r| r.joined)
+    }
+
+    /// A joined room where our read markers go (see `Room::private`).
+    pub fn shares_markers(&self, room: &BareJid) -> bool {
+        self.rooms.get(room).is_some_and(|r| r.joined && r.private)
     }
 
     /// A room we are in or are joining.
@@ -226,6 +235,8 @@ impl Actor {
             }
             (Some(info), false) => {
                 room.archive = info.features.contains(tokio_xmpp::parsers::ns::MAM);
+                room.private = info.features.iter().any(|f| f == "muc_membersonly")
+                    && info.features.iter().any(|f| f == "muc_nonanonymous");
                 room.moderation = if info.features.contains(parse::MODERATE_1) {
                     Some(parse::MODERATE_1)
                 } else if info.features.contains(parse::MODERATE_0) {
@@ -236,7 +247,11 @@ impl Actor {
             }
             // Not there (or not telling): joining creates it; a new room of
             // this service archives like the others (Prosody's muc_mam).
-            (None, _) => room.archive = room.creation.is_some(),
+            // We create members-only, non-anonymous rooms.
+            (None, _) => {
+                room.archive = room.creation.is_some();
+                room.private = room.creation.is_some();
+            }
         }
         self.send_join(&jid, stream).await;
     }
@@ -374,8 +389,12 @@ impl Actor {
             // Someone was faster: it is not ours to configure.
             room.creation = None;
             self.muc_error(&jid, "conflict", Some("the room exists already".into()));
+        } else if created {
+            let iq = parse::instant_room(&uuid::Uuid::new_v4().to_string(), &jid);
+            self.send_room_iq(iq, RoomIq::Admin(jid.clone()), stream)
+                .await;
         }
-        self.after_join(&jid, false, stream).await;
+        self.after_join(&jid, created, stream).await;
         true
     }
 

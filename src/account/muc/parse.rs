@@ -410,6 +410,17 @@ pub fn config_submit(id: &str, room: &BareJid, name: Option<&str>) -> Iq {
     raw_iq(id, true, Some(Jid::from(room.clone())), query)
 }
 
+/// Accepts the service's default configuration for a room `join_room`
+/// created (an "instant room", XEP-0045 §10.1.2): until then it is locked
+/// and nobody else can enter.
+pub fn instant_room(id: &str, room: &BareJid) -> Iq {
+    let form = DataForm::new(DataFormType::Submit, ROOMCONFIG, Vec::new());
+    let query = Element::builder("query", MUC_OWNER)
+        .append(Element::from(form))
+        .build();
+    raw_iq(id, true, Some(Jid::from(room.clone())), query)
+}
+
 /// An owner's request to destroy the room (XEP-0045 §10.9).
 pub fn destroy(id: &str, room: &BareJid, reason: Option<&str>) -> Iq {
     let mut destroy = Element::builder("destroy", MUC_OWNER);

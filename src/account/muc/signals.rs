@@ -141,7 +141,12 @@ impl Actor {
             Signal::Correction { replaces } => ("correction", replaces),
             Signal::Retraction { id } => ("retraction", id),
             Signal::Reactions { id, .. } => ("reaction", id),
-            // Read markers in rooms are not tracked.
+            // Ours (from another device) is the user's read position;
+            // others' are not tracked (no "read by" list in rooms).
+            Signal::Displayed { id } if own => {
+                self.on_own_room_marker(&with, id);
+                return true;
+            }
             Signal::Displayed { .. } => return true,
         };
         let target = match self.store.find_in_room(&with, reference) {
@@ -175,6 +180,24 @@ impl Actor {
         };
         self.announce_room_update(result);
         true
+    }
+
+    /// Our read marker from another device: clear unread up to there.
+    fn on_own_room_marker(&mut self, with: &str, reference: &str) {
+        let result = self
+            .store
+            .find_in_room(with, reference)
+            .and_then(|t| match t {
+                Some((t, _)) => self.store.mark_read_upto(with, &t.id),
+                None => Ok(0),
+            });
+        let result = result.and_then(|changed| match changed {
+            0 => Ok(()),
+            _ => self.emit_conversations(),
+        });
+        if let Err(e) = result {
+            self.error(e.to_string(), None);
+        }
     }
 
     fn apply_moderation(&mut self, room: &BareJid, moderation: &Moderation) {
