@@ -576,6 +576,37 @@ fn signals_in_a_room_count_only_from_the_same_occupant() {
         "a forged signal was shown"
     );
 
+    // Alice replies: the reply names Bob's message by the room's stanza-id
+    // and his occupant JID (XEP-0461), Bob sees the quote.
+    alice.send(json!({"cmd":"send","account":"a","to":room,"body":"agreed","reply_to":id}));
+    let reply = bob.wait_message("b", "agreed");
+    assert_eq!(reply["reply_to"]["id"], bob_id.as_str(), "{reply}");
+    assert_eq!(reply["reply_to"]["body"], "hello", "{reply}");
+    let relayed = carol
+        .wait_stanza(Duration::from_secs(10), |e| {
+            e.name() == "message" && e.get_child("reply", "urn:xmpp:reply:0").is_some()
+        })
+        .expect("carol gets alice's reply");
+    let named = relayed.get_child("reply", "urn:xmpp:reply:0");
+    assert_eq!(named.and_then(|r| r.attr("id")), Some(sid.as_str()));
+    assert_eq!(
+        named.and_then(|r| r.attr("to")),
+        Some(format!("{room}/bob").as_str())
+    );
+    // Bob replies to Alice's reply: he names her by her occupant JID too.
+    bob.send(json!({"cmd":"send","account":"b","to":room,"body":"good","reply_to":reply["id"]}));
+    let back = alice.wait_message("a", "good");
+    assert_eq!(back["reply_to"]["body"], "agreed", "{back}");
+
+    // A file shared in the room is a file message, not just a link.
+    carol.send_xml(&groupchat_xml(
+        &room,
+        "<body>https://files.example/plan.pdf</body>\
+         <x xmlns='jabber:x:oob'><url>https://files.example/plan.pdf</url></x>",
+    ));
+    let file = alice.wait_for("file", |v| v["event"] == "message" && v["file"].is_object());
+    assert_eq!(file["file"]["name"], "plan.pdf", "{file}");
+
     // Bob retracts: gone at Alice's too.
     bob.send(json!({"cmd":"retract","account":"b","id":bob_id}));
     let gone = alice.wait_for("retraction", |v| {

@@ -96,11 +96,13 @@ impl Actor {
         let id = uuid::Uuid::new_v4().to_string();
         let with = to.to_string();
         let own = self.full_jid.clone();
-        // A reply refers to the quoted message by the id its author gave it.
+        // A reply refers to the quoted message by the id its author gave
+        // it, in a room by the id the room gave it (XEP-0461).
+        let room = to.is_bare() && self.is_room_jid(&to.to_bare());
         let reply_ref = match reply_to {
-            Some(local) => match self.store.reference_of(local) {
-                Ok(Some(r)) => Some(r),
-                _ => return self.error(format!("no message {local} to reply to"), reference),
+            Some(local) => match self.reference_for_reply(local, room) {
+                Some(r) => Some(r),
+                None => return self.error(format!("no message {local} to reply to"), reference),
             },
             None => None,
         };
@@ -231,6 +233,9 @@ impl Actor {
             None => &m.body,
         };
         let mut msg = with_file(super::muc::parse::outgoing(room, &m.id, body), m);
+        if let Some((author, reference, quoted)) = self.quoted(m) {
+            msg = super::replies::with_reply(msg, author, &reference, &quoted, &m.body);
+        }
         if self.switches.send_typing {
             msg = super::chatstates::with_active(msg);
         }
@@ -243,13 +248,28 @@ impl Actor {
         ));
     }
 
-    /// For a reply: the quoted message's author, the id its author gave
-    /// it, and its text.
+    /// The id a reply names message `local` by: the room's stanza-id in a
+    /// room, else the id its author gave it.
+    fn reference_for_reply(&self, local: &str, room: bool) -> Option<String> {
+        match room {
+            true => self.store.server_id_of(local).ok()?.map(|(_, sid)| sid),
+            false => self.store.reference_of(local).ok()?,
+        }
+    }
+
+    /// For a reply: the quoted message's author (in a room its occupant
+    /// JID, ours for our own messages), the id a reply names it by, and
+    /// its text.
     fn quoted(&self, m: &MessageRecord) -> Option<(tokio_xmpp::jid::Jid, String, String)> {
         let local = m.reply_to.as_ref()?.id.as_ref()?;
         let quoted = self.store.message(local).ok()??;
-        let reference = self.store.reference_of(local).ok()??;
-        let author = quoted.sender.parse().ok()?;
+        let room: Option<tokio_xmpp::jid::BareJid> =
+            m.with.parse().ok().filter(|r| self.is_room_jid(r));
+        let reference = self.reference_for_reply(local, room.is_some())?;
+        let author = match (&room, quoted.direction) {
+            (Some(r), Direction::Out) => format!("{r}/{}", self.muc.nick(r)?).parse().ok()?,
+            _ => quoted.sender.parse().ok()?,
+        };
         Some((author, reference, quoted.body))
     }
 

@@ -23,9 +23,11 @@ macro_rules! select_record {
              a.error, a.plain_http, m.mention, m.moderated_by, m.moderation_reason \
              FROM message m JOIN conversation c ON c.id = m.conversation_id \
              LEFT JOIN attachment a ON a.message_seq = m.seq \
-             LEFT JOIN message q ON q.seq = (SELECT r.seq FROM message r \
-               WHERE m.reply_to IS NOT NULL AND r.conversation_id = m.conversation_id \
-               AND r.origin_id = m.reply_to LIMIT 1) ",
+             LEFT JOIN message q ON m.reply_to IS NOT NULL AND q.seq = coalesce( \
+               (SELECT r.seq FROM message r WHERE r.server_id = m.reply_to \
+                AND r.conversation_id = m.conversation_id), \
+               (SELECT r.seq FROM message r WHERE r.conversation_id = m.conversation_id \
+                AND r.origin_id = m.reply_to LIMIT 1)) ",
             $($rest),*
         )
     };
@@ -280,11 +282,13 @@ impl Batch {
     }
 }
 
-/// The quoted message of a reply, as `record_from_row` reads it.
+/// The quoted message of a reply, as `record_from_row` reads it: named by
+/// the room's stanza-id in rooms (XEP-0461), by its origin-id in chats.
 fn quote(tx: &Connection, conversation_id: i64, reply_to: &str) -> rusqlite::Result<Quote> {
     let found = tx
         .prepare_cached(
-            "SELECT id, body FROM message WHERE conversation_id = ?1 AND origin_id = ?2 LIMIT 1",
+            "SELECT id, body FROM message WHERE conversation_id = ?1 \
+             AND (server_id = ?2 OR origin_id = ?2) ORDER BY server_id IS ?2 DESC LIMIT 1",
         )?
         .query_row(params![conversation_id, reply_to], |r| {
             Ok(Quote {

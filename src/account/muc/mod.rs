@@ -123,6 +123,11 @@ impl Rooms {
         self.rooms.get(room).is_some_and(|r| r.joined)
     }
 
+    /// Our nick in a room we are in or are joining.
+    pub fn nick(&self, room: &BareJid) -> Option<&str> {
+        self.rooms.get(room).map(|r| r.nick.as_str())
+    }
+
     /// A joined room where our read markers go (see `Room::private`).
     pub fn shares_markers(&self, room: &BareJid) -> bool {
         self.rooms.get(room).is_some_and(|r| r.joined && r.private)

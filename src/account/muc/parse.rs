@@ -210,6 +210,10 @@ pub struct RoomMessage {
     pub signal: Option<crate::account::chat::Signal>,
     /// A XEP-0425 moderation notice (trusted only from the room itself).
     pub moderation: Option<super::signals::Moderation>,
+    /// The room's stanza-id of the message this one answers (XEP-0461).
+    pub reply_to: Option<String>,
+    /// A shared file (XEP-0066 / XEP-0447), as in chats.
+    pub file: Option<crate::store::NewFile>,
 }
 
 /// Reads a groupchat message relayed by `room`. `None` for anything else
@@ -240,6 +244,15 @@ pub fn room_message(mut msg: Message, room: &BareJid, now: DateTime<Utc>) -> Opt
         false => None,
     };
     let signal = crate::account::chat::Signal::of(&msg);
+    let reply_to = crate::account::replies::reply_id(&msg);
+    let body = match (&reply_to, body) {
+        (Some(_), Some(b)) => Some(crate::account::replies::strip_fallback(&msg, &b)),
+        (_, b) => b,
+    };
+    let file = match (&signal, &body) {
+        (None, Some(b)) => crate::account::file_message::parse(&msg, b),
+        _ => None,
+    };
     // Only the room may assign the stanza-id we dedup with; an occupant's
     // own claim is ignored (the room strips them, but do not rely on it).
     let mut server_id = None;
@@ -272,6 +285,8 @@ pub fn room_message(mut msg: Message, room: &BareJid, now: DateTime<Utc>) -> Opt
         delayed,
         signal,
         moderation,
+        reply_to,
+        file,
     })
 }
 
@@ -291,10 +306,10 @@ impl RoomMessage {
             timestamp: self.timestamp,
             server_id: self.server_id,
             origin_id: self.origin_id,
-            reply_to: None,
+            reply_to: self.reply_to,
             markable: false,
             signal: None,
-            file: None,
+            file: self.file,
             mention,
             occupant_id: self.occupant_id,
         })
