@@ -351,6 +351,14 @@ pub enum Command {
         account: AccountId,
         room: String,
     },
+    /// The room's affiliation list (owners, admins, members), present or
+    /// not; answered with `room_members`. The room decides who may see it
+    /// (owners and admins; Prosody also members of a members-only room);
+    /// others get `muc_error` `forbidden`.
+    RoomMembers {
+        account: AccountId,
+        room: String,
+    },
     /// Retract someone's message in a room as a moderator (XEP-0425), if
     /// the room supports it; else `muc_error` with `unsupported`.
     Moderate {
@@ -410,6 +418,7 @@ impl Command {
             | Command::DestroyRoom { account, .. }
             | Command::Rooms { account }
             | Command::Occupants { account, .. }
+            | Command::RoomMembers { account, .. }
             | Command::Moderate { account, .. }
             | Command::RemoveAccount { account } => Some(account),
             Command::UpdateAccount(u) => Some(&u.account),
@@ -1080,6 +1089,16 @@ pub struct Occupant {
     pub occupant_id: Option<String>,
 }
 
+/// Someone on a room's affiliation list (XEP-0045 §9.5, §10.5).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoomMember {
+    pub jid: String,
+    pub affiliation: Affiliation,
+    /// The nick registered with the room, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nick: Option<String>,
+}
+
 /// A room we are in or have bookmarked.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RoomInfo {
@@ -1453,6 +1472,12 @@ pub enum Event {
         room: String,
         occupants: Vec<Occupant>,
     },
+    /// The answer to `room_members`: owners, admins and members.
+    RoomMembers {
+        account: AccountId,
+        room: String,
+        members: Vec<RoomMember>,
+    },
     Subject {
         account: AccountId,
         room: String,
@@ -1549,6 +1574,7 @@ impl Event {
             | Event::RoomLeft { account, .. }
             | Event::Occupant { account, .. }
             | Event::Occupants { account, .. }
+            | Event::RoomMembers { account, .. }
             | Event::Subject { account, .. }
             | Event::Invitation { account, .. }
             | Event::Rooms { account, .. }

@@ -77,6 +77,18 @@ fn members_only_room_chat_mentions_conflicts_removal_kick_and_destroy() {
     let err = wait_muc_error(&mut carol, &room);
     assert_eq!(err["condition"], "registration_required", "{err}");
 
+    // The owner sees the whole member list, also Bob, who is not in yet.
+    alice.send(json!({"cmd":"room_members","account":"a","room":room}));
+    let list = alice.wait_for("room_members", |v| v["event"] == "room_members");
+    assert_eq!(
+        list["members"],
+        json!([
+            {"jid":"alice@localhost","affiliation":"owner"},
+            {"jid":"bob@localhost","affiliation":"member"}
+        ]),
+        "{list}"
+    );
+
     // Bob is: he joins and both see each other.
     bob.send(json!({"cmd":"join_room","account":"b","room":room,"nick":"bob"}));
     let joined = wait_joined(&mut bob, "b", &room);
@@ -92,6 +104,10 @@ fn members_only_room_chat_mentions_conflicts_removal_kick_and_destroy() {
     alice.wait_for("bob arrives", |v| {
         v["event"] == "occupant" && v["room"] == room && v["nick"] == "bob"
     });
+    // In a members-only room Prosody shows the list to members too.
+    bob.send(json!({"cmd":"room_members","account":"b","room":room}));
+    let seen = bob.wait_for("room_members", |v| v["event"] == "room_members");
+    assert_eq!(seen["members"], list["members"], "{seen}");
 
     // Alice writes, naming Bob: Bob's copy is a mention; Alice's own echo
     // marks hers delivered and adds no second row.

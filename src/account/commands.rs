@@ -181,6 +181,9 @@ pub enum AccountCommand {
     Occupants {
         room: String,
     },
+    RoomMembers {
+        room: String,
+    },
     Moderate {
         id: String,
         reason: Option<String>,
@@ -354,6 +357,7 @@ impl AccountCommand {
                 AccountCommand::DestroyRoom { room, reason }
             }
             Command::Occupants { room, .. } => AccountCommand::Occupants { room },
+            Command::RoomMembers { room, .. } => AccountCommand::RoomMembers { room },
             Command::Moderate { id, reason, .. } => AccountCommand::Moderate { id, reason },
             Command::Accounts
             | Command::AddAccount(_)
@@ -455,6 +459,9 @@ impl Actor {
             } if self.state == ConnState::Online => {
                 self.set_affiliation(&room, &jid, affiliation, reason.as_deref(), stream)
                     .await
+            }
+            AccountCommand::RoomMembers { room } if self.state == ConnState::Online => {
+                self.query_members(&room, stream).await
             }
             AccountCommand::SetRole {
                 room,
@@ -567,6 +574,7 @@ impl Actor {
             | AccountCommand::SetSubject { .. }
             | AccountCommand::CreateRoom { .. }
             | AccountCommand::SetAffiliation { .. }
+            | AccountCommand::RoomMembers { .. }
             | AccountCommand::SetRole { .. }
             | AccountCommand::Invite { .. }
             | AccountCommand::Moderate { .. }

@@ -564,6 +564,7 @@ pub fn apply_event(account: &mut LiveAccount, chat: Option<&mut Chat>, event: Ev
         | Event::RoomLeft { .. }
         | Event::Occupant { .. }
         | Event::Occupants { .. }
+        | Event::RoomMembers { .. }
         | Event::Subject { .. }
         | Event::Invitation { .. }
         | Event::Rooms { .. }

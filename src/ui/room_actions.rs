@@ -11,7 +11,7 @@ use iced::widget::text_editor::{Action, Edit, Motion};
 use super::update::live;
 use super::{App, Banner, Message, ids, join_room};
 use crate::account::AccountCommand;
-use crate::api::{AccountId, Affiliation, NotifyMode, Role};
+use crate::api::{AccountId, Affiliation, NotifyMode, Role, RoomMember};
 use crate::fl;
 
 /// What the open room shows besides its messages (part of the open chat).
@@ -176,7 +176,11 @@ pub fn update(app: &mut App, message: RoomMessage) -> Task<Message> {
                 pane.panel = Some(panel);
                 focus = match panel {
                     Panel::Invite => Some(ids::room::INVITE_JID),
-                    Panel::Members => Some(ids::room::MEMBER_JID),
+                    Panel::Members => {
+                        // The whole list, also those not in the room now.
+                        command = Some(AccountCommand::RoomMembers { room: room.clone() });
+                        Some(ids::room::MEMBER_JID)
+                    }
                     Panel::Subject => {
                         pane.subject = live(&mut app.accounts, &account)
                             .and_then(|a| a.rooms.get(&room))
@@ -296,6 +300,14 @@ pub fn update(app: &mut App, message: RoomMessage) -> Task<Message> {
             // Shown at once; the account confirms with `rooms`.
             r.notify = *mode;
         }
+        if let AccountCommand::SetAffiliation {
+            jid, affiliation, ..
+        } = &command
+            && let Some(list) = a.rooms.get_mut(&room).and_then(|r| r.members.as_mut())
+        {
+            // Shown at once; a refusal comes back as a `muc_error` banner.
+            update_member_list(list, jid, *affiliation);
+        }
         if !a.send(command) {
             app.banners.push(Banner {
                 account: Some(account),
@@ -348,4 +360,20 @@ fn complete(app: &mut App) -> Task<Message> {
             .perform(Action::Edit(Edit::Paste(Arc::new(with))));
     }
     Task::none()
+}
+
+/// `jid`'s new affiliation in the room's member list as the form shows it.
+fn update_member_list(list: &mut Vec<RoomMember>, jid: &str, affiliation: Affiliation) {
+    list.retain(|m| m.jid != jid);
+    if matches!(
+        affiliation,
+        Affiliation::Owner | Affiliation::Admin | Affiliation::Member
+    ) {
+        list.push(RoomMember {
+            jid: jid.to_owned(),
+            affiliation,
+            nick: None,
+        });
+        list.sort_by(|a, b| a.jid.cmp(&b.jid));
+    }
 }

@@ -369,30 +369,31 @@ fn form<'a>(
     }
 }
 
-/// The members (and admins, owners) present, with Remove; a field to add
-/// a member. Members not in the room are not listed: the core has no
-/// query for the member list yet.
+/// The room's owners, admins and members (present or not; until the
+/// room's list has come, those present), with Remove for members; a field
+/// to add a member.
 fn members<'a>(pane: &'a super::room_actions::Pane, room: &'a Room) -> Element<'a, Message> {
     let mut list = column![].spacing(4).padding([0, 12]);
-    let mut people: Vec<&Occupant> = room
-        .occupants
-        .values()
-        .filter(|o| o.jid.is_some() && o.affiliation != Affiliation::None)
-        .collect();
-    people.sort_by_key(|o| o.nick.to_lowercase());
-    for o in people {
-        let jid = o.jid.clone().unwrap_or_default();
+    for (nick, jid, affiliation) in room.member_rows() {
+        let name = match &nick {
+            Some(n) => text(n.clone()).size(13).style(style::nick(nick_color(n))),
+            None => text(jid.clone()).size(13),
+        };
         let mut line = row![
-            text(o.nick.clone())
-                .size(13)
-                .style(style::nick(nick_color(&o.nick))),
-            text(jid.clone()).size(12).style(style::muted),
-            text(affiliation_text(o.affiliation)).size(12),
+            name,
+            text(if nick.is_some() {
+                jid.clone()
+            } else {
+                String::new()
+            })
+            .size(12)
+            .style(style::muted),
+            text(affiliation_text(affiliation)).size(12),
             space::horizontal(),
         ]
         .spacing(8)
         .align_y(Alignment::Center);
-        if o.affiliation == Affiliation::Member {
+        if affiliation == Affiliation::Member {
             line = line.push(
                 container(small_button(
                     fl!("room-member-remove"),

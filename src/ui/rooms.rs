@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
 
-use crate::api::{Affiliation, Event, LeaveReason, NotifyMode, Occupant, Role};
+use crate::api::{Affiliation, Event, LeaveReason, NotifyMode, Occupant, Role, RoomMember};
 use crate::fl;
 
 use super::format;
@@ -38,6 +38,8 @@ pub struct Room {
     pub mentioned: bool,
     /// Occupants typing right now, with when they said so.
     pub typing: HashMap<String, Instant>,
+    /// The room's affiliation list, once asked for (Members form).
+    pub members: Option<Vec<RoomMember>>,
 }
 
 /// Why we left a room, and who did it.
@@ -56,7 +58,60 @@ pub struct Invitation {
     pub reason: Option<String>,
 }
 
+/// `jid` without its resource.
+fn bare(jid: &str) -> &str {
+    jid.split_once('/').map_or(jid, |(b, _)| b)
+}
+
 impl Room {
+    /// The Members form's lines: (nick, bare JID, affiliation), owners
+    /// first, then admins, then members, each by name. From the room's
+    /// list once it came (the nick of someone present, else the one
+    /// registered), until then the people present with an affiliation.
+    pub fn member_rows(&self) -> Vec<(Option<String>, String, Affiliation)> {
+        let present = |jid: &str| {
+            self.occupants
+                .values()
+                .find(|o| o.jid.as_deref().map(bare) == Some(jid))
+                .map(|o| o.nick.clone())
+        };
+        let mut rows: Vec<(Option<String>, String, Affiliation)> = match &self.members {
+            Some(list) => list
+                .iter()
+                .map(|m| {
+                    (
+                        present(&m.jid).or(m.nick.clone()),
+                        m.jid.clone(),
+                        m.affiliation,
+                    )
+                })
+                .collect(),
+            None => self
+                .occupants
+                .values()
+                .filter(|o| {
+                    o.affiliation != Affiliation::None && o.affiliation != Affiliation::Outcast
+                })
+                .filter_map(|o| {
+                    Some((
+                        Some(o.nick.clone()),
+                        bare(o.jid.as_deref()?).to_owned(),
+                        o.affiliation,
+                    ))
+                })
+                .collect(),
+        };
+        let rank = |a: Affiliation| match a {
+            Affiliation::Owner => 0,
+            Affiliation::Admin => 1,
+            _ => 2,
+        };
+        rows.sort_by_cached_key(|(nick, jid, a)| {
+            (rank(*a), nick.as_deref().unwrap_or(jid).to_lowercase())
+        });
+        rows
+    }
+
     /// Our own occupant entry, while in the room.
     pub fn me(&self) -> Option<&Occupant> {
         self.nick.as_ref().and_then(|n| self.occupants.get(n))
@@ -320,6 +375,9 @@ pub fn apply_event(account: &mut LiveAccount, event: Event) -> Option<String> {
         } => {
             let r = account.rooms.entry(room).or_default();
             r.occupants = occupants.into_iter().map(|o| (o.nick.clone(), o)).collect();
+        }
+        Event::RoomMembers { room, members, .. } => {
+            account.rooms.entry(room).or_default().members = Some(members);
         }
         Event::Subject { room, subject, .. } => {
             account.rooms.entry(room).or_default().subject = subject;

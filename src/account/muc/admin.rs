@@ -9,7 +9,20 @@ use tokio_xmpp::stanzastream::StanzaStream;
 
 use super::{Creation, RoomIq, parse};
 use crate::account::Actor;
-use crate::api::{Affiliation, Role};
+use crate::api::{Affiliation, Event, Role, RoomMember};
+
+/// The lists `room_members` asks for, one request each (XEP-0045 allows
+/// one affiliation per request).
+const LISTED: [Affiliation; 3] = [Affiliation::Owner, Affiliation::Admin, Affiliation::Member];
+
+/// A `room_members` answer being put together.
+#[derive(Debug, Default)]
+pub(super) struct MemberList {
+    pending: usize,
+    members: Vec<RoomMember>,
+    /// The first refusal (non-admins may not see the lists).
+    refused: Option<StanzaError>,
+}
 
 impl Actor {
     /// `create_room`: joins a room that must not exist yet; the rest
@@ -133,6 +146,62 @@ impl Actor {
         );
         let iq = parse::admin_set(&uuid::Uuid::new_v4().to_string(), &room, vec![item]);
         self.send_room_iq(iq, RoomIq::Admin(room), stream).await;
+    }
+
+    /// `room_members`: asks the room for its owners, admins and members.
+    pub(in crate::account) async fn query_members(&mut self, room: &str, stream: &StanzaStream) {
+        let Some(room) = self.joined_room(room) else {
+            return;
+        };
+        // A second request while one is under way is answered by that one.
+        if self.muc.member_lists.contains_key(&room) {
+            return;
+        }
+        let list = MemberList {
+            pending: LISTED.len(),
+            ..MemberList::default()
+        };
+        self.muc.member_lists.insert(room.clone(), list);
+        for affiliation in LISTED {
+            let iq = parse::admin_list(&uuid::Uuid::new_v4().to_string(), &room, affiliation);
+            self.send_room_iq(iq, RoomIq::MemberList(room.clone()), stream)
+                .await;
+        }
+    }
+
+    /// One list of `room_members` answered: when the last is in, the
+    /// people (sorted by JID), or the refusal if the room gave none.
+    pub(super) fn on_member_list(
+        &mut self,
+        room: &BareJid,
+        answer: Result<Option<Element>, StanzaError>,
+    ) {
+        let Some(list) = self.muc.member_lists.get_mut(room) else {
+            return;
+        };
+        list.pending = list.pending.saturating_sub(1);
+        match answer {
+            Ok(payload) => list.members.extend(parse::member_items(payload.as_ref())),
+            Err(e) => {
+                list.refused.get_or_insert(e);
+            }
+        }
+        if list.pending > 0 {
+            return;
+        }
+        let Some(mut list) = self.muc.member_lists.remove(room) else {
+            return;
+        };
+        if let (Some(e), true) = (&list.refused, list.members.is_empty()) {
+            return self.muc_error(room, &parse::condition(e), parse::error_text(e));
+        }
+        list.members.sort_by(|a, b| a.jid.cmp(&b.jid));
+        list.members.dedup_by(|a, b| a.jid == b.jid);
+        self.emit(Event::RoomMembers {
+            account: self.id.clone(),
+            room: room.to_string(),
+            members: list.members,
+        });
     }
 
     /// `set_role`: moderator, participant (voice), visitor, none (kick).

@@ -57,6 +57,8 @@ enum RoomIq {
     Archive(BareJid),
     /// XEP-0425.
     Moderate(BareJid),
+    /// One affiliation's list for `room_members` (`admin.rs`).
+    MemberList(BareJid),
     /// Our bookmarks (`bookmarks.rs`): PEP, private storage, publish.
     Bookmarks,
     LegacyBookmarks,
@@ -116,6 +118,8 @@ pub(super) struct Rooms {
     /// back to us is not a change from another device.
     published: HashMap<BareJid, bool>,
     history: history::Queries,
+    /// `room_members` answers being put together, per room.
+    member_lists: HashMap<BareJid, admin::MemberList>,
 }
 
 impl Rooms {
@@ -840,6 +844,7 @@ impl Actor {
     pub(super) async fn rooms_new_session(&mut self, stream: &StanzaStream) {
         self.muc.iqs.clear();
         self.muc.history = Default::default();
+        self.muc.member_lists.clear();
         self.muc.bookmarks_loaded = false;
         // Rooms joined in the last session without a bookmark (it may not
         // have been published yet): joined again too.
@@ -878,6 +883,7 @@ impl Actor {
             | RoomIq::Config(room)
             | RoomIq::Admin(room)
             | RoomIq::Members(room)
+            | RoomIq::MemberList(room)
             | RoomIq::Archive(room)
             | RoomIq::Moderate(room) => {
                 from.is_some_and(|f| f.to_bare() == *room && f.resource().is_none())
@@ -903,6 +909,7 @@ impl Actor {
                 }
                 self.on_member_added(&room, stream).await
             }
+            RoomIq::MemberList(room) => self.on_member_list(&room, answer),
             RoomIq::Ping(room) => self.on_self_ping(&room, id, answer, stream).await,
             RoomIq::Archive(room) => self.on_room_archive_page(&room, id, answer, stream).await,
             RoomIq::Bookmarks => self.on_bookmarks(answer, stream).await,

@@ -392,6 +392,44 @@ pub fn admin_set(id: &str, room: &BareJid, items: Vec<Element>) -> Iq {
     raw_iq(id, true, Some(Jid::from(room.clone())), query)
 }
 
+/// A `muc#admin` request for everyone with `affiliation` (XEP-0045 §9.5).
+pub fn admin_list(id: &str, room: &BareJid, affiliation: Affiliation) -> Iq {
+    let query = Element::builder("query", MUC_ADMIN)
+        .append(element(
+            "item",
+            MUC_ADMIN,
+            &[("affiliation", affiliation_str(affiliation))],
+        ))
+        .build();
+    raw_iq(id, false, Some(Jid::from(room.clone())), query)
+}
+
+/// The people in a `muc#admin` list answer; items without a valid bare
+/// JID or with an affiliation other than owner, admin or member are left
+/// out.
+pub fn member_items(answer: Option<&Element>) -> Vec<crate::api::RoomMember> {
+    let Some(query) = answer.filter(|q| q.is("query", MUC_ADMIN)) else {
+        return Vec::new();
+    };
+    query
+        .children()
+        .filter(|c| c.is("item", MUC_ADMIN))
+        .filter_map(|item| {
+            let jid = item.attr("jid")?.parse::<BareJid>().ok()?;
+            let affiliation = affiliation(item.attr("affiliation"));
+            matches!(
+                affiliation,
+                Affiliation::Owner | Affiliation::Admin | Affiliation::Member
+            )
+            .then(|| crate::api::RoomMember {
+                jid: jid.to_string(),
+                affiliation,
+                nick: item.attr("nick").map(str::to_owned),
+            })
+        })
+        .collect()
+}
+
 /// An admin item: `attr` is `affiliation` or `role`, `key` `jid` or `nick`.
 pub fn admin_item(attr: &str, value: &str, key: &str, who: &str, reason: Option<&str>) -> Element {
     let mut item = element("item", MUC_ADMIN, &[(attr, value), (key, who)]);
@@ -511,6 +549,34 @@ pub fn error_text(error: &StanzaError) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_member_list_keeps_owners_admins_and_members_with_valid_jids() {
+        let answer: Element = format!(
+            "<query xmlns='{MUC_ADMIN}'>\
+             <item affiliation='owner' jid='alice@example.org'/>\
+             <item affiliation='member' jid='bob@example.org' nick='Bob'/>\
+             <item affiliation='member' jid='not a jid@@'/>\
+             <item affiliation='outcast' jid='eve@example.org'/>\
+             <item affiliation='member'/></query>"
+        )
+        .parse()
+        .unwrap();
+        let members = member_items(Some(&answer));
+        assert_eq!(
+            members
+                .iter()
+                .map(|m| (m.jid.as_str(), m.affiliation, m.nick.as_deref()))
+                .collect::<Vec<_>>(),
+            [
+                ("alice@example.org", Affiliation::Owner, None),
+                ("bob@example.org", Affiliation::Member, Some("Bob")),
+            ]
+        );
+        assert!(member_items(None).is_empty());
+        let other: Element = "<query xmlns='jabber:iq:roster'/>".parse().unwrap();
+        assert!(member_items(Some(&other)).is_empty());
+    }
 
     #[test]
     fn mentions_are_whole_words_in_any_case() {

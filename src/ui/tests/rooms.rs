@@ -8,7 +8,7 @@ use super::{Harness, conversation};
 use crate::account::AccountCommand;
 use crate::api::{
     Affiliation, Availability, ConversationKind, ConversationSummary, Direction, Event,
-    LeaveReason, MessageRecord, MessageState, NotifyMode, Occupant, Role, RoomInfo,
+    LeaveReason, MessageRecord, MessageState, NotifyMode, Occupant, Role, RoomInfo, RoomMember,
 };
 use crate::fl;
 use crate::ui::room_actions::RoomMessage;
@@ -515,6 +515,7 @@ fn invite_members_subject_leave_from_the_menu() {
                 jid: "carol@work.example".into(),
                 reason: None,
             },
+            AccountCommand::RoomMembers { room: ROOM.into() },
             AccountCommand::SetAffiliation {
                 room: ROOM.into(),
                 jid: "anna@work.example".into(),
@@ -534,6 +535,49 @@ fn invite_members_subject_leave_from_the_menu() {
             AccountCommand::LeaveRoom { room: ROOM.into() },
         ]
     );
+}
+
+#[test]
+fn the_members_form_lists_the_rooms_whole_list_and_follows_changes() {
+    let mut h = in_room(0);
+    open_room(&mut h);
+    let _ = h.click(ids::room::MENU);
+    let _ = h.click(ids::room::MEMBERS);
+    assert_eq!(
+        sent(&mut h),
+        [AccountCommand::RoomMembers { room: ROOM.into() }]
+    );
+    // Until the list comes, those present; Dora is not in the room.
+    assert!(h.has_id(ids::room::remove_member("anna@work.example")));
+    assert!(!h.has_id(ids::room::remove_member("dora@work.example")));
+    let member = |jid: &str, affiliation, nick: Option<&str>| RoomMember {
+        jid: jid.into(),
+        affiliation,
+        nick: nick.map(Into::into),
+    };
+    h.event(
+        "work",
+        Event::RoomMembers {
+            account: "work".into(),
+            room: ROOM.into(),
+            members: vec![
+                member("anna@work.example", Affiliation::Member, None),
+                member("dora@work.example", Affiliation::Member, Some("Dora")),
+                member("me@work.example", Affiliation::Admin, None),
+            ],
+        },
+    );
+    h.assert_shows("Dora");
+    h.assert_shows("dora@work.example");
+    let _ = h.click(ids::room::remove_member("dora@work.example"));
+    assert!(!h.has_id(ids::room::remove_member("dora@work.example")));
+    let _ = h.run(|ui| {
+        ui.click(selector::id(ids::room::MEMBER_JID)).unwrap();
+        let _ = ui.typewrite("erik@work.example");
+    });
+    let _ = h.click(ids::room::MEMBER_ADD);
+    assert!(h.has_id(ids::room::remove_member("erik@work.example")));
+    assert_eq!(sent(&mut h).len(), 2);
 }
 
 #[test]
