@@ -524,6 +524,30 @@ pub fn room(account: &str) -> Vec<(AccountId, Event)> {
                 moderation: false,
             },
         ),
+        // The room's list (as `room_members` answers it): Erik is a
+        // member who is not in the room now.
+        (
+            a.clone(),
+            Event::RoomMembers {
+                account: a.clone(),
+                room: ROOM.into(),
+                members: [
+                    ("anna@example.org", Affiliation::Admin),
+                    ("bob@example.org", Affiliation::Member),
+                    ("carol@example.org", Affiliation::Member),
+                    ("dave@example.org", Affiliation::Member),
+                    ("erik@example.org", Affiliation::Member),
+                    ("me@example.org", Affiliation::Owner),
+                ]
+                .into_iter()
+                .map(|(jid, affiliation)| crate::api::RoomMember {
+                    jid: jid.into(),
+                    affiliation,
+                    nick: None,
+                })
+                .collect(),
+            },
+        ),
         (
             a.clone(),
             Event::History {
