@@ -41,23 +41,30 @@ pub(super) struct HistoryRequest {
     pub after: Option<i64>,
 }
 
+/// What an archive query is for: our own archive here, a room's in
+/// `muc/history.rs`.
 #[derive(Debug)]
-enum Purpose {
+pub(super) enum Purpose {
+    /// Forwards from the cursor after (re)connecting or joining.
     CatchUp,
+    /// Older messages for a `history` request.
     Backfill(HistoryRequest),
 }
 
+/// An archive query in flight: its results are collected until the IQ
+/// answer ends the page. `room` says whose archive (nothing for ours).
 #[derive(Debug)]
-struct Query {
-    purpose: Purpose,
-    page: Page,
-    results: Vec<ChatMessage>,
+pub(super) struct Query<R, Room = ()> {
+    pub room: Room,
+    pub purpose: Purpose,
+    pub page: Page,
+    pub results: Vec<R>,
 }
 
 /// Archive queries in flight.
 #[derive(Debug, Default)]
 pub(super) struct Sync {
-    queries: HashMap<String, Query>,
+    queries: HashMap<String, Query<ChatMessage>>,
     /// False from a fresh session until its catch-up ended.
     caught_up: bool,
     /// New messages the running catch-up stored.
@@ -78,7 +85,7 @@ impl Actor {
     /// A fresh session: carbons on, then the archive catch-up.
     pub(super) async fn start_sync(&mut self, stream: &StanzaStream) {
         // Queries of the lost session will never be answered.
-        let lost: Vec<Query> = self.sync.queries.drain().map(|(_, q)| q).collect();
+        let lost: Vec<Query<ChatMessage>> = self.sync.queries.drain().map(|(_, q)| q).collect();
         for q in lost {
             if let Purpose::Backfill(req) = q.purpose {
                 self.reply_history(&req);
@@ -129,6 +136,7 @@ impl Actor {
         self.sync.queries.insert(
             id,
             Query {
+                room: (),
                 purpose,
                 page,
                 results: Vec::new(),

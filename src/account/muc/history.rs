@@ -22,23 +22,11 @@ use super::{RoomIq, parse};
 use crate::account::Actor;
 use crate::account::chat::ChatMessage;
 use crate::account::mam::{self, Page};
-use crate::account::sync::HistoryRequest;
+use crate::account::sync::{HistoryRequest, Purpose};
 
 const CATCHUP_PAGE: usize = 100;
 
-#[derive(Debug)]
-enum Purpose {
-    CatchUp,
-    Backfill(HistoryRequest),
-}
-
-#[derive(Debug)]
-struct Query {
-    room: BareJid,
-    purpose: Purpose,
-    page: Page,
-    results: Vec<parse::RoomMessage>,
-}
+type Query = crate::account::sync::Query<parse::RoomMessage, BareJid>;
 
 /// Room archive queries in flight, by query id (= IQ id).
 #[derive(Debug, Default)]
