@@ -18,7 +18,7 @@ use super::StoreError;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Ordered migration steps; the schema version is `MIGRATIONS.len()`.
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8];
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9];
 
 /// The newest schema version this build understands.
 pub(crate) const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -231,6 +231,19 @@ ALTER TABLE message ADD COLUMN occupant_id TEXT;
 const V8: &str = r#"
 ALTER TABLE message ADD COLUMN moderated_by TEXT;
 ALTER TABLE message ADD COLUMN moderation_reason TEXT;
+"#;
+
+/// Version 9: one origin-id index instead of two. The dedup index (unique
+/// per conversation, direction and author) now starts with the origin-id,
+/// so it also serves the lookups of signals and replies by
+/// (conversation, origin-id) that `message_ref` served: one index fewer
+/// to write with every stored message (storing is mostly index upkeep).
+const V9: &str = r#"
+DROP INDEX message_origin_id;
+DROP INDEX message_ref;
+CREATE UNIQUE INDEX message_origin_id
+    ON message (conversation_id, origin_id, direction, sender_bare)
+    WHERE origin_id IS NOT NULL;
 "#;
 
 /// Sets the per-connection pragmas. Errors here (e.g. "file is not a

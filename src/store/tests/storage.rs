@@ -242,6 +242,31 @@ fn history_uses_the_paging_index() {
     }
 }
 
+/// Lookups by origin-id (signals, replies, dedup) use the one origin-id
+/// index, never a scan of the conversation.
+#[test]
+fn origin_id_lookups_use_the_dedup_index() {
+    let s = mem();
+    for (sql, n) in [
+        (
+            "SELECT seq FROM message WHERE conversation_id = ?1 AND origin_id = ?2",
+            2,
+        ),
+        (
+            "SELECT seq FROM message WHERE conversation_id = ?1 AND direction = 'in' \
+             AND sender_bare = ?2 AND origin_id = ?3",
+            3,
+        ),
+    ] {
+        let plan = query_plan(&s, sql, n);
+        assert!(
+            plan.iter()
+                .any(|l| l.contains("INDEX message_origin_id (conversation_id=? AND origin_id=?")),
+            "{plan:#?}"
+        );
+    }
+}
+
 /// A database written by schema version 1 (committed fixture, made with the
 /// V1 schema and a few rows) opens, migrates and keeps its data.
 #[test]
