@@ -1001,6 +1001,9 @@ pub struct ConversationSummary {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_timestamp: Option<DateTime<Utc>>,
     pub unread: u32,
+    /// Unread room messages that mention us (absent when none).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unread_mentions: u32,
     /// No notifications for this conversation.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub muted: bool,
@@ -1008,6 +1011,10 @@ pub struct ConversationSummary {
     /// occupant (absent for 1:1 chats).
     #[serde(default, skip_serializing_if = "ConversationKind::is_chat")]
     pub kind: ConversationKind,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// What a conversation is.

@@ -629,7 +629,9 @@ impl Store {
             "SELECT c.jid, m.body, m.ts, \
                (SELECT count(*) FROM message u \
                 WHERE u.conversation_id = c.id AND u.direction = 'in' AND u.read = 0), c.muted, c.kind, \
-               a.name \
+               a.name, \
+               (SELECT count(*) FROM message u WHERE u.conversation_id = c.id \
+                AND u.direction = 'in' AND u.read = 0 AND u.mention = 1) \
              FROM conversation c \
              LEFT JOIN message m ON m.seq = \
                (SELECT l.seq FROM message l WHERE l.conversation_id = c.id \
@@ -650,6 +652,7 @@ impl Store {
                 last_file: row.get(6)?,
                 last_timestamp,
                 unread: count_u32(row.get::<_, i64>(3)?),
+                unread_mentions: count_u32(row.get::<_, i64>(7)?),
                 muted: row.get(4)?,
                 // Private conversations with room occupants are stored as
                 // chats keyed by the occupant's full JID (no schema change).

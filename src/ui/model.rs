@@ -419,10 +419,9 @@ pub fn apply_event(account: &mut LiveAccount, chat: Option<&mut Chat>, event: Ev
             for c in &conversations {
                 if c.kind == ConversationKind::Room {
                     let room = account.rooms.entry(c.with.clone()).or_default();
-                    // Read elsewhere (or here): no unread mention left.
-                    if c.unread == 0 {
-                        room.mentioned = false;
-                    }
+                    // From the store: kept across restarts, cleared when
+                    // read here or on another device.
+                    room.mentioned = c.unread_mentions > 0;
                 }
             }
             account.conversations = conversations;

@@ -518,6 +518,30 @@ fn conversations_unread_and_mark_read() {
 }
 
 #[test]
+fn unread_mentions_are_counted_until_read() {
+    let mut s = mem();
+    let room = "team@conference.example.org";
+    let mention = |id, secs| NewMessage {
+        mention: true,
+        ..incoming(id, room, secs)
+    };
+    s.insert_messages(&[incoming("r1", room, 1), mention("r2", 2), mention("r3", 3)])
+        .unwrap();
+    let mentions = |s: &Store| {
+        s.conversations()
+            .unwrap()
+            .into_iter()
+            .find(|c| c.with == room)
+            .map(|c| (c.unread, c.unread_mentions))
+    };
+    assert_eq!(mentions(&s), Some((3, 2)));
+    s.mark_read_upto(room, "r2").unwrap();
+    assert_eq!(mentions(&s), Some((1, 1)));
+    s.mark_read(room).unwrap();
+    assert_eq!(mentions(&s), Some((0, 0)));
+}
+
+#[test]
 fn whole_second_stamps_keep_arrival_order() {
     let mut s = mem();
     let with = "bob@example.org";

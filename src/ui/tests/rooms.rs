@@ -158,6 +158,36 @@ fn a_room_is_listed_by_name_with_its_unread_and_mention_marks() {
 }
 
 #[test]
+fn the_mention_badge_comes_from_the_store_after_a_restart() {
+    let mut h = in_room(0);
+    let row = ids::contact("work", ROOM);
+    // What the account reports at start-up: an unread mention stored.
+    h.event(
+        "work",
+        Event::Conversations {
+            account: "work".into(),
+            conversations: vec![ConversationSummary {
+                unread_mentions: 1,
+                ..room_summary(4)
+            }],
+        },
+    );
+    assert_eq!(
+        h.texts_in(row.clone()),
+        ["T", "Team", "Morning all", "@", "4"]
+    );
+    // Read on another device: gone here too.
+    h.event(
+        "work",
+        Event::Conversations {
+            account: "work".into(),
+            conversations: vec![room_summary(0)],
+        },
+    );
+    assert_eq!(h.texts_in(row), ["T", "Team", "Morning all"]);
+}
+
+#[test]
 fn the_room_view_shows_subject_occupants_and_nicks() {
     let mut h = in_room(0);
     open_room(&mut h);
