@@ -379,6 +379,7 @@ room-affiliation-admin = Admin
 room-affiliation-member = Mitglied
 room-affiliation-outcast = gesperrt
 room-kick = Rauswerfen
+room-private-message = Private Nachricht
 room-ban = Sperren
 room-typing-one = { $nick } schreibt…
 room-typing-two = { $first } und { $second } schreiben…

@@ -379,6 +379,7 @@ room-affiliation-admin = admin
 room-affiliation-member = member
 room-affiliation-outcast = banned
 room-kick = Kick out
+room-private-message = Private message
 room-ban = Ban
 room-typing-one = { $nick } is typing…
 room-typing-two = { $first } and { $second } are typing…

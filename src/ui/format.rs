@@ -276,10 +276,17 @@ pub fn sidebar_rows(
     rows
 }
 
-/// A contact's name, else the local part of the JID, else the JID.
+/// A contact's name, else the local part of the JID, else the JID; a
+/// room occupant (private messages) as "nick (room)".
 pub fn display_name(jid: &str, name: Option<&str>) -> String {
     match name.map(str::trim) {
         Some(n) if !n.is_empty() => n.to_owned(),
+        _ if jid.contains('/') => match jid.split_once('/') {
+            Some((room, nick)) if !nick.is_empty() => {
+                format!("{nick} ({})", display_name(room, None))
+            }
+            _ => jid.to_owned(),
+        },
         _ => match jid.split_once('@') {
             Some((local, _)) if !local.is_empty() => local.to_owned(),
             _ => jid.to_owned(),

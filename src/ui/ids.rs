@@ -276,6 +276,11 @@ pub mod room {
         format!("room-ban:{nick}")
     }
 
+    /// "Private message" in an occupant's actions.
+    pub fn private(nick: &str) -> String {
+        format!("room-private:{nick}")
+    }
+
     /// "Remove" next to a member in the members form.
     pub fn remove_member(jid: &str) -> String {
         format!("room-remove-member:{jid}")

@@ -79,6 +79,8 @@ pub enum RoomMessage {
     /// Show (or hide) an occupant's actions.
     SelectOccupant(String),
     Kick(String),
+    /// Open a private conversation with an occupant (XEP-0045 §7.5).
+    Private(String),
     /// Ban by real JID.
     Ban(String),
     /// Tab in the composer: complete an @-mention.
@@ -158,6 +160,9 @@ pub fn update(app: &mut App, message: RoomMessage) -> Task<Message> {
         return Task::none();
     };
     let (account, room) = (chat.account.clone(), chat.with.clone());
+    if let RoomMessage::Private(nick) = message {
+        return super::update::update(app, Message::OpenChat(account, format!("{room}/{nick}")));
+    }
     let pane = &mut chat.room;
     let mut command = None;
     let mut focus = None;
@@ -288,6 +293,7 @@ pub fn update(app: &mut App, message: RoomMessage) -> Task<Message> {
             });
         }
         RoomMessage::Complete
+        | RoomMessage::Private(_)
         | RoomMessage::JoinInvitation(..)
         | RoomMessage::DismissInvitation(..) => {}
     }

@@ -505,6 +505,16 @@ fn occupant_row<'a>(room: &'a Room, o: &'a Occupant, selected: bool) -> Element<
     ];
     if selected {
         let mut actions = row![].spacing(4);
+        if !own && room.joined {
+            actions = actions.push(
+                container(small_button(
+                    fl!("room-private-message"),
+                    RoomMessage::Private(o.nick.clone()),
+                    false,
+                ))
+                .id(ids::room::private(&o.nick)),
+            );
+        }
         if room.may_kick(o) {
             actions = actions.push(
                 container(small_button(

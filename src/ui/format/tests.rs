@@ -209,6 +209,11 @@ fn last_seen_and_subscription_texts() {
 fn names_lines_colours_titles() {
     assert_eq!(display_name("a@b", Some("  ")), "a");
     assert_eq!(display_name("b.org", None), "b.org");
+    // Private messages with a room occupant.
+    assert_eq!(
+        display_name("team@conference.b.org/Anna Lee", None),
+        "Anna Lee (team)"
+    );
     assert_eq!(first_line("abcdef", 4), "abc…");
     assert_eq!(parse_hex("#ff0000"), Some(Color::from_rgb8(255, 0, 0)));
     assert_eq!(parse_hex("red"), None);

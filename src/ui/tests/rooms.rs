@@ -667,6 +667,35 @@ fn tab_completes_a_nick_and_enter_sends_to_the_room() {
 }
 
 #[test]
+fn a_private_message_to_an_occupant_opens_its_own_conversation() {
+    let mut h = in_room(0);
+    open_room(&mut h);
+    let _ = h.click(ids::room::occupant("Anna"));
+    // Not to ourselves.
+    assert!(!h.has_id(ids::room::private("me")));
+    let _ = h.click(ids::room::private("Anna"));
+    let anna = format!("{ROOM}/Anna");
+    assert_eq!(
+        h.app.chat.as_ref().map(|c| c.with.as_str()),
+        Some(anna.as_str())
+    );
+    h.assert_shows("Anna (team)");
+    let _ = h.commands("work");
+    let _ = h.run(|ui| {
+        ui.click(selector::id(ids::COMPOSER)).unwrap();
+        let _ = ui.typewrite("just between us");
+        let _ = ui.tap_key(Named::Enter);
+    });
+    match &sent(&mut h)[..] {
+        [AccountCommand::Send { to, body, .. }] => {
+            assert_eq!(to, &anna);
+            assert_eq!(body, "just between us");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
 fn room_notifications_follow_the_mode() {
     let mut h = in_room(0);
     let notice = |h: &Harness, m: &MessageRecord| {
