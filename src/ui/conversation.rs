@@ -36,6 +36,8 @@ pub enum ChatMessage {
     CancelMode,
     /// Retract this message of ours for everyone (XEP-0424).
     Retract(String),
+    /// As a room moderator, remove someone's message for everyone (XEP-0425).
+    Moderate(String),
     /// Add or remove our reaction with this emoji.
     React(String, String),
     /// Mute or unmute notifications of this conversation.
@@ -211,7 +213,8 @@ pub(super) fn messages<'a>(
                 }
                 list = list.push(bubble(m, chat, (transfers, pictures), room));
                 if chat.selected.as_deref() == Some(&m.id) {
-                    list = list.push(actions(m, chat));
+                    let moderate = room.is_some_and(|r| r.may_moderate());
+                    list = list.push(actions(m, chat, moderate));
                 }
                 if read_line == Some(m.seq) {
                     list = list.push(marker_line(fl!("chat-read-up-to-here"), style::muted_rule));
@@ -252,8 +255,9 @@ fn marker_line<'a>(
     .into()
 }
 
-/// Reply, reactions, edit and retract for the selected message.
-fn actions<'a>(m: &'a MessageRecord, chat: &'a Chat) -> Element<'a, Message> {
+/// Reply, reactions, edit and retract for the selected message; for a
+/// room moderator (`moderate`) removing others' messages.
+fn actions<'a>(m: &'a MessageRecord, chat: &'a Chat, moderate: bool) -> Element<'a, Message> {
     let act = |label: String, msg: ChatMessage| {
         button(text(label).size(12))
             .padding([3, 10])
@@ -284,11 +288,31 @@ fn actions<'a>(m: &'a MessageRecord, chat: &'a Chat) -> Element<'a, Message> {
             ChatMessage::Retract(m.id.clone()),
         ));
     }
+    if moderate && m.direction == Direction::In && !m.retracted {
+        bar = bar.push(
+            container(
+                button(text(fl!("action-moderate")).size(12))
+                    .padding([3, 10])
+                    .style(button::danger)
+                    .on_press(Message::Chat(ChatMessage::Moderate(m.id.clone()))),
+            )
+            .id(ids::moderate(&m.id)),
+        );
+    }
     let line = container(bar).id(ids::actions(&m.id));
     if m.direction == Direction::Out {
         row![space::horizontal(), line].into()
     } else {
         row![line, space::horizontal()].into()
+    }
+}
+
+/// Who removed a moderated message: the moderator's nick, else the room.
+fn moderator_name(m: &MessageRecord) -> String {
+    let by = m.moderated_by.as_deref().unwrap_or_default();
+    match by.split_once('/') {
+        Some((_, nick)) if !nick.is_empty() => nick.to_owned(),
+        _ => format::display_name(by, None),
     }
 }
 
@@ -401,6 +425,17 @@ fn bubble<'a>(
         content = content.push(quote(q));
     }
     let main: Element<'_, Message> = match &m.file {
+        _ if m.retracted && m.moderated_by.is_some() => text(match &m.moderation_reason {
+            Some(reason) => fl!(
+                "message-moderated-reason",
+                by = moderator_name(m),
+                reason = reason.as_str()
+            ),
+            None => fl!("message-moderated", by = moderator_name(m)),
+        })
+        .size(13)
+        .style(style::muted)
+        .into(),
         _ if m.retracted => text(fl!("message-retracted"))
             .size(13)
             .style(style::muted)

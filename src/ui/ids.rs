@@ -101,6 +101,11 @@ pub fn swatch(index: usize) -> String {
 }
 
 /// The action row of a selected message.
+/// A moderator's "Remove" in a room message's actions.
+pub fn moderate(message_id: &str) -> String {
+    format!("moderate:{message_id}")
+}
+
 pub fn actions(message_id: &str) -> String {
     format!("actions:{message_id}")
 }

@@ -140,6 +140,12 @@ impl Room {
         self.joined && self.my_affiliation() == Affiliation::Owner
     }
 
+    /// Moderators may remove others' messages for everyone where the room
+    /// offers it (XEP-0425).
+    pub fn may_moderate(&self) -> bool {
+        self.joined && self.moderation && self.my_role() == Role::Moderator
+    }
+
     /// Moderators may kick occupants who are neither admins nor owners
     /// (XEP-0045 §8.2), never themselves.
     pub fn may_kick(&self, target: &Occupant) -> bool {

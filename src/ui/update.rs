@@ -731,6 +731,10 @@ fn chat_action(app: &mut App, message: ChatMessage) -> Task<Message> {
             chat.selected = None;
             command = Some(AccountCommand::Retract { id });
         }
+        ChatMessage::Moderate(id) => {
+            chat.selected = None;
+            command = Some(AccountCommand::Moderate { id, reason: None });
+        }
         ChatMessage::React(id, emoji) => {
             chat.selected = None;
             if let Some(m) = chat.message(&id) {

@@ -695,6 +695,65 @@ fn a_private_message_to_an_occupant_opens_its_own_conversation() {
     }
 }
 
+/// Our room with XEP-0425 offered (or not), Anna's message in it, open.
+fn moderated_room(offered: bool) -> Harness {
+    let mut h = in_room(0);
+    if offered {
+        h.event(
+            "work",
+            Event::RoomJoined {
+                account: "work".into(),
+                room: ROOM.into(),
+                nick: "me".into(),
+                occupants: vec![
+                    occupant("me", Role::Moderator, Affiliation::Admin, None),
+                    occupant("Anna", Role::Participant, Affiliation::Member, None),
+                ],
+                subject: None,
+                created: false,
+                moderation: true,
+            },
+        );
+    }
+    open_room(&mut h);
+    arrives(&mut h, room_message(7, "Anna", "buy cheap watches", false));
+    let _ = h.commands("work");
+    h.update(Message::Chat(crate::ui::conversation::ChatMessage::Select(
+        "r7".into(),
+    )));
+    h
+}
+
+#[test]
+fn a_moderator_removes_a_message_where_the_room_offers_it() {
+    let mut h = moderated_room(false);
+    assert!(!h.has_id(ids::moderate("r7")), "not offered by the room");
+    let mut h = moderated_room(true);
+    let _ = h.click(ids::moderate("r7"));
+    assert_eq!(
+        sent(&mut h),
+        [AccountCommand::Moderate {
+            id: "r7".into(),
+            reason: None,
+        }]
+    );
+    // The room's notice: the message says who removed it and why.
+    h.event(
+        "work",
+        Event::MessageUpdated {
+            account: "work".into(),
+            message: MessageRecord {
+                body: String::new(),
+                retracted: true,
+                moderated_by: Some(format!("{ROOM}/me")),
+                moderation_reason: Some("spam".into()),
+                ..room_message(7, "Anna", "", false)
+            },
+        },
+    );
+    h.assert_shows(&fl!("message-moderated-reason", by = "me", reason = "spam"));
+}
+
 #[test]
 fn room_notifications_follow_the_mode() {
     let mut h = in_room(0);
