@@ -236,6 +236,47 @@ fn room_history_after_a_reconnect_arrives_once() {
 }
 
 #[test]
+fn older_room_history_is_paged_from_the_room_archive() {
+    let server = Prosody::with_users(&[("alice", "apw"), ("bob", "bpw")]);
+    let room = room_jid(&server, "long");
+    let (_a, mut alice) = online(&server, "a", "alice", "apw");
+    create_room(&mut alice, &room, &["bob@localhost"]);
+    for i in 0..130 {
+        send_to_room(
+            &mut alice,
+            "a",
+            &room,
+            &format!("r{i:03}"),
+            &format!("r{i}"),
+        );
+    }
+    alice.wait_for("last delivered", |v| {
+        v["event"] == "message_state" && v["ref"] == "r129" && v["state"] == "delivered"
+    });
+
+    // Bob joins for the first time: the newest page comes from the archive,
+    // the rest when he scrolls back, in order, once, with the start marked.
+    let (_b, mut bob) = online(&server, "b", "bob", "bpw");
+    bob.send(json!({"cmd":"join_room","account":"b","room":room}));
+    wait_joined(&mut bob, "b", &room);
+    bob.wait_for("newest", |v| v["event"] == "message" && v["body"] == "r129");
+    let history = bob.full_history("b", &room);
+    let expected: Vec<String> = (0..130).map(|i| format!("r{i:03}")).collect();
+    assert_eq!(bodies(&history), expected);
+    let last_page = bob
+        .seen
+        .iter()
+        .rev()
+        .find(|v| v["event"] == "history")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        last_page["complete"], true,
+        "the room archive's start is reported"
+    );
+}
+
+#[test]
 fn bookmarks_autojoin_on_a_second_device_and_follow_live() {
     let server = Prosody::with_users(&[("alice", "apw")]);
     let room = room_jid(&server, "bookmarked");
