@@ -342,9 +342,9 @@ struct IngestRun {
 }
 
 /// Alice's client (already online, `pid`, store at `db`) receives `n`
-/// messages from a plain client with bob's account.
+/// messages from a plain client with dave's account (a contact).
 fn ingest_run(server: &Prosody, run: usize, n: usize, pid: Option<u32>, db: &Path) -> IngestRun {
-    let mut sender = RawClient::connect(server, "bob", "bpw");
+    let mut sender = RawClient::connect(server, "dave", "dpw");
     let (xmls, ids): (Vec<String>, HashSet<String>) = (0..n).map(|i| ingest_xml(run, i)).unzip();
     let before = count_stored(db);
     let idle_rss = pid.map_or(0.0, |p| memory(p).0);
@@ -375,10 +375,16 @@ fn ingest_run(server: &Prosody, run: usize, n: usize, pid: Option<u32>, db: &Pat
         flood.sent.as_secs_f64(),
         flood.receipts
     );
-    let stored = poller
-        .join()
-        .expect("store poller")
-        .expect("all messages stored");
+    let stored = poller.join().expect("store poller");
+    let Some(stored) = stored else {
+        let log = db
+            .ancestors()
+            .nth(3)
+            .map(|p| p.join("gui-stderr.log"))
+            .and_then(|p| std::fs::read_to_string(p).ok())
+            .unwrap_or_default();
+        panic!("not all messages stored; the GUI's log:\n{log}");
+    };
     let receipts = flood.receipts.expect("all receipts back");
     // Let the last events settle before reading the CPU time.
     std::thread::sleep(Duration::from_millis(500));
@@ -396,7 +402,7 @@ fn ingest_run(server: &Prosody, run: usize, n: usize, pid: Option<u32>, db: &Pat
 fn server_baseline(server: &Prosody, n: usize) -> f64 {
     let mut receiver = RawClient::connect(server, "carol", "cpw");
     receiver.send_xml("<presence xmlns='jabber:client'/>");
-    let sender = RawClient::connect(server, "bob", "bpw");
+    let sender = RawClient::connect(server, "dave", "dpw");
     let (tx, rx) = std::sync::mpsc::channel();
     let counter = std::thread::spawn(move || {
         let got = receiver.count_messages(n, Duration::from_secs(60));
@@ -437,6 +443,23 @@ fn set_up(server: &Prosody, root: &Path) -> (PathBuf, Headless) {
         "b",
         "bob@localhost",
     );
+    // Dave, another contact, sends the ingest flood: from bob's account
+    // the watching client would get a carbon of every message and receipt
+    // and compete for the two cores.
+    let dave_dir = root.join("dave");
+    std::fs::create_dir_all(&dave_dir).expect("profile dir");
+    let mut dave = Headless::start(&dave_dir);
+    dave.add_account(headless::account(server, "d", "dave", "dpw"));
+    dave.wait_state("d", "online");
+    headless::befriend(
+        &mut alice,
+        "a",
+        "alice@localhost",
+        &mut dave,
+        "d",
+        "dave@localhost",
+    );
+    dave.quit();
     for i in 1..CONTACTS {
         alice.send(
             json!({"cmd":"add_contact","account":"a","jid":format!("contact{i:02}@localhost")}),

@@ -20,10 +20,30 @@ use super::Prosody;
 
 pub struct RawClient {
     rt: tokio::runtime::Runtime,
-    stream: StanzaStream,
+    /// Always `Some` until dropped (taken to close the stream).
+    stream: Option<StanzaStream>,
+}
+
+/// Ends the stream cleanly, as a real client does when it quits: a stream
+/// that just vanishes stays on the server as a resumable (XEP-0198) session
+/// that keeps taking stanzas for its JID, which made later runs of the
+/// benchmarks slower and slower.
+impl Drop for RawClient {
+    fn drop(&mut self) {
+        if let Some(stream) = self.stream.take() {
+            self.rt.block_on(async move {
+                let _ =
+                    tokio::time::timeout(std::time::Duration::from_secs(5), stream.close()).await;
+            });
+        }
+    }
 }
 
 impl RawClient {
+    fn stream(&self) -> &StanzaStream {
+        self.stream.as_ref().expect("raw client stream open")
+    }
+
     pub fn connect(server: &Prosody, user: &str, password: &str) -> RawClient {
         let rt = tokio::runtime::Runtime::new().expect("runtime");
         let endpoint = Endpoint {
@@ -59,7 +79,10 @@ impl RawClient {
                 }
             }
         });
-        RawClient { rt, stream }
+        RawClient {
+            rt,
+            stream: Some(stream),
+        }
     }
 
     /// Sends a `<message/>` given as XML and waits until the server acked it.
@@ -75,7 +98,7 @@ impl RawClient {
             for xml in xmls {
                 let el: Element = xml.parse().expect("test XML parses");
                 let msg = Message::try_from(el).expect("a message");
-                last = Some(self.stream.send(Box::new(Stanza::Message(msg))).await);
+                last = Some(self.stream().send(Box::new(Stanza::Message(msg))).await);
             }
             if let Some(mut token) = last {
                 token.wait_for(StanzaStage::Acked).await;
@@ -89,7 +112,7 @@ impl RawClient {
         within: std::time::Duration,
         pred: impl Fn(&Element) -> bool,
     ) -> Option<Element> {
-        let stream = &mut self.stream;
+        let stream = self.stream.as_mut().expect("raw client stream open");
         self.rt.block_on(async {
             tokio::time::timeout(within, async {
                 loop {
@@ -125,7 +148,7 @@ impl RawClient {
             other => panic!("not a stanza: {other}"),
         };
         self.rt.block_on(async {
-            let mut token = self.stream.send(Box::new(stanza)).await;
+            let mut token = self.stream().send(Box::new(stanza)).await;
             token.wait_for(StanzaStage::Acked).await;
         });
     }
@@ -169,7 +192,7 @@ impl RawClient {
                     .expect("a message")
             })
             .collect();
-        let stream = &mut self.stream;
+        let stream = self.stream.as_mut().expect("raw client stream open");
         self.rt.block_on(async move {
             let start = std::time::Instant::now();
             let mut pending = ids;
@@ -210,7 +233,7 @@ impl RawClient {
     /// Waits until `n` chat messages with a body arrived (or `within` passed);
     /// returns how many came.
     pub fn count_messages(&mut self, n: usize, within: std::time::Duration) -> usize {
-        let stream = &mut self.stream;
+        let stream = self.stream.as_mut().expect("raw client stream open");
         self.rt.block_on(async move {
             let mut got = 0;
             let _ = tokio::time::timeout(within, async {
