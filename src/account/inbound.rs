@@ -339,11 +339,16 @@ impl Actor {
                 self.on_password_changed(answer.map(|_| ())).await
             }
             (PendingIq::Archive, answer) => self.on_archive_page_end(&id, answer, stream).await,
-            (PendingIq::Roster, Ok(payload)) => self.on_roster_result(payload),
-            (PendingIq::Roster, Err(error)) => self.error(
-                format!("roster request failed: {:?}", error.defined_condition),
-                None,
-            ),
+            (PendingIq::Roster, answer) => {
+                match answer {
+                    Ok(payload) => self.on_roster_result(payload),
+                    Err(error) => self.error(
+                        format!("roster request failed: {:?}", error.defined_condition),
+                        None,
+                    ),
+                }
+                self.after_roster(stream).await;
+            }
             (PendingIq::Blocklist, answer) => self.on_blocklist(answer.ok().flatten()),
             (PendingIq::RosterSet | PendingIq::BlockChange, Ok(_)) => {}
             (PendingIq::RosterSet | PendingIq::BlockChange, Err(error)) => self.error(

@@ -476,14 +476,22 @@ impl Actor {
 
     /// A new session without state: roster, presence, then carbons and the
     /// archive catch-up, which ends by flushing the outbox.
+    ///
+    /// The catch-up starts when the roster's answer is in: by then the
+    /// server has sent our presence on to the contacts. Sent in the same
+    /// burst, the archive query was handled before the server wrote that
+    /// presence out, and on a server whose archive lookups grow with the
+    /// archive (Prosody's file storage reads all of it) contacts saw us
+    /// online only after it (0.8 s instead of 0.1 s with 20,000 archived
+    /// messages).
     async fn on_fresh_session(&mut self, stream: &StanzaStream) {
         self.request_roster(stream).await;
+        self.sync.wait_for_roster();
         self.request_blocklist(stream).await;
         self.send_presence(stream).await;
         self.rooms_new_session(stream).await;
         self.request_own_avatar(stream).await;
         self.discover_upload(stream).await;
-        self.start_sync(stream).await;
     }
 
     /// The roster as front-ends see it: with presence and avatar paths.

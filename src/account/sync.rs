@@ -67,11 +67,21 @@ pub(super) struct Sync {
     queries: HashMap<String, Query<ChatMessage>>,
     /// False from a fresh session until its catch-up ended.
     caught_up: bool,
+    /// A fresh session's catch-up waits for the roster's answer (see
+    /// `Actor::on_fresh_session`).
+    after_roster: bool,
     /// New messages the running catch-up stored.
     caught: u32,
 }
 
 impl Sync {
+    /// A fresh session: not caught up (the outbox waits); the catch-up
+    /// starts with the roster's answer.
+    pub(super) fn wait_for_roster(&mut self) {
+        self.caught_up = false;
+        self.after_roster = true;
+    }
+
     pub fn caught_up(&self) -> bool {
         self.caught_up
     }
@@ -83,6 +93,13 @@ impl Sync {
 
 impl Actor {
     /// A fresh session: carbons on, then the archive catch-up.
+    /// The roster's answer is in: start a catch-up that waited for it.
+    pub(super) async fn after_roster(&mut self, stream: &StanzaStream) {
+        if std::mem::take(&mut self.sync.after_roster) {
+            self.start_sync(stream).await;
+        }
+    }
+
     pub(super) async fn start_sync(&mut self, stream: &StanzaStream) {
         // Queries of the lost session will never be answered.
         let lost: Vec<Query<ChatMessage>> = self.sync.queries.drain().map(|(_, q)| q).collect();

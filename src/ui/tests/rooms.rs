@@ -726,7 +726,7 @@ fn moderated_room(offered: bool) -> Harness {
 
 #[test]
 fn a_moderator_removes_a_message_where_the_room_offers_it() {
-    let mut h = moderated_room(false);
+    let h = moderated_room(false);
     assert!(!h.has_id(ids::moderate("r7")), "not offered by the room");
     let mut h = moderated_room(true);
     let _ = h.click(ids::moderate("r7"));
