@@ -263,13 +263,7 @@ fn older_room_history_is_paged_from_the_room_archive() {
     let history = bob.full_history("b", &room);
     let expected: Vec<String> = (0..130).map(|i| format!("r{i:03}")).collect();
     assert_eq!(bodies(&history), expected);
-    let last_page = bob
-        .seen
-        .iter()
-        .rev()
-        .find(|v| v["event"] == "history")
-        .cloned()
-        .unwrap_or_default();
+    let last_page = bob.last_history();
     assert_eq!(
         last_page["complete"], true,
         "the room archive's start is reported"

@@ -377,13 +377,7 @@ fn older_history_is_fetched_from_the_archive_when_scrolling_back() {
     let history = a.full_history("work", "bob@localhost");
     let expected: Vec<String> = (0..120).map(|i| format!("h{i:03}")).collect();
     assert_eq!(bodies(&history), expected);
-    let last_page = a
-        .seen
-        .iter()
-        .rev()
-        .find(|v| v["event"] == "history")
-        .cloned()
-        .unwrap_or_default();
+    let last_page = a.last_history();
     assert_eq!(last_page["complete"], true, "the archive start is reported");
     // Old messages fetched while scrolling are not announced as new.
     assert_eq!(count_messages(&a, "work") as u64, first);

@@ -289,6 +289,14 @@ impl App {
         }
     }
 
+    /// The account a new dialog (contact, group) preselects: the one the
+    /// sidebar shows alone, else the open conversation's.
+    fn preferred_account(&self) -> Option<&str> {
+        self.only_account
+            .as_deref()
+            .or(self.chat.as_ref().map(|c| c.account.as_str()))
+    }
+
     fn title(&self) -> String {
         let unread = self
             .accounts

@@ -79,11 +79,7 @@ pub fn show_add_contact(app: &mut App) -> Task<Message> {
     if accounts.is_empty() {
         return Task::none();
     }
-    let preferred = app
-        .only_account
-        .as_deref()
-        .or(app.chat.as_ref().map(|c| c.account.as_str()));
-    app.contact_dialog = Some(add_contact::State::new(accounts, preferred));
+    app.contact_dialog = Some(add_contact::State::new(accounts, app.preferred_account()));
     iced::widget::operation::focus(ids::add_contact::JID)
 }
 

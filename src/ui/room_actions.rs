@@ -106,11 +106,7 @@ pub fn show_join(app: &mut App) -> Task<Message> {
     if accounts.is_empty() {
         return Task::none();
     }
-    let preferred = app
-        .only_account
-        .as_deref()
-        .or(app.chat.as_ref().map(|c| c.account.as_str()));
-    app.join_dialog = Some(join_room::State::new(accounts, preferred));
+    app.join_dialog = Some(join_room::State::new(accounts, app.preferred_account()));
     iced::widget::operation::focus(ids::join_room::ROOM)
 }
 

@@ -169,6 +169,16 @@ impl Headless {
 
     /// The whole stored conversation, oldest first, paged back through
     /// `history` (which may also fetch older pages from the server archive).
+    /// The last `history` answer seen (Null if none).
+    pub fn last_history(&self) -> Value {
+        self.seen
+            .iter()
+            .rev()
+            .find(|v| v["event"] == "history")
+            .cloned()
+            .unwrap_or_default()
+    }
+
     pub fn full_history(&mut self, account: &str, with: &str) -> Vec<Value> {
         let mut all: Vec<Value> = Vec::new();
         let mut before: Option<i64> = None;
