@@ -4,7 +4,7 @@
 use iced::widget::{button, column, container, pick_list, row, space, text};
 use iced::{Alignment, Element};
 
-use super::form;
+use super::form::{self, AccountChoice};
 use super::sidebar::BOLD;
 use super::{ids, style};
 use crate::account::AccountCommand;
@@ -13,8 +13,8 @@ use crate::fl;
 
 #[derive(Debug, Clone)]
 pub struct State {
-    /// The accounts to choose from: (id, label).
-    accounts: Vec<(AccountId, String)>,
+    /// The accounts to choose from.
+    accounts: Vec<AccountChoice>,
     account: AccountId,
     jid: String,
     name: String,
@@ -34,19 +34,6 @@ pub enum Message {
     Cancel,
 }
 
-/// An entry of the account picker.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AccountChoice {
-    pub id: AccountId,
-    pub label: String,
-}
-
-impl std::fmt::Display for AccountChoice {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.label)
-    }
-}
-
 /// What the app must do after a dialog message.
 #[derive(Debug)]
 pub enum Event {
@@ -56,13 +43,11 @@ pub enum Event {
 }
 
 impl State {
-    /// `accounts`: (id, label) of the usable accounts; `preferred` is chosen
-    /// first (the account shown alone, or the open conversation's).
-    pub fn new(accounts: Vec<(AccountId, String)>, preferred: Option<&str>) -> Self {
-        let account = preferred
-            .filter(|p| accounts.iter().any(|(id, _)| id == p))
-            .map(str::to_owned)
-            .or_else(|| accounts.first().map(|(id, _)| id.clone()))
+    /// `accounts`: the usable accounts; `preferred` is chosen first (the
+    /// account shown alone, or the open conversation's).
+    pub fn new(accounts: Vec<AccountChoice>, preferred: Option<&str>) -> Self {
+        let account = form::initial_choice(&accounts, preferred)
+            .map(|a| a.id.clone())
             .unwrap_or_default();
         State {
             accounts,
@@ -111,18 +96,10 @@ impl State {
         };
         let mut page = column![text(fl!("add-contact-title")).size(22).font(BOLD)].spacing(14);
         if self.accounts.len() > 1 {
-            let choices: Vec<AccountChoice> = self
-                .accounts
-                .iter()
-                .map(|(id, label)| AccountChoice {
-                    id: id.clone(),
-                    label: label.clone(),
-                })
-                .collect();
-            let selected = choices.iter().find(|c| c.id == self.account).cloned();
+            let selected = self.accounts.iter().find(|c| c.id == self.account).cloned();
             page = page.push(form::field(
                 fl!("add-contact-account"),
-                pick_list(choices, selected, Message::Account).padding([6, 10]),
+                pick_list(self.accounts.clone(), selected, Message::Account).padding([6, 10]),
             ));
         }
         page = page
@@ -216,7 +193,14 @@ mod tests {
 
     #[test]
     fn only_a_user_address_is_added() {
-        let mut s = State::new(vec![("work".into(), "Work".into())], None);
+        let mut s = State::new(
+            vec![AccountChoice {
+                id: "work".into(),
+                label: "Work".into(),
+                jid: "me@work.example".into(),
+            }],
+            None,
+        );
         s.update(Message::Jid("example.org".into()));
         assert!(
             s.update(Message::Submit).is_none(),

@@ -1,5 +1,6 @@
-//! Form pieces shared by the add-account dialog and the account settings:
-//! labelled fields, the colour swatches and the connection settings.
+//! Form pieces shared by the dialogs and the account settings: labelled
+//! fields, the colour swatches, the connection settings and the account
+//! picker's entries.
 
 use iced::widget::{button, column, container, radio, row, space, text, text_input};
 use iced::{Element, Length};
@@ -7,8 +8,35 @@ use iced::{Element, Length};
 use super::format::{self, SWATCHES};
 use super::sidebar::BOLD;
 use super::style;
-use crate::api::TlsMode;
+use crate::api::{AccountId, TlsMode};
 use crate::fl;
+
+/// An entry of a dialog's account picker (adding a contact, joining a
+/// group).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountChoice {
+    pub id: AccountId,
+    pub label: String,
+    /// The account's address (its local part is the default nickname).
+    pub jid: String,
+}
+
+impl std::fmt::Display for AccountChoice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.label)
+    }
+}
+
+/// The account a dialog starts with: `preferred` if it is offered, else
+/// the first.
+pub fn initial_choice<'a>(
+    accounts: &'a [AccountChoice],
+    preferred: Option<&str>,
+) -> Option<&'a AccountChoice> {
+    preferred
+        .and_then(|p| accounts.iter().find(|a| a.id == p))
+        .or(accounts.first())
+}
 
 /// A bold label above an input.
 pub fn field<'a, M: 'a>(label: String, input: impl Into<Element<'a, M>>) -> Element<'a, M> {

@@ -5,7 +5,7 @@
 use iced::widget::{button, column, container, pick_list, row, space, text, text_editor};
 use iced::{Alignment, Element};
 
-use super::form;
+use super::form::{self, AccountChoice};
 use super::room_actions::user_jid;
 use super::sidebar::BOLD;
 use super::{ids, style};
@@ -39,21 +39,6 @@ pub enum Message {
     Cancel,
 }
 
-/// An entry of the account picker.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AccountChoice {
-    pub id: AccountId,
-    pub label: String,
-    /// The account's address (its local part is the default nickname).
-    pub jid: String,
-}
-
-impl std::fmt::Display for AccountChoice {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.label)
-    }
-}
-
 /// What the app must do after a dialog message.
 #[derive(Debug)]
 pub enum Event {
@@ -72,10 +57,7 @@ fn local_part(jid: &str) -> String {
 
 impl State {
     pub fn new(accounts: Vec<AccountChoice>, preferred: Option<&str>) -> Self {
-        let chosen = preferred
-            .and_then(|p| accounts.iter().find(|a| a.id == p))
-            .or(accounts.first())
-            .cloned();
+        let chosen = form::initial_choice(&accounts, preferred).cloned();
         State {
             account: chosen.as_ref().map(|a| a.id.clone()).unwrap_or_default(),
             nick: chosen.map(|a| local_part(&a.jid)).unwrap_or_default(),

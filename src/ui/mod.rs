@@ -297,6 +297,21 @@ impl App {
             .or(self.chat.as_ref().map(|c| c.account.as_str()))
     }
 
+    /// The accounts a new dialog (contact, group) offers: the enabled ones.
+    fn account_choices(&self) -> Vec<form::AccountChoice> {
+        self.accounts
+            .iter()
+            .filter_map(|a| match a {
+                Account::Ok(l) if l.config.enabled => Some(form::AccountChoice {
+                    id: l.config.id.clone(),
+                    label: l.label().to_owned(),
+                    jid: l.config.jid.clone(),
+                }),
+                _ => None,
+            })
+            .collect()
+    }
+
     fn title(&self) -> String {
         let unread = self
             .accounts

@@ -68,14 +68,7 @@ pub fn idle_tick(app: &mut App, now: Instant) -> Task<Message> {
 }
 
 pub fn show_add_contact(app: &mut App) -> Task<Message> {
-    let accounts: Vec<(AccountId, String)> = app
-        .accounts
-        .iter()
-        .filter_map(|a| match a {
-            Account::Ok(l) if l.config.enabled => Some((l.config.id.clone(), l.label().to_owned())),
-            _ => None,
-        })
-        .collect();
+    let accounts = app.account_choices();
     if accounts.is_empty() {
         return Task::none();
     }

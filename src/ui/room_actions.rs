@@ -91,18 +91,7 @@ pub enum RoomMessage {
 
 /// "Join or create group" in the sidebar.
 pub fn show_join(app: &mut App) -> Task<Message> {
-    let accounts: Vec<join_room::AccountChoice> = app
-        .accounts
-        .iter()
-        .filter_map(|a| match a {
-            super::model::Account::Ok(l) if l.config.enabled => Some(join_room::AccountChoice {
-                id: l.config.id.clone(),
-                label: l.label().to_owned(),
-                jid: l.config.jid.clone(),
-            }),
-            _ => None,
-        })
-        .collect();
+    let accounts = app.account_choices();
     if accounts.is_empty() {
         return Task::none();
     }
