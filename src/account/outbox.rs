@@ -100,7 +100,7 @@ impl Actor {
         // it, in a room by the id the room gave it (XEP-0461).
         let room = to.is_bare() && self.is_room_jid(&to.to_bare());
         let reply_ref = match reply_to {
-            Some(local) => match self.reference_for_reply(local, room) {
+            Some(local) => match self.reference_in(local, room) {
                 Some(r) => Some(r),
                 None => return self.error(format!("no message {local} to reply to"), reference),
             },
@@ -248,9 +248,9 @@ impl Actor {
         ));
     }
 
-    /// The id a reply names message `local` by: the room's stanza-id in a
-    /// room, else the id its author gave it.
-    fn reference_for_reply(&self, local: &str, room: bool) -> Option<String> {
+    /// The id others name message `local` by (replies, signals): the
+    /// room's stanza-id in a room, else the id its author gave it.
+    pub(super) fn reference_in(&self, local: &str, room: bool) -> Option<String> {
         match room {
             true => self.store.server_id_of(local).ok()?.map(|(_, sid)| sid),
             false => self.store.reference_of(local).ok()?,
@@ -265,7 +265,7 @@ impl Actor {
         let quoted = self.store.message(local).ok()??;
         let room: Option<tokio_xmpp::jid::BareJid> =
             m.with.parse().ok().filter(|r| self.is_room_jid(r));
-        let reference = self.reference_for_reply(local, room.is_some())?;
+        let reference = self.reference_in(local, room.is_some())?;
         let author = match (&room, quoted.direction) {
             (Some(r), Direction::Out) => format!("{r}/{}", self.muc.nick(r)?).parse().ok()?,
             _ => quoted.sender.parse().ok()?,

@@ -109,17 +109,27 @@ impl Actor {
             Direction::Out => self
                 .store
                 .find_by_reference(with, id, Some(with))
-                .and_then(|t| match t {
-                    Some(t) => self.store.mark_read_upto(with, &t.id),
-                    None => Ok(0),
-                })
-                .and_then(|changed| match changed {
-                    0 => Ok(()),
-                    _ => self.emit_conversations(),
-                }),
+                .and_then(|t| self.read_elsewhere_upto(with, t.map(|t| t.id))),
         };
         if let Err(e) = result {
             self.error(e.to_string(), None);
+        }
+    }
+
+    /// The user read `with` up to message `target` on another device
+    /// (chat or room): unread goes here too, the list follows.
+    pub(super) fn read_elsewhere_upto(
+        &mut self,
+        with: &str,
+        target: Option<String>,
+    ) -> Result<(), StoreError> {
+        let changed = match target {
+            Some(id) => self.store.mark_read_upto(with, &id)?,
+            None => 0,
+        };
+        match changed {
+            0 => Ok(()),
+            _ => self.emit_conversations(),
         }
     }
 
@@ -154,19 +164,15 @@ impl Actor {
         }
         let to: Jid = record.with.parse().ok()?;
         let room = to.is_bare() && self.is_room_jid(&to.to_bare());
-        let reference = if room && by_room_id {
-            match self.store.server_id_of(id) {
-                Ok(Some((_, sid))) => sid,
-                _ => {
-                    self.error(
-                        format!("message {id} has no id from the room yet (not confirmed)"),
-                        None,
-                    );
-                    return None;
-                }
+        let by_room = room && by_room_id;
+        let Some(reference) = self.reference_in(id, by_room) else {
+            if by_room {
+                self.error(
+                    format!("message {id} has no id from the room yet (not confirmed)"),
+                    None,
+                );
             }
-        } else {
-            self.store.reference_of(id).ok().flatten()?
+            return None;
         };
         Some(Target {
             record,

@@ -244,8 +244,8 @@ impl Actor {
             }
             (Some(info), false) => {
                 room.archive = info.features.contains(tokio_xmpp::parsers::ns::MAM);
-                room.private = info.features.iter().any(|f| f == "muc_membersonly")
-                    && info.features.iter().any(|f| f == "muc_nonanonymous");
+                room.private = info.features.contains("muc_membersonly")
+                    && info.features.contains("muc_nonanonymous");
                 room.moderation = if info.features.contains(parse::MODERATE_1) {
                     Some(parse::MODERATE_1)
                 } else if info.features.contains(parse::MODERATE_0) {

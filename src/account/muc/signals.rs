@@ -187,14 +187,7 @@ impl Actor {
         let result = self
             .store
             .find_in_room(with, reference)
-            .and_then(|t| match t {
-                Some((t, _)) => self.store.mark_read_upto(with, &t.id),
-                None => Ok(0),
-            });
-        let result = result.and_then(|changed| match changed {
-            0 => Ok(()),
-            _ => self.emit_conversations(),
-        });
+            .and_then(|t| self.read_elsewhere_upto(with, t.map(|(t, _)| t.id)));
         if let Err(e) = result {
             self.error(e.to_string(), None);
         }
