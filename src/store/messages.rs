@@ -287,8 +287,10 @@ impl Batch {
 fn quote(tx: &Connection, conversation_id: i64, reply_to: &str) -> rusqlite::Result<Quote> {
     let found = tx
         .prepare_cached(
-            "SELECT id, body FROM message WHERE conversation_id = ?1 \
-             AND (server_id = ?2 OR origin_id = ?2) ORDER BY server_id IS ?2 DESC LIMIT 1",
+            // The same rule as the quote in `select_record!`.
+            "SELECT id, body FROM message WHERE seq = coalesce( \
+             (SELECT seq FROM message WHERE server_id = ?2 AND conversation_id = ?1), \
+             (SELECT seq FROM message WHERE conversation_id = ?1 AND origin_id = ?2 LIMIT 1))",
         )?
         .query_row(params![conversation_id, reply_to], |r| {
             Ok(Quote {
