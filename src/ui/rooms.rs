@@ -9,6 +9,7 @@ use std::time::Instant;
 
 use crate::api::{Affiliation, Event, LeaveReason, NotifyMode, Occupant, Role, RoomMember};
 use crate::fl;
+use crate::store::bare_jid as bare;
 
 use super::format;
 use super::model::LiveAccount;
@@ -56,11 +57,6 @@ pub struct Invitation {
     pub room: String,
     pub from: String,
     pub reason: Option<String>,
-}
-
-/// `jid` without its resource.
-fn bare(jid: &str) -> &str {
-    jid.split_once('/').map_or(jid, |(b, _)| b)
 }
 
 impl Room {
