@@ -321,11 +321,11 @@ fn count_stored(path: &Path) -> usize {
         .map_or(0, |n| n as usize)
 }
 
-fn ingest_xml(run: usize, i: usize) -> (String, String) {
+fn ingest_xml(to: &str, run: usize, i: usize) -> (String, String) {
     let id = format!("flood-{run}-{i}");
     (
         format!(
-            "<message xmlns='jabber:client' type='chat' to='alice@localhost' id='{id}'>\
+            "<message xmlns='jabber:client' type='chat' to='{to}' id='{id}'>\
              <body>Nachricht {i}: kurz, wie im Alltag.</body>\
              <request xmlns='urn:xmpp:receipts'/>\
              <origin-id xmlns='urn:xmpp:sid:0' id='{id}'/></message>"
@@ -345,7 +345,9 @@ struct IngestRun {
 /// messages from a plain client with dave's account (a contact).
 fn ingest_run(server: &Prosody, run: usize, n: usize, pid: Option<u32>, db: &Path) -> IngestRun {
     let mut sender = RawClient::connect(server, "dave", "dpw");
-    let (xmls, ids): (Vec<String>, HashSet<String>) = (0..n).map(|i| ingest_xml(run, i)).unzip();
+    let (xmls, ids): (Vec<String>, HashSet<String>) = (0..n)
+        .map(|i| ingest_xml("alice@localhost", run, i))
+        .unzip();
     let before = count_stored(db);
     let idle_rss = pid.map_or(0.0, |p| memory(p).0);
     if let Some(p) = pid {
@@ -420,6 +422,26 @@ fn server_baseline(server: &Prosody, n: usize) -> f64 {
     assert_eq!(got, n, "the plain receiver did not get every message");
     let done = rx.recv().expect("counter time");
     (done - start).as_secs_f64()
+}
+
+/// The server with the same exchange as the ingest and a client that does
+/// nothing but answer: a plain client sends `n` messages with receipt
+/// requests to another that answers each. Returns when all receipts are back.
+fn server_receipts_baseline(server: &Prosody, run: usize, n: usize) -> f64 {
+    let mut receiver = RawClient::connect(server, "carol", "cpw");
+    receiver.send_xml("<presence xmlns='jabber:client'/>");
+    let mut sender = RawClient::connect(server, "dave", "dpw");
+    let answering =
+        std::thread::spawn(move || receiver.answer_receipts(n, Duration::from_secs(60)));
+    let (xmls, ids): (Vec<String>, HashSet<String>) = (0..n)
+        .map(|i| ingest_xml("carol@localhost/raw", 1000 + run, i))
+        .unzip();
+    let flood = sender.flood_with_receipts(xmls, ids, Duration::from_secs(60));
+    assert_eq!(answering.join().expect("answering client"), n);
+    flood
+        .receipts
+        .expect("all receipts back from the plain client")
+        .as_secs_f64()
 }
 
 /// Profile with alice (52 contacts, bob a mutual one) set up; bob online
@@ -504,8 +526,10 @@ fn main() {
     if !full {
         // Smoke: the measuring code works (no window, small numbers).
         let base = server_baseline(&server, 50);
+        let answered = server_receipts_baseline(&server, 0, 50);
         println!(
-            "e2e: smoke run (use `cargo bench --bench e2e` for numbers); server 50 messages in {base:.3} s"
+            "e2e: smoke run (use `cargo bench --bench e2e` for numbers); server 50 messages in \
+             {base:.3} s, {answered:.3} s with receipts"
         );
         return;
     }
@@ -540,18 +564,26 @@ fn main() {
     let baselines: Vec<f64> = (0..ingest_runs)
         .map(|_| server_baseline(&server, INGEST))
         .collect();
+    let with_receipts: Vec<f64> = (0..ingest_runs)
+        .map(|run| server_receipts_baseline(&server, run, INGEST))
+        .collect();
     let m = |f: fn(&IngestRun) -> f64| median(ingests.iter().map(f).collect());
     if ingest_runs > 0 {
         println!(
             "ingest {INGEST} messages with receipt requests: all stored {:.3} s, receipts back {:.3} s, \
          {:.2} CPU s, peak RSS idle + {:.1} MiB; server alone (plain client to plain client): {:.3} s \
-         (median of {runs})",
+         messages only, {:.3} s with receipts answered (median of {runs})",
             m(|r| r.stored),
             m(|r| r.receipts),
             m(|r| r.cpu),
             m(|r| r.peak_over_idle),
-            median(baselines)
+            median(baselines),
+            median(with_receipts)
         );
+    }
+    // E2E_STARTS=0: the ingest alone.
+    if env_usize("E2E_STARTS", 1) == 0 {
+        return;
     }
 
     let small: Vec<StartRun> = (0..runs)

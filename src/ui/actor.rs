@@ -3,6 +3,7 @@
 
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
+use std::time::Duration;
 
 use futures::SinkExt;
 use iced::Subscription;
@@ -19,6 +20,9 @@ pub enum ActorOutput {
     Ready(AccountId, mpsc::UnboundedSender<AccountCommand>),
     /// An event of the account `AccountId`.
     Event(AccountId, Box<Event>),
+    /// Events of the account `AccountId` that came in a burst, in order:
+    /// applied together, so the window is rebuilt and drawn once for them.
+    Batch(AccountId, Vec<Event>),
     /// The actor ended (its event channel closed).
     Stopped(AccountId),
 }
@@ -71,12 +75,13 @@ fn run(key: &ActorKey) -> impl futures::Stream<Item = ActorOutput> + use<> {
         {
             return;
         }
-        while let Some(event) = events.recv().await {
-            if output
-                .send(ActorOutput::Event(id.clone(), Box::new(event)))
-                .await
-                .is_err()
-            {
+        let mut batches = Batches::default();
+        while let Some(batch) = batches.next(&mut events).await {
+            let out = match <[Event; 1]>::try_from(batch) {
+                Ok([event]) => ActorOutput::Event(id.clone(), Box::new(event)),
+                Err(batch) => ActorOutput::Batch(id.clone(), batch),
+            };
+            if output.send(out).await.is_err() {
                 return;
             }
         }
@@ -85,6 +90,42 @@ fn run(key: &ActorKey) -> impl futures::Stream<Item = ActorOutput> + use<> {
         // when the account goes away.
         futures::future::pending::<()>().await;
     })
+}
+
+/// How often the GUI takes a burst's events. Every message handed to iced
+/// rebuilds the view and redraws the window, which costs far more than
+/// applying an event: during a flood of 2,000 messages (one every few
+/// milliseconds) that rebuilding was half the client's CPU time. A lone
+/// event is passed on at once; one that follows within this time waits
+/// for the rest of its burst (at most this long — about two frames).
+const BATCH_EVERY: Duration = Duration::from_millis(30);
+
+/// The most events in one batch (a long burst still shows progress).
+const BATCH_MAX: usize = 1024;
+
+/// Groups the actor's events into batches, at most one per [`BATCH_EVERY`].
+#[derive(Default)]
+struct Batches {
+    last: Option<tokio::time::Instant>,
+}
+
+impl Batches {
+    /// The next batch (never empty); None when the actor is gone.
+    async fn next(&mut self, events: &mut mpsc::UnboundedReceiver<Event>) -> Option<Vec<Event>> {
+        let first = events.recv().await?;
+        if let Some(last) = self.last {
+            tokio::time::sleep_until(last + BATCH_EVERY).await;
+        }
+        let mut batch = vec![first];
+        while batch.len() < BATCH_MAX {
+            match events.try_recv() {
+                Ok(event) => batch.push(event),
+                Err(_) => break,
+            }
+        }
+        self.last = Some(tokio::time::Instant::now());
+        Some(batch)
+    }
 }
 
 #[cfg(test)]
@@ -100,6 +141,48 @@ mod tests {
         let mut h = std::collections::hash_map::DefaultHasher::new();
         k.hash(&mut h);
         h.finish()
+    }
+
+    fn error(n: u32) -> Event {
+        Event::Error {
+            account: None,
+            message: n.to_string(),
+            reference: None,
+        }
+    }
+
+    fn numbers(batch: &[Event]) -> Vec<String> {
+        batch
+            .iter()
+            .map(|e| match e {
+                Event::Error { message, .. } => message.clone(),
+                other => panic!("unexpected {other:?}"),
+            })
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn a_burst_comes_as_one_batch_and_a_lone_event_at_once() {
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let mut batches = Batches::default();
+        tx.send(error(1)).unwrap();
+        let start = tokio::time::Instant::now();
+        assert_eq!(numbers(&batches.next(&mut rx).await.unwrap()), ["1"]);
+        assert!(start.elapsed() < BATCH_EVERY, "the first event waited");
+        // What follows right away waits out the interval and comes whole.
+        tx.send(error(2)).unwrap();
+        tx.send(error(3)).unwrap();
+        let batch = batches.next(&mut rx).await.unwrap();
+        assert!(start.elapsed() >= BATCH_EVERY, "a burst was not held back");
+        assert_eq!(numbers(&batch), ["2", "3"]);
+        // After a quiet spell an event passes at once again.
+        tokio::time::sleep(BATCH_EVERY * 2).await;
+        tx.send(error(4)).unwrap();
+        let sent = tokio::time::Instant::now();
+        assert_eq!(numbers(&batches.next(&mut rx).await.unwrap()), ["4"]);
+        assert!(sent.elapsed() < BATCH_EVERY, "a lone event waited");
+        drop(tx);
+        assert!(batches.next(&mut rx).await.is_none());
     }
 
     #[test]

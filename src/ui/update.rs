@@ -342,6 +342,13 @@ fn actor(app: &mut App, output: ActorOutput) -> Task<Message> {
             }
             return super::quit::account_stopped(app);
         }
+        ActorOutput::Batch(id, events) => {
+            let tasks: Vec<_> = events
+                .into_iter()
+                .map(|e| actor(app, ActorOutput::Event(id.clone(), Box::new(e))))
+                .collect();
+            return Task::batch(tasks);
+        }
         ActorOutput::Event(id, event) => {
             let Some(account) = live(&mut app.accounts, &id) else {
                 return iced::Task::none();

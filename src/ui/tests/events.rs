@@ -109,3 +109,24 @@ fn events_of_one_account_do_not_touch_another() {
     assert!(h.has_id(ids::reconnect("home")));
     assert!(!h.has_id(ids::reconnect("work")));
 }
+
+#[test]
+fn a_batch_of_events_is_applied_in_order() {
+    let mut h = work();
+    let _ = h.commands("work");
+    h.update(Message::Actor(crate::ui::actor::ActorOutput::Batch(
+        "work".into(),
+        vec![
+            state("work", ConnState::Online),
+            state("work", ConnState::AuthFailed),
+        ],
+    )));
+    // The first came online (asking for the roster), the second won.
+    assert!(
+        h.commands("work")
+            .iter()
+            .any(|c| matches!(c, AccountCommand::Roster))
+    );
+    h.assert_shows(&fl!("state-auth-failed"));
+    assert!(!h.shows(&fl!("state-online")));
+}
