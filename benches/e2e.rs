@@ -237,8 +237,9 @@ struct StartRun {
 }
 
 /// Starts the GUI, times window and online, idles, measures memory and
-/// wake-ups, stops it.
-fn start_run(profile: &Path, x: &Xvfb, bob: &mut Headless, idle: Duration) -> StartRun {
+/// wake-ups, stops it. None (with what was seen on stderr) when the
+/// watching contact did not see Alice come online.
+fn start_run(profile: &Path, x: &Xvfb, bob: &mut Headless, idle: Duration) -> Option<StartRun> {
     // Only presence from this start counts.
     bob.forget_pending();
     let start = Instant::now();
@@ -256,9 +257,25 @@ fn start_run(profile: &Path, x: &Xvfb, bob: &mut Headless, idle: Duration) -> St
             std::thread::sleep(Duration::from_millis(2));
         }
     });
-    wait_alice(bob, true);
+    let came = bob.try_wait_for(Duration::from_secs(30), &|v| {
+        v["event"] == "presence" && v["jid"] == "alice@localhost" && v["presence"] != "offline"
+    });
     let online = start.elapsed();
     let mapped = watcher.join().expect("window watcher");
+    if came.is_none() {
+        let log = std::fs::read_to_string(profile.join("gui-stderr.log")).unwrap_or_default();
+        eprintln!(
+            "run skipped: the contact did not see alice online within 30 s (window after {:.3} s); \
+             the GUI's log:\n{log}\nthe contact's last events: {:#?}",
+            mapped.as_secs_f64(),
+            bob.tail()
+        );
+        stop_gui(gui);
+        let _ = bob.try_wait_for(Duration::from_secs(10), &|v| {
+            v["event"] == "presence" && v["jid"] == "alice@localhost" && v["presence"] == "offline"
+        });
+        return None;
+    }
     std::thread::sleep(idle);
     let (rss, pss) = memory(pid);
     for w in visible_windows(&x.display, pid) {
@@ -274,17 +291,28 @@ fn start_run(profile: &Path, x: &Xvfb, bob: &mut Headless, idle: Duration) -> St
     let (wakeups, by_thread) = wakeup_rates(&before, &wakeups(pid), window.as_secs_f64());
     stop_gui(gui);
     wait_alice(bob, false);
-    StartRun {
+    Some(StartRun {
         mapped: mapped.as_secs_f64(),
         online: online.as_secs_f64(),
         rss,
         pss,
         wakeups,
         by_thread,
-    }
+    })
 }
 
-fn report_starts(label: &str, runs: Vec<StartRun>) {
+fn report_starts(label: &str, runs: Vec<Option<StartRun>>) {
+    let tried = runs.len();
+    let runs: Vec<StartRun> = runs.into_iter().flatten().collect();
+    if runs.len() < tried {
+        println!(
+            "{label}: {} of {tried} runs skipped (see above)",
+            tried - runs.len()
+        );
+    }
+    if runs.is_empty() {
+        return;
+    }
     let m = |f: fn(&StartRun) -> f64| median(runs.iter().map(f).collect());
     println!(
         "{label}: window {:.3} s, online {:.3} s, idle RSS {:.1} MiB (PSS {:.1}), \
@@ -586,7 +614,7 @@ fn main() {
         return;
     }
 
-    let small: Vec<StartRun> = (0..runs)
+    let small: Vec<Option<StartRun>> = (0..runs)
         .map(|_| start_run(&plain, &x, &mut bob, idle))
         .collect();
     report_starts("1 account, 52 contacts", small);
@@ -594,7 +622,7 @@ fn main() {
     let big = root.path().join("alice-big");
     copy_dir(&plain, &big);
     fill_history(&alice_db(&big), HISTORY);
-    let runs_big: Vec<StartRun> = (0..runs)
+    let runs_big: Vec<Option<StartRun>> = (0..runs)
         .map(|_| start_run(&big, &x, &mut bob, idle))
         .collect();
     report_starts("1 account, 100,000 messages", runs_big);
@@ -611,7 +639,7 @@ fn main() {
     }
     // The runs below only count presence that comes after their start.
     std::thread::sleep(Duration::from_secs(1));
-    let runs_three: Vec<StartRun> = (0..runs)
+    let runs_three: Vec<Option<StartRun>> = (0..runs)
         .map(|_| start_run(&three, &x, &mut bob, idle))
         .collect();
     report_starts("3 accounts, 100,000 messages", runs_three);

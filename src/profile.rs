@@ -112,8 +112,7 @@ impl Profile {
     pub fn create_account_dir(&self, id: &str) -> Result<PathBuf, ProfileError> {
         validate_account_id(id).map_err(ProfileError::InvalidId)?;
         let p = self.account_dir(id);
-        create_private_dir(&self.files_dir(id))?;
-        create_private_dir(&self.avatars_dir(id))?;
+        create_data_dirs(&p)?;
         Ok(p)
     }
 
@@ -127,6 +126,14 @@ impl Profile {
             r => r,
         }
     }
+}
+
+/// Creates an account's data directory `dir` with `files/` and `avatars/`
+/// (see [`Profile::account_dir`]): done by the account actor as it starts,
+/// off the GUI's thread.
+pub fn create_data_dirs(dir: &Path) -> Result<(), ProfileError> {
+    create_private_dir(&dir.join("files"))?;
+    create_private_dir(&dir.join("avatars"))
 }
 
 /// `mkdir -p` with mode 0700 on Unix for every directory it creates.

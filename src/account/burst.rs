@@ -14,6 +14,16 @@ use super::chat::ChatMessage;
 /// and the size of one transaction.
 pub(super) const MAX: usize = 256;
 
+/// How long a burst with messages waits for the next stanza before it is
+/// stored. A flood (a busy room, an archive, a script) brings one every
+/// few milliseconds: without waiting, every one or two messages paid a
+/// transaction of their own (and a full-text index segment).
+pub(super) const LINGER: std::time::Duration = std::time::Duration::from_millis(3);
+
+/// The longest a burst keeps waiting ([`LINGER`] at a time): bounds what
+/// waiting adds to the first message's event and receipt.
+pub(super) const SPAN: std::time::Duration = std::time::Duration::from_millis(10);
+
 /// What a burst has collected so far.
 #[derive(Debug, Default)]
 pub(super) struct Burst {
@@ -31,6 +41,15 @@ impl Actor {
     /// The open burst has reached [`MAX`] stanzas.
     pub(super) fn burst_full(&self) -> bool {
         self.burst.as_ref().is_some_and(|b| b.stanzas >= MAX)
+    }
+
+    /// The open burst (begun at `started`) holds messages to store, has
+    /// room and time left: worth waiting [`LINGER`] for the next stanza.
+    pub(super) fn burst_lingers(&self, started: tokio::time::Instant) -> bool {
+        self.burst
+            .as_ref()
+            .is_some_and(|b| !b.messages.is_empty() && b.stanzas < MAX)
+            && started.elapsed() < SPAN
     }
 
     /// Stores a live message now, or with the open burst.

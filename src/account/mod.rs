@@ -168,8 +168,7 @@ async fn run(
         .jid
         .parse()
         .map_err(|e| format!("invalid JID {}: {e}", config.jid))?;
-    std::fs::create_dir_all(&data_dir)
-        .map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
+    crate::profile::create_data_dirs(&data_dir).map_err(|e| e.to_string())?;
     let mut store = Store::open(&data_dir.join("history.sqlite")).map_err(|e| e.to_string())?;
     // Transfers cut off by the last exit start again (uploads) or wait (downloads).
     store.reset_transfers().map_err(|e| e.to_string())?;
@@ -284,16 +283,27 @@ async fn run(
     loop {
         tokio::select! {
             event = stream.next() => {
-                // Stanzas that have arrived already form one burst (burst.rs).
+                // Stanzas that have arrived already form one burst, and
+                // those that follow within moments join it (burst.rs).
                 let mut event = Some(event);
-                while let Some(Some(StreamEvent::Stanza(stanza))) = event {
-                    actor.burst_stanza();
-                    actor.on_stanza(stanza, &stream).await;
-                    event = if actor.burst_full() {
-                        None
-                    } else {
-                        stream.next().now_or_never()
-                    };
+                let started = tokio::time::Instant::now();
+                loop {
+                    while let Some(Some(StreamEvent::Stanza(stanza))) = event {
+                        actor.burst_stanza();
+                        actor.on_stanza(stanza, &stream).await;
+                        event = if actor.burst_full() {
+                            None
+                        } else {
+                            stream.next().now_or_never()
+                        };
+                    }
+                    if event.is_some() || !actor.burst_lingers(started) {
+                        break;
+                    }
+                    match tokio::time::timeout(burst::LINGER, stream.next()).await {
+                        Ok(next) => event = Some(next),
+                        Err(_) => break,
+                    }
                 }
                 actor.burst_end(&stream).await;
                 let Some(event) = event else { continue };

@@ -97,8 +97,9 @@ fn run(key: &ActorKey) -> impl futures::Stream<Item = ActorOutput> + use<> {
 /// applying an event: during a flood of 2,000 messages (one every few
 /// milliseconds) that rebuilding was half the client's CPU time. A lone
 /// event is passed on at once; one that follows within this time waits
-/// for the rest of its burst (at most this long — about two frames).
-const BATCH_EVERY: Duration = Duration::from_millis(30);
+/// for the rest of its burst (at most this long: a flood is shown ten
+/// times a second, which nobody reads faster).
+const BATCH_EVERY: Duration = Duration::from_millis(100);
 
 /// The most events in one batch (a long burst still shows progress).
 const BATCH_MAX: usize = 1024;

@@ -359,14 +359,9 @@ impl App {
         };
         let actors = self.accounts.iter().filter_map(|a| match a {
             Account::Ok(live) if live.config.enabled => {
-                let id = &live.config.id;
-                let dir = match self.profile.create_account_dir(id) {
-                    Ok(dir) => dir,
-                    Err(e) => {
-                        tracing::error!(account = %id, "{e}");
-                        self.profile.account_dir(id)
-                    }
-                };
+                // iced asks for the subscriptions after every update: no
+                // file system here (the actor creates its directory).
+                let dir = self.profile.account_dir(&live.config.id);
                 Some(
                     actor::subscription(live.config.clone(), dir, live.generation)
                         .map(Message::Actor),

@@ -125,7 +125,7 @@ impl Headless {
         self.pending.clear();
     }
 
-    fn tail(&self) -> Vec<&Value> {
+    pub fn tail(&self) -> Vec<&Value> {
         self.seen.iter().rev().take(15).collect()
     }
 
