@@ -10,8 +10,14 @@
 //!    threads) over 10 s with the window unmapped;
 //! 4. ingest: a plain client sends 2,000 chat messages with receipt
 //!    requests; time until all are stored (the store file is polled), until
-//!    all receipts are back, CPU seconds and peak RSS above idle; and the
-//!    server's own throughput between two plain clients for comparison.
+//!    all receipts are back, CPU seconds and peak RSS above idle; and for
+//!    comparison the server's own throughput between two plain clients:
+//!    messages only, and the same exchange with a plain client that does
+//!    nothing but answer the receipt requests.
+//!
+//! 5. memory while the 100,000-message conversation is opened, scrolled
+//!    back with the mouse wheel (`E2E_SCROLL_CLICKS`, default 8,000 steps)
+//!    and forward again (`E2E_SCROLL_ONLY=1`: this alone).
 //!
 //! Profiles: one account with 52 roster contacts; the same with 100,000
 //! stored messages; and three accounts with those 100,000 messages.
@@ -131,7 +137,18 @@ fn reset_peak(pid: u32) {
 
 /// User + system CPU seconds of the process.
 fn cpu_seconds(pid: u32) -> f64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    stat_cpu_seconds(&format!("/proc/{pid}/stat"))
+}
+
+/// CPU seconds of the GUI's main thread (its id is the process id): what
+/// building, laying out and drawing the window cost.
+fn main_thread_cpu_seconds(pid: u32) -> f64 {
+    stat_cpu_seconds(&format!("/proc/{pid}/task/{pid}/stat"))
+}
+
+/// User + system CPU seconds from a `/proc/…/stat` file.
+fn stat_cpu_seconds(path: &str) -> f64 {
+    let stat = std::fs::read_to_string(path).unwrap_or_default();
     // Fields after the command name (which may contain spaces).
     let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
     let f: Vec<&str> = rest.split_whitespace().collect();
@@ -366,6 +383,8 @@ struct IngestRun {
     stored: f64,
     receipts: f64,
     cpu: f64,
+    /// Of `cpu`, the GUI's main thread.
+    ui_cpu: f64,
     peak_over_idle: f64,
 }
 
@@ -382,6 +401,7 @@ fn ingest_run(server: &Prosody, run: usize, n: usize, pid: Option<u32>, db: &Pat
         reset_peak(p);
     }
     let cpu0 = pid.map_or(0.0, cpu_seconds);
+    let ui0 = pid.map_or(0.0, main_thread_cpu_seconds);
     let start = Instant::now();
     let db_owned = db.to_owned();
     let poller = std::thread::spawn(move || {
@@ -419,11 +439,13 @@ fn ingest_run(server: &Prosody, run: usize, n: usize, pid: Option<u32>, db: &Pat
     // Let the last events settle before reading the CPU time.
     std::thread::sleep(Duration::from_millis(500));
     let cpu = pid.map_or(0.0, cpu_seconds) - cpu0;
+    let ui_cpu = pid.map_or(0.0, main_thread_cpu_seconds) - ui0;
     let peak = pid.map_or(0.0, peak_rss);
     IngestRun {
         stored: stored.as_secs_f64(),
         receipts: receipts.as_secs_f64(),
         cpu,
+        ui_cpu,
         peak_over_idle: peak - idle_rss,
     }
 }
@@ -526,6 +548,66 @@ fn set_up(server: &Prosody, root: &Path) -> (PathBuf, Headless) {
     (alice_dir, bob)
 }
 
+/// xdotool on `display` with `args`.
+fn xdotool(display: &str, args: &[&str]) {
+    let _ = Command::new("xdotool")
+        .args(args)
+        .env("DISPLAY", display)
+        .status();
+}
+
+/// Memory while scrolling through a long conversation (budget 3): the GUI
+/// with `profile` (its newest conversation is the long one, at the top of
+/// the sidebar) opens it, is scrolled back `clicks` wheel steps with the
+/// mouse and forward again; RSS before opening, at the oldest point and
+/// after coming back, and the peak. A screenshot of the oldest point is
+/// left in `shot` (which message it shows says how far back it went).
+fn scroll_run(profile: &Path, x: &Xvfb, clicks: usize, shot: &Path) {
+    let gui = start_gui(profile, &x.display);
+    let pid = gui.id();
+    let start = Instant::now();
+    while visible_windows(&x.display, pid).is_empty() {
+        assert!(start.elapsed() < Duration::from_secs(30), "no window");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_secs(5));
+    let before = memory(pid).0;
+    reset_peak(pid);
+    // The first conversation row of the sidebar (window at 90,40 on the
+    // 1280x800 screen, 1100x720).
+    xdotool(&x.display, &["mousemove", "230", "295", "click", "1"]);
+    std::thread::sleep(Duration::from_secs(2));
+    let opened = memory(pid).0;
+    let clicks = clicks.to_string();
+    xdotool(&x.display, &["mousemove", "780", "400"]);
+    xdotool(
+        &x.display,
+        &["click", "--repeat", &clicks, "--delay", "4", "4"],
+    );
+    std::thread::sleep(Duration::from_secs(2));
+    let _ = Command::new("import")
+        .args(["-window", "root"])
+        .arg(shot)
+        .env("DISPLAY", &x.display)
+        .status();
+    let oldest = memory(pid).0;
+    xdotool(
+        &x.display,
+        &["click", "--repeat", &clicks, "--delay", "4", "5"],
+    );
+    std::thread::sleep(Duration::from_secs(3));
+    let back = memory(pid).0;
+    let peak = peak_rss(pid);
+    stop_gui(gui);
+    println!(
+        "scrolling {clicks} wheel steps back and forth in a conversation of 100,000 messages: \
+         RSS {before:.1} MiB before opening it, {opened:.1} MiB opened, {oldest:.1} MiB at the \
+         oldest point, {back:.1} MiB back at the newest, peak {peak:.1} MiB (screenshot of the \
+         oldest point: {})",
+        shot.display()
+    );
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("copy target");
     for entry in std::fs::read_dir(from).expect("copy source") {
@@ -599,11 +681,12 @@ fn main() {
     if ingest_runs > 0 {
         println!(
             "ingest {INGEST} messages with receipt requests: all stored {:.3} s, receipts back {:.3} s, \
-         {:.2} CPU s, peak RSS idle + {:.1} MiB; server alone (plain client to plain client): {:.3} s \
+         {:.2} CPU s ({:.2} s on the UI thread), peak RSS idle + {:.1} MiB; server alone (plain client to plain client): {:.3} s \
          messages only, {:.3} s with receipts answered (median of {runs})",
             m(|r| r.stored),
             m(|r| r.receipts),
             m(|r| r.cpu),
+            m(|r| r.ui_cpu),
             m(|r| r.peak_over_idle),
             median(baselines),
             median(with_receipts)
@@ -613,19 +696,31 @@ fn main() {
     if env_usize("E2E_STARTS", 1) == 0 {
         return;
     }
+    let scroll_clicks = env_usize("E2E_SCROLL_CLICKS", 8000);
+    let shot = std::env::temp_dir().join("plausch-e2e-scrolled.png");
+    let big = root.path().join("alice-big");
+    if env_usize("E2E_SCROLL_ONLY", 0) == 1 {
+        copy_dir(&plain, &big);
+        fill_history(&alice_db(&big), HISTORY);
+        scroll_run(&big, &x, scroll_clicks, &shot);
+        return;
+    }
 
     let small: Vec<Option<StartRun>> = (0..runs)
         .map(|_| start_run(&plain, &x, &mut bob, idle))
         .collect();
     report_starts("1 account, 52 contacts", small);
 
-    let big = root.path().join("alice-big");
     copy_dir(&plain, &big);
     fill_history(&alice_db(&big), HISTORY);
     let runs_big: Vec<Option<StartRun>> = (0..runs)
         .map(|_| start_run(&big, &x, &mut bob, idle))
         .collect();
     report_starts("1 account, 100,000 messages", runs_big);
+    scroll_run(&big, &x, scroll_clicks, &shot);
+    let _ = bob.try_wait_for(Duration::from_secs(10), &|v| {
+        v["event"] == "presence" && v["jid"] == "alice@localhost" && v["presence"] == "offline"
+    });
 
     let three = root.path().join("alice-three");
     copy_dir(&big, &three);
