@@ -234,6 +234,18 @@ impl RawClient {
     /// a client with nothing else to do would (or until `within` passed);
     /// returns how many were answered.
     pub fn answer_receipts(&mut self, n: usize, within: std::time::Duration) -> usize {
+        self.take_messages(n, within, true)
+    }
+
+    /// Waits until `n` chat messages with a body arrived (or `within` passed);
+    /// returns how many came.
+    pub fn count_messages(&mut self, n: usize, within: std::time::Duration) -> usize {
+        self.take_messages(n, within, false)
+    }
+
+    /// Takes the next `n` messages with a body (or what came within
+    /// `within`), answering their receipt requests if `answer`.
+    fn take_messages(&mut self, n: usize, within: std::time::Duration, answer: bool) -> usize {
         let stream = self.stream.as_mut().expect("raw client stream open");
         self.rt.block_on(async move {
             let mut got = 0;
@@ -242,34 +254,14 @@ impl RawClient {
                     match stream.next().await {
                         Some(Event::Stanza(Stanza::Message(m))) if !m.bodies.is_empty() => {
                             got += 1;
-                            let (Some(from), Some(id)) = (m.from.clone(), m.id.clone()) else {
+                            let (true, Some(from), Some(id)) = (answer, m.from, m.id) else {
                                 continue;
                             };
                             let receipt = tokio_xmpp::parsers::receipts::Received { id: id.0 };
-                            let mut answer = Message::new(Some(from));
-                            answer.payloads.push(receipt.into());
-                            let _token = stream.send(Box::new(Stanza::Message(answer))).await;
+                            let mut reply = Message::new(Some(from));
+                            reply.payloads.push(receipt.into());
+                            let _token = stream.send(Box::new(Stanza::Message(reply))).await;
                         }
-                        Some(_) => {}
-                        None => return,
-                    }
-                }
-            })
-            .await;
-            got
-        })
-    }
-
-    /// Waits until `n` chat messages with a body arrived (or `within` passed);
-    /// returns how many came.
-    pub fn count_messages(&mut self, n: usize, within: std::time::Duration) -> usize {
-        let stream = self.stream.as_mut().expect("raw client stream open");
-        self.rt.block_on(async move {
-            let mut got = 0;
-            let _ = tokio::time::timeout(within, async {
-                while got < n {
-                    match stream.next().await {
-                        Some(Event::Stanza(Stanza::Message(m))) if !m.bodies.is_empty() => got += 1,
                         Some(_) => {}
                         None => return,
                     }
