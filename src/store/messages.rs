@@ -458,6 +458,22 @@ fn insert_one(
     Ok(outcome)
 }
 
+/// The conversation list. The last message is found per conversation
+/// through the paging index (one probe each), not by grouping all
+/// messages; both unread counts come from the unread index alone.
+pub(super) const CONVERSATIONS: &str = "SELECT c.jid, m.body, m.ts, \
+       (SELECT count(*) FROM message u \
+        WHERE u.conversation_id = c.id AND u.direction = 'in' AND u.read = 0), c.muted, c.kind, \
+       a.name, \
+       (SELECT count(*) FROM message u WHERE u.conversation_id = c.id \
+        AND u.direction = 'in' AND u.read = 0 AND u.mention = 1) \
+     FROM conversation c \
+     LEFT JOIN message m ON m.seq = \
+       (SELECT l.seq FROM message l WHERE l.conversation_id = c.id \
+        ORDER BY l.ts DESC, l.pos DESC LIMIT 1) \
+     LEFT JOIN attachment a ON a.message_seq = m.seq \
+     ORDER BY c.last_activity DESC NULLS LAST, c.jid";
+
 impl Store {
     /// Stores a message; returns the stored record, or Ok(None) if it duplicates a stored one.
     ///
@@ -625,22 +641,7 @@ impl Store {
 
     /// Conversations newest activity first, with last body/timestamp and count of unread incoming messages.
     pub fn conversations(&self) -> Result<Vec<ConversationSummary>, StoreError> {
-        // The last message is found per conversation through the paging
-        // index (one probe each), not by grouping all messages.
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT c.jid, m.body, m.ts, \
-               (SELECT count(*) FROM message u \
-                WHERE u.conversation_id = c.id AND u.direction = 'in' AND u.read = 0), c.muted, c.kind, \
-               a.name, \
-               (SELECT count(*) FROM message u WHERE u.conversation_id = c.id \
-                AND u.direction = 'in' AND u.read = 0 AND u.mention = 1) \
-             FROM conversation c \
-             LEFT JOIN message m ON m.seq = \
-               (SELECT l.seq FROM message l WHERE l.conversation_id = c.id \
-                ORDER BY l.ts DESC, l.pos DESC LIMIT 1) \
-             LEFT JOIN attachment a ON a.message_seq = m.seq \
-             ORDER BY c.last_activity DESC NULLS LAST, c.jid",
-        )?;
+        let mut stmt = self.conn.prepare_cached(CONVERSATIONS)?;
         let rows = stmt.query_map([], |row| {
             let last_timestamp = match row.get::<_, Option<i64>>(2)? {
                 None => None,

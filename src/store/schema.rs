@@ -18,7 +18,7 @@ use super::StoreError;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Ordered migration steps; the schema version is `MIGRATIONS.len()`.
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9];
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9, V10];
 
 /// The newest schema version this build understands.
 pub(crate) const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -244,6 +244,17 @@ DROP INDEX message_ref;
 CREATE UNIQUE INDEX message_origin_id
     ON message (conversation_id, origin_id, direction, sender_bare)
     WHERE origin_id IS NOT NULL;
+"#;
+
+/// Version 10: the unread index also holds `mention`, so the conversation
+/// list counts unread mentions from the index as it counts unread
+/// messages. Without it every unread message was read from the table to
+/// look at its `mention` (145 ms instead of 8 ms for the list with
+/// 155,000 unread messages).
+const V10: &str = r#"
+DROP INDEX message_unread;
+CREATE INDEX message_unread ON message (conversation_id, mention)
+    WHERE direction = 'in' AND read = 0;
 "#;
 
 const WAL_CHECKPOINT_PAGES: i64 = 4000;

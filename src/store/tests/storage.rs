@@ -242,6 +242,23 @@ fn history_uses_the_paging_index() {
     }
 }
 
+/// Both unread counts of the conversation list come from the unread index
+/// alone (covering), never from the message rows.
+#[test]
+fn the_conversation_list_counts_from_the_unread_index() {
+    let s = mem();
+    let plan = query_plan(&s, store_messages::CONVERSATIONS, 0);
+    let counts: Vec<&String> = plan
+        .iter()
+        .filter(|l| l.contains("message_unread"))
+        .collect();
+    assert_eq!(counts.len(), 2, "{plan:#?}");
+    assert!(
+        counts.iter().all(|l| l.contains("COVERING INDEX")),
+        "{plan:#?}"
+    );
+}
+
 /// Lookups by origin-id (signals, replies, dedup) use the one origin-id
 /// index, never a scan of the conversation.
 #[test]
