@@ -40,7 +40,7 @@ use common::Prosody;
 use common::headless::{self, Headless};
 use common::raw::RawClient;
 use plausch::store::Store;
-use serde_json::json;
+use serde_json::{Value, json};
 
 const CONTACTS: usize = 52;
 const HISTORY: usize = 100_000;
@@ -234,13 +234,32 @@ fn stop_gui(mut gui: Child) {
     let _ = gui.wait();
 }
 
-/// Bob waits for Alice's presence (`available` true: online, else offline).
-fn wait_alice(bob: &mut Headless, available: bool) {
-    bob.wait_for("alice's presence", |v| {
+/// Matches Alice's presence event (`available` true: online, else offline).
+fn alice_is(available: bool) -> impl Fn(&Value) -> bool {
+    move |v| {
         v["event"] == "presence"
             && v["jid"] == "alice@localhost"
             && (v["presence"] != "offline") == available
-    });
+    }
+}
+
+/// Bob waits for Alice's presence (`available` true: online, else offline).
+fn wait_alice(bob: &mut Headless, available: bool) {
+    bob.wait_for("alice's presence", alice_is(available));
+}
+
+/// Waits until process `pid` shows a window on `display`; the time since
+/// `start`. Panics after 30 s.
+fn wait_window(display: &str, pid: u32, start: Instant) -> Duration {
+    loop {
+        if !visible_windows(display, pid).is_empty() {
+            return start.elapsed();
+        }
+        if start.elapsed() > Duration::from_secs(30) {
+            panic!("no window after 30 s");
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
 }
 
 struct StartRun {
@@ -263,20 +282,8 @@ fn start_run(profile: &Path, x: &Xvfb, bob: &mut Headless, idle: Duration) -> Op
     let gui = start_gui(profile, &x.display);
     let pid = gui.id();
     let display = x.display.clone();
-    let watcher = std::thread::spawn(move || {
-        loop {
-            if !visible_windows(&display, pid).is_empty() {
-                return start.elapsed();
-            }
-            if start.elapsed() > Duration::from_secs(30) {
-                panic!("no window after 30 s");
-            }
-            std::thread::sleep(Duration::from_millis(2));
-        }
-    });
-    let came = bob.try_wait_for(Duration::from_secs(30), &|v| {
-        v["event"] == "presence" && v["jid"] == "alice@localhost" && v["presence"] != "offline"
-    });
+    let watcher = std::thread::spawn(move || wait_window(&display, pid, start));
+    let came = bob.try_wait_for(Duration::from_secs(30), &alice_is(true));
     let online = start.elapsed();
     let mapped = watcher.join().expect("window watcher");
     if came.is_none() {
@@ -288,18 +295,13 @@ fn start_run(profile: &Path, x: &Xvfb, bob: &mut Headless, idle: Duration) -> Op
             bob.tail()
         );
         stop_gui(gui);
-        let _ = bob.try_wait_for(Duration::from_secs(10), &|v| {
-            v["event"] == "presence" && v["jid"] == "alice@localhost" && v["presence"] == "offline"
-        });
+        let _ = bob.try_wait_for(Duration::from_secs(10), &alice_is(false));
         return None;
     }
     std::thread::sleep(idle);
     let (rss, pss) = memory(pid);
     for w in visible_windows(&x.display, pid) {
-        let _ = Command::new("xdotool")
-            .args(["windowunmap", &w])
-            .env("DISPLAY", &x.display)
-            .status();
+        xdotool(&x.display, &["windowunmap", &w]);
     }
     std::thread::sleep(Duration::from_secs(1));
     let before = wakeups(pid);
@@ -498,15 +500,8 @@ fn server_receipts_baseline(server: &Prosody, run: usize, n: usize) -> f64 {
 /// and watching. Returns alice's profile dir.
 fn set_up(server: &Prosody, root: &Path) -> (PathBuf, Headless) {
     let alice_dir = root.join("alice");
-    std::fs::create_dir_all(&alice_dir).expect("profile dir");
-    let mut alice = Headless::start(&alice_dir);
-    alice.add_account(headless::account(server, "a", "alice", "apw"));
-    alice.wait_state("a", "online");
-    let bob_dir = root.join("bob");
-    std::fs::create_dir_all(&bob_dir).expect("profile dir");
-    let mut bob = Headless::start(&bob_dir);
-    bob.add_account(headless::account(server, "b", "bob", "bpw"));
-    bob.wait_state("b", "online");
+    let mut alice = headless::online_at(&alice_dir, server, "a", "alice", "apw");
+    let mut bob = headless::online_at(&root.join("bob"), server, "b", "bob", "bpw");
     headless::befriend(
         &mut alice,
         "a",
@@ -518,11 +513,7 @@ fn set_up(server: &Prosody, root: &Path) -> (PathBuf, Headless) {
     // Dave, another contact, sends the ingest flood: from bob's account
     // the watching client would get a carbon of every message and receipt
     // and compete for the two cores.
-    let dave_dir = root.join("dave");
-    std::fs::create_dir_all(&dave_dir).expect("profile dir");
-    let mut dave = Headless::start(&dave_dir);
-    dave.add_account(headless::account(server, "d", "dave", "dpw"));
-    dave.wait_state("d", "online");
+    let mut dave = headless::online_at(&root.join("dave"), server, "d", "dave", "dpw");
     headless::befriend(
         &mut alice,
         "a",
@@ -565,11 +556,7 @@ fn xdotool(display: &str, args: &[&str]) {
 fn scroll_run(profile: &Path, x: &Xvfb, clicks: usize, shot: &Path) {
     let gui = start_gui(profile, &x.display);
     let pid = gui.id();
-    let start = Instant::now();
-    while visible_windows(&x.display, pid).is_empty() {
-        assert!(start.elapsed() < Duration::from_secs(30), "no window");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait_window(&x.display, pid, Instant::now());
     std::thread::sleep(Duration::from_secs(5));
     let before = memory(pid).0;
     reset_peak(pid);
@@ -718,9 +705,7 @@ fn main() {
         .collect();
     report_starts("1 account, 100,000 messages", runs_big);
     scroll_run(&big, &x, scroll_clicks, &shot);
-    let _ = bob.try_wait_for(Duration::from_secs(10), &|v| {
-        v["event"] == "presence" && v["jid"] == "alice@localhost" && v["presence"] == "offline"
-    });
+    let _ = bob.try_wait_for(Duration::from_secs(10), &alice_is(false));
 
     let three = root.path().join("alice-three");
     copy_dir(&big, &three);

@@ -100,12 +100,12 @@ impl Profile {
 
     /// `<root>/accounts/<id>/files`.
     pub fn files_dir(&self, id: &str) -> PathBuf {
-        self.account_dir(id).join("files")
+        self.account_dir(id).join(FILES_DIR)
     }
 
     /// `<root>/accounts/<id>/avatars`.
     pub fn avatars_dir(&self, id: &str) -> PathBuf {
-        self.account_dir(id).join("avatars")
+        self.account_dir(id).join(AVATARS_DIR)
     }
 
     /// Create the account's data directory (and `files/`, `avatars/`).
@@ -132,9 +132,15 @@ impl Profile {
 /// (see [`Profile::account_dir`]): done by the account actor as it starts,
 /// off the GUI's thread.
 pub fn create_data_dirs(dir: &Path) -> Result<(), ProfileError> {
-    create_private_dir(&dir.join("files"))?;
-    create_private_dir(&dir.join("avatars"))
+    create_private_dir(&dir.join(FILES_DIR))?;
+    create_private_dir(&dir.join(AVATARS_DIR))
 }
+
+/// In an account's directory: received files (unless `download_dir` is set).
+pub const FILES_DIR: &str = "files";
+
+/// In an account's directory: avatar thumbnails, named by their SHA-1.
+pub const AVATARS_DIR: &str = "avatars";
 
 /// `mkdir -p` with mode 0700 on Unix for every directory it creates.
 fn create_private_dir(path: &Path) -> Result<(), ProfileError> {

@@ -611,7 +611,11 @@ impl Actor {
 /// for anything that is not a SHA-1 hex string (it comes from the network).
 pub fn avatar_path(data_dir: &std::path::Path, hash: &str) -> Option<PathBuf> {
     let hash = avatars::sha1_hex(hash)?;
-    Some(data_dir.join("avatars").join(format!("{hash}.png")))
+    Some(
+        data_dir
+            .join(crate::profile::AVATARS_DIR)
+            .join(format!("{hash}.png")),
+    )
 }
 
 /// Whether the server offers XEP-0352 in its stream features.

@@ -92,7 +92,6 @@ impl Sync {
 }
 
 impl Actor {
-    /// A fresh session: carbons on, then the archive catch-up.
     /// The roster's answer is in: start a catch-up that waited for it.
     pub(super) async fn after_roster(&mut self, stream: &StanzaStream) {
         if std::mem::take(&mut self.sync.after_roster) {
@@ -100,6 +99,7 @@ impl Actor {
         }
     }
 
+    /// A fresh session: carbons on, then the archive catch-up.
     pub(super) async fn start_sync(&mut self, stream: &StanzaStream) {
         // Queries of the lost session will never be answered.
         let lost: Vec<Query<ChatMessage>> = self.sync.queries.drain().map(|(_, q)| q).collect();

@@ -119,7 +119,7 @@ impl Transfers {
                 .files
                 .download_dir
                 .clone()
-                .unwrap_or_else(|| data_dir.join("files")),
+                .unwrap_or_else(|| data_dir.join(crate::profile::FILES_DIR)),
             thumbnail_dir: data_dir.join("thumbnails"),
             settings: config.files.clone(),
         }
@@ -130,7 +130,7 @@ impl Transfers {
         self.download_dir = settings
             .download_dir
             .clone()
-            .unwrap_or_else(|| data_dir.join("files"));
+            .unwrap_or_else(|| data_dir.join(crate::profile::FILES_DIR));
     }
 
     /// A fresh session: passing failures count anew.

@@ -167,8 +167,6 @@ impl Headless {
         v["messages"].as_array().cloned().unwrap_or_default()
     }
 
-    /// The whole stored conversation, oldest first, paged back through
-    /// `history` (which may also fetch older pages from the server archive).
     /// The last `history` answer seen (Null if none).
     pub fn last_history(&self) -> Value {
         self.seen
@@ -179,6 +177,8 @@ impl Headless {
             .unwrap_or_default()
     }
 
+    /// The whole stored conversation, oldest first, paged back through
+    /// `history` (which may also fetch older pages from the server archive).
     pub fn full_history(&mut self, account: &str, with: &str) -> Vec<Value> {
         let mut all: Vec<Value> = Vec::new();
         let mut before: Option<i64> = None;
@@ -288,8 +288,6 @@ impl Drop for Headless {
     }
 }
 
-/// An account spec for `add_account` against the test server, trusting its
-/// certificate through the CA-file option and reading the password from a command.
 /// A client with a fresh temporary profile and one account, online. Keep
 /// the directory alive as long as the client.
 pub fn online(
@@ -299,10 +297,18 @@ pub fn online(
     password: &str,
 ) -> (tempfile::TempDir, Headless) {
     let dir = tempfile::tempdir().expect("temp profile");
-    let mut client = Headless::start(dir.path());
+    let client = online_at(dir.path(), server, id, user, password);
+    (dir, client)
+}
+
+/// A client with the profile `dir` (created if missing) and one account,
+/// online.
+pub fn online_at(dir: &Path, server: &Prosody, id: &str, user: &str, password: &str) -> Headless {
+    std::fs::create_dir_all(dir).expect("profile dir");
+    let mut client = Headless::start(dir);
     client.add_account(account(server, id, user, password));
     client.wait_state(id, "online");
-    (dir, client)
+    client
 }
 
 /// A chat message stanza to `to` (for raw clients).
@@ -318,6 +324,8 @@ pub fn bodies(history: &[Value]) -> Vec<String> {
         .collect()
 }
 
+/// An account spec for `add_account` against the test server, trusting its
+/// certificate through the CA-file option and reading the password from a command.
 pub fn account(server: &Prosody, id: &str, user: &str, password: &str) -> Value {
     json!({
         "id": id,

@@ -77,7 +77,10 @@ pub(super) fn prepare_own(path: &Path, data_dir: &Path) -> Result<Ready, AvatarE
     let prepared = avatar_image::prepare_own(&bytes)?;
     let hash = sha1_hex(&prepared.png);
     let unwritable = |reason: String| AvatarError::Unreadable {
-        path: data_dir.join("avatars").display().to_string(),
+        path: data_dir
+            .join(crate::profile::AVATARS_DIR)
+            .display()
+            .to_string(),
         reason,
     };
     let target = avatar_path(data_dir, &hash).ok_or_else(|| unwritable("bad hash".into()))?;
@@ -154,7 +157,7 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// Deletes thumbnails no JID uses any more (and temporary files a crash
 /// left behind). Run at start, before anything is fetched.
 pub(crate) fn clean_cache(data_dir: &Path, in_use: &[String]) {
-    let Ok(entries) = std::fs::read_dir(data_dir.join("avatars")) else {
+    let Ok(entries) = std::fs::read_dir(data_dir.join(crate::profile::AVATARS_DIR)) else {
         return;
     };
     let keep: HashSet<PathBuf> = in_use
