@@ -114,6 +114,56 @@ fn flood_in_both_directions_survives_a_server_restart() {
     }
 }
 
+/// A contact keeps writing while we reconnect without resumption (server
+/// restarts, our process killed): the archive catch-up brings what was
+/// said meanwhile, after the first live messages of the new session. It
+/// must still end up in the contact's order, not behind those live ones.
+#[test]
+fn a_contacts_messages_keep_their_order_through_restarts_and_kills() {
+    const N: usize = 1000;
+    let mut server = Prosody::with_users(&[("alice", "apw"), ("bob", "bpw")]);
+    let dirs = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let mut a = Headless::start(dirs.0.path());
+    let mut b = Headless::start(dirs.1.path());
+    a.add_account(account(&server, "a", "alice", "apw"));
+    b.add_account(account(&server, "b", "bob", "bpw"));
+    a.wait_state("a", "online");
+    b.wait_state("b", "online");
+
+    let mut a = Some(a);
+    for i in 0..N {
+        b.send(
+            json!({"cmd":"send","account":"b","to":"alice@localhost","body":format!("m{i:04}")}),
+        );
+        std::thread::sleep(Duration::from_millis(15));
+        match i {
+            200 | 600 => server.restart(),
+            400 | 800 => a.take().expect("alice runs").kill(),
+            // Not waiting for it: bob writes on while alice reconnects.
+            440 | 840 => a = Some(Headless::start(dirs.0.path())),
+            _ => {}
+        }
+    }
+    let mut a = a.expect("alice runs");
+    let history = a.wait_history_len("a", "bob@localhost", N, Duration::from_secs(180));
+    let got = bodies(&history);
+    assert_unique(&got);
+    assert_eq!(got.len(), N, "alice has {} of {N} messages", got.len());
+    let expected: Vec<String> = (0..N).map(|i| format!("m{i:04}")).collect();
+    if got != expected {
+        let first = got
+            .iter()
+            .zip(&expected)
+            .position(|(g, e)| g != e)
+            .unwrap_or(0);
+        let from = first.saturating_sub(3);
+        panic!(
+            "out of order from #{first}: {:?}",
+            &got[from..(first + 25).min(got.len())]
+        );
+    }
+}
+
 #[test]
 fn message_of_a_killed_client_is_sent_exactly_once_after_restart() {
     let mut server = Prosody::with_users(&[("alice", "apw"), ("bob", "bpw")]);

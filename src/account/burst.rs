@@ -9,6 +9,7 @@ use tokio_xmpp::stanzastream::StanzaStream;
 
 use super::Actor;
 use super::chat::ChatMessage;
+use super::sync::Arrival;
 
 /// Most stanzas per burst: bounds the latency of the first message's event
 /// and the size of one transaction.
@@ -57,7 +58,10 @@ impl Actor {
         match &mut self.burst {
             Some(b) => b.messages.push(m),
             None => {
-                if self.ingest(std::slice::from_ref(&m), false).is_some() {
+                if self
+                    .ingest(std::slice::from_ref(&m), Arrival::Live)
+                    .is_some()
+                {
                     self.advance_catch_up(std::slice::from_ref(&m));
                 }
             }
@@ -96,7 +100,7 @@ impl Actor {
             return;
         };
         if !burst.messages.is_empty() {
-            if self.ingest(&burst.messages, false).is_none() {
+            if self.ingest(&burst.messages, Arrival::Live).is_none() {
                 return;
             }
             self.advance_catch_up(&burst.messages);

@@ -119,10 +119,13 @@ pub fn parse_chat(mut msg: Message, own: &BareJid, now: DateTime<Utc>) -> Option
         Ok(Some(o)) => Some(o.id),
         _ => msg.id.as_ref().map(|id| id.0.clone()),
     };
-    let timestamp = match msg.extract_payload::<Delay>() {
-        Ok(Some(d)) => d.stamp.0.with_timezone(&Utc).min(now),
-        _ => now,
-    };
+    // Our server vouches for the stamps it sets (offline delivery).
+    let delay = msg.extract_payload::<Delay>().ok().flatten();
+    let timestamp = super::stamp::sent_at(
+        delay.as_ref(),
+        |by| by.is_some_and(|by| super::stamp::is_domain(by, own.domain().as_str())),
+        now,
+    );
     Some(ChatMessage {
         direction,
         sender: from,
@@ -262,7 +265,8 @@ mod tests {
              <stanza-id xmlns='urn:xmpp:sid:0' id='srv1' by='me@example.org'/>\
              <stanza-id xmlns='urn:xmpp:sid:0' id='fake' by='bob@example.org'/>\
              <origin-id xmlns='urn:xmpp:sid:0' id='o1'/>\
-             <delay xmlns='urn:xmpp:delay' stamp='2020-01-02T03:04:05Z'/></message>",
+             <delay xmlns='urn:xmpp:delay' from='example.org' stamp='2020-01-02T03:04:05Z'/>\
+             </message>",
         );
         let m = m.as_ref();
         assert_eq!(m.map(|m| m.body.as_str()), Some("hi"));

@@ -22,6 +22,7 @@ use tokio_xmpp::xmlstream::{
     XmppStreamElement, initiate_stream,
 };
 
+use super::depth_limit::DepthLimited;
 use super::link::{Link, LinkControl};
 use crate::api::{CertInfo, TlsMode};
 
@@ -76,7 +77,7 @@ fn transient(e: impl std::fmt::Display) -> ConnectError {
     ConnectError::Transient(e.to_string())
 }
 
-pub type Stream = BufStream<Link<TlsStream<TcpStream>>>;
+pub type Stream = BufStream<Link<DepthLimited<TlsStream<TcpStream>>>>;
 
 /// A TLS-secured stream before authentication, with the server's features.
 pub struct SecureStream {
@@ -161,7 +162,7 @@ pub async fn open_secure(
         TlsMode::Direct => handshake(tcp, &domain, tls).await,
         TlsMode::Starttls => {
             let plain = initiate_stream(
-                BufStream::new(tcp),
+                BufStream::new(DepthLimited::new(tcp)),
                 ns::JABBER_CLIENT,
                 header(false),
                 timeouts(),
@@ -190,7 +191,7 @@ pub async fn open_secure(
                     None => return Err(transient("connection closed during STARTTLS")),
                 }
             }
-            handshake(plain.into_inner().into_inner(), &domain, tls).await
+            handshake(plain.into_inner().into_inner().into_inner(), &domain, tls).await
         }
     };
     let (tls_stream, binding) = match tls_result {
@@ -205,7 +206,7 @@ pub async fn open_secure(
     };
     link.set_tls(tls_info(&tls_stream));
     let pending: PendingFeaturesRecv<Stream> = initiate_stream(
-        BufStream::new(link.link(tls_stream, local, server)),
+        BufStream::new(link.link(DepthLimited::new(tls_stream), local, server)),
         ns::JABBER_CLIENT,
         header(tls_mode == TlsMode::Direct),
         timeouts(),

@@ -116,8 +116,9 @@ pub fn parse_result(
     let mut message = chat::parse_chat(forwarded.message, own, now).ok_or(Rejected::Unstorable)?;
     // The archive's id is the stanza-id our server gave the message.
     message.server_id = Some(result.id);
+    // The archive's own stamp: our server vouches for it.
     if let Some(delay) = forwarded.delay {
-        message.timestamp = delay.stamp.0.with_timezone(&Utc).min(now);
+        message.timestamp = super::stamp::sent_at(Some(&delay), |_| true, now);
     }
     Ok(ArchivedMessage { query_id, message })
 }

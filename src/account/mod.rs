@@ -30,6 +30,7 @@ mod connection;
 pub mod console;
 mod contacts;
 pub mod corrections;
+pub mod depth_limit;
 pub mod file_message;
 mod inbound;
 mod last_activity;
@@ -51,6 +52,7 @@ pub mod retraction;
 pub mod roster;
 mod server_info;
 mod srv;
+pub mod stamp;
 mod sync;
 mod text;
 pub mod tls;
@@ -453,7 +455,9 @@ impl Actor {
     fn on_report(&mut self, report: ConnReport) {
         match report {
             ConnReport::Connecting => {
-                if self.state != ConnState::Reconnecting {
+                // Announced once: at the start (already said by `run`), and
+                // not over a "reconnecting" that says more.
+                if !matches!(self.state, ConnState::Reconnecting | ConnState::Connecting) {
                     self.set_state(ConnState::Connecting, None, None, None)
                 }
             }

@@ -30,6 +30,19 @@ impl Default for OwnPresence {
     }
 }
 
+/// At most this many characters of a contact's status message are kept:
+/// enough for any real one, while a stranger's 100 KB status would be
+/// passed to every front-end with each presence.
+pub const MAX_STATUS_CHARS: usize = 500;
+
+/// The status message a presence carries, cleaned and capped.
+pub fn status_text(p: &Presence) -> Option<String> {
+    p.statuses
+        .values()
+        .next()
+        .and_then(|s| super::text::clean(s, MAX_STATUS_CHARS, true))
+}
+
 /// The idle time (XEP-0319) a presence carries, if any.
 pub fn idle_since(p: &Presence) -> Option<DateTime<Utc>> {
     p.payloads
@@ -128,6 +141,18 @@ impl Actor {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_huge_status_is_capped_and_cleaned() {
+        let mut p = Presence::available();
+        p.set_status("", format!("\u{202E}hi\u{0007} {}", "x".repeat(100_000)));
+        let s = super::status_text(&p).unwrap();
+        assert_eq!(s.chars().count(), super::MAX_STATUS_CHARS);
+        assert!(s.starts_with("hi x"));
+        let mut blank = Presence::available();
+        blank.set_status("", " \u{200B} ");
+        assert_eq!(super::status_text(&blank), None);
+    }
+
     use super::*;
 
     #[test]

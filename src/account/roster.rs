@@ -79,7 +79,7 @@ impl PresenceMap {
         match p.type_ {
             PresenceType::None => {
                 let availability = availability_of(p);
-                let status = p.statuses.values().next().cloned();
+                let status = super::presence::status_text(p);
                 let idle_since = super::presence::idle_since(p);
                 self.by_contact.entry(bare.clone()).or_default().insert(
                     resource,

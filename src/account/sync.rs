@@ -22,7 +22,7 @@ use super::inbound::PendingIq;
 use super::mam::{self, Page, Rejected};
 use super::{Actor, carbons};
 use crate::api::Event;
-use crate::store::Inserted;
+use crate::store::{Inserted, LiveSince};
 
 /// The largest history page a front-end may ask for.
 const MAX_PAGE: u32 = 500;
@@ -61,6 +61,26 @@ pub(super) struct Query<R, Room = ()> {
     pub results: Vec<R>,
 }
 
+/// How messages reach `ingest`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Arrival {
+    /// Live, carbons included.
+    Live,
+    /// A page of an archive catch-up after (re)connecting or joining.
+    CatchUp,
+    /// An older page fetched while scrolling back.
+    Older,
+}
+
+impl Arrival {
+    pub(super) fn of(purpose: &Purpose) -> Arrival {
+        match purpose {
+            Purpose::CatchUp => Arrival::CatchUp,
+            Purpose::Backfill(_) => Arrival::Older,
+        }
+    }
+}
+
 /// Archive queries in flight.
 #[derive(Debug, Default)]
 pub(super) struct Sync {
@@ -72,6 +92,9 @@ pub(super) struct Sync {
     after_roster: bool,
     /// New messages the running catch-up stored.
     caught: u32,
+    /// Where each conversation's live messages of this session begin: the
+    /// catch-up goes before them (rooms: since the join).
+    live_since: LiveSince,
 }
 
 impl Sync {
@@ -80,6 +103,12 @@ impl Sync {
     pub(super) fn wait_for_roster(&mut self) {
         self.caught_up = false;
         self.after_roster = true;
+        self.live_since.clear();
+    }
+
+    /// A room was (re)joined: its catch-up starts over.
+    pub(super) fn room_joined(&mut self, room: &str) {
+        self.live_since.remove(room);
     }
 
     pub fn caught_up(&self) -> bool {
@@ -245,6 +274,12 @@ impl Actor {
                 None
             }
             Err(Rejected::NotAResult | Rejected::Unstorable) => None,
+            // Results of a query from before a restart or a lost session:
+            // harmless, the new session asks again.
+            Err(Rejected::UnknownQuery) => {
+                tracing::debug!(account = %self.id, "archive result for an unknown query ignored");
+                None
+            }
             Err(why) => {
                 tracing::warn!(
                     account = %self.id,
@@ -284,9 +319,9 @@ impl Actor {
                 None
             }
         };
-        let older = matches!(query.purpose, Purpose::Backfill(_));
-        let stored = self.ingest(&query.results, older);
-        if older {
+        let arrival = Arrival::of(&query.purpose);
+        let stored = self.ingest(&query.results, arrival);
+        if arrival == Arrival::Older {
             tracing::debug!(account = %self.id, stored = ?stored, "older archive page");
         } else if let Some(n) = stored {
             self.sync.caught += n;
@@ -347,10 +382,10 @@ impl Actor {
     }
 
     /// Stores received messages (live, carbons, archive) in one transaction
-    /// and announces the new ones, except for `older` pages fetched while
+    /// and announces the new ones, except for older pages fetched while
     /// scrolling back (answered as a history page instead). Returns how many
     /// were new, None if they could not be stored.
-    pub(super) fn ingest(&mut self, batch: &[ChatMessage], older: bool) -> Option<u32> {
+    pub(super) fn ingest(&mut self, batch: &[ChatMessage], arrival: Arrival) -> Option<u32> {
         // Nothing from a blocked JID reaches the store, whichever way it came.
         let blocked = |m: &ChatMessage| {
             m.direction == crate::api::Direction::In && self.is_blocked(&m.with.to_bare())
@@ -370,9 +405,10 @@ impl Actor {
         let batch = &routed[..];
         let owned = StoreRows::new(batch);
         let rows = owned.rows(batch);
-        let outcome = match older {
-            false => self.store.insert_messages(&rows),
-            true => self.store.insert_older(&rows),
+        let outcome = match arrival {
+            Arrival::Live => self.store.insert_messages(&rows),
+            Arrival::CatchUp => self.store.insert_caught_up(&rows, &self.sync.live_since),
+            Arrival::Older => self.store.insert_older(&rows),
         };
         let outcome = match outcome {
             Ok(o) => o,
@@ -386,7 +422,13 @@ impl Actor {
             match result {
                 Inserted::New(message) => {
                     new += 1;
-                    if !older {
+                    if arrival == Arrival::Live {
+                        let first = message.timestamp.timestamp_millis();
+                        let known = self.sync.live_since.entry(message.with.clone());
+                        let at = known.or_insert(first);
+                        *at = (*at).min(first);
+                    }
+                    if arrival != Arrival::Older {
                         self.emit(Event::Message {
                             account: self.id.clone(),
                             message: message.clone(),

@@ -146,41 +146,62 @@ pub enum Inserted {
 }
 
 /// Which way a batch extends a conversation in time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Order {
-    /// Newer than what is there (live, catch-up): arrival order counts.
+#[derive(Debug, Clone, Copy)]
+enum Order<'a> {
+    /// Newer than what is there (live): arrival order counts.
     Forward,
+    /// An archive catch-up after a fresh session: like `Forward`, but the
+    /// server archived all of it before the live messages of the new
+    /// session, so it goes before them (`LiveSince`).
+    CatchUp(&'a LiveSince),
     /// Older pages fetched while scrolling back.
     Backward,
 }
+
+/// The time of the earliest message stored live in each conversation
+/// (bare JID) since the current session began.
+pub type LiveSince = HashMap<String, i64>;
 
 /// The timestamp to store. Many servers (Prosody among them) stamp delayed
 /// and archived messages in whole seconds, while live messages get our
 /// millisecond clock; within such a second only the arrival order is known.
 /// A newly arriving whole-second stamp is therefore placed after the
 /// messages already stored in that second. (Older pages keep their stamps:
-/// their `pos` puts them first among equal times.)
+/// their `pos` puts them first among equal times.) A catch-up message is
+/// then moved before the new session's live messages, which the archive
+/// has after it; among themselves catch-up messages keep their order by
+/// `pos`.
 fn place(
     tx: &Connection,
     batch: &mut Batch,
     conversation_id: i64,
+    with: &str,
     ts: i64,
     order: Order,
 ) -> rusqlite::Result<i64> {
-    if order == Order::Backward || ts.rem_euclid(1000) != 0 {
-        return Ok(ts);
-    }
-    // Usually the newest message of the conversation: nothing stored in its
-    // second yet, known without a query per message.
-    if batch.newest(tx, conversation_id)?.is_none_or(|n| n < ts) {
-        return Ok(ts);
-    }
-    let neighbour: Option<i64> = tx
-        .prepare_cached(
-            "SELECT max(ts) FROM message WHERE conversation_id = ?1 AND ts BETWEEN ?2 AND ?2 + 999",
-        )?
-        .query_row(params![conversation_id, ts], |r| r.get(0))?;
-    Ok(neighbour.map_or(ts, |n| ts.max(n)))
+    let placed = match order {
+        Order::Backward => return Ok(ts),
+        _ if ts.rem_euclid(1000) != 0 => ts,
+        // Usually the newest message of the conversation: nothing stored in
+        // its second yet, known without a query per message.
+        _ if batch.newest(tx, conversation_id)?.is_none_or(|n| n < ts) => ts,
+        _ => {
+            let neighbour: Option<i64> = tx
+                .prepare_cached(
+                    "SELECT max(ts) FROM message WHERE conversation_id = ?1 \
+                     AND ts BETWEEN ?2 AND ?2 + 999",
+                )?
+                .query_row(params![conversation_id, ts], |r| r.get(0))?;
+            neighbour.map_or(ts, |n| ts.max(n))
+        }
+    };
+    Ok(match order {
+        Order::CatchUp(live) => match live.get(with) {
+            Some(&first_live) if placed >= first_live => first_live - 1,
+            _ => placed,
+        },
+        _ => placed,
+    })
 }
 
 /// `meta` key of the counter that older pages take their `pos` from.
@@ -320,16 +341,18 @@ fn insert_one(
         }
         None => bare_jid(m.sender),
     };
+    let body = super::capped_body(m.body);
     let conversation_id = batch.conversation(tx, m.with)?;
     let ts = place(
         tx,
         batch,
         conversation_id,
+        m.with,
         m.timestamp.timestamp_millis(),
         order,
     )?;
     let older_pos = match order {
-        Order::Forward => None,
+        Order::Forward | Order::CatchUp(_) => None,
         Order::Backward => Some(batch.next_older_pos(tx)?),
     };
     // Without a conflict target, DO NOTHING covers every UNIQUE index
@@ -352,7 +375,7 @@ fn insert_one(
                 direction,
                 m.sender,
                 sender_bare,
-                m.body,
+                body,
                 ts,
                 m.state.as_str(),
                 m.server_id,
@@ -387,7 +410,7 @@ fn insert_one(
             with: m.with.to_owned(),
             direction: m.direction,
             sender: m.sender.to_owned(),
-            body: m.body.to_owned(),
+            body: body.to_owned(),
             timestamp,
             state: m.state,
             error: None,
@@ -498,6 +521,17 @@ impl Store {
     /// Incoming messages start unread, outgoing ones read.
     pub fn insert_messages(&mut self, batch: &[NewMessage]) -> Result<Vec<Inserted>, StoreError> {
         self.insert_batch(batch.iter(), Order::Forward)
+    }
+
+    /// Like `insert_messages`, for a page of an archive catch-up (in the
+    /// archive's order): new messages go before those stored live since
+    /// the session began (`live`), which the archive has after them.
+    pub fn insert_caught_up(
+        &mut self,
+        batch: &[NewMessage],
+        live: &LiveSince,
+    ) -> Result<Vec<Inserted>, StoreError> {
+        self.insert_batch(batch.iter(), Order::CatchUp(live))
     }
 
     /// Like `insert_messages`, for an older page (oldest first) fetched

@@ -34,7 +34,7 @@ use rusqlite::{Connection, OptionalExtension};
 use crate::api::{Direction, MessageState};
 
 pub use files::{FileUpdate, NewFile, PendingUpload};
-pub use messages::Inserted;
+pub use messages::{Inserted, LiveSince};
 pub use peers::Peer;
 pub use rooms::RoomRow;
 
@@ -95,6 +95,24 @@ pub struct NewMessage<'a> {
     /// dedup to the author, as the sender's bare JID does in 1:1 chats
     /// (in a room every author has the room's bare JID).
     pub occupant_id: Option<&'a str>,
+}
+
+/// The longest message text stored, in bytes. Servers pass stanzas of a
+/// few hundred KB; no message a person writes comes near this, while a
+/// stranger could otherwise fill the store (and every front-end) with
+/// megabytes per message. Longer texts are cut at a character boundary.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// `body`, cut to [`MAX_BODY_BYTES`].
+pub fn capped_body(body: &str) -> &str {
+    if body.len() <= MAX_BODY_BYTES {
+        return body;
+    }
+    let mut end = MAX_BODY_BYTES;
+    while !body.is_char_boundary(end) {
+        end -= 1;
+    }
+    &body[..end]
 }
 
 /// The message store of one account.

@@ -112,7 +112,7 @@ impl Store {
                 "UPDATE message SET original_body = coalesce(original_body, body), \
                  body = ?2, edited = 1 WHERE id = ?1 AND retracted = 0",
             )?
-            .execute(params![id, body])?;
+            .execute(params![id, super::capped_body(body)])?;
         if changed == 0 {
             return Ok(None);
         }

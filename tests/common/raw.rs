@@ -272,3 +272,72 @@ impl RawClient {
         })
     }
 }
+
+/// A logged-in, bound stream to write raw bytes on: for stanzas no XML
+/// library should have to build or serialise (30,000 levels deep takes
+/// minutes and a huge stack there).
+pub struct RawBytes {
+    rt: tokio::runtime::Runtime,
+    stream: plausch::account::connect::Stream,
+}
+
+impl RawBytes {
+    pub fn connect(server: &Prosody, user: &str, password: &str) -> RawBytes {
+        use plausch::account::connect::open_secure;
+        let rt = tokio::runtime::Runtime::new().expect("runtime");
+        let endpoint = Endpoint {
+            jid: format!("{user}@{}", server.domain()).parse().expect("jid"),
+            resource: None,
+            host: Some("127.0.0.1".into()),
+            port: Some(server.c2s_port()),
+            tls: TlsMode::Starttls,
+        };
+        let ca = server.ca_file();
+        let stream = rt.block_on(async {
+            let failure = FailureSlot::default();
+            let tls = client_config(Some(&ca), None, failure.clone()).expect("tls");
+            let link = Arc::new(LinkControl::default());
+            let secure = open_secure(&endpoint, tls, &failure, &link)
+                .await
+                .expect("raw bytes client connects");
+            let creds = sasl::common::Credentials::default()
+                .with_username(user)
+                .with_password(password);
+            let stream =
+                tokio_xmpp::client_login(secure.stream, secure.features.sasl_mechanisms, creds)
+                    .await
+                    .expect("raw bytes client logs in");
+            let header = tokio_xmpp::xmlstream::StreamHeader {
+                to: Some(server.domain().to_owned().into()),
+                from: None,
+                id: None,
+            };
+            let (_features, stream) = stream
+                .send_header(header)
+                .await
+                .expect("stream header")
+                .recv_features::<tokio_xmpp::xmlstream::XmppStreamElement>()
+                .await
+                .expect("stream features");
+            stream.into_inner()
+        });
+        let mut raw = RawBytes { rt, stream };
+        raw.write(
+            "<iq xmlns='jabber:client' type='set' id='bind1'>\
+             <bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><resource>bytes</resource></bind></iq>",
+        );
+        raw
+    }
+
+    /// Writes `xml` to the stream as it is.
+    pub fn write(&mut self, xml: &str) {
+        use tokio::io::AsyncWriteExt;
+        self.rt.block_on(async {
+            self.stream
+                .write_all(xml.as_bytes())
+                .await
+                .expect("written");
+            self.stream.flush().await.expect("flushed");
+        });
+    }
+}

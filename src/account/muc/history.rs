@@ -22,7 +22,7 @@ use super::{RoomIq, parse};
 use crate::account::Actor;
 use crate::account::chat::ChatMessage;
 use crate::account::mam::{self, Page};
-use crate::account::sync::{HistoryRequest, Purpose};
+use crate::account::sync::{Arrival, HistoryRequest, Purpose};
 
 const CATCHUP_PAGE: usize = 100;
 
@@ -60,6 +60,7 @@ impl Actor {
 
     /// After joining: the room archive from the room's cursor on.
     pub(super) async fn catch_up_room(&mut self, room: &BareJid, stream: &StanzaStream) {
+        self.sync.room_joined(room.as_str());
         let archive = self.muc.rooms.get(room).is_some_and(|r| r.archive);
         if !archive {
             return self.room_caught_up(room, stream).await;
@@ -113,7 +114,8 @@ impl Actor {
         m.server_id = Some(result.id);
         m.delayed = true;
         if let Some(delay) = result.forwarded.delay {
-            m.timestamp = delay.stamp.0.with_timezone(&Utc).min(now);
+            // The room archive's own stamp: the room vouches for it.
+            m.timestamp = crate::account::stamp::sent_at(Some(&delay), |_| true, now);
         }
         query.results.push(m);
     }
@@ -151,8 +153,7 @@ impl Actor {
                 None
             }
         };
-        let older = matches!(query.purpose, Purpose::Backfill(_));
-        let stored = self.ingest_room(room, query.results, older);
+        let stored = self.ingest_room(room, query.results, Arrival::of(&query.purpose));
         match query.purpose {
             Purpose::Backfill(req) => {
                 if stored.is_some()

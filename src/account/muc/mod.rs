@@ -31,6 +31,7 @@ use tokio_xmpp::parsers::stanza_error::{DefinedCondition, StanzaError};
 use tokio_xmpp::stanzastream::StanzaStream;
 
 use super::Actor;
+use super::sync::Arrival;
 use crate::api::{Availability, Direction, Event, LeaveReason, MessageState, Occupant};
 
 pub use bookmarks::{NODE as BOOKMARKS_NODE, NOTIFY as BOOKMARKS_NOTIFY};
@@ -323,7 +324,7 @@ impl Actor {
             } else {
                 super::roster::availability_of(p)
             },
-            status: p.statuses.values().next().cloned(),
+            status: crate::account::presence::status_text(p),
             occupant_id: p
                 .payloads
                 .iter()
@@ -654,7 +655,7 @@ impl Actor {
             return;
         }
         let _ = stream;
-        self.ingest_room(jid, vec![m], false);
+        self.ingest_room(jid, vec![m], Arrival::Live);
     }
 
     /// Whether a room message is ours: our nick, or our occupant-id (the
@@ -669,14 +670,14 @@ impl Actor {
         }
     }
 
-    /// Stores room messages (live or from the room's archive, `older` when
+    /// Stores room messages (live or from the room's archive, older ones when
     /// paging back). Our own messages reflected by the room confirm the
     /// stored outgoing row instead of adding one.
     fn ingest_room(
         &mut self,
         jid: &BareJid,
         batch: Vec<parse::RoomMessage>,
-        older: bool,
+        arrival: Arrival,
     ) -> Option<u32> {
         let nick = self
             .muc
@@ -699,8 +700,8 @@ impl Actor {
                 rows.push(row);
             }
         }
-        let stored = self.ingest(&rows, older)?;
-        if !older {
+        let stored = self.ingest(&rows, arrival)?;
+        if arrival != Arrival::Older {
             self.advance_room_cursor(jid, &rows);
         }
         // After the messages of the same batch they may refer to.

@@ -269,10 +269,19 @@ pub fn room_message(mut msg: Message, room: &BareJid, now: DateTime<Utc>) -> Opt
         Ok(Some(o)) => Some(o.id),
         _ => None,
     };
-    let (timestamp, delayed) = match msg.extract_payload::<Delay>() {
-        Ok(Some(d)) => (d.stamp.0.with_timezone(&Utc).min(now), true),
-        _ => (now, false),
-    };
+    // The room vouches for the stamps of its history and archive.
+    let delay = msg.extract_payload::<Delay>().ok().flatten();
+    let delayed = delay.is_some();
+    let timestamp = crate::account::stamp::sent_at(
+        delay.as_ref(),
+        |by| {
+            by.is_some_and(|by| {
+                by.to_bare() == *room
+                    || crate::account::stamp::is_domain(by, room.domain().as_str())
+            })
+        },
+        now,
+    );
     Some(RoomMessage {
         nick,
         body,

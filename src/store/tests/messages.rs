@@ -572,3 +572,67 @@ fn whole_second_stamps_keep_arrival_order() {
     let older = s.history(with, 10, Some(newest[0].seq)).unwrap();
     assert_eq!(ids(&older), &expected[..5]);
 }
+
+/// After a reconnect without resumption the archive catch-up brings what
+/// was said while we were away, after the first live messages of the new
+/// session arrived: it goes before them, in the archive's order, whatever
+/// the stamps say (whole seconds, or a server clock ahead of ours).
+#[test]
+fn a_catch_up_goes_before_the_live_messages_of_the_new_session() {
+    let mut s = mem();
+    let with = "bob@example.org";
+    let other = "carol@example.org";
+    let at = |id: &'static str, with: &'static str, ms: i64| NewMessage {
+        timestamp: DateTime::from_timestamp_millis(ms).unwrap(),
+        ..incoming(id, with, 0)
+    };
+    // Before the outage.
+    s.insert_messages(&[at("m1", with, 10_100), at("m2", with, 10_200)])
+        .unwrap();
+    // New session: live messages first (our clock).
+    let live = s
+        .insert_messages(&[at("m5", with, 10_700), at("m6", with, 10_800)])
+        .unwrap();
+    let Inserted::New(first_live) = &live[0] else {
+        panic!("{live:?}");
+    };
+    let mut since = LiveSince::new();
+    since.insert(with.to_owned(), first_live.timestamp.timestamp_millis());
+    // The catch-up: whole-second stamps in the same second, one from a
+    // server clock ahead of ours, and a conversation without live
+    // messages, which keeps its stamps.
+    let out = s
+        .insert_caught_up(
+            &[
+                at("m3", with, 10_000),
+                at("m4", with, 12_000),
+                at("c1", other, 10_000),
+            ],
+            &since,
+        )
+        .unwrap();
+    assert!(out.iter().all(|o| matches!(o, Inserted::New(_))), "{out:?}");
+    assert_eq!(
+        ids(&s.history(with, 20, None).unwrap()),
+        ["m1", "m2", "m3", "m4", "m5", "m6"]
+    );
+    assert_eq!(
+        s.history(other, 1, None).unwrap()[0].timestamp,
+        DateTime::from_timestamp_millis(10_000).unwrap()
+    );
+}
+
+#[test]
+fn overlong_bodies_are_cut_at_a_character_boundary() {
+    let mut s = mem();
+    let long = format!("a{}", "ü".repeat(MAX_BODY_BYTES));
+    let m = NewMessage {
+        body: &long,
+        ..incoming("m1", "bob@example.org", 1)
+    };
+    let r = s.insert_message(&m).unwrap().unwrap();
+    assert!(r.body.len() <= MAX_BODY_BYTES && r.body.len() > MAX_BODY_BYTES - 2);
+    assert_eq!(s.message("m1").unwrap().unwrap().body, r.body);
+    let corrected = s.correct("m1", &long).unwrap().unwrap();
+    assert_eq!(corrected.body, r.body);
+}
