@@ -1165,9 +1165,13 @@ pub struct AccountInfo {
 pub struct CertInfo {
     /// SHA-256 of the end-entity certificate, upper-case hex with `:`.
     pub fingerprint: String,
-    /// Why validation failed, e.g. "unknown issuer" (empty when it did not).
+    /// Why validation failed, a plain English sentence (empty when it did
+    /// not); front-ends translate `code` instead where they know it.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub reason: String,
+    /// Why validation failed, as a stable code (none when it did not).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<CertRefusal>,
     /// Distinguished names (RFC 4514), where the certificate could be read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
@@ -1181,6 +1185,71 @@ pub struct CertInfo {
     /// server's certificate changed (a renewal, or someone in between).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub pin_mismatch: bool,
+}
+
+/// Why a server certificate was refused: a stable code for front-ends (the
+/// JSON protocol's `code`), each with a plain English sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CertRefusal {
+    /// No certificate the user trusts vouches for it (also a self-signed
+    /// certificate that is not itself trusted).
+    UnknownIssuer,
+    /// Its validity period has ended.
+    Expired,
+    /// Its validity period has not begun.
+    NotYetValid,
+    /// It is made out for other names than the server's.
+    WrongName,
+    /// The account has a pinned certificate and this is a different one.
+    PinMismatch,
+    /// A CA certificate, issued by a trusted CA, used as a server certificate.
+    CaUsedAsEndEntity,
+    /// Its issuer revoked it.
+    Revoked,
+    /// Its signature does not match its issuer's key.
+    BadSignature,
+    /// It is not meant for TLS servers (extended key usage).
+    WrongPurpose,
+    /// Anything else: malformed, unsupported algorithm, …
+    Invalid,
+}
+
+impl CertRefusal {
+    /// Every code, for tests and front-ends that list them.
+    pub const ALL: [CertRefusal; 10] = [
+        CertRefusal::UnknownIssuer,
+        CertRefusal::Expired,
+        CertRefusal::NotYetValid,
+        CertRefusal::WrongName,
+        CertRefusal::PinMismatch,
+        CertRefusal::CaUsedAsEndEntity,
+        CertRefusal::Revoked,
+        CertRefusal::BadSignature,
+        CertRefusal::WrongPurpose,
+        CertRefusal::Invalid,
+    ];
+
+    /// The plain English sentence for the code.
+    pub fn reason(self) -> &'static str {
+        match self {
+            CertRefusal::UnknownIssuer => "no certificate authority you trust vouches for it",
+            CertRefusal::Expired => "it has expired",
+            CertRefusal::NotYetValid => "it is not valid yet (or this computer's clock is wrong)",
+            CertRefusal::WrongName => "it is made out for another server name",
+            CertRefusal::PinMismatch => {
+                "the server's certificate changed: it is not the pinned one (a renewed \
+                 certificate, or someone in between)"
+            }
+            CertRefusal::CaUsedAsEndEntity => {
+                "it is a certificate authority's certificate, not a server certificate"
+            }
+            CertRefusal::Revoked => "it has been revoked",
+            CertRefusal::BadSignature => "its signature is not valid",
+            CertRefusal::WrongPurpose => "it is not meant for servers",
+            CertRefusal::Invalid => "it is malformed or could not be checked",
+        }
+    }
 }
 
 /// The TLS session of a connection.

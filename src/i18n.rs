@@ -42,6 +42,49 @@ pub fn init(language: Option<&str>) {
     LOADER.set_use_isolating(false);
 }
 
+/// The loader [`fl!`](crate::fl) uses: [`LOADER`]; in unit tests, the one
+/// [`in_german`] chose for the current thread.
+#[doc(hidden)]
+pub fn loader() -> &'static FluentLanguageLoader {
+    #[cfg(test)]
+    if let Some(loader) = THREAD_LOADER.get() {
+        return loader;
+    }
+    &LOADER
+}
+
+#[cfg(test)]
+thread_local! {
+    static THREAD_LOADER: std::cell::Cell<Option<&'static FluentLanguageLoader>> =
+        const { std::cell::Cell::new(None) };
+}
+
+/// Runs `f` with `fl!` in German on this thread only: the language of
+/// [`LOADER`] is global, and the other tests run on other threads in English.
+#[cfg(test)]
+pub(crate) fn in_german<T>(f: impl FnOnce() -> T) -> T {
+    static GERMAN: LazyLock<FluentLanguageLoader> = LazyLock::new(|| {
+        let loader: FluentLanguageLoader = fluent_language_loader!();
+        let languages: Vec<LanguageIdentifier> =
+            ["de", "en"].iter().filter_map(|l| l.parse().ok()).collect();
+        loader
+            .load_languages(&Localizations, &languages)
+            .expect("the embedded German translation is valid");
+        loader.set_use_isolating(false);
+        loader
+    });
+    /// Back to English also when `f` panics.
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            THREAD_LOADER.set(None);
+        }
+    }
+    THREAD_LOADER.set(Some(&*GERMAN));
+    let _reset = Reset;
+    f()
+}
+
 /// The language currently in use (e.g. `en`, `de`).
 pub fn current_language() -> String {
     LOADER.current_language().language.as_str().to_owned()
@@ -53,10 +96,10 @@ pub fn current_language() -> String {
 #[macro_export]
 macro_rules! fl {
     ($message_id:literal) => {{
-        i18n_embed_fl::fl!($crate::i18n::LOADER, $message_id)
+        i18n_embed_fl::fl!($crate::i18n::loader(), $message_id)
     }};
     ($message_id:literal, $($args:expr),* $(,)?) => {{
-        i18n_embed_fl::fl!($crate::i18n::LOADER, $message_id, $($args),*)
+        i18n_embed_fl::fl!($crate::i18n::loader(), $message_id, $($args),*)
     }};
 }
 
@@ -82,6 +125,16 @@ mod tests {
         let missing_en: Vec<_> = de.difference(&en).collect();
         assert!(missing_de.is_empty(), "missing in de: {missing_de:?}");
         assert!(missing_en.is_empty(), "missing in en: {missing_en:?}");
+    }
+
+    #[test]
+    fn german_is_per_thread() {
+        let german = super::in_german(|| crate::fl!("cert-trust"));
+        assert_eq!(german, "Diesem Zertifikat für dieses Konto vertrauen");
+        assert_eq!(
+            crate::fl!("cert-trust"),
+            "Trust this certificate for this account"
+        );
     }
 
     #[test]

@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use common::Prosody;
 use common::headless::{Headless, account};
-use serde_json::json;
+use common::prosody::{ServerCert, self_signed_ca};
+use serde_json::{Value, json};
 
 #[test]
 fn wrong_password_fails_once_without_retry_storm() {
@@ -45,11 +46,8 @@ fn untrusted_certificate_is_refused_with_its_fingerprint() {
     app.add_account(spec);
     let refused = app.wait_state("work", "cert_untrusted");
     assert_eq!(refused["cert"]["fingerprint"], server.cert_sha256());
-    assert!(
-        refused["cert"]["reason"]
-            .as_str()
-            .is_some_and(|r| !r.is_empty())
-    );
+    // Signed by a self-signed CA:TRUE certificate the account does not trust.
+    assert_refused(&refused, "unknown_issuer", "no certificate authority");
     app.forget_pending();
     let again = app.try_wait_for(Duration::from_secs(4), &|v| v["state"] == "online");
     assert!(again.is_none(), "connected without trust: {again:?}");
@@ -59,7 +57,86 @@ fn untrusted_certificate_is_refused_with_its_fingerprint() {
     spec["ca_file"] = serde_json::Value::Null;
     spec["pinned_cert"] = json!("AB:".repeat(31) + "AB");
     app.add_account(spec);
-    app.wait_state("pinned", "cert_untrusted");
+    let refused = app.wait_state("pinned", "cert_untrusted");
+    assert_refused(&refused, "pin_mismatch", "not the pinned one");
+}
+
+/// Asserts that a `cert_untrusted` state has the code `code` and a reason
+/// in plain words containing `words`, in the certificate and the state.
+#[track_caller]
+fn assert_refused(state: &Value, code: &str, words: &str) {
+    assert_eq!(state["cert"]["code"], code, "{state}");
+    for reason in [&state["cert"]["reason"], &state["reason"]] {
+        let reason = reason.as_str().unwrap_or_default();
+        assert!(reason.contains(words), "{state}");
+        for shape in ["Some(", "Other(", "Error(", "OtherError", "{", "::"] {
+            assert!(!reason.contains(shape), "debug output in {reason:?}");
+        }
+    }
+}
+
+/// Waits until the account is online or refused, and returns that state.
+fn settled(app: &mut Headless, account: &str) -> Value {
+    app.wait_for(&format!("{account} online or refused"), |v| {
+        v["event"] == "account_state"
+            && v["account"] == account
+            && (v["state"] == "online" || v["state"] == "cert_untrusted")
+    })
+}
+
+/// A staging server's self-signed certificate: `CA:TRUE`, as
+/// `openssl req -x509` makes it.
+const STAGING: ServerCert = ServerCert::SelfSigned(&["localhost"]);
+
+#[test]
+fn a_self_signed_certificate_is_trusted_from_the_ca_file_or_the_system_store_no_other() {
+    let server = Prosody::start_with_cert(STAGING);
+    server.register("alice", "pw");
+
+    // The certificate itself as the account's CA file.
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = Headless::start(dir.path());
+    app.add_account(account(&server, "file", "alice", "pw"));
+    let state = settled(&mut app, "file");
+    assert_eq!(state["state"], "online", "{state}");
+
+    // Another self-signed certificate for the same name is refused.
+    let other = dir.path().join("other.pem");
+    self_signed_ca(&["localhost"], &other, &dir.path().join("other.key"));
+    let mut spec = account(&server, "other", "alice", "pw");
+    spec["ca_file"] = json!(other);
+    app.add_account(spec);
+    let refused = app.wait_state("other", "cert_untrusted");
+    assert_eq!(refused["cert"]["fingerprint"], server.cert_sha256());
+    assert_refused(&refused, "unknown_issuer", "no certificate authority");
+
+    // In the system store (SSL_CERT_FILE stands in for it), no CA file.
+    let system = tempfile::tempdir().unwrap();
+    let bundle = system.path().join("bundle.pem");
+    let pem = |p: &std::path::Path| std::fs::read_to_string(p).unwrap();
+    std::fs::write(&bundle, pem(&other) + &pem(&server.ca_file())).unwrap();
+    let profile = system.path().join("profile");
+    std::fs::create_dir_all(&profile).unwrap();
+    let mut app =
+        Headless::start_with_env(&profile, &[("SSL_CERT_FILE", bundle.to_str().unwrap())]);
+    let mut spec = account(&server, "system", "alice", "pw");
+    spec["ca_file"] = Value::Null;
+    app.add_account(spec);
+    let state = settled(&mut app, "system");
+    assert_eq!(state["state"], "online", "{state}");
+}
+
+#[test]
+fn a_trusted_self_signed_certificate_for_another_name_is_refused() {
+    let server = Prosody::start_with_cert(ServerCert::SelfSigned(&["other.example"]));
+    server.register("alice", "pw");
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = Headless::start(dir.path());
+    app.add_account(account(&server, "staging", "alice", "pw"));
+    let refused = settled(&mut app, "staging");
+    assert_eq!(refused["state"], "cert_untrusted", "{refused}");
+    assert_eq!(refused["cert"]["fingerprint"], server.cert_sha256());
+    assert_refused(&refused, "wrong_name", "another server name");
 }
 
 #[test]

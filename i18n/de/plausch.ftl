@@ -161,6 +161,16 @@ cert-valid = Gültig
 cert-fingerprint = SHA-256
 cert-explain = Vergleichen Sie den Fingerabdruck mit dem, den Ihnen die Serververwaltung genannt hat. Vertrauen heftet genau dieses Zertifikat an, nur für dieses Konto.
 cert-trust = Diesem Zertifikat für dieses Konto vertrauen
+cert-why-unknown-issuer = keine Zertifizierungsstelle, der Sie vertrauen, bürgt dafür
+cert-why-expired = es ist abgelaufen
+cert-why-not-yet-valid = es ist noch nicht gültig (oder die Uhr dieses Computers geht falsch)
+cert-why-wrong-name = es ist für einen anderen Servernamen ausgestellt
+cert-why-pin-mismatch = das Zertifikat des Servers hat sich geändert: es ist nicht das angeheftete (ein erneuertes Zertifikat oder jemand dazwischen)
+cert-why-ca-used-as-end-entity = es ist das Zertifikat einer Zertifizierungsstelle, kein Serverzertifikat
+cert-why-revoked = es wurde widerrufen
+cert-why-bad-signature = seine Signatur ist ungültig
+cert-why-wrong-purpose = es ist nicht für Server bestimmt
+cert-why-invalid = es ist fehlerhaft oder konnte nicht geprüft werden
 
 ## Server-Info
 info-software = Server-Software

@@ -161,6 +161,16 @@ cert-valid = Valid
 cert-fingerprint = SHA-256
 cert-explain = Compare the fingerprint with the one your server administrator gave you. Trusting it pins exactly this certificate, for this account only.
 cert-trust = Trust this certificate for this account
+cert-why-unknown-issuer = no certificate authority you trust vouches for it
+cert-why-expired = it has expired
+cert-why-not-yet-valid = it is not valid yet (or this computer’s clock is wrong)
+cert-why-wrong-name = it is made out for another server name
+cert-why-pin-mismatch = the server’s certificate changed: it is not the pinned one (a renewed certificate, or someone in between)
+cert-why-ca-used-as-end-entity = it is a certificate authority’s certificate, not a server certificate
+cert-why-revoked = it has been revoked
+cert-why-bad-signature = its signature is not valid
+cert-why-wrong-purpose = it is not meant for servers
+cert-why-invalid = it is malformed or could not be checked
 
 ## Server info
 info-software = Server software

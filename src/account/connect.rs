@@ -186,8 +186,11 @@ pub async fn open_secure(
                     .map(|v| v.and_then(FallibleStreamElement::into_read_error));
                 match next {
                     Some(Ok(XmppStreamElement::Starttls(starttls::Nonza::Proceed(_)))) => break,
+                    Some(Ok(XmppStreamElement::Starttls(starttls::Nonza::Failure(_)))) => {
+                        return Err(transient("the server refused STARTTLS"));
+                    }
                     Some(Ok(_)) | Some(Err(ReadError::SoftTimeout)) => {}
-                    Some(Err(e)) => return Err(transient(format!("STARTTLS failed: {e:?}"))),
+                    Some(Err(e)) => return Err(transient(starttls_failure(&e))),
                     None => return Err(transient("connection closed during STARTTLS")),
                 }
             }
@@ -200,7 +203,10 @@ pub async fn open_secure(
             let refused = failure.lock().ok().and_then(|mut s| s.take());
             return Err(match refused {
                 Some(info) => ConnectError::CertUntrusted(Box::new(info)),
-                None => transient(format!("TLS handshake failed: {e}")),
+                None => transient(format!(
+                    "TLS handshake failed: {}",
+                    super::tls::handshake_failure(&e)
+                )),
             });
         }
     };
@@ -219,6 +225,18 @@ pub async fn open_secure(
         stream,
         binding,
     })
+}
+
+/// Why STARTTLS failed, in plain words.
+fn starttls_failure(e: &ReadError) -> String {
+    match e {
+        ReadError::HardError(e) => format!("STARTTLS failed: {e}"),
+        ReadError::ParseError(e) => {
+            format!("STARTTLS failed: the server's answer is not valid XMPP ({e})")
+        }
+        ReadError::SoftTimeout => "STARTTLS failed: the server did not answer".into(),
+        ReadError::StreamFooterReceived => "STARTTLS failed: the server closed the stream".into(),
+    }
 }
 
 /// The TCP connection and the TLS mode to use on it. A host set by the user
@@ -295,7 +313,24 @@ fn tls_info(stream: &TlsStream<TcpStream>) -> crate::api::TlsInfo {
             .peer_certificates()
             .unwrap_or_default()
             .iter()
-            .map(|c| super::tls::cert_info(c.as_ref(), String::new()))
+            .map(|c| super::tls::cert_info(c.as_ref(), None))
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::account::tls::tests::assert_plain;
+
+    #[test]
+    fn starttls_failures_are_plain_words() {
+        for e in [
+            ReadError::HardError(io::Error::from(io::ErrorKind::ConnectionReset)),
+            ReadError::SoftTimeout,
+            ReadError::StreamFooterReceived,
+        ] {
+            assert_plain(&starttls_failure(&e));
+        }
     }
 }

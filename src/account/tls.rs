@@ -4,6 +4,12 @@
 //! tokio-xmpp builds its rustls config internally with no hook for extra roots
 //! or pins, so we build our own and remember why a certificate was refused, so
 //! the front-end can show the fingerprint and offer to pin it.
+//!
+//! A server certificate that is byte for byte one the user trusts (in the CA
+//! file or the system store) is accepted as it is, after checking its
+//! validity period and name: a staging server's self-signed certificate
+//! usually says `CA:TRUE` (what `openssl req -x509` makes), which path
+//! building refuses as a server certificate.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -11,13 +17,15 @@ use std::sync::{Arc, Mutex, OnceLock};
 use sha2::{Digest, Sha256};
 use tokio_rustls::rustls::{
     self, CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
-    client::WebPkiServerVerifier,
     client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier},
+    client::{WebPkiServerVerifier, verify_server_name},
     crypto::CryptoProvider,
     pki_types::{CertificateDer, ServerName, UnixTime},
+    server::ParsedCertificate,
 };
+use x509_cert::der::{Decode, Tag, Tagged, asn1::ObjectIdentifier};
 
-use crate::api::CertInfo;
+use crate::api::{CertInfo, CertRefusal};
 
 #[derive(Debug, thiserror::Error)]
 pub enum TlsSetupError {
@@ -46,12 +54,13 @@ pub fn fingerprint(der: &[u8]) -> String {
 }
 
 /// What a certificate says about itself, for the user to check before
-/// pinning it; `reason` says why it was refused (empty if it was not).
-pub fn cert_info(der: &[u8], reason: String) -> CertInfo {
-    use x509_cert::der::Decode;
+/// pinning it; `refusal` says why it was refused (none if it was not).
+pub fn cert_info(der: &[u8], refusal: Option<CertRefusal>) -> CertInfo {
     let mut info = CertInfo {
         fingerprint: fingerprint(der),
-        reason,
+        reason: refusal.map(|r| r.reason().to_owned()).unwrap_or_default(),
+        code: refusal,
+        pin_mismatch: refusal == Some(CertRefusal::PinMismatch),
         ..Default::default()
     };
     // An unreadable certificate still has a fingerprint; the rest stays empty.
@@ -144,14 +153,34 @@ fn build(
     pin_exclusive: bool,
     failure: FailureSlot,
 ) -> Result<Arc<ClientConfig>, TlsSetupError> {
+    let verifier = verifier(ca_file, pinned, pin_exclusive, failure)?;
+    let config = ClientConfig::builder_with_provider(verifier.provider.clone())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| TlsSetupError::Rustls(e.to_string()))?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(verifier))
+        .with_no_client_auth();
+    Ok(Arc::new(config))
+}
+
+fn verifier(
+    ca_file: Option<&Path>,
+    pinned: Option<&str>,
+    pin_exclusive: bool,
+    failure: FailureSlot,
+) -> Result<Verifier, TlsSetupError> {
     let provider = provider();
     let pin = pinned.map(parse_pin).transpose()?;
     let mut roots = RootCertStore::empty();
     roots.add_parsable_certificates(system_roots().iter().cloned());
+    let ca_certs = match ca_file {
+        Some(path) => load_ca_file(path)?,
+        None => Vec::new(),
+    };
     if let Some(path) = ca_file {
-        for cert in load_ca_file(path)? {
+        for cert in &ca_certs {
             roots
-                .add(cert)
+                .add(cert.clone())
                 .map_err(|e| TlsSetupError::Rustls(format!("CA file {}: {e}", path.display())))?;
         }
     }
@@ -167,25 +196,22 @@ fn build(
                 .map_err(|e| TlsSetupError::Rustls(e.to_string()))?,
         )
     };
-    let verifier = Verifier {
+    Ok(Verifier {
         webpki,
+        ca_certs,
         pin,
         pin_exclusive,
-        provider: provider.clone(),
+        provider,
         failure,
-    };
-    let config = ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| TlsSetupError::Rustls(e.to_string()))?
-        .dangerous()
-        .with_custom_certificate_verifier(Arc::new(verifier))
-        .with_no_client_auth();
-    Ok(Arc::new(config))
+    })
 }
 
 #[derive(Debug)]
 struct Verifier {
     webpki: Option<Arc<WebPkiServerVerifier>>,
+    /// The CA file's certificates: with the system roots, the certificates
+    /// a server may present as they are.
+    ca_certs: Vec<CertificateDer<'static>>,
     pin: Option<[u8; 32]>,
     /// The pin is the only certificate accepted (XMPP); else it is accepted
     /// in addition to what the roots vouch for (HTTPS transfers).
@@ -195,33 +221,139 @@ struct Verifier {
 }
 
 impl Verifier {
-    fn refuse(&self, der: &[u8], reason: String, error: rustls::Error) -> rustls::Error {
+    /// Remembers why `der` was refused (for the front-end) and returns `error`.
+    fn refuse(&self, der: &[u8], why: CertRefusal, error: rustls::Error) -> rustls::Error {
         if let Ok(mut slot) = self.failure.lock() {
-            let mut info = cert_info(der, reason);
-            info.pin_mismatch = self.pin.is_some();
-            *slot = Some(info);
+            *slot = Some(cert_info(der, Some(why)));
         }
         error
     }
+
+    /// Whether `der` is byte for byte one of the certificates the user
+    /// trusts (the CA file or the system store).
+    fn trusts_as_is(&self, der: &CertificateDer<'_>) -> bool {
+        self.ca_certs
+            .iter()
+            .chain(system_roots())
+            .any(|c| c.as_ref() == der.as_ref())
+    }
 }
 
-/// Why a certificate was refused, in words (also for file transfers).
-pub(crate) fn describe(e: &rustls::Error) -> String {
-    match e {
-        rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer) => {
-            "issued by an unknown certificate authority".into()
-        }
-        rustls::Error::InvalidCertificate(CertificateError::Expired)
-        | rustls::Error::InvalidCertificate(CertificateError::ExpiredContext { .. }) => {
-            "expired".into()
-        }
-        rustls::Error::InvalidCertificate(CertificateError::NotValidForName)
-        | rustls::Error::InvalidCertificate(CertificateError::NotValidForNameContext { .. }) => {
-            "not valid for this server name".into()
-        }
-        rustls::Error::InvalidCertificate(c) => format!("{c:?}"),
-        other => other.to_string(),
+/// The code for a refused certificate's error.
+pub(crate) fn refusal(e: &rustls::Error) -> CertRefusal {
+    use CertificateError as C;
+    let rustls::Error::InvalidCertificate(c) = e else {
+        return CertRefusal::Invalid;
+    };
+    match c {
+        C::UnknownIssuer => CertRefusal::UnknownIssuer,
+        C::Expired | C::ExpiredContext { .. } => CertRefusal::Expired,
+        C::NotValidYet | C::NotValidYetContext { .. } => CertRefusal::NotYetValid,
+        C::NotValidForName | C::NotValidForNameContext { .. } => CertRefusal::WrongName,
+        C::Revoked => CertRefusal::Revoked,
+        C::BadSignature => CertRefusal::BadSignature,
+        C::InvalidPurpose | C::InvalidPurposeContext { .. } => CertRefusal::WrongPurpose,
+        C::Other(other) => match other.0.downcast_ref::<webpki::Error>() {
+            Some(webpki::Error::CaUsedAsEndEntity) => CertRefusal::CaUsedAsEndEntity,
+            _ => CertRefusal::Invalid,
+        },
+        _ => CertRefusal::Invalid,
     }
+}
+
+/// Why a certificate was refused, in plain words (also for file transfers).
+pub(crate) fn describe(e: &rustls::Error) -> String {
+    refusal(e).reason().to_owned()
+}
+
+/// Why a TLS handshake failed, in plain words (no Rust debug output).
+pub(crate) fn handshake_failure(e: &std::io::Error) -> String {
+    use rustls::{AlertDescription as A, Error as E};
+    let Some(tls) = e.get_ref().and_then(|i| i.downcast_ref::<E>()) else {
+        return e.to_string();
+    };
+    match tls {
+        E::InvalidCertificate(_) => format!("certificate not trusted: {}", describe(tls)),
+        E::AlertReceived(A::ProtocolVersion) => {
+            "the server supports neither TLS 1.2 nor TLS 1.3".into()
+        }
+        E::AlertReceived(A::HandshakeFailure | A::InsufficientSecurity) => {
+            "the server and Plausch have no cipher suite in common".into()
+        }
+        E::AlertReceived(_) => "the server broke off the TLS handshake".into(),
+        E::InvalidMessage(_) | E::InappropriateMessage { .. } => {
+            "the server does not speak TLS on this port".into()
+        }
+        E::NoCertificatesPresented => "the server sent no certificate".into(),
+        E::PeerIncompatible(_) | E::PeerMisbehaved(_) => {
+            "the server's TLS is not compatible with Plausch's".into()
+        }
+        _ => "the TLS handshake failed".into(),
+    }
+}
+
+/// RFC 6125 §6.4.4: a certificate without any subjectAltName is made out for
+/// its common name. Only for a certificate the user trusts as it is, as
+/// `openssl req -x509 -subj /CN=…` makes them; path building never does this.
+fn common_name_is(cert: &x509_cert::Certificate, server_name: &ServerName<'_>) -> bool {
+    const SUBJECT_ALT_NAME: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.17");
+    const COMMON_NAME: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.3");
+    let ServerName::DnsName(name) = server_name else {
+        return false;
+    };
+    let tbs = &cert.tbs_certificate;
+    if tbs
+        .extensions
+        .iter()
+        .flatten()
+        .any(|e| e.extn_id == SUBJECT_ALT_NAME)
+    {
+        return false;
+    }
+    let wanted = name.as_ref().trim_end_matches('.');
+    tbs.subject
+        .0
+        .iter()
+        .flat_map(|rdn| rdn.0.iter())
+        .filter(|atv| atv.oid == COMMON_NAME)
+        .filter(|atv| {
+            matches!(
+                atv.value.tag(),
+                Tag::Utf8String | Tag::PrintableString | Tag::Ia5String
+            )
+        })
+        .filter_map(|atv| std::str::from_utf8(atv.value.value()).ok())
+        .any(|cn| cn.trim_end_matches('.').eq_ignore_ascii_case(wanted))
+}
+
+/// Checks a certificate the user trusts as it is (there is no chain to
+/// build): its validity period and that it is made out for the server.
+fn check_as_is(
+    der: &CertificateDer<'_>,
+    server_name: &ServerName<'_>,
+    now: UnixTime,
+) -> Result<(), rustls::Error> {
+    let invalid = |e: CertificateError| rustls::Error::InvalidCertificate(e);
+    let cert = x509_cert::Certificate::from_der(der.as_ref())
+        .map_err(|_| invalid(CertificateError::BadEncoding))?;
+    let validity = &cert.tbs_certificate.validity;
+    let now_secs = now.as_secs();
+    if now_secs < validity.not_before.to_unix_duration().as_secs() {
+        return Err(invalid(CertificateError::NotValidYet));
+    }
+    if now_secs > validity.not_after.to_unix_duration().as_secs() {
+        return Err(invalid(CertificateError::Expired));
+    }
+    match verify_server_name(&ParsedCertificate::try_from(der)?, server_name) {
+        Err(_) if common_name_is(&cert, server_name) => Ok(()),
+        other => other,
+    }
+}
+
+/// Whether `der` names itself as its issuer (a self-signed certificate).
+fn self_issued(der: &[u8]) -> bool {
+    x509_cert::Certificate::from_der(der)
+        .is_ok_and(|c| c.tbs_certificate.subject == c.tbs_certificate.issuer)
 }
 
 impl ServerCertVerifier for Verifier {
@@ -244,11 +376,14 @@ impl ServerCertVerifier for Verifier {
         if self.pin.is_some() && self.pin_exclusive {
             return Err(self.refuse(
                 end_entity,
-                "the server's certificate changed: it is not the pinned one (a renewed \
-                 certificate, or someone in between)"
-                    .into(),
+                CertRefusal::PinMismatch,
                 rustls::Error::InvalidCertificate(CertificateError::ApplicationVerificationFailure),
             ));
+        }
+        if self.trusts_as_is(end_entity) {
+            return check_as_is(end_entity, server_name, now)
+                .map(|()| ServerCertVerified::assertion())
+                .map_err(|e| self.refuse(end_entity, refusal(&e), e));
         }
         let Some(webpki) = &self.webpki else {
             return Err(rustls::Error::InvalidCertificate(
@@ -257,7 +392,23 @@ impl ServerCertVerifier for Verifier {
         };
         webpki
             .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
-            .map_err(|e| self.refuse(end_entity, describe(&e), e))
+            .map_err(|e| match refusal(&e) {
+                // A self-signed certificate the user does not trust: that it
+                // is a CA, or that a trusted CA of the same name did not sign
+                // it, is beside the point: nobody vouches for it.
+                CertRefusal::CaUsedAsEndEntity
+                | CertRefusal::BadSignature
+                | CertRefusal::Invalid
+                    if self_issued(end_entity) =>
+                {
+                    self.refuse(
+                        end_entity,
+                        CertRefusal::UnknownIssuer,
+                        rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer),
+                    )
+                }
+                why => self.refuse(end_entity, why, e),
+            })
     }
 
     fn verify_tls12_signature(
@@ -296,36 +447,4 @@ impl ServerCertVerifier for Verifier {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pins_parse_in_any_notation() {
-        let colon = "AB:".repeat(31) + "AB";
-        let plain = "ab".repeat(32);
-        assert_eq!(parse_pin(&colon).ok(), Some([0xAB; 32]));
-        assert_eq!(parse_pin(&plain).ok(), Some([0xAB; 32]));
-        for bad in ["", "AB", &"zz".repeat(32), &"ab".repeat(33)] {
-            assert!(parse_pin(bad).is_err(), "{bad} accepted");
-        }
-    }
-
-    #[test]
-    fn fingerprint_is_colon_hex() {
-        let f = fingerprint(b"x");
-        assert_eq!(f.len(), 32 * 3 - 1);
-        assert!(f.chars().all(|c| c == ':' || c.is_ascii_hexdigit()));
-    }
-
-    #[test]
-    fn missing_ca_file_is_a_clear_error() {
-        let e = client_config(
-            Some(Path::new("/nonexistent/ca.pem")),
-            None,
-            FailureSlot::default(),
-        )
-        .err()
-        .map(|e| e.to_string());
-        assert!(e.is_some_and(|m| m.contains("/nonexistent/ca.pem")));
-    }
-}
+pub(crate) mod tests;

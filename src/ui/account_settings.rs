@@ -6,7 +6,7 @@ use iced::widget::{button, column, container, row, rule, scrollable, space, text
 use iced::{Alignment, Element, Length, Task};
 
 use super::form;
-use super::format::SWATCHES;
+use super::format::{SWATCHES, cert_reason};
 use super::model::LiveAccount;
 use super::sidebar::BOLD;
 use super::{ids, style};
@@ -642,7 +642,7 @@ fn certificate_box(cert: &CertInfo) -> Element<'_, Message> {
         (from, until) => format!("{} – {}", date(from), date(until)),
     };
     for (label, value) in [
-        (fl!("cert-reason"), cert.reason.clone()),
+        (fl!("cert-reason"), cert_reason(cert)),
         (
             fl!("cert-subject"),
             cert.subject.clone().unwrap_or_default(),

@@ -4,8 +4,8 @@
 use chrono::{Duration, Utc};
 
 use crate::api::{
-    AccountId, Availability, CertInfo, ConnState, Contact, ConversationSummary, Direction, Event,
-    MessageRecord, MessageState,
+    AccountId, Availability, CertInfo, CertRefusal, ConnState, Contact, ConversationSummary,
+    Direction, Event, MessageRecord, MessageState,
 };
 
 fn contact(jid: &str, name: Option<&str>, presence: Availability) -> Contact {
@@ -238,12 +238,16 @@ pub fn events(
             Event::AccountState {
                 account: b.into(),
                 state: ConnState::CertUntrusted,
-                reason: Some("unknown issuer".into()),
+                reason: Some(format!(
+                    "certificate not trusted: {}",
+                    CertRefusal::UnknownIssuer.reason()
+                )),
                 retry_in: None,
                 jid: None,
                 cert: Some(CertInfo {
                     fingerprint: "3A:7F:12:C4:9B:5E:01:D2:88:6A:F0:4C:19:E3:B7:2D".into(),
-                    reason: "unknown issuer".into(),
+                    reason: CertRefusal::UnknownIssuer.reason().into(),
+                    code: Some(CertRefusal::UnknownIssuer),
                     subject: Some("CN=family.example".into()),
                     issuer: Some("CN=Family Home CA".into()),
                     not_before: chrono::DateTime::from_timestamp(1_767_225_600, 0),

@@ -5,7 +5,8 @@ use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use iced::Color;
 
 use crate::api::{
-    Availability, CertInfo, ConnState, Contact, ConversationSummary, MessageRecord, MessageState,
+    Availability, CertInfo, CertRefusal, ConnState, Contact, ConversationSummary, MessageRecord,
+    MessageState,
 };
 use crate::fl;
 
@@ -78,7 +79,7 @@ pub fn connection_problem(account: &str, c: &Connection) -> Option<String> {
             Some(cert) => fl!(
                 "banner-cert-untrusted",
                 account = account,
-                reason = cert.reason.clone(),
+                reason = cert_reason(cert),
                 fingerprint = cert.fingerprint.clone()
             ),
             None => fl!(
@@ -95,6 +96,26 @@ pub fn connection_problem(account: &str, c: &Connection) -> Option<String> {
             reason = reason
         )),
         _ => None,
+    }
+}
+
+/// Why a certificate was refused, in the user's language; the English
+/// reason if it came without a code.
+pub fn cert_reason(cert: &CertInfo) -> String {
+    let Some(code) = cert.code else {
+        return cert.reason.clone();
+    };
+    match code {
+        CertRefusal::UnknownIssuer => fl!("cert-why-unknown-issuer"),
+        CertRefusal::Expired => fl!("cert-why-expired"),
+        CertRefusal::NotYetValid => fl!("cert-why-not-yet-valid"),
+        CertRefusal::WrongName => fl!("cert-why-wrong-name"),
+        CertRefusal::PinMismatch => fl!("cert-why-pin-mismatch"),
+        CertRefusal::CaUsedAsEndEntity => fl!("cert-why-ca-used-as-end-entity"),
+        CertRefusal::Revoked => fl!("cert-why-revoked"),
+        CertRefusal::BadSignature => fl!("cert-why-bad-signature"),
+        CertRefusal::WrongPurpose => fl!("cert-why-wrong-purpose"),
+        CertRefusal::Invalid => fl!("cert-why-invalid"),
     }
 }
 

@@ -41,6 +41,7 @@ pub struct Prosody {
     http_port: u16,
     https_port: u16,
     cert_sha256: String,
+    cert: ServerCert,
     child: Option<Child>,
     /// `http_file_share_size_limit` in bytes (None: Prosody's 10 MiB).
     upload_size_limit: Option<u64>,
@@ -57,6 +58,18 @@ pub enum Upload {
     Https,
     /// `https://…` with a self-signed certificate nobody trusts.
     HttpsUntrusted,
+}
+
+/// The certificate the server presents on its XMPP and HTTPS ports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ServerCert {
+    /// For `localhost` and its components, signed by the private test CA
+    /// (like a staging server with its own CA).
+    PrivateCa,
+    /// Self-signed with `CA:TRUE`, as `openssl req -x509` makes it by
+    /// default (and many appliances), for these DNS names (subjectAltName;
+    /// the first is also the CN).
+    SelfSigned(&'static [&'static str]),
 }
 
 /// Why a start attempt failed.
@@ -86,6 +99,15 @@ impl Prosody {
     /// Like [`start_with_upload_limit`](Self::start_with_upload_limit), with
     /// the upload service's URLs as `upload` says.
     pub fn start_with_upload(limit: Option<u64>, upload: Upload) -> Prosody {
+        Prosody::start_with(limit, upload, ServerCert::PrivateCa)
+    }
+
+    /// Like [`start`](Self::start), presenting the certificate `cert`.
+    pub fn start_with_cert(cert: ServerCert) -> Prosody {
+        Prosody::start_with(None, Upload::PlainHttp, cert)
+    }
+
+    fn start_with(limit: Option<u64>, upload: Upload, cert: ServerCert) -> Prosody {
         for tool in ["prosody", "prosodyctl"] {
             if find_on_path(tool).is_none() {
                 panic!("{MISSING} (`{tool}` not found on PATH)");
@@ -101,7 +123,13 @@ impl Prosody {
             .expect("create temp dir for Prosody");
         fs::create_dir_all(dir.path().join("data")).expect("create Prosody data dir");
         fs::create_dir_all(dir.path().join("certs")).expect("create Prosody certs dir");
-        let cert_sha256 = make_certificate(&dir.path().join("certs"));
+        let certs = dir.path().join("certs");
+        let (server_cert, server_key) = (certs.join("localhost.crt"), certs.join("localhost.key"));
+        match cert {
+            ServerCert::PrivateCa => make_certificate(&certs),
+            ServerCert::SelfSigned(names) => self_signed_ca(names, &server_cert, &server_key),
+        }
+        let cert_sha256 = sha256_fingerprint(&server_cert);
         if upload == Upload::HttpsUntrusted {
             make_self_signed(&dir.path().join("untrusted"));
         }
@@ -113,6 +141,7 @@ impl Prosody {
             http_port: 0,
             https_port: 0,
             cert_sha256,
+            cert,
             child: None,
             upload_size_limit: limit,
             upload,
@@ -169,9 +198,14 @@ impl Prosody {
         self.http_port
     }
 
-    /// The private test CA (PEM) that signed the server certificate; trust it via the account's `ca_file`.
+    /// What to trust the server through (PEM), via the account's `ca_file`:
+    /// the private test CA that signed the server certificate, or a
+    /// self-signed server certificate itself.
     pub fn ca_file(&self) -> PathBuf {
-        self.dir.path().join("ca").join("ca.crt")
+        match self.cert {
+            ServerCert::PrivateCa => self.dir.path().join("ca").join("ca.crt"),
+            ServerCert::SelfSigned(_) => self.dir.path().join("certs").join("localhost.crt"),
+        }
     }
 
     /// SHA-256 fingerprint of the server certificate, upper-case hex with `:` separators.
@@ -612,10 +646,28 @@ fn openssl(args: &[&std::ffi::OsStr]) -> Vec<u8> {
     output.stdout
 }
 
+/// A self-signed certificate `cert` (key `key`) with `CA:TRUE`, as
+/// `openssl req -x509` makes them by default, for the DNS names `names`
+/// (subjectAltName; the first is also the CN).
+pub fn self_signed_ca(names: &[&str], cert: &Path, key: &Path) {
+    let first = names.first().expect("at least one name");
+    let dns: Vec<String> = names.iter().map(|n| format!("DNS:{n}")).collect();
+    let san = format!("subjectAltName={}", dns.join(","));
+    self_signed(
+        &format!("/CN={first}"),
+        &[&san, "basicConstraints=critical,CA:TRUE"],
+        key,
+        cert,
+    );
+    // Prosody may run as another user than the test (e.g. the `prosody` user).
+    for file in [cert, key] {
+        set_mode(file, 0o644);
+    }
+}
+
 /// Creates a private test CA in `certs/../ca` and `localhost.crt`/`localhost.key`
-/// signed by it in `certs` (like a staging server with its own CA), and returns
-/// the SHA-256 fingerprint of the server certificate.
-fn make_certificate(certs: &Path) -> String {
+/// signed by it in `certs` (like a staging server with its own CA).
+fn make_certificate(certs: &Path) {
     let ca_dir = certs.parent().expect("certs has a parent").join("ca");
     fs::create_dir_all(&ca_dir).expect("create ca dir");
     let ca_cert = ca_dir.join("ca.crt");
@@ -676,7 +728,12 @@ fn make_certificate(certs: &Path) -> String {
     for file in [&cert, &key] {
         set_mode(file, 0o644);
     }
+}
 
+/// The SHA-256 fingerprint of the PEM certificate `cert`, upper-case hex
+/// with `:` separators.
+fn sha256_fingerprint(cert: &Path) -> String {
+    let os = std::ffi::OsStr::new;
     let output = openssl(&[
         os("x509"),
         os("-noout"),

@@ -107,6 +107,22 @@ fn cert_banner_shows_fingerprint() {
 }
 
 #[test]
+fn cert_reasons_are_translated_by_code() {
+    let mut cert = CertInfo {
+        reason: "some reason from an older actor".into(),
+        ..Default::default()
+    };
+    assert_eq!(cert_reason(&cert), "some reason from an older actor");
+    for code in CertRefusal::ALL {
+        cert.code = Some(code);
+        let english = cert_reason(&cert);
+        let german = crate::i18n::in_german(|| cert_reason(&cert));
+        assert!(!english.is_empty() && !german.is_empty());
+        assert_ne!(english, german, "{code:?} is not translated");
+    }
+}
+
+#[test]
 fn state_marks() {
     assert_eq!(state_mark(MessageState::Queued), ("◷", false));
     assert_eq!(state_mark(MessageState::Delivered), ("✓✓", false));

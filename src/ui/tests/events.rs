@@ -1,9 +1,10 @@
 //! Actor events → what the user sees.
 
-use super::{Harness, account, cert_untrusted, state};
+use super::{Harness, account, cert_refused, cert_untrusted, state};
 use crate::account::AccountCommand;
-use crate::api::ConnState;
+use crate::api::{CertRefusal, ConnState};
 use crate::fl;
+use crate::i18n::in_german;
 use crate::ui::{Message, ids};
 
 const FINGERPRINT: &str = "3A:7F:12:C4:9B:5E:01:D2:88:6A:F0:4C:19:E3:B7:2D";
@@ -72,6 +73,29 @@ fn cert_untrusted_shows_the_fingerprint() {
     assert!(matches!(messages[..], [Message::DismissBanner(0)]));
     assert!(!h.shows(&banner));
     h.assert_shows(&fl!("state-cert-untrusted"));
+}
+
+#[test]
+fn a_refused_certificate_is_explained_in_german() {
+    in_german(|| {
+        let mut h = work();
+        h.event(
+            "work",
+            cert_refused("work", CertRefusal::WrongName, FINGERPRINT),
+        );
+        h.assert_shows("Zertifikat nicht vertrauenswürdig");
+        let reason = "es ist für einen anderen Servernamen ausgestellt";
+        let banner = fl!(
+            "banner-cert-untrusted",
+            account = "Work",
+            reason = reason,
+            fingerprint = FINGERPRINT
+        );
+        assert!(banner.starts_with("Work: Dem Zertifikat des Servers wird nicht vertraut"));
+        h.assert_shows(&banner);
+        let english = CertRefusal::WrongName.reason();
+        assert!(!h.texts().iter().any(|t| t.contains(english)));
+    });
 }
 
 #[test]

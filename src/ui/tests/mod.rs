@@ -28,7 +28,7 @@ use super::actor::ActorOutput;
 use super::{App, Message};
 use crate::account::AccountCommand;
 use crate::api::{
-    AccountId, Availability, CertInfo, ConnState, Contact, ConversationSummary, Event,
+    AccountId, Availability, CertInfo, CertRefusal, ConnState, Contact, ConversationSummary, Event,
 };
 use crate::config::{AccountConfig, AccountEntry, Config, PasswordSource};
 use crate::profile::Profile;
@@ -90,6 +90,19 @@ fn cert_untrusted(account: &str, reason: &str, fingerprint: &str) -> Event {
             ..Default::default()
         }),
     }
+}
+
+/// A `cert_untrusted` state as the actor reports it: with the code and its
+/// English reason.
+fn cert_refused(account: &str, code: CertRefusal, fingerprint: &str) -> Event {
+    let mut event = cert_untrusted(account, code.reason(), fingerprint);
+    if let Event::AccountState {
+        cert: Some(cert), ..
+    } = &mut event
+    {
+        cert.code = Some(code);
+    }
+    event
 }
 
 impl Harness {

@@ -1,10 +1,11 @@
 //! The account settings screen and the XML console.
 
-use super::{Harness, cert_untrusted, state};
+use super::{Harness, cert_refused, cert_untrusted, state};
 use crate::account::AccountCommand;
 use crate::accounts::Restart;
-use crate::api::{ConnState, Direction, Event};
+use crate::api::{CertRefusal, ConnState, Direction, Event};
 use crate::fl;
+use crate::i18n::in_german;
 use crate::ui::account_settings::Message as Settings;
 use crate::ui::console::Message as Console;
 use crate::ui::model::Account;
@@ -92,6 +93,21 @@ fn an_untrusted_certificate_can_be_trusted_explicitly() {
         &messages[..],
         [Message::Settings(Settings::TrustCertificate(fp))] if fp == "AB:CD:EF"
     ));
+}
+
+#[test]
+fn the_certificate_box_gives_the_reason_in_german() {
+    in_german(|| {
+        let mut h = settings_open();
+        h.event(
+            "work",
+            cert_refused("work", CertRefusal::Expired, "AB:CD:EF"),
+        );
+        h.assert_shows("Dem Zertifikat des Servers wird nicht vertraut");
+        h.assert_shows("Grund");
+        h.assert_shows("es ist abgelaufen");
+        assert!(!h.shows(CertRefusal::Expired.reason()));
+    });
 }
 
 #[test]
