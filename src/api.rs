@@ -1587,12 +1587,20 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         text: Option<String>,
     },
+    /// Something failed. `message` is a plain English sentence. Where the
+    /// server refused a request, `code` says which kind of request
+    /// (`roster_request`, `roster_change`, `avatar`, `password_change`) and
+    /// `condition` the XMPP error condition in snake_case, as in `muc_error`.
     Error {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         account: Option<AccountId>,
         message: String,
         #[serde(default, rename = "ref", skip_serializing_if = "Option::is_none")]
         reference: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        code: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        condition: Option<String>,
     },
 }
 
@@ -1614,6 +1622,8 @@ impl Event {
             account: account.map(str::to_owned),
             message: message.into(),
             reference: None,
+            code: None,
+            condition: None,
         }
     }
 

@@ -314,6 +314,8 @@ impl Headless {
                         account: Some(account.clone()),
                         message: format!("no running account \"{account}\""),
                         reference,
+                        code: None,
+                        condition: None,
                     });
                 }
             }

@@ -79,3 +79,23 @@ fn a_delay_stamp_from_1970_or_the_future_gets_the_arrival_time() {
         assert!(at > before && at < chrono::Utc::now(), "{body}: {at}");
     }
 }
+
+/// A request the server refuses is reported in plain words, with a code
+/// for the kind of request and the XMPP condition.
+#[test]
+fn a_refused_request_is_reported_with_its_code_and_condition() {
+    let server = Prosody::start();
+    server.register("alice", "a1");
+    let (_dir, mut alice) = online(&server, "work", "alice", "a1");
+    // Nobody of that name is on the contact list: Prosody says item-not-found.
+    alice.send(
+        serde_json::json!({"cmd":"remove_contact","account":"work","jid":"nobody@localhost"}),
+    );
+    let e = alice.wait_for("error", |v| v["event"] == "error" && v["account"] == "work");
+    assert_eq!(e["code"], "roster_change", "{e}");
+    assert_eq!(e["condition"], "item_not_found", "{e}");
+    assert_eq!(
+        e["message"], "the server refused the change: it was not found",
+        "{e}"
+    );
+}

@@ -511,13 +511,7 @@ impl Actor {
             _ => return,
         };
         if let Err(e) = answer {
-            return self.error(
-                format!(
-                    "avatar not changed: the server refused it ({:?})",
-                    e.defined_condition
-                ),
-                None,
-            );
+            return self.refused("avatar", "avatar not changed", &e);
         }
         match current {
             Some(Publishing::Data { hash, metadata, .. }) => {

@@ -211,7 +211,7 @@ impl Actor {
             .payloads
             .iter()
             .find_map(|p| StanzaError::try_from(p.clone()).ok())
-            .map(|e| format!("{:?}", e.defined_condition))
+            .map(|e| super::stanza_error::describe(&e))
             .unwrap_or_else(|| "rejected by the server".into());
         self.on_progress(Progress {
             id: record.id,
@@ -342,22 +342,19 @@ impl Actor {
             (PendingIq::Roster, answer) => {
                 match answer {
                     Ok(payload) => self.on_roster_result(payload),
-                    Err(error) => self.error(
-                        format!("roster request failed: {:?}", error.defined_condition),
-                        None,
+                    Err(error) => self.refused(
+                        "roster_request",
+                        "the contact list could not be read",
+                        &error,
                     ),
                 }
                 self.after_roster(stream).await;
             }
             (PendingIq::Blocklist, answer) => self.on_blocklist(answer.ok().flatten()),
             (PendingIq::RosterSet | PendingIq::BlockChange, Ok(_)) => {}
-            (PendingIq::RosterSet | PendingIq::BlockChange, Err(error)) => self.error(
-                format!(
-                    "the server refused the change: {:?}",
-                    error.defined_condition
-                ),
-                None,
-            ),
+            (PendingIq::RosterSet | PendingIq::BlockChange, Err(error)) => {
+                self.refused("roster_change", "the server refused the change", &error)
+            }
             (PendingIq::AvatarData | PendingIq::VCardPhoto, answer) => {
                 self.on_avatar_data(kind, &id, answer, stream).await
             }
@@ -368,7 +365,7 @@ impl Actor {
             (PendingIq::Carbons, Ok(_)) => {}
             (PendingIq::Carbons, Err(error)) => tracing::info!(
                 account = %self.id,
-                "carbons not enabled: {:?}", error.defined_condition
+                "carbons not enabled: {}", super::stanza_error::describe(&error)
             ),
             (server_info, answer) => self.on_server_info(server_info, answer),
         }

@@ -10,6 +10,7 @@ use futures::{FutureExt, StreamExt};
 use tokio::sync::mpsc;
 use tokio_xmpp::Stanza;
 use tokio_xmpp::jid::BareJid;
+use tokio_xmpp::parsers::stanza_error::StanzaError;
 use tokio_xmpp::stanzastream::{Event as StreamEvent, StanzaStream, StreamEvent as StreamStatus};
 
 use crate::api::{ConnState, Direction, Event};
@@ -53,6 +54,7 @@ pub mod roster;
 mod server_info;
 mod srv;
 pub mod stamp;
+pub mod stanza_error;
 mod sync;
 mod text;
 pub mod tls;
@@ -431,6 +433,20 @@ impl Actor {
             account: Some(self.id.clone()),
             message: message.into(),
             reference,
+            code: None,
+            condition: None,
+        });
+    }
+
+    /// The server refused a request of kind `code` (see `Event::Error`);
+    /// `what` says in English what did not happen.
+    fn refused(&self, code: &str, what: &str, e: &StanzaError) {
+        self.emit(Event::Error {
+            account: Some(self.id.clone()),
+            message: format!("{what}: {}", stanza_error::describe(e)),
+            reference: None,
+            code: Some(code.to_owned()),
+            condition: Some(stanza_error::code(&e.defined_condition).to_owned()),
         });
     }
 

@@ -501,7 +501,7 @@ impl Actor {
         let Some(save) = self.profiles.save.as_mut().filter(|s| s.key == key) else {
             return;
         };
-        let condition = |e: &StanzaError| format!("{:?}", e.defined_condition);
+        let condition = super::stanza_error::describe;
         match (part, answer) {
             (Part::OwnVCard, Ok(payload)) => {
                 let existing = pep::first_item(payload.as_ref(), vcard::NODE);

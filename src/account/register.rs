@@ -172,20 +172,13 @@ async fn request_iq(stream: &mut SecureStream, iq: Iq) -> Result<Option<Element>
                             DefinedCondition::NotAllowed
                             | DefinedCondition::ServiceUnavailable
                             | DefinedCondition::FeatureNotImplemented => RegisterError::NotOffered,
-                            other => RegisterError::Refused(
-                                error
-                                    .texts
-                                    .values()
-                                    .next()
-                                    .cloned()
-                                    .unwrap_or_else(|| format!("{other:?}")),
-                            ),
+                            _ => RegisterError::Refused(super::stanza_error::describe(&error)),
                         });
                     }
                     _ => {}
                 },
                 Some(Ok(_)) | Some(Err(ReadError::SoftTimeout)) => {}
-                Some(Err(e)) => return Err(protocol(&format!("{e:?}"))),
+                Some(Err(e)) => return Err(protocol(&e)),
                 None => return Err(protocol(&"the server closed the connection")),
             }
         }

@@ -163,12 +163,10 @@ impl Actor {
             return;
         };
         if let Err(e) = answer {
-            return self.error(
-                format!(
-                    "the server did not change the password: {:?}",
-                    e.defined_condition
-                ),
-                None,
+            return self.refused(
+                "password_change",
+                "the server did not change the password",
+                &e,
             );
         }
         // From now on reconnects log in with the new password.

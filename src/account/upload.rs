@@ -117,15 +117,9 @@ pub fn slot_of(payload: Option<Element>) -> Result<(Put, String), String> {
 
 /// Why the service refused a slot, for people.
 fn refusal(error: &StanzaError) -> String {
-    let text = error
-        .texts
-        .values()
-        .next()
-        .map(|t| format!(": {t}"))
-        .unwrap_or_default();
     format!(
-        "the upload service refused the file ({:?}{text})",
-        error.defined_condition
+        "the upload service refused the file: {}",
+        super::stanza_error::describe(error)
     )
 }
 

@@ -128,7 +128,7 @@ impl Policy {
                 }
             }
             other => Err(TransferError::Refused(format!(
-                "unsupported URL scheme {other:?}"
+                "unsupported kind of link ({other}:)"
             ))),
         }
     }

@@ -145,11 +145,7 @@ mod tests {
     }
 
     fn error(n: u32) -> Event {
-        Event::Error {
-            account: None,
-            message: n.to_string(),
-            reference: None,
-        }
+        Event::error(None, n.to_string())
     }
 
     fn numbers(batch: &[Event]) -> Vec<String> {

@@ -119,6 +119,47 @@ pub fn cert_reason(cert: &CertInfo) -> String {
     }
 }
 
+/// An XMPP error condition (snake_case code) in the user's language.
+pub fn xmpp_condition(condition: &str) -> String {
+    match condition {
+        "bad_request" => fl!("xmpp-bad-request"),
+        "conflict" => fl!("xmpp-conflict"),
+        "feature_not_implemented" => fl!("xmpp-feature-not-implemented"),
+        "forbidden" => fl!("xmpp-forbidden"),
+        "gone" => fl!("xmpp-gone"),
+        "internal_server_error" => fl!("xmpp-internal-server-error"),
+        "item_not_found" => fl!("xmpp-item-not-found"),
+        "jid_malformed" => fl!("xmpp-jid-malformed"),
+        "not_acceptable" => fl!("xmpp-not-acceptable"),
+        "not_allowed" => fl!("xmpp-not-allowed"),
+        "not_authorized" => fl!("xmpp-not-authorized"),
+        "policy_violation" => fl!("xmpp-policy-violation"),
+        "recipient_unavailable" => fl!("xmpp-recipient-unavailable"),
+        "redirect" => fl!("xmpp-redirect"),
+        "registration_required" => fl!("xmpp-registration-required"),
+        "remote_server_not_found" => fl!("xmpp-remote-server-not-found"),
+        "remote_server_timeout" => fl!("xmpp-remote-server-timeout"),
+        "resource_constraint" => fl!("xmpp-resource-constraint"),
+        "service_unavailable" => fl!("xmpp-service-unavailable"),
+        "subscription_required" => fl!("xmpp-subscription-required"),
+        "unexpected_request" => fl!("xmpp-unexpected-request"),
+        _ => fl!("xmpp-undefined-condition"),
+    }
+}
+
+/// An error event in the user's language where its code is known (a
+/// request the server refused), else its English message.
+pub fn error_text(message: &str, code: Option<&str>, condition: Option<&str>) -> String {
+    let why = xmpp_condition(condition.unwrap_or_default());
+    match code {
+        Some("roster_request") => fl!("refused-roster-request", why = why),
+        Some("roster_change") => fl!("refused-roster-change", why = why),
+        Some("avatar") => fl!("refused-avatar", why = why),
+        Some("password_change") => fl!("refused-password-change", why = why),
+        _ => message.to_owned(),
+    }
+}
+
 /// The mark shown after an own message, and whether it is highlighted.
 pub fn state_mark(state: MessageState) -> (&'static str, bool) {
     match state {

@@ -477,8 +477,14 @@ pub fn apply_event(account: &mut LiveAccount, chat: Option<&mut Chat>, event: Ev
                 m.error = error;
             }
         }
-        Event::Error { message, .. } => {
-            applied.banner = Some(format!("{}: {message}", account.label()));
+        Event::Error {
+            message,
+            code,
+            condition,
+            ..
+        } => {
+            let text = super::format::error_text(&message, code.as_deref(), condition.as_deref());
+            applied.banner = Some(format!("{}: {text}", account.label()));
         }
         Event::ServerInfo { info, .. } => account.server_info = Some(info),
         Event::ChatState {

@@ -104,6 +104,7 @@ impl Headless {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.events.recv_timeout(left) {
                 Ok(v) => {
+                    assert_plain_words(&v);
                     self.seen.push(v.clone());
                     if pred(&v) {
                         return Some(v);
@@ -426,4 +427,31 @@ pub fn alice_and_bob(server: &Prosody) -> ([tempfile::TempDir; 2], Headless, Hea
         "bob@localhost",
     );
     ([a_dir, b_dir], alice, bob)
+}
+
+/// What Rust's Debug formatting leaves in a text (`Some(..)`,
+/// `Other(OtherError(..))`, `Kind::Variant`), which no person should read.
+pub const DEBUG_SHAPES: [&str; 6] = ["Some(", "None", "Other(", "Error(", "OtherError", "::"];
+
+/// Every reason or error text an event carries is plain words: checked for
+/// each event any test reads, so every failure path the suite walks is
+/// covered.
+#[track_caller]
+pub fn assert_plain_words(v: &Value) {
+    let texts = [
+        &v["reason"],
+        &v["error"],
+        &v["text"],
+        &v["cert"]["reason"],
+        if v["event"] == "error" {
+            &v["message"]
+        } else {
+            &Value::Null
+        },
+    ];
+    for text in texts.iter().filter_map(|t| t.as_str()) {
+        for shape in DEBUG_SHAPES {
+            assert!(!text.contains(shape), "debug output in {v}");
+        }
+    }
 }

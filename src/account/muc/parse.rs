@@ -527,32 +527,12 @@ pub fn moderate(
 
 /// An XMPP error condition as the API names it (snake_case).
 pub fn condition(error: &StanzaError) -> String {
-    snake(&format!("{:?}", error.defined_condition))
-}
-
-fn snake(camel: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in camel.chars().enumerate() {
-        if c.is_uppercase() {
-            if i > 0 {
-                out.push('_');
-            }
-            out.extend(c.to_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    crate::account::stanza_error::code(&error.defined_condition).to_owned()
 }
 
 /// The error text of a stanza error, if the server gave one.
 pub fn error_text(error: &StanzaError) -> Option<String> {
-    error
-        .texts
-        .values()
-        .next()
-        .cloned()
-        .filter(|t| !t.is_empty())
+    crate::account::stanza_error::text(error)
 }
 
 #[cfg(test)]
@@ -757,6 +737,5 @@ mod tests {
         let item = admin_item("affiliation", "member", "jid", "bob@example.org", None);
         let iq = String::from(&Element::from(admin_set("a1", &room(), vec![item])));
         assert!(iq.contains("muc#admin") && iq.contains("member"), "{iq}");
-        assert_eq!(snake("RegistrationRequired"), "registration_required");
     }
 }

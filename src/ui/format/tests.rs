@@ -123,6 +123,56 @@ fn cert_reasons_are_translated_by_code() {
 }
 
 #[test]
+fn refusals_and_xmpp_conditions_are_translated() {
+    let english = error_text("fallback", Some("roster_change"), Some("not_allowed"));
+    assert_eq!(
+        english,
+        "The server refused the change: this is not allowed."
+    );
+    let german = crate::i18n::in_german(|| {
+        error_text("fallback", Some("roster_change"), Some("not_allowed"))
+    });
+    assert_eq!(
+        german,
+        "Der Server hat die Änderung abgelehnt: das ist nicht erlaubt."
+    );
+    // Every condition the core names has its own words in both languages.
+    for code in [
+        "bad_request",
+        "conflict",
+        "feature_not_implemented",
+        "forbidden",
+        "gone",
+        "internal_server_error",
+        "item_not_found",
+        "jid_malformed",
+        "not_acceptable",
+        "not_allowed",
+        "not_authorized",
+        "policy_violation",
+        "recipient_unavailable",
+        "redirect",
+        "registration_required",
+        "remote_server_not_found",
+        "remote_server_timeout",
+        "resource_constraint",
+        "service_unavailable",
+        "subscription_required",
+        "unexpected_request",
+    ] {
+        let en = xmpp_condition(code);
+        assert_eq!(en, crate::account::stanza_error::words(code), "{code}");
+        assert_ne!(
+            en,
+            crate::i18n::in_german(|| xmpp_condition(code)),
+            "{code}"
+        );
+    }
+    // Without a code: the core's English sentence.
+    assert_eq!(error_text("disk full", None, None), "disk full");
+}
+
+#[test]
 fn state_marks() {
     assert_eq!(state_mark(MessageState::Queued), ("◷", false));
     assert_eq!(state_mark(MessageState::Delivered), ("✓✓", false));

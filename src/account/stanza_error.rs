@@ -1,0 +1,141 @@
+//! XMPP error conditions (RFC 6120 §8.3.3) as people and programs read
+//! them: a stable snake_case code and a plain English sentence, never the
+//! Rust form of the condition. The GUI translates by the code.
+
+use tokio_xmpp::parsers::stanza_error::{DefinedCondition, StanzaError};
+
+/// The condition's stable code: its RFC 6120 name in snake_case.
+pub fn code(c: &DefinedCondition) -> &'static str {
+    use DefinedCondition as D;
+    match c {
+        D::BadRequest => "bad_request",
+        D::Conflict => "conflict",
+        D::FeatureNotImplemented => "feature_not_implemented",
+        D::Forbidden => "forbidden",
+        D::Gone { .. } => "gone",
+        D::InternalServerError => "internal_server_error",
+        D::ItemNotFound => "item_not_found",
+        D::JidMalformed => "jid_malformed",
+        D::NotAcceptable => "not_acceptable",
+        D::NotAllowed => "not_allowed",
+        D::NotAuthorized => "not_authorized",
+        D::PolicyViolation => "policy_violation",
+        D::RecipientUnavailable => "recipient_unavailable",
+        D::Redirect { .. } => "redirect",
+        D::RegistrationRequired => "registration_required",
+        D::RemoteServerNotFound => "remote_server_not_found",
+        D::RemoteServerTimeout => "remote_server_timeout",
+        D::ResourceConstraint => "resource_constraint",
+        D::ServiceUnavailable => "service_unavailable",
+        D::SubscriptionRequired => "subscription_required",
+        D::UndefinedCondition => "undefined_condition",
+        D::UnexpectedRequest => "unexpected_request",
+    }
+}
+
+/// The condition in plain words (English; the GUI translates by `code`).
+pub fn words(code: &str) -> &'static str {
+    match code {
+        "bad_request" => "the request was not understood",
+        "conflict" => "it conflicts with something that exists already",
+        "feature_not_implemented" => "this is not supported there",
+        "forbidden" => "this is forbidden",
+        "gone" => "the address is no longer in use",
+        "internal_server_error" => "the server had an internal error",
+        "item_not_found" => "it was not found",
+        "jid_malformed" => "the address is not valid",
+        "not_acceptable" => "the request was not acceptable",
+        "not_allowed" => "this is not allowed",
+        "not_authorized" => "not authorised",
+        "policy_violation" => "it breaks the server's rules",
+        "recipient_unavailable" => "the recipient is not available",
+        "redirect" => "the address has moved",
+        "registration_required" => "registration is required",
+        "remote_server_not_found" => "the other server cannot be reached",
+        "remote_server_timeout" => "the other server did not answer in time",
+        "resource_constraint" => "the server is too busy",
+        "service_unavailable" => "the service is not available",
+        "subscription_required" => "a presence subscription is required",
+        "unexpected_request" => "the request came at the wrong time",
+        _ => "the request failed",
+    }
+}
+
+/// What the other side wrote about the error, cleaned and short.
+pub fn text(e: &StanzaError) -> Option<String> {
+    e.texts
+        .values()
+        .next()
+        .and_then(|t| super::text::clean(t, 200, false))
+}
+
+/// The whole error in plain words: the condition, and the other side's
+/// text if it gave one.
+pub fn describe(e: &StanzaError) -> String {
+    let words = words(code(&e.defined_condition));
+    match text(e) {
+        Some(t) => format!("{words} ({t})"),
+        None => words.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio_xmpp::minidom::Element;
+
+    fn error(xml: &str) -> StanzaError {
+        StanzaError::try_from(xml.parse::<Element>().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn conditions_read_as_words_with_the_servers_text() {
+        let e = error(
+            "<error xmlns='jabber:client' type='cancel'>\
+             <not-allowed xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/>\
+             <text xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'>Quota\u{202E} exceeded</text></error>",
+        );
+        assert_eq!(code(&e.defined_condition), "not_allowed");
+        assert_eq!(describe(&e), "this is not allowed (Quota exceeded)");
+        let e = error(
+            "<error xmlns='jabber:client' type='cancel'>\
+             <gone xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'>xmpp:new@example.org</gone></error>",
+        );
+        assert_eq!(describe(&e), "the address is no longer in use");
+    }
+
+    #[test]
+    fn every_code_has_words() {
+        for name in [
+            "bad-request",
+            "conflict",
+            "feature-not-implemented",
+            "forbidden",
+            "gone",
+            "internal-server-error",
+            "item-not-found",
+            "jid-malformed",
+            "not-acceptable",
+            "not-allowed",
+            "not-authorized",
+            "policy-violation",
+            "recipient-unavailable",
+            "redirect",
+            "registration-required",
+            "remote-server-not-found",
+            "remote-server-timeout",
+            "resource-constraint",
+            "service-unavailable",
+            "subscription-required",
+            "unexpected-request",
+        ] {
+            let e = error(&format!(
+                "<error xmlns='jabber:client' type='cancel'>\
+                 <{name} xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error>"
+            ));
+            let code = code(&e.defined_condition);
+            assert_eq!(code, name.replace('-', "_"));
+            assert_ne!(words(code), words("undefined_condition"), "{code}");
+        }
+    }
+}
