@@ -95,6 +95,14 @@ struct Known {
     name: Option<String>,
 }
 
+/// At most this many disco#info requests are open at once; a contact whose
+/// clients announce new caps faster than they answer waits for the next
+/// presence.
+pub const MAX_PENDING: usize = 32;
+/// At most this many verified feature lists are kept (a few dozen clients
+/// and versions exist; a hostile contact could make up any number).
+pub const MAX_KNOWN: usize = 1000;
+
 /// Feature lists by caps hash, and which hash each online resource has.
 #[derive(Debug, Default)]
 pub struct CapsBook {
@@ -140,6 +148,9 @@ impl CapsBook {
             .find_map(|p| Caps::try_from(p.clone()).ok());
         let node = caps.as_ref().and_then(|c| caps::query_caps(c.clone()).node);
         let online = self.resources.entry(contact).or_default();
+        if !super::presence::room_for(online, &resource) {
+            return None;
+        }
         online.insert(resource, node.clone());
         let (Some(caps), Some(node)) = (caps, node) else {
             return None;
@@ -147,6 +158,8 @@ impl CapsBook {
         // Only the legacy hash we can check; others stay unknown.
         if caps.hash != Algo::Sha_1
             || self.known.contains_key(&node)
+            || self.known.len() >= MAX_KNOWN
+            || self.pending.len() >= MAX_PENDING
             || self.pending.values().any(|(n, _)| *n == node)
         {
             return None;
@@ -260,6 +273,28 @@ mod tests {
         assert!(
             book.observe(&presence("carol@x/pc", own_caps(offer(false))))
                 .is_none()
+        );
+    }
+
+    #[test]
+    fn open_requests_and_resources_are_capped() {
+        let mut book = CapsBook::default();
+        let made_up = |from: String, i: usize| {
+            let mut c = own_caps(offer(false)).unwrap();
+            c.ver = format!("v{i}").into_bytes();
+            presence(&from, Some(c))
+        };
+        let asked = (0..100)
+            .filter(|&i| book.observe(&made_up(format!("m{i}@x/r"), i)).is_some())
+            .count();
+        assert_eq!(asked, MAX_PENDING);
+        for i in 0..100 {
+            book.observe(&made_up(format!("mallory@x/r{i}"), i));
+        }
+        let mallory: BareJid = "mallory@x".parse().unwrap();
+        assert_eq!(
+            book.resources[&mallory].len(),
+            super::super::presence::MAX_RESOURCES
         );
     }
 

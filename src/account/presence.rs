@@ -35,6 +35,15 @@ impl Default for OwnPresence {
 /// passed to every front-end with each presence.
 pub const MAX_STATUS_CHARS: usize = 500;
 
+/// At most this many online resources (devices) are tracked per address:
+/// people have a handful, while anyone can make up thousands of resources.
+pub const MAX_RESOURCES: usize = 16;
+
+/// Whether `resource` may be added to (or is already among) `tracked`.
+pub fn room_for<V>(tracked: &std::collections::HashMap<String, V>, resource: &str) -> bool {
+    tracked.len() < MAX_RESOURCES || tracked.contains_key(resource)
+}
+
 /// The status message a presence carries, cleaned and capped.
 pub fn status_text(p: &Presence) -> Option<String> {
     p.statuses

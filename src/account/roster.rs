@@ -81,7 +81,11 @@ impl PresenceMap {
                 let availability = availability_of(p);
                 let status = super::presence::status_text(p);
                 let idle_since = super::presence::idle_since(p);
-                self.by_contact.entry(bare.clone()).or_default().insert(
+                let resources = self.by_contact.entry(bare.clone()).or_default();
+                if !super::presence::room_for(resources, &resource) {
+                    return None;
+                }
+                resources.insert(
                     resource,
                     ResourcePresence {
                         availability,
@@ -175,6 +179,32 @@ mod tests {
         p.show = show;
         p.priority.0 = prio;
         p
+    }
+
+    #[test]
+    fn at_most_max_resources_are_tracked_per_address() {
+        let mut m = PresenceMap::default();
+        let eve: BareJid = "eve@x.org".parse().unwrap_or_else(|_| unreachable!());
+        for i in 0..1000 {
+            m.apply(&presence(
+                &format!("eve@x.org/r{i}"),
+                PresenceType::None,
+                None,
+                0,
+            ));
+        }
+        assert_eq!(
+            m.resources(&eve).len(),
+            super::super::presence::MAX_RESOURCES
+        );
+        // A tracked one still updates.
+        m.apply(&presence(
+            "eve@x.org/r0",
+            PresenceType::None,
+            Some(Show::Dnd),
+            9,
+        ));
+        assert_eq!(m.best(&eve).availability, Availability::Dnd);
     }
 
     #[test]
