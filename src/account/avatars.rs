@@ -85,6 +85,9 @@ pub(super) enum Done {
     Prepared(Result<Ready, AvatarError>),
 }
 
+/// Avatar data requests open at once per contact.
+const MAX_OPEN_REQUESTS: usize = 2;
+
 /// Avatar state of one account for the current session.
 #[derive(Debug)]
 pub(super) struct Avatars {
@@ -236,7 +239,16 @@ impl Actor {
         self.avatars
             .wanted
             .insert(jid.clone(), (hash.clone(), source));
-        if !self.avatars.in_flight.contains_key(&hash) {
+        // A contact that announces new pictures and never answers our
+        // requests would otherwise collect open requests without end; the
+        // newest stays wanted and is fetched with its next announcement.
+        let open = self
+            .avatars
+            .requests
+            .values()
+            .filter(|(j, _)| *j == jid)
+            .count();
+        if !self.avatars.in_flight.contains_key(&hash) && open < MAX_OPEN_REQUESTS {
             self.fetch_avatar(jid, hash, source, stream).await;
         }
     }

@@ -20,6 +20,8 @@ use std::task::{Context, Poll};
 
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
+use super::xml_depth::{Step, XmlDepth};
+
 /// How deep a stanza may nest, the stanza element itself being level 1.
 pub const MAX_STANZA_DEPTH: u32 = 100;
 
@@ -29,40 +31,10 @@ const MAX_DEPTH: u32 = MAX_STANZA_DEPTH + 1;
 /// Bytes read from the transport at a time.
 const CHUNK: usize = 8 * 1024;
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-enum Lex {
-    #[default]
-    Text,
-    /// Just after `<`; the `<` itself is held back until we know what it opens.
-    Open,
-    StartTag,
-    EndTag,
-    /// `<!` and the few bytes that tell a comment, CDATA or a declaration apart.
-    Bang,
-    Comment,
-    CData,
-    /// `<?…?>`, or `<!…>` that is neither a comment nor CDATA.
-    Other,
-}
-
-const COMMENT_OPEN: &[u8] = b"--";
-const CDATA_OPEN: &[u8] = b"[CDATA[";
-
-/// The lexer: follows the depth of the XML read and decides, byte by byte,
-/// what is passed on.
+/// Decides, byte by byte, what of the XML read is passed on.
 #[derive(Debug, Clone, Default)]
 pub struct DepthGuard {
-    depth: u32,
-    lex: Lex,
-    quote: Option<u8>,
-    /// The last two bytes seen (for `/>`, `?>`, `-->`, `]]>`).
-    prev: [u8; 2],
-    /// Bytes of `<!…` seen so far.
-    bang: usize,
-    /// Start of the start tag's name (only whether it is a stream header matters).
-    name: [u8; 16],
-    name_len: usize,
-    in_name: bool,
+    xml: XmlDepth,
     /// While cutting an element out: the depth to return to.
     skip_to: Option<u32>,
     /// Elements cut out of the current stanza (logged once per stanza).
@@ -77,147 +49,40 @@ impl DepthGuard {
         }
     }
 
-    fn skipping(&self) -> bool {
-        self.skip_to.is_some()
-    }
-
-    fn emit(&self, b: u8, out: &mut Vec<u8>) {
-        if !self.skipping() {
-            out.push(b);
-        }
-    }
-
     fn step(&mut self, b: u8, out: &mut Vec<u8>) {
-        match self.lex {
-            Lex::Text => {
-                if b == b'<' {
-                    // Held back: if it opens an over-deep element, it goes too.
-                    self.lex = Lex::Open;
-                } else {
-                    self.emit(b, out);
-                }
-            }
-            Lex::Open => {
-                self.lex = match b {
-                    b'/' => Lex::EndTag,
-                    b'?' => Lex::Other,
-                    b'!' => {
-                        self.bang = 0;
-                        Lex::Bang
-                    }
-                    _ => {
-                        if !self.skipping() && self.depth >= MAX_DEPTH {
-                            self.skip_to = Some(self.depth);
-                            self.cut_in_stanza += 1;
-                            if self.cut_in_stanza == 1 {
-                                tracing::warn!(
-                                    "a stanza nests deeper than {MAX_STANZA_DEPTH} levels: \
-                                     the deeper part is dropped"
-                                );
-                            }
-                        }
-                        self.name_len = 0;
-                        self.in_name = true;
-                        self.push_name(b);
-                        Lex::StartTag
-                    }
-                };
-                self.emit(b'<', out);
-                self.emit(b, out);
-            }
-            Lex::StartTag | Lex::EndTag => {
-                self.emit(b, out);
-                if let Some(q) = self.quote {
-                    if b == q {
-                        self.quote = None;
-                    }
-                } else if b == b'"' || b == b'\'' {
-                    self.quote = Some(b);
-                } else if b == b'>' {
-                    self.close_tag();
-                } else if self.in_name {
-                    if b.is_ascii_whitespace() || b == b'/' {
-                        self.in_name = false;
-                    } else {
-                        self.push_name(b);
+        let emit = match self.xml.step(b) {
+            // Held back: if it opens an over-deep element, it goes too.
+            Step::Lt => return,
+            Step::Opened { start_tag } => {
+                if start_tag && self.skip_to.is_none() && self.xml.depth() >= MAX_DEPTH {
+                    self.skip_to = Some(self.xml.depth());
+                    self.cut_in_stanza += 1;
+                    if self.cut_in_stanza == 1 {
+                        tracing::warn!(
+                            "a stanza nests deeper than {MAX_STANZA_DEPTH} levels: \
+                             the deeper part is dropped"
+                        );
                     }
                 }
-            }
-            Lex::Bang => {
-                self.emit(b, out);
-                self.bang += 1;
-                let seen = self.bang;
-                // We stay here only while the bytes so far fit one of the two
-                // openings, so the previous byte tells which one.
-                let follows = |opening: &[u8]| {
-                    seen <= opening.len()
-                        && opening[seen - 1] == b
-                        && (seen == 1 || self.prev[1] == opening[seen - 2])
-                };
-                self.lex = if follows(COMMENT_OPEN) {
-                    if seen == COMMENT_OPEN.len() {
-                        Lex::Comment
-                    } else {
-                        Lex::Bang
-                    }
-                } else if follows(CDATA_OPEN) {
-                    if seen == CDATA_OPEN.len() {
-                        Lex::CData
-                    } else {
-                        Lex::Bang
-                    }
-                } else if b == b'>' {
-                    Lex::Text
-                } else {
-                    Lex::Other
-                };
-            }
-            Lex::Comment | Lex::CData | Lex::Other => {
-                self.emit(b, out);
-                let end = match self.lex {
-                    Lex::Comment => self.prev == *b"--" && b == b'>',
-                    Lex::CData => self.prev == *b"]]" && b == b'>',
-                    _ => b == b'>',
-                };
-                if end {
-                    self.lex = Lex::Text;
+                if self.skip_to.is_none() {
+                    out.push(b'<');
                 }
+                self.skip_to.is_none()
             }
-        }
-        self.prev = [self.prev[1], b];
-    }
-
-    fn push_name(&mut self, b: u8) {
-        if self.name_len < self.name.len() {
-            self.name[self.name_len] = b;
-        }
-        self.name_len += 1;
-    }
-
-    fn close_tag(&mut self) {
-        match self.lex {
-            Lex::StartTag if self.prev[1] == b'/' => {}
-            Lex::StartTag => {
-                let name = &self.name[..self.name_len.min(self.name.len())];
-                let local = name.rsplit(|&c| c == b':').next().unwrap_or(name);
-                // A stream restart (after SASL) opens a new header without
-                // closing the old one: it is still the top level.
-                if self.depth <= 1 && local == b"stream" {
-                    self.depth = 1;
-                } else {
-                    self.depth += 1;
+            Step::Byte => self.skip_to.is_none(),
+            Step::TagClosed => {
+                let emit = self.skip_to.is_none();
+                if self.skip_to == Some(self.xml.depth()) {
+                    self.skip_to = None;
                 }
+                if self.xml.depth() <= 1 {
+                    self.cut_in_stanza = 0;
+                }
+                emit
             }
-            Lex::EndTag => self.depth = self.depth.saturating_sub(1),
-            _ => {}
-        }
-        self.in_name = false;
-        self.lex = Lex::Text;
-        if self.skip_to == Some(self.depth) {
-            self.skip_to = None;
-        }
-        if self.depth <= 1 {
-            self.cut_in_stanza = 0;
+        };
+        if emit {
+            out.push(b);
         }
     }
 }
@@ -418,14 +283,13 @@ mod tests {
             let mut g = DepthGuard::default();
             let mut out = Vec::new();
             g.filter(&input, &mut out);
-            let mut check = DepthGuard::default();
+            let mut check = XmlDepth::default();
             let mut max = 0;
             for &b in &out {
-                check.step(b, &mut Vec::new());
-                max = max.max(check.depth);
+                check.step(b);
+                max = max.max(check.depth());
             }
             assert!(max <= MAX_DEPTH, "depth {max}");
-            assert!(check.skip_to.is_none());
         }
     }
 

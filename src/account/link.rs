@@ -18,6 +18,8 @@ use std::task::{Context, Poll, Waker};
 
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
+use super::xml_depth::XmlDepth;
+
 const CSI_ACTIVE: &[u8] = b"<active xmlns='urn:xmpp:csi:0'/>";
 const CSI_INACTIVE: &[u8] = b"<inactive xmlns='urn:xmpp:csi:0'/>";
 
@@ -208,125 +210,6 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for Link<T> {
 
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         Pin::new(&mut self.inner).poll_shutdown(cx)
-    }
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-enum Lex {
-    #[default]
-    Text,
-    /// Just after `<`.
-    Open,
-    StartTag,
-    EndTag,
-    /// `<?…?>` or `<!…>`: no effect on depth.
-    Other,
-}
-
-/// Follows the nesting depth of the XML we write (rxml's output: no CDATA, no
-/// comments; `<` is always escaped in text and attributes, `>` may not be).
-#[derive(Debug, Clone, Default)]
-struct XmlDepth {
-    depth: u32,
-    lex: Lex,
-    quote: Option<u8>,
-    prev: u8,
-    /// The start tag's name, as far as it matters (is it the stream header?).
-    name: [u8; 16],
-    name_len: usize,
-    in_name: bool,
-}
-
-impl XmlDepth {
-    /// Between two top-level elements of an open stream.
-    fn at_boundary(&self) -> bool {
-        self.lex == Lex::Text && self.depth == 1
-    }
-
-    /// How many bytes of `buf` to write so the stream ends on the next
-    /// boundary (all of it if there is none).
-    fn bytes_to_boundary(&mut self, buf: &[u8]) -> usize {
-        for (i, &b) in buf.iter().enumerate() {
-            self.step(b);
-            if self.at_boundary() {
-                return i + 1;
-            }
-        }
-        buf.len()
-    }
-
-    fn feed(&mut self, buf: &[u8]) {
-        for &b in buf {
-            self.step(b);
-        }
-    }
-
-    fn step(&mut self, b: u8) {
-        match self.lex {
-            Lex::Text => {
-                if b == b'<' {
-                    self.lex = Lex::Open;
-                }
-            }
-            Lex::Open => {
-                self.lex = match b {
-                    b'/' => Lex::EndTag,
-                    b'?' | b'!' => Lex::Other,
-                    _ => {
-                        self.name_len = 0;
-                        self.in_name = true;
-                        self.push_name(b);
-                        Lex::StartTag
-                    }
-                };
-            }
-            Lex::StartTag | Lex::EndTag | Lex::Other => {
-                if let Some(q) = self.quote {
-                    if b == q {
-                        self.quote = None;
-                    }
-                } else if b == b'"' || b == b'\'' {
-                    self.quote = Some(b);
-                } else if b == b'>' {
-                    self.close_tag();
-                } else if self.in_name {
-                    if b.is_ascii_whitespace() || b == b'/' {
-                        self.in_name = false;
-                    } else {
-                        self.push_name(b);
-                    }
-                }
-            }
-        }
-        self.prev = b;
-    }
-
-    fn push_name(&mut self, b: u8) {
-        if self.name_len < self.name.len() {
-            self.name[self.name_len] = b;
-        }
-        self.name_len += 1;
-    }
-
-    fn close_tag(&mut self) {
-        match self.lex {
-            Lex::StartTag if self.prev == b'/' => {}
-            Lex::StartTag => {
-                let name = &self.name[..self.name_len.min(self.name.len())];
-                let local = name.rsplit(|&c| c == b':').next().unwrap_or(name);
-                // A stream restart (after SASL) opens a new header without
-                // closing the old one: it is still the top level.
-                if self.depth <= 1 && local == b"stream" {
-                    self.depth = 1;
-                } else {
-                    self.depth += 1;
-                }
-            }
-            Lex::EndTag => self.depth = self.depth.saturating_sub(1),
-            _ => {}
-        }
-        self.in_name = false;
-        self.lex = Lex::Text;
     }
 }
 

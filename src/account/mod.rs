@@ -63,6 +63,7 @@ mod updates;
 mod upload;
 mod vcard;
 mod version;
+mod xml_depth;
 
 use connection::{ConnReport, Reconnector};
 use link::LinkControl;
