@@ -112,7 +112,7 @@ pub async fn connect(
     let stream = tokio_xmpp::client_login(stream, features.sasl_mechanisms, creds)
         .await
         .map_err(|e| match e {
-            tokio_xmpp::Error::Auth(a) => ConnectError::Auth(a.to_string()),
+            tokio_xmpp::Error::Auth(a) => ConnectError::Auth(auth_failure(&a)),
             other => transient(other),
         })?;
     let (features, stream) = stream
@@ -135,6 +135,24 @@ pub async fn connect(
         features,
         identity,
     })
+}
+
+/// Why the login failed, in plain words (never the SASL condition's Rust name).
+fn auth_failure(e: &tokio_xmpp::error::AuthError) -> String {
+    use tokio_xmpp::error::AuthError as A;
+    use tokio_xmpp::parsers::sasl::DefinedCondition as C;
+    match e {
+        A::Fail(C::NotAuthorized) => "the server refused the user name or password".into(),
+        A::Fail(C::AccountDisabled) => "the account is disabled on the server".into(),
+        A::Fail(C::CredentialsExpired) => "the password has expired".into(),
+        A::Fail(C::TemporaryAuthFailure) => "the server could not check the login just now".into(),
+        A::Fail(C::EncryptionRequired | C::MechanismTooWeak) => {
+            "the server wants a stronger login method".into()
+        }
+        A::Fail(_) => "the server refused the login".into(),
+        A::NoMechanism => "the server offers no login method Plausch supports".into(),
+        A::Sasl(_) | A::ComponentFail => "the login failed".into(),
+    }
 }
 
 fn stream_header(endpoint: &Endpoint, from: bool) -> StreamHeader<'static> {
