@@ -10,6 +10,8 @@ pub mod avatar_image;
 pub mod config;
 pub mod consistent_color;
 pub mod files;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod headless;
 pub mod i18n;
 pub mod idle;

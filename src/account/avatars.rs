@@ -40,9 +40,10 @@ mod cache;
 mod stanzas;
 
 pub(crate) use cache::clean_cache;
-use cache::{FetchError, MAX_BASE64_TEXT, Ready, spawn_job};
-pub(in crate::account) use stanzas::metadata_event;
-use stanzas::{data_text, items_metadata, vcard_photo_text, vcard_update};
+use cache::{FetchError, Ready, spawn_job};
+pub(crate) use cache::{MAX_BASE64_TEXT, decode_base64};
+pub(crate) use stanzas::metadata_event;
+pub(crate) use stanzas::{data_text, items_metadata, vcard_photo_text, vcard_update};
 
 pub const METADATA: &str = "urn:xmpp:avatar:metadata";
 pub const DATA: &str = "urn:xmpp:avatar:data";

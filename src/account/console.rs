@@ -32,8 +32,15 @@ pub fn render(el: &Element) -> String {
     out
 }
 
+/// How deeply typed XML may nest: no stanza comes near it, and the element
+/// tree is built and dropped recursively (50,000 levels overflow the stack).
+pub const MAX_DEPTH: usize = 100;
+
 /// Reads raw XML typed into the console into a stanza.
 pub fn parse_stanza(xml: &str) -> Result<Stanza, String> {
+    if nesting_exceeds(xml.as_bytes(), MAX_DEPTH) {
+        return Err(format!("elements nested deeper than {MAX_DEPTH} levels"));
+    }
     // A bare <message>…</message> typed by hand has no namespace: default
     // to jabber:client, as the stream does.
     let el: Element = match xml.trim().parse() {
@@ -57,6 +64,12 @@ pub fn parse_stanza(xml: &str) -> Result<Stanza, String> {
         )),
     }?;
     Ok(stanza)
+}
+
+/// Whether `xml` nests elements deeper than `max` levels, counted on the
+/// bytes (the stream's depth lexer) without building anything.
+pub(crate) fn nesting_exceeds(xml: &[u8], max: usize) -> bool {
+    super::xml_depth::nests_deeper_than(xml, u32::try_from(max).unwrap_or(u32::MAX))
 }
 
 fn inject_client_ns(xml: &str) -> String {
@@ -134,6 +147,39 @@ fn escape(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nesting_is_counted_on_the_bytes() {
+        let deep = |n: usize| format!("{}{}", "<a>".repeat(n), "</a>".repeat(n));
+        assert!(!nesting_exceeds(deep(100).as_bytes(), 100));
+        assert!(nesting_exceeds(deep(101).as_bytes(), 100));
+        // Siblings, self-closing tags, quoted `/>` and `>`, comments and
+        // CDATA do not fool the count.
+        let wide = format!("<r>{}</r>", "<i/><i a='>'></i>".repeat(500));
+        assert!(!nesting_exceeds(wide.as_bytes(), 2));
+        let quoted = "<a x='/>'>".repeat(3);
+        assert!(nesting_exceeds(quoted.as_bytes(), 2));
+        let comments = "<a><!-- </a> -->".repeat(3);
+        assert!(nesting_exceeds(comments.as_bytes(), 2));
+        let cdata = "<a><![CDATA[</a>]]>".repeat(3);
+        assert!(nesting_exceeds(cdata.as_bytes(), 2));
+    }
+
+    /// `send_raw` with XML nested 50,000 levels deep overflowed the stack
+    /// (the element tree is recursive) and aborted the whole process.
+    #[test]
+    fn deeply_nested_xml_is_refused_before_parsing() {
+        let n = 50_000;
+        let xml = format!("<message>{}{}</message>", "<a>".repeat(n), "</a>".repeat(n));
+        let err = parse_stanza(&xml).err().unwrap_or_default();
+        assert!(err.contains("nested deeper"), "{err}");
+        let ok = format!(
+            "<message>{}{}</message>",
+            "<a>".repeat(MAX_DEPTH - 1),
+            "</a>".repeat(MAX_DEPTH - 1)
+        );
+        assert!(parse_stanza(&ok).is_ok());
+    }
 
     #[test]
     fn pretty_prints_and_blanks_passwords() {

@@ -190,7 +190,7 @@ async fn request_iq(stream: &mut SecureStream, iq: Iq) -> Result<Option<Element>
 
 /// Reads the server's registration query: a data form if there is one,
 /// else the legacy field elements.
-fn parse_form(payload: Option<Element>) -> Result<Form, RegisterError> {
+pub(crate) fn parse_form(payload: Option<Element>) -> Result<Form, RegisterError> {
     let query = payload.ok_or_else(|| RegisterError::Protocol("empty answer".into()))?;
     if query.has_child("registered", ns::REGISTER) {
         return Err(RegisterError::Taken);

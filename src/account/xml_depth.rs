@@ -39,6 +39,16 @@ pub enum Step {
     TagClosed,
 }
 
+/// Whether `xml` nests elements deeper than `max` levels, counted on the
+/// bytes without building anything.
+pub fn nests_deeper_than(xml: &[u8], max: u32) -> bool {
+    let mut lexer = XmlDepth::default();
+    xml.iter().any(|&b| {
+        lexer.step(b);
+        lexer.depth() > max
+    })
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct XmlDepth {
     depth: u32,

@@ -21,7 +21,7 @@ mod peers;
 mod rooms;
 mod roster;
 mod schema;
-mod search;
+pub(crate) mod search;
 pub(crate) mod signals;
 #[cfg(test)]
 mod tests;

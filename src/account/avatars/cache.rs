@@ -19,7 +19,7 @@ static DECODER: LazyLock<Arc<Semaphore>> = LazyLock::new(|| Arc::new(Semaphore::
 
 /// Base64 of at most `INCOMING.max_bytes`, with room for line breaks: a
 /// longer text is refused before it is copied or decoded.
-pub(super) const MAX_BASE64_TEXT: usize = INCOMING.max_bytes / 3 * 4 * 2;
+pub(crate) const MAX_BASE64_TEXT: usize = INCOMING.max_bytes / 3 * 4 * 2;
 
 /// Our avatar, scaled and re-encoded, its thumbnail cached.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,7 +95,7 @@ pub(super) fn prepare_own(path: &Path, data_dir: &Path) -> Result<Ready, AvatarE
 
 /// Base64 as XMPP carries it: line breaks and other whitespace allowed,
 /// padding optional. At most `max` decoded bytes.
-pub(super) fn decode_base64(text: &str, max: usize) -> Result<Vec<u8>, FetchError> {
+pub(crate) fn decode_base64(text: &str, max: usize) -> Result<Vec<u8>, FetchError> {
     let compact: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
     // The decoded size, known before decoding.
     let padding = compact.iter().rev().take_while(|&&b| b == b'=').count();

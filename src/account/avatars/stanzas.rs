@@ -12,7 +12,7 @@ use crate::account::chat::element;
 
 /// The avatar metadata in a PEP notification: None if `msg` is not one;
 /// Some(None) if it is but says nothing usable.
-pub(in crate::account) fn metadata_event(msg: &Message) -> Option<Option<Announced>> {
+pub(crate) fn metadata_event(msg: &Message) -> Option<Option<Announced>> {
     let event = msg
         .payloads
         .iter()
@@ -39,7 +39,7 @@ pub(in crate::account) fn metadata_event(msg: &Message) -> Option<Option<Announc
 }
 
 /// The metadata in the answer to an items request (our own, at login).
-pub(super) fn items_metadata(pubsub: &Element) -> Option<Announced> {
+pub(crate) fn items_metadata(pubsub: &Element) -> Option<Announced> {
     let item = pubsub
         .get_child("items", ns::PUBSUB)?
         .children()
@@ -77,7 +77,7 @@ fn metadata(metadata: &Element) -> Option<Announced> {
 /// XEP-0153 in presence: `<photo>sha1</photo>` or `<photo/>` (none).
 /// Without `<photo>` the client "is not ready to advertise"; anything but
 /// a SHA-1 (e.g. a server's placeholder) says nothing.
-pub(super) fn vcard_update(p: &Presence) -> Option<Announced> {
+pub(crate) fn vcard_update(p: &Presence) -> Option<Announced> {
     let photo = p
         .payloads
         .iter()
@@ -99,7 +99,7 @@ fn sha1_attr(value: Option<&str>) -> Option<String> {
 }
 
 /// The base64 text of data item `hash` in an items answer.
-pub(super) fn data_text(pubsub: &Element, hash: &str) -> Option<String> {
+pub(crate) fn data_text(pubsub: &Element, hash: &str) -> Option<String> {
     pubsub
         .get_child("items", ns::PUBSUB)?
         .children()
@@ -110,7 +110,7 @@ pub(super) fn data_text(pubsub: &Element, hash: &str) -> Option<String> {
 }
 
 /// The base64 PHOTO of a vCard (an EXTVAL link is not followed).
-pub(super) fn vcard_photo_text(vcard: &Element) -> Option<String> {
+pub(crate) fn vcard_photo_text(vcard: &Element) -> Option<String> {
     if !vcard.is("vCard", ns::VCARD) {
         return None;
     }

@@ -9,7 +9,7 @@
 //! can put messages into a room conversation by claiming to be a room.
 
 mod admin;
-mod bookmarks;
+pub(crate) mod bookmarks;
 mod history;
 pub mod parse;
 mod ping;

@@ -1,0 +1,474 @@
+//! Entry points of the fuzz targets in `fuzz/` (cargo-fuzz, nightly) and of
+//! the replay of their corpus in `tests/fuzz_corpus.rs` (stable). Each takes
+//! arbitrary bytes, hands them to the parsers Plausch runs on untrusted
+//! input and must never panic, hang or allocate without bound. Not an API.
+//!
+//! The account handlers themselves need a live connection; the targets run
+//! the pure parse functions those handlers call, in the order of the inbound
+//! pipeline (`account/inbound.rs`).
+
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use tokio_xmpp::jid::{BareJid, Jid};
+use tokio_xmpp::minidom::Element;
+use tokio_xmpp::parsers::blocking::{Block, BlocklistResult, Unblock};
+use tokio_xmpp::parsers::disco::{DiscoInfoResult, DiscoItemsResult};
+use tokio_xmpp::parsers::iq::Iq;
+use tokio_xmpp::parsers::mam::{QueryId, Result_};
+use tokio_xmpp::parsers::message::Message;
+use tokio_xmpp::parsers::ping::Ping;
+use tokio_xmpp::parsers::presence::Presence;
+use tokio_xmpp::parsers::roster::Roster;
+use tokio_xmpp::parsers::stanza_error::StanzaError;
+use tokio_xmpp::parsers::version::VersionResult;
+
+use crate::account::carbons::{self, Carbon};
+use crate::account::depth_limit::DepthGuard;
+use crate::account::muc::{bookmarks, parse};
+use crate::account::{
+    avatars, caps, chat, chatstates, console, last_activity, mam, nick, pep, presence, receipts,
+    register, roster, upload, vcard, version,
+};
+use crate::api::Command;
+
+/// Our account in the stanza targets, unless the stanza is addressed to
+/// someone (then that is us: the server delivers only our stanzas).
+const OWN: &str = "me@example.org";
+
+/// A fixed "now", so a run can be repeated exactly.
+fn now() -> DateTime<Utc> {
+    DateTime::from_timestamp(1_750_000_000, 0).unwrap_or(DateTime::UNIX_EPOCH)
+}
+
+/// The bytes as one XML element, as the stream hands a stanza over.
+fn element(data: &[u8]) -> Option<Element> {
+    // What the stream's depth guard passes on: nothing nested deeper than
+    // it allows (the guard itself is fuzzed here too).
+    let mut guard = DepthGuard::default();
+    let mut ignored = Vec::new();
+    guard.filter(b"<stream:stream xmlns='jabber:client'>", &mut ignored);
+    let mut passed = Vec::with_capacity(data.len());
+    guard.filter(data, &mut passed);
+    let text = std::str::from_utf8(&passed).ok()?;
+    let el: Element = text.parse().ok()?;
+    // What the XML console shows of every incoming stanza.
+    let _ = console::render(&el);
+    Some(el)
+}
+
+fn own_of(to: Option<&Jid>) -> Option<BareJid> {
+    match to {
+        Some(to) => Some(to.to_bare()),
+        None => OWN.parse().ok(),
+    }
+}
+
+/// Errors carried in a stanza, as rooms and bounces are read.
+fn stanza_errors(payloads: &[Element]) {
+    for e in payloads
+        .iter()
+        .filter_map(|p| StanzaError::try_from(p.clone()).ok())
+    {
+        let _ = parse::condition(&e);
+        let _ = parse::error_text(&e);
+        let _ = pep::is_precondition_failure(&e);
+    }
+}
+
+/// An incoming `<message/>`: rooms (groupchat, invitations, room archive
+/// results), PEP notifications (avatars, nicknames, bookmarks), our own
+/// archive's results (MAM), carbons, receipts, chat states, and the chat
+/// message itself with its signals (corrections, retractions, reactions,
+/// read markers), reply, file and ids, up to the rows for the store.
+pub fn stanza_message(data: &[u8]) {
+    let Some(el) = element(data) else {
+        return;
+    };
+    let Ok(msg) = Message::try_from(el) else {
+        return;
+    };
+    let Some(own) = own_of(msg.to.as_ref()) else {
+        return;
+    };
+    let now = now();
+
+    // Group chats (`muc::on_room_message`).
+    let _ = parse::direct_invitation(&msg);
+    if let Some(info) = parse::muc_user(&msg.payloads) {
+        let _ = parse::leave_reason(&info);
+        if let Some((Some(inviter), _)) = &info.invite {
+            let _ = crate::store::bare_jid(inviter);
+        }
+    }
+    stanza_errors(&msg.payloads);
+    if let Some(room) = msg.from.as_ref().map(Jid::to_bare) {
+        if mam::is_result(&msg) {
+            room_archive_result(msg.clone(), &room, now);
+        }
+        if let Some(m) = parse::room_message(msg.clone(), &room, now) {
+            room_message_rows(m, &room);
+        }
+    }
+
+    // PEP notifications (`pep::on_pep_notification`).
+    if let Some(n) = pep::notification(&msg) {
+        let _ = avatars::metadata_event(&msg);
+        for p in &n.publishers {
+            let _ = p.parse::<Jid>();
+        }
+        for item in n.published.iter().flatten() {
+            let _ = nick::from_element(item);
+        }
+        let _ = bookmarks::from_notification(&msg);
+    }
+
+    // Our archive (`sync::on_archive_result`): any query id counts as ours.
+    if mam::is_result(&msg)
+        && let Ok(archived) = mam::parse_result(msg.clone(), &own, |_| true, now)
+    {
+        store_rows(vec![archived.message]);
+    }
+
+    // Carbons, receipts, chat states, then the message.
+    let message = match carbons::unwrap(msg, &own) {
+        Carbon::Forged { .. } => return,
+        Carbon::Copy(inner) => {
+            let _ = receipts::confirmed_id(&inner);
+            inner
+        }
+        Carbon::None(msg) => {
+            let _ = receipts::confirmed_id(&msg);
+            let _ = receipts::requested(&msg);
+            let _ = chatstates::of(&msg);
+            msg
+        }
+    };
+    if let Some(m) = chat::parse_chat(message, &own, now) {
+        store_rows(vec![m]);
+    }
+}
+
+/// A `<result/>` of a room's archive (`muc::history`).
+fn room_archive_result(mut msg: Message, room: &BareJid, now: DateTime<Utc>) {
+    let Ok(Some(result)) = msg.extract_payload::<Result_>() else {
+        return;
+    };
+    let Some(QueryId(_)) = result.queryid else {
+        return;
+    };
+    if let Some(mut m) = parse::room_message(result.forwarded.message, room, now) {
+        m.server_id = Some(result.id);
+        if let Some(delay) = result.forwarded.delay {
+            m.timestamp = delay.stamp.0.with_timezone(&Utc).min(now);
+        }
+        room_message_rows(m, room);
+    }
+}
+
+/// A room message as stored: once as someone else's (mentions of our nick
+/// checked), once as ours.
+fn room_message_rows(m: parse::RoomMessage, room: &BareJid) {
+    let nick = m.nick.clone();
+    let mut batch = Vec::new();
+    batch.extend(m.clone().into_chat(room, "me", false));
+    batch.extend(m.into_chat(room, &nick, true));
+    store_rows(batch);
+}
+
+fn store_rows(batch: Vec<chat::ChatMessage>) {
+    let rows = chat::StoreRows::new(&batch);
+    let _ = rows.rows(&batch);
+}
+
+/// An incoming `<presence/>`: our other devices, room occupants (roles,
+/// status codes, kicks, bans, destroyed rooms, join errors), subscription
+/// requests with a nickname, capabilities, XEP-0153 avatar hashes, idle
+/// time and the contact's best presence.
+pub fn stanza_presence(data: &[u8]) {
+    let Some(el) = element(data) else {
+        return;
+    };
+    let Ok(p) = Presence::try_from(el) else {
+        return;
+    };
+    let now = now();
+
+    // Rooms (`muc::on_room_presence`, `on_join_error`).
+    stanza_errors(&p.payloads);
+    let info = parse::muc_user(&p.payloads).unwrap_or_default();
+    let _ = parse::leave_reason(&info);
+    if let Some(jid) = info.item.as_ref().and_then(|i| i.jid.as_deref()) {
+        let _ = crate::store::bare_jid(jid);
+    }
+    let _ = roster::availability_of(&p);
+    let _ = p
+        .payloads
+        .iter()
+        .find(|e| e.is("occupant-id", tokio_xmpp::parsers::ns::OID))
+        .and_then(|e| e.attr("id"));
+
+    // Subscription requests, caps, avatars, presence.
+    let _ = nick::of_presence(&p);
+    let mut book = caps::CapsBook::default();
+    let _ = book.observe(&p);
+    let _ = avatars::vcard_update(&p);
+    let _ = presence::idle_since(&p);
+    let _ = last_activity::left_at(&p, now);
+    let mut map = roster::PresenceMap::default();
+    if let Some((jid, _)) = map.apply(&p) {
+        let _ = map.resources(&jid);
+    }
+}
+
+/// An incoming `<iq/>`: requests to us (disco#info, version, ping, roster
+/// and blocking pushes) and the payloads of answers to ours (roster,
+/// blocklist, archive page ends, PEP items with avatars, nicknames, vCards
+/// and bookmarks, last activity, versions, disco for caps and uploads,
+/// upload slots, room member lists, registration forms, errors).
+pub fn stanza_iq(data: &[u8]) {
+    let Some(el) = element(data) else {
+        return;
+    };
+    let Ok(iq) = Iq::try_from(el) else {
+        return;
+    };
+    match iq {
+        Iq::Get { id, payload, .. } => {
+            let offer = caps::Offer {
+                receipts: true,
+                typing: true,
+                read_markers: true,
+            };
+            let _ = caps::answer(offer, &id, &payload);
+            let _ = version::is_query(&payload);
+            let _ = Ping::try_from(payload);
+        }
+        Iq::Set { payload, .. } => {
+            if let Ok(roster) = Roster::try_from(payload.clone()) {
+                let _: Vec<_> = roster.items.iter().map(roster::contact_from_item).collect();
+            }
+            if let Ok(block) = Block::try_from(payload.clone()) {
+                let _: Vec<_> = block.items.iter().map(Jid::to_bare).collect();
+            } else if let Ok(unblock) = Unblock::try_from(payload) {
+                let _: Vec<_> = unblock.items.iter().map(Jid::to_bare).collect();
+            }
+        }
+        Iq::Result { payload, .. } => {
+            if let Some(payload) = payload {
+                iq_answer(&payload);
+            }
+        }
+        Iq::Error { error, payload, .. } => {
+            let _ = parse::condition(&error);
+            let _ = parse::error_text(&error);
+            let _ = pep::is_precondition_failure(&error);
+            if let Some(payload) = payload {
+                iq_answer(&payload);
+            }
+        }
+    }
+}
+
+/// The payload of an answer, read by every reader of answers (the IQ id
+/// decides which one runs; here all do).
+fn iq_answer(payload: &Element) {
+    let now = now();
+    if let Ok(roster) = Roster::try_from(payload.clone()) {
+        let _: Vec<_> = roster.items.iter().map(roster::contact_from_item).collect();
+    }
+    if let Ok(list) = BlocklistResult::try_from(payload.clone()) {
+        let _: Vec<_> = list.items.iter().map(Jid::to_bare).collect();
+    }
+    let _ = mam::parse_fin(Some(payload.clone()));
+
+    // PEP items: avatars (ours and contacts'), vCard, nickname, bookmarks.
+    let _ = avatars::items_metadata(payload);
+    if let Some(text) = avatars::data_text(payload, "111f4b3c50d7b0df729d299bc6f8e9ef9066971f")
+        .or_else(|| avatars::vcard_photo_text(payload))
+        .filter(|t| t.len() <= avatars::MAX_BASE64_TEXT)
+    {
+        let _ = avatars::decode_base64(&text, crate::avatar_image::INCOMING.max_bytes);
+    }
+    if let Some(card) = pep::first_item(Some(payload), vcard::NODE) {
+        let parsed = vcard::parse(&card);
+        let _ = vcard::merge(Some(&card), &parsed);
+    }
+    if let Some(el) = pep::first_item(Some(payload), nick::NODE) {
+        let _ = nick::from_element(&el);
+    }
+    let _ = bookmarks::from_items(payload);
+    let _ = bookmarks::from_private(payload);
+
+    // Profiles, server info, rooms, registration.
+    let _ = last_activity::seen_at(Some(payload), now);
+    let _ = version::client_name(Some(payload));
+    let _ = VersionResult::try_from(payload.clone());
+    if let Ok(info) = DiscoInfoResult::try_from(payload.clone()) {
+        if let Ok(server) = "upload.example.org".parse::<Jid>() {
+            let _ = upload::service_of(server, &info);
+        }
+        let _ = info
+            .identities
+            .iter()
+            .map(|i| format!("{}/{}", i.category, i.type_))
+            .count();
+    }
+    caps_answer(payload);
+    let _ = DiscoItemsResult::try_from(payload.clone());
+    let _ = upload::slot_of(Some(payload.clone()));
+    let _ = parse::member_items(Some(payload));
+    let _ = register::parse_form(Some(payload.clone()));
+}
+
+/// A disco#info answer to a caps query: hashed and compared with what the
+/// presence announced (`caps::CapsBook::on_result`).
+fn caps_answer(payload: &Element) {
+    let Ok(from) = "bob@example.org/pc".parse::<Jid>() else {
+        return;
+    };
+    use tokio_xmpp::parsers::hashes::{Algo, Hash};
+    let hash = Hash::new(Algo::Sha_1, vec![0; 20]);
+    let c = tokio_xmpp::parsers::caps::Caps::new("https://example.org", hash);
+    let p = Presence::available()
+        .with_from(from)
+        .with_payloads(vec![c.into()]);
+    let mut book = caps::CapsBook::default();
+    if let Some(Iq::Get { id, .. }) = book.observe(&p) {
+        book.on_result(&id, Some(payload.clone()));
+    }
+}
+
+/// The text of a `config.toml`: parsed and validated; a file that parses
+/// is written back (`Config::to_toml`, as saving does), and what is written
+/// must read back the same, or saving would lose or change settings.
+pub fn config(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let path = Path::new("config.toml");
+    let Ok(config) = crate::config::Config::parse(text, path) else {
+        return;
+    };
+    let _ = config.infos();
+    let written = config.to_toml();
+    let again = crate::config::Config::parse(&written, path);
+    assert!(
+        again.as_ref().is_ok_and(|a| a.to_toml() == written),
+        "config.toml written back does not read back the same: {again:?}\n{written}"
+    );
+}
+
+/// One JSON Lines input of the headless front-end, line by line as
+/// `headless::run` reads it: each command routed as there, and what the
+/// account does first with its untrusted parts (raw XML of `send_raw`,
+/// reactions, search words, profile fields, new accounts, pinned
+/// certificates, JIDs).
+pub fn headless_command(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    for line in text.lines() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<Command>(line) {
+            Ok(cmd) => command(cmd),
+            Err(e) => {
+                let _ = crate::api::Event::error(None, format!("invalid command: {e}"));
+            }
+        }
+    }
+}
+
+fn command(cmd: Command) {
+    let _ = cmd.account();
+    match &cmd {
+        Command::SendRaw { xml, .. } => {
+            if let Ok(stanza) = console::parse_stanza(xml) {
+                let _ = console::render(&console::to_element(&stanza));
+            }
+        }
+        Command::React { emojis, .. } => {
+            let _ = crate::account::reactions::clean(emojis.iter().cloned());
+        }
+        Command::Search { query, .. } => {
+            let _ = crate::store::search::fts_query(query);
+        }
+        Command::SetProfile { nick, vcard, .. } => {
+            let _ = nick.as_deref().and_then(nick::clean);
+            let _ = vcard::merge(None, vcard);
+        }
+        Command::AddAccount(new) | Command::RegistrationForm(new) => new_account(new),
+        Command::RegisterAccount(reg) => new_account(&reg.account),
+        Command::PinCert { fingerprint, .. } => {
+            let _ = crate::config::normalize_fingerprint(fingerprint);
+        }
+        Command::Block { jid, .. } | Command::Unblock { jid, .. } => {
+            let _ = jid.trim().parse::<BareJid>();
+        }
+        _ => {}
+    }
+    let _ = crate::account::AccountCommand::from_command(cmd);
+}
+
+/// A new account is validated like a `config.toml` entry, and what is
+/// saved of it must validate again.
+fn new_account(new: &crate::api::NewAccount) {
+    if let Ok(account) = crate::config::AccountConfig::from_new(new) {
+        let again = crate::config::AccountConfig::from_table(&account.to_table());
+        assert!(
+            again.as_ref() == Ok(&account),
+            "a new account does not read back as saved: {again:?}"
+        );
+    }
+}
+
+/// An image from the network: a contact's avatar (thumbnail) and a file
+/// someone sent (preview), each under its limits.
+pub fn image(data: &[u8]) {
+    use crate::avatar_image::{FILE_PREVIEW, INCOMING, PREVIEW_MAX_SIDE};
+    let _ = crate::avatar_image::thumbnail(data, &INCOMING);
+    let _ = crate::avatar_image::preview(data, &FILE_PREVIEW, PREVIEW_MAX_SIDE);
+}
+
+/// A file name from the network (XEP-0446 metadata, or the last segment
+/// of a URL), made safe to store. The result must be one harmless path
+/// component on every system.
+pub fn file_name(data: &[u8]) {
+    let name = String::from_utf8_lossy(data);
+    let safe = crate::files::names::sanitize(&name);
+    assert!(
+        is_safe_file_name(&safe),
+        "unsafe name {safe:?} from {name:?}"
+    );
+    let _ = crate::files::is_image(None, &safe);
+    let _ = crate::files::media_type_of(Path::new(&safe));
+}
+
+/// One path component that is not empty, not hidden, not longer than 200
+/// bytes, without path or Windows-invalid characters, and not a Windows
+/// device name (with any extension).
+pub(crate) fn is_safe_file_name(name: &str) -> bool {
+    const RESERVED: &[&str] = &[
+        "CON", "PRN", "AUX", "NUL", "COM0", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7",
+        "COM8", "COM9", "COM¹", "COM²", "COM³", "LPT0", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5",
+        "LPT6", "LPT7", "LPT8", "LPT9", "LPT¹", "LPT²", "LPT³", "CONIN$", "CONOUT$",
+    ];
+    // Windows looks at the part before the first dot, without trailing
+    // spaces (and dots).
+    let device = name
+        .split('.')
+        .next()
+        .unwrap_or(name)
+        .trim_end_matches([' ', '.'])
+        .to_uppercase();
+    !name.is_empty()
+        && name.len() <= 200
+        && !name.starts_with(['.', ' '])
+        && !name.ends_with(['.', ' '])
+        && !name.chars().any(|c| {
+            matches!(c, '/' | '\\' | '<' | '>' | ':' | '"' | '|' | '?' | '*') || c.is_control()
+        })
+        && !RESERVED.contains(&device.as_str())
+}
