@@ -12,6 +12,17 @@ use super::Prosody;
 
 pub const WAIT: Duration = Duration::from_secs(20);
 
+/// The binary under test: the one Cargo built for this test, or
+/// `PLAUSCH_TEST_BIN` if set — a copy that another build in a shared target
+/// directory cannot replace in the middle of a long run (a soak restarts
+/// the client several times).
+pub fn plausch_bin() -> PathBuf {
+    std::env::var_os("PLAUSCH_TEST_BIN").map_or_else(
+        || PathBuf::from(env!("CARGO_BIN_EXE_plausch")),
+        PathBuf::from,
+    )
+}
+
 /// A running headless client with its own profile directory.
 pub struct Headless {
     child: Child,
@@ -31,7 +42,7 @@ impl Headless {
 
     /// Like `start`, with extra environment variables (test-only knobs).
     pub fn start_with_env(profile: &Path, env: &[(&str, &str)]) -> Headless {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_plausch"))
+        let mut child = Command::new(plausch_bin())
             .arg("--headless")
             .arg("--profile")
             .arg(profile)
@@ -124,6 +135,19 @@ impl Headless {
             self.seen.push(v);
         }
         self.pending.clear();
+    }
+
+    /// Takes the events not matched yet (pending ones first, then what has
+    /// arrived since) without waiting, and forgets `seen`: for long runs
+    /// (benchmarks) whose events would otherwise pile up in memory.
+    pub fn take_events(&mut self) -> Vec<Value> {
+        let mut out: Vec<Value> = self.pending.drain(..).collect();
+        while let Ok(v) = self.events.try_recv() {
+            assert_plain_words(&v);
+            out.push(v);
+        }
+        self.seen.clear();
+        out
     }
 
     pub fn tail(&self) -> Vec<&Value> {
