@@ -20,6 +20,20 @@ fn assert_unique(bodies: &[String]) {
     assert_eq!(set.len(), bodies.len(), "duplicates in {bodies:?}");
 }
 
+/// Alice (account "a") and Bob ("b"), each in a fresh profile, online.
+fn alice_and_bob_online(
+    server: &Prosody,
+) -> ((tempfile::TempDir, tempfile::TempDir), Headless, Headless) {
+    let dirs = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let mut a = Headless::start(dirs.0.path());
+    let mut b = Headless::start(dirs.1.path());
+    a.add_account(account(server, "a", "alice", "apw"));
+    b.add_account(account(server, "b", "bob", "bpw"));
+    a.wait_state("a", "online");
+    b.wait_state("b", "online");
+    (dirs, a, b)
+}
+
 fn count_messages(client: &Headless, account: &str) -> usize {
     client
         .seen
@@ -62,13 +76,7 @@ fn backlog_of_300_messages_arrives_once_and_in_order() {
 fn flood_in_both_directions_survives_a_server_restart() {
     const N: usize = 1000;
     let mut server = Prosody::with_users(&[("alice", "apw"), ("bob", "bpw")]);
-    let dirs = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let mut a = Headless::start(dirs.0.path());
-    let mut b = Headless::start(dirs.1.path());
-    a.add_account(account(&server, "a", "alice", "apw"));
-    b.add_account(account(&server, "b", "bob", "bpw"));
-    a.wait_state("a", "online");
-    b.wait_state("b", "online");
+    let (_dirs, mut a, mut b) = alice_and_bob_online(&server);
 
     for i in 0..N {
         a.send(json!({"cmd":"send","account":"a","to":"bob@localhost","body":format!("a{i:04}")}));
@@ -122,13 +130,7 @@ fn flood_in_both_directions_survives_a_server_restart() {
 fn a_contacts_messages_keep_their_order_through_restarts_and_kills() {
     const N: usize = 1000;
     let mut server = Prosody::with_users(&[("alice", "apw"), ("bob", "bpw")]);
-    let dirs = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let mut a = Headless::start(dirs.0.path());
-    let mut b = Headless::start(dirs.1.path());
-    a.add_account(account(&server, "a", "alice", "apw"));
-    b.add_account(account(&server, "b", "bob", "bpw"));
-    a.wait_state("a", "online");
-    b.wait_state("b", "online");
+    let (dirs, a, mut b) = alice_and_bob_online(&server);
 
     let mut a = Some(a);
     for i in 0..N {
