@@ -28,8 +28,12 @@
 //! (`CHAOS_MESSAGES`; `CHAOS_CUTS`, `CHAOS_KILLS`, `CHAOS_RESTARTS` change
 //! the chaos). Without `--bench` (`cargo test --all-targets`) a smoke
 //! version: 200 each way at 25/s, 2 cuts, 1 kill, no restart. Exits non-zero
-//! if any count is not 0; the clients' and the server's logs and both
-//! stored histories are then kept in `$TMPDIR/plausch-test-logs/chaos-<time>/`.
+//! if any count is not 0, not everything is acknowledged in time, or a
+//! client stalls (stores none of the messages handed to it for 60 s, or
+//! does not answer a history request within 60 s); the clients' and the
+//! server's logs and both stored histories are then kept in
+//! `$TMPDIR/plausch-test-logs/chaos-<time>/` (`PLAUSCH_TEST_PROSODY_DEBUG=1`
+//! makes the server log every stanza).
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -66,6 +70,9 @@ struct Plan {
     /// Messages per second and direction.
     rate: f64,
     settle: Duration,
+    /// A client that stores none of the messages handed to it for this
+    /// long has stalled: the run fails (and stops sending).
+    stall: Duration,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -189,6 +196,11 @@ struct Side {
     sent: usize,
     /// Numbers the client reported as stored.
     stored: HashSet<usize>,
+    /// When it last reported one stored.
+    progress_at: Instant,
+    /// Handed over, not reported stored, and then the process was killed
+    /// (none if the client keeps up; a stall makes them).
+    abandoned: usize,
     failed: Vec<Value>,
     onlines: usize,
     /// Earlier runs' logs (after kills).
@@ -207,6 +219,8 @@ impl Side {
             client: None,
             sent: 0,
             stored: HashSet::new(),
+            progress_at: Instant::now(),
+            abandoned: 0,
             failed: Vec::new(),
             onlines: 0,
             runs: 0,
@@ -236,8 +250,10 @@ impl Side {
     fn observe(&mut self, v: &Value) {
         match v["event"].as_str() {
             Some("message") => {
-                if let Some(n) = v["ref"].as_str().and_then(|r| self.number(r)) {
-                    self.stored.insert(n);
+                if let Some(n) = v["ref"].as_str().and_then(|r| self.number(r))
+                    && self.stored.insert(n)
+                {
+                    self.progress_at = Instant::now();
                 }
             }
             Some("message_state") if v["state"] == "failed" => self.failed.push(v.clone()),
@@ -247,7 +263,14 @@ impl Side {
     }
 
     fn lag(&self) -> usize {
-        self.sent - self.stored.len()
+        self.sent
+            .saturating_sub(self.stored.len())
+            .saturating_sub(self.abandoned)
+    }
+
+    /// It has had messages to store and stored none for `limit`.
+    fn stalled(&self, limit: Duration) -> bool {
+        self.lag() > 0 && self.progress_at.elapsed() > limit
     }
 
     fn send_next(&mut self) {
@@ -279,12 +302,14 @@ impl Side {
         if let Some(client) = self.client.take() {
             client.kill();
         }
+        self.abandoned += self.lag();
         self.runs += 1;
         let _ = std::fs::rename(
             self.dir.join("stderr.log"),
             self.dir.join(format!("stderr-run{}.log", self.runs)),
         );
         self.client = Some(Headless::start(&self.dir));
+        self.progress_at = Instant::now();
     }
 
     /// The whole stored conversation with the peer, oldest first (None if
@@ -379,12 +404,28 @@ impl Tally {
 }
 
 /// Counts the direction `sender` → `receiver` from both stored histories.
+/// Expected are the messages the sender reported stored, and any other of
+/// its numbered messages found in its own history (stored by a process
+/// killed before it could say so).
 fn tally(sender: &Side, sent: &[Value], receiver_got: &[Value]) -> Tally {
-    let expected = sender.sent;
+    let numbers = |history: &[Value], direction: &str| -> Vec<(usize, String)> {
+        history
+            .iter()
+            .filter(|m| m["direction"] == direction)
+            .filter_map(|m| {
+                let n = sender.number(m["body"].as_str().unwrap_or_default())?;
+                Some((n, m["state"].as_str().unwrap_or_default().to_owned()))
+            })
+            .collect()
+    };
+    let own = numbers(sent, "out");
+    let mut expected: std::collections::BTreeSet<usize> = sender.stored.iter().copied().collect();
+    expected.extend(own.iter().map(|(n, _)| *n));
     let mut t = Tally {
-        expected,
+        expected: expected.len(),
         ..Tally::default()
     };
+
     let mut seen: BTreeMap<usize, usize> = BTreeMap::new();
     let mut last: Option<usize> = None;
     for (pos, m) in receiver_got.iter().enumerate() {
@@ -392,7 +433,7 @@ fn tally(sender: &Side, sent: &[Value], receiver_got: &[Value]) -> Tally {
             continue;
         }
         let body = m["body"].as_str().unwrap_or_default();
-        let Some(n) = sender.number(body).filter(|n| (1..=expected).contains(n)) else {
+        let Some(n) = sender.number(body).filter(|n| expected.contains(n)) else {
             t.strange.push(body.to_owned());
             continue;
         };
@@ -409,19 +450,17 @@ fn tally(sender: &Side, sent: &[Value], receiver_got: &[Value]) -> Tally {
         }
         last = Some(n);
     }
-    t.lost = (1..=expected).filter(|n| !seen.contains_key(n)).collect();
+    t.lost = expected
+        .iter()
+        .copied()
+        .filter(|n| !seen.contains_key(n))
+        .collect();
     t.duplicated = seen.into_iter().filter(|(_, c)| *c > 1).collect();
 
-    let mut own: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut copies: BTreeMap<usize, usize> = BTreeMap::new();
     let mut last_own: Option<usize> = None;
-    for m in sent {
-        if m["direction"] != "out" {
-            continue;
-        }
-        let Some(n) = m["body"].as_str().and_then(|b| sender.number(b)) else {
-            continue;
-        };
-        let count = own.entry(n).or_insert(0);
+    for (n, state) in own {
+        let count = copies.entry(n).or_insert(0);
         *count += 1;
         if *count > 1 {
             t.sender_duplicated += 1;
@@ -431,12 +470,17 @@ fn tally(sender: &Side, sent: &[Value], receiver_got: &[Value]) -> Tally {
             t.sender_out_of_order += 1;
         }
         last_own = Some(n);
-        let state = m["state"].as_str().unwrap_or_default();
-        if !matches!(state, "acked" | "delivered" | "read") {
-            t.unacked.push((n, state.to_owned()));
+        if !matches!(state.as_str(), "acked" | "delivered" | "read") {
+            t.unacked.push((n, state));
         }
     }
-    t.sender_missing = (1..=expected).filter(|n| !own.contains_key(n)).collect();
+    t.sender_missing = sender
+        .stored
+        .iter()
+        .copied()
+        .filter(|n| !copies.contains_key(n))
+        .collect();
+    t.sender_missing.sort_unstable();
     t
 }
 
@@ -514,6 +558,8 @@ fn run(plan: &Plan) -> bool {
     let mut next = 0;
     // The most messages a client was behind in storing what it was handed.
     let mut max_lag = [0usize; 2];
+    // What went wrong on the way (a client that stopped storing).
+    let mut stalled: Vec<String> = Vec::new();
     std::thread::scope(|scope| {
         let mut restarting: Option<std::thread::ScopedJoinHandle<'_, Instant>> = None;
         let mut progress = 0;
@@ -529,8 +575,14 @@ fn run(plan: &Plan) -> bool {
                         last_chaos = Instant::now();
                     }
                     Chaos::Kill => {
-                        let ok = alice.wait_stored(Duration::from_secs(30));
-                        assert!(ok, "alice did not store {} messages", alice.lag());
+                        if !alice.wait_stored(plan.stall) {
+                            stalled.push(format!(
+                                "{t:.1} s: alice had not stored {} messages handed to her {} s \
+                                 before the kill",
+                                alice.lag(),
+                                plan.stall.as_secs()
+                            ));
+                        }
                         alice.kill_and_restart();
                         println!("  {t:7.1} s  SIGKILL alice, started again, sent a{sa} b{sb}");
                         last_chaos = Instant::now();
@@ -566,6 +618,19 @@ fn run(plan: &Plan) -> bool {
                 while side.sent < due && side.lag() < WINDOW {
                     side.send_next();
                 }
+                if side.stalled(plan.stall) {
+                    stalled.push(format!(
+                        "{:.1} s: {} stored none of the {} messages handed to her/him for {} s; \
+                         sending stopped",
+                        start.elapsed().as_secs_f64(),
+                        side.name,
+                        side.lag(),
+                        plan.stall.as_secs()
+                    ));
+                }
+            }
+            if !stalled.is_empty() && (alice.stalled(plan.stall) || bob.stalled(plan.stall)) {
+                break;
             }
             let step = plan.messages / 10;
             if step > 0 && alice.sent.min(bob.sent) >= progress + step {
@@ -599,11 +664,19 @@ fn run(plan: &Plan) -> bool {
     // Settle: poll both stored histories until complete (or the deadline).
     let deadline = sent_at + plan.settle;
     let mut said = Instant::now();
-    let (mut a_hist, mut b_hist);
+    let (mut a_hist, mut b_hist) = (Vec::new(), Vec::new());
     let (mut ab, mut ba);
     let done_at = loop {
-        a_hist = alice.history().unwrap_or_default();
-        b_hist = bob.history().unwrap_or_default();
+        for (side, hist) in [(&mut alice, &mut a_hist), (&mut bob, &mut b_hist)] {
+            match side.history() {
+                Some(h) => *hist = h,
+                None => stalled.push(format!(
+                    "{:.1} s: {} did not answer a history request within 60 s",
+                    start.elapsed().as_secs_f64(),
+                    side.name
+                )),
+            }
+        }
         ab = tally(&alice, &a_hist, &b_hist);
         ba = tally(&bob, &b_hist, &a_hist);
         if ab.complete() && ba.complete() {
@@ -627,13 +700,14 @@ fn run(plan: &Plan) -> bool {
         std::thread::sleep(Duration::from_secs(1));
     };
 
+    let happened = |kind| events[..next].iter().filter(|e| **e == kind).count();
     println!(
         "chaos: {} cuts, {} SIGKILLs, {} server restarts; alice: {} sessions resumed, {} new \
          sessions, online {} times; most messages handed over and not yet stored: alice {}, \
          bob {} (at most {WINDOW})",
-        plan.cuts,
-        plan.kills,
-        plan.restarts,
+        happened(Chaos::Cut),
+        happened(Chaos::Kill),
+        happened(Chaos::Restart),
         alice.log_count("session resumed (XEP-0198)"),
         alice.log_count("new session; the old one could not be resumed"),
         alice.onlines,
@@ -687,7 +761,18 @@ fn run(plan: &Plan) -> bool {
             total.as_secs_f64()
         ),
     }
-    let ok = done_at.is_some() && ab.clean() && ba.clean();
+    for note in &stalled {
+        println!("chaos: STALLED {note}");
+    }
+    for side in [&alice, &bob] {
+        if side.abandoned > 0 {
+            println!(
+                "chaos: {} messages handed to {} were not stored before a kill (not counted)",
+                side.abandoned, side.name
+            );
+        }
+    }
+    let ok = done_at.is_some() && ab.clean() && ba.clean() && stalled.is_empty();
     if !ok {
         keep_logs(
             &alice,
@@ -715,6 +800,7 @@ fn main() {
             restarts: env_num("CHAOS_RESTARTS", 2),
             rate: env_num("CHAOS_RATE", 50.0),
             settle: Duration::from_secs(env_num("CHAOS_SETTLE_SECS", 600)),
+            stall: Duration::from_secs(60),
         }
     } else {
         println!("chaos: smoke run (use `cargo bench --bench chaos` for the soak)");
@@ -729,6 +815,7 @@ fn main() {
             restarts: 0,
             rate: 25.0,
             settle: Duration::from_secs(60),
+            stall: Duration::from_secs(30),
         }
     };
     if !run(&plan) {

@@ -218,7 +218,8 @@ impl Prosody {
         self.dir.path()
     }
 
-    /// The Prosody log file (level info and above).
+    /// The Prosody log file (level info and above; debug with
+    /// `PLAUSCH_TEST_PROSODY_DEBUG=1`).
     pub fn log_file(&self) -> PathBuf {
         self.dir.path().join("prosody.log")
     }
@@ -383,7 +384,7 @@ run_as_root = true
 daemonize = false
 pidfile = {pidfile}
 data_path = {data}
-log = {{ info = {log} }}
+log = {{ {level} = {log} }}
 interfaces = {{ "127.0.0.1" }}
 local_interfaces = {{ "127.0.0.1" }}
 http_interfaces = {{ "127.0.0.1" }}
@@ -444,6 +445,13 @@ Component "upload.localhost" "http_file_share"
             pidfile = lua_str(&dir.join("prosody.pid")),
             data = lua_str(&dir.join("data")),
             log = lua_str(&self.log_file()),
+            // PLAUSCH_TEST_PROSODY_DEBUG=1: every stanza in the log (slow; for
+            // finding out what the server saw, e.g. in the chaos soak).
+            level = if std::env::var_os("PLAUSCH_TEST_PROSODY_DEBUG").is_some() {
+                "debug"
+            } else {
+                "info"
+            },
             certs = lua_str(&dir.join("certs")),
             c2s = self.c2s_port,
             direct_tls = self.direct_tls_port,
