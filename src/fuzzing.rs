@@ -70,8 +70,8 @@ fn stanza_errors(payloads: &[Element]) {
         .iter()
         .filter_map(|p| StanzaError::try_from(p.clone()).ok())
     {
-        let _ = parse::condition(&e);
-        let _ = parse::error_text(&e);
+        let _ = crate::account::stanza_error::code(&e.defined_condition);
+        let _ = crate::account::stanza_error::text(&e);
         let _ = pep::is_precondition_failure(&e);
     }
 }
@@ -260,8 +260,8 @@ pub fn stanza_iq(data: &[u8]) {
             }
         }
         Iq::Error { error, payload, .. } => {
-            let _ = parse::condition(&error);
-            let _ = parse::error_text(&error);
+            let _ = crate::account::stanza_error::code(&error.defined_condition);
+            let _ = crate::account::stanza_error::text(&error);
             let _ = pep::is_precondition_failure(&error);
             if let Some(payload) = payload {
                 iq_answer(&payload);

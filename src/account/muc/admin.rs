@@ -1,6 +1,7 @@
 //! Creating and administering rooms (XEP-0045 §9, §10), invitations
 //! (XEP-0249, §7.8.2) and moderated retraction (XEP-0425).
 
+use crate::account::stanza_error;
 use tokio_xmpp::Stanza;
 use tokio_xmpp::jid::BareJid;
 use tokio_xmpp::minidom::Element;
@@ -63,7 +64,11 @@ impl Actor {
         stream: &StanzaStream,
     ) {
         if let Err(e) = answer {
-            self.muc_error(&jid, &parse::condition(&e), parse::error_text(&e));
+            self.muc_error(
+                &jid,
+                stanza_error::code(&e.defined_condition),
+                stanza_error::text(&e),
+            );
             // A half-made room is of no use: leave it (unconfigured, it is
             // not persistent and goes away).
             return self.leave(&jid, false, stream).await;
@@ -193,7 +198,11 @@ impl Actor {
             return;
         };
         if let (Some(e), true) = (&list.refused, list.members.is_empty()) {
-            return self.muc_error(room, &parse::condition(e), parse::error_text(e));
+            return self.muc_error(
+                room,
+                stanza_error::code(&e.defined_condition),
+                stanza_error::text(e),
+            );
         }
         list.members.sort_by(|a, b| a.jid.cmp(&b.jid));
         list.members.dedup_by(|a, b| a.jid == b.jid);

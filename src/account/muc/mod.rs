@@ -16,6 +16,7 @@ mod ping;
 pub mod private;
 mod signals;
 
+use crate::account::stanza_error;
 use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
 
@@ -466,7 +467,10 @@ impl Actor {
         }
         self.muc.rooms.remove(jid);
         let (condition, text) = match &error {
-            Some(e) => (parse::condition(e), parse::error_text(e)),
+            Some(e) => (
+                stanza_error::code(&e.defined_condition).to_owned(),
+                stanza_error::text(e),
+            ),
             None => ("undefined_condition".to_owned(), None),
         };
         self.muc_error(jid, &condition, text);
@@ -610,7 +614,11 @@ impl Actor {
                     .iter()
                     .find_map(|p| StanzaError::try_from(p.clone()).ok())
                 {
-                    self.muc_error(&jid, &parse::condition(&e), parse::error_text(&e));
+                    self.muc_error(
+                        &jid,
+                        stanza_error::code(&e.defined_condition),
+                        stanza_error::text(&e),
+                    );
                 }
                 Some(msg)
             }
@@ -901,12 +909,20 @@ impl Actor {
             RoomIq::Config(room) => self.on_room_configured(room, answer, stream).await,
             RoomIq::Admin(room) | RoomIq::Moderate(room) => {
                 if let Err(e) = answer {
-                    self.muc_error(&room, &parse::condition(&e), parse::error_text(&e));
+                    self.muc_error(
+                        &room,
+                        stanza_error::code(&e.defined_condition),
+                        stanza_error::text(&e),
+                    );
                 }
             }
             RoomIq::Members(room) => {
                 if let Err(e) = answer {
-                    self.muc_error(&room, &parse::condition(&e), parse::error_text(&e));
+                    self.muc_error(
+                        &room,
+                        stanza_error::code(&e.defined_condition),
+                        stanza_error::text(&e),
+                    );
                 }
                 self.on_member_added(&room, stream).await
             }

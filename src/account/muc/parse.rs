@@ -16,7 +16,6 @@ use tokio_xmpp::parsers::muc::muc::{History, Muc};
 use tokio_xmpp::parsers::ns;
 use tokio_xmpp::parsers::occupant_id::OccupantId;
 use tokio_xmpp::parsers::presence::Presence;
-use tokio_xmpp::parsers::stanza_error::StanzaError;
 use tokio_xmpp::parsers::stanza_id::{OriginId, StanzaId};
 
 use crate::account::chat::{ChatMessage, element};
@@ -523,16 +522,6 @@ pub fn moderate(
         apply
     };
     raw_iq(id, true, Some(Jid::from(room.clone())), payload)
-}
-
-/// An XMPP error condition as the API names it (snake_case).
-pub fn condition(error: &StanzaError) -> String {
-    crate::account::stanza_error::code(&error.defined_condition).to_owned()
-}
-
-/// The error text of a stanza error, if the server gave one.
-pub fn error_text(error: &StanzaError) -> Option<String> {
-    crate::account::stanza_error::text(error)
 }
 
 #[cfg(test)]
