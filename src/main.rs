@@ -58,13 +58,21 @@ fn parse_args() -> Result<Option<Args>, String> {
 }
 
 fn init_logging() {
+    // The libraries' own `log` records (why tokio-xmpp reconnects, TLS alerts) belong in
+    // the log too, but never above debug: at trace tokio-xmpp writes out every byte it
+    // sends, the SASL exchange with the password included.
+    let _ = tracing_log::LogTracer::builder()
+        .with_max_level(tracing_log::log::LevelFilter::Debug)
+        .init();
     // Logs go to stderr; stdout belongs to the headless protocol.
     let filter = tracing_subscriber::EnvFilter::try_from_env("PLAUSCH_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    tracing_subscriber::fmt()
+    let subscriber = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
-        .init();
+        .finish();
+    // Not `.init()`: that would install a `log` forwarder without the cap above.
+    let _ = tracing::subscriber::set_global_default(subscriber);
 }
 
 fn main() -> ExitCode {

@@ -468,3 +468,70 @@ fn a_silently_dead_connection_is_noticed_and_resumed() {
     let got = b.wait_history_len("bob", "alice@localhost", 2, LONG);
     assert_eq!(bodies(&got), ["written meanwhile", "still there?"]);
 }
+
+/// The server dies while Alice's stream is full: some messages are written
+/// into the dead connection (never acknowledged), more wait in the stream's
+/// queue. The restarted server does not know the session, so the stream's
+/// resumption fails (`<failed/>` without `h`) and a new session starts.
+/// Alice keeps answering meanwhile, and Bob gets every message once, in the
+/// order Alice wrote them: what the old session left unacknowledged goes out
+/// before what was still queued.
+#[test]
+fn a_full_stream_lost_with_the_server_keeps_the_order_and_never_blocks() {
+    let mut server = Prosody::with_users(&[("alice", "apw"), ("bob", "bpw")]);
+    let (_dirs, mut a, mut b) = alice_and_bob_online(&server);
+    // Messages go straight to the stream once the catch-up is done.
+    a.wait_for("catch-up", |v| v["event"] == "archive_synced");
+    a.forget_pending();
+    // Big bodies fill the socket buffers with few messages.
+    let filler = "x".repeat(60_000);
+    let body = |i: usize| format!("m{i:04} {filler}");
+    server.freeze(true);
+    let mut sent = 0;
+    let mut written: HashSet<String> = HashSet::new();
+    loop {
+        for _ in 0..20 {
+            a.send(json!({"cmd":"send","account":"a","to":"bob@localhost",
+                          "body":body(sent),"ref":format!("m{sent}")}));
+            sent += 1;
+        }
+        // The account answers while its stream cannot write.
+        a.send(json!({"cmd":"history","account":"a","with":"bob@localhost","limit":1}));
+        assert!(
+            a.try_wait_for(Duration::from_secs(10), &|v: &Value| v["event"]
+                == "history")
+                .is_some(),
+            "Alice stopped answering with {sent} messages handed to a dead connection"
+        );
+        std::thread::sleep(Duration::from_secs(1));
+        for v in a.take_events() {
+            if v["event"] == "message_state" && v["state"] == "sent" {
+                written.insert(v["ref"].as_str().unwrap_or_default().to_owned());
+            }
+        }
+        // More waiting in the stream than its queue of 64 holds.
+        if sent - written.len() > 80 {
+            break;
+        }
+        assert!(
+            sent < 600,
+            "the connection took {sent} messages without filling up"
+        );
+    }
+    assert!(
+        !written.is_empty(),
+        "nothing was written before the queue filled"
+    );
+    server.restart();
+
+    let history = b.wait_history_len("b", "alice@localhost", sent, LONG);
+    let got: Vec<String> = bodies(&history)
+        .iter()
+        .map(|b| b.split(' ').next().unwrap_or_default().to_owned())
+        .collect();
+    let expected: Vec<String> = (0..sent).map(|i| format!("m{i:04}")).collect();
+    assert_eq!(got, expected, "Bob's history after the lost session");
+    let mine = a.wait_history_len("a", "bob@localhost", sent, LONG);
+    let unconfirmed = mine.iter().filter(|m| m["state"] != "acked").count();
+    assert_eq!(unconfirmed, 0, "Alice's messages not acknowledged");
+}

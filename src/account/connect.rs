@@ -351,4 +351,18 @@ mod tests {
             assert_plain(&starttls_failure(&e));
         }
     }
+
+    /// Prosody answers a resumption of a session it has forgotten with a `<failed/>`
+    /// without `h`. The xmpp-parsers release refuses that element, and tokio-xmpp then
+    /// retries the resumption every few milliseconds for ever; Plausch builds against the
+    /// patched copy in `vendor/xmpp-parsers`.
+    #[test]
+    fn a_failed_resumption_without_h_is_understood() {
+        let elem: tokio_xmpp::minidom::Element = "<failed xmlns='urn:xmpp:sm:3'><item-not-found \
+                             xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></failed>"
+            .parse()
+            .unwrap();
+        let failed = tokio_xmpp::parsers::sm::Failed::try_from(elem).unwrap();
+        assert_eq!(failed.h, None);
+    }
 }
