@@ -22,7 +22,7 @@ use super::inbound::PendingIq;
 use super::mam::{self, Page, Rejected};
 use super::{Actor, carbons};
 use crate::api::Event;
-use crate::store::{Inserted, LiveSince};
+use crate::store::{CatchUpTrail, Inserted, LiveSince};
 
 /// The largest history page a front-end may ask for.
 const MAX_PAGE: u32 = 500;
@@ -95,6 +95,9 @@ pub(super) struct Sync {
     /// Where each conversation's live messages of this session begin: the
     /// catch-up goes before them (rooms: since the join).
     live_since: LiveSince,
+    /// What the catch-ups stored since their last result that was stored
+    /// already (`CatchUpTrail`): archive order over whole-second stamps.
+    trail: CatchUpTrail,
 }
 
 impl Sync {
@@ -104,6 +107,7 @@ impl Sync {
         self.caught_up = false;
         self.after_roster = true;
         self.live_since.clear();
+        self.trail = CatchUpTrail::new();
     }
 
     /// A room was (re)joined: its catch-up starts over.
@@ -407,7 +411,10 @@ impl Actor {
         let rows = owned.rows(batch);
         let outcome = match arrival {
             Arrival::Live => self.store.insert_messages(&rows),
-            Arrival::CatchUp => self.store.insert_caught_up(&rows, &self.sync.live_since),
+            Arrival::CatchUp => {
+                self.store
+                    .insert_caught_up(&rows, &self.sync.live_since, &mut self.sync.trail)
+            }
             Arrival::Older => self.store.insert_older(&rows),
         };
         let outcome = match outcome {

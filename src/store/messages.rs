@@ -162,6 +162,40 @@ enum Order<'a> {
 /// (bare JID) since the current session began.
 pub type LiveSince = HashMap<String, i64>;
 
+/// What a running archive catch-up has stored, per conversation, since the
+/// last of its results that was already stored: `(seq, ts)` in the
+/// archive's order. Kept across the catch-up's pages (`CatchUpTrail::new`
+/// at its start).
+///
+/// A gap fetched only in a later session (or after a restart) is not
+/// covered by `LiveSince`: its whole-second stamps would put it after the
+/// messages stored live in that second, which the archive has after it.
+/// The archive then also returns those live messages (the cursor moves
+/// only with the catch-up), as duplicates; each new message before such a
+/// duplicate in the archive's order is moved just before it.
+#[derive(Debug, Default)]
+pub struct CatchUpTrail {
+    fresh: HashMap<i64, Vec<(i64, i64)>>,
+}
+
+/// New messages a trail remembers per conversation; a longer gap keeps
+/// its newest ones (the only ones whose stamps can meet live messages).
+const TRAIL_CAP: usize = 1000;
+
+impl CatchUpTrail {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn stored_new(&mut self, conversation_id: i64, seq: i64, ts: i64) {
+        let fresh = self.fresh.entry(conversation_id).or_default();
+        if fresh.len() == TRAIL_CAP {
+            fresh.remove(0);
+        }
+        fresh.push((seq, ts));
+    }
+}
+
 /// The timestamp to store. Many servers (Prosody among them) stamp delayed
 /// and archived messages in whole seconds, while live messages get our
 /// millisecond clock; within such a second only the arrival order is known.
@@ -326,6 +360,15 @@ fn quote(tx: &Connection, conversation_id: i64, reply_to: &str) -> rusqlite::Res
     }))
 }
 
+/// Who wrote a message, as its origin-id is scoped: the bare JID, or in a
+/// room the occupant id (nicknames change hands).
+fn sender_key<'a>(m: &NewMessage<'a>) -> std::borrow::Cow<'a, str> {
+    match m.occupant_id {
+        Some(o) => format!("{}#{o}", bare_jid(m.sender)).into(),
+        None => bare_jid(m.sender).into(),
+    }
+}
+
 fn insert_one(
     tx: &Connection,
     m: &NewMessage,
@@ -333,14 +376,8 @@ fn insert_one(
     batch: &mut Batch,
 ) -> Result<Inserted, StoreError> {
     let direction = direction_str(m.direction);
-    let occupant_key;
-    let sender_bare = match m.occupant_id {
-        Some(o) => {
-            occupant_key = format!("{}#{o}", bare_jid(m.sender));
-            occupant_key.as_str()
-        }
-        None => bare_jid(m.sender),
-    };
+    let sender_bare = sender_key(m);
+    let sender_bare = sender_bare.as_ref();
     let body = super::capped_body(m.body);
     let conversation_id = batch.conversation(tx, m.with)?;
     let ts = place(
@@ -481,6 +518,91 @@ fn insert_one(
     Ok(outcome)
 }
 
+/// Keeps a catch-up's `trail` for one of its results: a new message joins
+/// it; one stored already pulls the trail's messages stamped after it
+/// before it.
+fn follow_archive(
+    tx: &Connection,
+    m: &NewMessage,
+    inserted: &Inserted,
+    trail: &mut CatchUpTrail,
+    batch: &Batch,
+    outcome: &mut [Inserted],
+) -> Result<(), StoreError> {
+    // Cached by `insert_one`; gone only if a duplicate left it empty.
+    let Some(&conversation_id) = batch.conversations.get(m.with) else {
+        return Ok(());
+    };
+    match inserted {
+        Inserted::New(record) => {
+            trail.stored_new(
+                conversation_id,
+                record.seq,
+                record.timestamp.timestamp_millis(),
+            );
+        }
+        Inserted::Duplicate | Inserted::Confirmed(_) => {
+            let fresh = trail.fresh.remove(&conversation_id).unwrap_or_default();
+            if let Some(ts) = stored_ts(tx, conversation_id, m)? {
+                move_before(tx, &fresh, ts, outcome)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The time a message of the archive was stored with, if it is stored (by
+/// our id, the archive's id, or the author's origin-id).
+fn stored_ts(
+    tx: &Connection,
+    conversation_id: i64,
+    m: &NewMessage,
+) -> rusqlite::Result<Option<i64>> {
+    tx.prepare_cached(
+        "SELECT ts FROM message WHERE conversation_id = ?1 AND (id = ?2 OR server_id = ?3 \
+         OR (direction = ?4 AND sender_bare = ?5 AND origin_id = ?6)) LIMIT 1",
+    )?
+    .query_row(
+        params![
+            conversation_id,
+            m.id,
+            m.server_id,
+            direction_str(m.direction),
+            sender_key(m),
+            m.origin_id
+        ],
+        |r| r.get(0),
+    )
+    .optional()
+}
+
+/// Moves the `fresh` messages (seq, ts) stamped at or after `ts` to just
+/// before it (their `pos` keeps them in order among themselves), here and
+/// in the outcome of this page; those of earlier pages were announced
+/// already and show in their new place when the conversation is read again.
+fn move_before(
+    tx: &Connection,
+    fresh: &[(i64, i64)],
+    ts: i64,
+    outcome: &mut [Inserted],
+) -> Result<(), StoreError> {
+    let before = ts - 1;
+    let timestamp = DateTime::from_timestamp_millis(before)
+        .ok_or_else(|| bad_value(6, Type::Integer, format!("timestamp {before} out of range")))?;
+    for &(seq, _) in fresh.iter().filter(|(_, t)| *t >= ts) {
+        tx.prepare_cached("UPDATE message SET ts = ?2 WHERE seq = ?1")?
+            .execute(params![seq, before])?;
+        for o in outcome.iter_mut() {
+            if let Inserted::New(r) = o
+                && r.seq == seq
+            {
+                r.timestamp = timestamp;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The conversation list. The last message is found per conversation
 /// through the paging index (one probe each), not by grouping all
 /// messages; both unread counts come from the unread index alone.
@@ -520,7 +642,7 @@ impl Store {
     /// `Confirmed` (moved to acked), as the archive proves the server has it.
     /// Incoming messages start unread, outgoing ones read.
     pub fn insert_messages(&mut self, batch: &[NewMessage]) -> Result<Vec<Inserted>, StoreError> {
-        self.insert_batch(batch.iter(), Order::Forward)
+        self.insert_batch(batch.iter(), Order::Forward, None)
     }
 
     /// Like `insert_messages`, for a page of an archive catch-up (in the
@@ -530,8 +652,9 @@ impl Store {
         &mut self,
         batch: &[NewMessage],
         live: &LiveSince,
+        trail: &mut CatchUpTrail,
     ) -> Result<Vec<Inserted>, StoreError> {
-        self.insert_batch(batch.iter(), Order::CatchUp(live))
+        self.insert_batch(batch.iter(), Order::CatchUp(live), Some(trail))
     }
 
     /// Like `insert_messages`, for an older page (oldest first) fetched
@@ -539,7 +662,7 @@ impl Store {
     /// ones already stored.
     pub fn insert_older(&mut self, batch: &[NewMessage]) -> Result<Vec<Inserted>, StoreError> {
         // Newest first, so each one is placed before the previous.
-        let mut outcome = self.insert_batch(batch.iter().rev(), Order::Backward)?;
+        let mut outcome = self.insert_batch(batch.iter().rev(), Order::Backward, None)?;
         outcome.reverse();
         Ok(outcome)
     }
@@ -548,6 +671,7 @@ impl Store {
         &mut self,
         batch: impl Iterator<Item = &'m NewMessage<'m>>,
         order: Order,
+        mut trail: Option<&mut CatchUpTrail>,
     ) -> Result<Vec<Inserted>, StoreError> {
         // IMMEDIATE: this transaction writes anyway; taking the lock up front
         // avoids a deadlock-prone read-to-write upgrade.
@@ -555,9 +679,14 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut state = Batch::default();
-        let outcome = batch
-            .map(|m| insert_one(&tx, m, order, &mut state))
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut outcome = Vec::with_capacity(batch.size_hint().0);
+        for m in batch {
+            let inserted = insert_one(&tx, m, order, &mut state)?;
+            if let Some(trail) = trail.as_deref_mut() {
+                follow_archive(&tx, m, &inserted, trail, &state, &mut outcome)?;
+            }
+            outcome.push(inserted);
+        }
         state.finish(&tx)?;
         tx.commit()?;
         Ok(outcome)

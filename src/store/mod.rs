@@ -34,7 +34,7 @@ use rusqlite::{Connection, OptionalExtension};
 use crate::api::{Direction, MessageState};
 
 pub use files::{FileUpdate, NewFile, PendingUpload};
-pub use messages::{Inserted, LiveSince};
+pub use messages::{CatchUpTrail, Inserted, LiveSince};
 pub use peers::Peer;
 pub use rooms::RoomRow;
 

@@ -609,6 +609,7 @@ fn a_catch_up_goes_before_the_live_messages_of_the_new_session() {
                 at("c1", other, 10_000),
             ],
             &since,
+            &mut CatchUpTrail::new(),
         )
         .unwrap();
     assert!(out.iter().all(|o| matches!(o, Inserted::New(_))), "{out:?}");
@@ -620,6 +621,68 @@ fn a_catch_up_goes_before_the_live_messages_of_the_new_session() {
         s.history(other, 1, None).unwrap()[0].timestamp,
         DateTime::from_timestamp_millis(10_000).unwrap()
     );
+}
+
+/// A gap fetched only by a later session's catch-up (a slow catch-up cut
+/// short, a restart): `LiveSince` knows nothing of the earlier session's
+/// live messages, but the archive returns them after the gap, and the gap
+/// goes before them whatever its whole-second stamps say, across pages.
+#[test]
+fn a_late_catch_up_follows_the_archive_order_over_the_stamps() {
+    let mut s = mem();
+    let with = "bob@example.org";
+    let at = |id: &'static str, ms: i64| NewMessage {
+        timestamp: DateTime::from_timestamp_millis(ms).unwrap(),
+        server_id: Some(id),
+        ..incoming(id, with, 0)
+    };
+    s.insert_messages(&[at("m1", 9_100)]).unwrap();
+    // The earlier session stored these live, with our clock.
+    s.insert_messages(&[at("m5", 10_638), at("m6", 10_700)])
+        .unwrap();
+    // A later session's catch-up, two pages: the gap (whole seconds), then
+    // the live ones again, then something new.
+    let since = LiveSince::new();
+    let mut trail = CatchUpTrail::new();
+    let first = s
+        .insert_caught_up(&[at("m3", 10_000)], &since, &mut trail)
+        .unwrap();
+    let second = s
+        .insert_caught_up(
+            &[
+                at("m4", 10_000),
+                at("m5", 10_638),
+                at("m6", 10_700),
+                at("m7", 11_000),
+            ],
+            &since,
+            &mut trail,
+        )
+        .unwrap();
+    assert!(matches!(first[0], Inserted::New(_)), "{first:?}");
+    assert!(matches!(second[1], Inserted::Duplicate), "{second:?}");
+    let history = s.history(with, 20, None).unwrap();
+    assert_eq!(ids(&history), ["m1", "m3", "m4", "m5", "m6", "m7"]);
+    // The page's outcome carries the time it was stored with.
+    let Inserted::New(m4) = &second[0] else {
+        panic!("{second:?}");
+    };
+    assert_eq!(
+        Some(&m4.timestamp),
+        history.iter().find(|m| m.id == "m4").map(|m| &m.timestamp)
+    );
+    // A catch-up of messages already in order moves nothing.
+    let mut s = mem();
+    s.insert_messages(&[at("m1", 9_100)]).unwrap();
+    s.insert_caught_up(
+        &[at("m2", 8_500), at("m1", 9_100)],
+        &since,
+        &mut CatchUpTrail::new(),
+    )
+    .unwrap();
+    let history = s.history(with, 20, None).unwrap();
+    assert_eq!(ids(&history), ["m2", "m1"]);
+    assert_eq!(history[0].timestamp.timestamp_millis(), 8_500);
 }
 
 #[test]

@@ -6,7 +6,7 @@ mod storage;
 
 use chrono::{DateTime, Utc};
 
-use super::{Inserted, LiveSince, MAX_BODY_BYTES, NewMessage, Store};
+use super::{CatchUpTrail, Inserted, LiveSince, MAX_BODY_BYTES, NewMessage, Store};
 use crate::api::{Availability, Contact, Direction, MessageRecord, MessageState};
 
 const ME: &str = "me@example.org/laptop";
