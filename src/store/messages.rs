@@ -163,8 +163,8 @@ enum Order<'a> {
 pub type LiveSince = HashMap<String, i64>;
 
 /// What a running archive catch-up has stored, per conversation, since the
-/// last of its results that was already stored: `(seq, ts)` in the
-/// archive's order. Kept across the catch-up's pages (`CatchUpTrail::new`
+/// last of its results from someone else that was already stored:
+/// `(seq, ts)` in the archive's order. Kept across the catch-up's pages (`CatchUpTrail::new`
 /// at its start).
 ///
 /// A gap fetched only in a later session (or after a restart) is not
@@ -541,12 +541,16 @@ fn follow_archive(
                 record.timestamp.timestamp_millis(),
             );
         }
-        Inserted::Duplicate | Inserted::Confirmed(_) => {
+        // Our own messages are stamped when written, which says nothing of
+        // when the server archived them (one written offline goes out minutes
+        // later): only what others wrote marks a place in the archive.
+        Inserted::Duplicate | Inserted::Confirmed(_) if m.direction == Direction::In => {
             let fresh = trail.fresh.remove(&conversation_id).unwrap_or_default();
             if let Some(ts) = stored_ts(tx, conversation_id, m)? {
                 move_before(tx, &fresh, ts, outcome)?;
             }
         }
+        Inserted::Duplicate | Inserted::Confirmed(_) => {}
     }
     Ok(())
 }

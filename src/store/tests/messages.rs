@@ -671,6 +671,32 @@ fn a_late_catch_up_follows_the_archive_order_over_the_stamps() {
         Some(&m4.timestamp),
         history.iter().find(|m| m.id == "m4").map(|m| &m.timestamp)
     );
+    // Our own message, written offline before Bob's and archived after
+    // them, is no mark: Bob's messages keep their place after it.
+    let mut s = mem();
+    let mine = NewMessage {
+        server_id: None,
+        origin_id: Some("o1"),
+        ..outgoing("o1", with, 0)
+    };
+    let mine = NewMessage {
+        timestamp: DateTime::from_timestamp_millis(9_100).unwrap(),
+        ..mine
+    };
+    s.insert_messages(std::slice::from_ref(&mine)).unwrap();
+    let archived_mine = NewMessage {
+        id: "o1-archive",
+        server_id: Some("s-o1"),
+        timestamp: DateTime::from_timestamp_millis(11_000).unwrap(),
+        ..mine
+    };
+    s.insert_caught_up(
+        &[at("b1", 10_000), archived_mine],
+        &since,
+        &mut CatchUpTrail::new(),
+    )
+    .unwrap();
+    assert_eq!(ids(&s.history(with, 20, None).unwrap()), ["o1", "b1"]);
     // A catch-up of messages already in order moves nothing.
     let mut s = mem();
     s.insert_messages(&[at("m1", 9_100)]).unwrap();
