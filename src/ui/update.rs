@@ -5,6 +5,7 @@ use iced::Task;
 use super::actor::ActorOutput;
 use super::conversation::ChatMessage;
 use super::model::{self, Account, Chat, LiveAccount, PAGE};
+use super::screen::{self, Dialog, Pane};
 use super::{App, Banner, Message, ids, people};
 use super::{account_settings, add_account, console};
 use crate::account::AccountCommand;
@@ -32,12 +33,13 @@ pub fn update(app: &mut App, message: Message) -> Task<Message> {
             app.banners.retain(|b| b.account.as_deref() != Some(&id));
             Task::none()
         }
-        Message::ShowAddAccount => {
-            app.dialog = Some(add_account::State::new());
-            iced::widget::operation::focus(ids::dialog::JID)
-        }
+        Message::ShowAddAccount => screen::open_dialog(
+            app,
+            Dialog::AddAccount(add_account::State::new()),
+            ids::dialog::JID,
+        ),
         Message::Dialog(m) => {
-            let Some(dialog) = &mut app.dialog else {
+            let Some(Dialog::AddAccount(dialog)) = &mut app.dialog else {
                 return Task::none();
             };
             let (task, event) = dialog.update(m, &app.profile);
@@ -65,7 +67,8 @@ pub fn update(app: &mut App, message: Message) -> Task<Message> {
         }
         Message::ShowSettings(id) => {
             if let Some(a) = live(&mut app.accounts, &id) {
-                app.settings = Some(account_settings::State::new(&a.config));
+                let state = account_settings::State::new(&a.config);
+                screen::show(app, Pane::Settings(state));
             }
             Task::none()
         }
@@ -171,7 +174,7 @@ fn in_background<E: std::fmt::Display + Send + 'static>(
 }
 
 fn settings(app: &mut App, message: account_settings::Message) -> Task<Message> {
-    let Some(state) = &mut app.settings else {
+    let Pane::Settings(state) = &mut app.pane else {
         return Task::none();
     };
     let id = state.account.clone();
@@ -179,7 +182,7 @@ fn settings(app: &mut App, message: account_settings::Message) -> Task<Message> 
     let task = task.map(Message::Settings);
     match event {
         None => {}
-        Some(account_settings::Event::Close) => app.settings = None,
+        Some(account_settings::Event::Close) => screen::close(app),
         Some(account_settings::Event::Command(cmd)) => {
             if let Some(a) = live(&mut app.accounts, &id) {
                 a.send(cmd);
@@ -216,12 +219,10 @@ fn settings(app: &mut App, message: account_settings::Message) -> Task<Message> 
             if app.only_account.as_deref() == Some(&id) {
                 app.only_account = None;
             }
-            app.settings = None;
+            // The settings pane was the removed account's.
+            app.pane = Pane::Conversation;
             if app.chat.as_ref().is_some_and(|c| c.account == id) {
                 app.chat = None;
-            }
-            if app.console.as_ref().is_some_and(|c| c.account == id) {
-                app.console = None;
             }
             app.banners.retain(|b| b.account.as_deref() != Some(&id));
         }
@@ -244,15 +245,14 @@ fn settings(app: &mut App, message: account_settings::Message) -> Task<Message> 
             if let Some(a) = live(&mut app.accounts, &id) {
                 a.send(AccountCommand::Console { enabled: true });
             }
-            app.settings = None;
-            app.console = Some(console::State::new(id));
+            screen::show(app, Pane::Console(console::State::new(id)));
         }
     }
     task
 }
 
 fn console(app: &mut App, message: console::Message) -> Task<Message> {
-    let Some(state) = &mut app.console else {
+    let Pane::Console(state) = &mut app.pane else {
         return Task::none();
     };
     let id = state.account.clone();
@@ -268,14 +268,7 @@ fn console(app: &mut App, message: console::Message) -> Task<Message> {
                 a.console.clear();
             }
         }
-        Some(console::Event::Close) => {
-            if let Some(a) = live(&mut app.accounts, &id) {
-                // Closed: the actor stops serializing stanzas for it.
-                a.send(AccountCommand::Console { enabled: false });
-                a.console.clear();
-            }
-            app.console = None;
-        }
+        Some(console::Event::Close) => screen::close(app),
     }
     Task::none()
 }
@@ -365,7 +358,9 @@ fn actor(app: &mut App, output: ActorOutput) -> Task<Message> {
                 *event,
                 Event::Roster { .. } | Event::Avatar { .. } | Event::Profile { .. }
             );
-            if let Some(form) = app.own_profile.as_mut().filter(|p| p.account == id) {
+            if let Pane::OwnProfile(form) = &mut app.pane
+                && form.account == id
+            {
                 match &*event {
                     Event::Profile { profile, .. } if profile.jid == form.jid => {
                         form.fill(profile);
@@ -516,10 +511,10 @@ pub(super) fn notice_for(
 }
 
 fn open_chat(app: &mut App, account: String, with: String) -> Task<Message> {
-    // A conversation replaces the settings screen and the console.
-    app.settings = None;
-    if app.console.is_some() {
-        let _ = console(app, console::Message::Close);
+    // A conversation replaces the settings screen and the console (not
+    // the details or our profile, as before panes were one value).
+    if matches!(app.pane, Pane::Settings(_) | Pane::Console(_)) {
+        screen::close(app);
     }
     if app.chat.as_ref().is_some_and(|c| c.is(&account, &with)) {
         return iced::widget::operation::focus(ids::COMPOSER);
