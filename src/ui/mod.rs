@@ -51,8 +51,10 @@ use crate::fl;
 use crate::profile::Profile;
 
 pub use actor::{ActorKey, ActorOutput};
-pub use conversation::ChatMessage;
-use model::{Account, Chat};
+/// The conversation's messages, under the name they had before it became
+/// its own module.
+pub use conversation::Message as ChatMessage;
+use model::Account;
 use screen::{Dialog, Pane};
 
 /// Starts the GUI and blocks until its window is closed.
@@ -151,7 +153,7 @@ pub struct App {
     profile: Profile,
     config: Config,
     accounts: Vec<Account>,
-    chat: Option<Chat>,
+    chat: Option<conversation::State>,
     /// What the right side shows (the conversation unless another pane
     /// is open).
     pane: Pane,
