@@ -12,15 +12,29 @@ use crate::fl;
 use crate::ui::rooms::Room;
 use crate::ui::{Message, ids, style};
 
+/// What Send does with the composer's text. One value, so that editing
+/// and replying at once cannot happen.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Mode {
+    /// A new message.
+    #[default]
+    New,
+    /// Corrects this message of ours (XEP-0308).
+    Editing(String),
+    /// Answers this message (XEP-0461).
+    Replying(String),
+}
+
 /// The composer; in a room it is disabled while we cannot write there.
 pub(crate) fn view<'a>(
     chat: &'a Chat,
     online: bool,
     room: Option<&'a Room>,
 ) -> Element<'a, Message> {
-    let mode = match (&chat.editing, &chat.replying) {
-        (Some(_), _) => Some(fl!("composer-editing")),
-        (None, Some(id)) => Some(fl!(
+    let mode = match &chat.mode {
+        Mode::New => None,
+        Mode::Editing(_) => Some(fl!("composer-editing")),
+        Mode::Replying(id) => Some(fl!(
             "composer-replying",
             text = chat
                 .message(id)
@@ -34,7 +48,6 @@ pub(crate) fn view<'a>(
                     .collect::<String>())
                 .unwrap_or_default()
         )),
-        _ => None,
     };
     let field = composer_field(chat, online, room);
     match mode {

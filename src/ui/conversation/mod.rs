@@ -10,6 +10,7 @@ mod view;
 
 use iced::widget::{scrollable, text_editor};
 
+pub use composer::Mode;
 pub(crate) use composer::view as composer;
 pub use state::State;
 #[cfg(test)]
@@ -36,7 +37,7 @@ pub enum Message {
     StartEdit(String),
     /// Up arrow in the composer: edit our last message if it is empty.
     Up,
-    /// Leave editing / replying.
+    /// Back to writing a new message (leave editing or replying).
     CancelMode,
     /// Retract this message of ours for everyone (XEP-0424).
     Retract(String),

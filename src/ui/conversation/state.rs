@@ -3,6 +3,7 @@
 
 use iced::widget::text_editor;
 
+use super::Mode;
 use crate::api::{AccountId, Direction, MessageRecord, MessageState};
 use crate::ui::format;
 use crate::ui::model::PAGE;
@@ -37,10 +38,8 @@ pub struct State {
     pub at_bottom: bool,
     /// The message whose actions (reply, react, edit, retract) are shown.
     pub selected: Option<String>,
-    /// The composer corrects this message of ours instead of sending.
-    pub editing: Option<String>,
-    /// The next message answers this one.
-    pub replying: Option<String>,
+    /// What Send does with the composer's text.
+    pub mode: Mode,
     /// Newer messages than the held ones exist (dropped while scrolling back).
     pub newer: bool,
     /// A page after the newest held message is being read.
@@ -71,8 +70,7 @@ impl State {
             unseen: false,
             at_bottom: true,
             selected: None,
-            editing: None,
-            replying: None,
+            mode: Mode::New,
             newer: false,
             loading_newer: false,
             restore: None,

@@ -4,7 +4,7 @@
 use iced::Task;
 use iced::widget::text_editor::{self, Action, Motion};
 
-use super::{Message, State};
+use super::{Message, Mode, State};
 use crate::account::AccountCommand;
 use crate::ui::Message as AppMessage;
 use crate::ui::ids;
@@ -89,13 +89,18 @@ fn send(chat: &mut State, ctx: &Context<'_>) {
     if body.trim().is_empty() {
         return;
     }
-    let command = match chat.editing.clone() {
+    let (correct, reply_to) = match &chat.mode {
+        Mode::New => (None, None),
+        Mode::Editing(id) => (Some(id.clone()), None),
+        Mode::Replying(id) => (None, Some(id.clone())),
+    };
+    let command = match correct {
         Some(id) => AccountCommand::Correct { id, body },
         None => AccountCommand::Send {
             to: chat.with.clone(),
             body,
             reference: Some(uuid::Uuid::new_v4().to_string()),
-            reply_to: chat.replying.clone(),
+            reply_to,
         },
     };
     // Scrolled back past the window: show the newest end again, where the
@@ -111,8 +116,7 @@ fn send(chat: &mut State, ctx: &Context<'_>) {
     if ctx.send(command) {
         chat.composer = text_editor::Content::new();
         chat.typing.sent();
-        chat.editing = None;
-        chat.replying = None;
+        chat.mode = Mode::New;
     }
 }
 
@@ -175,8 +179,8 @@ fn action(chat: &mut State, message: Message, ctx: Context<'_>) -> Task<AppMessa
             chat.selected = (chat.selected.as_deref() != Some(&id)).then_some(id);
         }
         Message::Reply(id) => {
-            chat.editing = None;
-            chat.replying = Some(id);
+            // Text typed while editing stays, now as the reply.
+            chat.mode = Mode::Replying(id);
             chat.selected = None;
             focus = true;
         }
@@ -184,17 +188,16 @@ fn action(chat: &mut State, message: Message, ctx: Context<'_>) -> Task<AppMessa
             if let Some(m) = chat.message(&id) {
                 chat.composer = text_editor::Content::with_text(&m.body);
                 chat.composer.perform(Action::Move(Motion::DocumentEnd));
-                chat.editing = Some(id);
-                chat.replying = None;
+                chat.mode = Mode::Editing(id);
                 chat.selected = None;
                 focus = true;
             }
         }
         Message::CancelMode => {
-            if chat.editing.take().is_some() {
+            // The text of a correction goes with it; a reply's stays.
+            if let Mode::Editing(_) = std::mem::take(&mut chat.mode) {
                 chat.composer = text_editor::Content::new();
             }
-            chat.replying = None;
             chat.selected = None;
         }
         Message::Retract(id) => {
