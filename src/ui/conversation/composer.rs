@@ -25,6 +25,16 @@ pub enum Mode {
     Replying(String),
 }
 
+impl Mode {
+    /// The message the next one answers, if replying.
+    pub fn replying(&self) -> Option<&str> {
+        match self {
+            Mode::Replying(id) => Some(id),
+            Mode::New | Mode::Editing(_) => None,
+        }
+    }
+}
+
 /// The composer; in a room it is disabled while we cannot write there.
 pub(crate) fn view<'a>(
     chat: &'a Chat,

@@ -89,18 +89,16 @@ fn send(chat: &mut State, ctx: &Context<'_>) {
     if body.trim().is_empty() {
         return;
     }
-    let (correct, reply_to) = match &chat.mode {
-        Mode::New => (None, None),
-        Mode::Editing(id) => (Some(id.clone()), None),
-        Mode::Replying(id) => (None, Some(id.clone())),
-    };
-    let command = match correct {
-        Some(id) => AccountCommand::Correct { id, body },
-        None => AccountCommand::Send {
+    let command = match &chat.mode {
+        Mode::Editing(id) => AccountCommand::Correct {
+            id: id.clone(),
+            body,
+        },
+        Mode::New | Mode::Replying(_) => AccountCommand::Send {
             to: chat.with.clone(),
             body,
             reference: Some(uuid::Uuid::new_v4().to_string()),
-            reply_to,
+            reply_to: chat.mode.replying().map(str::to_owned),
         },
     };
     // Scrolled back past the window: show the newest end again, where the
