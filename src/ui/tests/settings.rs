@@ -206,3 +206,22 @@ fn the_file_settings_are_on_the_screen() {
     }
     h.assert_shows("5");
 }
+
+#[test]
+fn a_pane_opened_over_the_console_closes_it_at_the_actor() {
+    let mut h = settings_open();
+    press(&mut h, ids::settings::CONSOLE, Settings::OpenConsole);
+    let _ = h.commands("work");
+    h.update(Message::ShowDetails(
+        "work".into(),
+        "bob@work.example".into(),
+    ));
+    // One pane at a time: the console is gone, and the actor stops
+    // serializing stanzas for it.
+    assert!(matches!(h.app.pane, Pane::Details(_)));
+    assert!(
+        h.commands("work")
+            .contains(&AccountCommand::Console { enabled: false })
+    );
+    assert!(!h.has_id(ids::console::SEND));
+}
