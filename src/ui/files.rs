@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use iced::widget::{button, column, container, mouse_area, progress_bar, row, text};
 use iced::{Alignment, Element, Length, Task};
 
-use super::model::{Chat, LiveAccount};
+use super::conversation;
+use super::model::LiveAccount;
 use super::sidebar::BOLD;
 use super::update::live;
 use super::{App, Banner, Message, ids, style};
@@ -73,7 +74,7 @@ pub fn running(state: TransferState) -> bool {
 /// Returns a banner to show, if any.
 pub fn apply_event(
     account: &mut LiveAccount,
-    chat: Option<&mut Chat>,
+    chat: Option<&mut conversation::State>,
     event: Event,
 ) -> Option<String> {
     match event {

@@ -33,6 +33,7 @@ mod quit;
 mod room_actions;
 mod room_view;
 mod rooms;
+mod screen;
 mod sidebar;
 mod style;
 mod typing;
@@ -41,7 +42,7 @@ pub(crate) mod update;
 #[cfg(test)]
 mod tests;
 
-use iced::widget::{button, column, container, opaque, row, rule, stack, text};
+use iced::widget::{button, column, container, row, rule, text};
 use iced::{Alignment, Element, Length, Subscription, Task, Theme};
 
 use crate::api::AccountId;
@@ -50,8 +51,11 @@ use crate::fl;
 use crate::profile::Profile;
 
 pub use actor::{ActorKey, ActorOutput};
-pub use conversation::ChatMessage;
-use model::{Account, Chat};
+/// The conversation's messages, under the name they had before it became
+/// its own module.
+pub use conversation::Message as ChatMessage;
+use model::Account;
+use screen::{Dialog, Pane};
 
 /// Starts the GUI and blocks until its window is closed.
 ///
@@ -149,16 +153,16 @@ pub struct App {
     profile: Profile,
     config: Config,
     accounts: Vec<Account>,
-    chat: Option<Chat>,
-    dialog: Option<add_account::State>,
+    chat: Option<conversation::State>,
+    /// What the right side shows (the conversation unless another pane
+    /// is open).
+    pane: Pane,
+    /// The modal dialog, when open.
+    dialog: Option<Dialog>,
     banners: Vec<Banner>,
     /// Start the account actors (off for the demo).
     connect: bool,
     activity: activity::Activity,
-    /// The account settings screen, when open (over the conversation).
-    settings: Option<account_settings::State>,
-    /// The XML console, when open.
-    console: Option<console::State>,
     /// The sidebar shows only this account.
     only_account: Option<AccountId>,
     /// Conversations with a desktop notification still up: one at a time
@@ -166,14 +170,9 @@ pub struct App {
     notifying: std::collections::HashSet<(AccountId, String)>,
     /// The sidebar's search text.
     filter: String,
-    /// The add-contact dialog, when open.
-    contact_dialog: Option<add_contact::State>,
-    /// The presence editor (one account or all), when open.
+    /// The presence editor (one account or all), when open. Part of the
+    /// sidebar, so it may be open with any pane or dialog.
     presence_editor: Option<presence_picker::State>,
-    /// A contact's details, when open (over the conversation).
-    details: Option<contact_details::State>,
-    /// Our own profile on an account, when open.
-    own_profile: Option<own_profile::State>,
     /// Automatic away while the app is not used.
     auto_away: crate::idle::AutoAway,
     /// Decoded avatar thumbnails.
@@ -182,8 +181,6 @@ pub struct App {
     quitting: bool,
     /// A pasted picture waiting for Send or Discard.
     pasted: Option<paste::Pasted>,
-    /// The join/create group dialog, when open.
-    join_dialog: Option<join_room::State>,
     /// A room the user asked to join: it opens once joined.
     opening_room: Option<(AccountId, String)>,
 }
@@ -267,24 +264,19 @@ impl App {
             config,
             accounts,
             chat: None,
+            pane: Pane::Conversation,
             dialog: None,
             banners,
             connect: true,
             activity: activity::Activity::new(std::time::Instant::now()),
-            settings: None,
-            console: None,
             only_account: None,
             notifying: Default::default(),
             filter: String::new(),
-            contact_dialog: None,
             presence_editor: None,
-            details: None,
-            own_profile: None,
             auto_away,
             avatars: avatar::Cache::default(),
             quitting: false,
             pasted: None,
-            join_dialog: None,
             opening_room: None,
         }
     }
@@ -383,30 +375,14 @@ impl App {
                 _ => None,
             })
         };
-        let settings = self
-            .settings
-            .as_ref()
-            .and_then(|s| Some((s, live(&s.account)?)));
-        let console = self
-            .console
-            .as_ref()
-            .and_then(|c| Some((c, live(&c.account)?)));
-        let details = self
-            .details
-            .as_ref()
-            .and_then(|d| Some((d, live(&d.account)?)));
-        let own_profile = self
-            .own_profile
-            .as_ref()
-            .and_then(|p| Some((p, live(&p.account)?)));
-        let main: Element<'_, Message> = if let Some((s, account)) = settings {
-            s.view(account).map(Message::Settings)
-        } else if let Some((c, account)) = console {
-            c.view(account).map(Message::Console)
-        } else if let Some((d, account)) = details {
-            d.view(account, &self.avatars).map(Message::Details)
-        } else if let Some((p, account)) = own_profile {
-            p.view(account, &self.avatars).map(Message::OwnProfile)
+        // A pane whose account is gone (removed) shows the conversation.
+        let pane = self
+            .pane
+            .account()
+            .and_then(live)
+            .and_then(|account| self.pane.view(account, &self.avatars));
+        let main: Element<'_, Message> = if let Some(pane) = pane {
+            pane
         } else if let Some(chat) = &self.chat {
             conversation::view(
                 &self.accounts,
@@ -448,25 +424,7 @@ impl App {
             right
         ];
 
-        let dialog = match (&self.dialog, &self.contact_dialog, &self.join_dialog) {
-            (Some(d), _, _) => Some(d.view().map(Message::Dialog)),
-            (None, Some(d), _) => Some(d.view().map(Message::AddContact)),
-            (None, None, Some(d)) => Some(d.view().map(Message::JoinRoom)),
-            (None, None, None) => None,
-        };
-        match dialog {
-            None => base.into(),
-            Some(dialog) => stack![
-                base,
-                opaque(
-                    container(dialog)
-                        .center(Length::Fill)
-                        .padding(20)
-                        .style(style::backdrop)
-                ),
-            ]
-            .into(),
-        }
+        screen::with_dialog(base.into(), self.dialog.as_ref())
     }
 }
 

@@ -1,25 +1,18 @@
 //! The GUI's view models, built only from actor events.
 
-use iced::widget::text_editor;
 use tokio::sync::mpsc;
 
 use crate::account::AccountCommand;
 use crate::api::{
-    AccountId, Contact, ConversationKind, ConversationSummary, Direction, Event, MessageRecord,
-    MessageState, ServerInfo,
+    Contact, ConversationKind, ConversationSummary, Direction, Event, MessageRecord, ServerInfo,
 };
 use crate::config::{AccountConfig, AccountEntry, BrokenAccount, Config};
 
+use super::conversation;
 use super::format::{self, Connection};
 
 /// Page size for history requests.
 pub const PAGE: u32 = 50;
-
-/// Most messages the open chat holds and lays out: a few pages around what
-/// is visible. Scrolling further drops pages at the other end (they are
-/// read again from the store when scrolled back to), so memory and layout
-/// work do not grow with the length of the history.
-pub const WINDOW: usize = 4 * PAGE as usize;
 
 /// One configured account.
 #[derive(Debug)]
@@ -166,206 +159,6 @@ pub fn accounts_from(config: &Config) -> Vec<Account> {
         .collect()
 }
 
-/// The open conversation.
-#[derive(Debug)]
-pub struct Chat {
-    pub account: AccountId,
-    pub with: String,
-    /// Ordered by `seq`.
-    pub messages: Vec<MessageRecord>,
-    /// `before` of the history request in flight.
-    pub loading: Option<Option<i64>>,
-    /// The archive has no older messages.
-    pub complete: bool,
-    pub composer: text_editor::Content,
-    /// What the contact was told about our typing.
-    pub typing: super::typing::Typing,
-    /// The "new messages" line goes before this message (seq): where the
-    /// user left off when opening the conversation.
-    pub first_unread: Option<i64>,
-    /// Messages arrived that the user has not seen yet (window unfocused or
-    /// scrolled up); they are marked read once the user looks.
-    pub unseen: bool,
-    /// The list shows its newest end.
-    pub at_bottom: bool,
-    /// The message whose actions (reply, react, edit, retract) are shown.
-    pub selected: Option<String>,
-    /// The composer corrects this message of ours instead of sending.
-    pub editing: Option<String>,
-    /// The next message answers this one.
-    pub replying: Option<String>,
-    /// Newer messages than the held ones exist (dropped while scrolling back).
-    pub newer: bool,
-    /// A page after the newest held message is being read.
-    pub loading_newer: bool,
-    /// The list's height before a change below the visible part: the next
-    /// scroll report puts the view back where it was (see `scrolled`).
-    pub restore: Option<f32>,
-    /// More than [`WINDOW`] messages are held after an older page: the
-    /// newest are dropped after the next layout.
-    pub trim_newest: bool,
-    /// The list's height at the last scroll report.
-    pub height: f32,
-    /// A room's pane (occupant list, menu, forms); unused in 1:1 chats.
-    pub room: super::room_actions::Pane,
-}
-
-impl Chat {
-    pub fn new(account: AccountId, with: String) -> Self {
-        Chat {
-            account,
-            with,
-            messages: Vec::new(),
-            loading: Some(None),
-            complete: false,
-            composer: text_editor::Content::new(),
-            typing: Default::default(),
-            first_unread: None,
-            unseen: false,
-            at_bottom: true,
-            selected: None,
-            editing: None,
-            replying: None,
-            newer: false,
-            loading_newer: false,
-            restore: None,
-            trim_newest: false,
-            height: 0.0,
-            room: Default::default(),
-        }
-    }
-
-    pub fn message(&self, id: &str) -> Option<&MessageRecord> {
-        self.messages.iter().find(|m| m.id == id)
-    }
-
-    /// Our newest message that can still be corrected.
-    pub fn last_own(&self) -> Option<&MessageRecord> {
-        self.messages
-            .iter()
-            .rev()
-            .find(|m| m.direction == Direction::Out && !m.retracted)
-    }
-
-    /// After the newest of our messages the contact has read, if anything
-    /// follows it (else its tick says enough).
-    pub fn read_line_after(&self) -> Option<i64> {
-        let i = self
-            .messages
-            .iter()
-            .rposition(|m| m.direction == Direction::Out && m.state == MessageState::Read)?;
-        (i + 1 < self.messages.len()).then(|| self.messages[i].seq)
-    }
-
-    pub fn is(&self, account: &str, with: &str) -> bool {
-        self.account == account && self.with == with
-    }
-
-    /// The request for the next older page, if one should be sent now.
-    pub fn older_page(&mut self) -> Option<Option<i64>> {
-        if self.loading.is_some() || self.loading_newer || self.complete {
-            return None;
-        }
-        let before = self.messages.first().map(|m| m.seq);
-        before?;
-        self.loading = Some(before);
-        Some(before)
-    }
-
-    /// The request for the next newer page (its `after`), if one should be
-    /// sent now.
-    pub fn newer_page(&mut self) -> Option<i64> {
-        if !self.newer || self.loading.is_some() || self.loading_newer {
-            return None;
-        }
-        let after = self.messages.last().map(|m| m.seq)?;
-        self.loading_newer = true;
-        Some(after)
-    }
-
-    /// Starts over at the newest page (e.g. sending while scrolled back
-    /// past the window): returns true if a newest page must be requested.
-    pub fn back_to_newest(&mut self) -> bool {
-        if !self.newer {
-            return false;
-        }
-        self.messages.clear();
-        self.newer = false;
-        self.loading_newer = false;
-        self.trim_newest = false;
-        self.restore = None;
-        self.loading = Some(None);
-        true
-    }
-
-    /// A scroll report (also sent after a layout changed the list): puts
-    /// the view back after a change below it, or drops the newest messages
-    /// beyond the window. `offset` is the distance from the newest end.
-    /// Returns the offset to scroll to, if the view must move.
-    pub fn scrolled(&mut self, offset: f32, height: f32) -> Option<f32> {
-        let mut target = None;
-        if let Some(before) = self.restore.take() {
-            if (height - before).abs() > 0.5 {
-                target = Some((offset + height - before).max(0.0));
-            }
-        } else if self.trim_newest {
-            self.trim_newest = false;
-            if self.messages.len() > WINDOW {
-                self.messages.truncate(WINDOW);
-                self.newer = true;
-                self.restore = Some(height);
-            }
-        }
-        self.height = height;
-        target
-    }
-
-    /// A live message for this chat. Returns false if it is not held
-    /// because newer messages were dropped (it comes with their pages).
-    pub fn apply_message(&mut self, message: MessageRecord) -> bool {
-        if self.newer {
-            return false;
-        }
-        if !self.at_bottom {
-            // Anchored at the newest end: keep what the user reads in place.
-            self.restore = Some(self.height);
-        }
-        format::merge_messages(&mut self.messages, vec![message]);
-        true
-    }
-
-    /// Applies a history page.
-    pub fn apply_history(&mut self, page: Vec<MessageRecord>, complete: bool) {
-        if self.loading_newer {
-            self.loading_newer = false;
-            if page.len() < PAGE as usize {
-                self.newer = false;
-            }
-            // Added below the view, which is anchored at the newest end.
-            self.restore = Some(self.height);
-            format::merge_messages(&mut self.messages, page);
-            if self.messages.len() > WINDOW {
-                // Above the view: dropping them does not move it.
-                let excess = self.messages.len() - WINDOW;
-                self.messages.drain(..excess);
-                self.complete = false;
-            }
-            return;
-        }
-        if self.loading == Some(None) && self.first_unread.is_none() {
-            self.first_unread = page.iter().find(|m| m.unread).map(|m| m.seq);
-        }
-        self.loading = None;
-        if complete {
-            self.complete = true;
-        }
-        format::merge_messages(&mut self.messages, page);
-        if self.messages.len() > WINDOW {
-            self.trim_newest = true;
-        }
-    }
-}
-
 /// What the app must do after an event was applied to an account.
 #[derive(Debug, Default, PartialEq)]
 pub struct Applied {
@@ -378,7 +171,11 @@ pub struct Applied {
 }
 
 /// Applies an actor event to the account and the open chat.
-pub fn apply_event(account: &mut LiveAccount, chat: Option<&mut Chat>, event: Event) -> Applied {
+pub fn apply_event(
+    account: &mut LiveAccount,
+    chat: Option<&mut conversation::State>,
+    event: Event,
+) -> Applied {
     let mut applied = Applied::default();
     match event {
         Event::AccountState {

@@ -7,6 +7,7 @@ use std::time::Instant;
 use iced::Task;
 
 use super::model::{Account, LiveAccount};
+use super::screen::{self, Dialog, Pane};
 use super::update::live;
 use super::{App, Message, add_contact, contact_details, ids, own_profile, presence_picker};
 use crate::account::AccountCommand;
@@ -72,18 +73,18 @@ pub fn show_add_contact(app: &mut App) -> Task<Message> {
     if accounts.is_empty() {
         return Task::none();
     }
-    app.contact_dialog = Some(add_contact::State::new(accounts, app.preferred_account()));
-    iced::widget::operation::focus(ids::add_contact::JID)
+    let state = add_contact::State::new(accounts, app.preferred_account());
+    screen::open_dialog(app, Dialog::AddContact(state), ids::add_contact::JID)
 }
 
 pub fn add_contact(app: &mut App, message: add_contact::Message) -> Task<Message> {
-    let Some(dialog) = &mut app.contact_dialog else {
+    let Some(Dialog::AddContact(dialog)) = &mut app.dialog else {
         return Task::none();
     };
     match dialog.update(message) {
-        Some(add_contact::Event::Cancelled) => app.contact_dialog = None,
+        Some(add_contact::Event::Cancelled) => app.dialog = None,
         Some(add_contact::Event::Add(account, command)) => {
-            app.contact_dialog = None;
+            app.dialog = None;
             if let Some(a) = live(&mut app.accounts, &account) {
                 a.send(command);
             }
@@ -185,26 +186,24 @@ pub fn show_details(app: &mut App, account: AccountId, jid: String) -> Task<Mess
     };
     a.profile = None;
     a.send(AccountCommand::Profile { jid: jid.clone() });
-    app.details = Some(contact_details::State::new(a, &jid));
-    app.settings = None;
-    app.console = None;
-    app.own_profile = None;
+    let state = contact_details::State::new(a, &jid);
+    screen::show(app, Pane::Details(state));
     Task::none()
 }
 
 pub fn details(app: &mut App, message: contact_details::Message) -> Task<Message> {
-    let Some(state) = &mut app.details else {
+    let Pane::Details(state) = &mut app.pane else {
         return Task::none();
     };
     let (account, jid) = (state.account.clone(), state.jid.clone());
     match state.update(message) {
         None => Task::none(),
         Some(contact_details::Event::Close) => {
-            app.details = None;
+            screen::close(app);
             Task::none()
         }
         Some(contact_details::Event::OpenChat) => {
-            app.details = None;
+            screen::close(app);
             super::update::update(app, Message::OpenChat(account, jid))
         }
         Some(contact_details::Event::Command(cmd)) => {
@@ -225,21 +224,18 @@ pub fn show_own_profile(app: &mut App, account: AccountId) -> Task<Message> {
     a.send(AccountCommand::Profile {
         jid: state.jid.clone(),
     });
-    app.own_profile = Some(state);
-    app.settings = None;
-    app.console = None;
-    app.details = None;
+    screen::show(app, Pane::OwnProfile(state));
     iced::widget::operation::focus(ids::own_profile::NICK)
 }
 
 pub fn own_profile(app: &mut App, message: own_profile::Message) -> Task<Message> {
-    let Some(state) = &mut app.own_profile else {
+    let Pane::OwnProfile(state) = &mut app.pane else {
         return Task::none();
     };
     let account = state.account.clone();
     match state.update(message) {
         None => {}
-        Some(own_profile::Event::Close) => app.own_profile = None,
+        Some(own_profile::Event::Close) => screen::close(app),
         Some(own_profile::Event::Command(cmd)) => {
             if let Some(a) = live(&mut app.accounts, &account) {
                 a.send(cmd);
@@ -249,12 +245,10 @@ pub fn own_profile(app: &mut App, message: own_profile::Message) -> Task<Message
     Task::none()
 }
 
-/// A file dropped on the window: the picture for our profile, if that is
-/// open.
 /// A file dropped on the window: our new avatar while the own-profile
 /// dialog is open, else a file for the open conversation.
 pub fn file_dropped(app: &mut App, path: std::path::PathBuf) -> Task<Message> {
-    if let Some(state) = &mut app.own_profile {
+    if let Pane::OwnProfile(state) = &mut app.pane {
         state.dropped(&path);
         return Task::none();
     }

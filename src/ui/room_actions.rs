@@ -8,6 +8,7 @@ use std::sync::Arc;
 use iced::Task;
 use iced::widget::text_editor::{Action, Edit, Motion};
 
+use super::screen::{self, Dialog};
 use super::update::live;
 use super::{App, Banner, Message, ids, join_room};
 use crate::account::AccountCommand;
@@ -95,19 +96,19 @@ pub fn show_join(app: &mut App) -> Task<Message> {
     if accounts.is_empty() {
         return Task::none();
     }
-    app.join_dialog = Some(join_room::State::new(accounts, app.preferred_account()));
-    iced::widget::operation::focus(ids::join_room::ROOM)
+    let state = join_room::State::new(accounts, app.preferred_account());
+    screen::open_dialog(app, Dialog::JoinRoom(state), ids::join_room::ROOM)
 }
 
 /// A message of the join/create dialog.
 pub fn join_dialog(app: &mut App, message: join_room::Message) -> Task<Message> {
-    let Some(dialog) = &mut app.join_dialog else {
+    let Some(Dialog::JoinRoom(dialog)) = &mut app.dialog else {
         return Task::none();
     };
     match dialog.update(message) {
-        Some(join_room::Event::Cancelled) => app.join_dialog = None,
+        Some(join_room::Event::Cancelled) => app.dialog = None,
         Some(join_room::Event::Submit(account, room, command)) => {
-            app.join_dialog = None;
+            app.dialog = None;
             if let Some(a) = live(&mut app.accounts, &account) {
                 a.send(command);
             }

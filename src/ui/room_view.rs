@@ -6,7 +6,8 @@ use iced::widget::{button, column, container, row, rule, scrollable, space, text
 use iced::{Alignment, Color, Element, Length, font};
 
 use super::conversation;
-use super::model::{Chat, LiveAccount};
+use super::conversation::State as Chat;
+use super::model::LiveAccount;
 use super::room_actions::{Panel, RoomMessage};
 use super::rooms::{Invitation, Room};
 use super::sidebar::BOLD;

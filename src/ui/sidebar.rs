@@ -5,8 +5,9 @@ use iced::widget::{
 };
 use iced::{Alignment, Element, Font, Length, font};
 
+use super::conversation;
 use super::format::{self, RowFilter, SidebarRow};
-use super::model::{Account, Chat, LiveAccount};
+use super::model::{Account, LiveAccount};
 use super::{Message, avatar, ids, presence_picker, style};
 use crate::api::ConnState;
 use crate::config::BrokenAccount;
@@ -20,7 +21,7 @@ pub const BOLD: Font = Font {
 /// What the sidebar shows besides the accounts.
 #[derive(Clone, Copy)]
 pub struct View<'a> {
-    pub chat: Option<&'a Chat>,
+    pub chat: Option<&'a conversation::State>,
     /// Show just this account (the others stay connected).
     pub only: Option<&'a str>,
     /// The search text.

@@ -3,8 +3,9 @@
 use iced::Task;
 
 use super::actor::ActorOutput;
-use super::conversation::ChatMessage;
-use super::model::{self, Account, Chat, LiveAccount, PAGE};
+use super::conversation::{self, Context};
+use super::model::{self, Account, LiveAccount, PAGE};
+use super::screen::{self, Dialog, Pane};
 use super::{App, Banner, Message, ids, people};
 use super::{account_settings, add_account, console};
 use crate::account::AccountCommand;
@@ -13,17 +14,19 @@ use crate::api::{ConnState, Event};
 use crate::config::AccountEntry;
 use crate::notify;
 
-/// Scroll distance from the top (px) at which the next older page is loaded.
-const LOAD_OLDER_AT: f32 = 60.0;
-/// Within this distance (px) of the newest end the user sees new messages.
-const AT_BOTTOM: f32 = 40.0;
-
 pub fn update(app: &mut App, message: Message) -> Task<Message> {
     match message {
         Message::Actor(output) => actor(app, output),
         Message::Quit => super::quit::quit(app),
         Message::OpenChat(account, with) => open_chat(app, account, with),
-        Message::Chat(m) => chat(app, m),
+        Message::Chat(m) => {
+            let focused = app.activity.is_focused();
+            let Some(chat) = app.chat.as_mut() else {
+                return Task::none();
+            };
+            let account = live(&mut app.accounts, &chat.account);
+            conversation::update(chat, m, Context { account, focused })
+        }
         Message::Reconnect(id) => {
             if let Some(a) = live(&mut app.accounts, &id) {
                 a.send(AccountCommand::Reconnect);
@@ -32,12 +35,13 @@ pub fn update(app: &mut App, message: Message) -> Task<Message> {
             app.banners.retain(|b| b.account.as_deref() != Some(&id));
             Task::none()
         }
-        Message::ShowAddAccount => {
-            app.dialog = Some(add_account::State::new());
-            iced::widget::operation::focus(ids::dialog::JID)
-        }
+        Message::ShowAddAccount => screen::open_dialog(
+            app,
+            Dialog::AddAccount(add_account::State::new()),
+            ids::dialog::JID,
+        ),
         Message::Dialog(m) => {
-            let Some(dialog) = &mut app.dialog else {
+            let Some(Dialog::AddAccount(dialog)) = &mut app.dialog else {
                 return Task::none();
             };
             let (task, event) = dialog.update(m, &app.profile);
@@ -65,7 +69,8 @@ pub fn update(app: &mut App, message: Message) -> Task<Message> {
         }
         Message::ShowSettings(id) => {
             if let Some(a) = live(&mut app.accounts, &id) {
-                app.settings = Some(account_settings::State::new(&a.config));
+                let state = account_settings::State::new(&a.config);
+                screen::show(app, Pane::Settings(state));
             }
             Task::none()
         }
@@ -88,17 +93,18 @@ pub fn update(app: &mut App, message: Message) -> Task<Message> {
             let report = app.activity.focus(focused, std::time::Instant::now());
             report_activity(app, report);
             // Back at the window: what arrived meanwhile is seen now.
-            mark_seen(app);
+            let focused = app.activity.is_focused();
+            if let Some(chat) = app.chat.as_mut() {
+                let account = live(&mut app.accounts, &chat.account);
+                conversation::mark_seen(chat, &Context { account, focused });
+            }
             Task::none()
         }
         Message::TypingTick => {
-            if let Some(chat) = &mut app.chat
-                && let Some(state) = chat.typing.tick(std::time::Instant::now())
-            {
-                let (account, with) = (chat.account.clone(), chat.with.clone());
-                if let Some(a) = live(&mut app.accounts, &account) {
-                    a.send(AccountCommand::ChatState { with, state });
-                }
+            let focused = app.activity.is_focused();
+            if let Some(chat) = app.chat.as_mut() {
+                let account = live(&mut app.accounts, &chat.account);
+                conversation::typing_tick(chat, Context { account, focused });
             }
             Task::none()
         }
@@ -171,7 +177,7 @@ fn in_background<E: std::fmt::Display + Send + 'static>(
 }
 
 fn settings(app: &mut App, message: account_settings::Message) -> Task<Message> {
-    let Some(state) = &mut app.settings else {
+    let Pane::Settings(state) = &mut app.pane else {
         return Task::none();
     };
     let id = state.account.clone();
@@ -179,7 +185,7 @@ fn settings(app: &mut App, message: account_settings::Message) -> Task<Message> 
     let task = task.map(Message::Settings);
     match event {
         None => {}
-        Some(account_settings::Event::Close) => app.settings = None,
+        Some(account_settings::Event::Close) => screen::close(app),
         Some(account_settings::Event::Command(cmd)) => {
             if let Some(a) = live(&mut app.accounts, &id) {
                 a.send(cmd);
@@ -216,12 +222,10 @@ fn settings(app: &mut App, message: account_settings::Message) -> Task<Message> 
             if app.only_account.as_deref() == Some(&id) {
                 app.only_account = None;
             }
-            app.settings = None;
+            // The settings pane was the removed account's.
+            app.pane = Pane::Conversation;
             if app.chat.as_ref().is_some_and(|c| c.account == id) {
                 app.chat = None;
-            }
-            if app.console.as_ref().is_some_and(|c| c.account == id) {
-                app.console = None;
             }
             app.banners.retain(|b| b.account.as_deref() != Some(&id));
         }
@@ -244,15 +248,14 @@ fn settings(app: &mut App, message: account_settings::Message) -> Task<Message> 
             if let Some(a) = live(&mut app.accounts, &id) {
                 a.send(AccountCommand::Console { enabled: true });
             }
-            app.settings = None;
-            app.console = Some(console::State::new(id));
+            screen::show(app, Pane::Console(console::State::new(id)));
         }
     }
     task
 }
 
 fn console(app: &mut App, message: console::Message) -> Task<Message> {
-    let Some(state) = &mut app.console else {
+    let Pane::Console(state) = &mut app.pane else {
         return Task::none();
     };
     let id = state.account.clone();
@@ -268,14 +271,7 @@ fn console(app: &mut App, message: console::Message) -> Task<Message> {
                 a.console.clear();
             }
         }
-        Some(console::Event::Close) => {
-            if let Some(a) = live(&mut app.accounts, &id) {
-                // Closed: the actor stops serializing stanzas for it.
-                a.send(AccountCommand::Console { enabled: false });
-                a.console.clear();
-            }
-            app.console = None;
-        }
+        Some(console::Event::Close) => screen::close(app),
     }
     Task::none()
 }
@@ -365,7 +361,9 @@ fn actor(app: &mut App, output: ActorOutput) -> Task<Message> {
                 *event,
                 Event::Roster { .. } | Event::Avatar { .. } | Event::Profile { .. }
             );
-            if let Some(form) = app.own_profile.as_mut().filter(|p| p.account == id) {
+            if let Pane::OwnProfile(form) = &mut app.pane
+                && form.account == id
+            {
                 match &*event {
                     Event::Profile { profile, .. } if profile.jid == form.jid => {
                         form.fill(profile);
@@ -477,7 +475,7 @@ const NOTIFY_WITHIN: chrono::TimeDelta = chrono::TimeDelta::minutes(5);
 /// with notifications off, or old messages from the archive.
 pub(super) fn notice_for(
     account: &LiveAccount,
-    chat: Option<&Chat>,
+    chat: Option<&conversation::State>,
     focused: bool,
     m: &crate::api::MessageRecord,
 ) -> Option<notify::Notice> {
@@ -516,10 +514,10 @@ pub(super) fn notice_for(
 }
 
 fn open_chat(app: &mut App, account: String, with: String) -> Task<Message> {
-    // A conversation replaces the settings screen and the console.
-    app.settings = None;
-    if app.console.is_some() {
-        let _ = console(app, console::Message::Close);
+    // A conversation replaces the settings screen and the console; the
+    // details and our own profile stay open over it.
+    if matches!(app.pane, Pane::Settings(_) | Pane::Console(_)) {
+        screen::close(app);
     }
     if app.chat.as_ref().is_some_and(|c| c.is(&account, &with)) {
         return iced::widget::operation::focus(ids::COMPOSER);
@@ -539,249 +537,6 @@ fn open_chat(app: &mut App, account: String, with: String) -> Task<Message> {
             r.mentioned = false;
         }
     }
-    app.chat = Some(Chat::new(account, with));
+    app.chat = Some(conversation::State::new(account, with));
     iced::widget::operation::focus(ids::COMPOSER)
-}
-
-fn chat(app: &mut App, message: ChatMessage) -> Task<Message> {
-    let Some(chat) = app.chat.as_mut() else {
-        return Task::none();
-    };
-    match message {
-        ChatMessage::Edit(action) => {
-            let edits = action.is_edit();
-            chat.composer.perform(action);
-            if edits {
-                let empty = chat.composer.text().trim().is_empty();
-                if let Some(state) = chat.typing.edited(empty, std::time::Instant::now()) {
-                    let (account, with) = (chat.account.clone(), chat.with.clone());
-                    if let Some(a) = live(&mut app.accounts, &account) {
-                        a.send(AccountCommand::ChatState { with, state });
-                    }
-                }
-            }
-        }
-        ChatMessage::Send => {
-            let body = chat.composer.text().trim_end().to_owned();
-            if body.trim().is_empty() {
-                return Task::none();
-            }
-            let account = chat.account.clone();
-            let command = match chat.editing.clone() {
-                Some(id) => AccountCommand::Correct { id, body },
-                None => AccountCommand::Send {
-                    to: chat.with.clone(),
-                    body,
-                    reference: Some(uuid::Uuid::new_v4().to_string()),
-                    reply_to: chat.replying.clone(),
-                },
-            };
-            // Scrolled back past the window: show the newest end again,
-            // where the message will appear.
-            let newest = chat.back_to_newest().then(|| chat.with.clone());
-            if let Some(a) = live(&mut app.accounts, &account) {
-                if let Some(with) = newest {
-                    a.send(AccountCommand::History {
-                        with,
-                        limit: PAGE,
-                        before: None,
-                        after: None,
-                    });
-                }
-                if a.send(command) {
-                    chat.composer = iced::widget::text_editor::Content::new();
-                    chat.typing.sent();
-                    chat.editing = None;
-                    chat.replying = None;
-                }
-            }
-        }
-        ChatMessage::Up => {
-            if !chat.composer.text().trim().is_empty() {
-                chat.composer
-                    .perform(iced::widget::text_editor::Action::Move(
-                        iced::widget::text_editor::Motion::Up,
-                    ));
-            } else if let Some(id) = chat.last_own().map(|m| m.id.clone()) {
-                return chat_action(app, ChatMessage::StartEdit(id));
-            }
-        }
-        ChatMessage::Scrolled(viewport) => {
-            // Anchored at the bottom: the offset is the distance from the
-            // newest end, the reversed one the distance from the top.
-            let offset = viewport.absolute_offset().y;
-            let restore = chat.scrolled(offset, viewport.content_bounds().height);
-            chat.at_bottom = offset <= AT_BOTTOM && !chat.newer;
-            if !mark_seen(app) {
-                if viewport.absolute_offset_reversed().y <= LOAD_OLDER_AT {
-                    load_older(app);
-                } else if offset <= LOAD_OLDER_AT {
-                    load_newer(app);
-                }
-            }
-            if let Some(y) = restore {
-                return iced::widget::operation::scroll_to(
-                    ids::MESSAGES,
-                    iced::widget::scrollable::AbsoluteOffset {
-                        x: None,
-                        y: Some(y),
-                    },
-                );
-            }
-        }
-        ChatMessage::Retry(id) => {
-            let account = chat.account.clone();
-            if let Some(a) = live(&mut app.accounts, &account) {
-                a.send(AccountCommand::Retry { id });
-            }
-        }
-        other => return chat_action(app, other),
-    }
-    Task::none()
-}
-
-/// Asks for the next older page of the open chat, if one is due.
-fn load_older(app: &mut App) {
-    if let Some(before) = app.chat.as_mut().and_then(|c| c.older_page())
-        && !request_page(app, before, None)
-        && let Some(chat) = app.chat.as_mut()
-    {
-        chat.loading = None;
-    }
-}
-
-/// Asks for the next newer page of the open chat (dropped while scrolling
-/// back), if one is due.
-fn load_newer(app: &mut App) {
-    if let Some(after) = app.chat.as_mut().and_then(|c| c.newer_page())
-        && !request_page(app, None, Some(after))
-        && let Some(chat) = app.chat.as_mut()
-    {
-        chat.loading_newer = false;
-    }
-}
-
-/// Sends the open chat's history request; false if its account cannot take it.
-fn request_page(app: &mut App, before: Option<i64>, after: Option<i64>) -> bool {
-    let Some(chat) = app.chat.as_ref() else {
-        return false;
-    };
-    let (account, with) = (chat.account.clone(), chat.with.clone());
-    live(&mut app.accounts, &account).is_some_and(|a| {
-        a.send(AccountCommand::History {
-            with,
-            limit: PAGE,
-            before,
-            after,
-        })
-    })
-}
-
-/// Marks the open chat read if messages arrived unseen and the user now
-/// sees its newest end in the focused window; true if it did.
-fn mark_seen(app: &mut App) -> bool {
-    let focused = app.activity.is_focused();
-    let Some(chat) = app
-        .chat
-        .as_mut()
-        .filter(|c| focused && c.unseen && c.at_bottom)
-    else {
-        return false;
-    };
-    chat.unseen = false;
-    let (account, with) = (chat.account.clone(), chat.with.clone());
-    if let Some(a) = live(&mut app.accounts, &account) {
-        a.send(AccountCommand::MarkRead { with });
-    }
-    true
-}
-
-/// The message actions and modes of the open chat.
-fn chat_action(app: &mut App, message: ChatMessage) -> Task<Message> {
-    let Some(chat) = app.chat.as_mut() else {
-        return Task::none();
-    };
-    let account = chat.account.clone();
-    let mut command = None;
-    let mut focus = false;
-    match message {
-        ChatMessage::Select(id) => {
-            chat.selected = (chat.selected.as_deref() != Some(&id)).then_some(id);
-        }
-        ChatMessage::Reply(id) => {
-            chat.editing = None;
-            chat.replying = Some(id);
-            chat.selected = None;
-            focus = true;
-        }
-        ChatMessage::StartEdit(id) => {
-            if let Some(m) = chat.message(&id) {
-                chat.composer = iced::widget::text_editor::Content::with_text(&m.body);
-                chat.composer
-                    .perform(iced::widget::text_editor::Action::Move(
-                        iced::widget::text_editor::Motion::DocumentEnd,
-                    ));
-                chat.editing = Some(id);
-                chat.replying = None;
-                chat.selected = None;
-                focus = true;
-            }
-        }
-        ChatMessage::CancelMode => {
-            if chat.editing.take().is_some() {
-                chat.composer = iced::widget::text_editor::Content::new();
-            }
-            chat.replying = None;
-            chat.selected = None;
-        }
-        ChatMessage::Retract(id) => {
-            chat.selected = None;
-            command = Some(AccountCommand::Retract { id });
-        }
-        ChatMessage::Moderate(id) => {
-            chat.selected = None;
-            command = Some(AccountCommand::Moderate { id, reason: None });
-        }
-        ChatMessage::React(id, emoji) => {
-            chat.selected = None;
-            if let Some(m) = chat.message(&id) {
-                let mut emojis: Vec<String> = m
-                    .reactions
-                    .iter()
-                    .filter(|r| r.own)
-                    .map(|r| r.emoji.clone())
-                    .collect();
-                match emojis.iter().position(|e| *e == emoji) {
-                    Some(i) => {
-                        emojis.remove(i);
-                    }
-                    None => emojis.push(emoji),
-                }
-                command = Some(AccountCommand::React { id, emojis });
-            }
-        }
-        ChatMessage::ToggleMute => {
-            let with = chat.with.clone();
-            let muted = live(&mut app.accounts, &account)
-                .is_some_and(|a| a.conversations.iter().any(|c| c.with == with && c.muted));
-            command = Some(AccountCommand::MuteConversation {
-                with,
-                muted: !muted,
-            });
-        }
-        ChatMessage::Edit(_)
-        | ChatMessage::Send
-        | ChatMessage::Up
-        | ChatMessage::Scrolled(_)
-        | ChatMessage::Retry(_) => {}
-    }
-    if let Some(command) = command
-        && let Some(a) = live(&mut app.accounts, &account)
-    {
-        a.send(command);
-    }
-    if focus {
-        return iced::widget::operation::focus(ids::COMPOSER);
-    }
-    Task::none()
 }

@@ -3,6 +3,7 @@ use chrono::{TimeZone, Utc};
 use super::*;
 use crate::api::{ConnState, Direction, MessageState};
 use crate::config::PasswordSource;
+use crate::ui::conversation::{State as Chat, WINDOW};
 
 fn account() -> LiveAccount {
     LiveAccount::new(AccountConfig {

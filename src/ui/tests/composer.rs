@@ -5,7 +5,7 @@ use iced_test::selector;
 
 use super::{Harness, press_with};
 use crate::account::AccountCommand;
-use crate::ui::conversation::ChatMessage;
+use crate::ui::conversation::Message as ChatMessage;
 use crate::ui::{Message, ids};
 
 const BOB: &str = "bob@work.example";

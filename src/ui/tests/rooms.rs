@@ -718,7 +718,7 @@ fn moderated_room(offered: bool) -> Harness {
     open_room(&mut h);
     arrives(&mut h, room_message(7, "Anna", "buy cheap watches", false));
     let _ = h.commands("work");
-    h.update(Message::Chat(crate::ui::conversation::ChatMessage::Select(
+    h.update(Message::Chat(crate::ui::conversation::Message::Select(
         "r7".into(),
     )));
     h

@@ -9,6 +9,7 @@ use crate::i18n::in_german;
 use crate::ui::account_settings::Message as Settings;
 use crate::ui::console::Message as Console;
 use crate::ui::model::Account;
+use crate::ui::screen::Pane;
 use crate::ui::{Message, ids};
 
 fn settings_open() -> Harness {
@@ -144,7 +145,7 @@ fn removing_asks_first() {
     // The removal itself ran (a task); its result takes the account away.
     h.update(Message::Settings(Settings::Removed(Ok(()))));
     assert!(h.app.accounts.is_empty());
-    assert!(h.app.settings.is_none());
+    assert!(!matches!(h.app.pane, Pane::Settings(_)));
     assert!(h.app.config.account("work").is_none());
 }
 
@@ -188,7 +189,7 @@ fn the_console_is_opened_filtered_used_and_closed() {
         h.commands("work"),
         [AccountCommand::Console { enabled: false }]
     );
-    assert!(h.app.console.is_none());
+    assert!(!matches!(h.app.pane, Pane::Console(_)));
     // Still connected meanwhile.
     h.event("work", state("work", ConnState::Online));
 }
@@ -204,4 +205,23 @@ fn the_file_settings_are_on_the_screen() {
         assert!(h.has_id(id), "no {id}");
     }
     h.assert_shows("5");
+}
+
+#[test]
+fn a_pane_opened_over_the_console_closes_it_at_the_actor() {
+    let mut h = settings_open();
+    press(&mut h, ids::settings::CONSOLE, Settings::OpenConsole);
+    let _ = h.commands("work");
+    h.update(Message::ShowDetails(
+        "work".into(),
+        "bob@work.example".into(),
+    ));
+    // One pane at a time: the console is gone, and the actor stops
+    // serializing stanzas for it.
+    assert!(matches!(h.app.pane, Pane::Details(_)));
+    assert!(
+        h.commands("work")
+            .contains(&AccountCommand::Console { enabled: false })
+    );
+    assert!(!h.has_id(ids::console::SEND));
 }

@@ -135,7 +135,7 @@ fn reply_react_and_retract_from_the_message_actions() {
     history(&mut h, vec![theirs, record(2, Direction::Out, "oops")]);
 
     // Clicking our own reaction chip removes it.
-    h.update(Message::Chat(crate::ui::conversation::ChatMessage::Select(
+    h.update(Message::Chat(crate::ui::conversation::Message::Select(
         "m1".into(),
     )));
     assert!(h.has_id(ids::actions("m1")));
@@ -147,7 +147,7 @@ fn reply_react_and_retract_from_the_message_actions() {
         emojis: vec![],
     }));
 
-    h.update(Message::Chat(crate::ui::conversation::ChatMessage::Select(
+    h.update(Message::Chat(crate::ui::conversation::Message::Select(
         "m1".into(),
     )));
     let _ = h.run(|ui| {
@@ -162,7 +162,7 @@ fn reply_react_and_retract_from_the_message_actions() {
     assert!(h.commands("work").iter().any(|c| matches!(c,
         AccountCommand::Send { body, reply_to: Some(r), .. } if body == "yes" && r == "m1")));
 
-    h.update(Message::Chat(crate::ui::conversation::ChatMessage::Select(
+    h.update(Message::Chat(crate::ui::conversation::Message::Select(
         "m2".into(),
     )));
     let _ = h.run(|ui| {

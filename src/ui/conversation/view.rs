@@ -1,64 +1,38 @@
-//! The right pane: the open conversation (header, messages, composer) or the
-//! welcome screen.
+//! `view` of the open conversation (header, message list, bubbles and
+//! their actions) and the welcome screen when none is open. It emits the
+//! app's messages: the room pane and file cards it embeds are not the
+//! conversation's.
 
-use iced::keyboard::{self, key};
-use iced::widget::text_editor::{self, Binding, KeyPress};
 use iced::widget::{
     button, center, column, container, row, rule, scrollable, space, text, tooltip,
 };
 use iced::{Alignment, Element, Length};
 
-use super::format::{self, Item};
-use super::model::{Account, Chat};
-use super::rooms::Room;
-use super::sidebar::BOLD;
-use super::{Message, ids, style};
+use super::Message as ChatMessage;
+use super::State as Chat;
 use crate::api::{Direction, MessageRecord, MessageState};
 use crate::fl;
-
-/// Messages of the conversation pane.
-#[derive(Debug, Clone)]
-pub enum ChatMessage {
-    Edit(text_editor::Action),
-    Send,
-    Scrolled(scrollable::Viewport),
-    /// Send a failed message again.
-    Retry(String),
-    /// Show (or hide) the actions of a message.
-    Select(String),
-    /// Answer this message (XEP-0461).
-    Reply(String),
-    /// Correct this message of ours (XEP-0308).
-    StartEdit(String),
-    /// Up arrow in the composer: edit our last message if it is empty.
-    Up,
-    /// Leave editing / replying.
-    CancelMode,
-    /// Retract this message of ours for everyone (XEP-0424).
-    Retract(String),
-    /// As a room moderator, remove someone's message for everyone (XEP-0425).
-    Moderate(String),
-    /// Add or remove our reaction with this emoji.
-    React(String, String),
-    /// Mute or unmute notifications of this conversation.
-    ToggleMute,
-}
+use crate::ui::format::{self, Item};
+use crate::ui::model::Account;
+use crate::ui::rooms::Room;
+use crate::ui::sidebar::BOLD;
+use crate::ui::{Message, ids, style};
 
 /// Reactions offered in a message's actions.
-pub const QUICK_REACTIONS: [&str; 5] = ["👍", "❤️", "😂", "😮", "🙏"];
+const QUICK_REACTIONS: [&str; 5] = ["👍", "❤️", "😂", "😮", "🙏"];
 
 pub fn view<'a>(
     accounts: &'a [Account],
     chat: &'a Chat,
-    avatars: &'a super::avatar::Cache,
-    pasted: Option<&'a super::paste::Pasted>,
+    avatars: &'a crate::ui::avatar::Cache,
+    pasted: Option<&'a crate::ui::paste::Pasted>,
 ) -> Element<'a, Message> {
     let account = accounts.iter().find_map(|a| match a {
         Account::Ok(l) if l.config.id == chat.account => Some(l),
         _ => None,
     });
     if let Some(a) = account.filter(|a| a.is_room(&chat.with)) {
-        return super::room_view::view(a, chat, avatars, pasted);
+        return crate::ui::room_view::view(a, chat, avatars, pasted);
     }
     let label = account.map_or(chat.account.as_str(), |a| a.label());
     let contact = account.and_then(|a| a.roster.iter().find(|c| c.jid == chat.with));
@@ -89,7 +63,7 @@ pub fn view<'a>(
 
     let header = container(
         row![
-            super::avatar::with_presence(
+            crate::ui::avatar::with_presence(
                 &chat.with,
                 &name,
                 36.0,
@@ -165,17 +139,17 @@ pub fn view<'a>(
         messages(chat, account.map(|a| &a.transfers), avatars, None),
         rule::horizontal(1),
     ]
-    .push(pasted.map(super::paste::bar))
-    .push(composer(chat, online, None))
+    .push(pasted.map(crate::ui::paste::bar))
+    .push(super::composer::view(chat, online, None))
     .height(Length::Fill)
     .into()
 }
 
 /// The message list; `room` for a group chat (nicks, mentions).
-pub(super) fn messages<'a>(
+pub(crate) fn messages<'a>(
     chat: &'a Chat,
-    transfers: Option<&'a super::files::Transfers>,
-    pictures: &'a super::avatar::Cache,
+    transfers: Option<&'a crate::ui::files::Transfers>,
+    pictures: &'a crate::ui::avatar::Cache,
     room: Option<&'a Room>,
 ) -> Element<'a, Message> {
     let today = chrono::Local::now().date_naive();
@@ -338,20 +312,20 @@ fn quote(q: &crate::api::Quote) -> Element<'_, Message> {
 /// What a file card needs besides its message: the account's transfers and
 /// the decoded previews.
 type FileContext<'a> = (
-    Option<&'a super::files::Transfers>,
-    &'a super::avatar::Cache,
+    Option<&'a crate::ui::files::Transfers>,
+    &'a crate::ui::avatar::Cache,
 );
 
 /// How a message's bubble looks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Bubble {
+pub(crate) enum Bubble {
     Own,
     Other,
     /// A room message that mentions us: highlighted.
     Mention,
 }
 
-pub(super) fn bubble_kind(m: &MessageRecord, in_room: bool) -> Bubble {
+pub(crate) fn bubble_kind(m: &MessageRecord, in_room: bool) -> Bubble {
     match m.direction {
         Direction::Out => Bubble::Own,
         Direction::In if in_room && m.mention => Bubble::Mention,
@@ -413,12 +387,12 @@ fn bubble<'a>(
     let mut content = column![].spacing(2);
     if room.is_some() && !own {
         // In a group: who wrote it, in their colour.
-        let nick = super::rooms::sender_nick(&m.sender);
+        let nick = crate::ui::rooms::sender_nick(&m.sender);
         content = content.push(
             text(nick.to_owned())
                 .size(12)
                 .font(BOLD)
-                .style(style::nick(super::room_view::nick_color(nick))),
+                .style(style::nick(crate::ui::room_view::nick_color(nick))),
         );
     }
     if let Some(q) = &m.reply_to {
@@ -442,7 +416,7 @@ fn bubble<'a>(
             .into(),
         // A file message's body is its URL (or empty until uploaded): the
         // card shows the file instead.
-        Some(file) => super::files::card(m, file, transfers, pictures),
+        Some(file) => crate::ui::files::card(m, file, transfers, pictures),
         None => text(&m.body).size(14).into(),
     };
     content = content.push(main);
@@ -489,137 +463,6 @@ fn bubble<'a>(
         row![body, space::horizontal().width(Length::FillPortion(1))]
     };
     line.width(Length::Fill).into()
-}
-
-/// The composer; in a room it is disabled while we cannot write there.
-pub(super) fn composer<'a>(
-    chat: &'a Chat,
-    online: bool,
-    room: Option<&'a Room>,
-) -> Element<'a, Message> {
-    let mode = match (&chat.editing, &chat.replying) {
-        (Some(_), _) => Some(fl!("composer-editing")),
-        (None, Some(id)) => Some(fl!(
-            "composer-replying",
-            text = chat
-                .message(id)
-                .map(|m| m
-                    .body
-                    .lines()
-                    .next()
-                    .unwrap_or_default()
-                    .chars()
-                    .take(80)
-                    .collect::<String>())
-                .unwrap_or_default()
-        )),
-        _ => None,
-    };
-    let field = composer_field(chat, online, room);
-    match mode {
-        None => field,
-        Some(label) => column![
-            container(
-                row![
-                    text(label).size(12).style(style::muted),
-                    space::horizontal(),
-                    button(text(fl!("composer-cancel")).size(12))
-                        .padding([2, 10])
-                        .style(button::text)
-                        .on_press(Message::Chat(ChatMessage::CancelMode)),
-                ]
-                .align_y(Alignment::Center)
-            )
-            .padding([6, 20]),
-            field
-        ]
-        .into(),
-    }
-}
-
-fn composer_field<'a>(
-    chat: &'a Chat,
-    online: bool,
-    room: Option<&'a Room>,
-) -> Element<'a, Message> {
-    let blocked = room.is_some_and(|r| !r.can_write());
-    let placeholder = if blocked {
-        super::room_view::blocked_placeholder()
-    } else if online {
-        fl!("composer-placeholder")
-    } else {
-        fl!("composer-placeholder-offline")
-    };
-    let mut editor = iced::widget::text_editor(&chat.composer)
-        .id(ids::COMPOSER)
-        .placeholder(placeholder)
-        .key_binding(composer_keys)
-        .min_height(40)
-        .max_height(160)
-        .padding([10, 12]);
-    if !blocked {
-        editor = editor.on_action(|a| Message::Chat(ChatMessage::Edit(a)));
-    }
-    let can_send = !blocked && !chat.composer.text().trim().is_empty();
-    let send: Element<'_, Message> = if blocked {
-        match room.filter(|r| r.can_rejoin()) {
-            Some(_) => super::room_view::rejoin_button(),
-            None => space().into(),
-        }
-    } else {
-        container(
-            button(text(fl!("send-button")).center())
-                .padding([10, 18])
-                .on_press_maybe(can_send.then_some(Message::Chat(ChatMessage::Send))),
-        )
-        .id(ids::SEND)
-        .into()
-    };
-    let attach = tooltip(
-        container(
-            button(text(fl!("file-attach")).center())
-                .padding([10, 12])
-                .style(button::secondary)
-                .on_press(Message::File(super::files::FileMessage::Attach)),
-        )
-        .id(ids::ATTACH),
-        container(text(fl!("file-attach-tooltip")).size(12))
-            .padding([2, 6])
-            .style(container::rounded_box),
-        tooltip::Position::Top,
-    );
-    container(
-        row![attach, editor, send]
-            .spacing(10)
-            .align_y(Alignment::End),
-    )
-    .padding([12, 20])
-    .into()
-}
-
-/// Enter sends, Shift+Enter breaks the line, Up may start editing our last
-/// message, Escape leaves editing/replying; everything else as usual.
-fn composer_keys(press: KeyPress) -> Option<Binding<Message>> {
-    let focused = matches!(press.status, text_editor::Status::Focused { .. });
-    let plain = press.modifiers.is_empty();
-    match &press.key {
-        keyboard::Key::Named(key::Named::Enter) if focused => Some(if press.modifiers.shift() {
-            Binding::Enter
-        } else {
-            Binding::Custom(Message::Chat(ChatMessage::Send))
-        }),
-        keyboard::Key::Named(key::Named::ArrowUp) if focused && plain => {
-            Some(Binding::Custom(Message::Chat(ChatMessage::Up)))
-        }
-        // @-completion of nicks in a room (nothing elsewhere).
-        keyboard::Key::Named(key::Named::Tab) if focused && plain => {
-            Some(Binding::Custom(super::room_view::complete_binding()))
-        }
-        keyboard::Key::Named(key::Named::Escape) if focused => {
-            Some(Binding::Custom(Message::Chat(ChatMessage::CancelMode)))
-        }
-        _ => Binding::from_key_press(press),
-    }
 }
 
 /// Shown when no conversation is open.
