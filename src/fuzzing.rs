@@ -23,7 +23,6 @@ use tokio_xmpp::parsers::roster::Roster;
 use tokio_xmpp::parsers::stanza_error::StanzaError;
 use tokio_xmpp::parsers::version::VersionResult;
 
-use crate::account::carbons::{self, Carbon};
 use crate::account::depth_limit::DepthGuard;
 use crate::account::muc::{bookmarks, parse};
 use crate::account::{
@@ -31,6 +30,7 @@ use crate::account::{
     roster, upload, vcard, version,
 };
 use crate::api::Command;
+use crate::xmpp::carbons::{self, Carbon};
 use crate::xmpp::receipts;
 
 /// Our account in the stanza targets, unless the stanza is addressed to

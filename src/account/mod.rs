@@ -22,7 +22,6 @@ pub(crate) mod avatars;
 pub mod blocking;
 mod burst;
 pub mod caps;
-pub mod carbons;
 pub mod chat;
 pub mod chatstates;
 mod commands;
