@@ -23,14 +23,15 @@ use tokio_xmpp::parsers::roster::Roster;
 use tokio_xmpp::parsers::stanza_error::StanzaError;
 use tokio_xmpp::parsers::version::VersionResult;
 
-use crate::account::carbons::{self, Carbon};
 use crate::account::depth_limit::DepthGuard;
 use crate::account::muc::{bookmarks, parse};
 use crate::account::{
-    avatars, caps, chat, chatstates, console, last_activity, mam, nick, pep, presence, receipts,
-    register, roster, upload, vcard, version,
+    avatars, caps, chat, chatstates, console, last_activity, mam, nick, pep, presence, register,
+    roster, upload, vcard, version,
 };
 use crate::api::Command;
+use crate::xmpp::carbons::{self, Carbon};
+use crate::xmpp::receipts;
 
 /// Our account in the stanza targets, unless the stanza is addressed to
 /// someone (then that is us: the server delivers only our stanzas).
@@ -390,7 +391,7 @@ fn command(cmd: Command) {
             }
         }
         Command::React { emojis, .. } => {
-            let _ = crate::account::reactions::clean(emojis.iter().cloned());
+            let _ = crate::xmpp::reactions::clean(emojis.iter().cloned());
         }
         Command::Search { query, .. } => {
             let _ = crate::store::search::fts_query(query);

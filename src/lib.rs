@@ -20,3 +20,4 @@ pub mod profile;
 pub mod secrets;
 pub mod store;
 pub mod ui;
+pub mod xmpp;

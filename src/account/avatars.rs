@@ -30,11 +30,11 @@ use tokio_xmpp::parsers::presence::{Presence, Type as PresenceType};
 use tokio_xmpp::parsers::stanza_error::{DefinedCondition, StanzaError};
 use tokio_xmpp::stanzastream::StanzaStream;
 
-use super::chat::element;
 use super::inbound::PendingIq;
 use super::{Actor, avatar_path, pep};
 use crate::api::{ConnState, Event};
 use crate::avatar_image::{AvatarError, INCOMING};
+use crate::xmpp::util::element;
 
 mod cache;
 mod stanzas;

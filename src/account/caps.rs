@@ -38,8 +38,8 @@ pub fn own_disco(offer: Offer, node: Option<String>) -> DiscoInfoResult {
         ns::MESSAGE_CORRECT,
         ns::REACTIONS,
         ns::VERSION,
-        super::replies::NS,
-        super::retraction::NS,
+        crate::xmpp::replies::NS,
+        crate::xmpp::retraction::NS,
         // Contacts' nickname changes are pushed to us (XEP-0163 §4.2).
         super::nick::NOTIFY,
         // XEP-0163: the server pushes contacts' avatar metadata (and ours,
@@ -57,7 +57,7 @@ pub fn own_disco(offer: Offer, node: Option<String>) -> DiscoInfoResult {
     for (on, feature) in [
         (offer.receipts, ns::RECEIPTS),
         (offer.typing, ns::CHATSTATES),
-        (offer.read_markers, super::markers::NS),
+        (offer.read_markers, crate::xmpp::markers::NS),
     ] {
         if on {
             features.insert(feature.to_owned());

@@ -1,16 +1,15 @@
-//! 1:1 chat messages: reading stanzas into store rows, building
-//! outgoing stanzas (XEP-0359 ids, XEP-0203 delay).
+//! 1:1 chat messages as the account keeps them: what
+//! [`xmpp::chat`](crate::xmpp::chat) read, in the store's and the
+//! front-ends' types, and the store rows of a batch.
 
 use chrono::{DateTime, Utc};
 use tokio_xmpp::jid::{BareJid, Jid};
-use tokio_xmpp::minidom::Element;
-use tokio_xmpp::minidom::rxml::NcName;
-use tokio_xmpp::parsers::delay::Delay;
-use tokio_xmpp::parsers::message::{Id, Lang, Message, MessageType};
-use tokio_xmpp::parsers::stanza_id::{OriginId, StanzaId};
+use tokio_xmpp::parsers::message::Message;
 
 use crate::api::{Direction, MessageState};
 use crate::store::NewMessage;
+use crate::xmpp;
+use crate::xmpp::chat::{ParsedChat, Signal};
 
 /// What we keep of a 1:1 chat message, whichever way it came (live, carbon,
 /// archive).
@@ -46,102 +45,34 @@ pub struct ChatMessage {
     pub occupant_id: Option<String>,
 }
 
-/// A change to an earlier message, referred to by the id its author gave it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Signal {
-    /// New text (in `body`) for message `replaces` (XEP-0308).
-    Correction { replaces: String },
-    /// The author withdrew message `id` (XEP-0424).
-    Retraction { id: String },
-    /// The sender's full set of reactions to message `id` (XEP-0444).
-    Reactions { id: String, emojis: Vec<String> },
-    /// The sender has seen everything up to message `id` (XEP-0333).
-    Displayed { id: String },
-}
-
-impl Signal {
-    pub(crate) fn of(msg: &Message) -> Option<Signal> {
-        if let Some(id) = super::retraction::retracted_id(msg) {
-            return Some(Signal::Retraction { id });
-        }
-        if let Some((id, emojis)) = super::reactions::of(msg) {
-            return Some(Signal::Reactions { id, emojis });
-        }
-        if let Some(replaces) = super::corrections::replaced_id(msg) {
-            return Some(Signal::Correction { replaces });
-        }
-        super::markers::displayed_id(msg).map(|id| Signal::Displayed { id })
-    }
-}
-
 /// Reads a chat/normal message with a body, or a signal about an earlier
-/// message. A message from our own account (another device, seen through a
-/// carbon or the archive) is outgoing, its conversation is its recipient;
-/// anything else is incoming from its sender. No body (and no signal),
-/// groupchat, errors or no sender give `None`.
-pub fn parse_chat(mut msg: Message, own: &BareJid, now: DateTime<Utc>) -> Option<ChatMessage> {
-    if !matches!(msg.type_, MessageType::Chat | MessageType::Normal) {
-        return None;
-    }
-    let from = msg.from.clone()?;
-    let (direction, peer) = if from.to_bare() == *own {
-        (Direction::Out, msg.to.clone()?)
-    } else {
-        (Direction::In, from.clone())
-    };
-    let with = Jid::from(peer.to_bare());
-    let signal = Signal::of(&msg);
-    let body = match (msg.get_best_body_cloned(vec![]), &signal) {
-        (Some((_, body)), None | Some(Signal::Correction { .. })) => body,
-        // The body of other signals is a fallback text for old clients.
-        (_, Some(s)) if !matches!(s, Signal::Correction { .. }) => String::new(),
-        _ => return None,
-    };
-    let reply_to = super::replies::reply_id(&msg);
-    let body = match reply_to {
-        Some(_) => super::replies::strip_fallback(&msg, &body),
-        None => body,
-    };
-    let markable = super::markers::is_markable(&msg);
-    let file = match &signal {
-        None => super::file_message::parse(&msg, &body),
-        Some(_) => None,
-    };
-    // Only our own server may assign the stanza-id we use for dedup; one set by
-    // anyone else (e.g. the sender) is ignored, or it could suppress messages.
-    let mut server_id = None;
-    while let Ok(Some(sid)) = msg.extract_payload::<StanzaId>() {
-        if sid.by.to_bare() == *own && sid.by.resource().is_none() {
-            server_id = Some(sid.id);
+/// message ([`xmpp::chat::parse_chat`]), as the account keeps it.
+pub fn parse_chat(msg: Message, own: &BareJid, now: DateTime<Utc>) -> Option<ChatMessage> {
+    xmpp::chat::parse_chat(msg, own, now).map(ChatMessage::from)
+}
+
+impl From<ParsedChat> for ChatMessage {
+    fn from(m: ParsedChat) -> Self {
+        ChatMessage {
+            direction: match m.direction {
+                xmpp::chat::Direction::In => Direction::In,
+                xmpp::chat::Direction::Out => Direction::Out,
+            },
+            sender: m.sender,
+            with: m.with,
+            peer: m.peer,
+            body: m.body,
+            timestamp: m.timestamp,
+            server_id: m.server_id,
+            origin_id: m.origin_id,
+            reply_to: m.reply_to,
+            markable: m.markable,
+            signal: m.signal,
+            file: m.file.map(super::file_message::new_file),
+            mention: false,
+            occupant_id: None,
         }
     }
-    let origin_id = match msg.extract_payload::<OriginId>() {
-        Ok(Some(o)) => Some(o.id),
-        _ => msg.id.as_ref().map(|id| id.0.clone()),
-    };
-    // Our server vouches for the stamps it sets (offline delivery).
-    let delay = msg.extract_payload::<Delay>().ok().flatten();
-    let timestamp = super::stamp::sent_at(
-        delay.as_ref(),
-        |by| by.is_some_and(|by| super::stamp::is_domain(by, own.domain().as_str())),
-        now,
-    );
-    Some(ChatMessage {
-        direction,
-        sender: from,
-        with,
-        peer,
-        body,
-        timestamp,
-        server_id,
-        origin_id,
-        reply_to,
-        markable,
-        signal,
-        file,
-        mention: false,
-        occupant_id: None,
-    })
 }
 
 /// Store rows for received messages, with fresh local ids; owns the strings
@@ -196,55 +127,6 @@ impl StoreRows {
     }
 }
 
-/// An element `<name xmlns='ns' attr='value' …/>` for payloads that
-/// xmpp-parsers has no type for.
-pub fn element(name: &str, ns: &str, attrs: &[(&str, &str)]) -> Element {
-    let mut builder = Element::builder(name, ns);
-    for (key, value) in attrs {
-        // Our own attribute names, always valid.
-        if let Ok(key) = NcName::try_from(*key) {
-            builder = builder.attr(key, *value);
-        }
-    }
-    builder.build()
-}
-
-/// Attribute `attr` of the first payload `<name xmlns='ns'/>`, if not empty:
-/// how signals name the message they are about.
-pub fn payload_attr(msg: &Message, name: &str, ns: &str, attr: &str) -> Option<String> {
-    msg.payloads
-        .iter()
-        .find(|p| p.is(name, ns))
-        .and_then(|p| p.attr(attr))
-        .filter(|v| !v.is_empty())
-        .map(str::to_owned)
-}
-
-/// `msg` with one more payload element.
-pub fn with_element(mut msg: Message, payload: Element) -> Message {
-    msg.payloads.push(payload);
-    msg
-}
-
-/// A body-less message carrying `payload` about an earlier message, kept by
-/// archives (XEP-0334 store hint) so other devices learn of it later.
-pub fn signal(to: &BareJid, payload: Element) -> Message {
-    let mut msg = Message::chat(Some(Jid::from(to.clone())));
-    msg.id = Some(Id(uuid::Uuid::new_v4().to_string()));
-    msg.payloads.push(payload);
-    msg.payloads.push(element("store", "urn:xmpp:hints", &[]));
-    msg
-}
-
-/// A chat message with `id` used as stanza id and origin-id.
-pub fn outgoing(to: &BareJid, id: &str, body: &str) -> Message {
-    let mut msg = Message::chat(Some(Jid::from(to.clone())))
-        .with_body(Lang::new(), body.to_owned())
-        .with_payload(OriginId { id: id.to_owned() });
-    msg.id = Some(Id(id.to_owned()));
-    msg
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -258,68 +140,42 @@ mod tests {
     }
 
     #[test]
-    fn reads_ids_and_delay() {
-        let m = parse(
-            "<message xmlns='jabber:client' type='chat' from='bob@example.org/pc' id='x1'>\
-             <body>hi</body>\
-             <stanza-id xmlns='urn:xmpp:sid:0' id='srv1' by='me@example.org'/>\
-             <stanza-id xmlns='urn:xmpp:sid:0' id='fake' by='bob@example.org'/>\
-             <origin-id xmlns='urn:xmpp:sid:0' id='o1'/>\
-             <delay xmlns='urn:xmpp:delay' from='example.org' stamp='2020-01-02T03:04:05Z'/>\
-             </message>",
-        );
-        let m = m.as_ref();
-        assert_eq!(m.map(|m| m.body.as_str()), Some("hi"));
-        assert_eq!(m.and_then(|m| m.server_id.as_deref()), Some("srv1"));
-        assert_eq!(m.and_then(|m| m.origin_id.as_deref()), Some("o1"));
-        assert_eq!(
-            m.map(|m| m.with.to_string()).as_deref(),
-            Some("bob@example.org")
-        );
-        assert_eq!(
-            m.map(|m| m.timestamp.to_rfc3339()).as_deref(),
-            Some("2020-01-02T03:04:05+00:00")
-        );
-    }
-
-    #[test]
-    fn id_attribute_is_the_fallback_origin_id() {
-        let m = parse(
-            "<message xmlns='jabber:client' type='chat' from='bob@example.org/pc' id='x1'><body>a</body></message>",
-        );
-        assert_eq!(m.and_then(|m| m.origin_id), Some("x1".into()));
-    }
-
-    #[test]
-    fn ignores_what_is_not_a_chat_message() {
-        for xml in [
-            "<message xmlns='jabber:client' type='chat' from='bob@example.org/pc'/>",
-            "<message xmlns='jabber:client' type='groupchat' from='r@muc.example.org/n'><body>x</body></message>",
-            "<message xmlns='jabber:client' type='chat'><body>no sender</body></message>",
-        ] {
-            assert!(parse(xml).is_none(), "{xml}");
-        }
-    }
-
-    #[test]
-    fn own_messages_are_outgoing_to_their_recipient() {
+    fn converts_to_the_accounts_types() {
         let m = parse(
             "<message xmlns='jabber:client' type='chat' from='me@example.org/phone' \
-             to='bob@example.org' id='x2'><body>from my phone</body></message>",
+             to='bob@example.org' id='x2'><body>https://h.example/a/..%2F.x</body>\
+             <x xmlns='jabber:x:oob'><url>https://h.example/a/..%2F.x</url></x></message>",
         );
-        assert_eq!(m.as_ref().map(|m| m.direction), Some(Direction::Out));
-        assert_eq!(
-            m.as_ref().map(|m| m.with.to_string()).as_deref(),
-            Some("bob@example.org")
+        let m = m.unwrap_or_else(|| panic!("a chat message"));
+        assert_eq!(m.direction, Direction::Out);
+        assert_eq!(m.with.to_string(), "bob@example.org");
+        assert!(!m.mention);
+        assert_eq!(m.occupant_id, None);
+        // The file's name is made safe to store.
+        let file = m.file.as_ref().unwrap_or_else(|| panic!("a file"));
+        assert_eq!(file.name, "x");
+        assert_eq!(file.transfer, crate::api::TransferState::Available);
+        let incoming = parse(
+            "<message xmlns='jabber:client' type='chat' from='bob@example.org/pc'><body>a</body></message>",
         );
-        assert_eq!(
-            m.map(|m| m.sender.to_string()).as_deref(),
-            Some("me@example.org/phone")
-        );
-        // Without a recipient there is no conversation to put it in.
-        assert!(
-            parse("<message xmlns='jabber:client' type='chat' from='me@example.org/phone'><body>x</body></message>")
-                .is_none()
-        );
+        assert_eq!(incoming.map(|m| m.direction), Some(Direction::In));
+    }
+
+    #[test]
+    fn signals_get_no_store_row() {
+        let batch: Vec<ChatMessage> = [
+            "<message xmlns='jabber:client' type='chat' from='bob@example.org/pc' id='m1'><body>a</body></message>",
+            "<message xmlns='jabber:client' type='chat' from='bob@example.org/pc'>\
+             <displayed xmlns='urn:xmpp:chat-markers:0' id='m0'/></message>",
+        ]
+        .into_iter()
+        .filter_map(parse)
+        .collect();
+        assert_eq!(batch.len(), 2);
+        let rows = StoreRows::new(&batch);
+        let rows = rows.rows(&batch);
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].body, "a");
+        assert_eq!(rows[0].state, MessageState::Received);
     }
 }

@@ -1,181 +1,37 @@
-//! File messages: the link (XEP-0066 out-of-band data) that every client
-//! understands, with the file's metadata (XEP-0447 stateless file sharing
-//! carrying XEP-0446 file metadata: name, size, media type, SHA-256) for
-//! those that read it. The body is the URL, as other clients expect.
-//!
-//! Everything read here comes from the sender and is checked: lengths are
-//! capped, the name is sanitized ([`crate::files::names`]), a hash is only
-//! taken if it is a well-formed SHA-256.
+//! Files in received messages as the store keeps them: what
+//! [`xmpp::file_message`](crate::xmpp::file_message) read, with a name made
+//! safe to store ([`crate::files::names`]), available for download.
 
-use base64::Engine as _;
-use tokio_xmpp::minidom::Element;
 use tokio_xmpp::parsers::message::Message;
-use tokio_xmpp::parsers::ns;
-use tokio_xmpp::parsers::oob::Oob;
 
-use super::chat::element;
 use crate::api::TransferState;
 use crate::files::names;
 use crate::store::NewFile;
+use crate::xmpp::file_message::{self, FileInfo};
 
-pub const NS_SFS: &str = "urn:xmpp:sfs:0";
-pub const NS_FILE: &str = "urn:xmpp:file:metadata:0";
-pub const NS_HASHES: &str = "urn:xmpp:hashes:2";
-pub const NS_URL_DATA: &str = "http://jabber.org/protocol/url-data";
-
-const MAX_URL: usize = 4096;
-const MAX_NAME: usize = 1024;
-const MAX_MEDIA_TYPE: usize = 255;
-
-/// What we tell about a file we send.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Outgoing<'a> {
-    pub url: &'a str,
-    pub name: &'a str,
-    pub size: u64,
-    pub media_type: Option<&'a str>,
-    pub sha256: Option<&'a [u8; 32]>,
-}
-
-/// `msg` (whose body is the URL) with the OOB link and the file metadata.
-pub fn attach(mut msg: Message, f: &Outgoing) -> Message {
-    msg.payloads.push(
-        Oob {
-            url: f.url.to_owned(),
-            desc: None,
-        }
-        .into(),
-    );
-    let text = |name: &str, value: String| Element::builder(name, NS_FILE).append(value).build();
-    let mut file = Element::builder("file", NS_FILE)
-        .append(text("name", f.name.to_owned()))
-        .append(text("size", f.size.to_string()));
-    if let Some(t) = f.media_type {
-        file = file.append(text("media-type", t.to_owned()));
-    }
-    if let Some(h) = f.sha256 {
-        let mut hash = element("hash", NS_HASHES, &[("algo", "sha-256")]);
-        hash.append_text(base64::engine::general_purpose::STANDARD.encode(h));
-        file = file.append(hash);
-    }
-    let sources = Element::builder("sources", NS_SFS).append(element(
-        "url-data",
-        NS_URL_DATA,
-        &[("target", f.url)],
-    ));
-    msg.payloads.push(
-        Element::builder("file-sharing", NS_SFS)
-            .append(file.build())
-            .append(sources.build())
-            .build(),
-    );
-    msg
-}
-
-/// The file a received message carries: XEP-0447 metadata with a URL
-/// source, or an XEP-0066 link that is the whole body (how other clients
-/// mark a file message; a link inside a text is just a link).
-pub fn parse(msg: &Message, body: &str) -> Option<NewFile> {
-    let sfs = msg.payloads.iter().find(|p| p.is("file-sharing", NS_SFS));
-    let oob_url = msg
-        .payloads
-        .iter()
-        .find(|p| p.is("x", ns::OOB))
-        .and_then(|p| Oob::try_from(p.clone()).ok())
-        .map(|o| o.url.trim().to_owned());
-    let sfs_url = sfs.and_then(|s| {
-        s.get_child("sources", NS_SFS)?
-            .children()
-            .filter(|c| c.is("url-data", NS_URL_DATA))
-            .find_map(|c| c.attr("target"))
-            .map(|t| t.trim().to_owned())
-    });
-    let url = match (sfs_url, oob_url) {
-        (Some(u), _) => u,
-        (None, Some(u)) if u == body.trim() => u,
-        _ => return None,
-    };
-    if url.is_empty()
-        || url.len() > MAX_URL
-        || !(url.starts_with("https://") || url.starts_with("http://"))
-    {
-        return None;
-    }
-    let meta = sfs.and_then(|s| s.get_child("file", NS_FILE));
-    let child = |name: &str| {
-        meta.and_then(|m| m.get_child(name, NS_FILE))
-            .map(|c| c.text().trim().to_owned())
-            .filter(|t| !t.is_empty())
-    };
-    let name = child("name")
-        .filter(|n| n.len() <= MAX_NAME)
-        .unwrap_or_else(|| name_from_url(&url));
-    let size = child("size").and_then(|s| s.parse::<u64>().ok());
-    let media_type = child("media-type").filter(|t| valid_media_type(t));
-    let sha256 = meta.and_then(|m| {
-        m.children()
-            .filter(|c| c.is("hash", NS_HASHES) && c.attr("algo") == Some("sha-256"))
-            .find_map(|c| {
-                let bytes = base64::engine::general_purpose::STANDARD
-                    .decode(c.text().trim())
-                    .ok()?;
-                <[u8; 32]>::try_from(bytes.as_slice()).ok()
-            })
-    });
-    Some(NewFile {
-        name: names::sanitize(&name),
-        size,
-        media_type,
-        url: Some(url),
-        sha256,
+/// The store's row of a received file.
+pub fn new_file(f: FileInfo) -> NewFile {
+    NewFile {
+        name: names::sanitize(&f.name),
+        size: f.size,
+        media_type: f.media_type,
+        url: Some(f.url),
+        sha256: f.sha256,
         source: None,
         transfer: TransferState::Available,
-    })
-}
-
-/// The last path segment of a URL, percent-decoded (`…/a%20b.pdf` → `a b.pdf`).
-fn name_from_url(url: &str) -> String {
-    let path = url.split(['?', '#']).next().unwrap_or("");
-    let last = path.rsplit('/').next().unwrap_or("");
-    percent_decode(last)
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Some(b) = std::str::from_utf8(&bytes[i + 1..i + 3])
-                .ok()
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(b);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
     }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
-/// `type/subtype` of token characters, short.
-fn valid_media_type(t: &str) -> bool {
-    let token = |s: &str| {
-        !s.is_empty()
-            && s.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"!#$&^_.+-".contains(&b))
-    };
-    t.len() <= MAX_MEDIA_TYPE && t.split_once('/').is_some_and(|(a, b)| token(a) && token(b))
+/// The file a received message with `body` carries (see
+/// [`file_message::parse`]).
+pub fn parse(msg: &Message, body: &str) -> Option<NewFile> {
+    file_message::parse(msg, body).map(new_file)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tokio_xmpp::jid::Jid;
-    use tokio_xmpp::parsers::message::Lang;
+    use tokio_xmpp::minidom::Element;
 
     fn message(xml: &str) -> Message {
         let el: Element = xml.parse().unwrap_or_else(|e| panic!("{e}"));
@@ -183,79 +39,27 @@ mod tests {
     }
 
     #[test]
-    fn what_we_send_reads_back() {
-        let to: Jid = "bob@example.org".parse().unwrap_or_else(|e| panic!("{e}"));
-        let url = "https://up.example.org/abc/report%20Q1.pdf";
-        let msg = Message::chat(Some(to)).with_body(Lang::new(), url.to_owned());
-        let hash = [9u8; 32];
-        let msg = attach(
-            msg,
-            &Outgoing {
-                url,
-                name: "report Q1.pdf",
-                size: 1234,
-                media_type: Some("application/pdf"),
-                sha256: Some(&hash),
-            },
-        );
-        // Through XML and back, as a receiver sees it.
-        let xml = String::from(&Element::from(msg));
-        let back = message(&xml);
-        let file = parse(&back, url).unwrap_or_else(|| panic!("a file in {xml}"));
-        assert_eq!(file.name, "report Q1.pdf");
-        assert_eq!(file.size, Some(1234));
-        assert_eq!(file.media_type.as_deref(), Some("application/pdf"));
-        assert_eq!(file.sha256, Some(hash));
-        assert_eq!(file.url.as_deref(), Some(url));
-        assert_eq!(file.transfer, TransferState::Available);
-    }
-
-    #[test]
-    fn a_plain_oob_link_that_is_the_body_is_a_file() {
-        let url = "https://up.example.org/x/photo%20one.jpg?token=1";
-        let msg = message(&format!(
-            "<message xmlns='jabber:client' type='chat' from='bob@example.org/pc'>\
-             <body>{u}</body><x xmlns='jabber:x:oob'><url>{u}</url></x></message>",
-            u = url.replace('&', "&amp;")
-        ));
-        let file = parse(&msg, url).unwrap_or_else(|| panic!("a file"));
-        assert_eq!(file.name, "photo one.jpg");
-        assert_eq!(file.size, None);
-        // A link inside a text is not a file message.
-        assert!(parse(&msg, "look at this").is_none());
-    }
-
-    #[test]
-    fn hostile_metadata_is_cleaned() {
+    fn hostile_names_are_made_safe() {
         let msg = message(
             "<message xmlns='jabber:client' type='chat' from='eve@example.org/pc'>\
              <body>x</body>\
              <file-sharing xmlns='urn:xmpp:sfs:0'><file xmlns='urn:xmpp:file:metadata:0'>\
-             <name>../../.bashrc</name><size>-5</size><media-type>text/html; x=&lt;</media-type>\
-             <hash xmlns='urn:xmpp:hashes:2' algo='sha-256'>c2hvcnQ=</hash></file>\
+             <name>../../.bashrc</name><size>7</size></file>\
              <sources><url-data xmlns='http://jabber.org/protocol/url-data' target='https://h.example/f'/></sources>\
              </file-sharing></message>",
         );
         let file = parse(&msg, "x").unwrap_or_else(|| panic!("a file"));
         assert_eq!(file.name, "bashrc");
-        assert_eq!(file.size, None);
-        assert_eq!(file.media_type, None);
-        assert_eq!(file.sha256, None);
-        // Only web URLs.
-        let msg = message(
+        assert_eq!(file.size, Some(7));
+        assert_eq!(file.url.as_deref(), Some("https://h.example/f"));
+        assert_eq!(file.source, None);
+        assert_eq!(file.transfer, TransferState::Available);
+        let from_url = message(
             "<message xmlns='jabber:client' type='chat' from='eve@example.org/pc'>\
-             <body>file:///etc/passwd</body><x xmlns='jabber:x:oob'><url>file:///etc/passwd</url></x></message>",
+             <body>https://a/b/..%2F..%2Fx</body>\
+             <x xmlns='jabber:x:oob'><url>https://a/b/..%2F..%2Fx</url></x></message>",
         );
-        assert!(parse(&msg, "file:///etc/passwd").is_none());
-    }
-
-    #[test]
-    fn names_from_urls_are_decoded() {
-        assert_eq!(name_from_url("https://a/b/c%2Fd.txt?x#y"), "c/d.txt");
-        assert_eq!(name_from_url("https://a/b/%zz"), "%zz");
-        assert_eq!(
-            names::sanitize(&name_from_url("https://a/b/..%2F..%2Fx")),
-            "x"
-        );
+        let file = parse(&from_url, "https://a/b/..%2F..%2Fx");
+        assert_eq!(file.map(|f| f.name).as_deref(), Some("x"));
     }
 }

@@ -13,10 +13,11 @@ use tokio_xmpp::parsers::roster::{Roster, Subscription};
 use tokio_xmpp::parsers::stanza_error::{DefinedCondition, ErrorType, StanzaError};
 use tokio_xmpp::stanzastream::StanzaStream;
 
-use super::carbons::{self, Carbon};
 use super::outbox::{Progress, Stage};
-use super::{Actor, caps, chat, chatstates, receipts, roster, version};
+use super::{Actor, caps, chat, chatstates, roster, version};
 use crate::api::{Availability, Direction, Event};
+use crate::xmpp::carbons::{self, Carbon};
+use crate::xmpp::receipts;
 
 /// What an outstanding IQ request was for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

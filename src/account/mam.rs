@@ -118,7 +118,7 @@ pub fn parse_result(
     message.server_id = Some(result.id);
     // The archive's own stamp: our server vouches for it.
     if let Some(delay) = forwarded.delay {
-        message.timestamp = super::stamp::sent_at(Some(&delay), |_| true, now);
+        message.timestamp = crate::xmpp::stamp::sent_at(Some(&delay), |_| true, now);
     }
     Ok(ArchivedMessage { query_id, message })
 }

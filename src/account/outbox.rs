@@ -15,9 +15,10 @@ use tokio_xmpp::Stanza;
 use tokio_xmpp::jid::{BareJid, Jid};
 use tokio_xmpp::stanzastream::{StanzaStage, StanzaState, StanzaStream, StanzaToken};
 
-use super::{Actor, chat};
+use super::Actor;
 use crate::api::{ConnState, Direction, Event, MessageRecord, MessageState};
 use crate::store::NewMessage;
+use crate::xmpp::{chat, chatstates, file_message, markers, receipts, replies};
 use tokio_xmpp::parsers::message::Message;
 use tokio_xmpp::parsers::ns;
 
@@ -57,9 +58,9 @@ fn with_file(msg: Message, m: &MessageRecord) -> Message {
         let bytes = base64::engine::general_purpose::STANDARD.decode(h).ok()?;
         <[u8; 32]>::try_from(bytes.as_slice()).ok()
     });
-    super::file_message::attach(
+    file_message::attach(
         msg,
-        &super::file_message::Outgoing {
+        &file_message::Outgoing {
             url,
             name: &f.name,
             size: f.size.unwrap_or(0),
@@ -203,17 +204,17 @@ impl Actor {
         self.in_flight.insert(id.to_owned());
         let mut msg = with_file(chat::outgoing(&to, id, &m.body), m);
         if let Some((author, reference, quoted)) = self.quoted(m) {
-            msg = super::replies::with_reply(msg, author, &reference, &quoted, &m.body);
+            msg = replies::with_reply(msg, author, &reference, &quoted, &m.body);
         }
         // Ask only clients that may answer (XEP-0115); unknown ones are asked.
         if self.caps.may_support(&to, ns::RECEIPTS) {
-            msg = super::receipts::request(msg);
+            msg = receipts::request(msg);
         }
-        if self.caps.may_support(&to, super::markers::NS) {
-            msg = super::markers::with_markable(msg);
+        if self.caps.may_support(&to, markers::NS) {
+            msg = markers::with_markable(msg);
         }
         if self.switches.send_typing {
-            msg = super::chatstates::with_active(msg);
+            msg = chatstates::with_active(msg);
         }
         let token = self.send(stream, Stanza::Message(msg)).await;
         tokio::spawn(watch_token(
@@ -234,10 +235,10 @@ impl Actor {
         };
         let mut msg = with_file(super::muc::parse::outgoing(room, &m.id, body), m);
         if let Some((author, reference, quoted)) = self.quoted(m) {
-            msg = super::replies::with_reply(msg, author, &reference, &quoted, &m.body);
+            msg = replies::with_reply(msg, author, &reference, &quoted, &m.body);
         }
         if self.switches.send_typing {
-            msg = super::chatstates::with_active(msg);
+            msg = chatstates::with_active(msg);
         }
         let token = self.send(stream, Stanza::Message(msg)).await;
         tokio::spawn(watch_token(

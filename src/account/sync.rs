@@ -17,12 +17,13 @@ use tokio_xmpp::parsers::message::Message;
 use tokio_xmpp::parsers::stanza_error::{DefinedCondition, StanzaError};
 use tokio_xmpp::stanzastream::StanzaStream;
 
+use super::Actor;
 use super::chat::{ChatMessage, StoreRows};
 use super::inbound::PendingIq;
 use super::mam::{self, Page, Rejected};
-use super::{Actor, carbons};
 use crate::api::Event;
 use crate::store::{CatchUpTrail, Inserted, LiveSince};
+use crate::xmpp::carbons;
 
 /// The largest history page a front-end may ask for.
 const MAX_PAGE: u32 = 500;

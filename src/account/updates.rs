@@ -7,11 +7,13 @@ use tokio_xmpp::jid::{BareJid, Jid};
 use tokio_xmpp::parsers::message::{Message, MessageType};
 use tokio_xmpp::stanzastream::StanzaStream;
 
-use super::chat::{ChatMessage, Signal};
-use super::{Actor, corrections, markers, reactions, retraction};
+use super::Actor;
+use super::chat::ChatMessage;
 use crate::api::{Direction, Event, MessageRecord, MessageState};
 use crate::store::StoreError;
 use crate::store::signals::same_sender;
+use crate::xmpp::chat::{self, Signal};
+use crate::xmpp::{corrections, markers, reactions, retraction};
 
 /// Where a signal about a stored message goes (`Actor::signal_target`).
 struct Target {
@@ -214,8 +216,8 @@ impl Actor {
             _ if self.is_waiting(&target.record) => {}
             Some(stream) => {
                 let new_id = uuid::Uuid::new_v4().to_string();
-                let msg =
-                    corrections::correction(&target.to.to_bare(), &new_id, &target.reference, body);
+                let msg = chat::outgoing(&target.to.to_bare(), &new_id, body);
+                let msg = corrections::with_replace(msg, &target.reference);
                 let Some(msg) = self.addressed(msg, &target) else {
                     return;
                 };

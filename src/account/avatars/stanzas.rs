@@ -8,7 +8,7 @@ use tokio_xmpp::parsers::ns;
 use tokio_xmpp::parsers::presence::Presence;
 
 use super::{Announced, DATA, METADATA};
-use crate::account::chat::element;
+use crate::xmpp::util::element;
 
 /// The avatar metadata in a PEP notification: None if `msg` is not one;
 /// Some(None) if it is but says nothing usable.

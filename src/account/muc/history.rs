@@ -115,7 +115,7 @@ impl Actor {
         m.delayed = true;
         if let Some(delay) = result.forwarded.delay {
             // The room archive's own stamp: the room vouches for it.
-            m.timestamp = crate::account::stamp::sent_at(Some(&delay), |_| true, now);
+            m.timestamp = crate::xmpp::stamp::sent_at(Some(&delay), |_| true, now);
         }
         query.results.push(m);
     }

@@ -18,8 +18,11 @@ use tokio_xmpp::parsers::occupant_id::OccupantId;
 use tokio_xmpp::parsers::presence::Presence;
 use tokio_xmpp::parsers::stanza_id::{OriginId, StanzaId};
 
-use crate::account::chat::{ChatMessage, element};
+use crate::account::chat::ChatMessage;
 use crate::api::{Affiliation, Direction, LeaveReason, Role};
+use crate::xmpp::chat::Signal;
+use crate::xmpp::util::element;
+use crate::xmpp::{replies, stamp};
 
 pub const MUC_ADMIN: &str = "http://jabber.org/protocol/muc#admin";
 pub const MUC_OWNER: &str = "http://jabber.org/protocol/muc#owner";
@@ -206,7 +209,7 @@ pub struct RoomMessage {
     pub delayed: bool,
     /// A correction, retraction or reaction about an earlier room message
     /// (`signals.rs`), not a message of its own.
-    pub signal: Option<crate::account::chat::Signal>,
+    pub signal: Option<Signal>,
     /// A XEP-0425 moderation notice (trusted only from the room itself).
     pub moderation: Option<super::signals::Moderation>,
     /// The room's stanza-id of the message this one answers (XEP-0461).
@@ -242,10 +245,10 @@ pub fn room_message(mut msg: Message, room: &BareJid, now: DateTime<Utc>) -> Opt
         false if super::signals::claims_moderation(&msg) => return None,
         false => None,
     };
-    let signal = crate::account::chat::Signal::of(&msg);
-    let reply_to = crate::account::replies::reply_id(&msg);
+    let signal = Signal::of(&msg);
+    let reply_to = replies::reply_id(&msg);
     let body = match (&reply_to, body) {
-        (Some(_), Some(b)) => Some(crate::account::replies::strip_fallback(&msg, &b)),
+        (Some(_), Some(b)) => Some(replies::strip_fallback(&msg, &b)),
         (_, b) => b,
     };
     let file = match (&signal, &body) {
@@ -271,12 +274,11 @@ pub fn room_message(mut msg: Message, room: &BareJid, now: DateTime<Utc>) -> Opt
     // The room vouches for the stamps of its history and archive.
     let delay = msg.extract_payload::<Delay>().ok().flatten();
     let delayed = delay.is_some();
-    let timestamp = crate::account::stamp::sent_at(
+    let timestamp = stamp::sent_at(
         delay.as_ref(),
         |by| {
             by.is_some_and(|by| {
-                by.to_bare() == *room
-                    || crate::account::stamp::is_domain(by, room.domain().as_str())
+                by.to_bare() == *room || stamp::is_domain(by, room.domain().as_str())
             })
         },
         now,

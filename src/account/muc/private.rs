@@ -17,8 +17,9 @@ use tokio_xmpp::parsers::stanza_id::OriginId;
 use tokio_xmpp::stanzastream::StanzaStream;
 
 use crate::account::Actor;
-use crate::account::chat::{ChatMessage, element};
+use crate::account::chat::ChatMessage;
 use crate::api::MessageRecord;
+use crate::xmpp::util::element;
 
 /// Marks a `chat` message as private within a room.
 pub fn mark(mut msg: Message) -> Message {
@@ -91,7 +92,7 @@ impl Actor {
         };
         let mut msg = outgoing(to, &m.id, body);
         if self.switches.send_typing {
-            msg = crate::account::chatstates::with_active(msg);
+            msg = crate::xmpp::chatstates::with_active(msg);
         }
         self.send(stream, Stanza::Message(msg)).await
     }

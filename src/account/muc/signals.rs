@@ -22,9 +22,9 @@ use tokio_xmpp::parsers::message::Message;
 
 use super::parse::{MODERATE_0, MODERATE_1, RoomMessage};
 use crate::account::Actor;
-use crate::account::chat::Signal;
-use crate::account::retraction;
 use crate::api::{Direction, MessageRecord};
+use crate::xmpp::chat::Signal;
+use crate::xmpp::retraction;
 
 const FASTEN: &str = "urn:xmpp:fasten:0";
 const RETRACT_0: &str = "urn:xmpp:message-retract:0";

@@ -1,5 +1,6 @@
 //! Message Carbons (XEP-0280): copies of the messages the user's other
-//! devices send and receive.
+//! devices send and receive: unwrapping them with the sender check, and
+//! the IQ that turns them on.
 
 use tokio_xmpp::jid::BareJid;
 use tokio_xmpp::parsers::carbons::{Enable, Received, Sent};
@@ -77,5 +78,29 @@ mod tests {
         }
         let plain = Message::chat(None);
         assert!(matches!(unwrap(plain, &own), Carbon::None(_)));
+    }
+
+    #[test]
+    fn malformed_carbons_are_plain_messages() {
+        let own: BareJid = "me@example.org".parse().unwrap();
+        for xml in [
+            // No forwarded message inside, or a wrapper of another namespace.
+            "<message xmlns='jabber:client' from='me@example.org'>\
+             <received xmlns='urn:xmpp:carbons:2'/></message>",
+            "<message xmlns='jabber:client' from='me@example.org'>\
+             <sent xmlns='urn:xmpp:carbons:2'><forwarded xmlns='urn:xmpp:forward:0'/></sent></message>",
+            "<message xmlns='jabber:client' from='me@example.org'>\
+             <received xmlns='urn:xmpp:carbons:1'><forwarded xmlns='urn:xmpp:forward:0'>\
+             <message xmlns='jabber:client'><body>x</body></message></forwarded></received></message>",
+        ] {
+            let msg = Message::try_from(xml.parse::<Element>().unwrap()).unwrap();
+            assert!(matches!(unwrap(msg, &own), Carbon::None(_)), "{xml}");
+        }
+        let iq = Element::from(enable("c1"));
+        assert!(
+            iq.has_child("enable", "urn:xmpp:carbons:2"),
+            "{}",
+            String::from(&iq)
+        );
     }
 }

@@ -1,0 +1,23 @@
+//! The pure protocol layer: reading and building XMPP payloads, one file
+//! per XEP concern, with the element helpers they share in `util`.
+//!
+//! The rule (checked by `tests/layers.rs`): nothing here imports `store`,
+//! `api` or `account`, and nothing does I/O. Functions take and return
+//! xmpp-parsers types or the small structs declared here; `account/`
+//! converts them into what the store and the front-ends use. Payloads that
+//! xmpp-parsers 0.23 has no type for are small hand-written structs read
+//! with `TryFrom<&Element>` (leniently, as other clients write them).
+
+pub mod carbons;
+pub mod chat;
+pub mod chatstates;
+pub mod corrections;
+pub mod fallback;
+pub mod file_message;
+pub mod markers;
+pub mod reactions;
+pub mod receipts;
+pub mod replies;
+pub mod retraction;
+pub mod stamp;
+pub mod util;
