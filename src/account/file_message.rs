@@ -31,12 +31,7 @@ pub fn parse(msg: &Message, body: &str) -> Option<NewFile> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tokio_xmpp::minidom::Element;
-
-    fn message(xml: &str) -> Message {
-        let el: Element = xml.parse().unwrap_or_else(|e| panic!("{e}"));
-        Message::try_from(el).unwrap_or_else(|e| panic!("{e}"))
-    }
+    use crate::xmpp::util::testing::message;
 
     #[test]
     fn hostile_names_are_made_safe() {

@@ -41,12 +41,8 @@ pub fn with_active(msg: Message) -> Message {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::xmpp::util::testing::message;
     use tokio_xmpp::minidom::Element;
-
-    fn message(xml: &str) -> Message {
-        let el: Element = xml.parse().unwrap_or_else(|e| panic!("{e}"));
-        Message::try_from(el).unwrap_or_else(|e| panic!("{e}"))
-    }
 
     #[test]
     fn round_trips_every_state() {

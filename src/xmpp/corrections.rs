@@ -29,13 +29,9 @@ pub fn with_replace(msg: Message, replaces: &str) -> Message {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::xmpp::util::testing::message;
     use tokio_xmpp::minidom::Element;
     use tokio_xmpp::parsers::message::Lang;
-
-    fn message(xml: &str) -> Message {
-        let el: Element = xml.parse().unwrap_or_else(|e| panic!("{e}"));
-        Message::try_from(el).unwrap_or_else(|e| panic!("{e}"))
-    }
 
     #[test]
     fn round_trip() {

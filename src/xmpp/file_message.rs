@@ -183,13 +183,9 @@ fn valid_media_type(t: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::xmpp::util::testing::message;
     use tokio_xmpp::jid::Jid;
     use tokio_xmpp::parsers::message::Lang;
-
-    fn message(xml: &str) -> Message {
-        let el: Element = xml.parse().unwrap_or_else(|e| panic!("{e}"));
-        Message::try_from(el).unwrap_or_else(|e| panic!("{e}"))
-    }
 
     #[test]
     fn what_we_send_reads_back() {

@@ -57,12 +57,8 @@ pub fn reactions(to: &BareJid, id: &str, emojis: &[String]) -> Message {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::xmpp::util::testing::message;
     use tokio_xmpp::minidom::Element;
-
-    fn message(xml: &str) -> Message {
-        let el: Element = xml.parse().unwrap_or_else(|e| panic!("{e}"));
-        Message::try_from(el).unwrap_or_else(|e| panic!("{e}"))
-    }
 
     #[test]
     fn round_trip_and_limits() {

@@ -84,11 +84,7 @@ pub fn with_reply(mut msg: Message, author: Jid, id: &str, quoted: &str, answer:
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn message(xml: &str) -> Message {
-        let el: Element = xml.parse().unwrap_or_else(|e| panic!("{e}"));
-        Message::try_from(el).unwrap_or_else(|e| panic!("{e}"))
-    }
+    use crate::xmpp::util::testing::message;
 
     #[test]
     fn quote_is_cut_off_again() {

@@ -57,11 +57,7 @@ pub fn retraction(to: &BareJid, id: &str) -> Message {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn message(xml: &str) -> Message {
-        let el: Element = xml.parse().unwrap_or_else(|e| panic!("{e}"));
-        Message::try_from(el).unwrap_or_else(|e| panic!("{e}"))
-    }
+    use crate::xmpp::util::testing::message;
 
     #[test]
     fn round_trip() {

@@ -140,3 +140,16 @@ mod tests {
         assert_eq!(payload_attr(&msg, "x", "urn:example", "to"), None);
     }
 }
+
+/// Helpers for the protocol files' unit tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use tokio_xmpp::minidom::Element;
+    use tokio_xmpp::parsers::message::Message;
+
+    /// A message stanza from its XML (a fixture must parse).
+    pub(crate) fn message(xml: &str) -> Message {
+        let el: Element = xml.parse().unwrap_or_else(|e| panic!("{e}"));
+        Message::try_from(el).unwrap_or_else(|e| panic!("{e}"))
+    }
+}

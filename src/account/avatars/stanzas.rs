@@ -156,13 +156,9 @@ pub(super) fn purge(node: &str) -> Element {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::xmpp::util::testing::message;
 
     const H: &str = "111f4b3c50d7b0df729d299bc6f8e9ef9066971f";
-
-    fn message(xml: &str) -> Message {
-        let el: Element = xml.parse().unwrap_or_else(|e| panic!("{e}"));
-        Message::try_from(el).unwrap_or_else(|e| panic!("{e}"))
-    }
 
     fn event(inner: &str) -> Message {
         message(&format!(
