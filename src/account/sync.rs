@@ -328,8 +328,20 @@ impl Actor {
         let stored = self.ingest(&query.results, arrival);
         if arrival == Arrival::Older {
             tracing::debug!(account = %self.id, stored = ?stored, "older archive page");
-        } else if let Some(n) = stored {
-            self.sync.caught += n;
+        } else {
+            // Which part of the archive each catch-up page covered, to follow a
+            // message that never arrived (the chaos soak's open loss).
+            tracing::debug!(
+                account = %self.id,
+                results = query.results.len(),
+                new = ?stored,
+                first = ?query.results.first().and_then(|m| m.server_id.as_deref()),
+                last = ?end.as_ref().and_then(|e| e.last.as_deref()),
+                "archive catch-up page"
+            );
+            if let Some(n) = stored {
+                self.sync.caught += n;
+            }
         }
         if stored.is_none() {
             // Not stored: keep the cursor so the page is fetched again.
