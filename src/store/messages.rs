@@ -1,6 +1,6 @@
 //! Messages and conversations.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 
 use chrono::DateTime;
 use rusqlite::types::Type;
@@ -175,7 +175,7 @@ pub type LiveSince = HashMap<String, i64>;
 /// duplicate in the archive's order is moved just before it.
 #[derive(Debug, Default)]
 pub struct CatchUpTrail {
-    fresh: HashMap<i64, Vec<(i64, i64)>>,
+    fresh: HashMap<i64, VecDeque<(i64, i64)>>,
 }
 
 /// New messages a trail remembers per conversation; a longer gap keeps
@@ -190,9 +190,9 @@ impl CatchUpTrail {
     fn stored_new(&mut self, conversation_id: i64, seq: i64, ts: i64) {
         let fresh = self.fresh.entry(conversation_id).or_default();
         if fresh.len() == TRAIL_CAP {
-            fresh.remove(0);
+            fresh.pop_front();
         }
-        fresh.push((seq, ts));
+        fresh.push_back((seq, ts));
     }
 }
 
@@ -591,7 +591,7 @@ fn stored_ts(
 /// already and show in their new place when the conversation is read again.
 fn move_before(
     tx: &Connection,
-    fresh: &[(i64, i64)],
+    fresh: &VecDeque<(i64, i64)>,
     ts: i64,
     outcome: &mut [Inserted],
 ) -> Result<(), StoreError> {
