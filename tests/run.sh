@@ -55,6 +55,10 @@ cargo --version
 cargo fmt --version
 cargo clippy --version
 
+# A one-off build gains nothing from incremental caches, and they cost gigabytes
+# of disk (CI once ran out of it); see also `[profile.dev.package."*"]`.
+export CARGO_INCREMENTAL=0
+
 section "cargo fmt --all --check"
 cargo fmt --all --check
 
@@ -70,3 +74,4 @@ cargo test --all-targets "$@" 2>&1 | tee "$test_log"
 # binary that happens to hold no tests.
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed;?$/) p += $i; if ($(i+1) ~ /^failed;?$/) f += $i } }
      END { printf "tests: %d passed, %d failed\n", p, f }' "$test_log"
+du -sh "${CARGO_TARGET_DIR:-target}" 2>/dev/null | awk '{ print "build footprint: " $1 }' || true
