@@ -249,7 +249,12 @@ impl Headless {
 
     /// Sends `quit` and waits for the process to exit.
     pub fn quit(mut self) -> std::process::ExitStatus {
-        self.send(json!({"cmd":"quit"}));
+        // A client that ends by itself (a broken config) may be gone
+        // already: then the pipe is closed, which is no failure here.
+        if let Some(stdin) = self.stdin.as_mut() {
+            let _ = writeln!(stdin, "{}", json!({"cmd":"quit"}));
+            let _ = stdin.flush();
+        }
         drop(self.stdin.take());
         let deadline = Instant::now() + WAIT;
         loop {
