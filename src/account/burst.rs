@@ -71,9 +71,10 @@ impl Actor {
     /// After live messages are stored: the next session's archive catch-up
     /// starts after the newest of them (their stanza-ids come from our own
     /// archive), not again at the last page the previous catch-up fetched,
-    /// which would replay everything received live since.
+    /// which would replay everything received live since. Only once this
+    /// session's catch-up has read the archive to its end.
     fn advance_catch_up(&mut self, stored: &[ChatMessage]) {
-        if !self.sync.caught_up() {
+        if !self.sync.live_moves_cursor() {
             return;
         }
         if let Some(id) = stored.iter().rev().find_map(|m| m.server_id.as_deref())

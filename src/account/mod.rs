@@ -360,7 +360,7 @@ async fn run(
             Some(report) = transfer_rx.recv() => actor.on_transfer_report(report, &stream).await,
             () = &mut catch_up_deadline, if !actor.sync.caught_up() && actor.state == ConnState::Online => {
                 tracing::warn!(account = %actor.id, "archive catch-up is slow; sending the outbox anyway");
-                actor.end_catch_up(&stream).await;
+                actor.end_catch_up(&stream, false).await;
             }
             _ = room_tick.tick() => {
                 if actor.state == ConnState::Online {

@@ -86,8 +86,15 @@ impl Arrival {
 #[derive(Debug, Default)]
 pub(super) struct Sync {
     queries: HashMap<String, Query<ChatMessage>>,
-    /// False from a fresh session until its catch-up ended.
+    /// False from a fresh session until its catch-up ended (done, failed
+    /// or too slow): holds back the outbox.
     caught_up: bool,
+    /// True once this session's catch-up has read the archive to its end.
+    /// Only then may live messages move the cursor: after a failed or
+    /// too slow catch-up, what lies between the cursor and the live
+    /// messages has not been fetched yet (the chaos soak lost exactly
+    /// that when the session ended soon after).
+    read_to_end: bool,
     /// A fresh session's catch-up waits for the roster's answer (see
     /// `Actor::on_fresh_session`).
     after_roster: bool,
@@ -106,6 +113,7 @@ impl Sync {
     /// starts with the roster's answer.
     pub(super) fn wait_for_roster(&mut self) {
         self.caught_up = false;
+        self.read_to_end = false;
         self.after_roster = true;
         self.live_since.clear();
         self.trail = CatchUpTrail::new();
@@ -118,6 +126,18 @@ impl Sync {
 
     pub fn caught_up(&self) -> bool {
         self.caught_up
+    }
+
+    /// Live messages may move the archive cursor (see `read_to_end`).
+    pub fn live_moves_cursor(&self) -> bool {
+        self.read_to_end
+    }
+
+    /// The catch-up is over; `read_to_end` says whether it reached the end
+    /// of the archive. Returns whether this opened the outbox.
+    fn catch_up_over(&mut self, read_to_end: bool) -> bool {
+        self.read_to_end = read_to_end;
+        !std::mem::replace(&mut self.caught_up, true)
     }
 
     fn is_ours(&self, id: &str) -> bool {
@@ -143,6 +163,7 @@ impl Actor {
             }
         }
         self.sync.caught_up = false;
+        self.sync.read_to_end = false;
         self.sync.caught = 0;
         let id = uuid::Uuid::new_v4().to_string();
         self.pending_iqs.insert(id.clone(), PendingIq::Carbons);
@@ -162,10 +183,10 @@ impl Actor {
             .await;
     }
 
-    /// The catch-up is over (done, failed or too slow): open the outbox.
-    pub(super) async fn end_catch_up(&mut self, stream: &StanzaStream) {
-        if !self.sync.caught_up {
-            self.sync.caught_up = true;
+    /// The catch-up is over (done, failed or too slow: `read_to_end` says
+    /// which): open the outbox.
+    pub(super) async fn end_catch_up(&mut self, stream: &StanzaStream, read_to_end: bool) {
+        if self.sync.catch_up_over(read_to_end) {
             self.emit(Event::ArchiveSynced {
                 account: self.id.clone(),
                 new_messages: self.sync.caught,
@@ -363,7 +384,7 @@ impl Actor {
         match purpose {
             Purpose::CatchUp => {
                 let Some(end) = end else {
-                    return self.end_catch_up(stream).await;
+                    return self.end_catch_up(stream, false).await;
                 };
                 // An empty archive is remembered as "" (synced, from the start).
                 let cursor = match (&end.last, &page) {
@@ -384,7 +405,7 @@ impl Actor {
                         self.query_archive(Purpose::CatchUp, page, CATCHUP_PAGE, stream)
                             .await
                     }
-                    _ => self.end_catch_up(stream).await,
+                    _ => self.end_catch_up(stream, true).await,
                 }
             }
             Purpose::Backfill(req) => {
@@ -468,5 +489,34 @@ impl Actor {
             }
         }
         Some(new)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Sync;
+
+    /// The chaos soak's loss: a catch-up that was too slow opened the
+    /// outbox, a live message then moved the cursor past pages not fetched
+    /// yet, and the session ended before the catch-up did. The next one
+    /// started after the gap.
+    #[test]
+    fn only_a_catch_up_that_read_the_archive_to_its_end_lets_live_messages_move_the_cursor() {
+        let mut sync = Sync::default();
+        sync.wait_for_roster();
+        assert!(!sync.caught_up() && !sync.live_moves_cursor());
+
+        // Too slow: the outbox opens, the cursor stays with the pages.
+        assert!(sync.catch_up_over(false), "opens the outbox");
+        assert!(sync.caught_up() && !sync.live_moves_cursor());
+        // The same catch-up reaches the end later: the outbox is open already.
+        assert!(!sync.catch_up_over(true));
+        assert!(sync.live_moves_cursor());
+
+        // A new session starts over; a failed catch-up never moves it.
+        sync.wait_for_roster();
+        assert!(!sync.live_moves_cursor());
+        assert!(sync.catch_up_over(false));
+        assert!(!sync.live_moves_cursor());
     }
 }

@@ -63,7 +63,7 @@ impl Actor {
         self.sync.room_joined(room.as_str());
         let archive = self.muc.rooms.get(room).is_some_and(|r| r.archive);
         if !archive {
-            return self.room_caught_up(room, stream).await;
+            return self.room_caught_up(room, stream, true).await;
         }
         let page = match self.store.room(room.as_str()) {
             Ok(Some(r)) => match r.mam_cursor {
@@ -77,9 +77,11 @@ impl Actor {
             .await;
     }
 
-    async fn room_caught_up(&mut self, room: &BareJid, stream: &StanzaStream) {
+    /// The room's catch-up is over; only if it `read_to_end` of the room
+    /// archive may live messages move the room's cursor (see `Sync`).
+    async fn room_caught_up(&mut self, room: &BareJid, stream: &StanzaStream, read_to_end: bool) {
         if let Some(r) = self.muc.rooms.get_mut(room) {
-            r.caught_up = true;
+            r.caught_up = read_to_end;
         }
         // Messages written for the room while we were not in it.
         if self.sync.caught_up() {
@@ -166,7 +168,7 @@ impl Actor {
             }
             Purpose::CatchUp => {
                 let (Some(end), Some(_)) = (end, stored) else {
-                    return self.room_caught_up(room, stream).await;
+                    return self.room_caught_up(room, stream, false).await;
                 };
                 let cursor = match (&end.last, &query.page) {
                     (Some(last), _) => Some(last.as_str()),
@@ -184,7 +186,7 @@ impl Actor {
                         self.query_room_archive(room, Purpose::CatchUp, page, CATCHUP_PAGE, stream)
                             .await
                     }
-                    _ => self.room_caught_up(room, stream).await,
+                    _ => self.room_caught_up(room, stream, true).await,
                 }
             }
         }

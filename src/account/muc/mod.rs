@@ -105,7 +105,8 @@ struct Room {
     /// The last stanza from the room (self-ping only when quiet).
     last_seen: Option<Instant>,
     ping: Option<String>,
-    /// The archive catch-up after joining is done (`history.rs`).
+    /// The archive catch-up after joining read the room archive to its
+    /// end (`history.rs`): live messages may move the room's cursor.
     caught_up: bool,
 }
 
