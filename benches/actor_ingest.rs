@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use common::Prosody;
 use common::raw::RawClient;
-use plausch::account::{self, chat};
+use plausch::account::chat;
 use plausch::api::{ConnState, Event};
 use plausch::config::{AccountConfig, PasswordSource};
 use plausch::store::Store;
@@ -52,7 +52,7 @@ fn end_to_end(n: usize) -> (f64, Duration) {
     config.port = Some(server.c2s_port());
     config.ca_file = Some(server.ca_file());
     let (tx, mut events) = tokio::sync::mpsc::unbounded_channel();
-    let _actor = rt.block_on(async { account::spawn(config, dir.path().to_owned(), tx) });
+    let _actor = rt.block_on(async { plausch::accounts::start(config, dir.path().to_owned(), tx) });
     rt.block_on(async {
         while let Some(e) = events.recv().await {
             if matches!(e, Event::ArchiveSynced { .. }) {

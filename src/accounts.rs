@@ -1,14 +1,55 @@
 //! Adding and removing accounts: shared by the GUI and the headless front-end.
 //!
 //! Both work on the config file (load → change → atomic save), so a front-end
-//! only has to run them and then start or stop the actor.
+//! only has to run them and then start or stop the actor ([`start`],
+//! [`ToAccount`]).
+
+use std::path::PathBuf;
+
+use tokio::sync::mpsc;
 
 use crate::account::connect::Endpoint;
 use crate::account::register::{self, RegisterError};
-use crate::api::{AccountUpdate, NewAccount, Registration, RegistrationField};
+use crate::api::{
+    AccountRequest, AccountUpdate, Event, NewAccount, Registration, RegistrationField,
+};
 use crate::config::{AccountConfig, Config, ConfigError, PasswordSource};
 use crate::profile::{Profile, ProfileError};
 use crate::secrets::{self, Password, SecretError};
+
+/// What a front-end hands to a running account actor: a request of the
+/// shared vocabulary, or one of two messages about the actor's own life.
+/// Those two stay out of [`AccountRequest`] on purpose: they are the
+/// runtime's, not something a user asks an account for, never on the wire,
+/// and `Reconfigure` carries the whole config (with its password source).
+#[derive(Debug, Clone, PartialEq)]
+pub enum ToAccount {
+    Request(AccountRequest),
+    /// Settings that apply without reconnecting (privacy switches, file
+    /// settings), after [`update_account`] said no restart is needed.
+    Reconfigure(Box<AccountConfig>),
+    /// Close the connection cleanly and end the task.
+    Shutdown,
+}
+
+impl From<AccountRequest> for ToAccount {
+    fn from(request: AccountRequest) -> Self {
+        ToAccount::Request(request)
+    }
+}
+
+/// Where a running account actor takes its messages.
+pub type AccountSender = mpsc::UnboundedSender<ToAccount>;
+
+/// Start the actor for `config`, storing under `data_dir`; its events go
+/// to `events`. Must be called inside a tokio runtime.
+pub fn start(
+    config: AccountConfig,
+    data_dir: PathBuf,
+    events: mpsc::UnboundedSender<Event>,
+) -> AccountSender {
+    crate::account::spawn(config, data_dir, events)
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum AccountsError {

@@ -29,7 +29,7 @@ use crate::account::{
     avatars, caps, chat, chatstates, console, last_activity, mam, nick, pep, presence, register,
     roster, upload, vcard, version,
 };
-use crate::api::Command;
+use crate::api::{AccountRequest, AppCommand, Command};
 use crate::xmpp::carbons::{self, Carbon};
 use crate::xmpp::receipts;
 
@@ -385,32 +385,36 @@ pub fn headless_command(data: &[u8]) {
 fn command(cmd: Command) {
     let _ = cmd.account();
     match &cmd {
-        Command::SendRaw { xml, .. } => {
-            if let Ok(stanza) = console::parse_stanza(xml) {
-                let _ = console::render(&console::to_element(&stanza));
+        Command::Account { request, .. } | Command::EveryAccount(request) => match request {
+            AccountRequest::SendRaw { xml } => {
+                if let Ok(stanza) = console::parse_stanza(xml) {
+                    let _ = console::render(&console::to_element(&stanza));
+                }
             }
+            AccountRequest::React { emojis, .. } => {
+                let _ = crate::xmpp::reactions::clean(emojis.iter().cloned());
+            }
+            AccountRequest::Search { query, .. } => {
+                let _ = crate::store::search::fts_query(query);
+            }
+            AccountRequest::SetProfile { nick, vcard } => {
+                let _ = nick.as_deref().and_then(nick::clean);
+                let _ = vcard::merge(None, vcard);
+            }
+            AccountRequest::Block { jid } | AccountRequest::Unblock { jid } => {
+                let _ = jid.trim().parse::<BareJid>();
+            }
+            _ => {}
+        },
+        Command::App(AppCommand::AddAccount(new) | AppCommand::RegistrationForm(new)) => {
+            new_account(new)
         }
-        Command::React { emojis, .. } => {
-            let _ = crate::xmpp::reactions::clean(emojis.iter().cloned());
-        }
-        Command::Search { query, .. } => {
-            let _ = crate::store::search::fts_query(query);
-        }
-        Command::SetProfile { nick, vcard, .. } => {
-            let _ = nick.as_deref().and_then(nick::clean);
-            let _ = vcard::merge(None, vcard);
-        }
-        Command::AddAccount(new) | Command::RegistrationForm(new) => new_account(new),
-        Command::RegisterAccount(reg) => new_account(&reg.account),
-        Command::PinCert { fingerprint, .. } => {
+        Command::App(AppCommand::RegisterAccount(reg)) => new_account(&reg.account),
+        Command::App(AppCommand::PinCert { fingerprint, .. }) => {
             let _ = crate::config::normalize_fingerprint(fingerprint);
         }
-        Command::Block { jid, .. } | Command::Unblock { jid, .. } => {
-            let _ = jid.trim().parse::<BareJid>();
-        }
-        _ => {}
+        Command::App(_) => {}
     }
-    let _ = crate::account::AccountCommand::from_command(cmd);
 }
 
 /// A new account is validated like a `config.toml` entry, and what is

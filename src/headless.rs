@@ -9,9 +9,10 @@ use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::sync::mpsc;
 
-use crate::account::{self, AccountCommand};
-use crate::accounts;
-use crate::api::{AccountInfo, AccountUpdate, Command, ConnState, Event};
+use crate::accounts::{self, AccountSender, ToAccount};
+use crate::api::{
+    AccountInfo, AccountRequest, AccountUpdate, AppCommand, Command, ConnState, Event,
+};
 use crate::config::{AccountConfig, AccountEntry, Config};
 use crate::profile::Profile;
 
@@ -21,7 +22,7 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 struct Headless {
     profile: Profile,
     config: Config,
-    actors: HashMap<String, mpsc::UnboundedSender<AccountCommand>>,
+    actors: HashMap<String, AccountSender>,
     states: HashMap<String, ConnState>,
     events_tx: mpsc::UnboundedSender<Event>,
 }
@@ -67,7 +68,7 @@ pub async fn run(profile: Profile) -> Result<(), String> {
                         continue;
                     }
                     match serde_json::from_str::<Command>(&line) {
-                        Ok(Command::Quit) => break,
+                        Ok(Command::App(AppCommand::Quit)) => break,
                         Ok(cmd) => app.handle(cmd).await,
                         Err(e) => app.emit(Event::error(None, format!("invalid command: {e}"))),
                     }
@@ -88,7 +89,7 @@ pub async fn run(profile: Profile) -> Result<(), String> {
     // Close every account cleanly, still reporting what they say meanwhile.
     let actors: Vec<_> = app.actors.drain().map(|(_, tx)| tx).collect();
     for tx in &actors {
-        let _ = tx.send(AccountCommand::Shutdown);
+        let _ = tx.send(ToAccount::Shutdown);
     }
     drop(app);
     let all_closed = futures::future::join_all(actors.iter().map(|tx| tx.closed()));
@@ -129,14 +130,14 @@ impl Headless {
         config.files.global_limit_bytes = self.config.settings.auto_download_limit_bytes;
         let dir = self.profile.account_dir(&config.id);
         let id = config.id.clone();
-        let tx = account::spawn(config, dir, self.events_tx.clone());
+        let tx = accounts::start(config, dir, self.events_tx.clone());
         self.actors.insert(id, tx);
     }
 
     /// Stops an account's actor and waits (briefly) until it has closed.
     async fn stop(&mut self, id: &str) {
         if let Some(tx) = self.actors.remove(id) {
-            let _ = tx.send(AccountCommand::Shutdown);
+            let _ = tx.send(ToAccount::Shutdown);
             let _ = tokio::time::timeout(SHUTDOWN_GRACE, tx.closed()).await;
         }
     }
@@ -163,7 +164,7 @@ impl Headless {
                 if restart == accounts::Restart::No
                     && let Some(tx) = self.actors.get(&id)
                 {
-                    let _ = tx.send(AccountCommand::Reconfigure(Box::new(account.clone())));
+                    let _ = tx.send(ToAccount::Reconfigure(Box::new(account.clone())));
                 }
                 if restart == accounts::Restart::Yes {
                     self.stop(&id).await;
@@ -215,100 +216,22 @@ impl Headless {
 
     async fn handle(&mut self, cmd: Command) {
         match cmd {
-            Command::Accounts => self.emit(Event::Accounts {
-                accounts: self.infos(),
-            }),
-            Command::AddAccount(new) => match accounts::add_account(&self.profile, new).await {
-                Ok(account) => self.added(account),
-                Err(e) => self.emit(Event::error(None, e.to_string())),
-            },
-            Command::RemoveAccount { account } => {
-                self.stop(&account).await;
-                match accounts::remove_account(&self.profile, &account).await {
-                    Ok(()) => {
-                        self.config.remove_account(&account);
-                        self.states.remove(&account);
-                        self.emit(Event::AccountRemoved { account });
-                    }
-                    Err(e) => self.emit(Event::error(Some(&account), e.to_string())),
-                }
-            }
-            Command::RegistrationForm(new) => match accounts::registration_form(&new).await {
-                Ok((instructions, fields)) => self.emit(Event::RegistrationForm {
-                    jid: new.jid,
-                    instructions,
-                    fields,
-                }),
-                Err(e) => self.emit(Event::error(None, e.to_string())),
-            },
-            Command::RegisterAccount(reg) => {
-                match accounts::register_account(&self.profile, reg).await {
-                    Ok(account) => self.added(account),
-                    Err(e) => self.emit(Event::error(None, e.to_string())),
-                }
-            }
-            Command::UpdateAccount(update) => self.update_account(update).await,
-            Command::PinCert {
-                account,
-                fingerprint,
-            } => {
-                let update = AccountUpdate {
-                    account,
-                    pinned_cert: Some(Some(fingerprint)),
-                    ..AccountUpdate::default()
-                };
-                self.update_account(update).await
-            }
-            Command::ReorderAccounts { order } => {
-                match accounts::reorder_accounts(&self.profile, &order) {
-                    Ok(config) => {
-                        self.config = config;
-                        self.emit(Event::Accounts {
-                            accounts: self.infos(),
-                        });
-                    }
-                    Err(e) => self.emit(Event::error(None, e.to_string())),
-                }
-            }
-            Command::ClientState { active } => {
+            Command::App(app) => self.handle_app(app).await,
+            Command::EveryAccount(request) => {
                 for tx in self.actors.values() {
-                    let _ = tx.send(AccountCommand::ClientState { active });
+                    let _ = tx.send(request.clone().into());
                 }
             }
-            // Without an account: the same presence on every account.
-            Command::SetPresence {
-                account: None,
-                presence,
-                status,
-                idle_since,
-            } => {
-                for tx in self.actors.values() {
-                    let _ = tx.send(AccountCommand::SetPresence(
-                        crate::account::presence::OwnPresence {
-                            presence,
-                            status: status.clone(),
-                            idle_since,
-                        },
-                    ));
-                }
-            }
-            other => {
-                let Some(account) = other.account().map(str::to_owned) else {
-                    return;
-                };
-                let reference = match &other {
-                    Command::Send { reference, .. } | Command::SendFile { reference, .. } => {
-                        reference.clone()
-                    }
+            Command::Account { account, request } => {
+                let reference = match &request {
+                    AccountRequest::Send { reference, .. }
+                    | AccountRequest::SendFile { reference, .. } => reference.clone(),
                     _ => None,
                 };
-                let delivered = match (
-                    self.actors.get(&account),
-                    AccountCommand::from_command(other),
-                ) {
-                    (Some(tx), Some(cmd)) => tx.send(cmd).is_ok(),
-                    _ => false,
-                };
+                let delivered = self
+                    .actors
+                    .get(&account)
+                    .is_some_and(|tx| tx.send(request.into()).is_ok());
                 if !delivered {
                     self.emit(Event::Error {
                         account: Some(account.clone()),
@@ -319,6 +242,69 @@ impl Headless {
                     });
                 }
             }
+        }
+    }
+
+    /// Commands about the account list and the config file.
+    async fn handle_app(&mut self, cmd: AppCommand) {
+        match cmd {
+            AppCommand::Accounts => self.emit(Event::Accounts {
+                accounts: self.infos(),
+            }),
+            AppCommand::AddAccount(new) => match accounts::add_account(&self.profile, new).await {
+                Ok(account) => self.added(account),
+                Err(e) => self.emit(Event::error(None, e.to_string())),
+            },
+            AppCommand::RemoveAccount { account } => {
+                self.stop(&account).await;
+                match accounts::remove_account(&self.profile, &account).await {
+                    Ok(()) => {
+                        self.config.remove_account(&account);
+                        self.states.remove(&account);
+                        self.emit(Event::AccountRemoved { account });
+                    }
+                    Err(e) => self.emit(Event::error(Some(&account), e.to_string())),
+                }
+            }
+            AppCommand::RegistrationForm(new) => match accounts::registration_form(&new).await {
+                Ok((instructions, fields)) => self.emit(Event::RegistrationForm {
+                    jid: new.jid,
+                    instructions,
+                    fields,
+                }),
+                Err(e) => self.emit(Event::error(None, e.to_string())),
+            },
+            AppCommand::RegisterAccount(reg) => {
+                match accounts::register_account(&self.profile, reg).await {
+                    Ok(account) => self.added(account),
+                    Err(e) => self.emit(Event::error(None, e.to_string())),
+                }
+            }
+            AppCommand::UpdateAccount(update) => self.update_account(update).await,
+            AppCommand::PinCert {
+                account,
+                fingerprint,
+            } => {
+                let update = AccountUpdate {
+                    account,
+                    pinned_cert: Some(Some(fingerprint)),
+                    ..AccountUpdate::default()
+                };
+                self.update_account(update).await
+            }
+            AppCommand::ReorderAccounts { order } => {
+                match accounts::reorder_accounts(&self.profile, &order) {
+                    Ok(config) => {
+                        self.config = config;
+                        self.emit(Event::Accounts {
+                            accounts: self.infos(),
+                        });
+                    }
+                    Err(e) => self.emit(Event::error(None, e.to_string())),
+                }
+            }
+            // Ends the run loop before it gets here.
+            AppCommand::Quit => {}
         }
     }
 }

@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 
-use crate::account::presence::OwnPresence;
 use crate::api::Availability;
+use crate::api::OwnPresence;
 
 /// How often a front-end checks (a minute's precision is plenty, and the
 /// timer only runs while a step can still be reached).

@@ -1,7 +1,9 @@
 //! Plausch core: account actors, storage, configuration and secrets.
 //!
 //! Nothing in this library but `ui` depends on `iced`; the headless front-end
-//! and the GUI drive the same actors through [`api::Command`] and [`api::Event`].
+//! and the GUI drive the same actors through the vocabulary of [`api`]
+//! ([`api::Command`], whose per-account part is [`api::AccountRequest`]) and
+//! [`api::Event`], starting and stopping them with [`accounts`].
 
 pub mod account;
 pub mod accounts;

@@ -166,7 +166,7 @@ fn a_contacts_idle_time_is_shown() {
 
 #[test]
 fn idle_turns_into_away_with_the_idle_time_and_back() {
-    use plausch::account::presence::OwnPresence;
+    use plausch::api::OwnPresence;
     use plausch::idle::{AutoAway, Level, presence_for};
 
     let server = Prosody::with_users(&[("alice", "apw"), ("bob", "bpw")]);

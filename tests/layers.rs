@@ -1,7 +1,9 @@
 //! The layer rule of `src/xmpp/` (see its `mod.rs`): the pure protocol
 //! layer imports neither `store`, `api`, `account` nor `ui`, does no I/O,
-//! and its files do not import each other in a circle. Read from the
-//! sources, so a break fails here before it spreads.
+//! and its files do not import each other in a circle. And the GUI
+//! (`src/ui/`) talks to the account actors only in the `api` vocabulary,
+//! using nothing of the actor's module `account`. Read from the sources,
+//! so a break fails here before it spreads.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -171,8 +173,45 @@ fn the_protocol_layer_has_no_import_circles() {
     }
 }
 
+/// Whether `text` uses the module `account` by a path (`crate::account::x`,
+/// `crate::{account::x, …}`, or `account::x` after a `use crate::account`);
+/// `add_account::` and `accounts::` are other modules.
+fn uses_account(text: &str) -> bool {
+    used_after(text, "crate::").contains("account")
+        || text.match_indices("account::").any(|(at, _)| {
+            !text[..at]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphanumeric() || c == '_')
+        })
+}
+
+#[test]
+fn the_gui_uses_nothing_of_the_account_actor() {
+    let files = sources(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ui"));
+    assert!(files.len() > 20, "src/ui/ not found or nearly empty");
+    let broken: Vec<String> = files
+        .iter()
+        .filter(|(_, text)| uses_account(text))
+        .map(|(name, _)| format!("{name}.rs uses the account actor's module"))
+        .collect();
+    assert!(
+        broken.is_empty(),
+        "the GUI must speak only `api` (and `accounts`) to the actors:\n{}",
+        broken.join("\n")
+    );
+}
+
 #[test]
 fn the_checks_see_what_they_look_for() {
+    assert!(uses_account("use crate::account::AccountCommand;"));
+    assert!(uses_account("use crate::{api::Event, account::presence};"));
+    assert!(uses_account(
+        "use crate::account;\nlet x = account::spawn();"
+    ));
+    assert!(!uses_account(
+        "use crate::accounts::{self, ToAccount};\nadd_account::State::new()"
+    ));
     let text = "use crate::{api::Event, store};\nuse crate::xmpp::{chat::{self, X}, util::element};\nsuper::fallback::NS";
     let crate_uses = used_after(text, "crate::");
     assert!(crate_uses.contains("api") && crate_uses.contains("store"));

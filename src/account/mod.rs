@@ -1,6 +1,7 @@
 //! The account actor: one tokio task per account that owns its connection, its
 //! store and its state machine. Front-ends talk to it only through
-//! [`AccountCommand`]s in and [`Event`]s out.
+//! [`ToAccount`] messages (mostly [`AccountRequest`]s) in and [`Event`]s out;
+//! they start it with [`crate::accounts::start`].
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -13,7 +14,8 @@ use tokio_xmpp::jid::BareJid;
 use tokio_xmpp::parsers::stanza_error::StanzaError;
 use tokio_xmpp::stanzastream::{Event as StreamEvent, StanzaStream, StreamEvent as StreamStatus};
 
-use crate::api::{ConnState, Direction, Event};
+use crate::accounts::ToAccount;
+use crate::api::{AccountRequest, ConnState, Direction, Event};
 use crate::config::AccountConfig;
 use crate::secrets;
 use crate::store::Store;
@@ -61,15 +63,13 @@ use connection::{ConnReport, Reconnector};
 use link::LinkControl;
 use outbox::Progress;
 
-pub use commands::AccountCommand;
-
 /// Start the actor for `config`, storing under `data_dir`; events go to `events`.
 /// Must be called inside a tokio runtime.
-pub fn spawn(
+pub(crate) fn spawn(
     config: AccountConfig,
     data_dir: PathBuf,
     events: mpsc::UnboundedSender<Event>,
-) -> mpsc::UnboundedSender<AccountCommand> {
+) -> mpsc::UnboundedSender<ToAccount> {
     let (tx, rx) = mpsc::unbounded_channel();
     tokio::spawn(async move {
         let id = config.id.clone();
@@ -138,7 +138,7 @@ struct Actor {
     /// The server offers roster versioning (RFC 6121 §2.6).
     roster_versioning: bool,
     /// The presence the user chose.
-    own_presence: presence::OwnPresence,
+    own_presence: crate::api::OwnPresence,
     /// A password change waiting for the server's answer.
     new_password: Option<secrets::Password>,
     /// `profile` and `set_profile` requests under way.
@@ -158,7 +158,7 @@ struct Actor {
 async fn run(
     config: AccountConfig,
     data_dir: PathBuf,
-    mut commands: mpsc::UnboundedReceiver<AccountCommand>,
+    mut commands: mpsc::UnboundedReceiver<ToAccount>,
     events: mpsc::UnboundedSender<Event>,
 ) -> Result<(), String> {
     let jid: BareJid = config
@@ -235,18 +235,11 @@ async fn run(
                 actor.set_state(ConnState::Offline, Some(e.to_string()), None, None);
                 loop {
                     match commands.recv().await {
-                        None | Some(AccountCommand::Shutdown) => return Ok(()),
-                        Some(AccountCommand::Reconnect) => break,
-                        Some(AccountCommand::ClientState { active }) => {
-                            actor.link.set_inactive(!active)
-                        }
+                        None | Some(ToAccount::Shutdown) => return Ok(()),
+                        Some(ToAccount::Request(AccountRequest::Reconnect)) => break,
                         // E.g. a message is stored as queued; it goes out
                         // with the first session.
-                        Some(cmd) => {
-                            if let Some(other) = actor.handle_maybe_online(cmd, None).await {
-                                actor.handle_local(other)
-                            }
-                        }
+                        Some(message) => actor.on_command(message, None).await,
                     }
                 }
             }
@@ -384,7 +377,7 @@ async fn run(
                 }
             }
             cmd = commands.recv() => match cmd {
-                None | Some(AccountCommand::Shutdown) => {
+                None | Some(ToAccount::Shutdown) => {
                     // Only when asked: a closed command channel means the
                     // front-end (and maybe the runtime with the stream's
                     // workers, whose absence makes sending panic) is gone.
@@ -395,7 +388,7 @@ async fn run(
                     actor.set_state(ConnState::Offline, None, None, None);
                     return Ok(());
                 }
-                Some(AccountCommand::Reconnect) => {
+                Some(ToAccount::Request(AccountRequest::Reconnect)) => {
                     if actor.state == ConnState::Online {
                         // Drop the link; the stream resumes on a new one.
                         actor.link.abort();
@@ -409,7 +402,10 @@ async fn run(
                         wake.notify_one();
                     }
                 }
-                Some(cmd) => actor.on_command(cmd, &stream).await,
+                Some(message) => {
+                    let online = (actor.state == ConnState::Online).then_some(&stream);
+                    actor.on_command(message, online).await
+                }
             },
         }
     }

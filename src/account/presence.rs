@@ -9,26 +9,7 @@ use tokio_xmpp::parsers::presence::{Presence, Show, Type as PresenceType};
 use tokio_xmpp::stanzastream::{StanzaStage, StanzaStream};
 
 use super::{Actor, caps};
-use crate::api::{Availability, Event};
-
-/// The presence we show.
-#[derive(Debug, Clone, PartialEq)]
-pub struct OwnPresence {
-    pub presence: Availability,
-    pub status: Option<String>,
-    /// Away because the user is idle since then (XEP-0319).
-    pub idle_since: Option<DateTime<Utc>>,
-}
-
-impl Default for OwnPresence {
-    fn default() -> Self {
-        OwnPresence {
-            presence: Availability::Available,
-            status: None,
-            idle_since: None,
-        }
-    }
-}
+use crate::api::{Availability, Event, OwnPresence};
 
 /// At most this many characters of a contact's status message are kept:
 /// enough for any real one, while a stranger's 100 KB status would be

@@ -10,8 +10,8 @@ use super::format::{SWATCHES, cert_reason};
 use super::model::LiveAccount;
 use super::sidebar::BOLD;
 use super::{ids, style};
-use crate::account::AccountCommand;
 use crate::accounts::{self, Restart};
+use crate::api::AccountRequest;
 use crate::api::{AccountId, AccountUpdate, CertInfo, ConnState, TlsMode};
 use crate::config::{AccountConfig, Switches};
 use crate::fl;
@@ -93,7 +93,7 @@ pub enum Event {
     Saved(Box<AccountConfig>, Restart),
     Removed(AccountId),
     /// Send this to the account's actor.
-    Command(AccountCommand),
+    Command(AccountRequest),
     /// Move the account up (-1) or down (+1) in the list.
     Move(i32),
     OpenConsole,
@@ -191,14 +191,14 @@ impl State {
                     let password = std::mem::take(&mut self.new_password);
                     self.error = None;
                     self.notice = Some(fl!("settings-password-sent"));
-                    let cmd = AccountCommand::ChangePassword { password };
+                    let cmd = AccountRequest::ChangePassword { password };
                     return (Task::none(), Some(Event::Command(cmd)));
                 }
             }
             Message::ServerInfo => {
                 return (
                     Task::none(),
-                    Some(Event::Command(AccountCommand::ServerInfo)),
+                    Some(Event::Command(AccountRequest::ServerInfo)),
                 );
             }
             Message::OpenConsole => return (Task::none(), Some(Event::OpenConsole)),
@@ -212,11 +212,11 @@ impl State {
                     return (Task::none(), None);
                 }
                 self.block_input.clear();
-                let block = AccountCommand::Block { jid, block: true };
+                let block = AccountRequest::Block { jid };
                 return (Task::none(), Some(Event::Command(block)));
             }
             Message::Unblock(jid) => {
-                let unblock = AccountCommand::Block { jid, block: false };
+                let unblock = AccountRequest::Unblock { jid };
                 return (Task::none(), Some(Event::Command(unblock)));
             }
             Message::AskRemove => self.confirm_remove = true,

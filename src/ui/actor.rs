@@ -9,7 +9,7 @@ use futures::SinkExt;
 use iced::Subscription;
 use tokio::sync::mpsc;
 
-use crate::account::{self, AccountCommand};
+use crate::accounts::{self, AccountSender};
 use crate::api::{AccountId, Event};
 use crate::config::AccountConfig;
 
@@ -17,7 +17,7 @@ use crate::config::AccountConfig;
 #[derive(Debug, Clone)]
 pub enum ActorOutput {
     /// The actor started; commands go to this sender.
-    Ready(AccountId, mpsc::UnboundedSender<AccountCommand>),
+    Ready(AccountId, AccountSender),
     /// An event of the account `AccountId`.
     Event(AccountId, Box<Event>),
     /// Events of the account `AccountId` that came in a burst, in order:
@@ -67,7 +67,7 @@ fn run(key: &ActorKey) -> impl futures::Stream<Item = ActorOutput> + use<> {
         let id = config.id.clone();
         let (events_tx, mut events) = mpsc::unbounded_channel();
         // Called from inside the stream, so on iced's tokio executor.
-        let commands = account::spawn(config, data_dir, events_tx);
+        let commands = accounts::start(config, data_dir, events_tx);
         if output
             .send(ActorOutput::Ready(id.clone(), commands))
             .await

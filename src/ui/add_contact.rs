@@ -7,8 +7,8 @@ use iced::{Alignment, Element};
 use super::form::{self, AccountChoice};
 use super::sidebar::BOLD;
 use super::{ids, style};
-use crate::account::AccountCommand;
 use crate::api::AccountId;
+use crate::api::AccountRequest;
 use crate::fl;
 
 #[derive(Debug, Clone)]
@@ -39,7 +39,7 @@ pub enum Message {
 pub enum Event {
     Cancelled,
     /// Send this to the account.
-    Add(AccountId, AccountCommand),
+    Add(AccountId, AccountRequest),
 }
 
 impl State {
@@ -75,7 +75,7 @@ impl State {
                         let name = Some(self.name.trim().to_owned()).filter(|n| !n.is_empty());
                         return Some(Event::Add(
                             self.account.clone(),
-                            AccountCommand::AddContact {
+                            AccountRequest::AddContact {
                                 jid: bare.to_string(),
                                 name,
                                 groups: split_groups(&self.groups),
@@ -212,7 +212,7 @@ mod tests {
         match s.update(Message::Submit) {
             Some(Event::Add(
                 account,
-                AccountCommand::AddContact {
+                AccountRequest::AddContact {
                     jid,
                     groups,
                     preapprove,

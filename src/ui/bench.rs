@@ -8,7 +8,7 @@ use tokio::sync::mpsc;
 use super::actor::ActorOutput;
 use super::model::PAGE;
 use super::{App, Message};
-use crate::account::AccountCommand;
+use crate::accounts::ToAccount;
 use crate::api::Event;
 use crate::config::{AccountConfig, AccountEntry, Config};
 use crate::profile::Profile;
@@ -18,7 +18,7 @@ use crate::store::{Store, StoreError};
 pub struct OpenConversation {
     app: App,
     account: String,
-    _commands: mpsc::UnboundedReceiver<AccountCommand>,
+    _commands: mpsc::UnboundedReceiver<ToAccount>,
 }
 
 impl OpenConversation {

@@ -9,7 +9,7 @@ use super::add_contact::split_groups;
 use super::model::LiveAccount;
 use super::sidebar::BOLD;
 use super::{avatar, form, format, ids, style};
-use crate::account::AccountCommand;
+use crate::api::AccountRequest;
 use crate::api::{AccountId, Contact, PeerProfile};
 use crate::fl;
 
@@ -41,12 +41,12 @@ pub enum Event {
     Close,
     OpenChat,
     /// Send this to the account's actor.
-    Command(AccountCommand),
+    Command(AccountRequest),
 }
 
 impl State {
     /// Opens the pane for `jid`; the caller also asks the actor for the
-    /// profile (`AccountCommand::Profile`).
+    /// profile (`AccountRequest::Profile`).
     pub fn new(account: &LiveAccount, jid: &str) -> Self {
         let contact = account.roster.iter().find(|c| c.jid == jid);
         State {
@@ -65,20 +65,25 @@ impl State {
             Message::Groups(v) => self.groups = v,
             Message::Save => {
                 let name = Some(self.name.trim().to_owned()).filter(|n| !n.is_empty());
-                return Some(Event::Command(AccountCommand::UpdateContact {
+                return Some(Event::Command(AccountRequest::UpdateContact {
                     jid,
                     name,
                     groups: split_groups(&self.groups),
                 }));
             }
             Message::Block(block) => {
-                return Some(Event::Command(AccountCommand::Block { jid, block }));
+                let request = if block {
+                    AccountRequest::Block { jid }
+                } else {
+                    AccountRequest::Unblock { jid }
+                };
+                return Some(Event::Command(request));
             }
             Message::AskRemove => self.confirm_remove = true,
             Message::CancelRemove => self.confirm_remove = false,
             Message::ConfirmRemove => {
                 self.confirm_remove = false;
-                return Some(Event::Command(AccountCommand::RemoveContact { jid }));
+                return Some(Event::Command(AccountRequest::RemoveContact { jid }));
             }
             Message::OpenChat => return Some(Event::OpenChat),
             Message::Close => return Some(Event::Close),

@@ -13,7 +13,7 @@ use super::model::LiveAccount;
 use super::sidebar::BOLD;
 use super::update::live;
 use super::{App, Banner, Message, ids, style};
-use crate::account::AccountCommand;
+use crate::api::AccountRequest;
 use crate::api::{Direction, Event, FileInfo, MessageRecord, TransferState};
 use crate::fl;
 
@@ -385,8 +385,8 @@ pub fn update(app: &mut App, message: FileMessage) -> Task<Message> {
         }
         FileMessage::Picked(Some(path)) => send(app, &path),
         FileMessage::Picked(None) => Task::none(),
-        FileMessage::Download(id) => command(app, AccountCommand::Download { id }),
-        FileMessage::Cancel(id) => command(app, AccountCommand::CancelTransfer { id }),
+        FileMessage::Download(id) => command(app, AccountRequest::Download { id }),
+        FileMessage::Cancel(id) => command(app, AccountRequest::CancelTransfer { id }),
         FileMessage::Open(path) => open_path(path),
         FileMessage::ShowInFolder(path) => match path.parent() {
             Some(dir) => open_path(dir.to_path_buf()),
@@ -401,7 +401,7 @@ pub fn update(app: &mut App, message: FileMessage) -> Task<Message> {
 }
 
 /// Sends a command to the actor of the open chat's account.
-fn command(app: &mut App, command: AccountCommand) -> Task<Message> {
+fn command(app: &mut App, command: AccountRequest) -> Task<Message> {
     if let Some(chat) = &app.chat {
         let account = chat.account.clone();
         if let Some(a) = live(&mut app.accounts, &account) {
@@ -425,7 +425,7 @@ pub fn send(app: &mut App, path: &Path) -> Task<Message> {
     };
     let (account, to) = (chat.account.clone(), chat.with.clone());
     let sent = live(&mut app.accounts, &account).is_some_and(|a| {
-        a.send(AccountCommand::SendFile {
+        a.send(AccountRequest::SendFile {
             to,
             path: local.to_owned(),
             reference: Some(uuid::Uuid::new_v4().to_string()),

@@ -9,8 +9,8 @@ use super::form::{self, AccountChoice};
 use super::room_actions::user_jid;
 use super::sidebar::BOLD;
 use super::{ids, style};
-use crate::account::AccountCommand;
 use crate::api::AccountId;
+use crate::api::AccountRequest;
 use crate::fl;
 
 #[derive(Debug)]
@@ -45,7 +45,7 @@ pub enum Event {
     Cancelled,
     /// Send the command to the account; the room (bare JID) opens once
     /// joined.
-    Submit(AccountId, String, AccountCommand),
+    Submit(AccountId, String, AccountRequest),
 }
 
 /// The local part of a JID: the nickname when none is chosen.
@@ -101,7 +101,7 @@ impl State {
     }
 
     /// The command for the filled-in form, or what is wrong with it.
-    fn command(&self) -> Result<(String, AccountCommand), String> {
+    fn command(&self) -> Result<(String, AccountRequest), String> {
         let room = self
             .room
             .trim()
@@ -110,7 +110,7 @@ impl State {
         let room = user_jid(room).ok_or_else(|| fl!("join-room-invalid-address"))?;
         let nick = Some(self.nick.trim().to_owned()).filter(|n| !n.is_empty());
         if !self.create {
-            return Ok((room.clone(), AccountCommand::JoinRoom { room, nick }));
+            return Ok((room.clone(), AccountRequest::JoinRoom { room, nick }));
         }
         let mut members = Vec::new();
         for part in self
@@ -128,7 +128,7 @@ impl State {
         let name = Some(self.name.trim().to_owned()).filter(|n| !n.is_empty());
         Ok((
             room.clone(),
-            AccountCommand::CreateRoom {
+            AccountRequest::CreateRoom {
                 room,
                 name,
                 nick,
@@ -257,7 +257,7 @@ mod tests {
             " xmpp:Team@Conference.work.example?join ".into(),
         ));
         match s.update(Message::Submit) {
-            Some(Event::Submit(account, room, AccountCommand::JoinRoom { room: r, nick })) => {
+            Some(Event::Submit(account, room, AccountRequest::JoinRoom { room: r, nick })) => {
                 assert_eq!(account, "work");
                 assert_eq!(room, "team@conference.work.example");
                 assert_eq!(r, room);
@@ -285,7 +285,7 @@ mod tests {
             "anna@work.example, ben@work.example\nanna@work.example",
         );
         match s.update(Message::Submit) {
-            Some(Event::Submit(_, _, AccountCommand::CreateRoom { name, members, .. })) => {
+            Some(Event::Submit(_, _, AccountRequest::CreateRoom { name, members, .. })) => {
                 assert_eq!(name.as_deref(), Some("Board"));
                 assert_eq!(members, ["anna@work.example", "ben@work.example"]);
             }

@@ -21,7 +21,7 @@ mod conversation;
 mod demo;
 mod files;
 mod form;
-mod format;
+pub(crate) mod format;
 mod ids;
 mod join_room;
 mod model;

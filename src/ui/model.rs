@@ -1,10 +1,9 @@
 //! The GUI's view models, built only from actor events.
 
-use tokio::sync::mpsc;
-
-use crate::account::AccountCommand;
+use crate::accounts::{AccountSender, ToAccount};
 use crate::api::{
-    Contact, ConversationKind, ConversationSummary, Direction, Event, MessageRecord, ServerInfo,
+    AccountRequest, Contact, ConversationKind, ConversationSummary, Direction, Event,
+    MessageRecord, ServerInfo,
 };
 use crate::config::{AccountConfig, AccountEntry, BrokenAccount, Config};
 
@@ -37,7 +36,7 @@ pub struct LiveAccount {
     pub connection: Connection,
     pub roster: Vec<Contact>,
     pub conversations: Vec<ConversationSummary>,
-    pub sender: Option<mpsc::UnboundedSender<AccountCommand>>,
+    pub sender: Option<AccountSender>,
     /// The last `server_info` answer.
     pub server_info: Option<ServerInfo>,
     /// XML console lines, newest last (at most `console::KEEP`).
@@ -58,7 +57,7 @@ pub struct LiveAccount {
     /// The last `profile` answer (the details pane).
     pub profile: Option<crate::api::PeerProfile>,
     /// The presence the user chose (automatic away starts from it).
-    pub chosen_presence: crate::account::presence::OwnPresence,
+    pub chosen_presence: crate::api::OwnPresence,
     /// File uploads and downloads under way, by message id.
     pub transfers: super::files::Transfers,
     /// Group chats, by room JID.
@@ -105,11 +104,25 @@ impl LiveAccount {
             .is_some_and(|since| since.elapsed() < STALE)
     }
 
-    /// Sends a command to the actor; `false` if it is not running.
-    pub fn send(&self, command: AccountCommand) -> bool {
+    /// Sends a request to the actor; `false` if it is not running.
+    pub fn send(&self, request: AccountRequest) -> bool {
+        self.tell(request.into())
+    }
+
+    /// Tells the actor to close its connection and end.
+    pub fn shutdown(&self) -> bool {
+        self.tell(ToAccount::Shutdown)
+    }
+
+    /// Hands the actor settings that apply without reconnecting.
+    pub fn reconfigure(&self, config: AccountConfig) -> bool {
+        self.tell(ToAccount::Reconfigure(Box::new(config)))
+    }
+
+    fn tell(&self, message: ToAccount) -> bool {
         self.sender
             .as_ref()
-            .is_some_and(|s| s.send(command).is_ok())
+            .is_some_and(|s| s.send(message).is_ok())
     }
 
     /// Every avatar thumbnail this account knows of.
@@ -322,7 +335,7 @@ pub fn apply_event(
             // Without idle time it is what the user chose (here, in another
             // front-end or before a restart); automatic away has one.
             if idle_since.is_none() {
-                account.chosen_presence = crate::account::presence::OwnPresence {
+                account.chosen_presence = crate::api::OwnPresence {
                     presence,
                     status: status.clone(),
                     idle_since: None,

@@ -7,7 +7,7 @@ use iced::{Alignment, Element, Length};
 use super::model::LiveAccount;
 use super::sidebar::BOLD;
 use super::{avatar, form, ids, style};
-use crate::account::AccountCommand;
+use crate::api::AccountRequest;
 use crate::api::{AccountId, PeerProfile, VCard};
 use crate::fl;
 
@@ -54,7 +54,7 @@ pub enum Message {
 #[derive(Debug)]
 pub enum Event {
     Close,
-    Command(AccountCommand),
+    Command(AccountRequest),
 }
 
 fn list(values: &[String]) -> String {
@@ -136,12 +136,12 @@ impl State {
                     return None;
                 }
                 self.notice = Some(fl!("profile-avatar-sending"));
-                return Some(Event::Command(AccountCommand::SetAvatar {
+                return Some(Event::Command(AccountRequest::SetAvatar {
                     path: Some(path.into()),
                 }));
             }
             Message::RemoveAvatar => {
-                return Some(Event::Command(AccountCommand::SetAvatar { path: None }));
+                return Some(Event::Command(AccountRequest::SetAvatar { path: None }));
             }
             Message::Save => {
                 self.notice = Some(fl!("profile-saving"));
@@ -155,7 +155,7 @@ impl State {
                     urls: split(&self.urls),
                     note: opt(&self.note),
                 };
-                return Some(Event::Command(AccountCommand::SetProfile {
+                return Some(Event::Command(AccountRequest::SetProfile {
                     nick: opt(&self.nick),
                     vcard: Box::new(vcard),
                 }));
@@ -336,7 +336,7 @@ mod tests {
         });
         assert_eq!(s.nick, "Al", "a later answer does not overwrite");
         match s.update(Message::Save) {
-            Some(Event::Command(AccountCommand::SetProfile { nick, vcard })) => {
+            Some(Event::Command(AccountRequest::SetProfile { nick, vcard })) => {
                 assert_eq!(nick.as_deref(), Some("Al"));
                 assert_eq!(
                     vcard.phones,

@@ -10,9 +10,9 @@ use super::model::{Account, LiveAccount};
 use super::screen::{self, Dialog, Pane};
 use super::update::live;
 use super::{App, Message, add_contact, contact_details, ids, own_profile, presence_picker};
-use crate::account::AccountCommand;
-use crate::account::presence::OwnPresence;
 use crate::api::AccountId;
+use crate::api::AccountRequest;
+use crate::api::OwnPresence;
 use crate::idle;
 
 /// What an account should show now: the user's choice, turned into away
@@ -34,7 +34,7 @@ fn follow_idle_level(app: &mut App, before: idle::Level) {
         let old = idle::presence_for(&a.chosen_presence, before, since);
         let new = idle::presence_for(&a.chosen_presence, level, since);
         if old != new {
-            a.send(AccountCommand::SetPresence(new));
+            a.send(AccountRequest::SetPresence(new));
         }
     }
 }
@@ -102,7 +102,7 @@ pub fn answer_subscription(
 ) -> Task<Message> {
     if let Some(a) = live(&mut app.accounts, &account) {
         a.subscription_requests.retain(|(j, _)| *j != jid);
-        a.send(AccountCommand::AnswerSubscription { jid, accept });
+        a.send(AccountRequest::AnswerSubscription { jid, accept });
     }
     Task::none()
 }
@@ -160,7 +160,7 @@ pub fn presence(app: &mut App, message: presence_picker::Message) -> Task<Messag
             {
                 a.chosen_presence = chosen.clone();
                 // Choosing is using: the choice goes out as it is.
-                a.send(AccountCommand::SetPresence(chosen.clone()));
+                a.send(AccountRequest::SetPresence(chosen.clone()));
             }
             let _ = app.auto_away.used(Instant::now(), chrono::Utc::now());
             match away_minutes {
@@ -185,7 +185,7 @@ pub fn show_details(app: &mut App, account: AccountId, jid: String) -> Task<Mess
         return Task::none();
     };
     a.profile = None;
-    a.send(AccountCommand::Profile { jid: jid.clone() });
+    a.send(AccountRequest::Profile { jid: jid.clone() });
     let state = contact_details::State::new(a, &jid);
     screen::show(app, Pane::Details(state));
     Task::none()
@@ -221,7 +221,7 @@ pub fn show_own_profile(app: &mut App, account: AccountId) -> Task<Message> {
         return Task::none();
     };
     let state = own_profile::State::new(a);
-    a.send(AccountCommand::Profile {
+    a.send(AccountRequest::Profile {
         jid: state.jid.clone(),
     });
     screen::show(app, Pane::OwnProfile(state));

@@ -10,7 +10,6 @@ use iced::{Subscription, Task};
 
 use super::model::Account;
 use super::{App, Message};
-use crate::account::AccountCommand;
 
 /// How long the accounts get to close their connections.
 const GRACE: Duration = Duration::from_secs(2);
@@ -65,7 +64,7 @@ pub fn quit(app: &mut App) -> Task<Message> {
     let mut asked = false;
     for a in app.accounts.iter_mut() {
         if let Account::Ok(live) = a {
-            asked |= live.send(AccountCommand::Shutdown);
+            asked |= live.shutdown();
         }
     }
     if !asked {

@@ -11,7 +11,7 @@ use iced::widget::text_editor::{Action, Edit, Motion};
 use super::screen::{self, Dialog};
 use super::update::live;
 use super::{App, Banner, Message, ids, join_room};
-use crate::account::AccountCommand;
+use crate::api::AccountRequest;
 use crate::api::{AccountId, Affiliation, NotifyMode, Role, RoomMember};
 use crate::fl;
 
@@ -125,7 +125,7 @@ pub fn update(app: &mut App, message: RoomMessage) -> Task<Message> {
         RoomMessage::JoinInvitation(account, room) => {
             if let Some(a) = live(&mut app.accounts, &account) {
                 a.invitations.retain(|i| i.room != room);
-                a.send(AccountCommand::JoinRoom {
+                a.send(AccountRequest::JoinRoom {
                     room: room.clone(),
                     nick: None,
                 });
@@ -169,7 +169,7 @@ pub fn update(app: &mut App, message: RoomMessage) -> Task<Message> {
                     Panel::Invite => Some(ids::room::INVITE_JID),
                     Panel::Members => {
                         // The whole list, also those not in the room now.
-                        command = Some(AccountCommand::RoomMembers { room: room.clone() });
+                        command = Some(AccountRequest::RoomMembers { room: room.clone() });
                         Some(ids::room::MEMBER_JID)
                     }
                     Panel::Subject => {
@@ -192,7 +192,7 @@ pub fn update(app: &mut App, message: RoomMessage) -> Task<Message> {
                 pane.panel = None;
                 pane.menu = false;
                 pane.error = None;
-                command = Some(AccountCommand::Invite {
+                command = Some(AccountRequest::Invite {
                     room: room.clone(),
                     jid,
                     reason: None,
@@ -204,7 +204,7 @@ pub fn update(app: &mut App, message: RoomMessage) -> Task<Message> {
             Some(jid) => {
                 pane.member.clear();
                 pane.error = None;
-                command = Some(AccountCommand::SetAffiliation {
+                command = Some(AccountRequest::SetAffiliation {
                     room: room.clone(),
                     jid,
                     affiliation: Affiliation::Member,
@@ -214,7 +214,7 @@ pub fn update(app: &mut App, message: RoomMessage) -> Task<Message> {
             None => pane.error = Some(fl!("add-contact-invalid-jid")),
         },
         RoomMessage::RemoveMember(jid) => {
-            command = Some(AccountCommand::SetAffiliation {
+            command = Some(AccountRequest::SetAffiliation {
                 room: room.clone(),
                 jid,
                 affiliation: Affiliation::None,
@@ -224,13 +224,13 @@ pub fn update(app: &mut App, message: RoomMessage) -> Task<Message> {
         RoomMessage::SaveSubject => {
             pane.panel = None;
             pane.menu = false;
-            command = Some(AccountCommand::SetSubject {
+            command = Some(AccountRequest::SetSubject {
                 room: room.clone(),
                 subject: pane.subject.trim().to_owned(),
             });
         }
         RoomMessage::Notify(mode) => {
-            command = Some(AccountCommand::RoomNotify {
+            command = Some(AccountRequest::RoomNotify {
                 room: room.clone(),
                 mode,
             });
@@ -238,13 +238,13 @@ pub fn update(app: &mut App, message: RoomMessage) -> Task<Message> {
         RoomMessage::Leave => {
             pane.menu = false;
             pane.panel = None;
-            command = Some(AccountCommand::LeaveRoom { room: room.clone() });
+            command = Some(AccountRequest::LeaveRoom { room: room.clone() });
         }
         RoomMessage::Rejoin => {
             let nick = live(&mut app.accounts, &account)
                 .and_then(|a| a.rooms.get(&room))
                 .and_then(|r| r.nick.clone());
-            command = Some(AccountCommand::JoinRoom {
+            command = Some(AccountRequest::JoinRoom {
                 room: room.clone(),
                 nick,
             });
@@ -252,7 +252,7 @@ pub fn update(app: &mut App, message: RoomMessage) -> Task<Message> {
         RoomMessage::ConfirmDestroy => {
             pane.menu = false;
             pane.panel = None;
-            command = Some(AccountCommand::DestroyRoom {
+            command = Some(AccountRequest::DestroyRoom {
                 room: room.clone(),
                 reason: None,
             });
@@ -262,7 +262,7 @@ pub fn update(app: &mut App, message: RoomMessage) -> Task<Message> {
         }
         RoomMessage::Kick(nick) => {
             pane.selected = None;
-            command = Some(AccountCommand::SetRole {
+            command = Some(AccountRequest::SetRole {
                 room: room.clone(),
                 nick,
                 role: Role::None,
@@ -271,7 +271,7 @@ pub fn update(app: &mut App, message: RoomMessage) -> Task<Message> {
         }
         RoomMessage::Ban(jid) => {
             pane.selected = None;
-            command = Some(AccountCommand::SetAffiliation {
+            command = Some(AccountRequest::SetAffiliation {
                 room: room.clone(),
                 jid,
                 affiliation: Affiliation::Outcast,
@@ -286,13 +286,13 @@ pub fn update(app: &mut App, message: RoomMessage) -> Task<Message> {
     if let Some(command) = command
         && let Some(a) = live(&mut app.accounts, &account)
     {
-        if let AccountCommand::RoomNotify { mode, .. } = &command
+        if let AccountRequest::RoomNotify { mode, .. } = &command
             && let Some(r) = a.rooms.get_mut(&room)
         {
             // Shown at once; the account confirms with `rooms`.
             r.notify = *mode;
         }
-        if let AccountCommand::SetAffiliation {
+        if let AccountRequest::SetAffiliation {
             jid, affiliation, ..
         } = &command
             && let Some(list) = a.rooms.get_mut(&room).and_then(|r| r.members.as_mut())

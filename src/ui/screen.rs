@@ -13,7 +13,7 @@ use super::model::LiveAccount;
 use super::{App, Message, style};
 use super::{account_settings, add_account, add_contact, console, contact_details};
 use super::{join_room, own_profile};
-use crate::account::AccountCommand;
+use crate::api::AccountRequest;
 
 /// The right side of the window.
 #[derive(Debug, Default)]
@@ -109,7 +109,7 @@ pub fn close(app: &mut App) {
     if let Pane::Console(c) = std::mem::take(&mut app.pane)
         && let Some(a) = super::update::live(&mut app.accounts, &c.account)
     {
-        a.send(AccountCommand::Console { enabled: false });
+        a.send(AccountRequest::Console { enabled: false });
         a.console.clear();
     }
 }

@@ -8,8 +8,8 @@ use super::model::{self, Account, LiveAccount, PAGE};
 use super::screen::{self, Dialog, Pane};
 use super::{App, Banner, Message, ids, people};
 use super::{account_settings, add_account, console};
-use crate::account::AccountCommand;
 use crate::accounts;
+use crate::api::AccountRequest;
 use crate::api::{ConnState, Event};
 use crate::config::AccountEntry;
 use crate::notify;
@@ -29,7 +29,7 @@ pub fn update(app: &mut App, message: Message) -> Task<Message> {
         }
         Message::Reconnect(id) => {
             if let Some(a) = live(&mut app.accounts, &id) {
-                a.send(AccountCommand::Reconnect);
+                a.send(AccountRequest::Reconnect);
                 a.connection.state = Some(ConnState::Connecting);
             }
             app.banners.retain(|b| b.account.as_deref() != Some(&id));
@@ -198,12 +198,12 @@ fn settings(app: &mut App, message: account_settings::Message) -> Task<Message> 
             }
             if let Some(a) = live(&mut app.accounts, &id) {
                 if restart == accounts::Restart::No {
-                    a.send(AccountCommand::Reconfigure(Box::new(config.clone())));
+                    a.reconfigure(config.clone());
                 }
                 if restart == accounts::Restart::Yes {
                     // A new generation is a new subscription: the old actor
                     // is told to close, a new one starts with the settings.
-                    a.send(AccountCommand::Shutdown);
+                    a.shutdown();
                     a.sender = None;
                     a.generation += 1;
                     a.connection = Default::default();
@@ -215,7 +215,7 @@ fn settings(app: &mut App, message: account_settings::Message) -> Task<Message> 
         }
         Some(account_settings::Event::Removed(id)) => {
             if let Some(a) = live(&mut app.accounts, &id) {
-                a.send(AccountCommand::Shutdown);
+                a.shutdown();
             }
             app.accounts.retain(|a| a.id() != id);
             app.config.remove_account(&id);
@@ -246,7 +246,7 @@ fn settings(app: &mut App, message: account_settings::Message) -> Task<Message> 
         }
         Some(account_settings::Event::OpenConsole) => {
             if let Some(a) = live(&mut app.accounts, &id) {
-                a.send(AccountCommand::Console { enabled: true });
+                a.send(AccountRequest::Console { enabled: true });
             }
             screen::show(app, Pane::Console(console::State::new(id)));
         }
@@ -263,7 +263,7 @@ fn console(app: &mut App, message: console::Message) -> Task<Message> {
         None => {}
         Some(console::Event::Send(xml)) => {
             if let Some(a) = live(&mut app.accounts, &id) {
-                a.send(AccountCommand::SendRaw { xml });
+                a.send(AccountRequest::SendRaw { xml });
             }
         }
         Some(console::Event::Clear) => {
@@ -281,7 +281,7 @@ fn report_activity(app: &mut App, active: Option<bool>) {
     let Some(active) = active else { return };
     for a in &app.accounts {
         if let Account::Ok(l) = a {
-            l.send(AccountCommand::ClientState { active });
+            l.send(AccountRequest::ClientState { active });
         }
     }
 }
@@ -304,23 +304,23 @@ fn actor(app: &mut App, output: ActorOutput) -> Task<Message> {
     match output {
         ActorOutput::Ready(id, sender) => {
             if let Some(a) = live(&mut app.accounts, &id) {
-                let _ = sender.send(AccountCommand::Roster);
-                let _ = sender.send(AccountCommand::Conversations);
+                let _ = sender.send(AccountRequest::Roster.into());
+                let _ = sender.send(AccountRequest::Conversations.into());
                 // Room names and notification modes (from the store).
-                let _ = sender.send(AccountCommand::Rooms);
+                let _ = sender.send(AccountRequest::Rooms.into());
                 if !app.activity.is_active() {
-                    let _ = sender.send(AccountCommand::ClientState { active: false });
+                    let _ = sender.send(AccountRequest::ClientState { active: false }.into());
                 }
                 // A new actor starts "available": tell it what to show.
                 let presence = people::effective_presence(&app.auto_away, a);
                 if presence != Default::default() {
-                    let _ = sender.send(AccountCommand::SetPresence(presence));
+                    let _ = sender.send(AccountRequest::SetPresence(presence).into());
                 }
                 a.sender = Some(sender);
                 // Re-request the open chat of this account (actor restarted).
                 if let Some(chat) = app.chat.as_mut().filter(|c| c.account == id) {
                     chat.loading = Some(None);
-                    a.send(AccountCommand::History {
+                    a.send(AccountRequest::History {
                         with: chat.with.clone(),
                         limit: PAGE,
                         before: None,
@@ -394,18 +394,18 @@ fn actor(app: &mut App, output: ActorOutput) -> Task<Message> {
                 return pictures;
             };
             if came_online {
-                account.send(AccountCommand::Roster);
-                account.send(AccountCommand::Conversations);
-                account.send(AccountCommand::Rooms);
+                account.send(AccountRequest::Roster);
+                account.send(AccountRequest::Conversations);
+                account.send(AccountRequest::Rooms);
             }
             let mut open = None;
             if let Some(room) = joined {
                 // A new room is listed (conversations) with its bookmark's
                 // name (rooms).
                 if !account.conversations.iter().any(|c| c.with == room) {
-                    account.send(AccountCommand::Conversations);
+                    account.send(AccountRequest::Conversations);
                 }
-                account.send(AccountCommand::Rooms);
+                account.send(AccountRequest::Rooms);
                 if app.opening_room.as_ref() == Some(&(id.clone(), room.clone())) {
                     app.opening_room = None;
                     open = Some(room);
@@ -421,7 +421,7 @@ fn actor(app: &mut App, output: ActorOutput) -> Task<Message> {
                 // Seen only when the window is focused and the list shows
                 // its newest end; else it waits (and gets the "new" line).
                 if focused && chat.at_bottom {
-                    account.send(AccountCommand::MarkRead {
+                    account.send(AccountRequest::MarkRead {
                         with: incoming.with.clone(),
                     });
                 } else {
@@ -523,13 +523,13 @@ fn open_chat(app: &mut App, account: String, with: String) -> Task<Message> {
         return iced::widget::operation::focus(ids::COMPOSER);
     }
     if let Some(a) = live(&mut app.accounts, &account) {
-        a.send(AccountCommand::History {
+        a.send(AccountRequest::History {
             with: with.clone(),
             limit: PAGE,
             before: None,
             after: None,
         });
-        a.send(AccountCommand::MarkRead { with: with.clone() });
+        a.send(AccountRequest::MarkRead { with: with.clone() });
         if let Some(c) = a.conversations.iter_mut().find(|c| c.with == with) {
             c.unread = 0;
         }

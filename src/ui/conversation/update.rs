@@ -5,7 +5,7 @@ use iced::Task;
 use iced::widget::text_editor::{self, Action, Motion};
 
 use super::{Message, Mode, State};
-use crate::account::AccountCommand;
+use crate::api::AccountRequest;
 use crate::ui::Message as AppMessage;
 use crate::ui::ids;
 use crate::ui::model::{LiveAccount, PAGE};
@@ -26,7 +26,7 @@ pub struct Context<'a> {
 impl Context<'_> {
     /// Sends a command to the conversation's account; false if it cannot
     /// take it.
-    fn send(&self, command: AccountCommand) -> bool {
+    fn send(&self, command: AccountRequest) -> bool {
         self.account.as_ref().is_some_and(|a| a.send(command))
     }
 }
@@ -40,7 +40,7 @@ pub fn update(chat: &mut State, message: Message, ctx: Context<'_>) -> Task<AppM
                 let empty = chat.composer.text().trim().is_empty();
                 if let Some(state) = chat.typing.edited(empty, std::time::Instant::now()) {
                     let with = chat.with.clone();
-                    ctx.send(AccountCommand::ChatState { with, state });
+                    ctx.send(AccountRequest::ChatState { with, state });
                 }
             }
         }
@@ -76,7 +76,7 @@ pub fn update(chat: &mut State, message: Message, ctx: Context<'_>) -> Task<AppM
             }
         }
         Message::Retry(id) => {
-            ctx.send(AccountCommand::Retry { id });
+            ctx.send(AccountRequest::Retry { id });
         }
         other => return action(chat, other, ctx),
     }
@@ -90,11 +90,11 @@ fn send(chat: &mut State, ctx: &Context<'_>) {
         return;
     }
     let command = match &chat.mode {
-        Mode::Editing(id) => AccountCommand::Correct {
+        Mode::Editing(id) => AccountRequest::Correct {
             id: id.clone(),
             body,
         },
-        Mode::New | Mode::Replying(_) => AccountCommand::Send {
+        Mode::New | Mode::Replying(_) => AccountRequest::Send {
             to: chat.with.clone(),
             body,
             reference: Some(uuid::Uuid::new_v4().to_string()),
@@ -104,7 +104,7 @@ fn send(chat: &mut State, ctx: &Context<'_>) {
     // Scrolled back past the window: show the newest end again, where the
     // message will appear.
     if chat.back_to_newest() {
-        ctx.send(AccountCommand::History {
+        ctx.send(AccountRequest::History {
             with: chat.with.clone(),
             limit: PAGE,
             before: None,
@@ -122,7 +122,7 @@ fn send(chat: &mut State, ctx: &Context<'_>) {
 pub fn typing_tick(chat: &mut State, ctx: Context<'_>) {
     if let Some(state) = chat.typing.tick(std::time::Instant::now()) {
         let with = chat.with.clone();
-        ctx.send(AccountCommand::ChatState { with, state });
+        ctx.send(AccountRequest::ChatState { with, state });
     }
 }
 
@@ -147,7 +147,7 @@ fn load_newer(chat: &mut State, ctx: &Context<'_>) {
 
 /// Sends a history request; false if the account cannot take it.
 fn request_page(chat: &State, ctx: &Context<'_>, before: Option<i64>, after: Option<i64>) -> bool {
-    ctx.send(AccountCommand::History {
+    ctx.send(AccountRequest::History {
         with: chat.with.clone(),
         limit: PAGE,
         before,
@@ -162,7 +162,7 @@ pub fn mark_seen(chat: &mut State, ctx: &Context<'_>) -> bool {
         return false;
     }
     chat.unseen = false;
-    ctx.send(AccountCommand::MarkRead {
+    ctx.send(AccountRequest::MarkRead {
         with: chat.with.clone(),
     });
     true
@@ -200,11 +200,11 @@ fn action(chat: &mut State, message: Message, ctx: Context<'_>) -> Task<AppMessa
         }
         Message::Retract(id) => {
             chat.selected = None;
-            command = Some(AccountCommand::Retract { id });
+            command = Some(AccountRequest::Retract { id });
         }
         Message::Moderate(id) => {
             chat.selected = None;
-            command = Some(AccountCommand::Moderate { id, reason: None });
+            command = Some(AccountRequest::Moderate { id, reason: None });
         }
         Message::React(id, emoji) => {
             chat.selected = None;
@@ -221,7 +221,7 @@ fn action(chat: &mut State, message: Message, ctx: Context<'_>) -> Task<AppMessa
                     }
                     None => emojis.push(emoji),
                 }
-                command = Some(AccountCommand::React { id, emojis });
+                command = Some(AccountRequest::React { id, emojis });
             }
         }
         Message::ToggleMute => {
@@ -230,7 +230,7 @@ fn action(chat: &mut State, message: Message, ctx: Context<'_>) -> Task<AppMessa
                 .account
                 .as_ref()
                 .is_some_and(|a| a.conversations.iter().any(|c| c.with == with && c.muted));
-            command = Some(AccountCommand::MuteConversation {
+            command = Some(AccountRequest::MuteConversation {
                 with,
                 muted: !muted,
             });

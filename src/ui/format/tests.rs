@@ -160,8 +160,8 @@ fn refusals_and_xmpp_conditions_are_translated() {
         "subscription_required",
         "unexpected_request",
     ] {
+        // The core's English words are the same (stanza_error.rs checks).
         let en = xmpp_condition(code);
-        assert_eq!(en, crate::account::stanza_error::words(code), "{code}");
         assert_ne!(
             en,
             crate::i18n::in_german(|| xmpp_condition(code)),

@@ -4,7 +4,7 @@ use iced::keyboard::{Key, Modifiers, key::Named};
 use iced_test::selector;
 
 use super::{Harness, press_with};
-use crate::account::AccountCommand;
+use crate::api::AccountRequest;
 use crate::ui::conversation::Message as ChatMessage;
 use crate::ui::{Message, ids};
 
@@ -15,15 +15,15 @@ fn with_bob_open() -> Harness {
     let mut h = Harness::work_account(0);
     let _ = h.click(ids::contact("work", BOB));
     let cmds = h.commands("work");
-    assert!(cmds.contains(&AccountCommand::MarkRead { with: BOB.into() }));
+    assert!(cmds.contains(&AccountRequest::MarkRead { with: BOB.into() }));
     h
 }
 
 /// The commands to the actor, without chat state notifications.
-fn sent(h: &mut Harness) -> Vec<AccountCommand> {
+fn sent(h: &mut Harness) -> Vec<AccountRequest> {
     h.commands("work")
         .into_iter()
-        .filter(|c| !matches!(c, AccountCommand::ChatState { .. }))
+        .filter(|c| !matches!(c, AccountRequest::ChatState { .. }))
         .collect()
 }
 
@@ -53,7 +53,7 @@ fn enter_sends_to_the_open_conversation_and_clears() {
     assert_eq!(sends(&messages), 1);
     match &sent(&mut h)[..] {
         [
-            AccountCommand::Send {
+            AccountRequest::Send {
                 to,
                 body,
                 reference: Some(_),
@@ -80,7 +80,7 @@ fn send_button_sends_too() {
     assert!(matches!(messages[..], [Message::Chat(ChatMessage::Send)]));
     assert!(matches!(
         &sent(&mut h)[..],
-        [AccountCommand::Send { to, body, .. }] if to == BOB && body == "hi"
+        [AccountRequest::Send { to, body, .. }] if to == BOB && body == "hi"
     ));
     assert_eq!(composer_text(&h), "");
 }
@@ -105,7 +105,7 @@ fn shift_enter_breaks_the_line_without_sending() {
     });
     assert!(matches!(
         &sent(&mut h)[..],
-        [AccountCommand::Send { to, body, .. }] if to == BOB && body == "line one\nline two"
+        [AccountRequest::Send { to, body, .. }] if to == BOB && body == "line one\nline two"
     ));
     assert_eq!(composer_text(&h), "");
 }
@@ -171,7 +171,7 @@ fn a_failed_message_offers_retry() {
     assert!(matches!(&messages[..], [Message::Chat(ChatMessage::Retry(id))] if id == "m7"));
     assert_eq!(
         h.commands("work"),
-        [AccountCommand::Retry { id: "m7".into() }]
+        [AccountRequest::Retry { id: "m7".into() }]
     );
 }
 
@@ -199,7 +199,7 @@ fn typing_tells_the_contact_once() {
     });
     assert_eq!(
         h.commands("work"),
-        [AccountCommand::ChatState {
+        [AccountRequest::ChatState {
             with: BOB.into(),
             state: ChatStateKind::Composing
         }]

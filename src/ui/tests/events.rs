@@ -1,7 +1,7 @@
 //! Actor events → what the user sees.
 
 use super::{Harness, account, cert_refused, cert_untrusted, state};
-use crate::account::AccountCommand;
+use crate::api::AccountRequest;
 use crate::api::{CertRefusal, ConnState};
 use crate::fl;
 use crate::i18n::in_german;
@@ -37,7 +37,7 @@ fn auth_failed_shows_state_banner_and_reconnect() {
     // "Reconnect" asks the actor and removes the account's banner.
     let messages = h.click(ids::reconnect("work"));
     assert!(matches!(&messages[..], [Message::Reconnect(id)] if id == "work"));
-    assert_eq!(h.commands("work"), [AccountCommand::Reconnect]);
+    assert_eq!(h.commands("work"), [AccountRequest::Reconnect]);
     assert!(!h.shows(&fl!("banner-auth-failed", account = "Work")));
     h.assert_shows(&fl!("state-connecting"));
     assert!(!h.has_id(ids::reconnect("work")));
@@ -111,9 +111,9 @@ fn a_new_state_replaces_the_old_banner() {
     assert_eq!(
         h.commands("work"),
         [
-            AccountCommand::Roster,
-            AccountCommand::Conversations,
-            AccountCommand::Rooms
+            AccountRequest::Roster,
+            AccountRequest::Conversations,
+            AccountRequest::Rooms
         ]
     );
 }
@@ -149,7 +149,7 @@ fn a_batch_of_events_is_applied_in_order() {
     assert!(
         h.commands("work")
             .iter()
-            .any(|c| matches!(c, AccountCommand::Roster))
+            .any(|c| matches!(c, AccountRequest::Roster))
     );
     h.assert_shows(&fl!("state-auth-failed"));
     assert!(!h.shows(&fl!("state-online")));

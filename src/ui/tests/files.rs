@@ -2,7 +2,7 @@
 //! dropped files and the "file too large" banner.
 
 use super::Harness;
-use crate::account::AccountCommand;
+use crate::api::AccountRequest;
 use crate::api::{
     Direction, Event, FileInfo, MessageRecord, MessageState, PeerProfile, TransferState,
 };
@@ -93,7 +93,7 @@ fn download_button_asks_the_actor_and_progress_follows_the_events() {
     ));
     assert_eq!(
         h.commands("work"),
-        [AccountCommand::Download { id: "f1".into() }]
+        [AccountRequest::Download { id: "f1".into() }]
     );
 
     // Progress: a bar and a cancel button instead of the download button.
@@ -131,7 +131,7 @@ fn download_button_asks_the_actor_and_progress_follows_the_events() {
     let _ = h.click(ids::file_cancel("f1"));
     assert_eq!(
         h.commands("work"),
-        [AccountCommand::CancelTransfer { id: "f1".into() }]
+        [AccountRequest::CancelTransfer { id: "f1".into() }]
     );
     h.event("work", transfer("f1", TransferState::Cancelled, 0, None));
     assert!(!h.has_id(ids::file_progress("f1")));
@@ -140,7 +140,7 @@ fn download_button_asks_the_actor_and_progress_follows_the_events() {
     let _ = h.click(ids::file_download("f1"));
     assert_eq!(
         h.commands("work"),
-        [AccountCommand::Download { id: "f1".into() }]
+        [AccountRequest::Download { id: "f1".into() }]
     );
 }
 
@@ -210,7 +210,7 @@ fn an_outgoing_upload_shows_its_name_progress_and_cancel() {
     let _ = h.click(ids::file_cancel("up1"));
     assert_eq!(
         h.commands("work"),
-        [AccountCommand::CancelTransfer { id: "up1".into() }]
+        [AccountRequest::CancelTransfer { id: "up1".into() }]
     );
 }
 
@@ -230,7 +230,7 @@ fn a_dropped_file_goes_to_the_open_conversation() {
     h.update(Message::FileDropped("/tmp/holiday.jpg".into()));
     match &h.commands("work")[..] {
         [
-            AccountCommand::SendFile {
+            AccountRequest::SendFile {
                 to,
                 path,
                 reference: Some(_),
@@ -247,7 +247,7 @@ fn a_dropped_file_goes_to_the_open_conversation() {
     ))));
     assert!(matches!(
         &h.commands("work")[..],
-        [AccountCommand::SendFile { path, .. }] if path == "/tmp/notes.txt"
+        [AccountRequest::SendFile { path, .. }] if path == "/tmp/notes.txt"
     ));
 }
 
@@ -275,7 +275,7 @@ fn a_dropped_file_without_a_conversation_or_with_the_profile_open_is_not_sent() 
     assert!(
         !h.commands("work")
             .iter()
-            .any(|c| matches!(c, AccountCommand::SendFile { .. }))
+            .any(|c| matches!(c, AccountRequest::SendFile { .. }))
     );
 }
 
@@ -381,7 +381,7 @@ fn a_pasted_picture_waits_for_send_in_its_own_conversation() {
     let _ = h.commands("work");
     let _ = h.click(ids::PASTED_SEND);
     match &h.commands("work")[..] {
-        [AccountCommand::SendFile { to, path: p, .. }] => {
+        [AccountRequest::SendFile { to, path: p, .. }] => {
             assert_eq!(to, BOB);
             assert_eq!(std::path::Path::new(p), path);
         }

@@ -26,7 +26,8 @@ use tokio::sync::mpsc;
 
 use super::actor::ActorOutput;
 use super::{App, Message};
-use crate::account::AccountCommand;
+use crate::accounts::ToAccount;
+use crate::api::AccountRequest;
 use crate::api::{
     AccountId, Availability, CertInfo, CertRefusal, ConnState, Contact, ConversationSummary, Event,
 };
@@ -40,7 +41,7 @@ const SIZE: (f32, f32) = (1100.0, 720.0);
 /// (as if its actor had started), whose commands the test can inspect.
 struct Harness {
     app: App,
-    commands: HashMap<AccountId, mpsc::UnboundedReceiver<AccountCommand>>,
+    commands: HashMap<AccountId, mpsc::UnboundedReceiver<ToAccount>>,
     _dir: tempfile::TempDir,
 }
 
@@ -133,9 +134,9 @@ impl Harness {
             assert_eq!(
                 h.commands(&a.id),
                 [
-                    AccountCommand::Roster,
-                    AccountCommand::Conversations,
-                    AccountCommand::Rooms
+                    AccountRequest::Roster,
+                    AccountRequest::Conversations,
+                    AccountRequest::Rooms
                 ]
             );
         }
@@ -275,10 +276,22 @@ impl Harness {
         found
     }
 
-    /// The commands the GUI sent to the actor of `account` since last asked.
-    fn commands(&mut self, account: &str) -> Vec<AccountCommand> {
+    /// Everything the GUI sent to the actor of `account` since last asked.
+    fn messages(&mut self, account: &str) -> Vec<ToAccount> {
         let rx = self.commands.get_mut(account).expect("known account");
         std::iter::from_fn(|| rx.try_recv().ok()).collect()
+    }
+
+    /// The requests the GUI sent to the actor of `account` since last
+    /// asked; a shutdown or reconfigure among them fails the test.
+    fn commands(&mut self, account: &str) -> Vec<AccountRequest> {
+        self.messages(account)
+            .into_iter()
+            .map(|m| match m {
+                ToAccount::Request(r) => r,
+                other => panic!("not a request: {other:?}"),
+            })
+            .collect()
     }
 }
 

@@ -5,8 +5,8 @@
 use std::time::{Duration, Instant};
 
 use super::{Harness, account, contact, state};
-use crate::account::AccountCommand;
-use crate::account::presence::OwnPresence;
+use crate::api::AccountRequest;
+use crate::api::OwnPresence;
 use crate::api::{Availability, ConnState, Event, PeerProfile, ResourceInfo, VCard};
 use crate::fl;
 use crate::ui::account_settings::Message as Settings;
@@ -15,10 +15,10 @@ use crate::ui::{Message, ids};
 const BOB: &str = "bob@work.example";
 const CAROL: &str = "carol@work.example";
 
-fn presences(cmds: &[AccountCommand]) -> Vec<OwnPresence> {
+fn presences(cmds: &[AccountRequest]) -> Vec<OwnPresence> {
     cmds.iter()
         .filter_map(|c| match c {
-            AccountCommand::SetPresence(p) => Some(p.clone()),
+            AccountRequest::SetPresence(p) => Some(p.clone()),
             _ => None,
         })
         .collect()
@@ -129,7 +129,7 @@ fn a_subscription_request_is_answered_only_by_the_user() {
     h.click(ids::answer_subscription("work", "dave@else.example", false));
     assert_eq!(
         h.commands("work"),
-        [AccountCommand::AnswerSubscription {
+        [AccountRequest::AnswerSubscription {
             jid: "dave@else.example".into(),
             accept: false
         }]
@@ -157,7 +157,7 @@ fn adding_a_contact_sends_name_groups_and_preapproval() {
     h.click(ids::add_contact::SUBMIT);
     assert_eq!(
         h.commands("work"),
-        [AccountCommand::AddContact {
+        [AccountRequest::AddContact {
             jid: "dave@else.example".into(),
             name: Some("Dave".into()),
             groups: vec!["Partners".into(), "Suppliers".into()],
@@ -175,7 +175,7 @@ fn the_details_pane_shows_the_profile_and_carries_the_contact_menu() {
     h.click(ids::DETAILS);
     assert_eq!(
         h.commands("work"),
-        [AccountCommand::Profile { jid: BOB.into() }]
+        [AccountRequest::Profile { jid: BOB.into() }]
     );
     h.assert_shows(&fl!("details-loading"));
     h.event(
@@ -222,7 +222,7 @@ fn the_details_pane_shows_the_profile_and_carries_the_contact_menu() {
     h.click(ids::details::SAVE);
     assert_eq!(
         h.commands("work"),
-        [AccountCommand::UpdateContact {
+        [AccountRequest::UpdateContact {
             jid: BOB.into(),
             name: Some("Bob Builder".into()),
             groups: vec!["Team".into()],
@@ -232,10 +232,7 @@ fn the_details_pane_shows_the_profile_and_carries_the_contact_menu() {
     h.click(ids::details::BLOCK);
     assert_eq!(
         h.commands("work"),
-        [AccountCommand::Block {
-            jid: BOB.into(),
-            block: true
-        }]
+        [AccountRequest::Block { jid: BOB.into() }]
     );
     h.event(
         "work",
@@ -251,7 +248,7 @@ fn the_details_pane_shows_the_profile_and_carries_the_contact_menu() {
     h.click(ids::details::REMOVE_CONFIRM);
     assert_eq!(
         h.commands("work"),
-        [AccountCommand::RemoveContact { jid: BOB.into() }]
+        [AccountRequest::RemoveContact { jid: BOB.into() }]
     );
     h.click(ids::details::CLOSE);
     assert!(!h.has_id(ids::details::CLOSE));
@@ -302,9 +299,8 @@ fn the_blocklist_in_the_settings_blocks_and_unblocks() {
     h.update(Message::Settings(Settings::Unblock("spam.example".into())));
     assert_eq!(
         h.commands("work"),
-        [AccountCommand::Block {
+        [AccountRequest::Unblock {
             jid: "spam.example".into(),
-            block: false
         }]
     );
     assert!(h.has_id(ids::blocklist::BLOCK));
@@ -319,9 +315,8 @@ fn the_blocklist_in_the_settings_blocks_and_unblocks() {
     h.update(Message::Settings(Settings::Block));
     assert_eq!(
         h.commands("work"),
-        [AccountCommand::Block {
+        [AccountRequest::Block {
             jid: "troll@else.example".into(),
-            block: true
         }]
     );
 }
@@ -334,7 +329,7 @@ fn our_profile_is_filled_from_the_server_and_saved() {
     h.update(Message::Settings(Settings::EditProfile));
     assert_eq!(
         h.commands("work"),
-        [AccountCommand::Profile {
+        [AccountRequest::Profile {
             jid: "me@work.example".into()
         }]
     );
@@ -361,7 +356,7 @@ fn our_profile_is_filled_from_the_server_and_saved() {
     });
     h.click(ids::own_profile::SAVE);
     match &h.commands("work")[..] {
-        [AccountCommand::SetProfile { nick, vcard }] => {
+        [AccountRequest::SetProfile { nick, vcard }] => {
             assert_eq!(nick.as_deref(), Some("Me"));
             assert_eq!(vcard.full_name.as_deref(), Some("Mia Example"));
             assert_eq!(vcard.title.as_deref(), Some("Engineer"));
@@ -373,7 +368,7 @@ fn our_profile_is_filled_from_the_server_and_saved() {
     h.click(ids::own_profile::SET_AVATAR);
     assert_eq!(
         h.commands("work"),
-        [AccountCommand::SetAvatar {
+        [AccountRequest::SetAvatar {
             path: Some("/tmp/me.png".into())
         }]
     );

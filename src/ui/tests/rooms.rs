@@ -5,7 +5,7 @@ use iced::keyboard::key::Named;
 use iced_test::selector;
 
 use super::{Harness, conversation};
-use crate::account::AccountCommand;
+use crate::api::AccountRequest;
 use crate::api::{
     Affiliation, Availability, ConversationKind, ConversationSummary, Direction, Event,
     LeaveReason, MessageRecord, MessageState, NotifyMode, Occupant, Role, RoomInfo, RoomMember,
@@ -134,10 +134,10 @@ fn arrives(h: &mut Harness, m: MessageRecord) {
 }
 
 /// The sent commands without typing notifications.
-fn sent(h: &mut Harness) -> Vec<AccountCommand> {
+fn sent(h: &mut Harness) -> Vec<AccountRequest> {
     h.commands("work")
         .into_iter()
-        .filter(|c| !matches!(c, AccountCommand::ChatState { .. }))
+        .filter(|c| !matches!(c, AccountRequest::ChatState { .. }))
         .collect()
 }
 
@@ -257,7 +257,7 @@ fn the_join_dialog_sends_join_room_and_opens_the_room_when_joined() {
     assert!(!h.shows(&fl!("join-room-title")), "the dialog closed");
     assert_eq!(
         h.commands("work"),
-        [AccountCommand::JoinRoom {
+        [AccountRequest::JoinRoom {
             room: "board@conference.work.example".into(),
             nick: Some("me".into()),
         }]
@@ -277,8 +277,8 @@ fn the_join_dialog_sends_join_room_and_opens_the_room_when_joined() {
     let chat = h.app.chat.as_ref().expect("the room opened");
     assert_eq!(chat.with, "board@conference.work.example");
     let cmds = h.commands("work");
-    assert!(cmds.contains(&AccountCommand::Rooms), "{cmds:?}");
-    assert!(cmds.contains(&AccountCommand::Conversations), "{cmds:?}");
+    assert!(cmds.contains(&AccountRequest::Rooms), "{cmds:?}");
+    assert!(cmds.contains(&AccountRequest::Conversations), "{cmds:?}");
 }
 
 #[test]
@@ -299,7 +299,7 @@ fn create_sends_create_room_with_members() {
     let _ = h.click(ids::join_room::SUBMIT);
     assert_eq!(
         h.commands("work"),
-        [AccountCommand::CreateRoom {
+        [AccountRequest::CreateRoom {
             room: "council@conference.work.example".into(),
             name: Some("Works council".into()),
             nick: Some("me".into()),
@@ -357,7 +357,7 @@ fn an_invitation_is_a_prompt_whose_join_joins() {
     ));
     assert_eq!(
         h.commands("work"),
-        [AccountCommand::JoinRoom {
+        [AccountRequest::JoinRoom {
             room: "board@conference.work.example".into(),
             nick: None,
         }]
@@ -420,7 +420,7 @@ fn kicked_shows_a_banner_and_disables_the_composer_until_rejoined() {
     let _ = h.click(ids::room::REJOIN);
     assert_eq!(
         sent(&mut h),
-        [AccountCommand::JoinRoom {
+        [AccountRequest::JoinRoom {
             room: ROOM.into(),
             nick: Some("me".into()),
         }]
@@ -468,7 +468,7 @@ fn the_notification_mode_is_set_from_the_room_menu() {
     let _ = h.click(ids::room::notify(NotifyMode::All));
     assert_eq!(
         sent(&mut h),
-        [AccountCommand::RoomNotify {
+        [AccountRequest::RoomNotify {
             room: ROOM.into(),
             mode: NotifyMode::All,
         }]
@@ -484,7 +484,7 @@ fn a_moderator_kicks_and_an_admin_bans() {
     let _ = h.click(ids::room::kick("Anna"));
     assert_eq!(
         sent(&mut h),
-        [AccountCommand::SetRole {
+        [AccountRequest::SetRole {
             room: ROOM.into(),
             nick: "Anna".into(),
             role: Role::None,
@@ -495,7 +495,7 @@ fn a_moderator_kicks_and_an_admin_bans() {
     let _ = h.click(ids::room::ban("Anna"));
     assert_eq!(
         sent(&mut h),
-        [AccountCommand::SetAffiliation {
+        [AccountRequest::SetAffiliation {
             room: ROOM.into(),
             jid: "anna@work.example".into(),
             affiliation: Affiliation::Outcast,
@@ -540,29 +540,29 @@ fn invite_members_subject_leave_from_the_menu() {
     assert_eq!(
         sent(&mut h),
         [
-            AccountCommand::Invite {
+            AccountRequest::Invite {
                 room: ROOM.into(),
                 jid: "carol@work.example".into(),
                 reason: None,
             },
-            AccountCommand::RoomMembers { room: ROOM.into() },
-            AccountCommand::SetAffiliation {
+            AccountRequest::RoomMembers { room: ROOM.into() },
+            AccountRequest::SetAffiliation {
                 room: ROOM.into(),
                 jid: "anna@work.example".into(),
                 affiliation: Affiliation::None,
                 reason: None,
             },
-            AccountCommand::SetAffiliation {
+            AccountRequest::SetAffiliation {
                 room: ROOM.into(),
                 jid: "dave@work.example".into(),
                 affiliation: Affiliation::Member,
                 reason: None,
             },
-            AccountCommand::SetSubject {
+            AccountRequest::SetSubject {
                 room: ROOM.into(),
                 subject: "Release on Friday (moved)".into(),
             },
-            AccountCommand::LeaveRoom { room: ROOM.into() },
+            AccountRequest::LeaveRoom { room: ROOM.into() },
         ]
     );
 }
@@ -575,7 +575,7 @@ fn the_members_form_lists_the_rooms_whole_list_and_follows_changes() {
     let _ = h.click(ids::room::MEMBERS);
     assert_eq!(
         sent(&mut h),
-        [AccountCommand::RoomMembers { room: ROOM.into() }]
+        [AccountRequest::RoomMembers { room: ROOM.into() }]
     );
     // Until the list comes, those present; Dora is not in the room.
     assert!(h.has_id(ids::room::remove_member("anna@work.example")));
@@ -635,7 +635,7 @@ fn an_owner_destroys_after_confirming() {
     let _ = h.click(ids::room::DESTROY_CONFIRM);
     assert_eq!(
         sent(&mut h),
-        [AccountCommand::DestroyRoom {
+        [AccountRequest::DestroyRoom {
             room: ROOM.into(),
             reason: None,
         }]
@@ -658,7 +658,7 @@ fn tab_completes_a_nick_and_enter_sends_to_the_room() {
         let _ = ui.tap_key(Named::Enter);
     });
     match &sent(&mut h)[..] {
-        [AccountCommand::Send { to, body, .. }] => {
+        [AccountRequest::Send { to, body, .. }] => {
             assert_eq!(to, ROOM);
             assert_eq!(body, "hi @Anna");
         }
@@ -687,7 +687,7 @@ fn a_private_message_to_an_occupant_opens_its_own_conversation() {
         let _ = ui.tap_key(Named::Enter);
     });
     match &sent(&mut h)[..] {
-        [AccountCommand::Send { to, body, .. }] => {
+        [AccountRequest::Send { to, body, .. }] => {
             assert_eq!(to, &anna);
             assert_eq!(body, "just between us");
         }
@@ -732,7 +732,7 @@ fn a_moderator_removes_a_message_where_the_room_offers_it() {
     let _ = h.click(ids::moderate("r7"));
     assert_eq!(
         sent(&mut h),
-        [AccountCommand::Moderate {
+        [AccountRequest::Moderate {
             id: "r7".into(),
             reason: None,
         }]

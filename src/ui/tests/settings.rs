@@ -1,8 +1,8 @@
 //! The account settings screen and the XML console.
 
 use super::{Harness, cert_refused, cert_untrusted, state};
-use crate::account::AccountCommand;
-use crate::accounts::Restart;
+use crate::accounts::{Restart, ToAccount};
+use crate::api::AccountRequest;
 use crate::api::{CertRefusal, ConnState, Direction, Event};
 use crate::fl;
 use crate::i18n::in_german;
@@ -57,8 +57,8 @@ fn saving_connection_changes_restarts_the_account_and_a_rename_does_not() {
     assert_eq!(generation(&h), 0);
     // The running actor just gets the new settings (privacy switches).
     assert!(matches!(
-        &h.commands("work")[..],
-        [AccountCommand::Reconfigure(c)] if c.label.as_deref() == Some("Büro")
+        &h.messages("work")[..],
+        [ToAccount::Reconfigure(c)] if c.label.as_deref() == Some("Büro")
     ));
     assert!(h.has_id(ids::settings::SEND_RECEIPTS));
     h.assert_shows(&fl!("settings-saved"));
@@ -77,7 +77,7 @@ fn saving_connection_changes_restarts_the_account_and_a_rename_does_not() {
         Restart::Yes,
     )))));
     assert_eq!(generation(&h), 1, "a new subscription generation");
-    assert_eq!(h.commands("work"), [AccountCommand::Shutdown]);
+    assert_eq!(h.messages("work"), [ToAccount::Shutdown]);
 }
 
 #[test]
@@ -125,10 +125,10 @@ fn password_change_and_server_info_go_to_the_actor() {
     assert_eq!(
         h.commands("work"),
         [
-            AccountCommand::ChangePassword {
+            AccountRequest::ChangePassword {
                 password: "s3cret!".into()
             },
-            AccountCommand::ServerInfo
+            AccountRequest::ServerInfo
         ]
     );
     // The typed password does not stay on screen.
@@ -155,7 +155,7 @@ fn the_console_is_opened_filtered_used_and_closed() {
     press(&mut h, ids::settings::CONSOLE, Settings::OpenConsole);
     assert_eq!(
         h.commands("work"),
-        [AccountCommand::Console { enabled: true }]
+        [AccountRequest::Console { enabled: true }]
     );
     for (direction, xml) in [
         (
@@ -180,14 +180,14 @@ fn the_console_is_opened_filtered_used_and_closed() {
     let _ = h.click(ids::console::SEND);
     assert_eq!(
         h.commands("work"),
-        [AccountCommand::SendRaw {
+        [AccountRequest::SendRaw {
             xml: "<presence/>".into()
         }]
     );
     let _ = h.click(ids::console::CLOSE);
     assert_eq!(
         h.commands("work"),
-        [AccountCommand::Console { enabled: false }]
+        [AccountRequest::Console { enabled: false }]
     );
     assert!(!matches!(h.app.pane, Pane::Console(_)));
     // Still connected meanwhile.
@@ -221,7 +221,7 @@ fn a_pane_opened_over_the_console_closes_it_at_the_actor() {
     assert!(matches!(h.app.pane, Pane::Details(_)));
     assert!(
         h.commands("work")
-            .contains(&AccountCommand::Console { enabled: false })
+            .contains(&AccountRequest::Console { enabled: false })
     );
     assert!(!h.has_id(ids::console::SEND));
 }

@@ -1,7 +1,7 @@
 //! The sidebar: contacts and conversations of every account.
 
 use super::{Harness, account, contact, conversation, state};
-use crate::account::AccountCommand;
+use crate::api::AccountRequest;
 use crate::api::{ConnState, Event};
 use crate::fl;
 use crate::ui::{Message, ids};
@@ -30,10 +30,10 @@ fn clicking_a_contact_opens_its_conversation() {
     let cmds = h.commands("work");
     assert!(
         cmds.iter()
-            .any(|c| matches!(c, AccountCommand::History { with, .. } if with == CAROL)),
+            .any(|c| matches!(c, AccountRequest::History { with, .. } if with == CAROL)),
         "{cmds:?}"
     );
-    assert!(cmds.contains(&AccountCommand::MarkRead { with: CAROL.into() }));
+    assert!(cmds.contains(&AccountRequest::MarkRead { with: CAROL.into() }));
 }
 
 #[test]
@@ -79,13 +79,13 @@ fn conversation_shows_the_label_of_its_own_account() {
     assert!(!h.shows(&fl!("chat-via-account", account = "Work")));
     assert!(!h.texts_in(row).contains(&"2".to_owned()));
     let cmds = h.commands("home");
-    assert!(cmds.contains(&AccountCommand::MarkRead {
+    assert!(cmds.contains(&AccountRequest::MarkRead {
         with: "mum@family.example".into()
     }));
     assert!(
         !h.commands("work")
             .iter()
-            .any(|c| matches!(c, AccountCommand::MarkRead { .. }))
+            .any(|c| matches!(c, AccountRequest::MarkRead { .. }))
     );
 }
 

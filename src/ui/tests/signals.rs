@@ -5,7 +5,7 @@ use iced::keyboard::key::Named;
 use iced_test::selector;
 
 use super::Harness;
-use crate::account::AccountCommand;
+use crate::api::AccountRequest;
 use crate::api::{Direction, Event, MessageRecord, MessageState, ReactionCount};
 use crate::ui::{Message, ids};
 
@@ -80,14 +80,14 @@ fn messages_count_as_read_only_while_the_user_looks() {
     assert!(
         !h.commands("work")
             .iter()
-            .any(|c| matches!(c, AccountCommand::MarkRead { .. })),
+            .any(|c| matches!(c, AccountRequest::MarkRead { .. })),
         "marked read although the window is not focused"
     );
     h.assert_shows("New messages");
     h.update(Message::WindowFocus(true));
     assert!(
         h.commands("work")
-            .contains(&AccountCommand::MarkRead { with: BOB.into() })
+            .contains(&AccountRequest::MarkRead { with: BOB.into() })
     );
 }
 
@@ -118,7 +118,7 @@ fn up_arrow_edits_the_last_own_message() {
     let cmds = h.commands("work");
     assert!(
         cmds.iter().any(|c| matches!(c,
-            AccountCommand::Correct { id, body } if id == "m1" && body == "helo!")),
+            AccountRequest::Correct { id, body } if id == "m1" && body == "helo!")),
         "{cmds:?}"
     );
 }
@@ -142,7 +142,7 @@ fn reply_react_and_retract_from_the_message_actions() {
     let _ = h.run(|ui| {
         ui.click("👍 1").unwrap();
     });
-    assert!(h.commands("work").contains(&AccountCommand::React {
+    assert!(h.commands("work").contains(&AccountRequest::React {
         id: "m1".into(),
         emojis: vec![],
     }));
@@ -160,7 +160,7 @@ fn reply_react_and_retract_from_the_message_actions() {
         let _ = ui.tap_key(Named::Enter);
     });
     assert!(h.commands("work").iter().any(|c| matches!(c,
-        AccountCommand::Send { body, reply_to: Some(r), .. } if body == "yes" && r == "m1")));
+        AccountRequest::Send { body, reply_to: Some(r), .. } if body == "yes" && r == "m1")));
 
     h.update(Message::Chat(crate::ui::conversation::Message::Select(
         "m2".into(),
@@ -170,13 +170,13 @@ fn reply_react_and_retract_from_the_message_actions() {
     });
     assert!(
         h.commands("work")
-            .contains(&AccountCommand::Retract { id: "m2".into() })
+            .contains(&AccountRequest::Retract { id: "m2".into() })
     );
 
     let _ = h.click(ids::MUTE);
     assert!(
         h.commands("work")
-            .contains(&AccountCommand::MuteConversation {
+            .contains(&AccountRequest::MuteConversation {
                 with: BOB.into(),
                 muted: true,
             })
