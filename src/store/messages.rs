@@ -176,6 +176,9 @@ pub type LiveSince = HashMap<String, i64>;
 #[derive(Debug, Default)]
 pub struct CatchUpTrail {
     fresh: HashMap<i64, VecDeque<(i64, i64)>>,
+    /// Per conversation, the place `(ts, pos)` of the last result from
+    /// someone else that was stored already: the trail lies after it.
+    previous: HashMap<i64, (i64, i64)>,
 }
 
 /// New messages a trail remembers per conversation; a longer gap keeps
@@ -546,8 +549,10 @@ fn follow_archive(
         // later): only what others wrote marks a place in the archive.
         Inserted::Duplicate | Inserted::Confirmed(_) if m.direction == Direction::In => {
             let fresh = trail.fresh.remove(&conversation_id).unwrap_or_default();
-            if let Some(ts) = stored_ts(tx, conversation_id, m)? {
-                move_before(tx, &fresh, ts, outcome)?;
+            if let Some(next) = stored_place(tx, conversation_id, m)? {
+                let previous = trail.previous.get(&conversation_id).copied();
+                move_between(tx, conversation_id, &fresh, previous, next, outcome)?;
+                trail.previous.insert(conversation_id, next);
             }
         }
         Inserted::Duplicate | Inserted::Confirmed(_) => {}
@@ -555,20 +560,20 @@ fn follow_archive(
     Ok(())
 }
 
-/// The time a message of the archive was stored with, if it is stored (by
-/// our id, the archive's id, or the author's origin-id).
-fn stored_ts(
+/// Where a message of the archive is stored, `(ts, pos)`, if it is stored
+/// (by our id, the archive's id, or the author's origin-id).
+fn stored_place(
     tx: &Connection,
     conversation_id: i64,
     m: &NewMessage,
-) -> rusqlite::Result<Option<i64>> {
+) -> rusqlite::Result<Option<(i64, i64)>> {
     // One index lookup per way of matching: with the three ORed in one WHERE,
     // SQLite walked the whole conversation (10 ms a result at 20,000 messages,
     // which made a catch-up full of duplicates crawl).
     tx.prepare_cached(
-        "SELECT ts FROM message WHERE id = ?2 AND conversation_id = ?1 \
-         UNION ALL SELECT ts FROM message WHERE server_id = ?3 AND conversation_id = ?1 \
-         UNION ALL SELECT ts FROM message WHERE origin_id = ?6 AND direction = ?4 \
+        "SELECT ts, pos FROM message WHERE id = ?2 AND conversation_id = ?1 \
+         UNION ALL SELECT ts, pos FROM message WHERE server_id = ?3 AND conversation_id = ?1 \
+         UNION ALL SELECT ts, pos FROM message WHERE origin_id = ?6 AND direction = ?4 \
          AND sender_bare = ?5 AND conversation_id = ?1 LIMIT 1",
     )?
     .query_row(
@@ -580,25 +585,54 @@ fn stored_ts(
             sender_key(m),
             m.origin_id
         ],
-        |r| r.get(0),
+        |r| Ok((r.get(0)?, r.get(1)?)),
     )
     .optional()
 }
 
-/// Moves the `fresh` messages (seq, ts) stamped at or after `ts` to just
-/// before it (their `pos` keeps them in order among themselves), here and
-/// in the outcome of this page; those of earlier pages were announced
-/// already and show in their new place when the conversation is read again.
-fn move_before(
+/// Moves the `fresh` messages `(seq, ts)` that a catch-up found between
+/// `previous` and `next` (places `(ts, pos)` of results stored already, in
+/// the archive's order) to just before `next` where their stamps put them
+/// elsewhere: at or after `next`, or before `previous`. Their `pos` keeps
+/// them in order among themselves. Here and in the outcome of this page;
+/// those of earlier pages were announced already and show in their new
+/// place when the conversation is read again.
+///
+/// Live messages that arrive together share one millisecond: when
+/// `previous` and `next` do, no time lies between them, so the messages
+/// stored in that millisecond before `next` (`previous` among them) move
+/// one millisecond back with the trail, which then follows them by `pos`.
+fn move_between(
     tx: &Connection,
+    conversation_id: i64,
     fresh: &VecDeque<(i64, i64)>,
-    ts: i64,
+    previous: Option<(i64, i64)>,
+    (next_ts, next_pos): (i64, i64),
     outcome: &mut [Inserted],
 ) -> Result<(), StoreError> {
-    let before = ts - 1;
+    let out_of_place =
+        |ts: i64| ts >= next_ts || previous.is_some_and(|(previous_ts, _)| ts < previous_ts);
+    let mut moving: Vec<i64> = fresh
+        .iter()
+        .filter(|(_, ts)| out_of_place(*ts))
+        .map(|(seq, _)| *seq)
+        .collect();
+    if moving.is_empty() {
+        return Ok(());
+    }
+    if previous.is_some_and(|(previous_ts, _)| previous_ts == next_ts) {
+        let mut same_moment = tx.prepare_cached(
+            "SELECT seq FROM message WHERE conversation_id = ?1 AND ts = ?2 AND pos < ?3",
+        )?;
+        let before_next = same_moment
+            .query_map(params![conversation_id, next_ts, next_pos], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<i64>>>()?;
+        moving.extend(before_next);
+    }
+    let before = next_ts - 1;
     let timestamp = DateTime::from_timestamp_millis(before)
         .ok_or_else(|| bad_value(6, Type::Integer, format!("timestamp {before} out of range")))?;
-    for &(seq, _) in fresh.iter().filter(|(_, t)| *t >= ts) {
+    for seq in moving {
         tx.prepare_cached("UPDATE message SET ts = ?2 WHERE seq = ?1")?
             .execute(params![seq, before])?;
         for o in outcome.iter_mut() {

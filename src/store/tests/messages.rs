@@ -711,6 +711,65 @@ fn a_late_catch_up_follows_the_archive_order_over_the_stamps() {
     assert_eq!(history[0].timestamp.timestamp_millis(), 8_500);
 }
 
+/// The soak's two out of order (e8aa722): live messages that arrive
+/// together share one millisecond, and a gap the archive has between two
+/// of them (they reached a session that was lost) went before all of them.
+/// It goes between them; and a gap stamped before the stored message that
+/// precedes it in the archive moves after that one.
+#[test]
+fn a_gap_between_messages_of_one_millisecond_goes_between_them() {
+    let mut s = mem();
+    let with = "bob@example.org";
+    let at = |id: &'static str, ms: i64| NewMessage {
+        timestamp: DateTime::from_timestamp_millis(ms).unwrap(),
+        server_id: Some(id),
+        ..incoming(id, with, 0)
+    };
+    // One live burst of this session, our clock: b1 b2 … b6 b7.
+    s.insert_messages(&[
+        at("b1", 44_634),
+        at("b2", 44_634),
+        at("b6", 44_634),
+        at("b7", 44_634),
+    ])
+    .unwrap();
+    let since = LiveSince::from([(with.to_owned(), 44_634)]);
+    let mut trail = CatchUpTrail::new();
+    s.insert_caught_up(
+        &[
+            at("b1", 44_000),
+            at("b2", 44_000),
+            at("b3", 44_000),
+            at("b4", 44_000),
+            at("b5", 44_000),
+            at("b6", 44_000),
+            at("b7", 44_000),
+        ],
+        &since,
+        &mut trail,
+    )
+    .unwrap();
+    assert_eq!(
+        ids(&s.history(with, 20, None).unwrap()),
+        ["b1", "b2", "b3", "b4", "b5", "b6", "b7"]
+    );
+
+    // Stamped before the message it follows in the archive (received live
+    // late, with our clock): moved after it, before the next.
+    let mut s = mem();
+    s.insert_messages(&[at("c1", 43_500), at("c3", 44_000)])
+        .unwrap();
+    s.insert_caught_up(
+        &[at("c1", 40_000), at("c2", 40_000), at("c3", 41_000)],
+        &LiveSince::new(),
+        &mut CatchUpTrail::new(),
+    )
+    .unwrap();
+    let history = s.history(with, 20, None).unwrap();
+    assert_eq!(ids(&history), ["c1", "c2", "c3"]);
+    assert_eq!(history[1].timestamp.timestamp_millis(), 43_999);
+}
+
 #[test]
 fn overlong_bodies_are_cut_at_a_character_boundary() {
     let mut s = mem();
