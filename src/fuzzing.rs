@@ -26,11 +26,12 @@ use tokio_xmpp::parsers::version::VersionResult;
 use crate::account::depth_limit::DepthGuard;
 use crate::account::muc::{bookmarks, parse};
 use crate::account::{
-    avatars, caps, chat, chatstates, console, last_activity, mam, nick, pep, presence, register,
-    roster, upload, vcard, version,
+    avatars, caps, chat, chatstates, console, last_activity, nick, pep, presence, register, roster,
+    upload, vcard, version,
 };
 use crate::api::Command;
 use crate::xmpp::carbons::{self, Carbon};
+use crate::xmpp::mam;
 use crate::xmpp::receipts;
 
 /// Our account in the stanza targets, unless the stanza is addressed to
@@ -128,7 +129,7 @@ pub fn stanza_message(data: &[u8]) {
     if mam::is_result(&msg)
         && let Ok(archived) = mam::parse_result(msg.clone(), &own, |_| true, now)
     {
-        store_rows(vec![archived.message]);
+        store_rows(vec![chat::ChatMessage::from(archived.message)]);
     }
 
     // Carbons, receipts, chat states, then the message.

@@ -34,7 +34,6 @@ pub mod file_message;
 mod inbound;
 pub(crate) mod last_activity;
 pub mod link;
-pub mod mam;
 pub mod muc;
 mod netwatch;
 pub(crate) mod nick;

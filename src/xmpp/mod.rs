@@ -14,6 +14,7 @@ pub mod chatstates;
 pub mod corrections;
 pub mod fallback;
 pub mod file_message;
+pub mod mam;
 pub mod markers;
 pub mod reactions;
 pub mod receipts;

@@ -598,7 +598,7 @@ impl Actor {
         if let Some(r) = self.muc.rooms.get_mut(&jid) {
             r.last_seen = Some(Instant::now());
         }
-        if super::mam::is_result(&msg) {
+        if crate::xmpp::mam::is_result(&msg) {
             self.on_room_archive_result(&jid, msg);
             return None;
         }
