@@ -24,15 +24,15 @@ use tokio_xmpp::parsers::stanza_error::StanzaError;
 use tokio_xmpp::parsers::version::VersionResult;
 
 use crate::account::depth_limit::DepthGuard;
-use crate::account::muc::{bookmarks, parse};
+use crate::account::muc::{bookmarks, convert};
 use crate::account::{
     avatars, caps, chat, chatstates, console, last_activity, nick, pep, presence, register, roster,
     upload, vcard, version,
 };
 use crate::api::Command;
 use crate::xmpp::carbons::{self, Carbon};
-use crate::xmpp::mam;
 use crate::xmpp::receipts;
+use crate::xmpp::{mam, muc, muc_admin};
 
 /// Our account in the stanza targets, unless the stanza is addressed to
 /// someone (then that is us: the server delivers only our stanzas).
@@ -96,9 +96,9 @@ pub fn stanza_message(data: &[u8]) {
     let now = now();
 
     // Group chats (`muc::on_room_message`).
-    let _ = parse::direct_invitation(&msg);
-    if let Some(info) = parse::muc_user(&msg.payloads) {
-        let _ = parse::leave_reason(&info);
+    let _ = muc::direct_invitation(&msg);
+    if let Some(info) = muc::muc_user(&msg.payloads) {
+        let _ = muc::leave_reason(&info);
         if let Some((Some(inviter), _)) = &info.invite {
             let _ = crate::store::bare_jid(inviter);
         }
@@ -108,7 +108,7 @@ pub fn stanza_message(data: &[u8]) {
         if mam::is_result(&msg) {
             room_archive_result(msg.clone(), &room, now);
         }
-        if let Some(m) = parse::room_message(msg.clone(), &room, now) {
+        if let Some(m) = muc::room_message(msg.clone(), &room, now) {
             room_message_rows(m, &room);
         }
     }
@@ -159,7 +159,7 @@ fn room_archive_result(mut msg: Message, room: &BareJid, now: DateTime<Utc>) {
     let Some(QueryId(_)) = result.queryid else {
         return;
     };
-    if let Some(mut m) = parse::room_message(result.forwarded.message, room, now) {
+    if let Some(mut m) = muc::room_message(result.forwarded.message, room, now) {
         m.server_id = Some(result.id);
         if let Some(delay) = result.forwarded.delay {
             m.timestamp = delay.stamp.0.with_timezone(&Utc).min(now);
@@ -170,11 +170,11 @@ fn room_archive_result(mut msg: Message, room: &BareJid, now: DateTime<Utc>) {
 
 /// A room message as stored: once as someone else's (mentions of our nick
 /// checked), once as ours.
-fn room_message_rows(m: parse::RoomMessage, room: &BareJid) {
+fn room_message_rows(m: muc::RoomMessage, room: &BareJid) {
     let nick = m.nick.clone();
     let mut batch = Vec::new();
-    batch.extend(m.clone().into_chat(room, "me", false));
-    batch.extend(m.into_chat(room, &nick, true));
+    batch.extend(convert::into_chat(m.clone(), room, "me", false));
+    batch.extend(convert::into_chat(m, room, &nick, true));
     store_rows(batch);
 }
 
@@ -198,8 +198,8 @@ pub fn stanza_presence(data: &[u8]) {
 
     // Rooms (`muc::on_room_presence`, `on_join_error`).
     stanza_errors(&p.payloads);
-    let info = parse::muc_user(&p.payloads).unwrap_or_default();
-    let _ = parse::leave_reason(&info);
+    let info = muc::muc_user(&p.payloads).unwrap_or_default();
+    let _ = muc::leave_reason(&info);
     if let Some(jid) = info.item.as_ref().and_then(|i| i.jid.as_deref()) {
         let _ = crate::store::bare_jid(jid);
     }
@@ -319,7 +319,10 @@ fn iq_answer(payload: &Element) {
     caps_answer(payload);
     let _ = DiscoItemsResult::try_from(payload.clone());
     let _ = upload::slot_of(Some(payload.clone()));
-    let _ = parse::member_items(Some(payload));
+    let _: Vec<_> = muc_admin::member_items(Some(payload))
+        .into_iter()
+        .map(convert::member)
+        .collect();
     let _ = register::parse_form(Some(payload.clone()));
 }
 

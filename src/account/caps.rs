@@ -48,7 +48,7 @@ pub fn own_disco(offer: Offer, node: Option<String>) -> DiscoInfoResult {
         // Group chats, direct invitations (XEP-0249) and our bookmarks
         // changed on other devices (XEP-0402).
         ns::MUC,
-        super::muc::parse::CONFERENCE,
+        crate::xmpp::muc::CONFERENCE,
         super::muc::BOOKMARKS_NOTIFY,
     ]
     .into_iter()

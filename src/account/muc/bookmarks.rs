@@ -167,8 +167,12 @@ impl Actor {
                 let query = Element::builder("query", ns::PRIVATE)
                     .append(Element::bare("storage", ns::BOOKMARKS))
                     .build();
-                let iq =
-                    super::parse::raw_iq(&uuid::Uuid::new_v4().to_string(), false, None, query);
+                let iq = crate::xmpp::util::raw_iq(
+                    &uuid::Uuid::new_v4().to_string(),
+                    false,
+                    None,
+                    query,
+                );
                 self.send_room_iq(iq, RoomIq::LegacyBookmarks, stream).await;
             }
         }

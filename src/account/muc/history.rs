@@ -17,15 +17,16 @@ use tokio_xmpp::parsers::message::Message;
 use tokio_xmpp::parsers::stanza_error::StanzaError;
 use tokio_xmpp::stanzastream::StanzaStream;
 
-use super::{RoomIq, parse};
+use super::RoomIq;
 use crate::account::Actor;
 use crate::account::chat::ChatMessage;
 use crate::account::sync::{Arrival, HistoryRequest, Purpose};
 use crate::xmpp::mam::{self, Page, Rejected};
+use crate::xmpp::muc;
 
 const CATCHUP_PAGE: usize = 100;
 
-type Query = crate::account::sync::Query<parse::RoomMessage, BareJid>;
+type Query = crate::account::sync::Query<muc::RoomMessage, BareJid>;
 
 /// Room archive queries in flight, by query id (= IQ id).
 #[derive(Debug, Default)]
@@ -106,7 +107,7 @@ impl Actor {
         }
         let now = Utc::now();
         let stamp = result.stamp(now);
-        let Some(mut m) = parse::room_message(result.message, room, now) else {
+        let Some(mut m) = muc::room_message(result.message, room, now) else {
             return;
         };
         // The archive's id is the stanza-id the room gave the message.
