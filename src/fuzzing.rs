@@ -26,13 +26,13 @@ use tokio_xmpp::parsers::version::VersionResult;
 use crate::account::depth_limit::DepthGuard;
 use crate::account::muc::{bookmarks, convert};
 use crate::account::{
-    avatars, caps, chat, chatstates, console, last_activity, nick, pep, presence, register, roster,
+    avatars, caps, chat, chatstates, console, last_activity, nick, presence, register, roster,
     upload, vcard, version,
 };
 use crate::api::Command;
 use crate::xmpp::carbons::{self, Carbon};
 use crate::xmpp::receipts;
-use crate::xmpp::{mam, muc, muc_admin};
+use crate::xmpp::{mam, muc, muc_admin, pep};
 
 /// Our account in the stanza targets, unless the stanza is addressed to
 /// someone (then that is us: the server delivers only our stanzas).

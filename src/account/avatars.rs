@@ -31,9 +31,10 @@ use tokio_xmpp::parsers::stanza_error::{DefinedCondition, StanzaError};
 use tokio_xmpp::stanzastream::StanzaStream;
 
 use super::inbound::PendingIq;
-use super::{Actor, avatar_path, pep};
+use super::{Actor, avatar_path};
 use crate::api::{ConnState, Event};
 use crate::avatar_image::{AvatarError, INCOMING};
+use crate::xmpp::pep;
 use crate::xmpp::util::element;
 
 mod cache;

@@ -8,9 +8,9 @@ use tokio_xmpp::parsers::ns;
 use tokio_xmpp::parsers::presence::{Presence, Type as PresenceType};
 use tokio_xmpp::parsers::pubsub::PubSub;
 
-use super::pep::{self, Notification};
 use super::{Actor, text};
 use crate::api::Event;
+use crate::xmpp::pep::{self, Notification};
 
 /// The PEP node (and namespace) of nicknames.
 pub const NODE: &str = ns::NICK;

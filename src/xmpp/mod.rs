@@ -19,6 +19,7 @@ pub mod markers;
 pub mod moderation;
 pub mod muc;
 pub mod muc_admin;
+pub mod pep;
 pub mod reactions;
 pub mod receipts;
 pub mod replies;

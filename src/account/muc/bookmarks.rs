@@ -295,7 +295,7 @@ impl Actor {
         let Err(e) = answer else {
             return;
         };
-        if crate::account::pep::is_precondition_failure(&e) {
+        if crate::xmpp::pep::is_precondition_failure(&e) {
             // The node is configured otherwise (e.g. by an older client):
             // publish with whatever it has rather than not at all.
             let stored = self.store.room(room.as_str()).ok().flatten();
