@@ -243,7 +243,7 @@ pub fn stanza_iq(data: &[u8]) {
                 read_markers: true,
             };
             let _ = caps::answer(offer, &id, &payload);
-            let _ = version::is_query(&payload);
+            let _ = crate::xmpp::version::is_query(&payload);
             let _ = Ping::try_from(payload);
         }
         Iq::Set { payload, .. } => {

@@ -65,7 +65,12 @@ pub fn own_disco(offer: Offer, node: Option<String>) -> DiscoInfoResult {
     }
     DiscoInfoResult {
         node,
-        identities: vec![Identity::new("client", "pc", "en", super::version::NAME)],
+        identities: vec![Identity::new(
+            "client",
+            "pc",
+            "en",
+            crate::xmpp::version::NAME,
+        )],
         features,
         extensions: vec![],
     }

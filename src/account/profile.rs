@@ -214,7 +214,7 @@ impl Actor {
                     presence: self.own_presence.presence,
                     priority: self.priority,
                     status: self.own_presence.status.clone(),
-                    client: Some(version::own_client()),
+                    client: Some(crate::xmpp::version::own_client()),
                 },
             );
         }
@@ -295,7 +295,11 @@ impl Actor {
         }
         for resource in versions {
             match jid.with_resource_str(&resource) {
-                Ok(full) => asks.push((full.into(), Part::Version(resource), version::query())),
+                Ok(full) => asks.push((
+                    full.into(),
+                    Part::Version(resource),
+                    crate::xmpp::version::query(),
+                )),
                 Err(e) => tracing::debug!(account = %self.id, "odd resource {resource:?}: {e}"),
             }
         }

@@ -26,3 +26,4 @@ pub mod replies;
 pub mod retraction;
 pub mod stamp;
 pub mod util;
+pub mod version;
