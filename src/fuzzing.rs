@@ -237,12 +237,12 @@ pub fn stanza_iq(data: &[u8]) {
     };
     match iq {
         Iq::Get { id, payload, .. } => {
-            let offer = caps::Offer {
+            let offer = crate::xmpp::caps::Offer {
                 receipts: true,
                 typing: true,
                 read_markers: true,
             };
-            let _ = caps::answer(offer, &id, &payload);
+            let _ = crate::xmpp::caps::answer(offer, &id, &payload);
             let _ = crate::xmpp::version::is_query(&payload);
             let _ = Ping::try_from(payload);
         }

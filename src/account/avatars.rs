@@ -48,8 +48,6 @@ pub(crate) use stanzas::{data_text, items_metadata, vcard_photo_text, vcard_upda
 
 pub const METADATA: &str = "urn:xmpp:avatar:metadata";
 pub const DATA: &str = "urn:xmpp:avatar:data";
-/// Our caps ask the server to push avatar metadata (XEP-0163).
-pub const METADATA_NOTIFY: &str = "urn:xmpp:avatar:metadata+notify";
 
 /// `s` if it is a SHA-1 in hex (exactly 40 hex digits), lower-cased.
 pub fn sha1_hex(s: &str) -> Option<String> {

@@ -14,11 +14,11 @@ use tokio_xmpp::parsers::stanza_error::{DefinedCondition, ErrorType, StanzaError
 use tokio_xmpp::stanzastream::StanzaStream;
 
 use super::outbox::{Progress, Stage};
-use super::{Actor, caps, chat, chatstates, roster};
+use super::{Actor, chat, chatstates, roster};
 use crate::api::{Availability, Direction, Event};
 use crate::xmpp::carbons::{self, Carbon};
 use crate::xmpp::receipts;
-use crate::xmpp::version;
+use crate::xmpp::{caps, version};
 
 /// What an outstanding IQ request was for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -540,8 +540,8 @@ impl Actor {
     }
 
     /// What we offer to contacts, following the privacy switches.
-    fn offer(&self) -> caps::Offer {
-        caps::Offer {
+    fn offer(&self) -> crate::xmpp::caps::Offer {
+        crate::xmpp::caps::Offer {
             receipts: self.switches.send_receipts,
             typing: self.switches.send_typing,
             read_markers: self.switches.send_read_markers,

@@ -14,8 +14,6 @@ use crate::xmpp::pep::{self, Notification};
 
 /// The PEP node (and namespace) of nicknames.
 pub const NODE: &str = ns::NICK;
-/// Our caps feature asking for contacts' nickname notifications.
-pub const NOTIFY: &str = "http://jabber.org/protocol/nick+notify";
 /// Longer nicknames are cut: a name, not a text.
 pub const MAX_CHARS: usize = 64;
 

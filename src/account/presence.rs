@@ -8,8 +8,9 @@ use tokio_xmpp::parsers::idle::Idle;
 use tokio_xmpp::parsers::presence::{Presence, Show, Type as PresenceType};
 use tokio_xmpp::stanzastream::{StanzaStage, StanzaStream};
 
-use super::{Actor, caps};
+use super::Actor;
 use crate::api::{Availability, Event};
+use crate::xmpp::caps;
 
 /// The presence we show.
 #[derive(Debug, Clone, PartialEq)]

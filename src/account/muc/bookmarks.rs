@@ -22,8 +22,6 @@ use super::RoomIq;
 use crate::account::Actor;
 
 pub const NODE: &str = ns::BOOKMARKS2;
-/// Our caps ask the server to push bookmark changes (XEP-0163 §4.2).
-pub const NOTIFY: &str = "urn:xmpp:bookmarks:1+notify";
 
 /// One bookmark, as far as we use it.
 #[derive(Debug, Clone, PartialEq)]

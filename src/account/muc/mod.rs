@@ -37,7 +37,7 @@ use crate::api::{Availability, Direction, Event, LeaveReason, MessageState, Occu
 use crate::xmpp::muc::{self, RoomMessage};
 use crate::xmpp::{moderation, muc_admin};
 
-pub use bookmarks::{NODE as BOOKMARKS_NODE, NOTIFY as BOOKMARKS_NOTIFY};
+pub use bookmarks::NODE as BOOKMARKS_NODE;
 pub use ping::interval as ping_interval;
 
 /// How often a nickname conflict is answered with a new nick (`nick_`,
@@ -279,7 +279,7 @@ impl Actor {
         };
         let mut presence = muc::join_presence(to, room.archive, room.password.as_deref());
         // Our caps, so the room (and occupants) know what we support.
-        if let Some(caps) = super::caps::own_caps(self.offer()) {
+        if let Some(caps) = crate::xmpp::caps::own_caps(self.offer()) {
             presence.add_payload(caps);
         }
         self.send(stream, Stanza::Presence(presence)).await;
