@@ -296,7 +296,7 @@ fn iq_answer(payload: &Element) {
         let parsed = vcard::parse(&card);
         let _ = vcard::merge(Some(&card), &parsed);
     }
-    if let Some(el) = pep::first_item(Some(payload), nick::NODE) {
+    if let Some(el) = pep::first_item(Some(payload), crate::xmpp::nick::NODE) {
         let _ = nick::from_element(&el);
     }
     let _ = bookmarks::from_items(payload);

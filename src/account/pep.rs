@@ -5,7 +5,7 @@
 use tokio_xmpp::jid::BareJid;
 use tokio_xmpp::parsers::message::Message;
 
-use super::{Actor, avatars, nick};
+use super::{Actor, avatars};
 use crate::xmpp::pep::notification;
 
 impl Actor {
@@ -52,7 +52,7 @@ impl Actor {
             return true;
         }
         match n.node.as_str() {
-            nick::NODE => self.on_nick_notification(&owner, &n),
+            crate::xmpp::nick::NODE => self.on_nick_notification(&owner, &n),
             super::muc::BOOKMARKS_NODE => self.on_bookmarks_notification(&owner, msg, stream).await,
             other => {
                 tracing::debug!(account = %self.id, node = other, "pubsub notification ignored")

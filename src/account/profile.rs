@@ -287,7 +287,7 @@ impl Actor {
             (
                 bare.clone(),
                 Part::Nick,
-                pep::items_request(nick::NODE, None).into(),
+                pep::items_request(crate::xmpp::nick::NODE, None).into(),
             ),
         ];
         if offline && !own {
@@ -364,8 +364,8 @@ impl Actor {
             Part::Nick => {
                 // An empty <nick/> means "none"; no item leaves what we have
                 // (e.g. the nickname of their subscription request).
-                if let Some(el) =
-                    pep::first_item(payload, nick::NODE).filter(|e| e.is("nick", nick::NODE))
+                if let Some(el) = pep::first_item(payload, crate::xmpp::nick::NODE)
+                    .filter(|e| e.is("nick", crate::xmpp::nick::NODE))
                 {
                     let n = nick::from_element(&el);
                     self.apply_nick(&jid, n.clone());
@@ -475,7 +475,7 @@ impl Actor {
         let read = pep::items_request(vcard::NODE, None).into();
         self.ask(stream, key, own.clone(), Part::OwnVCard, read, false)
             .await;
-        let publish = nick::publish(nick.as_deref()).into();
+        let publish = crate::xmpp::nick::publish(nick.as_deref()).into();
         self.ask(stream, key, own, Part::PublishNick, publish, true)
             .await;
         self.profiles.arm(key, SAVE_PATIENCE);

@@ -20,6 +20,7 @@ pub mod markers;
 pub mod moderation;
 pub mod muc;
 pub mod muc_admin;
+pub mod nick;
 pub mod pep;
 pub mod reactions;
 pub mod receipts;
