@@ -303,7 +303,7 @@ fn iq_answer(payload: &Element) {
     let _ = bookmarks::from_private(payload);
 
     // Profiles, server info, rooms, registration.
-    let _ = last_activity::seen_at(Some(payload), now);
+    let _ = crate::xmpp::last_activity::seen_at(Some(payload), now);
     let _ = version::client_name(Some(payload));
     let _ = VersionResult::try_from(payload.clone());
     if let Ok(info) = DiscoInfoResult::try_from(payload.clone()) {

@@ -27,9 +27,9 @@ use tokio_xmpp::parsers::iq::Iq;
 use tokio_xmpp::parsers::stanza_error::{DefinedCondition, StanzaError};
 use tokio_xmpp::stanzastream::StanzaStream;
 
-use super::{Actor, last_activity, nick, vcard, version};
+use super::{Actor, nick, vcard, version};
 use crate::api::{ConnState, Event, PeerProfile, ResourceInfo, VCard};
-use crate::xmpp::pep;
+use crate::xmpp::{last_activity, pep};
 
 /// How long a `profile` request waits for answers.
 pub const PATIENCE: Duration = Duration::from_secs(5);

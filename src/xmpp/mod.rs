@@ -15,6 +15,7 @@ pub mod chatstates;
 pub mod corrections;
 pub mod fallback;
 pub mod file_message;
+pub mod last_activity;
 pub mod mam;
 pub mod markers;
 pub mod moderation;
