@@ -115,7 +115,7 @@ pub fn stanza_message(data: &[u8]) {
 
     // PEP notifications (`pep::on_pep_notification`).
     if let Some(n) = pep::notification(&msg) {
-        let _ = avatars::metadata_event(&msg);
+        let _ = crate::xmpp::avatars::metadata_event(&msg);
         for p in &n.publishers {
             let _ = p.parse::<Jid>();
         }
@@ -214,7 +214,7 @@ pub fn stanza_presence(data: &[u8]) {
     let _ = nick::of_presence(&p);
     let mut book = caps::CapsBook::default();
     let _ = book.observe(&p);
-    let _ = avatars::vcard_update(&p);
+    let _ = crate::xmpp::avatars::vcard_update(&p);
     let _ = presence::idle_since(&p);
     let _ = last_activity::left_at(&p, now);
     let mut map = roster::PresenceMap::default();
@@ -285,10 +285,11 @@ fn iq_answer(payload: &Element) {
     let _ = mam::parse_fin(Some(payload.clone()));
 
     // PEP items: avatars (ours and contacts'), vCard, nickname, bookmarks.
-    let _ = avatars::items_metadata(payload);
-    if let Some(text) = avatars::data_text(payload, "111f4b3c50d7b0df729d299bc6f8e9ef9066971f")
-        .or_else(|| avatars::vcard_photo_text(payload))
-        .filter(|t| t.len() <= avatars::MAX_BASE64_TEXT)
+    let _ = crate::xmpp::avatars::items_metadata(payload);
+    if let Some(text) =
+        crate::xmpp::avatars::data_text(payload, "111f4b3c50d7b0df729d299bc6f8e9ef9066971f")
+            .or_else(|| crate::xmpp::avatars::vcard_photo_text(payload))
+            .filter(|t| t.len() <= avatars::MAX_BASE64_TEXT)
     {
         let _ = avatars::decode_base64(&text, crate::avatar_image::INCOMING.max_bytes);
     }

@@ -622,7 +622,7 @@ impl Actor {
 /// Where the thumbnail of the avatar with SHA-1 `hash` (hex) is cached; None
 /// for anything that is not a SHA-1 hex string (it comes from the network).
 pub fn avatar_path(data_dir: &std::path::Path, hash: &str) -> Option<PathBuf> {
-    let hash = avatars::sha1_hex(hash)?;
+    let hash = crate::xmpp::avatars::sha1_hex(hash)?;
     Some(
         data_dir
             .join(crate::profile::AVATARS_DIR)

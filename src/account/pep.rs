@@ -5,7 +5,7 @@
 use tokio_xmpp::jid::BareJid;
 use tokio_xmpp::parsers::message::Message;
 
-use super::{Actor, avatars};
+use super::Actor;
 use crate::xmpp::pep::notification;
 
 impl Actor {
@@ -24,7 +24,7 @@ impl Actor {
             return false;
         };
         // Avatars also read purges and deletions of their node.
-        let avatar = avatars::metadata_event(msg);
+        let avatar = crate::xmpp::avatars::metadata_event(msg);
         let owner: BareJid = match msg.from.as_ref().map(|f| f.try_as_full()) {
             Some(Err(bare)) => bare.clone(),
             forged => {
