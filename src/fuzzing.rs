@@ -72,7 +72,7 @@ fn stanza_errors(payloads: &[Element]) {
         .iter()
         .filter_map(|p| StanzaError::try_from(p.clone()).ok())
     {
-        let _ = crate::account::stanza_error::code(&e.defined_condition);
+        let _ = crate::xmpp::stanza_error::code(&e.defined_condition);
         let _ = crate::account::stanza_error::text(&e);
         let _ = pep::is_precondition_failure(&e);
     }
@@ -262,7 +262,7 @@ pub fn stanza_iq(data: &[u8]) {
             }
         }
         Iq::Error { error, payload, .. } => {
-            let _ = crate::account::stanza_error::code(&error.defined_condition);
+            let _ = crate::xmpp::stanza_error::code(&error.defined_condition);
             let _ = crate::account::stanza_error::text(&error);
             let _ = pep::is_precondition_failure(&error);
             if let Some(payload) = payload {

@@ -209,10 +209,7 @@ impl Actor {
         if !plausible {
             return;
         }
-        let text = msg
-            .payloads
-            .iter()
-            .find_map(|p| StanzaError::try_from(p.clone()).ok())
+        let text = crate::xmpp::stanza_error::of(&msg.payloads)
             .map(|e| super::stanza_error::describe(&e))
             .unwrap_or_else(|| "rejected by the server".into());
         self.on_progress(Progress {

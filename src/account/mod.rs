@@ -438,7 +438,7 @@ impl Actor {
             message: format!("{what}: {}", stanza_error::describe(e)),
             reference: None,
             code: Some(code.to_owned()),
-            condition: Some(stanza_error::code(&e.defined_condition).to_owned()),
+            condition: Some(crate::xmpp::stanza_error::code(&e.defined_condition).to_owned()),
         });
     }
 

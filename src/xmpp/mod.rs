@@ -30,5 +30,6 @@ pub mod receipts;
 pub mod replies;
 pub mod retraction;
 pub mod stamp;
+pub mod stanza_error;
 pub mod util;
 pub mod version;

@@ -67,7 +67,7 @@ impl Actor {
         if let Err(e) = answer {
             self.muc_error(
                 &jid,
-                stanza_error::code(&e.defined_condition),
+                crate::xmpp::stanza_error::code(&e.defined_condition),
                 stanza_error::text(&e),
             );
             // A half-made room is of no use: leave it (unconfigured, it is
@@ -209,7 +209,7 @@ impl Actor {
         if let (Some(e), true) = (&list.refused, list.members.is_empty()) {
             return self.muc_error(
                 room,
-                stanza_error::code(&e.defined_condition),
+                crate::xmpp::stanza_error::code(&e.defined_condition),
                 stanza_error::text(e),
             );
         }

@@ -448,10 +448,7 @@ impl Actor {
     }
 
     async fn on_join_error(&mut self, jid: &BareJid, p: &Presence, stream: &StanzaStream) {
-        let error = p
-            .payloads
-            .iter()
-            .find_map(|e| StanzaError::try_from(e.clone()).ok());
+        let error = crate::xmpp::stanza_error::of(&p.payloads);
         let condition = error.as_ref().map(|e| e.defined_condition.clone());
         let Some(room) = self.muc.rooms.get_mut(jid) else {
             return;
@@ -470,7 +467,7 @@ impl Actor {
         self.muc.rooms.remove(jid);
         let (condition, text) = match &error {
             Some(e) => (
-                stanza_error::code(&e.defined_condition).to_owned(),
+                crate::xmpp::stanza_error::code(&e.defined_condition).to_owned(),
                 stanza_error::text(e),
             ),
             None => ("undefined_condition".to_owned(), None),
@@ -611,14 +608,10 @@ impl Actor {
             }
             MessageType::Error => {
                 // Bounces of our messages are marked failed by the usual path.
-                if let Some(e) = msg
-                    .payloads
-                    .iter()
-                    .find_map(|p| StanzaError::try_from(p.clone()).ok())
-                {
+                if let Some(e) = crate::xmpp::stanza_error::of(&msg.payloads) {
                     self.muc_error(
                         &jid,
-                        stanza_error::code(&e.defined_condition),
+                        crate::xmpp::stanza_error::code(&e.defined_condition),
                         stanza_error::text(&e),
                     );
                 }
@@ -914,7 +907,7 @@ impl Actor {
                 if let Err(e) = answer {
                     self.muc_error(
                         &room,
-                        stanza_error::code(&e.defined_condition),
+                        crate::xmpp::stanza_error::code(&e.defined_condition),
                         stanza_error::text(&e),
                     );
                 }
@@ -923,7 +916,7 @@ impl Actor {
                 if let Err(e) = answer {
                     self.muc_error(
                         &room,
-                        stanza_error::code(&e.defined_condition),
+                        crate::xmpp::stanza_error::code(&e.defined_condition),
                         stanza_error::text(&e),
                     );
                 }
