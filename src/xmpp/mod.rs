@@ -27,6 +27,7 @@ pub mod nick;
 pub mod pep;
 pub mod reactions;
 pub mod receipts;
+pub mod register;
 pub mod replies;
 pub mod retraction;
 pub mod stamp;
