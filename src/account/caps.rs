@@ -113,7 +113,8 @@ impl CapsBook {
             tracing::info!(node, "disco#info does not match its caps hash; ignored");
             return;
         }
-        let name = caps::client_identity(&info).and_then(|n| super::text::clean(n, 64, false));
+        let name =
+            caps::client_identity(&info).and_then(|n| crate::xmpp::text::clean(n, 64, false));
         let features = info.features.into_iter().collect();
         self.known.insert(node, Known { features, name });
     }

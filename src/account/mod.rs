@@ -47,7 +47,6 @@ mod server_info;
 mod srv;
 pub mod stanza_error;
 mod sync;
-mod text;
 pub mod tls;
 mod transfers;
 mod updates;

@@ -7,10 +7,10 @@ use tokio_xmpp::jid::BareJid;
 use tokio_xmpp::minidom::Element;
 use tokio_xmpp::parsers::presence::Presence;
 
-use super::{Actor, text};
+use super::Actor;
 use crate::api::Event;
-use crate::xmpp::nick;
 use crate::xmpp::pep::Notification;
+use crate::xmpp::{nick, text};
 
 /// Longer nicknames are cut: a name, not a text.
 pub const MAX_CHARS: usize = 64;

@@ -50,7 +50,7 @@ pub fn status_text(p: &Presence) -> Option<String> {
     p.statuses
         .values()
         .next()
-        .and_then(|s| super::text::clean(s, MAX_STATUS_CHARS, true))
+        .and_then(|s| crate::xmpp::text::clean(s, MAX_STATUS_CHARS, true))
 }
 
 /// The idle time (XEP-0319) a presence carries, if any.

@@ -38,7 +38,7 @@ pub fn words(code: &str) -> &'static str {
 
 /// What the other side wrote about the error, cleaned and short.
 pub fn text(e: &StanzaError) -> Option<String> {
-    first_text(e).and_then(|t| super::text::clean(t, 200, false))
+    first_text(e).and_then(|t| crate::xmpp::text::clean(t, 200, false))
 }
 
 /// The whole error in plain words: the condition, and the other side's

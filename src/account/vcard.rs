@@ -11,8 +11,8 @@
 
 use tokio_xmpp::minidom::Element;
 
-use super::text;
 use crate::api::VCard;
+use crate::xmpp::text;
 
 /// The vCard 4 XML namespace (RFC 6351).
 pub const NS: &str = "urn:ietf:params:xml:ns:vcard-4.0";

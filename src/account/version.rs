@@ -7,8 +7,8 @@
 use tokio_xmpp::jid::Jid;
 use tokio_xmpp::minidom::Element;
 
-use super::{Actor, text};
-use crate::xmpp::version;
+use super::Actor;
+use crate::xmpp::{text, version};
 
 /// "Name Version" from an answer (the OS, if sent, is not shown); read
 /// leniently and cleaned, it comes from the contact's client.

@@ -32,5 +32,6 @@ pub mod replies;
 pub mod retraction;
 pub mod stamp;
 pub mod stanza_error;
+pub mod text;
 pub mod util;
 pub mod version;
