@@ -293,7 +293,7 @@ fn iq_answer(payload: &Element) {
     {
         let _ = avatars::decode_base64(&text, crate::avatar_image::INCOMING.max_bytes);
     }
-    if let Some(card) = pep::first_item(Some(payload), vcard::NODE) {
+    if let Some(card) = pep::first_item(Some(payload), crate::xmpp::vcard::NODE) {
         let parsed = vcard::parse(&card);
         let _ = vcard::merge(Some(&card), &parsed);
     }

@@ -282,7 +282,7 @@ impl Actor {
             (
                 bare.clone(),
                 Part::VCard,
-                pep::items_request(vcard::NODE, None).into(),
+                pep::items_request(crate::xmpp::vcard::NODE, None).into(),
             ),
             (
                 bare.clone(),
@@ -359,7 +359,8 @@ impl Actor {
         let mut client = None;
         match &part {
             Part::VCard => {
-                vcard_found = pep::first_item(payload, vcard::NODE).map(|e| vcard::parse(&e));
+                vcard_found =
+                    pep::first_item(payload, crate::xmpp::vcard::NODE).map(|e| vcard::parse(&e));
             }
             Part::Nick => {
                 // An empty <nick/> means "none"; no item leaves what we have
@@ -472,7 +473,7 @@ impl Actor {
         let own = Jid::from(self.jid.clone());
         // Publishing replaces the whole item: read ours first, so what
         // other clients wrote into it survives.
-        let read = pep::items_request(vcard::NODE, None).into();
+        let read = pep::items_request(crate::xmpp::vcard::NODE, None).into();
         self.ask(stream, key, own.clone(), Part::OwnVCard, read, false)
             .await;
         let publish = crate::xmpp::nick::publish(nick.as_deref()).into();
@@ -490,7 +491,13 @@ impl Actor {
         stream: &StanzaStream,
     ) {
         let access = with_options.then_some(VCARD_ACCESS);
-        let publish = pep::publish(vcard::NODE, Some(vcard::ITEM), merged, access).into();
+        let publish = pep::publish(
+            crate::xmpp::vcard::NODE,
+            Some(crate::xmpp::vcard::ITEM),
+            merged,
+            access,
+        )
+        .into();
         let own = Jid::from(self.jid.clone());
         let part = Part::PublishVCard { with_options };
         self.ask(stream, key, own, part, publish, true).await;
@@ -509,7 +516,7 @@ impl Actor {
         let condition = super::stanza_error::describe;
         match (part, answer) {
             (Part::OwnVCard, Ok(payload)) => {
-                let existing = pep::first_item(payload.as_ref(), vcard::NODE);
+                let existing = pep::first_item(payload.as_ref(), crate::xmpp::vcard::NODE);
                 let merged = vcard::merge(existing.as_ref(), &save.vcard);
                 save.merged = Some(merged.clone());
                 return self.publish_vcard(key, merged, true, stream).await;

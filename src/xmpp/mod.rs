@@ -34,4 +34,5 @@ pub mod stamp;
 pub mod stanza_error;
 pub mod text;
 pub mod util;
+pub mod vcard;
 pub mod version;
