@@ -2,7 +2,9 @@
 //! subject, groupchat messages, invitations, administration and
 //! moderation. Bookmarks (XEP-0402) are in `bookmarks.rs`, the room
 //! archives (XEP-0313 on the room JID) in `history.rs`, staying in
-//! (XEP-0410 self-ping) in `ping.rs`, pure stanza code in `parse.rs`.
+//! (XEP-0410 self-ping) in `ping.rs`. The stanzas themselves are read and
+//! built in `xmpp::muc`, `xmpp::muc_admin` and `xmpp::moderation`;
+//! `convert.rs` turns them into the store's and front-ends' types.
 //!
 //! Only rooms we are in (or are joining) are trusted as rooms: a groupchat
 //! message or occupant presence from any other JID is dropped, so nobody
