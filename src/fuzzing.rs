@@ -12,10 +12,8 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use tokio_xmpp::jid::{BareJid, Jid};
 use tokio_xmpp::minidom::Element;
-use tokio_xmpp::parsers::blocking::{Block, BlocklistResult, Unblock};
 use tokio_xmpp::parsers::disco::{DiscoInfoResult, DiscoItemsResult};
 use tokio_xmpp::parsers::iq::Iq;
-use tokio_xmpp::parsers::mam::{QueryId, Result_};
 use tokio_xmpp::parsers::message::Message;
 use tokio_xmpp::parsers::ping::Ping;
 use tokio_xmpp::parsers::presence::Presence;
@@ -152,17 +150,16 @@ pub fn stanza_message(data: &[u8]) {
 }
 
 /// A `<result/>` of a room's archive (`muc::history`).
-fn room_archive_result(mut msg: Message, room: &BareJid, now: DateTime<Utc>) {
-    let Ok(Some(result)) = msg.extract_payload::<Result_>() else {
+fn room_archive_result(msg: Message, room: &BareJid, now: DateTime<Utc>) {
+    // Any query id counts as ours; the sender check runs as in the actor.
+    let Ok(result) = mam::open_result(msg, room, |_| true) else {
         return;
     };
-    let Some(QueryId(_)) = result.queryid else {
-        return;
-    };
-    if let Some(mut m) = muc::room_message(result.forwarded.message, room, now) {
-        m.server_id = Some(result.id);
-        if let Some(delay) = result.forwarded.delay {
-            m.timestamp = delay.stamp.0.with_timezone(&Utc).min(now);
+    let stamp = result.stamp(now);
+    if let Some(mut m) = muc::room_message(result.message, room, now) {
+        m.server_id = Some(result.archive_id);
+        if let Some(stamp) = stamp {
+            m.timestamp = stamp;
         }
         room_message_rows(m, room);
     }
@@ -250,10 +247,9 @@ pub fn stanza_iq(data: &[u8]) {
             if let Ok(roster) = Roster::try_from(payload.clone()) {
                 let _: Vec<_> = roster.items.iter().map(roster::contact_from_item).collect();
             }
-            if let Ok(block) = Block::try_from(payload.clone()) {
-                let _: Vec<_> = block.items.iter().map(Jid::to_bare).collect();
-            } else if let Ok(unblock) = Unblock::try_from(payload) {
-                let _: Vec<_> = unblock.items.iter().map(Jid::to_bare).collect();
+            // A block list push (`blocking::on_block_push`).
+            if let Some(push) = crate::xmpp::blocking::push(&payload) {
+                crate::xmpp::blocking::apply(&mut std::collections::BTreeSet::new(), push);
             }
         }
         Iq::Result { payload, .. } => {
@@ -279,9 +275,7 @@ fn iq_answer(payload: &Element) {
     if let Ok(roster) = Roster::try_from(payload.clone()) {
         let _: Vec<_> = roster.items.iter().map(roster::contact_from_item).collect();
     }
-    if let Ok(list) = BlocklistResult::try_from(payload.clone()) {
-        let _: Vec<_> = list.items.iter().map(Jid::to_bare).collect();
-    }
+    let _ = crate::xmpp::blocking::list(Some(payload.clone()));
     let _ = mam::parse_fin(Some(payload.clone()));
 
     // PEP items: avatars (ours and contacts'), vCard, nickname, bookmarks.
