@@ -12,10 +12,8 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use tokio_xmpp::jid::{BareJid, Jid};
 use tokio_xmpp::minidom::Element;
-use tokio_xmpp::parsers::blocking::{Block, BlocklistResult, Unblock};
 use tokio_xmpp::parsers::disco::{DiscoInfoResult, DiscoItemsResult};
 use tokio_xmpp::parsers::iq::Iq;
-use tokio_xmpp::parsers::mam::{QueryId, Result_};
 use tokio_xmpp::parsers::message::Message;
 use tokio_xmpp::parsers::ping::Ping;
 use tokio_xmpp::parsers::presence::Presence;
@@ -24,14 +22,15 @@ use tokio_xmpp::parsers::stanza_error::StanzaError;
 use tokio_xmpp::parsers::version::VersionResult;
 
 use crate::account::depth_limit::DepthGuard;
-use crate::account::muc::{bookmarks, parse};
+use crate::account::muc::{bookmarks, convert};
 use crate::account::{
-    avatars, caps, chat, chatstates, console, last_activity, mam, nick, pep, presence, register,
-    roster, upload, vcard, version,
+    avatars, caps, chat, chatstates, console, last_activity, nick, presence, register, roster,
+    upload, vcard, version,
 };
 use crate::api::{AccountRequest, AppCommand, Command};
 use crate::xmpp::carbons::{self, Carbon};
 use crate::xmpp::receipts;
+use crate::xmpp::{mam, muc, muc_admin, pep};
 
 /// Our account in the stanza targets, unless the stanza is addressed to
 /// someone (then that is us: the server delivers only our stanzas).
@@ -71,7 +70,7 @@ fn stanza_errors(payloads: &[Element]) {
         .iter()
         .filter_map(|p| StanzaError::try_from(p.clone()).ok())
     {
-        let _ = crate::account::stanza_error::code(&e.defined_condition);
+        let _ = crate::xmpp::stanza_error::code(&e.defined_condition);
         let _ = crate::account::stanza_error::text(&e);
         let _ = pep::is_precondition_failure(&e);
     }
@@ -95,9 +94,9 @@ pub fn stanza_message(data: &[u8]) {
     let now = now();
 
     // Group chats (`muc::on_room_message`).
-    let _ = parse::direct_invitation(&msg);
-    if let Some(info) = parse::muc_user(&msg.payloads) {
-        let _ = parse::leave_reason(&info);
+    let _ = muc::direct_invitation(&msg);
+    if let Some(info) = muc::muc_user(&msg.payloads) {
+        let _ = muc::leave_reason(&info);
         if let Some((Some(inviter), _)) = &info.invite {
             let _ = crate::store::bare_jid(inviter);
         }
@@ -107,14 +106,14 @@ pub fn stanza_message(data: &[u8]) {
         if mam::is_result(&msg) {
             room_archive_result(msg.clone(), &room, now);
         }
-        if let Some(m) = parse::room_message(msg.clone(), &room, now) {
+        if let Some(m) = muc::room_message(msg.clone(), &room, now) {
             room_message_rows(m, &room);
         }
     }
 
     // PEP notifications (`pep::on_pep_notification`).
     if let Some(n) = pep::notification(&msg) {
-        let _ = avatars::metadata_event(&msg);
+        let _ = crate::xmpp::avatars::metadata_event(&msg);
         for p in &n.publishers {
             let _ = p.parse::<Jid>();
         }
@@ -128,7 +127,7 @@ pub fn stanza_message(data: &[u8]) {
     if mam::is_result(&msg)
         && let Ok(archived) = mam::parse_result(msg.clone(), &own, |_| true, now)
     {
-        store_rows(vec![archived.message]);
+        store_rows(vec![chat::ChatMessage::from(archived.message)]);
     }
 
     // Carbons, receipts, chat states, then the message.
@@ -151,17 +150,16 @@ pub fn stanza_message(data: &[u8]) {
 }
 
 /// A `<result/>` of a room's archive (`muc::history`).
-fn room_archive_result(mut msg: Message, room: &BareJid, now: DateTime<Utc>) {
-    let Ok(Some(result)) = msg.extract_payload::<Result_>() else {
+fn room_archive_result(msg: Message, room: &BareJid, now: DateTime<Utc>) {
+    // Any query id counts as ours; the sender check runs as in the actor.
+    let Ok(result) = mam::open_result(msg, room, |_| true) else {
         return;
     };
-    let Some(QueryId(_)) = result.queryid else {
-        return;
-    };
-    if let Some(mut m) = parse::room_message(result.forwarded.message, room, now) {
-        m.server_id = Some(result.id);
-        if let Some(delay) = result.forwarded.delay {
-            m.timestamp = delay.stamp.0.with_timezone(&Utc).min(now);
+    let stamp = result.stamp(now);
+    if let Some(mut m) = muc::room_message(result.message, room, now) {
+        m.server_id = Some(result.archive_id);
+        if let Some(stamp) = stamp {
+            m.timestamp = stamp;
         }
         room_message_rows(m, room);
     }
@@ -169,11 +167,11 @@ fn room_archive_result(mut msg: Message, room: &BareJid, now: DateTime<Utc>) {
 
 /// A room message as stored: once as someone else's (mentions of our nick
 /// checked), once as ours.
-fn room_message_rows(m: parse::RoomMessage, room: &BareJid) {
+fn room_message_rows(m: muc::RoomMessage, room: &BareJid) {
     let nick = m.nick.clone();
     let mut batch = Vec::new();
-    batch.extend(m.clone().into_chat(room, "me", false));
-    batch.extend(m.into_chat(room, &nick, true));
+    batch.extend(convert::into_chat(m.clone(), room, "me", false));
+    batch.extend(convert::into_chat(m, room, &nick, true));
     store_rows(batch);
 }
 
@@ -197,8 +195,8 @@ pub fn stanza_presence(data: &[u8]) {
 
     // Rooms (`muc::on_room_presence`, `on_join_error`).
     stanza_errors(&p.payloads);
-    let info = parse::muc_user(&p.payloads).unwrap_or_default();
-    let _ = parse::leave_reason(&info);
+    let info = muc::muc_user(&p.payloads).unwrap_or_default();
+    let _ = muc::leave_reason(&info);
     if let Some(jid) = info.item.as_ref().and_then(|i| i.jid.as_deref()) {
         let _ = crate::store::bare_jid(jid);
     }
@@ -213,7 +211,7 @@ pub fn stanza_presence(data: &[u8]) {
     let _ = nick::of_presence(&p);
     let mut book = caps::CapsBook::default();
     let _ = book.observe(&p);
-    let _ = avatars::vcard_update(&p);
+    let _ = crate::xmpp::avatars::vcard_update(&p);
     let _ = presence::idle_since(&p);
     let _ = last_activity::left_at(&p, now);
     let mut map = roster::PresenceMap::default();
@@ -236,23 +234,22 @@ pub fn stanza_iq(data: &[u8]) {
     };
     match iq {
         Iq::Get { id, payload, .. } => {
-            let offer = caps::Offer {
+            let offer = crate::xmpp::caps::Offer {
                 receipts: true,
                 typing: true,
                 read_markers: true,
             };
-            let _ = caps::answer(offer, &id, &payload);
-            let _ = version::is_query(&payload);
+            let _ = crate::xmpp::caps::answer(offer, &id, &payload);
+            let _ = crate::xmpp::version::is_query(&payload);
             let _ = Ping::try_from(payload);
         }
         Iq::Set { payload, .. } => {
             if let Ok(roster) = Roster::try_from(payload.clone()) {
                 let _: Vec<_> = roster.items.iter().map(roster::contact_from_item).collect();
             }
-            if let Ok(block) = Block::try_from(payload.clone()) {
-                let _: Vec<_> = block.items.iter().map(Jid::to_bare).collect();
-            } else if let Ok(unblock) = Unblock::try_from(payload) {
-                let _: Vec<_> = unblock.items.iter().map(Jid::to_bare).collect();
+            // A block list push (`blocking::on_block_push`).
+            if let Some(push) = crate::xmpp::blocking::push(&payload) {
+                crate::xmpp::blocking::apply(&mut std::collections::BTreeSet::new(), push);
             }
         }
         Iq::Result { payload, .. } => {
@@ -261,7 +258,7 @@ pub fn stanza_iq(data: &[u8]) {
             }
         }
         Iq::Error { error, payload, .. } => {
-            let _ = crate::account::stanza_error::code(&error.defined_condition);
+            let _ = crate::xmpp::stanza_error::code(&error.defined_condition);
             let _ = crate::account::stanza_error::text(&error);
             let _ = pep::is_precondition_failure(&error);
             if let Some(payload) = payload {
@@ -278,31 +275,30 @@ fn iq_answer(payload: &Element) {
     if let Ok(roster) = Roster::try_from(payload.clone()) {
         let _: Vec<_> = roster.items.iter().map(roster::contact_from_item).collect();
     }
-    if let Ok(list) = BlocklistResult::try_from(payload.clone()) {
-        let _: Vec<_> = list.items.iter().map(Jid::to_bare).collect();
-    }
+    let _ = crate::xmpp::blocking::list(Some(payload.clone()));
     let _ = mam::parse_fin(Some(payload.clone()));
 
     // PEP items: avatars (ours and contacts'), vCard, nickname, bookmarks.
-    let _ = avatars::items_metadata(payload);
-    if let Some(text) = avatars::data_text(payload, "111f4b3c50d7b0df729d299bc6f8e9ef9066971f")
-        .or_else(|| avatars::vcard_photo_text(payload))
-        .filter(|t| t.len() <= avatars::MAX_BASE64_TEXT)
+    let _ = crate::xmpp::avatars::items_metadata(payload);
+    if let Some(text) =
+        crate::xmpp::avatars::data_text(payload, "111f4b3c50d7b0df729d299bc6f8e9ef9066971f")
+            .or_else(|| crate::xmpp::avatars::vcard_photo_text(payload))
+            .filter(|t| t.len() <= avatars::MAX_BASE64_TEXT)
     {
         let _ = avatars::decode_base64(&text, crate::avatar_image::INCOMING.max_bytes);
     }
-    if let Some(card) = pep::first_item(Some(payload), vcard::NODE) {
+    if let Some(card) = pep::first_item(Some(payload), crate::xmpp::vcard::NODE) {
         let parsed = vcard::parse(&card);
         let _ = vcard::merge(Some(&card), &parsed);
     }
-    if let Some(el) = pep::first_item(Some(payload), nick::NODE) {
+    if let Some(el) = pep::first_item(Some(payload), crate::xmpp::nick::NODE) {
         let _ = nick::from_element(&el);
     }
     let _ = bookmarks::from_items(payload);
     let _ = bookmarks::from_private(payload);
 
     // Profiles, server info, rooms, registration.
-    let _ = last_activity::seen_at(Some(payload), now);
+    let _ = crate::xmpp::last_activity::seen_at(Some(payload), now);
     let _ = version::client_name(Some(payload));
     let _ = VersionResult::try_from(payload.clone());
     if let Ok(info) = DiscoInfoResult::try_from(payload.clone()) {
@@ -318,7 +314,10 @@ fn iq_answer(payload: &Element) {
     caps_answer(payload);
     let _ = DiscoItemsResult::try_from(payload.clone());
     let _ = upload::slot_of(Some(payload.clone()));
-    let _ = parse::member_items(Some(payload));
+    let _: Vec<_> = muc_admin::member_items(Some(payload))
+        .into_iter()
+        .map(convert::member)
+        .collect();
     let _ = register::parse_form(Some(payload.clone()));
 }
 

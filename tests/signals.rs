@@ -10,7 +10,7 @@ use std::time::Duration;
 use common::Prosody;
 use common::headless::{Headless, account, chat_xml, online, two_devices};
 use common::raw::RawClient;
-use plausch::account::caps;
+use plausch::xmpp::caps;
 use serde_json::{Value, json};
 use tokio_xmpp::minidom::Element;
 

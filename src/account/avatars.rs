@@ -31,38 +31,21 @@ use tokio_xmpp::parsers::stanza_error::{DefinedCondition, StanzaError};
 use tokio_xmpp::stanzastream::StanzaStream;
 
 use super::inbound::PendingIq;
-use super::{Actor, avatar_path, pep};
+use super::{Actor, avatar_path};
 use crate::api::{ConnState, Event};
 use crate::avatar_image::{AvatarError, INCOMING};
+use crate::xmpp::avatars::{
+    self as stanzas, Announced, DATA, METADATA, data_text, items_metadata, vcard_photo_text,
+    vcard_update,
+};
+use crate::xmpp::pep;
 use crate::xmpp::util::element;
 
 mod cache;
-mod stanzas;
 
 pub(crate) use cache::clean_cache;
 use cache::{FetchError, Ready, spawn_job};
 pub(crate) use cache::{MAX_BASE64_TEXT, decode_base64};
-pub(crate) use stanzas::metadata_event;
-pub(crate) use stanzas::{data_text, items_metadata, vcard_photo_text, vcard_update};
-
-pub const METADATA: &str = "urn:xmpp:avatar:metadata";
-pub const DATA: &str = "urn:xmpp:avatar:data";
-/// Our caps ask the server to push avatar metadata (XEP-0163).
-pub const METADATA_NOTIFY: &str = "urn:xmpp:avatar:metadata+notify";
-
-/// `s` if it is a SHA-1 in hex (exactly 40 hex digits), lower-cased.
-pub fn sha1_hex(s: &str) -> Option<String> {
-    (s.len() == 40 && s.bytes().all(|b| b.is_ascii_hexdigit())).then(|| s.to_ascii_lowercase())
-}
-
-/// What someone says about their avatar.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Announced {
-    /// SHA-1 (lower-case hex) of the image data; its size as claimed.
-    Avatar { hash: String, bytes: Option<u64> },
-    /// No avatar.
-    Removed,
-}
 
 /// Where an announced avatar's data is fetched from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,28 +1,21 @@
 //! Blocking (XEP-0191): the server drops everything from a blocked JID;
 //! we also drop it ourselves (stanzas already on their way, archive pages,
 //! servers without blocking support), so nothing from it reaches the store.
-//! The list is kept in the store so it also applies before login.
+//! The list is kept in the store so it also applies before login. The
+//! requests, answers and pushes are read and built in
+//! [`xmpp::blocking`](crate::xmpp::blocking).
 
 use std::collections::BTreeSet;
 
 use tokio_xmpp::Stanza;
-use tokio_xmpp::jid::{BareJid, Jid};
+use tokio_xmpp::jid::BareJid;
 use tokio_xmpp::minidom::Element;
-use tokio_xmpp::parsers::blocking::{Block, BlocklistRequest, BlocklistResult, Unblock};
-use tokio_xmpp::parsers::iq::Iq;
 use tokio_xmpp::stanzastream::StanzaStream;
 
 use super::Actor;
 use super::inbound::PendingIq;
 use crate::api::Event;
-
-/// Whether `jid` is covered by `list`: the JID itself or its whole domain.
-pub fn covers(list: &BTreeSet<BareJid>, jid: &BareJid) -> bool {
-    list.contains(jid)
-        || list
-            .iter()
-            .any(|b| b.node().is_none() && b.domain() == jid.domain())
-}
+use crate::xmpp::blocking::{self, covers};
 
 impl Actor {
     pub(super) fn is_blocked(&self, jid: &BareJid) -> bool {
@@ -42,20 +35,19 @@ impl Actor {
     pub(super) async fn request_blocklist(&mut self, stream: &StanzaStream) {
         let id = uuid::Uuid::new_v4().to_string();
         self.pending_iqs.insert(id.clone(), PendingIq::Blocklist);
-        self.send(stream, Stanza::Iq(Iq::from_get(id, BlocklistRequest)))
+        self.send(stream, Stanza::Iq(blocking::list_request(&id)))
             .await;
     }
 
     /// The server's list replaces ours; without server support ours stays
     /// and is applied by us alone.
     pub(super) fn on_blocklist(&mut self, payload: Option<Element>) {
-        match payload.map(BlocklistResult::try_from) {
-            Some(Ok(result)) => {
+        match blocking::list(payload) {
+            Some(list) => {
                 self.server_blocking = true;
-                let list = result.items.iter().map(Jid::to_bare).collect();
                 self.set_blocklist(list);
             }
-            _ => {
+            None => {
                 self.server_blocking = false;
                 tracing::info!(account = %self.id, "no server blocking (XEP-0191); blocking here only");
                 self.emit_blocklist();
@@ -77,12 +69,7 @@ impl Actor {
         };
         if let Some(stream) = stream.filter(|_| self.server_blocking) {
             let id = uuid::Uuid::new_v4().to_string();
-            let items = vec![Jid::from(jid)];
-            let iq = if block {
-                Iq::from_set(id.clone(), Block { items })
-            } else {
-                Iq::from_set(id.clone(), Unblock { items })
-            };
+            let iq = blocking::change(&id, &jid, block);
             self.pending_iqs.insert(id, PendingIq::BlockChange);
             self.send(stream, Stanza::Iq(iq)).await;
             return;
@@ -99,19 +86,11 @@ impl Actor {
     /// A block or unblock push from our server (RFC: also for changes made
     /// on our other devices). Returns false if `payload` is neither.
     pub(super) fn on_block_push(&mut self, payload: &Element) -> bool {
-        let mut list = self.blocklist.clone();
-        if let Ok(block) = Block::try_from(payload.clone()) {
-            list.extend(block.items.iter().map(Jid::to_bare));
-        } else if let Ok(unblock) = Unblock::try_from(payload.clone()) {
-            if unblock.items.is_empty() {
-                list.clear();
-            }
-            for j in &unblock.items {
-                list.remove(&j.to_bare());
-            }
-        } else {
+        let Some(push) = blocking::push(payload) else {
             return false;
-        }
+        };
+        let mut list = self.blocklist.clone();
+        blocking::apply(&mut list, push);
         self.set_blocklist(list);
         true
     }
@@ -130,23 +109,5 @@ impl Actor {
             account: self.id.clone(),
             jids: self.blocklist.iter().map(BareJid::to_string).collect(),
         });
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_domain_entry_covers_everyone_there() {
-        let list: BTreeSet<BareJid> = [
-            "spam.example".parse().unwrap(),
-            "eve@x.org".parse().unwrap(),
-        ]
-        .into_iter()
-        .collect();
-        let is = |j: &str| covers(&list, &j.parse().unwrap());
-        assert!(is("eve@x.org") && is("anyone@spam.example") && is("spam.example"));
-        assert!(!is("bob@x.org"));
     }
 }

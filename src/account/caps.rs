@@ -1,90 +1,22 @@
 //! What our contacts' clients can do (XEP-0030 service discovery with
-//! XEP-0115 entity capabilities), and what we tell them about ours.
+//! XEP-0115 entity capabilities; what we tell them about ours, reading
+//! caps and the hash check are in [`xmpp::caps`](crate::xmpp::caps)).
 //!
 //! Presence carries a hash of the client's feature list; we ask one client
 //! per unknown hash for the list, check that it really hashes to the
 //! announced value (so nobody can poison the cache for others) and keep it
 //! for the session. Features decide e.g. whether we ask for receipts.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use tokio_xmpp::jid::BareJid;
 use tokio_xmpp::minidom::Element;
-use tokio_xmpp::parsers::caps::{self, Caps};
-use tokio_xmpp::parsers::disco::{DiscoInfoQuery, DiscoInfoResult, Identity};
+use tokio_xmpp::parsers::disco::{DiscoInfoQuery, DiscoInfoResult};
 use tokio_xmpp::parsers::hashes::Algo;
 use tokio_xmpp::parsers::iq::Iq;
-use tokio_xmpp::parsers::ns;
 use tokio_xmpp::parsers::presence::{Presence, Type as PresenceType};
 
-/// Our caps node (XEP-0115 §4: a URI identifying the software).
-pub const NODE: &str = "https://plausch.org";
-
-/// Which optional features this account offers, from its privacy switches:
-/// we only advertise what we will really answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Offer {
-    pub receipts: bool,
-    pub typing: bool,
-    pub read_markers: bool,
-}
-
-/// Our disco#info answer.
-pub fn own_disco(offer: Offer, node: Option<String>) -> DiscoInfoResult {
-    let mut features: BTreeSet<String> = [
-        ns::DISCO_INFO,
-        ns::CAPS,
-        ns::PING,
-        ns::MESSAGE_CORRECT,
-        ns::REACTIONS,
-        ns::VERSION,
-        crate::xmpp::replies::NS,
-        crate::xmpp::retraction::NS,
-        // Contacts' nickname changes are pushed to us (XEP-0163 §4.2).
-        super::nick::NOTIFY,
-        // XEP-0163: the server pushes contacts' avatar metadata (and ours,
-        // from other devices) to us; we fetch the data only when needed.
-        super::avatars::METADATA_NOTIFY,
-        // Group chats, direct invitations (XEP-0249) and our bookmarks
-        // changed on other devices (XEP-0402).
-        ns::MUC,
-        super::muc::parse::CONFERENCE,
-        super::muc::BOOKMARKS_NOTIFY,
-    ]
-    .into_iter()
-    .map(str::to_owned)
-    .collect();
-    for (on, feature) in [
-        (offer.receipts, ns::RECEIPTS),
-        (offer.typing, ns::CHATSTATES),
-        (offer.read_markers, crate::xmpp::markers::NS),
-    ] {
-        if on {
-            features.insert(feature.to_owned());
-        }
-    }
-    DiscoInfoResult {
-        node,
-        identities: vec![Identity::new("client", "pc", "en", super::version::NAME)],
-        features,
-        extensions: vec![],
-    }
-}
-
-/// Our `<c/>` for presence.
-pub fn own_caps(offer: Offer) -> Option<Caps> {
-    let hash = caps::hash_caps(&caps::compute_disco(&own_disco(offer, None)), Algo::Sha_1).ok()?;
-    Some(Caps::new(NODE, hash))
-}
-
-/// Our answer to a disco#info request, or None if it is not one.
-pub fn answer(offer: Offer, id: &str, payload: &Element) -> Option<Iq> {
-    let query = DiscoInfoQuery::try_from(payload.clone()).ok()?;
-    Some(Iq::from_result(
-        id.to_owned(),
-        Some(own_disco(offer, query.node)),
-    ))
-}
+use crate::xmpp::caps;
 
 /// What a verified disco#info answer told about a client.
 #[derive(Debug, Default)]
@@ -141,12 +73,7 @@ impl CapsBook {
         if presence.type_ != PresenceType::None {
             return None;
         }
-        let caps = presence
-            .payloads
-            .iter()
-            .filter(|p| p.is("c", ns::CAPS))
-            .find_map(|p| Caps::try_from(p.clone()).ok());
-        let node = caps.as_ref().and_then(|c| caps::query_caps(c.clone()).node);
+        let (caps, node) = caps::announced(presence).unzip();
         let online = self.resources.entry(contact).or_default();
         if !super::presence::room_for(online, &resource) {
             return None;
@@ -182,17 +109,12 @@ impl CapsBook {
         let Some(Ok(info)) = payload.map(DiscoInfoResult::try_from) else {
             return;
         };
-        let computed = caps::hash_caps(&caps::compute_disco(&info), Algo::Sha_1).ok();
-        if computed.is_none_or(|h| h.hash != announced) {
+        if !caps::matches(&info, &announced) {
             tracing::info!(node, "disco#info does not match its caps hash; ignored");
             return;
         }
-        let name = info
-            .identities
-            .iter()
-            .filter(|i| i.category == "client")
-            .find_map(|i| i.name.as_deref())
-            .and_then(|n| super::text::clean(n, 64, false));
+        let name =
+            caps::client_identity(&info).and_then(|n| crate::xmpp::text::clean(n, 64, false));
         let features = info.features.into_iter().collect();
         self.known.insert(node, Known { features, name });
     }
@@ -223,7 +145,10 @@ impl CapsBook {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::xmpp::caps::{Offer, own_caps, own_disco};
     use tokio_xmpp::jid::Jid;
+    use tokio_xmpp::parsers::caps::Caps;
+    use tokio_xmpp::parsers::ns;
 
     fn presence(from: &str, caps: Option<Caps>) -> Presence {
         let mut p = Presence::available().with_from(from.parse::<Jid>().unwrap());
@@ -295,32 +220,6 @@ mod tests {
         assert_eq!(
             book.resources[&mallory].len(),
             super::super::presence::MAX_RESOURCES
-        );
-    }
-
-    #[test]
-    fn we_offer_version_and_ask_for_nick_and_avatar_notifications() {
-        let info = own_disco(offer(false), None);
-        assert!(info.features.contains(ns::VERSION));
-        assert!(info.features.contains(super::super::nick::NOTIFY));
-        assert!(
-            info.features
-                .contains(super::super::avatars::METADATA_NOTIFY)
-        );
-        // The announced hash is the one a contact computes from our answer.
-        let announced = own_caps(offer(false)).map(|c| c.ver);
-        let computed = caps::hash_caps(&caps::compute_disco(&info), Algo::Sha_1)
-            .ok()
-            .map(|h| h.hash);
-        assert!(announced.is_some());
-        assert_eq!(announced, computed);
-    }
-
-    #[test]
-    fn caps_change_with_the_switches() {
-        assert_ne!(
-            own_caps(offer(true)).map(|c| c.ver),
-            own_caps(offer(false)).map(|c| c.ver)
         );
     }
 }

@@ -18,7 +18,8 @@ fn payload(kind: ChatStateKind) -> ChatState {
     }
 }
 
-fn kind(state: ChatState) -> ChatStateKind {
+/// `state` as the front-ends name it.
+pub(crate) fn kind(state: ChatState) -> ChatStateKind {
     match state {
         ChatState::Active => ChatStateKind::Active,
         ChatState::Composing => ChatStateKind::Composing,

@@ -80,7 +80,7 @@ impl Actor {
         };
         let set = roster_set(item(jid.clone(), name, groups, Subscription::None));
         self.send_roster_set(set, stream).await;
-        let request = nick::subscribe(&jid, self.own_nick().as_deref());
+        let request = crate::xmpp::nick::subscribe(&jid, self.own_nick().as_deref());
         self.send(stream, Stanza::Presence(request)).await;
         if preapprove {
             self.send(
@@ -145,7 +145,7 @@ impl Actor {
             .await;
         let ours = self.store.subscription(jid.as_str()).ok().flatten();
         if accept && !matches!(ours.as_deref(), Some("to" | "both")) {
-            let request = nick::subscribe(&jid, self.own_nick().as_deref());
+            let request = crate::xmpp::nick::subscribe(&jid, self.own_nick().as_deref());
             self.send(stream, Stanza::Presence(request)).await;
         }
     }

@@ -14,10 +14,11 @@ use tokio_xmpp::parsers::stanza_error::{DefinedCondition, ErrorType, StanzaError
 use tokio_xmpp::stanzastream::StanzaStream;
 
 use super::outbox::{Progress, Stage};
-use super::{Actor, caps, chat, chatstates, roster, version};
+use super::{Actor, chat, chatstates, roster};
 use crate::api::{Availability, Direction, Event};
 use crate::xmpp::carbons::{self, Carbon};
 use crate::xmpp::receipts;
+use crate::xmpp::{caps, version};
 
 /// What an outstanding IQ request was for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -208,10 +209,7 @@ impl Actor {
         if !plausible {
             return;
         }
-        let text = msg
-            .payloads
-            .iter()
-            .find_map(|p| StanzaError::try_from(p.clone()).ok())
+        let text = crate::xmpp::stanza_error::of(&msg.payloads)
             .map(|e| super::stanza_error::describe(&e))
             .unwrap_or_else(|| "rejected by the server".into());
         self.on_progress(Progress {

@@ -1,7 +1,8 @@
 //! When a contact was last online: seen by us (their last client went
 //! offline while we watched; the idle time it sent, XEP-0319, if any), or
 //! told by their server (XEP-0012 Last Activity, asked for a contact who
-//! is offline when their details are opened).
+//! is offline when their details are opened; the query and its answer
+//! are in [`xmpp::last_activity`](crate::xmpp::last_activity)).
 //!
 //! We do not answer last-activity queries to our own full JID: how long the
 //! user has been idle is nobody's business unless the user shares it (our
@@ -10,39 +11,11 @@
 //! advertise `jabber:iq:last`. (Queries to the bare JID are answered by
 //! the user's server, with the time since the last logout.)
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use tokio_xmpp::jid::BareJid;
-use tokio_xmpp::minidom::Element;
 use tokio_xmpp::parsers::presence::Presence;
 
 use super::Actor;
-
-/// The XEP-0012 namespace.
-pub const NS: &str = "jabber:iq:last";
-
-/// Answers further back than this are nonsense (no XMPP account is older).
-const MAX_SECONDS: u64 = 60 * 365 * 86_400;
-
-/// The query, for a contact's bare JID.
-pub fn query() -> Element {
-    Element::bare("query", NS)
-}
-
-/// When the contact was last online, from the answer to [`query`].
-pub fn seen_at(answer: Option<&Element>, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-    let seconds: u64 = answer
-        .filter(|q| q.is("query", NS))?
-        .attr("seconds")?
-        .trim()
-        .parse()
-        .ok()?;
-    // Prosody answers 0 when it has no record (e.g. since its restart); a
-    // contact that really left this second was seen going by us anyway.
-    if seconds == 0 || seconds > MAX_SECONDS {
-        return None;
-    }
-    now.checked_sub_signed(Duration::seconds(i64::try_from(seconds).ok()?))
-}
 
 /// When a contact whose last client just went offline was last active: the
 /// idle time that client sent along (XEP-0319), if it is in the past, else now.
@@ -80,37 +53,12 @@ impl Actor {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::Duration;
     use tokio_xmpp::parsers::idle::Idle;
     use tokio_xmpp::parsers::presence::Type as PresenceType;
 
     fn now() -> DateTime<Utc> {
         DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default()
-    }
-
-    #[test]
-    fn seconds_of_an_answer() {
-        let at = |secs: i64| Some(now() - Duration::seconds(secs));
-        let cases: &[(&str, Option<DateTime<Utc>>)] = &[
-            ("<query xmlns='jabber:iq:last' seconds='903'/>", at(903)),
-            (
-                "<query xmlns='jabber:iq:last' seconds='903'>Gone fishing</query>",
-                at(903),
-            ),
-            ("<query xmlns='jabber:iq:last' seconds='0'/>", None),
-            ("<query xmlns='jabber:iq:last' seconds='-5'/>", None),
-            ("<query xmlns='jabber:iq:last' seconds='soon'/>", None),
-            (
-                "<query xmlns='jabber:iq:last' seconds='99999999999999999999'/>",
-                None,
-            ),
-            ("<query xmlns='jabber:iq:last'/>", None),
-            ("<query xmlns='jabber:iq:version' seconds='5'/>", None),
-        ];
-        for (xml, want) in cases {
-            let el: Element = xml.parse().unwrap_or_else(|e| panic!("{e}"));
-            assert_eq!(seen_at(Some(&el), now()), *want, "{xml}");
-        }
-        assert_eq!(seen_at(None, now()), None);
     }
 
     #[test]

@@ -36,7 +36,6 @@ pub mod file_message;
 mod inbound;
 pub(crate) mod last_activity;
 pub mod link;
-pub mod mam;
 pub mod muc;
 mod netwatch;
 pub(crate) mod nick;
@@ -50,7 +49,6 @@ mod server_info;
 mod srv;
 pub mod stanza_error;
 mod sync;
-mod text;
 pub mod tls;
 mod transfers;
 mod updates;
@@ -435,7 +433,7 @@ impl Actor {
             message: format!("{what}: {}", stanza_error::describe(e)),
             reference: None,
             code: Some(code.to_owned()),
-            condition: Some(stanza_error::code(&e.defined_condition).to_owned()),
+            condition: Some(crate::xmpp::stanza_error::code(&e.defined_condition).to_owned()),
         });
     }
 
@@ -537,8 +535,8 @@ impl Actor {
     }
 
     /// What we offer to contacts, following the privacy switches.
-    fn offer(&self) -> caps::Offer {
-        caps::Offer {
+    fn offer(&self) -> crate::xmpp::caps::Offer {
+        crate::xmpp::caps::Offer {
             receipts: self.switches.send_receipts,
             typing: self.switches.send_typing,
             read_markers: self.switches.send_read_markers,
@@ -619,7 +617,7 @@ impl Actor {
 /// Where the thumbnail of the avatar with SHA-1 `hash` (hex) is cached; None
 /// for anything that is not a SHA-1 hex string (it comes from the network).
 pub fn avatar_path(data_dir: &std::path::Path, hash: &str) -> Option<PathBuf> {
-    let hash = avatars::sha1_hex(hash)?;
+    let hash = crate::xmpp::avatars::sha1_hex(hash)?;
     Some(
         data_dir
             .join(crate::profile::AVATARS_DIR)

@@ -1,21 +1,17 @@
-//! Nicknames (XEP-0172): the name people choose for themselves. Published
-//! on the account's PEP node, sent along with subscription requests, and
-//! announced to contacts whose clients ask for it (`+notify` in our caps).
+//! Nicknames (XEP-0172): the name people choose for themselves, as we keep
+//! them (cleaned; the elements are read and built in
+//! [`xmpp::nick`](crate::xmpp::nick)), and contacts' changes announced to
+//! us (`+notify` in our caps).
 
 use tokio_xmpp::jid::BareJid;
 use tokio_xmpp::minidom::Element;
-use tokio_xmpp::parsers::ns;
-use tokio_xmpp::parsers::presence::{Presence, Type as PresenceType};
-use tokio_xmpp::parsers::pubsub::PubSub;
+use tokio_xmpp::parsers::presence::Presence;
 
-use super::pep::{self, Notification};
-use super::{Actor, text};
+use super::Actor;
 use crate::api::Event;
+use crate::xmpp::pep::Notification;
+use crate::xmpp::{nick, text};
 
-/// The PEP node (and namespace) of nicknames.
-pub const NODE: &str = ns::NICK;
-/// Our caps feature asking for contacts' nickname notifications.
-pub const NOTIFY: &str = "http://jabber.org/protocol/nick+notify";
 /// Longer nicknames are cut: a name, not a text.
 pub const MAX_CHARS: usize = 64;
 
@@ -24,47 +20,16 @@ pub fn clean(raw: &str) -> Option<String> {
     text::clean(raw, MAX_CHARS, false)
 }
 
-/// The nickname in a `<nick/>` element; None for anything else or empty.
+/// The nickname in a `<nick/>` element, cleaned; None for anything else
+/// or empty.
 pub fn from_element(el: &Element) -> Option<String> {
-    if el.is("nick", NODE) {
-        clean(&el.text())
-    } else {
-        None
-    }
+    nick::text_of(el).as_deref().and_then(clean)
 }
 
-/// `<nick/>` with our nickname; an empty one says we have none.
-pub fn element(nick: Option<&str>) -> Element {
-    let mut el = Element::bare("nick", NODE);
-    if let Some(n) = nick {
-        el.append_text(n);
-    }
-    el
-}
-
-/// Publishes our nickname (None: the empty element that removes it).
-pub fn publish(nick: Option<&str>) -> PubSub {
-    // The node keeps the server's default access model (on Prosody:
-    // contacts only); the nickname is also in our subscription requests.
-    pep::publish(NODE, Some("current"), element(nick), None)
-}
-
-/// The nickname someone sent along with a presence (a subscription request).
+/// The nickname someone sent along with a presence (a subscription
+/// request), cleaned.
 pub fn of_presence(p: &Presence) -> Option<String> {
-    p.payloads
-        .iter()
-        .find(|e| e.is("nick", NODE))
-        .and_then(from_element)
-}
-
-/// A subscription request to `to`, with our nickname so they know who asks
-/// (XEP-0172 §4.1).
-pub fn subscribe(to: &BareJid, nick: Option<&str>) -> Presence {
-    let mut p = Presence::new(PresenceType::Subscribe).with_to(to.clone());
-    if let Some(n) = nick {
-        p.payloads.push(element(Some(n)));
-    }
-    p
+    nick::of_presence(p).as_deref().and_then(clean)
 }
 
 impl Actor {
@@ -142,10 +107,14 @@ mod tests {
 
     #[test]
     fn subscription_requests_carry_the_nick() {
+        use tokio_xmpp::parsers::presence::Type as PresenceType;
         let bob: BareJid = "bob@x".parse().unwrap_or_else(|e| panic!("{e}"));
-        let p = subscribe(&bob, Some("Ali"));
+        let p = nick::subscribe(&bob, Some("Ali"));
         assert_eq!(p.type_, PresenceType::Subscribe);
         assert_eq!(of_presence(&p).as_deref(), Some("Ali"));
-        assert!(of_presence(&subscribe(&bob, None)).is_none());
+        assert!(of_presence(&nick::subscribe(&bob, None)).is_none());
+        // Cleaned: a nickname is one short line.
+        let p = nick::subscribe(&bob, Some(" A\nli "));
+        assert_eq!(of_presence(&p).as_deref(), Some("A li"));
     }
 }

@@ -233,7 +233,7 @@ impl Actor {
             Some(url) => url,
             None => &m.body,
         };
-        let mut msg = with_file(super::muc::parse::outgoing(room, &m.id, body), m);
+        let mut msg = with_file(crate::xmpp::muc::outgoing(room, &m.id, body), m);
         if let Some((author, reference, quoted)) = self.quoted(m) {
             msg = replies::with_reply(msg, author, &reference, &quoted, &m.body);
         }

@@ -8,8 +8,9 @@ use tokio_xmpp::parsers::idle::Idle;
 use tokio_xmpp::parsers::presence::{Presence, Show, Type as PresenceType};
 use tokio_xmpp::stanzastream::{StanzaStage, StanzaStream};
 
-use super::{Actor, caps};
+use super::Actor;
 use crate::api::{Availability, Event, OwnPresence};
+use crate::xmpp::caps;
 
 /// At most this many characters of a contact's status message are kept:
 /// enough for any real one, while a stranger's 100 KB status would be
@@ -30,7 +31,7 @@ pub fn status_text(p: &Presence) -> Option<String> {
     p.statuses
         .values()
         .next()
-        .and_then(|s| super::text::clean(s, MAX_STATUS_CHARS, true))
+        .and_then(|s| crate::xmpp::text::clean(s, MAX_STATUS_CHARS, true))
 }
 
 /// The idle time (XEP-0319) a presence carries, if any.

@@ -27,8 +27,9 @@ use tokio_xmpp::parsers::iq::Iq;
 use tokio_xmpp::parsers::stanza_error::{DefinedCondition, StanzaError};
 use tokio_xmpp::stanzastream::StanzaStream;
 
-use super::{Actor, last_activity, nick, pep, vcard, version};
+use super::{Actor, nick, vcard, version};
 use crate::api::{ConnState, Event, PeerProfile, ResourceInfo, VCard};
+use crate::xmpp::{last_activity, pep};
 
 /// How long a `profile` request waits for answers.
 pub const PATIENCE: Duration = Duration::from_secs(5);
@@ -213,7 +214,7 @@ impl Actor {
                     presence: self.own_presence.presence,
                     priority: self.priority,
                     status: self.own_presence.status.clone(),
-                    client: Some(version::own_client()),
+                    client: Some(crate::xmpp::version::own_client()),
                 },
             );
         }
@@ -281,12 +282,12 @@ impl Actor {
             (
                 bare.clone(),
                 Part::VCard,
-                pep::items_request(vcard::NODE, None).into(),
+                pep::items_request(crate::xmpp::vcard::NODE, None).into(),
             ),
             (
                 bare.clone(),
                 Part::Nick,
-                pep::items_request(nick::NODE, None).into(),
+                pep::items_request(crate::xmpp::nick::NODE, None).into(),
             ),
         ];
         if offline && !own {
@@ -294,7 +295,11 @@ impl Actor {
         }
         for resource in versions {
             match jid.with_resource_str(&resource) {
-                Ok(full) => asks.push((full.into(), Part::Version(resource), version::query())),
+                Ok(full) => asks.push((
+                    full.into(),
+                    Part::Version(resource),
+                    crate::xmpp::version::query(),
+                )),
                 Err(e) => tracing::debug!(account = %self.id, "odd resource {resource:?}: {e}"),
             }
         }
@@ -354,13 +359,14 @@ impl Actor {
         let mut client = None;
         match &part {
             Part::VCard => {
-                vcard_found = pep::first_item(payload, vcard::NODE).map(|e| vcard::parse(&e));
+                vcard_found =
+                    pep::first_item(payload, crate::xmpp::vcard::NODE).map(|e| vcard::parse(&e));
             }
             Part::Nick => {
                 // An empty <nick/> means "none"; no item leaves what we have
                 // (e.g. the nickname of their subscription request).
-                if let Some(el) =
-                    pep::first_item(payload, nick::NODE).filter(|e| e.is("nick", nick::NODE))
+                if let Some(el) = pep::first_item(payload, crate::xmpp::nick::NODE)
+                    .filter(|e| e.is("nick", crate::xmpp::nick::NODE))
                 {
                     let n = nick::from_element(&el);
                     self.apply_nick(&jid, n.clone());
@@ -467,10 +473,10 @@ impl Actor {
         let own = Jid::from(self.jid.clone());
         // Publishing replaces the whole item: read ours first, so what
         // other clients wrote into it survives.
-        let read = pep::items_request(vcard::NODE, None).into();
+        let read = pep::items_request(crate::xmpp::vcard::NODE, None).into();
         self.ask(stream, key, own.clone(), Part::OwnVCard, read, false)
             .await;
-        let publish = nick::publish(nick.as_deref()).into();
+        let publish = crate::xmpp::nick::publish(nick.as_deref()).into();
         self.ask(stream, key, own, Part::PublishNick, publish, true)
             .await;
         self.profiles.arm(key, SAVE_PATIENCE);
@@ -485,7 +491,13 @@ impl Actor {
         stream: &StanzaStream,
     ) {
         let access = with_options.then_some(VCARD_ACCESS);
-        let publish = pep::publish(vcard::NODE, Some(vcard::ITEM), merged, access).into();
+        let publish = pep::publish(
+            crate::xmpp::vcard::NODE,
+            Some(crate::xmpp::vcard::ITEM),
+            merged,
+            access,
+        )
+        .into();
         let own = Jid::from(self.jid.clone());
         let part = Part::PublishVCard { with_options };
         self.ask(stream, key, own, part, publish, true).await;
@@ -504,7 +516,7 @@ impl Actor {
         let condition = super::stanza_error::describe;
         match (part, answer) {
             (Part::OwnVCard, Ok(payload)) => {
-                let existing = pep::first_item(payload.as_ref(), vcard::NODE);
+                let existing = pep::first_item(payload.as_ref(), crate::xmpp::vcard::NODE);
                 let merged = vcard::merge(existing.as_ref(), &save.vcard);
                 save.merged = Some(merged.clone());
                 return self.publish_vcard(key, merged, true, stream).await;

@@ -1,6 +1,8 @@
 //! In-band registration (XEP-0077): creating an account on the server from
 //! the add-account dialog. The server says which fields it wants, either as
-//! a data form (XEP-0004) or as the legacy fixed fields.
+//! a data form (XEP-0004) or as the legacy fixed fields (read and answered
+//! in [`xmpp::register`](crate::xmpp::register)); here the unauthenticated
+//! stream it runs on.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -9,9 +11,7 @@ use std::time::Duration;
 use futures::{SinkExt, StreamExt};
 use tokio_xmpp::Stanza;
 use tokio_xmpp::minidom::Element;
-use tokio_xmpp::parsers::data_forms::{DataForm, DataFormType, Field, FieldType};
 use tokio_xmpp::parsers::iq::Iq;
-use tokio_xmpp::parsers::ns;
 use tokio_xmpp::parsers::stanza_error::DefinedCondition;
 use tokio_xmpp::xmlstream::{FallibleStreamElement, ReadError, XmppStreamElement};
 
@@ -19,6 +19,7 @@ use super::connect::{ConnectError, Endpoint, SecureStream, open_secure};
 use super::link::LinkControl;
 use super::tls;
 use crate::api::RegistrationField;
+use crate::xmpp::register;
 
 /// How long the server may take to answer one registration request.
 const ANSWER_TIMEOUT: Duration = Duration::from_secs(20);
@@ -37,13 +38,31 @@ pub enum RegisterError {
     Protocol(String),
 }
 
-/// What the server asks for.
+/// What the server asks for, in the front-ends' terms.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Form {
     pub instructions: Option<String>,
     pub fields: Vec<RegistrationField>,
-    /// Whether to answer with a data form (else the legacy fields).
-    data_form: bool,
+}
+
+impl From<&register::Form> for Form {
+    fn from(f: &register::Form) -> Self {
+        Form {
+            instructions: f.instructions.clone(),
+            fields: f
+                .fields
+                .iter()
+                .map(|f| RegistrationField {
+                    var: f.var.clone(),
+                    label: f.label.clone(),
+                    kind: f.kind.to_owned(),
+                    required: f.required,
+                    value: f.value.clone(),
+                    options: f.options.clone(),
+                })
+                .collect(),
+        }
+    }
 }
 
 /// Connects (TLS, no login) and asks the server for its registration form.
@@ -54,7 +73,7 @@ pub async fn fetch_form(
 ) -> Result<Form, RegisterError> {
     let mut stream = open(endpoint, ca_file, pinned).await?;
     let reply = request_form(&mut stream).await?;
-    parse_form(reply)
+    parse_form(reply).map(|f| Form::from(&f))
 }
 
 /// Registers `endpoint.jid` with `password` and the user's answers to the
@@ -79,38 +98,7 @@ pub async fn register(
         "password" => Some(password.to_owned()),
         other => answers.get(other).cloned(),
     };
-    let query = if form.data_form {
-        let fields = form
-            .fields
-            .iter()
-            .filter(|f| f.var != "FORM_TYPE")
-            .map(|f| {
-                let mut field = Field::new(&f.var, FieldType::TextSingle);
-                field.values = value_of(&f.var).into_iter().collect();
-                field
-            })
-            .collect();
-        let form = DataForm::new(DataFormType::Submit, ns::REGISTER, fields);
-        Element::builder("query", ns::REGISTER)
-            .append(Element::from(form))
-            .build()
-    } else {
-        let mut query = Element::builder("query", ns::REGISTER);
-        for f in &form.fields {
-            query = query.append(
-                Element::builder(f.var.as_str(), ns::REGISTER)
-                    .append(value_of(&f.var).unwrap_or_default())
-                    .build(),
-            );
-        }
-        query.build()
-    };
-    let iq = Iq::Set {
-        from: None,
-        to: None,
-        id: "reg-submit".into(),
-        payload: query,
-    };
+    let iq = register::submission("reg-submit", &form, value_of);
     request_iq(&mut stream, iq).await.map(|_| ())
 }
 
@@ -132,13 +120,7 @@ async fn open(
 
 /// Asks for the registration form: `<query xmlns='jabber:iq:register'/>`.
 async fn request_form(stream: &mut SecureStream) -> Result<Option<Element>, RegisterError> {
-    let iq = Iq::Get {
-        from: None,
-        to: None,
-        id: "reg-form".into(),
-        payload: Element::builder("query", ns::REGISTER).build(),
-    };
-    request_iq(stream, iq).await
+    request_iq(stream, register::form_request("reg-form")).await
 }
 
 /// Sends an IQ on the unauthenticated stream and waits for its answer.
@@ -188,85 +170,19 @@ async fn request_iq(stream: &mut SecureStream, iq: Iq) -> Result<Option<Element>
         .unwrap_or_else(|_| Err(protocol(&"no answer from the server")))
 }
 
-/// Reads the server's registration query: a data form if there is one,
-/// else the legacy field elements.
-pub(crate) fn parse_form(payload: Option<Element>) -> Result<Form, RegisterError> {
-    let query = payload.ok_or_else(|| RegisterError::Protocol("empty answer".into()))?;
-    if query.has_child("registered", ns::REGISTER) {
-        return Err(RegisterError::Taken);
-    }
-    let instructions = query
-        .get_child("instructions", ns::REGISTER)
-        .map(|i| i.text())
-        .filter(|t| !t.trim().is_empty());
-    if let Some(x) = query.get_child("x", ns::DATA_FORMS)
-        && let Ok(form) = DataForm::try_from(x.clone())
-    {
-        let fields = form
-            .fields
-            .iter()
-            .filter_map(|f| {
-                let var = f.var.clone()?;
-                Some(RegistrationField {
-                    label: f.label.clone(),
-                    kind: field_kind(&f.type_).into(),
-                    required: f.required || var == "username" || var == "password",
-                    value: f.values.first().cloned(),
-                    options: f.options.iter().map(|o| o.value.clone()).collect(),
-                    var,
-                })
-            })
-            .collect();
-        return Ok(Form {
-            instructions: form.instructions.or(instructions),
-            fields,
-            data_form: true,
-        });
-    }
-    let fields = query
-        .children()
-        .filter(|c| !matches!(c.name(), "instructions" | "registered" | "remove"))
-        .map(|c| RegistrationField {
-            var: c.name().to_owned(),
-            label: None,
-            kind: if c.name() == "password" {
-                "text-private".into()
-            } else {
-                "text-single".into()
-            },
-            // In the legacy protocol every listed field is required.
-            required: true,
-            value: Some(c.text()).filter(|t| !t.is_empty()),
-            options: Vec::new(),
-        })
-        .collect();
-    Ok(Form {
-        instructions,
-        fields,
-        data_form: false,
+/// Reads the server's registration query (see [`register::parse_form`]).
+pub(crate) fn parse_form(payload: Option<Element>) -> Result<register::Form, RegisterError> {
+    register::parse_form(payload).map_err(|e| match e {
+        register::FormError::Taken => RegisterError::Taken,
+        register::FormError::Empty => RegisterError::Protocol("empty answer".into()),
     })
-}
-
-fn field_kind(t: &FieldType) -> &'static str {
-    match t {
-        FieldType::Boolean => "boolean",
-        FieldType::Fixed => "fixed",
-        FieldType::Hidden => "hidden",
-        FieldType::JidMulti => "jid-multi",
-        FieldType::JidSingle => "jid-single",
-        FieldType::ListMulti => "list-multi",
-        FieldType::ListSingle => "list-single",
-        FieldType::TextMulti => "text-multi",
-        FieldType::TextPrivate => "text-private",
-        FieldType::TextSingle => "text-single",
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn form(xml: &str) -> Result<Form, RegisterError> {
+    fn form(xml: &str) -> Result<register::Form, RegisterError> {
         parse_form(Some(xml.parse().unwrap()))
     }
 

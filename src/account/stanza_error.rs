@@ -1,37 +1,12 @@
-//! XMPP error conditions (RFC 6120 §8.3.3) as people and programs read
-//! them: a stable snake_case code and a plain English sentence, never the
-//! Rust form of the condition. The GUI translates by the code.
+//! XMPP error conditions (RFC 6120 §8.3.3) as people read them: a plain
+//! English sentence for the stable code of
+//! [`xmpp::stanza_error`](crate::xmpp::stanza_error), never the Rust form
+//! of the condition, and the other side's text cleaned. The GUI translates
+//! by the code.
 
-use tokio_xmpp::parsers::stanza_error::{DefinedCondition, StanzaError};
+use tokio_xmpp::parsers::stanza_error::StanzaError;
 
-/// The condition's stable code: its RFC 6120 name in snake_case.
-pub fn code(c: &DefinedCondition) -> &'static str {
-    use DefinedCondition as D;
-    match c {
-        D::BadRequest => "bad_request",
-        D::Conflict => "conflict",
-        D::FeatureNotImplemented => "feature_not_implemented",
-        D::Forbidden => "forbidden",
-        D::Gone { .. } => "gone",
-        D::InternalServerError => "internal_server_error",
-        D::ItemNotFound => "item_not_found",
-        D::JidMalformed => "jid_malformed",
-        D::NotAcceptable => "not_acceptable",
-        D::NotAllowed => "not_allowed",
-        D::NotAuthorized => "not_authorized",
-        D::PolicyViolation => "policy_violation",
-        D::RecipientUnavailable => "recipient_unavailable",
-        D::Redirect { .. } => "redirect",
-        D::RegistrationRequired => "registration_required",
-        D::RemoteServerNotFound => "remote_server_not_found",
-        D::RemoteServerTimeout => "remote_server_timeout",
-        D::ResourceConstraint => "resource_constraint",
-        D::ServiceUnavailable => "service_unavailable",
-        D::SubscriptionRequired => "subscription_required",
-        D::UndefinedCondition => "undefined_condition",
-        D::UnexpectedRequest => "unexpected_request",
-    }
-}
+use crate::xmpp::stanza_error::{code, first_text};
 
 /// The condition in plain words (English; the GUI translates by `code`).
 pub fn words(code: &str) -> &'static str {
@@ -63,10 +38,7 @@ pub fn words(code: &str) -> &'static str {
 
 /// What the other side wrote about the error, cleaned and short.
 pub fn text(e: &StanzaError) -> Option<String> {
-    e.texts
-        .values()
-        .next()
-        .and_then(|t| super::text::clean(t, 200, false))
+    first_text(e).and_then(|t| crate::xmpp::text::clean(t, 200, false))
 }
 
 /// The whole error in plain words: the condition, and the other side's

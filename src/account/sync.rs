@@ -20,10 +20,10 @@ use tokio_xmpp::stanzastream::StanzaStream;
 use super::Actor;
 use super::chat::{ChatMessage, StoreRows};
 use super::inbound::PendingIq;
-use super::mam::{self, Page, Rejected};
 use crate::api::Event;
 use crate::store::{CatchUpTrail, Inserted, LiveSince};
 use crate::xmpp::carbons;
+use crate::xmpp::mam::{self, Page, Rejected};
 
 /// The largest history page a front-end may ask for.
 const MAX_PAGE: u32 = 500;
@@ -295,7 +295,7 @@ impl Actor {
         match mam::parse_result(msg, &self.jid, |q| sync.is_ours(q), Utc::now()) {
             Ok(archived) => {
                 if let Some(q) = self.sync.queries.get_mut(&archived.query_id) {
-                    q.results.push(archived.message);
+                    q.results.push(ChatMessage::from(archived.message));
                 }
                 None
             }

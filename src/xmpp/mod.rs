@@ -8,16 +8,31 @@
 //! xmpp-parsers 0.23 has no type for are small hand-written structs read
 //! with `TryFrom<&Element>` (leniently, as other clients write them).
 
+pub mod avatars;
+pub mod blocking;
+pub mod caps;
 pub mod carbons;
 pub mod chat;
 pub mod chatstates;
 pub mod corrections;
 pub mod fallback;
 pub mod file_message;
+pub mod last_activity;
+pub mod mam;
 pub mod markers;
+pub mod moderation;
+pub mod muc;
+pub mod muc_admin;
+pub mod nick;
+pub mod pep;
 pub mod reactions;
 pub mod receipts;
+pub mod register;
 pub mod replies;
 pub mod retraction;
 pub mod stamp;
+pub mod stanza_error;
+pub mod text;
 pub mod util;
+pub mod vcard;
+pub mod version;

@@ -7,6 +7,7 @@ use std::fmt;
 use tokio_xmpp::jid::{BareJid, Jid};
 use tokio_xmpp::minidom::Element;
 use tokio_xmpp::minidom::rxml::NcName;
+use tokio_xmpp::parsers::iq::Iq;
 use tokio_xmpp::parsers::message::{Id, Message};
 
 /// XEP-0334 message processing hints.
@@ -46,6 +47,25 @@ pub fn element(name: &str, ns: &str, attrs: &[(&str, &str)]) -> Element {
         }
     }
     builder.build()
+}
+
+/// An IQ get (or set) with a payload xmpp-parsers has no type for.
+pub fn raw_iq(id: &str, set: bool, to: Option<Jid>, payload: Element) -> Iq {
+    if set {
+        Iq::Set {
+            from: None,
+            to,
+            id: id.to_owned(),
+            payload,
+        }
+    } else {
+        Iq::Get {
+            from: None,
+            to,
+            id: id.to_owned(),
+            payload,
+        }
+    }
 }
 
 /// A required, non-empty attribute of `el`.
@@ -109,6 +129,23 @@ mod tests {
         // An attribute name that is no XML name is left out, not a panic.
         let odd = element("x", "urn:example", &[("1 bad", "v")]);
         assert!(!String::from(&odd).contains("bad"));
+    }
+
+    #[test]
+    fn raw_iqs_read_back() {
+        for set in [true, false] {
+            let iq = raw_iq("i1", set, None, element("x", "urn:example", &[]));
+            let back = Iq::try_from(Element::from(iq)).unwrap_or_else(|e| panic!("{e}"));
+            match back {
+                Iq::Set { id, payload, .. } if set => {
+                    assert_eq!((id.as_str(), payload.name()), ("i1", "x"))
+                }
+                Iq::Get { id, payload, .. } if !set => {
+                    assert_eq!((id.as_str(), payload.name()), ("i1", "x"))
+                }
+                other => panic!("{other:?}"),
+            }
+        }
     }
 
     #[test]

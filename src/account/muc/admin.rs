@@ -8,9 +8,10 @@ use tokio_xmpp::minidom::Element;
 use tokio_xmpp::parsers::stanza_error::StanzaError;
 use tokio_xmpp::stanzastream::StanzaStream;
 
-use super::{Creation, RoomIq, parse};
+use super::{Creation, RoomIq, convert};
 use crate::account::Actor;
 use crate::api::{Affiliation, Event, Role, RoomMember};
+use crate::xmpp::{moderation, muc, muc_admin};
 
 /// The lists `room_members` asks for, one request each (XEP-0045 allows
 /// one affiliation per request).
@@ -66,7 +67,7 @@ impl Actor {
         if let Err(e) = answer {
             self.muc_error(
                 &jid,
-                stanza_error::code(&e.defined_condition),
+                crate::xmpp::stanza_error::code(&e.defined_condition),
                 stanza_error::text(&e),
             );
             // A half-made room is of no use: leave it (unconfigured, it is
@@ -95,8 +96,8 @@ impl Actor {
             c.pending = members.len();
         }
         for m in members {
-            let item = parse::admin_item("affiliation", "member", "jid", m.as_str(), None);
-            let iq = parse::admin_set(&uuid::Uuid::new_v4().to_string(), &jid, vec![item]);
+            let item = muc_admin::admin_item("affiliation", "member", "jid", m.as_str(), None);
+            let iq = muc_admin::admin_set(&uuid::Uuid::new_v4().to_string(), &jid, vec![item]);
             self.send_room_iq(iq, RoomIq::Members(jid.clone()), stream)
                 .await;
         }
@@ -142,14 +143,14 @@ impl Actor {
         let Ok(who) = jid.parse::<BareJid>() else {
             return self.error(format!("invalid JID {jid}"), None);
         };
-        let item = parse::admin_item(
+        let item = muc_admin::admin_item(
             "affiliation",
-            parse::affiliation_str(affiliation),
+            muc::affiliation_str(&convert::to_affiliation(affiliation)),
             "jid",
             who.as_str(),
             reason,
         );
-        let iq = parse::admin_set(&uuid::Uuid::new_v4().to_string(), &room, vec![item]);
+        let iq = muc_admin::admin_set(&uuid::Uuid::new_v4().to_string(), &room, vec![item]);
         self.send_room_iq(iq, RoomIq::Admin(room), stream).await;
     }
 
@@ -168,7 +169,11 @@ impl Actor {
         };
         self.muc.member_lists.insert(room.clone(), list);
         for affiliation in LISTED {
-            let iq = parse::admin_list(&uuid::Uuid::new_v4().to_string(), &room, affiliation);
+            let iq = muc_admin::admin_list(
+                &uuid::Uuid::new_v4().to_string(),
+                &room,
+                &convert::to_affiliation(affiliation),
+            );
             self.send_room_iq(iq, RoomIq::MemberList(room.clone()), stream)
                 .await;
         }
@@ -186,7 +191,11 @@ impl Actor {
         };
         list.pending = list.pending.saturating_sub(1);
         match answer {
-            Ok(payload) => list.members.extend(parse::member_items(payload.as_ref())),
+            Ok(payload) => list.members.extend(
+                muc_admin::member_items(payload.as_ref())
+                    .into_iter()
+                    .map(convert::member),
+            ),
             Err(e) => {
                 list.refused.get_or_insert(e);
             }
@@ -200,7 +209,7 @@ impl Actor {
         if let (Some(e), true) = (&list.refused, list.members.is_empty()) {
             return self.muc_error(
                 room,
-                stanza_error::code(&e.defined_condition),
+                crate::xmpp::stanza_error::code(&e.defined_condition),
                 stanza_error::text(e),
             );
         }
@@ -225,8 +234,14 @@ impl Actor {
         let Some(room) = self.joined_room(room) else {
             return;
         };
-        let item = parse::admin_item("role", parse::role_str(role), "nick", nick, reason);
-        let iq = parse::admin_set(&uuid::Uuid::new_v4().to_string(), &room, vec![item]);
+        let item = muc_admin::admin_item(
+            "role",
+            muc::role_str(&convert::to_role(role)),
+            "nick",
+            nick,
+            reason,
+        );
+        let iq = muc_admin::admin_set(&uuid::Uuid::new_v4().to_string(), &room, vec![item]);
         self.send_room_iq(iq, RoomIq::Admin(room), stream).await;
     }
 
@@ -240,7 +255,7 @@ impl Actor {
         let Some(room) = self.joined_room(room) else {
             return;
         };
-        let iq = parse::destroy(&uuid::Uuid::new_v4().to_string(), &room, reason);
+        let iq = muc_admin::destroy(&uuid::Uuid::new_v4().to_string(), &room, reason);
         self.send_room_iq(iq, RoomIq::Admin(room), stream).await;
     }
 
@@ -259,10 +274,10 @@ impl Actor {
         let Ok(to) = jid.parse::<BareJid>() else {
             return self.error(format!("invalid JID {jid}"), None);
         };
-        let msg = if self.caps.may_support(&to, parse::CONFERENCE) {
-            parse::invitation(&to, &room, reason)
+        let msg = if self.caps.may_support(&to, muc::CONFERENCE) {
+            muc::invitation(&to, &room, reason)
         } else {
-            parse::mediated_invitation(&to, &room, reason)
+            muc::mediated_invitation(&to, &room, reason)
         };
         self.send(stream, Stanza::Message(msg)).await;
     }
@@ -292,7 +307,7 @@ impl Actor {
                 Some("the room does not offer moderated retraction (XEP-0425)".into()),
             );
         };
-        let iq = parse::moderate(&uuid::Uuid::new_v4().to_string(), &jid, ns, &sid, reason);
+        let iq = moderation::moderate(&uuid::Uuid::new_v4().to_string(), &jid, ns, &sid, reason);
         self.send_room_iq(iq, RoomIq::Moderate(jid), stream).await;
     }
 }

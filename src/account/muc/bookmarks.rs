@@ -22,8 +22,6 @@ use super::RoomIq;
 use crate::account::Actor;
 
 pub const NODE: &str = ns::BOOKMARKS2;
-/// Our caps ask the server to push bookmark changes (XEP-0163 §4.2).
-pub const NOTIFY: &str = "urn:xmpp:bookmarks:1+notify";
 
 /// One bookmark, as far as we use it.
 #[derive(Debug, Clone, PartialEq)]
@@ -167,8 +165,12 @@ impl Actor {
                 let query = Element::builder("query", ns::PRIVATE)
                     .append(Element::bare("storage", ns::BOOKMARKS))
                     .build();
-                let iq =
-                    super::parse::raw_iq(&uuid::Uuid::new_v4().to_string(), false, None, query);
+                let iq = crate::xmpp::util::raw_iq(
+                    &uuid::Uuid::new_v4().to_string(),
+                    false,
+                    None,
+                    query,
+                );
                 self.send_room_iq(iq, RoomIq::LegacyBookmarks, stream).await;
             }
         }
@@ -291,7 +293,7 @@ impl Actor {
         let Err(e) = answer else {
             return;
         };
-        if crate::account::pep::is_precondition_failure(&e) {
+        if crate::xmpp::pep::is_precondition_failure(&e) {
             // The node is configured otherwise (e.g. by an older client):
             // publish with whatever it has rather than not at all.
             let stored = self.store.room(room.as_str()).ok().flatten();

@@ -13,20 +13,20 @@ use std::collections::HashMap;
 use chrono::Utc;
 use tokio_xmpp::jid::{BareJid, Jid};
 use tokio_xmpp::minidom::Element;
-use tokio_xmpp::parsers::mam::{QueryId, Result_};
 use tokio_xmpp::parsers::message::Message;
 use tokio_xmpp::parsers::stanza_error::StanzaError;
 use tokio_xmpp::stanzastream::StanzaStream;
 
-use super::{RoomIq, parse};
+use super::RoomIq;
 use crate::account::Actor;
 use crate::account::chat::ChatMessage;
-use crate::account::mam::{self, Page};
 use crate::account::sync::{Arrival, HistoryRequest, Purpose};
+use crate::xmpp::mam::{self, Page, Rejected};
+use crate::xmpp::muc;
 
 const CATCHUP_PAGE: usize = 100;
 
-type Query = crate::account::sync::Query<parse::RoomMessage, BareJid>;
+type Query = crate::account::sync::Query<muc::RoomMessage, BareJid>;
 
 /// Room archive queries in flight, by query id (= IQ id).
 #[derive(Debug, Default)]
@@ -90,18 +90,17 @@ impl Actor {
     }
 
     /// A `<result/>` from a room we are in.
-    pub(super) fn on_room_archive_result(&mut self, room: &BareJid, mut msg: Message) {
-        if msg.from.as_ref().is_some_and(|f| f.resource().is_some()) {
-            tracing::warn!(account = %self.id, %room, "archive result from an occupant ignored");
-            return;
-        }
-        let Ok(Some(result)) = msg.extract_payload::<Result_>() else {
-            return;
+    pub(super) fn on_room_archive_result(&mut self, room: &BareJid, msg: Message) {
+        let queries = &self.muc.history.queries;
+        let result = match mam::open_result(msg, room, |q| queries.contains_key(q)) {
+            Ok(r) => r,
+            Err(Rejected::ForeignArchive) => {
+                tracing::warn!(account = %self.id, %room, "archive result from an occupant ignored");
+                return;
+            }
+            Err(_) => return,
         };
-        let Some(QueryId(qid)) = result.queryid else {
-            return;
-        };
-        let Some(query) = self.muc.history.queries.get_mut(&qid) else {
+        let Some(query) = self.muc.history.queries.get_mut(&result.query_id) else {
             return;
         };
         if query.room != *room {
@@ -109,15 +108,16 @@ impl Actor {
             return;
         }
         let now = Utc::now();
-        let Some(mut m) = parse::room_message(result.forwarded.message, room, now) else {
+        let stamp = result.stamp(now);
+        let Some(mut m) = muc::room_message(result.message, room, now) else {
             return;
         };
         // The archive's id is the stanza-id the room gave the message.
-        m.server_id = Some(result.id);
+        m.server_id = Some(result.archive_id);
         m.delayed = true;
-        if let Some(delay) = result.forwarded.delay {
-            // The room archive's own stamp: the room vouches for it.
-            m.timestamp = crate::xmpp::stamp::sent_at(Some(&delay), |_| true, now);
+        // The room archive's own stamp: the room vouches for it.
+        if let Some(stamp) = stamp {
+            m.timestamp = stamp;
         }
         query.results.push(m);
     }

@@ -2,7 +2,9 @@
 //! subject, groupchat messages, invitations, administration and
 //! moderation. Bookmarks (XEP-0402) are in `bookmarks.rs`, the room
 //! archives (XEP-0313 on the room JID) in `history.rs`, staying in
-//! (XEP-0410 self-ping) in `ping.rs`, pure stanza code in `parse.rs`.
+//! (XEP-0410 self-ping) in `ping.rs`. The stanzas themselves are read and
+//! built in `xmpp::muc`, `xmpp::muc_admin` and `xmpp::moderation`;
+//! `convert.rs` turns them into the store's and front-ends' types.
 //!
 //! Only rooms we are in (or are joining) are trusted as rooms: a groupchat
 //! message or occupant presence from any other JID is dropped, so nobody
@@ -10,8 +12,8 @@
 
 mod admin;
 pub(crate) mod bookmarks;
+pub mod convert;
 mod history;
-pub mod parse;
 mod ping;
 pub mod private;
 mod signals;
@@ -34,8 +36,10 @@ use tokio_xmpp::stanzastream::StanzaStream;
 use super::Actor;
 use super::sync::Arrival;
 use crate::api::{Availability, Direction, Event, LeaveReason, MessageState, Occupant};
+use crate::xmpp::muc::{self, RoomMessage};
+use crate::xmpp::{moderation, muc_admin};
 
-pub use bookmarks::{NODE as BOOKMARKS_NODE, NOTIFY as BOOKMARKS_NOTIFY};
+pub use bookmarks::NODE as BOOKMARKS_NODE;
 pub use ping::interval as ping_interval;
 
 /// How often a nickname conflict is answered with a new nick (`nick_`,
@@ -249,10 +253,10 @@ impl Actor {
                 room.archive = info.features.contains(tokio_xmpp::parsers::ns::MAM);
                 room.private = info.features.contains("muc_membersonly")
                     && info.features.contains("muc_nonanonymous");
-                room.moderation = if info.features.contains(parse::MODERATE_1) {
-                    Some(parse::MODERATE_1)
-                } else if info.features.contains(parse::MODERATE_0) {
-                    Some(parse::MODERATE_0)
+                room.moderation = if info.features.contains(moderation::MODERATE_1) {
+                    Some(moderation::MODERATE_1)
+                } else if info.features.contains(moderation::MODERATE_0) {
+                    Some(moderation::MODERATE_0)
                 } else {
                     None
                 };
@@ -276,9 +280,9 @@ impl Actor {
             self.muc.rooms.remove(jid);
             return self.muc_error(jid, "jid_malformed", Some("invalid nickname".into()));
         };
-        let mut presence = parse::join_presence(to, room.archive, room.password.as_deref());
+        let mut presence = muc::join_presence(to, room.archive, room.password.as_deref());
         // Our caps, so the room (and occupants) know what we support.
-        if let Some(caps) = super::caps::own_caps(self.offer()) {
+        if let Some(caps) = crate::xmpp::caps::own_caps(self.offer()) {
             presence.add_payload(caps);
         }
         self.send(stream, Stanza::Presence(presence)).await;
@@ -304,7 +308,7 @@ impl Actor {
         let Some(nick) = from.resource().map(|r| r.to_string()) else {
             return true;
         };
-        let info = parse::muc_user(&p.payloads).unwrap_or_default();
+        let info = muc::muc_user(&p.payloads).unwrap_or_default();
         let gone = p.type_ == PresenceType::Unavailable;
         // Status 110 marks our own presence; a destroy notice or our nick
         // going away concern us even where a room leaves it out.
@@ -319,8 +323,8 @@ impl Actor {
                 .jid
                 .clone()
                 .map(|j| crate::store::bare_jid(&j).to_owned()),
-            role: item.role,
-            affiliation: item.affiliation,
+            role: convert::role(&item.role),
+            affiliation: convert::affiliation(&item.affiliation),
             presence: if gone {
                 Availability::Offline
             } else {
@@ -361,7 +365,7 @@ impl Actor {
         &mut self,
         jid: BareJid,
         me: Occupant,
-        info: parse::MucUserInfo,
+        info: muc::MucUserInfo,
         stream: &StanzaStream,
     ) -> bool {
         let gone = me.presence == Availability::Offline;
@@ -373,7 +377,7 @@ impl Actor {
             if info.statuses.contains(&303) {
                 return true;
             }
-            let reason = parse::leave_reason(&info);
+            let reason = convert::leave_reason(muc::leave_reason(&info));
             let item = info.item.unwrap_or_default();
             let text = info.destroyed.clone().flatten().or(item.reason);
             return self.room_gone(&jid, reason, item.actor, text, stream).await;
@@ -390,7 +394,7 @@ impl Actor {
             if created {
                 // Locked until configured (XEP-0045 §10.1): configure first,
                 // `room_joined` follows the configuration's result.
-                let iq = parse::config_submit(
+                let iq = muc_admin::config_submit(
                     &uuid::Uuid::new_v4().to_string(),
                     &jid,
                     creation.name.as_deref(),
@@ -402,7 +406,7 @@ impl Actor {
             room.creation = None;
             self.muc_error(&jid, "conflict", Some("the room exists already".into()));
         } else if created {
-            let iq = parse::instant_room(&uuid::Uuid::new_v4().to_string(), &jid);
+            let iq = muc_admin::instant_room(&uuid::Uuid::new_v4().to_string(), &jid);
             self.send_room_iq(iq, RoomIq::Admin(jid.clone()), stream)
                 .await;
         }
@@ -447,10 +451,7 @@ impl Actor {
     }
 
     async fn on_join_error(&mut self, jid: &BareJid, p: &Presence, stream: &StanzaStream) {
-        let error = p
-            .payloads
-            .iter()
-            .find_map(|e| StanzaError::try_from(e.clone()).ok());
+        let error = crate::xmpp::stanza_error::of(&p.payloads);
         let condition = error.as_ref().map(|e| e.defined_condition.clone());
         let Some(room) = self.muc.rooms.get_mut(jid) else {
             return;
@@ -469,7 +470,7 @@ impl Actor {
         self.muc.rooms.remove(jid);
         let (condition, text) = match &error {
             Some(e) => (
-                stanza_error::code(&e.defined_condition).to_owned(),
+                crate::xmpp::stanza_error::code(&e.defined_condition).to_owned(),
                 stanza_error::text(e),
             ),
             None => ("undefined_condition".to_owned(), None),
@@ -561,7 +562,7 @@ impl Actor {
             return Some(msg);
         };
         let jid = from.to_bare();
-        if let Some((room, reason, password)) = parse::direct_invitation(&msg) {
+        if let Some((room, reason, password)) = muc::direct_invitation(&msg) {
             if !self.is_blocked(&jid) {
                 self.emit(Event::Invitation {
                     account: self.id.clone(),
@@ -579,7 +580,7 @@ impl Actor {
                 return None;
             }
             // A mediated invitation comes from the room (which we are not in).
-            if let Some(info) = parse::muc_user(&msg.payloads)
+            if let Some(info) = muc::muc_user(&msg.payloads)
                 && let Some((inviter, reason)) = info.invite
                 && from.resource().is_none()
             {
@@ -599,7 +600,7 @@ impl Actor {
         if let Some(r) = self.muc.rooms.get_mut(&jid) {
             r.last_seen = Some(Instant::now());
         }
-        if super::mam::is_result(&msg) {
+        if crate::xmpp::mam::is_result(&msg) {
             self.on_room_archive_result(&jid, msg);
             return None;
         }
@@ -610,14 +611,10 @@ impl Actor {
             }
             MessageType::Error => {
                 // Bounces of our messages are marked failed by the usual path.
-                if let Some(e) = msg
-                    .payloads
-                    .iter()
-                    .find_map(|p| StanzaError::try_from(p.clone()).ok())
-                {
+                if let Some(e) = crate::xmpp::stanza_error::of(&msg.payloads) {
                     self.muc_error(
                         &jid,
-                        stanza_error::code(&e.defined_condition),
+                        crate::xmpp::stanza_error::code(&e.defined_condition),
                         stanza_error::text(&e),
                     );
                 }
@@ -629,7 +626,7 @@ impl Actor {
     }
 
     async fn on_groupchat(&mut self, jid: &BareJid, msg: Message, stream: &StanzaStream) {
-        let Some(m) = parse::room_message(msg, jid, Utc::now()) else {
+        let Some(m) = muc::room_message(msg, jid, Utc::now()) else {
             return;
         };
         let Some(room) = self.muc.rooms.get_mut(jid) else {
@@ -653,7 +650,8 @@ impl Actor {
         }
         let own = self.is_own_in_room(jid, &m.nick, m.occupant_id.as_deref());
         if m.body.is_none() && m.signal.is_none() && m.moderation.is_none() {
-            if let (Some(state), false) = (m.chat_state, own) {
+            if let (Some(state), false) = (m.chat_state.map(crate::account::chatstates::kind), own)
+            {
                 self.emit(Event::ChatState {
                     account: self.id.clone(),
                     with: jid.to_string(),
@@ -685,7 +683,7 @@ impl Actor {
     fn ingest_room(
         &mut self,
         jid: &BareJid,
-        batch: Vec<parse::RoomMessage>,
+        batch: Vec<RoomMessage>,
         arrival: Arrival,
     ) -> Option<u32> {
         let nick = self
@@ -705,7 +703,7 @@ impl Actor {
             if own && self.confirm_reflection(jid, &m) {
                 continue;
             }
-            if let Some(row) = m.into_chat(jid, &nick, own) {
+            if let Some(row) = convert::into_chat(m, jid, &nick, own) {
                 rows.push(row);
             }
         }
@@ -723,7 +721,7 @@ impl Actor {
     /// Our own message echoed by the room: the row we stored when sending
     /// gets the room's stanza-id and is delivered. False if there is no
     /// such row (sent by another of our devices: stored as a new one).
-    fn confirm_reflection(&mut self, jid: &BareJid, m: &parse::RoomMessage) -> bool {
+    fn confirm_reflection(&mut self, jid: &BareJid, m: &RoomMessage) -> bool {
         let Some(origin) = m.origin_id.as_deref() else {
             return false;
         };
@@ -764,7 +762,7 @@ impl Actor {
         let Some(jid) = self.joined_room(room) else {
             return;
         };
-        self.send(stream, Stanza::Message(parse::subject(&jid, subject)))
+        self.send(stream, Stanza::Message(muc::subject(&jid, subject)))
             .await;
     }
 
@@ -912,7 +910,7 @@ impl Actor {
                 if let Err(e) = answer {
                     self.muc_error(
                         &room,
-                        stanza_error::code(&e.defined_condition),
+                        crate::xmpp::stanza_error::code(&e.defined_condition),
                         stanza_error::text(&e),
                     );
                 }
@@ -921,7 +919,7 @@ impl Actor {
                 if let Err(e) = answer {
                     self.muc_error(
                         &room,
-                        stanza_error::code(&e.defined_condition),
+                        crate::xmpp::stanza_error::code(&e.defined_condition),
                         stanza_error::text(&e),
                     );
                 }

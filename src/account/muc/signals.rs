@@ -14,76 +14,16 @@
 //! own id is accepted too (XEP-0308 uses it, and some clients do).
 //!
 //! A moderation notice is trusted only from the room's own JID; one from
-//! an occupant (or anyone else) is dropped.
+//! an occupant (or anyone else) is dropped (read in `xmpp::moderation`,
+//! checked in `xmpp::muc::room_message`).
 
 use tokio_xmpp::jid::BareJid;
-use tokio_xmpp::minidom::Element;
-use tokio_xmpp::parsers::message::Message;
 
-use super::parse::{MODERATE_0, MODERATE_1, RoomMessage};
 use crate::account::Actor;
 use crate::api::{Direction, MessageRecord};
 use crate::xmpp::chat::Signal;
-use crate::xmpp::retraction;
-
-const FASTEN: &str = "urn:xmpp:fasten:0";
-const RETRACT_0: &str = "urn:xmpp:message-retract:0";
-
-/// A XEP-0425 moderation notice: the room's stanza-id of the removed
-/// message, who removed it and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Moderation {
-    pub id: String,
-    pub by: Option<String>,
-    pub reason: Option<String>,
-}
-
-fn text_of(el: &Element, name: &str, ns: &str) -> Option<String> {
-    el.get_child(name, ns)
-        .map(Element::text)
-        .filter(|t| !t.trim().is_empty())
-}
-
-/// The moderation notice in `msg`, in either version: `message-moderate:1`
-/// (a `<retract/>` of `message-retract:1` with `<moderated/>` inside, or a
-/// bare `<retract/>`, which from the room itself means the same) or
-/// `message-moderate:0` (`<apply-to/>` of fastening with `<moderated/>`
-/// and a `message-retract:0` `<retract/>`).
-pub fn moderation(msg: &Message) -> Option<Moderation> {
-    msg.payloads.iter().find_map(|p| {
-        if p.is("retract", retraction::NS) {
-            let id = p.attr("id").filter(|i| !i.is_empty())?;
-            let moderated = p.get_child("moderated", MODERATE_1);
-            return Some(Moderation {
-                id: id.to_owned(),
-                by: moderated.and_then(|m| m.attr("by")).map(str::to_owned),
-                reason: text_of(p, "reason", retraction::NS),
-            });
-        }
-        if p.is("apply-to", FASTEN) {
-            let moderated = p.get_child("moderated", MODERATE_0)?;
-            moderated.get_child("retract", RETRACT_0)?;
-            let id = p.attr("id").filter(|i| !i.is_empty())?;
-            return Some(Moderation {
-                id: id.to_owned(),
-                by: moderated.attr("by").map(str::to_owned),
-                reason: text_of(moderated, "reason", MODERATE_0),
-            });
-        }
-        None
-    })
-}
-
-/// Whether `msg` claims to be a moderation notice at all (any version):
-/// from anyone but the room such a message is dropped whole.
-pub fn claims_moderation(msg: &Message) -> bool {
-    msg.payloads.iter().any(|p| {
-        p.is("apply-to", FASTEN) && p.has_child("moderated", MODERATE_0)
-            || p.is("retract", retraction::NS) && p.has_child("moderated", MODERATE_1)
-            || p.is("moderated", MODERATE_0)
-            || p.is("moderated", MODERATE_1)
-    })
-}
+use crate::xmpp::moderation::Moderation;
+use crate::xmpp::muc::RoomMessage;
 
 /// Whether a correction or retraction from an occupant may change
 /// `target` (see the module comment). `sender` is `room/nick`.
@@ -122,7 +62,7 @@ impl Actor {
     /// A signal or moderation notice from `room` (live or from its
     /// archive). False if `m` is neither (a message to store).
     pub(super) fn on_room_signal(&mut self, room: &BareJid, m: &RoomMessage, own: bool) -> bool {
-        // Set only for the room's own messages (`parse::room_message`).
+        // Set only for the room's own messages (`xmpp::muc::room_message`).
         if let Some(moderation) = &m.moderation {
             self.apply_moderation(room, moderation);
             return true;
@@ -235,72 +175,7 @@ impl Actor {
 
 #[cfg(test)]
 mod tests {
-    use super::super::parse;
     use super::*;
-    use chrono::Utc;
-
-    fn msg(xml: &str) -> Message {
-        let el: Element = xml.parse().unwrap_or_else(|e| panic!("{e}"));
-        Message::try_from(el).unwrap_or_else(|e| panic!("{e}"))
-    }
-
-    #[test]
-    fn reads_both_moderation_versions() {
-        let v1 = msg(
-            "<message xmlns='jabber:client' type='groupchat' from='r@muc.example.org'>\
-             <retract xmlns='urn:xmpp:message-retract:1' id='sid1'>\
-             <moderated xmlns='urn:xmpp:message-moderate:1' by='r@muc.example.org/mod'/>\
-             <reason>spam</reason></retract></message>",
-        );
-        assert_eq!(
-            moderation(&v1),
-            Some(Moderation {
-                id: "sid1".into(),
-                by: Some("r@muc.example.org/mod".into()),
-                reason: Some("spam".into())
-            })
-        );
-        assert!(claims_moderation(&v1));
-        let v0 = msg(
-            "<message xmlns='jabber:client' type='groupchat' from='r@muc.example.org'>\
-             <apply-to xmlns='urn:xmpp:fasten:0' id='sid2'>\
-             <moderated xmlns='urn:xmpp:message-moderate:0' by='r@muc.example.org/mod'>\
-             <retract xmlns='urn:xmpp:message-retract:0'/><reason>off topic</reason>\
-             </moderated></apply-to></message>",
-        );
-        let got = moderation(&v0);
-        assert_eq!(got.as_ref().map(|m| m.id.as_str()), Some("sid2"));
-        assert_eq!(got.and_then(|m| m.reason).as_deref(), Some("off topic"));
-        // A plain retraction is a moderation only when the room sends it
-        // (the caller checks), but it is not a claim of one.
-        let plain = msg(
-            "<message xmlns='jabber:client' type='groupchat' from='r@muc.example.org/al'>\
-             <retract xmlns='urn:xmpp:message-retract:1' id='sid3'/></message>",
-        );
-        assert!(!claims_moderation(&plain));
-        assert_eq!(moderation(&plain).map(|m| m.by), Some(None));
-        assert_eq!(moderation(&Message::groupchat(None)), None);
-    }
-
-    #[test]
-    fn room_messages_carry_signals() {
-        let room: BareJid = "r@muc.example.org"
-            .parse()
-            .unwrap_or_else(|e| panic!("{e}"));
-        let m = parse::room_message(
-            msg(
-                "<message xmlns='jabber:client' type='groupchat' from='r@muc.example.org/al'>\
-                 <reactions xmlns='urn:xmpp:reactions:0' id='sid1'><reaction>👍</reaction></reactions>\
-                 </message>",
-            ),
-            &room,
-            Utc::now(),
-        );
-        assert!(matches!(
-            m.and_then(|m| m.signal),
-            Some(Signal::Reactions { id, .. }) if id == "sid1"
-        ));
-    }
 
     #[test]
     fn only_the_same_occupant_may_change_a_message() {

@@ -1,7 +1,8 @@
 //! Text people write about themselves (nicknames, vCard fields, client
 //! names) comes from the network: anyone can put control characters,
 //! direction overrides or megabytes into it. Everything of that kind is
-//! cleaned here before it is stored or shown.
+//! cleaned here before it is stored or shown. Pure, so the protocol layer
+//! can read untrusted text with it.
 
 /// Characters that change how the text around them is displayed (bidi
 /// embeddings, overrides and isolates, zero-width joiners and marks): a

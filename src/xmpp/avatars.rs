@@ -1,18 +1,36 @@
-//! XEP-0084 and XEP-0153 elements: reading what contacts announce and
-//! serve (leniently: a malformed attribute elsewhere must not hide a usable
-//! avatar), and building our requests.
+//! User avatars (XEP-0084) and the vCard-based fallback (XEP-0153):
+//! reading what contacts announce and serve (leniently: a malformed
+//! attribute elsewhere must not hide a usable avatar), and building our
+//! metadata, data and requests. The hash check, decoding and caching are
+//! the account's (`account/avatars/`).
 
 use tokio_xmpp::minidom::Element;
 use tokio_xmpp::parsers::message::Message;
 use tokio_xmpp::parsers::ns;
 use tokio_xmpp::parsers::presence::Presence;
 
-use super::{Announced, DATA, METADATA};
-use crate::xmpp::util::element;
+use super::util::element;
+
+pub const METADATA: &str = ns::AVATAR_METADATA;
+pub const DATA: &str = ns::AVATAR_DATA;
+
+/// `s` if it is a SHA-1 in hex (exactly 40 hex digits), lower-cased.
+pub fn sha1_hex(s: &str) -> Option<String> {
+    (s.len() == 40 && s.bytes().all(|b| b.is_ascii_hexdigit())).then(|| s.to_ascii_lowercase())
+}
+
+/// What someone says about their avatar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Announced {
+    /// SHA-1 (lower-case hex) of the image data; its size as claimed.
+    Avatar { hash: String, bytes: Option<u64> },
+    /// No avatar.
+    Removed,
+}
 
 /// The avatar metadata in a PEP notification: None if `msg` is not one;
 /// Some(None) if it is but says nothing usable.
-pub(crate) fn metadata_event(msg: &Message) -> Option<Option<Announced>> {
+pub fn metadata_event(msg: &Message) -> Option<Option<Announced>> {
     let event = msg
         .payloads
         .iter()
@@ -39,7 +57,7 @@ pub(crate) fn metadata_event(msg: &Message) -> Option<Option<Announced>> {
 }
 
 /// The metadata in the answer to an items request (our own, at login).
-pub(crate) fn items_metadata(pubsub: &Element) -> Option<Announced> {
+pub fn items_metadata(pubsub: &Element) -> Option<Announced> {
     let item = pubsub
         .get_child("items", ns::PUBSUB)?
         .children()
@@ -77,7 +95,7 @@ fn metadata(metadata: &Element) -> Option<Announced> {
 /// XEP-0153 in presence: `<photo>sha1</photo>` or `<photo/>` (none).
 /// Without `<photo>` the client "is not ready to advertise"; anything but
 /// a SHA-1 (e.g. a server's placeholder) says nothing.
-pub(crate) fn vcard_update(p: &Presence) -> Option<Announced> {
+pub fn vcard_update(p: &Presence) -> Option<Announced> {
     let photo = p
         .payloads
         .iter()
@@ -95,11 +113,11 @@ pub(crate) fn vcard_update(p: &Presence) -> Option<Announced> {
 
 /// A SHA-1 hex string, lower-cased.
 fn sha1_attr(value: Option<&str>) -> Option<String> {
-    super::sha1_hex(value?.trim())
+    sha1_hex(value?.trim())
 }
 
 /// The base64 text of data item `hash` in an items answer.
-pub(crate) fn data_text(pubsub: &Element, hash: &str) -> Option<String> {
+pub fn data_text(pubsub: &Element, hash: &str) -> Option<String> {
     pubsub
         .get_child("items", ns::PUBSUB)?
         .children()
@@ -110,7 +128,7 @@ pub(crate) fn data_text(pubsub: &Element, hash: &str) -> Option<String> {
 }
 
 /// The base64 PHOTO of a vCard (an EXTVAL link is not followed).
-pub(crate) fn vcard_photo_text(vcard: &Element) -> Option<String> {
+pub fn vcard_photo_text(vcard: &Element) -> Option<String> {
     if !vcard.is("vCard", ns::VCARD) {
         return None;
     }
@@ -121,7 +139,7 @@ pub(crate) fn vcard_photo_text(vcard: &Element) -> Option<String> {
 }
 
 /// Our metadata: one PNG in the data node under its SHA-1 (XEP-0084 §4.2).
-pub(super) fn metadata_for(hash: &str, bytes: usize, width: u32, height: u32) -> Element {
+pub fn metadata_for(hash: &str, bytes: usize, width: u32, height: u32) -> Element {
     let info = element(
         "info",
         METADATA,
@@ -139,15 +157,15 @@ pub(super) fn metadata_for(hash: &str, bytes: usize, width: u32, height: u32) ->
 }
 
 /// `<data/>` with the image in base64.
-pub(super) fn data(png: &[u8]) -> Element {
+pub fn data(png: &[u8]) -> Element {
     use base64::Engine as _;
     let mut data = element("data", DATA, &[]);
-    data.append_text(super::cache::base64_engine().encode(png));
+    data.append_text(base64::engine::general_purpose::STANDARD.encode(png));
     data
 }
 
 /// Owner request to empty a node of ours.
-pub(super) fn purge(node: &str) -> Element {
+pub fn purge(node: &str) -> Element {
     let mut pubsub = element("pubsub", ns::PUBSUB_OWNER, &[]);
     pubsub.append_child(element("purge", ns::PUBSUB_OWNER, &[("node", node)]));
     pubsub
@@ -261,5 +279,40 @@ mod tests {
             .parse()
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(items_metadata(&own), Some(Announced::Removed));
+    }
+
+    #[test]
+    fn our_metadata_and_data_read_back() {
+        let hash = "111f4b3c50d7b0df729d299bc6f8e9ef9066971f";
+        let item = |payload: Element| {
+            let mut item = element("item", ns::PUBSUB, &[("id", hash)]);
+            item.append_child(payload);
+            let mut items = element("items", ns::PUBSUB, &[("node", "n")]);
+            items.append_child(item);
+            let mut pubsub = element("pubsub", ns::PUBSUB, &[]);
+            pubsub.append_child(items);
+            // As the answer arrives: through XML.
+            String::from(&pubsub)
+                .parse::<Element>()
+                .unwrap_or_else(|e| panic!("{e}"))
+        };
+        assert_eq!(
+            items_metadata(&item(metadata_for(hash, 1234, 64, 64))),
+            Some(Announced::Avatar {
+                hash: hash.to_owned(),
+                bytes: Some(1234)
+            })
+        );
+        assert_eq!(
+            data_text(&item(data(b"png")), &hash.to_uppercase()).as_deref(),
+            Some("cG5n")
+        );
+        let purge = purge(DATA);
+        assert!(purge.is("pubsub", ns::PUBSUB_OWNER));
+        // Not a SHA-1: no hash at all.
+        for bad in ["", "xyz", &"a".repeat(41), &"g".repeat(40)] {
+            assert_eq!(sha1_hex(bad), None, "{bad}");
+        }
+        assert_eq!(sha1_hex(&hash.to_uppercase()).as_deref(), Some(hash));
     }
 }

@@ -1,36 +1,34 @@
-//! Reading and building XEP-0045 stanzas. Pure functions.
+//! Multi-user chat (XEP-0045) as an occupant sees it: our join presence,
+//! the `muc#user` payloads of presences and invitations, the room's
+//! groupchat messages, and direct invitations (XEP-0249). The owner's and
+//! admin's requests are in `muc_admin`.
 //!
 //! `muc#user` payloads are read by hand, leniently: xmpp-parsers 0.23's
 //! `muc::user::Item` wants a full JID, but rooms put bare JIDs in items of
 //! affiliation changes (status 321) and destroy notices, and its `MucUser`
-//! has no `<destroy/>`. `muc#admin` and `muc#owner` have no types there.
+//! has no `<destroy/>`.
 
 use chrono::{DateTime, Utc};
 use tokio_xmpp::jid::{BareJid, FullJid, Jid};
 use tokio_xmpp::minidom::Element;
-use tokio_xmpp::parsers::data_forms::{DataForm, DataFormType, Field, FieldType};
+use tokio_xmpp::parsers::chatstates::ChatState;
 use tokio_xmpp::parsers::delay::Delay;
-use tokio_xmpp::parsers::iq::Iq;
 use tokio_xmpp::parsers::message::{Id, Lang, Message, MessageType};
 use tokio_xmpp::parsers::muc::muc::{History, Muc};
+pub use tokio_xmpp::parsers::muc::user::{Affiliation, Role};
 use tokio_xmpp::parsers::ns;
 use tokio_xmpp::parsers::occupant_id::OccupantId;
 use tokio_xmpp::parsers::presence::Presence;
 use tokio_xmpp::parsers::stanza_id::{OriginId, StanzaId};
 
-use crate::account::chat::ChatMessage;
-use crate::api::{Affiliation, Direction, LeaveReason, Role};
-use crate::xmpp::chat::Signal;
-use crate::xmpp::util::element;
-use crate::xmpp::{replies, stamp};
+use super::chat::Signal;
+use super::file_message::{self, FileInfo};
+use super::moderation::{self, Moderation};
+use super::util::element;
+use super::{chatstates, replies, stamp};
 
-pub const MUC_ADMIN: &str = "http://jabber.org/protocol/muc#admin";
-pub const MUC_OWNER: &str = "http://jabber.org/protocol/muc#owner";
 /// XEP-0249 direct invitations.
 pub const CONFERENCE: &str = "jabber:x:conference";
-pub const MODERATE_0: &str = "urn:xmpp:message-moderate:0";
-pub const MODERATE_1: &str = "urn:xmpp:message-moderate:1";
-const ROOMCONFIG: &str = "http://jabber.org/protocol/muc#roomconfig";
 
 /// An `<item/>` of a `muc#user` payload.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -55,26 +53,19 @@ pub struct MucUserInfo {
     pub destroyed: Option<Option<String>>,
 }
 
-fn affiliation(s: Option<&str>) -> Affiliation {
-    match s {
-        Some("owner") => Affiliation::Owner,
-        Some("admin") => Affiliation::Admin,
-        Some("member") => Affiliation::Member,
-        Some("outcast") => Affiliation::Outcast,
-        _ => Affiliation::None,
-    }
+/// An affiliation attribute; unknown or missing is none (lenient: a room
+/// with a value of its own still lets us in).
+pub fn affiliation(s: Option<&str>) -> Affiliation {
+    s.and_then(|s| s.parse().ok()).unwrap_or_default()
 }
 
-fn role(s: Option<&str>) -> Role {
-    match s {
-        Some("moderator") => Role::Moderator,
-        Some("participant") => Role::Participant,
-        Some("visitor") => Role::Visitor,
-        _ => Role::None,
-    }
+/// A role attribute; unknown or missing is none.
+pub fn role(s: Option<&str>) -> Role {
+    s.and_then(|s| s.parse().ok()).unwrap_or_default()
 }
 
-pub fn affiliation_str(a: Affiliation) -> &'static str {
+/// The attribute value of `a` (xmpp-parsers writes none for `none`).
+pub fn affiliation_str(a: &Affiliation) -> &'static str {
     match a {
         Affiliation::Owner => "owner",
         Affiliation::Admin => "admin",
@@ -84,7 +75,8 @@ pub fn affiliation_str(a: Affiliation) -> &'static str {
     }
 }
 
-pub fn role_str(r: Role) -> &'static str {
+/// The attribute value of `r`.
+pub fn role_str(r: &Role) -> &'static str {
     match r {
         Role::Moderator => "moderator",
         Role::Participant => "participant",
@@ -132,6 +124,25 @@ pub fn muc_user(payloads: &[Element]) -> Option<MucUserInfo> {
         }
     }
     Some(info)
+}
+
+/// Why the room ended our visit, as our own unavailable presence says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LeaveReason {
+    /// We left (no status that says otherwise).
+    Left,
+    /// 307.
+    Kicked,
+    /// 301.
+    Banned,
+    /// 321: our affiliation was taken away (members-only room).
+    Removed,
+    /// 322: the room became members-only.
+    MembersOnly,
+    /// 332: the service shuts down.
+    Shutdown,
+    /// The room was destroyed.
+    Destroyed,
 }
 
 /// Why our own unavailable presence ended our visit (XEP-0045 §7.14 status
@@ -196,6 +207,7 @@ pub fn join_presence(occupant: FullJid, use_archive: bool, password: Option<&str
 /// A groupchat message of a room, as the room relays it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RoomMessage {
+    /// The author's nick; empty for the room itself.
     pub nick: String,
     pub body: Option<String>,
     pub subject: Option<String>,
@@ -204,18 +216,18 @@ pub struct RoomMessage {
     pub origin_id: Option<String>,
     pub occupant_id: Option<String>,
     pub timestamp: DateTime<Utc>,
-    pub chat_state: Option<crate::api::ChatStateKind>,
+    pub chat_state: Option<ChatState>,
     /// Delayed: history the room replays on join.
     pub delayed: bool,
-    /// A correction, retraction or reaction about an earlier room message
-    /// (`signals.rs`), not a message of its own.
+    /// A correction, retraction or reaction about an earlier room message,
+    /// not a message of its own.
     pub signal: Option<Signal>,
     /// A XEP-0425 moderation notice (trusted only from the room itself).
-    pub moderation: Option<super::signals::Moderation>,
+    pub moderation: Option<Moderation>,
     /// The room's stanza-id of the message this one answers (XEP-0461).
     pub reply_to: Option<String>,
     /// A shared file (XEP-0066 / XEP-0447), as in chats.
-    pub file: Option<crate::store::NewFile>,
+    pub file: Option<FileInfo>,
 }
 
 /// Reads a groupchat message relayed by `room`. `None` for anything else
@@ -237,12 +249,12 @@ pub fn room_message(mut msg: Message, room: &BareJid, now: DateTime<Utc>) -> Opt
         .next()
         .cloned()
         .filter(|_| body.is_none());
-    let chat_state = crate::account::chatstates::state_of(&msg);
+    let chat_state = chatstates::state_of(&msg);
     // Moderation notices count only from the room itself; an occupant
     // claiming one is dropped whole (not even shown as a message).
     let moderation = match nick.is_empty() {
-        true => super::signals::moderation(&msg),
-        false if super::signals::claims_moderation(&msg) => return None,
+        true => moderation::moderation(&msg),
+        false if moderation::claims_moderation(&msg) => return None,
         false => None,
     };
     let signal = Signal::of(&msg);
@@ -252,7 +264,7 @@ pub fn room_message(mut msg: Message, room: &BareJid, now: DateTime<Utc>) -> Opt
         (_, b) => b,
     };
     let file = match (&signal, &body) {
-        (None, Some(b)) => crate::account::file_message::parse(&msg, b),
+        (None, Some(b)) => file_message::parse(&msg, b),
         _ => None,
     };
     // Only the room may assign the stanza-id we dedup with; an occupant's
@@ -298,32 +310,6 @@ pub fn room_message(mut msg: Message, room: &BareJid, now: DateTime<Utc>) -> Opt
         reply_to,
         file,
     })
-}
-
-impl RoomMessage {
-    /// The store row of a message with a body; `own` = written by us (our
-    /// nick or occupant-id), `own_jid` is then the sender we store.
-    pub fn into_chat(self, room: &BareJid, own_nick: &str, own: bool) -> Option<ChatMessage> {
-        let body = self.body?;
-        let mention = !own && mentions(&body, own_nick);
-        let sender: Jid = format!("{room}/{}", self.nick).parse().ok()?;
-        Some(ChatMessage {
-            direction: if own { Direction::Out } else { Direction::In },
-            sender,
-            with: Jid::from(room.clone()),
-            peer: Jid::from(room.clone()),
-            body,
-            timestamp: self.timestamp,
-            server_id: self.server_id,
-            origin_id: self.origin_id,
-            reply_to: self.reply_to,
-            markable: false,
-            signal: None,
-            file: self.file,
-            mention,
-            occupant_id: self.occupant_id,
-        })
-    }
 }
 
 /// An outgoing groupchat message with `id` as stanza id and origin-id.
@@ -375,187 +361,15 @@ pub fn mediated_invitation(to: &BareJid, room: &BareJid, reason: Option<&str>) -
     msg
 }
 
-/// An IQ with a payload xmpp-parsers has no type for.
-pub fn raw_iq(id: &str, set: bool, to: Option<Jid>, payload: Element) -> Iq {
-    if set {
-        Iq::Set {
-            from: None,
-            to,
-            id: id.to_owned(),
-            payload,
-        }
-    } else {
-        Iq::Get {
-            from: None,
-            to,
-            id: id.to_owned(),
-            payload,
-        }
-    }
-}
-
-/// A `muc#admin` request changing one item (affiliation by JID, or role by nick).
-pub fn admin_set(id: &str, room: &BareJid, items: Vec<Element>) -> Iq {
-    let query = Element::builder("query", MUC_ADMIN)
-        .append_all(items)
-        .build();
-    raw_iq(id, true, Some(Jid::from(room.clone())), query)
-}
-
-/// A `muc#admin` request for everyone with `affiliation` (XEP-0045 §9.5).
-pub fn admin_list(id: &str, room: &BareJid, affiliation: Affiliation) -> Iq {
-    let query = Element::builder("query", MUC_ADMIN)
-        .append(element(
-            "item",
-            MUC_ADMIN,
-            &[("affiliation", affiliation_str(affiliation))],
-        ))
-        .build();
-    raw_iq(id, false, Some(Jid::from(room.clone())), query)
-}
-
-/// The people in a `muc#admin` list answer; items without a valid bare
-/// JID or with an affiliation other than owner, admin or member are left
-/// out.
-pub fn member_items(answer: Option<&Element>) -> Vec<crate::api::RoomMember> {
-    let Some(query) = answer.filter(|q| q.is("query", MUC_ADMIN)) else {
-        return Vec::new();
-    };
-    query
-        .children()
-        .filter(|c| c.is("item", MUC_ADMIN))
-        .filter_map(|item| {
-            let jid = item.attr("jid")?.parse::<BareJid>().ok()?;
-            let affiliation = affiliation(item.attr("affiliation"));
-            matches!(
-                affiliation,
-                Affiliation::Owner | Affiliation::Admin | Affiliation::Member
-            )
-            .then(|| crate::api::RoomMember {
-                jid: jid.to_string(),
-                affiliation,
-                nick: item.attr("nick").map(str::to_owned),
-            })
-        })
-        .collect()
-}
-
-/// An admin item: `attr` is `affiliation` or `role`, `key` `jid` or `nick`.
-pub fn admin_item(attr: &str, value: &str, key: &str, who: &str, reason: Option<&str>) -> Element {
-    let mut item = element("item", MUC_ADMIN, &[(attr, value), (key, who)]);
-    if let Some(r) = reason {
-        item.append_child(Element::builder("reason", MUC_ADMIN).append(r).build());
-    }
-    item
-}
-
-/// The owner's configuration of a new room (XEP-0045 §10.1.3): members
-/// only, real JIDs visible to everyone, persistent, archived. Fields the
-/// form does not name keep the service's defaults.
-pub fn config_submit(id: &str, room: &BareJid, name: Option<&str>) -> Iq {
-    let bool_field = |var: &str, v: bool| {
-        Field::new(var, FieldType::Boolean).with_value(if v { "1" } else { "0" })
-    };
-    let mut fields = vec![
-        bool_field("muc#roomconfig_membersonly", true),
-        bool_field("muc#roomconfig_persistentroom", true),
-        Field::new("muc#roomconfig_whois", FieldType::ListSingle).with_value("anyone"),
-        // Prosody's name for archiving (mod_muc_mam).
-        bool_field("muc#roomconfig_enablearchiving", true),
-    ];
-    if let Some(n) = name {
-        fields.push(Field::text_single("muc#roomconfig_roomname", n));
-    }
-    let form = DataForm::new(DataFormType::Submit, ROOMCONFIG, fields);
-    let query = Element::builder("query", MUC_OWNER)
-        .append(Element::from(form))
-        .build();
-    raw_iq(id, true, Some(Jid::from(room.clone())), query)
-}
-
-/// Accepts the service's default configuration for a room `join_room`
-/// created (an "instant room", XEP-0045 §10.1.2): until then it is locked
-/// and nobody else can enter.
-pub fn instant_room(id: &str, room: &BareJid) -> Iq {
-    let form = DataForm::new(DataFormType::Submit, ROOMCONFIG, Vec::new());
-    let query = Element::builder("query", MUC_OWNER)
-        .append(Element::from(form))
-        .build();
-    raw_iq(id, true, Some(Jid::from(room.clone())), query)
-}
-
-/// An owner's request to destroy the room (XEP-0045 §10.9).
-pub fn destroy(id: &str, room: &BareJid, reason: Option<&str>) -> Iq {
-    let mut destroy = Element::builder("destroy", MUC_OWNER);
-    if let Some(r) = reason {
-        destroy = destroy.append(Element::builder("reason", MUC_OWNER).append(r).build());
-    }
-    let query = Element::builder("query", MUC_OWNER)
-        .append(destroy.build())
-        .build();
-    raw_iq(id, true, Some(Jid::from(room.clone())), query)
-}
-
-/// XEP-0425 moderated retraction of the message with the room's stanza-id
-/// `sid`, in the version the room offers.
-pub fn moderate(
-    id: &str,
-    room: &BareJid,
-    ns_moderate: &str,
-    sid: &str,
-    reason: Option<&str>,
-) -> Iq {
-    let reason_el = |ns: &str| reason.map(|r| Element::builder("reason", ns).append(r).build());
-    let payload = if ns_moderate == MODERATE_1 {
-        let mut m = element("moderate", MODERATE_1, &[("id", sid)]);
-        m.append_child(element("retract", "urn:xmpp:message-retract:1", &[]));
-        if let Some(r) = reason_el(MODERATE_1) {
-            m.append_child(r);
-        }
-        m
-    } else {
-        let mut m = element("moderate", MODERATE_0, &[]);
-        m.append_child(element("retract", "urn:xmpp:message-retract:0", &[]));
-        if let Some(r) = reason_el(MODERATE_0) {
-            m.append_child(r);
-        }
-        let mut apply = element("apply-to", "urn:xmpp:fasten:0", &[("id", sid)]);
-        apply.append_child(m);
-        apply
-    };
-    raw_iq(id, true, Some(Jid::from(room.clone())), payload)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::xmpp::util::testing::message as msg;
 
-    #[test]
-    fn a_member_list_keeps_owners_admins_and_members_with_valid_jids() {
-        let answer: Element = format!(
-            "<query xmlns='{MUC_ADMIN}'>\
-             <item affiliation='owner' jid='alice@example.org'/>\
-             <item affiliation='member' jid='bob@example.org' nick='Bob'/>\
-             <item affiliation='member' jid='not a jid@@'/>\
-             <item affiliation='outcast' jid='eve@example.org'/>\
-             <item affiliation='member'/></query>"
-        )
-        .parse()
-        .unwrap();
-        let members = member_items(Some(&answer));
-        assert_eq!(
-            members
-                .iter()
-                .map(|m| (m.jid.as_str(), m.affiliation, m.nick.as_deref()))
-                .collect::<Vec<_>>(),
-            [
-                ("alice@example.org", Affiliation::Owner, None),
-                ("bob@example.org", Affiliation::Member, Some("Bob")),
-            ]
-        );
-        assert!(member_items(None).is_empty());
-        let other: Element = "<query xmlns='jabber:iq:roster'/>".parse().unwrap();
-        assert!(member_items(Some(&other)).is_empty());
+    fn room() -> BareJid {
+        "team@muc.example.org"
+            .parse()
+            .unwrap_or_else(|e| panic!("{e}"))
     }
 
     #[test]
@@ -578,17 +392,6 @@ mod tests {
         }
     }
 
-    fn msg(xml: &str) -> Message {
-        let el: Element = xml.parse().unwrap_or_else(|e| panic!("{e}"));
-        Message::try_from(el).unwrap_or_else(|e| panic!("{e:?}"))
-    }
-
-    fn room() -> BareJid {
-        "team@muc.example.org"
-            .parse()
-            .unwrap_or_else(|e| panic!("{e}"))
-    }
-
     #[test]
     fn reads_room_messages_trusting_only_the_rooms_stanza_id() {
         let m = msg(
@@ -601,15 +404,10 @@ mod tests {
         );
         let r = room_message(m, &room(), Utc::now()).unwrap_or_else(|| panic!("a room message"));
         assert_eq!(r.nick, "bob");
+        assert_eq!(r.body.as_deref(), Some("hello alice"));
         assert_eq!(r.server_id.as_deref(), Some("r1"));
         assert_eq!(r.origin_id.as_deref(), Some("o1"));
         assert_eq!(r.occupant_id.as_deref(), Some("occ"));
-        let chat = r.into_chat(&room(), "alice", false);
-        assert_eq!(chat.as_ref().map(|c| c.mention), Some(true));
-        assert_eq!(
-            chat.map(|c| c.sender.to_string()).as_deref(),
-            Some("team@muc.example.org/bob")
-        );
         // Another room, or not groupchat: not this room's message.
         let other = msg(
             "<message xmlns='jabber:client' type='groupchat' from='evil@muc.example.org/bob'><body>x</body></message>",
@@ -628,7 +426,73 @@ mod tests {
         );
         let r = room_message(m, &room(), Utc::now());
         assert_eq!(r.as_ref().and_then(|r| r.subject.as_deref()), Some("Plans"));
-        assert!(r.and_then(|r| r.into_chat(&room(), "x", false)).is_none());
+        assert_eq!(r.and_then(|r| r.body), None);
+    }
+
+    #[test]
+    fn room_messages_carry_signals() {
+        let room: BareJid = "r@muc.example.org"
+            .parse()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let m = room_message(
+            msg(
+                "<message xmlns='jabber:client' type='groupchat' from='r@muc.example.org/al'>\
+                 <reactions xmlns='urn:xmpp:reactions:0' id='sid1'><reaction>👍</reaction></reactions>\
+                 </message>",
+            ),
+            &room,
+            Utc::now(),
+        );
+        assert!(matches!(
+            m.and_then(|m| m.signal),
+            Some(Signal::Reactions { id, .. }) if id == "sid1"
+        ));
+    }
+
+    #[test]
+    fn moderation_only_from_the_room_itself() {
+        let notice = |from: &str| {
+            msg(&format!(
+                "<message xmlns='jabber:client' type='groupchat' from='{from}'>\
+                 <retract xmlns='urn:xmpp:message-retract:1' id='sid1'>\
+                 <moderated xmlns='urn:xmpp:message-moderate:1' by='team@muc.example.org/mod'/>\
+                 </retract></message>"
+            ))
+        };
+        let from_room = room_message(notice("team@muc.example.org"), &room(), Utc::now());
+        assert_eq!(
+            from_room
+                .and_then(|m| m.moderation)
+                .map(|m| m.id)
+                .as_deref(),
+            Some("sid1")
+        );
+        // An occupant claiming one: dropped whole.
+        assert_eq!(
+            room_message(notice("team@muc.example.org/eve"), &room(), Utc::now()),
+            None
+        );
+    }
+
+    #[test]
+    fn hostile_room_messages_do_not_panic_or_lie() {
+        let now = Utc::now();
+        // No from; a stamp from the future by an occupant; a stanza-id by
+        // an occupant of the room.
+        let no_from =
+            msg("<message xmlns='jabber:client' type='groupchat'><body>x</body></message>");
+        assert_eq!(room_message(no_from, &room(), now), None);
+        let m = msg(
+            "<message xmlns='jabber:client' type='groupchat' from='team@muc.example.org/eve'>\
+             <body>x</body>\
+             <stanza-id xmlns='urn:xmpp:sid:0' id='s' by='team@muc.example.org/eve'/>\
+             <delay xmlns='urn:xmpp:delay' from='team@muc.example.org/eve' stamp='2999-01-01T00:00:00Z'/>\
+             </message>",
+        );
+        let r = room_message(m, &room(), now).unwrap_or_else(|| panic!("a room message"));
+        assert_eq!(r.server_id, None);
+        assert_eq!(r.timestamp, now);
+        assert!(r.delayed);
     }
 
     #[test]
@@ -677,6 +541,44 @@ mod tests {
             removed.item.and_then(|i| i.jid).as_deref(),
             Some("bob@example.org")
         );
+        // Hostile values: unknown affiliation and role, junk status codes.
+        let odd = presence(
+            "<item affiliation='emperor' role='god'/><status code='x'/><status code='99999999'/><status/>",
+        );
+        assert!(odd.statuses.is_empty());
+        let item = odd.item.unwrap_or_default();
+        assert_eq!(
+            (item.affiliation, item.role),
+            (Affiliation::None, Role::None)
+        );
+        // Another namespace is no muc#user payload.
+        let other: Element = "<x xmlns='http://jabber.org/protocol/muc'><status code='110'/></x>"
+            .parse()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(muc_user(&[other]), None);
+    }
+
+    #[test]
+    fn affiliations_and_roles_round_trip() {
+        for a in [
+            Affiliation::Owner,
+            Affiliation::Admin,
+            Affiliation::Member,
+            Affiliation::Outcast,
+            Affiliation::None,
+        ] {
+            assert_eq!(affiliation(Some(affiliation_str(&a))), a);
+        }
+        for r in [
+            Role::Moderator,
+            Role::Participant,
+            Role::Visitor,
+            Role::None,
+        ] {
+            assert_eq!(role(Some(role_str(&r))), r);
+        }
+        assert_eq!(affiliation(None), Affiliation::None);
+        assert_eq!(role(Some("")), Role::None);
     }
 
     #[test]
@@ -711,22 +613,58 @@ mod tests {
     }
 
     #[test]
-    fn builds_config_and_admin_requests() {
-        let iq = String::from(&Element::from(config_submit("c1", &room(), Some("Team"))));
-        for want in [
-            "muc#roomconfig_membersonly",
-            "muc#roomconfig_persistentroom",
-            "<value>anyone</value>",
-            "<value>Team</value>",
-            "type=\"submit\"",
+    fn direct_invitations_round_trip_and_junk_is_none() {
+        let bob: BareJid = "bob@example.org".parse().unwrap_or_else(|e| panic!("{e}"));
+        let sent = invitation(&bob, &room(), Some("come"));
+        let back = msg(&String::from(&Element::from(sent)));
+        assert_eq!(
+            direct_invitation(&back),
+            Some((room(), Some("come".into()), None))
+        );
+        for xml in [
+            "<message xmlns='jabber:client'><x xmlns='jabber:x:conference'/></message>",
+            "<message xmlns='jabber:client'><x xmlns='jabber:x:conference' jid='a@b@c'/></message>",
+            "<message xmlns='jabber:client'><x xmlns='jabber:x:other' jid='team@muc.example.org'/></message>",
         ] {
-            assert!(
-                iq.contains(want) || iq.contains(&want.replace('"', "'")),
-                "{want} in {iq}"
-            );
+            assert_eq!(direct_invitation(&msg(xml)), None, "{xml}");
         }
-        let item = admin_item("affiliation", "member", "jid", "bob@example.org", None);
-        let iq = String::from(&Element::from(admin_set("a1", &room(), vec![item])));
-        assert!(iq.contains("muc#admin") && iq.contains("member"), "{iq}");
+    }
+
+    #[test]
+    fn outgoing_messages_read_back_as_room_messages() {
+        let mut sent = outgoing(&room(), "m1", "hello");
+        // As the room reflects it.
+        sent.from = Some(
+            "team@muc.example.org/me"
+                .parse()
+                .unwrap_or_else(|e| panic!("{e}")),
+        );
+        let back = msg(&String::from(&Element::from(sent)));
+        let r = room_message(back, &room(), Utc::now()).unwrap_or_else(|| panic!("a message"));
+        assert_eq!(
+            (r.nick.as_str(), r.body.as_deref(), r.origin_id.as_deref()),
+            ("me", Some("hello"), Some("m1"))
+        );
+        let mut s = subject(&room(), "Plans");
+        s.from = Some(
+            "team@muc.example.org/me"
+                .parse()
+                .unwrap_or_else(|e| panic!("{e}")),
+        );
+        let back = msg(&String::from(&Element::from(s)));
+        let r = room_message(back, &room(), Utc::now());
+        assert_eq!(r.and_then(|r| r.subject).as_deref(), Some("Plans"));
+    }
+
+    #[test]
+    fn join_presence_asks_for_no_history_with_an_archive() {
+        let me: FullJid = "team@muc.example.org/me"
+            .parse()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let p = String::from(&Element::from(join_presence(me.clone(), true, Some("pw"))));
+        assert!(p.contains("maxstanzas='0'"), "{p}");
+        assert!(p.contains("<password>pw</password>"), "{p}");
+        let p = String::from(&Element::from(join_presence(me, false, None)));
+        assert!(!p.contains("maxstanzas") && !p.contains("password"), "{p}");
     }
 }
