@@ -364,13 +364,7 @@ pub fn mediated_invitation(to: &BareJid, room: &BareJid, reason: Option<&str>) -
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::xmpp::util::testing::message as msg;
-
-    fn room() -> BareJid {
-        "team@muc.example.org"
-            .parse()
-            .unwrap_or_else(|e| panic!("{e}"))
-    }
+    use crate::xmpp::util::testing::{message as msg, room};
 
     #[test]
     fn mentions_are_whole_words_in_any_case() {

@@ -128,12 +128,7 @@ pub fn destroy(id: &str, room: &BareJid, reason: Option<&str>) -> Iq {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn room() -> BareJid {
-        "team@muc.example.org"
-            .parse()
-            .unwrap_or_else(|e| panic!("{e}"))
-    }
+    use crate::xmpp::util::testing::room;
 
     #[test]
     fn a_member_list_keeps_owners_admins_and_members_with_valid_jids() {

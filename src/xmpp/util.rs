@@ -189,4 +189,11 @@ pub(crate) mod testing {
         let el: Element = xml.parse().unwrap_or_else(|e| panic!("{e}"));
         Message::try_from(el).unwrap_or_else(|e| panic!("{e}"))
     }
+
+    /// The room the MUC fixtures are in.
+    pub(crate) fn room() -> tokio_xmpp::jid::BareJid {
+        "team@muc.example.org"
+            .parse()
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
 }

@@ -97,14 +97,8 @@ pub fn member(m: Member) -> RoomMember {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::xmpp::util::testing::message;
+    use crate::xmpp::util::testing::{message, room};
     use chrono::Utc;
-
-    fn room() -> BareJid {
-        "team@muc.example.org"
-            .parse()
-            .unwrap_or_else(|e| panic!("{e}"))
-    }
 
     #[test]
     fn room_messages_become_rows_with_mentions() {
