@@ -159,11 +159,7 @@ mod tests {
     }
 
     fn offer(receipts: bool) -> Offer {
-        Offer {
-            receipts,
-            typing: true,
-            read_markers: true,
-        }
+        Offer::receipts(receipts)
     }
 
     #[test]

@@ -29,6 +29,19 @@ pub struct Offer {
     pub read_markers: bool,
 }
 
+#[cfg(test)]
+impl Offer {
+    /// Test fixtures: typing and read markers on, receipts as given (the
+    /// switch whose change the tests follow).
+    pub(crate) fn receipts(receipts: bool) -> Offer {
+        Offer {
+            receipts,
+            typing: true,
+            read_markers: true,
+        }
+    }
+}
+
 /// Our disco#info answer.
 pub fn own_disco(offer: Offer, node: Option<String>) -> DiscoInfoResult {
     let mut features: BTreeSet<String> = [
@@ -122,11 +135,7 @@ mod tests {
     use super::*;
 
     fn offer(receipts: bool) -> Offer {
-        Offer {
-            receipts,
-            typing: true,
-            read_markers: true,
-        }
+        Offer::receipts(receipts)
     }
 
     #[test]
