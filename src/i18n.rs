@@ -18,6 +18,10 @@ use rust_embed::RustEmbed;
 pub struct Localizations;
 
 /// The language loader used by [`fl!`](crate::fl).
+#[allow(
+    clippy::expect_used,
+    reason = "the fallback translation is compiled in; tests load it"
+)]
 pub static LOADER: LazyLock<FluentLanguageLoader> = LazyLock::new(|| {
     let loader: FluentLanguageLoader = fluent_language_loader!();
     loader

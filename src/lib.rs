@@ -5,6 +5,10 @@
 //! ([`api::Command`], whose per-account part is [`api::AccountRequest`]) and
 //! [`api::Event`], starting and stopping them with [`accounts`].
 
+// Product code never unwraps: network, disk and user data get typed errors
+// (tests may: a failing fixture is a failing test, see clippy.toml).
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+
 pub mod account;
 pub mod accounts;
 pub mod api;

@@ -1,5 +1,9 @@
 //! `plausch`: starts the GUI, or with `--headless` the JSON Lines front-end.
 
+// Product code never unwraps: network, disk and user data get typed errors
+// (tests may: a failing fixture is a failing test, see clippy.toml).
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 

@@ -400,6 +400,7 @@ mod tests {
 
     #[cfg(all(unix, not(target_os = "macos")))]
     #[tokio::test]
+    #[allow(unsafe_code, reason = "set_var, see SAFETY below")]
     async fn show_without_a_notification_service_is_unavailable() {
         // SAFETY: the environment is process-global and `set_var` races with
         // concurrent reads from other threads (other tests). No other test in

@@ -757,6 +757,10 @@ impl Config {
                 .collect();
             doc.insert("account".into(), Value::Array(accounts));
         }
+        #[allow(
+            clippy::expect_used,
+            reason = "a table of strings, numbers and booleans always serializes"
+        )]
         let body = toml::to_string(&doc).expect("a TOML table always serializes");
         format!("{HEADER}{body}")
     }
