@@ -127,7 +127,7 @@ pub fn stanza_message(data: &[u8]) {
     if mam::is_result(&msg)
         && let Ok(archived) = mam::parse_result(msg.clone(), &own, |_| true, now)
     {
-        store_rows(vec![chat::ChatMessage::from(archived.message)]);
+        store_rows(vec![chat::ArrivedMessage::from(archived.message)]);
     }
 
     // Carbons, receipts, chat states, then the message.
@@ -175,7 +175,7 @@ fn room_message_rows(m: muc::RoomMessage, room: &BareJid) {
     store_rows(batch);
 }
 
-fn store_rows(batch: Vec<chat::ChatMessage>) {
+fn store_rows(batch: Vec<chat::ArrivedMessage>) {
     let rows = chat::StoreRows::new(&batch);
     let _ = rows.rows(&batch);
 }

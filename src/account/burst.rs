@@ -8,7 +8,7 @@ use tokio_xmpp::parsers::message::Message;
 use tokio_xmpp::stanzastream::StanzaStream;
 
 use super::Actor;
-use super::chat::ChatMessage;
+use super::chat::ArrivedMessage;
 use super::sync::Arrival;
 
 /// Most stanzas per burst: bounds the latency of the first message's event
@@ -29,7 +29,7 @@ pub(super) const SPAN: std::time::Duration = std::time::Duration::from_millis(10
 #[derive(Debug, Default)]
 pub(super) struct Burst {
     stanzas: usize,
-    messages: Vec<ChatMessage>,
+    messages: Vec<ArrivedMessage>,
     receipts: Vec<Message>,
 }
 
@@ -54,7 +54,7 @@ impl Actor {
     }
 
     /// Stores a live message now, or with the open burst.
-    pub(super) fn ingest_live(&mut self, m: ChatMessage) {
+    pub(super) fn ingest_live(&mut self, m: ArrivedMessage) {
         match &mut self.burst {
             Some(b) => b.messages.push(m),
             None => {
@@ -73,7 +73,7 @@ impl Actor {
     /// archive), not again at the last page the previous catch-up fetched,
     /// which would replay everything received live since. Only once this
     /// session's catch-up has read the archive to its end.
-    fn advance_catch_up(&mut self, stored: &[ChatMessage]) {
+    fn advance_catch_up(&mut self, stored: &[ArrivedMessage]) {
         if !self.sync.live_moves_cursor() {
             return;
         }

@@ -11,10 +11,11 @@ use crate::store::NewMessage;
 use crate::xmpp;
 use crate::xmpp::chat::{ParsedChat, Signal};
 
-/// What we keep of a 1:1 chat message, whichever way it came (live, carbon,
-/// archive).
+/// What we keep of a 1:1 chat message, whichever way it arrived (live,
+/// carbon, archive: see `sync::Arrival`). Not the GUI's `ChatMessage`,
+/// which is the conversation screen's Elm message.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ChatMessage {
+pub struct ArrivedMessage {
     pub direction: Direction,
     /// The author, as full a JID as we know.
     pub sender: Jid,
@@ -47,13 +48,13 @@ pub struct ChatMessage {
 
 /// Reads a chat/normal message with a body, or a signal about an earlier
 /// message ([`xmpp::chat::parse_chat`]), as the account keeps it.
-pub fn parse_chat(msg: Message, own: &BareJid, now: DateTime<Utc>) -> Option<ChatMessage> {
-    xmpp::chat::parse_chat(msg, own, now).map(ChatMessage::from)
+pub fn parse_chat(msg: Message, own: &BareJid, now: DateTime<Utc>) -> Option<ArrivedMessage> {
+    xmpp::chat::parse_chat(msg, own, now).map(ArrivedMessage::from)
 }
 
-impl From<ParsedChat> for ChatMessage {
+impl From<ParsedChat> for ArrivedMessage {
     fn from(m: ParsedChat) -> Self {
-        ChatMessage {
+        ArrivedMessage {
             direction: match m.direction {
                 xmpp::chat::Direction::In => Direction::In,
                 xmpp::chat::Direction::Out => Direction::Out,
@@ -84,7 +85,7 @@ pub struct StoreRows {
 }
 
 impl StoreRows {
-    pub fn new(batch: &[ChatMessage]) -> Self {
+    pub fn new(batch: &[ArrivedMessage]) -> Self {
         StoreRows {
             ids: batch
                 .iter()
@@ -97,7 +98,7 @@ impl StoreRows {
 
     /// The rows for `batch` (the same slice `new` was given); signals are
     /// not messages of their own and get none.
-    pub fn rows<'a>(&'a self, batch: &'a [ChatMessage]) -> Vec<NewMessage<'a>> {
+    pub fn rows<'a>(&'a self, batch: &'a [ArrivedMessage]) -> Vec<NewMessage<'a>> {
         batch
             .iter()
             .zip(&self.ids)
@@ -132,7 +133,7 @@ mod tests {
     use super::*;
     use tokio_xmpp::minidom::Element;
 
-    fn parse(xml: &str) -> Option<ChatMessage> {
+    fn parse(xml: &str) -> Option<ArrivedMessage> {
         let own: BareJid = "me@example.org".parse().ok()?;
         let el: Element = xml.parse().ok()?;
         let msg = Message::try_from(el).ok()?;
@@ -163,7 +164,7 @@ mod tests {
 
     #[test]
     fn signals_get_no_store_row() {
-        let batch: Vec<ChatMessage> = [
+        let batch: Vec<ArrivedMessage> = [
             "<message xmlns='jabber:client' type='chat' from='bob@example.org/pc' id='m1'><body>a</body></message>",
             "<message xmlns='jabber:client' type='chat' from='bob@example.org/pc'>\
              <displayed xmlns='urn:xmpp:chat-markers:0' id='m0'/></message>",

@@ -18,7 +18,7 @@ use tokio_xmpp::parsers::stanza_error::{DefinedCondition, StanzaError};
 use tokio_xmpp::stanzastream::StanzaStream;
 
 use super::Actor;
-use super::chat::{ChatMessage, StoreRows};
+use super::chat::{ArrivedMessage, StoreRows};
 use super::inbound::PendingIq;
 use crate::api::Event;
 use crate::store::{CatchUpTrail, Inserted, LiveSince};
@@ -85,7 +85,7 @@ impl Arrival {
 /// Archive queries in flight.
 #[derive(Debug, Default)]
 pub(super) struct Sync {
-    queries: HashMap<String, Query<ChatMessage>>,
+    queries: HashMap<String, Query<ArrivedMessage>>,
     /// False from a fresh session until its catch-up ended (done, failed
     /// or too slow): holds back the outbox.
     caught_up: bool,
@@ -156,7 +156,7 @@ impl Actor {
     /// A fresh session: carbons on, then the archive catch-up.
     pub(super) async fn start_sync(&mut self, stream: &StanzaStream) {
         // Queries of the lost session will never be answered.
-        let lost: Vec<Query<ChatMessage>> = self.sync.queries.drain().map(|(_, q)| q).collect();
+        let lost: Vec<Query<ArrivedMessage>> = self.sync.queries.drain().map(|(_, q)| q).collect();
         for q in lost {
             if let Purpose::Backfill(req) = q.purpose {
                 self.reply_history(&req);
@@ -295,7 +295,7 @@ impl Actor {
         match mam::parse_result(msg, &self.jid, |q| sync.is_ours(q), Utc::now()) {
             Ok(archived) => {
                 if let Some(q) = self.sync.queries.get_mut(&archived.query_id) {
-                    q.results.push(ChatMessage::from(archived.message));
+                    q.results.push(ArrivedMessage::from(archived.message));
                 }
                 None
             }
@@ -423,12 +423,12 @@ impl Actor {
     /// and announces the new ones, except for older pages fetched while
     /// scrolling back (answered as a history page instead). Returns how many
     /// were new, None if they could not be stored.
-    pub(super) fn ingest(&mut self, batch: &[ChatMessage], arrival: Arrival) -> Option<u32> {
+    pub(super) fn ingest(&mut self, batch: &[ArrivedMessage], arrival: Arrival) -> Option<u32> {
         // Nothing from a blocked JID reaches the store, whichever way it came.
-        let blocked = |m: &ChatMessage| {
+        let blocked = |m: &ArrivedMessage| {
             m.direction == crate::api::Direction::In && self.is_blocked(&m.with.to_bare())
         };
-        let kept: Vec<ChatMessage>;
+        let kept: Vec<ArrivedMessage>;
         let batch = if batch.iter().any(blocked) {
             kept = batch.iter().filter(|m| !blocked(m)).cloned().collect();
             &kept[..]

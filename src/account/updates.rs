@@ -8,7 +8,7 @@ use tokio_xmpp::parsers::message::{Message, MessageType};
 use tokio_xmpp::stanzastream::StanzaStream;
 
 use super::Actor;
-use super::chat::ChatMessage;
+use super::chat::ArrivedMessage;
 use crate::api::{Direction, Event, MessageRecord, MessageState};
 use crate::store::StoreError;
 use crate::store::signals::same_sender;
@@ -29,7 +29,7 @@ impl Actor {
     /// Applies a signal from a message we received (live, carbon or
     /// archive). A signal only reaches messages of its own conversation, and
     /// corrections and retractions only those of its own sender.
-    pub(super) fn apply_signal(&mut self, m: &ChatMessage, signal: &Signal) {
+    pub(super) fn apply_signal(&mut self, m: &ArrivedMessage, signal: &Signal) {
         let with = m.with.to_string();
         let sender = m.sender.to_string();
         let sender_bare = m.sender.to_bare().to_string();

@@ -6,7 +6,7 @@
 use tokio_xmpp::jid::{BareJid, Jid};
 use tokio_xmpp::parsers::muc::user;
 
-use crate::account::chat::ChatMessage;
+use crate::account::chat::ArrivedMessage;
 use crate::api::{Affiliation, Direction, LeaveReason, Role, RoomMember};
 use crate::xmpp::muc::{self, RoomMessage};
 use crate::xmpp::muc_admin::Member;
@@ -14,11 +14,16 @@ use crate::xmpp::muc_admin::Member;
 /// The store row of a room message with a body; `own` = written by us
 /// (our nick or occupant-id); `own_nick` is checked for mentions in
 /// others' messages.
-pub fn into_chat(m: RoomMessage, room: &BareJid, own_nick: &str, own: bool) -> Option<ChatMessage> {
+pub fn into_chat(
+    m: RoomMessage,
+    room: &BareJid,
+    own_nick: &str,
+    own: bool,
+) -> Option<ArrivedMessage> {
     let body = m.body?;
     let mention = !own && muc::mentions(&body, own_nick);
     let sender: Jid = format!("{room}/{}", m.nick).parse().ok()?;
-    Some(ChatMessage {
+    Some(ArrivedMessage {
         direction: if own { Direction::Out } else { Direction::In },
         sender,
         with: Jid::from(room.clone()),

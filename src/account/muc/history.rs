@@ -19,7 +19,7 @@ use tokio_xmpp::stanzastream::StanzaStream;
 
 use super::RoomIq;
 use crate::account::Actor;
-use crate::account::chat::ChatMessage;
+use crate::account::chat::ArrivedMessage;
 use crate::account::sync::{Arrival, HistoryRequest, Purpose};
 use crate::xmpp::mam::{self, Page, Rejected};
 use crate::xmpp::muc;
@@ -194,7 +194,7 @@ impl Actor {
 
     /// After live room messages are stored: the next catch-up starts
     /// after the newest (once this visit's catch-up is done).
-    pub(super) fn advance_room_cursor(&mut self, room: &BareJid, stored: &[ChatMessage]) {
+    pub(super) fn advance_room_cursor(&mut self, room: &BareJid, stored: &[ArrivedMessage]) {
         if !self.muc.rooms.get(room).is_some_and(|r| r.caught_up) {
             return;
         }

@@ -17,7 +17,7 @@ use tokio_xmpp::parsers::stanza_id::OriginId;
 use tokio_xmpp::stanzastream::StanzaStream;
 
 use crate::account::Actor;
-use crate::account::chat::ChatMessage;
+use crate::account::chat::ArrivedMessage;
 use crate::api::MessageRecord;
 use crate::xmpp::util::element;
 
@@ -39,7 +39,7 @@ pub fn outgoing(to: &FullJid, id: &str, body: &str) -> Message {
 impl Actor {
     /// Whether `m` is a private message with an occupant of a room we are
     /// in or know (its peer is a full JID within the room).
-    fn is_private(&self, m: &ChatMessage) -> bool {
+    fn is_private(&self, m: &ArrivedMessage) -> bool {
         m.peer.is_full() && m.with != m.peer && self.is_room_jid(&m.peer.to_bare())
     }
 
@@ -47,8 +47,8 @@ impl Actor {
     /// conversation (the 1:1 parser names the bare JID).
     pub(in crate::account) fn route_private<'a>(
         &self,
-        batch: &'a [ChatMessage],
-    ) -> Cow<'a, [ChatMessage]> {
+        batch: &'a [ArrivedMessage],
+    ) -> Cow<'a, [ArrivedMessage]> {
         if !batch.iter().any(|m| self.is_private(m)) {
             return Cow::Borrowed(batch);
         }
