@@ -15,9 +15,10 @@ use crate::api::AccountRequest;
 use crate::api::{AccountId, Affiliation, NotifyMode, Role, RoomMember};
 use crate::fl;
 
-/// What the open room shows besides its messages (part of the open chat).
+/// What the open room shows besides its messages (part of the open chat;
+/// not a `screen::Pane`).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Pane {
+pub struct RoomTools {
     /// The occupant list on the right.
     pub occupants: bool,
     /// The room's menu under the header.
@@ -33,9 +34,9 @@ pub struct Pane {
     pub error: Option<String>,
 }
 
-impl Default for Pane {
+impl Default for RoomTools {
     fn default() -> Self {
-        Pane {
+        RoomTools {
             occupants: true,
             menu: false,
             panel: None,

@@ -328,7 +328,7 @@ fn field_with_button<'a>(
 }
 
 fn form<'a>(
-    pane: &'a super::room_actions::Pane,
+    pane: &'a super::room_actions::RoomTools,
     panel: Panel,
     room: &'a Room,
 ) -> Element<'a, Message> {
@@ -373,7 +373,7 @@ fn form<'a>(
 /// The room's owners, admins and members (present or not; until the
 /// room's list has come, those present), with Remove for members; a field
 /// to add a member.
-fn members<'a>(pane: &'a super::room_actions::Pane, room: &'a Room) -> Element<'a, Message> {
+fn members<'a>(pane: &'a super::room_actions::RoomTools, room: &'a Room) -> Element<'a, Message> {
     let mut list = column![].spacing(4).padding([0, 12]);
     for (nick, jid, affiliation) in room.member_rows() {
         let name = match &nick {

@@ -53,7 +53,7 @@ pub struct State {
     /// The list's height at the last scroll report.
     pub height: f32,
     /// A room's pane (occupant list, menu, forms); unused in 1:1 chats.
-    pub room: crate::ui::room_actions::Pane,
+    pub room: crate::ui::room_actions::RoomTools,
 }
 
 impl State {
