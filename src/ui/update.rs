@@ -319,7 +319,7 @@ fn actor(app: &mut App, output: ActorOutput) -> Task<Message> {
                 a.sender = Some(sender);
                 // Re-request the open chat of this account (actor restarted).
                 if let Some(chat) = app.chat.as_mut().filter(|c| c.account == id) {
-                    chat.loading = Some(None);
+                    chat.loading = crate::ui::conversation::Loading::Newest;
                     a.send(AccountRequest::History {
                         with: chat.with.clone(),
                         limit: PAGE,

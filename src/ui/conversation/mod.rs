@@ -12,9 +12,9 @@ use iced::widget::{scrollable, text_editor};
 
 pub use composer::Mode;
 pub(crate) use composer::view as composer;
-pub use state::State;
 #[cfg(test)]
 pub use state::WINDOW;
+pub use state::{Loading, State};
 pub use update::{Context, mark_seen, typing_tick, update};
 pub(crate) use view::messages;
 #[cfg(test)]

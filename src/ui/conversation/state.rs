@@ -14,6 +14,25 @@ use crate::ui::model::PAGE;
 /// work do not grow with the length of the history.
 pub const WINDOW: usize = 4 * PAGE as usize;
 
+/// The history request in flight, at most one at a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Loading {
+    Idle,
+    /// The newest page (opening, or back to the end).
+    Newest,
+    /// An older page, before this `seq`.
+    Older(i64),
+    /// A newer page, after newer messages were dropped while scrolling back.
+    Newer,
+}
+
+impl Loading {
+    /// Shown as "loading" above the messages (a newer page comes in below).
+    pub fn shows(self) -> bool {
+        matches!(self, Loading::Newest | Loading::Older(_))
+    }
+}
+
 /// The open conversation.
 #[derive(Debug)]
 pub struct State {
@@ -21,8 +40,7 @@ pub struct State {
     pub with: String,
     /// Ordered by `seq`.
     pub messages: Vec<MessageRecord>,
-    /// `before` of the history request in flight.
-    pub loading: Option<Option<i64>>,
+    pub loading: Loading,
     /// The archive has no older messages.
     pub complete: bool,
     pub composer: text_editor::Content,
@@ -42,8 +60,6 @@ pub struct State {
     pub mode: Mode,
     /// Newer messages than the held ones exist (dropped while scrolling back).
     pub newer: bool,
-    /// A page after the newest held message is being read.
-    pub loading_newer: bool,
     /// The list's height before a change below the visible part: the next
     /// scroll report puts the view back where it was (see `scrolled`).
     pub restore: Option<f32>,
@@ -62,7 +78,7 @@ impl State {
             account,
             with,
             messages: Vec::new(),
-            loading: Some(None),
+            loading: Loading::Newest,
             complete: false,
             composer: text_editor::Content::new(),
             typing: Default::default(),
@@ -72,7 +88,6 @@ impl State {
             selected: None,
             mode: Mode::New,
             newer: false,
-            loading_newer: false,
             restore: None,
             trim_newest: false,
             height: 0.0,
@@ -107,24 +122,23 @@ impl State {
     }
 
     /// The request for the next older page, if one should be sent now.
-    pub fn older_page(&mut self) -> Option<Option<i64>> {
-        if self.loading.is_some() || self.loading_newer || self.complete {
+    pub fn older_page(&mut self) -> Option<i64> {
+        if self.loading != Loading::Idle || self.complete {
             return None;
         }
-        let before = self.messages.first().map(|m| m.seq);
-        before?;
-        self.loading = Some(before);
+        let before = self.messages.first()?.seq;
+        self.loading = Loading::Older(before);
         Some(before)
     }
 
     /// The request for the next newer page (its `after`), if one should be
     /// sent now.
     pub fn newer_page(&mut self) -> Option<i64> {
-        if !self.newer || self.loading.is_some() || self.loading_newer {
+        if !self.newer || self.loading != Loading::Idle {
             return None;
         }
         let after = self.messages.last().map(|m| m.seq)?;
-        self.loading_newer = true;
+        self.loading = Loading::Newer;
         Some(after)
     }
 
@@ -136,10 +150,9 @@ impl State {
         }
         self.messages.clear();
         self.newer = false;
-        self.loading_newer = false;
         self.trim_newest = false;
         self.restore = None;
-        self.loading = Some(None);
+        self.loading = Loading::Newest;
         true
     }
 
@@ -181,8 +194,8 @@ impl State {
 
     /// Applies a history page.
     pub fn apply_history(&mut self, page: Vec<MessageRecord>, complete: bool) {
-        if self.loading_newer {
-            self.loading_newer = false;
+        if self.loading == Loading::Newer {
+            self.loading = Loading::Idle;
             if page.len() < PAGE as usize {
                 self.newer = false;
             }
@@ -197,10 +210,10 @@ impl State {
             }
             return;
         }
-        if self.loading == Some(None) && self.first_unread.is_none() {
+        if self.loading == Loading::Newest && self.first_unread.is_none() {
             self.first_unread = page.iter().find(|m| m.unread).map(|m| m.seq);
         }
-        self.loading = None;
+        self.loading = Loading::Idle;
         if complete {
             self.complete = true;
         }

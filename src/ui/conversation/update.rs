@@ -4,7 +4,7 @@
 use iced::Task;
 use iced::widget::text_editor::{self, Action, Motion};
 
-use super::{Message, Mode, State};
+use super::{Loading, Message, Mode, State};
 use crate::api::AccountRequest;
 use crate::ui::Message as AppMessage;
 use crate::ui::ids;
@@ -129,9 +129,9 @@ pub fn typing_tick(chat: &mut State, ctx: Context<'_>) {
 /// Asks for the next older page, if one is due.
 fn load_older(chat: &mut State, ctx: &Context<'_>) {
     if let Some(before) = chat.older_page()
-        && !request_page(chat, ctx, before, None)
+        && !request_page(chat, ctx, Some(before), None)
     {
-        chat.loading = None;
+        chat.loading = Loading::Idle;
     }
 }
 
@@ -141,7 +141,7 @@ fn load_newer(chat: &mut State, ctx: &Context<'_>) {
     if let Some(after) = chat.newer_page()
         && !request_page(chat, ctx, None, Some(after))
     {
-        chat.loading_newer = false;
+        chat.loading = Loading::Idle;
     }
 }
 

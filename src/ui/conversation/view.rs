@@ -156,7 +156,7 @@ pub(crate) fn messages<'a>(
     let items = format::group_by_day(&chat.messages, &chrono::Local, today);
     let mut list = column![].spacing(6).padding([16, 20]).width(Length::Fill);
 
-    if chat.loading.is_some() {
+    if chat.loading.shows() {
         list = list.push(center_line(
             text(fl!("chat-loading")).size(12).style(style::muted),
         ));
@@ -165,7 +165,7 @@ pub(crate) fn messages<'a>(
             text(fl!("chat-beginning")).size(12).style(style::muted),
         ));
     }
-    if chat.messages.is_empty() && chat.loading.is_none() {
+    if chat.messages.is_empty() && !chat.loading.shows() {
         list = list.push(center_line(
             text(fl!("chat-empty")).size(13).style(style::muted),
         ));

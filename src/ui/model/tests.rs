@@ -3,6 +3,7 @@ use chrono::{TimeZone, Utc};
 use super::*;
 use crate::api::{ConnState, Direction, MessageState};
 use crate::config::PasswordSource;
+use crate::ui::conversation::Loading;
 use crate::ui::conversation::{State as Chat, WINDOW};
 
 fn account() -> LiveAccount {
@@ -85,7 +86,7 @@ fn paging_requests_older_pages_once() {
         false,
     );
     assert!(!chat.complete);
-    assert_eq!(chat.older_page(), Some(Some(10)));
+    assert_eq!(chat.older_page(), Some(10));
     assert_eq!(chat.older_page(), None, "one request at a time");
     chat.apply_history(vec![msg(5, "bob@x.org", Direction::In)], true);
     assert!(chat.complete);
@@ -129,7 +130,7 @@ fn the_chat_holds_a_bounded_window_while_scrolling_through_history() {
     chat.apply_history(page(newest - PAGE as i64), false);
     // Back through 10,000 messages.
     let mut height = 1000.0;
-    while let Some(Some(before)) = chat.older_page() {
+    while let Some(before) = chat.older_page() {
         if before <= 0 {
             break;
         }
@@ -190,7 +191,7 @@ fn sending_while_scrolled_back_returns_to_the_newest_page() {
     chat.newer = true;
     assert!(chat.back_to_newest());
     assert!(chat.messages.is_empty());
-    assert_eq!(chat.loading, Some(None));
+    assert_eq!(chat.loading, Loading::Newest);
     assert!(!chat.newer);
 }
 
