@@ -16,6 +16,7 @@ use tokio_xmpp::minidom::Element;
 use tokio_xmpp::parsers::presence::Presence;
 
 use super::Actor;
+use crate::api::Problem;
 
 /// The XEP-0012 namespace.
 pub const NS: &str = "jabber:iq:last";
@@ -70,7 +71,7 @@ impl Actor {
         match self.store.set_last_seen(jid.as_str(), Some(at)) {
             Ok(_) => Some(at),
             Err(e) => {
-                self.error(e.to_string(), None);
+                self.error(Problem::StoreFailed, e.to_string(), None);
                 None
             }
         }

@@ -15,7 +15,7 @@ use tokio_xmpp::parsers::stanza_error::StanzaError;
 use tokio_xmpp::stanzastream::{Event as StreamEvent, StanzaStream, StreamEvent as StreamStatus};
 
 use crate::accounts::ToAccount;
-use crate::api::{AccountRequest, ConnState, Direction, Event};
+use crate::api::{AccountRequest, ConnState, Direction, Event, Problem};
 use crate::config::AccountConfig;
 use crate::secrets;
 use crate::store::Store;
@@ -83,7 +83,7 @@ pub(crate) fn spawn(
                 jid: None,
                 cert: None,
             });
-            let _ = events.send(Event::error(Some(&id), message));
+            let _ = events.send(Event::problem(Some(&id), Problem::AccountFailed, message));
         }
     });
     tx
@@ -316,7 +316,11 @@ async fn run(
                     actor.pending_iqs.clear();
                     actor.transfers.new_session();
                     if actor.avatars.new_session() {
-                        actor.error("avatar not changed: the connection was lost", None);
+                        actor.error(
+                            Problem::NotConnected,
+                            "avatar not changed: the connection was lost",
+                            None,
+                        );
                     }
                     actor.set_state(ConnState::Online, None, None, Some(bound_jid.to_string()));
                     catch_up_deadline
@@ -417,24 +421,25 @@ impl Actor {
         let _ = self.events.send(event);
     }
 
-    fn error(&self, message: impl Into<String>, reference: Option<String>) {
+    /// Reports `problem`; `message` says in English what exactly failed.
+    fn error(&self, problem: Problem, message: impl Into<String>, reference: Option<String>) {
         self.emit(Event::Error {
             account: Some(self.id.clone()),
             message: message.into(),
             reference,
-            code: None,
+            code: Some(problem.code().to_owned()),
             condition: None,
         });
     }
 
-    /// The server refused a request of kind `code` (see `Event::Error`);
+    /// The server refused a request of kind `problem` (see `Event::Error`);
     /// `what` says in English what did not happen.
-    fn refused(&self, code: &str, what: &str, e: &StanzaError) {
+    fn refused(&self, problem: Problem, what: &str, e: &StanzaError) {
         self.emit(Event::Error {
             account: Some(self.id.clone()),
             message: format!("{what}: {}", stanza_error::describe(e)),
             reference: None,
-            code: Some(code.to_owned()),
+            code: Some(problem.code().to_owned()),
             condition: Some(stanza_error::code(&e.defined_condition).to_owned()),
         });
     }
@@ -601,7 +606,11 @@ impl Actor {
                 let msg = chatstates::notification(&to.to_bare(), state);
                 self.send(stream, Stanza::Message(msg)).await;
             }
-            Err(e) => self.error(format!("invalid contact {with}: {e}"), None),
+            Err(e) => self.error(
+                Problem::InvalidAddress,
+                format!("invalid contact {with}: {e}"),
+                None,
+            ),
         }
     }
 
@@ -611,7 +620,11 @@ impl Actor {
             Ok(stanza) => {
                 self.send(stream, stanza).await;
             }
-            Err(e) => self.error(format!("stanza not sent: {e}"), None),
+            Err(e) => self.error(
+                Problem::InvalidStanza,
+                format!("stanza not sent: {e}"),
+                None,
+            ),
         }
     }
 }

@@ -10,7 +10,7 @@ use tokio_xmpp::parsers::pubsub::PubSub;
 
 use super::pep::{self, Notification};
 use super::{Actor, text};
-use crate::api::Event;
+use crate::api::{Event, Problem};
 
 /// The PEP node (and namespace) of nicknames.
 pub const NODE: &str = ns::NICK;
@@ -82,7 +82,7 @@ impl Actor {
                 nick,
             }),
             Ok(false) => {}
-            Err(e) => self.error(e.to_string(), None),
+            Err(e) => self.error(Problem::StoreFailed, e.to_string(), None),
         }
     }
 

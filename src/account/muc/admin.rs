@@ -10,7 +10,7 @@ use tokio_xmpp::stanzastream::StanzaStream;
 
 use super::{Creation, RoomIq, parse};
 use crate::account::Actor;
-use crate::api::{Affiliation, Event, Role, RoomMember};
+use crate::api::{Affiliation, Event, Problem, Role, RoomMember};
 
 /// The lists `room_members` asks for, one request each (XEP-0045 allows
 /// one affiliation per request).
@@ -37,13 +37,23 @@ impl Actor {
         stream: &StanzaStream,
     ) {
         let Ok(jid) = room.parse::<BareJid>() else {
-            return self.error(format!("invalid room {room}"), None);
+            return self.error(
+                Problem::InvalidAddress,
+                format!("invalid room {room}"),
+                None,
+            );
         };
         let mut parsed = Vec::new();
         for m in members {
             match m.parse::<BareJid>() {
                 Ok(j) => parsed.push(j),
-                Err(e) => return self.error(format!("invalid member {m}: {e}"), None),
+                Err(e) => {
+                    return self.error(
+                        Problem::InvalidAddress,
+                        format!("invalid member {m}: {e}"),
+                        None,
+                    );
+                }
             }
         }
         let creation = Creation {
@@ -140,7 +150,7 @@ impl Actor {
             return;
         };
         let Ok(who) = jid.parse::<BareJid>() else {
-            return self.error(format!("invalid JID {jid}"), None);
+            return self.error(Problem::InvalidAddress, format!("invalid JID {jid}"), None);
         };
         let item = parse::admin_item(
             "affiliation",
@@ -257,7 +267,7 @@ impl Actor {
             return;
         };
         let Ok(to) = jid.parse::<BareJid>() else {
-            return self.error(format!("invalid JID {jid}"), None);
+            return self.error(Problem::InvalidAddress, format!("invalid JID {jid}"), None);
         };
         let msg = if self.caps.may_support(&to, parse::CONFERENCE) {
             parse::invitation(&to, &room, reason)
@@ -278,9 +288,13 @@ impl Actor {
         let (room, sid) = match self.store.server_id_of(id) {
             Ok(Some(found)) => found,
             Ok(None) => {
-                return self.error(format!("no room message {id} with an archive id"), None);
+                return self.error(
+                    Problem::UnknownMessage,
+                    format!("no room message {id} with an archive id"),
+                    None,
+                );
             }
-            Err(e) => return self.error(e.to_string(), None),
+            Err(e) => return self.error(Problem::StoreFailed, e.to_string(), None),
         };
         let Some(jid) = self.joined_room(&room) else {
             return;

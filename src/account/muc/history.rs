@@ -23,6 +23,7 @@ use crate::account::Actor;
 use crate::account::chat::ChatMessage;
 use crate::account::mam::{self, Page};
 use crate::account::sync::{Arrival, HistoryRequest, Purpose};
+use crate::api::Problem;
 
 const CATCHUP_PAGE: usize = 100;
 
@@ -160,7 +161,7 @@ impl Actor {
                     && end.as_ref().is_some_and(|e| e.complete)
                     && let Err(e) = self.store.set_archive_exhausted(room.as_str())
                 {
-                    self.error(e.to_string(), None);
+                    self.error(Problem::StoreFailed, e.to_string(), None);
                 }
                 self.reply_history(&req);
             }
@@ -176,7 +177,7 @@ impl Actor {
                 if let Some(c) = cursor
                     && let Err(e) = self.store.set_room_cursor(room.as_str(), Some(c))
                 {
-                    self.error(e.to_string(), None);
+                    self.error(Problem::StoreFailed, e.to_string(), None);
                 }
                 match (&end.last, end.complete, query.page) {
                     (Some(last), false, Page::After(_)) => {

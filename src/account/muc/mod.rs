@@ -33,7 +33,7 @@ use tokio_xmpp::stanzastream::StanzaStream;
 
 use super::Actor;
 use super::sync::Arrival;
-use crate::api::{Availability, Direction, Event, LeaveReason, MessageState, Occupant};
+use crate::api::{Availability, Direction, Event, LeaveReason, MessageState, Occupant, Problem};
 
 pub use bookmarks::{NODE as BOOKMARKS_NODE, NOTIFY as BOOKMARKS_NOTIFY};
 pub use ping::interval as ping_interval;
@@ -183,7 +183,11 @@ impl Actor {
         stream: &StanzaStream,
     ) {
         let Ok(jid) = room.parse::<BareJid>() else {
-            return self.error(format!("invalid room {room}"), None);
+            return self.error(
+                Problem::InvalidAddress,
+                format!("invalid room {room}"),
+                None,
+            );
         };
         self.start_join(jid, nick, None, false, stream).await
     }
@@ -206,7 +210,7 @@ impl Actor {
             .or_else(|| stored.as_ref().and_then(|r| r.nick.clone()))
             .unwrap_or_else(|| default_nick(&self.jid));
         if let Err(e) = self.store.ensure_room(jid.as_str()) {
-            return self.error(e.to_string(), None);
+            return self.error(Problem::StoreFailed, e.to_string(), None);
         }
         let room = self.muc.rooms.entry(jid.clone()).or_default();
         room.nick = nick.clone();
@@ -421,7 +425,7 @@ impl Actor {
             self.store
                 .set_room_bookmark(jid.as_str(), name.as_deref(), Some(&nick), true)
         {
-            self.error(e.to_string(), None);
+            self.error(Problem::StoreFailed, e.to_string(), None);
         }
         self.announce_joined(jid, created);
         if !rejoin {
@@ -499,7 +503,7 @@ impl Actor {
                 .store
                 .set_room_bookmark(jid.as_str(), None, None, false)
             {
-                self.error(e.to_string(), None);
+                self.error(Problem::StoreFailed, e.to_string(), None);
             }
             self.publish_bookmark(jid, false, stream).await;
         }
@@ -516,7 +520,11 @@ impl Actor {
     /// `leave_room`: unavailable presence, autojoin off in the bookmark.
     pub(super) async fn leave_room(&mut self, room: &str, stream: &StanzaStream) {
         let Ok(jid) = room.parse::<BareJid>() else {
-            return self.error(format!("invalid room {room}"), None);
+            return self.error(
+                Problem::InvalidAddress,
+                format!("invalid room {room}"),
+                None,
+            );
         };
         self.leave(&jid, true, stream).await
     }
@@ -533,7 +541,7 @@ impl Actor {
             .store
             .set_room_bookmark(jid.as_str(), None, None, false)
         {
-            self.error(e.to_string(), None);
+            self.error(Problem::StoreFailed, e.to_string(), None);
         }
         if publish {
             self.publish_bookmark(jid, false, stream).await;
@@ -641,7 +649,7 @@ impl Actor {
                 .store
                 .set_room_subject(jid.as_str(), subject.as_deref())
             {
-                self.error(e.to_string(), None);
+                self.error(Problem::StoreFailed, e.to_string(), None);
             }
             return self.emit(Event::Subject {
                 account: self.id.clone(),
@@ -733,7 +741,7 @@ impl Actor {
         if let Some(sid) = m.server_id.as_deref()
             && let Err(e) = self.store.set_server_id(&record.id, sid)
         {
-            self.error(e.to_string(), None);
+            self.error(Problem::StoreFailed, e.to_string(), None);
         }
         self.in_flight.remove(&record.id);
         match self
@@ -742,7 +750,7 @@ impl Actor {
         {
             Ok(Some(r)) => self.announce_state(r),
             Ok(None) => {}
-            Err(e) => self.error(e.to_string(), None),
+            Err(e) => self.error(Problem::StoreFailed, e.to_string(), None),
         }
         true
     }
@@ -776,7 +784,11 @@ impl Actor {
                 None
             }
             Err(e) => {
-                self.error(format!("invalid room {room}: {e}"), None);
+                self.error(
+                    Problem::InvalidAddress,
+                    format!("invalid room {room}: {e}"),
+                    None,
+                );
                 None
             }
         }
@@ -836,14 +848,14 @@ impl Actor {
                     rooms,
                 })
             }
-            Err(e) => self.error(e.to_string(), None),
+            Err(e) => self.error(Problem::StoreFailed, e.to_string(), None),
         }
     }
 
     /// `room_notify`.
     pub(super) fn set_room_notify(&mut self, room: &str, mode: crate::api::NotifyMode) {
         if let Err(e) = self.store.set_room_notify(room, mode) {
-            return self.error(e.to_string(), None);
+            return self.error(Problem::StoreFailed, e.to_string(), None);
         }
         self.emit_rooms();
     }

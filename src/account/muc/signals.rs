@@ -22,7 +22,7 @@ use tokio_xmpp::parsers::message::Message;
 
 use super::parse::{MODERATE_0, MODERATE_1, RoomMessage};
 use crate::account::Actor;
-use crate::api::{Direction, MessageRecord};
+use crate::api::{Direction, MessageRecord, Problem};
 use crate::xmpp::chat::Signal;
 use crate::xmpp::retraction;
 
@@ -156,7 +156,7 @@ impl Actor {
                 return true;
             }
             Err(e) => {
-                self.error(e.to_string(), None);
+                self.error(Problem::StoreFailed, e.to_string(), None);
                 return true;
             }
         };
@@ -189,7 +189,7 @@ impl Actor {
             .find_in_room(with, reference)
             .and_then(|t| self.read_elsewhere_upto(with, t.map(|(t, _)| t.id)));
         if let Err(e) = result {
-            self.error(e.to_string(), None);
+            self.error(Problem::StoreFailed, e.to_string(), None);
         }
     }
 
@@ -199,7 +199,7 @@ impl Actor {
         let target = match self.store.find_in_room(&with, &moderation.id) {
             Ok(Some((t, _))) => t,
             Ok(None) => return,
-            Err(e) => return self.error(e.to_string(), None),
+            Err(e) => return self.error(Problem::StoreFailed, e.to_string(), None),
         };
         if self
             .store
@@ -228,7 +228,7 @@ impl Actor {
                 message,
             }),
             Ok(None) => {}
-            Err(e) => self.error(e.to_string(), None),
+            Err(e) => self.error(Problem::StoreFailed, e.to_string(), None),
         }
     }
 }
