@@ -420,6 +420,36 @@ muc-error-unsupported = { $room }: Die Gruppe unterstützt das nicht.
 muc-error-other = { $room }: Die Anfrage ist fehlgeschlagen ({ $condition }).
 notify-room-title = { $nick } in { $room }
 
+## Probleme, die der Kern meldet (error-Ereignisse, nach Code)
+problem-not-connected = Das Konto ist nicht verbunden, daher ist nichts geschehen.
+problem-store-failed = Der Nachrichtenspeicher konnte nicht gelesen oder geschrieben werden.
+problem-invalid-address = Die Adresse ist ungültig.
+problem-own-address = Das ist die eigene Adresse dieses Kontos.
+problem-empty-message = Die Nachricht ist leer.
+problem-empty-password = Das neue Passwort ist leer.
+problem-unknown-message = Die Nachricht wurde nicht gefunden.
+problem-message-unchangeable = Die Nachricht kann nicht geändert werden.
+problem-not-in-room = Sie sind nicht in der Gruppe.
+problem-file-unreadable = Die Datei kann nicht gelesen werden.
+problem-file-unavailable = Die Datei ist (noch) nicht verfügbar.
+problem-unknown-transfer = Die Dateiübertragung wurde nicht gefunden.
+problem-transfer-failed = Die Dateiübertragung konnte nicht gestartet werden.
+problem-still-busy = Die vorige Änderung wird noch gespeichert; versuchen Sie es gleich noch einmal.
+problem-server-timeout = Der Server hat nicht rechtzeitig geantwortet; die Änderung ist vielleicht nicht gespeichert.
+problem-profile-not-saved = Der Server hat das Profil nicht gespeichert.
+problem-avatar-unusable = Das Bild kann nicht als Avatar verwendet werden.
+problem-bad-server-answer = Die Antwort des Servers konnte nicht gelesen werden.
+problem-invalid-stanza = Das XML ist keine gültige Stanza; es wurde nichts gesendet.
+problem-account-failed = Das Konto funktioniert nicht mehr.
+problem-unknown-account = Dieses Konto gibt es nicht.
+problem-invalid-command = Der Befehl ist ungültig.
+problem-input-unreadable = Die Eingabe kann nicht gelesen werden.
+problem-config-failed = Die Konfiguration konnte nicht gelesen oder gespeichert werden.
+problem-duplicate-account = Ein Konto mit diesem Namen gibt es schon.
+problem-password-unavailable = Das Passwort ist nicht verfügbar.
+problem-registration-failed = Das Konto konnte auf dem Server nicht angelegt werden.
+problem-data-dir-failed = Der Datenordner kann nicht verwendet werden.
+
 ## Vom Server abgelehnte Anfragen (Fehler mit Code) und warum (XMPP-Bedingungen)
 refused-roster-request = Die Kontaktliste konnte nicht gelesen werden: { $why }.
 refused-roster-change = Der Server hat die Änderung abgelehnt: { $why }.
