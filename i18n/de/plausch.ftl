@@ -114,7 +114,11 @@ field-pinned-placeholder = AB:CD:…
 
 ## Fehler beim Hinzufügen
 
-error-invalid-id = Der Kurzname darf nur Buchstaben, Ziffern, „-“ und „_“ enthalten.
+error-invalid-id = Der Kurzname darf nur Kleinbuchstaben a–z, Ziffern, „-“ und „_“ enthalten.
+error-id-empty = Geben Sie einen Kurznamen für das Konto ein.
+error-id-too-long = Der Kurzname darf höchstens 32 Zeichen lang sein.
+error-id-start = Der Kurzname muss mit einem Kleinbuchstaben oder einer Ziffer beginnen.
+error-invalid-fingerprint = Ein Zertifikats-Fingerabdruck hat 64 Hexadezimalziffern (Doppelpunkte sind optional).
 error-invalid-jid = Geben Sie eine Adresse wie alice@example.org ein.
 error-no-password = Geben Sie ein Passwort ein oder verwenden Sie einen Passwort-Befehl.
 error-no-command = Geben Sie den Passwort-Befehl ein.

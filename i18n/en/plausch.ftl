@@ -114,7 +114,11 @@ field-pinned-placeholder = AB:CD:…
 
 ## Add-account errors
 
-error-invalid-id = The short name may only contain letters, digits, “-” and “_”.
+error-invalid-id = The short name may only contain lower-case letters a–z, digits, “-” and “_”.
+error-id-empty = Enter a short name for the account.
+error-id-too-long = The short name may be at most 32 characters long.
+error-id-start = The short name must start with a lower-case letter or a digit.
+error-invalid-fingerprint = A certificate fingerprint has 64 hexadecimal digits (colons are optional).
 error-invalid-jid = Enter an address like alice@example.org.
 error-no-password = Enter a password, or use a password command.
 error-no-command = Enter the password command.

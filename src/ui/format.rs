@@ -147,6 +147,12 @@ pub fn xmpp_condition(condition: &str) -> String {
     }
 }
 
+/// A value the config refuses, in the user's language: the forms check
+/// with the config's own functions and show this.
+pub fn validation_text(e: &crate::config::ValidationError) -> String {
+    crate::i18n::loader().get(e.fluent_id())
+}
+
 /// An error event in the user's language where its code is known, else
 /// (an older or newer core) its English message.
 pub fn error_text(message: &str, code: Option<&str>, condition: Option<&str>) -> String {

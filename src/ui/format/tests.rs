@@ -319,3 +319,33 @@ fn every_problem_has_an_english_and_a_german_message() {
         "The account is not connected, so this did not happen."
     );
 }
+
+#[test]
+fn every_validation_error_has_an_english_and_a_german_message() {
+    use crate::config::ValidationError as V;
+    let en = include_str!("../../../i18n/en/plausch.ftl");
+    let de = include_str!("../../../i18n/de/plausch.ftl");
+    let all = [
+        V::IdEmpty,
+        V::IdTooLong("x".into()),
+        V::IdStart("x".into()),
+        V::IdChars("x".into()),
+        V::JidWhitespace("x".into()),
+        V::JidResource("x".into()),
+        V::JidNoLocal("x".into()),
+        V::JidNoDomain("x".into()),
+        V::JidForm("x".into()),
+        V::FingerprintChar('x'),
+        V::FingerprintLength(3),
+        V::Port(0),
+        V::PortText("x".into()),
+    ];
+    for e in all {
+        let id = format!("\n{} =", e.fluent_id());
+        assert!(en.contains(&id) && de.contains(&id), "{id} missing");
+        let english = validation_text(&e);
+        let german = crate::i18n::in_german(|| validation_text(&e));
+        assert!(!english.is_empty() && !english.contains(e.fluent_id()));
+        assert_ne!(english, german, "{e:?} is not translated");
+    }
+}
