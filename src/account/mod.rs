@@ -73,7 +73,8 @@ pub(crate) fn spawn(
     let (tx, rx) = mpsc::unbounded_channel();
     tokio::spawn(async move {
         let id = config.id.clone();
-        if let Err(message) = run(config, data_dir, rx, events.clone()).await {
+        if let Err(e) = run(config, data_dir, rx, events.clone()).await {
+            let message = e.to_string();
             tracing::error!(account = %id, "{message}");
             let _ = events.send(Event::AccountState {
                 account: id.clone(),
@@ -83,10 +84,37 @@ pub(crate) fn spawn(
                 jid: None,
                 cert: None,
             });
-            let _ = events.send(Event::problem(Some(&id), Problem::AccountFailed, message));
+            let _ = events.send(Event::problem(Some(&id), e.problem(), message));
         }
     });
     tx
+}
+
+/// Why an account's actor stopped: the account stays offline.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum RunError {
+    #[error("invalid JID {jid}: {source}")]
+    Jid {
+        jid: String,
+        source: tokio_xmpp::jid::Error,
+    },
+    #[error(transparent)]
+    DataDir(#[from] crate::profile::ProfileError),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error("the connection ended unexpectedly")]
+    StreamEnded,
+}
+
+impl RunError {
+    /// The `code` of the `error` event that reports it.
+    fn problem(&self) -> Problem {
+        match self {
+            RunError::Jid { .. } => Problem::InvalidAddress,
+            RunError::DataDir(_) => Problem::DataDirFailed,
+            RunError::Store(_) | RunError::StreamEnded => Problem::AccountFailed,
+        }
+    }
 }
 
 struct Actor {
@@ -160,21 +188,21 @@ async fn run(
     data_dir: PathBuf,
     mut commands: mpsc::UnboundedReceiver<ToAccount>,
     events: mpsc::UnboundedSender<Event>,
-) -> Result<(), String> {
-    let jid: BareJid = config
-        .jid
-        .parse()
-        .map_err(|e| format!("invalid JID {}: {e}", config.jid))?;
-    crate::profile::create_data_dirs(&data_dir).map_err(|e| e.to_string())?;
-    let mut store = Store::open(&data_dir.join("history.sqlite")).map_err(|e| e.to_string())?;
+) -> Result<(), RunError> {
+    let jid: BareJid = config.jid.parse().map_err(|source| RunError::Jid {
+        jid: config.jid.clone(),
+        source,
+    })?;
+    crate::profile::create_data_dirs(&data_dir)?;
+    let mut store = Store::open(&data_dir.join("history.sqlite"))?;
     // Transfers cut off by the last exit start again (uploads) or wait (downloads).
-    store.reset_transfers().map_err(|e| e.to_string())?;
+    store.reset_transfers()?;
     if let Ok(in_use) = store.avatar_hashes() {
         avatars::clean_cache(&data_dir, &in_use);
     }
     let resource = match &config.resource {
         Some(r) => r.clone(),
-        None => store.stable_resource().map_err(|e| e.to_string())?,
+        None => store.stable_resource()?,
     };
     let config = AccountConfig {
         resource: Some(resource.clone()),
@@ -348,7 +376,7 @@ async fn run(
                     actor.on_stanza(stanza, &stream).await;
                     actor.burst_end(&stream).await;
                 }
-                None => return Err("the connection ended unexpectedly".into()),
+                None => return Err(RunError::StreamEnded),
             }},
             Some(report) = reports.recv() => actor.on_report(report),
             Some(p) = progress_rx.recv() => actor.on_progress(p),
