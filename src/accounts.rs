@@ -11,7 +11,7 @@ use tokio::sync::mpsc;
 use crate::account::connect::Endpoint;
 use crate::account::register::{self, RegisterError};
 use crate::api::{
-    AccountRequest, AccountUpdate, Event, NewAccount, Registration, RegistrationField,
+    AccountRequest, AccountUpdate, Event, NewAccount, Problem, Registration, RegistrationField,
 };
 use crate::config::{AccountConfig, Config, ConfigError, PasswordSource};
 use crate::profile::{Profile, ProfileError};
@@ -67,6 +67,21 @@ pub enum AccountsError {
     Register(#[from] RegisterError),
     #[error("cannot delete the data of account {id}: {source}")]
     RemoveDir { id: String, source: std::io::Error },
+}
+
+impl AccountsError {
+    /// The kind of problem, for the `error` event's `code`.
+    pub fn problem(&self) -> Problem {
+        match self {
+            AccountsError::Config(ConfigError::DuplicateAccount(_)) => Problem::DuplicateAccount,
+            AccountsError::Config(_) => Problem::ConfigFailed,
+            AccountsError::Secret(_) | AccountsError::NoPassword => Problem::PasswordUnavailable,
+            AccountsError::Profile(ProfileError::InvalidId(_)) => Problem::ConfigFailed,
+            AccountsError::Profile(_) | AccountsError::RemoveDir { .. } => Problem::DataDirFailed,
+            AccountsError::Unknown(_) => Problem::UnknownAccount,
+            AccountsError::Register(_) => Problem::RegistrationFailed,
+        }
+    }
 }
 
 /// Validates `new`, stores its password in the keyring (if given), adds it to

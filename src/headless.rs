@@ -11,7 +11,7 @@ use tokio::sync::mpsc;
 
 use crate::accounts::{self, AccountSender, ToAccount};
 use crate::api::{
-    AccountInfo, AccountRequest, AccountUpdate, AppCommand, Command, ConnState, Event,
+    AccountInfo, AccountRequest, AccountUpdate, AppCommand, Command, ConnState, Event, Problem,
 };
 use crate::config::{AccountConfig, AccountEntry, Config};
 use crate::profile::Profile;
@@ -34,7 +34,11 @@ pub async fn run(profile: Profile) -> Result<(), String> {
     let config = match Config::load(&profile.config_path()) {
         Ok(c) => c,
         Err(e) => {
-            write_event(&mut out, &Event::error(None, e.to_string())).await;
+            write_event(
+                &mut out,
+                &Event::problem(None, Problem::ConfigFailed, e.to_string()),
+            )
+            .await;
             return Err(e.to_string());
         }
     };
@@ -70,12 +74,20 @@ pub async fn run(profile: Profile) -> Result<(), String> {
                     match serde_json::from_str::<Command>(&line) {
                         Ok(Command::App(AppCommand::Quit)) => break,
                         Ok(cmd) => app.handle(cmd).await,
-                        Err(e) => app.emit(Event::error(None, format!("invalid command: {e}"))),
+                        Err(e) => app.emit(Event::problem(
+                            None,
+                            Problem::InvalidCommand,
+                            format!("invalid command: {e}"),
+                        )),
                     }
                 }
                 Ok(None) => break,
                 Err(e) => {
-                    app.emit(Event::error(None, format!("cannot read input: {e}")));
+                    app.emit(Event::problem(
+                        None,
+                        Problem::InputUnreadable,
+                        format!("cannot read input: {e}"),
+                    ));
                     break;
                 }
             },
@@ -146,7 +158,8 @@ impl Headless {
     fn added(&mut self, account: AccountConfig) {
         let id = account.id.clone();
         if let Err(e) = self.config.add_account(account.clone()) {
-            return self.emit(Event::error(Some(&id), e.to_string()));
+            let e = accounts::AccountsError::from(e);
+            return self.emit(Event::problem(Some(&id), e.problem(), e.to_string()));
         }
         self.emit(Event::AccountAdded { account: id });
         self.start(account);
@@ -175,7 +188,7 @@ impl Headless {
                 }
                 self.emit(Event::AccountUpdated { account: id });
             }
-            Err(e) => self.emit(Event::error(Some(&id), e.to_string())),
+            Err(e) => self.emit(Event::problem(Some(&id), e.problem(), e.to_string())),
         }
     }
 
@@ -237,7 +250,7 @@ impl Headless {
                         account: Some(account.clone()),
                         message: format!("no running account \"{account}\""),
                         reference,
-                        code: None,
+                        code: Some(Problem::UnknownAccount.code().to_owned()),
                         condition: None,
                     });
                 }
@@ -253,7 +266,7 @@ impl Headless {
             }),
             AppCommand::AddAccount(new) => match accounts::add_account(&self.profile, new).await {
                 Ok(account) => self.added(account),
-                Err(e) => self.emit(Event::error(None, e.to_string())),
+                Err(e) => self.emit(Event::problem(None, e.problem(), e.to_string())),
             },
             AppCommand::RemoveAccount { account } => {
                 self.stop(&account).await;
@@ -263,7 +276,7 @@ impl Headless {
                         self.states.remove(&account);
                         self.emit(Event::AccountRemoved { account });
                     }
-                    Err(e) => self.emit(Event::error(Some(&account), e.to_string())),
+                    Err(e) => self.emit(Event::problem(Some(&account), e.problem(), e.to_string())),
                 }
             }
             AppCommand::RegistrationForm(new) => match accounts::registration_form(&new).await {
@@ -272,12 +285,12 @@ impl Headless {
                     instructions,
                     fields,
                 }),
-                Err(e) => self.emit(Event::error(None, e.to_string())),
+                Err(e) => self.emit(Event::problem(None, e.problem(), e.to_string())),
             },
             AppCommand::RegisterAccount(reg) => {
                 match accounts::register_account(&self.profile, reg).await {
                     Ok(account) => self.added(account),
-                    Err(e) => self.emit(Event::error(None, e.to_string())),
+                    Err(e) => self.emit(Event::problem(None, e.problem(), e.to_string())),
                 }
             }
             AppCommand::UpdateAccount(update) => self.update_account(update).await,
@@ -300,7 +313,7 @@ impl Headless {
                             accounts: self.infos(),
                         });
                     }
-                    Err(e) => self.emit(Event::error(None, e.to_string())),
+                    Err(e) => self.emit(Event::problem(None, e.problem(), e.to_string())),
                 }
             }
             // Ends the run loop before it gets here.

@@ -110,7 +110,7 @@ impl Profile {
 
     /// Create the account's data directory (and `files/`, `avatars/`).
     pub fn create_account_dir(&self, id: &str) -> Result<PathBuf, ProfileError> {
-        validate_account_id(id).map_err(ProfileError::InvalidId)?;
+        validate_account_id(id).map_err(|e| ProfileError::InvalidId(e.to_string()))?;
         let p = self.account_dir(id);
         create_data_dirs(&p)?;
         Ok(p)

@@ -114,7 +114,11 @@ field-pinned-placeholder = AB:CD:…
 
 ## Fehler beim Hinzufügen
 
-error-invalid-id = Der Kurzname darf nur Buchstaben, Ziffern, „-“ und „_“ enthalten.
+error-invalid-id = Der Kurzname darf nur Kleinbuchstaben a–z, Ziffern, „-“ und „_“ enthalten.
+error-id-empty = Geben Sie einen Kurznamen für das Konto ein.
+error-id-too-long = Der Kurzname darf höchstens 32 Zeichen lang sein.
+error-id-start = Der Kurzname muss mit einem Kleinbuchstaben oder einer Ziffer beginnen.
+error-invalid-fingerprint = Ein Zertifikats-Fingerabdruck hat 64 Hexadezimalziffern (Doppelpunkte sind optional).
 error-invalid-jid = Geben Sie eine Adresse wie alice@example.org ein.
 error-no-password = Geben Sie ein Passwort ein oder verwenden Sie einen Passwort-Befehl.
 error-no-command = Geben Sie den Passwort-Befehl ein.
@@ -419,6 +423,36 @@ muc-error-not-in-room = { $room }: Du bist nicht in dieser Gruppe.
 muc-error-unsupported = { $room }: Die Gruppe unterstützt das nicht.
 muc-error-other = { $room }: Die Anfrage ist fehlgeschlagen ({ $condition }).
 notify-room-title = { $nick } in { $room }
+
+## Probleme, die der Kern meldet (error-Ereignisse, nach Code)
+problem-not-connected = Das Konto ist nicht verbunden, daher ist nichts geschehen.
+problem-store-failed = Der Nachrichtenspeicher konnte nicht gelesen oder geschrieben werden.
+problem-invalid-address = Die Adresse ist ungültig.
+problem-own-address = Das ist die eigene Adresse dieses Kontos.
+problem-empty-message = Die Nachricht ist leer.
+problem-empty-password = Das neue Passwort ist leer.
+problem-unknown-message = Die Nachricht wurde nicht gefunden.
+problem-message-unchangeable = Die Nachricht kann nicht geändert werden.
+problem-not-in-room = Sie sind nicht in der Gruppe.
+problem-file-unreadable = Die Datei kann nicht gelesen werden.
+problem-file-unavailable = Die Datei ist (noch) nicht verfügbar.
+problem-unknown-transfer = Die Dateiübertragung wurde nicht gefunden.
+problem-transfer-failed = Die Dateiübertragung konnte nicht gestartet werden.
+problem-still-busy = Die vorige Änderung wird noch gespeichert; versuchen Sie es gleich noch einmal.
+problem-server-timeout = Der Server hat nicht rechtzeitig geantwortet; die Änderung ist vielleicht nicht gespeichert.
+problem-profile-not-saved = Der Server hat das Profil nicht gespeichert.
+problem-avatar-unusable = Das Bild kann nicht als Avatar verwendet werden.
+problem-bad-server-answer = Die Antwort des Servers konnte nicht gelesen werden.
+problem-invalid-stanza = Das XML ist keine gültige Stanza; es wurde nichts gesendet.
+problem-account-failed = Das Konto funktioniert nicht mehr.
+problem-unknown-account = Dieses Konto gibt es nicht.
+problem-invalid-command = Der Befehl ist ungültig.
+problem-input-unreadable = Die Eingabe kann nicht gelesen werden.
+problem-config-failed = Die Konfiguration konnte nicht gelesen oder gespeichert werden.
+problem-duplicate-account = Ein Konto mit diesem Namen gibt es schon.
+problem-password-unavailable = Das Passwort ist nicht verfügbar.
+problem-registration-failed = Das Konto konnte auf dem Server nicht angelegt werden.
+problem-data-dir-failed = Der Datenordner kann nicht verwendet werden.
 
 ## Vom Server abgelehnte Anfragen (Fehler mit Code) und warum (XMPP-Bedingungen)
 refused-roster-request = Die Kontaktliste konnte nicht gelesen werden: { $why }.

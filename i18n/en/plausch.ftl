@@ -114,7 +114,11 @@ field-pinned-placeholder = AB:CD:…
 
 ## Add-account errors
 
-error-invalid-id = The short name may only contain letters, digits, “-” and “_”.
+error-invalid-id = The short name may only contain lower-case letters a–z, digits, “-” and “_”.
+error-id-empty = Enter a short name for the account.
+error-id-too-long = The short name may be at most 32 characters long.
+error-id-start = The short name must start with a lower-case letter or a digit.
+error-invalid-fingerprint = A certificate fingerprint has 64 hexadecimal digits (colons are optional).
 error-invalid-jid = Enter an address like alice@example.org.
 error-no-password = Enter a password, or use a password command.
 error-no-command = Enter the password command.
@@ -419,6 +423,36 @@ muc-error-not-in-room = { $room }: you are not in this group.
 muc-error-unsupported = { $room }: the group does not support this.
 muc-error-other = { $room }: the request failed ({ $condition }).
 notify-room-title = { $nick } in { $room }
+
+## Problems the core reports (error events, by code; README "Headless protocol")
+problem-not-connected = The account is not connected, so this did not happen.
+problem-store-failed = The message store could not be read or written.
+problem-invalid-address = The address is not valid.
+problem-own-address = That is this account's own address.
+problem-empty-message = The message is empty.
+problem-empty-password = The new password is empty.
+problem-unknown-message = The message was not found.
+problem-message-unchangeable = The message cannot be changed.
+problem-not-in-room = You are not in the group.
+problem-file-unreadable = The file cannot be read.
+problem-file-unavailable = The file is not available (yet).
+problem-unknown-transfer = The file transfer was not found.
+problem-transfer-failed = The file transfer could not be started.
+problem-still-busy = The previous change is still being saved; try again in a moment.
+problem-server-timeout = The server did not answer in time; the change may not have been saved.
+problem-profile-not-saved = The server did not save the profile.
+problem-avatar-unusable = The picture cannot be used as avatar.
+problem-bad-server-answer = The server's answer could not be read.
+problem-invalid-stanza = The XML is not a valid stanza; nothing was sent.
+problem-account-failed = The account stopped working.
+problem-unknown-account = There is no such account.
+problem-invalid-command = The command is not valid.
+problem-input-unreadable = The input cannot be read.
+problem-config-failed = The configuration could not be read or saved.
+problem-duplicate-account = An account with this name exists already.
+problem-password-unavailable = The password is not available.
+problem-registration-failed = The account could not be created on the server.
+problem-data-dir-failed = The data folder cannot be used.
 
 ## Requests the server refused (error events with a code), and why (XMPP conditions)
 refused-roster-request = The contact list could not be read: { $why }.

@@ -32,7 +32,7 @@ use tokio_xmpp::stanzastream::StanzaStream;
 
 use super::inbound::PendingIq;
 use super::{Actor, avatar_path};
-use crate::api::{ConnState, Event};
+use crate::api::{ConnState, Event, Problem};
 use crate::avatar_image::{AvatarError, INCOMING};
 use crate::xmpp::avatars::{
     self as stanzas, Announced, DATA, METADATA, data_text, items_metadata, vcard_photo_text,
@@ -366,12 +366,20 @@ impl Actor {
             }
             Done::Prepared(Err(e)) => {
                 self.avatars.publishing = None;
-                self.error(format!("avatar not changed: {e}"), None);
+                self.error(
+                    Problem::AvatarUnusable,
+                    format!("avatar not changed: {e}"),
+                    None,
+                );
             }
             Done::Prepared(Ok(ready)) => {
                 if self.state != ConnState::Online {
                     self.avatars.publishing = None;
-                    return self.error("not connected: the avatar was not changed", None);
+                    return self.error(
+                        Problem::NotConnected,
+                        "not connected: the avatar was not changed",
+                        None,
+                    );
                 }
                 self.publish_data(ready, stream).await;
             }
@@ -389,7 +397,7 @@ impl Actor {
                 path: hash.and_then(|h| self.avatar_file(h)),
             }),
             Ok(_) => {}
-            Err(e) => self.error(e.to_string(), None),
+            Err(e) => self.error(Problem::StoreFailed, e.to_string(), None),
         }
     }
 
@@ -436,6 +444,7 @@ impl Actor {
     pub(super) async fn set_avatar(&mut self, path: Option<PathBuf>, stream: &StanzaStream) {
         if self.avatars.publishing.is_some() {
             return self.error(
+                Problem::StillBusy,
                 "avatar not changed: the previous change is still being published",
                 None,
             );
@@ -507,7 +516,7 @@ impl Actor {
             _ => return,
         };
         if let Err(e) = answer {
-            return self.refused("avatar", "avatar not changed", &e);
+            return self.refused(Problem::Avatar, "avatar not changed", &e);
         }
         match current {
             Some(Publishing::Data { hash, metadata, .. }) => {

@@ -14,7 +14,7 @@ use tokio_xmpp::stanzastream::StanzaStream;
 
 use super::Actor;
 use super::inbound::PendingIq;
-use crate::api::Event;
+use crate::api::{Event, Problem};
 use crate::xmpp::blocking::{self, covers};
 
 impl Actor {
@@ -28,7 +28,7 @@ impl Actor {
             Ok(list) => {
                 self.blocklist = list.iter().filter_map(|j| j.parse().ok()).collect();
             }
-            Err(e) => self.error(e.to_string(), None),
+            Err(e) => self.error(Problem::StoreFailed, e.to_string(), None),
         }
     }
 
@@ -65,7 +65,13 @@ impl Actor {
     ) {
         let jid: BareJid = match jid.trim().parse() {
             Ok(j) => j,
-            Err(e) => return self.error(format!("invalid JID {jid}: {e}"), None),
+            Err(e) => {
+                return self.error(
+                    Problem::InvalidAddress,
+                    format!("invalid JID {jid}: {e}"),
+                    None,
+                );
+            }
         };
         if let Some(stream) = stream.filter(|_| self.server_blocking) {
             let id = uuid::Uuid::new_v4().to_string();
@@ -98,7 +104,7 @@ impl Actor {
     fn set_blocklist(&mut self, list: BTreeSet<BareJid>) {
         let strings: Vec<String> = list.iter().map(BareJid::to_string).collect();
         if let Err(e) = self.store.set_blocklist(&strings) {
-            self.error(e.to_string(), None);
+            self.error(Problem::StoreFailed, e.to_string(), None);
         }
         self.blocklist = list;
         self.emit_blocklist();

@@ -9,7 +9,7 @@ use tokio_xmpp::stanzastream::StanzaStream;
 
 use super::{Actor, sync};
 use crate::accounts::ToAccount;
-use crate::api::{AccountRequest, Event};
+use crate::api::{AccountRequest, Event, Problem};
 
 impl Actor {
     /// One message from the front-end runtime; `online` is the stream while
@@ -37,7 +37,11 @@ impl Actor {
         what: &str,
     ) -> Option<&'s StanzaStream> {
         if online.is_none() {
-            self.error(format!("not connected: {what}"), None);
+            self.error(
+                Problem::NotConnected,
+                format!("not connected: {what}"),
+                None,
+            );
         }
         online
     }
@@ -46,7 +50,7 @@ impl Actor {
     fn emit_result<E: std::fmt::Display>(&self, result: Result<Event, E>) {
         match result {
             Ok(event) => self.emit(event),
-            Err(e) => self.error(e.to_string(), None),
+            Err(e) => self.error(Problem::StoreFailed, e.to_string(), None),
         }
     }
 

@@ -11,7 +11,7 @@ use tokio_xmpp::stanzastream::StanzaStream;
 
 use super::inbound::PendingIq;
 use super::{Actor, nick};
-use crate::api::Event;
+use crate::api::{Event, Problem};
 
 /// A roster set with one item.
 fn roster_set(item: Item) -> Iq {
@@ -55,11 +55,15 @@ impl Actor {
         match jid.trim().parse::<BareJid>() {
             Ok(j) if j != self.jid => Some(j),
             Ok(_) => {
-                self.error("that is this account itself", None);
+                self.error(Problem::OwnAddress, "that is this account itself", None);
                 None
             }
             Err(e) => {
-                self.error(format!("invalid contact {jid}: {e}"), None);
+                self.error(
+                    Problem::InvalidAddress,
+                    format!("invalid contact {jid}: {e}"),
+                    None,
+                );
                 None
             }
         }

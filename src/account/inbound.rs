@@ -15,7 +15,7 @@ use tokio_xmpp::stanzastream::StanzaStream;
 
 use super::outbox::{Progress, Stage};
 use super::{Actor, chat, chatstates, roster};
-use crate::api::{Availability, Direction, Event};
+use crate::api::{Availability, Direction, Event, Problem};
 use crate::xmpp::carbons::{self, Carbon};
 use crate::xmpp::receipts;
 use crate::xmpp::{caps, version};
@@ -163,7 +163,7 @@ impl Actor {
             Ok(_) => {
                 tracing::debug!(account = %self.id, "receipt for an unknown message or from someone else ignored")
             }
-            Err(e) => self.error(e.to_string(), None),
+            Err(e) => self.error(Problem::StoreFailed, e.to_string(), None),
         }
     }
 
@@ -342,7 +342,7 @@ impl Actor {
                 match answer {
                     Ok(payload) => self.on_roster_result(payload),
                     Err(error) => self.refused(
-                        "roster_request",
+                        Problem::RosterRequest,
                         "the contact list could not be read",
                         &error,
                     ),
@@ -351,9 +351,11 @@ impl Actor {
             }
             (PendingIq::Blocklist, answer) => self.on_blocklist(answer.ok().flatten()),
             (PendingIq::RosterSet | PendingIq::BlockChange, Ok(_)) => {}
-            (PendingIq::RosterSet | PendingIq::BlockChange, Err(error)) => {
-                self.refused("roster_change", "the server refused the change", &error)
-            }
+            (PendingIq::RosterSet | PendingIq::BlockChange, Err(error)) => self.refused(
+                Problem::RosterChange,
+                "the server refused the change",
+                &error,
+            ),
             (PendingIq::AvatarData | PendingIq::VCardPhoto, answer) => {
                 self.on_avatar_data(kind, &id, answer, stream).await
             }
@@ -375,11 +377,17 @@ impl Actor {
             // Roster versioning: unchanged since our version, pushes follow.
             None if self.roster_versioning => return self.emit_roster(),
             Some(Ok(roster)) => roster,
-            _ => return self.error("the server sent an unreadable roster", None),
+            _ => {
+                return self.error(
+                    Problem::BadServerAnswer,
+                    "the server sent an unreadable roster",
+                    None,
+                );
+            }
         };
         let contacts: Vec<_> = roster.items.iter().map(roster::contact_from_item).collect();
         if let Err(e) = self.store.replace_roster(&contacts, roster.ver.as_deref()) {
-            return self.error(e.to_string(), None);
+            return self.error(Problem::StoreFailed, e.to_string(), None);
         }
         self.emit_roster();
     }
@@ -395,13 +403,13 @@ impl Actor {
                 self.store.upsert_contact(&roster::contact_from_item(item))
             };
             if let Err(e) = result {
-                self.error(e.to_string(), None);
+                self.error(Problem::StoreFailed, e.to_string(), None);
             }
         }
         if let Some(ver) = roster.ver.as_deref()
             && let Err(e) = self.store.set_roster_version(Some(ver))
         {
-            self.error(e.to_string(), None);
+            self.error(Problem::StoreFailed, e.to_string(), None);
         }
         self.emit_roster();
     }
@@ -421,7 +429,7 @@ impl Actor {
                     contacts,
                 });
             }
-            Err(e) => self.error(e.to_string(), None),
+            Err(e) => self.error(Problem::StoreFailed, e.to_string(), None),
         }
     }
 }

@@ -16,6 +16,7 @@ use tokio_xmpp::jid::BareJid;
 use tokio_xmpp::parsers::presence::Presence;
 
 use super::Actor;
+use crate::api::Problem;
 
 /// When a contact whose last client just went offline was last active: the
 /// idle time that client sent along (XEP-0319), if it is in the past, else now.
@@ -43,7 +44,7 @@ impl Actor {
         match self.store.set_last_seen(jid.as_str(), Some(at)) {
             Ok(_) => Some(at),
             Err(e) => {
-                self.error(e.to_string(), None);
+                self.error(Problem::StoreFailed, e.to_string(), None);
                 None
             }
         }

@@ -15,7 +15,7 @@ use tokio_xmpp::parsers::stanza_error::StanzaError;
 use tokio_xmpp::stanzastream::{Event as StreamEvent, StanzaStream, StreamEvent as StreamStatus};
 
 use crate::accounts::ToAccount;
-use crate::api::{AccountRequest, ConnState, Direction, Event};
+use crate::api::{AccountRequest, ConnState, Direction, Event, Problem};
 use crate::config::AccountConfig;
 use crate::secrets;
 use crate::store::Store;
@@ -71,7 +71,8 @@ pub(crate) fn spawn(
     let (tx, rx) = mpsc::unbounded_channel();
     tokio::spawn(async move {
         let id = config.id.clone();
-        if let Err(message) = run(config, data_dir, rx, events.clone()).await {
+        if let Err(e) = run(config, data_dir, rx, events.clone()).await {
+            let message = e.to_string();
             tracing::error!(account = %id, "{message}");
             let _ = events.send(Event::AccountState {
                 account: id.clone(),
@@ -81,10 +82,37 @@ pub(crate) fn spawn(
                 jid: None,
                 cert: None,
             });
-            let _ = events.send(Event::error(Some(&id), message));
+            let _ = events.send(Event::problem(Some(&id), e.problem(), message));
         }
     });
     tx
+}
+
+/// Why an account's actor stopped: the account stays offline.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum RunError {
+    #[error("invalid JID {jid}: {source}")]
+    Jid {
+        jid: String,
+        source: tokio_xmpp::jid::Error,
+    },
+    #[error(transparent)]
+    DataDir(#[from] crate::profile::ProfileError),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error("the connection ended unexpectedly")]
+    StreamEnded,
+}
+
+impl RunError {
+    /// The `code` of the `error` event that reports it.
+    fn problem(&self) -> Problem {
+        match self {
+            RunError::Jid { .. } => Problem::InvalidAddress,
+            RunError::DataDir(_) => Problem::DataDirFailed,
+            RunError::Store(_) | RunError::StreamEnded => Problem::AccountFailed,
+        }
+    }
 }
 
 struct Actor {
@@ -158,21 +186,21 @@ async fn run(
     data_dir: PathBuf,
     mut commands: mpsc::UnboundedReceiver<ToAccount>,
     events: mpsc::UnboundedSender<Event>,
-) -> Result<(), String> {
-    let jid: BareJid = config
-        .jid
-        .parse()
-        .map_err(|e| format!("invalid JID {}: {e}", config.jid))?;
-    crate::profile::create_data_dirs(&data_dir).map_err(|e| e.to_string())?;
-    let mut store = Store::open(&data_dir.join("history.sqlite")).map_err(|e| e.to_string())?;
+) -> Result<(), RunError> {
+    let jid: BareJid = config.jid.parse().map_err(|source| RunError::Jid {
+        jid: config.jid.clone(),
+        source,
+    })?;
+    crate::profile::create_data_dirs(&data_dir)?;
+    let mut store = Store::open(&data_dir.join("history.sqlite"))?;
     // Transfers cut off by the last exit start again (uploads) or wait (downloads).
-    store.reset_transfers().map_err(|e| e.to_string())?;
+    store.reset_transfers()?;
     if let Ok(in_use) = store.avatar_hashes() {
         avatars::clean_cache(&data_dir, &in_use);
     }
     let resource = match &config.resource {
         Some(r) => r.clone(),
-        None => store.stable_resource().map_err(|e| e.to_string())?,
+        None => store.stable_resource()?,
     };
     let config = AccountConfig {
         resource: Some(resource.clone()),
@@ -314,7 +342,11 @@ async fn run(
                     actor.pending_iqs.clear();
                     actor.transfers.new_session();
                     if actor.avatars.new_session() {
-                        actor.error("avatar not changed: the connection was lost", None);
+                        actor.error(
+                            Problem::NotConnected,
+                            "avatar not changed: the connection was lost",
+                            None,
+                        );
                     }
                     actor.set_state(ConnState::Online, None, None, Some(bound_jid.to_string()));
                     catch_up_deadline
@@ -342,7 +374,7 @@ async fn run(
                     actor.on_stanza(stanza, &stream).await;
                     actor.burst_end(&stream).await;
                 }
-                None => return Err("the connection ended unexpectedly".into()),
+                None => return Err(RunError::StreamEnded),
             }},
             Some(report) = reports.recv() => actor.on_report(report),
             Some(p) = progress_rx.recv() => actor.on_progress(p),
@@ -415,24 +447,25 @@ impl Actor {
         let _ = self.events.send(event);
     }
 
-    fn error(&self, message: impl Into<String>, reference: Option<String>) {
+    /// Reports `problem`; `message` says in English what exactly failed.
+    fn error(&self, problem: Problem, message: impl Into<String>, reference: Option<String>) {
         self.emit(Event::Error {
             account: Some(self.id.clone()),
             message: message.into(),
             reference,
-            code: None,
+            code: Some(problem.code().to_owned()),
             condition: None,
         });
     }
 
-    /// The server refused a request of kind `code` (see `Event::Error`);
+    /// The server refused a request of kind `problem` (see `Event::Error`);
     /// `what` says in English what did not happen.
-    fn refused(&self, code: &str, what: &str, e: &StanzaError) {
+    fn refused(&self, problem: Problem, what: &str, e: &StanzaError) {
         self.emit(Event::Error {
             account: Some(self.id.clone()),
             message: format!("{what}: {}", stanza_error::describe(e)),
             reference: None,
-            code: Some(code.to_owned()),
+            code: Some(problem.code().to_owned()),
             condition: Some(crate::xmpp::stanza_error::code(&e.defined_condition).to_owned()),
         });
     }
@@ -599,7 +632,11 @@ impl Actor {
                 let msg = chatstates::notification(&to.to_bare(), state);
                 self.send(stream, Stanza::Message(msg)).await;
             }
-            Err(e) => self.error(format!("invalid contact {with}: {e}"), None),
+            Err(e) => self.error(
+                Problem::InvalidAddress,
+                format!("invalid contact {with}: {e}"),
+                None,
+            ),
         }
     }
 
@@ -609,7 +646,11 @@ impl Actor {
             Ok(stanza) => {
                 self.send(stream, stanza).await;
             }
-            Err(e) => self.error(format!("stanza not sent: {e}"), None),
+            Err(e) => self.error(
+                Problem::InvalidStanza,
+                format!("stanza not sent: {e}"),
+                None,
+            ),
         }
     }
 }

@@ -8,7 +8,7 @@ use tokio_xmpp::minidom::Element;
 use tokio_xmpp::parsers::presence::Presence;
 
 use super::Actor;
-use crate::api::Event;
+use crate::api::{Event, Problem};
 use crate::xmpp::pep::Notification;
 use crate::xmpp::{nick, text};
 
@@ -47,7 +47,7 @@ impl Actor {
                 nick,
             }),
             Ok(false) => {}
-            Err(e) => self.error(e.to_string(), None),
+            Err(e) => self.error(Problem::StoreFailed, e.to_string(), None),
         }
     }
 

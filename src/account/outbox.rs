@@ -16,7 +16,7 @@ use tokio_xmpp::jid::{BareJid, Jid};
 use tokio_xmpp::stanzastream::{StanzaStage, StanzaState, StanzaStream, StanzaToken};
 
 use super::Actor;
-use crate::api::{ConnState, Direction, Event, MessageRecord, MessageState};
+use crate::api::{ConnState, Direction, Event, MessageRecord, MessageState, Problem};
 use crate::store::NewMessage;
 use crate::xmpp::{chat, chatstates, file_message, markers, receipts, replies};
 use tokio_xmpp::parsers::message::Message;
@@ -85,14 +85,25 @@ impl Actor {
             Ok(j) if j.is_bare() || self.is_room_jid(&j.to_bare()) => j,
             Ok(_) => {
                 return self.error(
+                    Problem::InvalidAddress,
                     format!("invalid recipient {to}: a bare JID or a room occupant"),
                     reference,
                 );
             }
-            Err(e) => return self.error(format!("invalid recipient {to}: {e}"), reference),
+            Err(e) => {
+                return self.error(
+                    Problem::InvalidAddress,
+                    format!("invalid recipient {to}: {e}"),
+                    reference,
+                );
+            }
         };
         if body.trim().is_empty() {
-            return self.error("cannot send an empty message", reference);
+            return self.error(
+                Problem::EmptyMessage,
+                "cannot send an empty message",
+                reference,
+            );
         }
         let id = uuid::Uuid::new_v4().to_string();
         let with = to.to_string();
@@ -103,7 +114,13 @@ impl Actor {
         let reply_ref = match reply_to {
             Some(local) => match self.reference_in(local, room) {
                 Some(r) => Some(r),
-                None => return self.error(format!("no message {local} to reply to"), reference),
+                None => {
+                    return self.error(
+                        Problem::UnknownMessage,
+                        format!("no message {local} to reply to"),
+                        reference,
+                    );
+                }
             },
             None => None,
         };
@@ -127,7 +144,13 @@ impl Actor {
         let record = match self.store.insert_message(&new) {
             Ok(Some(r)) => r,
             Ok(None) => return,
-            Err(e) => return self.error(format!("message not stored: {e}"), reference),
+            Err(e) => {
+                return self.error(
+                    Problem::StoreFailed,
+                    format!("message not stored: {e}"),
+                    reference,
+                );
+            }
         };
         if let Some(r) = &reference {
             self.refs.insert(id.clone(), r.clone());
@@ -157,8 +180,12 @@ impl Actor {
                     self.flush_outbox(stream).await;
                 }
             }
-            Ok(None) => self.error(format!("message {id} cannot be retried"), None),
-            Err(e) => self.error(e.to_string(), None),
+            Ok(None) => self.error(
+                Problem::MessageUnchangeable,
+                format!("message {id} cannot be retried"),
+                None,
+            ),
+            Err(e) => self.error(Problem::StoreFailed, e.to_string(), None),
         }
     }
 
@@ -170,7 +197,7 @@ impl Actor {
                     self.transmit(&m, stream).await;
                 }
             }
-            Err(e) => self.error(e.to_string(), None),
+            Err(e) => self.error(Problem::StoreFailed, e.to_string(), None),
         }
     }
 
@@ -299,7 +326,7 @@ impl Actor {
         match self.store.set_state(id, state, error) {
             Ok(Some(rec)) => self.announce_state(rec),
             Ok(None) => {}
-            Err(e) => self.error(e.to_string(), None),
+            Err(e) => self.error(Problem::StoreFailed, e.to_string(), None),
         }
     }
 

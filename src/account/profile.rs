@@ -28,7 +28,7 @@ use tokio_xmpp::parsers::stanza_error::{DefinedCondition, StanzaError};
 use tokio_xmpp::stanzastream::StanzaStream;
 
 use super::{Actor, nick, vcard, version};
-use crate::api::{ConnState, Event, PeerProfile, ResourceInfo, VCard};
+use crate::api::{ConnState, Event, PeerProfile, Problem, ResourceInfo, VCard};
 use crate::xmpp::{last_activity, pep};
 
 /// How long a `profile` request waits for answers.
@@ -245,7 +245,11 @@ impl Actor {
         match jid.trim().parse::<BareJid>() {
             Ok(j) => Some(j),
             Err(e) => {
-                self.error(format!("invalid JID {jid}: {e}"), None);
+                self.error(
+                    Problem::InvalidAddress,
+                    format!("invalid JID {jid}: {e}"),
+                    None,
+                );
                 None
             }
         }
@@ -441,6 +445,7 @@ impl Actor {
             self.profiles.save = None;
             self.profiles.forget(key);
             self.error(
+                Problem::ServerTimeout,
                 "the server did not answer in time: the profile may not have been saved",
                 None,
             );
@@ -456,6 +461,7 @@ impl Actor {
     ) {
         if self.profiles.save.is_some() {
             return self.error(
+                Problem::StillBusy,
                 "the last profile change is still being saved; try again",
                 None,
             );
@@ -549,7 +555,7 @@ impl Actor {
                 let nick = save.nick.clone();
                 let own = self.jid.clone();
                 if let Err(e) = self.store.set_nick(own.as_str(), nick.as_deref()) {
-                    self.error(e.to_string(), None);
+                    self.error(Problem::StoreFailed, e.to_string(), None);
                 }
                 self.emit(Event::Nick {
                     account: self.id.clone(),
@@ -577,7 +583,11 @@ impl Actor {
             let own = self.jid.to_string();
             self.request_profile(&own, stream).await;
         } else {
-            self.error(format!("profile not saved: {}", errors.join("; ")), None);
+            self.error(
+                Problem::ProfileNotSaved,
+                format!("profile not saved: {}", errors.join("; ")),
+                None,
+            );
         }
     }
 }

@@ -16,7 +16,7 @@ use tokio_xmpp::stanzastream::StanzaStream;
 
 use super::Actor;
 use super::inbound::PendingIq;
-use crate::api::{Event, ServerInfo, SoftwareVersion};
+use crate::api::{Event, Problem, ServerInfo, SoftwareVersion};
 
 /// Answers collected so far for one `server_info` request.
 #[derive(Debug, Default)]
@@ -129,7 +129,7 @@ impl Actor {
     /// Asks the server to change the account's password (XEP-0077 §3.3).
     pub(super) async fn change_password(&mut self, password: String, stream: &StanzaStream) {
         if password.is_empty() {
-            return self.error("the new password is empty", None);
+            return self.error(Problem::EmptyPassword, "the new password is empty", None);
         }
         let username = self
             .jid
@@ -164,7 +164,7 @@ impl Actor {
         };
         if let Err(e) = answer {
             return self.refused(
-                "password_change",
+                Problem::PasswordChange,
                 "the server did not change the password",
                 &e,
             );

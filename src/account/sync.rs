@@ -20,7 +20,7 @@ use tokio_xmpp::stanzastream::StanzaStream;
 use super::Actor;
 use super::chat::{ArrivedMessage, StoreRows};
 use super::inbound::PendingIq;
-use crate::api::Event;
+use crate::api::{Event, Problem};
 use crate::store::{CatchUpTrail, Inserted, LiveSince};
 use crate::xmpp::carbons;
 use crate::xmpp::mam::{self, Page, Rejected};
@@ -175,7 +175,7 @@ impl Actor {
             Ok(Some(after)) => Page::After(Some(after)),
             Ok(None) => Page::Newest,
             Err(e) => {
-                self.error(e.to_string(), None);
+                self.error(Problem::StoreFailed, e.to_string(), None);
                 Page::Newest
             }
         };
@@ -229,12 +229,12 @@ impl Actor {
                     messages,
                     complete: false,
                 }),
-                Err(e) => self.error(e.to_string(), None),
+                Err(e) => self.error(Problem::StoreFailed, e.to_string(), None),
             };
         }
         let page = match self.store.history(&req.with, req.limit, req.before) {
             Ok(p) => p,
-            Err(e) => return self.error(e.to_string(), None),
+            Err(e) => return self.error(Problem::StoreFailed, e.to_string(), None),
         };
         let short = page.len() < req.limit as usize;
         let exhausted = self.store.archive_exhausted(&req.with).unwrap_or(false);
@@ -279,7 +279,7 @@ impl Actor {
                     complete,
                 })
             }
-            Err(e) => self.error(e.to_string(), None),
+            Err(e) => self.error(Problem::StoreFailed, e.to_string(), None),
         }
     }
 
@@ -395,7 +395,7 @@ impl Actor {
                 if let Some(cursor) = cursor
                     && let Err(e) = self.store.set_archive_cursor(Some(cursor))
                 {
-                    self.error(e.to_string(), None);
+                    self.error(Problem::StoreFailed, e.to_string(), None);
                 }
                 // The newest page is where a first catch-up ends; older
                 // history is fetched when the user scrolls back.
@@ -412,7 +412,7 @@ impl Actor {
                 if end.is_some_and(|e| e.complete)
                     && let Err(e) = self.store.set_archive_exhausted(&req.with)
                 {
-                    self.error(e.to_string(), None);
+                    self.error(Problem::StoreFailed, e.to_string(), None);
                 }
                 self.reply_history(&req);
             }
@@ -454,7 +454,11 @@ impl Actor {
         let outcome = match outcome {
             Ok(o) => o,
             Err(e) => {
-                self.error(format!("messages not stored: {e}"), None);
+                self.error(
+                    Problem::StoreFailed,
+                    format!("messages not stored: {e}"),
+                    None,
+                );
                 return None;
             }
         };

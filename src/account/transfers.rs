@@ -21,7 +21,9 @@ use tokio_xmpp::jid::BareJid;
 use tokio_xmpp::stanzastream::StanzaStream;
 
 use super::Actor;
-use crate::api::{ConnState, Direction, Event, MessageRecord, MessageState, TransferState};
+use crate::api::{
+    ConnState, Direction, Event, MessageRecord, MessageState, Problem, TransferState,
+};
 use crate::config::FileSettings;
 use crate::files::transfer::{Downloaded, Fetch, Http, OnProgress, Policy, Put, TransferError};
 use crate::files::{self, human_size};
@@ -196,7 +198,7 @@ impl Actor {
             }
             Ok(None) => None,
             Err(e) => {
-                self.error(e.to_string(), None);
+                self.error(Problem::StoreFailed, e.to_string(), None);
                 None
             }
         }
@@ -240,22 +242,36 @@ impl Actor {
     ) {
         let to: BareJid = match to.parse() {
             Ok(j) => j,
-            Err(e) => return self.error(format!("invalid recipient {to}: {e}"), reference),
+            Err(e) => {
+                return self.error(
+                    Problem::InvalidAddress,
+                    format!("invalid recipient {to}: {e}"),
+                    reference,
+                );
+            }
         };
         let path = match std::path::absolute(path) {
             Ok(p) => p,
-            Err(e) => return self.error(format!("file not sent: {path}: {e}"), reference),
+            Err(e) => {
+                return self.error(
+                    Problem::FileUnreadable,
+                    format!("file not sent: {path}: {e}"),
+                    reference,
+                );
+            }
         };
         let size = match std::fs::metadata(&path) {
             Ok(m) if m.is_file() => m.len(),
             Ok(_) => {
                 return self.error(
+                    Problem::FileUnreadable,
                     format!("file not sent: {} is not a file", path.display()),
                     reference,
                 );
             }
             Err(e) => {
                 return self.error(
+                    Problem::FileUnreadable,
                     format!("file not sent: cannot read {}: {e}", path.display()),
                     reference,
                 );
@@ -302,7 +318,13 @@ impl Actor {
         let record = match self.store.insert_message(&new) {
             Ok(Some(r)) => r,
             Ok(None) => return,
-            Err(e) => return self.error(format!("file not stored: {e}"), reference),
+            Err(e) => {
+                return self.error(
+                    Problem::StoreFailed,
+                    format!("file not stored: {e}"),
+                    reference,
+                );
+            }
         };
         if let Some(r) = &reference {
             self.refs.insert(id.clone(), r.clone());
@@ -333,7 +355,7 @@ impl Actor {
         }
         let pending = match self.store.pending_uploads() {
             Ok(p) => p,
-            Err(e) => return self.error(e.to_string(), None),
+            Err(e) => return self.error(Problem::StoreFailed, e.to_string(), None),
         };
         for p in pending {
             if !self.transfers.active.contains_key(&p.id) && !self.upload.is_waiting_for_slot(&p.id)
@@ -511,21 +533,34 @@ impl Actor {
         }
         let record = match self.store.message(id) {
             Ok(Some(r)) => r,
-            Ok(None) => return self.error(format!("no message {id}"), None),
-            Err(e) => return self.error(e.to_string(), None),
+            Ok(None) => {
+                return self.error(Problem::UnknownMessage, format!("no message {id}"), None);
+            }
+            Err(e) => return self.error(Problem::StoreFailed, e.to_string(), None),
         };
         let Some(file) = record.file else {
-            return self.error(format!("message {id} has no file"), None);
+            return self.error(
+                Problem::FileUnavailable,
+                format!("message {id} has no file"),
+                None,
+            );
         };
         let Some(url) = file.url.clone() else {
             return self.error(
+                Problem::FileUnavailable,
                 format!("the file of message {id} is not uploaded yet"),
                 None,
             );
         };
         let http = match &self.transfers.http {
             Ok(h) => h.clone(),
-            Err(e) => return self.error(format!("no HTTP client: {e}"), None),
+            Err(e) => {
+                return self.error(
+                    Problem::TransferFailed,
+                    format!("no HTTP client: {e}"),
+                    None,
+                );
+            }
         };
         let sha256 = file.sha256.as_deref().and_then(|h| {
             base64::engine::general_purpose::STANDARD
@@ -602,7 +637,7 @@ impl Actor {
         let direction = match (&active, self.store.message(id)) {
             (Some(a), _) => a.direction,
             (None, Ok(Some(m))) => m.direction,
-            _ => return self.error(format!("no transfer {id}"), None),
+            _ => return self.error(Problem::UnknownTransfer, format!("no transfer {id}"), None),
         };
         match direction {
             Direction::Out => {
@@ -611,13 +646,21 @@ impl Actor {
                     m.state == MessageState::Queued && m.file.is_some_and(|f| f.url.is_none())
                 });
                 if active.is_none() && !waiting && !queued {
-                    return self.error(format!("no transfer {id} to cancel"), None);
+                    return self.error(
+                        Problem::UnknownTransfer,
+                        format!("no transfer {id} to cancel"),
+                        None,
+                    );
                 }
                 self.finish_upload(id, TransferState::Cancelled, "cancelled");
             }
             Direction::In => {
                 if active.is_none() {
-                    return self.error(format!("no transfer {id} to cancel"), None);
+                    return self.error(
+                        Problem::UnknownTransfer,
+                        format!("no transfer {id} to cancel"),
+                        None,
+                    );
                 }
                 self.update_file(
                     id,

@@ -9,7 +9,7 @@ use tokio_xmpp::stanzastream::StanzaStream;
 
 use super::Actor;
 use super::chat::ArrivedMessage;
-use crate::api::{Direction, Event, MessageRecord, MessageState};
+use crate::api::{Direction, Event, MessageRecord, MessageState, Problem};
 use crate::store::StoreError;
 use crate::store::signals::same_sender;
 use crate::xmpp::chat::{self, Signal};
@@ -85,7 +85,7 @@ impl Actor {
                 message,
             }),
             Ok(None) => {}
-            Err(e) => self.error(e.to_string(), None),
+            Err(e) => self.error(Problem::StoreFailed, e.to_string(), None),
         }
     }
 
@@ -114,7 +114,7 @@ impl Actor {
                 .and_then(|t| self.read_elsewhere_upto(with, t.map(|t| t.id))),
         };
         if let Err(e) = result {
-            self.error(e.to_string(), None);
+            self.error(Problem::StoreFailed, e.to_string(), None);
         }
     }
 
@@ -152,16 +152,20 @@ impl Actor {
         let record = match self.store.message(id) {
             Ok(Some(r)) => r,
             Ok(None) => {
-                self.error(format!("no message {id}"), None);
+                self.error(Problem::UnknownMessage, format!("no message {id}"), None);
                 return None;
             }
             Err(e) => {
-                self.error(e.to_string(), None);
+                self.error(Problem::StoreFailed, e.to_string(), None);
                 return None;
             }
         };
         if record.retracted || (own_only && record.direction != Direction::Out) {
-            self.error(format!("message {id} cannot be changed"), None);
+            self.error(
+                Problem::MessageUnchangeable,
+                format!("message {id} cannot be changed"),
+                None,
+            );
             return None;
         }
         let to: Jid = record.with.parse().ok()?;
@@ -170,6 +174,7 @@ impl Actor {
         let Some(reference) = self.reference_in(id, by_room) else {
             if by_room {
                 self.error(
+                    Problem::MessageUnchangeable,
                     format!("message {id} has no id from the room yet (not confirmed)"),
                     None,
                 );
@@ -189,7 +194,11 @@ impl Actor {
     fn addressed(&self, mut msg: Message, target: &Target) -> Option<Message> {
         if target.room {
             if !self.muc.is_joined(&target.to.to_bare()) {
-                self.error("not in the room: the message was not changed", None);
+                self.error(
+                    Problem::NotInRoom,
+                    "not in the room: the message was not changed",
+                    None,
+                );
                 return None;
             }
             msg.type_ = MessageType::Groupchat;
@@ -207,7 +216,11 @@ impl Actor {
     /// the new text.
     pub(super) async fn correct(&mut self, id: &str, body: &str, stream: Option<&StanzaStream>) {
         if body.trim().is_empty() {
-            return self.error("cannot correct to an empty message", None);
+            return self.error(
+                Problem::EmptyMessage,
+                "cannot correct to an empty message",
+                None,
+            );
         }
         let Some(target) = self.signal_target(id, true, false) else {
             return;
@@ -223,7 +236,13 @@ impl Actor {
                 };
                 self.send(stream, Stanza::Message(msg)).await;
             }
-            None => return self.error("not connected: the message was not changed", None),
+            None => {
+                return self.error(
+                    Problem::NotConnected,
+                    "not connected: the message was not changed",
+                    None,
+                );
+            }
         }
         let result = self.store.correct(id, body);
         self.announce_update(result);
@@ -246,7 +265,13 @@ impl Actor {
                 };
                 self.send(stream, Stanza::Message(msg)).await;
             }
-            None => return self.error("not connected: the message was not changed", None),
+            None => {
+                return self.error(
+                    Problem::NotConnected,
+                    "not connected: the message was not changed",
+                    None,
+                );
+            }
         }
         let result = self.store.retract(id);
         self.announce_update(result);
@@ -278,10 +303,10 @@ impl Actor {
     pub(super) async fn mark_read(&mut self, with: &str, stream: Option<&StanzaStream>) {
         let changed = match self.store.mark_read(with) {
             Ok(n) => n,
-            Err(e) => return self.error(e.to_string(), None),
+            Err(e) => return self.error(Problem::StoreFailed, e.to_string(), None),
         };
         if let Err(e) = self.emit_conversations() {
-            self.error(e.to_string(), None);
+            self.error(Problem::StoreFailed, e.to_string(), None);
         }
         let Some(stream) = stream.filter(|_| changed > 0 && self.switches.send_read_markers) else {
             return;
@@ -319,7 +344,7 @@ impl Actor {
             .set_muted(with, muted)
             .and_then(|()| self.emit_conversations());
         if let Err(e) = result {
-            self.error(e.to_string(), None);
+            self.error(Problem::StoreFailed, e.to_string(), None);
         }
     }
 }

@@ -377,3 +377,18 @@ fn requests_are_addressed_to_one_account_or_to_all() {
         Some("work")
     );
 }
+
+#[test]
+fn problem_codes_are_their_serde_names_and_unique() {
+    let mut seen = std::collections::HashSet::new();
+    for p in Problem::ALL {
+        assert_eq!(
+            serde_json::to_value(p).ok(),
+            Some(serde_json::Value::from(p.code()))
+        );
+        assert_eq!(Problem::from_code(p.code()), Some(p));
+        assert!(seen.insert(p.code()), "{p:?} twice");
+        assert!(p.sentence().ends_with('.'));
+    }
+    assert_eq!(Problem::from_code("from_a_newer_core"), None);
+}

@@ -45,7 +45,8 @@ use toml::{Table, Value};
 use crate::api::{AccountInfo, ConnState, NewAccount, TlsMode};
 
 pub use validate::{
-    MAX_ID_LEN, normalize_fingerprint, validate_account_id, validate_jid, validate_port,
+    MAX_ID_LEN, ValidationError, normalize_fingerprint, parse_port, validate_account_id,
+    validate_jid, validate_port,
 };
 
 #[derive(Debug, thiserror::Error)]

@@ -3,75 +3,120 @@
 /// Maximum length of an account id.
 pub const MAX_ID_LEN: usize = 32;
 
+/// A value the config refuses. The config file reports it in English
+/// (`Display`); the GUI's forms show [`ValidationError::fluent_id`]'s
+/// message, so a dialog never accepts what the config then refuses.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ValidationError {
+    #[error("account id is empty")]
+    IdEmpty,
+    #[error("account id `{0}` is longer than {MAX_ID_LEN} characters")]
+    IdTooLong(String),
+    #[error("account id `{0}` must start with a lower-case letter or a digit")]
+    IdStart(String),
+    #[error("account id `{0}` may only contain a-z, 0-9, `_` and `-`")]
+    IdChars(String),
+    #[error("jid `{0}` must not contain whitespace")]
+    JidWhitespace(String),
+    #[error("jid `{0}` must be a bare JID without `/resource` (set `resource` instead)")]
+    JidResource(String),
+    #[error("jid `{0}` has an empty local part")]
+    JidNoLocal(String),
+    #[error("jid `{0}` has an empty domain")]
+    JidNoDomain(String),
+    #[error("jid `{0}` must have the form user@domain (exactly one `@`)")]
+    JidForm(String),
+    #[error("pinned_cert: unexpected character `{0}` (expected a SHA-256 fingerprint in hex)")]
+    FingerprintChar(char),
+    #[error("pinned_cert: a SHA-256 fingerprint has 64 hex digits, this one has {0}")]
+    FingerprintLength(usize),
+    #[error("port {0} is out of range (1-65535)")]
+    Port(i64),
+    #[error("port `{0}` is not a number")]
+    PortText(String),
+}
+
+impl ValidationError {
+    /// The Fluent message the GUI shows for it (`i18n/*/plausch.ftl`).
+    pub fn fluent_id(&self) -> &'static str {
+        use ValidationError as V;
+        match self {
+            V::IdEmpty => "error-id-empty",
+            V::IdTooLong(_) => "error-id-too-long",
+            V::IdStart(_) => "error-id-start",
+            V::IdChars(_) => "error-invalid-id",
+            V::JidWhitespace(_)
+            | V::JidResource(_)
+            | V::JidNoLocal(_)
+            | V::JidNoDomain(_)
+            | V::JidForm(_) => "error-invalid-jid",
+            V::FingerprintChar(_) | V::FingerprintLength(_) => "error-invalid-fingerprint",
+            V::Port(_) | V::PortText(_) => "error-invalid-port",
+        }
+    }
+}
+
+// The config's own errors are English strings (`ConfigError::Account`).
+impl From<ValidationError> for String {
+    fn from(e: ValidationError) -> String {
+        e.to_string()
+    }
+}
+
 /// Check an account id: `[a-z0-9][a-z0-9_-]{0,31}`.
 ///
 /// Valid ids are safe as a directory name on every platform.
-pub fn validate_account_id(id: &str) -> Result<(), String> {
+pub fn validate_account_id(id: &str) -> Result<(), ValidationError> {
     let mut chars = id.chars();
     let Some(first) = chars.next() else {
-        return Err("account id is empty".into());
+        return Err(ValidationError::IdEmpty);
     };
     if id.len() > MAX_ID_LEN {
-        return Err(format!(
-            "account id `{id}` is longer than {MAX_ID_LEN} characters"
-        ));
+        return Err(ValidationError::IdTooLong(id.to_owned()));
     }
     if !(first.is_ascii_lowercase() || first.is_ascii_digit()) {
-        return Err(format!(
-            "account id `{id}` must start with a lower-case letter or a digit"
-        ));
+        return Err(ValidationError::IdStart(id.to_owned()));
     }
     if !chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-') {
-        return Err(format!(
-            "account id `{id}` may only contain a-z, 0-9, `_` and `-`"
-        ));
+        return Err(ValidationError::IdChars(id.to_owned()));
     }
     Ok(())
 }
 
 /// Check a bare JID: exactly one `@`, non-empty local part and domain,
 /// no `/` (resource) and no whitespace.
-pub fn validate_jid(jid: &str) -> Result<(), String> {
+pub fn validate_jid(jid: &str) -> Result<(), ValidationError> {
     if jid.chars().any(char::is_whitespace) {
-        return Err(format!("jid `{jid}` must not contain whitespace"));
+        return Err(ValidationError::JidWhitespace(jid.to_owned()));
     }
     if jid.contains('/') {
-        return Err(format!(
-            "jid `{jid}` must be a bare JID without `/resource` (set `resource` instead)"
-        ));
+        return Err(ValidationError::JidResource(jid.to_owned()));
     }
     let mut parts = jid.split('@');
     match (parts.next(), parts.next(), parts.next()) {
         (Some(local), Some(domain), None) => {
             if local.is_empty() {
-                Err(format!("jid `{jid}` has an empty local part"))
+                Err(ValidationError::JidNoLocal(jid.to_owned()))
             } else if domain.is_empty() {
-                Err(format!("jid `{jid}` has an empty domain"))
+                Err(ValidationError::JidNoDomain(jid.to_owned()))
             } else {
                 Ok(())
             }
         }
-        _ => Err(format!(
-            "jid `{jid}` must have the form user@domain (exactly one `@`)"
-        )),
+        _ => Err(ValidationError::JidForm(jid.to_owned())),
     }
 }
 
 /// Normalise a SHA-256 certificate fingerprint to upper-case hex pairs joined
 /// by `:` (`AB:CD:…`, 95 characters). Accepts input with or without colons,
 /// in any case.
-pub fn normalize_fingerprint(pin: &str) -> Result<String, String> {
+pub fn normalize_fingerprint(pin: &str) -> Result<String, ValidationError> {
     let hex: String = pin.trim().chars().filter(|&c| c != ':').collect();
     if let Some(bad) = hex.chars().find(|c| !c.is_ascii_hexdigit()) {
-        return Err(format!(
-            "pinned_cert: unexpected character `{bad}` (expected a SHA-256 fingerprint in hex)"
-        ));
+        return Err(ValidationError::FingerprintChar(bad));
     }
     if hex.len() != 64 {
-        return Err(format!(
-            "pinned_cert: a SHA-256 fingerprint has 64 hex digits, this one has {}",
-            hex.len()
-        ));
+        return Err(ValidationError::FingerprintLength(hex.len()));
     }
     let upper = hex.to_ascii_uppercase();
     let pairs: Vec<&str> = (0..32).map(|i| &upper[2 * i..2 * i + 2]).collect();
@@ -79,11 +124,20 @@ pub fn normalize_fingerprint(pin: &str) -> Result<String, String> {
 }
 
 /// Check a port number from the config file.
-pub fn validate_port(port: i64) -> Result<u16, String> {
+pub fn validate_port(port: i64) -> Result<u16, ValidationError> {
     match u16::try_from(port) {
         Ok(p) if p != 0 => Ok(p),
-        _ => Err(format!("port {port} is out of range (1-65535)")),
+        _ => Err(ValidationError::Port(port)),
     }
+}
+
+/// A port typed into a form, checked as the config checks it.
+pub fn parse_port(typed: &str) -> Result<u16, ValidationError> {
+    let typed = typed.trim();
+    let n = typed
+        .parse::<i64>()
+        .map_err(|_| ValidationError::PortText(typed.to_owned()))?;
+    validate_port(n)
 }
 
 #[cfg(test)]

@@ -6,14 +6,14 @@ use iced::widget::{button, column, container, row, rule, scrollable, space, text
 use iced::{Alignment, Element, Length, Task};
 
 use super::form;
-use super::format::{SWATCHES, cert_reason};
+use super::format::{SWATCHES, cert_reason, validation_text};
 use super::model::LiveAccount;
 use super::sidebar::BOLD;
 use super::{ids, style};
 use crate::accounts::{self, Restart};
 use crate::api::AccountRequest;
 use crate::api::{AccountId, AccountUpdate, CertInfo, ConnState, TlsMode};
-use crate::config::{AccountConfig, Switches};
+use crate::config::{AccountConfig, Switches, normalize_fingerprint, parse_port};
 use crate::fl;
 use crate::profile::Profile;
 
@@ -269,12 +269,7 @@ impl State {
         let opt = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
         let port = match self.port.trim() {
             "" => None,
-            p => Some(
-                p.parse::<u16>()
-                    .ok()
-                    .filter(|p| *p > 0)
-                    .ok_or_else(|| fl!("error-invalid-port"))?,
-            ),
+            p => Some(parse_port(p).map_err(|e| validation_text(&e))?),
         };
         let priority = match self.priority.trim() {
             "" => None,
@@ -290,6 +285,11 @@ impl State {
                 .and_then(|m| m.checked_mul(MIB))
                 .ok_or_else(|| fl!("error-invalid-size"))?
         };
+        // Checked as the config checks it; the config stores it normalised.
+        let pinned = opt(&self.pinned)
+            .map(|p| normalize_fingerprint(&p).map(|_| p))
+            .transpose()
+            .map_err(|e| validation_text(&e))?;
         Ok(self.switches.to_update(AccountUpdate {
             account: self.account.clone(),
             label: Some(opt(&self.label)),
@@ -301,7 +301,7 @@ impl State {
             port: Some(port),
             tls: Some(self.tls),
             ca_file: Some(opt(&self.ca_file)),
-            pinned_cert: Some(opt(&self.pinned)),
+            pinned_cert: Some(pinned),
             resource: Some(opt(&self.resource)),
             priority: Some(priority),
             auto_download: Some(self.auto_download),

@@ -4,12 +4,15 @@ use iced::widget::{button, column, container, row, scrollable, space, text, text
 use iced::{Alignment, Element, Length, Task};
 
 use super::form;
-use super::format::SWATCHES;
+use super::format::{SWATCHES, validation_text};
 use super::sidebar::BOLD;
 use super::{ids, style};
 use crate::accounts::{self, AccountsError};
 use crate::api::{NewAccount, Registration, RegistrationField, TlsMode};
-use crate::config::{AccountConfig, ConfigError};
+use crate::config::{
+    AccountConfig, ConfigError, normalize_fingerprint, parse_port, validate_account_id,
+    validate_jid,
+};
 use crate::fl;
 use crate::profile::Profile;
 
@@ -204,20 +207,12 @@ impl State {
     /// Validates the form (in human words) and builds the request.
     fn to_new(&self) -> Result<NewAccount, String> {
         let opt = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+        // The config's own checks, so the dialog never accepts what the
+        // config file then refuses.
         let jid = self.jid.trim();
-        match jid.split_once('@') {
-            Some((l, d))
-                if !l.is_empty() && !d.is_empty() && !jid.contains(char::is_whitespace) => {}
-            _ => return Err(fl!("error-invalid-jid")),
-        }
+        validate_jid(jid).map_err(|e| validation_text(&e))?;
         let id = self.id.trim();
-        if id.is_empty()
-            || !id
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        {
-            return Err(fl!("error-invalid-id"));
-        }
+        validate_account_id(id).map_err(|e| validation_text(&e))?;
         let (password, password_command) = if self.use_command {
             (
                 None,
@@ -230,13 +225,13 @@ impl State {
         };
         let port = match self.port.trim() {
             "" => None,
-            p => Some(
-                p.parse::<u16>()
-                    .ok()
-                    .filter(|p| *p > 0)
-                    .ok_or_else(|| fl!("error-invalid-port"))?,
-            ),
+            p => Some(parse_port(p).map_err(|e| validation_text(&e))?),
         };
+        // Checked as the config checks it; the config stores it normalised.
+        let pinned = opt(&self.pinned)
+            .map(|p| normalize_fingerprint(&p).map(|_| p))
+            .transpose()
+            .map_err(|e| validation_text(&e))?;
         Ok(NewAccount {
             id: id.to_owned(),
             jid: jid.to_owned(),
@@ -248,7 +243,7 @@ impl State {
             port,
             tls: self.tls,
             ca_file: opt(&self.ca_file),
-            pinned_cert: opt(&self.pinned),
+            pinned_cert: pinned,
         })
     }
 
@@ -488,6 +483,22 @@ mod tests {
         let mut s = filled();
         s.id = "a b".into();
         assert_eq!(s.to_new().unwrap_err(), fl!("error-invalid-id"));
+        // What the config refuses, the dialog refuses too.
+        for (id, jid) in [
+            ("Work", "alice@work.example"),
+            ("-work", "alice@work.example"),
+            ("work", "alice@work.example/phone"),
+            ("work", "alice@bob@work.example"),
+        ] {
+            let mut s = filled();
+            s.id = id.into();
+            s.jid = jid.into();
+            let refused = crate::config::validate_account_id(id)
+                .and_then(|()| crate::config::validate_jid(jid))
+                .map_err(|e| validation_text(&e));
+            assert!(refused.is_err(), "{id} {jid}");
+            assert_eq!(s.to_new().err(), refused.err(), "{id} {jid}");
+        }
     }
 
     #[test]

@@ -6,7 +6,7 @@ use iced::Color;
 
 use crate::api::{
     Availability, CertInfo, CertRefusal, ConnState, Contact, ConversationSummary, MessageRecord,
-    MessageState,
+    MessageState, Problem,
 };
 use crate::fl;
 
@@ -147,16 +147,58 @@ pub fn xmpp_condition(condition: &str) -> String {
     }
 }
 
-/// An error event in the user's language where its code is known (a
-/// request the server refused), else its English message.
+/// A value the config refuses, in the user's language: the forms check
+/// with the config's own functions and show this.
+pub fn validation_text(e: &crate::config::ValidationError) -> String {
+    crate::i18n::loader().get(e.fluent_id())
+}
+
+/// An error event in the user's language where its code is known, else
+/// (an older or newer core) its English message.
 pub fn error_text(message: &str, code: Option<&str>, condition: Option<&str>) -> String {
-    let why = xmpp_condition(condition.unwrap_or_default());
-    match code {
-        Some("roster_request") => fl!("refused-roster-request", why = why),
-        Some("roster_change") => fl!("refused-roster-change", why = why),
-        Some("avatar") => fl!("refused-avatar", why = why),
-        Some("password_change") => fl!("refused-password-change", why = why),
-        _ => message.to_owned(),
+    match code.and_then(Problem::from_code) {
+        Some(problem) => problem_text(problem, condition),
+        None => message.to_owned(),
+    }
+}
+
+/// A problem in the user's language; `condition` is why the server refused
+/// (for the refusal codes).
+pub fn problem_text(problem: Problem, condition: Option<&str>) -> String {
+    let why = || xmpp_condition(condition.unwrap_or_default());
+    match problem {
+        Problem::RosterRequest => fl!("refused-roster-request", why = why()),
+        Problem::RosterChange => fl!("refused-roster-change", why = why()),
+        Problem::Avatar => fl!("refused-avatar", why = why()),
+        Problem::PasswordChange => fl!("refused-password-change", why = why()),
+        Problem::NotConnected => fl!("problem-not-connected"),
+        Problem::StoreFailed => fl!("problem-store-failed"),
+        Problem::InvalidAddress => fl!("problem-invalid-address"),
+        Problem::OwnAddress => fl!("problem-own-address"),
+        Problem::EmptyMessage => fl!("problem-empty-message"),
+        Problem::EmptyPassword => fl!("problem-empty-password"),
+        Problem::UnknownMessage => fl!("problem-unknown-message"),
+        Problem::MessageUnchangeable => fl!("problem-message-unchangeable"),
+        Problem::NotInRoom => fl!("problem-not-in-room"),
+        Problem::FileUnreadable => fl!("problem-file-unreadable"),
+        Problem::FileUnavailable => fl!("problem-file-unavailable"),
+        Problem::UnknownTransfer => fl!("problem-unknown-transfer"),
+        Problem::TransferFailed => fl!("problem-transfer-failed"),
+        Problem::StillBusy => fl!("problem-still-busy"),
+        Problem::ServerTimeout => fl!("problem-server-timeout"),
+        Problem::ProfileNotSaved => fl!("problem-profile-not-saved"),
+        Problem::AvatarUnusable => fl!("problem-avatar-unusable"),
+        Problem::BadServerAnswer => fl!("problem-bad-server-answer"),
+        Problem::InvalidStanza => fl!("problem-invalid-stanza"),
+        Problem::AccountFailed => fl!("problem-account-failed"),
+        Problem::UnknownAccount => fl!("problem-unknown-account"),
+        Problem::InvalidCommand => fl!("problem-invalid-command"),
+        Problem::InputUnreadable => fl!("problem-input-unreadable"),
+        Problem::ConfigFailed => fl!("problem-config-failed"),
+        Problem::DuplicateAccount => fl!("problem-duplicate-account"),
+        Problem::PasswordUnavailable => fl!("problem-password-unavailable"),
+        Problem::RegistrationFailed => fl!("problem-registration-failed"),
+        Problem::DataDirFailed => fl!("problem-data-dir-failed"),
     }
 }
 

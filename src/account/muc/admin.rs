@@ -10,7 +10,7 @@ use tokio_xmpp::stanzastream::StanzaStream;
 
 use super::{Creation, RoomIq, convert};
 use crate::account::Actor;
-use crate::api::{Affiliation, Event, Role, RoomMember};
+use crate::api::{Affiliation, Event, Problem, Role, RoomMember};
 use crate::xmpp::{moderation, muc, muc_admin};
 
 /// The lists `room_members` asks for, one request each (XEP-0045 allows
@@ -38,13 +38,23 @@ impl Actor {
         stream: &StanzaStream,
     ) {
         let Ok(jid) = room.parse::<BareJid>() else {
-            return self.error(format!("invalid room {room}"), None);
+            return self.error(
+                Problem::InvalidAddress,
+                format!("invalid room {room}"),
+                None,
+            );
         };
         let mut parsed = Vec::new();
         for m in members {
             match m.parse::<BareJid>() {
                 Ok(j) => parsed.push(j),
-                Err(e) => return self.error(format!("invalid member {m}: {e}"), None),
+                Err(e) => {
+                    return self.error(
+                        Problem::InvalidAddress,
+                        format!("invalid member {m}: {e}"),
+                        None,
+                    );
+                }
             }
         }
         let creation = Creation {
@@ -141,7 +151,7 @@ impl Actor {
             return;
         };
         let Ok(who) = jid.parse::<BareJid>() else {
-            return self.error(format!("invalid JID {jid}"), None);
+            return self.error(Problem::InvalidAddress, format!("invalid JID {jid}"), None);
         };
         let item = muc_admin::admin_item(
             "affiliation",
@@ -272,7 +282,7 @@ impl Actor {
             return;
         };
         let Ok(to) = jid.parse::<BareJid>() else {
-            return self.error(format!("invalid JID {jid}"), None);
+            return self.error(Problem::InvalidAddress, format!("invalid JID {jid}"), None);
         };
         let msg = if self.caps.may_support(&to, muc::CONFERENCE) {
             muc::invitation(&to, &room, reason)
@@ -293,9 +303,13 @@ impl Actor {
         let (room, sid) = match self.store.server_id_of(id) {
             Ok(Some(found)) => found,
             Ok(None) => {
-                return self.error(format!("no room message {id} with an archive id"), None);
+                return self.error(
+                    Problem::UnknownMessage,
+                    format!("no room message {id} with an archive id"),
+                    None,
+                );
             }
-            Err(e) => return self.error(e.to_string(), None),
+            Err(e) => return self.error(Problem::StoreFailed, e.to_string(), None),
         };
         let Some(jid) = self.joined_room(&room) else {
             return;

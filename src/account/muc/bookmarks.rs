@@ -20,6 +20,7 @@ use tokio_xmpp::stanzastream::StanzaStream;
 
 use super::RoomIq;
 use crate::account::Actor;
+use crate::api::Problem;
 
 pub const NODE: &str = ns::BOOKMARKS2;
 
@@ -223,7 +224,7 @@ impl Actor {
             b.nick.as_deref(),
             b.autojoin,
         ) {
-            self.error(e.to_string(), None);
+            self.error(Problem::StoreFailed, e.to_string(), None);
         }
         let known = self.muc.knows(&b.room);
         if b.autojoin && !known {

@@ -21,6 +21,7 @@ use super::RoomIq;
 use crate::account::Actor;
 use crate::account::chat::ArrivedMessage;
 use crate::account::sync::{Arrival, HistoryRequest, Purpose};
+use crate::api::Problem;
 use crate::xmpp::mam::{self, Page, Rejected};
 use crate::xmpp::muc;
 
@@ -162,7 +163,7 @@ impl Actor {
                     && end.as_ref().is_some_and(|e| e.complete)
                     && let Err(e) = self.store.set_archive_exhausted(room.as_str())
                 {
-                    self.error(e.to_string(), None);
+                    self.error(Problem::StoreFailed, e.to_string(), None);
                 }
                 self.reply_history(&req);
             }
@@ -178,7 +179,7 @@ impl Actor {
                 if let Some(c) = cursor
                     && let Err(e) = self.store.set_room_cursor(room.as_str(), Some(c))
                 {
-                    self.error(e.to_string(), None);
+                    self.error(Problem::StoreFailed, e.to_string(), None);
                 }
                 match (&end.last, end.complete, query.page) {
                     (Some(last), false, Page::After(_)) => {

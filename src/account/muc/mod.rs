@@ -35,7 +35,7 @@ use tokio_xmpp::stanzastream::StanzaStream;
 
 use super::Actor;
 use super::sync::Arrival;
-use crate::api::{Availability, Direction, Event, LeaveReason, MessageState, Occupant};
+use crate::api::{Availability, Direction, Event, LeaveReason, MessageState, Occupant, Problem};
 use crate::xmpp::muc::{self, RoomMessage};
 use crate::xmpp::{moderation, muc_admin};
 
@@ -188,7 +188,11 @@ impl Actor {
         stream: &StanzaStream,
     ) {
         let Ok(jid) = room.parse::<BareJid>() else {
-            return self.error(format!("invalid room {room}"), None);
+            return self.error(
+                Problem::InvalidAddress,
+                format!("invalid room {room}"),
+                None,
+            );
         };
         self.start_join(jid, nick, None, false, stream).await
     }
@@ -211,7 +215,7 @@ impl Actor {
             .or_else(|| stored.as_ref().and_then(|r| r.nick.clone()))
             .unwrap_or_else(|| default_nick(&self.jid));
         if let Err(e) = self.store.ensure_room(jid.as_str()) {
-            return self.error(e.to_string(), None);
+            return self.error(Problem::StoreFailed, e.to_string(), None);
         }
         let room = self.muc.rooms.entry(jid.clone()).or_default();
         room.nick = nick.clone();
@@ -426,7 +430,7 @@ impl Actor {
             self.store
                 .set_room_bookmark(jid.as_str(), name.as_deref(), Some(&nick), true)
         {
-            self.error(e.to_string(), None);
+            self.error(Problem::StoreFailed, e.to_string(), None);
         }
         self.announce_joined(jid, created);
         if !rejoin {
@@ -501,7 +505,7 @@ impl Actor {
                 .store
                 .set_room_bookmark(jid.as_str(), None, None, false)
             {
-                self.error(e.to_string(), None);
+                self.error(Problem::StoreFailed, e.to_string(), None);
             }
             self.publish_bookmark(jid, false, stream).await;
         }
@@ -518,7 +522,11 @@ impl Actor {
     /// `leave_room`: unavailable presence, autojoin off in the bookmark.
     pub(super) async fn leave_room(&mut self, room: &str, stream: &StanzaStream) {
         let Ok(jid) = room.parse::<BareJid>() else {
-            return self.error(format!("invalid room {room}"), None);
+            return self.error(
+                Problem::InvalidAddress,
+                format!("invalid room {room}"),
+                None,
+            );
         };
         self.leave(&jid, true, stream).await
     }
@@ -535,7 +543,7 @@ impl Actor {
             .store
             .set_room_bookmark(jid.as_str(), None, None, false)
         {
-            self.error(e.to_string(), None);
+            self.error(Problem::StoreFailed, e.to_string(), None);
         }
         if publish {
             self.publish_bookmark(jid, false, stream).await;
@@ -639,7 +647,7 @@ impl Actor {
                 .store
                 .set_room_subject(jid.as_str(), subject.as_deref())
             {
-                self.error(e.to_string(), None);
+                self.error(Problem::StoreFailed, e.to_string(), None);
             }
             return self.emit(Event::Subject {
                 account: self.id.clone(),
@@ -732,7 +740,7 @@ impl Actor {
         if let Some(sid) = m.server_id.as_deref()
             && let Err(e) = self.store.set_server_id(&record.id, sid)
         {
-            self.error(e.to_string(), None);
+            self.error(Problem::StoreFailed, e.to_string(), None);
         }
         self.in_flight.remove(&record.id);
         match self
@@ -741,7 +749,7 @@ impl Actor {
         {
             Ok(Some(r)) => self.announce_state(r),
             Ok(None) => {}
-            Err(e) => self.error(e.to_string(), None),
+            Err(e) => self.error(Problem::StoreFailed, e.to_string(), None),
         }
         true
     }
@@ -775,7 +783,11 @@ impl Actor {
                 None
             }
             Err(e) => {
-                self.error(format!("invalid room {room}: {e}"), None);
+                self.error(
+                    Problem::InvalidAddress,
+                    format!("invalid room {room}: {e}"),
+                    None,
+                );
                 None
             }
         }
@@ -835,14 +847,14 @@ impl Actor {
                     rooms,
                 })
             }
-            Err(e) => self.error(e.to_string(), None),
+            Err(e) => self.error(Problem::StoreFailed, e.to_string(), None),
         }
     }
 
     /// `room_notify`.
     pub(super) fn set_room_notify(&mut self, room: &str, mode: crate::api::NotifyMode) {
         if let Err(e) = self.store.set_room_notify(room, mode) {
-            return self.error(e.to_string(), None);
+            return self.error(Problem::StoreFailed, e.to_string(), None);
         }
         self.emit_rooms();
     }

@@ -20,7 +20,7 @@
 use tokio_xmpp::jid::BareJid;
 
 use crate::account::Actor;
-use crate::api::{Direction, MessageRecord};
+use crate::api::{Direction, MessageRecord, Problem};
 use crate::xmpp::chat::Signal;
 use crate::xmpp::moderation::Moderation;
 use crate::xmpp::muc::RoomMessage;
@@ -96,7 +96,7 @@ impl Actor {
                 return true;
             }
             Err(e) => {
-                self.error(e.to_string(), None);
+                self.error(Problem::StoreFailed, e.to_string(), None);
                 return true;
             }
         };
@@ -129,7 +129,7 @@ impl Actor {
             .find_in_room(with, reference)
             .and_then(|t| self.read_elsewhere_upto(with, t.map(|(t, _)| t.id)));
         if let Err(e) = result {
-            self.error(e.to_string(), None);
+            self.error(Problem::StoreFailed, e.to_string(), None);
         }
     }
 
@@ -139,7 +139,7 @@ impl Actor {
         let target = match self.store.find_in_room(&with, &moderation.id) {
             Ok(Some((t, _))) => t,
             Ok(None) => return,
-            Err(e) => return self.error(e.to_string(), None),
+            Err(e) => return self.error(Problem::StoreFailed, e.to_string(), None),
         };
         if self
             .store
@@ -168,7 +168,7 @@ impl Actor {
                 message,
             }),
             Ok(None) => {}
-            Err(e) => self.error(e.to_string(), None),
+            Err(e) => self.error(Problem::StoreFailed, e.to_string(), None),
         }
     }
 }

@@ -287,3 +287,65 @@ fn names_lines_colours_titles() {
     assert_eq!(window_title(0), "Plausch");
     assert_eq!(window_title(3), "(3) Plausch");
 }
+
+#[test]
+fn every_problem_has_an_english_and_a_german_message() {
+    let en = include_str!("../../../i18n/en/plausch.ftl");
+    let de = include_str!("../../../i18n/de/plausch.ftl");
+    for problem in crate::api::Problem::ALL {
+        let english = problem_text(problem, Some("forbidden"));
+        let german = crate::i18n::in_german(|| problem_text(problem, Some("forbidden")));
+        assert!(!english.is_empty() && !german.is_empty());
+        assert_ne!(english, german, "{problem:?} is not translated");
+        // The refusals have their own messages (with the condition).
+        if !matches!(
+            problem,
+            crate::api::Problem::RosterRequest
+                | crate::api::Problem::RosterChange
+                | crate::api::Problem::Avatar
+                | crate::api::Problem::PasswordChange
+        ) {
+            let id = format!("\nproblem-{} =", problem.code().replace('_', "-"));
+            assert!(en.contains(&id) && de.contains(&id), "{id} missing");
+        }
+    }
+    // Codes of a newer core show its English message.
+    assert_eq!(
+        error_text("as sent", Some("from_the_future"), None),
+        "as sent"
+    );
+    assert_eq!(
+        error_text("as sent", Some("not_connected"), None),
+        "The account is not connected, so this did not happen."
+    );
+}
+
+#[test]
+fn every_validation_error_has_an_english_and_a_german_message() {
+    use crate::config::ValidationError as V;
+    let en = include_str!("../../../i18n/en/plausch.ftl");
+    let de = include_str!("../../../i18n/de/plausch.ftl");
+    let all = [
+        V::IdEmpty,
+        V::IdTooLong("x".into()),
+        V::IdStart("x".into()),
+        V::IdChars("x".into()),
+        V::JidWhitespace("x".into()),
+        V::JidResource("x".into()),
+        V::JidNoLocal("x".into()),
+        V::JidNoDomain("x".into()),
+        V::JidForm("x".into()),
+        V::FingerprintChar('x'),
+        V::FingerprintLength(3),
+        V::Port(0),
+        V::PortText("x".into()),
+    ];
+    for e in all {
+        let id = format!("\n{} =", e.fluent_id());
+        assert!(en.contains(&id) && de.contains(&id), "{id} missing");
+        let english = validation_text(&e);
+        let german = crate::i18n::in_german(|| validation_text(&e));
+        assert!(!english.is_empty() && !english.contains(e.fluent_id()));
+        assert_ne!(english, german, "{e:?} is not translated");
+    }
+}
