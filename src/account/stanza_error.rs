@@ -58,29 +58,7 @@ mod tests {
 
     #[test]
     fn the_gui_says_in_english_what_the_core_says() {
-        for code in [
-            "bad_request",
-            "conflict",
-            "feature_not_implemented",
-            "forbidden",
-            "gone",
-            "internal_server_error",
-            "item_not_found",
-            "jid_malformed",
-            "not_acceptable",
-            "not_allowed",
-            "not_authorized",
-            "policy_violation",
-            "recipient_unavailable",
-            "redirect",
-            "registration_required",
-            "remote_server_not_found",
-            "remote_server_timeout",
-            "resource_constraint",
-            "service_unavailable",
-            "subscription_required",
-            "unexpected_request",
-        ] {
+        for &code in crate::xmpp::stanza_error::CODES {
             assert_eq!(
                 crate::ui::format::xmpp_condition(code),
                 words(code),

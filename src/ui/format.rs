@@ -162,6 +162,19 @@ pub fn error_text(message: &str, code: Option<&str>, condition: Option<&str>) ->
     }
 }
 
+/// An error event for the banner: [`error_text`], followed by the core's
+/// English message for its specifics (which file, which address, the
+/// disk's own words) unless it is the text itself or a server's refusal,
+/// whose reason the translation names already.
+pub fn error_banner(message: &str, code: Option<&str>, condition: Option<&str>) -> String {
+    let text = error_text(message, code, condition);
+    if text == message || message.is_empty() || condition.is_some() {
+        text
+    } else {
+        format!("{text} ({message})")
+    }
+}
+
 /// A problem in the user's language; `condition` is why the server refused
 /// (for the refusal codes).
 pub fn problem_text(problem: Problem, condition: Option<&str>) -> String {

@@ -293,7 +293,7 @@ pub fn apply_event(
             condition,
             ..
         } => {
-            let text = super::format::error_text(&message, code.as_deref(), condition.as_deref());
+            let text = super::format::error_banner(&message, code.as_deref(), condition.as_deref());
             applied.banner = Some(format!("{}: {text}", account.label()));
         }
         Event::ServerInfo { info, .. } => account.server_info = Some(info),

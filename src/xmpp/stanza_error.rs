@@ -34,6 +34,32 @@ pub fn code(c: &DefinedCondition) -> &'static str {
     }
 }
 
+/// Every code [`code`] gives but `undefined_condition` (which names no
+/// reason a person could act on): what front-ends put in words.
+pub const CODES: &[&str] = &[
+    "bad_request",
+    "conflict",
+    "feature_not_implemented",
+    "forbidden",
+    "gone",
+    "internal_server_error",
+    "item_not_found",
+    "jid_malformed",
+    "not_acceptable",
+    "not_allowed",
+    "not_authorized",
+    "policy_violation",
+    "recipient_unavailable",
+    "redirect",
+    "registration_required",
+    "remote_server_not_found",
+    "remote_server_timeout",
+    "resource_constraint",
+    "service_unavailable",
+    "subscription_required",
+    "unexpected_request",
+];
+
 /// The first error among a stanza's payloads (a bounce, a room's refusal).
 pub fn of(payloads: &[Element]) -> Option<StanzaError> {
     payloads
@@ -51,6 +77,20 @@ pub fn first_text(e: &StanzaError) -> Option<&str> {
 mod tests {
     use super::*;
     use crate::xmpp::util::testing::message;
+
+    #[test]
+    fn every_listed_code_is_a_condition_read_from_the_wire() {
+        for &c in CODES {
+            let xml = format!(
+                "<error xmlns='jabber:client' type='cancel'><{} \
+                 xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error>",
+                c.replace('_', "-")
+            );
+            let el: Element = xml.parse().unwrap_or_else(|e| panic!("{e}"));
+            let e = StanzaError::try_from(el).unwrap_or_else(|e| panic!("{c}: {e}"));
+            assert_eq!(code(&e.defined_condition), c);
+        }
+    }
 
     #[test]
     fn errors_of_a_bounce() {

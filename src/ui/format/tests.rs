@@ -137,29 +137,7 @@ fn refusals_and_xmpp_conditions_are_translated() {
         "Der Server hat die Änderung abgelehnt: das ist nicht erlaubt."
     );
     // Every condition the core names has its own words in both languages.
-    for code in [
-        "bad_request",
-        "conflict",
-        "feature_not_implemented",
-        "forbidden",
-        "gone",
-        "internal_server_error",
-        "item_not_found",
-        "jid_malformed",
-        "not_acceptable",
-        "not_allowed",
-        "not_authorized",
-        "policy_violation",
-        "recipient_unavailable",
-        "redirect",
-        "registration_required",
-        "remote_server_not_found",
-        "remote_server_timeout",
-        "resource_constraint",
-        "service_unavailable",
-        "subscription_required",
-        "unexpected_request",
-    ] {
+    for &code in crate::xmpp::stanza_error::CODES {
         // The core's English words are the same (stanza_error.rs checks).
         let en = xmpp_condition(code);
         assert_ne!(
@@ -348,4 +326,18 @@ fn every_validation_error_has_an_english_and_a_german_message() {
         assert!(!english.is_empty() && !english.contains(e.fluent_id()));
         assert_ne!(english, german, "{e:?} is not translated");
     }
+}
+
+#[test]
+fn a_banner_keeps_the_specifics_of_a_translated_error() {
+    let message = "file not sent: cannot read /home/anna/x.pdf: Permission denied";
+    let german = crate::i18n::in_german(|| error_banner(message, Some("file_unreadable"), None));
+    let sentence = crate::i18n::in_german(|| problem_text(Problem::FileUnreadable, None));
+    assert!(german.starts_with(&sentence), "{german}");
+    assert!(german.contains("/home/anna/x.pdf"), "{german}");
+    // A refusal's reason is in the translation; an unknown code is the
+    // message itself: nothing twice.
+    let refused = error_banner("refused", Some("roster_change"), Some("not_allowed"));
+    assert!(!refused.contains("(refused)"), "{refused}");
+    assert_eq!(error_banner("disk full", None, None), "disk full");
 }
