@@ -631,11 +631,7 @@ fn a_catch_up_goes_before_the_live_messages_of_the_new_session() {
 fn a_late_catch_up_follows_the_archive_order_over_the_stamps() {
     let mut s = mem();
     let with = "bob@example.org";
-    let at = |id: &'static str, ms: i64| NewMessage {
-        timestamp: DateTime::from_timestamp_millis(ms).unwrap(),
-        server_id: Some(id),
-        ..incoming(id, with, 0)
-    };
+    let at = |id: &'static str, ms: i64| archived(id, with, ms);
     s.insert_messages(&[at("m1", 9_100)]).unwrap();
     // The earlier session stored these live, with our clock.
     s.insert_messages(&[at("m5", 10_638), at("m6", 10_700)])
@@ -720,11 +716,7 @@ fn a_late_catch_up_follows_the_archive_order_over_the_stamps() {
 fn a_gap_between_messages_of_one_millisecond_goes_between_them() {
     let mut s = mem();
     let with = "bob@example.org";
-    let at = |id: &'static str, ms: i64| NewMessage {
-        timestamp: DateTime::from_timestamp_millis(ms).unwrap(),
-        server_id: Some(id),
-        ..incoming(id, with, 0)
-    };
+    let at = |id: &'static str, ms: i64| archived(id, with, ms);
     // One live burst of this session, our clock: b1 b2 … b6 b7.
     s.insert_messages(&[
         at("b1", 44_634),

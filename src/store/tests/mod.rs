@@ -44,6 +44,16 @@ fn outgoing<'a>(id: &'a str, with: &'a str, secs: i64) -> NewMessage<'a> {
     }
 }
 
+/// An incoming message of the archive (its id is also its archive id)
+/// stamped at `ms` milliseconds.
+fn archived<'a>(id: &'a str, with: &'a str, ms: i64) -> NewMessage<'a> {
+    NewMessage {
+        timestamp: DateTime::from_timestamp_millis(ms).unwrap(),
+        server_id: Some(id),
+        ..incoming(id, with, 0)
+    }
+}
+
 fn mem() -> Store {
     Store::open_in_memory().unwrap()
 }
