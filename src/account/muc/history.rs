@@ -82,7 +82,7 @@ impl Actor {
     /// archive may live messages move the room's cursor (see `Sync`).
     async fn room_caught_up(&mut self, room: &BareJid, stream: &StanzaStream, read_to_end: bool) {
         if let Some(r) = self.muc.rooms.get_mut(room) {
-            r.caught_up = read_to_end;
+            r.read_to_end = read_to_end;
         }
         // Messages written for the room while we were not in it.
         if self.sync.caught_up() {
@@ -196,7 +196,7 @@ impl Actor {
     /// After live room messages are stored: the next catch-up starts
     /// after the newest (once this visit's catch-up is done).
     pub(super) fn advance_room_cursor(&mut self, room: &BareJid, stored: &[ArrivedMessage]) {
-        if !self.muc.rooms.get(room).is_some_and(|r| r.caught_up) {
+        if !self.muc.rooms.get(room).is_some_and(|r| r.read_to_end) {
             return;
         }
         if let Some(id) = stored.iter().rev().find_map(|m| m.server_id.as_deref())

@@ -111,7 +111,7 @@ struct Room {
     ping: Option<String>,
     /// The archive catch-up after joining read the room archive to its
     /// end (`history.rs`): live messages may move the room's cursor.
-    caught_up: bool,
+    read_to_end: bool,
 }
 
 /// All rooms of the account in this session.
@@ -224,7 +224,7 @@ impl Actor {
         room.rejoin = rejoin;
         room.creation = creation;
         room.joined = false;
-        room.caught_up = false;
+        room.read_to_end = false;
         let iq = Iq::from_get(
             uuid::Uuid::new_v4().to_string(),
             DiscoInfoQuery { node: None },
