@@ -68,12 +68,14 @@ impl Actor {
         }
     }
 
-    /// After live messages are stored: the next session's archive catch-up
+    /// After live messages are stored: the first marks where this session's
+    /// catch-up may stop (`Sync::saw_live`), and the next session's catch-up
     /// starts after the newest of them (their stanza-ids come from our own
     /// archive), not again at the last page the previous catch-up fetched,
-    /// which would replay everything received live since. Only once this
-    /// session's catch-up has read the archive to its end.
+    /// which would replay everything received live since. The cursor moves
+    /// only once this session's catch-up has read all it needs.
     fn advance_catch_up(&mut self, stored: &[ArrivedMessage]) {
+        self.sync.saw_live(stored);
         if !self.sync.live_moves_cursor() {
             return;
         }

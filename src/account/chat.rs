@@ -28,6 +28,8 @@ pub struct ArrivedMessage {
     pub peer: Jid,
     pub body: String,
     pub timestamp: DateTime<Utc>,
+    /// It carried a delay stamp (see `xmpp::chat::ParsedChat`).
+    pub delayed: bool,
     /// XEP-0359 stanza-id assigned by our own server.
     pub server_id: Option<String>,
     /// XEP-0359 origin-id, else the stanza's id attribute.
@@ -64,6 +66,7 @@ impl From<ParsedChat> for ArrivedMessage {
             peer: m.peer,
             body: m.body,
             timestamp: m.timestamp,
+            delayed: m.delayed,
             server_id: m.server_id,
             origin_id: m.origin_id,
             reply_to: m.reply_to,

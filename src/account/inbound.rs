@@ -363,7 +363,7 @@ impl Actor {
             (PendingIq::AvatarPublish, answer) => {
                 self.on_avatar_published(&id, answer, stream).await
             }
-            (PendingIq::Carbons, Ok(_)) => {}
+            (PendingIq::Carbons, Ok(_)) => self.sync.carbons_enabled(),
             (PendingIq::Carbons, Err(error)) => tracing::info!(
                 account = %self.id,
                 "carbons not enabled: {}", super::stanza_error::describe(&error)

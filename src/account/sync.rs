@@ -82,19 +82,38 @@ impl Arrival {
     }
 }
 
+/// Where a session's archive catch-up stands.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+enum CatchUp {
+    /// Still reading: the outbox waits.
+    #[default]
+    Reading,
+    /// Over without reaching the end of the archive (failed, or still
+    /// reading but too slow): the outbox is open, but live messages must
+    /// not move the cursor, since what lies between the cursor and them
+    /// has not been fetched yet (the chaos soak lost exactly that when the
+    /// session ended soon after).
+    Behind,
+    /// Read up to the end of the archive, or up to the first message this
+    /// session received live: live messages move the cursor.
+    Done,
+}
+
 /// Archive queries in flight.
 #[derive(Debug, Default)]
 pub(super) struct Sync {
     queries: HashMap<String, Query<ArrivedMessage>>,
-    /// False from a fresh session until its catch-up ended (done, failed
-    /// or too slow): holds back the outbox.
-    caught_up: bool,
-    /// True once this session's catch-up has read the archive to its end.
-    /// Only then may live messages move the cursor: after a failed or
-    /// too slow catch-up, what lies between the cursor and the live
-    /// messages has not been fetched yet (the chaos soak lost exactly
-    /// that when the session ended soon after).
-    read_to_end: bool,
+    /// How far this session's catch-up has come.
+    catch_up: CatchUp,
+    /// The server has confirmed carbons for this session: from then on,
+    /// everything our archive gets reaches us live too.
+    carbons_on: bool,
+    /// The stanza-id of the first message this session received live
+    /// (without a delay stamp) after carbons were on. Everything archived
+    /// after it reached us live, so a catch-up that meets it has read
+    /// all it needs: without this, a catch-up chasing a contact who keeps
+    /// writing paged through every live message again (the soak's slowness).
+    live_mark: Option<String>,
     /// A fresh session's catch-up waits for the roster's answer (see
     /// `Actor::on_fresh_session`).
     after_roster: bool,
@@ -112,8 +131,7 @@ impl Sync {
     /// A fresh session: not caught up (the outbox waits); the catch-up
     /// starts with the roster's answer.
     pub(super) fn wait_for_roster(&mut self) {
-        self.caught_up = false;
-        self.read_to_end = false;
+        self.new_session();
         self.after_roster = true;
         self.live_since.clear();
         self.trail = CatchUpTrail::new();
@@ -124,20 +142,58 @@ impl Sync {
         self.live_since.remove(room);
     }
 
+    /// A fresh session: its catch-up starts from the beginning.
+    fn new_session(&mut self) {
+        self.catch_up = CatchUp::Reading;
+        self.carbons_on = false;
+        self.live_mark = None;
+        self.caught = 0;
+    }
+
+    /// The catch-up is over, or too slow to hold back the outbox any longer.
     pub fn caught_up(&self) -> bool {
-        self.caught_up
+        self.catch_up != CatchUp::Reading
     }
 
-    /// Live messages may move the archive cursor (see `read_to_end`).
+    /// Live messages may move the archive cursor (see `CatchUp::Behind`).
     pub fn live_moves_cursor(&self) -> bool {
-        self.read_to_end
+        self.catch_up == CatchUp::Done
     }
 
-    /// The catch-up is over; `read_to_end` says whether it reached the end
-    /// of the archive. Returns whether this opened the outbox.
+    /// The catch-up is over; `read_to_end` says whether it read everything
+    /// (see `CatchUp::Done`). Returns whether this opened the outbox.
     fn catch_up_over(&mut self, read_to_end: bool) -> bool {
-        self.read_to_end = read_to_end;
-        !std::mem::replace(&mut self.caught_up, true)
+        let opens = self.catch_up == CatchUp::Reading;
+        if read_to_end {
+            self.catch_up = CatchUp::Done;
+        } else if opens {
+            self.catch_up = CatchUp::Behind;
+        }
+        opens
+    }
+
+    /// The server confirmed carbons.
+    pub(super) fn carbons_enabled(&mut self) {
+        self.carbons_on = true;
+    }
+
+    /// Live messages were stored: the first one without a delay stamp that
+    /// came after carbons were on marks where the catch-up may stop.
+    pub(super) fn saw_live(&mut self, stored: &[ArrivedMessage]) {
+        if !self.carbons_on || self.live_mark.is_some() {
+            return;
+        }
+        self.live_mark = stored
+            .iter()
+            .filter(|m| !m.delayed)
+            .find_map(|m| m.server_id.clone());
+    }
+
+    /// A catch-up page holds the first message received live.
+    fn meets_live(&self, results: &[ArrivedMessage]) -> bool {
+        self.live_mark
+            .as_deref()
+            .is_some_and(|mark| results.iter().any(|m| m.server_id.as_deref() == Some(mark)))
     }
 
     fn is_ours(&self, id: &str) -> bool {
@@ -162,9 +218,7 @@ impl Actor {
                 self.reply_history(&req);
             }
         }
-        self.sync.caught_up = false;
-        self.sync.read_to_end = false;
-        self.sync.caught = 0;
+        self.sync.new_session();
         let id = uuid::Uuid::new_v4().to_string();
         self.pending_iqs.insert(id.clone(), PendingIq::Carbons);
         let iq = carbons::enable(&id);
@@ -370,6 +424,16 @@ impl Actor {
                 .finish_query(query.purpose, query.page, None, stream)
                 .await;
         }
+        if arrival == Arrival::CatchUp && self.sync.meets_live(&query.results) {
+            // Everything after this page reached us live already.
+            let end = end.map(|e| mam::PageEnd {
+                complete: true,
+                ..e
+            });
+            return self
+                .finish_query(query.purpose, query.page, end, stream)
+                .await;
+        }
         self.finish_query(query.purpose, query.page, end, stream)
             .await;
     }
@@ -499,6 +563,61 @@ impl Actor {
 #[cfg(test)]
 mod tests {
     use super::Sync;
+    use crate::account::chat::{ArrivedMessage, parse_chat};
+    use tokio_xmpp::minidom::Element;
+    use tokio_xmpp::parsers::message::Message;
+
+    /// A message from a contact as our server hands it on live: with the
+    /// stanza-id `sid` from our archive, and a delay stamp if `delayed`.
+    fn live(sid: &str, delayed: bool) -> ArrivedMessage {
+        let delay = if delayed {
+            "<delay xmlns='urn:xmpp:delay' from='example.org' stamp='2026-01-02T03:04:05Z'/>"
+        } else {
+            ""
+        };
+        let xml = format!(
+            "<message xmlns='jabber:client' type='chat' from='them@example.org/x' \
+             to='me@example.org/p'><body>hi</body>\
+             <stanza-id xmlns='urn:xmpp:sid:0' by='me@example.org' id='{sid}'/>{delay}</message>"
+        );
+        let el: Element = xml.parse().unwrap_or_else(|e| panic!("{e}"));
+        let msg = Message::try_from(el).unwrap_or_else(|e| panic!("{e}"));
+        let own = "me@example.org".parse().unwrap_or_else(|e| panic!("{e}"));
+        parse_chat(msg, &own, chrono::Utc::now()).unwrap_or_else(|| panic!("not a chat message"))
+    }
+
+    /// The soak's slowness: a contact kept writing while the catch-up paged
+    /// forwards, so it read every message that had just arrived live again
+    /// and rarely reached the end. It stops at the first message received
+    /// live once carbons are on (from then on, everything archived reaches
+    /// us live); not at one from offline storage (delayed), which lies
+    /// inside the gap.
+    #[test]
+    fn the_catch_up_stops_at_the_first_undelayed_message_received_live_after_carbons() {
+        let mut sync = Sync::default();
+        sync.wait_for_roster();
+        sync.saw_live(&[live("a", false)]);
+        assert!(
+            !sync.meets_live(&[live("a", false)]),
+            "before carbons: no mark"
+        );
+
+        sync.carbons_enabled();
+        sync.saw_live(&[live("b", true), live("c", false), live("d", false)]);
+        assert!(!sync.meets_live(&[live("a", false), live("b", true)]));
+        assert!(sync.meets_live(&[live("b", true), live("c", false)]));
+        sync.saw_live(&[live("e", false)]);
+        assert!(
+            !sync.meets_live(&[live("e", false)]),
+            "the first one stays the mark"
+        );
+
+        sync.wait_for_roster();
+        assert!(
+            !sync.meets_live(&[live("c", false)]),
+            "a new session starts over"
+        );
+    }
 
     /// The chaos soak's loss: a catch-up that was too slow opened the
     /// outbox, a live message then moved the cursor past pages not fetched

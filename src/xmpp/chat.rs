@@ -37,6 +37,9 @@ pub struct ParsedChat {
     /// corrections (their body is a fallback for old clients).
     pub body: String,
     pub timestamp: DateTime<Utc>,
+    /// It carried a delay stamp (XEP-0203): sent while we were away
+    /// (offline storage) or held back by its sender.
+    pub delayed: bool,
     /// XEP-0359 stanza-id assigned by our own server.
     pub server_id: Option<String>,
     /// XEP-0359 origin-id, else the stanza's id attribute.
@@ -139,6 +142,7 @@ pub fn parse_chat(mut msg: Message, own: &BareJid, now: DateTime<Utc>) -> Option
         peer,
         body,
         timestamp,
+        delayed: delay.is_some(),
         server_id,
         origin_id,
         reply_to,

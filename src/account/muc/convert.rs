@@ -30,6 +30,7 @@ pub fn into_chat(
         peer: Jid::from(room.clone()),
         body,
         timestamp: m.timestamp,
+        delayed: m.delayed,
         server_id: m.server_id,
         origin_id: m.origin_id,
         reply_to: m.reply_to,
