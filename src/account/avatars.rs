@@ -20,6 +20,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
+use crate::account::wire::Wire;
 use tokio::sync::mpsc;
 use tokio_xmpp::Stanza;
 use tokio_xmpp::jid::{BareJid, Jid};
@@ -28,7 +29,6 @@ use tokio_xmpp::parsers::iq::Iq;
 use tokio_xmpp::parsers::ns;
 use tokio_xmpp::parsers::presence::{Presence, Type as PresenceType};
 use tokio_xmpp::parsers::stanza_error::{DefinedCondition, StanzaError};
-use tokio_xmpp::stanzastream::StanzaStream;
 
 use super::inbound::PendingIq;
 use super::{Actor, avatar_path};
@@ -151,7 +151,7 @@ impl Actor {
         &mut self,
         from: BareJid,
         announced: Option<Announced>,
-        stream: &StanzaStream,
+        stream: &Wire,
     ) {
         if !self.may_have_avatar(&from) {
             tracing::info!(account = %self.id, %from, "avatar notification from a stranger ignored");
@@ -166,7 +166,7 @@ impl Actor {
 
     /// XEP-0153: a hash in a contact's presence, used while they have not
     /// sent XEP-0084 metadata this session.
-    pub(super) async fn on_avatar_presence(&mut self, p: &Presence, stream: &StanzaStream) {
+    pub(super) async fn on_avatar_presence(&mut self, p: &Presence, stream: &Wire) {
         let Some(from) = p.from.as_ref().map(Jid::to_bare) else {
             return;
         };
@@ -195,7 +195,7 @@ impl Actor {
         jid: BareJid,
         announced: Announced,
         source: Source,
-        stream: &StanzaStream,
+        stream: &Wire,
     ) {
         // Our own change being published is recorded when the server
         // confirms it; the echo of it changes nothing.
@@ -237,13 +237,7 @@ impl Actor {
         }
     }
 
-    async fn fetch_avatar(
-        &mut self,
-        jid: BareJid,
-        hash: String,
-        source: Source,
-        stream: &StanzaStream,
-    ) {
+    async fn fetch_avatar(&mut self, jid: BareJid, hash: String, source: Source, stream: &Wire) {
         tracing::debug!(account = %self.id, %jid, hash, ?source, "fetching avatar");
         let id = uuid::Uuid::new_v4().to_string();
         let (payload, kind) = match source {
@@ -271,7 +265,7 @@ impl Actor {
         kind: PendingIq,
         id: &str,
         answer: Result<Option<Element>, StanzaError>,
-        stream: &StanzaStream,
+        stream: &Wire,
     ) {
         let Some((from, hash)) = self.avatars.requests.remove(id) else {
             return;
@@ -308,7 +302,7 @@ impl Actor {
     /// The data from `from` for `hash` is unusable: remember, and fetch it
     /// from someone else who announced the same hash (so a contact who
     /// serves garbage under another's hash cannot block the real one).
-    async fn fetch_failed(&mut self, from: BareJid, hash: String, stream: &StanzaStream) {
+    async fn fetch_failed(&mut self, from: BareJid, hash: String, stream: &Wire) {
         self.avatars.in_flight.remove(&hash);
         if self
             .avatars
@@ -333,7 +327,7 @@ impl Actor {
     }
 
     /// Blocking work finished.
-    pub(super) async fn on_avatar_done(&mut self, done: Done, stream: &StanzaStream) {
+    pub(super) async fn on_avatar_done(&mut self, done: Done, stream: &Wire) {
         match done {
             Done::Fetched {
                 from,
@@ -403,7 +397,7 @@ impl Actor {
 
     /// Asks for our own avatar metadata once per session, so a new device
     /// knows it (the server's push after our presence may also bring it).
-    pub(super) async fn request_own_avatar(&mut self, stream: &StanzaStream) {
+    pub(super) async fn request_own_avatar(&mut self, stream: &Wire) {
         let id = uuid::Uuid::new_v4().to_string();
         let iq = Iq::Get {
             from: None,
@@ -418,7 +412,7 @@ impl Actor {
     pub(super) async fn on_own_avatar(
         &mut self,
         answer: Result<Option<Element>, StanzaError>,
-        stream: &StanzaStream,
+        stream: &Wire,
     ) {
         let announced = match answer {
             Ok(Some(payload)) => items_metadata(&payload),
@@ -441,7 +435,7 @@ impl Actor {
 
     /// `set_avatar` while online: the image is read and scaled off the
     /// actor, then published (`on_avatar_done`); None removes it.
-    pub(super) async fn set_avatar(&mut self, path: Option<PathBuf>, stream: &StanzaStream) {
+    pub(super) async fn set_avatar(&mut self, path: Option<PathBuf>, stream: &Wire) {
         if self.avatars.publishing.is_some() {
             return self.error(
                 Problem::StillBusy,
@@ -463,7 +457,7 @@ impl Actor {
         });
     }
 
-    async fn publish_data(&mut self, ready: Ready, stream: &StanzaStream) {
+    async fn publish_data(&mut self, ready: Ready, stream: &Wire) {
         let metadata =
             stanzas::metadata_for(&ready.hash, ready.png.len(), ready.width, ready.height);
         let id = uuid::Uuid::new_v4().to_string();
@@ -476,12 +470,7 @@ impl Actor {
         self.send_publish(id, payload.into(), stream).await;
     }
 
-    async fn publish_metadata(
-        &mut self,
-        hash: Option<String>,
-        metadata: Element,
-        stream: &StanzaStream,
-    ) {
+    async fn publish_metadata(&mut self, hash: Option<String>, metadata: Element, stream: &Wire) {
         let id = uuid::Uuid::new_v4().to_string();
         self.avatars.publishing = Some(Publishing::Metadata {
             iq: id.clone(),
@@ -491,7 +480,7 @@ impl Actor {
         self.send_publish(id, payload.into(), stream).await;
     }
 
-    async fn send_publish(&mut self, id: String, payload: Element, stream: &StanzaStream) {
+    async fn send_publish(&mut self, id: String, payload: Element, stream: &Wire) {
         let iq = Iq::Set {
             from: None,
             to: None,
@@ -507,7 +496,7 @@ impl Actor {
         &mut self,
         id: &str,
         answer: Result<Option<Element>, StanzaError>,
-        stream: &StanzaStream,
+        stream: &Wire,
     ) {
         let current = match &self.avatars.publishing {
             Some(Publishing::Data { iq, .. } | Publishing::Metadata { iq, .. }) if iq == id => {

@@ -7,10 +7,10 @@
 
 use std::collections::BTreeSet;
 
+use crate::account::wire::Wire;
 use tokio_xmpp::Stanza;
 use tokio_xmpp::jid::BareJid;
 use tokio_xmpp::minidom::Element;
-use tokio_xmpp::stanzastream::StanzaStream;
 
 use super::Actor;
 use super::inbound::PendingIq;
@@ -32,7 +32,7 @@ impl Actor {
         }
     }
 
-    pub(super) async fn request_blocklist(&mut self, stream: &StanzaStream) {
+    pub(super) async fn request_blocklist(&mut self, stream: &Wire) {
         let id = uuid::Uuid::new_v4().to_string();
         self.pending_iqs.insert(id.clone(), PendingIq::Blocklist);
         self.send(stream, Stanza::Iq(blocking::list_request(&id)))
@@ -57,12 +57,7 @@ impl Actor {
 
     /// Blocks or unblocks `jid`: through the server when it supports it
     /// (its push updates our list), else here only.
-    pub(super) async fn change_block(
-        &mut self,
-        jid: &str,
-        block: bool,
-        stream: Option<&StanzaStream>,
-    ) {
+    pub(super) async fn change_block(&mut self, jid: &str, block: bool, stream: Option<&Wire>) {
         let jid: BareJid = match jid.trim().parse() {
             Ok(j) => j,
             Err(e) => {

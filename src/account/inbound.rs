@@ -1,6 +1,7 @@
 //! Incoming stanzas: messages, presence, IQs. The order for a message is
 //! fixed: parse → dedup (store) → announce, so nothing is announced unstored.
 
+use crate::account::wire::Wire;
 use chrono::Utc;
 use tokio_xmpp::Stanza;
 use tokio_xmpp::jid::Jid;
@@ -11,7 +12,6 @@ use tokio_xmpp::parsers::ping::Ping;
 use tokio_xmpp::parsers::presence::Presence;
 use tokio_xmpp::parsers::roster::{Roster, Subscription};
 use tokio_xmpp::parsers::stanza_error::{DefinedCondition, ErrorType, StanzaError};
-use tokio_xmpp::stanzastream::StanzaStream;
 
 use super::outbox::{Progress, Stage};
 use super::{Actor, chat, chatstates, roster};
@@ -69,7 +69,7 @@ impl Actor {
         from.is_none_or(|f| f.to_bare() == self.jid)
     }
 
-    pub(super) async fn on_stanza(&mut self, stanza: Stanza, stream: &StanzaStream) {
+    pub(super) async fn on_stanza(&mut self, stanza: Stanza, stream: &Wire) {
         self.show_in_console(Direction::In, &stanza);
         match stanza {
             Stanza::Message(m) => self.on_message(m, stream).await,
@@ -80,7 +80,7 @@ impl Actor {
 
     /// Message pipeline: bounce → archive result → carbon → live message;
     /// each path ends in `ingest` (store with dedup, then announce).
-    async fn on_message(&mut self, msg: Message, stream: &StanzaStream) {
+    async fn on_message(&mut self, msg: Message, stream: &Wire) {
         // Rooms we are in, and invitations to rooms (muc/).
         let Some(msg) = self.on_room_message(msg, stream).await else {
             return;
@@ -169,7 +169,7 @@ impl Actor {
 
     /// Answers a receipt request, if the account allows it and the sender
     /// is a contact (strangers do not learn that we are reading).
-    async fn answer_receipt(&mut self, msg: &Message, stream: &StanzaStream) {
+    async fn answer_receipt(&mut self, msg: &Message, stream: &Wire) {
         if !self.switches.send_receipts || !receipts::requested(msg) || msg.bodies.is_empty() {
             return;
         }
@@ -219,7 +219,7 @@ impl Actor {
         });
     }
 
-    async fn on_presence(&mut self, p: Presence, stream: &StanzaStream) {
+    async fn on_presence(&mut self, p: Presence, stream: &Wire) {
         let Some(from) = p.from.as_ref().map(|f| f.to_bare()) else {
             return;
         };
@@ -256,7 +256,7 @@ impl Actor {
         }
     }
 
-    async fn on_iq(&mut self, iq: Iq, stream: &StanzaStream) {
+    async fn on_iq(&mut self, iq: Iq, stream: &Wire) {
         match iq {
             Iq::Result {
                 from, id, payload, ..
@@ -302,7 +302,7 @@ impl Actor {
         from: Option<Jid>,
         id: String,
         answer: Result<Option<Element>, StanzaError>,
-        stream: &StanzaStream,
+        stream: &Wire,
     ) {
         if self.caps.is_pending(&id) {
             return self.caps.on_result(&id, answer.ok().flatten());
@@ -414,7 +414,7 @@ impl Actor {
         self.emit_roster();
     }
 
-    async fn send_reply(&mut self, mut reply: Iq, to: Option<Jid>, stream: &StanzaStream) {
+    async fn send_reply(&mut self, mut reply: Iq, to: Option<Jid>, stream: &Wire) {
         if let Some(to) = to {
             reply = reply.with_to(to);
         }

@@ -4,6 +4,7 @@
 
 use std::time::Instant;
 
+use crate::account::wire::Wire;
 use tokio_xmpp::Stanza;
 use tokio_xmpp::jid::{BareJid, Jid};
 use tokio_xmpp::minidom::Element;
@@ -12,7 +13,6 @@ use tokio_xmpp::parsers::iq::Iq;
 use tokio_xmpp::parsers::ping::Ping;
 use tokio_xmpp::parsers::stanza_error::StanzaError;
 use tokio_xmpp::parsers::version::{VersionQuery, VersionResult};
-use tokio_xmpp::stanzastream::StanzaStream;
 
 use super::Actor;
 use super::inbound::PendingIq;
@@ -35,7 +35,7 @@ impl Actor {
         from.is_none_or(|f| *f == self.server())
     }
 
-    pub(super) async fn request_server_info(&mut self, stream: &StanzaStream) {
+    pub(super) async fn request_server_info(&mut self, stream: &Wire) {
         let server = self.server();
         let requests = [
             (
@@ -127,7 +127,7 @@ impl Actor {
 
 impl Actor {
     /// Asks the server to change the account's password (XEP-0077 §3.3).
-    pub(super) async fn change_password(&mut self, password: String, stream: &StanzaStream) {
+    pub(super) async fn change_password(&mut self, password: String, stream: &Wire) {
         if password.is_empty() {
             return self.error(Problem::EmptyPassword, "the new password is empty", None);
         }

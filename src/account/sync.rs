@@ -10,12 +10,12 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
+use crate::account::wire::Wire;
 use chrono::Utc;
 use tokio_xmpp::Stanza;
 use tokio_xmpp::minidom::Element;
 use tokio_xmpp::parsers::message::Message;
 use tokio_xmpp::parsers::stanza_error::{DefinedCondition, StanzaError};
-use tokio_xmpp::stanzastream::StanzaStream;
 
 use super::Actor;
 use super::chat::{ArrivedMessage, StoreRows};
@@ -203,14 +203,14 @@ impl Sync {
 
 impl Actor {
     /// The roster's answer is in: start a catch-up that waited for it.
-    pub(super) async fn after_roster(&mut self, stream: &StanzaStream) {
+    pub(super) async fn after_roster(&mut self, stream: &Wire) {
         if std::mem::take(&mut self.sync.after_roster) {
             self.start_sync(stream).await;
         }
     }
 
     /// A fresh session: carbons on, then the archive catch-up.
-    pub(super) async fn start_sync(&mut self, stream: &StanzaStream) {
+    pub(super) async fn start_sync(&mut self, stream: &Wire) {
         // Queries of the lost session will never be answered.
         let lost: Vec<Query<ArrivedMessage>> = self.sync.queries.drain().map(|(_, q)| q).collect();
         for q in lost {
@@ -239,7 +239,7 @@ impl Actor {
 
     /// The catch-up is over (done, failed or too slow: `read_to_end` says
     /// which): open the outbox.
-    pub(super) async fn end_catch_up(&mut self, stream: &StanzaStream, read_to_end: bool) {
+    pub(super) async fn end_catch_up(&mut self, stream: &Wire, read_to_end: bool) {
         if self.sync.catch_up_over(read_to_end) {
             self.emit(Event::ArchiveSynced {
                 account: self.id.clone(),
@@ -249,13 +249,7 @@ impl Actor {
         }
     }
 
-    async fn query_archive(
-        &mut self,
-        purpose: Purpose,
-        page: Page,
-        max: usize,
-        stream: &StanzaStream,
-    ) {
+    async fn query_archive(&mut self, purpose: Purpose, page: Page, max: usize, stream: &Wire) {
         let id = uuid::Uuid::new_v4().to_string();
         let iq = mam::query(&id, &page, max);
         self.pending_iqs.insert(id.clone(), PendingIq::Archive);
@@ -273,7 +267,7 @@ impl Actor {
 
     /// A history page from the store; if it runs out and the server archive
     /// may have older messages, fetch those first.
-    pub(super) async fn history(&mut self, mut req: HistoryRequest, stream: Option<&StanzaStream>) {
+    pub(super) async fn history(&mut self, mut req: HistoryRequest, stream: Option<&Wire>) {
         req.limit = req.limit.min(MAX_PAGE);
         if let Some(after) = req.after {
             return match self.store.history_after(&req.with, req.limit, after) {
@@ -376,7 +370,7 @@ impl Actor {
         &mut self,
         id: &str,
         payload: Result<Option<Element>, StanzaError>,
-        stream: &StanzaStream,
+        stream: &Wire,
     ) {
         let Some(query) = self.sync.queries.remove(id) else {
             return;
@@ -443,7 +437,7 @@ impl Actor {
         purpose: Purpose,
         page: Page,
         end: Option<mam::PageEnd>,
-        stream: &StanzaStream,
+        stream: &Wire,
     ) {
         match purpose {
             Purpose::CatchUp => {

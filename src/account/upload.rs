@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 
+use crate::account::wire::Wire;
 use tokio_xmpp::Stanza;
 use tokio_xmpp::jid::{BareJid, Jid};
 use tokio_xmpp::minidom::Element;
@@ -17,7 +18,6 @@ use tokio_xmpp::parsers::http_upload::{SlotRequest, SlotResult};
 use tokio_xmpp::parsers::iq::Iq;
 use tokio_xmpp::parsers::ns;
 use tokio_xmpp::parsers::stanza_error::StanzaError;
-use tokio_xmpp::stanzastream::StanzaStream;
 
 use super::Actor;
 use super::transfers::Job;
@@ -125,7 +125,7 @@ fn refusal(error: &StanzaError) -> String {
 
 impl Actor {
     /// After a fresh session: look for the upload service.
-    pub(super) async fn discover_upload(&mut self, stream: &StanzaStream) {
+    pub(super) async fn discover_upload(&mut self, stream: &Wire) {
         self.upload.reset();
         let server: Jid = BareJid::from_parts(None, self.jid.domain()).into();
         self.ask_upload(server.clone(), Ask::Items, stream).await;
@@ -133,7 +133,7 @@ impl Actor {
         self.ask_upload(server, Ask::Info, stream).await;
     }
 
-    async fn ask_upload(&mut self, to: Jid, ask: Ask, stream: &StanzaStream) {
+    async fn ask_upload(&mut self, to: Jid, ask: Ask, stream: &Wire) {
         let id = uuid::Uuid::new_v4().to_string();
         let iq = match ask {
             Ask::Items => Iq::from_get(
@@ -151,7 +151,7 @@ impl Actor {
     }
 
     /// Asks the service for a slot for `job`.
-    pub(super) async fn request_slot(&mut self, service: Jid, job: Job, stream: &StanzaStream) {
+    pub(super) async fn request_slot(&mut self, service: Jid, job: Job, stream: &Wire) {
         let id = uuid::Uuid::new_v4().to_string();
         let iq = Iq::from_get(
             id.clone(),
@@ -174,7 +174,7 @@ impl Actor {
         id: &str,
         from: Option<&Jid>,
         answer: &Result<Option<Element>, StanzaError>,
-        stream: &StanzaStream,
+        stream: &Wire,
     ) -> bool {
         if !self.upload.owns(id) {
             return false;
