@@ -51,6 +51,8 @@ mod server_info;
 mod srv;
 pub mod stanza_error;
 mod sync;
+#[cfg(test)]
+mod tests;
 pub mod tls;
 mod transfers;
 mod updates;
