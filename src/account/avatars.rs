@@ -31,6 +31,7 @@ use tokio_xmpp::parsers::presence::{Presence, Type as PresenceType};
 use tokio_xmpp::parsers::stanza_error::{DefinedCondition, StanzaError};
 
 use super::inbound::PendingIq;
+use super::requests::Responder;
 use super::{Actor, avatar_path};
 use crate::api::{ConnState, Event, Problem};
 use crate::avatar_image::{AvatarError, INCOMING};
@@ -133,14 +134,6 @@ impl Avatars {
             self.publishing = None;
         }
         cut_off
-    }
-
-    /// Whether `from` may answer avatar request `id`: only the JID asked.
-    pub(super) fn answers(&self, id: &str, from: Option<&Jid>, own: &BareJid) -> bool {
-        let from = from.map_or_else(|| own.clone(), Jid::to_bare);
-        self.requests
-            .get(id)
-            .is_some_and(|(asked, _)| *asked == from)
     }
 }
 
@@ -254,9 +247,9 @@ impl Actor {
             payload,
         };
         self.avatars.in_flight.insert(hash.clone(), false);
-        self.avatars.requests.insert(id.clone(), (jid, hash));
-        self.pending_iqs.insert(id, kind);
-        self.send(stream, Stanza::Iq(iq)).await;
+        self.avatars.requests.insert(id, (jid.clone(), hash));
+        self.request(iq, Responder::Contact(jid), kind, stream)
+            .await;
     }
 
     /// The answer to an avatar data or vCard request.
@@ -405,8 +398,8 @@ impl Actor {
             id: id.clone(),
             payload: pep::items_request(METADATA, None).into(),
         };
-        self.pending_iqs.insert(id, PendingIq::OwnAvatar);
-        self.send(stream, Stanza::Iq(iq)).await;
+        self.request(iq, Responder::Account, PendingIq::OwnAvatar, stream)
+            .await;
     }
 
     pub(super) async fn on_own_avatar(
@@ -487,8 +480,8 @@ impl Actor {
             id: id.clone(),
             payload,
         };
-        self.pending_iqs.insert(id, PendingIq::AvatarPublish);
-        self.send(stream, Stanza::Iq(iq)).await;
+        self.request(iq, Responder::Account, PendingIq::AvatarPublish, stream)
+            .await;
     }
 
     /// The server's answer to one of our publish requests.

@@ -8,12 +8,12 @@
 use std::collections::BTreeSet;
 
 use crate::account::wire::Wire;
-use tokio_xmpp::Stanza;
 use tokio_xmpp::jid::BareJid;
 use tokio_xmpp::minidom::Element;
 
 use super::Actor;
 use super::inbound::PendingIq;
+use super::requests::Responder;
 use crate::api::{Event, Problem};
 use crate::xmpp::blocking::{self, covers};
 
@@ -34,8 +34,8 @@ impl Actor {
 
     pub(super) async fn request_blocklist(&mut self, stream: &Wire) {
         let id = uuid::Uuid::new_v4().to_string();
-        self.pending_iqs.insert(id.clone(), PendingIq::Blocklist);
-        self.send(stream, Stanza::Iq(blocking::list_request(&id)))
+        let iq = blocking::list_request(&id);
+        self.request(iq, Responder::Account, PendingIq::Blocklist, stream)
             .await;
     }
 
@@ -71,8 +71,8 @@ impl Actor {
         if let Some(stream) = stream.filter(|_| self.server_blocking) {
             let id = uuid::Uuid::new_v4().to_string();
             let iq = blocking::change(&id, &jid, block);
-            self.pending_iqs.insert(id, PendingIq::BlockChange);
-            self.send(stream, Stanza::Iq(iq)).await;
+            self.request(iq, Responder::Account, PendingIq::BlockChange, stream)
+                .await;
             return;
         }
         let mut list = self.blocklist.clone();

@@ -10,6 +10,7 @@ use tokio_xmpp::parsers::presence::{Presence, Type as PresenceType};
 use tokio_xmpp::parsers::roster::{Ask, Group, Item, Roster, Subscription};
 
 use super::inbound::PendingIq;
+use super::requests::Responder;
 use super::{Actor, nick};
 use crate::api::{Event, Problem};
 
@@ -123,9 +124,8 @@ impl Actor {
     async fn send_roster_set(&mut self, set: Iq, stream: &Wire) {
         // The change comes back as a roster push; the answer only matters
         // when it is an error.
-        self.pending_iqs
-            .insert(set.id().to_owned(), PendingIq::RosterSet);
-        self.send(stream, Stanza::Iq(set)).await;
+        self.request(set, Responder::Account, PendingIq::RosterSet, stream)
+            .await;
     }
 
     /// Accepts or denies someone's request to see our presence. Accepting
@@ -197,8 +197,8 @@ impl Actor {
         } else {
             None
         };
-        let iq = Iq::from_get(id.clone(), Roster { ver, items: vec![] });
-        self.pending_iqs.insert(id, PendingIq::Roster);
-        self.send(stream, Stanza::Iq(iq)).await;
+        let iq = Iq::from_get(id, Roster { ver, items: vec![] });
+        self.request(iq, Responder::Account, PendingIq::Roster, stream)
+            .await;
     }
 }

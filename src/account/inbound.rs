@@ -14,6 +14,7 @@ use tokio_xmpp::parsers::roster::{Roster, Subscription};
 use tokio_xmpp::parsers::stanza_error::{DefinedCondition, ErrorType, StanzaError};
 
 use super::outbox::{Progress, Stage};
+use super::requests::{Answer, Responder};
 use super::{Actor, chat, chatstates, roster};
 use crate::api::{Availability, Direction, Event, Problem};
 use crate::xmpp::carbons::{self, Carbon};
@@ -43,24 +44,6 @@ pub enum PendingIq {
     VCardPhoto,
     OwnAvatar,
     AvatarPublish,
-}
-
-impl PendingIq {
-    /// Requests to our server (answered from its domain JID).
-    fn is_for_server(self) -> bool {
-        matches!(
-            self,
-            PendingIq::ServerVersion
-                | PendingIq::ServerDisco
-                | PendingIq::ServerPing(_)
-                | PendingIq::ChangePassword
-        )
-    }
-
-    /// Requests to whichever JID announced an avatar.
-    fn is_for_announcer(self) -> bool {
-        matches!(self, PendingIq::AvatarData | PendingIq::VCardPhoto)
-    }
 }
 
 impl Actor {
@@ -319,25 +302,57 @@ impl Actor {
         if self.on_room_iq(&id, from.as_ref(), &answer, stream).await {
             return;
         }
-        let Some(kind) = self.pending_iqs.get(&id).copied() else {
-            return;
-        };
-        let allowed = if kind.is_for_server() {
-            self.is_own_server(from.as_ref())
-        } else if kind.is_for_announcer() {
-            self.avatars.answers(&id, from.as_ref(), &self.jid)
-        } else {
-            self.is_own_account(from.as_ref())
-        };
-        if !allowed {
-            return;
+        match self.requests.answer(&id, from.as_ref(), &self.jid) {
+            Answer::Ours(kind) => self.on_request_answer(kind, &id, answer, stream).await,
+            Answer::Unknown | Answer::Spoofed => {}
         }
-        self.pending_iqs.remove(&id);
+    }
+
+    /// Sends request `iq`, which `responder` is to answer, for `kind`
+    /// (`on_request_answer` gets the answer).
+    pub(super) async fn request(
+        &mut self,
+        iq: Iq,
+        responder: Responder,
+        kind: PendingIq,
+        stream: &Wire,
+    ) {
+        let now = tokio::time::Instant::now();
+        if self.requests.open(iq.id().to_owned(), responder, kind, now) {
+            self.send(stream, Stanza::Iq(iq)).await;
+        }
+    }
+
+    /// Fails the requests that got no answer in time (and those a full
+    /// table refused) as if their answer were an error.
+    pub(super) async fn expire_requests(&mut self, now: tokio::time::Instant, stream: &Wire) {
+        for (id, kind) in self.requests.expire(now) {
+            tracing::info!(account = %self.id, ?kind, "request not answered in time");
+            let timeout = StanzaError::new(
+                ErrorType::Wait,
+                DefinedCondition::RemoteServerTimeout,
+                "en",
+                "no answer in time",
+            );
+            self.on_request_answer(kind, &id, Err(timeout), stream)
+                .await;
+        }
+    }
+
+    /// The answer to request `id` for `kind`, from the entity asked (or a
+    /// timeout, as an error).
+    async fn on_request_answer(
+        &mut self,
+        kind: PendingIq,
+        id: &str,
+        answer: Result<Option<Element>, StanzaError>,
+        stream: &Wire,
+    ) {
         match (kind, answer) {
             (PendingIq::ChangePassword, answer) => {
                 self.on_password_changed(answer.map(|_| ())).await
             }
-            (PendingIq::Archive, answer) => self.on_archive_page_end(&id, answer, stream).await,
+            (PendingIq::Archive, answer) => self.on_archive_page_end(id, answer, stream).await,
             (PendingIq::Roster, answer) => {
                 match answer {
                     Ok(payload) => self.on_roster_result(payload),
@@ -357,11 +372,11 @@ impl Actor {
                 &error,
             ),
             (PendingIq::AvatarData | PendingIq::VCardPhoto, answer) => {
-                self.on_avatar_data(kind, &id, answer, stream).await
+                self.on_avatar_data(kind, id, answer, stream).await
             }
             (PendingIq::OwnAvatar, answer) => self.on_own_avatar(answer, stream).await,
             (PendingIq::AvatarPublish, answer) => {
-                self.on_avatar_published(&id, answer, stream).await
+                self.on_avatar_published(id, answer, stream).await
             }
             (PendingIq::Carbons, Ok(_)) => self.sync.carbons_enabled(),
             (PendingIq::Carbons, Err(error)) => tracing::info!(

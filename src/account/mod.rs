@@ -46,6 +46,7 @@ pub(crate) mod pep;
 pub mod presence;
 mod profile;
 pub mod register;
+mod requests;
 pub mod roster;
 mod server_info;
 mod srv;
@@ -139,8 +140,9 @@ struct Actor {
     /// Counts fresh sessions (stream resets); stanza reports carry it.
     session: u64,
     progress_tx: mpsc::UnboundedSender<Progress>,
-    /// Open IQ requests by id.
-    pending_iqs: HashMap<String, inbound::PendingIq>,
+    /// Open IQ requests (of the concerns not yet moved there: caps,
+    /// profiles, uploads and rooms keep their own).
+    requests: requests::Requests<inbound::PendingIq>,
     sync: sync::Sync,
     link: Arc<LinkControl>,
     /// The XML console is open: stanzas are echoed as events.
@@ -232,7 +234,7 @@ impl Actor {
             in_flight: HashSet::new(),
             session: 0,
             progress_tx,
-            pending_iqs: HashMap::new(),
+            requests: requests::Requests::default(),
             sync: sync::Sync::default(),
             link: Arc::new(LinkControl::default()),
             console: false,
@@ -383,7 +385,7 @@ async fn run(
                     actor.presence.clear();
                     actor.caps.clear_presence();
                     actor.in_flight.clear();
-                    actor.pending_iqs.clear();
+                    actor.requests.clear();
                     actor.transfers.new_session();
                     if actor.avatars.new_session() {
                         actor.error(
@@ -435,6 +437,8 @@ async fn run(
                 }
             }
             _ = net_tick.tick() => {
+                // Requests time out on this slow tick (no timer of their own).
+                actor.expire_requests(tokio::time::Instant::now(), &stream).await;
                 let online = actor.state == ConnState::Online;
                 let local = actor.link.local_addr().filter(|_| online);
                 let server = actor.link.server_addr().filter(|_| actor.state == ConnState::Reconnecting);

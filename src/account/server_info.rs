@@ -5,7 +5,6 @@
 use std::time::Instant;
 
 use crate::account::wire::Wire;
-use tokio_xmpp::Stanza;
 use tokio_xmpp::jid::{BareJid, Jid};
 use tokio_xmpp::minidom::Element;
 use tokio_xmpp::parsers::disco::{DiscoInfoQuery, DiscoInfoResult};
@@ -16,6 +15,7 @@ use tokio_xmpp::parsers::version::{VersionQuery, VersionResult};
 
 use super::Actor;
 use super::inbound::PendingIq;
+use super::requests::Responder;
 use crate::api::{Event, Problem, ServerInfo, SoftwareVersion};
 
 /// Answers collected so far for one `server_info` request.
@@ -60,12 +60,7 @@ impl Actor {
         });
         for (kind, iq) in requests {
             let iq = iq.with_to(server.clone());
-            let id = match &iq {
-                Iq::Get { id, .. } => id.clone(),
-                _ => continue,
-            };
-            self.pending_iqs.insert(id, kind);
-            self.send(stream, Stanza::Iq(iq)).await;
+            self.request(iq, Responder::Server, kind, stream).await;
         }
     }
 
@@ -149,12 +144,12 @@ impl Actor {
         let iq = Iq::Set {
             from: None,
             to: Some(self.server()),
-            id: id.clone(),
+            id,
             payload: query,
         };
         self.new_password = Some(crate::secrets::Password::new(password));
-        self.pending_iqs.insert(id, PendingIq::ChangePassword);
-        self.send(stream, Stanza::Iq(iq)).await;
+        self.request(iq, Responder::Server, PendingIq::ChangePassword, stream)
+            .await;
     }
 
     /// The server's answer to a password change.

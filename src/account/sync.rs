@@ -12,7 +12,6 @@ use std::time::Duration;
 
 use crate::account::wire::Wire;
 use chrono::Utc;
-use tokio_xmpp::Stanza;
 use tokio_xmpp::minidom::Element;
 use tokio_xmpp::parsers::message::Message;
 use tokio_xmpp::parsers::stanza_error::{DefinedCondition, StanzaError};
@@ -20,6 +19,7 @@ use tokio_xmpp::parsers::stanza_error::{DefinedCondition, StanzaError};
 use super::Actor;
 use super::chat::{ArrivedMessage, StoreRows};
 use super::inbound::PendingIq;
+use super::requests::Responder;
 use crate::api::{Event, Problem};
 use crate::store::{CatchUpTrail, Inserted, LiveSince};
 use crate::xmpp::carbons;
@@ -220,9 +220,9 @@ impl Actor {
         }
         self.sync.new_session();
         let id = uuid::Uuid::new_v4().to_string();
-        self.pending_iqs.insert(id.clone(), PendingIq::Carbons);
         let iq = carbons::enable(&id);
-        self.send(stream, Stanza::Iq(iq)).await;
+        self.request(iq, Responder::Account, PendingIq::Carbons, stream)
+            .await;
         let page = match self.store.archive_cursor() {
             // Synced before while the archive was empty: from its start.
             Ok(Some(after)) if after.is_empty() => Page::After(None),
@@ -252,7 +252,6 @@ impl Actor {
     async fn query_archive(&mut self, purpose: Purpose, page: Page, max: usize, stream: &Wire) {
         let id = uuid::Uuid::new_v4().to_string();
         let iq = mam::query(&id, &page, max);
-        self.pending_iqs.insert(id.clone(), PendingIq::Archive);
         self.sync.queries.insert(
             id,
             Query {
@@ -262,7 +261,8 @@ impl Actor {
                 results: Vec::new(),
             },
         );
-        self.send(stream, Stanza::Iq(iq)).await;
+        self.request(iq, Responder::Account, PendingIq::Archive, stream)
+            .await;
     }
 
     /// A history page from the store; if it runs out and the server archive
