@@ -371,34 +371,10 @@ async fn run(
                 let Some(event) = event else { continue };
                 match event {
                 Some(StreamEvent::Stream(StreamStatus::Reset { bound_jid, features })) => {
-                    if actor.session > 0 {
-                        tracing::info!(account = %actor.id, "new session; the old one could not be resumed");
-                    }
-                    actor.session += 1;
-                    actor.full_jid = bound_jid.to_string();
-                    actor.stream_management = features.stream_management.is_some();
-                    actor.roster_versioning = features
-                        .others
-                        .iter()
-                        .any(|e| e.is("ver", "urn:xmpp:features:rosterver"));
-                    actor.link.session_started(Some(offers_csi(&features)));
-                    actor.presence.clear();
-                    actor.caps.clear_presence();
-                    actor.in_flight.clear();
-                    actor.requests.clear();
-                    actor.transfers.new_session();
-                    if actor.avatars.new_session() {
-                        actor.error(
-                            Problem::NotConnected,
-                            "avatar not changed: the connection was lost",
-                            None,
-                        );
-                    }
-                    actor.set_state(ConnState::Online, None, None, Some(bound_jid.to_string()));
                     catch_up_deadline
                         .as_mut()
                         .reset(tokio::time::Instant::now() + sync::CATCHUP_PATIENCE);
-                    actor.on_fresh_session(&stream).await;
+                    actor.on_new_session(bound_jid, &features, &stream).await;
                 }
                 Some(StreamEvent::Stream(StreamStatus::Resumed)) => {
                     tracing::info!(account = %actor.id, "session resumed (XEP-0198)");
@@ -570,6 +546,41 @@ impl Actor {
                 });
             }
         }
+    }
+
+    /// A new session (not a resumption): nothing of the old one's state
+    /// holds; then the fresh session's requests.
+    async fn on_new_session(
+        &mut self,
+        bound_jid: tokio_xmpp::jid::Jid,
+        features: &tokio_xmpp::parsers::stream_features::StreamFeatures,
+        stream: &Wire,
+    ) {
+        if self.session > 0 {
+            tracing::info!(account = %self.id, "new session; the old one could not be resumed");
+        }
+        self.session += 1;
+        self.full_jid = bound_jid.to_string();
+        self.stream_management = features.stream_management.is_some();
+        self.roster_versioning = features
+            .others
+            .iter()
+            .any(|e| e.is("ver", "urn:xmpp:features:rosterver"));
+        self.link.session_started(Some(offers_csi(features)));
+        self.presence.clear();
+        self.caps.clear_presence();
+        self.in_flight.clear();
+        self.requests.clear();
+        self.transfers.new_session();
+        if self.avatars.new_session() {
+            self.error(
+                Problem::NotConnected,
+                "avatar not changed: the connection was lost",
+                None,
+            );
+        }
+        self.set_state(ConnState::Online, None, None, Some(bound_jid.to_string()));
+        self.on_fresh_session(stream).await;
     }
 
     /// A new session without state: roster, presence, then carbons and the

@@ -9,4 +9,5 @@ mod chat;
 mod corrections;
 mod muc;
 mod receipts;
+mod requests;
 mod support;
