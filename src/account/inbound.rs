@@ -25,6 +25,8 @@ use crate::xmpp::{caps, version};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PendingIq {
     Roster,
+    /// What a contact's client's caps mean (`caps.rs` keeps the hash).
+    Caps,
     Carbons,
     /// An archive query; its id is also the query id (see `sync.rs`).
     Archive,
@@ -215,9 +217,7 @@ impl Actor {
         if self.is_blocked(&from) || self.on_subscription_presence(&p) {
             return;
         }
-        if let Some(query) = self.caps.observe(&p) {
-            self.send(stream, Stanza::Iq(query)).await;
-        }
+        self.observe_caps(&p, stream).await;
         self.on_avatar_presence(&p, stream).await;
         if let Some((jid, shown)) = self.presence.apply(&p) {
             // Their last client just went offline: remember when.
@@ -287,9 +287,6 @@ impl Actor {
         answer: Result<Option<Element>, StanzaError>,
         stream: &Wire,
     ) {
-        if self.caps.is_pending(&id) {
-            return self.caps.on_result(&id, answer.ok().flatten());
-        }
         if self
             .on_profile_iq(&id, from.as_ref(), &answer, stream)
             .await
@@ -305,6 +302,15 @@ impl Actor {
         match self.requests.answer(&id, from.as_ref(), &self.jid) {
             Answer::Ours(kind) => self.on_request_answer(kind, &id, answer, stream).await,
             Answer::Unknown | Answer::Spoofed => {}
+        }
+    }
+
+    /// Notes a presence's caps (XEP-0115) and asks the client what they
+    /// mean if nobody has told us yet; only that client may answer.
+    pub(super) async fn observe_caps(&mut self, p: &Presence, stream: &Wire) {
+        if let (Some(query), Some(client)) = (self.caps.observe(p), p.from.clone()) {
+            self.request(query, Responder::Client(client), PendingIq::Caps, stream)
+                .await;
         }
     }
 
@@ -349,6 +355,7 @@ impl Actor {
         stream: &Wire,
     ) {
         match (kind, answer) {
+            (PendingIq::Caps, answer) => self.caps.on_result(id, answer.ok().flatten()),
             (PendingIq::ChangePassword, answer) => {
                 self.on_password_changed(answer.map(|_| ())).await
             }

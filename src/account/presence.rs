@@ -111,9 +111,7 @@ impl Actor {
         if p.from.as_ref().is_some_and(|f| f.as_str() == self.full_jid) {
             return;
         }
-        if let Some(query) = self.caps.observe(p) {
-            self.send(stream, Stanza::Iq(query)).await;
-        }
+        self.observe_caps(p, stream).await;
         self.presence.apply(p);
     }
 

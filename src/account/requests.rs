@@ -33,6 +33,8 @@ pub(super) enum Responder {
     /// The account with this bare JID (any of its resources); no `from`
     /// only if that is our own.
     Contact(BareJid),
+    /// Exactly this JID: one client (a full JID).
+    Client(Jid),
 }
 
 impl Responder {
@@ -43,6 +45,7 @@ impl Responder {
                 f.node().is_none() && f.resource().is_none() && f.domain() == own.domain()
             }),
             Responder::Contact(jid) => from.map_or_else(|| own.clone(), Jid::to_bare) == *jid,
+            Responder::Client(jid) => from == Some(jid),
         }
     }
 }
@@ -182,6 +185,12 @@ mod tests {
         r.open("s".into(), Responder::Server, 2, now);
         let bob: BareJid = "bob@example.net".parse().unwrap();
         r.open("c".into(), Responder::Contact(bob), 3, now);
+        r.open(
+            "f".into(),
+            Responder::Client(jid("bob@example.net/phone")),
+            4,
+            now,
+        );
 
         for (id, spoofer) in [
             ("a", "mallory@example.org/x"),
@@ -191,6 +200,8 @@ mod tests {
             ("s", "example.org/res"),
             ("c", "mallory@example.net"),
             ("c", "example.net"),
+            ("f", "bob@example.net"),
+            ("f", "bob@example.net/laptop"),
         ] {
             assert_eq!(
                 r.answer(id, Some(&jid(spoofer)), &own()),
@@ -199,7 +210,8 @@ mod tests {
             );
         }
         assert_eq!(r.answer("c", None, &own()), Answer::Spoofed);
-        assert_eq!(r.len(), 3, "a spoofed answer leaves the request open");
+        assert_eq!(r.answer("f", None, &own()), Answer::Spoofed);
+        assert_eq!(r.len(), 4, "a spoofed answer leaves the request open");
 
         assert_eq!(
             r.answer("a", Some(&jid("alice@example.org/phone")), &own()),
@@ -209,6 +221,10 @@ mod tests {
         assert_eq!(
             r.answer("c", Some(&jid("bob@example.net/laptop")), &own()),
             Answer::Ours(3)
+        );
+        assert_eq!(
+            r.answer("f", Some(&jid("bob@example.net/phone")), &own()),
+            Answer::Ours(4)
         );
         assert_eq!(
             r.answer("a", None, &own()),
