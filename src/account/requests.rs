@@ -16,11 +16,12 @@ use tokio_xmpp::jid::{BareJid, Jid};
 /// How long a request may stay unanswered.
 pub(super) const TIMEOUT: Duration = Duration::from_secs(60);
 
-/// Most requests open at once. A session opens a few dozen at most (roster,
-/// carbons, one archive page, server info, avatars of contacts that changed
-/// theirs); more means answers are not coming. A request beyond this is not
-/// sent and fails with the next sweep.
-pub(super) const MAX_OPEN: usize = 256;
+/// Most requests open at once: room for the first login with a large
+/// roster (an avatar and a caps query for each of a thousand contacts, all
+/// sent before the first answers are back), while a server or contact that
+/// never answers holds at most this many small entries. A request beyond
+/// this is not sent and fails with the next sweep.
+pub(super) const MAX_OPEN: usize = 2048;
 
 /// Who may answer a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
