@@ -27,6 +27,10 @@ pub enum PendingIq {
     Roster,
     /// What a contact's client's caps mean (`caps.rs` keeps the hash).
     Caps,
+    /// Finding the upload service, and upload slots (`upload.rs` keeps
+    /// what each was for).
+    UploadDisco,
+    UploadSlot,
     Carbons,
     /// An archive query; its id is also the query id (see `sync.rs`).
     Archive,
@@ -293,9 +297,6 @@ impl Actor {
         {
             return;
         }
-        if self.on_upload_iq(&id, from.as_ref(), &answer, stream).await {
-            return;
-        }
         if self.on_room_iq(&id, from.as_ref(), &answer, stream).await {
             return;
         }
@@ -356,6 +357,8 @@ impl Actor {
     ) {
         match (kind, answer) {
             (PendingIq::Caps, answer) => self.caps.on_result(id, answer.ok().flatten()),
+            (PendingIq::UploadDisco, answer) => self.on_upload_disco(id, &answer, stream).await,
+            (PendingIq::UploadSlot, answer) => self.on_slot_answer(id, &answer),
             (PendingIq::ChangePassword, answer) => {
                 self.on_password_changed(answer.map(|_| ())).await
             }

@@ -140,8 +140,7 @@ struct Actor {
     /// Counts fresh sessions (stream resets); stanza reports carry it.
     session: u64,
     progress_tx: mpsc::UnboundedSender<Progress>,
-    /// Open IQ requests (of the concerns not yet moved there: caps,
-    /// profiles, uploads and rooms keep their own).
+    /// Open IQ requests (rooms and profiles still keep their own).
     requests: requests::Requests<inbound::PendingIq>,
     sync: sync::Sync,
     link: Arc<LinkControl>,

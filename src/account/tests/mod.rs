@@ -11,3 +11,4 @@ mod muc;
 mod receipts;
 mod requests;
 mod support;
+mod upload;
