@@ -282,8 +282,9 @@ impl Actor {
         }
     }
 
-    /// The answer (result or error) to one of our requests. Requests to our
-    /// server are answered from its domain, the others from our account.
+    /// The answer (result or error) to one of our requests: profiles and
+    /// rooms check theirs, the request table (`requests.rs`) the rest, each
+    /// only from the entity asked.
     async fn on_iq_answer(
         &mut self,
         from: Option<Jid>,
