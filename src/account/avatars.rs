@@ -20,6 +20,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
+use crate::account::wire::Wire;
 use tokio::sync::mpsc;
 use tokio_xmpp::Stanza;
 use tokio_xmpp::jid::{BareJid, Jid};
@@ -28,9 +29,9 @@ use tokio_xmpp::parsers::iq::Iq;
 use tokio_xmpp::parsers::ns;
 use tokio_xmpp::parsers::presence::{Presence, Type as PresenceType};
 use tokio_xmpp::parsers::stanza_error::{DefinedCondition, StanzaError};
-use tokio_xmpp::stanzastream::StanzaStream;
 
 use super::inbound::PendingIq;
+use super::requests::Responder;
 use super::{Actor, avatar_path};
 use crate::api::{ConnState, Event, Problem};
 use crate::avatar_image::{AvatarError, INCOMING};
@@ -134,14 +135,6 @@ impl Avatars {
         }
         cut_off
     }
-
-    /// Whether `from` may answer avatar request `id`: only the JID asked.
-    pub(super) fn answers(&self, id: &str, from: Option<&Jid>, own: &BareJid) -> bool {
-        let from = from.map_or_else(|| own.clone(), Jid::to_bare);
-        self.requests
-            .get(id)
-            .is_some_and(|(asked, _)| *asked == from)
-    }
 }
 
 impl Actor {
@@ -151,7 +144,7 @@ impl Actor {
         &mut self,
         from: BareJid,
         announced: Option<Announced>,
-        stream: &StanzaStream,
+        stream: &Wire,
     ) {
         if !self.may_have_avatar(&from) {
             tracing::info!(account = %self.id, %from, "avatar notification from a stranger ignored");
@@ -166,7 +159,7 @@ impl Actor {
 
     /// XEP-0153: a hash in a contact's presence, used while they have not
     /// sent XEP-0084 metadata this session.
-    pub(super) async fn on_avatar_presence(&mut self, p: &Presence, stream: &StanzaStream) {
+    pub(super) async fn on_avatar_presence(&mut self, p: &Presence, stream: &Wire) {
         let Some(from) = p.from.as_ref().map(Jid::to_bare) else {
             return;
         };
@@ -195,7 +188,7 @@ impl Actor {
         jid: BareJid,
         announced: Announced,
         source: Source,
-        stream: &StanzaStream,
+        stream: &Wire,
     ) {
         // Our own change being published is recorded when the server
         // confirms it; the echo of it changes nothing.
@@ -237,13 +230,7 @@ impl Actor {
         }
     }
 
-    async fn fetch_avatar(
-        &mut self,
-        jid: BareJid,
-        hash: String,
-        source: Source,
-        stream: &StanzaStream,
-    ) {
+    async fn fetch_avatar(&mut self, jid: BareJid, hash: String, source: Source, stream: &Wire) {
         tracing::debug!(account = %self.id, %jid, hash, ?source, "fetching avatar");
         let id = uuid::Uuid::new_v4().to_string();
         let (payload, kind) = match source {
@@ -260,9 +247,9 @@ impl Actor {
             payload,
         };
         self.avatars.in_flight.insert(hash.clone(), false);
-        self.avatars.requests.insert(id.clone(), (jid, hash));
-        self.pending_iqs.insert(id, kind);
-        self.send(stream, Stanza::Iq(iq)).await;
+        self.avatars.requests.insert(id, (jid.clone(), hash));
+        self.request(iq, Responder::Contact(jid), kind, stream)
+            .await;
     }
 
     /// The answer to an avatar data or vCard request.
@@ -271,7 +258,7 @@ impl Actor {
         kind: PendingIq,
         id: &str,
         answer: Result<Option<Element>, StanzaError>,
-        stream: &StanzaStream,
+        stream: &Wire,
     ) {
         let Some((from, hash)) = self.avatars.requests.remove(id) else {
             return;
@@ -308,7 +295,7 @@ impl Actor {
     /// The data from `from` for `hash` is unusable: remember, and fetch it
     /// from someone else who announced the same hash (so a contact who
     /// serves garbage under another's hash cannot block the real one).
-    async fn fetch_failed(&mut self, from: BareJid, hash: String, stream: &StanzaStream) {
+    async fn fetch_failed(&mut self, from: BareJid, hash: String, stream: &Wire) {
         self.avatars.in_flight.remove(&hash);
         if self
             .avatars
@@ -333,7 +320,7 @@ impl Actor {
     }
 
     /// Blocking work finished.
-    pub(super) async fn on_avatar_done(&mut self, done: Done, stream: &StanzaStream) {
+    pub(super) async fn on_avatar_done(&mut self, done: Done, stream: &Wire) {
         match done {
             Done::Fetched {
                 from,
@@ -403,7 +390,7 @@ impl Actor {
 
     /// Asks for our own avatar metadata once per session, so a new device
     /// knows it (the server's push after our presence may also bring it).
-    pub(super) async fn request_own_avatar(&mut self, stream: &StanzaStream) {
+    pub(super) async fn request_own_avatar(&mut self, stream: &Wire) {
         let id = uuid::Uuid::new_v4().to_string();
         let iq = Iq::Get {
             from: None,
@@ -411,14 +398,14 @@ impl Actor {
             id: id.clone(),
             payload: pep::items_request(METADATA, None).into(),
         };
-        self.pending_iqs.insert(id, PendingIq::OwnAvatar);
-        self.send(stream, Stanza::Iq(iq)).await;
+        self.request(iq, Responder::Account, PendingIq::OwnAvatar, stream)
+            .await;
     }
 
     pub(super) async fn on_own_avatar(
         &mut self,
         answer: Result<Option<Element>, StanzaError>,
-        stream: &StanzaStream,
+        stream: &Wire,
     ) {
         let announced = match answer {
             Ok(Some(payload)) => items_metadata(&payload),
@@ -441,7 +428,7 @@ impl Actor {
 
     /// `set_avatar` while online: the image is read and scaled off the
     /// actor, then published (`on_avatar_done`); None removes it.
-    pub(super) async fn set_avatar(&mut self, path: Option<PathBuf>, stream: &StanzaStream) {
+    pub(super) async fn set_avatar(&mut self, path: Option<PathBuf>, stream: &Wire) {
         if self.avatars.publishing.is_some() {
             return self.error(
                 Problem::StillBusy,
@@ -463,7 +450,7 @@ impl Actor {
         });
     }
 
-    async fn publish_data(&mut self, ready: Ready, stream: &StanzaStream) {
+    async fn publish_data(&mut self, ready: Ready, stream: &Wire) {
         let metadata =
             stanzas::metadata_for(&ready.hash, ready.png.len(), ready.width, ready.height);
         let id = uuid::Uuid::new_v4().to_string();
@@ -476,12 +463,7 @@ impl Actor {
         self.send_publish(id, payload.into(), stream).await;
     }
 
-    async fn publish_metadata(
-        &mut self,
-        hash: Option<String>,
-        metadata: Element,
-        stream: &StanzaStream,
-    ) {
+    async fn publish_metadata(&mut self, hash: Option<String>, metadata: Element, stream: &Wire) {
         let id = uuid::Uuid::new_v4().to_string();
         self.avatars.publishing = Some(Publishing::Metadata {
             iq: id.clone(),
@@ -491,15 +473,15 @@ impl Actor {
         self.send_publish(id, payload.into(), stream).await;
     }
 
-    async fn send_publish(&mut self, id: String, payload: Element, stream: &StanzaStream) {
+    async fn send_publish(&mut self, id: String, payload: Element, stream: &Wire) {
         let iq = Iq::Set {
             from: None,
             to: None,
             id: id.clone(),
             payload,
         };
-        self.pending_iqs.insert(id, PendingIq::AvatarPublish);
-        self.send(stream, Stanza::Iq(iq)).await;
+        self.request(iq, Responder::Account, PendingIq::AvatarPublish, stream)
+            .await;
     }
 
     /// The server's answer to one of our publish requests.
@@ -507,7 +489,7 @@ impl Actor {
         &mut self,
         id: &str,
         answer: Result<Option<Element>, StanzaError>,
-        stream: &StanzaStream,
+        stream: &Wire,
     ) {
         let current = match &self.avatars.publishing {
             Some(Publishing::Data { iq, .. } | Publishing::Metadata { iq, .. }) if iq == id => {

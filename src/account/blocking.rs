@@ -7,13 +7,13 @@
 
 use std::collections::BTreeSet;
 
-use tokio_xmpp::Stanza;
+use crate::account::wire::Wire;
 use tokio_xmpp::jid::BareJid;
 use tokio_xmpp::minidom::Element;
-use tokio_xmpp::stanzastream::StanzaStream;
 
 use super::Actor;
 use super::inbound::PendingIq;
+use super::requests::Responder;
 use crate::api::{Event, Problem};
 use crate::xmpp::blocking::{self, covers};
 
@@ -32,10 +32,10 @@ impl Actor {
         }
     }
 
-    pub(super) async fn request_blocklist(&mut self, stream: &StanzaStream) {
+    pub(super) async fn request_blocklist(&mut self, stream: &Wire) {
         let id = uuid::Uuid::new_v4().to_string();
-        self.pending_iqs.insert(id.clone(), PendingIq::Blocklist);
-        self.send(stream, Stanza::Iq(blocking::list_request(&id)))
+        let iq = blocking::list_request(&id);
+        self.request(iq, Responder::Account, PendingIq::Blocklist, stream)
             .await;
     }
 
@@ -57,12 +57,7 @@ impl Actor {
 
     /// Blocks or unblocks `jid`: through the server when it supports it
     /// (its push updates our list), else here only.
-    pub(super) async fn change_block(
-        &mut self,
-        jid: &str,
-        block: bool,
-        stream: Option<&StanzaStream>,
-    ) {
+    pub(super) async fn change_block(&mut self, jid: &str, block: bool, stream: Option<&Wire>) {
         let jid: BareJid = match jid.trim().parse() {
             Ok(j) => j,
             Err(e) => {
@@ -76,8 +71,8 @@ impl Actor {
         if let Some(stream) = stream.filter(|_| self.server_blocking) {
             let id = uuid::Uuid::new_v4().to_string();
             let iq = blocking::change(&id, &jid, block);
-            self.pending_iqs.insert(id, PendingIq::BlockChange);
-            self.send(stream, Stanza::Iq(iq)).await;
+            self.request(iq, Responder::Account, PendingIq::BlockChange, stream)
+                .await;
             return;
         }
         let mut list = self.blocklist.clone();

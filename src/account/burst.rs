@@ -3,9 +3,9 @@
 //! message) and the delivery receipts they ask for go out after that
 //! commit, so a receipt never confirms a message that is not stored yet.
 
+use crate::account::wire::Wire;
 use tokio_xmpp::Stanza;
 use tokio_xmpp::parsers::message::Message;
-use tokio_xmpp::stanzastream::StanzaStream;
 
 use super::Actor;
 use super::chat::ArrivedMessage;
@@ -87,7 +87,7 @@ impl Actor {
     }
 
     /// Sends a receipt now, or after the open burst is stored.
-    pub(super) async fn send_receipt(&mut self, stream: &StanzaStream, answer: Message) {
+    pub(super) async fn send_receipt(&mut self, stream: &Wire, answer: Message) {
         match &mut self.burst {
             Some(b) => b.receipts.push(answer),
             None => {
@@ -98,7 +98,7 @@ impl Actor {
 
     /// Ends the open burst: stores its messages in one transaction, then
     /// sends its receipts (none if storing failed: the sender will resend).
-    pub(super) async fn burst_end(&mut self, stream: &StanzaStream) {
+    pub(super) async fn burst_end(&mut self, stream: &Wire) {
         let Some(burst) = self.burst.take() else {
             return;
         };

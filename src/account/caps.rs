@@ -96,11 +96,6 @@ impl CapsBook {
         Some(Iq::from_get(id, DiscoInfoQuery { node: Some(node) }).with_to(from.clone()))
     }
 
-    /// Whether `id` is one of our disco#info requests.
-    pub fn is_pending(&self, id: &str) -> bool {
-        self.pending.contains_key(id)
-    }
-
     /// The answer to request `id`: kept if it hashes to the announced value.
     pub fn on_result(&mut self, id: &str, payload: Option<Element>) {
         let Some((node, announced)) = self.pending.remove(id) else {

@@ -5,7 +5,7 @@
 //! say it did not happen). The run loop keeps only what needs its own
 //! state (shutdown, reconnect).
 
-use tokio_xmpp::stanzastream::StanzaStream;
+use crate::account::wire::Wire;
 
 use super::{Actor, sync};
 use crate::accounts::ToAccount;
@@ -14,7 +14,7 @@ use crate::api::{AccountRequest, Event, Problem};
 impl Actor {
     /// One message from the front-end runtime; `online` is the stream while
     /// we are online. Shutdown and reconnect reach the run loop instead.
-    pub(super) async fn on_command(&mut self, message: ToAccount, online: Option<&StanzaStream>) {
+    pub(super) async fn on_command(&mut self, message: ToAccount, online: Option<&Wire>) {
         match message {
             ToAccount::Request(request) => self.on_request(request, online).await,
             ToAccount::Reconfigure(config) => {
@@ -31,11 +31,7 @@ impl Actor {
 
     /// The stream if we are online; otherwise the front-end learns that
     /// `what` did not happen.
-    fn require_online<'s>(
-        &self,
-        online: Option<&'s StanzaStream>,
-        what: &str,
-    ) -> Option<&'s StanzaStream> {
+    fn require_online<'s>(&self, online: Option<&'s Wire>, what: &str) -> Option<&'s Wire> {
         if online.is_none() {
             self.error(
                 Problem::NotConnected,
@@ -54,7 +50,7 @@ impl Actor {
         }
     }
 
-    async fn on_request(&mut self, request: AccountRequest, online: Option<&StanzaStream>) {
+    async fn on_request(&mut self, request: AccountRequest, online: Option<&Wire>) {
         const MESSAGE: &str = "the message was not changed";
         const ROSTER: &str = "the roster was not changed";
         const PROFILE: &str = "the profile was not changed";

@@ -2,14 +2,15 @@
 //! contacts, presence subscriptions in both directions, and roster
 //! versioning so that a login does not fetch an unchanged roster again.
 
+use crate::account::wire::Wire;
 use tokio_xmpp::Stanza;
 use tokio_xmpp::jid::BareJid;
 use tokio_xmpp::parsers::iq::Iq;
 use tokio_xmpp::parsers::presence::{Presence, Type as PresenceType};
 use tokio_xmpp::parsers::roster::{Ask, Group, Item, Roster, Subscription};
-use tokio_xmpp::stanzastream::StanzaStream;
 
 use super::inbound::PendingIq;
+use super::requests::Responder;
 use super::{Actor, nick};
 use crate::api::{Event, Problem};
 
@@ -77,7 +78,7 @@ impl Actor {
         name: Option<String>,
         groups: Vec<String>,
         preapprove: bool,
-        stream: &StanzaStream,
+        stream: &Wire,
     ) {
         let Some(jid) = self.contact_jid(jid) else {
             return;
@@ -101,7 +102,7 @@ impl Actor {
         jid: &str,
         name: Option<String>,
         groups: Vec<String>,
-        stream: &StanzaStream,
+        stream: &Wire,
     ) {
         let Some(jid) = self.contact_jid(jid) else {
             return;
@@ -112,7 +113,7 @@ impl Actor {
     }
 
     /// Removes a contact; the server cancels both subscriptions.
-    pub(super) async fn remove_contact(&mut self, jid: &str, stream: &StanzaStream) {
+    pub(super) async fn remove_contact(&mut self, jid: &str, stream: &Wire) {
         let Some(jid) = self.contact_jid(jid) else {
             return;
         };
@@ -120,22 +121,16 @@ impl Actor {
         self.send_roster_set(set, stream).await;
     }
 
-    async fn send_roster_set(&mut self, set: Iq, stream: &StanzaStream) {
+    async fn send_roster_set(&mut self, set: Iq, stream: &Wire) {
         // The change comes back as a roster push; the answer only matters
         // when it is an error.
-        self.pending_iqs
-            .insert(set.id().to_owned(), PendingIq::RosterSet);
-        self.send(stream, Stanza::Iq(set)).await;
+        self.request(set, Responder::Account, PendingIq::RosterSet, stream)
+            .await;
     }
 
     /// Accepts or denies someone's request to see our presence. Accepting
     /// also asks for theirs unless we already have it.
-    pub(super) async fn answer_subscription(
-        &mut self,
-        jid: &str,
-        accept: bool,
-        stream: &StanzaStream,
-    ) {
+    pub(super) async fn answer_subscription(&mut self, jid: &str, accept: bool, stream: &Wire) {
         let Some(jid) = self.contact_jid(jid) else {
             return;
         };
@@ -188,7 +183,7 @@ impl Actor {
 
     /// The roster request of a fresh session: with the stored version, so
     /// an unchanged roster is not sent again (RFC 6121 §2.6).
-    pub(super) async fn request_roster(&mut self, stream: &StanzaStream) {
+    pub(super) async fn request_roster(&mut self, stream: &Wire) {
         let id = uuid::Uuid::new_v4().to_string();
         let ver = if self.roster_versioning {
             // An empty version asks for the full roster plus a version.
@@ -202,8 +197,8 @@ impl Actor {
         } else {
             None
         };
-        let iq = Iq::from_get(id.clone(), Roster { ver, items: vec![] });
-        self.pending_iqs.insert(id, PendingIq::Roster);
-        self.send(stream, Stanza::Iq(iq)).await;
+        let iq = Iq::from_get(id, Roster { ver, items: vec![] });
+        self.request(iq, Responder::Account, PendingIq::Roster, stream)
+            .await;
     }
 }

@@ -1,6 +1,7 @@
 //! Incoming stanzas: messages, presence, IQs. The order for a message is
 //! fixed: parse → dedup (store) → announce, so nothing is announced unstored.
 
+use crate::account::wire::Wire;
 use chrono::Utc;
 use tokio_xmpp::Stanza;
 use tokio_xmpp::jid::Jid;
@@ -11,9 +12,9 @@ use tokio_xmpp::parsers::ping::Ping;
 use tokio_xmpp::parsers::presence::Presence;
 use tokio_xmpp::parsers::roster::{Roster, Subscription};
 use tokio_xmpp::parsers::stanza_error::{DefinedCondition, ErrorType, StanzaError};
-use tokio_xmpp::stanzastream::StanzaStream;
 
 use super::outbox::{Progress, Stage};
+use super::requests::{Answer, Responder};
 use super::{Actor, chat, chatstates, roster};
 use crate::api::{Availability, Direction, Event, Problem};
 use crate::xmpp::carbons::{self, Carbon};
@@ -24,6 +25,12 @@ use crate::xmpp::{caps, version};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PendingIq {
     Roster,
+    /// What a contact's client's caps mean (`caps.rs` keeps the hash).
+    Caps,
+    /// Finding the upload service, and upload slots (`upload.rs` keeps
+    /// what each was for).
+    UploadDisco,
+    UploadSlot,
     Carbons,
     /// An archive query; its id is also the query id (see `sync.rs`).
     Archive,
@@ -45,31 +52,13 @@ pub enum PendingIq {
     AvatarPublish,
 }
 
-impl PendingIq {
-    /// Requests to our server (answered from its domain JID).
-    fn is_for_server(self) -> bool {
-        matches!(
-            self,
-            PendingIq::ServerVersion
-                | PendingIq::ServerDisco
-                | PendingIq::ServerPing(_)
-                | PendingIq::ChangePassword
-        )
-    }
-
-    /// Requests to whichever JID announced an avatar.
-    fn is_for_announcer(self) -> bool {
-        matches!(self, PendingIq::AvatarData | PendingIq::VCardPhoto)
-    }
-}
-
 impl Actor {
     /// Our own account or our server may send us roster results and pushes.
     fn is_own_account(&self, from: Option<&Jid>) -> bool {
         from.is_none_or(|f| f.to_bare() == self.jid)
     }
 
-    pub(super) async fn on_stanza(&mut self, stanza: Stanza, stream: &StanzaStream) {
+    pub(super) async fn on_stanza(&mut self, stanza: Stanza, stream: &Wire) {
         self.show_in_console(Direction::In, &stanza);
         match stanza {
             Stanza::Message(m) => self.on_message(m, stream).await,
@@ -80,7 +69,7 @@ impl Actor {
 
     /// Message pipeline: bounce → archive result → carbon → live message;
     /// each path ends in `ingest` (store with dedup, then announce).
-    async fn on_message(&mut self, msg: Message, stream: &StanzaStream) {
+    async fn on_message(&mut self, msg: Message, stream: &Wire) {
         // Rooms we are in, and invitations to rooms (muc/).
         let Some(msg) = self.on_room_message(msg, stream).await else {
             return;
@@ -169,7 +158,7 @@ impl Actor {
 
     /// Answers a receipt request, if the account allows it and the sender
     /// is a contact (strangers do not learn that we are reading).
-    async fn answer_receipt(&mut self, msg: &Message, stream: &StanzaStream) {
+    async fn answer_receipt(&mut self, msg: &Message, stream: &Wire) {
         if !self.switches.send_receipts || !receipts::requested(msg) || msg.bodies.is_empty() {
             return;
         }
@@ -219,7 +208,7 @@ impl Actor {
         });
     }
 
-    async fn on_presence(&mut self, p: Presence, stream: &StanzaStream) {
+    async fn on_presence(&mut self, p: Presence, stream: &Wire) {
         let Some(from) = p.from.as_ref().map(|f| f.to_bare()) else {
             return;
         };
@@ -232,9 +221,7 @@ impl Actor {
         if self.is_blocked(&from) || self.on_subscription_presence(&p) {
             return;
         }
-        if let Some(query) = self.caps.observe(&p) {
-            self.send(stream, Stanza::Iq(query)).await;
-        }
+        self.observe_caps(&p, stream).await;
         self.on_avatar_presence(&p, stream).await;
         if let Some((jid, shown)) = self.presence.apply(&p) {
             // Their last client just went offline: remember when.
@@ -256,7 +243,7 @@ impl Actor {
         }
     }
 
-    async fn on_iq(&mut self, iq: Iq, stream: &StanzaStream) {
+    async fn on_iq(&mut self, iq: Iq, stream: &Wire) {
         match iq {
             Iq::Result {
                 from, id, payload, ..
@@ -295,49 +282,88 @@ impl Actor {
         }
     }
 
-    /// The answer (result or error) to one of our requests. Requests to our
-    /// server are answered from its domain, the others from our account.
+    /// The answer (result or error) to one of our requests: profiles and
+    /// rooms check theirs, the request table (`requests.rs`) the rest, each
+    /// only from the entity asked.
     async fn on_iq_answer(
         &mut self,
         from: Option<Jid>,
         id: String,
         answer: Result<Option<Element>, StanzaError>,
-        stream: &StanzaStream,
+        stream: &Wire,
     ) {
-        if self.caps.is_pending(&id) {
-            return self.caps.on_result(&id, answer.ok().flatten());
-        }
         if self
             .on_profile_iq(&id, from.as_ref(), &answer, stream)
             .await
         {
             return;
         }
-        if self.on_upload_iq(&id, from.as_ref(), &answer, stream).await {
-            return;
-        }
         if self.on_room_iq(&id, from.as_ref(), &answer, stream).await {
             return;
         }
-        let Some(kind) = self.pending_iqs.get(&id).copied() else {
-            return;
-        };
-        let allowed = if kind.is_for_server() {
-            self.is_own_server(from.as_ref())
-        } else if kind.is_for_announcer() {
-            self.avatars.answers(&id, from.as_ref(), &self.jid)
-        } else {
-            self.is_own_account(from.as_ref())
-        };
-        if !allowed {
-            return;
+        match self.requests.answer(&id, from.as_ref(), &self.jid) {
+            Answer::Ours(kind) => self.on_request_answer(kind, &id, answer, stream).await,
+            Answer::Unknown | Answer::Spoofed => {}
         }
-        self.pending_iqs.remove(&id);
+    }
+
+    /// Notes a presence's caps (XEP-0115) and asks the client what they
+    /// mean if nobody has told us yet; only that client may answer.
+    pub(super) async fn observe_caps(&mut self, p: &Presence, stream: &Wire) {
+        if let (Some(query), Some(client)) = (self.caps.observe(p), p.from.clone()) {
+            self.request(query, Responder::Client(client), PendingIq::Caps, stream)
+                .await;
+        }
+    }
+
+    /// Sends request `iq`, which `responder` is to answer, for `kind`
+    /// (`on_request_answer` gets the answer).
+    pub(super) async fn request(
+        &mut self,
+        iq: Iq,
+        responder: Responder,
+        kind: PendingIq,
+        stream: &Wire,
+    ) {
+        let now = tokio::time::Instant::now();
+        if self.requests.open(iq.id().to_owned(), responder, kind, now) {
+            self.send(stream, Stanza::Iq(iq)).await;
+        }
+    }
+
+    /// Fails the requests that got no answer in time (and those a full
+    /// table refused) as if their answer were an error.
+    pub(super) async fn expire_requests(&mut self, now: tokio::time::Instant, stream: &Wire) {
+        for (id, kind) in self.requests.expire(now) {
+            tracing::info!(account = %self.id, ?kind, "request not answered in time");
+            let timeout = StanzaError::new(
+                ErrorType::Wait,
+                DefinedCondition::RemoteServerTimeout,
+                "en",
+                "no answer in time",
+            );
+            self.on_request_answer(kind, &id, Err(timeout), stream)
+                .await;
+        }
+    }
+
+    /// The answer to request `id` for `kind`, from the entity asked (or a
+    /// timeout, as an error).
+    async fn on_request_answer(
+        &mut self,
+        kind: PendingIq,
+        id: &str,
+        answer: Result<Option<Element>, StanzaError>,
+        stream: &Wire,
+    ) {
         match (kind, answer) {
+            (PendingIq::Caps, answer) => self.caps.on_result(id, answer.ok().flatten()),
+            (PendingIq::UploadDisco, answer) => self.on_upload_disco(id, &answer, stream).await,
+            (PendingIq::UploadSlot, answer) => self.on_slot_answer(id, &answer),
             (PendingIq::ChangePassword, answer) => {
                 self.on_password_changed(answer.map(|_| ())).await
             }
-            (PendingIq::Archive, answer) => self.on_archive_page_end(&id, answer, stream).await,
+            (PendingIq::Archive, answer) => self.on_archive_page_end(id, answer, stream).await,
             (PendingIq::Roster, answer) => {
                 match answer {
                     Ok(payload) => self.on_roster_result(payload),
@@ -357,11 +383,11 @@ impl Actor {
                 &error,
             ),
             (PendingIq::AvatarData | PendingIq::VCardPhoto, answer) => {
-                self.on_avatar_data(kind, &id, answer, stream).await
+                self.on_avatar_data(kind, id, answer, stream).await
             }
             (PendingIq::OwnAvatar, answer) => self.on_own_avatar(answer, stream).await,
             (PendingIq::AvatarPublish, answer) => {
-                self.on_avatar_published(&id, answer, stream).await
+                self.on_avatar_published(id, answer, stream).await
             }
             (PendingIq::Carbons, Ok(_)) => self.sync.carbons_enabled(),
             (PendingIq::Carbons, Err(error)) => tracing::info!(
@@ -414,7 +440,7 @@ impl Actor {
         self.emit_roster();
     }
 
-    async fn send_reply(&mut self, mut reply: Iq, to: Option<Jid>, stream: &StanzaStream) {
+    async fn send_reply(&mut self, mut reply: Iq, to: Option<Jid>, stream: &Wire) {
         if let Some(to) = to {
             reply = reply.with_to(to);
         }

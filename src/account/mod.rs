@@ -14,6 +14,8 @@ use tokio_xmpp::jid::BareJid;
 use tokio_xmpp::parsers::stanza_error::StanzaError;
 use tokio_xmpp::stanzastream::{Event as StreamEvent, StanzaStream, StreamEvent as StreamStatus};
 
+use wire::Wire;
+
 use crate::accounts::ToAccount;
 use crate::api::{AccountRequest, ConnState, Direction, Event, Problem};
 use crate::config::AccountConfig;
@@ -44,17 +46,21 @@ pub(crate) mod pep;
 pub mod presence;
 mod profile;
 pub mod register;
+mod requests;
 pub mod roster;
 mod server_info;
 mod srv;
 pub mod stanza_error;
 mod sync;
+#[cfg(test)]
+mod tests;
 pub mod tls;
 mod transfers;
 mod updates;
 pub(crate) mod upload;
 pub(crate) mod vcard;
 pub(crate) mod version;
+mod wire;
 mod xml_depth;
 
 use connection::{ConnReport, Reconnector};
@@ -134,8 +140,8 @@ struct Actor {
     /// Counts fresh sessions (stream resets); stanza reports carry it.
     session: u64,
     progress_tx: mpsc::UnboundedSender<Progress>,
-    /// Open IQ requests by id.
-    pending_iqs: HashMap<String, inbound::PendingIq>,
+    /// Open IQ requests (rooms and profiles still keep their own).
+    requests: requests::Requests<inbound::PendingIq>,
     sync: sync::Sync,
     link: Arc<LinkControl>,
     /// The XML console is open: stanzas are echoed as events.
@@ -181,6 +187,81 @@ struct Actor {
     muc: muc::Rooms,
 }
 
+/// The receiving ends of what the actor's helpers report (outgoing
+/// messages' progress, profile deadlines, avatar work, transfers); the run
+/// loop waits on them.
+struct Inboxes {
+    progress: mpsc::UnboundedReceiver<Progress>,
+    deadlines: mpsc::UnboundedReceiver<profile::Deadline>,
+    avatars: mpsc::UnboundedReceiver<avatars::Done>,
+    transfers: mpsc::UnboundedReceiver<transfers::Report>,
+}
+
+impl Actor {
+    /// An actor for `config` (offline, nothing sent yet) over `store`.
+    fn new(
+        config: &AccountConfig,
+        data_dir: &std::path::Path,
+        jid: BareJid,
+        resource: &str,
+        store: Store,
+        events: mpsc::UnboundedSender<Event>,
+    ) -> (Actor, Inboxes) {
+        let full_jid = format!("{jid}/{resource}");
+        let (progress_tx, progress) = mpsc::unbounded_channel();
+        let (deadline_tx, deadlines) = mpsc::unbounded_channel();
+        let (avatar_tx, avatars) = mpsc::unbounded_channel();
+        let (transfer_tx, transfers) = mpsc::unbounded_channel();
+        let inboxes = Inboxes {
+            progress,
+            deadlines,
+            avatars,
+            transfers,
+        };
+        let transfers =
+            transfers::Transfers::new(transfer_tx, config, jid.domain().as_str(), data_dir);
+        let actor = Actor {
+            id: config.id.clone(),
+            data_dir: data_dir.to_path_buf(),
+            jid,
+            full_jid,
+            store,
+            events,
+            state: ConnState::Offline,
+            presence: roster::PresenceMap::default(),
+            refs: HashMap::new(),
+            in_flight: HashSet::new(),
+            session: 0,
+            progress_tx,
+            requests: requests::Requests::default(),
+            sync: sync::Sync::default(),
+            link: Arc::new(LinkControl::default()),
+            console: false,
+            server_info: None,
+            stream_management: false,
+            resumptions: 0,
+            password: None,
+            password_source: config.password.clone(),
+            priority: config.priority.unwrap_or(0),
+            switches: config.switches,
+            caps: caps::CapsBook::default(),
+            subscription_requests: Default::default(),
+            blocklist: Default::default(),
+            server_blocking: false,
+            roster_versioning: false,
+            own_presence: Default::default(),
+            new_password: None,
+            profiles: profile::Profiles::new(deadline_tx),
+            avatars: avatars::Avatars::new(avatar_tx),
+            burst: None,
+            upload: upload::Upload::default(),
+            transfers,
+            muc: muc::Rooms::default(),
+        };
+        (actor, inboxes)
+    }
+}
+
 async fn run(
     config: AccountConfig,
     data_dir: PathBuf,
@@ -206,50 +287,14 @@ async fn run(
         resource: Some(resource.clone()),
         ..config
     };
-    let (progress_tx, mut progress_rx) = mpsc::unbounded_channel();
-    let (deadline_tx, mut deadline_rx) = mpsc::unbounded_channel();
-    let (avatar_tx, mut avatar_rx) = mpsc::unbounded_channel();
-    let (transfer_tx, mut transfer_rx) = mpsc::unbounded_channel();
-    let transfers =
-        transfers::Transfers::new(transfer_tx, &config, jid.domain().as_str(), &data_dir);
-    let mut actor = Actor {
-        id: config.id.clone(),
-        data_dir: data_dir.clone(),
-        jid: jid.clone(),
-        full_jid: format!("{jid}/{resource}"),
-        store,
-        events,
-        state: ConnState::Offline,
-        presence: roster::PresenceMap::default(),
-        refs: HashMap::new(),
-        in_flight: HashSet::new(),
-        session: 0,
-        progress_tx,
-        pending_iqs: HashMap::new(),
-        sync: sync::Sync::default(),
-        link: Arc::new(LinkControl::default()),
-        console: false,
-        server_info: None,
-        stream_management: false,
-        resumptions: 0,
-        password: None,
-        password_source: config.password.clone(),
-        priority: config.priority.unwrap_or(0),
-        switches: config.switches,
-        caps: caps::CapsBook::default(),
-        subscription_requests: Default::default(),
-        blocklist: Default::default(),
-        server_blocking: false,
-        roster_versioning: false,
-        own_presence: Default::default(),
-        new_password: None,
-        profiles: profile::Profiles::new(deadline_tx),
-        avatars: avatars::Avatars::new(avatar_tx),
-        burst: None,
-        upload: upload::Upload::default(),
-        transfers,
-        muc: muc::Rooms::default(),
-    };
+    let (mut actor, inboxes) =
+        Actor::new(&config, &data_dir, jid.clone(), &resource, store, events);
+    let Inboxes {
+        progress: mut progress_rx,
+        deadlines: mut deadline_rx,
+        avatars: mut avatar_rx,
+        transfers: mut transfer_rx,
+    } = inboxes;
 
     actor.load_blocklist();
     // Without a password there is nothing to connect with; keep serving the
@@ -282,7 +327,7 @@ async fn run(
         actor.link.clone(),
     );
     let wake = reconnector.wake_handle();
-    let mut stream = StanzaStream::new(reconnector.into_connector(), 64);
+    let mut stream = Wire::new(StanzaStream::new(reconnector.into_connector(), 64));
     actor.set_state(ConnState::Connecting, None, None, None);
     // Until the first session's catch-up: far in the future.
     let catch_up_deadline = tokio::time::sleep(std::time::Duration::from_secs(86_400 * 365));
@@ -325,34 +370,10 @@ async fn run(
                 let Some(event) = event else { continue };
                 match event {
                 Some(StreamEvent::Stream(StreamStatus::Reset { bound_jid, features })) => {
-                    if actor.session > 0 {
-                        tracing::info!(account = %actor.id, "new session; the old one could not be resumed");
-                    }
-                    actor.session += 1;
-                    actor.full_jid = bound_jid.to_string();
-                    actor.stream_management = features.stream_management.is_some();
-                    actor.roster_versioning = features
-                        .others
-                        .iter()
-                        .any(|e| e.is("ver", "urn:xmpp:features:rosterver"));
-                    actor.link.session_started(Some(offers_csi(&features)));
-                    actor.presence.clear();
-                    actor.caps.clear_presence();
-                    actor.in_flight.clear();
-                    actor.pending_iqs.clear();
-                    actor.transfers.new_session();
-                    if actor.avatars.new_session() {
-                        actor.error(
-                            Problem::NotConnected,
-                            "avatar not changed: the connection was lost",
-                            None,
-                        );
-                    }
-                    actor.set_state(ConnState::Online, None, None, Some(bound_jid.to_string()));
                     catch_up_deadline
                         .as_mut()
                         .reset(tokio::time::Instant::now() + sync::CATCHUP_PATIENCE);
-                    actor.on_fresh_session(&stream).await;
+                    actor.on_new_session(bound_jid, &features, &stream).await;
                 }
                 Some(StreamEvent::Stream(StreamStatus::Resumed)) => {
                     tracing::info!(account = %actor.id, "session resumed (XEP-0198)");
@@ -391,6 +412,8 @@ async fn run(
                 }
             }
             _ = net_tick.tick() => {
+                // Requests time out on this slow tick (no timer of their own).
+                actor.expire_requests(tokio::time::Instant::now(), &stream).await;
                 let online = actor.state == ConnState::Online;
                 let local = actor.link.local_addr().filter(|_| online);
                 let server = actor.link.server_addr().filter(|_| actor.state == ConnState::Reconnecting);
@@ -524,6 +547,41 @@ impl Actor {
         }
     }
 
+    /// A new session (not a resumption): nothing of the old one's state
+    /// holds; then the fresh session's requests.
+    async fn on_new_session(
+        &mut self,
+        bound_jid: tokio_xmpp::jid::Jid,
+        features: &tokio_xmpp::parsers::stream_features::StreamFeatures,
+        stream: &Wire,
+    ) {
+        if self.session > 0 {
+            tracing::info!(account = %self.id, "new session; the old one could not be resumed");
+        }
+        self.session += 1;
+        self.full_jid = bound_jid.to_string();
+        self.stream_management = features.stream_management.is_some();
+        self.roster_versioning = features
+            .others
+            .iter()
+            .any(|e| e.is("ver", "urn:xmpp:features:rosterver"));
+        self.link.session_started(Some(offers_csi(features)));
+        self.presence.clear();
+        self.caps.clear_presence();
+        self.in_flight.clear();
+        self.requests.clear();
+        self.transfers.new_session();
+        if self.avatars.new_session() {
+            self.error(
+                Problem::NotConnected,
+                "avatar not changed: the connection was lost",
+                None,
+            );
+        }
+        self.set_state(ConnState::Online, None, None, Some(bound_jid.to_string()));
+        self.on_fresh_session(stream).await;
+    }
+
     /// A new session without state: roster, presence, then carbons and the
     /// archive catch-up, which ends by flushing the outbox.
     ///
@@ -534,7 +592,7 @@ impl Actor {
     /// archive (Prosody's file storage reads all of it) contacts saw us
     /// online only after it (0.8 s instead of 0.1 s with 20,000 archived
     /// messages).
-    async fn on_fresh_session(&mut self, stream: &StanzaStream) {
+    async fn on_fresh_session(&mut self, stream: &Wire) {
         self.request_roster(stream).await;
         self.sync.wait_for_roster();
         self.request_blocklist(stream).await;
@@ -578,7 +636,7 @@ impl Actor {
 
     /// A XEP-0199 ping to our server (its answer is not needed: it makes the
     /// stream write, e.g. a pending client state nonza).
-    async fn ping_server(&mut self, stream: &StanzaStream) {
+    async fn ping_server(&mut self, stream: &Wire) {
         let iq = tokio_xmpp::parsers::iq::Iq::from_get(
             uuid::Uuid::new_v4().to_string(),
             tokio_xmpp::parsers::ping::Ping,
@@ -587,14 +645,15 @@ impl Actor {
         self.send(stream, Stanza::Iq(iq)).await;
     }
 
-    /// Every stanza we send goes through here (XML console).
+    /// Every stanza we send goes through here (XML console). The token
+    /// follows it to the server; a test's recording wire gives none.
     async fn send(
         &mut self,
-        stream: &StanzaStream,
+        stream: &Wire,
         stanza: Stanza,
-    ) -> tokio_xmpp::stanzastream::StanzaToken {
+    ) -> Option<tokio_xmpp::stanzastream::StanzaToken> {
         self.show_in_console(Direction::Out, &stanza);
-        stream.send(Box::new(stanza)).await
+        stream.send(stanza).await
     }
 
     fn show_in_console(&self, direction: Direction, stanza: &Stanza) {
@@ -611,7 +670,7 @@ impl Actor {
         &mut self,
         with: &str,
         state: crate::api::ChatStateKind,
-        stream: &StanzaStream,
+        stream: &Wire,
     ) {
         if !self.switches.send_typing {
             return;
@@ -641,7 +700,7 @@ impl Actor {
     }
 
     /// A stanza typed into the XML console.
-    async fn send_raw(&mut self, xml: &str, stream: &StanzaStream) {
+    async fn send_raw(&mut self, xml: &str, stream: &Wire) {
         match console::parse_stanza(xml) {
             Ok(stanza) => {
                 self.send(stream, stanza).await;

@@ -13,7 +13,9 @@ use chrono::Utc;
 use tokio::sync::mpsc;
 use tokio_xmpp::Stanza;
 use tokio_xmpp::jid::{BareJid, Jid};
-use tokio_xmpp::stanzastream::{StanzaStage, StanzaState, StanzaStream, StanzaToken};
+use tokio_xmpp::stanzastream::{StanzaStage, StanzaState, StanzaToken};
+
+use crate::account::wire::Wire;
 
 use super::Actor;
 use crate::api::{ConnState, Direction, Event, MessageRecord, MessageState, Problem};
@@ -78,7 +80,7 @@ impl Actor {
         body: &str,
         reference: Option<String>,
         reply_to: Option<&str>,
-        stream: Option<&StanzaStream>,
+        stream: Option<&Wire>,
     ) {
         // A bare JID, or a room occupant (a private message, `muc/private.rs`).
         let to: Jid = match to.parse::<Jid>() {
@@ -171,7 +173,7 @@ impl Actor {
     }
 
     /// Puts a failed message back into the outbox and sends it if possible.
-    pub(super) async fn retry(&mut self, id: &str, stream: Option<&StanzaStream>) {
+    pub(super) async fn retry(&mut self, id: &str, stream: Option<&Wire>) {
         match self.store.set_state(id, MessageState::Queued, None) {
             Ok(Some(record)) => {
                 self.announce_state(record);
@@ -190,7 +192,7 @@ impl Actor {
     }
 
     /// Hands every unconfirmed message to the stream, oldest first.
-    pub(super) async fn flush_outbox(&mut self, stream: &StanzaStream) {
+    pub(super) async fn flush_outbox(&mut self, stream: &Wire) {
         match self.store.outbox() {
             Ok(queued) => {
                 for m in queued {
@@ -201,7 +203,7 @@ impl Actor {
         }
     }
 
-    async fn transmit(&mut self, m: &MessageRecord, stream: &StanzaStream) {
+    async fn transmit(&mut self, m: &MessageRecord, stream: &Wire) {
         let Ok(to) = m.with.parse::<Jid>() else {
             return;
         };
@@ -215,13 +217,7 @@ impl Actor {
             Ok(occupant) => {
                 self.in_flight.insert(id.to_owned());
                 let token = self.transmit_private(m, &occupant, stream).await;
-                tokio::spawn(watch_token(
-                    token,
-                    id.to_owned(),
-                    self.session,
-                    self.progress_tx.clone(),
-                ));
-                return;
+                return self.track(token, id);
             }
             Err(bare) => bare,
         };
@@ -244,17 +240,12 @@ impl Actor {
             msg = chatstates::with_active(msg);
         }
         let token = self.send(stream, Stanza::Message(msg)).await;
-        tokio::spawn(watch_token(
-            token,
-            id.to_owned(),
-            self.session,
-            self.progress_tx.clone(),
-        ));
+        self.track(token, id);
     }
 
     /// A groupchat message: no receipts or markers (the room's echo is
     /// the confirmation, see `muc::confirm_reflection`).
-    async fn transmit_to_room(&mut self, m: &MessageRecord, room: &BareJid, stream: &StanzaStream) {
+    async fn transmit_to_room(&mut self, m: &MessageRecord, room: &BareJid, stream: &Wire) {
         self.in_flight.insert(m.id.clone());
         let body = match m.file.as_ref().and_then(|f| f.url.as_deref()) {
             Some(url) => url,
@@ -268,12 +259,20 @@ impl Actor {
             msg = chatstates::with_active(msg);
         }
         let token = self.send(stream, Stanza::Message(msg)).await;
-        tokio::spawn(watch_token(
-            token,
-            m.id.clone(),
-            self.session,
-            self.progress_tx.clone(),
-        ));
+        self.track(token, &m.id);
+    }
+
+    /// Follows message `id`'s stanza to the server (sent, acked): its
+    /// progress comes back to `on_progress`.
+    fn track(&self, token: Option<StanzaToken>, id: &str) {
+        if let Some(token) = token {
+            tokio::spawn(watch_token(
+                token,
+                id.to_owned(),
+                self.session,
+                self.progress_tx.clone(),
+            ));
+        }
     }
 
     /// The id others name message `local` by (replies, signals): the

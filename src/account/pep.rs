@@ -18,7 +18,7 @@ impl Actor {
     pub(super) async fn on_pep_notification(
         &mut self,
         msg: &Message,
-        stream: &tokio_xmpp::stanzastream::StanzaStream,
+        stream: &crate::account::wire::Wire,
     ) -> bool {
         let Some(n) = notification(msg) else {
             return false;

@@ -6,7 +6,9 @@ use chrono::{DateTime, Utc};
 use tokio_xmpp::Stanza;
 use tokio_xmpp::parsers::idle::Idle;
 use tokio_xmpp::parsers::presence::{Presence, Show, Type as PresenceType};
-use tokio_xmpp::stanzastream::{StanzaStage, StanzaStream};
+use tokio_xmpp::stanzastream::StanzaStage;
+
+use crate::account::wire::Wire;
 
 use super::Actor;
 use crate::api::{Availability, Event, OwnPresence};
@@ -82,7 +84,7 @@ pub fn stanza(
 
 impl Actor {
     /// Our presence, as chosen, with our capabilities.
-    pub(super) async fn send_presence(&mut self, stream: &StanzaStream) {
+    pub(super) async fn send_presence(&mut self, stream: &Wire) {
         let p = stanza(
             &self.own_presence,
             self.priority,
@@ -94,29 +96,28 @@ impl Actor {
     /// Before the stream is closed: an explicit unavailable presence. Our
     /// server records the time of that one (not of a closed stream) as our
     /// last activity (XEP-0012) for contacts who ask it.
-    pub(super) async fn say_goodbye(&mut self, stream: &StanzaStream) {
+    pub(super) async fn say_goodbye(&mut self, stream: &Wire) {
         let bye = Presence::new(PresenceType::Unavailable);
-        let mut token = self.send(stream, Stanza::Presence(bye)).await;
-        let written = token.wait_for(StanzaStage::Sent);
-        let _ = tokio::time::timeout(std::time::Duration::from_secs(1), written).await;
+        if let Some(mut token) = self.send(stream, Stanza::Presence(bye)).await {
+            let written = token.wait_for(StanzaStage::Sent);
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(1), written).await;
+        }
     }
 
     /// Presence of our other devices (the server sends it to each of our
     /// resources, this one included): kept for our own profile (resources
     /// and their clients), not announced.
-    pub(super) async fn on_own_device_presence(&mut self, p: &Presence, stream: &StanzaStream) {
+    pub(super) async fn on_own_device_presence(&mut self, p: &Presence, stream: &Wire) {
         if p.from.as_ref().is_some_and(|f| f.as_str() == self.full_jid) {
             return;
         }
-        if let Some(query) = self.caps.observe(p) {
-            self.send(stream, Stanza::Iq(query)).await;
-        }
+        self.observe_caps(p, stream).await;
         self.presence.apply(p);
     }
 
     /// The user (or auto-away) chose a presence; sent at once if online,
     /// else with the next session.
-    pub(super) async fn set_presence(&mut self, own: OwnPresence, stream: Option<&StanzaStream>) {
+    pub(super) async fn set_presence(&mut self, own: OwnPresence, stream: Option<&Wire>) {
         self.own_presence = own;
         self.emit(Event::OwnPresence {
             account: self.id.clone(),

@@ -18,6 +18,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
+use crate::account::wire::Wire;
 use chrono::Utc;
 use tokio::sync::mpsc;
 use tokio_xmpp::Stanza;
@@ -25,7 +26,6 @@ use tokio_xmpp::jid::{BareJid, Jid};
 use tokio_xmpp::minidom::Element;
 use tokio_xmpp::parsers::iq::Iq;
 use tokio_xmpp::parsers::stanza_error::{DefinedCondition, StanzaError};
-use tokio_xmpp::stanzastream::StanzaStream;
 
 use super::{Actor, nick, vcard, version};
 use crate::api::{ConnState, Event, PeerProfile, Problem, ResourceInfo, VCard};
@@ -165,7 +165,7 @@ impl Actor {
     /// Sends one request of `key` to `to`.
     async fn ask(
         &mut self,
-        stream: &StanzaStream,
+        stream: &Wire,
         key: u64,
         to: Jid,
         part: Part,
@@ -267,7 +267,7 @@ impl Actor {
     }
 
     /// Starts gathering the details of `jid` (a contact, anyone, or us).
-    pub(super) async fn request_profile(&mut self, jid: &str, stream: &StanzaStream) {
+    pub(super) async fn request_profile(&mut self, jid: &str, stream: &Wire) {
         let Some(jid) = self.profile_jid(jid) else {
             return;
         };
@@ -327,7 +327,7 @@ impl Actor {
         id: &str,
         from: Option<&Jid>,
         answer: &Result<Option<Element>, StanzaError>,
-        stream: &StanzaStream,
+        stream: &Wire,
     ) -> bool {
         let Some((key, part)) = self.profiles.take(id, from, &self.jid) else {
             return self.profiles.pending.contains_key(id);
@@ -453,12 +453,7 @@ impl Actor {
     }
 
     /// Publishes our nickname and vCard.
-    pub(super) async fn set_profile(
-        &mut self,
-        nick: Option<String>,
-        card: VCard,
-        stream: &StanzaStream,
-    ) {
+    pub(super) async fn set_profile(&mut self, nick: Option<String>, card: VCard, stream: &Wire) {
         if self.profiles.save.is_some() {
             return self.error(
                 Problem::StillBusy,
@@ -494,7 +489,7 @@ impl Actor {
         key: u64,
         merged: Element,
         with_options: bool,
-        stream: &StanzaStream,
+        stream: &Wire,
     ) {
         let access = with_options.then_some(VCARD_ACCESS);
         let publish = pep::publish(
@@ -514,7 +509,7 @@ impl Actor {
         key: u64,
         part: Part,
         answer: &Result<Option<Element>, StanzaError>,
-        stream: &StanzaStream,
+        stream: &Wire,
     ) {
         let Some(save) = self.profiles.save.as_mut().filter(|s| s.key == key) else {
             return;

@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use tokio_xmpp::Stanza;
+use crate::account::wire::Wire;
 use tokio_xmpp::jid::{BareJid, Jid};
 use tokio_xmpp::minidom::Element;
 use tokio_xmpp::parsers::disco::{DiscoInfoQuery, DiscoInfoResult};
@@ -12,10 +12,10 @@ use tokio_xmpp::parsers::iq::Iq;
 use tokio_xmpp::parsers::ping::Ping;
 use tokio_xmpp::parsers::stanza_error::StanzaError;
 use tokio_xmpp::parsers::version::{VersionQuery, VersionResult};
-use tokio_xmpp::stanzastream::StanzaStream;
 
 use super::Actor;
 use super::inbound::PendingIq;
+use super::requests::Responder;
 use crate::api::{Event, Problem, ServerInfo, SoftwareVersion};
 
 /// Answers collected so far for one `server_info` request.
@@ -35,7 +35,7 @@ impl Actor {
         from.is_none_or(|f| *f == self.server())
     }
 
-    pub(super) async fn request_server_info(&mut self, stream: &StanzaStream) {
+    pub(super) async fn request_server_info(&mut self, stream: &Wire) {
         let server = self.server();
         let requests = [
             (
@@ -60,12 +60,7 @@ impl Actor {
         });
         for (kind, iq) in requests {
             let iq = iq.with_to(server.clone());
-            let id = match &iq {
-                Iq::Get { id, .. } => id.clone(),
-                _ => continue,
-            };
-            self.pending_iqs.insert(id, kind);
-            self.send(stream, Stanza::Iq(iq)).await;
+            self.request(iq, Responder::Server, kind, stream).await;
         }
     }
 
@@ -127,7 +122,7 @@ impl Actor {
 
 impl Actor {
     /// Asks the server to change the account's password (XEP-0077 §3.3).
-    pub(super) async fn change_password(&mut self, password: String, stream: &StanzaStream) {
+    pub(super) async fn change_password(&mut self, password: String, stream: &Wire) {
         if password.is_empty() {
             return self.error(Problem::EmptyPassword, "the new password is empty", None);
         }
@@ -149,12 +144,12 @@ impl Actor {
         let iq = Iq::Set {
             from: None,
             to: Some(self.server()),
-            id: id.clone(),
+            id,
             payload: query,
         };
         self.new_password = Some(crate::secrets::Password::new(password));
-        self.pending_iqs.insert(id, PendingIq::ChangePassword);
-        self.send(stream, Stanza::Iq(iq)).await;
+        self.request(iq, Responder::Server, PendingIq::ChangePassword, stream)
+            .await;
     }
 
     /// The server's answer to a password change.

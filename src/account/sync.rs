@@ -10,16 +10,16 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
+use crate::account::wire::Wire;
 use chrono::Utc;
-use tokio_xmpp::Stanza;
 use tokio_xmpp::minidom::Element;
 use tokio_xmpp::parsers::message::Message;
 use tokio_xmpp::parsers::stanza_error::{DefinedCondition, StanzaError};
-use tokio_xmpp::stanzastream::StanzaStream;
 
 use super::Actor;
 use super::chat::{ArrivedMessage, StoreRows};
 use super::inbound::PendingIq;
+use super::requests::Responder;
 use crate::api::{Event, Problem};
 use crate::store::{CatchUpTrail, Inserted, LiveSince};
 use crate::xmpp::carbons;
@@ -203,14 +203,14 @@ impl Sync {
 
 impl Actor {
     /// The roster's answer is in: start a catch-up that waited for it.
-    pub(super) async fn after_roster(&mut self, stream: &StanzaStream) {
+    pub(super) async fn after_roster(&mut self, stream: &Wire) {
         if std::mem::take(&mut self.sync.after_roster) {
             self.start_sync(stream).await;
         }
     }
 
     /// A fresh session: carbons on, then the archive catch-up.
-    pub(super) async fn start_sync(&mut self, stream: &StanzaStream) {
+    pub(super) async fn start_sync(&mut self, stream: &Wire) {
         // Queries of the lost session will never be answered.
         let lost: Vec<Query<ArrivedMessage>> = self.sync.queries.drain().map(|(_, q)| q).collect();
         for q in lost {
@@ -220,9 +220,9 @@ impl Actor {
         }
         self.sync.new_session();
         let id = uuid::Uuid::new_v4().to_string();
-        self.pending_iqs.insert(id.clone(), PendingIq::Carbons);
         let iq = carbons::enable(&id);
-        self.send(stream, Stanza::Iq(iq)).await;
+        self.request(iq, Responder::Account, PendingIq::Carbons, stream)
+            .await;
         let page = match self.store.archive_cursor() {
             // Synced before while the archive was empty: from its start.
             Ok(Some(after)) if after.is_empty() => Page::After(None),
@@ -239,7 +239,7 @@ impl Actor {
 
     /// The catch-up is over (done, failed or too slow: `read_to_end` says
     /// which): open the outbox.
-    pub(super) async fn end_catch_up(&mut self, stream: &StanzaStream, read_to_end: bool) {
+    pub(super) async fn end_catch_up(&mut self, stream: &Wire, read_to_end: bool) {
         if self.sync.catch_up_over(read_to_end) {
             self.emit(Event::ArchiveSynced {
                 account: self.id.clone(),
@@ -249,16 +249,9 @@ impl Actor {
         }
     }
 
-    async fn query_archive(
-        &mut self,
-        purpose: Purpose,
-        page: Page,
-        max: usize,
-        stream: &StanzaStream,
-    ) {
+    async fn query_archive(&mut self, purpose: Purpose, page: Page, max: usize, stream: &Wire) {
         let id = uuid::Uuid::new_v4().to_string();
         let iq = mam::query(&id, &page, max);
-        self.pending_iqs.insert(id.clone(), PendingIq::Archive);
         self.sync.queries.insert(
             id,
             Query {
@@ -268,12 +261,13 @@ impl Actor {
                 results: Vec::new(),
             },
         );
-        self.send(stream, Stanza::Iq(iq)).await;
+        self.request(iq, Responder::Account, PendingIq::Archive, stream)
+            .await;
     }
 
     /// A history page from the store; if it runs out and the server archive
     /// may have older messages, fetch those first.
-    pub(super) async fn history(&mut self, mut req: HistoryRequest, stream: Option<&StanzaStream>) {
+    pub(super) async fn history(&mut self, mut req: HistoryRequest, stream: Option<&Wire>) {
         req.limit = req.limit.min(MAX_PAGE);
         if let Some(after) = req.after {
             return match self.store.history_after(&req.with, req.limit, after) {
@@ -376,7 +370,7 @@ impl Actor {
         &mut self,
         id: &str,
         payload: Result<Option<Element>, StanzaError>,
-        stream: &StanzaStream,
+        stream: &Wire,
     ) {
         let Some(query) = self.sync.queries.remove(id) else {
             return;
@@ -443,7 +437,7 @@ impl Actor {
         purpose: Purpose,
         page: Page,
         end: Option<mam::PageEnd>,
-        stream: &StanzaStream,
+        stream: &Wire,
     ) {
         match purpose {
             Purpose::CatchUp => {

@@ -15,10 +15,10 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::account::wire::Wire;
 use base64::Engine as _;
 use tokio::sync::{Semaphore, mpsc};
 use tokio_xmpp::jid::BareJid;
-use tokio_xmpp::stanzastream::StanzaStream;
 
 use super::Actor;
 use crate::api::{
@@ -238,7 +238,7 @@ impl Actor {
         to: &str,
         path: &str,
         reference: Option<String>,
-        stream: Option<&StanzaStream>,
+        stream: Option<&Wire>,
     ) {
         let to: BareJid = match to.parse() {
             Ok(j) => j,
@@ -349,7 +349,7 @@ impl Actor {
 
     /// Starts every queued upload that is not under way (once the upload
     /// service is known).
-    pub(super) async fn start_uploads(&mut self, stream: &StanzaStream) {
+    pub(super) async fn start_uploads(&mut self, stream: &Wire) {
         if self.state != ConnState::Online || self.upload.service().is_none() {
             return;
         }
@@ -365,7 +365,7 @@ impl Actor {
         }
     }
 
-    async fn start_upload(&mut self, p: PendingUpload, stream: &StanzaStream) {
+    async fn start_upload(&mut self, p: PendingUpload, stream: &Wire) {
         let Some(service) = self.upload.service() else {
             return;
         };
@@ -488,7 +488,7 @@ impl Actor {
     }
 
     /// `retry` of a failed file message: its upload starts again.
-    pub(super) async fn retry_upload(&mut self, id: &str, stream: Option<&StanzaStream>) {
+    pub(super) async fn retry_upload(&mut self, id: &str, stream: Option<&Wire>) {
         let has_pending_file = self.stored_file(id).is_some_and(|f| f.url.is_none());
         if !has_pending_file {
             return;
@@ -681,7 +681,7 @@ impl Actor {
         }
     }
 
-    pub(super) async fn on_transfer_report(&mut self, report: Report, stream: &StanzaStream) {
+    pub(super) async fn on_transfer_report(&mut self, report: Report, stream: &Wire) {
         match report {
             Report::Progress { id, bytes } => {
                 if let Some(a) = self.transfers.active.get(&id) {

@@ -2,10 +2,10 @@
 //! reactions, read markers) with their sender checks, and the user's own
 //! corrections, retractions, reactions, read position and mutes.
 
+use crate::account::wire::Wire;
 use tokio_xmpp::Stanza;
 use tokio_xmpp::jid::{BareJid, Jid};
 use tokio_xmpp::parsers::message::{Message, MessageType};
-use tokio_xmpp::stanzastream::StanzaStream;
 
 use super::Actor;
 use super::chat::ArrivedMessage;
@@ -214,7 +214,7 @@ impl Actor {
     /// Corrects our message `id` (XEP-0308). A message still waiting in
     /// the outbox is simply changed there (also offline): it goes out with
     /// the new text.
-    pub(super) async fn correct(&mut self, id: &str, body: &str, stream: Option<&StanzaStream>) {
+    pub(super) async fn correct(&mut self, id: &str, body: &str, stream: Option<&Wire>) {
         if body.trim().is_empty() {
             return self.error(
                 Problem::EmptyMessage,
@@ -250,7 +250,7 @@ impl Actor {
 
     /// Retracts our message `id` for everyone (XEP-0424). One still waiting
     /// in the outbox is just taken out (also offline).
-    pub(super) async fn retract(&mut self, id: &str, stream: Option<&StanzaStream>) {
+    pub(super) async fn retract(&mut self, id: &str, stream: Option<&Wire>) {
         let waiting = matches!(self.store.message(id), Ok(Some(r)) if self.is_waiting(&r));
         // A queued room message has no room id yet, and needs none.
         let Some(target) = self.signal_target(id, true, !waiting) else {
@@ -283,7 +283,7 @@ impl Actor {
     }
 
     /// Sets our reactions to message `id` (XEP-0444).
-    pub(super) async fn react(&mut self, id: &str, emojis: Vec<String>, stream: &StanzaStream) {
+    pub(super) async fn react(&mut self, id: &str, emojis: Vec<String>, stream: &Wire) {
         let Some(target) = self.signal_target(id, false, true) else {
             return;
         };
@@ -300,7 +300,7 @@ impl Actor {
 
     /// The user saw everything in `with`: clear unread, and tell the
     /// contact (and our other devices) with a read marker if allowed.
-    pub(super) async fn mark_read(&mut self, with: &str, stream: Option<&StanzaStream>) {
+    pub(super) async fn mark_read(&mut self, with: &str, stream: Option<&Wire>) {
         let changed = match self.store.mark_read(with) {
             Ok(n) => n,
             Err(e) => return self.error(Problem::StoreFailed, e.to_string(), None),
@@ -326,7 +326,7 @@ impl Actor {
 
     /// Our read position in a room, by the room's stanza-id, for our other
     /// devices in the room (and the room's archive, for those offline).
-    async fn send_room_marker(&mut self, room: &BareJid, stream: &StanzaStream) {
+    async fn send_room_marker(&mut self, room: &BareJid, stream: &Wire) {
         if !self.muc.shares_markers(room) {
             return;
         }

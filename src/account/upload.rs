@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use tokio_xmpp::Stanza;
+use crate::account::wire::Wire;
 use tokio_xmpp::jid::{BareJid, Jid};
 use tokio_xmpp::minidom::Element;
 use tokio_xmpp::parsers::disco::{
@@ -17,9 +17,10 @@ use tokio_xmpp::parsers::http_upload::{SlotRequest, SlotResult};
 use tokio_xmpp::parsers::iq::Iq;
 use tokio_xmpp::parsers::ns;
 use tokio_xmpp::parsers::stanza_error::StanzaError;
-use tokio_xmpp::stanzastream::StanzaStream;
 
 use super::Actor;
+use super::inbound::PendingIq;
+use super::requests::Responder;
 use super::transfers::Job;
 use crate::files::transfer::Put;
 
@@ -74,10 +75,6 @@ impl Upload {
         self.slots.retain(|_, (_, job)| job.id != message_id);
         before != self.slots.len()
     }
-
-    fn owns(&self, id: &str) -> bool {
-        self.asked.contains_key(id) || self.slots.contains_key(id)
-    }
 }
 
 /// The upload feature and size limit in a disco#info answer.
@@ -125,7 +122,7 @@ fn refusal(error: &StanzaError) -> String {
 
 impl Actor {
     /// After a fresh session: look for the upload service.
-    pub(super) async fn discover_upload(&mut self, stream: &StanzaStream) {
+    pub(super) async fn discover_upload(&mut self, stream: &Wire) {
         self.upload.reset();
         let server: Jid = BareJid::from_parts(None, self.jid.domain()).into();
         self.ask_upload(server.clone(), Ask::Items, stream).await;
@@ -133,7 +130,7 @@ impl Actor {
         self.ask_upload(server, Ask::Info, stream).await;
     }
 
-    async fn ask_upload(&mut self, to: Jid, ask: Ask, stream: &StanzaStream) {
+    async fn ask_upload(&mut self, to: Jid, ask: Ask, stream: &Wire) {
         let id = uuid::Uuid::new_v4().to_string();
         let iq = match ask {
             Ask::Items => Iq::from_get(
@@ -146,12 +143,23 @@ impl Actor {
             Ask::Info => Iq::from_get(id.clone(), DiscoInfoQuery { node: None }),
         }
         .with_to(to.clone());
+        let responder = self.upload_responder(&to);
         self.upload.asked.insert(id, (to, ask));
-        self.send(stream, Stanza::Iq(iq)).await;
+        self.request(iq, responder, PendingIq::UploadDisco, stream)
+            .await;
+    }
+
+    /// Who answers for `to`: our server also without a `from`.
+    fn upload_responder(&self, to: &Jid) -> Responder {
+        if to.node().is_none() && to.resource().is_none() && to.domain() == self.jid.domain() {
+            Responder::Server
+        } else {
+            Responder::Client(to.clone())
+        }
     }
 
     /// Asks the service for a slot for `job`.
-    pub(super) async fn request_slot(&mut self, service: Jid, job: Job, stream: &StanzaStream) {
+    pub(super) async fn request_slot(&mut self, service: Jid, job: Job, stream: &Wire) {
         let id = uuid::Uuid::new_v4().to_string();
         let iq = Iq::from_get(
             id.clone(),
@@ -163,31 +171,20 @@ impl Actor {
         )
         .with_to(service.clone());
         tracing::debug!(account = %self.id, message = %job.id, size = job.size, "asking for an upload slot");
+        let responder = self.upload_responder(&service);
         self.upload.slots.insert(id, (service, job));
-        self.send(stream, Stanza::Iq(iq)).await;
+        self.request(iq, responder, PendingIq::UploadSlot, stream)
+            .await;
     }
 
-    /// An answer to one of our upload IQs; false if it is not one (or not
-    /// from whom we asked).
-    pub(super) async fn on_upload_iq(
+    /// The answer to a slot request (from the service asked, or a timeout);
+    /// nothing if the upload was cancelled meanwhile.
+    pub(super) fn on_slot_answer(
         &mut self,
         id: &str,
-        from: Option<&Jid>,
         answer: &Result<Option<Element>, StanzaError>,
-        stream: &StanzaStream,
-    ) -> bool {
-        if !self.upload.owns(id) {
-            return false;
-        }
-        let server: Jid = BareJid::from_parts(None, self.jid.domain()).into();
-        let from = from.cloned().unwrap_or(server);
-        if let Some((asked, _)) = self.upload.slots.get(id) {
-            if *asked != from {
-                return false;
-            }
-            let Some((_, job)) = self.upload.slots.remove(id) else {
-                return true;
-            };
+    ) {
+        if let Some((_, job)) = self.upload.slots.remove(id) {
             match answer {
                 Ok(payload) => match slot_of(payload.clone()) {
                     Ok((put, get)) => self.start_put(job, put, get),
@@ -195,15 +192,20 @@ impl Actor {
                 },
                 Err(error) => self.upload_failed(&job.id, &refusal(error)),
             }
-            return true;
         }
-        let Some((asked, ask)) = self.upload.asked.get(id).cloned() else {
-            return true;
+    }
+
+    /// The answer to a discovery request (from the entity asked, or a
+    /// timeout); discovery ends when none is open.
+    pub(super) async fn on_upload_disco(
+        &mut self,
+        id: &str,
+        answer: &Result<Option<Element>, StanzaError>,
+        stream: &Wire,
+    ) {
+        let Some((asked, ask)) = self.upload.asked.remove(id) else {
+            return;
         };
-        if asked != from {
-            return false;
-        }
-        self.upload.asked.remove(id);
         match (ask, answer) {
             (Ask::Items, Ok(Some(payload))) => {
                 if let Ok(items) = DiscoItemsResult::try_from(payload.clone()) {
@@ -232,7 +234,6 @@ impl Actor {
             }
             self.start_uploads(stream).await;
         }
-        true
     }
 }
 

@@ -2,11 +2,11 @@
 //! (XEP-0249, §7.8.2) and moderated retraction (XEP-0425).
 
 use crate::account::stanza_error;
+use crate::account::wire::Wire;
 use tokio_xmpp::Stanza;
 use tokio_xmpp::jid::BareJid;
 use tokio_xmpp::minidom::Element;
 use tokio_xmpp::parsers::stanza_error::StanzaError;
-use tokio_xmpp::stanzastream::StanzaStream;
 
 use super::{Creation, RoomIq, convert};
 use crate::account::Actor;
@@ -35,7 +35,7 @@ impl Actor {
         name: Option<String>,
         nick: Option<String>,
         members: &[String],
-        stream: &StanzaStream,
+        stream: &Wire,
     ) {
         let Ok(jid) = room.parse::<BareJid>() else {
             return self.error(
@@ -72,7 +72,7 @@ impl Actor {
         &mut self,
         jid: BareJid,
         answer: Result<Option<Element>, StanzaError>,
-        stream: &StanzaStream,
+        stream: &Wire,
     ) {
         if let Err(e) = answer {
             self.muc_error(
@@ -115,7 +115,7 @@ impl Actor {
 
     /// One member of a created room added (or refused): when it was the
     /// last, we are in.
-    pub(super) async fn on_member_added(&mut self, jid: &BareJid, stream: &StanzaStream) {
+    pub(super) async fn on_member_added(&mut self, jid: &BareJid, stream: &Wire) {
         let pending = self
             .muc
             .rooms
@@ -131,7 +131,7 @@ impl Actor {
     }
 
     /// A created room is configured (and has its members): we are in.
-    pub(super) async fn after_creation(&mut self, jid: &BareJid, stream: &StanzaStream) {
+    pub(super) async fn after_creation(&mut self, jid: &BareJid, stream: &Wire) {
         self.after_join(jid, true, stream).await;
         if let Some(room) = self.muc.rooms.get_mut(jid) {
             room.creation = None;
@@ -145,7 +145,7 @@ impl Actor {
         jid: &str,
         affiliation: Affiliation,
         reason: Option<&str>,
-        stream: &StanzaStream,
+        stream: &Wire,
     ) {
         let Some(room) = self.joined_room(room) else {
             return;
@@ -165,7 +165,7 @@ impl Actor {
     }
 
     /// `room_members`: asks the room for its owners, admins and members.
-    pub(in crate::account) async fn query_members(&mut self, room: &str, stream: &StanzaStream) {
+    pub(in crate::account) async fn query_members(&mut self, room: &str, stream: &Wire) {
         let Some(room) = self.joined_room(room) else {
             return;
         };
@@ -239,7 +239,7 @@ impl Actor {
         nick: &str,
         role: Role,
         reason: Option<&str>,
-        stream: &StanzaStream,
+        stream: &Wire,
     ) {
         let Some(room) = self.joined_room(room) else {
             return;
@@ -260,7 +260,7 @@ impl Actor {
         &mut self,
         room: &str,
         reason: Option<&str>,
-        stream: &StanzaStream,
+        stream: &Wire,
     ) {
         let Some(room) = self.joined_room(room) else {
             return;
@@ -276,7 +276,7 @@ impl Actor {
         room: &str,
         jid: &str,
         reason: Option<&str>,
-        stream: &StanzaStream,
+        stream: &Wire,
     ) {
         let Some(room) = self.joined_room(room) else {
             return;
@@ -298,7 +298,7 @@ impl Actor {
         &mut self,
         id: &str,
         reason: Option<&str>,
-        stream: &StanzaStream,
+        stream: &Wire,
     ) {
         let (room, sid) = match self.store.server_id_of(id) {
             Ok(Some(found)) => found,

@@ -5,6 +5,7 @@
 //! autojoin rooms, and changes pushed from our other devices (we ask for
 //! them with `+notify` in our caps) join or leave live.
 
+use crate::account::wire::Wire;
 use tokio_xmpp::Stanza;
 use tokio_xmpp::jid::{BareJid, Jid};
 use tokio_xmpp::minidom::Element;
@@ -16,7 +17,6 @@ use tokio_xmpp::parsers::ns;
 use tokio_xmpp::parsers::pubsub::pubsub::{Item, Items, Publish, PublishOptions};
 use tokio_xmpp::parsers::pubsub::{ItemId, NodeName, PubSub};
 use tokio_xmpp::parsers::stanza_error::StanzaError;
-use tokio_xmpp::stanzastream::StanzaStream;
 
 use super::RoomIq;
 use crate::account::Actor;
@@ -144,7 +144,7 @@ fn publish(bookmark: &Bookmark, options: bool) -> PubSub {
 }
 
 impl Actor {
-    pub(super) async fn request_bookmarks(&mut self, stream: &StanzaStream) {
+    pub(super) async fn request_bookmarks(&mut self, stream: &Wire) {
         let iq = Iq::from_get(
             uuid::Uuid::new_v4().to_string(),
             PubSub::Items(Items::new(NODE)),
@@ -155,7 +155,7 @@ impl Actor {
     pub(super) async fn on_bookmarks(
         &mut self,
         answer: Result<Option<Element>, StanzaError>,
-        stream: &StanzaStream,
+        stream: &Wire,
     ) {
         match answer {
             Ok(Some(payload)) if !from_items(&payload).is_empty() => {
@@ -180,7 +180,7 @@ impl Actor {
     pub(super) async fn on_legacy_bookmarks(
         &mut self,
         answer: Result<Option<Element>, StanzaError>,
-        stream: &StanzaStream,
+        stream: &Wire,
     ) {
         match answer {
             Ok(Some(payload)) => {
@@ -209,14 +209,14 @@ impl Actor {
     }
 
     /// The session's bookmarks: remembered, and autojoin rooms joined.
-    async fn apply_bookmarks(&mut self, found: Vec<Bookmark>, stream: &StanzaStream) {
+    async fn apply_bookmarks(&mut self, found: Vec<Bookmark>, stream: &Wire) {
         self.muc.bookmarks_loaded = true;
         for b in found {
             self.apply_bookmark(b, stream).await;
         }
     }
 
-    async fn apply_bookmark(&mut self, b: Bookmark, stream: &StanzaStream) {
+    async fn apply_bookmark(&mut self, b: Bookmark, stream: &Wire) {
         self.muc.published.insert(b.room.clone(), b.autojoin);
         if let Err(e) = self.store.set_room_bookmark(
             b.room.as_str(),
@@ -241,7 +241,7 @@ impl Actor {
         &mut self,
         owner: &BareJid,
         msg: &Message,
-        stream: &StanzaStream,
+        stream: &Wire,
     ) {
         if *owner != self.jid {
             return;
@@ -264,12 +264,7 @@ impl Actor {
     }
 
     /// Publishes the bookmark of `room` with `autojoin`.
-    pub(super) async fn publish_bookmark(
-        &mut self,
-        room: &BareJid,
-        autojoin: bool,
-        stream: &StanzaStream,
-    ) {
+    pub(super) async fn publish_bookmark(&mut self, room: &BareJid, autojoin: bool, stream: &Wire) {
         let stored = self.store.room(room.as_str()).ok().flatten();
         let bookmark = Bookmark {
             room: room.clone(),
@@ -289,7 +284,7 @@ impl Actor {
         room: &BareJid,
         _id: &str,
         answer: Result<Option<Element>, StanzaError>,
-        stream: &StanzaStream,
+        stream: &Wire,
     ) {
         let Err(e) = answer else {
             return;

@@ -10,12 +10,12 @@
 
 use std::collections::HashMap;
 
+use crate::account::wire::Wire;
 use chrono::Utc;
 use tokio_xmpp::jid::{BareJid, Jid};
 use tokio_xmpp::minidom::Element;
 use tokio_xmpp::parsers::message::Message;
 use tokio_xmpp::parsers::stanza_error::StanzaError;
-use tokio_xmpp::stanzastream::StanzaStream;
 
 use super::RoomIq;
 use crate::account::Actor;
@@ -42,7 +42,7 @@ impl Actor {
         purpose: Purpose,
         page: Page,
         max: usize,
-        stream: &StanzaStream,
+        stream: &Wire,
     ) {
         let id = uuid::Uuid::new_v4().to_string();
         let iq = mam::query(&id, &page, max).with_to(Jid::from(room.clone()));
@@ -60,7 +60,7 @@ impl Actor {
     }
 
     /// After joining: the room archive from the room's cursor on.
-    pub(super) async fn catch_up_room(&mut self, room: &BareJid, stream: &StanzaStream) {
+    pub(super) async fn catch_up_room(&mut self, room: &BareJid, stream: &Wire) {
         self.sync.room_joined(room.as_str());
         let archive = self.muc.rooms.get(room).is_some_and(|r| r.archive);
         if !archive {
@@ -80,7 +80,7 @@ impl Actor {
 
     /// The room's catch-up is over; only if it `read_to_end` of the room
     /// archive may live messages move the room's cursor (see `Sync`).
-    async fn room_caught_up(&mut self, room: &BareJid, stream: &StanzaStream, read_to_end: bool) {
+    async fn room_caught_up(&mut self, room: &BareJid, stream: &Wire, read_to_end: bool) {
         if let Some(r) = self.muc.rooms.get_mut(room) {
             r.read_to_end = read_to_end;
         }
@@ -129,7 +129,7 @@ impl Actor {
         room: &BareJid,
         id: &str,
         answer: Result<Option<Element>, StanzaError>,
-        stream: &StanzaStream,
+        stream: &Wire,
     ) {
         let Some(query) = self.muc.history.queries.remove(id) else {
             return;
@@ -212,7 +212,7 @@ impl Actor {
     pub(in crate::account) async fn room_backfill(
         &mut self,
         req: HistoryRequest,
-        stream: &StanzaStream,
+        stream: &Wire,
     ) -> Option<HistoryRequest> {
         let room: BareJid = req.with.parse().ok()?;
         if !self

@@ -22,6 +22,7 @@ use crate::account::stanza_error;
 use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
 
+use crate::account::wire::Wire;
 use chrono::Utc;
 use tokio_xmpp::Stanza;
 use tokio_xmpp::jid::{BareJid, FullJid, Jid};
@@ -31,7 +32,6 @@ use tokio_xmpp::parsers::iq::Iq;
 use tokio_xmpp::parsers::message::{Message, MessageType};
 use tokio_xmpp::parsers::presence::{Presence, Type as PresenceType};
 use tokio_xmpp::parsers::stanza_error::{DefinedCondition, StanzaError};
-use tokio_xmpp::stanzastream::StanzaStream;
 
 use super::Actor;
 use super::sync::Arrival;
@@ -170,7 +170,7 @@ impl Actor {
         });
     }
 
-    async fn send_room_iq(&mut self, iq: Iq, what: RoomIq, stream: &StanzaStream) {
+    async fn send_room_iq(&mut self, iq: Iq, what: RoomIq, stream: &Wire) {
         let id = match &iq {
             Iq::Get { id, .. } | Iq::Set { id, .. } => id.clone(),
             _ => return,
@@ -181,12 +181,7 @@ impl Actor {
 
     /// `join_room`: asks the room what it is first (archive, moderation),
     /// then joins.
-    pub(super) async fn join_room(
-        &mut self,
-        room: &str,
-        nick: Option<String>,
-        stream: &StanzaStream,
-    ) {
+    pub(super) async fn join_room(&mut self, room: &str, nick: Option<String>, stream: &Wire) {
         let Ok(jid) = room.parse::<BareJid>() else {
             return self.error(
                 Problem::InvalidAddress,
@@ -203,7 +198,7 @@ impl Actor {
         nick: Option<String>,
         creation: Option<Creation>,
         rejoin: bool,
-        stream: &StanzaStream,
+        stream: &Wire,
     ) {
         if self.muc.is_joined(&jid) && creation.is_none() {
             // Already in: say so again (a second front-end may ask).
@@ -239,7 +234,7 @@ impl Actor {
         &mut self,
         jid: BareJid,
         answer: Result<Option<Element>, StanzaError>,
-        stream: &StanzaStream,
+        stream: &Wire,
     ) {
         let Some(room) = self.muc.rooms.get_mut(&jid) else {
             return;
@@ -276,7 +271,7 @@ impl Actor {
         self.send_join(&jid, stream).await;
     }
 
-    async fn send_join(&mut self, jid: &BareJid, stream: &StanzaStream) {
+    async fn send_join(&mut self, jid: &BareJid, stream: &Wire) {
         let Some(room) = self.muc.rooms.get(jid) else {
             return;
         };
@@ -294,7 +289,7 @@ impl Actor {
 
     /// Presence from a room we know: occupants, our own join, errors.
     /// Returns false if `p` is not from such a room.
-    pub(super) async fn on_room_presence(&mut self, p: &Presence, stream: &StanzaStream) -> bool {
+    pub(super) async fn on_room_presence(&mut self, p: &Presence, stream: &Wire) -> bool {
         let Some(from) = p.from.as_ref() else {
             return false;
         };
@@ -370,7 +365,7 @@ impl Actor {
         jid: BareJid,
         me: Occupant,
         info: muc::MucUserInfo,
-        stream: &StanzaStream,
+        stream: &Wire,
     ) -> bool {
         let gone = me.presence == Availability::Offline;
         let Some(room) = self.muc.rooms.get_mut(&jid) else {
@@ -420,7 +415,7 @@ impl Actor {
 
     /// In the room: announce it, bookmark it, catch up its archive, send
     /// what waited for it.
-    async fn after_join(&mut self, jid: &BareJid, created: bool, stream: &StanzaStream) {
+    async fn after_join(&mut self, jid: &BareJid, created: bool, stream: &Wire) {
         let Some(room) = self.muc.rooms.get(jid) else {
             return;
         };
@@ -454,7 +449,7 @@ impl Actor {
         });
     }
 
-    async fn on_join_error(&mut self, jid: &BareJid, p: &Presence, stream: &StanzaStream) {
+    async fn on_join_error(&mut self, jid: &BareJid, p: &Presence, stream: &Wire) {
         let error = crate::xmpp::stanza_error::of(&p.payloads);
         let condition = error.as_ref().map(|e| e.defined_condition.clone());
         let Some(room) = self.muc.rooms.get_mut(jid) else {
@@ -489,7 +484,7 @@ impl Actor {
         reason: LeaveReason,
         actor: Option<String>,
         text: Option<String>,
-        stream: &StanzaStream,
+        stream: &Wire,
     ) -> bool {
         self.muc.rooms.remove(jid);
         self.forget_room_queries(jid);
@@ -520,7 +515,7 @@ impl Actor {
     }
 
     /// `leave_room`: unavailable presence, autojoin off in the bookmark.
-    pub(super) async fn leave_room(&mut self, room: &str, stream: &StanzaStream) {
+    pub(super) async fn leave_room(&mut self, room: &str, stream: &Wire) {
         let Ok(jid) = room.parse::<BareJid>() else {
             return self.error(
                 Problem::InvalidAddress,
@@ -531,7 +526,7 @@ impl Actor {
         self.leave(&jid, true, stream).await
     }
 
-    async fn leave(&mut self, jid: &BareJid, publish: bool, stream: &StanzaStream) {
+    async fn leave(&mut self, jid: &BareJid, publish: bool, stream: &Wire) {
         if let Some(room) = self.muc.rooms.remove(jid)
             && let Some(to) = occupant_jid(jid, &room.nick)
         {
@@ -560,11 +555,7 @@ impl Actor {
     /// A message that belongs to group chats: from a room we are in
     /// (groupchat, archive results, errors) or an invitation. Returns the
     /// message back if it is none of these.
-    pub(super) async fn on_room_message(
-        &mut self,
-        msg: Message,
-        stream: &StanzaStream,
-    ) -> Option<Message> {
+    pub(super) async fn on_room_message(&mut self, msg: Message, stream: &Wire) -> Option<Message> {
         // No `from`: from our own account (e.g. archive results).
         let Some(from) = msg.from.clone() else {
             return Some(msg);
@@ -633,7 +624,7 @@ impl Actor {
         }
     }
 
-    async fn on_groupchat(&mut self, jid: &BareJid, msg: Message, stream: &StanzaStream) {
+    async fn on_groupchat(&mut self, jid: &BareJid, msg: Message, stream: &Wire) {
         let Some(m) = muc::room_message(msg, jid, Utc::now()) else {
             return;
         };
@@ -766,7 +757,7 @@ impl Actor {
     }
 
     /// `set_subject`.
-    pub(super) async fn set_subject(&mut self, room: &str, subject: &str, stream: &StanzaStream) {
+    pub(super) async fn set_subject(&mut self, room: &str, subject: &str, stream: &Wire) {
         let Some(jid) = self.joined_room(room) else {
             return;
         };
@@ -798,7 +789,7 @@ impl Actor {
         &mut self,
         room: &BareJid,
         state: crate::api::ChatStateKind,
-        stream: &StanzaStream,
+        stream: &Wire,
     ) {
         let mut msg = super::chatstates::notification(room, state);
         msg.type_ = MessageType::Groupchat;
@@ -861,7 +852,7 @@ impl Actor {
 
     /// A fresh session: every room is gone with the old one. Rooms come
     /// back through the bookmarks (autojoin), which are fetched now.
-    pub(super) async fn rooms_new_session(&mut self, stream: &StanzaStream) {
+    pub(super) async fn rooms_new_session(&mut self, stream: &Wire) {
         self.muc.iqs.clear();
         self.muc.history = Default::default();
         self.muc.member_lists.clear();
@@ -887,7 +878,7 @@ impl Actor {
         id: &str,
         from: Option<&Jid>,
         answer: &Result<Option<Element>, StanzaError>,
-        stream: &StanzaStream,
+        stream: &Wire,
     ) -> bool {
         let Some(what) = self.muc.iqs.get(id).cloned() else {
             return false;

@@ -7,12 +7,12 @@
 
 use std::time::{Duration, Instant};
 
+use crate::account::wire::Wire;
 use tokio_xmpp::jid::{BareJid, Jid};
 use tokio_xmpp::minidom::Element;
 use tokio_xmpp::parsers::iq::Iq;
 use tokio_xmpp::parsers::ping::Ping;
 use tokio_xmpp::parsers::stanza_error::{DefinedCondition, StanzaError};
-use tokio_xmpp::stanzastream::StanzaStream;
 
 use super::{RoomIq, occupant_jid};
 use crate::account::Actor;
@@ -56,7 +56,7 @@ fn means_gone(e: &StanzaError) -> bool {
 
 impl Actor {
     /// The timer's tick: ping quiet rooms, rejoin silent ones.
-    pub(in crate::account) async fn ping_rooms(&mut self, stream: &StanzaStream) {
+    pub(in crate::account) async fn ping_rooms(&mut self, stream: &Wire) {
         let now = Instant::now();
         let mut lost = Vec::new();
         let mut ping = Vec::new();
@@ -94,7 +94,7 @@ impl Actor {
         jid: &BareJid,
         id: &str,
         answer: Result<Option<Element>, StanzaError>,
-        stream: &StanzaStream,
+        stream: &Wire,
     ) {
         let Some(room) = self.muc.rooms.get_mut(jid) else {
             return;
@@ -110,7 +110,7 @@ impl Actor {
     }
 
     /// Join again a room that dropped us.
-    async fn rejoin(&mut self, jid: &BareJid, stream: &StanzaStream) {
+    async fn rejoin(&mut self, jid: &BareJid, stream: &Wire) {
         let Some(room) = self.muc.rooms.remove(jid) else {
             return;
         };

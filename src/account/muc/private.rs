@@ -9,12 +9,12 @@
 
 use std::borrow::Cow;
 
+use crate::account::wire::Wire;
 use tokio_xmpp::Stanza;
 use tokio_xmpp::jid::{FullJid, Jid};
 use tokio_xmpp::parsers::message::{Id, Lang, Message};
 use tokio_xmpp::parsers::ns;
 use tokio_xmpp::parsers::stanza_id::OriginId;
-use tokio_xmpp::stanzastream::StanzaStream;
 
 use crate::account::Actor;
 use crate::account::chat::ArrivedMessage;
@@ -84,8 +84,8 @@ impl Actor {
         &mut self,
         m: &MessageRecord,
         to: &FullJid,
-        stream: &StanzaStream,
-    ) -> tokio_xmpp::stanzastream::StanzaToken {
+        stream: &Wire,
+    ) -> Option<tokio_xmpp::stanzastream::StanzaToken> {
         let body = match m.file.as_ref().and_then(|f| f.url.as_deref()) {
             Some(url) => url,
             None => &m.body,

@@ -1,0 +1,138 @@
+//! Group chat presence (XEP-0045): joining, our own presence, occupants.
+
+use super::support::{Harness, ME, iqs_with};
+use crate::api::{Event, Role};
+
+const ROOM: &str = "team@conference.example.org";
+const MUC_USER: &str = "http://jabber.org/protocol/muc#user";
+
+/// Presence of occupant `nick` with extra muc#user children `extra`.
+fn occupant(nick: &str, real: &str, extra: &str) -> String {
+    format!(
+        "<presence from='{ROOM}/{nick}' to='{ME}/desk'><x xmlns='{MUC_USER}'>\
+         <item affiliation='member' role='participant' jid='{real}'/>{extra}</x></presence>"
+    )
+}
+
+/// A harness that asked to join ROOM as "alice" and got the room's
+/// disco#info answer: the join presence is out.
+async fn joining() -> Harness {
+    let mut h = Harness::caught_up().await;
+    h.actor.join_room(ROOM, Some("alice".into()), &h.wire).await;
+    let sent = h.sent();
+    let disco = iqs_with(&sent, "query", "http://jabber.org/protocol/disco#info");
+    assert_eq!(disco.len(), 1, "{sent:?}");
+    assert_eq!(disco[0].attr("to"), Some(ROOM));
+    let id = disco[0].attr("id").unwrap();
+    h.receive(&format!(
+        "<iq type='result' id='{id}' from='{ROOM}'>\
+         <query xmlns='http://jabber.org/protocol/disco#info'>\
+         <identity category='conference' type='text'/>\
+         <feature var='http://jabber.org/protocol/muc'/></query></iq>"
+    ))
+    .await;
+    let sent = h.sent();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0].name(), "presence");
+    assert_eq!(
+        sent[0].attr("to").map(str::to_owned),
+        Some(format!("{ROOM}/alice"))
+    );
+    h.events();
+    h
+}
+
+#[tokio::test]
+async fn our_self_presence_joins_the_room_with_its_occupants() {
+    let mut h = joining().await;
+
+    h.receive(&occupant("bob", "bob@example.net/phone", ""))
+        .await;
+    assert!(h.events().is_empty(), "occupants come with room_joined");
+    h.receive(&occupant(
+        "alice",
+        &format!("{ME}/desk"),
+        "<status code='110'/>",
+    ))
+    .await;
+
+    let room = ROOM.parse().unwrap();
+    assert!(h.actor.muc.is_joined(&room));
+    assert_eq!(h.actor.muc.nick(&room), Some("alice"));
+    let events = h.events();
+    let joined = events.iter().find_map(|e| match e {
+        Event::RoomJoined {
+            room,
+            nick,
+            occupants,
+            ..
+        } => Some((room, nick, occupants)),
+        _ => None,
+    });
+    let (room, nick, occupants) = joined.expect("room_joined");
+    assert_eq!((room.as_str(), nick.as_str()), (ROOM, "alice"));
+    let mut nicks: Vec<_> = occupants.iter().map(|o| o.nick.as_str()).collect();
+    nicks.sort_unstable();
+    assert_eq!(nicks, ["alice", "bob"]);
+    let bob = occupants.iter().find(|o| o.nick == "bob").unwrap();
+    assert_eq!(bob.jid.as_deref(), Some("bob@example.net"));
+    assert_eq!(bob.role, Role::Participant);
+    assert!(h.actor.store.is_room(ROOM).unwrap());
+}
+
+#[tokio::test]
+async fn occupants_coming_and_going_are_announced_once_joined() {
+    let mut h = joining().await;
+    h.receive(&occupant(
+        "alice",
+        &format!("{ME}/desk"),
+        "<status code='110'/>",
+    ))
+    .await;
+    h.events();
+
+    h.receive(&occupant("carol", "carol@example.com/x", ""))
+        .await;
+    let events = h.events();
+    assert!(
+        matches!(
+            events.as_slice(),
+            [Event::Occupant { room, occupant, left: false, .. }]
+                if room == ROOM && occupant.nick == "carol"
+        ),
+        "{events:?}"
+    );
+
+    h.receive(&format!(
+        "<presence from='{ROOM}/carol' type='unavailable'><x xmlns='{MUC_USER}'>\
+         <item affiliation='member' role='none'/></x></presence>"
+    ))
+    .await;
+    let events = h.events();
+    assert!(
+        matches!(
+            events.as_slice(),
+            [Event::Occupant { occupant, left: true, .. }] if occupant.nick == "carol"
+        ),
+        "{events:?}"
+    );
+}
+
+#[tokio::test]
+async fn presence_from_a_room_we_are_not_in_is_no_room_state() {
+    let mut h = Harness::caught_up().await;
+    let other = "elsewhere@conference.example.org";
+
+    h.receive(
+        &occupant("alice", &format!("{ME}/desk"), "<status code='110'/>").replace(ROOM, other),
+    )
+    .await;
+
+    let other = other.parse().unwrap();
+    assert!(!h.actor.muc.knows(&other));
+    assert!(
+        !h.events()
+            .iter()
+            .any(|e| matches!(e, Event::RoomJoined { .. } | Event::Occupant { .. }))
+    );
+}
