@@ -2,6 +2,7 @@
 
 use super::support::{BOB, BOB_PHONE, Harness, ME, ME_FULL, iqs_with, new_messages};
 use crate::api::{Direction, Event};
+use tokio_xmpp::minidom::Element;
 
 const MAM: &str = "urn:xmpp:mam:2";
 
@@ -17,10 +18,15 @@ fn result(queryid: &str, archive_id: &str, body: &str) -> String {
     )
 }
 
-/// The IQ result that ends page `id`, its last item `last`.
+/// The IQ result that ends page `id`, its last item `last`, the last page.
 fn fin(id: &str, last: &str) -> String {
+    page_end(id, last, true)
+}
+
+/// The IQ result that ends page `id`, its last item `last`.
+fn page_end(id: &str, last: &str, complete: bool) -> String {
     format!(
-        "<iq type='result' id='{id}'><fin xmlns='{MAM}' complete='true'>\
+        "<iq type='result' id='{id}'><fin xmlns='{MAM}' complete='{complete}'>\
          <set xmlns='http://jabber.org/protocol/rsm'><first>{last}</first><last>{last}</last></set>\
          </fin></iq>"
     )
@@ -95,4 +101,74 @@ async fn results_from_someone_else_than_our_archive_are_ignored() {
     h.receive(&fin(&query, "arch-1")).await;
 
     assert!(h.history(BOB).is_empty());
+}
+
+/// Bob writes while the catch-up pages forwards: `live-1` arrives live (no
+/// delay stamp) once carbons are on; a page holding it ends the catch-up,
+/// as everything archived after it came live (issue 20, finding 8).
+async fn catch_up_meeting_a_live_message(carbons_confirmed: bool) -> (Harness, Vec<Element>) {
+    let mut h = Harness::online();
+    h.add_contact(BOB).await;
+    // Synced before: the catch-up pages forwards from there (a first one
+    // reads only the newest page).
+    h.actor.store.set_archive_cursor(Some("arch-0")).unwrap();
+    h.actor.start_sync(&h.wire).await;
+    let sent = h.sent();
+    let query = iqs_with(&sent, "query", MAM)[0]
+        .attr("id")
+        .unwrap()
+        .to_owned();
+    let carbons = iqs_with(&sent, "enable", "urn:xmpp:carbons:2")[0]
+        .attr("id")
+        .unwrap()
+        .to_owned();
+    if carbons_confirmed {
+        h.receive(&format!("<iq type='result' id='{carbons}'/>"))
+            .await;
+    }
+    h.receive(&format!(
+        "<message from='{BOB_PHONE}' to='{ME_FULL}' type='chat' id='m-live-1'>\
+         <body>now</body><stanza-id xmlns='urn:xmpp:sid:0' by='{ME}' id='live-1'/></message>"
+    ))
+    .await;
+    h.sent();
+
+    h.receive(&result(&query, "arch-1", "while you were away"))
+        .await;
+    h.receive(&result(&query, "live-1", "now")).await;
+    h.receive(&page_end(&query, "live-1", false)).await;
+    let sent = h.sent();
+    (h, sent)
+}
+
+#[tokio::test]
+async fn a_catch_up_ends_at_the_first_message_received_live() {
+    let (mut h, sent) = catch_up_meeting_a_live_message(true).await;
+
+    assert!(
+        iqs_with(&sent, "query", MAM).is_empty(),
+        "no further page: {sent:?}"
+    );
+    let bodies: Vec<String> = h.history(BOB).into_iter().map(|m| m.body).collect();
+    assert_eq!(bodies, ["while you were away", "now"]);
+    assert!(h.events().iter().any(|e| matches!(
+        e,
+        Event::ArchiveSynced {
+            new_messages: 1,
+            ..
+        }
+    )));
+    assert!(h.actor.sync.live_moves_cursor());
+}
+
+#[tokio::test]
+async fn before_carbons_are_on_the_catch_up_reads_on() {
+    let (h, sent) = catch_up_meeting_a_live_message(false).await;
+
+    assert_eq!(
+        iqs_with(&sent, "query", MAM).len(),
+        1,
+        "the next page: {sent:?}"
+    );
+    assert!(!h.actor.sync.caught_up());
 }
