@@ -195,7 +195,8 @@ pub async fn update_account(
         next.password = PasswordSource::Keyring;
     }
     // The same checks as for the file and for new accounts.
-    let mut next = AccountConfig::from_table(&next.to_table())
+    let mut next = next
+        .revalidated()
         .map_err(|e| AccountsError::Config(ConfigError::Account(e)))?;
     next.files.global_limit_bytes = config.settings.auto_download_limit_bytes;
     if let Some(pw) = update.password {
