@@ -253,7 +253,8 @@ pub(super) struct FileDoc<'a> {
 #[derive(Serialize)]
 #[serde(untagged)]
 enum FileEntry<'a> {
-    Ok(RawAccount),
+    // Boxed so that the enum stays small (clippy::large_enum_variant).
+    Ok(Box<RawAccount>),
     Broken(&'a Table),
 }
 
@@ -265,7 +266,7 @@ impl<'a> From<&'a Config> for FileDoc<'a> {
                 .accounts
                 .iter()
                 .map(|e| match e {
-                    AccountEntry::Ok(a) => FileEntry::Ok(RawAccount::from(a)),
+                    AccountEntry::Ok(a) => FileEntry::Ok(Box::new(RawAccount::from(a))),
                     AccountEntry::Broken(b) => FileEntry::Broken(&b.raw),
                 })
                 .collect(),
