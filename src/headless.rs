@@ -11,7 +11,8 @@ use tokio::sync::mpsc;
 
 use crate::accounts::{self, AccountSender, ToAccount};
 use crate::api::{
-    AccountInfo, AccountRequest, AccountUpdate, AppCommand, Command, ConnState, Event, Problem,
+    AccountInfo, AccountRequest, AccountUpdate, AppCommand, Change, Command, ConnState, Event,
+    Problem,
 };
 use crate::config::{AccountConfig, AccountEntry, Config};
 use crate::profile::Profile;
@@ -300,7 +301,7 @@ impl Headless {
             } => {
                 let update = AccountUpdate {
                     account,
-                    pinned_cert: Some(Some(fingerprint)),
+                    pinned_cert: Change::Set(fingerprint),
                     ..AccountUpdate::default()
                 };
                 self.update_account(update).await
