@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use toml::{Table, Value};
 
-use super::file::{RawAccount, check_types, tls_name};
+use super::file::{RawAccount, check_types};
 use super::{ConfigError, DEFAULT_AUTO_DOWNLOAD_LIMIT, DEFAULT_AUTO_DOWNLOAD_MAX};
 use crate::api::{AccountInfo, ConnState, NewAccount, TlsMode};
 
@@ -191,22 +191,7 @@ impl AccountConfig {
     /// Build and validate an account from the add-account data. The password
     /// itself is not part of the config; store it with `secrets::store_password`.
     pub fn from_new(n: &NewAccount) -> Result<Self, ConfigError> {
-        RawAccount {
-            id: n.id.clone(),
-            jid: n.jid.clone(),
-            label: n.label.clone(),
-            color: n.color.clone(),
-            enabled: true,
-            password_command: n.password_command.clone(),
-            host: n.host.clone(),
-            port: n.port.map(i64::from),
-            tls: Some(tls_name(n.tls).into()),
-            ca_file: n.ca_file.clone(),
-            pinned_cert: n.pinned_cert.clone(),
-            ..RawAccount::default()
-        }
-        .validate()
-        .map_err(ConfigError::Account)
+        RawAccount::from(n).validate().map_err(ConfigError::Account)
     }
 
     /// Parse and validate one `[[account]]` table. Unknown keys are logged.

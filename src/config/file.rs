@@ -13,58 +13,40 @@ use super::{
     LANGUAGES, PasswordSource, Settings, Switches, ThemeChoice, normalize_fingerprint,
     validate_account_id, validate_jid, validate_port,
 };
-use crate::api::TlsMode;
+use crate::api::{NewAccount, TlsMode};
 
 /// An `[[account]]` entry as written in the file, before validation. The
 /// fields are in the documented order, which is the order they are written
-/// in; what is absent is left out.
+/// in; TOML has no null, so the serializer leaves out what is `None`.
 #[derive(Debug, Default, Deserialize, Serialize)]
 pub(super) struct RawAccount {
-    pub id: String,
-    pub jid: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<String>,
+    id: String,
+    jid: String,
+    label: Option<String>,
+    color: Option<String>,
     #[serde(default = "default_enabled")]
-    pub enabled: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub password_command: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub port: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tls: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ca_file: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pinned_cert: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub resource: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub priority: Option<i64>,
+    enabled: bool,
+    password_command: Option<String>,
+    host: Option<String>,
+    port: Option<i64>,
+    tls: Option<String>,
+    ca_file: Option<String>,
+    pinned_cert: Option<String>,
+    resource: Option<String>,
+    priority: Option<i64>,
     // Absent: on (see `Switches`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub send_receipts: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub send_typing: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub send_read_markers: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub notifications: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub notification_text: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub auto_download: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub auto_download_max_bytes: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub download_dir: Option<String>,
+    send_receipts: Option<bool>,
+    send_typing: Option<bool>,
+    send_read_markers: Option<bool>,
+    notifications: Option<bool>,
+    notification_text: Option<bool>,
+    auto_download: Option<bool>,
+    auto_download_max_bytes: Option<i64>,
+    download_dir: Option<String>,
 }
 
 /// The value of `tls` in the file.
-pub(super) fn tls_name(tls: TlsMode) -> &'static str {
+fn tls_name(tls: TlsMode) -> &'static str {
     match tls {
         TlsMode::Starttls => "starttls",
         TlsMode::Direct => "direct",
@@ -79,6 +61,25 @@ fn off_only(on: bool) -> Option<bool> {
 /// TOML integers are signed; a larger limit is written as the largest.
 fn toml_int(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+impl From<&NewAccount> for RawAccount {
+    fn from(n: &NewAccount) -> Self {
+        RawAccount {
+            id: n.id.clone(),
+            jid: n.jid.clone(),
+            label: n.label.clone(),
+            color: n.color.clone(),
+            enabled: true,
+            password_command: n.password_command.clone(),
+            host: n.host.clone(),
+            port: n.port.map(i64::from),
+            tls: Some(tls_name(n.tls).into()),
+            ca_file: n.ca_file.clone(),
+            pinned_cert: n.pinned_cert.clone(),
+            ..RawAccount::default()
+        }
+    }
 }
 
 impl From<&AccountConfig> for RawAccount {
@@ -205,17 +206,13 @@ impl RawAccount {
 /// `[settings]` as written in the file; the same order as the docs.
 #[derive(Debug, Default, Deserialize, Serialize)]
 struct RawSettings {
-    #[serde(skip_serializing_if = "Option::is_none")]
     language: Option<String>,
     #[serde(default)]
     theme: ThemeChoice,
-    #[serde(skip_serializing_if = "Option::is_none")]
     away_after_minutes: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     xa_after_minutes: Option<u32>,
     #[serde(default, skip_serializing_if = "is_false")]
     hide_offline: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
     auto_download_limit_bytes: Option<u64>,
 }
 
