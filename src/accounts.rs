@@ -11,7 +11,8 @@ use tokio::sync::mpsc;
 use crate::account::connect::Endpoint;
 use crate::account::register::{self, RegisterError};
 use crate::api::{
-    AccountRequest, AccountUpdate, Event, NewAccount, Problem, Registration, RegistrationField,
+    AccountRequest, AccountUpdate, Change, Event, NewAccount, Problem, Registration,
+    RegistrationField,
 };
 use crate::config::{AccountConfig, Config, ConfigError, PasswordSource};
 use crate::profile::{Profile, ProfileError};
@@ -154,10 +155,9 @@ pub async fn update_account(
         .ok_or_else(|| AccountsError::Unknown(id.clone()))?;
     let mut next = current.clone();
     next.switches.apply(&update);
-    let set = |field: &mut Option<String>, change: Option<Option<String>>| {
-        if let Some(value) = change {
-            *field = value.filter(|v| !v.trim().is_empty());
-        }
+    // An empty text clears, as `null` does.
+    let set = |field: &mut Option<String>, change: Change<String>| {
+        change.filter(|v| !v.trim().is_empty()).apply(field);
     };
     set(&mut next.label, update.label);
     set(&mut next.color, update.color);
@@ -170,18 +170,11 @@ pub async fn update_account(
     if let Some(max) = update.auto_download_max_bytes {
         next.files.auto_download_max_bytes = max;
     }
-    if let Some(dir) = update.download_dir {
-        next.files.download_dir = dir.filter(|v| !v.trim().is_empty()).map(Into::into);
-    }
-    if let Some(ca) = update.ca_file {
-        next.ca_file = ca.filter(|v| !v.trim().is_empty()).map(Into::into);
-    }
-    if let Some(port) = update.port {
-        next.port = port;
-    }
-    if let Some(priority) = update.priority {
-        next.priority = priority;
-    }
+    let non_empty = |v: &String| !v.trim().is_empty();
+    (update.download_dir.filter(non_empty).map(Into::into)).apply(&mut next.files.download_dir);
+    (update.ca_file.filter(non_empty).map(Into::into)).apply(&mut next.ca_file);
+    update.port.apply(&mut next.port);
+    update.priority.apply(&mut next.priority);
     if let Some(tls) = update.tls {
         next.tls = tls;
     }
@@ -195,7 +188,8 @@ pub async fn update_account(
         next.password = PasswordSource::Keyring;
     }
     // The same checks as for the file and for new accounts.
-    let mut next = AccountConfig::from_table(&next.to_table())
+    let mut next = next
+        .revalidated()
         .map_err(|e| AccountsError::Config(ConfigError::Account(e)))?;
     next.files.global_limit_bytes = config.settings.auto_download_limit_bytes;
     if let Some(pw) = update.password {

@@ -417,12 +417,18 @@ fn command(cmd: Command) {
 }
 
 /// A new account is validated like a `config.toml` entry, and what is
-/// saved of it must validate again.
+/// saved of it must read back the same.
 fn new_account(new: &crate::api::NewAccount) {
-    if let Ok(account) = crate::config::AccountConfig::from_new(new) {
-        let again = crate::config::AccountConfig::from_table(&account.to_table());
+    use crate::config::{AccountConfig, AccountEntry, Config};
+    if let Ok(account) = AccountConfig::from_new(new) {
+        let config = Config {
+            accounts: vec![AccountEntry::Ok(account.clone())],
+            ..Config::default()
+        };
+        let again = Config::parse(&config.to_toml(), Path::new("config.toml"));
+        let again = again.as_ref().map(|c| c.account(&account.id));
         assert!(
-            again.as_ref() == Ok(&account),
+            matches!(again, Ok(Some(a)) if *a == account),
             "a new account does not read back as saved: {again:?}"
         );
     }

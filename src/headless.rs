@@ -11,9 +11,10 @@ use tokio::sync::mpsc;
 
 use crate::accounts::{self, AccountSender, ToAccount};
 use crate::api::{
-    AccountInfo, AccountRequest, AccountUpdate, AppCommand, Command, ConnState, Event, Problem,
+    AccountInfo, AccountRequest, AccountUpdate, AppCommand, Change, Command, ConnState, Event,
+    Problem,
 };
-use crate::config::{AccountConfig, AccountEntry, Config};
+use crate::config::{AccountConfig, AccountEntry, Config, ConfigError};
 use crate::profile::Profile;
 
 /// How long `quit` waits for accounts to close their connections.
@@ -27,19 +28,33 @@ struct Headless {
     events_tx: mpsc::UnboundedSender<Event>,
 }
 
+/// Why a headless run could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum HeadlessError {
+    /// `config.toml` cannot be read; we never overwrite it.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+}
+
+impl HeadlessError {
+    /// The `code` of the `error` event that reports it.
+    pub fn problem(&self) -> Problem {
+        match self {
+            HeadlessError::Config(_) => Problem::ConfigFailed,
+        }
+    }
+}
+
 /// Runs until `quit` or end of input. An unreadable config is reported as an
-/// `error` event and ends the run with an error (we never overwrite it).
-pub async fn run(profile: Profile) -> Result<(), String> {
+/// `error` event and ends the run with an error.
+pub async fn run(profile: Profile) -> Result<(), HeadlessError> {
     let mut out = tokio::io::stdout();
     let config = match Config::load(&profile.config_path()) {
         Ok(c) => c,
         Err(e) => {
-            write_event(
-                &mut out,
-                &Event::problem(None, Problem::ConfigFailed, e.to_string()),
-            )
-            .await;
-            return Err(e.to_string());
+            let e = HeadlessError::from(e);
+            write_event(&mut out, &Event::problem(None, e.problem(), e.to_string())).await;
+            return Err(e);
         }
     };
     let (events_tx, mut events) = mpsc::unbounded_channel();
@@ -300,7 +315,7 @@ impl Headless {
             } => {
                 let update = AccountUpdate {
                     account,
-                    pinned_cert: Some(Some(fingerprint)),
+                    pinned_cert: Change::Set(fingerprint),
                     ..AccountUpdate::default()
                 };
                 self.update_account(update).await
@@ -319,5 +334,28 @@ impl Headless {
             // Ends the run loop before it gets here.
             AppCommand::Quit => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn an_unreadable_config_ends_the_run_with_its_own_message() {
+        let dir = tempfile::tempdir().unwrap();
+        let profile = Profile::at(dir.path());
+        std::fs::write(profile.config_path(), "[settings\n").unwrap();
+        let expected = Config::load(&profile.config_path())
+            .unwrap_err()
+            .to_string();
+        let err = run(profile).await.unwrap_err();
+        assert!(matches!(
+            err,
+            HeadlessError::Config(ConfigError::Parse { .. })
+        ));
+        assert_eq!(err.problem(), Problem::ConfigFailed);
+        // What main prints after "plausch: ".
+        assert_eq!(err.to_string(), expected);
     }
 }

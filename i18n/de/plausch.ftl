@@ -124,9 +124,6 @@ error-no-password = Geben Sie ein Passwort ein oder verwenden Sie einen Passwort
 error-no-command = Geben Sie den Passwort-Befehl ein.
 error-invalid-port = Der Port muss eine Zahl zwischen 1 und 65535 sein.
 error-account-rejected = Dieses Konto kann nicht hinzugefügt werden: { $reason }
-error-config-file = Die Konfigurationsdatei konnte nicht geändert werden: { $reason }
-error-keyring = Das Passwort konnte nicht im Schlüsselbund gespeichert werden: { $reason }
-error-add-failed = Das Konto konnte nicht hinzugefügt werden: { $reason }
 
 ## Kontoeinstellungen
 settings-button-tooltip = Kontoeinstellungen

@@ -124,9 +124,6 @@ error-no-password = Enter a password, or use a password command.
 error-no-command = Enter the password command.
 error-invalid-port = The port must be a number between 1 and 65535.
 error-account-rejected = This account cannot be added: { $reason }
-error-config-file = The configuration file could not be changed: { $reason }
-error-keyring = The password could not be stored in the system keyring: { $reason }
-error-add-failed = The account could not be added: { $reason }
 
 ## Account settings
 settings-button-tooltip = Account settings

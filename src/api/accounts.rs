@@ -70,13 +70,69 @@ pub struct Registration {
     pub fields: std::collections::BTreeMap<String, String>,
 }
 
-/// `Some(None)` for an explicit `null`, `None` for an absent field.
-fn set_or_clear<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Option::<T>::deserialize(d).map(Some)
+/// A change to an optional setting. In JSON an absent field keeps it,
+/// `null` clears it and a value sets it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Change<T> {
+    #[default]
+    Keep,
+    Clear,
+    Set(T),
+}
+
+impl<T> Change<T> {
+    pub fn is_keep(&self) -> bool {
+        matches!(self, Change::Keep)
+    }
+
+    /// A value that fails `keep` clears the setting instead.
+    pub fn filter(self, keep: impl FnOnce(&T) -> bool) -> Self {
+        match self {
+            Change::Set(v) if !keep(&v) => Change::Clear,
+            other => other,
+        }
+    }
+
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Change<U> {
+        match self {
+            Change::Keep => Change::Keep,
+            Change::Clear => Change::Clear,
+            Change::Set(v) => Change::Set(f(v)),
+        }
+    }
+
+    /// Changes `field` accordingly.
+    pub fn apply(self, field: &mut Option<T>) {
+        match self {
+            Change::Keep => {}
+            Change::Clear => *field = None,
+            Change::Set(v) => *field = Some(v),
+        }
+    }
+}
+
+/// Set to this value, or clear.
+impl<T> From<Option<T>> for Change<T> {
+    fn from(v: Option<T>) -> Self {
+        v.map_or(Change::Clear, Change::Set)
+    }
+}
+
+impl<T: Serialize> Serialize for Change<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            // Keep is left out by `skip_serializing_if`.
+            Change::Keep | Change::Clear => s.serialize_none(),
+            Change::Set(v) => s.serialize_some(v),
+        }
+    }
+}
+
+// A present field is `null` or a value; an absent one is `Keep` (`default`).
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Change<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Option::<T>::deserialize(d).map(Change::from)
+    }
 }
 
 /// Changes to one account: absent fields stay as they are, `null` clears an
@@ -84,59 +140,27 @@ where
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AccountUpdate {
     pub account: AccountId,
-    #[serde(
-        default,
-        deserialize_with = "set_or_clear",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub label: Option<Option<String>>,
-    #[serde(
-        default,
-        deserialize_with = "set_or_clear",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub color: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "Change::is_keep")]
+    pub label: Change<String>,
+    #[serde(default, skip_serializing_if = "Change::is_keep")]
+    pub color: Change<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(
-        default,
-        deserialize_with = "set_or_clear",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub host: Option<Option<String>>,
-    #[serde(
-        default,
-        deserialize_with = "set_or_clear",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub port: Option<Option<u16>>,
+    #[serde(default, skip_serializing_if = "Change::is_keep")]
+    pub host: Change<String>,
+    #[serde(default, skip_serializing_if = "Change::is_keep")]
+    pub port: Change<u16>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls: Option<TlsMode>,
-    #[serde(
-        default,
-        deserialize_with = "set_or_clear",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub ca_file: Option<Option<String>>,
-    #[serde(
-        default,
-        deserialize_with = "set_or_clear",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub pinned_cert: Option<Option<String>>,
-    #[serde(
-        default,
-        deserialize_with = "set_or_clear",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub resource: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "Change::is_keep")]
+    pub ca_file: Change<String>,
+    #[serde(default, skip_serializing_if = "Change::is_keep")]
+    pub pinned_cert: Change<String>,
+    #[serde(default, skip_serializing_if = "Change::is_keep")]
+    pub resource: Change<String>,
     /// Presence priority, -128 to 127.
-    #[serde(
-        default,
-        deserialize_with = "set_or_clear",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub priority: Option<Option<i8>>,
+    #[serde(default, skip_serializing_if = "Change::is_keep")]
+    pub priority: Change<i8>,
     /// Answer delivery receipt requests (XEP-0184).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_receipts: Option<bool>,
@@ -159,12 +183,8 @@ pub struct AccountUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_download_max_bytes: Option<u64>,
     /// Where received files go (`null`: `files/` in the account's directory).
-    #[serde(
-        default,
-        deserialize_with = "set_or_clear",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub download_dir: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "Change::is_keep")]
+    pub download_dir: Change<String>,
     /// A new password for the keyring (switches from a password command).
     #[serde(default, skip_serializing)]
     pub password: Option<String>,

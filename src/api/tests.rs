@@ -392,3 +392,16 @@ fn problem_codes_are_their_serde_names_and_unique() {
     }
     assert_eq!(Problem::from_code("from_a_newer_core"), None);
 }
+
+#[test]
+fn an_update_keeps_what_is_absent_and_clears_what_is_null() {
+    let update: AccountUpdate =
+        serde_json::from_str(r#"{"account":"a","label":null,"port":5223}"#).unwrap();
+    assert_eq!(update.label, Change::Clear);
+    assert_eq!(update.port, Change::Set(5223));
+    assert_eq!(update.host, Change::Keep);
+    assert_eq!(
+        serde_json::to_string(&update).unwrap(),
+        r#"{"account":"a","label":null,"port":5223}"#
+    );
+}

@@ -1,4 +1,5 @@
 use super::*;
+use crate::api::{ConnState, NewAccount, TlsMode};
 
 const PIN: &str = "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:\
                    AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89";

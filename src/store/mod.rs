@@ -16,6 +16,7 @@
 
 mod archive;
 mod files;
+mod insert;
 mod messages;
 mod peers;
 mod rooms;
@@ -34,7 +35,7 @@ use rusqlite::{Connection, OptionalExtension};
 use crate::api::{Direction, MessageState};
 
 pub use files::{FileUpdate, NewFile, PendingUpload};
-pub use messages::{CatchUpTrail, Inserted, LiveSince};
+pub use insert::{CatchUpTrail, Inserted, LiveSince};
 pub use peers::Peer;
 pub use rooms::RoomRow;
 

@@ -12,7 +12,7 @@ use super::sidebar::BOLD;
 use super::{ids, style};
 use crate::accounts::{self, Restart};
 use crate::api::AccountRequest;
-use crate::api::{AccountId, AccountUpdate, CertInfo, ConnState, TlsMode};
+use crate::api::{AccountId, AccountUpdate, CertInfo, Change, ConnState, TlsMode};
 use crate::config::{AccountConfig, Switches, normalize_fingerprint, parse_port};
 use crate::fl;
 use crate::profile::Profile;
@@ -168,7 +168,7 @@ impl State {
                 self.pinned = fingerprint.clone();
                 let update = AccountUpdate {
                     account: self.account.clone(),
-                    pinned_cert: Some(Some(fingerprint)),
+                    pinned_cert: Change::Set(fingerprint),
                     ..AccountUpdate::default()
                 };
                 return (self.save(update, profile), None);
@@ -292,21 +292,22 @@ impl State {
             .map_err(|e| validation_text(&e))?;
         Ok(self.switches.to_update(AccountUpdate {
             account: self.account.clone(),
-            label: Some(opt(&self.label)),
-            color: self
-                .color
-                .map(|i| Some(SWATCHES[i % SWATCHES.len()].to_owned())),
+            label: opt(&self.label).into(),
+            // No swatch chosen: the colour stays.
+            color: self.color.map_or(Change::Keep, |i| {
+                Change::Set(SWATCHES[i % SWATCHES.len()].to_owned())
+            }),
             enabled: Some(self.enabled),
-            host: Some(opt(&self.host)),
-            port: Some(port),
+            host: opt(&self.host).into(),
+            port: port.into(),
             tls: Some(self.tls),
-            ca_file: Some(opt(&self.ca_file)),
-            pinned_cert: Some(pinned),
-            resource: Some(opt(&self.resource)),
-            priority: Some(priority),
+            ca_file: opt(&self.ca_file).into(),
+            pinned_cert: pinned.into(),
+            resource: opt(&self.resource).into(),
+            priority: priority.into(),
             auto_download: Some(self.auto_download),
             auto_download_max_bytes: Some(max_mib),
-            download_dir: Some(opt(&self.download_dir)),
+            download_dir: opt(&self.download_dir).into(),
             ..AccountUpdate::default()
         }))
     }
@@ -736,6 +737,7 @@ fn server_info_box(info: &crate::api::ServerInfo) -> Element<'_, Message> {
 #[cfg(test)]
 mod tests {
     use super::{Message, State};
+    use crate::api::Change;
     use crate::config::{AccountConfig, PasswordSource};
     use crate::profile::Profile;
 
@@ -748,7 +750,7 @@ mod tests {
         let update = state.to_update().unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(update.auto_download, Some(true));
         assert_eq!(update.auto_download_max_bytes, Some(1_000_000));
-        assert_eq!(update.download_dir, Some(None));
+        assert_eq!(update.download_dir, Change::Clear);
 
         let profile = Profile::at("/nonexistent");
         for m in [
@@ -761,7 +763,7 @@ mod tests {
         let update = state.to_update().unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(update.auto_download, Some(false));
         assert_eq!(update.auto_download_max_bytes, Some(20 * 1024 * 1024));
-        assert_eq!(update.download_dir, Some(Some("/data/in".into())));
+        assert_eq!(update.download_dir, Change::Set("/data/in".into()));
 
         let _ = state.update(Message::AutoDownloadMax("lots".into()), &profile);
         assert_eq!(state.to_update(), Err(crate::fl!("error-invalid-size")));

@@ -4,7 +4,7 @@ use iced::widget::{button, column, container, row, scrollable, space, text, text
 use iced::{Alignment, Element, Length, Task};
 
 use super::form;
-use super::format::{SWATCHES, validation_text};
+use super::format::{SWATCHES, error_banner, problem_text, validation_text};
 use super::sidebar::BOLD;
 use super::{ids, style};
 use crate::accounts::{self, AccountsError};
@@ -437,16 +437,22 @@ fn suggest_id(jid: &str) -> String {
         .to_lowercase()
 }
 
-/// An add-account failure in words a user understands.
+/// An add-account or settings failure in the user's language: the message
+/// of its problem code, as the banners show an `error` event.
 pub fn human_error(e: &AccountsError) -> String {
     match e {
+        // What the form lacks, in the form's own words.
         AccountsError::NoPassword => fl!("error-no-password"),
+        // No code of its own: the config's words name the value.
         AccountsError::Config(ConfigError::Account(reason)) => {
             fl!("error-account-rejected", reason = reason.clone())
         }
-        AccountsError::Config(c) => fl!("error-config-file", reason = c.to_string()),
-        AccountsError::Secret(s) => fl!("error-keyring", reason = s.to_string()),
-        other => fl!("error-add-failed", reason = other.to_string()),
+        // The translation says it all.
+        AccountsError::Config(ConfigError::DuplicateAccount(_)) | AccountsError::Unknown(_) => {
+            problem_text(e.problem(), None)
+        }
+        // The core's English words add which file, or the keyring's reason.
+        other => error_banner(&other.to_string(), Some(other.problem().code()), None),
     }
 }
 
@@ -461,6 +467,23 @@ mod tests {
             password: "pw".into(),
             ..State::default()
         }
+    }
+
+    #[test]
+    fn failures_by_their_code() {
+        let duplicate = AccountsError::Config(ConfigError::DuplicateAccount("work".into()));
+        assert_eq!(human_error(&duplicate), fl!("problem-duplicate-account"));
+        assert_eq!(
+            human_error(&AccountsError::NoPassword),
+            fl!("error-no-password")
+        );
+        let io = AccountsError::Config(ConfigError::Io {
+            path: "/p/config.toml".into(),
+            source: std::io::Error::other("disk full"),
+        });
+        let text = human_error(&io);
+        assert!(text.starts_with(&fl!("problem-config-failed")), "{text}");
+        assert!(text.contains("disk full"), "{text}");
     }
 
     #[test]
