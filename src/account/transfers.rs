@@ -21,6 +21,7 @@ use tokio::sync::{Semaphore, mpsc};
 use tokio_xmpp::jid::BareJid;
 
 use super::Actor;
+use super::upload::{Discovery, Job, Service};
 use crate::api::{
     ConnState, Direction, Event, MessageRecord, MessageState, Problem, TransferState,
 };
@@ -35,17 +36,6 @@ const PROGRESS_EVERY: Duration = Duration::from_millis(100);
 const UPLOAD_TRIES: u32 = 3;
 /// One preview decode at a time for the whole process.
 static PREVIEWS: LazyLock<Arc<Semaphore>> = LazyLock::new(|| Arc::new(Semaphore::new(1)));
-
-/// An upload to do.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Job {
-    /// The message's id.
-    pub id: String,
-    pub source: PathBuf,
-    pub name: String,
-    pub size: u64,
-    pub media_type: String,
-}
 
 /// What transfer tasks tell the actor.
 #[derive(Debug)]
@@ -278,10 +268,13 @@ impl Actor {
             }
         };
         // Known limit: refuse at once, nothing is queued.
-        if let Some(Some(max)) = self.upload.service().map(|s| s.and_then(|s| s.max_size))
-            && size > max
+        if let Discovery::Found(Service {
+            max_size: Some(max),
+            ..
+        }) = self.upload.service()
+            && size > *max
         {
-            return self.too_large(None, &path, size, max, reference);
+            return self.too_large(None, &path, size, *max, reference);
         }
         let name = path
             .file_name()
@@ -350,7 +343,7 @@ impl Actor {
     /// Starts every queued upload that is not under way (once the upload
     /// service is known).
     pub(super) async fn start_uploads(&mut self, stream: &Wire) {
-        if self.state != ConnState::Online || self.upload.service().is_none() {
+        if self.state != ConnState::Online || self.upload.service() == Discovery::Pending {
             return;
         }
         let pending = match self.store.pending_uploads() {
@@ -366,14 +359,15 @@ impl Actor {
     }
 
     async fn start_upload(&mut self, p: PendingUpload, stream: &Wire) {
-        let Some(service) = self.upload.service() else {
-            return;
-        };
-        let Some(service) = service.cloned() else {
-            return self.upload_failed(
-                &p.id,
-                "the server offers no file upload (XEP-0363): files cannot be sent from this account",
-            );
+        let service = match self.upload.service() {
+            Discovery::Pending => return,
+            Discovery::NoService => {
+                return self.upload_failed(
+                    &p.id,
+                    "the server offers no file upload (XEP-0363): files cannot be sent from this account",
+                );
+            }
+            Discovery::Found(service) => service.clone(),
         };
         let source = PathBuf::from(&p.source);
         let size = match std::fs::metadata(&source) {

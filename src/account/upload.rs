@@ -6,6 +6,7 @@
 //! the bookkeeping in `transfers.rs`.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 
 use crate::account::wire::Wire;
 use tokio_xmpp::jid::{BareJid, Jid};
@@ -21,7 +22,6 @@ use tokio_xmpp::parsers::stanza_error::StanzaError;
 use super::Actor;
 use super::inbound::PendingIq;
 use super::requests::Responder;
-use super::transfers::Job;
 use crate::files::transfer::Put;
 
 /// Disco items asked at most (a server lists a handful of components).
@@ -33,6 +33,28 @@ pub struct Service {
     pub jid: Jid,
     /// The largest file it accepts, if it says.
     pub max_size: Option<u64>,
+}
+
+/// An upload to do (a slot is asked for it, then `transfers.rs` runs it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Job {
+    /// The message's id.
+    pub id: String,
+    pub source: PathBuf,
+    pub name: String,
+    pub size: u64,
+    pub media_type: String,
+}
+
+/// What upload discovery has found so far this session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Discovery<'a> {
+    /// Still asking: uploads wait.
+    Pending,
+    /// Discovery ended without a service: uploads fail.
+    NoService,
+    /// The service to ask for slots.
+    Found(&'a Service),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,9 +81,13 @@ impl Upload {
         *self = Upload::default();
     }
 
-    /// `None` until discovery ended; then the service, if there is one.
-    pub fn service(&self) -> Option<Option<&Service>> {
-        self.discovered.then_some(self.service.as_ref())
+    /// Where discovery stands.
+    pub fn service(&self) -> Discovery<'_> {
+        match (self.discovered, &self.service) {
+            (false, _) => Discovery::Pending,
+            (true, None) => Discovery::NoService,
+            (true, Some(service)) => Discovery::Found(service),
+        }
     }
 
     pub fn is_waiting_for_slot(&self, message_id: &str) -> bool {

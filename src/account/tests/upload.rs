@@ -4,6 +4,7 @@
 
 use super::support::{Harness, MALLORY, iqs_with};
 use crate::account::requests::TIMEOUT;
+use crate::account::upload::Discovery;
 
 const ITEMS: &str = "http://jabber.org/protocol/disco#items";
 const INFO: &str = "http://jabber.org/protocol/disco#info";
@@ -62,13 +63,15 @@ async fn discovery_ends_when_a_component_never_answers_and_ignores_spoofed_answe
     .await;
     assert_eq!(
         h.actor.upload.service(),
-        None,
+        Discovery::Pending,
         "silent.example.org is still asked"
     );
 
     h.actor
         .expire_requests(started + TIMEOUT * 2, &h.wire)
         .await;
-    let service = h.actor.upload.service().flatten().expect("discovery over");
+    let Discovery::Found(service) = h.actor.upload.service() else {
+        panic!("discovery over with a service");
+    };
     assert_eq!(service.jid.as_str(), "upload.example.org");
 }
