@@ -36,8 +36,8 @@ use super::{Actor, avatar_path};
 use crate::api::{ConnState, Event, Problem};
 use crate::avatar_image::{AvatarError, INCOMING};
 use crate::xmpp::avatars::{
-    self as stanzas, Announced, DATA, METADATA, data_text, items_metadata, vcard_photo_text,
-    vcard_update,
+    self as stanzas, Announced, AvatarNotice, DATA, METADATA, data_text, items_metadata,
+    vcard_photo_text, vcard_update,
 };
 use crate::xmpp::pep;
 use crate::xmpp::util::element;
@@ -143,7 +143,7 @@ impl Actor {
     pub(super) async fn on_avatar_notification(
         &mut self,
         from: BareJid,
-        announced: Option<Announced>,
+        notice: AvatarNotice,
         stream: &Wire,
     ) {
         if !self.may_have_avatar(&from) {
@@ -151,7 +151,7 @@ impl Actor {
             return;
         }
         self.avatars.pep.insert(from.clone());
-        if let Some(announced) = announced {
+        if let AvatarNotice::Announced(announced) = notice {
             self.on_announced(from, announced, Source::Pep, stream)
                 .await;
         }

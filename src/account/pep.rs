@@ -47,8 +47,8 @@ impl Actor {
             tracing::info!(account = %self.id, %owner, "pubsub item of someone else ignored");
             return true;
         }
-        if let Some(announced) = avatar {
-            self.on_avatar_notification(owner, announced, stream).await;
+        if let Some(notice) = avatar {
+            self.on_avatar_notification(owner, notice, stream).await;
             return true;
         }
         match n.node.as_str() {

@@ -28,9 +28,19 @@ pub enum Announced {
     Removed,
 }
 
-/// The avatar metadata in a PEP notification: None if `msg` is not one;
-/// Some(None) if it is but says nothing usable.
-pub fn metadata_event(msg: &Message) -> Option<Option<Announced>> {
+/// An avatar PEP notification. Even an unusable one tells that the sender
+/// publishes XEP-0084, so their XEP-0153 hashes stop counting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AvatarNotice {
+    /// An avatar, or its removal.
+    Announced(Announced),
+    /// Metadata with nothing we can use (only HTTP pointers, bad hashes, an
+    /// unknown action).
+    Unusable,
+}
+
+/// The avatar metadata in a PEP notification; None if `msg` is not one.
+pub fn metadata_event(msg: &Message) -> Option<AvatarNotice> {
     let event = msg
         .payloads
         .iter()
@@ -38,7 +48,7 @@ pub fn metadata_event(msg: &Message) -> Option<Option<Announced>> {
     let action = event
         .children()
         .find(|c| c.attr("node") == Some(METADATA))?;
-    Some(match action.name() {
+    let announced = match action.name() {
         "items" => match action
             .children()
             .filter(|c| c.is("item", ns::PUBSUB_EVENT))
@@ -53,7 +63,8 @@ pub fn metadata_event(msg: &Message) -> Option<Option<Announced>> {
         },
         "purge" | "delete" => Some(Announced::Removed),
         _ => None,
-    })
+    };
+    Some(announced.map_or(AvatarNotice::Unusable, AvatarNotice::Announced))
 }
 
 /// The metadata in the answer to an items request (our own, at login).
@@ -197,7 +208,7 @@ mod tests {
         ));
         assert_eq!(
             metadata_event(&one),
-            Some(Some(Announced::Avatar {
+            Some(AvatarNotice::Announced(Announced::Avatar {
                 hash: H.into(),
                 bytes: Some(12345)
             }))
@@ -206,11 +217,20 @@ mod tests {
             "<items node='urn:xmpp:avatar:metadata'><item id='x'>\
              <metadata xmlns='urn:xmpp:avatar:metadata'/></item></items>",
         );
-        assert_eq!(metadata_event(&empty), Some(Some(Announced::Removed)));
+        assert_eq!(
+            metadata_event(&empty),
+            Some(AvatarNotice::Announced(Announced::Removed))
+        );
         let retracted = event("<items node='urn:xmpp:avatar:metadata'><retract id='x'/></items>");
-        assert_eq!(metadata_event(&retracted), Some(Some(Announced::Removed)));
+        assert_eq!(
+            metadata_event(&retracted),
+            Some(AvatarNotice::Announced(Announced::Removed))
+        );
         let purged = event("<purge node='urn:xmpp:avatar:metadata'/>");
-        assert_eq!(metadata_event(&purged), Some(Some(Announced::Removed)));
+        assert_eq!(
+            metadata_event(&purged),
+            Some(AvatarNotice::Announced(Announced::Removed))
+        );
         // Only HTTP pointers, or a bad hash: nothing we can fetch.
         let pointer = event(&format!(
             "<items node='urn:xmpp:avatar:metadata'><item id='{H}'>\
@@ -219,7 +239,7 @@ mod tests {
              <info id='not-a-hash' type='image/png' bytes='1'/>\
              </metadata></item></items>"
         ));
-        assert_eq!(metadata_event(&pointer), Some(None));
+        assert_eq!(metadata_event(&pointer), Some(AvatarNotice::Unusable));
         // Other nodes and plain messages are not ours.
         let nick = event("<items node='http://jabber.org/protocol/nick'/>");
         assert_eq!(metadata_event(&nick), None);
