@@ -49,8 +49,15 @@ pub struct MucUserInfo {
     /// A mediated invitation: who invites, why, the room password.
     pub invite: Option<(Option<String>, Option<String>)>,
     pub password: Option<String>,
-    /// The room was destroyed, with the owner's reason.
-    pub destroyed: Option<Option<String>>,
+    /// The room was destroyed.
+    pub destroyed: Option<Destroyed>,
+}
+
+/// A `<destroy/>` in a `muc#user` payload (the alternate venue is not read).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Destroyed {
+    /// The owner's reason, if given.
+    pub reason: Option<String>,
 }
 
 /// An affiliation attribute; unknown or missing is none (lenient: a room
@@ -120,7 +127,9 @@ pub fn muc_user(payloads: &[Element]) -> Option<MucUserInfo> {
         } else if child.is("password", ns::MUC_USER) {
             info.password = Some(child.text());
         } else if child.is("destroy", ns::MUC_USER) {
-            info.destroyed = Some(child_text(child, "reason", ns::MUC_USER));
+            info.destroyed = Some(Destroyed {
+                reason: child_text(child, "reason", ns::MUC_USER),
+            });
         }
     }
     Some(info)

@@ -378,7 +378,11 @@ impl Actor {
             }
             let reason = convert::leave_reason(muc::leave_reason(&info));
             let item = info.item.unwrap_or_default();
-            let text = info.destroyed.clone().flatten().or(item.reason);
+            let text = info
+                .destroyed
+                .clone()
+                .and_then(|d| d.reason)
+                .or(item.reason);
             return self.room_gone(&jid, reason, item.actor, text, stream).await;
         }
         room.nick = me.nick.clone();
