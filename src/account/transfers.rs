@@ -23,7 +23,7 @@ use tokio_xmpp::jid::BareJid;
 use super::Actor;
 use super::upload::{Discovery, Job, Service};
 use crate::api::{
-    ConnState, Direction, Event, MessageRecord, MessageState, Problem, TransferState,
+    Change, ConnState, Direction, Event, MessageRecord, MessageState, Problem, TransferState,
 };
 use crate::config::FileSettings;
 use crate::files::transfer::{Downloaded, Fetch, Http, OnProgress, Policy, Put, TransferError};
@@ -444,7 +444,7 @@ impl Actor {
             &id,
             &FileUpdate {
                 transfer: Some(TransferState::Uploading),
-                error: Some(None),
+                error: Change::Clear,
                 ..FileUpdate::default()
             },
         );
@@ -471,7 +471,7 @@ impl Actor {
             id,
             &FileUpdate {
                 transfer: Some(state),
-                error: Some(Some(error)),
+                error: Change::Set(error),
                 ..FileUpdate::default()
             },
         );
@@ -492,7 +492,7 @@ impl Actor {
             id,
             &FileUpdate {
                 transfer: Some(TransferState::Queued),
-                error: Some(None),
+                error: Change::Clear,
                 ..FileUpdate::default()
             },
         );
@@ -608,7 +608,7 @@ impl Actor {
             id,
             &FileUpdate {
                 transfer: Some(TransferState::Downloading),
-                error: Some(None),
+                error: Change::Clear,
                 ..FileUpdate::default()
             },
         );
@@ -702,7 +702,7 @@ impl Actor {
                                 url: Some(&get),
                                 sha256: Some(&hash),
                                 size: Some(job.size),
-                                error: Some(None),
+                                error: Change::Clear,
                                 plain_http: Some(get.starts_with("http://")),
                                 ..FileUpdate::default()
                             },
@@ -748,7 +748,7 @@ impl Actor {
                                 plain_http: Some(done.plain_http),
                                 sha256: Some(&done.sha256),
                                 size: Some(done.size),
-                                error: Some(None),
+                                error: Change::Clear,
                                 ..FileUpdate::default()
                             },
                         );
@@ -768,7 +768,7 @@ impl Actor {
                             &id,
                             &FileUpdate {
                                 transfer: Some(TransferState::Failed),
-                                error: Some(Some(&error)),
+                                error: Change::Set(&error),
                                 ..FileUpdate::default()
                             },
                         );
@@ -798,7 +798,7 @@ impl Actor {
             id,
             &FileUpdate {
                 transfer: Some(TransferState::Queued),
-                error: Some(Some(error)),
+                error: Change::Set(error),
                 ..FileUpdate::default()
             },
         );

@@ -6,7 +6,7 @@ use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
 use super::messages::record_by_id;
 use super::{Store, StoreError, bad_value};
-use crate::api::{FileInfo, MessageRecord, TransferState};
+use crate::api::{Change, FileInfo, MessageRecord, TransferState};
 
 /// A file to store with a new message.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -88,8 +88,8 @@ pub(super) fn file_from_row(row: &Row<'_>, first: usize) -> rusqlite::Result<Opt
 #[derive(Debug, Clone, Default)]
 pub struct FileUpdate<'a> {
     pub transfer: Option<TransferState>,
-    /// `Some(None)` clears it.
-    pub error: Option<Option<&'a str>>,
+    /// Kept, cleared (a retry) or set (a failure).
+    pub error: Change<&'a str>,
     pub url: Option<&'a str>,
     pub sha256: Option<&'a [u8; 32]>,
     pub size: Option<u64>,
@@ -135,8 +135,11 @@ impl Store {
         .execute(params![
             seq,
             u.transfer.map(TransferState::as_str),
-            u.error.is_some(),
-            u.error.flatten(),
+            !u.error.is_keep(),
+            match u.error {
+                Change::Set(error) => Some(error),
+                Change::Keep | Change::Clear => None,
+            },
             u.url,
             u.sha256.map(|h| h.as_slice()),
             u.size.and_then(|s| i64::try_from(s).ok()),
@@ -285,7 +288,7 @@ mod tests {
         let failed = s.update_file(
             "m1",
             &FileUpdate {
-                error: Some(Some("boom")),
+                error: Change::Set("boom"),
                 ..FileUpdate::default()
             },
         );
