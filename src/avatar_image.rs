@@ -93,6 +93,8 @@ pub enum AvatarError {
     UnknownFormat,
     #[error("the image is damaged: {0}")]
     Corrupt(String),
+    #[error("the image is damaged: the decoder failed on it")]
+    DecoderFailed,
     #[error("cannot read {path}: {reason}")]
     Unreadable { path: String, reason: String },
 }
@@ -205,7 +207,24 @@ pub fn read_limited(path: &Path, max: usize) -> Result<Vec<u8>, AvatarError> {
 
 /// Decodes the first frame within `limits`; also returns the EXIF
 /// orientation (applied by the callers to their small result).
+///
+/// A decoder that panics on a hostile file is a bug in it, not in the file,
+/// but the file is all a stranger controls: such a panic is caught here and
+/// the image refused like a damaged one. (Fuzzing found one in zune-jpeg
+/// 0.5.15, our JPEG decoder through `image`: an `unwrap` in its AVX2
+/// inverse DCT, upstream issue etemesi254/zune-image#361, still open;
+/// regression input in `fuzz/regressions/image/`.)
 fn decode(
+    bytes: &[u8],
+    limits: &Limits,
+) -> Result<(DynamicImage, image::metadata::Orientation), AvatarError> {
+    std::panic::catch_unwind(|| decode_unguarded(bytes, limits)).unwrap_or_else(|_| {
+        tracing::warn!("image decoder panicked; image refused");
+        Err(AvatarError::DecoderFailed)
+    })
+}
+
+fn decode_unguarded(
     bytes: &[u8],
     limits: &Limits,
 ) -> Result<(DynamicImage, image::metadata::Orientation), AvatarError> {
