@@ -37,12 +37,8 @@ impl Actor {
         members: &[String],
         stream: &Wire,
     ) {
-        let Ok(jid) = room.parse::<BareJid>() else {
-            return self.error(
-                Problem::InvalidAddress,
-                format!("invalid room {room}"),
-                None,
-            );
+        let Some(jid) = self.room_address(room) else {
+            return;
         };
         let mut parsed = Vec::new();
         for m in members {

@@ -29,12 +29,8 @@ impl Actor {
         nick: Option<String>,
         stream: &Wire,
     ) {
-        let Ok(jid) = room.parse::<BareJid>() else {
-            return self.error(
-                Problem::InvalidAddress,
-                format!("invalid room {room}"),
-                None,
-            );
+        let Some(jid) = self.room_address(room) else {
+            return;
         };
         self.start_join(jid, nick, None, false, stream).await
     }
@@ -371,12 +367,8 @@ impl Actor {
 
     /// `leave_room`: unavailable presence, autojoin off in the bookmark.
     pub(in crate::account) async fn leave_room(&mut self, room: &str, stream: &Wire) {
-        let Ok(jid) = room.parse::<BareJid>() else {
-            return self.error(
-                Problem::InvalidAddress,
-                format!("invalid room {room}"),
-                None,
-            );
+        let Some(jid) = self.room_address(room) else {
+            return;
         };
         self.leave(&jid, true, stream).await
     }

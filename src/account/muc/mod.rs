@@ -198,14 +198,10 @@ impl Actor {
             .await;
     }
 
-    /// The room `room` names, if we are in it (else an error event).
-    fn joined_room(&self, room: &str) -> Option<BareJid> {
+    /// The room address a command names (else an error event).
+    pub(super) fn room_address(&self, room: &str) -> Option<BareJid> {
         match room.parse::<BareJid>() {
-            Ok(jid) if self.muc.is_joined(&jid) => Some(jid),
-            Ok(jid) => {
-                self.muc_error(&jid, "not_acceptable", Some("not in this room".into()));
-                None
-            }
+            Ok(jid) => Some(jid),
             Err(e) => {
                 self.error(
                     Problem::InvalidAddress,
@@ -215,6 +211,16 @@ impl Actor {
                 None
             }
         }
+    }
+
+    /// The room `room` names, if we are in it (else an error event).
+    fn joined_room(&self, room: &str) -> Option<BareJid> {
+        let jid = self.room_address(room)?;
+        if self.muc.is_joined(&jid) {
+            return Some(jid);
+        }
+        self.muc_error(&jid, "not_acceptable", Some("not in this room".into()));
+        None
     }
 
     /// Typing in a room (only with the account's `send_typing` on).
