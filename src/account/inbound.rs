@@ -334,17 +334,18 @@ impl Actor {
     /// Fails the requests that got no answer in time (and those a full
     /// table refused) as if their answer were an error.
     pub(super) async fn expire_requests(&mut self, now: tokio::time::Instant, stream: &Wire) {
+        let timeout = StanzaError::new(
+            ErrorType::Wait,
+            DefinedCondition::RemoteServerTimeout,
+            "en",
+            "no answer in time",
+        );
         for (id, kind) in self.requests.expire(now) {
             tracing::info!(account = %self.id, ?kind, "request not answered in time");
-            let timeout = StanzaError::new(
-                ErrorType::Wait,
-                DefinedCondition::RemoteServerTimeout,
-                "en",
-                "no answer in time",
-            );
-            self.on_request_answer(kind, &id, Err(timeout), stream)
+            self.on_request_answer(kind, &id, Err(timeout.clone()), stream)
                 .await;
         }
+        self.expire_room_iqs(now, &timeout, stream).await;
     }
 
     /// The answer to request `id` for `kind`, from the entity asked (or a

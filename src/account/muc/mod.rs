@@ -22,6 +22,7 @@ mod ping;
 pub mod private;
 mod signals;
 
+use crate::account::requests::{Answer, Requests, Responder};
 use crate::account::stanza_error;
 use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
@@ -117,7 +118,8 @@ struct Room {
 #[derive(Debug, Default)]
 pub(super) struct Rooms {
     rooms: HashMap<BareJid, Room>,
-    iqs: HashMap<String, RoomIq>,
+    /// Our open IQs to rooms and about rooms (`account::requests`).
+    iqs: Requests<RoomIq>,
     /// Bookmarks arrived this session (autojoin done once per session).
     bookmarks_loaded: bool,
     /// The autojoin we last published per room: its notification coming
@@ -174,8 +176,28 @@ impl Actor {
             Iq::Get { id, .. } | Iq::Set { id, .. } => id.clone(),
             _ => return,
         };
-        self.muc.iqs.insert(id, what);
-        self.send(stream, Stanza::Iq(iq)).await;
+        // The room answers for itself; our own account for bookmarks; a
+        // self-ping is answered by the room for our occupant JID.
+        let responder = match &what {
+            RoomIq::Bookmarks | RoomIq::LegacyBookmarks | RoomIq::BookmarkPublish(_) => {
+                Responder::Account
+            }
+            RoomIq::Ping(room) => Responder::Contact(room.clone()),
+            RoomIq::Disco(room)
+            | RoomIq::Config(room)
+            | RoomIq::Admin(room)
+            | RoomIq::Members(room)
+            | RoomIq::MemberList(room)
+            | RoomIq::Archive(room)
+            | RoomIq::Moderate(room) => Responder::Client(Jid::from(room.clone())),
+        };
+        if self
+            .muc
+            .iqs
+            .open(id, responder, what, tokio::time::Instant::now())
+        {
+            self.send(stream, Stanza::Iq(iq)).await;
+        }
     }
 
     /// Whether outgoing messages to `with` may go out: always for 1:1
@@ -319,32 +341,41 @@ impl Actor {
         answer: &Result<Option<Element>, StanzaError>,
         stream: &Wire,
     ) -> bool {
-        let Some(what) = self.muc.iqs.get(id).cloned() else {
-            return false;
-        };
-        // The room answers for itself; our own account for bookmarks; a
-        // self-ping is answered by the room for our occupant JID.
-        let allowed = match &what {
-            RoomIq::Bookmarks | RoomIq::LegacyBookmarks | RoomIq::BookmarkPublish(_) => {
-                from.is_none_or(|f| f.to_bare() == self.jid)
+        match self.muc.iqs.answer(id, from, &self.jid) {
+            Answer::Unknown => false,
+            Answer::Spoofed => true,
+            Answer::Ours(what) => {
+                self.on_room_answer(what, id, answer.clone(), stream).await;
+                true
             }
-            RoomIq::Ping(room) => from.is_some_and(|f| f.to_bare() == *room),
-            RoomIq::Disco(room)
-            | RoomIq::Config(room)
-            | RoomIq::Admin(room)
-            | RoomIq::Members(room)
-            | RoomIq::MemberList(room)
-            | RoomIq::Archive(room)
-            | RoomIq::Moderate(room) => {
-                from.is_some_and(|f| f.to_bare() == *room && f.resource().is_none())
-            }
-        };
-        if !allowed {
-            tracing::warn!(account = %self.id, "room answer from the wrong JID ignored");
-            return true;
         }
-        self.muc.iqs.remove(id);
-        let answer = answer.clone();
+    }
+
+    /// Fails the room IQs that got no answer in time like an error answer.
+    /// A self-ping is the exception: it stays pending, and the next ping
+    /// tick takes a room whose ping is still pending as lost (`ping.rs`).
+    pub(in crate::account) async fn expire_room_iqs(
+        &mut self,
+        now: tokio::time::Instant,
+        timeout: &StanzaError,
+        stream: &Wire,
+    ) {
+        for (id, what) in self.muc.iqs.expire(now) {
+            if !matches!(what, RoomIq::Ping(_)) {
+                tracing::info!(account = %self.id, ?what, "room request not answered in time");
+                self.on_room_answer(what, &id, Err(timeout.clone()), stream)
+                    .await;
+            }
+        }
+    }
+
+    async fn on_room_answer(
+        &mut self,
+        what: RoomIq,
+        id: &str,
+        answer: Result<Option<Element>, StanzaError>,
+        stream: &Wire,
+    ) {
         match what {
             RoomIq::Disco(room) => self.on_room_disco(room, answer, stream).await,
             RoomIq::Config(room) => self.on_room_configured(room, answer, stream).await,
@@ -376,6 +407,5 @@ impl Actor {
                 self.on_bookmark_published(&room, id, answer, stream).await
             }
         }
-        true
     }
 }

@@ -1,6 +1,7 @@
 //! Group chat presence (XEP-0045): joining, our own presence, occupants.
 
-use super::support::{Harness, ME, iqs_with};
+use super::support::{Harness, MALLORY, ME, iqs_with};
+use crate::account::requests::TIMEOUT;
 use crate::api::{Event, Role};
 
 const ROOM: &str = "team@conference.example.org";
@@ -135,4 +136,55 @@ async fn presence_from_a_room_we_are_not_in_is_no_room_state() {
             .iter()
             .any(|e| matches!(e, Event::RoomJoined { .. } | Event::Occupant { .. }))
     );
+}
+
+/// Asks to join ROOM; returns the id of the disco#info query that goes first.
+async fn disco_asked(h: &mut Harness) -> String {
+    h.actor.join_room(ROOM, Some("alice".into()), &h.wire).await;
+    let sent = h.sent();
+    let disco = iqs_with(&sent, "query", "http://jabber.org/protocol/disco#info");
+    assert_eq!(disco.len(), 1, "{sent:?}");
+    disco[0].attr("id").unwrap().to_owned()
+}
+
+fn disco_answer(id: &str, from: &str) -> String {
+    format!(
+        "<iq type='result' id='{id}' from='{from}'>\
+         <query xmlns='http://jabber.org/protocol/disco#info'>\
+         <identity category='conference' type='text'/>\
+         <feature var='http://jabber.org/protocol/muc'/></query></iq>"
+    )
+}
+
+/// Room requests live in the one request table too: only the room may
+/// answer what we asked it.
+#[tokio::test]
+async fn a_room_answer_from_someone_else_is_ignored() {
+    let mut h = Harness::caught_up().await;
+    let id = disco_asked(&mut h).await;
+
+    h.receive(&disco_answer(&id, &format!("{ROOM}/mallory")))
+        .await;
+    h.receive(&disco_answer(&id, MALLORY)).await;
+    assert!(h.sent().is_empty(), "no join on a spoofed answer");
+
+    h.receive(&disco_answer(&id, ROOM)).await;
+    let sent = h.sent();
+    assert!(sent.iter().any(|s| s.name() == "presence"), "{sent:?}");
+}
+
+/// A room service that never answers the disco query no longer leaves the
+/// join hanging: after the timeout it is joined as one that did not tell.
+#[tokio::test]
+async fn an_unanswered_room_request_times_out() {
+    let mut h = Harness::caught_up().await;
+    let id = disco_asked(&mut h).await;
+
+    let later = tokio::time::Instant::now() + TIMEOUT;
+    h.actor.expire_requests(later, &h.wire).await;
+    let sent = h.sent();
+    assert!(sent.iter().any(|s| s.name() == "presence"), "{sent:?}");
+
+    h.receive(&disco_answer(&id, ROOM)).await;
+    assert!(h.sent().is_empty(), "a late answer is ignored");
 }
