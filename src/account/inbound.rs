@@ -346,6 +346,7 @@ impl Actor {
                 .await;
         }
         self.expire_room_iqs(now, &timeout, stream).await;
+        self.expire_profile_requests(now, &timeout, stream).await;
     }
 
     /// The answer to request `id` for `kind`, from the entity asked (or a

@@ -27,6 +27,7 @@ use tokio_xmpp::minidom::Element;
 use tokio_xmpp::parsers::iq::Iq;
 use tokio_xmpp::parsers::stanza_error::{DefinedCondition, StanzaError};
 
+use super::requests::{Answer, Requests, Responder};
 use super::{Actor, nick, vcard, version};
 use crate::api::{ConnState, Event, PeerProfile, Problem, ResourceInfo, VCard};
 use crate::xmpp::{last_activity, pep};
@@ -59,14 +60,6 @@ enum Part {
     PublishNick,
 }
 
-#[derive(Debug)]
-struct Pending {
-    key: u64,
-    /// The only JID allowed to answer.
-    to: Jid,
-    part: Part,
-}
-
 /// A `profile` answer being put together.
 #[derive(Debug)]
 struct Draft {
@@ -92,7 +85,8 @@ struct Save {
 pub struct Profiles {
     next: u64,
     drafts: HashMap<u64, Draft>,
-    pending: HashMap<String, Pending>,
+    /// Open requests: the profile request (`key`) and part each is for.
+    pending: Requests<(u64, Part)>,
     save: Option<Save>,
     deadlines: mpsc::UnboundedSender<Deadline>,
 }
@@ -104,7 +98,7 @@ impl Profiles {
         Profiles {
             next: 0,
             drafts: HashMap::new(),
-            pending: HashMap::new(),
+            pending: Requests::default(),
             save: None,
             deadlines,
         }
@@ -123,25 +117,19 @@ impl Profiles {
         });
     }
 
-    /// Takes the request `id` if it is ours and `from` may answer it (the
-    /// JID it went to; our server answers for our own bare JID without
-    /// `from`). Anyone else's answer is ignored and the request stays open.
-    fn take(&mut self, id: &str, from: Option<&Jid>, own: &BareJid) -> Option<(u64, Part)> {
-        let pending = self.pending.get(id)?;
-        let allowed = match from {
-            Some(from) => *from == pending.to,
-            None => pending.to.as_str() == own.as_str(),
-        };
-        if !allowed {
-            tracing::info!(id, "profile answer from the wrong JID ignored");
-            return None;
-        }
-        self.pending.remove(id).map(|p| (p.key, p.part))
-    }
-
     /// Forgets the open requests of `key` (done or given up).
     fn forget(&mut self, key: u64) {
-        self.pending.retain(|_, p| p.key != key);
+        self.pending.forget(|(k, _)| *k == key);
+    }
+}
+
+/// Who may answer a request sent to `to`: only that JID; our server
+/// answers for our own bare JID.
+fn responder(to: Jid, own: &BareJid) -> Responder {
+    if to.as_str() == own.as_str() {
+        Responder::Account
+    } else {
+        Responder::Client(to)
     }
 }
 
@@ -188,8 +176,11 @@ impl Actor {
                 payload,
             }
         };
-        self.profiles.pending.insert(id, Pending { key, to, part });
-        self.send(stream, Stanza::Iq(iq)).await;
+        let responder = responder(to, &self.jid);
+        let now = tokio::time::Instant::now();
+        if self.profiles.pending.open(id, responder, (key, part), now) {
+            self.send(stream, Stanza::Iq(iq)).await;
+        }
     }
 
     /// Our resource (the part of our full JID after the `/`).
@@ -329,16 +320,43 @@ impl Actor {
         answer: &Result<Option<Element>, StanzaError>,
         stream: &Wire,
     ) -> bool {
-        let Some((key, part)) = self.profiles.take(id, from, &self.jid) else {
-            return self.profiles.pending.contains_key(id);
-        };
+        match self.profiles.pending.answer(id, from, &self.jid) {
+            Answer::Unknown => false,
+            Answer::Spoofed => true,
+            Answer::Ours((key, part)) => {
+                self.on_profile_answer(key, part, answer, stream).await;
+                true
+            }
+        }
+    }
+
+    /// Fails the profile requests that got no answer in time like an error
+    /// answer (the profile's own deadline usually comes first).
+    pub(super) async fn expire_profile_requests(
+        &mut self,
+        now: tokio::time::Instant,
+        timeout: &StanzaError,
+        stream: &Wire,
+    ) {
+        for (_, (key, part)) in self.profiles.pending.expire(now) {
+            self.on_profile_answer(key, part, &Err(timeout.clone()), stream)
+                .await;
+        }
+    }
+
+    async fn on_profile_answer(
+        &mut self,
+        key: u64,
+        part: Part,
+        answer: &Result<Option<Element>, StanzaError>,
+        stream: &Wire,
+    ) {
         match part {
             Part::OwnVCard | Part::PublishVCard { .. } | Part::PublishNick => {
                 self.on_save_answer(key, part, answer, stream).await
             }
             _ => self.on_draft_answer(key, part, answer),
         }
-        true
     }
 
     fn on_draft_answer(
@@ -597,48 +615,32 @@ mod tests {
         let mut p = Profiles::new(tx);
         let own: BareJid = "me@x".parse().unwrap_or_else(|e| panic!("{e}"));
         let jid = |s: &str| s.parse::<Jid>().unwrap_or_else(|e| panic!("{e}"));
-        p.pending.insert(
-            "1".into(),
-            Pending {
-                key: 7,
-                to: jid("bob@x/pc"),
-                part: Part::Version("pc".into()),
-            },
-        );
-        p.pending.insert(
-            "2".into(),
-            Pending {
-                key: 7,
-                to: jid("me@x"),
-                part: Part::VCard,
-            },
-        );
+        let now = tokio::time::Instant::now();
+        let mut ask = |id: &str, to: &str, key: u64, part: Part| {
+            p.pending
+                .open(id.into(), responder(jid(to), &own), (key, part), now)
+        };
+        ask("1", "bob@x/pc", 7, Part::Version("pc".into()));
+        ask("2", "me@x", 7, Part::VCard);
+        ask("3", "bob@x", 8, Part::Nick);
+        let mut answer = |id: &str, from: Option<&str>| {
+            let from = from.map(jid);
+            p.pending.answer(id, from.as_ref(), &own)
+        };
+        assert_eq!(answer("1", Some("bob@x")), Answer::Spoofed, "bare for full");
+        assert_eq!(answer("1", Some("eve@x/pc")), Answer::Spoofed);
+        assert_eq!(answer("1", None), Answer::Spoofed);
         assert_eq!(
-            p.take("1", Some(&jid("bob@x")), &own),
-            None,
-            "bare for full"
+            answer("1", Some("bob@x/pc")),
+            Answer::Ours((7, Part::Version("pc".into())))
         );
-        assert_eq!(p.take("1", Some(&jid("eve@x/pc")), &own), None);
-        assert_eq!(p.take("1", None, &own), None);
+        assert_eq!(answer("1", Some("bob@x/pc")), Answer::Unknown, "only once");
         assert_eq!(
-            p.take("1", Some(&jid("bob@x/pc")), &own),
-            Some((7, Part::Version("pc".into())))
-        );
-        assert_eq!(p.take("1", Some(&jid("bob@x/pc")), &own), None, "only once");
-        assert_eq!(
-            p.take("2", None, &own),
-            Some((7, Part::VCard)),
+            answer("2", None),
+            Answer::Ours((7, Part::VCard)),
             "our server"
         );
-        p.pending.insert(
-            "3".into(),
-            Pending {
-                key: 8,
-                to: jid("bob@x"),
-                part: Part::Nick,
-            },
-        );
         p.forget(8);
-        assert!(p.pending.is_empty());
+        assert_eq!(p.pending.len(), 0);
     }
 }

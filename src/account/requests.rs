@@ -154,6 +154,13 @@ impl<P> Requests<P> {
         done
     }
 
+    /// Forgets the open requests whose purpose `gone` picks (their owner
+    /// is done with them); their answers are then unknown.
+    pub(super) fn forget(&mut self, mut gone: impl FnMut(&P) -> bool) {
+        self.open.retain(|_, o| !gone(&o.purpose));
+        self.refused.retain(|(_, p)| !gone(p));
+    }
+
     /// A new session: nobody will answer the old one's requests.
     pub(super) fn clear(&mut self) {
         self.open.clear();
