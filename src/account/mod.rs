@@ -570,6 +570,9 @@ impl Actor {
         self.caps.clear_presence();
         self.in_flight.clear();
         self.requests.clear();
+        // A profile still being put together answers at its deadline with
+        // what came before.
+        self.profiles.new_session();
         self.transfers.new_session();
         if self.avatars.new_session() {
             self.error(

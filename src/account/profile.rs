@@ -117,6 +117,11 @@ impl Profiles {
         });
     }
 
+    /// A new session: nobody will answer the old one's requests.
+    pub(super) fn new_session(&mut self) {
+        self.pending.clear();
+    }
+
     /// Forgets the open requests of `key` (done or given up).
     fn forget(&mut self, key: u64) {
         self.pending.forget(|(k, _)| *k == key);
