@@ -234,10 +234,12 @@ pub fn reorder_accounts(profile: &Profile, order: &[String]) -> Result<Config, A
 }
 
 fn endpoint(account: &AccountConfig) -> Result<Endpoint, AccountsError> {
-    let jid = account
-        .jid
-        .parse()
-        .map_err(|e| ConfigError::Account(format!("invalid JID {}: {e}", account.jid)))?;
+    let jid = account.jid.parse().map_err(|e: tokio_xmpp::jid::Error| {
+        ConfigError::Account(crate::config::ValidationError::JidInvalid {
+            jid: account.jid.clone(),
+            reason: e.to_string(),
+        })
+    })?;
     Ok(Endpoint {
         jid,
         resource: account.resource.clone(),

@@ -124,6 +124,9 @@ error-no-password = Geben Sie ein Passwort ein oder verwenden Sie einen Passwort
 error-no-command = Geben Sie den Passwort-Befehl ein.
 error-invalid-port = Der Port muss eine Zahl zwischen 1 und 65535 sein.
 error-account-rejected = Dieses Konto kann nicht hinzugefügt werden: { $reason }
+error-invalid-tls = Der TLS-Modus muss „starttls“ oder „direct“ sein.
+error-empty-value = Eine Einstellung dieses Kontos ist leer; lassen Sie sie weg oder füllen Sie sie aus.
+error-invalid-host = Der Servername darf keine Leerzeichen enthalten.
 
 ## Kontoeinstellungen
 settings-button-tooltip = Kontoeinstellungen

@@ -124,6 +124,9 @@ error-no-password = Enter a password, or use a password command.
 error-no-command = Enter the password command.
 error-invalid-port = The port must be a number between 1 and 65535.
 error-account-rejected = This account cannot be added: { $reason }
+error-invalid-tls = The TLS mode must be “starttls” or “direct”.
+error-empty-value = A setting of this account is empty; leave it out or fill it in.
+error-invalid-host = The server name must not contain spaces.
 
 ## Account settings
 settings-button-tooltip = Account settings

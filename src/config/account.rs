@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use toml::{Table, Value};
 
+use super::ValidationError;
 use super::file::{RawAccount, check_types};
 use super::{ConfigError, DEFAULT_AUTO_DOWNLOAD_LIMIT, DEFAULT_AUTO_DOWNLOAD_MAX};
 use crate::api::{AccountInfo, ConnState, NewAccount, TlsMode};
@@ -202,12 +203,12 @@ impl AccountConfig {
             tracing::warn!("config: unknown key `{key}` in account `{id}` ignored");
         })
         .map_err(|e: toml::de::Error| e.message().trim().to_string())?;
-        raw.validate()
+        raw.validate().map_err(|e| e.to_string())
     }
 
     /// The same account after the checks a file entry passes (for changes
     /// made in code, e.g. an account update).
-    pub fn revalidated(&self) -> Result<Self, String> {
+    pub fn revalidated(&self) -> Result<Self, ValidationError> {
         RawAccount::from(self).validate()
     }
 

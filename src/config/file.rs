@@ -1,6 +1,7 @@
 //! The on-disk form of `config.toml`: what serde reads and writes, and the
 //! checks between it and the validated types.
 
+use crate::config::ValidationError;
 use std::collections::HashSet;
 use std::path::PathBuf;
 
@@ -121,26 +122,22 @@ fn default_enabled() -> bool {
     true
 }
 
-fn non_empty(field: &str, v: Option<String>) -> Result<Option<String>, String> {
+fn non_empty(field: &'static str, v: Option<String>) -> Result<Option<String>, ValidationError> {
     match v {
-        Some(s) if s.trim().is_empty() => Err(format!("{field} must not be empty")),
+        Some(s) if s.trim().is_empty() => Err(ValidationError::Empty(field)),
         v => Ok(v),
     }
 }
 
 impl RawAccount {
-    pub(super) fn validate(self) -> Result<AccountConfig, String> {
+    pub(super) fn validate(self) -> Result<AccountConfig, ValidationError> {
         validate_account_id(&self.id)?;
         validate_jid(&self.jid)?;
         let port = self.port.map(validate_port).transpose()?;
         let tls = match self.tls.as_deref() {
             None | Some("starttls") => TlsMode::Starttls,
             Some("direct") => TlsMode::Direct,
-            Some(other) => {
-                return Err(format!(
-                    "tls: unknown mode `{other}` (expected `starttls` or `direct`)"
-                ));
-            }
+            Some(other) => return Err(ValidationError::TlsMode(other.to_owned())),
         };
         let pinned_cert = self
             .pinned_cert
@@ -155,22 +152,19 @@ impl RawAccount {
         if let Some(h) = &host
             && h.chars().any(char::is_whitespace)
         {
-            return Err(format!("host `{h}` must not contain whitespace"));
+            return Err(ValidationError::HostWhitespace(h.clone()));
         }
         let resource = non_empty("resource", self.resource)?;
         let ca_file = non_empty("ca_file", self.ca_file)?.map(PathBuf::from);
         let download_dir = non_empty("download_dir", self.download_dir)?.map(PathBuf::from);
         let auto_download_max_bytes = match self.auto_download_max_bytes {
             None => DEFAULT_AUTO_DOWNLOAD_MAX,
-            Some(n) => u64::try_from(n)
-                .map_err(|_| format!("auto_download_max_bytes {n} must not be negative"))?,
+            Some(n) => u64::try_from(n).map_err(|_| ValidationError::NegativeSize(n))?,
         };
         // RFC 6121 §4.7.2.3: a signed byte.
         let priority = self
             .priority
-            .map(|p| {
-                i8::try_from(p).map_err(|_| format!("priority {p} is out of range (-128 to 127)"))
-            })
+            .map(|p| i8::try_from(p).map_err(|_| ValidationError::Priority(p)))
             .transpose()?;
         Ok(AccountConfig {
             id: self.id,

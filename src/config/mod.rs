@@ -68,7 +68,7 @@ pub enum ConfigError {
     Invalid { path: PathBuf, message: String },
     /// An account's values are invalid (`from_new`, `add_account`).
     #[error("invalid account: {0}")]
-    Account(String),
+    Account(ValidationError),
     /// A TOML syntax error. `line` and `column` are 1-based.
     #[error("{path}, line {line}, column {column}: {message}")]
     Parse {

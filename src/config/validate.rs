@@ -34,6 +34,18 @@ pub enum ValidationError {
     Port(i64),
     #[error("port `{0}` is not a number")]
     PortText(String),
+    #[error("invalid JID {jid}: {reason}")]
+    JidInvalid { jid: String, reason: String },
+    #[error("tls: unknown mode `{0}` (expected `starttls` or `direct`)")]
+    TlsMode(String),
+    #[error("{0} must not be empty")]
+    Empty(&'static str),
+    #[error("host `{0}` must not contain whitespace")]
+    HostWhitespace(String),
+    #[error("auto_download_max_bytes {0} must not be negative")]
+    NegativeSize(i64),
+    #[error("priority {0} is out of range (-128 to 127)")]
+    Priority(i64),
 }
 
 impl ValidationError {
@@ -49,17 +61,16 @@ impl ValidationError {
             | V::JidResource(_)
             | V::JidNoLocal(_)
             | V::JidNoDomain(_)
-            | V::JidForm(_) => "error-invalid-jid",
+            | V::JidForm(_)
+            | V::JidInvalid { .. } => "error-invalid-jid",
             V::FingerprintChar(_) | V::FingerprintLength(_) => "error-invalid-fingerprint",
             V::Port(_) | V::PortText(_) => "error-invalid-port",
+            V::TlsMode(_) => "error-invalid-tls",
+            V::Empty(_) => "error-empty-value",
+            V::HostWhitespace(_) => "error-invalid-host",
+            V::NegativeSize(_) => "error-invalid-size",
+            V::Priority(_) => "error-invalid-priority",
         }
-    }
-}
-
-// The config's own errors are English strings (`ConfigError::Account`).
-impl From<ValidationError> for String {
-    fn from(e: ValidationError) -> String {
-        e.to_string()
     }
 }
 

@@ -443,10 +443,11 @@ pub fn human_error(e: &AccountsError) -> String {
     match e {
         // What the form lacks, in the form's own words.
         AccountsError::NoPassword => fl!("error-no-password"),
-        // No code of its own: the config's words name the value.
-        AccountsError::Config(ConfigError::Account(reason)) => {
-            fl!("error-account-rejected", reason = reason.clone())
-        }
+        // The value the config refuses, in the forms' own words.
+        AccountsError::Config(ConfigError::Account(reason)) => fl!(
+            "error-account-rejected",
+            reason = crate::ui::format::validation_text(reason)
+        ),
         // The translation says it all.
         AccountsError::Config(ConfigError::DuplicateAccount(_)) | AccountsError::Unknown(_) => {
             problem_text(e.problem(), None)
@@ -484,6 +485,14 @@ mod tests {
         let text = human_error(&io);
         assert!(text.starts_with(&fl!("problem-config-failed")), "{text}");
         assert!(text.contains("disk full"), "{text}");
+        // A value the config refuses is named in the user's language too,
+        // not in the config's English words.
+        let refused = AccountsError::Config(ConfigError::Account(
+            crate::config::ValidationError::Priority(300),
+        ));
+        let german = crate::i18n::in_german(|| human_error(&refused));
+        assert!(german.contains("Priorität"), "{german}");
+        assert!(!german.contains("out of range"), "{german}");
     }
 
     #[test]

@@ -317,6 +317,15 @@ fn every_validation_error_has_an_english_and_a_german_message() {
         V::FingerprintLength(3),
         V::Port(0),
         V::PortText("x".into()),
+        V::JidInvalid {
+            jid: "x".into(),
+            reason: "y".into(),
+        },
+        V::TlsMode("x".into()),
+        V::Empty("host"),
+        V::HostWhitespace("x".into()),
+        V::NegativeSize(-1),
+        V::Priority(300),
     ];
     for e in all {
         let id = format!("\n{} =", e.fluent_id());
