@@ -30,13 +30,12 @@ use crate::files::transfer::{Downloaded, Fetch, Http, OnProgress, Policy, Put, T
 use crate::files::{self, human_size};
 use crate::store::{FileUpdate, NewFile, NewMessage, PendingUpload};
 
+mod download;
+
 /// Progress events per transfer: at most one per this interval.
 const PROGRESS_EVERY: Duration = Duration::from_millis(100);
 /// Tries of an upload that fails for a passing reason, per session.
 const UPLOAD_TRIES: u32 = 3;
-/// One preview decode at a time for the whole process.
-static PREVIEWS: LazyLock<Arc<Semaphore>> = LazyLock::new(|| Arc::new(Semaphore::new(1)));
-
 /// What transfer tasks tell the actor.
 #[derive(Debug)]
 pub(super) enum Report {
@@ -501,127 +500,6 @@ impl Actor {
         }
     }
 
-    /// `download`: fetch a received file now.
-    pub(super) fn download(&mut self, id: &str) {
-        self.start_download(id, None);
-    }
-
-    /// A new incoming message with a file: fetch it if the settings say so.
-    pub(super) fn maybe_auto_download(&mut self, m: &MessageRecord) {
-        let Some(file) = &m.file else { return };
-        if m.direction != Direction::In || file.transfer != TransferState::Available {
-            return;
-        }
-        let image = files::is_image(file.media_type.as_deref(), &file.name);
-        // Only from contacts: a stranger's link is not fetched unasked.
-        let contact = self.store.is_contact(&m.with).unwrap_or(false);
-        if contact && self.transfers.settings.auto_downloads(file.size, image) {
-            let cap = self.transfers.settings.auto_cap(image);
-            self.start_download(&m.id, Some(cap));
-        }
-    }
-
-    fn start_download(&mut self, id: &str, cap: Option<u64>) {
-        if self.transfers.active.contains_key(id) {
-            return;
-        }
-        let record = match self.store.message(id) {
-            Ok(Some(r)) => r,
-            Ok(None) => {
-                return self.error(Problem::UnknownMessage, format!("no message {id}"), None);
-            }
-            Err(e) => return self.error(Problem::StoreFailed, e.to_string(), None),
-        };
-        let Some(file) = record.file else {
-            return self.error(
-                Problem::FileUnavailable,
-                format!("message {id} has no file"),
-                None,
-            );
-        };
-        let Some(url) = file.url.clone() else {
-            return self.error(
-                Problem::FileUnavailable,
-                format!("the file of message {id} is not uploaded yet"),
-                None,
-            );
-        };
-        let http = match &self.transfers.http {
-            Ok(h) => h.clone(),
-            Err(e) => {
-                return self.error(
-                    Problem::TransferFailed,
-                    format!("no HTTP client: {e}"),
-                    None,
-                );
-            }
-        };
-        let sha256 = file.sha256.as_deref().and_then(|h| {
-            base64::engine::general_purpose::STANDARD
-                .decode(h)
-                .ok()
-                .and_then(|b| <[u8; 32]>::try_from(b.as_slice()).ok())
-        });
-        // No more than announced (nor, automatically, than allowed).
-        let max_bytes = match (file.size, cap) {
-            (Some(s), Some(c)) => Some(s.min(c)),
-            (s, c) => s.or(c),
-        };
-        let fetch = Fetch {
-            url,
-            dir: self.transfers.download_dir.clone(),
-            name: files::names::sanitize(&file.name),
-            max_bytes,
-            sha256,
-        };
-        let image = files::is_image(file.media_type.as_deref(), &file.name);
-        let thumbnail = image.then(|| self.transfers.thumbnail_dir.join(format!("{id}.png")));
-        let progress = self.transfers.progress(id);
-        let tx = self.transfers.tx.clone();
-        let task_id = id.to_owned();
-        let account = self.id.clone();
-        let task = tokio::spawn(async move {
-            let result = match http.download(&fetch, progress).await {
-                Ok(done) => {
-                    let preview = match thumbnail {
-                        Some(out) => make_preview(&account, done.path.clone(), out).await,
-                        None => None,
-                    };
-                    Ok((done, preview))
-                }
-                Err(e) => Err(e),
-            };
-            let _ = tx.send(Report::Downloaded {
-                id: task_id,
-                result,
-            });
-        });
-        self.transfers.active.insert(
-            id.to_owned(),
-            Active {
-                task: task.abort_handle(),
-                direction: Direction::In,
-                total: file.size,
-            },
-        );
-        self.update_file(
-            id,
-            &FileUpdate {
-                transfer: Some(TransferState::Downloading),
-                error: Change::Clear,
-                ..FileUpdate::default()
-            },
-        );
-        self.transfer_event(
-            id,
-            Direction::In,
-            TransferState::Downloading,
-            0,
-            file.size,
-            None,
-        );
-    }
-
     /// `cancel_transfer`.
     pub(super) fn cancel_transfer(&mut self, id: &str) {
         let active = self.transfers.active.remove(id);
@@ -817,25 +695,6 @@ impl Actor {
                 tokio::time::sleep(Duration::from_secs(2u64.pow(tries))).await;
                 let _ = tx.send(Report::Retry { id });
             });
-        }
-    }
-}
-
-/// Writes the preview of a downloaded image off the async threads, one at
-/// a time; None (logged) when the image is refused or unreadable.
-async fn make_preview(account: &str, image: PathBuf, out: PathBuf) -> Option<PathBuf> {
-    let _permit = PREVIEWS.clone().acquire_owned().await.ok()?;
-    let target = out.clone();
-    let result = tokio::task::spawn_blocking(move || files::make_preview(&image, &target)).await;
-    match result {
-        Ok(Ok(())) => Some(out),
-        Ok(Err(e)) => {
-            tracing::warn!(account, "no preview: {e}");
-            None
-        }
-        Err(e) => {
-            tracing::error!(account, "preview task failed: {e}");
-            None
         }
     }
 }
