@@ -212,7 +212,14 @@ fn nick_and_vcard_reach_a_contact_and_other_clients_fields_survive() {
         "Alice L."
     );
 
-    // Removing the nickname reaches Bob too.
+    // Removing the nickname reaches Bob too. Once Alice's last change is
+    // saved: until then a new one is refused as `still_busy` (on a loaded
+    // machine Bob can see the new nick before Alice's vCard is published).
+    alice.wait_for("the new nick saved", |v| {
+        v["event"] == "profile"
+            && v["profile"]["jid"] == "alice@localhost"
+            && v["profile"]["nick"] == "Alice L."
+    });
     alice.send(json!({"cmd":"set_profile","account":"a","vcard":vcard}));
     bob.wait_for("nick removed", |v| {
         v["event"] == "nick" && v["jid"] == "alice@localhost" && v.get("nick").is_none()
