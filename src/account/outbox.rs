@@ -143,28 +143,44 @@ impl Actor {
             occupant_id: None,
         };
         // Stored before sent: a crash from here on leaves it in the outbox.
-        let record = match self.store.insert_message(&new) {
+        let Some(record) = self.store_own(&new, reference, "message") else {
+            return;
+        };
+        if let Some(stream) = stream.filter(|_| self.outbox_open()) {
+            self.transmit(&record, stream).await;
+        }
+    }
+
+    /// Stores a message of ours (queued) and announces it with the
+    /// front-end's `reference`; None if it was there already or could not
+    /// be stored (`what` names it in the error).
+    pub(super) fn store_own(
+        &mut self,
+        new: &NewMessage,
+        reference: Option<String>,
+        what: &str,
+    ) -> Option<MessageRecord> {
+        let record = match self.store.insert_message(new) {
             Ok(Some(r)) => r,
-            Ok(None) => return,
+            Ok(None) => return None,
             Err(e) => {
-                return self.error(
+                self.error(
                     Problem::StoreFailed,
-                    format!("message not stored: {e}"),
+                    format!("{what} not stored: {e}"),
                     reference,
                 );
+                return None;
             }
         };
         if let Some(r) = &reference {
-            self.refs.insert(id.clone(), r.clone());
+            self.refs.insert(record.id.clone(), r.clone());
         }
         self.emit(Event::Message {
             account: self.id.clone(),
             message: record.clone(),
             reference,
         });
-        if let Some(stream) = stream.filter(|_| self.outbox_open()) {
-            self.transmit(&record, stream).await;
-        }
+        Some(record)
     }
 
     /// Whether new messages may go out directly (else they wait in the outbox).

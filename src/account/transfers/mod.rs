@@ -307,25 +307,9 @@ impl Actor {
             mention: false,
             occupant_id: None,
         };
-        let record = match self.store.insert_message(&new) {
-            Ok(Some(r)) => r,
-            Ok(None) => return,
-            Err(e) => {
-                return self.error(
-                    Problem::StoreFailed,
-                    format!("file not stored: {e}"),
-                    reference,
-                );
-            }
-        };
-        if let Some(r) = &reference {
-            self.refs.insert(id.clone(), r.clone());
+        if self.store_own(&new, reference, "file").is_none() {
+            return;
         }
-        self.emit(Event::Message {
-            account: self.id.clone(),
-            message: record,
-            reference,
-        });
         self.transfer_event(
             &id,
             Direction::Out,
