@@ -558,8 +558,6 @@ impl Actor {
 mod tests {
     use super::Sync;
     use crate::account::chat::{ArrivedMessage, parse_chat};
-    use tokio_xmpp::minidom::Element;
-    use tokio_xmpp::parsers::message::Message;
 
     /// A message from a contact as our server hands it on live: with the
     /// stanza-id `sid` from our archive, and a delay stamp if `delayed`.
@@ -574,8 +572,7 @@ mod tests {
              to='me@example.org/p'><body>hi</body>\
              <stanza-id xmlns='urn:xmpp:sid:0' by='me@example.org' id='{sid}'/>{delay}</message>"
         );
-        let el: Element = xml.parse().unwrap_or_else(|e| panic!("{e}"));
-        let msg = Message::try_from(el).unwrap_or_else(|e| panic!("{e}"));
+        let msg = crate::xmpp::util::testing::message(&xml);
         let own = "me@example.org".parse().unwrap_or_else(|e| panic!("{e}"));
         parse_chat(msg, &own, chrono::Utc::now()).unwrap_or_else(|| panic!("not a chat message"))
     }

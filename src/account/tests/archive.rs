@@ -35,14 +35,28 @@ fn page_end(id: &str, last: &str, complete: bool) -> String {
 /// A harness whose session catch-up has asked the archive for a page;
 /// returns the query's id.
 async fn catching_up() -> (Harness, String) {
+    let (h, sent) = catching_up_from(None).await;
+    (h, id_of(&sent, "query", MAM))
+}
+
+/// A harness whose session catch-up started (from the archive `cursor` a
+/// former session stored, if any); returns what it sent.
+async fn catching_up_from(cursor: Option<&str>) -> (Harness, Vec<Element>) {
     let mut h = Harness::online();
     h.add_contact(BOB).await;
+    if let Some(cursor) = cursor {
+        h.actor.store.set_archive_cursor(Some(cursor)).unwrap();
+    }
     h.actor.start_sync(&h.wire).await;
     let sent = h.sent();
-    let queries = iqs_with(&sent, "query", MAM);
-    assert_eq!(queries.len(), 1, "{sent:?}");
-    let id = queries[0].attr("id").unwrap().to_owned();
-    (h, id)
+    (h, sent)
+}
+
+/// The id of the one IQ in `sent` with a child `name` in `ns`.
+fn id_of(sent: &[Element], name: &str, ns: &str) -> String {
+    let iqs = iqs_with(sent, name, ns);
+    assert_eq!(iqs.len(), 1, "{sent:?}");
+    iqs[0].attr("id").unwrap().to_owned()
 }
 
 #[tokio::test]
@@ -107,21 +121,11 @@ async fn results_from_someone_else_than_our_archive_are_ignored() {
 /// delay stamp) once carbons are on; a page holding it ends the catch-up,
 /// as everything archived after it came live (issue 20, finding 8).
 async fn catch_up_meeting_a_live_message(carbons_confirmed: bool) -> (Harness, Vec<Element>) {
-    let mut h = Harness::online();
-    h.add_contact(BOB).await;
     // Synced before: the catch-up pages forwards from there (a first one
     // reads only the newest page).
-    h.actor.store.set_archive_cursor(Some("arch-0")).unwrap();
-    h.actor.start_sync(&h.wire).await;
-    let sent = h.sent();
-    let query = iqs_with(&sent, "query", MAM)[0]
-        .attr("id")
-        .unwrap()
-        .to_owned();
-    let carbons = iqs_with(&sent, "enable", "urn:xmpp:carbons:2")[0]
-        .attr("id")
-        .unwrap()
-        .to_owned();
+    let (mut h, sent) = catching_up_from(Some("arch-0")).await;
+    let query = id_of(&sent, "query", MAM);
+    let carbons = id_of(&sent, "enable", "urn:xmpp:carbons:2");
     if carbons_confirmed {
         h.receive(&format!("<iq type='result' id='{carbons}'/>"))
             .await;
