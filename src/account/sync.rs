@@ -541,6 +541,11 @@ impl Actor {
                     }
                 }
                 Inserted::Confirmed(record) => self.announce_state(record),
+                // On the screen already, at the place it had.
+                Inserted::Moved(message) => self.emit(Event::MessageUpdated {
+                    account: self.id.clone(),
+                    message,
+                }),
                 Inserted::Duplicate => {}
             }
         }

@@ -57,7 +57,8 @@ pub enum Event {
         #[serde(default, rename = "ref", skip_serializing_if = "Option::is_none")]
         reference: Option<String>,
     },
-    /// A stored message changed: corrected, retracted or reacted to.
+    /// A stored message changed: corrected, retracted or reacted to, or moved
+    /// into the server archive's order (new `timestamp` and `pos`).
     MessageUpdated {
         account: AccountId,
         #[serde(flatten)]

@@ -7,7 +7,7 @@ use chrono::DateTime;
 use rusqlite::types::Type;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
-use super::messages::record_by_id;
+use super::messages::{record_by_id, record_by_seq};
 use super::{NewMessage, Store, StoreError, bad_value, bare_jid, direction_str};
 use crate::api::{Direction, MessageRecord, MessageState, Quote};
 
@@ -20,6 +20,10 @@ pub enum Inserted {
     /// Already stored as our own unconfirmed message, now confirmed by the
     /// server (state moved to acked).
     Confirmed(MessageRecord),
+    /// Already stored, but out of the archive's order: an archive catch-up
+    /// moved it to its place (new time and `pos`), which front-ends showing
+    /// it must follow.
+    Moved(MessageRecord),
 }
 
 /// Which way a batch extends a conversation in time.
@@ -50,6 +54,11 @@ pub type LiveSince = HashMap<String, i64>;
 /// The archive then also returns those live messages (the cursor moves
 /// only with the catch-up), as duplicates; each new message before such a
 /// duplicate in the archive's order is moved just before it.
+///
+/// The stored messages themselves can be out of the archive's order too:
+/// after a server restart Prosody delivered messages again late, in blocks
+/// in the wrong order (soak finding 9). A stored result placed before the
+/// previous one is moved just after it, with the new ones between them.
 #[derive(Debug, Default)]
 pub struct CatchUpTrail {
     fresh: HashMap<i64, VecDeque<(i64, i64)>>,
@@ -400,11 +409,12 @@ fn insert_one(
 
 /// Keeps a catch-up's `trail` for one of its results: a new message joins
 /// it; one stored already pulls the trail's messages stamped after it
-/// before it.
+/// before it, or, stored before the previous such result, moves after that
+/// one with the trail (then it is `Moved`).
 fn follow_archive(
     tx: &Connection,
     m: &NewMessage,
-    inserted: &Inserted,
+    inserted: &mut Inserted,
     trail: &mut CatchUpTrail,
     batch: &Batch,
     outcome: &mut [Inserted],
@@ -426,31 +436,75 @@ fn follow_archive(
         // later): only what others wrote marks a place in the archive.
         Inserted::Duplicate | Inserted::Confirmed(_) if m.direction == Direction::In => {
             let fresh = trail.fresh.remove(&conversation_id).unwrap_or_default();
-            if let Some(next) = stored_place(tx, conversation_id, m)? {
-                let previous = trail.previous.get(&conversation_id).copied();
-                move_between(tx, conversation_id, &fresh, previous, next, outcome)?;
-                trail.previous.insert(conversation_id, next);
+            let Some((seq, mut next)) = stored_place(tx, conversation_id, m)? else {
+                return Ok(());
+            };
+            let previous = trail.previous.get(&conversation_id).copied();
+            match previous {
+                Some(previous) if next < previous => {
+                    let seqs = fresh.iter().map(|(seq, _)| *seq).chain([seq]);
+                    next = move_after(tx, previous, seqs, outcome)?;
+                    if let Some(record) = record_by_seq(tx, seq)? {
+                        *inserted = Inserted::Moved(record);
+                    }
+                }
+                _ => move_between(tx, conversation_id, &fresh, previous, next, outcome)?,
             }
+            trail.previous.insert(conversation_id, next);
         }
-        Inserted::Duplicate | Inserted::Confirmed(_) => {}
+        Inserted::Duplicate | Inserted::Confirmed(_) | Inserted::Moved(_) => {}
     }
     Ok(())
 }
 
-/// Where a message of the archive is stored, `(ts, pos)`, if it is stored
-/// (by our id, the archive's id, or the author's origin-id).
+/// Moves the messages `seqs` (in this order) to just after `previous`, a
+/// place `(ts, pos)`: its time, and `pos` values above every one given so
+/// far, taken from the counter that arriving messages' `pos` comes from (so
+/// one arriving later still sorts after them). Returns the last one's place.
+/// Others stored in that millisecond after `previous` end up before them;
+/// a catch-up that meets those moves them on in turn.
+fn move_after(
+    tx: &Connection,
+    (ts, mut pos): (i64, i64),
+    seqs: impl Iterator<Item = i64>,
+    outcome: &mut [Inserted],
+) -> Result<(i64, i64), StoreError> {
+    let timestamp = DateTime::from_timestamp_millis(ts)
+        .ok_or_else(|| bad_value(6, Type::Integer, format!("timestamp {ts} out of range")))?;
+    for seq in seqs {
+        pos = tx
+            .prepare_cached(
+                "UPDATE sqlite_sequence SET seq = seq + 1 WHERE name = 'message' RETURNING seq",
+            )?
+            .query_row([], |r| r.get(0))?;
+        tx.prepare_cached("UPDATE message SET ts = ?2, pos = ?3 WHERE seq = ?1")?
+            .execute(params![seq, ts, pos])?;
+        for o in outcome.iter_mut() {
+            if let Inserted::New(r) = o
+                && r.seq == seq
+            {
+                r.timestamp = timestamp;
+                r.pos = pos;
+            }
+        }
+    }
+    Ok((ts, pos))
+}
+
+/// Where a message of the archive is stored, `(seq, (ts, pos))`, if it is
+/// stored (by our id, the archive's id, or the author's origin-id).
 fn stored_place(
     tx: &Connection,
     conversation_id: i64,
     m: &NewMessage,
-) -> rusqlite::Result<Option<(i64, i64)>> {
+) -> rusqlite::Result<Option<(i64, (i64, i64))>> {
     // One index lookup per way of matching: with the three ORed in one WHERE,
     // SQLite walked the whole conversation (10 ms a result at 20,000 messages,
     // which made a catch-up full of duplicates crawl).
     tx.prepare_cached(
-        "SELECT ts, pos FROM message WHERE id = ?2 AND conversation_id = ?1 \
-         UNION ALL SELECT ts, pos FROM message WHERE server_id = ?3 AND conversation_id = ?1 \
-         UNION ALL SELECT ts, pos FROM message WHERE origin_id = ?6 AND direction = ?4 \
+        "SELECT seq, ts, pos FROM message WHERE id = ?2 AND conversation_id = ?1 \
+         UNION ALL SELECT seq, ts, pos FROM message WHERE server_id = ?3 AND conversation_id = ?1 \
+         UNION ALL SELECT seq, ts, pos FROM message WHERE origin_id = ?6 AND direction = ?4 \
          AND sender_bare = ?5 AND conversation_id = ?1 LIMIT 1",
     )?
     .query_row(
@@ -462,7 +516,7 @@ fn stored_place(
             sender_key(m),
             m.origin_id
         ],
-        |r| Ok((r.get(0)?, r.get(1)?)),
+        |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))),
     )
     .optional()
 }
@@ -585,9 +639,9 @@ impl Store {
         let mut state = Batch::default();
         let mut outcome = Vec::with_capacity(batch.size_hint().0);
         for m in batch {
-            let inserted = insert_one(&tx, m, order, &mut state)?;
+            let mut inserted = insert_one(&tx, m, order, &mut state)?;
             if let Some(trail) = trail.as_deref_mut() {
-                follow_archive(&tx, m, &inserted, trail, &state, &mut outcome)?;
+                follow_archive(&tx, m, &mut inserted, trail, &state, &mut outcome)?;
             }
             outcome.push(inserted);
         }

@@ -100,6 +100,15 @@ pub(super) fn record_by_id(conn: &Connection, id: &str) -> rusqlite::Result<Opti
         .optional()
 }
 
+pub(super) fn record_by_seq(
+    conn: &Connection,
+    seq: i64,
+) -> rusqlite::Result<Option<MessageRecord>> {
+    conn.prepare_cached(select_record!("WHERE m.seq = ?1"))?
+        .query_row([seq], record_from_row)
+        .optional()
+}
+
 /// Position of a state on the outgoing delivery path, which only moves forward.
 fn progress_rank(s: MessageState) -> Option<u8> {
     match s {

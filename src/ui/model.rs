@@ -275,8 +275,14 @@ pub fn apply_event(
                 c.last_body = Some(message.body.clone());
                 c.last_file = message.file.as_ref().map(|f| f.name.clone());
             }
-            if let Some(m) = chat.and_then(|c| c.messages.iter_mut().find(|m| m.id == message.id)) {
+            if let Some(chat) = chat
+                && let Some(m) = chat.messages.iter_mut().find(|m| m.id == message.id)
+            {
+                let moved = (m.timestamp, m.pos) != (message.timestamp, message.pos);
                 *m = message;
+                if moved {
+                    super::format::merge_messages(&mut chat.messages, Vec::new());
+                }
             }
         }
         Event::MessageState {

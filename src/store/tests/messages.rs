@@ -762,6 +762,73 @@ fn a_gap_between_messages_of_one_millisecond_goes_between_them() {
     assert_eq!(history[1].timestamp.timestamp_millis(), 43_999);
 }
 
+/// Soak finding 9: after a server restart, Prosody delivered messages
+/// again late and in two blocks in the wrong order (`b4 b5` arrived before
+/// `b1 b2`); they were stored as they came. The catch-up meets them in the
+/// archive's order and moves each stored one that lies before the previous
+/// result to just after it, with the new ones between them, and says so.
+#[test]
+fn a_catch_up_moves_stored_messages_into_the_archive_order() {
+    let mut s = mem();
+    let with = "bob@example.org";
+    let at = |id: &'static str, ms: i64| archived(id, with, ms);
+    s.insert_messages(&[at("b0", 40_000)]).unwrap();
+    // Arrived live, late, the later block first (our clock).
+    s.insert_messages(&[at("b4", 50_100), at("b5", 50_100)])
+        .unwrap();
+    s.insert_messages(&[at("b1", 60_100), at("b2", 60_200)])
+        .unwrap();
+    let mut trail = CatchUpTrail::new();
+    let since = LiveSince::new();
+    let first = s
+        .insert_caught_up(&[at("b1", 45_000), at("b2", 45_000)], &since, &mut trail)
+        .unwrap();
+    assert!(first.iter().all(|o| *o == Inserted::Duplicate), "{first:?}");
+    // The next page: one the archive has between them, new, then the block
+    // that arrived first, then one arriving live on top.
+    let second = s
+        .insert_caught_up(
+            &[at("b3", 46_000), at("b4", 47_000), at("b5", 47_000)],
+            &since,
+            &mut trail,
+        )
+        .unwrap();
+    s.insert_messages(&[at("b6", 60_200)]).unwrap();
+    let history = s.history(with, 20, None).unwrap();
+    assert_eq!(ids(&history), ["b0", "b1", "b2", "b3", "b4", "b5", "b6"]);
+    // The moved ones are announced with their new place, as stored.
+    let [Inserted::New(b3), Inserted::Moved(b4), Inserted::Moved(b5)] = &second[..] else {
+        panic!("{second:?}");
+    };
+    for announced in [b3, b4, b5] {
+        let stored = history.iter().find(|m| m.id == announced.id).unwrap();
+        assert_eq!(
+            (announced.timestamp, announced.pos),
+            (stored.timestamp, stored.pos)
+        );
+    }
+    assert_eq!(b5.timestamp.timestamp_millis(), 60_200);
+    // Read again from the start, the same order.
+    let mut again = CatchUpTrail::new();
+    let replay = s
+        .insert_caught_up(
+            &[
+                at("b1", 0),
+                at("b2", 0),
+                at("b3", 0),
+                at("b4", 0),
+                at("b5", 0),
+            ],
+            &since,
+            &mut again,
+        )
+        .unwrap();
+    assert!(
+        replay.iter().all(|o| *o == Inserted::Duplicate),
+        "{replay:?}"
+    );
+}
+
 #[test]
 fn overlong_bodies_are_cut_at_a_character_boundary() {
     let mut s = mem();

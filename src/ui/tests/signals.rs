@@ -272,3 +272,31 @@ fn one_notification_per_conversation_and_a_click_opens_it() {
             .is_some_and(|c| c.is("work", "carol@work.example"))
     );
 }
+
+#[test]
+fn a_message_moved_into_the_archive_order_is_shown_at_its_new_place() {
+    let mut h = open_bob();
+    let at = |seq: i64, ms: i64, body: &str| MessageRecord {
+        timestamp: chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default(),
+        ..record(seq, Direction::In, body)
+    };
+    history(&mut h, vec![at(1, 1_000, "second"), at(2, 2_000, "first")]);
+    // The catch-up found "second" out of the archive's order.
+    h.event(
+        "work",
+        Event::MessageUpdated {
+            account: "work".into(),
+            message: MessageRecord {
+                pos: 9,
+                ..at(1, 2_000, "second")
+            },
+        },
+    );
+    let shown: Vec<&str> = h
+        .app
+        .chat
+        .iter()
+        .flat_map(|c| c.messages.iter().map(|m| m.body.as_str()))
+        .collect();
+    assert_eq!(shown, ["first", "second"]);
+}
