@@ -30,7 +30,7 @@ use crate::account::{
 use crate::api::{AccountRequest, AppCommand, Command};
 use crate::xmpp::carbons::{self, Carbon};
 use crate::xmpp::receipts;
-use crate::xmpp::{mam, muc, muc_admin, pep};
+use crate::xmpp::{mam, muc, muc_admin, omemo, pep};
 
 /// Our account in the stanza targets, unless the stanza is addressed to
 /// someone (then that is us: the server delivers only our stanzas).
@@ -119,6 +119,7 @@ pub fn stanza_message(data: &[u8]) {
         }
         for item in n.published.iter().flatten() {
             let _ = nick::from_element(item);
+            omemo_items(item);
         }
         let _ = bookmarks::from_notification(&msg);
     }
@@ -144,8 +145,28 @@ pub fn stanza_message(data: &[u8]) {
             msg
         }
     };
+    // OMEMO: the encrypted element, and its payload read as an OMEMO 2
+    // envelope (what it is once decrypted).
+    if let Some(Ok(encrypted)) = omemo::Encrypted::of_message(&message) {
+        if let Some(device) = omemo::DeviceId::new(1) {
+            let _ = encrypted.key_for(&own, device);
+        }
+        if let Some(payload) = &encrypted.payload
+            && let Ok(envelope) = crate::xmpp::sce::Envelope::parse(payload)
+        {
+            let _ = envelope.body();
+        }
+    }
     if let Some(m) = chat::parse_chat(message, &own, now) {
         store_rows(vec![m]);
+    }
+}
+
+/// OMEMO device lists and bundles, as PEP items and notifications carry them.
+fn omemo_items(item: &Element) {
+    for version in omemo::Version::ALL {
+        let _ = omemo::DeviceList::parse(version, item);
+        let _ = omemo::Bundle::parse(version, item);
     }
 }
 
@@ -293,6 +314,17 @@ fn iq_answer(payload: &Element) {
     }
     if let Some(el) = pep::first_item(Some(payload), crate::xmpp::nick::NODE) {
         let _ = nick::from_element(&el);
+    }
+    for version in omemo::Version::ALL {
+        if let Some(el) = pep::first_item(Some(payload), version.devices_node()) {
+            omemo_items(&el);
+        }
+        if let Some(device) = omemo::DeviceId::new(1) {
+            let (node, _) = version.bundle_location(device);
+            if let Some(el) = pep::first_item(Some(payload), &node) {
+                omemo_items(&el);
+            }
+        }
     }
     let _ = bookmarks::from_items(payload);
     let _ = bookmarks::from_private(payload);

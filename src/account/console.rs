@@ -69,7 +69,7 @@ pub fn parse_stanza(xml: &str) -> Result<Stanza, String> {
 /// Whether `xml` nests elements deeper than `max` levels, counted on the
 /// bytes (the stream's depth lexer) without building anything.
 pub(crate) fn nesting_exceeds(xml: &[u8], max: usize) -> bool {
-    super::xml_depth::nests_deeper_than(xml, u32::try_from(max).unwrap_or(u32::MAX))
+    crate::xmpp::xml_depth::nests_deeper_than(xml, u32::try_from(max).unwrap_or(u32::MAX))
 }
 
 fn inject_client_ns(xml: &str) -> String {

@@ -20,7 +20,7 @@ use std::task::{Context, Poll};
 
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
-use super::xml_depth::{Step, XmlDepth};
+use crate::xmpp::xml_depth::{Step, XmlDepth};
 
 /// How deep a stanza may nest, the stanza element itself being level 1.
 pub const MAX_STANZA_DEPTH: u32 = 100;

@@ -18,7 +18,7 @@ use std::task::{Context, Poll, Waker};
 
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
-use super::xml_depth::XmlDepth;
+use crate::xmpp::xml_depth::XmlDepth;
 
 const CSI_ACTIVE: &[u8] = b"<active xmlns='urn:xmpp:csi:0'/>";
 const CSI_INACTIVE: &[u8] = b"<inactive xmlns='urn:xmpp:csi:0'/>";

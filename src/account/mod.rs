@@ -61,7 +61,6 @@ pub(crate) mod upload;
 pub(crate) mod vcard;
 pub(crate) mod version;
 mod wire;
-mod xml_depth;
 
 use connection::{ConnReport, Reconnector};
 use link::LinkControl;
