@@ -1,0 +1,318 @@
+//! The Double Ratchet (Signal spec, as python-doubleratchet 1.3 configures it for OMEMO):
+//!
+//! - root chain: `HKDF-SHA-256(salt = root key, ikm = DH output, info = version's root info)` →
+//!   64 bytes = new root key || new chain key;
+//! - message chains: `message key = HMAC-SHA-256(chain key, 0x01)`,
+//!   `next chain key = HMAC-SHA-256(chain key, 0x02)`;
+//! - the X3DH shared secret (32 bytes) is the first root key; the initiator's first ratchet
+//!   public key is the responder's signed pre-key.
+//!
+//! Decryption is split in two: [`Ratchet::decrypt_key`] computes the message key and the state the
+//! ratchet *would* have afterwards, [`Ratchet::commit`] applies it once the caller has checked the
+//! MAC and decrypted. A forged or broken message therefore never changes the session.
+//!
+//! Skipped message keys (for messages that arrive out of order) are bounded:
+//! at most [`MAX_SKIP_PER_MESSAGE`] in one step (more is refused with `TooManySkipped`, like
+//! python-doubleratchet's DoS threshold) and at most [`MAX_SKIPPED_KEYS`] per session (the oldest
+//! are dropped first, as python-doubleratchet does). Each remembers when it was stored so the
+//! caller can drop old ones with [`crate::Session::prune_skipped`].
+
+use std::collections::VecDeque;
+
+use hkdf::Hkdf;
+use hmac::{Hmac, Mac};
+use rand_core::{CryptoRng, RngCore};
+use sha2::Sha256;
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+
+use crate::identity::dh;
+use crate::version::Version;
+use crate::wire::Header;
+use crate::{Error, Result, xeddsa};
+
+/// Most skipped message keys kept per session (python-omemo's default too).
+pub const MAX_SKIPPED_KEYS: usize = 1000;
+/// Most message keys one incoming message may make us skip (in its own chain). Keys of an old
+/// chain beyond this are not derived when the sender's ratchet key changes: those messages are
+/// lost, the session goes on (python-doubleratchet behaves the same).
+pub const MAX_SKIP_PER_MESSAGE: u32 = 1000;
+
+type HmacSha256 = Hmac<Sha256>;
+
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+pub(crate) struct Chain {
+    pub key: [u8; 32],
+    /// Number of steps taken (= index of the next message key).
+    pub n: u32,
+}
+
+impl Chain {
+    /// One step: returns the message key for index `self.n` and advances.
+    fn step(&mut self) -> Result<Zeroizing<[u8; 32]>> {
+        let next_n = self.n.checked_add(1).ok_or(Error::CounterExhausted)?;
+        let message_key = Zeroizing::new(hmac(&self.key, &[0x01]));
+        let mut next = hmac(&self.key, &[0x02]);
+        self.key.copy_from_slice(&next);
+        next.zeroize();
+        self.n = next_n;
+        Ok(message_key)
+    }
+}
+
+fn hmac(key: &[u8; 32], data: &[u8]) -> [u8; 32] {
+    // HMAC accepts keys of any length, so this cannot fail.
+    let mut mac = <HmacSha256 as Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!());
+    mac.update(data);
+    mac.finalize().into_bytes().into()
+}
+
+/// The small part of the state that one decryption may change (cloned per decryption).
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+pub(crate) struct State {
+    pub root: [u8; 32],
+    pub own_private: [u8; 32],
+    pub remote: [u8; 32],
+    /// The remote ratchet key before `remote`: a message under it without a stored skipped key
+    /// is a duplicate (or was dropped).
+    pub previous_remote: Option<[u8; 32]>,
+    pub send: Chain,
+    pub recv: Option<Chain>,
+    /// Length of our previous sending chain (header field PN).
+    pub pn: u32,
+}
+
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+pub(crate) struct SkippedKey {
+    pub dh: [u8; 32],
+    pub n: u32,
+    pub key: [u8; 32],
+    /// When it was stored (caller's clock, Unix seconds).
+    pub stored_at: u64,
+}
+
+#[derive(Clone)]
+pub(crate) struct Ratchet {
+    pub version: Version,
+    pub state: State,
+    pub skipped: VecDeque<SkippedKey>,
+}
+
+/// What [`Ratchet::commit`] does after a successful decryption.
+pub(crate) enum Pending {
+    /// The message used a stored skipped key: forget it.
+    Skipped(usize),
+    /// The chains move on; these keys were skipped on the way.
+    Advance {
+        state: Box<State>,
+        skipped: Vec<SkippedKey>,
+    },
+}
+
+impl Ratchet {
+    fn root_step(version: Version, root: &[u8; 32], dh_out: &[u8; 32]) -> ([u8; 32], [u8; 32]) {
+        let hk = Hkdf::<Sha256>::new(Some(root), dh_out);
+        let mut okm = Zeroizing::new([0u8; 64]);
+        // 64 bytes are far below HKDF-SHA-256's limit of 255 × 32.
+        hk.expand(version.root_info(), okm.as_mut())
+            .unwrap_or_else(|_| unreachable!());
+        let mut new_root = [0u8; 32];
+        let mut chain = [0u8; 32];
+        new_root.copy_from_slice(&okm[..32]);
+        chain.copy_from_slice(&okm[32..]);
+        (new_root, chain)
+    }
+
+    fn new_private<R: RngCore + CryptoRng>(rng: &mut R) -> [u8; 32] {
+        let mut private = [0u8; 32];
+        rng.fill_bytes(&mut private);
+        xeddsa::clamp(private)
+    }
+
+    /// The initiator (Alice) after X3DH: the first ratchet key of the other side is its signed
+    /// pre-key.
+    pub fn initiator<R: RngCore + CryptoRng>(
+        version: Version,
+        shared_secret: &[u8; 32],
+        their_signed_pre_key: &[u8; 32],
+        rng: &mut R,
+    ) -> Result<Self> {
+        let own_private = Self::new_private(rng);
+        let dh_out = dh(&own_private, their_signed_pre_key)?;
+        let (root, send_key) = Self::root_step(version, shared_secret, &dh_out);
+        Ok(Ratchet {
+            version,
+            state: State {
+                root,
+                own_private,
+                remote: *their_signed_pre_key,
+                previous_remote: None,
+                send: Chain {
+                    key: send_key,
+                    n: 0,
+                },
+                recv: None,
+                pn: 0,
+            },
+            skipped: VecDeque::new(),
+        })
+    }
+
+    /// The responder (Bob) on the first message: our ratchet key was the signed pre-key, the
+    /// sender's is in the header.
+    pub fn responder<R: RngCore + CryptoRng>(
+        version: Version,
+        shared_secret: &[u8; 32],
+        signed_pre_key_private: &[u8; 32],
+        their_ratchet_key: &[u8; 32],
+        rng: &mut R,
+    ) -> Result<Self> {
+        let dh_recv = dh(signed_pre_key_private, their_ratchet_key)?;
+        let (root, recv_key) = Self::root_step(version, shared_secret, &dh_recv);
+        let own_private = Self::new_private(rng);
+        let dh_send = dh(&own_private, their_ratchet_key)?;
+        let (root, send_key) = Self::root_step(version, &root, &dh_send);
+        Ok(Ratchet {
+            version,
+            state: State {
+                root,
+                own_private,
+                remote: *their_ratchet_key,
+                previous_remote: None,
+                send: Chain {
+                    key: send_key,
+                    n: 0,
+                },
+                recv: Some(Chain {
+                    key: recv_key,
+                    n: 0,
+                }),
+                pn: 0,
+            },
+            skipped: VecDeque::new(),
+        })
+    }
+
+    pub fn own_public(&self) -> [u8; 32] {
+        xeddsa::curve25519_public(&self.state.own_private)
+    }
+
+    /// The next sending message key and its header.
+    pub fn encrypt_key(&mut self) -> Result<(Zeroizing<[u8; 32]>, Header)> {
+        let header = Header {
+            dh: self.own_public(),
+            pn: self.state.pn,
+            n: self.state.send.n,
+        };
+        let key = self.state.send.step()?;
+        Ok((key, header))
+    }
+
+    /// The message key for `header`, and what to commit if the message then checks out.
+    pub fn decrypt_key<R: RngCore + CryptoRng>(
+        &self,
+        header: &Header,
+        rng: &mut R,
+    ) -> Result<(Zeroizing<[u8; 32]>, Pending)> {
+        if let Some(index) = self
+            .skipped
+            .iter()
+            .position(|k| k.dh == header.dh && k.n == header.n)
+        {
+            let key = Zeroizing::new(self.skipped[index].key);
+            return Ok((key, Pending::Skipped(index)));
+        }
+        let mut state = Box::new(self.state.clone());
+        let mut skipped = Vec::new();
+        if header.dh != state.remote {
+            if state.previous_remote == Some(header.dh) {
+                return Err(Error::Duplicate);
+            }
+            // Keys left in the old receiving chain, up to PN.
+            if let Some(recv) = state.recv.as_mut() {
+                let missing = header.pn.saturating_sub(recv.n);
+                if missing <= MAX_SKIP_PER_MESSAGE {
+                    while recv.n < header.pn {
+                        let n = recv.n;
+                        let key = recv.step()?;
+                        skipped.push(SkippedKey {
+                            dh: state.remote,
+                            n,
+                            key: *key,
+                            stored_at: 0,
+                        });
+                    }
+                }
+            }
+            let dh_recv = dh(&state.own_private, &header.dh)?;
+            let (root, recv_key) = Self::root_step(self.version, &state.root, &dh_recv);
+            state.own_private = Self::new_private(rng);
+            let dh_send = dh(&state.own_private, &header.dh)?;
+            let (root, send_key) = Self::root_step(self.version, &root, &dh_send);
+            state.previous_remote = Some(state.remote);
+            state.remote = header.dh;
+            state.root = root;
+            state.pn = state.send.n;
+            state.send = Chain {
+                key: send_key,
+                n: 0,
+            };
+            state.recv = Some(Chain {
+                key: recv_key,
+                n: 0,
+            });
+        }
+        let remote = state.remote;
+        let recv = state
+            .recv
+            .as_mut()
+            .ok_or(Error::Malformed("no receiving chain yet"))?;
+        if header.n < recv.n {
+            return Err(Error::Duplicate);
+        }
+        let missing = header.n - recv.n;
+        if missing > MAX_SKIP_PER_MESSAGE {
+            return Err(Error::TooManySkipped {
+                skipped: missing,
+                limit: MAX_SKIP_PER_MESSAGE,
+            });
+        }
+        while recv.n < header.n {
+            let n = recv.n;
+            let key = recv.step()?;
+            skipped.push(SkippedKey {
+                dh: remote,
+                n,
+                key: *key,
+                stored_at: 0,
+            });
+        }
+        let key = recv.step()?;
+        Ok((key, Pending::Advance { state, skipped }))
+    }
+
+    /// Applies a decryption that checked out.
+    pub fn commit(&mut self, pending: Pending, now: u64) {
+        match pending {
+            Pending::Skipped(index) => {
+                self.skipped.remove(index);
+            }
+            Pending::Advance { state, skipped } => {
+                self.state = *state;
+                for mut key in skipped {
+                    key.stored_at = now;
+                    self.skipped.push_back(key);
+                }
+                while self.skipped.len() > MAX_SKIPPED_KEYS {
+                    self.skipped.pop_front();
+                }
+            }
+        }
+    }
+
+    /// Drops skipped keys stored before `older_than`; returns how many.
+    pub fn prune_skipped(&mut self, older_than: u64) -> usize {
+        let before = self.skipped.len();
+        self.skipped.retain(|k| k.stored_at >= older_than);
+        before - self.skipped.len()
+    }
+}
