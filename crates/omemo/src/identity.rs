@@ -126,12 +126,9 @@ impl IdentityKeyPair {
         self.sign_with_nonce(version, message, &nonce)
     }
 
-    pub(crate) fn sign_with_nonce(
-        &self,
-        version: Version,
-        message: &[u8],
-        nonce: &[u8; 64],
-    ) -> [u8; 64] {
+    /// [`Self::sign`] with a given nonce: only for test vectors (a reused nonce leaks the key).
+    #[doc(hidden)]
+    pub fn sign_with_nonce(&self, version: Version, message: &[u8], nonce: &[u8; 64]) -> [u8; 64] {
         match version {
             // The verifier only knows the Curve25519 key, so sign as the sign-0 Edwards point.
             Version::V03 => {
