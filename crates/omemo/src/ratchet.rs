@@ -227,11 +227,17 @@ impl Ratchet {
             if state.previous_remote == Some(header.dh) {
                 return Err(Error::Duplicate);
             }
-            // Keys left in the old receiving chain, up to PN.
+            // Keys left in the old receiving chain, up to PN. libsignal (OMEMO 0.3 clients) sends
+            // PN = (messages in the previous chain) - 1, python-omemo and we send the count: for
+            // 0.3 derive one more, so that the last message of a libsignal chain can arrive late.
+            let end = match self.version {
+                Version::V03 => header.pn.saturating_add(1),
+                Version::V2 => header.pn,
+            };
             if let Some(recv) = state.recv.as_mut() {
-                let missing = header.pn.saturating_sub(recv.n);
+                let missing = end.saturating_sub(recv.n);
                 if missing <= MAX_SKIP_PER_MESSAGE {
-                    while recv.n < header.pn {
+                    while recv.n < end {
                         let n = recv.n;
                         let key = recv.step()?;
                         skipped.push(SkippedKey {
@@ -314,5 +320,78 @@ impl Ratchet {
         let before = self.skipped.len();
         self.skipped.retain(|k| k.stored_at >= older_than);
         before - self.skipped.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Counter(u8);
+    impl RngCore for Counter {
+        fn next_u32(&mut self) -> u32 {
+            0
+        }
+        fn next_u64(&mut self) -> u64 {
+            0
+        }
+        fn fill_bytes(&mut self, dest: &mut [u8]) {
+            self.0 = self.0.wrapping_add(1);
+            dest.fill(self.0);
+        }
+        fn try_fill_bytes(&mut self, dest: &mut [u8]) -> std::result::Result<(), rand_core::Error> {
+            self.fill_bytes(dest);
+            Ok(())
+        }
+    }
+    impl CryptoRng for Counter {}
+
+    fn pair(version: Version, rng: &mut Counter) -> (Ratchet, Ratchet, Zeroizing<[u8; 32]>) {
+        let sk = [9u8; 32];
+        let spk = xeddsa::clamp([4u8; 32]);
+        let mut alice =
+            Ratchet::initiator(version, &sk, &xeddsa::curve25519_public(&spk), rng).unwrap();
+        let (k0, h0) = alice.encrypt_key().unwrap();
+        let mut bob = Ratchet::responder(version, &sk, &spk, &h0.dh, rng).unwrap();
+        let (got, pending) = bob.decrypt_key(&h0, rng).unwrap();
+        assert_eq!(*got, *k0);
+        bob.commit(pending, 0);
+        (alice, bob, k0)
+    }
+
+    /// A libsignal sender's PN is the last index, not the count: the last message of the old
+    /// chain must still decrypt after the new chain has started (0.3).
+    #[test]
+    fn libsignal_previous_counter() {
+        let rng = &mut Counter(0);
+        let (mut alice, mut bob, _) = pair(Version::V03, rng);
+        let (k1, h1) = alice.encrypt_key().unwrap();
+        let (k2, h2) = alice.encrypt_key().unwrap();
+        let (got, pending) = bob.decrypt_key(&h1, rng).unwrap();
+        assert_eq!(*got, *k1);
+        bob.commit(pending, 0);
+        // Bob answers; Alice turns her ratchet and sends on a new chain with libsignal's PN.
+        let (kb, hb) = bob.encrypt_key().unwrap();
+        let (got, pending) = alice.decrypt_key(&hb, rng).unwrap();
+        assert_eq!(*got, *kb);
+        alice.commit(pending, 0);
+        let (k3, mut h3) = alice.encrypt_key().unwrap();
+        assert_eq!(h3.pn, 3);
+        h3.pn = 2; // max(3 - 1, 0), as libsignal's SessionCipher writes it
+        let (got, pending) = bob.decrypt_key(&h3, rng).unwrap();
+        assert_eq!(*got, *k3);
+        bob.commit(pending, 0);
+        let (got, pending) = bob.decrypt_key(&h2, rng).unwrap();
+        assert_eq!(*got, *k2);
+        bob.commit(pending, 0);
+        assert!(matches!(bob.decrypt_key(&h2, rng), Err(Error::Duplicate)));
+    }
+
+    #[test]
+    fn counter_exhaustion_is_an_error() {
+        let rng = &mut Counter(0);
+        let (mut alice, _, _) = pair(Version::V2, rng);
+        alice.state.send.n = u32::MAX;
+        assert!(matches!(alice.encrypt_key(), Err(Error::CounterExhausted)));
     }
 }
