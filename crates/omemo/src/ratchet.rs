@@ -37,6 +37,10 @@ pub const MAX_SKIPPED_KEYS: usize = 1000;
 /// lost, the session goes on (python-doubleratchet behaves the same).
 pub const MAX_SKIP_PER_MESSAGE: u32 = 1000;
 
+/// How many of the peer's earlier ratchet keys are remembered to recognise late duplicates
+/// (libsignal keeps five old receiving chains).
+pub const MAX_PREVIOUS_RATCHET_KEYS: usize = 16;
+
 type HmacSha256 = Hmac<Sha256>;
 
 #[derive(Clone, Zeroize, ZeroizeOnDrop)]
@@ -72,9 +76,11 @@ pub(crate) struct State {
     pub root: [u8; 32],
     pub own_private: [u8; 32],
     pub remote: [u8; 32],
-    /// The remote ratchet key before `remote`: a message under it without a stored skipped key
-    /// is a duplicate (or was dropped).
-    pub previous_remote: Option<[u8; 32]>,
+    /// The remote ratchet keys before `remote`, newest last (at most [`MAX_PREVIOUS_RATCHET_KEYS`]):
+    /// a message under one of them without a stored skipped key is a duplicate (or was dropped).
+    /// Public keys, so not zeroized.
+    #[zeroize(skip)]
+    pub previous_remotes: Vec<[u8; 32]>,
     pub send: Chain,
     pub recv: Option<Chain>,
     /// Length of our previous sending chain (header field PN).
@@ -145,7 +151,7 @@ impl Ratchet {
                 root,
                 own_private,
                 remote: *their_signed_pre_key,
-                previous_remote: None,
+                previous_remotes: Vec::new(),
                 send: Chain {
                     key: send_key,
                     n: 0,
@@ -177,7 +183,7 @@ impl Ratchet {
                 root,
                 own_private,
                 remote: *their_ratchet_key,
-                previous_remote: None,
+                previous_remotes: Vec::new(),
                 send: Chain {
                     key: send_key,
                     n: 0,
@@ -224,7 +230,7 @@ impl Ratchet {
         let mut state = Box::new(self.state.clone());
         let mut skipped = Vec::new();
         if header.dh != state.remote {
-            if state.previous_remote == Some(header.dh) {
+            if state.previous_remotes.contains(&header.dh) {
                 return Err(Error::Duplicate);
             }
             // Keys left in the old receiving chain, up to PN. libsignal (OMEMO 0.3 clients) sends
@@ -254,7 +260,10 @@ impl Ratchet {
             state.own_private = Self::new_private(rng);
             let dh_send = dh(&state.own_private, &header.dh)?;
             let (root, send_key) = Self::root_step(self.version, &root, &dh_send);
-            state.previous_remote = Some(state.remote);
+            if state.previous_remotes.len() >= MAX_PREVIOUS_RATCHET_KEYS {
+                state.previous_remotes.remove(0);
+            }
+            state.previous_remotes.push(state.remote);
             state.remote = header.dh;
             state.root = root;
             state.pn = state.send.n;

@@ -6,7 +6,9 @@ use zeroize::Zeroizing;
 use crate::identity::{IdentityKeyPair, RemoteIdentity};
 use crate::keys::{Bundle, PreKeyLookup};
 use crate::persist::{Reader, Writer};
-use crate::ratchet::{Chain, MAX_SKIPPED_KEYS, Ratchet, SkippedKey, State};
+use crate::ratchet::{
+    Chain, MAX_PREVIOUS_RATCHET_KEYS, MAX_SKIPPED_KEYS, Ratchet, SkippedKey, State,
+};
 use crate::version::Version;
 use crate::wire::{self, KeyExchange};
 use crate::{Error, Result, message, x3dh, xeddsa};
@@ -287,7 +289,7 @@ impl Session {
     /// | remote identity (len u8 + bytes) | associated data (len u8 + bytes)
     /// | pre-key id u32 | signed pre-key id u32 | ephemeral [32]
     /// | root [32] | own ratchet private [32] | remote ratchet [32]
-    /// | previous remote (0 | 1 + [32]) | send chain key [32] + n u32 | PN u32
+    /// | previous remote ratchet keys (count u8 ≤ 16, each [32]) | send chain key [32] + n u32 | PN u32
     /// | receive chain (0 | 1 + key [32] + n u32)
     /// | skipped count u16, each: ratchet key [32] + n u32 + message key [32] + stored-at u64
     /// ```
@@ -307,12 +309,11 @@ impl Session {
         w.raw(&s.root);
         w.raw(&s.own_private);
         w.raw(&s.remote);
-        match &s.previous_remote {
-            Some(k) => {
-                w.u8(1);
-                w.raw(k);
-            }
-            None => w.u8(0),
+        // At most MAX_PREVIOUS_RATCHET_KEYS (16).
+        let previous = s.previous_remotes.len().min(MAX_PREVIOUS_RATCHET_KEYS);
+        w.u8(previous as u8);
+        for k in s.previous_remotes.iter().take(previous) {
+            w.raw(k);
         }
         w.raw(&s.send.key);
         w.u32(s.send.n);
@@ -360,7 +361,16 @@ impl Session {
         let root = r.key()?;
         let own_private = r.key()?;
         let remote = r.key()?;
-        let previous_remote = if r.flag()? { Some(r.key()?) } else { None };
+        let previous = usize::from(r.u8()?);
+        if previous > MAX_PREVIOUS_RATCHET_KEYS {
+            return Err(Error::Malformed(
+                "stored session: too many previous ratchet keys",
+            ));
+        }
+        let mut previous_remotes = Vec::with_capacity(previous);
+        for _ in 0..previous {
+            previous_remotes.push(r.key()?);
+        }
         let send = Chain {
             key: r.key()?,
             n: r.u32()?,
@@ -404,7 +414,7 @@ impl Session {
                     root,
                     own_private,
                     remote,
-                    previous_remote,
+                    previous_remotes,
                     send,
                     recv,
                     pn,
