@@ -42,6 +42,7 @@ pub const MAX_SKIP_PER_MESSAGE: u32 = 1000;
 pub const MAX_PREVIOUS_RATCHET_KEYS: usize = 16;
 
 type HmacSha256 = Hmac<Sha256>;
+type Secret32 = Zeroizing<[u8; 32]>;
 
 #[derive(Clone, Zeroize, ZeroizeOnDrop)]
 pub(crate) struct Chain {
@@ -115,14 +116,15 @@ pub(crate) enum Pending {
 }
 
 impl Ratchet {
-    fn root_step(version: Version, root: &[u8; 32], dh_out: &[u8; 32]) -> ([u8; 32], [u8; 32]) {
+    /// One root chain step: (new root key, new chain key).
+    fn root_step(version: Version, root: &[u8; 32], dh_out: &[u8; 32]) -> (Secret32, Secret32) {
         let hk = Hkdf::<Sha256>::new(Some(root), dh_out);
         let mut okm = Zeroizing::new([0u8; 64]);
         // 64 bytes are far below HKDF-SHA-256's limit of 255 × 32.
         hk.expand(version.root_info(), okm.as_mut())
             .unwrap_or_else(|_| unreachable!());
-        let mut new_root = [0u8; 32];
-        let mut chain = [0u8; 32];
+        let mut new_root = Zeroizing::new([0u8; 32]);
+        let mut chain = Zeroizing::new([0u8; 32]);
         new_root.copy_from_slice(&okm[..32]);
         chain.copy_from_slice(&okm[32..]);
         (new_root, chain)
@@ -148,12 +150,12 @@ impl Ratchet {
         Ok(Ratchet {
             version,
             state: State {
-                root,
+                root: *root,
                 own_private,
                 remote: *their_signed_pre_key,
                 previous_remotes: Vec::new(),
                 send: Chain {
-                    key: send_key,
+                    key: *send_key,
                     n: 0,
                 },
                 recv: None,
@@ -180,16 +182,16 @@ impl Ratchet {
         Ok(Ratchet {
             version,
             state: State {
-                root,
+                root: *root,
                 own_private,
                 remote: *their_ratchet_key,
                 previous_remotes: Vec::new(),
                 send: Chain {
-                    key: send_key,
+                    key: *send_key,
                     n: 0,
                 },
                 recv: Some(Chain {
-                    key: recv_key,
+                    key: *recv_key,
                     n: 0,
                 }),
                 pn: 0,
@@ -265,14 +267,14 @@ impl Ratchet {
             }
             state.previous_remotes.push(state.remote);
             state.remote = header.dh;
-            state.root = root;
+            state.root = *root;
             state.pn = state.send.n;
             state.send = Chain {
-                key: send_key,
+                key: *send_key,
                 n: 0,
             };
             state.recv = Some(Chain {
-                key: recv_key,
+                key: *recv_key,
                 n: 0,
             });
         }
