@@ -62,13 +62,13 @@ export CARGO_INCREMENTAL=0
 section "cargo fmt --all --check"
 cargo fmt --all --check
 
-section "cargo clippy --all-targets -- -D warnings"
-cargo clippy --all-targets -- -D warnings
+section "cargo clippy --workspace --all-targets -- -D warnings"
+cargo clippy --workspace --all-targets -- -D warnings
 
-section "cargo test --all-targets $*"
+section "cargo test --workspace --all-targets $*"
 test_log="$(mktemp)"
 trap 'rm -f "$test_log"' EXIT
-cargo test --all-targets "$@" 2>&1 | tee "$test_log"
+cargo test --workspace --all-targets "$@" 2>&1 | tee "$test_log"
 
 # One total over all test binaries, so the run does not end on the line of a
 # binary that happens to hold no tests.
