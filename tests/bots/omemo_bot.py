@@ -272,6 +272,10 @@ class Bot(ClientXMPP):
         self.quitting = False
         self.seen_ids: set = set()
         self.mam_results: Dict[str, List[Message]] = {}
+        # One OMEMO operation at a time (python-omemo does not guard a session
+        # against concurrent use), and incoming messages in arrival order:
+        # slixmpp runs each handler as its own task.
+        self.lock = asyncio.Lock()
         self.use_message_ids = True
         # The port given is a STARTTLS port: no direct TLS attempt first, and
         # never plaintext.
@@ -328,7 +332,8 @@ class Bot(ClientXMPP):
             await self.get_roster()
             plugin = self.plugin["xep_0384"]
             manager = await plugin.get_session_manager()
-            await self.catch_up(manager)
+            async with self.lock:
+                await self.catch_up(manager)
             self.send_presence()
             own, _others = await manager.get_own_device_information()
             emit(
@@ -431,10 +436,11 @@ class Bot(ClientXMPP):
         for sid in msg.xml.findall(f"{{{SID_NS}}}stanza-id"):
             if sid.get("by") == self.boundjid.bare:
                 archive_id = sid.get("id")
-        await self.handle(msg, archive_id=archive_id, stamp=None)
-        if archive_id:
-            self.state.data["cursor"] = archive_id
-            self.state.save()
+        async with self.lock:
+            await self.handle(msg, archive_id=archive_id, stamp=None)
+            if archive_id:
+                self.state.data["cursor"] = archive_id
+                self.state.save()
 
     async def handle(self, msg: Message, archive_id: Optional[str], stamp: Optional[str]) -> None:
         if archive_id is not None:
@@ -575,11 +581,14 @@ class Bot(ClientXMPP):
             ref = cmd.get("ref")
             name = cmd.get("cmd")
             if name == "send":
-                await self.send_message(cmd, ref)
+                async with self.lock:
+                    await self.send_message(cmd, ref)
             elif name == "devices":
-                if cmd.get("refresh", True):
-                    await self.refresh(cmd["jid"])
-                emit("devices", ref=ref, jid=JID(cmd["jid"]).bare, devices=await self.device_info(cmd["jid"]))
+                async with self.lock:
+                    if cmd.get("refresh", True):
+                        await self.refresh(cmd["jid"])
+                    devices = await self.device_info(cmd["jid"])
+                emit("devices", ref=ref, jid=JID(cmd["jid"]).bare, devices=devices)
             elif name == "trust":
                 jid = JID(cmd["jid"]).bare
                 level = TRUST_NAMES[cmd["trust"]]
@@ -592,8 +601,9 @@ class Bot(ClientXMPP):
                 emit("trust", ref=ref, jid=jid, device=device.device_id, trust=cmd["trust"])
             elif name == "refresh":
                 jids = [cmd["jid"]] if cmd.get("jid") else [j for j in self.client_roster if j != self.boundjid.bare]
-                for jid in jids:
-                    await self.refresh(jid)
+                async with self.lock:
+                    for jid in jids:
+                        await self.refresh(jid)
                 emit("refreshed", ref=ref, jids=[JID(j).bare for j in jids])
             elif name == "subscribe":
                 self.send_presence_subscription(pto=JID(cmd["jid"]).bare)
