@@ -55,6 +55,13 @@ cargo --version
 cargo fmt --version
 cargo clippy --version
 
+section "Python venv for the OMEMO reference bot (tests/bots)"
+# tests/bots/omemo_bot.py (slixmpp + slixmpp-omemo) plays "the other person"
+# in the OMEMO tests; tests/bots/venv.sh makes its pinned venv (also runnable
+# on its own) and exports PLAUSCH_TEST_PYTHON for `cargo test`.
+# shellcheck source=tests/bots/venv.sh
+. "$REPO_ROOT/tests/bots/venv.sh"
+
 # A one-off build gains nothing from incremental caches, and they cost gigabytes
 # of disk (CI once ran out of it); see also `[profile.dev.package."*"]`.
 export CARGO_INCREMENTAL=0

@@ -8,5 +8,6 @@ pub mod prosody;
 #[allow(unused_imports)]
 pub use prosody::Prosody;
 
+pub mod bot;
 pub mod headless;
 pub mod raw;

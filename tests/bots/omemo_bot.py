@@ -1,0 +1,694 @@
+#!/usr/bin/env python3
+"""OMEMO reference bot for Plausch's integration tests (a test tool, never shipped).
+
+One process is one XMPP client with one OMEMO device, built on slixmpp and
+slixmpp-omemo (python-omemo with the oldmemo and twomemo backends). The Rust
+tests drive it through JSON Lines: one command per line on stdin, one event per
+line on stdout; logs go to stderr. See README.md ("Testing") and
+tests/common/bot.rs.
+
+Commands (every command may carry "ref", which its answer echoes):
+  {"cmd":"send","to":J,"body":B,"encrypt":true,"version":"0.3"|"2"}  -> sent | error
+  {"cmd":"devices","jid":J,"refresh":true}                           -> devices | error
+  {"cmd":"trust","jid":J,"device":N,"trust":"trusted"|"blind"|"undecided"|"distrusted"}
+                                                                     -> trust | error
+  {"cmd":"refresh","jid":J}   (J omitted: every roster contact)     -> refreshed | error
+  {"cmd":"subscribe","jid":J}                                        -> subscribed
+  {"cmd":"raw","xml":X}                                              -> raw_sent
+  {"cmd":"quit"}                                                     -> bye, exit 0
+
+Events without a command: ready, message, empty_omemo, untrusted, message_error,
+disconnected, error.
+
+Quirks of slixmpp-omemo 2.2.0 this bot works around:
+  * its encrypt_message/decrypt_message do not implement XEP-0420 (SCE), so
+    OMEMO 2 cannot carry a body through them; the bot wraps and unwraps the
+    SCE envelope itself and calls the session manager directly;
+  * it always loads both OMEMO versions; `--versions` replaces the plugin's
+    session-manager factory to load only the chosen ones;
+  * it does not fetch offline messages: the test Prosody has no mod_offline
+    (MAM keeps what arrives while a user is offline), so the bot catches up
+    from the archive after the last archive id it saw (kept in its state
+    directory) before it sends its presence.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import datetime
+import json
+import logging
+import os
+import secrets
+import ssl
+import string
+import sys
+import threading
+from typing import Any, Dict, FrozenSet, List, Optional
+from xml.etree import ElementTree as ET
+from xml.sax.saxutils import escape, quoteattr
+
+import omemo
+import oldmemo
+import oldmemo.etree
+import twomemo
+import twomemo.etree
+from omemo.storage import Just, Maybe, Nothing, Storage
+from omemo.types import DeviceInformation, JSONType
+from slixmpp import JID, ClientXMPP
+from slixmpp.plugins import register_plugin
+from slixmpp.stanza import Message
+from slixmpp.xmlstream.handler import Callback
+from slixmpp.xmlstream.matcher import MatchXPath
+
+import slixmpp_omemo.xep_0384 as xep_0384_module
+from slixmpp_omemo import XEP_0384, TrustLevel
+
+log = logging.getLogger("omemo_bot")
+
+OLD_NS = oldmemo.oldmemo.NAMESPACE  # eu.siacs.conversations.axolotl
+TWO_NS = twomemo.twomemo.NAMESPACE  # urn:xmpp:omemo:2
+VERSION_OF = {OLD_NS: "0.3", TWO_NS: "2"}
+NS_OF = {"0.3": OLD_NS, "2": TWO_NS}
+DEVICE_LIST_NODE = {
+    TWO_NS: ("urn:xmpp:omemo:2:devices", "twomemo_device_list"),
+    OLD_NS: ("eu.siacs.conversations.axolotl.devicelist", "oldmemo_device_list"),
+}
+SCE_NS = "urn:xmpp:sce:1"
+MAM_NS = "urn:xmpp:mam:2"
+RSM_NS = "http://jabber.org/protocol/rsm"
+SID_NS = "urn:xmpp:sid:0"
+EME_NS = "urn:xmpp:eme:0"
+FALLBACK = "This message is OMEMO encrypted."
+TRUST_NAMES = {
+    "trusted": TrustLevel.TRUSTED,
+    "blind": TrustLevel.BLINDLY_TRUSTED,
+    "undecided": TrustLevel.UNDECIDED,
+    "distrusted": TrustLevel.DISTRUSTED,
+}
+TRUST_WORDS = {level.value: word for word, level in TRUST_NAMES.items()}
+
+
+def emit(event: str, **fields: Any) -> None:
+    """Prints one event as a JSON line on stdout."""
+    fields = {"event": event, **{k: v for k, v in fields.items() if v is not None or k in KEEP_NULL}}
+    sys.stdout.write(json.dumps(fields, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+# Fields printed even when null (so a test can tell "unencrypted" from "missing").
+KEEP_NULL = {"version", "body", "sender_device"}
+
+
+def describe(e: BaseException) -> str:
+    """An exception in one line: its type and message, with its cause."""
+    text = f"{type(e).__name__}: {e}"
+    if e.__cause__ is not None:
+        text += f" (caused by {type(e.__cause__).__name__}: {e.__cause__})"
+    return text
+
+
+class JsonFileStorage(Storage):
+    """python-omemo's key-value storage in one JSON file, rewritten atomically on each change."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__()
+        self._path = path
+        self._data: Dict[str, JSONType] = {}
+        if os.path.exists(path):
+            with open(path, encoding="utf-8") as f:
+                self._data = json.load(f)
+
+    def _flush(self) -> None:
+        tmp = self._path + ".tmp"
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(self._data, f)
+        os.replace(tmp, self._path)
+
+    async def _load(self, key: str) -> Maybe[JSONType]:
+        if key in self._data:
+            return Just(self._data[key])
+        return Nothing()
+
+    async def _store(self, key: str, value: JSONType) -> None:
+        self._data[key] = value
+        self._flush()
+
+    async def _delete(self, key: str) -> None:
+        self._data.pop(key, None)
+        self._flush()
+
+
+class BotOmemo(XEP_0384):
+    """slixmpp-omemo's plugin with file storage, the chosen versions and the bot's trust policy."""
+
+    default_config = {
+        "fallback_message": FALLBACK,
+        "storage_file": None,
+        "namespaces": [TWO_NS, OLD_NS],
+        "btbv": True,
+    }
+
+    def plugin_init(self) -> None:
+        self._storage = JsonFileStorage(self.storage_file)
+        # Like XEP_0384.plugin_init, but only for the loaded versions: a bot
+        # without OMEMO 2 must not ask for (+notify) its device lists.
+        xep_0060 = self.xmpp["xep_0060"]
+        xep_0163 = self.xmpp["xep_0163"]
+        for ns in self.namespaces:
+            node, event = DEVICE_LIST_NODE[ns]
+            xep_0060.map_node_event(node, event)
+            self.xmpp.add_event_handler(event + "_publish", self._on_device_list_update)
+            xep_0163.add_interest(node)
+        self.xmpp.add_event_handler("changed_subscription", self._on_subscription_changed)
+
+    def plugin_end(self) -> None:
+        pass
+
+    @property
+    def storage(self) -> Storage:
+        return self._storage
+
+    @property
+    def _btbv_enabled(self) -> bool:
+        return self.btbv
+
+    async def _devices_blindly_trusted(
+        self, blindly_trusted: FrozenSet[DeviceInformation], identifier: Optional[str]
+    ) -> None:
+        log.info("blindly trusted: %s", [(d.bare_jid, d.device_id) for d in blindly_trusted])
+
+    async def _prompt_manual_trust(
+        self, manually_trusted: FrozenSet[DeviceInformation], identifier: Optional[str]
+    ) -> None:
+        # No one to ask: announce the devices and refuse. The send fails with
+        # an error; a test decides with `trust` and sends again.
+        devices = sorted((d.bare_jid, d.device_id) for d in manually_trusted)
+        emit("untrusted", devices=[{"jid": j, "device": d} for j, d in devices], ref=identifier)
+        raise omemo.TrustDecisionFailed(
+            "undecided devices (trust them with the trust command): "
+            + ", ".join(f"{j}/{d}" for j, d in devices)
+        )
+
+
+def install_session_manager_factory(namespaces: List[str]) -> None:
+    """Makes slixmpp-omemo load only `namespaces` (it always loads both otherwise)."""
+
+    async def prepare(xmpp: Any, plugin: Any, storage: Storage, legacy_storage: Any, **_: Any) -> Any:
+        backends = []
+        if TWO_NS in namespaces:
+            backends.append(twomemo.Twomemo(storage))
+        if OLD_NS in namespaces:
+            backends.append(oldmemo.Oldmemo(storage))
+        manager = await xep_0384_module._make_session_manager(xmpp, plugin).create(
+            backends,
+            storage,
+            xmpp.boundjid.bare,
+            initial_own_label=None,
+            undecided_trust_level_name=TrustLevel.UNDECIDED.value,
+        )
+        await manager.ensure_data_consistency()
+        await manager.after_history_sync()
+        return manager
+
+    xep_0384_module._prepare = prepare
+
+
+def sce_envelope(body: str, own_bare: str) -> bytes:
+    """The XEP-0420 envelope OMEMO 2 encrypts: the body, random padding, time and sender."""
+    pad_len = secrets.randbelow(200)
+    pad = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(pad_len))
+    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return (
+        f"<envelope xmlns='{SCE_NS}'><content><body xmlns='jabber:client'>{escape(body)}</body>"
+        f"</content><rpad>{pad}</rpad><time stamp='{stamp}'/><from jid={quoteattr(own_bare)}/>"
+        "</envelope>"
+    ).encode("utf-8")
+
+
+def open_sce_envelope(plaintext: bytes, sender_bare: str) -> Optional[str]:
+    """The body inside an SCE envelope; refuses an envelope whose <from/> names someone else."""
+    envelope = ET.fromstring(plaintext.decode("utf-8"))
+    if envelope.tag != f"{{{SCE_NS}}}envelope":
+        raise ValueError(f"not an SCE envelope: {envelope.tag}")
+    sender = envelope.find(f"{{{SCE_NS}}}from")
+    if sender is not None and JID(sender.get("jid", "")).bare != sender_bare:
+        raise ValueError(f"SCE <from/> {sender.get('jid')!r} is not the sender {sender_bare}")
+    content = envelope.find(f"{{{SCE_NS}}}content")
+    if content is None:
+        raise ValueError("SCE envelope without <content/>")
+    body = content.find("{jabber:client}body")
+    return None if body is None else (body.text or "")
+
+
+class StateFile:
+    """The bot's own small state next to the OMEMO storage: the MAM catch-up cursor."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.data: Dict[str, Any] = {}
+        if os.path.exists(path):
+            with open(path, encoding="utf-8") as f:
+                self.data = json.load(f)
+
+    def save(self) -> None:
+        tmp = self.path + ".tmp"
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(self.data, f)
+        os.replace(tmp, self.path)
+
+
+class Bot(ClientXMPP):
+    def __init__(self, args: argparse.Namespace) -> None:
+        ssl_context = ssl.create_default_context(cafile=args.ca_file)
+        ssl_context.check_hostname = True
+        ssl_context.verify_mode = ssl.CERT_REQUIRED
+        super().__init__(args.jid, args.password, ssl_context=ssl_context)
+        self.args = args
+        self.namespaces = [NS_OF[v] for v in args.versions]
+        self.state = StateFile(os.path.join(args.state, "bot.json"))
+        self.quitting = False
+        self.seen_ids: set = set()
+        self.mam_results: Dict[str, List[Message]] = {}
+        # One OMEMO operation at a time (python-omemo does not guard a session
+        # against concurrent use), and incoming messages in arrival order:
+        # slixmpp runs each handler as its own task.
+        self.lock = asyncio.Lock()
+        self.use_message_ids = True
+        # The port given is a STARTTLS port: no direct TLS attempt first, and
+        # never plaintext.
+        self.enable_direct_tls = False
+        self.enable_starttls = True
+        self.enable_plaintext = False
+
+        self.roster.auto_authorize = True
+        self.roster.auto_subscribe = True
+
+        for plugin in ["xep_0030", "xep_0060", "xep_0115", "xep_0163", "xep_0199", "xep_0280",
+                       "xep_0334", "xep_0359", "xep_0380"]:
+            self.register_plugin(plugin)
+        register_plugin(BotOmemo)
+        self.register_plugin(
+            "xep_0384",
+            {
+                "storage_file": os.path.join(args.state, "omemo.json"),
+                "namespaces": self.namespaces,
+                "btbv": args.trust == "blind",
+            },
+            module=sys.modules[__name__],
+        )
+
+        self.add_event_handler("session_start", self.on_session_start)
+        self.add_event_handler("message", self.on_message)
+        self.add_event_handler("failed_auth", self.on_failed_auth)
+        self.add_event_handler("connection_failed", self.on_connection_failed)
+        self.add_event_handler("disconnected", self.on_disconnected)
+        self.register_handler(
+            Callback(
+                "MAM results",
+                MatchXPath(f"{{jabber:client}}message/{{{MAM_NS}}}result"),
+                self.collect_mam_result,
+            )
+        )
+
+    # ---- connection ------------------------------------------------------
+
+    def on_failed_auth(self, _: Any) -> None:
+        emit("error", kind="auth", message="authentication failed")
+
+    def on_connection_failed(self, reason: Any) -> None:
+        emit("error", kind="connection", message=str(reason))
+
+    def on_disconnected(self, reason: Any) -> None:
+        if self.quitting:
+            os._exit(self.exit_code)
+        emit("disconnected", reason=str(reason))
+        asyncio.get_event_loop().call_later(1.0, lambda: self.connect(self.args.host, self.args.port))
+
+    async def on_session_start(self, _: Any) -> None:
+        try:
+            await self.get_roster()
+            plugin = self.plugin["xep_0384"]
+            manager = await plugin.get_session_manager()
+            async with self.lock:
+                await self.catch_up(manager)
+            self.send_presence()
+            own, _others = await manager.get_own_device_information()
+            emit(
+                "ready",
+                jid=str(self.boundjid),
+                device_id=own.device_id,
+                fingerprint="".join(manager.format_identity_key(own.identity_key)),
+                identity_key=own.identity_key.hex(),
+                versions=[VERSION_OF[ns] for ns in self.namespaces],
+                trust=self.args.trust,
+            )
+        except Exception as e:  # noqa: BLE001 - reported, then the bot exits
+            log.exception("start failed")
+            emit("error", kind="start", message=describe(e))
+            self.quit(1)
+
+    # ---- offline messages: MAM catch-up ------------------------------------
+
+    def collect_mam_result(self, msg: Message) -> None:
+        result = msg.xml.find(f"{{{MAM_NS}}}result")
+        if result is not None:
+            self.mam_results.setdefault(result.get("queryid", ""), []).append(msg)
+
+    async def mam_page(self, rsm: List[ET.Element]) -> tuple[List[Message], bool, Optional[str]]:
+        """One archive page: the result messages, whether it was the last and its last id."""
+        iq = self.make_iq_set()
+        query = ET.SubElement(iq.xml, f"{{{MAM_NS}}}query", queryid=iq["id"])
+        rsm_set = ET.SubElement(query, f"{{{RSM_NS}}}set")
+        for elt in rsm:
+            rsm_set.append(elt)
+        self.mam_results[iq["id"]] = []
+        answer = await iq.send(timeout=20)
+        results = self.mam_results.pop(iq["id"], [])
+        fin = answer.xml.find(f"{{{MAM_NS}}}fin")
+        complete = fin is not None and fin.get("complete") in ("true", "1")
+        last = None if fin is None else fin.findtext(f"{{{RSM_NS}}}set/{{{RSM_NS}}}last")
+        return results, complete, last
+
+    def rsm(self, name: str, text: str = "") -> ET.Element:
+        elt = ET.Element(f"{{{RSM_NS}}}{name}")
+        elt.text = text
+        return elt
+
+    async def catch_up(self, manager: Any) -> None:
+        """Delivers what the archive got since the last message this device saw."""
+        if not self.state.data.get("initialized"):
+            # A new device: nothing before now was encrypted for it. Start
+            # after the newest archived message.
+            _results, _complete, last = await self.mam_page([self.rsm("max", "1"), self.rsm("before")])
+            self.state.data = {"initialized": True, "cursor": last}
+            self.state.save()
+            return
+        manager.before_history_sync()
+        try:
+            count = 0
+            while True:
+                page = [self.rsm("max", "50")]
+                if self.state.data.get("cursor"):
+                    page.append(self.rsm("after", self.state.data["cursor"]))
+                results, complete, last = await self.mam_page(page)
+                for result in results:
+                    await self.handle_archived(result)
+                    count += 1
+                if last:
+                    self.state.data["cursor"] = last
+                    self.state.save()
+                if complete or not results:
+                    break
+            log.info("caught up: %d archived messages", count)
+        finally:
+            await manager.after_history_sync()
+
+    async def handle_archived(self, wrapper: Message) -> None:
+        result = wrapper.xml.find(f"{{{MAM_NS}}}result")
+        forwarded = result.find("{urn:xmpp:forward:0}forwarded")
+        inner = None if forwarded is None else forwarded.find("{jabber:client}message")
+        if inner is None:
+            return
+        delay = forwarded.find("{urn:xmpp:delay}delay")
+        stanza = Message(self, inner)
+        if JID(stanza["from"]).bare == self.boundjid.bare:
+            return  # our own outgoing message
+        await self.handle(stanza, archive_id=result.get("id"), stamp=None if delay is None else delay.get("stamp"))
+
+    # ---- incoming ------------------------------------------------------------
+
+    async def on_message(self, msg: Message) -> None:
+        if msg.xml.find(f"{{{MAM_NS}}}result") is not None:
+            return  # handled by the catch-up
+        if msg["type"] == "error":
+            emit(
+                "message_error",
+                **{"from": str(msg["from"])},
+                id=msg["id"],
+                condition=msg["error"]["condition"],
+                text=msg["error"]["text"] or None,
+            )
+            return
+        archive_id = None
+        for sid in msg.xml.findall(f"{{{SID_NS}}}stanza-id"):
+            if sid.get("by") == self.boundjid.bare:
+                archive_id = sid.get("id")
+        async with self.lock:
+            await self.handle(msg, archive_id=archive_id, stamp=None)
+            if archive_id:
+                self.state.data["cursor"] = archive_id
+                self.state.save()
+
+    async def handle(self, msg: Message, archive_id: Optional[str], stamp: Optional[str]) -> None:
+        if archive_id is not None:
+            if archive_id in self.seen_ids:
+                return
+            self.seen_ids.add(archive_id)
+        plugin = self.plugin["xep_0384"]
+        sender = JID(msg["from"])
+        found = plugin.is_encrypted(msg)
+        common = {
+            "from": str(sender),
+            "id": msg["id"] or None,
+            "stanza_id": archive_id,
+            "archived": stamp is not None or None,
+            "delay": stamp,
+            "type": msg["type"],
+        }
+        if not found:
+            if msg["body"]:
+                emit("message", **common, body=msg["body"], encrypted=False, version=None, sender_device=None)
+            return
+        usable = [ns for ns in (TWO_NS, OLD_NS) if ns in found and ns in self.namespaces]
+        if not usable:
+            emit(
+                "message", **common, body=None, encrypted=True,
+                version=VERSION_OF[sorted(found)[0]], sender_device=None,
+                error="no enabled OMEMO version in the message: " + ", ".join(sorted(found)),
+            )
+            return
+        ns = usable[0]
+        manager = await plugin.get_session_manager()
+        elt = msg.xml.find(f"{{{ns}}}encrypted")
+        sender_device = None
+        try:
+            if ns == TWO_NS:
+                message = twomemo.etree.parse_message(elt, sender.bare)
+            else:
+                message = await oldmemo.etree.parse_message(elt, sender.bare, self.boundjid.bare, manager)
+            sender_device = message.device_id
+            plaintext, device, _key = await manager.decrypt(message)
+            if plaintext is None:
+                emit("empty_omemo", **common, version=VERSION_OF[ns], sender_device=sender_device)
+                return
+            body = open_sce_envelope(plaintext, sender.bare) if ns == TWO_NS else plaintext.decode("utf-8")
+            emit(
+                "message", **common, body=body, encrypted=True, version=VERSION_OF[ns],
+                sender_device=device.device_id,
+                sender_trust=TRUST_WORDS.get(device.trust_level_name, device.trust_level_name),
+            )
+        except Exception as e:  # noqa: BLE001 - every failure is an event for the test
+            log.warning("cannot decrypt %s from %s", msg["id"], sender, exc_info=True)
+            emit(
+                "message", **common, body=None, encrypted=True, version=VERSION_OF[ns],
+                sender_device=sender_device, error=describe(e),
+            )
+
+    # ---- commands ------------------------------------------------------------
+
+    async def refresh(self, jid: str) -> None:
+        manager = await self.plugin["xep_0384"].get_session_manager()
+        for ns in self.namespaces:
+            try:
+                await manager.refresh_device_list(ns, JID(jid).bare)
+            except omemo.DeviceListDownloadFailed as e:
+                log.info("no %s device list for %s: %s", ns, jid, e)
+
+    async def device_info(self, jid: str) -> List[Dict[str, Any]]:
+        manager = await self.plugin["xep_0384"].get_session_manager()
+        out = []
+        for d in sorted(await manager.get_device_information(JID(jid).bare), key=lambda d: d.device_id):
+            active = dict(d.active)
+            out.append({
+                "device": d.device_id,
+                "versions": sorted(VERSION_OF[ns] for ns in d.namespaces if ns in VERSION_OF),
+                "active": sorted(VERSION_OF[ns] for ns, on in active.items() if on and ns in VERSION_OF),
+                "trust": TRUST_WORDS.get(d.trust_level_name, d.trust_level_name),
+                "fingerprint": "".join(manager.format_identity_key(d.identity_key)),
+                "label": d.label,
+            })
+        return out
+
+    async def send_message(self, cmd: Dict[str, Any], ref: Any) -> None:
+        to = JID(cmd["to"])
+        body = cmd["body"]
+        if not cmd.get("encrypt", True):
+            msg = self.make_message(mto=to, mbody=body, mtype="chat")
+            msg.send()
+            emit("sent", ref=ref, id=msg["id"], to=str(to), encrypted=False, versions=[])
+            return
+        manager = await self.plugin["xep_0384"].get_session_manager()
+        version = cmd.get("version")
+        order = [ns for ns in (TWO_NS, OLD_NS) if ns in self.namespaces]
+        if version is not None:
+            if NS_OF.get(str(version)) not in self.namespaces:
+                raise ValueError(f"version {version!r} is not enabled (enabled: {self.args.versions})")
+            order = [NS_OF[str(version)]]
+        await self.refresh(to.bare)
+        plaintexts: Dict[str, bytes] = {}
+        if TWO_NS in order:
+            plaintexts[TWO_NS] = sce_envelope(body, self.boundjid.bare)
+        if OLD_NS in order:
+            plaintexts[OLD_NS] = body.encode("utf-8")
+        messages, errors = await manager.encrypt(
+            frozenset({to.bare}), plaintexts, backend_priority_order=order, identifier=ref
+        )
+        msg = self.make_message(mto=to, mbody=FALLBACK, mtype="chat")
+        msg.enable("store")
+        used = []
+        for message in messages:
+            if message.namespace == TWO_NS:
+                msg.xml.append(twomemo.etree.serialize_message(message))
+            else:
+                msg.xml.append(oldmemo.etree.serialize_message(message))
+            used.append(message.namespace)
+        for ns in used:
+            ET.SubElement(msg.xml, f"{{{EME_NS}}}encryption", namespace=ns, name="OMEMO")
+        recipients = sorted(
+            ({"jid": key.bare_jid, "device": key.device_id, "version": VERSION_OF[m.namespace]}
+             for m in messages for key, _kex in m.keys),
+            key=lambda r: (r["jid"], r["device"]),
+        )
+        msg.send()
+        emit(
+            "sent", ref=ref, id=msg["id"], to=str(to), encrypted=True,
+            versions=sorted(VERSION_OF[ns] for ns in used),
+            recipients=recipients,
+            errors=[
+                {"jid": e.bare_jid, "device": e.device_id, "version": VERSION_OF.get(e.namespace),
+                 "error": describe(e.exception)}
+                for e in errors
+            ],
+        )
+
+    async def command(self, line: str) -> None:
+        ref = None
+        try:
+            cmd = json.loads(line)
+            ref = cmd.get("ref")
+            name = cmd.get("cmd")
+            if name == "send":
+                async with self.lock:
+                    await self.send_message(cmd, ref)
+            elif name == "devices":
+                async with self.lock:
+                    if cmd.get("refresh", True):
+                        await self.refresh(cmd["jid"])
+                    devices = await self.device_info(cmd["jid"])
+                emit("devices", ref=ref, jid=JID(cmd["jid"]).bare, devices=devices)
+            elif name == "trust":
+                jid = JID(cmd["jid"]).bare
+                level = TRUST_NAMES[cmd["trust"]]
+                manager = await self.plugin["xep_0384"].get_session_manager()
+                devices = await manager.get_device_information(jid)
+                device = next((d for d in devices if d.device_id == int(cmd["device"])), None)
+                if device is None:
+                    raise ValueError(f"unknown device {cmd['device']} of {jid}")
+                await manager.set_trust(jid, device.identity_key, level.value)
+                emit("trust", ref=ref, jid=jid, device=device.device_id, trust=cmd["trust"])
+            elif name == "refresh":
+                jids = [cmd["jid"]] if cmd.get("jid") else [j for j in self.client_roster if j != self.boundjid.bare]
+                async with self.lock:
+                    for jid in jids:
+                        await self.refresh(jid)
+                emit("refreshed", ref=ref, jids=[JID(j).bare for j in jids])
+            elif name == "subscribe":
+                self.send_presence_subscription(pto=JID(cmd["jid"]).bare)
+                emit("subscribed", ref=ref, jid=JID(cmd["jid"]).bare)
+            elif name == "raw":
+                self.send_raw(cmd["xml"])
+                emit("raw_sent", ref=ref)
+            elif name == "quit":
+                emit("bye", ref=ref)
+                self.quit(0)
+            else:
+                raise ValueError(f"unknown command {name!r}")
+        except Exception as e:  # noqa: BLE001 - a bad command is an event, the bot keeps running
+            log.warning("command failed: %s", line, exc_info=True)
+            emit("error", kind="command", ref=ref, message=describe(e))
+
+    def quit(self, code: int) -> None:
+        self.quitting = True
+        self.exit_code = code
+        self.disconnect(wait=2.0)
+        asyncio.get_event_loop().call_later(3.0, lambda: os._exit(code))
+
+    def on_stdin_closed(self) -> None:
+        if not self.quitting:
+            log.info("stdin closed: quitting")
+            self.quit(0)
+
+
+def read_stdin(loop: asyncio.AbstractEventLoop, bot: Bot) -> None:
+    """Feeds stdin's lines to the bot's loop, one command at a time in order."""
+    queue: asyncio.Queue = asyncio.Queue()
+
+    async def worker() -> None:
+        while True:
+            line = await queue.get()
+            if line is None:
+                bot.on_stdin_closed()
+                return
+            await bot.command(line)
+
+    loop.call_soon_threadsafe(lambda: loop.create_task(worker()))
+
+    def reader() -> None:
+        for line in sys.stdin:
+            if line.strip():
+                loop.call_soon_threadsafe(queue.put_nowait, line)
+        loop.call_soon_threadsafe(queue.put_nowait, None)
+
+    threading.Thread(target=reader, daemon=True).start()
+
+
+def parse_args(argv: List[str]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description="OMEMO reference bot for Plausch's tests (JSON Lines on stdin/stdout)")
+    p.add_argument("--jid", required=True, help="the account (bare or with resource)")
+    p.add_argument("--password", required=True)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, required=True, help="STARTTLS client port")
+    p.add_argument("--ca-file", required=True, help="PEM file to validate the server's certificate against")
+    p.add_argument("--state", required=True, help="directory for the OMEMO state (kept across restarts)")
+    p.add_argument("--versions", default="both", choices=["0.3", "2", "both"])
+    p.add_argument("--trust", default="blind", choices=["blind", "manual"],
+                   help="blind: trust every new device (BTBV); manual: new devices stay undecided")
+    p.add_argument("--log-level", default="INFO")
+    args = p.parse_args(argv)
+    args.versions = ["2", "0.3"] if args.versions == "both" else [args.versions]
+    return args
+
+
+def main() -> None:
+    args = parse_args(sys.argv[1:])
+    logging.basicConfig(stream=sys.stderr, level=args.log_level.upper(),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if sys.version_info < (3, 11):
+        emit("error", kind="start", message="Python 3.11 or newer is needed")
+        sys.exit(2)
+    os.makedirs(args.state, exist_ok=True)
+    install_session_manager_factory([NS_OF[v] for v in args.versions])
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    bot = Bot(args)
+    bot.exit_code = 0
+    bot.connect(args.host, args.port)
+    read_stdin(loop, bot)
+    loop.run_forever()
+
+
+if __name__ == "__main__":
+    main()
