@@ -477,6 +477,25 @@ pub fn image(data: &[u8]) {
 /// A file name from the network (XEP-0446 metadata, or the last segment
 /// of a URL), made safe to store. The result must be one harmless path
 /// component on every system.
+pub fn xmpp_uri(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(uri) = crate::xmpp::uri::XmppUri::parse(text) else {
+        return;
+    };
+    let fingerprints = uri.fingerprints();
+    let _ = uri.param("body");
+    {
+        let jid = uri.jid.to_bare();
+        let again = crate::xmpp::uri::XmppUri::with_fingerprints(&jid, &fingerprints);
+        // What we write reads back as what we meant.
+        if let Ok(back) = crate::xmpp::uri::XmppUri::parse(&again) {
+            assert_eq!(back.fingerprints(), fingerprints, "{again}");
+        }
+    }
+}
+
 pub fn file_name(data: &[u8]) {
     let name = String::from_utf8_lossy(data);
     let safe = crate::files::names::sanitize(&name);

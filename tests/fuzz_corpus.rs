@@ -18,6 +18,7 @@ const TARGETS: &[(&str, Target)] = &[
     ("headless_command", plausch::fuzzing::headless_command),
     ("image", plausch::fuzzing::image),
     ("file_name", plausch::fuzzing::file_name),
+    ("xmpp_uri", plausch::fuzzing::xmpp_uri),
 ];
 
 fn fuzz_dir() -> PathBuf {

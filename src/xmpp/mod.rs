@@ -35,6 +35,7 @@ pub mod sce;
 pub mod stamp;
 pub mod stanza_error;
 pub mod text;
+pub mod uri;
 pub mod util;
 pub mod vcard;
 pub mod version;
