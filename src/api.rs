@@ -14,12 +14,14 @@ pub type AccountId = String;
 
 mod accounts;
 mod command;
+mod encryption;
 mod event;
 mod problem;
 mod rooms;
 
 pub use accounts::*;
 pub use command::*;
+pub use encryption::*;
 pub use event::*;
 pub use problem::*;
 pub use rooms::*;

@@ -18,6 +18,7 @@ mod archive;
 mod files;
 mod insert;
 mod messages;
+pub(crate) mod omemo;
 mod peers;
 mod rooms;
 mod roster;

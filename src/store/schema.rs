@@ -18,7 +18,7 @@ use super::StoreError;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Ordered migration steps; the schema version is `MIGRATIONS.len()`.
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9, V10];
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11];
 
 /// The newest schema version this build understands.
 pub(crate) const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -255,6 +255,87 @@ const V10: &str = r#"
 DROP INDEX message_unread;
 CREATE INDEX message_unread ON message (conversation_id, mention)
     WHERE direction = 'in' AND read = 0;
+"#;
+
+/// Version 11: OMEMO (XEP-0384), both variants (`omemo` = 0.3,
+/// `omemo2` = OMEMO 2), for the whole of issue 22 at once so later parts
+/// only add code. Our own device (one row) with its identity, signed
+/// pre-keys (one current per variant, retired ones kept a while for late
+/// pre-key messages) and one-time pre-keys (shared by both bundles; a used
+/// one is deleted and replaced). The devices of contacts — and our own
+/// other devices, under our own JID — as their lists announce them, with
+/// their identity key once a bundle was read and the trust given to it;
+/// a device that left its list stays, `active` = 0. Ratchet sessions per
+/// device. Messages remember how they were encrypted, by which device of
+/// the sender, and why they could not be decrypted; a conversation may
+/// switch encryption on or off (NULL: the account's default).
+///
+/// Secret key material (identity, pre-keys, sessions) is stored as the
+/// `omemo` crate serializes it, in this file on the user's own disk: the
+/// same trust as the decrypted history next to it.
+const V11: &str = r#"
+CREATE TABLE omemo_own (
+    -- Exactly one row.
+    singleton        INTEGER PRIMARY KEY CHECK (singleton = 1),
+    device_id        INTEGER NOT NULL CHECK (device_id BETWEEN 1 AND 2147483647),
+    -- IdentityKeyPair::to_bytes (secret).
+    identity         BLOB    NOT NULL,
+    -- ms since epoch.
+    created          INTEGER NOT NULL,
+    -- The id the next one-time pre-key gets (ids are never reused).
+    next_pre_key_id  INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE omemo_signed_pre_key (
+    version TEXT    NOT NULL CHECK (version IN ('omemo', 'omemo2')),
+    id      INTEGER NOT NULL,
+    -- SignedPreKey::to_bytes (secret; the signature differs per variant).
+    key     BLOB    NOT NULL,
+    created INTEGER NOT NULL,
+    -- When a newer one replaced it; NULL for the current one.
+    retired INTEGER,
+    PRIMARY KEY (version, id)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX omemo_signed_pre_key_current
+    ON omemo_signed_pre_key (version) WHERE retired IS NULL;
+CREATE TABLE omemo_pre_key (
+    id  INTEGER PRIMARY KEY,
+    -- PreKey::to_bytes (secret).
+    key BLOB NOT NULL
+);
+CREATE TABLE omemo_device (
+    -- Bare JID of the owner (a contact, or our own for our other devices).
+    jid        TEXT    NOT NULL,
+    version    TEXT    NOT NULL CHECK (version IN ('omemo', 'omemo2')),
+    device_id  INTEGER NOT NULL CHECK (device_id BETWEEN 1 AND 2147483647),
+    label      TEXT,
+    -- The public identity key as its bundle carries it; NULL until read.
+    identity   BLOB,
+    trust      TEXT    NOT NULL DEFAULT 'undecided'
+        CHECK (trust IN ('blind', 'verified', 'untrusted', 'undecided')),
+    -- ms since epoch: first and last seen on the owner's list, last
+    -- message from it.
+    first_seen INTEGER NOT NULL,
+    last_seen  INTEGER NOT NULL,
+    last_used  INTEGER,
+    -- On the owner's current list.
+    active     INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+    PRIMARY KEY (jid, version, device_id)
+) WITHOUT ROWID;
+CREATE TABLE omemo_session (
+    jid       TEXT    NOT NULL,
+    version   TEXT    NOT NULL CHECK (version IN ('omemo', 'omemo2')),
+    device_id INTEGER NOT NULL,
+    -- Session::to_bytes (secret).
+    session   BLOB    NOT NULL,
+    updated   INTEGER NOT NULL,
+    PRIMARY KEY (jid, version, device_id)
+) WITHOUT ROWID;
+ALTER TABLE message ADD COLUMN encryption TEXT NOT NULL DEFAULT 'none'
+    CHECK (encryption IN ('none', 'omemo', 'omemo2'));
+ALTER TABLE message ADD COLUMN sender_device INTEGER;
+ALTER TABLE message ADD COLUMN decryption_error TEXT;
+-- 1 on, 0 off, NULL: the account's default.
+ALTER TABLE conversation ADD COLUMN encryption INTEGER CHECK (encryption IN (0, 1));
 "#;
 
 const WAL_CHECKPOINT_PAGES: i64 = 4000;

@@ -1,6 +1,7 @@
 //! Store tests, split by topic; shared fixtures live here.
 
 mod messages;
+mod omemo;
 mod signals;
 mod storage;
 
