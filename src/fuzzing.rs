@@ -259,6 +259,7 @@ pub fn stanza_iq(data: &[u8]) {
                 receipts: true,
                 typing: true,
                 read_markers: true,
+                omemo: true,
             };
             let _ = crate::xmpp::caps::answer(offer, &id, &payload);
             let _ = crate::xmpp::version::is_query(&payload);

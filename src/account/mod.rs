@@ -633,6 +633,7 @@ impl Actor {
             receipts: self.switches.send_receipts,
             typing: self.switches.send_typing,
             read_markers: self.switches.send_read_markers,
+            omemo: self.switches.omemo,
         }
     }
 

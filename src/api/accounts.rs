@@ -176,6 +176,9 @@ pub struct AccountUpdate {
     /// Show sender and text in notifications (else only "new message").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notification_text: Option<bool>,
+    /// OMEMO end-to-end encryption (keys, device lists).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub omemo: Option<bool>,
     /// Download images and small files from contacts automatically.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_download: Option<bool>,
@@ -212,6 +215,7 @@ impl std::fmt::Debug for AccountUpdate {
             .field("send_read_markers", &self.send_read_markers)
             .field("notifications", &self.notifications)
             .field("notification_text", &self.notification_text)
+            .field("omemo", &self.omemo)
             .field("auto_download", &self.auto_download)
             .field("auto_download_max_bytes", &self.auto_download_max_bytes)
             .field("download_dir", &self.download_dir)

@@ -111,6 +111,9 @@ pub struct Switches {
     pub notifications: bool,
     /// Notifications show sender and text (else only "new message").
     pub notification_text: bool,
+    /// OMEMO end-to-end encryption (XEP-0384): this device has keys and
+    /// publishes them, and follows device lists.
+    pub omemo: bool,
 }
 
 impl Default for Switches {
@@ -121,19 +124,21 @@ impl Default for Switches {
             send_read_markers: true,
             notifications: true,
             notification_text: true,
+            omemo: true,
         }
     }
 }
 
 impl Switches {
     /// Each switch's key in `config.toml` with its value.
-    pub fn entries(&self) -> [(&'static str, bool); 5] {
+    pub fn entries(&self) -> [(&'static str, bool); 6] {
         [
             ("send_receipts", self.send_receipts),
             ("send_typing", self.send_typing),
             ("send_read_markers", self.send_read_markers),
             ("notifications", self.notifications),
             ("notification_text", self.notification_text),
+            ("omemo", self.omemo),
         ]
     }
 
@@ -145,6 +150,7 @@ impl Switches {
             (&mut self.send_read_markers, u.send_read_markers),
             (&mut self.notifications, u.notifications),
             (&mut self.notification_text, u.notification_text),
+            (&mut self.omemo, u.omemo),
         ] {
             if let Some(v) = value {
                 *slot = v;
@@ -160,6 +166,7 @@ impl Switches {
             send_read_markers: Some(self.send_read_markers),
             notifications: Some(self.notifications),
             notification_text: Some(self.notification_text),
+            omemo: Some(self.omemo),
             ..u
         }
     }

@@ -41,6 +41,7 @@ pub(super) struct RawAccount {
     send_read_markers: Option<bool>,
     notifications: Option<bool>,
     notification_text: Option<bool>,
+    omemo: Option<bool>,
     auto_download: Option<bool>,
     auto_download_max_bytes: Option<i64>,
     download_dir: Option<String>,
@@ -110,6 +111,7 @@ impl From<&AccountConfig> for RawAccount {
             send_read_markers: off_only(s.send_read_markers),
             notifications: off_only(s.notifications),
             notification_text: off_only(s.notification_text),
+            omemo: off_only(s.omemo),
             auto_download: off_only(f.auto_download),
             auto_download_max_bytes: (f.auto_download_max_bytes != DEFAULT_AUTO_DOWNLOAD_MAX)
                 .then(|| toml_int(f.auto_download_max_bytes)),
@@ -186,6 +188,7 @@ impl RawAccount {
                 send_read_markers: self.send_read_markers.unwrap_or(true),
                 notifications: self.notifications.unwrap_or(true),
                 notification_text: self.notification_text.unwrap_or(true),
+                omemo: self.omemo.unwrap_or(true),
             },
             files: FileSettings {
                 auto_download: self.auto_download.unwrap_or(true),

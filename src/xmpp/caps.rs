@@ -27,6 +27,8 @@ pub struct Offer {
     pub receipts: bool,
     pub typing: bool,
     pub read_markers: bool,
+    /// OMEMO is on: we follow device lists (ours and contacts').
+    pub omemo: bool,
 }
 
 #[cfg(test)]
@@ -38,6 +40,7 @@ impl Offer {
             receipts,
             typing: true,
             read_markers: true,
+            omemo: true,
         }
     }
 }
@@ -72,6 +75,13 @@ pub fn own_disco(offer: Offer, node: Option<String>) -> DiscoInfoResult {
         .map(pep::notify),
     )
     .collect();
+    if offer.omemo {
+        // Device lists of both OMEMO variants, ours (other devices of
+        // ours) and contacts' (XEP-0384 §5.1).
+        for version in crate::xmpp::omemo::Version::ALL {
+            features.insert(pep::notify(version.devices_node()));
+        }
+    }
     for (on, feature) in [
         (offer.receipts, ns::RECEIPTS),
         (offer.typing, ns::CHATSTATES),
@@ -147,6 +157,20 @@ mod tests {
                 .contains("http://jabber.org/protocol/nick+notify")
         );
         assert!(info.features.contains("urn:xmpp:avatar:metadata+notify"));
+        assert!(info.features.contains("urn:xmpp:omemo:2:devices+notify"));
+        assert!(
+            info.features
+                .contains("eu.siacs.conversations.axolotl.devicelist+notify")
+        );
+        let without = Offer {
+            omemo: false,
+            ..offer(false)
+        };
+        assert!(
+            !own_disco(without, None)
+                .features
+                .contains("urn:xmpp:omemo:2:devices+notify")
+        );
         // The announced hash is the one a contact computes from our answer.
         let announced = own_caps(offer(false)).map(|c| c.ver);
         let computed = caps::hash_caps(&caps::compute_disco(&info), Algo::Sha_1)

@@ -50,12 +50,23 @@ pub fn publish(
     payload: Element,
     access_model: Option<&str>,
 ) -> PubSub {
-    let publish_options = access_model.map(|model| PublishOptions {
-        form: Some(DataForm::new(
-            DataFormType::Submit,
-            PUBLISH_OPTIONS,
-            vec![Field::new("pubsub#access_model", FieldType::TextSingle).with_value(model)],
-        )),
+    let options: Vec<(&str, &str)> = access_model
+        .map(|model| ("pubsub#access_model", model))
+        .into_iter()
+        .collect();
+    publish_with(node, item_id, payload, &options)
+}
+
+/// [`publish`] with any publish-options (`(field, value)`, e.g.
+/// `("pubsub#max_items", "max")`); none: no publish-options at all.
+pub fn publish_with(
+    node: &str,
+    item_id: Option<&str>,
+    payload: Element,
+    options: &[(&str, &str)],
+) -> PubSub {
+    let publish_options = (!options.is_empty()).then(|| PublishOptions {
+        form: Some(options_form(PUBLISH_OPTIONS, options)),
     });
     PubSub::Publish {
         publish: Publish {
@@ -68,6 +79,31 @@ pub fn publish(
         },
         publish_options,
     }
+}
+
+const NODE_CONFIG: &str = "http://jabber.org/protocol/pubsub#node_config";
+const PUBSUB_OWNER: &str = "http://jabber.org/protocol/pubsub#owner";
+
+fn options_form(form_type: &str, options: &[(&str, &str)]) -> DataForm {
+    DataForm::new(
+        DataFormType::Submit,
+        form_type,
+        options
+            .iter()
+            .map(|(var, value)| Field::new(var, FieldType::TextSingle).with_value(value))
+            .collect(),
+    )
+}
+
+/// Sets `options` in the configuration of our `node` (XEP-0060 §8.2, as
+/// its owner): what a publish whose publish-options the node did not meet
+/// needs before it is tried again.
+pub fn configure(node: &str, options: &[(&str, &str)]) -> Element {
+    let mut configure = super::util::element("configure", PUBSUB_OWNER, &[("node", node)]);
+    configure.append_child(options_form(NODE_CONFIG, options).into());
+    let mut pubsub = super::util::element("pubsub", PUBSUB_OWNER, &[]);
+    pubsub.append_child(configure);
+    pubsub
 }
 
 /// The payload of the first item of `node` in an items result, if any.
