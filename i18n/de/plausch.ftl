@@ -453,6 +453,7 @@ problem-duplicate-account = Ein Konto mit diesem Namen gibt es schon.
 problem-password-unavailable = Das Passwort ist nicht verfügbar.
 problem-registration-failed = Das Konto konnte auf dem Server nicht angelegt werden.
 problem-data-dir-failed = Der Datenordner kann nicht verwendet werden.
+problem-omemo = Die Verschlüsselungsanfrage konnte nicht ausgeführt werden.
 
 ## Vom Server abgelehnte Anfragen (Fehler mit Code) und warum (XMPP-Bedingungen)
 refused-roster-request = Die Kontaktliste konnte nicht gelesen werden: { $why }.

@@ -453,6 +453,7 @@ problem-duplicate-account = An account with this name exists already.
 problem-password-unavailable = The password is not available.
 problem-registration-failed = The account could not be created on the server.
 problem-data-dir-failed = The data folder cannot be used.
+problem-omemo = The encryption request could not be carried out.
 
 ## Requests the server refused (error events with a code), and why (XMPP conditions)
 refused-roster-request = The contact list could not be read: { $why }.

@@ -107,6 +107,9 @@ impl Actor {
                     self.send_chat_state(&with, state, stream).await
                 }
             }
+            // Ours and the store's without a connection; a contact's
+            // lists are read first when nothing is known.
+            AccountRequest::Devices { jid } => self.devices(&jid, online).await,
             AccountRequest::Profile { jid } => match online {
                 Some(stream) => self.request_profile(&jid, stream).await,
                 // What the store knows, marked incomplete.
@@ -235,6 +238,11 @@ impl Actor {
             AccountRequest::Moderate { id, reason } => {
                 if let Some(stream) = self.require_online(online, ROOM) {
                     self.moderate(&id, reason.as_deref(), stream).await
+                }
+            }
+            AccountRequest::OmemoRemoveDevice { device } => {
+                if let Some(stream) = self.require_online(online, "the device was not removed") {
+                    self.omemo_remove_device(device, stream).await
                 }
             }
 

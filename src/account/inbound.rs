@@ -50,6 +50,9 @@ pub enum PendingIq {
     VCardPhoto,
     OwnAvatar,
     AvatarPublish,
+    /// OMEMO device lists, bundles and their publishing (`omemo/`, which
+    /// keeps what each request was for).
+    Omemo,
 }
 
 impl Actor {
@@ -391,6 +394,7 @@ impl Actor {
             (PendingIq::AvatarPublish, answer) => {
                 self.on_avatar_published(id, answer, stream).await
             }
+            (PendingIq::Omemo, answer) => self.on_omemo_answer(id, answer, stream).await,
             (PendingIq::Carbons, Ok(_)) => self.sync.carbons_enabled(),
             (PendingIq::Carbons, Err(error)) => tracing::info!(
                 account = %self.id,

@@ -41,6 +41,7 @@ pub mod link;
 pub mod muc;
 mod netwatch;
 pub(crate) mod nick;
+pub(crate) mod omemo;
 mod outbox;
 pub(crate) mod pep;
 pub mod presence;
@@ -184,6 +185,8 @@ struct Actor {
     transfers: transfers::Transfers,
     /// Group chats of this session (XEP-0045).
     muc: muc::Rooms,
+    /// OMEMO: our device's publishing and device lists of this session.
+    omemo: omemo::Omemo,
 }
 
 /// The receiving ends of what the actor's helpers report (outgoing
@@ -256,6 +259,7 @@ impl Actor {
             upload: upload::Upload::default(),
             transfers,
             muc: muc::Rooms::default(),
+            omemo: omemo::Omemo::default(),
         };
         (actor, inboxes)
     }
@@ -602,6 +606,7 @@ impl Actor {
         self.rooms_new_session(stream).await;
         self.request_own_avatar(stream).await;
         self.discover_upload(stream).await;
+        self.omemo_new_session(stream).await;
     }
 
     /// The roster as front-ends see it: with presence and avatar paths.

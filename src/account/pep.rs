@@ -51,6 +51,11 @@ impl Actor {
             self.on_avatar_notification(owner, notice, stream).await;
             return true;
         }
+        if let Some(version) = crate::xmpp::omemo::Version::of_devices_node(&n.node) {
+            self.on_device_list_notification(owner, version, &n.published, n.retracted, stream)
+                .await;
+            return true;
+        }
         match n.node.as_str() {
             crate::xmpp::nick::NODE => self.on_nick_notification(&owner, &n),
             super::muc::BOOKMARKS_NODE => self.on_bookmarks_notification(&owner, msg, stream).await,

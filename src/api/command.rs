@@ -342,6 +342,17 @@ pub enum AccountRequest {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         reason: Option<String>,
     },
+    /// The OMEMO devices of `jid` (our own JID: ours); answered with
+    /// `devices`. For a contact the store's knowledge, fetched first when
+    /// nothing is known yet.
+    Devices {
+        jid: String,
+    },
+    /// Take a stale device of ours off our OMEMO device lists (never this
+    /// one); answered with `devices` for our JID.
+    OmemoRemoveDevice {
+        device: u32,
+    },
 }
 
 /// The presence we show on an account (`set_presence`).

@@ -297,6 +297,13 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         text: Option<String>,
     },
+    /// The OMEMO devices of `jid` (answer to `devices`; also after
+    /// `omemo_remove_device`).
+    Devices {
+        account: AccountId,
+        jid: String,
+        devices: Vec<DeviceInfo>,
+    },
     /// Something failed. `message` is a plain English sentence, `code` the
     /// kind of problem (see [`Problem`]). Where the server refused a
     /// request (`roster_request`, `roster_change`, `avatar`,
@@ -386,7 +393,8 @@ impl Event {
             | Event::Subject { account, .. }
             | Event::Invitation { account, .. }
             | Event::Rooms { account, .. }
-            | Event::MucError { account, .. } => Some(account),
+            | Event::MucError { account, .. }
+            | Event::Devices { account, .. } => Some(account),
             Event::Error { account, .. } => account.as_deref(),
         }
     }

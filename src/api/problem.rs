@@ -143,11 +143,14 @@ pub enum Problem {
     RegistrationFailed,
     /// The profile's or an account's data directory cannot be used.
     DataDirFailed,
+    /// An OMEMO request cannot be carried out (e.g. removing this device
+    /// from its own list), or the server refused to publish our device.
+    Omemo,
 }
 
 impl Problem {
     /// Every code, for tests and front-ends that list them.
-    pub const ALL: [Problem; 32] = [
+    pub const ALL: [Problem; 33] = [
         Problem::NotConnected,
         Problem::StoreFailed,
         Problem::InvalidAddress,
@@ -180,6 +183,7 @@ impl Problem {
         Problem::PasswordUnavailable,
         Problem::RegistrationFailed,
         Problem::DataDirFailed,
+        Problem::Omemo,
     ];
 
     /// The stable code, as serialised.
@@ -217,6 +221,7 @@ impl Problem {
             Problem::PasswordUnavailable => "password_unavailable",
             Problem::RegistrationFailed => "registration_failed",
             Problem::DataDirFailed => "data_dir_failed",
+            Problem::Omemo => "omemo",
         }
     }
 
@@ -260,6 +265,7 @@ impl Problem {
             Problem::PasswordUnavailable => "The password is not available.",
             Problem::RegistrationFailed => "The account could not be created on the server.",
             Problem::DataDirFailed => "The data folder cannot be used.",
+            Problem::Omemo => "The encryption request could not be carried out.",
         }
     }
 }

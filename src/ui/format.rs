@@ -212,6 +212,7 @@ pub fn problem_text(problem: Problem, condition: Option<&str>) -> String {
         Problem::PasswordUnavailable => fl!("problem-password-unavailable"),
         Problem::RegistrationFailed => fl!("problem-registration-failed"),
         Problem::DataDirFailed => fl!("problem-data-dir-failed"),
+        Problem::Omemo => fl!("problem-omemo"),
     }
 }
 

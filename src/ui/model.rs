@@ -395,6 +395,8 @@ pub fn apply_event(
         event @ (Event::Transfer { .. } | Event::FileTooLarge { .. }) => {
             applied.banner = super::files::apply_event(account, chat, event);
         }
+        // Not shown yet: the GUI part of issue 22.
+        Event::Devices { .. } => {}
     }
     applied
 }

@@ -8,6 +8,7 @@ mod carbons;
 mod chat;
 mod corrections;
 mod muc;
+mod omemo;
 mod receipts;
 mod requests;
 mod support;
