@@ -70,6 +70,9 @@ impl Actor {
         };
         if list.contains(ours) {
             self.omemo.listed.insert(version, true);
+        } else if let Some(recheck) = self.omemo.list_in_flight.get_mut(&version) {
+            // Ours is on its way: this may be the list from before it.
+            *recheck = true;
         } else if self.omemo.ready {
             // Another client published the list without us: merge back.
             tracing::info!(account = %self.id, ?version, "our OMEMO device was taken off our list; adding it again");

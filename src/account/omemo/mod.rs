@@ -62,6 +62,11 @@ pub(super) struct Omemo {
     ready: bool,
     /// Whether our device is on our list of each variant, as last seen.
     listed: HashMap<Version, bool>,
+    /// Our list publishes under way, per variant: whether a notification
+    /// without our device came meanwhile (then the list is read again
+    /// once the publish is answered: the notification may be the old
+    /// list, from before our publish, or another client's overwrite).
+    list_in_flight: HashMap<Version, bool>,
     /// `devices` requests for accounts whose lists are being read: answers due.
     waiting: HashMap<BareJid, usize>,
     /// A removal of one of our devices under way.
@@ -78,6 +83,9 @@ struct Removal {
 enum Purpose {
     /// Our list at the session start.
     OwnList(Version),
+    /// Our list again, after a notification without our device came
+    /// while we were publishing it.
+    Recheck(Version),
     /// Someone's list, for `devices`.
     List(BareJid, Version),
     /// Our list, to take `DeviceId` off it.
@@ -231,6 +239,22 @@ impl Actor {
                     self.omemo_setup(stream).await;
                 }
             }
+            Purpose::Recheck(version) => {
+                let Some(list) = list_from(version, &answer) else {
+                    return;
+                };
+                let own = self.jid.clone();
+                self.store_device_list(&own, version, &list);
+                match self.own_device_id() {
+                    Some(ours) if !list.contains(ours) => {
+                        self.publish_list_with_us(version, list, stream).await
+                    }
+                    Some(_) => {
+                        self.omemo.listed.insert(version, true);
+                    }
+                    None => {}
+                }
+            }
             Purpose::List(jid, version) => {
                 if let Some(list) = list_from(version, &answer) {
                     self.store_device_list(&jid, version, &list);
@@ -267,7 +291,7 @@ impl Actor {
     ) {
         let Err(e) = answer else {
             tracing::debug!(account = %self.id, node = p.node, "OMEMO node published");
-            return;
+            return self.list_published(&p, stream).await;
         };
         if pep::is_precondition_failure(&e) {
             match p.stage {
@@ -292,6 +316,27 @@ impl Actor {
             }
         }
         self.refused(Problem::Omemo, "OMEMO keys not published", &e);
+        self.list_published(&p, stream).await;
+    }
+
+    /// A publish of ours is done (taken or refused for good): if it was a
+    /// device list and a notification without our device came meanwhile,
+    /// the list is read again.
+    async fn list_published(&mut self, p: &Publication, stream: &Wire) {
+        let Some(version) = Version::of_devices_node(&p.node) else {
+            return;
+        };
+        if self.omemo.list_in_flight.remove(&version) == Some(true) {
+            let own = Jid::from(self.jid.clone());
+            self.omemo_ask(
+                own,
+                Responder::Account,
+                pep::items_request(version.devices_node(), None).into(),
+                Purpose::Recheck(version),
+                stream,
+            )
+            .await;
+        }
     }
 
     /// Our lists are read (or could not be): make our device if there is
@@ -388,6 +433,7 @@ impl Actor {
         if let Some(ours) = self.own_device_id() {
             self.omemo.listed.insert(version, list.contains(ours));
         }
+        self.omemo.list_in_flight.insert(version, false);
         let p = Publication {
             node: version.devices_node().to_owned(),
             item: Some(version.devices_item().to_owned()),

@@ -172,18 +172,29 @@ async fn a_list_with_our_device_is_left_alone_and_restarts_keep_the_device() {
     assert!(second.iter().any(|p| p.node == "urn:xmpp:omemo:2:bundles"));
 }
 
+/// A notification of our OMEMO 2 list.
+fn notify(list: &str) -> String {
+    format!(
+        "<message from='{ME}' to='{ME_FULL}' type='headline'>\
+         <event xmlns='http://jabber.org/protocol/pubsub#event'>\
+         <items node='{V2_DEVICES}'><item id='current'>{list}</item></items></event></message>"
+    )
+}
+
+/// The server takes `p`.
+async fn accept(h: &mut Harness, p: &Published) {
+    h.receive(&format!("<iq type='result' id='{}' from='{ME}'/>", p.id))
+        .await;
+}
+
 #[tokio::test]
 async fn our_device_is_added_again_when_another_client_drops_it() {
     let mut h = Harness::online();
-    session(&mut h, "<devices xmlns='urn:xmpp:omemo:2'/>").await;
+    for p in session(&mut h, "<devices xmlns='urn:xmpp:omemo:2'/>").await {
+        accept(&mut h, &p).await;
+    }
+    assert!(h.sent().is_empty());
     let me = ours(&h);
-    let notify = |list: &str| {
-        format!(
-            "<message from='{ME}' to='{ME_FULL}' type='headline'>\
-             <event xmlns='http://jabber.org/protocol/pubsub#event'>\
-             <items node='{V2_DEVICES}'><item id='current'>{list}</item></items></event></message>"
-        )
-    };
     // The echo of our own publish: nothing to do.
     h.receive(&notify(&format!(
         "<devices xmlns='urn:xmpp:omemo:2'><device id='{me}'/></devices>"
@@ -200,12 +211,54 @@ async fn our_device_is_added_again_when_another_client_drops_it() {
     let mut expected = vec![2222, 3333, me];
     expected.sort_unstable();
     assert_eq!(list_ids(&published[0], Version::V2), expected);
+    accept(&mut h, &published[0]).await;
     // The same from a stranger's full JID is not ours to merge.
     h.receive(&format!(
         "<message from='{MALLORY}/x' to='{ME_FULL}' type='headline'>\
          <event xmlns='http://jabber.org/protocol/pubsub#event'>\
          <items node='{V2_DEVICES}'><item id='current'>\
          <devices xmlns='urn:xmpp:omemo:2'/></item></items></event></message>"
+    ))
+    .await;
+    assert!(publishes(&h.sent()).is_empty());
+}
+
+#[tokio::test]
+async fn a_list_without_us_while_ours_is_on_its_way_is_read_again_after() {
+    let mut h = Harness::online();
+    let published = session(&mut h, "<devices xmlns='urn:xmpp:omemo:2'/>").await;
+    let me = ours(&h);
+    // The server's last item, from before our publish: nothing yet.
+    h.receive(&notify("<devices xmlns='urn:xmpp:omemo:2'/>"))
+        .await;
+    assert!(h.sent().is_empty());
+    accept(&mut h, find(&published, V2_DEVICES)).await;
+    let sent = h.sent();
+    let id = items_request(&sent, V2_DEVICES).unwrap();
+    // Meanwhile another client replaced the list without us.
+    h.receive(&list_answer(
+        &id,
+        V2_DEVICES,
+        "<devices xmlns='urn:xmpp:omemo:2'><device id='5555'/></devices>",
+    ))
+    .await;
+    let again = publishes(&h.sent());
+    assert_eq!(again.len(), 1);
+    let mut expected = vec![5555, me];
+    expected.sort_unstable();
+    assert_eq!(list_ids(&again[0], Version::V2), expected);
+    // Had our publish won, the list is left alone.
+    let mut h = Harness::online();
+    let published = session(&mut h, "<devices xmlns='urn:xmpp:omemo:2'/>").await;
+    let me = ours(&h);
+    h.receive(&notify("<devices xmlns='urn:xmpp:omemo:2'/>"))
+        .await;
+    accept(&mut h, find(&published, V2_DEVICES)).await;
+    let id = items_request(&h.sent(), V2_DEVICES).unwrap();
+    h.receive(&list_answer(
+        &id,
+        V2_DEVICES,
+        &format!("<devices xmlns='urn:xmpp:omemo:2'><device id='{me}'/></devices>"),
     ))
     .await;
     assert!(publishes(&h.sent()).is_empty());
