@@ -249,6 +249,14 @@ const WIRE: &[(&str, &str)] = &[
         r#"{"cmd":"moderate","account":"work","id":"m1","reason":"spam"}"#,
         r#"{"cmd":"moderate","account":"work","id":"m1","reason":"spam"}"#,
     ),
+    (
+        r#"{"cmd":"devices","account":"work","jid":"bob@example.org"}"#,
+        r#"{"cmd":"devices","account":"work","jid":"bob@example.org"}"#,
+    ),
+    (
+        r#"{"cmd":"omemo_remove_device","account":"work","device":31415}"#,
+        r#"{"cmd":"omemo_remove_device","account":"work","device":31415}"#,
+    ),
     (r#"{"cmd":"quit"}"#, r#"{"cmd":"quit"}"#),
 ];
 
@@ -347,7 +355,7 @@ fn an_unknown_command_lists_every_command() {
     for name in &names {
         assert!(e.contains(name.as_str()), "{name} missing in: {e}");
     }
-    assert_eq!(e.matches('`').count() / 2 - 1, 54, "{e}");
+    assert_eq!(e.matches('`').count() / 2 - 1, 56, "{e}");
 }
 
 #[test]
