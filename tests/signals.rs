@@ -201,6 +201,7 @@ fn receipts_are_requested_only_from_clients_that_can_answer() {
             receipts,
             typing: false,
             read_markers: false,
+            omemo: false,
         };
         let c = caps::own_caps(offer).unwrap();
         let xml = to_xml(&Element::from(c));

@@ -125,6 +125,9 @@ fn id_of(idx: usize, id: i64) -> rusqlite::Result<u32> {
     u32::try_from(id).map_err(|_| bad_value(idx, Type::Integer, format!("key id {id}")))
 }
 
+/// A one-time pre-key as stored: its id and `PreKey::to_bytes`.
+pub type StoredPreKey = (u32, Zeroizing<Vec<u8>>);
+
 /// Pre-key ids stay below 2²⁴ (libsignal's `Medium.MAX_VALUE`): some
 /// clients keep them in 24 bits. After that they start again at 1.
 pub const MAX_PRE_KEY_ID: u32 = 0xff_ffff;
@@ -152,7 +155,7 @@ impl Store {
         &mut self,
         own: &OwnDevice,
         signed: &[StoredSignedPreKey],
-        pre_keys: &[(u32, Zeroizing<Vec<u8>>)],
+        pre_keys: &[StoredPreKey],
     ) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
         let next = pre_keys.iter().map(|(id, _)| *id).max().unwrap_or(0) + 1;
@@ -228,7 +231,7 @@ impl Store {
     }
 
     /// Our one-time pre-keys (`PreKey::to_bytes`), by id.
-    pub fn omemo_pre_keys(&self) -> Result<Vec<(u32, Zeroizing<Vec<u8>>)>, StoreError> {
+    pub fn omemo_pre_keys(&self) -> Result<Vec<StoredPreKey>, StoreError> {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT id, key FROM omemo_pre_key ORDER BY id")?;
