@@ -18,10 +18,16 @@ impl Actor {
         match message {
             ToAccount::Request(request) => self.on_request(request, online).await,
             ToAccount::Reconfigure(config) => {
+                let omemo_was_on = self.switches.omemo;
                 self.reconfigure(&config);
                 if let Some(stream) = online {
                     // Our caps follow the switches: tell contacts.
                     self.send_presence(stream).await;
+                    // Switched on: our device is set up now, not with
+                    // the next session.
+                    if self.switches.omemo && !omemo_was_on {
+                        self.omemo_new_session(stream).await;
+                    }
                 }
             }
             // The run loop's, which owns the connection.

@@ -496,3 +496,29 @@ async fn our_devices_and_removing_a_stale_one() {
     };
     assert!(devices.iter().any(|d| d.id == 1111 && !d.active));
 }
+
+#[tokio::test]
+async fn switched_off_nothing_happens_and_switching_on_sets_up_at_once() {
+    let mut h = Harness::online();
+    h.actor.switches.omemo = false;
+    h.actor.omemo_new_session(&h.wire).await;
+    assert!(h.sent().is_empty());
+    // Notifications are not followed either.
+    h.receive(&notify("<devices xmlns='urn:xmpp:omemo:2'/>"))
+        .await;
+    assert!(h.sent().is_empty());
+    assert!(h.actor.store.omemo_devices(ME).unwrap().is_empty());
+
+    let mut config =
+        crate::config::AccountConfig::new("test", ME, crate::config::PasswordSource::Keyring);
+    config.switches.omemo = true;
+    h.actor
+        .on_command(
+            crate::accounts::ToAccount::Reconfigure(Box::new(config)),
+            Some(&h.wire),
+        )
+        .await;
+    let sent = h.sent();
+    assert!(items_request(&sent, V2_DEVICES).is_some());
+    assert!(items_request(&sent, LEGACY_DEVICES).is_some());
+}
