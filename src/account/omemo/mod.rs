@@ -129,16 +129,24 @@ fn api_version(v: Version) -> crate::api::OmemoVersion {
 }
 
 /// The device list in an items answer for `version`'s devices node: None
-/// when unreadable; no item or an unknown node is an empty list.
+/// when unreadable (then it is never published over: the devices on it
+/// would be lost); a node that does not exist or has no item is empty.
 fn list_from(
     version: Version,
     answer: &Result<Option<Element>, StanzaError>,
 ) -> Option<DeviceList> {
+    use tokio_xmpp::parsers::ns;
     use tokio_xmpp::parsers::stanza_error::DefinedCondition;
+    let node = version.devices_node();
     match answer {
-        Ok(payload) => match pep::first_item(payload.as_ref(), version.devices_node()) {
+        Ok(payload) => match pep::first_item(payload.as_ref(), node) {
             Some(item) => DeviceList::parse(version, &item).ok(),
-            None => Some(DeviceList::default()),
+            // Only an answer about this very node without items is empty.
+            None => payload
+                .as_ref()
+                .and_then(|p| p.get_child("items", ns::PUBSUB))
+                .filter(|items| items.attr("node") == Some(node))
+                .map(|_| DeviceList::default()),
         },
         Err(e) if e.defined_condition == DefinedCondition::ItemNotFound => {
             Some(DeviceList::default())

@@ -522,3 +522,30 @@ async fn switched_off_nothing_happens_and_switching_on_sets_up_at_once() {
     assert!(items_request(&sent, V2_DEVICES).is_some());
     assert!(items_request(&sent, LEGACY_DEVICES).is_some());
 }
+
+#[tokio::test]
+async fn an_unreadable_list_is_never_published_over() {
+    let mut h = Harness::online();
+    h.actor.omemo_new_session(&h.wire).await;
+    let sent = h.sent();
+    let v2 = items_request(&sent, V2_DEVICES).unwrap();
+    let legacy = items_request(&sent, LEGACY_DEVICES).unwrap();
+    // A result without the items of the node, and a garbled list.
+    h.receive(&format!("<iq type='result' id='{v2}' from='{ME}'/>"))
+        .await;
+    h.receive(&list_answer(
+        &legacy,
+        LEGACY_DEVICES,
+        "<list xmlns='urn:example:other'/>",
+    ))
+    .await;
+    let published = publishes(&h.sent());
+    // The device is made and the bundles go out, the lists stay as they are.
+    assert!(h.actor.store.omemo_own().unwrap().is_some());
+    assert_eq!(published.len(), 2);
+    assert!(
+        published
+            .iter()
+            .all(|p| !p.node.ends_with("devices") && !p.node.ends_with("devicelist"))
+    );
+}
