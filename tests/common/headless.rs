@@ -67,7 +67,13 @@ impl Headless {
         });
         let log = profile.join("stderr.log");
         std::thread::spawn(move || {
-            let mut out = std::fs::File::create(log).ok();
+            // Appended: after a restart the log still tells what the
+            // processes before it did (a failing test keeps it).
+            let mut out = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(log)
+                .ok();
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
                 if let Some(f) = out.as_mut() {
                     let _ = writeln!(f, "{line}");
