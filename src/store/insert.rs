@@ -457,6 +457,43 @@ fn follow_archive(
     Ok(())
 }
 
+/// At the end of a catch-up page: new results that came after the last
+/// stored one (`previous`) but were placed before it — their whole-second
+/// stamps, or `LiveSince`, put them before the live message the archive has
+/// first — follow it in the archive's order, each just after the one before.
+/// (Without a stored result after them, `move_between` never sees them: a
+/// first catch-up that found one message already stored live put the rest
+/// before it.) The trail keeps them for a stored result in a later page.
+fn settle_trail(
+    tx: &Connection,
+    trail: &mut CatchUpTrail,
+    outcome: &mut [Inserted],
+) -> Result<(), StoreError> {
+    for (conversation_id, fresh) in trail.fresh.iter_mut() {
+        let Some(&previous) = trail.previous.get(conversation_id) else {
+            continue;
+        };
+        let mut last = previous;
+        for (seq, ts) in fresh.iter_mut() {
+            let Some(place) = tx
+                .prepare_cached("SELECT ts, pos FROM message WHERE seq = ?1")?
+                .query_row([*seq], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))
+                .optional()?
+            else {
+                continue;
+            };
+            last = if place < last {
+                let moved = move_after(tx, last, [*seq].into_iter(), outcome)?;
+                *ts = moved.0;
+                moved
+            } else {
+                place
+            };
+        }
+    }
+    Ok(())
+}
+
 /// Moves the messages `seqs` (in this order) to just after `previous`, a
 /// place `(ts, pos)`: its time, and `pos` values above every one given so
 /// far, taken from the counter that arriving messages' `pos` comes from (so
@@ -644,6 +681,9 @@ impl Store {
                 follow_archive(&tx, m, &mut inserted, trail, &state, &mut outcome)?;
             }
             outcome.push(inserted);
+        }
+        if let Some(trail) = trail {
+            settle_trail(&tx, trail, &mut outcome)?;
         }
         state.finish(&tx)?;
         tx.commit()?;

@@ -829,6 +829,54 @@ fn a_catch_up_moves_stored_messages_into_the_archive_order() {
     );
 }
 
+/// A first catch-up that finds the contact's first message already stored
+/// live (the session was online before the archive answered) and the rest
+/// new: their whole-second stamps fall in that message's second, `LiveSince`
+/// put them before it, and with no stored result after them nothing moved
+/// them back (`sync::a_contacts_messages_keep_their_order_through_restarts_and_kills`
+/// failed so: m0001…m0005 before m0000).
+#[test]
+fn new_results_after_the_last_stored_one_stay_after_it() {
+    let mut s = mem();
+    let with = "bob@example.org";
+    let at = |id: &'static str, ms: i64| archived(id, with, ms);
+    let live = s.insert_messages(&[at("m0", 44_500)]).unwrap();
+    let Inserted::New(first_live) = &live[0] else {
+        panic!("{live:?}");
+    };
+    let since = LiveSince::from([(with.to_owned(), first_live.timestamp.timestamp_millis())]);
+    let mut trail = CatchUpTrail::new();
+    let page = s
+        .insert_caught_up(
+            &[
+                at("m0", 44_000),
+                at("m1", 44_000),
+                at("m2", 44_000),
+                at("m3", 45_000),
+            ],
+            &since,
+            &mut trail,
+        )
+        .unwrap();
+    // Live ones after the catch-up.
+    s.insert_messages(&[at("m4", 45_100)]).unwrap();
+    let history = s.history(with, 20, None).unwrap();
+    assert_eq!(ids(&history), ["m0", "m1", "m2", "m3", "m4"]);
+    // What the page announced is where they are.
+    for o in &page[1..] {
+        let Inserted::New(r) = o else {
+            panic!("{page:?}");
+        };
+        let stored = history.iter().find(|m| m.id == r.id).unwrap();
+        assert_eq!(
+            (r.timestamp, r.pos),
+            (stored.timestamp, stored.pos),
+            "{}",
+            r.id
+        );
+    }
+}
+
 #[test]
 fn overlong_bodies_are_cut_at_a_character_boundary() {
     let mut s = mem();
