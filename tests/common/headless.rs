@@ -33,6 +33,8 @@ pub struct Headless {
     /// Events read while waiting for something else, still to be matched.
     pending: std::collections::VecDeque<Value>,
     pub profile: PathBuf,
+    /// Where this process's part of `stderr.log` starts.
+    log_start: u64,
 }
 
 impl Headless {
@@ -66,6 +68,8 @@ impl Headless {
             }
         });
         let log = profile.join("stderr.log");
+        // Where this process's part of the log starts.
+        let log_start = std::fs::metadata(&log).map(|m| m.len()).unwrap_or(0);
         std::thread::spawn(move || {
             // Appended: after a restart the log still tells what the
             // processes before it did (a failing test keeps it).
@@ -87,6 +91,7 @@ impl Headless {
             seen: Vec::new(),
             pending: Default::default(),
             profile: profile.to_owned(),
+            log_start,
         }
     }
 
@@ -287,8 +292,12 @@ impl Headless {
         self.child.id()
     }
 
+    /// What this process has logged (earlier processes of the same profile
+    /// logged into the same file, before it).
     pub fn stderr_log(&self) -> String {
-        std::fs::read_to_string(self.profile.join("stderr.log")).unwrap_or_default()
+        let all = std::fs::read(self.profile.join("stderr.log")).unwrap_or_default();
+        let start = usize::try_from(self.log_start).unwrap_or(0).min(all.len());
+        String::from_utf8_lossy(&all[start..]).into_owned()
     }
 
     /// Asserts that `secret` appeared in no event printed so far and not in
