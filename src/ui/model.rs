@@ -396,7 +396,7 @@ pub fn apply_event(
             applied.banner = super::files::apply_event(account, chat, event);
         }
         // Not shown yet: the GUI part of issue 22.
-        Event::Devices { .. } => {}
+        Event::Devices { .. } | Event::Verification { .. } => {}
     }
     applied
 }
