@@ -19,6 +19,7 @@ mod console;
 mod contact_details;
 mod conversation;
 mod demo;
+mod devices;
 mod files;
 mod form;
 pub(crate) mod format;
@@ -119,6 +120,7 @@ pub fn run_demo(
                 let (mut events, with) = demo::events(&first, second.as_deref(), profile.root());
                 events.extend(demo::avatars(&first, profile.root()));
                 events.extend(demo::room(&first));
+                events.extend(demo::omemo(&first));
                 let with = if open_room {
                     demo::ROOM.to_owned()
                 } else {

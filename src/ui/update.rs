@@ -69,6 +69,9 @@ pub fn update(app: &mut App, message: Message) -> Task<Message> {
         }
         Message::ShowSettings(id) => {
             if let Some(a) = live(&mut app.accounts, &id) {
+                a.send(AccountRequest::Devices {
+                    jid: a.config.jid.clone(),
+                });
                 let state = account_settings::State::new(&a.config);
                 screen::show(app, Pane::Settings(state));
             }
@@ -530,6 +533,10 @@ fn open_chat(app: &mut App, account: String, with: String) -> Task<Message> {
             after: None,
         });
         a.send(AccountRequest::MarkRead { with: with.clone() });
+        // The contact's OMEMO devices, for the banner of an undecided one.
+        if !a.rooms.contains_key(&with) && !with.contains('/') {
+            a.send(AccountRequest::Devices { jid: with.clone() });
+        }
         if let Some(c) = a.conversations.iter_mut().find(|c| c.with == with) {
             c.unread = 0;
         }
