@@ -493,6 +493,7 @@ omemo-other-devices = Other devices of this account
 omemo-no-other-devices = No other device of this account uses OMEMO.
 omemo-remove-hint = Remove a device you no longer use: it then stops receiving your encrypted messages. A device that is still in use adds itself again.
 omemo-device-id = Device { $id }
+omemo-device-active = in use
 omemo-device-inactive = not in use
 omemo-device-remove = Remove
 omemo-version-legacy = OMEMO

@@ -184,10 +184,14 @@ impl State {
                 super::devices::contact_section(account, &self.jid, &self.uri)
                     .map(Message::Devices),
             );
-        container(scrollable(page.padding([20, 24]).max_width(640)).height(Length::Fill))
-            .width(Length::Fill)
-            .height(Length::Fill)
-            .into()
+        container(
+            scrollable(page.padding([20, 24]).max_width(640))
+                .id(ids::details::SCROLL)
+                .height(Length::Fill),
+        )
+        .width(Length::Fill)
+        .height(Length::Fill)
+        .into()
     }
 
     fn actions<'a>(

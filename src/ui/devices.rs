@@ -147,9 +147,11 @@ fn device_row<'a>(jid: &'a str, d: &'a DeviceInfo, own_account: bool) -> Element
     if let Some(label) = &d.label {
         facts.push(label.clone());
     }
-    if !d.active {
-        facts.push(fl!("omemo-device-inactive"));
-    }
+    facts.push(if d.active {
+        fl!("omemo-device-active")
+    } else {
+        fl!("omemo-device-inactive")
+    });
     let trust_line = row![
         text(mark).size(13).style(style::tone(tone)),
         text(words).size(13).style(style::tone(tone)),
@@ -382,7 +384,7 @@ pub fn undecided_banner<'a>(
         button(text(fl!("omemo-banner-show")).size(12))
             .padding([3, 10])
             .style(button::secondary)
-            .on_press(super::Message::ShowDetails(
+            .on_press(super::Message::ShowDevices(
                 account.config.id.clone(),
                 with.to_owned(),
             )),
@@ -390,7 +392,7 @@ pub fn undecided_banner<'a>(
     .id(ids::devices::BANNER_OPEN);
     let inner = container(
         row![
-            text("?").size(16).style(style::tone(Tone::Busy)),
+            text("?").size(16).font(BOLD),
             text(fl!("omemo-banner", contact = name))
                 .size(13)
                 .width(Length::Fill)
@@ -402,7 +404,7 @@ pub fn undecided_banner<'a>(
     )
     .padding([6, 14])
     .width(Length::Fill)
-    .style(style::banner_error);
+    .style(style::banner_warning);
     Some(
         container(inner)
             .padding([8, 16])

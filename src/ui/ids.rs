@@ -168,6 +168,7 @@ pub mod details {
     pub const REMOVE_CONFIRM: &str = "details-remove-confirm";
     pub const OPEN_CHAT: &str = "details-open-chat";
     pub const CLOSE: &str = "details-close";
+    pub const SCROLL: &str = "details-scroll";
 }
 
 pub mod devices {

@@ -223,6 +223,8 @@ pub enum Message {
     /// Accept (true) or deny someone's request to see our presence.
     AnswerSubscription(AccountId, String, bool),
     ShowDetails(AccountId, String),
+    /// The details scrolled to the contact's OMEMO devices.
+    ShowDevices(AccountId, String),
     Details(contact_details::Message),
     ShowOwnProfile(AccountId),
     OwnProfile(own_profile::Message),

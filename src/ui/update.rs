@@ -139,6 +139,9 @@ pub fn update(app: &mut App, message: Message) -> Task<Message> {
             people::answer_subscription(app, account, jid, accept)
         }
         Message::ShowDetails(account, jid) => people::show_details(app, account, jid),
+        // The devices are the last part of the details.
+        Message::ShowDevices(account, jid) => people::show_details(app, account, jid)
+            .chain(iced::widget::operation::snap_to_end(ids::details::SCROLL)),
         Message::Details(m) => people::details(app, m),
         Message::ShowOwnProfile(account) => people::show_own_profile(app, account),
         Message::OwnProfile(m) => people::own_profile(app, m),
