@@ -482,3 +482,51 @@ xmpp-service-unavailable = der Dienst ist nicht verfügbar
 xmpp-subscription-required = ein Präsenz-Abonnement ist nötig
 xmpp-unexpected-request = die Anfrage kam zur falschen Zeit
 xmpp-undefined-condition = die Anfrage ist fehlgeschlagen
+
+## OMEMO-Geräte und Vertrauen (Kontoeinstellungen, Kontaktdetails, Hinweis im Chat)
+omemo-settings-title = Verschlüsselung (OMEMO)
+omemo-settings-switch = OMEMO-Ende-zu-Ende-Verschlüsselung für dieses Konto verwenden
+omemo-this-device = Dieses Gerät
+omemo-this-device-pending = Wird eingerichtet, sobald das Konto wieder online ist.
+omemo-off = OMEMO ist für dieses Konto ausgeschaltet.
+omemo-other-devices = Andere Geräte dieses Kontos
+omemo-no-other-devices = Kein anderes Gerät dieses Kontos verwendet OMEMO.
+omemo-remove-hint = Entfernen Sie Geräte, die Sie nicht mehr benutzen: Diese erhalten dann Ihre verschlüsselten Nachrichten nicht mehr. Ein Gerät, das noch benutzt wird, trägt sich wieder ein.
+omemo-device-id = Gerät { $id }
+omemo-device-active = in Gebrauch
+omemo-device-inactive = nicht in Gebrauch
+omemo-device-remove = Entfernen
+omemo-version-legacy = OMEMO
+omemo-version-2 = OMEMO 2
+omemo-key-unknown = Schlüssel noch unbekannt (er kommt mit der ersten verschlüsselten Nachricht)
+omemo-contact-devices = Geräte für die Verschlüsselung
+omemo-devices-loading = Geräte werden gesucht…
+omemo-no-devices = Dieser Kontakt hat kein Gerät mit OMEMO-Verschlüsselung.
+omemo-undecided-hint = Nachdem Sie diesen Kontakt überprüft haben, ist ein neues Gerät aufgetaucht. Bis Sie entscheiden, wird nicht dorthin verschlüsselt.
+omemo-uri-label = Mit einem Fingerabdruck-Link überprüfen (xmpp:… aus dem QR-Code des Kontakts)
+omemo-verify-uri = Überprüfen
+omemo-verified-count =
+    { $count ->
+        [0] Kein Gerät wurde überprüft.
+        [one] Ein Gerät überprüft.
+       *[other] { $count } Geräte überprüft.
+    }
+omemo-mismatch-count =
+    { $count ->
+        [one] Ein Fingerabdruck passt NICHT zum Schlüssel des Geräts – fragen Sie beim Kontakt nach.
+       *[other] { $count } Fingerabdrücke passen NICHT zu den Schlüsseln der Geräte – fragen Sie beim Kontakt nach.
+    }
+omemo-unknown-count =
+    { $count ->
+        [one] Ein Gerät ist noch nicht bekannt.
+       *[other] { $count } Geräte sind noch nicht bekannt.
+    }
+omemo-banner = { $contact } hat ein neues Gerät, über das Sie noch nicht entschieden haben. Bis dahin wird nicht dorthin verschlüsselt.
+omemo-banner-show = Geräte anzeigen
+trust-verified = Überprüft
+trust-blind = Vertraut, nicht überprüft
+trust-undecided = Neu – nicht entschieden
+trust-untrusted = Misstraut
+trust-action-verify = Überprüfen
+trust-action-blind = Ohne Prüfung vertrauen
+trust-action-distrust = Misstrauen

@@ -482,3 +482,51 @@ xmpp-service-unavailable = the service is not available
 xmpp-subscription-required = a presence subscription is required
 xmpp-unexpected-request = the request came at the wrong time
 xmpp-undefined-condition = the request failed
+
+## OMEMO devices and trust (account settings, contact details, conversation banner)
+omemo-settings-title = Encryption (OMEMO)
+omemo-settings-switch = Use OMEMO end-to-end encryption on this account
+omemo-this-device = This device
+omemo-this-device-pending = Set up when the account is online next.
+omemo-off = OMEMO is switched off for this account.
+omemo-other-devices = Other devices of this account
+omemo-no-other-devices = No other device of this account uses OMEMO.
+omemo-remove-hint = Remove a device you no longer use: it then stops receiving your encrypted messages. A device that is still in use adds itself again.
+omemo-device-id = Device { $id }
+omemo-device-active = in use
+omemo-device-inactive = not in use
+omemo-device-remove = Remove
+omemo-version-legacy = OMEMO
+omemo-version-2 = OMEMO 2
+omemo-key-unknown = Key not known yet (it arrives with the first encrypted message)
+omemo-contact-devices = Encryption devices
+omemo-devices-loading = Looking for devices…
+omemo-no-devices = This contact has no device with OMEMO encryption.
+omemo-undecided-hint = A new device appeared after you verified this contact. Messages are not encrypted to it until you decide.
+omemo-uri-label = Verify with a fingerprint link (xmpp:… from the contact's QR code)
+omemo-verify-uri = Verify
+omemo-verified-count =
+    { $count ->
+        [0] No device was verified.
+        [one] One device verified.
+       *[other] { $count } devices verified.
+    }
+omemo-mismatch-count =
+    { $count ->
+        [one] One fingerprint does NOT match the device's key – check with the contact.
+       *[other] { $count } fingerprints do NOT match the devices' keys – check with the contact.
+    }
+omemo-unknown-count =
+    { $count ->
+        [one] One device is not known yet.
+       *[other] { $count } devices are not known yet.
+    }
+omemo-banner = { $contact } has a new device you have not decided about. Messages are not encrypted to it until you do.
+omemo-banner-show = Show devices
+trust-verified = Verified
+trust-blind = Trusted, not verified
+trust-undecided = New – not decided
+trust-untrusted = Distrusted
+trust-action-verify = Verify
+trust-action-blind = Trust without verifying
+trust-action-distrust = Distrust

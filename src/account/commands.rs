@@ -116,6 +116,14 @@ impl Actor {
             // Ours and the store's without a connection; a contact's
             // lists are read first when nothing is known.
             AccountRequest::Devices { jid } => self.devices(&jid, online).await,
+            // The user's trust decisions: the store only.
+            AccountRequest::TrustDevice {
+                jid,
+                device,
+                trust,
+                version,
+            } => self.trust_device(&jid, device, trust, version),
+            AccountRequest::VerifyUri { uri } => self.verify_uri(&uri),
             AccountRequest::Profile { jid } => match online {
                 Some(stream) => self.request_profile(&jid, stream).await,
                 // What the store knows, marked incomplete.

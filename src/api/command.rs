@@ -353,6 +353,23 @@ pub enum AccountRequest {
     OmemoRemoveDevice {
         device: u32,
     },
+    /// The user's trust in a device of `jid` (a contact, or ours): every
+    /// variant it is known in, or only `version`; answered with `devices`.
+    /// `verified` needs its identity key to be known.
+    TrustDevice {
+        jid: String,
+        device: u32,
+        trust: TrustChoice,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        version: Option<OmemoVersion>,
+    },
+    /// A pasted `xmpp:` URI with OMEMO fingerprints (`omemo-sid-…`,
+    /// `omemo2-sid-…`): each device it names whose known identity key
+    /// matches becomes `verified`. Answered with `verification`, then
+    /// `devices` for the URI's JID.
+    VerifyUri {
+        uri: String,
+    },
 }
 
 /// The presence we show on an account (`set_presence`).

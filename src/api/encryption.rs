@@ -27,6 +27,26 @@ pub enum Trust {
     Undecided,
 }
 
+/// What the user may set on a device (`trust_device`): every trust but
+/// `undecided`, which only a new device gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TrustChoice {
+    Verified,
+    Untrusted,
+    Blind,
+}
+
+impl From<TrustChoice> for Trust {
+    fn from(c: TrustChoice) -> Trust {
+        match c {
+            TrustChoice::Verified => Trust::Verified,
+            TrustChoice::Untrusted => Trust::Untrusted,
+            TrustChoice::Blind => Trust::Blind,
+        }
+    }
+}
+
 /// One OMEMO device of an account (`devices` event).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeviceInfo {

@@ -304,6 +304,17 @@ pub enum Event {
         jid: String,
         devices: Vec<DeviceInfo>,
     },
+    /// The answer to `verify_uri`: the device ids whose fingerprint matched
+    /// (now verified), did not match the key we know (nothing changed: a
+    /// wrong or old fingerprint, or someone else's key), or are unknown
+    /// (no such device, or its key was not read yet).
+    Verification {
+        account: AccountId,
+        jid: String,
+        matched: Vec<u32>,
+        mismatched: Vec<u32>,
+        unknown: Vec<u32>,
+    },
     /// Something failed. `message` is a plain English sentence, `code` the
     /// kind of problem (see [`Problem`]). Where the server refused a
     /// request (`roster_request`, `roster_change`, `avatar`,
@@ -394,7 +405,8 @@ impl Event {
             | Event::Invitation { account, .. }
             | Event::Rooms { account, .. }
             | Event::MucError { account, .. }
-            | Event::Devices { account, .. } => Some(account),
+            | Event::Devices { account, .. }
+            | Event::Verification { account, .. } => Some(account),
             Event::Error { account, .. } => account.as_deref(),
         }
     }

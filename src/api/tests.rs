@@ -257,6 +257,18 @@ const WIRE: &[(&str, &str)] = &[
         r#"{"cmd":"omemo_remove_device","account":"work","device":31415}"#,
         r#"{"cmd":"omemo_remove_device","account":"work","device":31415}"#,
     ),
+    (
+        r#"{"cmd":"trust_device","account":"work","jid":"bob@example.org","device":7,"trust":"verified"}"#,
+        r#"{"cmd":"trust_device","account":"work","jid":"bob@example.org","device":7,"trust":"verified"}"#,
+    ),
+    (
+        r#"{"cmd":"trust_device","account":"work","jid":"bob@example.org","device":7,"trust":"blind","version":"omemo2"}"#,
+        r#"{"cmd":"trust_device","account":"work","jid":"bob@example.org","device":7,"trust":"blind","version":"omemo2"}"#,
+    ),
+    (
+        r#"{"cmd":"verify_uri","account":"work","uri":"xmpp:bob@example.org?omemo-sid-7=00"}"#,
+        r#"{"cmd":"verify_uri","account":"work","uri":"xmpp:bob@example.org?omemo-sid-7=00"}"#,
+    ),
     (r#"{"cmd":"quit"}"#, r#"{"cmd":"quit"}"#),
 ];
 
@@ -284,6 +296,10 @@ const BAD: &[(&str, &str)] = &[
         r#"missing field `presence`"#,
     ),
     (r#"{"cmd":"set_presence"}"#, r#"missing field `presence`"#),
+    (
+        r#"{"cmd":"trust_device","account":"work","jid":"b@x","device":7,"trust":"undecided"}"#,
+        r#"unknown variant `undecided`, expected one of `verified`, `untrusted`, `blind`"#,
+    ),
     (r#"{"cmd":"roster"}"#, r#"missing field `account`"#),
     (r#"{"cmd":"client_state"}"#, r#"missing field `active`"#),
     (
@@ -355,7 +371,7 @@ fn an_unknown_command_lists_every_command() {
     for name in &names {
         assert!(e.contains(name.as_str()), "{name} missing in: {e}");
     }
-    assert_eq!(e.matches('`').count() / 2 - 1, 56, "{e}");
+    assert_eq!(e.matches('`').count() / 2 - 1, 58, "{e}");
 }
 
 #[test]

@@ -27,6 +27,7 @@ pub(crate) mod search;
 pub(crate) mod signals;
 #[cfg(test)]
 mod tests;
+pub mod trust;
 
 use std::path::{Path, PathBuf};
 

@@ -10,7 +10,7 @@ use rusqlite::types::Type;
 use rusqlite::{OptionalExtension, params};
 use zeroize::Zeroizing;
 
-use super::{Store, StoreError, bad_value};
+use super::{Store, StoreError, bad_value, trust};
 use crate::api::Trust;
 use crate::xmpp::omemo::{DeviceId, Version};
 
@@ -305,9 +305,8 @@ impl Store {
 
     /// The device list `devices` (`(id, label)`) of `jid` in `version`,
     /// seen at `now`: listed devices are (again) active, with their label;
-    /// stored ones not on it stay, inactive. A new device gets blind trust,
-    /// unless a device of `jid` is verified already: then the user decides
-    /// (Blind Trust Before Verification).
+    /// stored ones not on it stay, inactive. A new device gets its trust by
+    /// [`trust::for_new_device`] (Blind Trust Before Verification).
     pub fn apply_device_list(
         &mut self,
         jid: &str,
@@ -318,16 +317,7 @@ impl Store {
         let v = version_str(version);
         let now = now.timestamp_millis();
         let tx = self.conn.transaction()?;
-        let verified: bool = tx.query_row(
-            "SELECT EXISTS (SELECT 1 FROM omemo_device WHERE jid = ?1 AND trust = 'verified')",
-            [jid],
-            |r| r.get(0),
-        )?;
-        let new_trust = trust_str(if verified {
-            Trust::Undecided
-        } else {
-            Trust::Blind
-        });
+        let new_trust = trust_str(trust::for_new_device(trusts_of(&tx, jid, None)?));
         let active_before: Vec<u32> = {
             let mut stmt = tx.prepare_cached(
                 "SELECT device_id FROM omemo_device WHERE jid = ?1 AND version = ?2 AND active = 1",
@@ -368,7 +358,10 @@ impl Store {
         Ok(change)
     }
 
-    /// Records the identity key a device's bundle carries.
+    /// Records the identity key a device's bundle carries. A key that
+    /// differs from the one stored makes it a new device: its trust is
+    /// decided again ([`trust::on_identity`]). False if the device is not
+    /// known.
     pub fn set_device_identity(
         &mut self,
         jid: &str,
@@ -376,14 +369,33 @@ impl Store {
         device: DeviceId,
         identity: &[u8],
     ) -> Result<bool, StoreError> {
-        Ok(self
-            .conn
+        let v = version_str(version);
+        let tx = self.conn.transaction()?;
+        let stored: Option<(Option<Vec<u8>>, String)> = tx
             .prepare_cached(
-                "UPDATE omemo_device SET identity = ?4 \
+                "SELECT identity, trust FROM omemo_device \
                  WHERE jid = ?1 AND version = ?2 AND device_id = ?3",
             )?
-            .execute(params![jid, version_str(version), device.get(), identity])?
-            == 1)
+            .query_row(params![jid, v, device.get()], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        let Some((old, current)) = stored else {
+            return Ok(false);
+        };
+        let current = trust_of(1, &current)?;
+        let others = trusts_of(&tx, jid, Some((v, device)))?;
+        let trust = trust::on_identity(old.as_deref(), identity, current, others);
+        if old.as_deref().is_some_and(|old| old != identity) {
+            tracing::info!(%jid, ?version, %device, ?trust, "the identity key of an OMEMO device changed");
+        }
+        tx.prepare_cached(
+            "UPDATE omemo_device SET identity = ?4, trust = ?5 \
+             WHERE jid = ?1 AND version = ?2 AND device_id = ?3",
+        )?
+        .execute(params![jid, v, device.get(), identity, trust_str(trust)])?;
+        tx.commit()?;
+        Ok(true)
     }
 
     /// Sets the trust in a device; false if it is not known.
@@ -433,6 +445,22 @@ impl Store {
             .execute(params![with, on])?;
         Ok(())
     }
+}
+
+/// The trust of the devices of `jid`, but `except` (a variant and id).
+fn trusts_of(
+    tx: &rusqlite::Transaction,
+    jid: &str,
+    except: Option<(&str, DeviceId)>,
+) -> Result<Vec<Trust>, StoreError> {
+    let (v, id) = except.map_or(("", 0), |(v, d)| (v, d.get()));
+    let mut stmt = tx.prepare_cached(
+        "SELECT trust FROM omemo_device WHERE jid = ?1 AND NOT (version = ?2 AND device_id = ?3)",
+    )?;
+    let rows = stmt.query_map(params![jid, v, id], |r| {
+        trust_of(0, &r.get::<_, String>(0)?)
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 fn insert_signed(tx: &rusqlite::Transaction, k: &StoredSignedPreKey) -> Result<(), StoreError> {

@@ -63,6 +63,9 @@ pub enum Message {
     SendReadMarkers(bool),
     Notifications(bool),
     NotificationText(bool),
+    Omemo(bool),
+    /// Our other OMEMO devices (trust, remove).
+    Devices(super::devices::Message),
     AutoDownload(bool),
     AutoDownloadMax(String),
     DownloadDir(String),
@@ -156,6 +159,13 @@ impl State {
             Message::SendReadMarkers(v) => self.switches.send_read_markers = v,
             Message::Notifications(v) => self.switches.notifications = v,
             Message::NotificationText(v) => self.switches.notification_text = v,
+            Message::Omemo(v) => self.switches.omemo = v,
+            Message::Devices(m) => {
+                return (
+                    Task::none(),
+                    super::devices::request(&m, "").map(Event::Command),
+                );
+            }
             Message::AutoDownload(v) => self.auto_download = v,
             Message::AutoDownloadMax(v) => self.auto_download_max = v,
             Message::DownloadDir(v) => self.download_dir = v,
@@ -396,6 +406,15 @@ impl State {
             .push(rule::horizontal(1))
             .push(text(fl!("settings-privacy")).size(16).font(BOLD))
             .extend(self.privacy_switches())
+            .push(rule::horizontal(1))
+            .push(text(fl!("omemo-settings-title")).size(16).font(BOLD))
+            .push(form::toggle(
+                self.switches.omemo,
+                fl!("omemo-settings-switch"),
+                Message::Omemo,
+                ids::devices::OMEMO,
+            ))
+            .push(super::devices::own_section(account, self.switches.omemo).map(Message::Devices))
             .push(rule::horizontal(1))
             .push(text(fl!("settings-files")).size(16).font(BOLD))
             .push(form::toggle(

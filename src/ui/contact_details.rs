@@ -20,6 +20,8 @@ pub struct State {
     name: String,
     groups: String,
     confirm_remove: bool,
+    /// A pasted `xmpp:` fingerprint URI.
+    uri: String,
 }
 
 #[derive(Debug, Clone)]
@@ -33,6 +35,8 @@ pub enum Message {
     ConfirmRemove,
     OpenChat,
     Close,
+    /// The contact's OMEMO devices.
+    Devices(super::devices::Message),
 }
 
 /// What the app must do after a message.
@@ -55,6 +59,7 @@ impl State {
             name: contact.and_then(|c| c.name.clone()).unwrap_or_default(),
             groups: contact.map(|c| c.groups.join(", ")).unwrap_or_default(),
             confirm_remove: false,
+            uri: String::new(),
         }
     }
 
@@ -87,6 +92,15 @@ impl State {
             }
             Message::OpenChat => return Some(Event::OpenChat),
             Message::Close => return Some(Event::Close),
+            Message::Devices(m) => {
+                let request = super::devices::request(&m, &self.uri);
+                match m {
+                    super::devices::Message::Uri(v) => self.uri = v,
+                    super::devices::Message::VerifyUri if request.is_some() => self.uri.clear(),
+                    _ => {}
+                }
+                return request.map(Event::Command);
+            }
         }
         None
     }
@@ -164,11 +178,20 @@ impl State {
         }
         page = page
             .push(rule::horizontal(1))
-            .push(self.actions(account, contact));
-        container(scrollable(page.padding([20, 24]).max_width(640)).height(Length::Fill))
-            .width(Length::Fill)
-            .height(Length::Fill)
-            .into()
+            .push(self.actions(account, contact))
+            .push(rule::horizontal(1))
+            .push(
+                super::devices::contact_section(account, &self.jid, &self.uri)
+                    .map(Message::Devices),
+            );
+        container(
+            scrollable(page.padding([20, 24]).max_width(640))
+                .id(ids::details::SCROLL)
+                .height(Length::Fill),
+        )
+        .width(Length::Fill)
+        .height(Length::Fill)
+        .into()
     }
 
     fn actions<'a>(

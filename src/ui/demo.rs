@@ -580,3 +580,97 @@ pub fn room(account: &str) -> Vec<(AccountId, Event)> {
         ),
     ]
 }
+
+/// OMEMO devices: Bob verified one device, then a new one appeared
+/// (undecided: the conversation's banner); ours in both variants and an
+/// old phone.
+pub fn omemo(account: &str) -> Vec<(AccountId, Event)> {
+    use crate::api::{DeviceInfo, OmemoVersion, Trust};
+    let device = |id: u32, version, fingerprint: Option<&str>, trust, active, own| DeviceInfo {
+        id,
+        version,
+        fingerprint: fingerprint.map(Into::into),
+        trust,
+        label: None,
+        active,
+        own,
+    };
+    let bob = vec![
+        device(
+            1_804_223_117,
+            OmemoVersion::Omemo,
+            Some("3f9a2c71 0b8e44d2 9c1f6a03 e7d2b845 5a6c0f19 d48b2e7a 61c3f905 b2e84d1c"),
+            Trust::Verified,
+            true,
+            false,
+        ),
+        device(
+            522_918_406,
+            OmemoVersion::Omemo,
+            Some("a04c9e1b 72f35d80 1e6b94c2 0d7a3f58 c9e21b64 8f0a5d37 e2b16c09 4d7f8a23"),
+            Trust::Undecided,
+            true,
+            false,
+        ),
+        device(
+            77_310_264,
+            OmemoVersion::Omemo2,
+            None,
+            Trust::Blind,
+            true,
+            false,
+        ),
+        device(
+            1_130_587,
+            OmemoVersion::Omemo,
+            Some("5b2e8f01 c6d94a37 0e1f7b28 93a5c4d6 12e08f7b a94c3d5e 6f7081b2 c3d4e5f6"),
+            Trust::Untrusted,
+            false,
+            false,
+        ),
+    ];
+    let ours = vec![
+        device(
+            2_046_117_990,
+            OmemoVersion::Omemo,
+            Some("c81d4fe2 5a09b73e 11f6c2d8 e4a7093b 6d5c2f18 80e9b4a1 f2c63d07 9a1e5b48"),
+            Trust::Verified,
+            true,
+            true,
+        ),
+        device(
+            2_046_117_990,
+            OmemoVersion::Omemo2,
+            Some("0f3b7c29 d1e84a56 b2c9f017 3e6d8a45 c70b1f92 e5d43a68 19b2c7f0 4a8e6d13"),
+            Trust::Verified,
+            true,
+            true,
+        ),
+        device(
+            913_004_512,
+            OmemoVersion::Omemo,
+            Some("e19a3c57 4b0d82f6 c3a71e09 5d2f6b84 a0c9e317 6f48b25d 12e7c0a9 8b3d5f61"),
+            Trust::Blind,
+            true,
+            false,
+        ),
+    ];
+    vec![
+        (
+            account.to_owned(),
+            Event::Devices {
+                account: account.to_owned(),
+                jid: "bob@example.org".into(),
+                devices: bob,
+            },
+        ),
+        (
+            account.to_owned(),
+            Event::Devices {
+                account: account.to_owned(),
+                jid: "me@example.org".into(),
+                devices: ours,
+            },
+        ),
+    ]
+}

@@ -168,6 +168,30 @@ pub mod details {
     pub const REMOVE_CONFIRM: &str = "details-remove-confirm";
     pub const OPEN_CHAT: &str = "details-open-chat";
     pub const CLOSE: &str = "details-close";
+    pub const SCROLL: &str = "details-scroll";
+}
+
+pub mod devices {
+    pub const URI: &str = "devices-uri";
+    pub const VERIFY_URI: &str = "devices-verify-uri";
+    pub const RESULT: &str = "devices-result";
+    pub const BANNER: &str = "devices-banner";
+    pub const BANNER_OPEN: &str = "devices-banner-open";
+    pub const OMEMO: &str = "settings-omemo";
+
+    /// A device's buttons; `key` is `<id>-<version>`.
+    pub fn verify(key: &str) -> String {
+        format!("device-verify-{key}")
+    }
+    pub fn blind(key: &str) -> String {
+        format!("device-blind-{key}")
+    }
+    pub fn distrust(key: &str) -> String {
+        format!("device-distrust-{key}")
+    }
+    pub fn remove(key: &str) -> String {
+        format!("device-remove-{key}")
+    }
 }
 
 pub mod own_profile {

@@ -19,6 +19,7 @@ mod console;
 mod contact_details;
 mod conversation;
 mod demo;
+mod devices;
 mod files;
 mod form;
 pub(crate) mod format;
@@ -119,6 +120,7 @@ pub fn run_demo(
                 let (mut events, with) = demo::events(&first, second.as_deref(), profile.root());
                 events.extend(demo::avatars(&first, profile.root()));
                 events.extend(demo::room(&first));
+                events.extend(demo::omemo(&first));
                 let with = if open_room {
                     demo::ROOM.to_owned()
                 } else {
@@ -221,6 +223,8 @@ pub enum Message {
     /// Accept (true) or deny someone's request to see our presence.
     AnswerSubscription(AccountId, String, bool),
     ShowDetails(AccountId, String),
+    /// The details scrolled to the contact's OMEMO devices.
+    ShowDevices(AccountId, String),
     Details(contact_details::Message),
     ShowOwnProfile(AccountId),
     OwnProfile(own_profile::Message),

@@ -64,6 +64,8 @@ pub struct LiveAccount {
     pub rooms: std::collections::HashMap<String, super::rooms::Room>,
     /// Invitations to rooms, unanswered.
     pub invitations: Vec<super::rooms::Invitation>,
+    /// OMEMO devices and trust as last told.
+    pub omemo: super::devices::Known,
 }
 
 impl LiveAccount {
@@ -87,6 +89,7 @@ impl LiveAccount {
             transfers: Default::default(),
             rooms: Default::default(),
             invitations: Vec::new(),
+            omemo: Default::default(),
         }
     }
 
@@ -395,8 +398,23 @@ pub fn apply_event(
         event @ (Event::Transfer { .. } | Event::FileTooLarge { .. }) => {
             applied.banner = super::files::apply_event(account, chat, event);
         }
-        // Not shown yet: the GUI part of issue 22.
-        Event::Devices { .. } => {}
+        Event::Devices { jid, devices, .. } => {
+            account.omemo.by_jid.insert(jid, devices);
+        }
+        Event::Verification {
+            jid,
+            matched,
+            mismatched,
+            unknown,
+            ..
+        } => {
+            account.omemo.verification = Some(super::devices::Verification {
+                jid,
+                matched: matched.len(),
+                mismatched: mismatched.len(),
+                unknown: unknown.len(),
+            });
+        }
     }
     applied
 }

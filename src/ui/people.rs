@@ -186,6 +186,7 @@ pub fn show_details(app: &mut App, account: AccountId, jid: String) -> Task<Mess
     };
     a.profile = None;
     a.send(AccountRequest::Profile { jid: jid.clone() });
+    a.send(AccountRequest::Devices { jid: jid.clone() });
     let state = contact_details::State::new(a, &jid);
     screen::show(app, Pane::Details(state));
     Task::none()

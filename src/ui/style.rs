@@ -88,6 +88,15 @@ pub fn banner_error(theme: &Theme) -> container::Style {
         .border(Border::default().rounded(RADIUS))
 }
 
+/// A banner that asks for a decision (not an error).
+pub fn banner_warning(theme: &Theme) -> container::Style {
+    let p = theme.extended_palette();
+    container::Style::default()
+        .background(p.warning.weak.color)
+        .color(p.warning.weak.text)
+        .border(Border::default().rounded(RADIUS))
+}
+
 pub fn dialog(theme: &Theme) -> container::Style {
     let p = theme.extended_palette();
     container::Style::default()

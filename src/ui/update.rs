@@ -69,6 +69,9 @@ pub fn update(app: &mut App, message: Message) -> Task<Message> {
         }
         Message::ShowSettings(id) => {
             if let Some(a) = live(&mut app.accounts, &id) {
+                a.send(AccountRequest::Devices {
+                    jid: a.config.jid.clone(),
+                });
                 let state = account_settings::State::new(&a.config);
                 screen::show(app, Pane::Settings(state));
             }
@@ -136,6 +139,9 @@ pub fn update(app: &mut App, message: Message) -> Task<Message> {
             people::answer_subscription(app, account, jid, accept)
         }
         Message::ShowDetails(account, jid) => people::show_details(app, account, jid),
+        // The devices are the last part of the details.
+        Message::ShowDevices(account, jid) => people::show_details(app, account, jid)
+            .chain(iced::widget::operation::snap_to_end(ids::details::SCROLL)),
         Message::Details(m) => people::details(app, m),
         Message::ShowOwnProfile(account) => people::show_own_profile(app, account),
         Message::OwnProfile(m) => people::own_profile(app, m),
@@ -530,6 +536,10 @@ fn open_chat(app: &mut App, account: String, with: String) -> Task<Message> {
             after: None,
         });
         a.send(AccountRequest::MarkRead { with: with.clone() });
+        // The contact's OMEMO devices, for the banner of an undecided one.
+        if !a.rooms.contains_key(&with) && !with.contains('/') {
+            a.send(AccountRequest::Devices { jid: with.clone() });
+        }
         if let Some(c) = a.conversations.iter_mut().find(|c| c.with == with) {
             c.unread = 0;
         }

@@ -131,7 +131,7 @@ impl Actor {
     }
 
     /// The `devices` event for `jid` from what we know.
-    fn emit_devices(&mut self, jid: &BareJid) {
+    pub(super) fn emit_devices(&mut self, jid: &BareJid) {
         let mut devices = Vec::new();
         if *jid == self.jid
             && let Ok((id, identity)) = keys::own(&self.store)

@@ -24,6 +24,7 @@
 
 mod devices;
 pub(crate) mod keys;
+mod trust;
 
 use std::collections::HashMap;
 

@@ -12,4 +12,5 @@ mod omemo;
 mod receipts;
 mod requests;
 mod support;
+mod trust;
 mod upload;

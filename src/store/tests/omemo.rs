@@ -273,3 +273,49 @@ fn version_10_database_migrates() {
         .unwrap();
     assert_eq!(s.omemo_devices("bob@example.org").unwrap().len(), 1);
 }
+
+#[test]
+fn a_changed_identity_key_is_decided_again() {
+    let mut s = Store::open_in_memory().unwrap();
+    let bob = "bob@example.org";
+    s.apply_device_list(bob, Version::V2, &[(dev(1), None), (dev(2), None)], ts(0))
+        .unwrap();
+    assert!(
+        s.set_device_identity(bob, Version::V2, dev(1), &[1; 32])
+            .unwrap()
+    );
+    assert!(
+        s.set_device_identity(bob, Version::V2, dev(2), &[2; 32])
+            .unwrap()
+    );
+    assert!(
+        !s.set_device_identity(bob, Version::V2, dev(9), &[9; 32])
+            .unwrap()
+    );
+    s.set_device_trust(bob, Version::V2, dev(1), Trust::Verified)
+        .unwrap();
+    s.set_device_trust(bob, Version::V2, dev(2), Trust::Verified)
+        .unwrap();
+    let trust = |s: &Store, id| {
+        s.omemo_devices(bob)
+            .unwrap()
+            .into_iter()
+            .find(|d| d.device_id == dev(id))
+            .map(|d| (d.trust, d.identity))
+            .unwrap()
+    };
+    // The same key again changes nothing.
+    s.set_device_identity(bob, Version::V2, dev(1), &[1; 32])
+        .unwrap();
+    assert_eq!(trust(&s, 1).0, Trust::Verified);
+    // Device 1 with another key: another device of a verified person.
+    s.set_device_identity(bob, Version::V2, dev(1), &[7; 32])
+        .unwrap();
+    assert_eq!(trust(&s, 1), (Trust::Undecided, Some(vec![7; 32])));
+    // Device 2 too: nothing verified is left, so it is blind.
+    s.set_device_trust(bob, Version::V2, dev(1), Trust::Untrusted)
+        .unwrap();
+    s.set_device_identity(bob, Version::V2, dev(2), &[8; 32])
+        .unwrap();
+    assert_eq!(trust(&s, 2).0, Trust::Blind);
+}

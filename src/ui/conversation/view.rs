@@ -133,16 +133,18 @@ pub fn view<'a>(
     ]
     .align_y(Alignment::Center);
     let online = account.is_some_and(|a| a.connection.is_online());
-    column![
-        header,
-        rule::horizontal(1),
-        messages(chat, account.map(|a| &a.transfers), avatars, None),
-        rule::horizontal(1),
-    ]
-    .push(pasted.map(crate::ui::paste::bar))
-    .push(super::composer::view(chat, online, None))
-    .height(Length::Fill)
-    .into()
+    column![header, rule::horizontal(1)]
+        .push(crate::ui::devices::undecided_banner(
+            account.map(|a| &**a),
+            &chat.with,
+            name,
+        ))
+        .push(messages(chat, account.map(|a| &a.transfers), avatars, None))
+        .push(rule::horizontal(1))
+        .push(pasted.map(crate::ui::paste::bar))
+        .push(super::composer::view(chat, online, None))
+        .height(Length::Fill)
+        .into()
 }
 
 /// The message list; `room` for a group chat (nicks, mentions).

@@ -9,6 +9,7 @@
 
 mod add_account;
 mod composer;
+mod devices;
 mod events;
 mod files;
 mod people;

@@ -175,7 +175,10 @@ fn the_details_pane_shows_the_profile_and_carries_the_contact_menu() {
     h.click(ids::DETAILS);
     assert_eq!(
         h.commands("work"),
-        [AccountRequest::Profile { jid: BOB.into() }]
+        [
+            AccountRequest::Profile { jid: BOB.into() },
+            AccountRequest::Devices { jid: BOB.into() }
+        ]
     );
     h.assert_shows(&fl!("details-loading"));
     h.event(
@@ -292,6 +295,8 @@ fn the_blocklist_in_the_settings_blocks_and_unblocks() {
         },
     );
     h.click(ids::settings("work"));
+    // Opening the settings asks for our OMEMO devices.
+    let _ = h.commands("work");
     h.assert_shows("spam.example");
     // Below the fold of the test window: the buttons exist, their messages
     // are applied directly.
@@ -325,6 +330,7 @@ fn the_blocklist_in_the_settings_blocks_and_unblocks() {
 fn our_profile_is_filled_from_the_server_and_saved() {
     let mut h = Harness::work_account(0);
     h.click(ids::settings("work"));
+    let _ = h.commands("work");
     assert!(h.has_id(ids::settings::EDIT_PROFILE));
     h.update(Message::Settings(Settings::EditProfile));
     assert_eq!(

@@ -16,6 +16,13 @@ fn settings_open() -> Harness {
     let mut h = Harness::work_account(0);
     let _ = h.click(ids::settings("work"));
     assert!(h.has_id(ids::settings::SAVE), "settings screen not shown");
+    // It asks for our OMEMO devices (shown in the encryption section).
+    assert_eq!(
+        h.commands("work"),
+        [AccountRequest::Devices {
+            jid: "me@work.example".into()
+        }]
+    );
     h
 }
 
