@@ -12,7 +12,7 @@ use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::sync::mpsc::{Receiver, channel};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -403,27 +403,14 @@ impl Bot {
         timeout: Duration,
         pred: &dyn Fn(&Value) -> bool,
     ) -> Option<Value> {
-        if let Some(i) = self.pending.iter().position(pred) {
-            return self.pending.remove(i);
-        }
-        let deadline = Instant::now() + timeout;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.events.recv_timeout(left) {
-                Ok(v) => {
-                    self.seen.push(v.clone());
-                    if pred(&v) {
-                        return Some(v);
-                    }
-                    self.pending.push_back(v);
-                }
-                Err(RecvTimeoutError::Timeout) => return None,
-                Err(RecvTimeoutError::Disconnected) => {
-                    // The bot ended: whatever it printed is in by now.
-                    return None;
-                }
-            }
-        }
+        super::events::wait_for(
+            &self.events,
+            &mut self.pending,
+            &mut self.seen,
+            timeout,
+            pred,
+            |_| {},
+        )
     }
 
     /// The last events read (newest first).

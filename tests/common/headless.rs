@@ -3,7 +3,7 @@
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
@@ -116,28 +116,14 @@ impl Headless {
         timeout: Duration,
         pred: &dyn Fn(&Value) -> bool,
     ) -> Option<Value> {
-        // Events read while waiting for something else stay pending, so the
-        // order of waits in a test does not have to match the order of events.
-        if let Some(i) = self.pending.iter().position(pred) {
-            return self.pending.remove(i);
-        }
-        let deadline = Instant::now() + timeout;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.events.recv_timeout(left) {
-                Ok(v) => {
-                    assert_plain_words(&v);
-                    self.seen.push(v.clone());
-                    if pred(&v) {
-                        return Some(v);
-                    }
-                    self.pending.push_back(v);
-                }
-                Err(RecvTimeoutError::Timeout) | Err(RecvTimeoutError::Disconnected) => {
-                    return None;
-                }
-            }
-        }
+        super::events::wait_for(
+            &self.events,
+            &mut self.pending,
+            &mut self.seen,
+            timeout,
+            pred,
+            assert_plain_words,
+        )
     }
 
     /// Forgets pending events, so a following wait sees only new ones.

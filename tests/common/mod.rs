@@ -9,5 +9,6 @@ pub mod prosody;
 pub use prosody::Prosody;
 
 pub mod bot;
+pub mod events;
 pub mod headless;
 pub mod raw;
