@@ -6,12 +6,10 @@ use tokio_xmpp::jid::{BareJid, Jid};
 use tokio_xmpp::minidom::Element;
 
 use super::super::Actor;
-use super::super::requests::Responder;
 use super::super::wire::Wire;
 use super::{Purpose, Removal, api_version, keys};
 use crate::api::{DeviceInfo, Event, Problem, Trust};
 use crate::xmpp::omemo::{DeviceId, DeviceList, Version};
-use crate::xmpp::pep;
 
 impl Actor {
     /// Keeps `list` (of `jid`, in `version`) in the store; our own device
@@ -114,14 +112,9 @@ impl Actor {
             Some(stream) if !known && jid != self.jid && !self.omemo.waiting.contains_key(&jid) => {
                 self.omemo.waiting.insert(jid.clone(), Version::ALL.len());
                 for version in Version::ALL {
-                    self.omemo_ask(
-                        Jid::from(jid.clone()),
-                        Responder::Contact(jid.clone()),
-                        pep::items_request(version.devices_node(), None).into(),
-                        Purpose::List(jid.clone(), version),
-                        stream,
-                    )
-                    .await;
+                    let purpose = Purpose::List(jid.clone(), version);
+                    self.omemo_read_list(jid.clone(), version, purpose, stream)
+                        .await;
                 }
             }
             // Being read: answered with the lists.
@@ -210,14 +203,8 @@ impl Actor {
         });
         for version in Version::ALL {
             let own = self.jid.clone();
-            self.omemo_ask(
-                Jid::from(own),
-                Responder::Account,
-                pep::items_request(version.devices_node(), None).into(),
-                Purpose::RemovalList(version, device),
-                stream,
-            )
-            .await;
+            let purpose = Purpose::RemovalList(version, device);
+            self.omemo_read_list(own, version, purpose, stream).await;
         }
     }
 

@@ -166,15 +166,28 @@ impl Actor {
         self.omemo.own_lists_due = Version::ALL.len();
         for version in Version::ALL {
             let own = self.jid.clone();
-            self.omemo_ask(
-                Jid::from(own),
-                Responder::Account,
-                pep::items_request(version.devices_node(), None).into(),
-                Purpose::OwnList(version),
-                stream,
-            )
-            .await;
+            self.omemo_read_list(own, version, Purpose::OwnList(version), stream)
+                .await;
         }
+    }
+
+    /// Asks for `jid`'s device list of `version` (ours is answered by our
+    /// account, a contact's by the contact's).
+    async fn omemo_read_list(
+        &mut self,
+        jid: BareJid,
+        version: Version,
+        purpose: Purpose,
+        stream: &Wire,
+    ) {
+        let responder = if jid == self.jid {
+            Responder::Account
+        } else {
+            Responder::Contact(jid.clone())
+        };
+        let request = pep::items_request(version.devices_node(), None).into();
+        self.omemo_ask(Jid::from(jid), responder, request, purpose, stream)
+            .await;
     }
 
     /// Sends an IQ get to `to` for `purpose`.
@@ -336,15 +349,9 @@ impl Actor {
             return;
         };
         if self.omemo.list_in_flight.remove(&version) == Some(true) {
-            let own = Jid::from(self.jid.clone());
-            self.omemo_ask(
-                own,
-                Responder::Account,
-                pep::items_request(version.devices_node(), None).into(),
-                Purpose::Recheck(version),
-                stream,
-            )
-            .await;
+            let own = self.jid.clone();
+            self.omemo_read_list(own, version, Purpose::Recheck(version), stream)
+                .await;
         }
     }
 
