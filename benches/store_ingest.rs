@@ -83,6 +83,7 @@ fn message<'a>(i: usize, with: &'a str, id: &'a str) -> NewMessage<'a> {
         file: None,
         mention: false,
         occupant_id: None,
+        crypto: Default::default(),
     }
 }
 

@@ -166,6 +166,9 @@ pub struct MessageRecord {
     /// The moderator's reason.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub moderation_reason: Option<String>,
+    /// End-to-end encryption (OMEMO): how it came, or why it cannot be read.
+    #[serde(flatten)]
+    pub crypto: MessageCrypto,
 }
 
 /// Where a message's file is: on its way up or down, here, or only on the

@@ -2,8 +2,8 @@
 //! the OMEMO tests use as "the other person": two bots exchange encrypted
 //! messages both ways in either OMEMO version and decrypt them, a bot that
 //! was offline decrypts what the archive kept for it, manual trust refuses
-//! until a device is trusted, and a bot and a Plausch account talk in plain
-//! text. Needs `PLAUSCH_TEST_PYTHON` (tests/run.sh makes the venv).
+//! until a device is trusted, and a bot and a Plausch account talk
+//! (encrypted by default, plain with the conversation's switch off). Needs `PLAUSCH_TEST_PYTHON` (tests/run.sh makes the venv).
 
 mod common;
 
@@ -303,9 +303,17 @@ fn bot_and_plausch_exchange_plain_messages_and_presence() {
     let got = alice.wait_message("a", "hello from the reference bot");
     assert_eq!(got["with"], "bot@localhost", "{got}");
 
+    // The bot has OMEMO devices: encrypted by default; plain once the
+    // conversation's switch is off.
     alice.send_message("a", "bot@localhost", "hello bot, from plausch", "p1");
     let got = bot.wait_message("hello bot, from plausch");
+    assert_eq!(got["encrypted"], true, "{got}");
+    assert_eq!(bare(&got["from"]), "alice@localhost", "{got}");
+    alice.send(json!({"cmd":"encryption","account":"a","with":"bot@localhost","enabled":false}));
+    let state = alice.wait_for("encryption off", |v| v["event"] == "encryption");
+    assert_eq!(state["encrypted"], "none", "{state}");
+    alice.send_message("a", "bot@localhost", "plain words", "p2");
+    let got = bot.wait_message("plain words");
     assert_eq!(got["encrypted"], false, "{got}");
     assert!(got["version"].is_null(), "{got}");
-    assert_eq!(bare(&got["from"]), "alice@localhost", "{got}");
 }

@@ -38,6 +38,7 @@ pub fn fill(
                 file: None,
                 mention: false,
                 occupant_id: None,
+                crypto: Default::default(),
             }
         })
         .collect();

@@ -6,10 +6,11 @@ use chrono::{DateTime, Utc};
 use tokio_xmpp::jid::{BareJid, Jid};
 use tokio_xmpp::parsers::message::Message;
 
-use crate::api::{Direction, MessageState};
+use crate::api::{Direction, MessageCrypto, MessageState};
 use crate::store::NewMessage;
 use crate::xmpp;
 use crate::xmpp::chat::{ParsedChat, Signal};
+use crate::xmpp::omemo::{Encrypted, OmemoXmlError};
 
 /// What we keep of a 1:1 chat message, whichever way it arrived (live,
 /// carbon, archive: see `sync::Arrival`). Not the GUI's `ChatMessage`,
@@ -46,6 +47,10 @@ pub struct ArrivedMessage {
     pub mention: bool,
     /// The author's XEP-0421 occupant-id (room messages).
     pub occupant_id: Option<String>,
+    /// An OMEMO element still to decrypt (`omemo::receive` takes it and
+    /// fills `body` and `crypto`).
+    pub omemo: Vec<Result<Encrypted, OmemoXmlError>>,
+    pub crypto: MessageCrypto,
 }
 
 /// Reads a chat/normal message with a body, or a signal about an earlier
@@ -75,6 +80,8 @@ impl From<ParsedChat> for ArrivedMessage {
             file: m.file.map(super::file_message::new_file),
             mention: false,
             occupant_id: None,
+            omemo: m.omemo,
+            crypto: MessageCrypto::default(),
         }
     }
 }
@@ -126,6 +133,7 @@ impl StoreRows {
                 file: m.file.as_ref(),
                 mention: m.mention,
                 occupant_id: m.occupant_id.as_deref(),
+                crypto: m.crypto,
             })
             .collect()
     }

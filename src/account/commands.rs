@@ -124,6 +124,7 @@ impl Actor {
                 version,
             } => self.trust_device(&jid, device, trust, version),
             AccountRequest::VerifyUri { uri } => self.verify_uri(&uri),
+            AccountRequest::Encryption { with, enabled } => self.set_encryption(&with, enabled),
             AccountRequest::Profile { jid } => match online {
                 Some(stream) => self.request_profile(&jid, stream).await,
                 // What the store knows, marked incomplete.

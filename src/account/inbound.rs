@@ -68,6 +68,7 @@ impl Actor {
             Stanza::Presence(p) => self.on_presence(p, stream).await,
             Stanza::Iq(iq) => self.on_iq(iq, stream).await,
         }
+        self.omemo_after_stanza(stream).await;
     }
 
     /// Message pipeline: bounce → archive result → carbon → live message;

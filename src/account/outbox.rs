@@ -18,7 +18,10 @@ use tokio_xmpp::stanzastream::{StanzaStage, StanzaState, StanzaToken};
 use crate::account::wire::Wire;
 
 use super::Actor;
-use crate::api::{ConnState, Direction, Event, MessageRecord, MessageState, Problem};
+use super::omemo::send::Sealed;
+use crate::api::{
+    ConnState, Direction, Encryption, Event, MessageCrypto, MessageRecord, MessageState, Problem,
+};
 use crate::store::NewMessage;
 use crate::xmpp::{chat, chatstates, file_message, markers, receipts, replies};
 use tokio_xmpp::parsers::message::Message;
@@ -141,6 +144,10 @@ impl Actor {
             file: None,
             mention: false,
             occupant_id: None,
+            crypto: MessageCrypto {
+                encryption: self.omemo_for_new_message(&to),
+                ..Default::default()
+            },
         };
         // Stored before sent: a crash from here on leaves it in the outbox.
         let Some(record) = self.store_own(&new, reference, "message") else {
@@ -184,7 +191,7 @@ impl Actor {
     }
 
     /// Whether new messages may go out directly (else they wait in the outbox).
-    fn outbox_open(&self) -> bool {
+    pub(super) fn outbox_open(&self) -> bool {
         self.state == ConnState::Online && self.sync.caught_up()
     }
 
@@ -240,10 +247,29 @@ impl Actor {
         if self.is_room_jid(&to) {
             return self.transmit_to_room(m, &to, stream).await;
         }
+        // Marked for encryption when written: never sent in plain text.
+        let sealed = if m.crypto.encryption == Encryption::None {
+            None
+        } else {
+            match self.omemo_seal(&to, &m.body, stream).await {
+                Sealed::Ready(elements) => Some(elements),
+                Sealed::Waiting => return,
+                Sealed::Failed(why) => {
+                    tracing::info!(account = %self.id, id, "message not encrypted: {why}");
+                    return self.set_message_state(id, MessageState::Failed, Some(&why));
+                }
+            }
+        };
         self.in_flight.insert(id.to_owned());
         let mut msg = with_file(chat::outgoing(&to, id, &m.body), m);
         if let Some((author, reference, quoted)) = self.quoted(m) {
-            msg = replies::with_reply(msg, author, &reference, &quoted, &m.body);
+            // No quote in plain text beside an encrypted message.
+            let quoted = if sealed.is_some() { "" } else { &quoted };
+            msg = replies::with_reply(msg, author, &reference, quoted, &m.body);
+        }
+        if let Some(elements) = sealed {
+            self.sealed_as(id, &elements);
+            msg = crate::xmpp::omemo::seal_message(msg, &elements);
         }
         // Ask only clients that may answer (XEP-0115); unknown ones are asked.
         if self.caps.may_support(&to, ns::RECEIPTS) {

@@ -497,7 +497,10 @@ impl Actor {
             return Some(0);
         }
         // Private messages with room occupants get their own conversation.
-        let routed = self.route_private(batch);
+        let mut routed = self.route_private(batch);
+        if routed.iter().any(|m| !m.omemo.is_empty()) {
+            self.omemo_decrypt(routed.to_mut());
+        }
         let batch = &routed[..];
         let owned = StoreRows::new(batch);
         let rows = owned.rows(batch);
@@ -512,6 +515,8 @@ impl Actor {
         let outcome = match outcome {
             Ok(o) => o,
             Err(e) => {
+                // The sessions stay where they were: the messages come again.
+                self.store.drop_staged_sessions();
                 self.error(
                     Problem::StoreFailed,
                     format!("messages not stored: {e}"),
@@ -520,6 +525,10 @@ impl Actor {
                 return None;
             }
         };
+        // Sessions moved by messages that got no row (signals, duplicates).
+        if let Err(e) = self.store.save_staged_sessions() {
+            self.error(Problem::StoreFailed, e.to_string(), None);
+        }
         let mut new = 0;
         for result in outcome {
             match result {

@@ -370,6 +370,14 @@ pub enum AccountRequest {
     VerifyUri {
         uri: String,
     },
+    /// End-to-end encryption of the 1:1 conversation with `with`: `enabled`
+    /// switches it on or off for new messages (absent: only asks).
+    /// Answered with `encryption`.
+    Encryption {
+        with: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        enabled: Option<bool>,
+    },
 }
 
 /// The presence we show on an account (`set_presence`).

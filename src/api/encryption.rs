@@ -65,3 +65,99 @@ pub struct DeviceInfo {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub own: bool,
 }
+
+/// How a message travelled (the `encryption` field of messages).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Encryption {
+    /// In plain text (to the servers on the way).
+    #[default]
+    None,
+    /// OMEMO 0.3.
+    Omemo,
+    /// OMEMO 2.
+    Omemo2,
+}
+
+impl Encryption {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Encryption::None => "none",
+            Encryption::Omemo => "omemo",
+            Encryption::Omemo2 => "omemo2",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "none" => Encryption::None,
+            "omemo" => Encryption::Omemo,
+            "omemo2" => Encryption::Omemo2,
+            _ => return None,
+        })
+    }
+}
+
+impl From<OmemoVersion> for Encryption {
+    fn from(v: OmemoVersion) -> Encryption {
+        match v {
+            OmemoVersion::Omemo => Encryption::Omemo,
+            OmemoVersion::Omemo2 => Encryption::Omemo2,
+        }
+    }
+}
+
+/// Why an encrypted message could not be read (the `decryption_error`
+/// field of messages). The message is kept, with an empty body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DecryptionError {
+    /// It was not encrypted for this device: sent before this device
+    /// existed, or by a client that did not know it yet.
+    NotForThisDevice,
+    /// There is no session with the sending device, and the message does
+    /// not start one.
+    NoSession,
+    /// Its key was used before: a replayed or repeated message.
+    Duplicate,
+    /// Damaged or forged: it does not authenticate, or cannot be read.
+    Broken,
+    /// OMEMO is switched off for this account.
+    Disabled,
+}
+
+impl DecryptionError {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DecryptionError::NotForThisDevice => "not_for_this_device",
+            DecryptionError::NoSession => "no_session",
+            DecryptionError::Duplicate => "duplicate",
+            DecryptionError::Broken => "broken",
+            DecryptionError::Disabled => "disabled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "not_for_this_device" => DecryptionError::NotForThisDevice,
+            "no_session" => DecryptionError::NoSession,
+            "duplicate" => DecryptionError::Duplicate,
+            "broken" => DecryptionError::Broken,
+            "disabled" => DecryptionError::Disabled,
+            _ => return None,
+        })
+    }
+}
+
+/// How one message was encrypted, and by which device (flattened into
+/// messages: `encryption`, `sender_device`, `decryption_error`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageCrypto {
+    #[serde(default)]
+    pub encryption: Encryption,
+    /// The OMEMO device of the author that encrypted it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sender_device: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decryption_error: Option<DecryptionError>,
+}

@@ -315,6 +315,17 @@ pub enum Event {
         mismatched: Vec<u32>,
         unknown: Vec<u32>,
     },
+    /// Whether new messages to `with` are encrypted (answer to
+    /// `encryption`): `enabled` is the conversation's own switch (absent:
+    /// the account's default applies), `encrypted` what a message written
+    /// now gets (`none`, `omemo`, `omemo2`).
+    Encryption {
+        account: AccountId,
+        with: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        enabled: Option<bool>,
+        encrypted: crate::api::Encryption,
+    },
     /// Something failed. `message` is a plain English sentence, `code` the
     /// kind of problem (see [`Problem`]). Where the server refused a
     /// request (`roster_request`, `roster_change`, `avatar`,
@@ -406,7 +417,8 @@ impl Event {
             | Event::Rooms { account, .. }
             | Event::MucError { account, .. }
             | Event::Devices { account, .. }
-            | Event::Verification { account, .. } => Some(account),
+            | Event::Verification { account, .. }
+            | Event::Encryption { account, .. } => Some(account),
             Event::Error { account, .. } => account.as_deref(),
         }
     }

@@ -269,6 +269,14 @@ const WIRE: &[(&str, &str)] = &[
         r#"{"cmd":"verify_uri","account":"work","uri":"xmpp:bob@example.org?omemo-sid-7=00"}"#,
         r#"{"cmd":"verify_uri","account":"work","uri":"xmpp:bob@example.org?omemo-sid-7=00"}"#,
     ),
+    (
+        r#"{"cmd":"encryption","account":"work","with":"bob@example.org","enabled":true}"#,
+        r#"{"cmd":"encryption","account":"work","with":"bob@example.org","enabled":true}"#,
+    ),
+    (
+        r#"{"cmd":"encryption","account":"work","with":"bob@example.org"}"#,
+        r#"{"cmd":"encryption","account":"work","with":"bob@example.org"}"#,
+    ),
     (r#"{"cmd":"quit"}"#, r#"{"cmd":"quit"}"#),
 ];
 
@@ -371,7 +379,7 @@ fn an_unknown_command_lists_every_command() {
     for name in &names {
         assert!(e.contains(name.as_str()), "{name} missing in: {e}");
     }
-    assert_eq!(e.matches('`').count() / 2 - 1, 58, "{e}");
+    assert_eq!(e.matches('`').count() / 2 - 1, 59, "{e}");
 }
 
 #[test]

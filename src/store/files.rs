@@ -218,6 +218,7 @@ mod tests {
             file: Some(file),
             mention: false,
             occupant_id: None,
+            crypto: Default::default(),
         }
     }
 

@@ -288,10 +288,11 @@ fn insert_one(
     let inserted: Option<(i64, i64)> = tx
         .prepare_cached(
             "INSERT INTO message (id, conversation_id, direction, sender, sender_bare, body, \
-             ts, state, server_id, origin_id, read, reply_to, markable, pos, mention, occupant_id) \
+             ts, state, server_id, origin_id, read, reply_to, markable, pos, mention, occupant_id, \
+             encryption, sender_device, decryption_error) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, \
              coalesce(?14, coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'message'), 0) + 1), \
-             ?15, ?16) \
+             ?15, ?16, ?17, ?18, ?19) \
              ON CONFLICT DO NOTHING RETURNING seq, pos",
         )?
         .query_row(
@@ -312,6 +313,9 @@ fn insert_one(
                 older_pos,
                 m.mention,
                 m.occupant_id,
+                m.crypto.encryption.as_str(),
+                m.crypto.sender_device,
+                m.crypto.decryption_error.map(|e| e.as_str()),
             ],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
@@ -354,6 +358,7 @@ fn insert_one(
             mention: m.mention,
             moderated_by: None,
             moderation_reason: None,
+            crypto: m.crypto,
         }));
     }
     tracing::debug!(id = m.id, with = m.with, "duplicate message ignored");
@@ -686,7 +691,9 @@ impl Store {
             settle_trail(&tx, trail, &mut outcome)?;
         }
         state.finish(&tx)?;
+        super::sessions::write_staged(&tx, &self.staged)?;
         tx.commit()?;
+        self.staged.clear();
         Ok(outcome)
     }
 }

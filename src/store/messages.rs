@@ -7,7 +7,8 @@ use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
 use super::{Store, StoreError, bad_value};
 use crate::api::{
-    ConversationKind, ConversationSummary, Direction, MessageRecord, MessageState, Quote,
+    ConversationKind, ConversationSummary, DecryptionError, Direction, Encryption, MessageCrypto,
+    MessageRecord, MessageState, Quote,
 };
 
 /// `SELECT` of the columns `record_from_row` expects, followed by the given
@@ -19,7 +20,8 @@ macro_rules! select_record {
             "SELECT m.seq, m.id, c.jid, m.direction, m.sender, m.body, m.ts, m.state, m.error, m.pos, \
              m.read, m.edited, m.original_body, m.retracted, m.reply_to, q.id, q.body, \
              a.name, a.size, a.media_type, a.sha256, a.url, a.path, a.thumbnail, a.transfer, \
-             a.error, a.plain_http, m.mention, m.moderated_by, m.moderation_reason \
+             a.error, a.plain_http, m.mention, m.moderated_by, m.moderation_reason, \
+             m.encryption, m.sender_device, m.decryption_error \
              FROM message m JOIN conversation c ON c.id = m.conversation_id \
              LEFT JOIN attachment a ON a.message_seq = m.seq \
              LEFT JOIN message q ON m.reply_to IS NOT NULL AND q.seq = coalesce( \
@@ -91,6 +93,24 @@ pub(super) fn record_from_row(row: &Row<'_>) -> rusqlite::Result<MessageRecord> 
         mention: row.get(27)?,
         moderated_by: row.get(28)?,
         moderation_reason: row.get(29)?,
+        crypto: crypto_from_row(row, 30)?,
+    })
+}
+
+/// `encryption`, `sender_device`, `decryption_error` from column `at` on.
+fn crypto_from_row(row: &Row<'_>, at: usize) -> rusqlite::Result<MessageCrypto> {
+    let encryption = row.get_ref(at)?.as_str()?;
+    let encryption = Encryption::parse(encryption)
+        .ok_or_else(|| bad_value(at, Type::Text, format!("unknown encryption {encryption:?}")))?;
+    // A reason this version does not know is still a failure.
+    let decryption_error = row
+        .get_ref(at + 2)?
+        .as_str_or_null()?
+        .map(|e| DecryptionError::parse(e).unwrap_or(DecryptionError::Broken));
+    Ok(MessageCrypto {
+        encryption,
+        sender_device: row.get(at + 1)?,
+        decryption_error,
     })
 }
 

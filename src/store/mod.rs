@@ -24,6 +24,7 @@ mod rooms;
 mod roster;
 mod schema;
 pub(crate) mod search;
+mod sessions;
 pub(crate) mod signals;
 #[cfg(test)]
 mod tests;
@@ -34,7 +35,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension};
 
-use crate::api::{Direction, MessageState};
+use crate::api::{Direction, MessageCrypto, MessageState};
 
 pub use files::{FileUpdate, NewFile, PendingUpload};
 pub use insert::{CatchUpTrail, Inserted, LiveSince};
@@ -98,6 +99,8 @@ pub struct NewMessage<'a> {
     /// dedup to the author, as the sender's bare JID does in 1:1 chats
     /// (in a room every author has the room's bare JID).
     pub occupant_id: Option<&'a str>,
+    /// How it was encrypted (OMEMO), or why it could not be decrypted.
+    pub crypto: MessageCrypto,
 }
 
 /// The longest message text stored, in bytes. Servers pass stanzas of a
@@ -121,6 +124,9 @@ pub fn capped_body(body: &str) -> &str {
 /// The message store of one account.
 pub struct Store {
     conn: Connection,
+    /// OMEMO sessions moved on by decrypting, written with the messages
+    /// (`sessions.rs`).
+    staged: Vec<sessions::StagedSession>,
 }
 
 impl std::fmt::Debug for Store {
@@ -157,7 +163,10 @@ impl Store {
     fn init(mut conn: Connection, path: &Path) -> Result<Self, StoreError> {
         schema::configure(&conn, path)?;
         schema::migrate(&mut conn, path)?;
-        Ok(Store { conn })
+        Ok(Store {
+            conn,
+            staged: Vec::new(),
+        })
     }
 }
 

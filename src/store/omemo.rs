@@ -398,6 +398,43 @@ impl Store {
         Ok(true)
     }
 
+    /// A device a message came from, with the identity key of the session
+    /// it used: known from now on (a new one gets its trust as if it had
+    /// appeared on a list), its key recorded ([`Store::set_device_identity`]),
+    /// its last use `now`. Returns the device's trust.
+    pub fn device_heard(
+        &mut self,
+        jid: &str,
+        version: Version,
+        device: DeviceId,
+        identity: &[u8],
+        now: DateTime<Utc>,
+    ) -> Result<Trust, StoreError> {
+        let v = version_str(version);
+        let now = now.timestamp_millis();
+        let tx = self.conn.transaction()?;
+        let new_trust = trust_str(trust::for_new_device(trusts_of(&tx, jid, None)?));
+        tx.prepare_cached(
+            "INSERT INTO omemo_device (jid, version, device_id, trust, first_seen, last_seen) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?5) ON CONFLICT DO NOTHING",
+        )?
+        .execute(params![jid, v, device.get(), new_trust, now])?;
+        tx.prepare_cached(
+            "UPDATE omemo_device SET last_used = ?4 \
+             WHERE jid = ?1 AND version = ?2 AND device_id = ?3",
+        )?
+        .execute(params![jid, v, device.get(), now])?;
+        tx.commit()?;
+        self.set_device_identity(jid, version, device, identity)?;
+        let trust: String = self
+            .conn
+            .prepare_cached(
+                "SELECT trust FROM omemo_device WHERE jid = ?1 AND version = ?2 AND device_id = ?3",
+            )?
+            .query_row(params![jid, v, device.get()], |r| r.get(0))?;
+        Ok(trust_of(0, &trust)?)
+    }
+
     /// Sets the trust in a device; false if it is not known.
     pub fn set_device_trust(
         &mut self,

@@ -401,6 +401,15 @@ pub fn apply_event(
         Event::Devices { jid, devices, .. } => {
             account.omemo.by_jid.insert(jid, devices);
         }
+        Event::Encryption {
+            with, encrypted, ..
+        } => {
+            if let Some(chat) = chat
+                && chat.with == with
+            {
+                chat.encryption = Some(encrypted);
+            }
+        }
         Event::Verification {
             jid,
             matched,

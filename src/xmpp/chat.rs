@@ -9,6 +9,7 @@ use tokio_xmpp::parsers::message::{Id, Lang, Message, MessageType};
 use tokio_xmpp::parsers::stanza_id::{OriginId, StanzaId};
 
 use super::file_message::FileInfo;
+use super::omemo::{Encrypted, OmemoXmlError};
 use super::{corrections, file_message, markers, reactions, replies, retraction, stamp};
 
 /// Who wrote a message, seen from our account.
@@ -52,6 +53,9 @@ pub struct ParsedChat {
     pub signal: Option<Signal>,
     /// The file it carries (XEP-0066 / XEP-0447).
     pub file: Option<FileInfo>,
+    /// The OMEMO encrypted elements (one per variant), as read: `body` is
+    /// then empty (the account decrypts it), its fallback text ignored.
+    pub omemo: Vec<Result<Encrypted, OmemoXmlError>>,
 }
 
 /// A change to an earlier message, referred to by the id its author gave it.
@@ -100,7 +104,10 @@ pub fn parse_chat(mut msg: Message, own: &BareJid, now: DateTime<Utc>) -> Option
     };
     let with = Jid::from(peer.to_bare());
     let signal = Signal::of(&msg);
+    let omemo = Encrypted::all_of_message(&msg);
     let body = match (msg.get_best_body_cloned(vec![]), &signal) {
+        // The text is inside; the body is the note for clients without OMEMO.
+        (_, None | Some(Signal::Correction { .. })) if !omemo.is_empty() => String::new(),
         (Some((_, body)), None | Some(Signal::Correction { .. })) => body,
         // The body of other signals is a fallback text for old clients.
         (_, Some(s)) if !matches!(s, Signal::Correction { .. }) => String::new(),
@@ -149,6 +156,7 @@ pub fn parse_chat(mut msg: Message, own: &BareJid, now: DateTime<Utc>) -> Option
         markable,
         signal,
         file,
+        omemo,
     })
 }
 

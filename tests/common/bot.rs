@@ -351,6 +351,11 @@ impl Bot {
     /// The devices the bot knows for `jid` (fetched anew), each with
     /// `device`, `versions`, `active`, `trust`, `fingerprint`.
     #[track_caller]
+    /// Reads `jid`'s device lists and bundles again (a new device of theirs).
+    pub fn refresh(&mut self, jid: &str) {
+        self.request(json!({"cmd":"refresh","jid":jid}));
+    }
+
     pub fn devices(&mut self, jid: &str) -> Vec<Value> {
         let answer = self.request(json!({"cmd": "devices", "jid": jid}));
         answer["devices"].as_array().cloned().unwrap_or_default()

@@ -39,6 +39,9 @@ pub fn into_chat(
         file: m.file.map(crate::account::file_message::new_file),
         mention,
         occupant_id: m.occupant_id,
+        // OMEMO in rooms is issue 23.
+        omemo: Vec::new(),
+        crypto: Default::default(),
     })
 }
 

@@ -204,6 +204,23 @@ fn to_wire(version: Version, b: &omemo::Bundle) -> Result<wire::Bundle, KeyError
     })
 }
 
+/// A contact's bundle as the XML layer read it, in the crypto core's form
+/// (0.3 keys with their type byte).
+pub(crate) fn from_wire(version: Version, b: &wire::Bundle) -> omemo::Bundle {
+    let key = |raw: &[u8; 32]| match version {
+        Version::Legacy => [&[0x05][..], raw].concat(),
+        Version::V2 => raw.to_vec(),
+    };
+    omemo::Bundle {
+        version: crypto(version),
+        identity_key: key(&b.identity),
+        signed_pre_key_id: b.signed_pre_key_id,
+        signed_pre_key: key(&b.signed_pre_key),
+        signed_pre_key_signature: b.signature.to_vec(),
+        pre_keys: b.pre_keys.iter().map(|k| (k.id, key(&k.key))).collect(),
+    }
+}
+
 /// The fingerprint of our identity as shown for `version`.
 pub(crate) fn own_fingerprint(identity: &IdentityKeyPair, version: Version) -> String {
     identity.fingerprint(crypto(version))

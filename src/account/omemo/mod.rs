@@ -24,9 +24,11 @@
 
 mod devices;
 pub(crate) mod keys;
+mod receive;
+pub(super) mod send;
 mod trust;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::Utc;
 use rand_core::OsRng;
@@ -72,6 +74,15 @@ pub(super) struct Omemo {
     waiting: HashMap<BareJid, usize>,
     /// A removal of one of our devices under way.
     removal: Option<Removal>,
+    /// One of our one-time pre-keys was replaced: the bundles are to be
+    /// published again.
+    bundles_due: bool,
+    /// Bundles asked for to send (`send.rs`), this session.
+    bundles: HashMap<(BareJid, Version, DeviceId), send::Fetch>,
+    /// Contacts whose device lists were asked for to send, this session.
+    lists_fetched: HashSet<BareJid>,
+    /// Those list answers still due.
+    lists_due: usize,
 }
 
 #[derive(Debug)]
@@ -91,6 +102,10 @@ enum Purpose {
     List(BareJid, Version),
     /// Our list, to take `DeviceId` off it.
     RemovalList(Version, DeviceId),
+    /// A contact's list, before a message to them is encrypted.
+    SendList(BareJid, Version),
+    /// A device's bundle, to start a session with it.
+    Bundle((BareJid, Version, DeviceId)),
     Publish(Publication),
     /// The node's configuration, before `Publication` is tried again.
     Configure(Publication),
@@ -287,6 +302,13 @@ impl Actor {
                 self.on_removal_list(version, device, list_from(version, &answer), stream)
                     .await
             }
+            Purpose::SendList(jid, version) => {
+                if let Some(list) = list_from(version, &answer) {
+                    self.store_device_list(&jid, version, &list);
+                }
+                self.on_send_list(stream).await;
+            }
+            Purpose::Bundle(key) => self.on_bundle(key, answer, stream).await,
             Purpose::Publish(p) => self.on_omemo_published(p, answer, stream).await,
             Purpose::Configure(p) => {
                 let stage = match answer {
@@ -393,6 +415,8 @@ impl Actor {
                 self.publish_list_with_us(version, list, stream).await;
             }
         }
+        // Messages written before our device existed wait for it.
+        self.omemo_keys_arrived(stream).await;
     }
 
     /// Our device id, once made.
@@ -461,23 +485,25 @@ impl Actor {
     }
 
     /// A session was built on our one-time pre-key `used` (a pre-key
-    /// message arrived): it is replaced by a new one and the bundles are
-    /// published again (when online; else with the next session's).
-    #[cfg_attr(
-        not(test),
-        expect(dead_code, reason = "called by the message part of issue 22")
-    )]
-    pub(super) async fn omemo_pre_key_used(&mut self, used: u32, online: Option<&Wire>) {
+    /// message arrived): it is replaced by a new one, and the bundles go
+    /// out again after the stanza ([`Actor::omemo_after_stanza`]; offline,
+    /// with the next session's).
+    pub(super) fn omemo_pre_key_used(&mut self, used: u32) {
         match keys::replace_pre_key(&mut self.store, used, &mut OsRng) {
-            Ok(Some(_)) => {
-                if let Some(stream) = online.filter(|_| self.omemo.ready) {
-                    self.publish_bundles(stream).await;
-                }
-            }
+            Ok(Some(_)) => self.omemo.bundles_due = true,
             Ok(None) => {
                 tracing::debug!(account = %self.id, used, "OMEMO pre-key already replaced")
             }
             Err(e) => self.error(Problem::Omemo, e.to_string(), None),
+        }
+    }
+
+    /// After each stanza: bundles whose pre-keys changed are published
+    /// (once for a whole archive page or burst).
+    pub(in crate::account) async fn omemo_after_stanza(&mut self, stream: &Wire) {
+        if self.omemo.bundles_due && self.omemo.ready {
+            self.omemo.bundles_due = false;
+            self.publish_bundles(stream).await;
         }
     }
 }

@@ -9,6 +9,7 @@ mod chat;
 mod corrections;
 mod muc;
 mod omemo;
+mod omemo_messages;
 mod receipts;
 mod requests;
 mod support;

@@ -294,7 +294,8 @@ async fn bundles_of_both_variants_carry_our_keys() {
 async fn a_used_pre_key_is_replaced_and_the_bundles_republished() {
     let mut h = Harness::online();
     session(&mut h, "<devices xmlns='urn:xmpp:omemo:2'/>").await;
-    h.actor.omemo_pre_key_used(5, Some(&h.wire)).await;
+    h.actor.omemo_pre_key_used(5);
+    h.actor.omemo_after_stanza(&h.wire).await;
     let published = publishes(&h.sent());
     assert_eq!(published.len(), 2, "both bundles");
     for p in &published {
@@ -309,7 +310,8 @@ async fn a_used_pre_key_is_replaced_and_the_bundles_republished() {
         assert!(b.pre_keys.iter().any(|k| k.id == 101));
     }
     // Used again (a replay): nothing changes.
-    h.actor.omemo_pre_key_used(5, Some(&h.wire)).await;
+    h.actor.omemo_pre_key_used(5);
+    h.actor.omemo_after_stanza(&h.wire).await;
     assert!(publishes(&h.sent()).is_empty());
 }
 

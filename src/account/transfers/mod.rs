@@ -306,6 +306,7 @@ impl Actor {
             file: Some(&file),
             mention: false,
             occupant_id: None,
+            crypto: Default::default(),
         };
         if self.store_own(&new, reference, "file").is_none() {
             return;

@@ -33,6 +33,7 @@ fn incoming<'a>(id: &'a str, with: &'a str, secs: i64) -> NewMessage<'a> {
         file: None,
         mention: false,
         occupant_id: None,
+        crypto: Default::default(),
     }
 }
 

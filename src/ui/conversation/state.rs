@@ -70,6 +70,9 @@ pub struct State {
     pub height: f32,
     /// A room's pane (occupant list, menu, forms); unused in 1:1 chats.
     pub room: crate::ui::room_actions::RoomTools,
+    /// How a message written now travels (1:1 chats; None until the
+    /// account said, see `encryption`).
+    pub encryption: Option<crate::api::Encryption>,
 }
 
 impl State {
@@ -92,6 +95,7 @@ impl State {
             trim_newest: false,
             height: 0.0,
             room: Default::default(),
+            encryption: None,
         }
     }
 

@@ -60,6 +60,20 @@ impl Encrypted {
         })
     }
 
+    /// Every encrypted element of `msg`, OMEMO 2's first (a sender that
+    /// speaks both may send one per variant, each for its devices).
+    pub fn all_of_message(msg: &Message) -> Vec<Result<Encrypted, OmemoXmlError>> {
+        Version::ALL
+            .iter()
+            .filter_map(|v| {
+                msg.payloads
+                    .iter()
+                    .find(|p| p.is("encrypted", v.ns()))
+                    .map(Encrypted::parse)
+            })
+            .collect()
+    }
+
     /// Whether `msg` carries an encrypted element of either variant.
     pub fn in_message(msg: &Message) -> bool {
         msg.payloads
@@ -227,6 +241,19 @@ impl Encrypted {
         }
         msg
     }
+}
+
+/// `msg` carrying `elements` (one per variant, each for the devices that
+/// speak it), with what goes beside them (see [`Encrypted::into_message`]).
+pub fn seal_message(msg: Message, elements: &[Encrypted]) -> Message {
+    let Some((first, rest)) = elements.split_first() else {
+        return msg;
+    };
+    let mut msg = first.into_message(msg);
+    for e in rest {
+        msg.payloads.push(e.to_element());
+    }
+    msg
 }
 
 #[cfg(test)]

@@ -20,7 +20,7 @@ use tokio_xmpp::minidom::Element;
 
 pub use bundle::{Bundle, PreKey};
 pub use devices::{Device, DeviceList};
-pub use encrypted::{Encrypted, KeyFor};
+pub use encrypted::{Encrypted, KeyFor, seal_message};
 
 /// The old variant's namespace (XEP-0384 0.3).
 pub const LEGACY_NS: &str = "eu.siacs.conversations.axolotl";

@@ -1,0 +1,313 @@
+//! Decrypting received OMEMO messages, whichever way they came (live,
+//! carbon, archive): all go through `ingest`, which calls
+//! [`Actor::omemo_decrypt`] before storing.
+//!
+//! - The key for our device opens the payload through the session with
+//!   the sending device; a pre-key message starts that session (and uses
+//!   up one of our one-time pre-keys, which is replaced).
+//! - A message we cannot read is kept and shown as such, with the reason
+//!   ([`DecryptionError`]); nothing is dropped. Only a message without a
+//!   payload (key transport, the XEP's "heartbeat") has nothing to show.
+//! - Sessions moved on are staged in the store and written in the same
+//!   transaction as the messages (see `store::sessions`).
+
+use std::collections::HashSet;
+
+use chrono::Utc;
+use omemo::{PreKey, PreKeys, Session, SignedPreKey};
+use rand_core::OsRng;
+use tokio_xmpp::jid::BareJid;
+use zeroize::Zeroizing;
+
+use super::super::Actor;
+use super::super::chat::ArrivedMessage;
+use super::keys::{self, KeyError};
+use crate::api::{DecryptionError, Encryption, MessageCrypto, Problem};
+use crate::store::Store;
+use crate::xmpp::omemo::{DeviceId, Encrypted, Version};
+use crate::xmpp::sce::Envelope;
+
+/// What one encrypted element held for us.
+enum Opened {
+    /// The text.
+    Text(String),
+    /// No payload: it only carried a key (session set-up, heartbeat).
+    KeyOnly,
+}
+
+/// Our device and what decrypting needs of it.
+struct Own {
+    device: DeviceId,
+    identity: omemo::IdentityKeyPair,
+}
+
+/// A session that a message moved on: to stage.
+struct Moved {
+    jid: BareJid,
+    version: Version,
+    device: DeviceId,
+    session: Session,
+    /// Our one-time pre-key it was built on (a new session).
+    pre_key: Option<u32>,
+}
+
+impl Actor {
+    /// Decrypts the OMEMO messages of `batch` in place: `body` and `crypto`
+    /// filled in, or the reason they cannot be read; messages without a
+    /// payload are taken out. The sessions they moved are staged in the
+    /// store; one-time pre-keys they used are replaced (their bundles go
+    /// out after the stanza, see [`Actor::omemo_after_stanza`]).
+    pub(in crate::account) fn omemo_decrypt(&mut self, batch: &mut Vec<ArrivedMessage>) {
+        if batch.iter().all(|m| m.omemo.is_empty()) {
+            return;
+        }
+        let own = if self.switches.omemo {
+            match keys::own(&self.store) {
+                Ok((device, identity)) => Some(Own { device, identity }),
+                Err(KeyError::NoDevice) => None,
+                Err(e) => {
+                    self.error(Problem::Omemo, e.to_string(), None);
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        let mut heard: HashSet<(BareJid, Version, DeviceId)> = HashSet::new();
+        let mut key_only = Vec::new();
+        for (i, m) in batch.iter_mut().enumerate() {
+            let elements = std::mem::take(&mut m.omemo);
+            if elements.is_empty() {
+                continue;
+            }
+            let readable: Vec<Encrypted> = elements.into_iter().filter_map(Result::ok).collect();
+            // The element with a key for us, else any (to say it is not for us).
+            let chosen = own.as_ref().and_then(|own| {
+                readable
+                    .iter()
+                    .position(|e| e.key_for(&self.jid, own.device).is_some())
+            });
+            let Some(encrypted) = chosen
+                .or((!readable.is_empty()).then_some(0))
+                .and_then(|i| readable.into_iter().nth(i))
+            else {
+                tracing::info!(account = %self.id, "unreadable OMEMO element");
+                m.crypto = failed(Encryption::Omemo, None, DecryptionError::Broken);
+                continue;
+            };
+            let encryption = match encrypted.version {
+                Version::Legacy => Encryption::Omemo,
+                Version::V2 => Encryption::Omemo2,
+            };
+            let sid = Some(encrypted.sid.get());
+            let Some(own) = &own else {
+                m.crypto = failed(encryption, sid, DecryptionError::Disabled);
+                continue;
+            };
+            let sender = m.sender.to_bare();
+            match open(&self.store, own, &self.jid, &sender, &encrypted) {
+                Ok((opened, moved)) => {
+                    m.crypto = MessageCrypto {
+                        encryption,
+                        sender_device: sid,
+                        decryption_error: None,
+                    };
+                    match opened {
+                        Opened::Text(body) => m.body = body,
+                        Opened::KeyOnly => key_only.push(i),
+                    }
+                    self.omemo_session_moved(moved, &mut heard);
+                }
+                Err(why) => {
+                    tracing::info!(
+                        account = %self.id, device = encrypted.sid.get(),
+                        direction = ?m.direction, "OMEMO message not decrypted: {why:?}"
+                    );
+                    m.crypto = failed(encryption, sid, why);
+                }
+            }
+        }
+        for i in key_only.into_iter().rev() {
+            batch.remove(i);
+        }
+    }
+
+    /// Stages `moved`, records its device (once per batch) and replaces the
+    /// pre-key a new session used.
+    fn omemo_session_moved(
+        &mut self,
+        moved: Moved,
+        heard: &mut HashSet<(BareJid, Version, DeviceId)>,
+    ) {
+        let Moved {
+            jid,
+            version,
+            device,
+            session,
+            pre_key,
+        } = moved;
+        if heard.insert((jid.clone(), version, device)) || pre_key.is_some() {
+            let identity = session.remote_identity().as_bytes().to_vec();
+            if let Err(e) =
+                self.store
+                    .device_heard(jid.as_str(), version, device, &identity, Utc::now())
+            {
+                self.error(Problem::StoreFailed, e.to_string(), None);
+            }
+        }
+        self.store
+            .stage_session(jid.as_str(), version, device, session.to_bytes());
+        if let Some(used) = pre_key {
+            self.omemo_pre_key_used(used);
+        }
+    }
+}
+
+fn failed(encryption: Encryption, sid: Option<u32>, why: DecryptionError) -> MessageCrypto {
+    MessageCrypto {
+        encryption,
+        sender_device: sid,
+        decryption_error: Some(why),
+    }
+}
+
+/// Opens `e`, sent by `sender` (our own account for our other devices).
+fn open(
+    store: &Store,
+    own: &Own,
+    own_jid: &BareJid,
+    sender: &BareJid,
+    e: &Encrypted,
+) -> Result<(Opened, Moved), DecryptionError> {
+    let key = e
+        .key_for(own_jid, own.device)
+        .ok_or(DecryptionError::NotForThisDevice)?;
+    if sender == own_jid && e.sid == own.device {
+        // Our own message, as a copy: we never encrypt for ourselves.
+        return Err(DecryptionError::NotForThisDevice);
+    }
+    let now = u64::try_from(Utc::now().timestamp()).unwrap_or(0);
+    let stored = store
+        .omemo_session(sender.as_str(), e.version, e.sid)
+        .map_err(|e| {
+            tracing::warn!("OMEMO session not read: {e}");
+            DecryptionError::NoSession
+        })?
+        .and_then(|bytes| match Session::from_bytes(&bytes) {
+            Ok(s) => Some(s),
+            Err(err) => {
+                tracing::warn!(
+                    device = e.sid.get(),
+                    "stored OMEMO session unreadable: {err}"
+                );
+                None
+            }
+        });
+    let (key_material, session, pre_key) = match stored {
+        Some(mut session) => match session.decrypt(&key.data, key.prekey, now, &mut OsRng) {
+            Ok(km) => (km, session, None),
+            Err(omemo::Error::NotThisSession) => accept(store, own, e.version, &key.data, now)?,
+            Err(err) => return Err(reason(&err)),
+        },
+        None if key.prekey => accept(store, own, e.version, &key.data, now)?,
+        None => return Err(DecryptionError::NoSession),
+    };
+    let moved = Moved {
+        jid: sender.clone(),
+        version: e.version,
+        device: e.sid,
+        session,
+        pre_key,
+    };
+    let Some(payload) = &e.payload else {
+        return Ok((Opened::KeyOnly, moved));
+    };
+    // The session moved on even if the payload fails: the key was good.
+    let text = match e.version {
+        Version::Legacy => {
+            let iv = e.iv.as_deref().ok_or(DecryptionError::Broken)?;
+            let plain = omemo::payload::decrypt_v03(&key_material, iv, payload)
+                .map_err(|err| reason(&err))?;
+            String::from_utf8_lossy(&plain).into_owned()
+        }
+        Version::V2 => {
+            let plain =
+                omemo::payload::decrypt_v2(&key_material, payload).map_err(|err| reason(&err))?;
+            let envelope = Envelope::parse(&plain).map_err(|err| {
+                tracing::info!("OMEMO 2 envelope refused: {err}");
+                DecryptionError::Broken
+            })?;
+            // Someone else's envelope, re-sent under their name: refused.
+            if !envelope.is_from(sender) {
+                return Err(DecryptionError::Broken);
+            }
+            envelope.body().unwrap_or_default()
+        }
+    };
+    Ok((
+        Opened::Text(crate::store::capped_body(&text).to_owned()),
+        moved,
+    ))
+}
+
+/// The key material a message carried, the session after it, and our
+/// one-time pre-key it used (a new session).
+type Opening = (Zeroizing<Vec<u8>>, Session, Option<u32>);
+
+/// A new session from a pre-key message, on our keys of `version`.
+fn accept(
+    store: &Store,
+    own: &Own,
+    version: Version,
+    data: &[u8],
+    now: u64,
+) -> Result<Opening, DecryptionError> {
+    let unreadable = |e: &dyn std::fmt::Display| {
+        tracing::warn!("our OMEMO pre-keys cannot be read: {e}");
+        DecryptionError::NoSession
+    };
+    let signed: Vec<SignedPreKey> = store
+        .omemo_signed_pre_keys(version)
+        .map_err(|e| unreadable(&e))?
+        .iter()
+        .filter_map(|k| SignedPreKey::from_bytes(&k.key).ok())
+        .collect();
+    let one_time: Vec<PreKey> = store
+        .omemo_pre_keys()
+        .map_err(|e| unreadable(&e))?
+        .iter()
+        .filter_map(|(_, k)| PreKey::from_bytes(k).ok())
+        .collect();
+    let lookup = PreKeys {
+        signed: &signed,
+        one_time: &one_time,
+    };
+    let accepted = Session::accept(
+        keys::crypto(version),
+        &own.identity,
+        &lookup,
+        data,
+        now,
+        &mut OsRng,
+    )
+    .map_err(|e| reason(&e))?;
+    Ok((
+        accepted.key_material,
+        accepted.session,
+        Some(accepted.pre_key_id),
+    ))
+}
+
+/// The reason shown for a crypto error.
+fn reason(e: &omemo::Error) -> DecryptionError {
+    match e {
+        omemo::Error::Duplicate => DecryptionError::Duplicate,
+        // The pre-key it names is gone: used by an earlier copy, or the
+        // sender's copy of our bundle is old.
+        omemo::Error::NoSession
+        | omemo::Error::NotThisSession
+        | omemo::Error::UnknownPreKey(_)
+        | omemo::Error::UnknownSignedPreKey(_) => DecryptionError::NoSession,
+        _ => DecryptionError::Broken,
+    }
+}

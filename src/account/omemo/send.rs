@@ -1,0 +1,385 @@
+//! Encrypting our 1:1 messages: to every trusted device of the contact
+//! and of our own account (our other devices read what we write).
+//!
+//! - A message is marked for encryption when it is written (the
+//!   conversation's switch, else the account's default: on when the
+//!   contact has OMEMO devices), and from then on never goes out in plain
+//!   text: if nobody can read it, it fails with the reason.
+//! - A device we have no session with gets one from its bundle, fetched
+//!   on demand; the message waits in the outbox meanwhile and goes out
+//!   when the answers are in (`Actor::omemo_keys_arrived`).
+//! - A device that speaks both variants gets OMEMO 2; a stanza carries one
+//!   element per variant in use.
+//! - The sessions moved by encrypting are saved before the stanza leaves.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rand_core::OsRng;
+use tokio_xmpp::jid::{BareJid, Jid};
+use tokio_xmpp::minidom::Element;
+use tokio_xmpp::parsers::stanza_error::StanzaError;
+
+use super::super::Actor;
+use super::super::wire::Wire;
+use super::{Purpose, keys};
+use crate::api::{Encryption, Problem};
+use crate::store::omemo::StoredDevice;
+use crate::store::trust;
+use crate::xmpp::omemo::{Bundle, DeviceId, Encrypted, KeyFor, Version};
+use crate::xmpp::pep;
+use crate::xmpp::sce::Envelope;
+
+/// What became of an attempt to encrypt a message.
+pub(in crate::account) enum Sealed {
+    /// The encrypted elements, one per variant, to put in the stanza.
+    Ready(Vec<Encrypted>),
+    /// Keys are being fetched: the message stays queued.
+    Waiting,
+    /// It cannot be encrypted; the reason, in words.
+    Failed(String),
+}
+
+/// A bundle we asked for in this session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Fetch {
+    Asked,
+    /// No usable bundle: the device is left out until the next session.
+    Failed,
+}
+
+type DeviceKey = (BareJid, Version, DeviceId);
+
+impl Actor {
+    /// How a new message to `with` is to travel: the conversation's
+    /// switch, else the account's default (encrypted when the contact has
+    /// OMEMO devices we know of). Rooms are not encrypted yet (issue 23).
+    pub(in crate::account) fn omemo_for_new_message(&self, with: &Jid) -> Encryption {
+        // A full JID: a private message to a room occupant.
+        let Err(with) = with.clone().try_into_full() else {
+            return Encryption::None;
+        };
+        if !self.switches.omemo || self.is_room_jid(&with) {
+            return Encryption::None;
+        }
+        let devices = self.store.omemo_devices(with.as_str()).unwrap_or_default();
+        let wanted = match self.store.conversation_encryption(with.as_str()) {
+            Ok(Some(on)) => on,
+            _ => devices.iter().any(|d| d.active),
+        };
+        if !wanted {
+            return Encryption::None;
+        }
+        if devices.iter().any(|d| d.active && d.version == Version::V2) {
+            Encryption::Omemo2
+        } else {
+            Encryption::Omemo
+        }
+    }
+
+    /// `encryption`: sets (or only reports) the conversation's switch.
+    pub(in crate::account) fn set_encryption(&mut self, with: &str, enabled: Option<bool>) {
+        let Ok(jid) = with.parse::<BareJid>() else {
+            return self.error(
+                Problem::InvalidAddress,
+                format!("invalid address {with}"),
+                None,
+            );
+        };
+        if let Some(on) = enabled
+            && let Err(e) = self
+                .store
+                .set_conversation_encryption(jid.as_str(), Some(on))
+        {
+            return self.error(Problem::StoreFailed, e.to_string(), None);
+        }
+        let enabled = self
+            .store
+            .conversation_encryption(jid.as_str())
+            .ok()
+            .flatten();
+        let encrypted = self.omemo_for_new_message(&Jid::from(jid.clone()));
+        self.emit(crate::api::Event::Encryption {
+            account: self.id.clone(),
+            with: jid.to_string(),
+            enabled,
+            encrypted,
+        });
+    }
+
+    /// Encrypts `body` for `to` and our other devices.
+    pub(in crate::account) async fn omemo_seal(
+        &mut self,
+        to: &BareJid,
+        body: &str,
+        stream: &Wire,
+    ) -> Sealed {
+        if !self.switches.omemo {
+            return Sealed::Failed("encryption (OMEMO) is switched off for this account".into());
+        }
+        let own = match keys::own(&self.store) {
+            Ok(own) => own,
+            // Our device is made at the session start; the outbox waits.
+            Err(keys::KeyError::NoDevice) => return Sealed::Waiting,
+            Err(e) => return Sealed::Failed(format!("our encryption keys cannot be read: {e}")),
+        };
+        let contact = match self.store.omemo_devices(to.as_str()) {
+            Ok(d) => d,
+            Err(e) => return Sealed::Failed(e.to_string()),
+        };
+        if !contact.iter().any(|d| d.active) && self.omemo.lists_fetched.insert(to.clone()) {
+            // Never seen their devices: ask for them first.
+            self.omemo.lists_due += Version::ALL.len();
+            for version in Version::ALL {
+                self.omemo_read_list(
+                    to.clone(),
+                    version,
+                    Purpose::SendList(to.clone(), version),
+                    stream,
+                )
+                .await;
+            }
+            return Sealed::Waiting;
+        }
+        if self.omemo.lists_due > 0 {
+            return Sealed::Waiting;
+        }
+        let mine = self
+            .store
+            .omemo_devices(self.jid.as_str())
+            .unwrap_or_default();
+        let theirs = targets(&contact);
+        if theirs.is_empty() {
+            let why = if contact.iter().any(|d| d.active) {
+                format!("none of {to}'s devices is trusted for encrypted messages")
+            } else {
+                format!("{to} has no device that can receive encrypted messages")
+            };
+            return Sealed::Failed(why);
+        }
+        let all: Vec<DeviceKey> = theirs
+            .into_iter()
+            .map(|(v, d)| (to.clone(), v, d))
+            .chain(
+                targets(&mine)
+                    .into_iter()
+                    .filter(|(_, d)| *d != own.0)
+                    .map(|(v, d)| (self.jid.clone(), v, d)),
+            )
+            .collect();
+        // Sessions: stored ones, or bundles to fetch.
+        let mut sessions = Vec::new();
+        let mut waiting = false;
+        for key in all {
+            match self.store.omemo_session(key.0.as_str(), key.1, key.2) {
+                Ok(Some(bytes)) => match omemo::Session::from_bytes(&bytes) {
+                    Ok(s) => sessions.push((key, s)),
+                    Err(e) => {
+                        tracing::warn!(account = %self.id, device = key.2.get(), "stored OMEMO session unreadable: {e}")
+                    }
+                },
+                Ok(None) => match self.omemo.bundles.get(&key) {
+                    Some(Fetch::Failed) => {}
+                    Some(Fetch::Asked) => waiting = true,
+                    None => {
+                        waiting = true;
+                        self.omemo_fetch_bundle(key, stream).await;
+                    }
+                },
+                Err(e) => return Sealed::Failed(e.to_string()),
+            }
+        }
+        if waiting {
+            return Sealed::Waiting;
+        }
+        if !sessions.iter().any(|((jid, _, _), _)| jid == to) {
+            return Sealed::Failed(format!(
+                "no session could be set up with any of {to}'s devices"
+            ));
+        }
+        match self.seal_with(&own, sessions, body) {
+            Ok(elements) => Sealed::Ready(elements),
+            Err(why) => Sealed::Failed(why),
+        }
+    }
+
+    /// Encrypts `body` once per variant in use, the key for each device
+    /// through its session; saves the sessions.
+    fn seal_with(
+        &mut self,
+        own: &(DeviceId, omemo::IdentityKeyPair),
+        sessions: Vec<(DeviceKey, omemo::Session)>,
+        body: &str,
+    ) -> Result<Vec<Encrypted>, String> {
+        let mut by_version: BTreeMap<Version, Vec<(DeviceKey, omemo::Session)>> = BTreeMap::new();
+        for (key, s) in sessions {
+            by_version.entry(key.1).or_default().push((key, s));
+        }
+        let mut elements = Vec::new();
+        for (version, sessions) in by_version {
+            let (key_material, iv, payload) = match version {
+                Version::Legacy => {
+                    let p = omemo::payload::encrypt_v03(body.as_bytes(), &mut OsRng)
+                        .map_err(|e| format!("encryption failed: {e}"))?;
+                    (p.key_material, Some(p.iv.to_vec()), p.ciphertext)
+                }
+                Version::V2 => {
+                    let rpad = padding();
+                    let envelope = Envelope::with_body(body, self.jid.clone(), rpad);
+                    let p = omemo::payload::encrypt_v2(&envelope.to_bytes(), &mut OsRng);
+                    (p.key_material, None, p.ciphertext)
+                }
+            };
+            let mut keys = Vec::new();
+            for ((jid, _, device), mut session) in sessions {
+                let k = session
+                    .encrypt(&key_material)
+                    .map_err(|e| format!("encryption failed: {e}"))?;
+                keys.push(KeyFor {
+                    jid: (version == Version::V2).then(|| jid.clone()),
+                    rid: device,
+                    prekey: k.prekey,
+                    data: k.data,
+                });
+                self.store
+                    .stage_session(jid.as_str(), version, device, session.to_bytes());
+            }
+            elements.push(Encrypted {
+                version,
+                sid: own.0,
+                keys,
+                iv,
+                payload: Some(payload),
+            });
+        }
+        // On disk before the stanza leaves: a key is never used twice.
+        self.store
+            .save_staged_sessions()
+            .map_err(|e| format!("encryption state not saved: {e}"))?;
+        Ok(elements)
+    }
+
+    /// Our message `id` went out as `elements`: its record says which
+    /// variant (OMEMO 2 where any device got it).
+    pub(in crate::account) fn sealed_as(&mut self, id: &str, elements: &[Encrypted]) {
+        let encryption = if elements.iter().any(|e| e.version == Version::V2) {
+            Encryption::Omemo2
+        } else {
+            Encryption::Omemo
+        };
+        match self.store.set_message_encryption(id, encryption) {
+            Ok(Some(message)) => self.emit(crate::api::Event::MessageUpdated {
+                account: self.id.clone(),
+                message,
+            }),
+            Ok(None) => {}
+            Err(e) => self.error(Problem::StoreFailed, e.to_string(), None),
+        }
+    }
+
+    async fn omemo_fetch_bundle(&mut self, key: DeviceKey, stream: &Wire) {
+        let (node, item) = key.1.bundle_location(key.2);
+        let responder = if key.0 == self.jid {
+            super::super::requests::Responder::Account
+        } else {
+            super::super::requests::Responder::Contact(key.0.clone())
+        };
+        self.omemo.bundles.insert(key.clone(), Fetch::Asked);
+        let request = pep::items_request(&node, item.as_deref()).into();
+        let to = Jid::from(key.0.clone());
+        self.omemo_ask(to, responder, request, Purpose::Bundle(key), stream)
+            .await;
+    }
+
+    /// A bundle we asked for: a session is built on it (and kept), or the
+    /// device is left out for this session.
+    pub(super) async fn on_bundle(
+        &mut self,
+        key: DeviceKey,
+        answer: Result<Option<Element>, StanzaError>,
+        stream: &Wire,
+    ) {
+        let (node, _) = key.1.bundle_location(key.2);
+        let bundle = answer
+            .ok()
+            .and_then(|p| pep::first_item(p.as_ref(), &node))
+            .and_then(|item| Bundle::parse(key.1, &item).ok());
+        let built = bundle.and_then(|b| {
+            let (_, identity) = keys::own(&self.store).ok()?;
+            let crypto = keys::from_wire(key.1, &b);
+            match omemo::Session::initiate(&identity, &crypto, &mut OsRng) {
+                Ok(s) => Some(s),
+                Err(e) => {
+                    tracing::info!(account = %self.id, device = key.2.get(), "OMEMO bundle refused: {e}");
+                    None
+                }
+            }
+        });
+        match built {
+            Some(session) => {
+                let identity = session.remote_identity().as_bytes().to_vec();
+                let jid = key.0.as_str();
+                let saved = self
+                    .store
+                    .set_device_identity(jid, key.1, key.2, &identity)
+                    .and_then(|_| {
+                        self.store
+                            .stage_session(jid, key.1, key.2, session.to_bytes());
+                        self.store.save_staged_sessions()
+                    });
+                if let Err(e) = saved {
+                    self.error(Problem::StoreFailed, e.to_string(), None);
+                }
+                self.omemo.bundles.remove(&key);
+            }
+            None => {
+                tracing::info!(account = %self.id, jid = %key.0, device = key.2.get(), "no usable OMEMO bundle; device left out");
+                self.omemo.bundles.insert(key, Fetch::Failed);
+            }
+        }
+        self.omemo_keys_arrived(stream).await;
+    }
+
+    /// A device list asked for before sending came (or failed).
+    pub(super) async fn on_send_list(&mut self, stream: &Wire) {
+        self.omemo.lists_due = self.omemo.lists_due.saturating_sub(1);
+        self.omemo_keys_arrived(stream).await;
+    }
+
+    /// Keys came: once nothing is outstanding, the waiting messages go.
+    pub(super) async fn omemo_keys_arrived(&mut self, stream: &Wire) {
+        let outstanding =
+            self.omemo.lists_due > 0 || self.omemo.bundles.values().any(|f| *f == Fetch::Asked);
+        if !outstanding && self.outbox_open() {
+            self.flush_outbox(stream).await;
+        }
+    }
+}
+
+/// Random padding for an SCE envelope (XEP-0420 §3.2: hides the body's
+/// length): 0 to 200 letters and digits.
+fn padding() -> String {
+    use rand_core::RngCore;
+    const CHARS: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    let len = OsRng.next_u32() % 201;
+    (0..len)
+        .map(|_| char::from(CHARS[OsRng.next_u32() as usize % CHARS.len()]))
+        .collect()
+}
+
+/// The devices to encrypt to: active and trusted; one per id, OMEMO 2
+/// where a device speaks both.
+fn targets(devices: &[StoredDevice]) -> Vec<(Version, DeviceId)> {
+    let mut chosen: HashMap<DeviceId, Version> = HashMap::new();
+    for d in devices
+        .iter()
+        .filter(|d| d.active && trust::encrypt_to(d.trust))
+    {
+        let v = chosen.entry(d.device_id).or_insert(d.version);
+        if d.version == Version::V2 {
+            *v = Version::V2;
+        }
+    }
+    let mut out: Vec<(Version, DeviceId)> = chosen.into_iter().map(|(d, v)| (v, d)).collect();
+    out.sort_by_key(|(v, d)| (*v, d.get()));
+    out
+}

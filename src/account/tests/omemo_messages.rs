@@ -1,0 +1,263 @@
+//! OMEMO messages through the actor: a contact's device starts a session
+//! on our bundle and writes in either variant; we decrypt, store the text
+//! with how it came, keep the session, replace the used pre-key, and keep
+//! what we cannot decrypt with the reason. Sending: a conversation with
+//! encryption on fetches the contact's devices and bundle, then sends only
+//! encrypted; a contact without devices gets nothing in plain text.
+
+use chrono::Utc;
+use omemo::{IdentityKeyPair, Session};
+use rand_core::OsRng;
+
+use super::support::*;
+use crate::account::omemo::keys;
+use crate::api::{DecryptionError, Encryption, MessageState};
+use crate::xmpp::omemo::{DeviceId, Encrypted, KeyFor, Version};
+use crate::xmpp::sce::Envelope;
+
+const BOB_DEVICE: u32 = 77;
+
+/// Bob's device: an identity and a session started on our bundle.
+struct Peer {
+    identity: IdentityKeyPair,
+    session: Session,
+    version: Version,
+}
+
+fn ours(h: &Harness) -> DeviceId {
+    h.actor.store.omemo_own().unwrap().unwrap().device_id
+}
+
+/// Bob starts a session with our device in `version`.
+fn peer(h: &mut Harness, version: Version) -> Peer {
+    if h.actor.store.omemo_own().unwrap().is_none() {
+        keys::ensure_own(&mut h.actor.store, &[], Utc::now(), &mut OsRng).unwrap();
+    }
+    let identity = IdentityKeyPair::generate(&mut OsRng);
+    let bundle = keys::bundle(&h.actor.store, version).unwrap();
+    let bundle = keys::from_wire(version, &bundle);
+    let session = Session::initiate(&identity, &bundle, &mut OsRng).unwrap();
+    Peer {
+        identity,
+        session,
+        version,
+    }
+}
+
+impl Peer {
+    /// The encrypted element for `body` (None: key transport only) to `to`.
+    fn encrypt(&mut self, to: DeviceId, body: Option<&str>) -> Encrypted {
+        let (key_material, iv, payload) = match (self.version, body) {
+            // 0.3 key transport still carries an IV (the parser wants one).
+            (Version::Legacy, None) => (
+                zeroize::Zeroizing::new(vec![0u8; 32]),
+                Some(vec![0; 12]),
+                None,
+            ),
+            (Version::V2, None) => (zeroize::Zeroizing::new(vec![0u8; 48]), None, None),
+            (Version::Legacy, Some(b)) => {
+                let p = omemo::payload::encrypt_v03(b.as_bytes(), &mut OsRng).unwrap();
+                (p.key_material, Some(p.iv.to_vec()), Some(p.ciphertext))
+            }
+            (Version::V2, Some(b)) => {
+                let envelope = Envelope::with_body(b, BOB.parse().unwrap(), "pad".into());
+                let p = omemo::payload::encrypt_v2(&envelope.to_bytes(), &mut OsRng);
+                (p.key_material, None, Some(p.ciphertext))
+            }
+        };
+        let key = self.session.encrypt(&key_material).unwrap();
+        Encrypted {
+            version: self.version,
+            sid: DeviceId::new(BOB_DEVICE).unwrap(),
+            keys: vec![KeyFor {
+                jid: (self.version == Version::V2).then(|| ME.parse().unwrap()),
+                rid: to,
+                prekey: key.prekey,
+                data: key.data,
+            }],
+            iv,
+            payload,
+        }
+    }
+}
+
+fn message(id: &str, e: &Encrypted) -> String {
+    format!(
+        "<message xmlns='jabber:client' from='{BOB_PHONE}' to='{ME_FULL}' type='chat' id='{id}'>{}\
+         <body>I sent you an OMEMO encrypted message</body></message>",
+        String::from(&e.to_element())
+    )
+}
+
+fn last_stored(h: &Harness) -> crate::api::MessageRecord {
+    h.history(BOB).pop().expect("a stored message")
+}
+
+#[tokio::test]
+async fn messages_in_both_variants_are_decrypted_and_stored_with_how_they_came() {
+    for version in Version::ALL {
+        let mut h = Harness::caught_up().await;
+        h.add_contact(BOB).await;
+        let mut bob = peer(&mut h, version);
+        let me = ours(&h);
+        let pre_keys_before = h.actor.store.omemo_pre_keys().unwrap().len();
+
+        let first = bob.encrypt(me, Some("hello alice"));
+        assert!(first.keys[0].prekey, "the first message starts the session");
+        h.receive(&message("e1", &first)).await;
+        let m = last_stored(&h);
+        assert_eq!(m.body, "hello alice", "{version:?}");
+        let expected = match version {
+            Version::Legacy => Encryption::Omemo,
+            Version::V2 => Encryption::Omemo2,
+        };
+        assert_eq!(m.crypto.encryption, expected);
+        assert_eq!(m.crypto.sender_device, Some(BOB_DEVICE));
+        assert_eq!(m.crypto.decryption_error, None);
+        // The session is on disk, the used one-time pre-key replaced.
+        let bob_device = DeviceId::new(BOB_DEVICE).unwrap();
+        assert!(
+            h.actor
+                .store
+                .omemo_session(BOB, version, bob_device)
+                .unwrap()
+                .is_some()
+        );
+        let pre_keys = h.actor.store.omemo_pre_keys().unwrap();
+        assert_eq!(pre_keys.len(), pre_keys_before);
+        // Bob's device is known now, with the key of the session.
+        let devices = h.actor.store.omemo_devices(BOB).unwrap();
+        let d = devices
+            .iter()
+            .find(|d| d.device_id == bob_device && d.version == version)
+            .expect("bob's device recorded");
+        assert_eq!(
+            d.identity.as_deref(),
+            Some(bob.identity.public(keys::crypto(version)).as_slice())
+        );
+
+        // More messages on the same session, one out of order.
+        let second = bob.encrypt(me, Some("second"));
+        let third = bob.encrypt(me, Some("third"));
+        h.receive(&message("e3", &third)).await;
+        h.receive(&message("e2", &second)).await;
+        let bodies: Vec<String> = h.history(BOB).into_iter().map(|m| m.body).collect();
+        assert!(bodies.contains(&"second".to_owned()) && bodies.contains(&"third".to_owned()));
+
+        // The same message again under another id: kept, marked.
+        h.receive(&message("e2-again", &second)).await;
+        let m = last_stored(&h);
+        assert_eq!(m.body, "");
+        assert_eq!(
+            m.crypto.decryption_error,
+            Some(DecryptionError::Duplicate),
+            "{version:?}"
+        );
+
+        // Key transport (no payload) moves the session, shows nothing.
+        let count = h.history(BOB).len();
+        let empty = bob.encrypt(me, None);
+        h.receive(&message("e4", &empty)).await;
+        assert_eq!(h.history(BOB).len(), count, "{version:?}");
+    }
+}
+
+#[tokio::test]
+async fn what_cannot_be_decrypted_is_kept_with_the_reason() {
+    let mut h = Harness::caught_up().await;
+    h.add_contact(BOB).await;
+    let mut bob = peer(&mut h, Version::V2);
+    let me = ours(&h);
+    let other = DeviceId::new(me.get() % 1000 + 1).unwrap();
+
+    // For another device of ours only.
+    let not_ours = bob.encrypt(other, Some("not for you"));
+    h.receive(&message("n1", &not_ours)).await;
+    let m = last_stored(&h);
+    assert_eq!(m.body, "", "never the fallback text");
+    assert_eq!(
+        m.crypto.decryption_error,
+        Some(DecryptionError::NotForThisDevice)
+    );
+
+    // Not a pre-key message, and no session: no session.
+    let mut e = bob.encrypt(me, Some("x"));
+    e.keys[0].prekey = false;
+    h.receive(&message("n2", &e)).await;
+    assert_eq!(
+        last_stored(&h).crypto.decryption_error,
+        Some(DecryptionError::NoSession)
+    );
+
+    // A damaged element.
+    h.receive(&format!(
+        "<message from='{BOB_PHONE}' to='{ME_FULL}' type='chat' id='n3'>\
+         <encrypted xmlns='urn:xmpp:omemo:2'><header sid='x'/></encrypted></message>"
+    ))
+    .await;
+    assert_eq!(
+        last_stored(&h).crypto.decryption_error,
+        Some(DecryptionError::Broken)
+    );
+
+    // A payload that does not open (the key is good).
+    let mut e = bob.encrypt(me, Some("tampered"));
+    if let Some(p) = e.payload.as_mut() {
+        p[0] ^= 1;
+    }
+    h.receive(&message("n4", &e)).await;
+    assert_eq!(
+        last_stored(&h).crypto.decryption_error,
+        Some(DecryptionError::Broken)
+    );
+
+    // OMEMO switched off: kept, marked.
+    h.actor.switches.omemo = false;
+    let e = bob.encrypt(me, Some("while off"));
+    h.receive(&message("n5", &e)).await;
+    assert_eq!(
+        last_stored(&h).crypto.decryption_error,
+        Some(DecryptionError::Disabled)
+    );
+}
+
+#[tokio::test]
+async fn an_encrypted_conversation_never_falls_back_to_plain_text() {
+    let mut h = Harness::caught_up().await;
+    h.add_contact(BOB).await;
+    keys::ensure_own(&mut h.actor.store, &[], Utc::now(), &mut OsRng).unwrap();
+    h.actor.set_encryption(BOB, Some(true));
+    h.actor
+        .send_chat(BOB, "secret", None, None, Some(&h.wire))
+        .await;
+    // Bob's devices are asked for first; nothing went out as a message.
+    let sent = h.sent();
+    assert!(sent.iter().all(|s| s.name() != "message"), "{sent:?}");
+    let ids: Vec<String> = sent
+        .iter()
+        .filter(|s| s.name() == "iq")
+        .map(|s| s.attr("id").unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(ids.len(), 2, "both device lists");
+    for id in ids {
+        h.receive(&format!(
+            "<iq type='error' id='{id}' from='{BOB}'><error type='cancel'>\
+             <item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>"
+        ))
+        .await;
+    }
+    // No device: failed with the reason, never sent in plain text.
+    assert!(h.sent().iter().all(|s| s.name() != "message"));
+    let m = h
+        .history(BOB)
+        .into_iter()
+        .find(|m| m.body == "secret")
+        .unwrap();
+    assert_eq!(m.state, MessageState::Failed);
+    assert!(
+        m.error
+            .as_deref()
+            .is_some_and(|e| e.contains("no device that can receive encrypted messages")),
+        "{m:?}"
+    );
+}

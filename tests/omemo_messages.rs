@@ -1,0 +1,181 @@
+//! OMEMO messages (issue 22 parts 3, 4, 8) on a real Prosody, with the
+//! reference bot (slixmpp-omemo) as the other person: Plausch encrypts to
+//! the bot and decrypts what the bot sends, in both variants, live and
+//! from the archive after being offline, keeps its sessions over a
+//! restart, shows what it cannot decrypt (and why) instead of dropping it,
+//! and never sends in plain text what was meant to be encrypted. Needs
+//! `PLAUSCH_TEST_PYTHON` (tests/run.sh makes the venv).
+
+mod common;
+
+use serde_json::{Value, json};
+
+use common::Prosody;
+use common::bot::{Bot, BotOpts, Versions};
+use common::headless::{Headless, online};
+
+const ALICE: &str = "alice@localhost";
+
+/// Alice's device id, from her `devices` answer.
+fn own_device(alice: &mut Headless) -> u64 {
+    alice.send(json!({"cmd":"devices","account":"a","jid":ALICE}));
+    let devices = alice.wait_for("alice's devices", |v| {
+        v["event"] == "devices" && v["jid"] == ALICE
+    });
+    devices["devices"]
+        .as_array()
+        .and_then(|d| d.iter().find(|d| d["own"] == true))
+        .and_then(|d| d["id"].as_u64())
+        .unwrap_or_else(|| panic!("no own device in {devices}"))
+}
+
+/// Waits until Alice's account has published its device (the set-up
+/// logs both bundles and both lists).
+fn wait_published(alice: &mut Headless) {
+    alice.wait_for("alice online", |v| v["event"] == "archive_synced");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while alice.stderr_log().matches("OMEMO node published").count() < 4 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "OMEMO set-up not done"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+/// Alice's message event with `body`, checked to be encrypted with
+/// `encryption` by `device`.
+#[track_caller]
+fn received(alice: &mut Headless, body: &str, encryption: &str, device: u64) -> Value {
+    let got = alice.wait_message("a", body);
+    assert_eq!(got["encryption"], encryption, "{got}");
+    assert_eq!(got["sender_device"], device, "{got}");
+    assert!(got["decryption_error"].is_null(), "{got}");
+    got
+}
+
+#[test]
+fn plausch_and_the_bot_write_each_other_encrypted_in_both_variants() {
+    let server = Prosody::with_users(&[("alice", "apw"), ("bob", "bpw"), ("carol", "cpw")]);
+    let (dir, mut alice) = online(&server, "a", "alice", "apw");
+    wait_published(&mut alice);
+    let alice_device = own_device(&mut alice);
+    let mut bob = Bot::start(&server, "bob", "bpw", BotOpts::default());
+
+    // To bob: his devices are fetched, a session built from his bundle,
+    // and the message goes out in OMEMO 2 (his device speaks both).
+    alice.send(json!({"cmd":"encryption","account":"a","with":bob.jid}));
+    let state = alice.wait_for("encryption state", |v| v["event"] == "encryption");
+    assert_eq!(
+        state["encrypted"], "none",
+        "nothing known of bob yet: {state}"
+    );
+    alice.send(json!({"cmd":"encryption","account":"a","with":bob.jid,"enabled":true}));
+    alice.wait_for("encryption on", |v| {
+        v["event"] == "encryption" && v["enabled"] == true
+    });
+    alice.send_message("a", &bob.jid, "secret for bob", "m1");
+    let sent = alice.wait_message("a", "secret for bob");
+    assert_ne!(sent["encryption"], "none", "{sent}");
+    let got = bob.wait_message("secret for bob");
+    assert_eq!(got["encrypted"], true, "{got}");
+    assert_eq!(got["version"], "2", "{got}");
+    assert_eq!(got["sender_device"], alice_device, "{got}");
+
+    // From bob, in both variants.
+    bob.refresh(ALICE);
+    let sent = bob.send_encrypted(ALICE, "bob writes omemo 2");
+    assert_eq!(sent["versions"], json!(["2"]), "{sent}");
+    let bob_device = bob.device_id();
+    received(&mut alice, "bob writes omemo 2", "omemo2", bob_device);
+    bob.send_encrypted_as(ALICE, "bob writes old omemo", "0.3");
+    received(&mut alice, "bob writes old omemo", "omemo", bob_device);
+
+    // Offline: what bob wrote meanwhile comes from the archive, decrypted,
+    // and the sessions survived the restart (no new key exchange needed).
+    alice.quit();
+    bob.send_encrypted(ALICE, "while you were away");
+    bob.send_encrypted_as(ALICE, "old omemo while away", "0.3");
+    let mut alice = Headless::start(dir.path());
+    alice.wait_state("a", "online");
+    received(&mut alice, "while you were away", "omemo2", bob_device);
+    received(&mut alice, "old omemo while away", "omemo", bob_device);
+    alice.send_message("a", &bob.jid, "back again", "m2");
+    let got = bob.wait_message("back again");
+    assert_eq!(got["encrypted"], true, "{got}");
+
+    // The history keeps the text and how it came.
+    let history = alice.full_history("a", &bob.jid);
+    let by_body = |b: &str| {
+        history
+            .iter()
+            .find(|m| m["body"] == b)
+            .unwrap_or_else(|| panic!("{b} not in {history:?}"))
+            .clone()
+    };
+    assert_eq!(by_body("bob writes old omemo")["encryption"], "omemo");
+    assert_eq!(by_body("secret for bob")["encryption"], "omemo2");
+
+    // Carol has no OMEMO: with encryption on, the message fails with the
+    // reason and is never sent in plain text.
+    let carol = format!("carol@{}", server.domain());
+    alice.send(json!({"cmd":"encryption","account":"a","with":carol,"enabled":true}));
+    alice.wait_for("encryption on for carol", |v| {
+        v["event"] == "encryption" && v["with"] == carol.as_str()
+    });
+    alice.send(json!({"cmd":"send","account":"a","to":carol,"body":"must not leak","ref":"m3"}));
+    let failed = alice.wait_for("failed for carol", |v| {
+        v["event"] == "message_state" && v["state"] == "failed"
+    });
+    assert!(
+        failed["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("no device that can receive encrypted messages")),
+        "{failed}"
+    );
+    assert!(!alice.stderr_log().contains("must not leak"));
+}
+
+#[test]
+fn what_cannot_be_decrypted_is_shown_with_the_reason() {
+    let server = Prosody::with_users(&[("alice", "apw"), ("bob", "bpw")]);
+    let (_dir, mut alice) = online(&server, "a", "alice", "apw");
+    wait_published(&mut alice);
+    let alice_device = own_device(&mut alice);
+    let mut bob = Bot::start(&server, "bob", "bpw", BotOpts::versions(Versions::Old));
+    let bob_device = bob.device_id();
+
+    // For another device only (not ours): kept, marked.
+    let other = if alice_device == 4242 { 4243 } else { 4242 };
+    bob.send_json(json!({"cmd":"raw","xml": format!(
+        "<message xmlns='jabber:client' to='{ALICE}' type='chat' id='nf1'>\
+         <encrypted xmlns='eu.siacs.conversations.axolotl'><header sid='{bob_device}'>\
+         <key rid='{other}'>AAAA</key><iv>AAAAAAAAAAAAAAAA</iv></header>\
+         <payload>AAAA</payload></encrypted>\
+         <body>I sent you an OMEMO encrypted message</body></message>"
+    )}));
+    let got = alice.wait_for("undecryptable message", |v| {
+        v["event"] == "message" && v["decryption_error"].is_string()
+    });
+    let m = &got;
+    assert_eq!(m["decryption_error"], "not_for_this_device", "{got}");
+    assert_eq!(m["encryption"], "omemo", "{got}");
+    assert_eq!(m["body"], "", "the fallback text is not the message: {got}");
+
+    // For our device but garbage, no session: kept, marked.
+    bob.send_json(json!({"cmd":"raw","xml": format!(
+        "<message xmlns='jabber:client' to='{ALICE}' type='chat' id='nf2'>\
+         <encrypted xmlns='eu.siacs.conversations.axolotl'><header sid='{bob_device}'>\
+         <key rid='{alice_device}' prekey='true'>AAECAwQ=</key><iv>AAAAAAAAAAAAAAAA</iv></header>\
+         <payload>AAAA</payload></encrypted></message>"
+    )}));
+    let got = alice.wait_for("garbage", |v| {
+        v["event"] == "message" && v["decryption_error"].is_string() && v["id"] != m["id"]
+    });
+    assert_eq!(got["decryption_error"], "broken", "{got}");
+
+    // A real one still works afterwards.
+    bob.refresh(ALICE);
+    bob.send_encrypted(ALICE, "a good one");
+    received(&mut alice, "a good one", "omemo", bob_device);
+}
