@@ -370,6 +370,8 @@ impl Side {
 struct Tally {
     expected: usize,
     received: usize,
+    /// Of those, how many came end-to-end encrypted (OMEMO).
+    encrypted: usize,
     lost: Vec<usize>,
     /// Numbers stored more than once, with their count.
     duplicated: BTreeMap<usize, usize>,
@@ -443,6 +445,9 @@ fn tally(sender: &Side, sent: &[Value], receiver_got: &[Value]) -> Tally {
             continue;
         }
         t.received += 1;
+        if m["encryption"].as_str().is_some_and(|e| e != "none") {
+            t.encrypted += 1;
+        }
         if let Some(before) = last
             && n < before
         {
@@ -719,10 +724,11 @@ fn run(plan: &Plan) -> bool {
         ("bob→alice", &ba, &bob.failed),
     ] {
         println!(
-            "chaos {label}: sent {}, received {}, lost {}, duplicated {}, out of order {}, \
+            "chaos {label}: sent {}, received {} ({} encrypted), lost {}, duplicated {}, out of order {}, \
              not acked {} (sender's copies: {} missing, {} duplicated, {} out of order; {} failed on the way)",
             t.expected,
             t.received,
+            t.encrypted,
             t.lost.len(),
             t.duplicates(),
             t.out_of_order.len(),

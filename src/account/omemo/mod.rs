@@ -25,6 +25,7 @@
 mod devices;
 pub(crate) mod keys;
 mod receive;
+mod record;
 pub(super) mod send;
 mod trust;
 

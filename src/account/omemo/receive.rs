@@ -15,6 +15,8 @@ use std::collections::HashSet;
 
 use chrono::Utc;
 use omemo::{PreKey, PreKeys, Session, SignedPreKey};
+
+use super::record::Record;
 use rand_core::OsRng;
 use tokio_xmpp::jid::BareJid;
 use zeroize::Zeroizing;
@@ -24,7 +26,7 @@ use super::super::chat::ArrivedMessage;
 use super::keys::{self, KeyError};
 use crate::api::{DecryptionError, Encryption, MessageCrypto, Problem};
 use crate::store::Store;
-use crate::xmpp::omemo::{DeviceId, Encrypted, Version};
+use crate::xmpp::omemo::{DeviceId, Encrypted, KeyFor, Version};
 use crate::xmpp::sce::Envelope;
 
 /// What one encrypted element held for us.
@@ -46,7 +48,7 @@ struct Moved {
     jid: BareJid,
     version: Version,
     device: DeviceId,
-    session: Session,
+    record: Record,
     /// Our one-time pre-key it was built on (a new session).
     pre_key: Option<u32>,
 }
@@ -143,11 +145,11 @@ impl Actor {
             jid,
             version,
             device,
-            session,
+            record,
             pre_key,
         } = moved;
         if heard.insert((jid.clone(), version, device)) || pre_key.is_some() {
-            let identity = session.remote_identity().as_bytes().to_vec();
+            let identity = record.current_ref().remote_identity().as_bytes().to_vec();
             if let Err(e) =
                 self.store
                     .device_heard(jid.as_str(), version, device, &identity, Utc::now())
@@ -156,7 +158,7 @@ impl Actor {
             }
         }
         self.store
-            .stage_session(jid.as_str(), version, device, session.to_bytes());
+            .stage_session(jid.as_str(), version, device, record.to_bytes());
         if let Some(used) = pre_key {
             self.omemo_pre_key_used(used);
         }
@@ -193,30 +195,26 @@ fn open(
             tracing::warn!("OMEMO session not read: {e}");
             DecryptionError::NoSession
         })?
-        .and_then(|bytes| match Session::from_bytes(&bytes) {
-            Ok(s) => Some(s),
-            Err(err) => {
-                tracing::warn!(
-                    device = e.sid.get(),
-                    "stored OMEMO session unreadable: {err}"
-                );
-                None
+        .and_then(|bytes| {
+            let record = Record::from_bytes(&bytes);
+            if record.is_none() {
+                tracing::warn!(device = e.sid.get(), "stored OMEMO sessions unreadable");
             }
+            record
         });
-    let (key_material, session, pre_key) = match stored {
-        Some(mut session) => match session.decrypt(&key.data, key.prekey, now, &mut OsRng) {
-            Ok(km) => (km, session, None),
-            Err(omemo::Error::NotThisSession) => accept(store, own, e.version, &key.data, now)?,
-            Err(err) => return Err(reason(&err)),
-        },
-        None if key.prekey => accept(store, own, e.version, &key.data, now)?,
+    let (key_material, record, pre_key) = match stored {
+        Some(record) => open_in(record, store, own, e.version, key, now)?,
+        None if key.prekey => {
+            let (km, session, used) = accept(store, own, e.version, &key.data, now)?;
+            (km, Record::new(session), used)
+        }
         None => return Err(DecryptionError::NoSession),
     };
     let moved = Moved {
         jid: sender.clone(),
         version: e.version,
         device: e.sid,
-        session,
+        record,
         pre_key,
     };
     let Some(payload) = &e.payload else {
@@ -250,9 +248,47 @@ fn open(
     ))
 }
 
+/// Opens `key` with one of the sessions in `record` (the one that does
+/// becomes current), or, for a key exchange none of them made, with a new
+/// session from our pre-keys.
+fn open_in(
+    mut record: Record,
+    store: &Store,
+    own: &Own,
+    version: Version,
+    key: &KeyFor,
+    now: u64,
+) -> Result<Opening<Record>, DecryptionError> {
+    let mut errors = Vec::new();
+    let mut opened = None;
+    for (i, session) in record.sessions_mut().enumerate() {
+        match session.decrypt(&key.data, key.prekey, now, &mut OsRng) {
+            Ok(km) => {
+                opened = Some((i, km));
+                break;
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    if let Some((i, km)) = opened {
+        record.promote(i);
+        return Ok((km, record, None));
+    }
+    // A session that knows this message saw it before.
+    if errors.contains(&omemo::Error::Duplicate) {
+        return Err(DecryptionError::Duplicate);
+    }
+    if key.prekey {
+        let (km, session, used) = accept(store, own, version, &key.data, now)?;
+        record.replace(session);
+        return Ok((km, record, used));
+    }
+    Err(errors.first().map_or(DecryptionError::NoSession, reason))
+}
+
 /// The key material a message carried, the session after it, and our
 /// one-time pre-key it used (a new session).
-type Opening = (Zeroizing<Vec<u8>>, Session, Option<u32>);
+type Opening<S = Session> = (Zeroizing<Vec<u8>>, S, Option<u32>);
 
 /// A new session from a pre-key message, on our keys of `version`.
 fn accept(

@@ -21,6 +21,7 @@ use tokio_xmpp::parsers::stanza_error::StanzaError;
 
 use super::super::Actor;
 use super::super::wire::Wire;
+use super::record::Record;
 use super::{Purpose, keys};
 use crate::api::{Encryption, Problem};
 use crate::store::omemo::StoredDevice;
@@ -171,10 +172,10 @@ impl Actor {
         let mut waiting = false;
         for key in all {
             match self.store.omemo_session(key.0.as_str(), key.1, key.2) {
-                Ok(Some(bytes)) => match omemo::Session::from_bytes(&bytes) {
-                    Ok(s) => sessions.push((key, s)),
-                    Err(e) => {
-                        tracing::warn!(account = %self.id, device = key.2.get(), "stored OMEMO session unreadable: {e}")
+                Ok(Some(bytes)) => match Record::from_bytes(&bytes) {
+                    Some(r) => sessions.push((key, r)),
+                    None => {
+                        tracing::warn!(account = %self.id, device = key.2.get(), "stored OMEMO sessions unreadable")
                     }
                 },
                 Ok(None) => match self.omemo.bundles.get(&key) {
@@ -207,10 +208,10 @@ impl Actor {
     fn seal_with(
         &mut self,
         own: &(DeviceId, omemo::IdentityKeyPair),
-        sessions: Vec<(DeviceKey, omemo::Session)>,
+        sessions: Vec<(DeviceKey, Record)>,
         body: &str,
     ) -> Result<Vec<Encrypted>, String> {
-        let mut by_version: BTreeMap<Version, Vec<(DeviceKey, omemo::Session)>> = BTreeMap::new();
+        let mut by_version: BTreeMap<Version, Vec<(DeviceKey, Record)>> = BTreeMap::new();
         for (key, s) in sessions {
             by_version.entry(key.1).or_default().push((key, s));
         }
@@ -230,8 +231,9 @@ impl Actor {
                 }
             };
             let mut keys = Vec::new();
-            for ((jid, _, device), mut session) in sessions {
-                let k = session
+            for ((jid, _, device), mut record) in sessions {
+                let k = record
+                    .current()
                     .encrypt(&key_material)
                     .map_err(|e| format!("encryption failed: {e}"))?;
                 keys.push(KeyFor {
@@ -241,7 +243,7 @@ impl Actor {
                     data: k.data,
                 });
                 self.store
-                    .stage_session(jid.as_str(), version, device, session.to_bytes());
+                    .stage_session(jid.as_str(), version, device, record.to_bytes());
             }
             elements.push(Encrypted {
                 version,
@@ -318,12 +320,24 @@ impl Actor {
             Some(session) => {
                 let identity = session.remote_identity().as_bytes().to_vec();
                 let jid = key.0.as_str();
+                // Sessions with it so far stay, as earlier ones.
+                let record = match self.store.omemo_session(jid, key.1, key.2) {
+                    Ok(Some(bytes)) => Record::from_bytes(&bytes),
+                    _ => None,
+                };
+                let record = match record {
+                    Some(mut r) => {
+                        r.replace(session);
+                        r
+                    }
+                    None => Record::new(session),
+                };
                 let saved = self
                     .store
                     .set_device_identity(jid, key.1, key.2, &identity)
                     .and_then(|_| {
                         self.store
-                            .stage_session(jid, key.1, key.2, session.to_bytes());
+                            .stage_session(jid, key.1, key.2, record.to_bytes());
                         self.store.save_staged_sessions()
                     });
                 if let Err(e) = saved {
