@@ -530,3 +530,19 @@ trust-untrusted = Misstraut
 trust-action-verify = Überprüfen
 trust-action-blind = Ohne Prüfung vertrauen
 trust-action-distrust = Misstrauen
+
+## Ende-zu-Ende-Verschlüsselung von Nachrichten (OMEMO)
+composer-encrypted = Verschlüsselt
+composer-encrypted-tooltip = Was Sie hier schreiben, ist Ende-zu-Ende-verschlüsselt: Nur die Geräte dieses Kontakts und Ihre eigenen vertrauenswürdigen Geräte können es lesen. Ein Klick schaltet die Verschlüsselung für diesen Chat aus.
+composer-unencrypted = Unverschlüsselt
+composer-unencrypted-tooltip = Was Sie hier schreiben, ist nicht Ende-zu-Ende-verschlüsselt: Die Server auf dem Weg können es lesen. Ein Klick verschlüsselt diesen Chat.
+message-encrypted = verschlüsselt
+encryption-none = Nicht Ende-zu-Ende-verschlüsselt
+encryption-omemo = Ende-zu-Ende-verschlüsselt (OMEMO)
+encryption-omemo2 = Ende-zu-Ende-verschlüsselt (OMEMO 2)
+message-undecryptable = Diese verschlüsselte Nachricht konnte nicht entschlüsselt werden: { $reason }
+decryption-not-for-this-device = Die Nachricht wurde nicht für dieses Gerät verschlüsselt.
+decryption-no-session = Es gibt keine verschlüsselte Sitzung mit dem Gerät des Absenders.
+decryption-duplicate = Die Nachricht kam schon einmal an (eine Wiederholung).
+decryption-broken = Die Nachricht ist beschädigt oder nicht echt.
+decryption-disabled = Die Verschlüsselung ist für dieses Konto ausgeschaltet.

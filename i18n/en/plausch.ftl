@@ -530,3 +530,19 @@ trust-untrusted = Distrusted
 trust-action-verify = Verify
 trust-action-blind = Trust without verifying
 trust-action-distrust = Distrust
+
+## End-to-end encryption of messages (OMEMO)
+composer-encrypted = Encrypted
+composer-encrypted-tooltip = What you write here is end-to-end encrypted: only this contact's and your own trusted devices can read it. Click to switch encryption off for this chat.
+composer-unencrypted = Not encrypted
+composer-unencrypted-tooltip = What you write here is not end-to-end encrypted: the servers on the way can read it. Click to encrypt this chat.
+message-encrypted = encrypted
+encryption-none = Not end-to-end encrypted
+encryption-omemo = End-to-end encrypted (OMEMO)
+encryption-omemo2 = End-to-end encrypted (OMEMO 2)
+message-undecryptable = This encrypted message could not be decrypted: { $reason }
+decryption-not-for-this-device = it was not encrypted for this device.
+decryption-no-session = there is no encrypted session with the sender's device.
+decryption-duplicate = it was received before (a repeated message).
+decryption-broken = it is damaged or not genuine.
+decryption-disabled = encryption is switched off for this account.

@@ -87,6 +87,11 @@ pub fn events(
         ),
         MessageRecord {
             unread: true,
+            crypto: crate::api::MessageCrypto {
+                encryption: crate::api::Encryption::Omemo2,
+                sender_device: Some(4711),
+                decryption_error: None,
+            },
             reactions: vec![crate::api::ReactionCount {
                 emoji: "👍".into(),
                 count: 1,
@@ -104,6 +109,11 @@ pub fn events(
             ..msg(Duration::minutes(41), In, "", S::Received)
         },
         MessageRecord {
+            crypto: crate::api::MessageCrypto {
+                encryption: crate::api::Encryption::Omemo2,
+                sender_device: Some(4711),
+                decryption_error: None,
+            },
             reply_to: Some(crate::api::Quote {
                 id: Some("demo5".into()),
                 body: Some("Morning! Coffee first? ☕".into()),
@@ -116,8 +126,21 @@ pub fn events(
             )
         },
         MessageRecord {
+            crypto: crate::api::MessageCrypto {
+                encryption: crate::api::Encryption::Omemo,
+                sender_device: Some(1234),
+                decryption_error: Some(crate::api::DecryptionError::NotForThisDevice),
+            },
+            ..msg(Duration::minutes(20), In, "", S::Received)
+        },
+        MessageRecord {
             edited: true,
             original_body: Some("On my wya".into()),
+            crypto: crate::api::MessageCrypto {
+                encryption: crate::api::Encryption::Omemo2,
+                sender_device: Some(4711),
+                decryption_error: None,
+            },
             ..msg(Duration::minutes(3), Out, "On my way", S::Acked)
         },
         MessageRecord {
@@ -202,6 +225,15 @@ pub fn events(
                 account: a.clone(),
                 with: bob.clone(),
                 messages: history,
+            },
+        ),
+        (
+            a.clone(),
+            Event::Encryption {
+                account: a.clone(),
+                with: bob.clone(),
+                enabled: None,
+                encrypted: crate::api::Encryption::Omemo2,
             },
         ),
         (a.clone(), upload),

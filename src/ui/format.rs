@@ -5,8 +5,8 @@ use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use iced::Color;
 
 use crate::api::{
-    Availability, CertInfo, CertRefusal, ConnState, Contact, ConversationSummary, MessageRecord,
-    MessageState, Problem,
+    Availability, CertInfo, CertRefusal, ConnState, Contact, ConversationSummary, DecryptionError,
+    Encryption, MessageRecord, MessageState, Problem,
 };
 use crate::fl;
 
@@ -227,6 +227,27 @@ pub fn state_mark(state: MessageState) -> (&'static str, bool) {
         MessageState::Failed => ("⚠", false),
         MessageState::Received => ("", false),
     }
+}
+
+/// How a message travelled (the tooltip of its "encrypted" mark).
+pub fn encryption_text(e: Encryption) -> String {
+    match e {
+        Encryption::None => fl!("encryption-none"),
+        Encryption::Omemo => fl!("encryption-omemo"),
+        Encryption::Omemo2 => fl!("encryption-omemo2"),
+    }
+}
+
+/// What is shown instead of a message that could not be decrypted.
+pub fn decryption_failure(m: &MessageRecord) -> String {
+    let reason = match m.crypto.decryption_error {
+        Some(DecryptionError::NotForThisDevice) => fl!("decryption-not-for-this-device"),
+        Some(DecryptionError::NoSession) => fl!("decryption-no-session"),
+        Some(DecryptionError::Duplicate) => fl!("decryption-duplicate"),
+        Some(DecryptionError::Disabled) => fl!("decryption-disabled"),
+        Some(DecryptionError::Broken) | None => fl!("decryption-broken"),
+    };
+    fl!("message-undecryptable", reason = reason)
 }
 
 /// Tooltip text for a message state.

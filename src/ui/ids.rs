@@ -13,6 +13,8 @@ pub const PASTED_DISCARD: &str = "pasted-discard";
 pub const SEND: &str = "send";
 /// The composer's attach (send a file) button.
 pub const ATTACH: &str = "attach";
+/// The composer's end-to-end encryption switch.
+pub const ENCRYPTION: &str = "encryption";
 pub const BANNER_DISMISS: &str = "banner-dismiss";
 pub const ACCOUNT_FILTER_ALL: &str = "account-filter-all";
 

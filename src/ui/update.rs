@@ -539,6 +539,11 @@ fn open_chat(app: &mut App, account: String, with: String) -> Task<Message> {
         // The contact's OMEMO devices, for the banner of an undecided one.
         if !a.rooms.contains_key(&with) && !with.contains('/') {
             a.send(AccountRequest::Devices { jid: with.clone() });
+            // Whether what we write is encrypted (the composer's switch).
+            a.send(AccountRequest::Encryption {
+                with: with.clone(),
+                enabled: None,
+            });
         }
         if let Some(c) = a.conversations.iter_mut().find(|c| c.with == with) {
             c.unread = 0;

@@ -8,6 +8,7 @@ use iced::{Alignment, Element};
 
 use super::Message as ChatMessage;
 use super::State as Chat;
+use crate::api::Encryption;
 use crate::fl;
 use crate::ui::rooms::Room;
 use crate::ui::{Message, ids, style};
@@ -132,12 +133,44 @@ fn composer_field<'a>(
             .style(container::rounded_box),
         tooltip::Position::Top,
     );
-    container(
-        row![attach, editor, send]
-            .spacing(10)
-            .align_y(Alignment::End),
+    let mut tools = row![].spacing(10).align_y(Alignment::End);
+    if let Some(e) = chat.encryption.filter(|_| room.is_none()) {
+        tools = tools.push(encryption_switch(e));
+    }
+    container(tools.push(attach).push(editor).push(send))
+        .padding([12, 20])
+        .into()
+}
+
+/// Whether what we write is end-to-end encrypted; pressing switches it.
+fn encryption_switch<'a>(e: Encryption) -> Element<'a, Message> {
+    let on = e != Encryption::None;
+    let (label, tip) = if on {
+        (fl!("composer-encrypted"), fl!("composer-encrypted-tooltip"))
+    } else {
+        (
+            fl!("composer-unencrypted"),
+            fl!("composer-unencrypted-tooltip"),
+        )
+    };
+    tooltip(
+        container(
+            button(text(label).size(12).center())
+                .padding([11, 10])
+                .style(if on {
+                    button::success
+                } else {
+                    button::secondary
+                })
+                .on_press(Message::Chat(ChatMessage::ToggleEncryption)),
+        )
+        .id(ids::ENCRYPTION),
+        container(text(tip).size(12))
+            .padding([2, 6])
+            .max_width(320)
+            .style(container::rounded_box),
+        tooltip::Position::Top,
     )
-    .padding([12, 20])
     .into()
 }
 

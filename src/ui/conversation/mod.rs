@@ -47,4 +47,6 @@ pub enum Message {
     React(String, String),
     /// Mute or unmute notifications of this conversation.
     ToggleMute,
+    /// Switch end-to-end encryption (OMEMO) of this 1:1 chat on or off.
+    ToggleEncryption,
 }

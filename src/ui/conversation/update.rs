@@ -5,7 +5,7 @@ use iced::Task;
 use iced::widget::text_editor::{self, Action, Motion};
 
 use super::{Loading, Message, Mode, State};
-use crate::api::AccountRequest;
+use crate::api::{AccountRequest, Encryption};
 use crate::ui::Message as AppMessage;
 use crate::ui::ids;
 use crate::ui::model::{LiveAccount, PAGE};
@@ -233,6 +233,13 @@ fn action(chat: &mut State, message: Message, ctx: Context<'_>) -> Task<AppMessa
             command = Some(AccountRequest::MuteConversation {
                 with,
                 muted: !muted,
+            });
+        }
+        Message::ToggleEncryption => {
+            let on = chat.encryption.is_some_and(|e| e != Encryption::None);
+            command = Some(AccountRequest::Encryption {
+                with: chat.with.clone(),
+                enabled: Some(!on),
             });
         }
         Message::Edit(_)

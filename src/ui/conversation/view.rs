@@ -10,7 +10,7 @@ use iced::{Alignment, Element, Length};
 
 use super::Message as ChatMessage;
 use super::State as Chat;
-use crate::api::{Direction, MessageRecord, MessageState};
+use crate::api::{Direction, Encryption, MessageRecord, MessageState};
 use crate::fl;
 use crate::ui::format::{self, Item};
 use crate::ui::model::Account;
@@ -349,6 +349,15 @@ fn bubble<'a>(
     ]
     .spacing(4)
     .align_y(Alignment::Center);
+    if m.crypto.encryption != Encryption::None && m.crypto.decryption_error.is_none() {
+        meta = meta.push(tooltip(
+            text(fl!("message-encrypted")).size(11).style(style::muted),
+            container(text(format::encryption_text(m.crypto.encryption)).size(12))
+                .padding([2, 6])
+                .style(container::rounded_box),
+            tooltip::Position::Top,
+        ));
+    }
     if m.edited && !m.retracted {
         let original = m.original_body.clone().unwrap_or_default();
         meta = meta.push(tooltip(
@@ -413,6 +422,10 @@ fn bubble<'a>(
         .style(style::muted)
         .into(),
         _ if m.retracted => text(fl!("message-retracted"))
+            .size(13)
+            .style(style::muted)
+            .into(),
+        _ if m.crypto.decryption_error.is_some() => text(format::decryption_failure(m))
             .size(13)
             .style(style::muted)
             .into(),

@@ -4,7 +4,11 @@ use iced::keyboard::{Key, Modifiers, key::Named};
 use iced_test::selector;
 
 use super::{Harness, press_with};
-use crate::api::AccountRequest;
+use crate::api::{
+    AccountRequest, DecryptionError, Direction, Encryption, Event, MessageCrypto, MessageRecord,
+    MessageState,
+};
+use crate::fl;
 use crate::ui::conversation::Message as ChatMessage;
 use crate::ui::{Message, ids};
 
@@ -142,7 +146,6 @@ fn enter_without_focus_does_nothing() {
 
 #[test]
 fn a_failed_message_offers_retry() {
-    use crate::api::{Direction, Event, MessageRecord, MessageState};
     let mut h = with_bob_open();
     let failed = MessageRecord {
         seq: 7,
@@ -206,4 +209,99 @@ fn typing_tells_the_contact_once() {
     );
     h.update(Message::TypingTick);
     assert!(h.commands("work").is_empty(), "not paused right away");
+}
+
+#[test]
+fn the_encryption_switch_shows_and_changes_what_new_messages_get() {
+    let mut h = Harness::work_account(0);
+    let _ = h.click(ids::contact("work", BOB));
+    let asked = h.commands("work");
+    assert!(
+        asked.contains(&AccountRequest::Encryption {
+            with: BOB.into(),
+            enabled: None
+        }),
+        "opening the chat asks how messages travel: {asked:?}"
+    );
+    assert!(!h.has_id(ids::ENCRYPTION), "hidden until the account says");
+    let state = |encrypted| Event::Encryption {
+        account: "work".into(),
+        with: BOB.into(),
+        enabled: None,
+        encrypted,
+    };
+    h.event("work", state(Encryption::None));
+    h.assert_shows(&fl!("composer-unencrypted"));
+    h.click(ids::ENCRYPTION);
+    assert_eq!(
+        h.commands("work"),
+        [AccountRequest::Encryption {
+            with: BOB.into(),
+            enabled: Some(true)
+        }]
+    );
+    h.event("work", state(Encryption::Omemo2));
+    h.assert_shows(&fl!("composer-encrypted"));
+    h.click(ids::ENCRYPTION);
+    assert_eq!(
+        h.commands("work"),
+        [AccountRequest::Encryption {
+            with: BOB.into(),
+            enabled: Some(false)
+        }]
+    );
+}
+
+#[test]
+fn encrypted_and_undecryptable_messages_say_so() {
+    let mut h = with_bob_open();
+    let _ = h.commands("work");
+    let incoming = |seq: i64, body: &str, crypto: MessageCrypto| MessageRecord {
+        seq,
+        pos: seq,
+        id: format!("e{seq}"),
+        with: BOB.into(),
+        direction: Direction::In,
+        sender: BOB.into(),
+        body: body.into(),
+        timestamp: chrono::Utc::now(),
+        state: MessageState::Received,
+        crypto,
+        ..Default::default()
+    };
+    for m in [
+        incoming(
+            1,
+            "a secret",
+            MessageCrypto {
+                encryption: Encryption::Omemo2,
+                sender_device: Some(7),
+                decryption_error: None,
+            },
+        ),
+        incoming(
+            2,
+            "",
+            MessageCrypto {
+                encryption: Encryption::Omemo,
+                sender_device: Some(7),
+                decryption_error: Some(DecryptionError::NotForThisDevice),
+            },
+        ),
+    ] {
+        h.event(
+            "work",
+            Event::Message {
+                account: "work".into(),
+                message: m,
+                reference: None,
+            },
+        );
+    }
+    h.assert_shows("a secret");
+    h.assert_shows(&fl!("message-encrypted"));
+    h.assert_shows(&fl!(
+        "message-undecryptable",
+        reason = fl!("decryption-not-for-this-device")
+    ));
 }
