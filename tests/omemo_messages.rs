@@ -179,3 +179,51 @@ fn what_cannot_be_decrypted_is_shown_with_the_reason() {
     bob.send_encrypted(ALICE, "a good one");
     received(&mut alice, "a good one", "omemo", bob_device);
 }
+
+#[test]
+fn our_other_device_reads_what_we_write_and_what_we_get() {
+    let server = Prosody::with_users(&[("alice", "apw"), ("bob", "bpw")]);
+    let (_dirs, mut laptop, mut phone) =
+        common::headless::two_devices(&server, "a", "alice", "apw");
+    wait_published(&mut laptop);
+    wait_published(&mut phone);
+    let laptop_device = own_device(&mut laptop);
+    // The laptop knows the phone's device from our own list.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        laptop.send(json!({"cmd":"devices","account":"a","jid":ALICE}));
+        let d = laptop.wait_for("devices", |v| v["event"] == "devices" && v["jid"] == ALICE);
+        let others = d["devices"].as_array().map_or(0, |d| {
+            d.iter()
+                .filter(|d| d["own"] != true && d["active"] == true)
+                .count()
+        });
+        if others > 0 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the phone's device never showed: {d}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    }
+    let mut bob = Bot::start(&server, "bob", "bpw", BotOpts::default());
+
+    laptop.send(json!({"cmd":"encryption","account":"a","with":bob.jid,"enabled":true}));
+    laptop.send_message("a", &bob.jid, "from the laptop", "l1");
+    let got = bob.wait_message("from the laptop");
+    assert_eq!(got["encrypted"], true, "{got}");
+    // The phone's copy (a carbon) is ours, decrypted.
+    let copy = phone.wait_message("a", "from the laptop");
+    assert_eq!(copy["direction"], "out", "{copy}");
+    assert_eq!(copy["encryption"], "omemo2", "{copy}");
+    assert_eq!(copy["sender_device"], laptop_device, "{copy}");
+
+    // Bob's answer reaches both devices.
+    bob.refresh(ALICE);
+    bob.send_encrypted(ALICE, "to all of alice");
+    for device in [&mut laptop, &mut phone] {
+        let got = device.wait_message("a", "to all of alice");
+        assert_eq!(got["encryption"], "omemo2", "{got}");
+    }
+}

@@ -454,6 +454,7 @@ problem-password-unavailable = Das Passwort ist nicht verfügbar.
 problem-registration-failed = Das Konto konnte auf dem Server nicht angelegt werden.
 problem-data-dir-failed = Der Datenordner kann nicht verwendet werden.
 problem-omemo = Die Verschlüsselungsanfrage konnte nicht ausgeführt werden.
+problem-encryption-required = Dieses Konto sendet Nachrichten nur Ende-zu-Ende-verschlüsselt.
 
 ## Vom Server abgelehnte Anfragen (Fehler mit Code) und warum (XMPP-Bedingungen)
 refused-roster-request = Die Kontaktliste konnte nicht gelesen werden: { $why }.
@@ -486,6 +487,7 @@ xmpp-undefined-condition = die Anfrage ist fehlgeschlagen
 ## OMEMO-Geräte und Vertrauen (Kontoeinstellungen, Kontaktdetails, Hinweis im Chat)
 omemo-settings-title = Verschlüsselung (OMEMO)
 omemo-settings-switch = OMEMO-Ende-zu-Ende-Verschlüsselung für dieses Konto verwenden
+omemo-settings-require = 1:1-Nachrichten nur Ende-zu-Ende-verschlüsselt senden (nie im Klartext)
 omemo-this-device = Dieses Gerät
 omemo-this-device-pending = Wird eingerichtet, sobald das Konto wieder online ist.
 omemo-off = OMEMO ist für dieses Konto ausgeschaltet.
@@ -537,6 +539,7 @@ composer-encrypted-tooltip = Was Sie hier schreiben, ist Ende-zu-Ende-verschlüs
 composer-unencrypted = Unverschlüsselt
 composer-unencrypted-tooltip = Was Sie hier schreiben, ist nicht Ende-zu-Ende-verschlüsselt: Die Server auf dem Weg können es lesen. Ein Klick verschlüsselt diesen Chat.
 message-encrypted = verschlüsselt
+message-unencrypted = unverschlüsselt
 encryption-none = Nicht Ende-zu-Ende-verschlüsselt
 encryption-omemo = Ende-zu-Ende-verschlüsselt (OMEMO)
 encryption-omemo2 = Ende-zu-Ende-verschlüsselt (OMEMO 2)

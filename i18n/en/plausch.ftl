@@ -454,6 +454,7 @@ problem-password-unavailable = The password is not available.
 problem-registration-failed = The account could not be created on the server.
 problem-data-dir-failed = The data folder cannot be used.
 problem-omemo = The encryption request could not be carried out.
+problem-encryption-required = This account sends messages only end-to-end encrypted.
 
 ## Requests the server refused (error events with a code), and why (XMPP conditions)
 refused-roster-request = The contact list could not be read: { $why }.
@@ -486,6 +487,7 @@ xmpp-undefined-condition = the request failed
 ## OMEMO devices and trust (account settings, contact details, conversation banner)
 omemo-settings-title = Encryption (OMEMO)
 omemo-settings-switch = Use OMEMO end-to-end encryption on this account
+omemo-settings-require = Send 1:1 messages only end-to-end encrypted (never in plain text)
 omemo-this-device = This device
 omemo-this-device-pending = Set up when the account is online next.
 omemo-off = OMEMO is switched off for this account.
@@ -537,6 +539,7 @@ composer-encrypted-tooltip = What you write here is end-to-end encrypted: only t
 composer-unencrypted = Not encrypted
 composer-unencrypted-tooltip = What you write here is not end-to-end encrypted: the servers on the way can read it. Click to encrypt this chat.
 message-encrypted = encrypted
+message-unencrypted = not encrypted
 encryption-none = Not end-to-end encrypted
 encryption-omemo = End-to-end encrypted (OMEMO)
 encryption-omemo2 = End-to-end encrypted (OMEMO 2)

@@ -249,6 +249,10 @@ impl Actor {
         }
         // Marked for encryption when written: never sent in plain text.
         let sealed = if m.crypto.encryption == Encryption::None {
+            if self.switches.require_encryption {
+                let why = "this account sends 1:1 messages only end-to-end encrypted";
+                return self.set_message_state(id, MessageState::Failed, Some(why));
+            }
             None
         } else {
             match self.omemo_seal(&to, &m.body, stream).await {

@@ -179,6 +179,9 @@ pub struct AccountUpdate {
     /// OMEMO end-to-end encryption (keys, device lists).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub omemo: Option<bool>,
+    /// Send 1:1 messages end-to-end encrypted or not at all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub require_encryption: Option<bool>,
     /// Download images and small files from contacts automatically.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_download: Option<bool>,

@@ -146,11 +146,14 @@ pub enum Problem {
     /// An OMEMO request cannot be carried out (e.g. removing this device
     /// from its own list), or the server refused to publish our device.
     Omemo,
+    /// The account sends 1:1 messages only end-to-end encrypted
+    /// (`require_encryption`): encryption cannot be switched off.
+    EncryptionRequired,
 }
 
 impl Problem {
     /// Every code, for tests and front-ends that list them.
-    pub const ALL: [Problem; 33] = [
+    pub const ALL: [Problem; 34] = [
         Problem::NotConnected,
         Problem::StoreFailed,
         Problem::InvalidAddress,
@@ -184,6 +187,7 @@ impl Problem {
         Problem::RegistrationFailed,
         Problem::DataDirFailed,
         Problem::Omemo,
+        Problem::EncryptionRequired,
     ];
 
     /// The stable code, as serialised.
@@ -222,6 +226,7 @@ impl Problem {
             Problem::RegistrationFailed => "registration_failed",
             Problem::DataDirFailed => "data_dir_failed",
             Problem::Omemo => "omemo",
+            Problem::EncryptionRequired => "encryption_required",
         }
     }
 
@@ -266,6 +271,7 @@ impl Problem {
             Problem::RegistrationFailed => "The account could not be created on the server.",
             Problem::DataDirFailed => "The data folder cannot be used.",
             Problem::Omemo => "The encryption request could not be carried out.",
+            Problem::EncryptionRequired => "This account sends messages only end-to-end encrypted.",
         }
     }
 }

@@ -98,7 +98,8 @@ impl FileSettings {
 }
 
 /// The on/off settings of an account that apply without reconnecting:
-/// privacy and notifications. Each is on unless the file says `false`.
+/// privacy and notifications. Each is on unless the file says `false`,
+/// except `require_encryption`, off unless it says `true`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Switches {
     /// Answer delivery receipt requests (XEP-0184) of roster contacts.
@@ -114,6 +115,10 @@ pub struct Switches {
     /// OMEMO end-to-end encryption (XEP-0384): this device has keys and
     /// publishes them, and follows device lists.
     pub omemo: bool,
+    /// 1:1 messages go out end-to-end encrypted or not at all: a chat
+    /// cannot be switched to plain text, and a message to someone without
+    /// OMEMO fails.
+    pub require_encryption: bool,
 }
 
 impl Default for Switches {
@@ -125,13 +130,14 @@ impl Default for Switches {
             notifications: true,
             notification_text: true,
             omemo: true,
+            require_encryption: false,
         }
     }
 }
 
 impl Switches {
     /// Each switch's key in `config.toml` with its value.
-    pub fn entries(&self) -> [(&'static str, bool); 6] {
+    pub fn entries(&self) -> [(&'static str, bool); 7] {
         [
             ("send_receipts", self.send_receipts),
             ("send_typing", self.send_typing),
@@ -139,6 +145,7 @@ impl Switches {
             ("notifications", self.notifications),
             ("notification_text", self.notification_text),
             ("omemo", self.omemo),
+            ("require_encryption", self.require_encryption),
         ]
     }
 
@@ -151,6 +158,7 @@ impl Switches {
             (&mut self.notifications, u.notifications),
             (&mut self.notification_text, u.notification_text),
             (&mut self.omemo, u.omemo),
+            (&mut self.require_encryption, u.require_encryption),
         ] {
             if let Some(v) = value {
                 *slot = v;
@@ -167,6 +175,7 @@ impl Switches {
             notifications: Some(self.notifications),
             notification_text: Some(self.notification_text),
             omemo: Some(self.omemo),
+            require_encryption: Some(self.require_encryption),
             ..u
         }
     }

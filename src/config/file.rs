@@ -42,6 +42,8 @@ pub(super) struct RawAccount {
     notifications: Option<bool>,
     notification_text: Option<bool>,
     omemo: Option<bool>,
+    // Absent: off.
+    require_encryption: Option<bool>,
     auto_download: Option<bool>,
     auto_download_max_bytes: Option<i64>,
     download_dir: Option<String>,
@@ -112,6 +114,7 @@ impl From<&AccountConfig> for RawAccount {
             notifications: off_only(s.notifications),
             notification_text: off_only(s.notification_text),
             omemo: off_only(s.omemo),
+            require_encryption: s.require_encryption.then_some(true),
             auto_download: off_only(f.auto_download),
             auto_download_max_bytes: (f.auto_download_max_bytes != DEFAULT_AUTO_DOWNLOAD_MAX)
                 .then(|| toml_int(f.auto_download_max_bytes)),
@@ -189,6 +192,7 @@ impl RawAccount {
                 notifications: self.notifications.unwrap_or(true),
                 notification_text: self.notification_text.unwrap_or(true),
                 omemo: self.omemo.unwrap_or(true),
+                require_encryption: self.require_encryption.unwrap_or(false),
             },
             files: FileSettings {
                 auto_download: self.auto_download.unwrap_or(true),

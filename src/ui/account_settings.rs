@@ -64,6 +64,7 @@ pub enum Message {
     Notifications(bool),
     NotificationText(bool),
     Omemo(bool),
+    RequireEncryption(bool),
     /// Our other OMEMO devices (trust, remove).
     Devices(super::devices::Message),
     AutoDownload(bool),
@@ -160,6 +161,7 @@ impl State {
             Message::Notifications(v) => self.switches.notifications = v,
             Message::NotificationText(v) => self.switches.notification_text = v,
             Message::Omemo(v) => self.switches.omemo = v,
+            Message::RequireEncryption(v) => self.switches.require_encryption = v,
             Message::Devices(m) => {
                 return (
                     Task::none(),
@@ -413,6 +415,12 @@ impl State {
                 fl!("omemo-settings-switch"),
                 Message::Omemo,
                 ids::devices::OMEMO,
+            ))
+            .push(form::toggle(
+                self.switches.require_encryption,
+                fl!("omemo-settings-require"),
+                Message::RequireEncryption,
+                ids::devices::REQUIRE,
             ))
             .push(super::devices::own_section(account, self.switches.omemo).map(Message::Devices))
             .push(rule::horizontal(1))

@@ -213,6 +213,7 @@ pub fn problem_text(problem: Problem, condition: Option<&str>) -> String {
         Problem::RegistrationFailed => fl!("problem-registration-failed"),
         Problem::DataDirFailed => fl!("problem-data-dir-failed"),
         Problem::Omemo => fl!("problem-omemo"),
+        Problem::EncryptionRequired => fl!("problem-encryption-required"),
     }
 }
 

@@ -180,6 +180,7 @@ pub mod devices {
     pub const BANNER: &str = "devices-banner";
     pub const BANNER_OPEN: &str = "devices-banner-open";
     pub const OMEMO: &str = "settings-omemo";
+    pub const REQUIRE: &str = "settings-require-encryption";
 
     /// A device's buttons; `key` is `<id>-<version>`.
     pub fn verify(key: &str) -> String {

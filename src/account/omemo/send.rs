@@ -64,6 +64,7 @@ impl Actor {
         }
         let devices = self.store.omemo_devices(with.as_str()).unwrap_or_default();
         let wanted = match self.store.conversation_encryption(with.as_str()) {
+            _ if self.switches.require_encryption => true,
             Ok(Some(on)) => on,
             _ => devices.iter().any(|d| d.active),
         };
@@ -86,7 +87,14 @@ impl Actor {
                 None,
             );
         };
-        if let Some(on) = enabled
+        if enabled == Some(false) && self.switches.require_encryption {
+            self.error(
+                Problem::EncryptionRequired,
+                "this account sends 1:1 messages only end-to-end encrypted",
+                None,
+            );
+        }
+        if let Some(on) = enabled.filter(|on| *on || !self.switches.require_encryption)
             && let Err(e) = self
                 .store
                 .set_conversation_encryption(jid.as_str(), Some(on))

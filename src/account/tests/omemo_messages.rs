@@ -261,3 +261,40 @@ async fn an_encrypted_conversation_never_falls_back_to_plain_text() {
         "{m:?}"
     );
 }
+
+#[tokio::test]
+async fn required_encryption_cannot_be_switched_off() {
+    let mut h = Harness::caught_up().await;
+    h.add_contact(BOB).await;
+    keys::ensure_own(&mut h.actor.store, &[], Utc::now(), &mut OsRng).unwrap();
+    h.actor.switches.require_encryption = true;
+    h.events();
+    h.actor.set_encryption(BOB, Some(false));
+    let events = h.events();
+    assert!(
+        events.iter().any(|e| matches!(
+            e,
+            crate::api::Event::Error { code: Some(c), .. } if c == "encryption_required"
+        )),
+        "{events:?}"
+    );
+    assert!(events.iter().any(|e| matches!(
+        e,
+        crate::api::Event::Encryption {
+            encrypted: Encryption::Omemo,
+            ..
+        }
+    )));
+    // Even without a conversation switch, the message is marked for
+    // encryption and never goes out in plain text.
+    h.actor
+        .send_chat(BOB, "required", None, None, Some(&h.wire))
+        .await;
+    let m = h
+        .history(BOB)
+        .into_iter()
+        .find(|m| m.body == "required")
+        .unwrap();
+    assert_eq!(m.crypto.encryption, Encryption::Omemo);
+    assert!(h.sent().iter().all(|s| s.name() != "message"));
+}

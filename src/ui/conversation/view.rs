@@ -349,9 +349,18 @@ fn bubble<'a>(
     ]
     .spacing(4)
     .align_y(Alignment::Center);
-    if m.crypto.encryption != Encryption::None && m.crypto.decryption_error.is_none() {
+    // Encrypted messages say so; in a chat that is encrypted now, so do
+    // the plain ones.
+    let encrypted_chat = room.is_none() && chat.encryption.is_some_and(|e| e != Encryption::None);
+    let mark = match m.crypto.encryption {
+        _ if m.crypto.decryption_error.is_some() || m.retracted => None,
+        Encryption::None if encrypted_chat => Some(fl!("message-unencrypted")),
+        Encryption::None => None,
+        _ => Some(fl!("message-encrypted")),
+    };
+    if let Some(mark) = mark {
         meta = meta.push(tooltip(
-            text(fl!("message-encrypted")).size(11).style(style::muted),
+            text(mark).size(11).style(style::muted),
             container(text(format::encryption_text(m.crypto.encryption)).size(12))
                 .padding([2, 6])
                 .style(container::rounded_box),

@@ -300,6 +300,26 @@ fn encrypted_and_undecryptable_messages_say_so() {
     }
     h.assert_shows("a secret");
     h.assert_shows(&fl!("message-encrypted"));
+    // A plain message stands out once the chat is encrypted.
+    h.event(
+        "work",
+        Event::Message {
+            account: "work".into(),
+            message: incoming(3, "in the clear", MessageCrypto::default()),
+            reference: None,
+        },
+    );
+    assert!(!h.shows(&fl!("message-unencrypted")));
+    h.event(
+        "work",
+        Event::Encryption {
+            account: "work".into(),
+            with: BOB.into(),
+            enabled: Some(true),
+            encrypted: Encryption::Omemo2,
+        },
+    );
+    h.assert_shows(&fl!("message-unencrypted"));
     h.assert_shows(&fl!(
         "message-undecryptable",
         reason = fl!("decryption-not-for-this-device")
