@@ -111,5 +111,7 @@ impl Actor {
         for answer in burst.receipts {
             self.send(stream, Stanza::Message(answer)).await;
         }
+        // What decrypting the burst made due (heartbeats, bundles).
+        self.omemo_after_stanza(stream).await;
     }
 }

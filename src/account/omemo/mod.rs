@@ -63,7 +63,7 @@ pub(super) struct Omemo {
     /// Own lists still to be read before the setup runs.
     own_lists_due: usize,
     /// This session's setup ran: keys exist, bundles went out.
-    ready: bool,
+    pub(in crate::account) ready: bool,
     /// Whether our device is on our list of each variant, as last seen.
     listed: HashMap<Version, bool>,
     /// Our list publishes under way, per variant: whether a notification
@@ -84,6 +84,10 @@ pub(super) struct Omemo {
     lists_fetched: HashSet<BareJid>,
     /// Those list answers still due.
     lists_due: usize,
+    /// Messages received per device since we last wrote to it (`send.rs`).
+    unanswered: HashMap<(BareJid, Version, DeviceId), u32>,
+    /// Devices owed an empty message (heartbeat), sent after the stanza.
+    heartbeats: std::collections::BTreeSet<(BareJid, Version, DeviceId)>,
 }
 
 #[derive(Debug)]
@@ -505,6 +509,9 @@ impl Actor {
         if self.omemo.bundles_due && self.omemo.ready {
             self.omemo.bundles_due = false;
             self.publish_bundles(stream).await;
+        }
+        if !self.omemo.heartbeats.is_empty() && self.omemo.ready {
+            self.send_heartbeats(stream).await;
         }
     }
 }

@@ -29,6 +29,10 @@ use crate::store::Store;
 use crate::xmpp::omemo::{DeviceId, Encrypted, KeyFor, Version};
 use crate::xmpp::sce::Envelope;
 
+/// Messages from a device without an answer from us, after which it gets
+/// an empty message (XEP-0384 §4.5 recommends 53).
+const HEARTBEAT_AFTER: u32 = 53;
+
 /// What one encrypted element held for us.
 enum Opened {
     /// The text.
@@ -159,6 +163,15 @@ impl Actor {
         }
         self.store
             .stage_session(jid.as_str(), version, device, record.to_bytes());
+        // A session the other side started is confirmed by an answer; and
+        // after many messages without one, the XEP asks for a heartbeat so
+        // the sender's ratchet moves on.
+        let key = (jid, version, device);
+        let count = self.omemo.unanswered.entry(key.clone()).or_insert(0);
+        *count += 1;
+        if pre_key.is_some() || *count >= HEARTBEAT_AFTER {
+            self.omemo.heartbeats.insert(key);
+        }
         if let Some(used) = pre_key {
             self.omemo_pre_key_used(used);
         }

@@ -240,6 +240,10 @@ impl Actor {
             };
             let mut keys = Vec::new();
             for ((jid, _, device), mut record) in sessions {
+                // This message answers the device: no heartbeat owed.
+                let key = (jid.clone(), version, device);
+                self.omemo.unanswered.remove(&key);
+                self.omemo.heartbeats.remove(&key);
                 let k = record
                     .current()
                     .encrypt(&key_material)
@@ -266,6 +270,70 @@ impl Actor {
             .save_staged_sessions()
             .map_err(|e| format!("encryption state not saved: {e}"))?;
         Ok(elements)
+    }
+
+    /// Sends the heartbeats owed (empty OMEMO messages: a fresh key for
+    /// one device, no payload) through the current sessions.
+    pub(super) async fn send_heartbeats(&mut self, stream: &Wire) {
+        let Ok((own, _)) = keys::own(&self.store) else {
+            return;
+        };
+        let due = std::mem::take(&mut self.omemo.heartbeats);
+        for (jid, version, device) in due {
+            self.omemo
+                .unanswered
+                .remove(&(jid.clone(), version, device));
+            let record = match self.store.omemo_session(jid.as_str(), version, device) {
+                Ok(Some(bytes)) => Record::from_bytes(&bytes),
+                _ => None,
+            };
+            let Some(mut record) = record else {
+                continue;
+            };
+            let len = match version {
+                Version::Legacy => omemo::payload::KEY_MATERIAL_LEN_V03,
+                Version::V2 => omemo::payload::KEY_MATERIAL_LEN_V2,
+            };
+            let mut material = zeroize::Zeroizing::new(vec![0u8; len]);
+            rand_core::RngCore::fill_bytes(&mut OsRng, material.as_mut_slice());
+            let k = match record.current().encrypt(&material) {
+                Ok(k) => k,
+                Err(e) => {
+                    tracing::info!(account = %self.id, device = device.get(), "no heartbeat: {e}");
+                    continue;
+                }
+            };
+            self.store
+                .stage_session(jid.as_str(), version, device, record.to_bytes());
+            if let Err(e) = self.store.save_staged_sessions() {
+                self.error(Problem::StoreFailed, e.to_string(), None);
+                continue;
+            }
+            let iv = (version == Version::Legacy).then(|| {
+                let mut iv = vec![0u8; 12];
+                rand_core::RngCore::fill_bytes(&mut OsRng, &mut iv);
+                iv
+            });
+            let element = Encrypted {
+                version,
+                sid: own,
+                keys: vec![KeyFor {
+                    jid: (version == Version::V2).then(|| jid.clone()),
+                    rid: device,
+                    prekey: k.prekey,
+                    data: k.data,
+                }],
+                iv,
+                payload: None,
+            };
+            let mut msg = tokio_xmpp::parsers::message::Message::chat(Some(Jid::from(jid)));
+            msg.id = Some(tokio_xmpp::parsers::message::Id(
+                uuid::Uuid::new_v4().to_string(),
+            ));
+            let msg = element.into_message(msg);
+            tracing::debug!(account = %self.id, device = device.get(), "OMEMO heartbeat");
+            self.send(stream, tokio_xmpp::Stanza::Message(msg)).await;
+        }
     }
 
     /// Our message `id` went out as `elements`: its record says which

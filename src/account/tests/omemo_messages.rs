@@ -298,3 +298,38 @@ async fn required_encryption_cannot_be_switched_off() {
     assert_eq!(m.crypto.encryption, Encryption::Omemo);
     assert!(h.sent().iter().all(|s| s.name() != "message"));
 }
+
+#[tokio::test]
+async fn a_session_started_by_the_contact_is_answered_with_a_heartbeat() {
+    let mut h = Harness::caught_up().await;
+    h.add_contact(BOB).await;
+    let mut bob = peer(&mut h, Version::V2);
+    h.actor.omemo.ready = true;
+    let me = ours(&h);
+    let first = bob.encrypt(me, Some("hi"));
+    h.receive(&message("h1", &first)).await;
+    let sent = h.sent();
+    let heartbeat = sent
+        .iter()
+        .filter(|s| s.name() == "message")
+        .find_map(|s| s.children().find(|c| c.is("encrypted", "urn:xmpp:omemo:2")))
+        .unwrap_or_else(|| panic!("no heartbeat in {sent:?}"));
+    let e = Encrypted::parse(heartbeat).unwrap();
+    assert!(e.payload.is_none(), "an empty message");
+    let key = e
+        .key_for(&BOB.parse().unwrap(), DeviceId::new(BOB_DEVICE).unwrap())
+        .unwrap();
+    assert!(!key.prekey, "on the session bob started");
+    // Bob's side opens it: his session is confirmed now.
+    let material = bob
+        .session
+        .decrypt(&key.data, key.prekey, 0, &mut OsRng)
+        .unwrap();
+    assert_eq!(material.len(), omemo::payload::KEY_MATERIAL_LEN_V2);
+    assert!(bob.session.is_confirmed());
+    // Nothing more is owed until many more messages came.
+    let second = bob.encrypt(me, Some("again"));
+    assert!(!second.keys[0].prekey);
+    h.receive(&message("h2", &second)).await;
+    assert!(h.sent().iter().all(|s| s.name() != "message"));
+}
