@@ -33,6 +33,10 @@ use crate::xmpp::sce::Envelope;
 /// an empty message (XEP-0384 §4.5 recommends 53).
 const HEARTBEAT_AFTER: u32 = 53;
 
+/// Skipped message keys (for messages not arrived yet) are dropped after
+/// this many seconds (30 days: longer than any archive catch-up).
+const SKIPPED_KEY_AGE: u64 = 30 * 24 * 3600;
+
 /// What one encrypted element held for us.
 enum Opened {
     /// The text.
@@ -285,6 +289,10 @@ fn open_in(
     }
     if let Some((i, km)) = opened {
         record.promote(i);
+        // Keys of messages that never came are not kept for ever.
+        record
+            .current()
+            .prune_skipped(now.saturating_sub(SKIPPED_KEY_AGE));
         return Ok((km, record, None));
     }
     // A session that knows this message saw it before.
