@@ -10,6 +10,10 @@
 //!   `chat::parse_chat`, store insert (one transaction per message as live,
 //!   and pages of 50 as from the archive), event serialization to JSON.
 //!
+//! - **encrypted**: the end-to-end run again with every message OMEMO 2
+//!   encrypted for the account's device (one session, made before the
+//!   clock starts), with the CPU time of both runs compared.
+//!
 //! `cargo bench --bench actor_ingest` runs the full size; without `--bench`
 //! (as under `cargo test --all-targets`) a small smoke run.
 
@@ -37,7 +41,131 @@ fn stanza(i: usize) -> String {
     )
 }
 
-fn end_to_end(n: usize) -> (f64, Duration) {
+/// How a flood is written: plain, or OMEMO 2 encrypted for alice's device.
+#[derive(Clone, Copy, PartialEq)]
+enum Flood {
+    Plain,
+    Encrypted,
+}
+
+/// CPU seconds this process used so far (user + system; Linux `/proc`).
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which may hold spaces): state is 3rd.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    // utime and stime are fields 14 and 15 of the whole line: 11 and 12 here.
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+/// Alice's OMEMO 2 bundle as bob reads it from her PEP (retried until her
+/// account published it), in the crypto core's form.
+fn alice_bundle(bob: &mut RawClient) -> (u32, omemo::Bundle) {
+    use plausch::xmpp::omemo::{DeviceList, Version};
+    const PUBSUB: &str = "http://jabber.org/protocol/pubsub";
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut n = 0;
+    let mut get = |bob: &mut RawClient, node: &str| -> Option<Element> {
+        n += 1;
+        let id = format!("b{n}");
+        bob.send_xml(&format!(
+            "<iq xmlns='jabber:client' type='get' id='{id}' to='alice@localhost'>\
+             <pubsub xmlns='{PUBSUB}'><items node='{node}'/></pubsub></iq>"
+        ));
+        let answer = bob.wait_stanza(Duration::from_secs(10), |el| {
+            el.name() == "iq" && el.attr("id") == Some(id.as_str())
+        })?;
+        answer
+            .get_child("pubsub", PUBSUB)?
+            .get_child("items", PUBSUB)?
+            .children()
+            .find(|c| c.is("item", PUBSUB))?
+            .children()
+            .next()
+            .cloned()
+    };
+    loop {
+        let found = get(bob, Version::V2.devices_node())
+            .and_then(|el| DeviceList::parse(Version::V2, &el).ok())
+            .and_then(|list| list.devices.first().map(|d| d.id))
+            .and_then(|device| {
+                let el = get(bob, "urn:xmpp:omemo:2:bundles")?;
+                let b = plausch::xmpp::omemo::Bundle::parse(Version::V2, &el).ok()?;
+                Some((device.get(), b))
+            });
+        if let Some((device, b)) = found {
+            let bundle = omemo::Bundle {
+                version: omemo::Version::V2,
+                identity_key: b.identity.to_vec(),
+                signed_pre_key_id: b.signed_pre_key_id,
+                signed_pre_key: b.signed_pre_key.to_vec(),
+                signed_pre_key_signature: b.signature.to_vec(),
+                pre_keys: b.pre_keys.iter().map(|k| (k.id, k.key.to_vec())).collect(),
+            };
+            return (device, bundle);
+        }
+        assert!(
+            Instant::now() < deadline,
+            "alice's OMEMO bundle never appeared"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// `n` messages from bob to alice, encrypted on one session (made before
+/// the clock starts: the sender's work is not the actor's).
+fn encrypted_stanzas(bob: &mut RawClient, n: usize) -> Vec<String> {
+    use plausch::xmpp::omemo::{DeviceId, Encrypted, KeyFor, Version};
+    use rand_core::OsRng;
+    let (device, bundle) = alice_bundle(bob);
+    let identity = omemo::IdentityKeyPair::generate(&mut OsRng);
+    let mut session = omemo::Session::initiate(&identity, &bundle, &mut OsRng)
+        .expect("session on alice's bundle");
+    let rid = DeviceId::new(device).expect("device id");
+    let sid = DeviceId::new(4242).expect("device id");
+    let alice: BareJid = "alice@localhost".parse().expect("jid");
+    (0..n)
+        .map(|i| {
+            let body = format!("Nachricht {i}: kurz, wie im Alltag.");
+            let envelope = plausch::xmpp::sce::Envelope::with_body(
+                &body,
+                "bob@localhost".parse().expect("jid"),
+                "padding".into(),
+            );
+            let payload = omemo::payload::encrypt_v2(&envelope.to_bytes(), &mut OsRng);
+            let key = session.encrypt(&payload.key_material).expect("encrypt");
+            let e = Encrypted {
+                version: Version::V2,
+                sid,
+                keys: vec![KeyFor {
+                    jid: Some(alice.clone()),
+                    rid,
+                    prekey: key.prekey,
+                    data: key.data,
+                }],
+                iv: None,
+                payload: Some(payload.ciphertext),
+            };
+            format!(
+                "<message xmlns='jabber:client' type='chat' to='alice@localhost' id='b{i}'>{}\
+                 <origin-id xmlns='urn:xmpp:sid:0' id='o{i}'/>\
+                 <request xmlns='urn:xmpp:receipts'/></message>",
+                String::from(&e.to_element())
+            )
+        })
+        .collect()
+}
+
+/// Messages per second, the time from the first to the last `message`
+/// event, and the CPU seconds the process used meanwhile (actor and the
+/// raw sender).
+fn end_to_end(n: usize, flood: Flood) -> (f64, Duration, f64) {
     let server = Prosody::start();
     server.register("alice", "apw");
     server.register("bob", "bpw");
@@ -66,9 +194,18 @@ fn end_to_end(n: usize) -> (f64, Duration) {
             }
         }
     });
-    let bob = RawClient::connect(&server, "bob", "bpw");
+    let mut bob = RawClient::connect(&server, "bob", "bpw");
+    let xmls: Vec<String> = match flood {
+        Flood::Plain => (0..n)
+            .map(|i| stanza(i).replace(" from='bob@localhost/raw'", ""))
+            .collect(),
+        Flood::Encrypted => encrypted_stanzas(&mut bob, n),
+    };
+    // Events of the set-up are not the flood's.
+    while events.try_recv().is_ok() {}
+    let cpu_before = cpu_seconds();
     let sender = std::thread::spawn(move || {
-        bob.flood_messages((0..n).map(|i| stanza(i).replace(" from='bob@localhost/raw'", "")));
+        bob.flood_messages(xmls);
         bob
     });
     let (first, last) = rt.block_on(async {
@@ -76,7 +213,10 @@ fn end_to_end(n: usize) -> (f64, Duration) {
         let mut first = None;
         while seen < n {
             match tokio::time::timeout(Duration::from_secs(60), events.recv()).await {
-                Ok(Some(Event::Message { .. })) => {
+                Ok(Some(Event::Message { message, .. })) => {
+                    let encrypted = message.crypto.encryption != plausch::api::Encryption::None;
+                    assert_eq!(encrypted, flood == Flood::Encrypted, "{message:?}");
+                    assert!(message.crypto.decryption_error.is_none(), "{message:?}");
                     first.get_or_insert_with(Instant::now);
                     seen += 1;
                 }
@@ -86,9 +226,10 @@ fn end_to_end(n: usize) -> (f64, Duration) {
         }
         (first.unwrap_or_else(Instant::now), Instant::now())
     });
+    let cpu = cpu_seconds() - cpu_before;
     let _ = sender.join();
     let took = last.duration_since(first);
-    ((n - 1) as f64 / took.as_secs_f64(), took)
+    ((n - 1) as f64 / took.as_secs_f64(), took, cpu)
 }
 
 /// Parse → store → announce, without a network; `page` messages per transaction.
@@ -134,9 +275,16 @@ fn main() {
     let paged = pipeline(n, 50);
     println!("pipeline, live (1 message per transaction): {live:.0} messages/s");
     println!("pipeline, archive pages of 50: {paged:.0} messages/s");
-    let (rate, took) = end_to_end(n);
+    let (rate, took, plain_cpu) = end_to_end(n, Flood::Plain);
     println!(
-        "end to end through Prosody: {n} messages in {:.2} s, {rate:.0} messages/s",
+        "end to end through Prosody: {n} messages in {:.2} s, {rate:.0} messages/s, {plain_cpu:.2} s CPU",
         took.as_secs_f64()
+    );
+    let (rate, took, cpu) = end_to_end(n, Flood::Encrypted);
+    println!(
+        "end to end, OMEMO 2 encrypted: {n} messages in {:.2} s, {rate:.0} messages/s, {cpu:.2} s CPU \
+         ({:.2}× the plain CPU)",
+        took.as_secs_f64(),
+        cpu / plain_cpu.max(0.01)
     );
 }
