@@ -178,6 +178,50 @@ fn what_cannot_be_decrypted_is_shown_with_the_reason() {
     bob.refresh(ALICE);
     bob.send_encrypted(ALICE, "a good one");
     received(&mut alice, "a good one", "omemo", bob_device);
+
+    // And the answer goes out in the old variant, the only one bob has.
+    alice.send(json!({"cmd":"encryption","account":"a","with":bob.jid,"enabled":true}));
+    alice.send_message("a", &bob.jid, "answer in old omemo", "o1");
+    let got = bob.wait_message("answer in old omemo");
+    assert_eq!(got["encrypted"], true, "{got}");
+    assert_eq!(got["version"], "0.3", "{got}");
+    let history = alice.full_history("a", &bob.jid);
+    let sent = history
+        .iter()
+        .find(|m| m["body"] == "answer in old omemo")
+        .unwrap_or_else(|| panic!("not in {history:?}"));
+    assert_eq!(sent["encryption"], "omemo", "{sent}");
+}
+
+#[test]
+fn a_contact_with_two_devices_reads_on_both() {
+    let server = Prosody::with_users(&[("alice", "apw"), ("bob", "bpw")]);
+    let (_dir, mut alice) = online(&server, "a", "alice", "apw");
+    wait_published(&mut alice);
+    let mut phone = Bot::start(&server, "bob", "bpw", BotOpts::default());
+    let mut laptop = Bot::start(&server, "bob", "bpw", BotOpts::versions(Versions::Old));
+    assert_ne!(phone.device_id(), laptop.device_id());
+
+    alice.send(json!({"cmd":"encryption","account":"a","with":phone.jid,"enabled":true}));
+    alice.send_message("a", &phone.jid.clone(), "to both of bob's devices", "t1");
+    for (bot, version) in [(&mut phone, "2"), (&mut laptop, "0.3")] {
+        let got = bot.wait_message("to both of bob's devices");
+        assert_eq!(got["encrypted"], true, "{got}");
+        assert_eq!(got["version"], version, "{got}");
+    }
+    // Alice lists both devices, blindly trusted.
+    alice.send(json!({"cmd":"devices","account":"a","jid":phone.jid}));
+    let d = alice.wait_for("bob's devices", |v| {
+        v["event"] == "devices" && v["jid"] == phone.jid.as_str()
+    });
+    let ids: std::collections::BTreeSet<u64> = d["devices"]
+        .as_array()
+        .map(|d| d.iter().filter_map(|d| d["id"].as_u64()).collect())
+        .unwrap_or_default();
+    assert!(
+        ids.contains(&phone.device_id()) && ids.contains(&laptop.device_id()),
+        "{d}"
+    );
 }
 
 #[test]

@@ -497,6 +497,7 @@ omemo-remove-hint = Entfernen Sie Geräte, die Sie nicht mehr benutzen: Diese er
 omemo-device-id = Gerät { $id }
 omemo-device-active = in Gebrauch
 omemo-device-inactive = nicht in Gebrauch
+omemo-device-last-used = letzte Nachricht { $date }
 omemo-device-remove = Entfernen
 omemo-version-legacy = OMEMO
 omemo-version-2 = OMEMO 2

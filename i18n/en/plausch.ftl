@@ -497,6 +497,7 @@ omemo-remove-hint = Remove a device you no longer use: it then stops receiving y
 omemo-device-id = Device { $id }
 omemo-device-active = in use
 omemo-device-inactive = not in use
+omemo-device-last-used = last message { $date }
 omemo-device-remove = Remove
 omemo-version-legacy = OMEMO
 omemo-version-2 = OMEMO 2

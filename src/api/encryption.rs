@@ -64,6 +64,9 @@ pub struct DeviceInfo {
     /// This device (Plausch on this account).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub own: bool,
+    /// When the last message from it came (RFC 3339, UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_used: Option<DateTime<Utc>>,
 }
 
 /// How a message travelled (the `encryption` field of messages).

@@ -67,6 +67,8 @@ pub struct StoredDevice {
     pub last_seen: DateTime<Utc>,
     /// On the owner's current list.
     pub active: bool,
+    /// The last message from it.
+    pub last_used: Option<DateTime<Utc>>,
 }
 
 /// How a device list changed what we knew (`apply_device_list`).
@@ -285,8 +287,8 @@ impl Store {
     /// What we know of the devices of `jid` (every variant), by variant and id.
     pub fn omemo_devices(&self, jid: &str) -> Result<Vec<StoredDevice>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT version, device_id, label, identity, trust, first_seen, last_seen, active \
-             FROM omemo_device WHERE jid = ?1 ORDER BY version, device_id",
+            "SELECT version, device_id, label, identity, trust, first_seen, last_seen, active, \
+             last_used FROM omemo_device WHERE jid = ?1 ORDER BY version, device_id",
         )?;
         let rows = stmt.query_map([jid], |r| {
             Ok(StoredDevice {
@@ -298,6 +300,10 @@ impl Store {
                 first_seen: time_of(5, r.get(5)?)?,
                 last_seen: time_of(6, r.get(6)?)?,
                 active: r.get(7)?,
+                last_used: r
+                    .get::<_, Option<i64>>(8)?
+                    .map(|t| time_of(8, t))
+                    .transpose()?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

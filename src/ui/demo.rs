@@ -626,6 +626,7 @@ pub fn omemo(account: &str) -> Vec<(AccountId, Event)> {
         label: None,
         active,
         own,
+        last_used: (!own && active).then(|| chrono::Utc::now() - chrono::Duration::days(2)),
     };
     let bob = vec![
         device(

@@ -152,6 +152,13 @@ fn device_row<'a>(jid: &'a str, d: &'a DeviceInfo, own_account: bool) -> Element
     } else {
         fl!("omemo-device-inactive")
     });
+    if let Some(at) = d.last_used {
+        let local = at.with_timezone(&chrono::Local);
+        facts.push(fl!(
+            "omemo-device-last-used",
+            date = local.format(&fl!("date-format")).to_string()
+        ));
+    }
     let trust_line = row![
         text(mark).size(13).style(style::tone(tone)),
         text(words).size(13).style(style::tone(tone)),

@@ -138,6 +138,7 @@ impl Actor {
                     label: None,
                     active: self.omemo.listed.get(&version).copied().unwrap_or(false),
                     own: true,
+                    last_used: None,
                 });
             }
         }
@@ -157,6 +158,7 @@ impl Actor {
                 label: d.label,
                 active: d.active,
                 own: false,
+                last_used: d.last_used,
             }
         }));
         self.emit(Event::Devices {

@@ -135,6 +135,7 @@ async fn messages_in_both_variants_are_decrypted_and_stored_with_how_they_came()
             d.identity.as_deref(),
             Some(bob.identity.public(keys::crypto(version)).as_slice())
         );
+        assert!(d.last_used.is_some(), "its last message is noted");
 
         // More messages on the same session, one out of order.
         let second = bob.encrypt(me, Some("second"));

@@ -31,6 +31,7 @@ fn device(id: u32, trust: Trust, fingerprint: bool) -> DeviceInfo {
         label: None,
         active: true,
         own: false,
+        last_used: None,
     }
 }
 
@@ -141,6 +142,24 @@ fn the_details_list_the_devices_and_send_the_users_decisions() {
     // The field was emptied; an empty field sends nothing.
     press(&mut h, ids::devices::VERIFY_URI, Devices::VerifyUri);
     assert!(h.commands("work").is_empty());
+    // When a device last wrote is part of its line.
+    let mut used = device(14, Trust::Blind, true);
+    let at = chrono::Utc::now();
+    used.last_used = Some(at);
+    h.event(
+        "work",
+        devices(BOB, vec![device(11, Trust::Verified, true), used]),
+    );
+    let date = at
+        .with_timezone(&chrono::Local)
+        .format(&fl!("date-format"))
+        .to_string();
+    let last = fl!("omemo-device-last-used", date = date);
+    assert!(
+        h.texts().iter().any(|t| t.contains(&last)),
+        "{last:?} not in {:#?}",
+        h.texts()
+    );
 }
 
 #[test]
