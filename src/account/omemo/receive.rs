@@ -51,12 +51,16 @@ struct Own {
     identity: omemo::IdentityKeyPair,
 }
 
+/// The session records a batch read or moved, by device.
+type Records = std::collections::HashMap<(BareJid, Version, DeviceId), Record>;
+
 /// A session that a message moved on: to stage.
 struct Moved {
     jid: BareJid,
     version: Version,
     device: DeviceId,
-    record: Record,
+    /// The identity key of its session.
+    identity: Vec<u8>,
     /// Our one-time pre-key it was built on (a new session).
     pre_key: Option<u32>,
 }
@@ -84,6 +88,7 @@ impl Actor {
             None
         };
         let mut heard: HashSet<(BareJid, Version, DeviceId)> = HashSet::new();
+        let mut records = Records::new();
         let mut key_only = Vec::new();
         for (i, m) in batch.iter_mut().enumerate() {
             let elements = std::mem::take(&mut m.omemo);
@@ -115,7 +120,14 @@ impl Actor {
                 continue;
             };
             let sender = m.sender.to_bare();
-            match open(&self.store, own, &self.jid, &sender, &encrypted) {
+            match open(
+                &self.store,
+                own,
+                &self.jid,
+                &sender,
+                &encrypted,
+                &mut records,
+            ) {
                 Ok((opened, moved)) => {
                     m.crypto = MessageCrypto {
                         encryption,
@@ -140,6 +152,13 @@ impl Actor {
         for i in key_only.into_iter().rev() {
             batch.remove(i);
         }
+        // The sessions the batch moved, staged once each.
+        for ((jid, version, device), record) in records {
+            if heard.contains(&(jid.clone(), version, device)) {
+                self.store
+                    .stage_session(jid.as_str(), version, device, record.to_bytes());
+            }
+        }
     }
 
     /// Stages `moved`, records its device (once per batch) and replaces the
@@ -153,20 +172,18 @@ impl Actor {
             jid,
             version,
             device,
-            record,
+            identity,
             pre_key,
         } = moved;
-        if heard.insert((jid.clone(), version, device)) || pre_key.is_some() {
-            let identity = record.current_ref().remote_identity().as_bytes().to_vec();
-            if let Err(e) =
+        // Once per device and batch (and for every new session): its key
+        // and last use.
+        if (heard.insert((jid.clone(), version, device)) || pre_key.is_some())
+            && let Err(e) =
                 self.store
                     .device_heard(jid.as_str(), version, device, &identity, Utc::now())
-            {
-                self.error(Problem::StoreFailed, e.to_string(), None);
-            }
+        {
+            self.error(Problem::StoreFailed, e.to_string(), None);
         }
-        self.store
-            .stage_session(jid.as_str(), version, device, record.to_bytes());
         // A session the other side started is confirmed by an answer; and
         // after many messages without one, the XEP asks for a heartbeat so
         // the sender's ratchet moves on.
@@ -197,6 +214,7 @@ fn open(
     own_jid: &BareJid,
     sender: &BareJid,
     e: &Encrypted,
+    records: &mut Records,
 ) -> Result<(Opened, Moved), DecryptionError> {
     let key = e
         .key_for(own_jid, own.device)
@@ -206,32 +224,47 @@ fn open(
         return Err(DecryptionError::NotForThisDevice);
     }
     let now = u64::try_from(Utc::now().timestamp()).unwrap_or(0);
-    let stored = store
-        .omemo_session(sender.as_str(), e.version, e.sid)
-        .map_err(|e| {
-            tracing::warn!("OMEMO session not read: {e}");
-            DecryptionError::NoSession
-        })?
-        .and_then(|bytes| {
-            let record = Record::from_bytes(&bytes);
-            if record.is_none() {
-                tracing::warn!(device = e.sid.get(), "stored OMEMO sessions unreadable");
-            }
-            record
-        });
-    let (key_material, record, pre_key) = match stored {
-        Some(record) => open_in(record, store, own, e.version, key, now)?,
-        None if key.prekey => {
-            let (km, session, used) = accept(store, own, e.version, &key.data, now)?;
-            (km, Record::new(session), used)
-        }
-        None => return Err(DecryptionError::NoSession),
+    let slot = (sender.clone(), e.version, e.sid);
+    // A batch keeps its records in memory; the store is read once per device.
+    let mut record = match records.remove(&slot) {
+        Some(r) => Some(r),
+        None => store
+            .omemo_session(sender.as_str(), e.version, e.sid)
+            .map_err(|e| {
+                tracing::warn!("OMEMO session not read: {e}");
+                DecryptionError::NoSession
+            })?
+            .and_then(|bytes| {
+                let record = Record::from_bytes(&bytes);
+                if record.is_none() {
+                    tracing::warn!(device = e.sid.get(), "stored OMEMO sessions unreadable");
+                }
+                record
+            }),
     };
+    let opened = if let Some(r) = record.as_mut() {
+        open_in(r, store, own, e.version, key, now)
+    } else if key.prekey {
+        accept(store, own, e.version, &key.data, now).map(|(km, session, used)| {
+            record = Some(Record::new(session));
+            (km, used)
+        })
+    } else {
+        Err(DecryptionError::NoSession)
+    };
+    // Back into the batch's records, moved on or as it was.
+    let identity = record
+        .as_ref()
+        .map(|r| r.current_ref().remote_identity().as_bytes().to_vec());
+    if let Some(r) = record {
+        records.insert(slot, r);
+    }
+    let (key_material, pre_key) = opened?;
     let moved = Moved {
         jid: sender.clone(),
         version: e.version,
         device: e.sid,
-        record,
+        identity: identity.unwrap_or_default(),
         pre_key,
     };
     let Some(payload) = &e.payload else {
@@ -269,13 +302,13 @@ fn open(
 /// becomes current), or, for a key exchange none of them made, with a new
 /// session from our pre-keys.
 fn open_in(
-    mut record: Record,
+    record: &mut Record,
     store: &Store,
     own: &Own,
     version: Version,
     key: &KeyFor,
     now: u64,
-) -> Result<Opening<Record>, DecryptionError> {
+) -> Result<(Zeroizing<Vec<u8>>, Option<u32>), DecryptionError> {
     let mut errors = Vec::new();
     let mut opened = None;
     for (i, session) in record.sessions_mut().enumerate() {
@@ -293,7 +326,7 @@ fn open_in(
         record
             .current()
             .prune_skipped(now.saturating_sub(SKIPPED_KEY_AGE));
-        return Ok((km, record, None));
+        return Ok((km, None));
     }
     // A session that knows this message saw it before.
     if errors.contains(&omemo::Error::Duplicate) {
@@ -302,14 +335,14 @@ fn open_in(
     if key.prekey {
         let (km, session, used) = accept(store, own, version, &key.data, now)?;
         record.replace(session);
-        return Ok((km, record, used));
+        return Ok((km, used));
     }
     Err(errors.first().map_or(DecryptionError::NoSession, reason))
 }
 
 /// The key material a message carried, the session after it, and our
 /// one-time pre-key it used (a new session).
-type Opening<S = Session> = (Zeroizing<Vec<u8>>, S, Option<u32>);
+type Opening = (Zeroizing<Vec<u8>>, Session, Option<u32>);
 
 /// A new session from a pre-key message, on our keys of `version`.
 fn accept(

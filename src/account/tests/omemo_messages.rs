@@ -334,3 +334,35 @@ async fn a_session_started_by_the_contact_is_answered_with_a_heartbeat() {
     h.receive(&message("h2", &second)).await;
     assert!(h.sent().iter().all(|s| s.name() != "message"));
 }
+
+#[tokio::test]
+async fn a_burst_of_messages_from_one_device_opens_on_one_session() {
+    let mut h = Harness::caught_up().await;
+    h.add_contact(BOB).await;
+    let mut bob = peer(&mut h, Version::V2);
+    let me = ours(&h);
+    let stanzas: Vec<String> = (0..5)
+        .map(|i| {
+            message(
+                &format!("b{i}"),
+                &bob.encrypt(me, Some(&format!("burst {i}"))),
+            )
+        })
+        .collect();
+    // One burst: decrypted together, stored in one transaction.
+    h.actor.burst_stanza();
+    for xml in &stanzas {
+        h.actor.on_stanza(stanza(xml), &h.wire).await;
+    }
+    h.actor.burst_end(&h.wire).await;
+    let bodies: Vec<String> = h.history(BOB).into_iter().map(|m| m.body).collect();
+    assert_eq!(
+        bodies,
+        (0..5).map(|i| format!("burst {i}")).collect::<Vec<_>>()
+    );
+    // The stored session is the one after the last message: the next opens.
+    let next = bob.encrypt(me, Some("after the burst"));
+    h.receive(&message("b5", &next)).await;
+    assert_eq!(last_stored(&h).body, "after the burst");
+    assert_eq!(last_stored(&h).crypto.decryption_error, None);
+}
