@@ -81,14 +81,7 @@ fn alice_bundle(bob: &mut RawClient) -> (u32, omemo::Bundle) {
         let answer = bob.wait_stanza(Duration::from_secs(10), |el| {
             el.name() == "iq" && el.attr("id") == Some(id.as_str())
         })?;
-        answer
-            .get_child("pubsub", PUBSUB)?
-            .get_child("items", PUBSUB)?
-            .children()
-            .find(|c| c.is("item", PUBSUB))?
-            .children()
-            .next()
-            .cloned()
+        plausch::xmpp::pep::first_item(answer.get_child("pubsub", PUBSUB), node)
     };
     loop {
         let found = get(bob, Version::V2.devices_node())

@@ -81,6 +81,16 @@ impl Peer {
     }
 }
 
+/// Caught up, with Bob as a contact whose device started a session with
+/// ours in `version`.
+async fn with_bob(version: Version) -> (Harness, Peer, DeviceId) {
+    let mut h = Harness::caught_up().await;
+    h.add_contact(BOB).await;
+    let bob = peer(&mut h, version);
+    let me = ours(&h);
+    (h, bob, me)
+}
+
 fn message(id: &str, e: &Encrypted) -> String {
     format!(
         "<message xmlns='jabber:client' from='{BOB_PHONE}' to='{ME_FULL}' type='chat' id='{id}'>{}\
@@ -96,10 +106,7 @@ fn last_stored(h: &Harness) -> crate::api::MessageRecord {
 #[tokio::test]
 async fn messages_in_both_variants_are_decrypted_and_stored_with_how_they_came() {
     for version in Version::ALL {
-        let mut h = Harness::caught_up().await;
-        h.add_contact(BOB).await;
-        let mut bob = peer(&mut h, version);
-        let me = ours(&h);
+        let (mut h, mut bob, me) = with_bob(version).await;
         let pre_keys_before = h.actor.store.omemo_pre_keys().unwrap().len();
 
         let first = bob.encrypt(me, Some("hello alice"));
@@ -165,10 +172,7 @@ async fn messages_in_both_variants_are_decrypted_and_stored_with_how_they_came()
 
 #[tokio::test]
 async fn what_cannot_be_decrypted_is_kept_with_the_reason() {
-    let mut h = Harness::caught_up().await;
-    h.add_contact(BOB).await;
-    let mut bob = peer(&mut h, Version::V2);
-    let me = ours(&h);
+    let (mut h, mut bob, me) = with_bob(Version::V2).await;
     let other = DeviceId::new(me.get() % 1000 + 1).unwrap();
 
     // For another device of ours only.
@@ -302,11 +306,8 @@ async fn required_encryption_cannot_be_switched_off() {
 
 #[tokio::test]
 async fn a_session_started_by_the_contact_is_answered_with_a_heartbeat() {
-    let mut h = Harness::caught_up().await;
-    h.add_contact(BOB).await;
-    let mut bob = peer(&mut h, Version::V2);
+    let (mut h, mut bob, me) = with_bob(Version::V2).await;
     h.actor.omemo.ready = true;
-    let me = ours(&h);
     let first = bob.encrypt(me, Some("hi"));
     h.receive(&message("h1", &first)).await;
     let sent = h.sent();
@@ -337,10 +338,7 @@ async fn a_session_started_by_the_contact_is_answered_with_a_heartbeat() {
 
 #[tokio::test]
 async fn a_burst_of_messages_from_one_device_opens_on_one_session() {
-    let mut h = Harness::caught_up().await;
-    h.add_contact(BOB).await;
-    let mut bob = peer(&mut h, Version::V2);
-    let me = ours(&h);
+    let (mut h, mut bob, me) = with_bob(Version::V2).await;
     let stanzas: Vec<String> = (0..5)
         .map(|i| {
             message(
