@@ -160,14 +160,7 @@ fn a_failed_message_offers_retry() {
         pos: 7,
         ..Default::default()
     };
-    h.event(
-        "work",
-        Event::Message {
-            account: "work".into(),
-            message: failed,
-            reference: None,
-        },
-    );
+    h.message("work", failed);
     let _ = h.commands("work");
     assert!(h.has_id(ids::retry("m7")));
     let messages = h.click(ids::retry("m7"));
@@ -289,25 +282,14 @@ fn encrypted_and_undecryptable_messages_say_so() {
             },
         ),
     ] {
-        h.event(
-            "work",
-            Event::Message {
-                account: "work".into(),
-                message: m,
-                reference: None,
-            },
-        );
+        h.message("work", m);
     }
     h.assert_shows("a secret");
     h.assert_shows(&fl!("message-encrypted"));
     // A plain message stands out once the chat is encrypted.
-    h.event(
+    h.message(
         "work",
-        Event::Message {
-            account: "work".into(),
-            message: incoming(3, "in the clear", MessageCrypto::default()),
-            reference: None,
-        },
+        incoming(3, "in the clear", MessageCrypto::default()),
     );
     assert!(!h.shows(&fl!("message-unencrypted")));
     h.event(

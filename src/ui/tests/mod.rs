@@ -31,6 +31,7 @@ use crate::accounts::ToAccount;
 use crate::api::AccountRequest;
 use crate::api::{
     AccountId, Availability, CertInfo, CertRefusal, ConnState, Contact, ConversationSummary, Event,
+    MessageRecord,
 };
 use crate::config::{AccountConfig, AccountEntry, Config, PasswordSource};
 use crate::profile::Profile;
@@ -182,6 +183,18 @@ impl Harness {
             account.into(),
             Box::new(event),
         )));
+    }
+
+    /// The account announces `message` (new, not from this front-end).
+    fn message(&mut self, account: &str, message: MessageRecord) {
+        self.event(
+            account,
+            Event::Message {
+                account: account.into(),
+                message,
+                reference: None,
+            },
+        );
     }
 
     /// Renders the current view in a fresh simulator, lets `interact` click

@@ -123,14 +123,7 @@ fn room_message(seq: i64, nick: &str, body: &str, mention: bool) -> MessageRecor
 }
 
 fn arrives(h: &mut Harness, m: MessageRecord) {
-    h.event(
-        "work",
-        Event::Message {
-            account: "work".into(),
-            message: m,
-            reference: None,
-        },
-    );
+    h.message("work", m);
 }
 
 /// The sent commands without typing notifications.

@@ -49,14 +49,7 @@ fn history(h: &mut Harness, messages: Vec<MessageRecord>) {
 }
 
 fn arrives(h: &mut Harness, m: MessageRecord) {
-    h.event(
-        "work",
-        Event::Message {
-            account: "work".into(),
-            message: m,
-            reference: None,
-        },
-    );
+    h.message("work", m);
 }
 
 #[test]
