@@ -364,3 +364,98 @@ async fn a_burst_of_messages_from_one_device_opens_on_one_session() {
     assert_eq!(last_stored(&h).body, "after the burst");
     assert_eq!(last_stored(&h).crypto.decryption_error, None);
 }
+
+/// Bob's device `id` as its bundle answer to our request `iq`.
+fn bundle_answer(iq: &str, id: u32) -> String {
+    let identity = IdentityKeyPair::generate(&mut OsRng);
+    let spk = omemo::SignedPreKey::generate(&identity, omemo::Version::V2, 1, 0, &mut OsRng);
+    let pk = omemo::PreKey::generate(1, &mut OsRng);
+    let b = omemo::Bundle::own(omemo::Version::V2, &identity, &spk, &[pk]);
+    let raw = |k: &[u8]| <[u8; 32]>::try_from(k).unwrap();
+    let wire = crate::xmpp::omemo::Bundle {
+        identity: raw(&b.identity_key),
+        signed_pre_key_id: b.signed_pre_key_id,
+        signed_pre_key: raw(&b.signed_pre_key),
+        signature: <[u8; 64]>::try_from(b.signed_pre_key_signature.as_slice()).unwrap(),
+        pre_keys: b
+            .pre_keys
+            .iter()
+            .map(|(id, k)| crate::xmpp::omemo::PreKey {
+                id: *id,
+                key: raw(k),
+            })
+            .collect(),
+    };
+    format!(
+        "<iq type='result' id='{iq}' from='{BOB}'><pubsub xmlns='http://jabber.org/protocol/pubsub'>\
+         <items node='urn:xmpp:omemo:2:bundles'><item id='{id}'>{}</item></items></pubsub></iq>",
+        String::from(&wire.to_element(Version::V2))
+    )
+}
+
+#[tokio::test]
+async fn only_trusted_devices_get_the_key() {
+    let mut h = Harness::caught_up().await;
+    h.add_contact(BOB).await;
+    keys::ensure_own(&mut h.actor.store, &[], Utc::now(), &mut OsRng).unwrap();
+    let dev = |id| DeviceId::new(id).unwrap();
+    h.actor
+        .store
+        .apply_device_list(
+            BOB,
+            Version::V2,
+            &[(dev(11), None), (dev(12), None)],
+            Utc::now(),
+        )
+        .unwrap();
+    h.actor
+        .store
+        .set_device_trust(BOB, Version::V2, dev(12), crate::api::Trust::Untrusted)
+        .unwrap();
+    h.actor
+        .send_chat(BOB, "for 11 only", None, None, Some(&h.wire))
+        .await;
+    // Only the trusted device's bundle is asked for.
+    let sent = h.sent();
+    let asked: Vec<(String, String)> = sent
+        .iter()
+        .filter_map(|s| {
+            let items = child(s, "pubsub", "http://jabber.org/protocol/pubsub")?
+                .get_child("items", "http://jabber.org/protocol/pubsub")?;
+            let item = items.children().next()?.attr("id")?.to_owned();
+            Some((s.attr("id")?.to_owned(), item))
+        })
+        .collect();
+    assert_eq!(
+        asked
+            .iter()
+            .map(|(_, item)| item.as_str())
+            .collect::<Vec<_>>(),
+        ["11"]
+    );
+    h.receive(&bundle_answer(&asked[0].0, 11)).await;
+    let sent = h.sent();
+    let msg = sent
+        .iter()
+        .find(|s| s.name() == "message")
+        .unwrap_or_else(|| panic!("nothing sent: {sent:?}"));
+    assert!(
+        !String::from(msg).contains("for 11 only"),
+        "no plain text: {msg:?}"
+    );
+    let e = Encrypted::parse(
+        msg.children()
+            .find(|c| c.is("encrypted", "urn:xmpp:omemo:2"))
+            .unwrap(),
+    )
+    .unwrap();
+    let rids: Vec<u32> = e.keys.iter().map(|k| k.rid.get()).collect();
+    assert_eq!(rids, [11], "the distrusted device gets no key");
+    // The message is stored as sent in OMEMO 2.
+    let m = h
+        .history(BOB)
+        .into_iter()
+        .find(|m| m.body == "for 11 only")
+        .unwrap();
+    assert_eq!(m.crypto.encryption, Encryption::Omemo2);
+}
