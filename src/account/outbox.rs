@@ -250,7 +250,7 @@ impl Actor {
         // Marked for encryption when written: never sent in plain text.
         let sealed = if m.crypto.encryption == Encryption::None {
             if self.switches.require_encryption {
-                let why = "this account sends 1:1 messages only end-to-end encrypted";
+                let why = super::omemo::send::REQUIRED;
                 return self.set_message_state(id, MessageState::Failed, Some(why));
             }
             None

@@ -88,11 +88,7 @@ impl Actor {
             );
         };
         if enabled == Some(false) && self.switches.require_encryption {
-            self.error(
-                Problem::EncryptionRequired,
-                "this account sends 1:1 messages only end-to-end encrypted",
-                None,
-            );
+            self.error(Problem::EncryptionRequired, REQUIRED, None);
         }
         if let Some(on) = enabled.filter(|on| *on || !self.switches.require_encryption)
             && let Err(e) = self
@@ -248,12 +244,7 @@ impl Actor {
                     .current()
                     .encrypt(&key_material)
                     .map_err(|e| format!("encryption failed: {e}"))?;
-                keys.push(KeyFor {
-                    jid: (version == Version::V2).then(|| jid.clone()),
-                    rid: device,
-                    prekey: k.prekey,
-                    data: k.data,
-                });
+                keys.push(key_for(version, &jid, device, k));
                 self.store
                     .stage_session(jid.as_str(), version, device, record.to_bytes());
             }
@@ -317,12 +308,7 @@ impl Actor {
             let element = Encrypted {
                 version,
                 sid: own,
-                keys: vec![KeyFor {
-                    jid: (version == Version::V2).then(|| jid.clone()),
-                    rid: device,
-                    prekey: k.prekey,
-                    data: k.data,
-                }],
+                keys: vec![key_for(version, &jid, device, k)],
                 iv,
                 payload: None,
             };
@@ -442,6 +428,20 @@ impl Actor {
         if !outstanding && self.outbox_open() {
             self.flush_outbox(stream).await;
         }
+    }
+}
+
+/// Why a plain message or switch is refused under `require_encryption`.
+pub(in crate::account) const REQUIRED: &str =
+    "this account sends 1:1 messages only end-to-end encrypted";
+
+/// The `<key>` for `device` of `jid`: OMEMO 2 names the account, 0.3 does not.
+fn key_for(version: Version, jid: &BareJid, device: DeviceId, k: omemo::EncryptedKey) -> KeyFor {
+    KeyFor {
+        jid: (version == Version::V2).then(|| jid.clone()),
+        rid: device,
+        prekey: k.prekey,
+        data: k.data,
     }
 }
 
