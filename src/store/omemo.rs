@@ -7,7 +7,7 @@
 
 use chrono::{DateTime, Utc};
 use rusqlite::types::Type;
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use zeroize::Zeroizing;
 
 use super::{Store, StoreError, bad_value, trust};
@@ -375,39 +375,16 @@ impl Store {
         device: DeviceId,
         identity: &[u8],
     ) -> Result<bool, StoreError> {
-        let v = version_str(version);
         let tx = self.conn.transaction()?;
-        let stored: Option<(Option<Vec<u8>>, String)> = tx
-            .prepare_cached(
-                "SELECT identity, trust FROM omemo_device \
-                 WHERE jid = ?1 AND version = ?2 AND device_id = ?3",
-            )?
-            .query_row(params![jid, v, device.get()], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
-            .optional()?;
-        let Some((old, current)) = stored else {
-            return Ok(false);
-        };
-        let current = trust_of(1, &current)?;
-        let others = trusts_of(&tx, jid, Some((v, device)))?;
-        let trust = trust::on_identity(old.as_deref(), identity, current, others);
-        if old.as_deref().is_some_and(|old| old != identity) {
-            tracing::info!(%jid, ?version, %device, ?trust, "the identity key of an OMEMO device changed");
-        }
-        tx.prepare_cached(
-            "UPDATE omemo_device SET identity = ?4, trust = ?5 \
-             WHERE jid = ?1 AND version = ?2 AND device_id = ?3",
-        )?
-        .execute(params![jid, v, device.get(), identity, trust_str(trust)])?;
+        let known = identity_in(&tx, jid, version, device, identity)?;
         tx.commit()?;
-        Ok(true)
+        Ok(known)
     }
 
     /// A device a message came from, with the identity key of the session
-    /// it used: known from now on (a new one gets its trust as if it had
-    /// appeared on a list), its key recorded ([`Store::set_device_identity`]),
-    /// its last use `now`. Returns the device's trust.
+    /// it used ([`heard_in`]). Returns the device's trust. Decrypting does
+    /// this in the transaction that stores the messages instead
+    /// (`Store::stage_session`).
     pub fn device_heard(
         &mut self,
         jid: &str,
@@ -416,29 +393,10 @@ impl Store {
         identity: &[u8],
         now: DateTime<Utc>,
     ) -> Result<Trust, StoreError> {
-        let v = version_str(version);
-        let now = now.timestamp_millis();
         let tx = self.conn.transaction()?;
-        let new_trust = trust_str(trust::for_new_device(trusts_of(&tx, jid, None)?));
-        tx.prepare_cached(
-            "INSERT INTO omemo_device (jid, version, device_id, trust, first_seen, last_seen) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?5) ON CONFLICT DO NOTHING",
-        )?
-        .execute(params![jid, v, device.get(), new_trust, now])?;
-        tx.prepare_cached(
-            "UPDATE omemo_device SET last_used = ?4 \
-             WHERE jid = ?1 AND version = ?2 AND device_id = ?3",
-        )?
-        .execute(params![jid, v, device.get(), now])?;
+        let trust = heard_in(&tx, jid, version, device, identity, now)?;
         tx.commit()?;
-        self.set_device_identity(jid, version, device, identity)?;
-        let trust: String = self
-            .conn
-            .prepare_cached(
-                "SELECT trust FROM omemo_device WHERE jid = ?1 AND version = ?2 AND device_id = ?3",
-            )?
-            .query_row(params![jid, v, device.get()], |r| r.get(0))?;
-        Ok(trust_of(0, &trust)?)
+        Ok(trust)
     }
 
     /// Sets the trust in a device; false if it is not known.
@@ -490,9 +448,105 @@ impl Store {
     }
 }
 
+/// How far apart two writes of a device's `last_used` are at least.
+const LAST_USED_STEP_MS: u64 = 60_000;
+
+/// [`Store::set_device_identity`] within a transaction.
+fn identity_in(
+    tx: &Connection,
+    jid: &str,
+    version: Version,
+    device: DeviceId,
+    identity: &[u8],
+) -> Result<bool, StoreError> {
+    let v = version_str(version);
+    let stored: Option<(Option<Vec<u8>>, String)> = tx
+        .prepare_cached(
+            "SELECT identity, trust FROM omemo_device \
+             WHERE jid = ?1 AND version = ?2 AND device_id = ?3",
+        )?
+        .query_row(params![jid, v, device.get()], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    let Some((old, current)) = stored else {
+        return Ok(false);
+    };
+    let current = trust_of(1, &current)?;
+    let others = trusts_of(tx, jid, Some((v, device)))?;
+    let trust = trust::on_identity(old.as_deref(), identity, current, others);
+    if old.as_deref().is_some_and(|old| old != identity) {
+        tracing::info!(%jid, ?version, %device, ?trust, "the identity key of an OMEMO device changed");
+    }
+    tx.prepare_cached(
+        "UPDATE omemo_device SET identity = ?4, trust = ?5 \
+         WHERE jid = ?1 AND version = ?2 AND device_id = ?3",
+    )?
+    .execute(params![jid, v, device.get(), identity, trust_str(trust)])?;
+    Ok(true)
+}
+
+/// A device a message came from, with the identity key of the session it
+/// used, within a transaction: known from now on (a new one gets its trust
+/// as if it had appeared on a list), its key recorded ([`identity_in`]),
+/// its last use `now`. Returns the device's trust.
+pub(super) fn heard_in(
+    tx: &Connection,
+    jid: &str,
+    version: Version,
+    device: DeviceId,
+    identity: &[u8],
+    now: DateTime<Utc>,
+) -> Result<Trust, StoreError> {
+    let v = version_str(version);
+    let now = now.timestamp_millis();
+    // The common case, a known device with the same key: one read, and a
+    // write at most once a minute (a flood of messages is not a flood of
+    // updates; the date shown is the day's).
+    let known: Option<(Option<Vec<u8>>, String, Option<i64>)> = tx
+        .prepare_cached(
+            "SELECT identity, trust, last_used FROM omemo_device \
+             WHERE jid = ?1 AND version = ?2 AND device_id = ?3",
+        )?
+        .query_row(params![jid, v, device.get()], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .optional()?;
+    if let Some((Some(old), trust, last_used)) = known
+        && old == identity
+    {
+        if last_used.is_none_or(|t| now.abs_diff(t) >= LAST_USED_STEP_MS) {
+            tx.prepare_cached(
+                "UPDATE omemo_device SET last_used = ?4 \
+                 WHERE jid = ?1 AND version = ?2 AND device_id = ?3",
+            )?
+            .execute(params![jid, v, device.get(), now])?;
+        }
+        return Ok(trust_of(1, &trust)?);
+    }
+    let new_trust = trust_str(trust::for_new_device(trusts_of(tx, jid, None)?));
+    tx.prepare_cached(
+        "INSERT INTO omemo_device (jid, version, device_id, trust, first_seen, last_seen) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?5) ON CONFLICT DO NOTHING",
+    )?
+    .execute(params![jid, v, device.get(), new_trust, now])?;
+    tx.prepare_cached(
+        "UPDATE omemo_device SET last_used = ?4 \
+         WHERE jid = ?1 AND version = ?2 AND device_id = ?3",
+    )?
+    .execute(params![jid, v, device.get(), now])?;
+    identity_in(tx, jid, version, device, identity)?;
+    let trust: String = tx
+        .prepare_cached(
+            "SELECT trust FROM omemo_device WHERE jid = ?1 AND version = ?2 AND device_id = ?3",
+        )?
+        .query_row(params![jid, v, device.get()], |r| r.get(0))?;
+    Ok(trust_of(0, &trust)?)
+}
+
 /// The trust of the devices of `jid`, but `except` (a variant and id).
 fn trusts_of(
-    tx: &rusqlite::Transaction,
+    tx: &Connection,
     jid: &str,
     except: Option<(&str, DeviceId)>,
 ) -> Result<Vec<Trust>, StoreError> {

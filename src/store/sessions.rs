@@ -25,6 +25,10 @@ pub(super) struct StagedSession {
     device: DeviceId,
     /// `Session::to_bytes` (secret).
     bytes: Zeroizing<Vec<u8>>,
+    /// The session's identity key, when a received message moved it: the
+    /// device is recorded as heard in the same transaction
+    /// ([`super::omemo::heard_in`]), not in two more of its own.
+    heard: Option<Vec<u8>>,
 }
 
 impl Store {
@@ -58,21 +62,32 @@ impl Store {
     }
 
     /// Stages a session's new state for the next transaction that stores
-    /// messages (see the module notes).
+    /// messages (see the module notes); `heard` is its identity key when a
+    /// message from the device moved it.
     pub fn stage_session(
         &mut self,
         jid: &str,
         version: Version,
         device: DeviceId,
         bytes: Zeroizing<Vec<u8>>,
+        heard: Option<Vec<u8>>,
     ) {
-        self.staged
-            .retain(|s| !(s.jid == jid && s.version == version && s.device == device));
+        // A later state of the same session replaces the staged one; a
+        // device heard stays heard.
+        let mut heard = heard;
+        self.staged.retain_mut(|s| {
+            let same = s.jid == jid && s.version == version && s.device == device;
+            if same && heard.is_none() {
+                heard = s.heard.take();
+            }
+            !same
+        });
         self.staged.push(StagedSession {
             jid: jid.to_owned(),
             version,
             device,
             bytes,
+            heard,
         });
     }
 
@@ -124,7 +139,8 @@ impl Store {
 
 /// Writes `staged` within `tx` (the caller clears it after the commit).
 pub(super) fn write_staged(tx: &Transaction, staged: &[StagedSession]) -> Result<(), StoreError> {
-    let now = Utc::now().timestamp_millis();
+    let at = Utc::now();
+    let now = at.timestamp_millis();
     for s in staged {
         tx.prepare_cached(
             "INSERT INTO omemo_session (jid, version, device_id, session, updated) \
@@ -139,6 +155,9 @@ pub(super) fn write_staged(tx: &Transaction, staged: &[StagedSession]) -> Result
             s.bytes.as_slice(),
             now
         ])?;
+        if let Some(identity) = &s.heard {
+            super::omemo::heard_in(tx, &s.jid, s.version, s.device, identity, at)?;
+        }
     }
     Ok(())
 }

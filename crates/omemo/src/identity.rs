@@ -6,6 +6,8 @@
 //! signs with XEdDSA (sign-0 Edwards point); OMEMO 2 publishes the Ed25519 form and signs with it
 //! (Ed25519-compatible signatures).
 
+use std::sync::OnceLock;
+
 use rand_core::{CryptoRng, RngCore};
 use sha2::{Digest, Sha512};
 use x25519_dalek::{PublicKey, StaticSecret};
@@ -163,30 +165,50 @@ pub(crate) fn dh(private: &[u8; 32], their_public: &[u8; 32]) -> Result<Zeroizin
 }
 
 /// A contact device's identity key as its bundle or key exchange carries it.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct RemoteIdentity {
     version: Version,
     /// Wire form: `0x05 || Curve25519` (0.3) or Ed25519 (OMEMO 2). Also the associated-data form.
     encoded: Vec<u8>,
-    /// Curve25519 form, for Diffie-Hellman.
-    curve: [u8; 32],
+    /// Curve25519 form, for Diffie-Hellman: known after [`Self::parse`], worked out on first use
+    /// after [`Self::from_stored`] (for OMEMO 2 a point decompression and an inversion, which a
+    /// session loaded for every message does not need).
+    curve: OnceLock<[u8; 32]>,
 }
+
+impl PartialEq for RemoteIdentity {
+    fn eq(&self, other: &Self) -> bool {
+        self.version == other.version && self.encoded == other.encoded
+    }
+}
+
+impl Eq for RemoteIdentity {}
 
 impl RemoteIdentity {
     /// Parse the identity key of a bundle or key exchange of `version`.
     pub fn parse(version: Version, bytes: &[u8]) -> Result<Self> {
-        let curve = match version {
-            Version::V03 => decode_curve_v03(bytes)?,
-            Version::V2 => {
-                let ed = <[u8; 32]>::try_from(bytes)
-                    .map_err(|_| Error::Malformed("identity key is not 32 bytes"))?;
-                xeddsa::ed25519_to_curve(&ed).ok_or(Error::InvalidKey)?
-            }
-        };
+        let curve = curve_of(version, bytes)?;
         Ok(RemoteIdentity {
             version,
             encoded: bytes.to_vec(),
-            curve,
+            curve: OnceLock::from(curve),
+        })
+    }
+
+    /// A key [`Self::parse`] accepted before, read back from storage: only its length is checked
+    /// now.
+    pub(crate) fn from_stored(version: Version, bytes: &[u8]) -> Result<Self> {
+        let len = match version {
+            Version::V03 => 33,
+            Version::V2 => 32,
+        };
+        if bytes.len() != len {
+            return Err(Error::Malformed("stored identity key: length"));
+        }
+        Ok(RemoteIdentity {
+            version,
+            encoded: bytes.to_vec(),
+            curve: OnceLock::new(),
         })
     }
 
@@ -200,13 +222,17 @@ impl RemoteIdentity {
     }
 
     pub fn curve25519(&self) -> [u8; 32] {
-        self.curve
+        // A stored key that no longer decodes gives the all-zero key, which every
+        // Diffie-Hellman refuses (`dh`); it was checked when it was first parsed.
+        *self
+            .curve
+            .get_or_init(|| curve_of(self.version, &self.encoded).unwrap_or([0; 32]))
     }
 
     /// The fingerprint to show for this key (see [`fingerprint`]).
     pub fn fingerprint(&self) -> String {
         match self.version {
-            Version::V03 => fingerprint::format(&self.curve),
+            Version::V03 => fingerprint::format(&self.curve25519()),
             Version::V2 => fingerprint::format(&self.encoded),
         }
     }
@@ -215,7 +241,7 @@ impl RemoteIdentity {
     pub(crate) fn verify(&self, message: &[u8], signature: &[u8]) -> Result<()> {
         let signature = <[u8; 64]>::try_from(signature).map_err(|_| Error::BadSignature)?;
         let ok = match self.version {
-            Version::V03 => xeddsa::verify_curve25519(&self.curve, message, &signature),
+            Version::V03 => xeddsa::verify_curve25519(&self.curve25519(), message, &signature),
             Version::V2 => {
                 let ed =
                     <[u8; 32]>::try_from(self.encoded.as_slice()).map_err(|_| Error::InvalidKey)?;
@@ -223,6 +249,18 @@ impl RemoteIdentity {
             }
         };
         if ok { Ok(()) } else { Err(Error::BadSignature) }
+    }
+}
+
+/// The Curve25519 form of an identity key of `version` in its wire form.
+fn curve_of(version: Version, bytes: &[u8]) -> Result<[u8; 32]> {
+    match version {
+        Version::V03 => decode_curve_v03(bytes),
+        Version::V2 => {
+            let ed = <[u8; 32]>::try_from(bytes)
+                .map_err(|_| Error::Malformed("identity key is not 32 bytes"))?;
+            xeddsa::ed25519_to_curve(&ed).ok_or(Error::InvalidKey)
+        }
     }
 }
 

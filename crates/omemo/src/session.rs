@@ -348,7 +348,7 @@ impl Session {
             Version::from_tag(r.u8()?).ok_or(Error::Malformed("stored session: version"))?;
         let initiator = r.flag()?;
         let confirmed = r.flag()?;
-        let remote_identity = RemoteIdentity::parse(version, r.short_bytes()?)?;
+        let remote_identity = RemoteIdentity::from_stored(version, r.short_bytes()?)?;
         let associated_data = r.short_bytes()?.to_vec();
         if associated_data.len() != 2 * version.identity_len() {
             return Err(Error::Malformed("stored session: associated data"));

@@ -107,6 +107,39 @@ pub(crate) fn own(store: &Store) -> Result<(DeviceId, IdentityKeyPair), KeyError
     Ok((own.device_id, IdentityKeyPair::from_bytes(&own.identity)?))
 }
 
+/// Our identity key pair as last derived from the store: deriving its
+/// public keys takes two scalar multiplications, too much for every
+/// message received or sent. It is checked against the stored bytes on
+/// every use, so a new identity is never missed.
+#[derive(Default)]
+pub(crate) struct OwnCache(Option<(Zeroizing<Vec<u8>>, DeviceId, IdentityKeyPair)>);
+
+impl std::fmt::Debug for OwnCache {
+    // Never the key.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("OwnCache")
+            .field(&self.0.as_ref().map(|(_, id, _)| id))
+            .finish()
+    }
+}
+
+/// [`own`], through `cache`.
+pub(crate) fn own_cached(
+    store: &Store,
+    cache: &mut OwnCache,
+) -> Result<(DeviceId, IdentityKeyPair), KeyError> {
+    let own = store.omemo_own()?.ok_or(KeyError::NoDevice)?;
+    if let Some((bytes, id, pair)) = &cache.0
+        && *id == own.device_id
+        && bytes.as_slice() == own.identity.as_slice()
+    {
+        return Ok((*id, pair.clone()));
+    }
+    let pair = IdentityKeyPair::from_bytes(&own.identity)?;
+    cache.0 = Some((own.identity, own.device_id, pair.clone()));
+    Ok((own.device_id, pair))
+}
+
 /// Replaces each variant's signed pre-key that is older than
 /// [`SIGNED_PRE_KEY_AGE`] at `now`, and deletes those retired longer than
 /// [`SIGNED_PRE_KEY_GRACE`] ago. Returns the variants whose key changed
@@ -278,6 +311,31 @@ mod tests {
             identity.fingerprint(omemo::Version::V2)
         );
         assert_eq!(store.omemo_pre_keys().unwrap().len(), PRE_KEYS as usize);
+    }
+
+    #[test]
+    fn the_cached_identity_is_the_stored_one() {
+        let mut cache = OwnCache::default();
+        let empty = Store::open_in_memory().unwrap();
+        assert!(matches!(
+            own_cached(&empty, &mut cache),
+            Err(KeyError::NoDevice)
+        ));
+        // Two stores, two identities: the cache follows the stored bytes.
+        for _ in 0..2 {
+            let mut store = Store::open_in_memory().unwrap();
+            ensure_own(&mut store, &[], t0(), &mut OsRng).unwrap();
+            let (id, identity) = own(&store).unwrap();
+            for _ in 0..2 {
+                let (cached_id, cached) = own_cached(&store, &mut cache).unwrap();
+                assert_eq!(cached_id, id);
+                assert_eq!(
+                    cached.fingerprint(omemo::Version::V2),
+                    identity.fingerprint(omemo::Version::V2)
+                );
+            }
+        }
+        assert!(!format!("{cache:?}").contains("identity"));
     }
 
     #[test]

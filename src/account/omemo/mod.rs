@@ -88,6 +88,8 @@ pub(super) struct Omemo {
     unanswered: HashMap<(BareJid, Version, DeviceId), u32>,
     /// Devices owed an empty message (heartbeat), sent after the stanza.
     heartbeats: std::collections::BTreeSet<(BareJid, Version, DeviceId)>,
+    /// Our identity key pair, derived once (`keys::own_cached`).
+    pub(in crate::account) own: keys::OwnCache,
 }
 
 #[derive(Debug)]

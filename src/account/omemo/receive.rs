@@ -59,8 +59,6 @@ struct Moved {
     jid: BareJid,
     version: Version,
     device: DeviceId,
-    /// The identity key of its session.
-    identity: Vec<u8>,
     /// Our one-time pre-key it was built on (a new session).
     pre_key: Option<u32>,
 }
@@ -76,7 +74,7 @@ impl Actor {
             return;
         }
         let own = if self.switches.omemo {
-            match keys::own(&self.store) {
+            match keys::own_cached(&self.store, &mut self.omemo.own) {
                 Ok((device, identity)) => Some(Own { device, identity }),
                 Err(KeyError::NoDevice) => None,
                 Err(e) => {
@@ -155,8 +153,14 @@ impl Actor {
         // The sessions the batch moved, staged once each.
         for ((jid, version, device), record) in records {
             if heard.contains(&(jid.clone(), version, device)) {
-                self.store
-                    .stage_session(jid.as_str(), version, device, record.to_bytes());
+                let identity = record.current_ref().remote_identity().as_bytes().to_vec();
+                self.store.stage_session(
+                    jid.as_str(),
+                    version,
+                    device,
+                    record.to_bytes(),
+                    Some(identity),
+                );
             }
         }
     }
@@ -172,18 +176,10 @@ impl Actor {
             jid,
             version,
             device,
-            identity,
             pre_key,
         } = moved;
-        // Once per device and batch (and for every new session): its key
-        // and last use.
-        if (heard.insert((jid.clone(), version, device)) || pre_key.is_some())
-            && let Err(e) =
-                self.store
-                    .device_heard(jid.as_str(), version, device, &identity, Utc::now())
-        {
-            self.error(Problem::StoreFailed, e.to_string(), None);
-        }
+        // Staged with its key and last use, in the messages' transaction.
+        heard.insert((jid.clone(), version, device));
         // A session the other side started is confirmed by an answer; and
         // after many messages without one, the XEP asks for a heartbeat so
         // the sender's ratchet moves on.
@@ -253,9 +249,6 @@ fn open(
         Err(DecryptionError::NoSession)
     };
     // Back into the batch's records, moved on or as it was.
-    let identity = record
-        .as_ref()
-        .map(|r| r.current_ref().remote_identity().as_bytes().to_vec());
     if let Some(r) = record {
         records.insert(slot, r);
     }
@@ -264,7 +257,6 @@ fn open(
         jid: sender.clone(),
         version: e.version,
         device: e.sid,
-        identity: identity.unwrap_or_default(),
         pre_key,
     };
     let Some(payload) = &e.payload else {

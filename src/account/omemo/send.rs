@@ -97,6 +97,13 @@ impl Actor {
         {
             return self.error(Problem::StoreFailed, e.to_string(), None);
         }
+        self.report_encryption(jid);
+    }
+
+    /// The `encryption` event for the conversation with `jid`: its switch
+    /// and whether a new message would go out encrypted (which changes
+    /// with the contact's devices too).
+    pub(in crate::account) fn report_encryption(&mut self, jid: BareJid) {
         let enabled = self
             .store
             .conversation_encryption(jid.as_str())
@@ -121,7 +128,7 @@ impl Actor {
         if !self.switches.omemo {
             return Sealed::Failed("encryption (OMEMO) is switched off for this account".into());
         }
-        let own = match keys::own(&self.store) {
+        let own = match keys::own_cached(&self.store, &mut self.omemo.own) {
             Ok(own) => own,
             // Our device is made at the session start; the outbox waits.
             Err(keys::KeyError::NoDevice) => return Sealed::Waiting,
@@ -246,7 +253,7 @@ impl Actor {
                     .map_err(|e| format!("encryption failed: {e}"))?;
                 keys.push(key_for(version, &jid, device, k));
                 self.store
-                    .stage_session(jid.as_str(), version, device, record.to_bytes());
+                    .stage_session(jid.as_str(), version, device, record.to_bytes(), None);
             }
             elements.push(Encrypted {
                 version,
@@ -266,7 +273,7 @@ impl Actor {
     /// Sends the heartbeats owed (empty OMEMO messages: a fresh key for
     /// one device, no payload) through the current sessions.
     pub(super) async fn send_heartbeats(&mut self, stream: &Wire) {
-        let Ok((own, _)) = keys::own(&self.store) else {
+        let Ok((own, _)) = keys::own_cached(&self.store, &mut self.omemo.own) else {
             return;
         };
         let due = std::mem::take(&mut self.omemo.heartbeats);
@@ -295,7 +302,7 @@ impl Actor {
                 }
             };
             self.store
-                .stage_session(jid.as_str(), version, device, record.to_bytes());
+                .stage_session(jid.as_str(), version, device, record.to_bytes(), None);
             if let Err(e) = self.store.save_staged_sessions() {
                 self.error(Problem::StoreFailed, e.to_string(), None);
                 continue;
@@ -399,7 +406,7 @@ impl Actor {
                     .set_device_identity(jid, key.1, key.2, &identity)
                     .and_then(|_| {
                         self.store
-                            .stage_session(jid, key.1, key.2, record.to_bytes());
+                            .stage_session(jid, key.1, key.2, record.to_bytes(), None);
                         self.store.save_staged_sessions()
                     });
                 if let Err(e) = saved {

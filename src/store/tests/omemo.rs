@@ -319,3 +319,45 @@ fn a_changed_identity_key_is_decided_again() {
         .unwrap();
     assert_eq!(trust(&s, 2).0, Trust::Blind);
 }
+
+#[test]
+fn a_device_heard_is_recorded_with_its_key_and_last_use_at_most_once_a_minute() {
+    let mut s = Store::open_in_memory().unwrap();
+    let bob = "bob@example.org";
+    let last_used = |s: &Store| {
+        s.omemo_devices(bob)
+            .unwrap()
+            .into_iter()
+            .find(|d| d.device_id == dev(5))
+            .map(|d| (d.trust, d.identity, d.last_used))
+            .unwrap()
+    };
+    // Unknown before: known from the message, blindly trusted.
+    let t0 = ts(1_000);
+    assert_eq!(
+        s.device_heard(bob, Version::V2, dev(5), &[5; 32], t0)
+            .unwrap(),
+        Trust::Blind
+    );
+    assert_eq!(last_used(&s), (Trust::Blind, Some(vec![5; 32]), Some(t0)));
+    // Within a minute nothing is written; after it, the new time.
+    s.device_heard(bob, Version::V2, dev(5), &[5; 32], ts(1_030))
+        .unwrap();
+    assert_eq!(last_used(&s).2, Some(t0));
+    s.device_heard(bob, Version::V2, dev(5), &[5; 32], ts(1_061))
+        .unwrap();
+    assert_eq!(last_used(&s).2, Some(ts(1_061)));
+    // Another key on the same device id is decided again at once.
+    s.set_device_trust(bob, Version::V2, dev(5), Trust::Verified)
+        .unwrap();
+    s.apply_device_list(bob, Version::V2, &[(dev(6), None)], ts(1_062))
+        .unwrap();
+    s.set_device_trust(bob, Version::V2, dev(6), Trust::Verified)
+        .unwrap();
+    assert_eq!(
+        s.device_heard(bob, Version::V2, dev(5), &[9; 32], ts(1_070))
+            .unwrap(),
+        Trust::Undecided
+    );
+    assert_eq!(last_used(&s).1, Some(vec![9; 32]));
+}
