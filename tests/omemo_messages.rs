@@ -271,3 +271,106 @@ fn our_other_device_reads_what_we_write_and_what_we_get() {
         assert_eq!(got["encryption"], "omemo2", "{got}");
     }
 }
+
+/// Alice's `devices` answer for `jid`, asked until `done` holds (a list
+/// notification may still be on its way).
+fn devices_until(alice: &mut Headless, jid: &str, done: impl Fn(&[Value]) -> bool) -> Vec<Value> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        alice.send(json!({"cmd":"devices","account":"a","jid":jid}));
+        let d = alice.wait_for("devices", |v| v["event"] == "devices" && v["jid"] == jid);
+        let devices = d["devices"].as_array().cloned().unwrap_or_default();
+        if done(&devices) {
+            return devices;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "devices of {jid} never as expected: {d}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    }
+}
+
+/// The trust of device `id` in OMEMO 2 (the bots speak both variants;
+/// Plausch encrypts to them with OMEMO 2 and knows that key).
+fn trust_of(devices: &[Value], id: u64) -> Option<&str> {
+    devices
+        .iter()
+        .find(|d| d["id"] == id && d["version"] == "omemo2")
+        .and_then(|d| d["trust"].as_str())
+}
+
+/// Part 9: a contact's new device appears through the list notification
+/// (PEP, mutual subscription): before any verification it is blindly
+/// trusted and gets the next message; once the user verified one of the
+/// contact's devices, a new one waits for a decision and gets nothing
+/// until the user trusts it.
+#[test]
+fn a_new_device_of_a_contact_is_trusted_blindly_until_one_is_verified() {
+    let server = Prosody::with_users(&[("alice", "apw"), ("bob", "bpw")]);
+    let (_dir, mut alice) = online(&server, "a", "alice", "apw");
+    wait_published(&mut alice);
+    let mut phone = Bot::start(&server, "bob", "bpw", BotOpts::default());
+    let bob_jid = phone.jid.clone();
+    // Mutual contacts (the bot accepts and asks back), then a presence
+    // with our caps: the server sends us bob's list changes from now on.
+    alice.send(json!({"cmd":"add_contact","account":"a","jid":bob_jid,"preapprove":true}));
+    alice.wait_for("mutual", |v| {
+        v["event"] == "roster"
+            && common::headless::roster_entry(v, &bob_jid)
+                .is_some_and(|c| c["subscription"] == "both")
+    });
+    alice.send(json!({"cmd":"set_presence","account":"a","presence":"available"}));
+    let phone_id = phone.device_id();
+    devices_until(&mut alice, &bob_jid, |d| {
+        trust_of(d, phone_id) == Some("blind")
+    });
+    alice.send(json!({"cmd":"encryption","account":"a","with":bob_jid,"enabled":true}));
+    alice.send_message("a", &bob_jid, "to the phone", "n1");
+    assert_eq!(phone.wait_message("to the phone")["encrypted"], true);
+
+    // A laptop appears: no device is verified yet, so it is trusted
+    // blindly and reads the next message.
+    let mut laptop = Bot::start(&server, "bob", "bpw", BotOpts::default());
+    let laptop_id = laptop.device_id();
+    devices_until(&mut alice, &bob_jid, |d| {
+        trust_of(d, laptop_id) == Some("blind")
+    });
+    alice.send_message("a", &bob_jid, "to phone and laptop", "n2");
+    for bot in [&mut phone, &mut laptop] {
+        assert_eq!(bot.wait_message("to phone and laptop")["encrypted"], true);
+    }
+
+    // Alice verifies the phone; a tablet appears and waits for her.
+    alice.send(json!({"cmd":"trust_device","account":"a","jid":bob_jid,"device":phone_id,"trust":"verified","version":"omemo2"}));
+    devices_until(&mut alice, &bob_jid, |d| {
+        trust_of(d, phone_id) == Some("verified")
+    });
+    let mut tablet = Bot::start(&server, "bob", "bpw", BotOpts::default());
+    let tablet_id = tablet.device_id();
+    let devices = devices_until(&mut alice, &bob_jid, |d| {
+        trust_of(d, tablet_id) == Some("undecided")
+    });
+    assert_eq!(trust_of(&devices, laptop_id), Some("blind"), "{devices:?}");
+    alice.send_message("a", &bob_jid, "not for the tablet yet", "n3");
+    assert_eq!(
+        phone.wait_message("not for the tablet yet")["encrypted"],
+        true
+    );
+    let refused = tablet.wait_for("the message it cannot read", |v| {
+        v["event"] == "message" && v["from"].as_str().is_some_and(|f| f.starts_with(ALICE))
+    });
+    assert!(
+        refused["body"].is_null(),
+        "the tablet must not read it: {refused}"
+    );
+
+    // Once she trusts it (its key is not known before its bundle is read,
+    // so not verified yet), the tablet reads along.
+    alice.send(json!({"cmd":"trust_device","account":"a","jid":bob_jid,"device":tablet_id,"trust":"blind"}));
+    devices_until(&mut alice, &bob_jid, |d| {
+        trust_of(d, tablet_id) == Some("blind")
+    });
+    alice.send_message("a", &bob_jid, "now the tablet too", "n4");
+    assert_eq!(tablet.wait_message("now the tablet too")["encrypted"], true);
+}

@@ -27,7 +27,11 @@ impl Actor {
             .apply_device_list(jid.as_str(), version, &devices, Utc::now())
         {
             Ok(change) if !change.added.is_empty() || !change.removed.is_empty() => {
-                tracing::debug!(account = %self.id, %jid, ?version, ?change, "OMEMO device list changed")
+                tracing::debug!(account = %self.id, %jid, ?version, ?change, "OMEMO device list changed");
+                // An open chat's composer shows whether it can encrypt now.
+                if *jid != self.jid {
+                    self.report_encryption(jid.clone());
+                }
             }
             Ok(_) => {}
             Err(e) => self.error(Problem::StoreFailed, e.to_string(), None),
