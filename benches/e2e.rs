@@ -362,6 +362,38 @@ fn fill_history(path: &Path, n: usize) {
     });
 }
 
+/// OMEMO sessions with `n` contacts' devices in alice's store (issue 22:
+/// starting with 50 adds ≤ 20 ms to start → online): each contact with
+/// one OMEMO 2 device, known from its list and a message, and a real
+/// session on a bundle made here.
+fn fill_sessions(path: &Path, n: usize) {
+    use plausch::xmpp::omemo::{DeviceId, Version};
+    use rand_core::OsRng;
+    let mut store = Store::open(path).expect("open alice's store");
+    let ours = omemo::IdentityKeyPair::generate(&mut OsRng);
+    for i in 0..n {
+        let jid = format!("contact{i:02}@localhost");
+        let theirs = omemo::IdentityKeyPair::generate(&mut OsRng);
+        let signed = omemo::SignedPreKey::generate(&theirs, omemo::Version::V2, 1, 0, &mut OsRng);
+        let pre_keys = omemo::PreKey::generate_batch(1, 1, &mut OsRng);
+        let bundle = omemo::Bundle::own(omemo::Version::V2, &theirs, &signed, &pre_keys);
+        let session = omemo::Session::initiate(&ours, &bundle, &mut OsRng).expect("session");
+        let device = DeviceId::new(1000 + i as u32).expect("device id");
+        store
+            .apply_device_list(&jid, Version::V2, &[(device, None)], chrono::Utc::now())
+            .expect("device list");
+        store.stage_session(
+            &jid,
+            Version::V2,
+            device,
+            session.to_bytes(),
+            Some(theirs.public(omemo::Version::V2)),
+        );
+        store.save_staged_sessions().expect("sessions saved");
+    }
+    assert_eq!(store.omemo_session_count().expect("count"), n as u64);
+}
+
 fn count_stored(path: &Path) -> usize {
     rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
         .and_then(|c| c.query_row("SELECT count(*) FROM message", [], |r| r.get::<_, i64>(0)))
@@ -697,6 +729,19 @@ fn main() {
         .map(|_| start_run(&plain, &x, &mut bob, idle))
         .collect();
     report_starts("1 account, 52 contacts", small);
+
+    // The same profile with 50 OMEMO sessions (E2E_OMEMO_ONLY=1: these
+    // two alone, the plain one again right before for a fair comparison).
+    let sessions = root.path().join("alice-omemo");
+    copy_dir(&plain, &sessions);
+    fill_sessions(&alice_db(&sessions), 50);
+    let runs_omemo: Vec<Option<StartRun>> = (0..runs)
+        .map(|_| start_run(&sessions, &x, &mut bob, idle))
+        .collect();
+    report_starts("1 account, 52 contacts, 50 OMEMO sessions", runs_omemo);
+    if env_usize("E2E_OMEMO_ONLY", 0) == 1 {
+        return;
+    }
 
     copy_dir(&plain, &big);
     fill_history(&alice_db(&big), HISTORY);
