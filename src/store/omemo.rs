@@ -451,6 +451,27 @@ impl Store {
 /// How far apart two writes of a device's `last_used` are at least.
 const LAST_USED_STEP_MS: u64 = 60_000;
 
+/// What is stored of a device: its identity key (if known), trust and
+/// last use (Unix milliseconds).
+type DeviceRow = (Option<Vec<u8>>, Trust, Option<i64>);
+
+fn device_row(
+    tx: &Connection,
+    jid: &str,
+    v: &str,
+    device: DeviceId,
+) -> Result<Option<DeviceRow>, StoreError> {
+    Ok(tx
+        .prepare_cached(
+            "SELECT identity, trust, last_used FROM omemo_device \
+             WHERE jid = ?1 AND version = ?2 AND device_id = ?3",
+        )?
+        .query_row(params![jid, v, device.get()], |r| {
+            Ok((r.get(0)?, trust_of(1, &r.get::<_, String>(1)?)?, r.get(2)?))
+        })
+        .optional()?)
+}
+
 /// [`Store::set_device_identity`] within a transaction.
 fn identity_in(
     tx: &Connection,
@@ -459,23 +480,28 @@ fn identity_in(
     device: DeviceId,
     identity: &[u8],
 ) -> Result<bool, StoreError> {
-    let v = version_str(version);
-    let stored: Option<(Option<Vec<u8>>, String)> = tx
-        .prepare_cached(
-            "SELECT identity, trust FROM omemo_device \
-             WHERE jid = ?1 AND version = ?2 AND device_id = ?3",
-        )?
-        .query_row(params![jid, v, device.get()], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .optional()?;
-    let Some((old, current)) = stored else {
+    let Some((old, current, _)) = device_row(tx, jid, version_str(version), device)? else {
         return Ok(false);
     };
-    let current = trust_of(1, &current)?;
+    record_identity(tx, jid, version, device, identity, old.as_deref(), current)?;
+    Ok(true)
+}
+
+/// Records `identity` for a stored device that had `old` with `current`
+/// trust; returns its trust after ([`trust::on_identity`]).
+fn record_identity(
+    tx: &Connection,
+    jid: &str,
+    version: Version,
+    device: DeviceId,
+    identity: &[u8],
+    old: Option<&[u8]>,
+    current: Trust,
+) -> Result<Trust, StoreError> {
+    let v = version_str(version);
     let others = trusts_of(tx, jid, Some((v, device)))?;
-    let trust = trust::on_identity(old.as_deref(), identity, current, others);
-    if old.as_deref().is_some_and(|old| old != identity) {
+    let trust = trust::on_identity(old, identity, current, others);
+    if old.is_some_and(|old| old != identity) {
         tracing::info!(%jid, ?version, %device, ?trust, "the identity key of an OMEMO device changed");
     }
     tx.prepare_cached(
@@ -483,12 +509,12 @@ fn identity_in(
          WHERE jid = ?1 AND version = ?2 AND device_id = ?3",
     )?
     .execute(params![jid, v, device.get(), identity, trust_str(trust)])?;
-    Ok(true)
+    Ok(trust)
 }
 
 /// A device a message came from, with the identity key of the session it
 /// used, within a transaction: known from now on (a new one gets its trust
-/// as if it had appeared on a list), its key recorded ([`identity_in`]),
+/// as if it had appeared on a list), its key recorded ([`record_identity`]),
 /// its last use `now`. Returns the device's trust.
 pub(super) fn heard_in(
     tx: &Connection,
@@ -500,48 +526,33 @@ pub(super) fn heard_in(
 ) -> Result<Trust, StoreError> {
     let v = version_str(version);
     let now = now.timestamp_millis();
-    // The common case, a known device with the same key: one read, and a
-    // write at most once a minute (a flood of messages is not a flood of
-    // updates; the date shown is the day's).
-    let known: Option<(Option<Vec<u8>>, String, Option<i64>)> = tx
-        .prepare_cached(
-            "SELECT identity, trust, last_used FROM omemo_device \
+    let (old, current, last_used) = match device_row(tx, jid, v, device)? {
+        Some(row) => row,
+        None => {
+            let trust = trust::for_new_device(trusts_of(tx, jid, None)?);
+            tx.prepare_cached(
+                "INSERT INTO omemo_device \
+                 (jid, version, device_id, trust, first_seen, last_seen, last_used) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?5)",
+            )?
+            .execute(params![jid, v, device.get(), trust_str(trust), now])?;
+            (None, trust, Some(now))
+        }
+    };
+    // A flood of messages is not a flood of updates: the last use is
+    // written at most once a minute (the date shown is the day's).
+    if last_used.is_none_or(|t| now.abs_diff(t) >= LAST_USED_STEP_MS) {
+        tx.prepare_cached(
+            "UPDATE omemo_device SET last_used = ?4 \
              WHERE jid = ?1 AND version = ?2 AND device_id = ?3",
         )?
-        .query_row(params![jid, v, device.get()], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })
-        .optional()?;
-    if let Some((Some(old), trust, last_used)) = known
-        && old == identity
-    {
-        if last_used.is_none_or(|t| now.abs_diff(t) >= LAST_USED_STEP_MS) {
-            tx.prepare_cached(
-                "UPDATE omemo_device SET last_used = ?4 \
-                 WHERE jid = ?1 AND version = ?2 AND device_id = ?3",
-            )?
-            .execute(params![jid, v, device.get(), now])?;
-        }
-        return Ok(trust_of(1, &trust)?);
+        .execute(params![jid, v, device.get(), now])?;
     }
-    let new_trust = trust_str(trust::for_new_device(trusts_of(tx, jid, None)?));
-    tx.prepare_cached(
-        "INSERT INTO omemo_device (jid, version, device_id, trust, first_seen, last_seen) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?5) ON CONFLICT DO NOTHING",
-    )?
-    .execute(params![jid, v, device.get(), new_trust, now])?;
-    tx.prepare_cached(
-        "UPDATE omemo_device SET last_used = ?4 \
-         WHERE jid = ?1 AND version = ?2 AND device_id = ?3",
-    )?
-    .execute(params![jid, v, device.get(), now])?;
-    identity_in(tx, jid, version, device, identity)?;
-    let trust: String = tx
-        .prepare_cached(
-            "SELECT trust FROM omemo_device WHERE jid = ?1 AND version = ?2 AND device_id = ?3",
-        )?
-        .query_row(params![jid, v, device.get()], |r| r.get(0))?;
-    Ok(trust_of(0, &trust)?)
+    // The common case, the same key as before: nothing else to write.
+    if old.as_deref() == Some(identity) {
+        return Ok(current);
+    }
+    record_identity(tx, jid, version, device, identity, old.as_deref(), current)
 }
 
 /// The trust of the devices of `jid`, but `except` (a variant and id).

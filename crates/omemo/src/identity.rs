@@ -198,11 +198,7 @@ impl RemoteIdentity {
     /// A key [`Self::parse`] accepted before, read back from storage: only its length is checked
     /// now.
     pub(crate) fn from_stored(version: Version, bytes: &[u8]) -> Result<Self> {
-        let len = match version {
-            Version::V03 => 33,
-            Version::V2 => 32,
-        };
-        if bytes.len() != len {
+        if bytes.len() != version.identity_len() {
             return Err(Error::Malformed("stored identity key: length"));
         }
         Ok(RemoteIdentity {

@@ -165,7 +165,8 @@ impl Actor {
         }
     }
 
-    /// Stages `moved`, records its device (once per batch) and replaces the
+    /// Notes `moved`'s device as heard (its record is staged with it at
+    /// the end of the batch), counts it for heartbeats and replaces the
     /// pre-key a new session used.
     fn omemo_session_moved(
         &mut self,
