@@ -13,7 +13,15 @@
 //! - **encrypted**: the end-to-end run again with every message OMEMO 2
 //!   encrypted for the account's device (one session, made before the
 //!   clock starts), with the CPU time of both runs compared (medians of
-//!   `ACTOR_INGEST_RUNS` pairs, 3 by default; `ACTOR_INGEST_N` messages).
+//!   `ACTOR_INGEST_RUNS` pairs, 3 by default; `ACTOR_INGEST_N` messages;
+//!   `ACTOR_INGEST_ONLY=encrypted` or `plain` runs one kind, e.g. to profile).
+//!   Both floods are paced (`ACTOR_INGEST_RATE` messages/s, 500 by
+//!   default, 0 for as fast as the server routes).
+//!   `ACTOR_INGEST_PERF_FIFO` names a `perf record --control fifo:…` fifo
+//!   that is switched on for the clocked part only.
+//!   The CPU compared is that of the account runtime's threads: the sender
+//!   (bob's raw client, the other person's side) is in the same process,
+//!   and its larger encrypted stanzas are not the account's work.
 //!
 //! `cargo bench --bench actor_ingest` runs the full size; without `--bench`
 //! (as under `cargo test --all-targets`) a small smoke run.
@@ -49,9 +57,19 @@ enum Flood {
     Encrypted,
 }
 
-/// CPU seconds this process used so far, user and system (Linux `/proc`).
-fn cpu_seconds() -> (f64, f64) {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+/// Messages per second of the floods by default: below what Prosody
+/// routes of either kind on a loaded 2-core machine, so that both arrive
+/// alike (one at a time). A faster flood arrives in bursts the actor
+/// stores together, and a server that routes the larger encrypted
+/// stanzas slower would hand the plain flood bigger, cheaper bursts.
+const DEFAULT_RATE: u32 = 500;
+
+/// The name of the account runtime's threads, to tell their CPU time from
+/// the sender's (the other person's client is not ours to count).
+const ACTOR_THREADS: &str = "plausch-actor";
+
+/// User and system CPU seconds of one `/proc` stat file's contents.
+fn cpu_of_stat(stat: &str) -> (f64, f64) {
     // Fields after the command name (which may hold spaces): state is 3rd.
     let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
     let fields: Vec<&str> = rest.split_whitespace().collect();
@@ -65,106 +83,57 @@ fn cpu_seconds() -> (f64, f64) {
     (ticks(11) / 100.0, ticks(12) / 100.0)
 }
 
-/// Alice's OMEMO 2 bundle as bob reads it from her PEP (retried until her
-/// account published it), in the crypto core's form.
-fn alice_bundle(bob: &mut RawClient) -> (u32, omemo::Bundle) {
-    use plausch::xmpp::omemo::{DeviceList, Version};
-    const PUBSUB: &str = "http://jabber.org/protocol/pubsub";
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let mut n = 0;
-    let mut get = |bob: &mut RawClient, node: &str| -> Option<Element> {
-        n += 1;
-        let id = format!("b{n}");
-        bob.send_xml(&format!(
-            "<iq xmlns='jabber:client' type='get' id='{id}' to='alice@localhost'>\
-             <pubsub xmlns='{PUBSUB}'><items node='{node}'/></pubsub></iq>"
-        ));
-        let answer = bob.wait_stanza(Duration::from_secs(10), |el| {
-            el.name() == "iq" && el.attr("id") == Some(id.as_str())
-        })?;
-        plausch::xmpp::pep::first_item(answer.get_child("pubsub", PUBSUB), node)
-    };
-    loop {
-        let found = get(bob, Version::V2.devices_node())
-            .and_then(|el| DeviceList::parse(Version::V2, &el).ok())
-            .and_then(|list| list.devices.first().map(|d| d.id))
-            .and_then(|device| {
-                let el = get(bob, "urn:xmpp:omemo:2:bundles")?;
-                let b = plausch::xmpp::omemo::Bundle::parse(Version::V2, &el).ok()?;
-                Some((device.get(), b))
-            });
-        if let Some((device, b)) = found {
-            let bundle = omemo::Bundle {
-                version: omemo::Version::V2,
-                identity_key: b.identity.to_vec(),
-                signed_pre_key_id: b.signed_pre_key_id,
-                signed_pre_key: b.signed_pre_key.to_vec(),
-                signed_pre_key_signature: b.signature.to_vec(),
-                pre_keys: b.pre_keys.iter().map(|k| (k.id, k.key.to_vec())).collect(),
-            };
-            return (device, bundle);
+/// CPU seconds (user, system) of the whole process, and of the account
+/// runtime's threads alone (Linux `/proc`).
+fn cpu_seconds() -> ((f64, f64), (f64, f64)) {
+    let all = cpu_of_stat(&std::fs::read_to_string("/proc/self/stat").unwrap_or_default());
+    let mut actor = (0.0, 0.0);
+    for task in std::fs::read_dir("/proc/self/task")
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        let comm = std::fs::read_to_string(task.path().join("comm")).unwrap_or_default();
+        if comm.trim_end() == ACTOR_THREADS {
+            let (u, s) =
+                cpu_of_stat(&std::fs::read_to_string(task.path().join("stat")).unwrap_or_default());
+            actor = (actor.0 + u, actor.1 + s);
         }
-        assert!(
-            Instant::now() < deadline,
-            "alice's OMEMO bundle never appeared"
-        );
-        std::thread::sleep(Duration::from_millis(200));
     }
+    (all, actor)
 }
 
 /// `n` messages from bob to alice, encrypted on one session (made before
 /// the clock starts: the sender's work is not the actor's).
 fn encrypted_stanzas(bob: &mut RawClient, n: usize) -> Vec<String> {
-    use plausch::xmpp::omemo::{DeviceId, Encrypted, KeyFor, Version};
-    use rand_core::OsRng;
-    let (device, bundle) = alice_bundle(bob);
-    let identity = omemo::IdentityKeyPair::generate(&mut OsRng);
-    let mut session = omemo::Session::initiate(&identity, &bundle, &mut OsRng)
-        .expect("session on alice's bundle");
-    let rid = DeviceId::new(device).expect("device id");
-    let sid = DeviceId::new(4242).expect("device id");
-    let alice: BareJid = "alice@localhost".parse().expect("jid");
+    use common::omemo_peer::{Peer, core_bundle, device_and_bundle};
+    use plausch::xmpp::omemo::Version;
+    let (device, bundle) = device_and_bundle(bob, "alice@localhost", Version::V2);
+    let bundle = core_bundle(Version::V2, &bundle, |_| true);
+    let mut peer = Peer::new("bob@localhost", 4242, "alice@localhost", device, &bundle);
     (0..n)
         .map(|i| {
-            let body = format!("Nachricht {i}: kurz, wie im Alltag.");
-            let envelope = plausch::xmpp::sce::Envelope::with_body(
-                &body,
-                "bob@localhost".parse().expect("jid"),
-                "padding".into(),
-            );
-            let payload = omemo::payload::encrypt_v2(&envelope.to_bytes(), &mut OsRng);
-            let key = session.encrypt(&payload.key_material).expect("encrypt");
-            let e = Encrypted {
-                version: Version::V2,
-                sid,
-                keys: vec![KeyFor {
-                    jid: Some(alice.clone()),
-                    rid,
-                    prekey: key.prekey,
-                    data: key.data,
-                }],
-                iv: None,
-                payload: Some(payload.ciphertext),
-            };
-            format!(
-                "<message xmlns='jabber:client' type='chat' to='alice@localhost' id='b{i}'>{}\
-                 <origin-id xmlns='urn:xmpp:sid:0' id='o{i}'/>\
-                 <request xmlns='urn:xmpp:receipts'/></message>",
-                String::from(&e.to_element())
+            peer.message(
+                &format!("b{i}"),
+                &format!("Nachricht {i}: kurz, wie im Alltag."),
             )
         })
         .collect()
 }
 
 /// Messages per second, the time from the first to the last `message`
-/// event, and the CPU seconds the process used meanwhile (actor and the
-/// raw sender).
-fn end_to_end(n: usize, flood: Flood) -> (f64, Duration, f64) {
+/// event, and the CPU seconds the account's runtime threads used meanwhile
+/// (the whole process, with the raw sender, is printed beside it).
+fn end_to_end(n: usize, flood: Flood, rate: Option<u32>) -> (f64, Duration, f64) {
     let server = Prosody::start();
     server.register("alice", "apw");
     server.register("bob", "bpw");
     let dir = tempfile::tempdir().expect("temp dir");
-    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name(ACTOR_THREADS)
+        .build()
+        .expect("runtime");
     let mut config = AccountConfig::new(
         "bench",
         "alice@localhost",
@@ -204,9 +173,10 @@ fn end_to_end(n: usize, flood: Flood) -> (f64, Duration, f64) {
     };
     // Events of the set-up are not the flood's.
     while events.try_recv().is_ok() {}
+    perf_control("enable");
     let cpu_before = cpu_seconds();
     let sender = std::thread::spawn(move || {
-        bob.flood_messages(xmls);
+        bob.paced_messages(xmls, rate);
         bob
     });
     let (first, last) = rt.block_on(async {
@@ -228,12 +198,27 @@ fn end_to_end(n: usize, flood: Flood) -> (f64, Duration, f64) {
         (first.unwrap_or_else(Instant::now), Instant::now())
     });
     let cpu_after = cpu_seconds();
-    let (user, system) = (cpu_after.0 - cpu_before.0, cpu_after.1 - cpu_before.1);
-    println!("  CPU: {user:.2} s user, {system:.2} s system");
-    let cpu = user + system;
+    perf_control("disable");
+    let diff = |a: (f64, f64), b: (f64, f64)| (a.0 - b.0, a.1 - b.1);
+    let (user, system) = diff(cpu_after.0, cpu_before.0);
+    let (actor_user, actor_system) = diff(cpu_after.1, cpu_before.1);
+    println!(
+        "  CPU: process {user:.2} s user, {system:.2} s system; \
+         the account's threads {actor_user:.2} s user, {actor_system:.2} s system"
+    );
+    let cpu = actor_user + actor_system;
     let _ = sender.join();
     let took = last.duration_since(first);
     ((n - 1) as f64 / took.as_secs_f64(), took, cpu)
+}
+
+/// Switches a `perf record --control fifo:…` recording on or off around
+/// the clocked part, when `ACTOR_INGEST_PERF_FIFO` names its fifo: a
+/// profile of the flood without the set-up's key generation.
+fn perf_control(command: &str) {
+    if let Some(fifo) = std::env::var_os("ACTOR_INGEST_PERF_FIFO") {
+        let _ = std::fs::write(fifo, format!("{command}\n"));
+    }
 }
 
 /// Parse → store → announce, without a network; `page` messages per transaction.
@@ -290,6 +275,13 @@ fn main() {
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(if full { 3 } else { 1 });
+    let only = std::env::var("ACTOR_INGEST_ONLY").ok();
+    // Messages per second the sender keeps to (0: as fast as it can).
+    let pace = std::env::var("ACTOR_INGEST_RATE")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .or(Some(DEFAULT_RATE))
+        .filter(|r| *r > 0);
     let mut plain = Vec::new();
     let mut encrypted = Vec::new();
     for _ in 0..runs {
@@ -297,7 +289,14 @@ fn main() {
             (Flood::Plain, &mut plain),
             (Flood::Encrypted, &mut encrypted),
         ] {
-            let (rate, took, cpu) = end_to_end(n, flood);
+            let name = match flood {
+                Flood::Plain => "plain",
+                Flood::Encrypted => "encrypted",
+            };
+            if only.as_deref().is_some_and(|o| o != name) {
+                continue;
+            }
+            let (rate, took, cpu) = end_to_end(n, flood, pace);
             println!(
                 "end to end through Prosody, {}: {n} messages in {:.2} s, {rate:.0} messages/s, {cpu:.2} s CPU",
                 match flood {

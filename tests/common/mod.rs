@@ -11,4 +11,5 @@ pub use prosody::Prosody;
 pub mod bot;
 pub mod events;
 pub mod headless;
+pub mod omemo_peer;
 pub mod raw;

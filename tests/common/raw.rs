@@ -93,9 +93,21 @@ impl RawClient {
     /// Sends many `<message/>`s without waiting in between; waits for the
     /// server's ack of the last one.
     pub fn flood_messages(&self, xmls: impl IntoIterator<Item = String>) {
+        self.paced_messages(xmls, None);
+    }
+
+    /// [`RawClient::flood_messages`], at most `per_second` of them each
+    /// second when given (evenly spaced), so that the receiver's work does
+    /// not depend on how fast the server routes them.
+    pub fn paced_messages(&self, xmls: impl IntoIterator<Item = String>, per_second: Option<u32>) {
+        let start = tokio::time::Instant::now();
         self.rt.block_on(async {
             let mut last = None;
-            for xml in xmls {
+            for (i, xml) in xmls.into_iter().enumerate() {
+                if let Some(rate) = per_second.filter(|r| *r > 0) {
+                    let due = std::time::Duration::from_secs_f64(i as f64 / f64::from(rate));
+                    tokio::time::sleep_until(start + due).await;
+                }
                 let el: Element = xml.parse().expect("test XML parses");
                 let msg = Message::try_from(el).expect("a message");
                 last = Some(self.stream().send(Box::new(Stanza::Message(msg))).await);
