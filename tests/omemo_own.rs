@@ -239,3 +239,149 @@ fn own_device_is_published_merged_kept_and_removable() {
     assert_eq!(ids(&v2), [me]);
     assert!(alice.quit().success());
 }
+
+/// Part 2 and the tests' "pre-key exhaustion and replenish": a one-time
+/// pre-key a new session used is replaced and the bundles go out again,
+/// so a contact's new devices always find fresh keys. A hundred new
+/// devices use up every key of the first bundle; then the bundle holds a
+/// hundred new ones (the same in both variants), a used key opens nothing
+/// again, and the sessions built on the used keys go on.
+#[test]
+fn used_pre_keys_are_replaced_until_none_of_the_first_is_left() {
+    use common::omemo_peer::{Peer, core_bundle, device_and_bundle};
+    let server = Prosody::with_users(&[("alice", "apw"), ("bob", "bpw")]);
+    let profile = tempfile::tempdir().expect("profile");
+    let mut alice = Headless::start(profile.path());
+    alice.add_account(account(&server, "a", "alice", "apw"));
+    alice.wait_state("a", "online");
+    let mut bob = RawClient::connect(&server, "bob", "bpw");
+    let (device, first) = device_and_bundle(&mut bob, ALICE, Version::V2);
+    let first_ids: Vec<u32> = first.pre_keys.iter().map(|k| k.id).collect();
+    assert_eq!(first_ids.len(), 100, "a full bundle");
+
+    // A new device of bob's on each key of the first bundle (the session
+    // is given that key alone to pick).
+    let mut peers = Vec::new();
+    for (i, id) in (1000u32..).zip(&first_ids) {
+        let bundle = core_bundle(Version::V2, &first, |k| k == *id);
+        let mut peer = Peer::new("bob@localhost", i, ALICE, device, &bundle);
+        bob.send_xml(&peer.message(&format!("k{i}"), &format!("from device {i}")));
+        peers.push(peer);
+    }
+    for i in 1000u32..1100 {
+        let got = alice.wait_message("a", &format!("from device {i}"));
+        assert_eq!(got["encryption"], "omemo2", "{got}");
+        assert_eq!(got["sender_device"], i, "{got}");
+        assert!(got["decryption_error"].is_null(), "{got}");
+    }
+
+    // Every used key replaced, in both bundles.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let second = loop {
+        let (_, b) = device_and_bundle(&mut bob, ALICE, Version::V2);
+        if b.pre_keys.iter().all(|k| !first_ids.contains(&k.id)) {
+            break b;
+        }
+        assert!(Instant::now() < deadline, "used pre-keys still published");
+        std::thread::sleep(Duration::from_millis(300));
+    };
+    let mut second_ids: Vec<u32> = second.pre_keys.iter().map(|k| k.id).collect();
+    second_ids.sort_unstable();
+    second_ids.dedup();
+    assert_eq!(second_ids.len(), 100, "the bundle is full again");
+    let (_, legacy) = device_and_bundle(&mut bob, ALICE, Version::Legacy);
+    let mut legacy_ids: Vec<u32> = legacy.pre_keys.iter().map(|k| k.id).collect();
+    legacy_ids.sort_unstable();
+    assert_eq!(
+        legacy_ids, second_ids,
+        "one set of pre-keys for both variants"
+    );
+
+    // A key of the first bundle, used again by another new device: not
+    // a session (shown as such, nothing crashes).
+    let used = core_bundle(Version::V2, &first, |k| k == first_ids[0]);
+    let mut late = Peer::new("bob@localhost", 2000, ALICE, device, &used);
+    bob.send_xml(&late.message("late", "on a used key"));
+    let got = alice.wait_for("the message on a used key", |v| {
+        v["event"] == "message" && v["sender_device"] == 2000
+    });
+    assert_eq!(got["decryption_error"], "no_session", "{got}");
+    assert_eq!(got["body"], "", "{got}");
+
+    // A device on the new bundle, and the sessions on the used keys, work.
+    let fresh = core_bundle(Version::V2, &second, |_| true);
+    let mut new = Peer::new("bob@localhost", 2001, ALICE, device, &fresh);
+    bob.send_xml(&new.message("fresh", "on a fresh key"));
+    let got = alice.wait_message("a", "on a fresh key");
+    assert!(got["decryption_error"].is_null(), "{got}");
+    for (i, peer) in (1000u32..).zip(peers.iter_mut()).step_by(33) {
+        bob.send_xml(&peer.message(&format!("again{i}"), &format!("device {i} again")));
+        let got = alice.wait_message("a", &format!("device {i} again"));
+        assert!(got["decryption_error"].is_null(), "{got}");
+    }
+}
+
+/// The other side of pre-key exhaustion: a contact whose bundle has no
+/// one-time pre-key left cannot get a session, and the encrypted message
+/// fails with the reason (never plain). Once the contact published fresh
+/// keys, the next message written sets the session up and goes out.
+#[test]
+fn a_contact_out_of_pre_keys_is_retried_with_the_next_message() {
+    use common::omemo_peer::publish_v2;
+    let server = Prosody::with_users(&[("alice", "apw"), ("bob", "bpw")]);
+    let profile = tempfile::tempdir().expect("profile");
+    let mut alice = Headless::start(profile.path());
+    alice.add_account(account(&server, "a", "alice", "apw"));
+    alice.wait_state("a", "online");
+    let mut bob = RawClient::connect(&server, "bob", "bpw");
+    let bob_jid = format!("bob@{}", server.domain());
+    // Available, so that messages to the bare JID reach this client.
+    bob.send_xml("<presence xmlns='jabber:client'/>");
+    let identity = publish_v2(&mut bob, 77, 0, None);
+
+    alice.send(json!({"cmd":"encryption","account":"a","with":bob_jid,"enabled":true}));
+    alice.wait_for("encryption on for bob", |v| {
+        v["event"] == "encryption" && v["with"] == bob_jid.as_str()
+    });
+    alice.send(json!({"cmd":"send","account":"a","to":bob_jid,"body":"first try","ref":"t1"}));
+    let failed = alice.wait_for("the first try failed", |v| {
+        v["event"] == "message_state" && v["ref"] == "t1" && v["state"] == "failed"
+    });
+    assert!(
+        failed["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("no session could be set up")),
+        "{failed}"
+    );
+    let leaked = bob.wait_stanza(Duration::from_millis(500), |el| el.name() == "message");
+    assert!(leaked.is_none(), "nothing reached bob: {leaked:?}");
+
+    // Bob's client replenished its pre-keys; Alice writes again.
+    publish_v2(&mut bob, 77, 5, Some(identity));
+    alice.send(json!({"cmd":"send","account":"a","to":bob_jid,"body":"second try","ref":"t2"}));
+    alice.wait_for("the second try acked", |v| {
+        v["event"] == "message_state" && v["ref"] == "t2" && v["state"] == "acked"
+    });
+    let got = bob
+        .wait_stanza(Duration::from_secs(10), |el| el.name() == "message")
+        .expect("the second try reached bob");
+    let encrypted = got
+        .get_child("encrypted", "urn:xmpp:omemo:2")
+        .unwrap_or_else(|| panic!("encrypted: {}", String::from(&got)));
+    let header = encrypted
+        .get_child("header", "urn:xmpp:omemo:2")
+        .expect("header");
+    let keys = header.get_child("keys", "urn:xmpp:omemo:2").expect("keys");
+    let key = keys.children().next().expect("a key");
+    assert_eq!(key.attr("rid"), Some("77"), "{}", String::from(&got));
+    assert_eq!(
+        key.attr("kex"),
+        Some("true"),
+        "a new session: {}",
+        String::from(&got)
+    );
+    assert!(
+        got.get_child("body", "jabber:client")
+            .is_none_or(|b| !b.text().contains("second try"))
+    );
+}

@@ -149,6 +149,9 @@ impl Actor {
                 ..Default::default()
             },
         };
+        if new.crypto.encryption != Encryption::None {
+            self.omemo_retry_bundles(&to.to_bare());
+        }
         // Stored before sent: a crash from here on leaves it in the outbox.
         let Some(record) = self.store_own(&new, reference, "message") else {
             return;

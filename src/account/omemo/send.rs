@@ -44,7 +44,9 @@ pub(in crate::account) enum Sealed {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Fetch {
     Asked,
-    /// No usable bundle: the device is left out until the next session.
+    /// No usable bundle (e.g. no one-time pre-key left): the device is
+    /// left out until a new message to its owner is written, or the next
+    /// session.
     Failed,
 }
 
@@ -116,6 +118,17 @@ impl Actor {
             enabled,
             encrypted,
         });
+    }
+
+    /// A new message to `to` gives the devices whose bundle was unusable
+    /// (theirs and ours) another try: their owner may have published fresh
+    /// pre-keys since. Once per message written, so the outbox's own
+    /// retries never ask the server again and again.
+    pub(in crate::account) fn omemo_retry_bundles(&mut self, to: &BareJid) {
+        let own = &self.jid;
+        self.omemo
+            .bundles
+            .retain(|(jid, _, _), f| *f != Fetch::Failed || (jid != to && jid != own));
     }
 
     /// Encrypts `body` for `to` and our other devices.
