@@ -253,7 +253,12 @@ details-subscription = Status teilen
 details-device = Gerät „{ $resource }“
 details-client-unknown = unbekannte App
 details-encryption = Verschlüsselung
-details-encryption-none = Nicht Ende-zu-Ende-verschlüsselt (OMEMO folgt)
+details-encryption-none = Nicht Ende-zu-Ende-verschlüsselt: Dieser Kontakt hat kein Gerät mit OMEMO
+details-encryption-untrusted = Noch nicht Ende-zu-Ende-verschlüsselt: Keinem Gerät dieses Kontakts wird vertraut (siehe unten)
+details-encryption-omemo = { $count ->
+    [one] Ende-zu-Ende-Verschlüsselung möglich (OMEMO): ein vertrautes Gerät
+   *[other] Ende-zu-Ende-Verschlüsselung möglich (OMEMO): { $count } vertraute Geräte
+}
 details-loading = Details werden beim Server erfragt…
 subscription-both = Ihr seht gegenseitig euren Status
 subscription-to = Du siehst den Status, der Kontakt deinen nicht

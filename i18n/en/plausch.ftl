@@ -253,7 +253,12 @@ details-subscription = Status sharing
 details-device = Device “{ $resource }”
 details-client-unknown = unknown app
 details-encryption = Encryption
-details-encryption-none = Not end-to-end encrypted (OMEMO is coming)
+details-encryption-none = Not end-to-end encrypted: this contact has no device with OMEMO
+details-encryption-untrusted = Not end-to-end encrypted yet: none of this contact's devices is trusted (see below)
+details-encryption-omemo = { $count ->
+    [one] Can be end-to-end encrypted (OMEMO): one trusted device
+   *[other] Can be end-to-end encrypted (OMEMO): { $count } trusted devices
+}
 details-loading = Asking the server for details…
 subscription-both = You see each other's status
 subscription-to = You see their status; they do not see yours

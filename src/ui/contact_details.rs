@@ -145,7 +145,7 @@ impl State {
         .align_y(Alignment::Center);
 
         let mut page = column![header].spacing(14);
-        page = page.push(info_box(contact, profile, account));
+        page = page.push(info_box(&self.jid, contact, profile, account));
         page = page.push(rule::horizontal(1));
         if contact.is_some() {
             page = page
@@ -277,7 +277,35 @@ fn presence_line<'a>(
 }
 
 /// Nickname, vCard, clients, subscription, encryption.
+/// Whether messages to the contact can be end-to-end encrypted, from the
+/// devices the account told us of (None until it did: the device section
+/// below says it is looking).
+fn encryption_text(devices: Option<&Vec<crate::api::DeviceInfo>>) -> Option<String> {
+    use crate::api::Trust;
+    let active: Vec<&crate::api::DeviceInfo> = devices?
+        .iter()
+        .filter(|d| d.active && !d.own)
+        .collect();
+    if active.is_empty() {
+        return Some(fl!("details-encryption-none"));
+    }
+    // A device in both variants is one device.
+    let mut trusted: Vec<u32> = active
+        .iter()
+        .filter(|d| matches!(d.trust, Trust::Verified | Trust::Blind))
+        .map(|d| d.id)
+        .collect();
+    trusted.sort_unstable();
+    trusted.dedup();
+    Some(if trusted.is_empty() {
+        fl!("details-encryption-untrusted")
+    } else {
+        fl!("details-encryption-omemo", count = trusted.len())
+    })
+}
+
 fn info_box<'a>(
+    jid: &'a str,
     contact: Option<&'a Contact>,
     profile: Option<&'a PeerProfile>,
     account: &'a LiveAccount,
@@ -338,7 +366,9 @@ fn info_box<'a>(
             ));
         }
     }
-    lines.push((fl!("details-encryption"), fl!("details-encryption-none")));
+    if let Some(state) = encryption_text(account.omemo.by_jid.get(jid)) {
+        lines.push((fl!("details-encryption"), state));
+    }
 
     let mut col = column(lines.into_iter().map(|(l, v)| line(l, v).into())).spacing(6);
     let loading =

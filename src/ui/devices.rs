@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use iced::widget::{button, column, container, row, space, text};
+use iced::widget::{button, column, container, row, text};
 use iced::{Alignment, Element, Font, Length};
 
 use super::format::Tone;
@@ -206,9 +206,14 @@ fn device_row<'a>(jid: &'a str, d: &'a DeviceInfo, own_account: bool) -> Element
     }
     container(
         column![
+            // The facts take what the trust words leave: a long line
+            // wraps instead of pushing them out of the box.
             row![
-                text(facts.join(" · ")).size(13).font(BOLD),
-                space::horizontal(),
+                text(facts.join(" · "))
+                    .size(13)
+                    .font(BOLD)
+                    .width(Length::Fill)
+                    .wrapping(text::Wrapping::WordOrGlyph),
                 trust_line
             ]
             .spacing(10)

@@ -44,6 +44,40 @@ fn devices(jid: &str, devices: Vec<DeviceInfo>) -> Event {
 }
 
 #[test]
+fn the_details_say_whether_the_contact_can_be_encrypted_to() {
+    let mut h = Harness::work_account(0);
+    h.update(Message::ShowDetails("work".into(), BOB.into()));
+    let _ = h.commands("work");
+    h.event("work", devices(BOB, vec![]));
+    h.assert_shows(&fl!("details-encryption-none"));
+    h.event("work", devices(BOB, vec![device(12, Trust::Undecided, true)]));
+    h.assert_shows(&fl!("details-encryption-untrusted"));
+    let mut v2 = device(11, Trust::Blind, true);
+    v2.version = OmemoVersion::Omemo2;
+    let mut gone = device(15, Trust::Verified, true);
+    gone.active = false;
+    h.event(
+        "work",
+        devices(
+            BOB,
+            vec![
+                device(11, Trust::Blind, true),
+                v2,
+                device(13, Trust::Verified, true),
+                device(14, Trust::Untrusted, true),
+                gone,
+            ],
+        ),
+    );
+    // Device 11 in both variants is one device; 14 is distrusted, 15 gone.
+    let text = fl!("details-encryption-omemo", count = 2);
+    assert!(text.contains('2'), "{text}");
+    h.assert_shows(&text);
+    h.event("work", devices(BOB, vec![device(11, Trust::Blind, true)]));
+    h.assert_shows(&fl!("details-encryption-omemo", count = 1));
+}
+
+#[test]
 fn the_details_list_the_devices_and_send_the_users_decisions() {
     let mut h = Harness::work_account(0);
     h.update(Message::ShowDetails("work".into(), BOB.into()));

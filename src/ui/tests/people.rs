@@ -211,7 +211,6 @@ fn the_details_pane_shows_the_profile_and_carries_the_contact_menu() {
         "bob@builders.example",
         &format!("Plausch 0.1.0 · {}", fl!("presence-available")),
         &fl!("subscription-both"),
-        &fl!("details-encryption-none"),
     ] {
         h.assert_shows(shown);
     }
