@@ -282,10 +282,8 @@ fn presence_line<'a>(
 /// below says it is looking).
 fn encryption_text(devices: Option<&Vec<crate::api::DeviceInfo>>) -> Option<String> {
     use crate::api::Trust;
-    let active: Vec<&crate::api::DeviceInfo> = devices?
-        .iter()
-        .filter(|d| d.active && !d.own)
-        .collect();
+    let active: Vec<&crate::api::DeviceInfo> =
+        devices?.iter().filter(|d| d.active && !d.own).collect();
     if active.is_empty() {
         return Some(fl!("details-encryption-none"));
     }

@@ -25,6 +25,7 @@ mod form;
 pub(crate) mod format;
 mod ids;
 mod join_room;
+mod lock;
 mod model;
 mod own_profile;
 mod paste;

@@ -7,7 +7,9 @@
 //!   up one of our one-time pre-keys, which is replaced).
 //! - A message we cannot read is kept and shown as such, with the reason
 //!   ([`DecryptionError`]); nothing is dropped. Only a message without a
-//!   payload (key transport, the XEP's "heartbeat") has nothing to show.
+//!   payload (key transport, the XEP's "heartbeat") has nothing to show,
+//!   whether we could open it or not (Gajim sends such messages to every
+//!   device it sets up a session with, also to others of ours).
 //! - Sessions moved on are staged in the store and written in the same
 //!   transaction as the messages (see `store::sessions`).
 
@@ -113,8 +115,15 @@ impl Actor {
                 Version::V2 => Encryption::Omemo2,
             };
             let sid = Some(encrypted.sid.get());
+            // Without a payload it only carried a key (a session set-up, a
+            // heartbeat): if we cannot open it there is still nothing to show.
+            let key_only_element = encrypted.payload.is_none();
             let Some(own) = &own else {
-                m.crypto = failed(encryption, sid, DecryptionError::Disabled);
+                if key_only_element {
+                    key_only.push(i);
+                } else {
+                    m.crypto = failed(encryption, sid, DecryptionError::Disabled);
+                }
                 continue;
             };
             let sender = m.sender.to_bare();
@@ -141,9 +150,14 @@ impl Actor {
                 Err(why) => {
                     tracing::info!(
                         account = %self.id, device = encrypted.sid.get(),
-                        direction = ?m.direction, "OMEMO message not decrypted: {why:?}"
+                        direction = ?m.direction, key_only = key_only_element,
+                        "OMEMO message not decrypted: {why:?}"
                     );
-                    m.crypto = failed(encryption, sid, why);
+                    if key_only_element {
+                        key_only.push(i);
+                    } else {
+                        m.crypto = failed(encryption, sid, why);
+                    }
                 }
             }
         }

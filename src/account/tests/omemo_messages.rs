@@ -185,6 +185,13 @@ async fn what_cannot_be_decrypted_is_kept_with_the_reason() {
         Some(DecryptionError::NotForThisDevice)
     );
 
+    // A key transport (no payload) for another device: nothing to show,
+    // so nothing is stored (Gajim sends these to set up sessions).
+    let before = h.history(BOB).len();
+    let kt = bob.encrypt(other, None);
+    h.receive(&message("k1", &kt)).await;
+    assert_eq!(h.history(BOB).len(), before, "{:?}", h.history(BOB));
+
     // Not a pre-key message, and no session: no session.
     let mut e = bob.encrypt(me, Some("x"));
     e.keys[0].prekey = false;
@@ -216,8 +223,12 @@ async fn what_cannot_be_decrypted_is_kept_with_the_reason() {
         Some(DecryptionError::Broken)
     );
 
-    // OMEMO switched off: kept, marked.
+    // OMEMO switched off: kept, marked; a key transport still shows nothing.
     h.actor.switches.omemo = false;
+    let before = h.history(BOB).len();
+    let kt = bob.encrypt(me, None);
+    h.receive(&message("k2", &kt)).await;
+    assert_eq!(h.history(BOB).len(), before);
     let e = bob.encrypt(me, Some("while off"));
     h.receive(&message("n5", &e)).await;
     assert_eq!(

@@ -10,6 +10,7 @@ use super::Message as ChatMessage;
 use super::State as Chat;
 use crate::api::Encryption;
 use crate::fl;
+use crate::ui::lock::{Lock, lock};
 use crate::ui::rooms::Room;
 use crate::ui::{Message, ids, style};
 
@@ -153,16 +154,30 @@ fn encryption_switch<'a>(e: Encryption) -> Element<'a, Message> {
             fl!("composer-unencrypted-tooltip"),
         )
     };
+    // The lock in the button's own text colour.
+    let lock_color = move |theme: &iced::Theme| {
+        let p = theme.extended_palette();
+        if on {
+            p.success.base.text
+        } else {
+            p.secondary.base.text
+        }
+    };
+    let kind = if on { Lock::Closed } else { Lock::Open };
     tooltip(
         container(
-            button(text(label).size(12).center())
-                .padding([11, 10])
-                .style(if on {
-                    button::success
-                } else {
-                    button::secondary
-                })
-                .on_press(Message::Chat(ChatMessage::ToggleEncryption)),
+            button(
+                row![lock(kind, 12.0, lock_color), text(label).size(12)]
+                    .spacing(6)
+                    .align_y(Alignment::Center),
+            )
+            .padding([11, 10])
+            .style(if on {
+                button::success
+            } else {
+                button::secondary
+            })
+            .on_press(Message::Chat(ChatMessage::ToggleEncryption)),
         )
         .id(ids::ENCRYPTION),
         container(text(tip).size(12))

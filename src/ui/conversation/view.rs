@@ -6,13 +6,14 @@
 use iced::widget::{
     button, center, column, container, row, rule, scrollable, space, text, tooltip,
 };
-use iced::{Alignment, Element, Length};
+use iced::{Alignment, Color, Element, Length, Theme};
 
 use super::Message as ChatMessage;
 use super::State as Chat;
 use crate::api::{Direction, Encryption, MessageRecord, MessageState};
 use crate::fl;
-use crate::ui::format::{self, Item};
+use crate::ui::format::{self, Item, Tone};
+use crate::ui::lock::{Lock, lock};
 use crate::ui::model::Account;
 use crate::ui::rooms::Room;
 use crate::ui::sidebar::BOLD;
@@ -352,15 +353,28 @@ fn bubble<'a>(
     // Encrypted messages say so; in a chat that is encrypted now, so do
     // the plain ones.
     let encrypted_chat = room.is_none() && chat.encryption.is_some_and(|e| e != Encryption::None);
+    // A lock, and a word beside it; what could not be decrypted says why
+    // in its text and gets the lock in the warning colour.
     let mark = match m.crypto.encryption {
-        _ if m.crypto.decryption_error.is_some() || m.retracted => None,
-        Encryption::None if encrypted_chat => Some(fl!("message-unencrypted")),
+        _ if m.retracted => None,
+        _ if m.crypto.decryption_error.is_some() => Some((Lock::Closed, None, Tone::Bad)),
+        Encryption::None if encrypted_chat => {
+            Some((Lock::Open, Some(fl!("message-unencrypted")), Tone::Busy))
+        }
         Encryption::None => None,
-        _ => Some(fl!("message-encrypted")),
+        _ => Some((Lock::Closed, Some(fl!("message-encrypted")), Tone::Muted)),
     };
-    if let Some(mark) = mark {
+    if let Some((kind, word, tone)) = mark {
+        let mut shown = row![lock(kind, 11.0, move |t: &Theme| {
+            style::tone(tone)(t).color.unwrap_or(Color::BLACK)
+        })]
+        .spacing(3)
+        .align_y(Alignment::Center);
+        if let Some(word) = word {
+            shown = shown.push(text(word).size(11).style(style::muted));
+        }
         meta = meta.push(tooltip(
-            text(mark).size(11).style(style::muted),
+            shown,
             container(text(format::encryption_text(m.crypto.encryption)).size(12))
                 .padding([2, 6])
                 .style(container::rounded_box),

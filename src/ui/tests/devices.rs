@@ -50,7 +50,10 @@ fn the_details_say_whether_the_contact_can_be_encrypted_to() {
     let _ = h.commands("work");
     h.event("work", devices(BOB, vec![]));
     h.assert_shows(&fl!("details-encryption-none"));
-    h.event("work", devices(BOB, vec![device(12, Trust::Undecided, true)]));
+    h.event(
+        "work",
+        devices(BOB, vec![device(12, Trust::Undecided, true)]),
+    );
     h.assert_shows(&fl!("details-encryption-untrusted"));
     let mut v2 = device(11, Trust::Blind, true);
     v2.version = OmemoVersion::Omemo2;
