@@ -8,7 +8,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::Prosody;
-use common::headless::{Headless, account};
+use common::headless::{Headless, account, online};
 use common::raw::RawClient;
 use plausch::xmpp::omemo::{Bundle, DeviceList, Version};
 use serde_json::{Value, json};
@@ -250,10 +250,7 @@ fn own_device_is_published_merged_kept_and_removable() {
 fn used_pre_keys_are_replaced_until_none_of_the_first_is_left() {
     use common::omemo_peer::{Peer, core_bundle, device_and_bundle};
     let server = Prosody::with_users(&[("alice", "apw"), ("bob", "bpw")]);
-    let profile = tempfile::tempdir().expect("profile");
-    let mut alice = Headless::start(profile.path());
-    alice.add_account(account(&server, "a", "alice", "apw"));
-    alice.wait_state("a", "online");
+    let (_profile, mut alice) = online(&server, "a", "alice", "apw");
     let mut bob = RawClient::connect(&server, "bob", "bpw");
     let (device, first) = device_and_bundle(&mut bob, ALICE, Version::V2);
     let first_ids: Vec<u32> = first.pre_keys.iter().map(|k| k.id).collect();
@@ -329,10 +326,7 @@ fn used_pre_keys_are_replaced_until_none_of_the_first_is_left() {
 fn a_contact_out_of_pre_keys_is_retried_with_the_next_message() {
     use common::omemo_peer::publish_v2;
     let server = Prosody::with_users(&[("alice", "apw"), ("bob", "bpw")]);
-    let profile = tempfile::tempdir().expect("profile");
-    let mut alice = Headless::start(profile.path());
-    alice.add_account(account(&server, "a", "alice", "apw"));
-    alice.wait_state("a", "online");
+    let (_profile, mut alice) = online(&server, "a", "alice", "apw");
     let mut bob = RawClient::connect(&server, "bob", "bpw");
     let bob_jid = format!("bob@{}", server.domain());
     // Available, so that messages to the bare JID reach this client.
