@@ -257,8 +257,10 @@ impl Actor {
                 return self.set_message_state(id, MessageState::Failed, Some(why));
             }
             None
+        } else if let Some(elements) = self.omemo_resealed(id) {
+            Some(elements)
         } else {
-            match self.omemo_seal(&to, &m.body, stream).await {
+            match self.omemo_seal(&to, id, &m.body, stream).await {
                 Sealed::Ready(elements) => Some(elements),
                 Sealed::Waiting => return,
                 Sealed::Failed(why) => {

@@ -207,6 +207,11 @@ impl Store {
         };
         tx.prepare_cached("UPDATE message SET state = ?2, error = ?3 WHERE id = ?1")?
             .execute(params![id, state.as_str(), error])?;
+        // The server has it (or it failed): never sent again as it was.
+        if !matches!(state, MessageState::Queued | MessageState::Sent) {
+            tx.prepare_cached("DELETE FROM omemo_sealed WHERE message_id = ?1")?
+                .execute([id])?;
+        }
         let record = record_by_id(&tx, id)?;
         tx.commit()?;
         Ok(record)

@@ -18,7 +18,7 @@ use super::StoreError;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Ordered migration steps; the schema version is `MIGRATIONS.len()`.
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11];
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12];
 
 /// The newest schema version this build understands.
 pub(crate) const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -336,6 +336,19 @@ ALTER TABLE message ADD COLUMN sender_device INTEGER;
 ALTER TABLE message ADD COLUMN decryption_error TEXT;
 -- 1 on, 0 off, NULL: the account's default.
 ALTER TABLE conversation ADD COLUMN encryption INTEGER CHECK (encryption IN (0, 1));
+"#;
+
+/// The OMEMO elements a queued message of ours was encrypted into: sent
+/// again after a lost connection or a restart, it carries the same ones,
+/// so a session's counter moves once per message, not once per attempt
+/// (a receiver skips at most 1,000 message keys). Gone once the server
+/// has the message, or it failed.
+const V12: &str = r#"
+CREATE TABLE omemo_sealed (
+    message_id TEXT PRIMARY KEY REFERENCES message(id) ON DELETE CASCADE,
+    -- xmpp::omemo::sealed_to_xml
+    elements   TEXT NOT NULL
+) WITHOUT ROWID;
 "#;
 
 const WAL_CHECKPOINT_PAGES: i64 = 4000;

@@ -93,14 +93,37 @@ impl Store {
 
     /// Saves the staged sessions in a transaction of their own.
     pub fn save_staged_sessions(&mut self) -> Result<(), StoreError> {
-        if self.staged.is_empty() {
+        self.save_staged_sealing(None)
+    }
+
+    /// Saves the staged sessions, and with them the elements our message
+    /// `sealed.0` was encrypted into (`sealed.1`, see
+    /// `xmpp::omemo::sealed_to_xml`), in one transaction: the message is
+    /// sent again with these, never encrypted anew.
+    pub fn save_staged_sealing(&mut self, sealed: Option<(&str, &str)>) -> Result<(), StoreError> {
+        if self.staged.is_empty() && sealed.is_none() {
             return Ok(());
         }
         let tx = self.conn.transaction()?;
         write_staged(&tx, &self.staged)?;
+        if let Some((id, xml)) = sealed {
+            tx.prepare_cached(
+                "INSERT OR REPLACE INTO omemo_sealed (message_id, elements) VALUES (?1, ?2)",
+            )?
+            .execute(params![id, xml])?;
+        }
         tx.commit()?;
         self.staged.clear();
         Ok(())
+    }
+
+    /// What our message `id` was encrypted into, while it is on its way.
+    pub fn omemo_sealed(&self, id: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT elements FROM omemo_sealed WHERE message_id = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?)
     }
 
     /// Forgets the staged sessions: their messages were not stored.

@@ -131,10 +131,19 @@ impl Actor {
             .retain(|(jid, _, _), f| *f != Fetch::Failed || (jid != to && jid != own));
     }
 
-    /// Encrypts `body` for `to` and our other devices.
+    /// The elements our message `id` was encrypted into on an earlier
+    /// attempt that did not reach the server: it goes again with them.
+    pub(in crate::account) fn omemo_resealed(&self, id: &str) -> Option<Vec<Encrypted>> {
+        let xml = self.store.omemo_sealed(id).ok().flatten()?;
+        crate::xmpp::omemo::sealed_from_xml(&xml)
+    }
+
+    /// Encrypts our message `id` (`body`) for `to` and our other devices;
+    /// the elements are kept with it until the server has it.
     pub(in crate::account) async fn omemo_seal(
         &mut self,
         to: &BareJid,
+        id: &str,
         body: &str,
         stream: &Wire,
     ) -> Sealed {
@@ -221,7 +230,7 @@ impl Actor {
                 "no session could be set up with any of {to}'s devices"
             ));
         }
-        match self.seal_with(&own, sessions, body) {
+        match self.seal_with(&own, sessions, id, body) {
             Ok(elements) => Sealed::Ready(elements),
             Err(why) => Sealed::Failed(why),
         }
@@ -233,6 +242,7 @@ impl Actor {
         &mut self,
         own: &(DeviceId, omemo::IdentityKeyPair),
         sessions: Vec<(DeviceKey, Record)>,
+        id: &str,
         body: &str,
     ) -> Result<Vec<Encrypted>, String> {
         let mut by_version: BTreeMap<Version, Vec<(DeviceKey, Record)>> = BTreeMap::new();
@@ -276,9 +286,12 @@ impl Actor {
                 payload: Some(payload),
             });
         }
-        // On disk before the stanza leaves: a key is never used twice.
+        // On disk before the stanza leaves: a key is never used twice, and
+        // a message sent again carries the same elements (a receiver skips
+        // at most 1,000 keys; attempts lost on the way must not count).
+        let sealed = crate::xmpp::omemo::sealed_to_xml(&elements);
         self.store
-            .save_staged_sessions()
+            .save_staged_sealing(Some((id, &sealed)))
             .map_err(|e| format!("encryption state not saved: {e}"))?;
         Ok(elements)
     }

@@ -256,6 +256,33 @@ pub fn seal_message(msg: Message, elements: &[Encrypted]) -> Message {
     msg
 }
 
+/// Namespace of the wrapper in which [`sealed_to_xml`] keeps a message's
+/// elements (ours, never on the wire).
+const SEALED_NS: &str = "urn:plausch:omemo-sealed";
+
+/// `elements` as one XML text, to keep with a queued message: sent again,
+/// it carries the same keys (see `store::sessions`).
+pub fn sealed_to_xml(elements: &[Encrypted]) -> String {
+    let wrapper = Element::builder("sealed", SEALED_NS)
+        .append_all(elements.iter().map(Encrypted::to_element))
+        .build();
+    String::from(&wrapper)
+}
+
+/// The elements [`sealed_to_xml`] wrote; None if `xml` is not such a text
+/// or holds none that reads.
+pub fn sealed_from_xml(xml: &str) -> Option<Vec<Encrypted>> {
+    let wrapper: Element = xml.parse().ok()?;
+    if !wrapper.is("sealed", SEALED_NS) {
+        return None;
+    }
+    let elements: Vec<Encrypted> = wrapper
+        .children()
+        .filter_map(|c| Encrypted::parse(c).ok())
+        .collect();
+    (!elements.is_empty()).then_some(elements)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -292,6 +319,15 @@ mod tests {
             iv: (version == Version::Legacy).then(|| vec![9; 12]),
             payload: Some(vec![7; 40]),
         }
+    }
+
+    #[test]
+    fn sealed_elements_round_trip_and_garbage_reads_as_none() {
+        let both: Vec<Encrypted> = Version::ALL.into_iter().map(sample).collect();
+        assert_eq!(sealed_from_xml(&sealed_to_xml(&both)), Some(both));
+        assert_eq!(sealed_from_xml(&sealed_to_xml(&[])), None);
+        assert_eq!(sealed_from_xml("<sealed xmlns='other'/>"), None);
+        assert_eq!(sealed_from_xml("not xml"), None);
     }
 
     #[test]

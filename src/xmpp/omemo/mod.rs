@@ -20,7 +20,7 @@ use tokio_xmpp::minidom::Element;
 
 pub use bundle::{Bundle, PreKey};
 pub use devices::{Device, DeviceList};
-pub use encrypted::{Encrypted, KeyFor, seal_message};
+pub use encrypted::{Encrypted, KeyFor, seal_message, sealed_from_xml, sealed_to_xml};
 
 /// The old variant's namespace (XEP-0384 0.3).
 pub const LEGACY_NS: &str = "eu.siacs.conversations.axolotl";
