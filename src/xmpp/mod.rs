@@ -8,6 +8,7 @@
 //! xmpp-parsers 0.23 has no type for are small hand-written structs read
 //! with `TryFrom<&Element>` (leniently, as other clients write them).
 
+pub mod aesgcm;
 pub mod avatars;
 pub mod blocking;
 pub mod caps;

@@ -175,23 +175,8 @@ impl XmppUri {
 
 /// 64 hex digits (any case; spaces, as some clients group them, ignored).
 fn hex_key(text: &str) -> Option<[u8; 32]> {
-    let digits: Vec<u8> = text
-        .bytes()
-        .filter(|b| *b != b' ')
-        .map(|b| {
-            char::from(b)
-                .to_digit(16)
-                .and_then(|d| u8::try_from(d).ok())
-        })
-        .collect::<Option<Vec<u8>>>()?;
-    if digits.len() != 64 {
-        return None;
-    }
-    let mut key = [0u8; 32];
-    for (byte, pair) in key.iter_mut().zip(digits.chunks_exact(2)) {
-        *byte = pair[0] << 4 | pair[1];
-    }
-    Some(key)
+    let digits: String = text.chars().filter(|c| *c != ' ').collect();
+    super::util::hex_bytes(&digits)?.try_into().ok()
 }
 
 #[cfg(test)]

@@ -11,13 +11,16 @@
 //!   [`Session::encrypt`] the key material (a [`Session::initiate`] from its bundle first if there
 //!   is no session);
 //! - receiving: [`Session::decrypt`] with the stored session, or [`Session::accept`] for a pre-key
-//!   message that starts one, then [`payload::decrypt_v03`] / [`payload::decrypt_v2`].
+//!   message that starts one, then [`payload::decrypt_v03`] / [`payload::decrypt_v2`];
+//! - files (XEP-0454): [`media::MediaKey::generate`], then [`media::MediaEncryptor`] /
+//!   [`media::MediaDecryptor`] piece by piece.
 #![forbid(unsafe_code)]
 
 mod error;
 pub mod fingerprint;
 mod identity;
 mod keys;
+pub mod media;
 mod message;
 pub mod payload;
 mod persist;
