@@ -4,6 +4,11 @@
 //! file in memory. Both report progress through a callback and can be
 //! cancelled by aborting their task: the temporary file of a download is
 //! removed when its guard is dropped.
+//!
+//! Encrypted files (XEP-0454) go through the same paths: an upload
+//! encrypts each chunk as it is read and appends the GCM tag; a download
+//! decrypts each chunk into the temporary file and keeps it only if the
+//! tag at the end matches.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -14,6 +19,9 @@ use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderValue};
 use reqwest::{StatusCode, Url};
 use sha2::{Digest, Sha256};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use omemo::media::{MediaDecryptor, MediaEncryptor, MediaKey, TAG_LEN};
+use tokio_util::bytes::Bytes;
 
 use super::names;
 
@@ -45,6 +53,8 @@ pub enum TransferError {
     Network(String),
     #[error("the file does not match its SHA-256 hash: it was damaged or replaced")]
     HashMismatch,
+    #[error("the encrypted file does not open with its key: it was damaged or replaced")]
+    Undecryptable,
     #[error("refused: {0}")]
     Refused(String),
     #[error("TLS setup failed: {0}")]
@@ -175,6 +185,9 @@ pub struct Fetch {
     /// Refuse (and stop) beyond this many bytes.
     pub max_bytes: Option<u64>,
     pub sha256: Option<[u8; 32]>,
+    /// The file is encrypted with this key (XEP-0454): decrypted while it
+    /// comes, kept only if it opens. `sha256` is then the plain file's.
+    pub decrypt: Option<MediaKey>,
 }
 
 /// Progress callback: bytes so far.
@@ -208,14 +221,16 @@ impl Http {
         Ok(Http { client, policy })
     }
 
-    /// Uploads the first `size` bytes of `path` with PUT; returns their
-    /// SHA-256 (computed while sending).
+    /// Uploads the first `size` bytes of `path` with PUT, encrypted with
+    /// `encrypt` if given (then `size` + 16 bytes go up: the tag follows);
+    /// returns the SHA-256 of the plain bytes (computed while sending).
     pub async fn upload(
         &self,
         put: &Put,
         path: &Path,
         size: u64,
         media_type: &str,
+        encrypt: Option<&MediaKey>,
         progress: OnProgress,
     ) -> Result<[u8; 32], TransferError> {
         let url = Url::parse(&put.url)
@@ -228,17 +243,35 @@ impl Http {
         let file = tokio::fs::File::open(path).await.map_err(read_err)?;
         let hasher = Arc::new(Mutex::new((Sha256::new(), 0u64)));
         let state = hasher.clone();
+        let sealing = encrypt.map(|k| Arc::new(Mutex::new(Some(MediaEncryptor::new(k)))));
+        let seal = sealing.clone();
         let stream =
             tokio_util::io::ReaderStream::with_capacity(file.take(size), CHUNK).map(move |chunk| {
-                if let Ok(bytes) = &chunk
-                    && let Ok(mut s) = state.lock()
-                {
-                    s.0.update(bytes);
-                    s.1 += bytes.len() as u64;
+                let chunk = chunk?;
+                if let Ok(mut s) = state.lock() {
+                    s.0.update(&chunk);
+                    s.1 += chunk.len() as u64;
                     progress(s.1);
                 }
-                chunk
+                let Some(seal) = &seal else {
+                    return Ok(chunk);
+                };
+                let mut data = chunk.to_vec();
+                match seal.lock().ok().as_deref_mut().and_then(Option::as_mut) {
+                    Some(e) => e.update(&mut data),
+                    None => return Err(std::io::Error::other("upload encryption state lost")),
+                }
+                Ok(Bytes::from(data))
             });
+        // The tag, once the last chunk is encrypted (nothing when plain).
+        let tag = futures::stream::once(async move {
+            let finished = sealing
+                .and_then(|s| s.lock().ok().and_then(|mut e| e.take()))
+                .map(|e| e.finish().to_vec());
+            Ok::<Bytes, std::io::Error>(Bytes::from(finished.unwrap_or_default()))
+        });
+        let stream = stream.chain(tag);
+        let body_len = size + if encrypt.is_some() { TAG_LEN as u64 } else { 0 };
         let mut headers = HeaderMap::new();
         for (name, value) in &put.headers {
             // Only the headers XEP-0363 allows reach here (the parser checks).
@@ -254,7 +287,7 @@ impl Http {
         }
         // An explicit length: no chunked encoding (servers check it
         // against the slot).
-        headers.insert(CONTENT_LENGTH, HeaderValue::from(size));
+        headers.insert(CONTENT_LENGTH, HeaderValue::from(body_len));
         let response = self
             .client
             .put(url)
@@ -295,7 +328,14 @@ impl Http {
         if !response.status().is_success() {
             return Err(TransferError::Status(response.status()));
         }
-        if let (Some(len), Some(max)) = (response.content_length(), fetch.max_bytes)
+        // The limit is the plain file's; an encrypted one carries its tag.
+        let tag = if fetch.decrypt.is_some() {
+            TAG_LEN as u64
+        } else {
+            0
+        };
+        let max_bytes = fetch.max_bytes.map(|m| m.saturating_add(tag));
+        if let (Some(len), Some(max)) = (response.content_length(), max_bytes)
             && len > max
         {
             return Err(TransferError::TooLarge { size: len, max });
@@ -315,18 +355,32 @@ impl Http {
             .map_err(write_err(&part.path))?;
         let mut hasher = Sha256::new();
         let mut got = 0u64;
+        let mut written = 0u64;
+        let mut opening = fetch.decrypt.as_ref().map(MediaDecryptor::new);
+        let mut plain = Vec::with_capacity(CHUNK);
         while let Some(chunk) = response.chunk().await.map_err(network)? {
             got += chunk.len() as u64;
-            if let Some(max) = fetch.max_bytes
+            if let Some(max) = max_bytes
                 && got > max
             {
                 return Err(TransferError::TooLarge { size: got, max });
             }
-            hasher.update(&chunk);
-            file.write_all(&chunk)
-                .await
-                .map_err(write_err(&part.path))?;
+            let data: &[u8] = match opening.as_mut() {
+                Some(d) => {
+                    plain.clear();
+                    d.update(&chunk, &mut plain);
+                    &plain
+                }
+                None => &chunk,
+            };
+            hasher.update(data);
+            written += data.len() as u64;
+            file.write_all(data).await.map_err(write_err(&part.path))?;
             progress(got);
+        }
+        // An encrypted file is kept only if its tag matches.
+        if let Some(d) = opening {
+            d.finish().map_err(|_| TransferError::Undecryptable)?;
         }
         file.flush().await.map_err(write_err(&part.path))?;
         file.sync_all().await.map_err(write_err(&part.path))?;
@@ -338,7 +392,7 @@ impl Http {
         let path = part.keep_as(&fetch.dir, &fetch.name)?;
         Ok(Downloaded {
             path,
-            size: got,
+            size: written,
             sha256,
             plain_http,
         })
@@ -419,6 +473,133 @@ impl Drop for Partial {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A one-file HTTP server on loopback: a PUT stores the body, a GET
+    /// serves it. Plain HTTP is allowed to the account's "own" host
+    /// 127.0.0.1 here.
+    async fn one_file_server() -> (String, Arc<Mutex<Vec<u8>>>) {
+        use tokio::io::{AsyncBufReadExt, BufReader};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let stored = Arc::new(Mutex::new(Vec::new()));
+        let file = stored.clone();
+        tokio::spawn(async move {
+            while let Ok((socket, _)) = listener.accept().await {
+                let file = file.clone();
+                tokio::spawn(async move {
+                    let mut reader = BufReader::new(socket);
+                    let mut head = String::new();
+                    let mut len = 0usize;
+                    loop {
+                        let mut line = String::new();
+                        if reader.read_line(&mut line).await.unwrap_or(0) == 0 {
+                            return;
+                        }
+                        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                            len = v.trim().parse().unwrap_or(0);
+                        }
+                        if line == "\r\n" {
+                            break;
+                        }
+                        head.push_str(&line);
+                    }
+                    let answer = if head.starts_with("PUT") {
+                        let mut body = vec![0u8; len];
+                        let _ = reader.read_exact(&mut body).await;
+                        *file.lock().unwrap() = body;
+                        b"HTTP/1.1 201 Created\r\ncontent-length: 0\r\n\r\n".to_vec()
+                    } else {
+                        let body = file.lock().unwrap().clone();
+                        let mut a =
+                            format!("HTTP/1.1 200 OK\r\ncontent-length: {}\r\n\r\n", body.len())
+                                .into_bytes();
+                        a.extend_from_slice(&body);
+                        a
+                    };
+                    let _ = reader.get_mut().write_all(&answer).await;
+                });
+            }
+        });
+        (format!("http://{addr}/file"), stored)
+    }
+
+    fn loopback_http() -> Http {
+        let tls = crate::account::tls::http_client_config(None, None).unwrap();
+        Http::new(
+            tls,
+            Policy {
+                own_domain: "127.0.0.1".into(),
+            },
+        )
+        .unwrap()
+    }
+
+    /// XEP-0454 through the real transfer paths: what goes up is the
+    /// ciphertext with its tag, what comes down is the plain file; a
+    /// damaged file leaves nothing behind.
+    #[tokio::test]
+    async fn encrypted_files_go_up_encrypted_and_come_down_decrypted() {
+        let dir = tempfile::tempdir().unwrap();
+        let source = dir.path().join("report.pdf");
+        let plain: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&source, &plain).unwrap();
+        let (url, stored) = one_file_server().await;
+        let http = loopback_http();
+        let key = MediaKey::generate(&mut rand_core::OsRng);
+        let put = Put {
+            url: url.clone(),
+            headers: Vec::new(),
+        };
+        let hash = http
+            .upload(
+                &put,
+                &source,
+                plain.len() as u64,
+                "application/pdf",
+                Some(&key),
+                Arc::new(|_| {}),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            hash,
+            <[u8; 32]>::from(Sha256::digest(&plain)),
+            "the plain file's hash"
+        );
+        let up = stored.lock().unwrap().clone();
+        assert_eq!(up.len(), plain.len() + TAG_LEN);
+        assert_ne!(
+            &up[..plain.len()],
+            plain.as_slice(),
+            "no plain text on the server"
+        );
+
+        let into = dir.path().join("in");
+        let fetch = Fetch {
+            url,
+            dir: into.clone(),
+            name: "report.pdf".into(),
+            max_bytes: Some(plain.len() as u64),
+            sha256: None,
+            decrypt: Some(key.clone()),
+        };
+        let done = http.download(&fetch, Arc::new(|_| {})).await.unwrap();
+        assert_eq!(std::fs::read(&done.path).unwrap(), plain);
+        assert_eq!(done.size, plain.len() as u64);
+
+        // One byte changed on the server: refused, no file, no leftovers.
+        stored.lock().unwrap()[1000] ^= 1;
+        let damaged = http.download(&fetch, Arc::new(|_| {})).await;
+        assert!(
+            matches!(damaged, Err(TransferError::Undecryptable)),
+            "{damaged:?}"
+        );
+        let names: Vec<_> = std::fs::read_dir(&into)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), 1, "only the first download: {names:?}");
+    }
 
     #[test]
     fn plain_http_only_for_our_own_server() {

@@ -79,6 +79,7 @@ impl Actor {
             name: files::names::sanitize(&file.name),
             max_bytes,
             sha256,
+            decrypt: None,
         };
         let image = files::is_image(file.media_type.as_deref(), &file.name);
         let thumbnail = image.then(|| self.transfers.thumbnail_dir.join(format!("{id}.png")));

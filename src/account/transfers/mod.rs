@@ -412,7 +412,7 @@ impl Actor {
         tracing::info!(account = %self.id, message = %id, size, "uploading");
         let task = tokio::spawn(async move {
             let result = http
-                .upload(&put, &job.source, job.size, &job.media_type, progress)
+                .upload(&put, &job.source, job.size, &job.media_type, None, progress)
                 .await;
             let _ = tx.send(Report::Uploaded { job, get, result });
         });
