@@ -374,3 +374,111 @@ fn a_new_device_of_a_contact_is_trusted_blindly_until_one_is_verified() {
     alice.send_message("a", &bob_jid, "now the tablet too", "n4");
     assert_eq!(tablet.wait_message("now the tablet too")["encrypted"], true);
 }
+
+/// Uploads `plain` encrypted (XEP-0454) through the server's upload
+/// service as `user`, with Plausch's own transfer code; returns the
+/// `aesgcm://` link to send.
+fn upload_encrypted(
+    server: &Prosody,
+    user: &str,
+    password: &str,
+    name: &str,
+    plain: &[u8],
+) -> String {
+    use plausch::files::transfer::{Http, Policy, Put};
+    use plausch::xmpp::aesgcm::AesGcmLink;
+    use std::time::Duration;
+    use tokio_xmpp::parsers::http_upload::SlotResult;
+    let mut raw = common::raw::RawClient::connect(server, user, password);
+    raw.send_xml(&format!(
+        "<iq xmlns='jabber:client' type='get' id='slot1' to='{}'>\
+         <request xmlns='urn:xmpp:http:upload:0' filename='{name}' size='{}' \
+         content-type='application/octet-stream'/></iq>",
+        server.upload_domain(),
+        plain.len() + omemo::media::TAG_LEN
+    ));
+    let answer = raw
+        .wait_stanza(Duration::from_secs(10), |el| el.attr("id") == Some("slot1"))
+        .expect("a slot");
+    let slot = answer
+        .children()
+        .find_map(|c| SlotResult::try_from(c.clone()).ok())
+        .unwrap_or_else(|| panic!("no slot in {}", String::from(&answer)));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let source = dir.path().join(name);
+    std::fs::write(&source, plain).expect("write the file");
+    let key = omemo::media::MediaKey::generate(&mut rand_core::OsRng);
+    let tls =
+        plausch::account::tls::http_client_config(Some(&server.ca_file()), None).expect("tls");
+    let http = Http::new(
+        tls,
+        Policy {
+            own_domain: "localhost".into(),
+        },
+    )
+    .expect("http client");
+    let put = Put {
+        url: slot.put.url.clone(),
+        headers: slot
+            .put
+            .headers
+            .iter()
+            .map(|h| (h.name.as_str().to_owned(), h.value.clone()))
+            .collect(),
+    };
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    rt.block_on(http.upload(
+        &put,
+        &source,
+        plain.len() as u64,
+        "application/octet-stream",
+        Some(&key),
+        std::sync::Arc::new(|_| {}),
+    ))
+    .expect("upload");
+    AesGcmLink::new(&slot.get.url, &key.iv, *key.key)
+        .expect("an https link")
+        .to_link()
+}
+
+/// XEP-0454 (issue 23): a file the other client sends in an encrypted
+/// chat is an `aesgcm://` link in the OMEMO body; Plausch shows it as a
+/// file, downloads it over HTTPS and keeps it decrypted (nothing of it
+/// plain on the server).
+#[test]
+fn an_encrypted_file_link_is_shown_as_a_file_and_downloaded_decrypted() {
+    let server = Prosody::start_with_upload(None, common::prosody::Upload::Https);
+    server.register("alice", "apw");
+    server.register("bob", "bpw");
+    let (dir, mut alice) = online(&server, "a", "alice", "apw");
+    wait_published(&mut alice);
+    let mut bob = Bot::start(&server, "bob", "bpw", BotOpts::default());
+    let plain: Vec<u8> = (0..300_000u32).map(|i| (i % 253) as u8).collect();
+    let link = upload_encrypted(&server, "bob", "bpw", "Protokoll März.pdf", &plain);
+    assert!(link.starts_with("aesgcm://"), "{link}");
+
+    bob.refresh(ALICE);
+    bob.send_encrypted(ALICE, &link);
+    let got = alice.wait_for("the file message", |v| {
+        v["event"] == "message" && v["file"].is_object()
+    });
+    assert_eq!(got["encryption"], "omemo2", "{got}");
+    assert_eq!(got["file"]["name"], "Protokoll März.pdf", "{got}");
+    let id = got["id"].as_str().expect("id").to_owned();
+    alice.send(json!({"cmd":"download","account":"a","id":id}));
+    let done = alice.wait_for("downloaded", |v| {
+        v["event"] == "transfer" && v["id"] == id.as_str() && v["state"] == "done"
+    });
+    let stored = alice.wait_for("the file's path", |v| {
+        v["event"] == "message_updated" && v["id"] == id.as_str() && v["file"]["transfer"] == "done"
+    });
+    let path = stored["file"]["path"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no path: {stored} / {done}"))
+        .to_owned();
+    assert_eq!(std::fs::read(&path).expect("the file"), plain, "decrypted");
+    assert!(
+        path.starts_with(dir.path().to_str().unwrap_or_default()),
+        "{path}"
+    );
+}

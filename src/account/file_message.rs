@@ -28,6 +28,12 @@ pub fn parse(msg: &Message, body: &str) -> Option<NewFile> {
     file_message::parse(msg, body).map(new_file)
 }
 
+/// The file of an OMEMO message whose decrypted body is an `aesgcm://`
+/// link (see [`file_message::from_encrypted_body`]).
+pub fn from_encrypted_body(body: &str) -> Option<NewFile> {
+    file_message::from_encrypted_body(body).map(new_file)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -37,7 +37,8 @@ pub struct Outgoing<'a> {
 /// The file a received message carries.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileInfo {
-    /// An `http(s)` URL.
+    /// An `http(s)` URL, or an `aesgcm://` link (XEP-0454: the file is
+    /// encrypted, the key is in the link; only ever inside OMEMO).
     pub url: String,
     /// The sender's name for it, else the URL's last path segment
     /// (percent-decoded). Untrusted: may be a path, hidden, reserved.
@@ -143,6 +144,24 @@ pub fn parse(msg: &Message, body: &str) -> Option<FileInfo> {
 }
 
 /// The last path segment of a URL, percent-decoded (`…/a%20b.pdf` → `a b.pdf`).
+/// The file an OMEMO-encrypted message carries: its whole (decrypted) body
+/// is an `aesgcm://` link (XEP-0454), as Conversations, Dino, Gajim and
+/// Monal send files in encrypted chats. Nothing else is said about it.
+pub fn from_encrypted_body(body: &str) -> Option<FileInfo> {
+    let link = body.trim();
+    if link.len() > MAX_URL || link.contains(char::is_whitespace) {
+        return None;
+    }
+    let parsed = super::aesgcm::AesGcmLink::parse(link).ok()?;
+    Some(FileInfo {
+        url: link.to_owned(),
+        name: name_from_url(parsed.url.as_str()),
+        size: None,
+        media_type: None,
+        sha256: None,
+    })
+}
+
 fn name_from_url(url: &str) -> String {
     let path = url.split(['?', '#']).next().unwrap_or("");
     let last = path.rsplit('/').next().unwrap_or("");
@@ -186,6 +205,24 @@ mod tests {
     use crate::xmpp::util::testing::message;
     use tokio_xmpp::jid::Jid;
     use tokio_xmpp::parsers::message::Lang;
+
+    #[test]
+    fn an_encrypted_body_that_is_an_aesgcm_link_is_a_file() {
+        let fragment = format!("{}{}", "ab".repeat(12), "cd".repeat(32));
+        let link = format!("aesgcm://up.example/f/x1/Protokoll%20M%C3%A4rz.pdf#{fragment}");
+        let f = from_encrypted_body(&format!(" {link}\n")).unwrap_or_else(|| panic!("a file"));
+        assert_eq!(f.url, link);
+        assert_eq!(f.name, "Protokoll März.pdf");
+        assert_eq!((f.size, f.media_type, f.sha256), (None, None, None));
+        for not_a_file in [
+            format!("see {link}"),
+            "https://up.example/f/x1/a.pdf".to_owned(),
+            format!("aesgcm://up.example/f/a.pdf#{}", &fragment[2..]),
+            String::new(),
+        ] {
+            assert_eq!(from_encrypted_body(&not_a_file), None, "{not_a_file}");
+        }
+    }
 
     #[test]
     fn what_we_send_reads_back() {

@@ -142,7 +142,13 @@ impl Actor {
                         decryption_error: None,
                     };
                     match opened {
-                        Opened::Text(body) => m.body = body,
+                        Opened::Text(body) => {
+                            // A file in an encrypted chat: its aesgcm:// link.
+                            if m.file.is_none() {
+                                m.file = crate::account::file_message::from_encrypted_body(&body);
+                            }
+                            m.body = body;
+                        }
                         Opened::KeyOnly => key_only.push(i),
                     }
                     self.omemo_session_moved(moved, &mut heard);

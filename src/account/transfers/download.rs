@@ -73,13 +73,24 @@ impl Actor {
             (Some(s), Some(c)) => Some(s.min(c)),
             (s, c) => s.or(c),
         };
+        // An encrypted file (XEP-0454): fetched from its HTTPS address,
+        // decrypted with the key its link carries.
+        let (url, decrypt) = match crate::xmpp::aesgcm::AesGcmLink::parse(&url) {
+            Ok(link) => match omemo::media::MediaKey::new(link.key, &link.iv) {
+                Ok(key) => (link.url.to_string(), Some(key)),
+                Err(e) => {
+                    return self.error(Problem::FileUnavailable, e.to_string(), None);
+                }
+            },
+            Err(_) => (url, None),
+        };
         let fetch = Fetch {
             url,
             dir: self.transfers.download_dir.clone(),
             name: files::names::sanitize(&file.name),
             max_bytes,
             sha256,
-            decrypt: None,
+            decrypt,
         };
         let image = files::is_image(file.media_type.as_deref(), &file.name);
         let thumbnail = image.then(|| self.transfers.thumbnail_dir.join(format!("{id}.png")));
