@@ -30,6 +30,19 @@ mod png_bomb;
 
 /// Writes `size` bytes of varied (not compressible) data; returns the
 /// file's SHA-256 in base64.
+/// Alice and Bob as mutual contacts, their chat switched to plain text:
+/// these tests are about the plain transfer paths (XEP-0066/0447 metadata,
+/// hashes, sizes). In an encrypted chat a file goes as an `aesgcm://` link
+/// instead (tests/omemo_messages.rs).
+fn plain_pair(server: &Prosody) -> ([tempfile::TempDir; 2], Headless, Headless) {
+    let (dirs, mut alice, bob) = alice_and_bob(server);
+    alice.send(json!({"cmd":"encryption","account":"a","with":"bob@localhost","enabled":false}));
+    alice.wait_for("the chat with bob in plain text", |v| {
+        v["event"] == "encryption" && v["with"] == "bob@localhost" && v["enabled"] == false
+    });
+    (dirs, alice, bob)
+}
+
 fn big_file(path: &Path, size: u64) -> String {
     let mut file = std::fs::File::create(path).expect("create test file");
     let mut hasher = Sha256::new();
@@ -143,7 +156,7 @@ fn a_50_mb_file_round_trip_over_https_with_progress_and_bounded_memory() {
     let server = Prosody::start_with_upload(Some(64 * MIB), Upload::Https);
     server.register("alice", "apw");
     server.register("bob", "bpw");
-    let (_dirs, mut alice, mut bob) = alice_and_bob(&server);
+    let (_dirs, mut alice, mut bob) = plain_pair(&server);
     let work = tempfile::tempdir().expect("temp dir");
     let source = work.path().join("Quartalsbericht 2026.pdf");
     let size = 50 * MIB;
@@ -289,7 +302,7 @@ fn an_upload_service_with_an_untrusted_certificate_gets_nothing() {
     let server = Prosody::start_with_upload(Some(MIB), Upload::HttpsUntrusted);
     server.register("alice", "apw");
     server.register("bob", "bpw");
-    let (_dirs, mut alice, mut bob) = alice_and_bob(&server);
+    let (_dirs, mut alice, mut bob) = plain_pair(&server);
     let work = tempfile::tempdir().expect("temp dir");
     let source = work.path().join("secret.txt");
     std::fs::write(&source, "not for strangers").expect("write test file");
@@ -318,7 +331,7 @@ fn cancelling_an_upload_mid_put_sends_nothing_and_keeps_the_source() {
     let server = Prosody::start_with_upload_limit(Some(512 * MIB));
     server.register("alice", "apw");
     server.register("bob", "bpw");
-    let (_dirs, mut alice, mut bob) = alice_and_bob(&server);
+    let (_dirs, mut alice, mut bob) = plain_pair(&server);
     let work = tempfile::tempdir().expect("temp dir");
     let source = work.path().join("video.mp4");
     // Large enough that the PUT is still running when the cancel arrives.
@@ -378,7 +391,7 @@ fn an_upload_cut_off_by_a_server_restart_is_retried() {
     let mut server = Prosody::start_with_upload_limit(Some(64 * MIB));
     server.register("alice", "apw");
     server.register("bob", "bpw");
-    let (_dirs, mut alice, mut bob) = alice_and_bob(&server);
+    let (_dirs, mut alice, mut bob) = plain_pair(&server);
     let work = tempfile::tempdir().expect("temp dir");
     let source = work.path().join("video.mp4");
     let hash = big_file(&source, 50 * MIB);
@@ -445,7 +458,7 @@ fn a_queued_file_survives_a_restart_of_the_client() {
     let mut server = Prosody::start_with_upload_limit(Some(64 * MIB));
     server.register("alice", "apw");
     server.register("bob", "bpw");
-    let (dirs, mut alice, mut bob) = alice_and_bob(&server);
+    let (dirs, mut alice, mut bob) = plain_pair(&server);
     let work = tempfile::tempdir().expect("temp dir");
     let source = work.path().join("notes.txt");
     std::fs::write(&source, "Protokoll der Sitzung\n").expect("write");

@@ -482,3 +482,71 @@ fn an_encrypted_file_link_is_shown_as_a_file_and_downloaded_decrypted() {
         "{path}"
     );
 }
+
+/// XEP-0454 the other way (issue 23): a file Alice sends in an encrypted
+/// chat goes up encrypted and out only as an `aesgcm://` link inside
+/// OMEMO; the reference bot downloads it and opens it with slixmpp's own
+/// XEP-0454 code.
+#[test]
+fn a_file_sent_in_an_encrypted_chat_goes_up_encrypted_and_the_bot_opens_it() {
+    use sha2::Digest;
+    let server = Prosody::start_with_upload(None, common::prosody::Upload::Https);
+    server.register("alice", "apw");
+    server.register("bob", "bpw");
+    let (dir, mut alice) = online(&server, "a", "alice", "apw");
+    wait_published(&mut alice);
+    let mut bob = Bot::start(&server, "bob", "bpw", BotOpts::default());
+    alice.send(json!({"cmd":"encryption","account":"a","with":bob.jid,"enabled":true}));
+    alice.wait_for("encryption on", |v| {
+        v["event"] == "encryption" && v["enabled"] == true
+    });
+    let plain: Vec<u8> = (0..150_000u32).map(|i| (i % 241) as u8).collect();
+    let source = dir.path().join("Haushalt 2027.ods");
+    std::fs::write(&source, &plain).expect("write the file");
+    alice.send(json!({"cmd":"send_file","account":"a","to":bob.jid,"path":source,"ref":"f1"}));
+    let got = bob.wait_for("the file's link", |v| {
+        v["event"] == "message"
+            && v["body"]
+                .as_str()
+                .is_some_and(|b| b.starts_with("aesgcm://"))
+    });
+    assert_eq!(got["encrypted"], true, "only inside OMEMO: {got}");
+    let link = got["body"].as_str().unwrap_or_default().to_owned();
+    assert!(link.contains("Haushalt%202027.ods#"), "{link}");
+    bob.send_json(json!({"cmd":"fetch_aesgcm","url":link,"ref":"get"}));
+    let fetched = bob.wait_for("fetched", |v| {
+        v["event"] == "fetched" || v["event"] == "error"
+    });
+    let want: String = sha2::Sha256::digest(&plain)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(fetched["event"], "fetched", "{fetched}");
+    assert_eq!(fetched["size"], plain.len(), "{fetched}");
+    assert_eq!(fetched["sha256"], want.as_str(), "{fetched}");
+
+    // The server's archives hold neither the link nor the file's name: the
+    // message carried nothing about the file outside OMEMO.
+    for user in ["alice", "bob"] {
+        let archive = server
+            .dir()
+            .join("data")
+            .join("localhost")
+            .join("archive")
+            .join(format!("{user}.list"));
+        let stored = std::fs::read_to_string(&archive).unwrap_or_default();
+        assert!(stored.contains("OMEMO"), "{user}'s archive has the message");
+        for secret in ["aesgcm", "Haushalt", "file_share"] {
+            assert!(!stored.contains(secret), "{secret} in {user}'s archive");
+        }
+    }
+
+    // Alice's record: an encrypted message with the file's own name and size.
+    let history = alice.full_history("a", &bob.jid);
+    let sent = history
+        .iter()
+        .find(|m| m["file"]["name"] == "Haushalt 2027.ods")
+        .unwrap_or_else(|| panic!("not in {history:?}"));
+    assert_ne!(sent["encryption"], "none", "{sent}");
+    assert_eq!(sent["file"]["size"], plain.len(), "{sent}");
+}

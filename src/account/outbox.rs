@@ -270,7 +270,12 @@ impl Actor {
             }
         };
         self.in_flight.insert(id.to_owned());
-        let mut msg = with_file(chat::outgoing(&to, id, &m.body), m);
+        // An encrypted file's link (with its key) goes only inside OMEMO:
+        // no plain link or metadata beside it.
+        let mut msg = chat::outgoing(&to, id, &m.body);
+        if sealed.is_none() {
+            msg = with_file(msg, m);
+        }
         if let Some((author, reference, quoted)) = self.quoted(m) {
             // No quote in plain text beside an encrypted message.
             let quoted = if sealed.is_some() { "" } else { &quoted };

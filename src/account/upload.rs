@@ -44,6 +44,21 @@ pub(super) struct Job {
     pub name: String,
     pub size: u64,
     pub media_type: String,
+    /// The message is encrypted (OMEMO): the file goes up encrypted with
+    /// this key (XEP-0454) and the link carries it.
+    pub key: Option<omemo::media::MediaKey>,
+}
+
+impl Job {
+    /// The bytes that go up: an encrypted file carries its tag.
+    pub fn upload_size(&self) -> u64 {
+        let tag = if self.key.is_some() {
+            omemo::media::TAG_LEN as u64
+        } else {
+            0
+        };
+        self.size + tag
+    }
 }
 
 /// What upload discovery has found so far this session.
@@ -191,7 +206,7 @@ impl Actor {
             id.clone(),
             SlotRequest {
                 filename: job.name.clone(),
-                size: job.size,
+                size: job.upload_size(),
                 content_type: Some(job.media_type.clone()),
             },
         )

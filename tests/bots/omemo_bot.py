@@ -15,6 +15,8 @@ Commands (every command may carry "ref", which its answer echoes):
   {"cmd":"refresh","jid":J}   (J omitted: every roster contact)     -> refreshed | error
   {"cmd":"subscribe","jid":J}                                        -> subscribed
   {"cmd":"raw","xml":X}                                              -> raw_sent
+  {"cmd":"fetch_aesgcm","url":"aesgcm://…"}   (XEP-0454: downloads over HTTPS with the
+        test CA and decrypts with slixmpp's xep_0454)                -> fetched {size, sha256} | error
   {"cmd":"quit"}                                                     -> bye, exit 0
 
 Events without a command: ready, message, empty_omemo, untrusted, message_error,
@@ -38,6 +40,8 @@ import argparse
 import asyncio
 import base64
 import datetime
+import hashlib
+import io
 import json
 import logging
 import os
@@ -46,6 +50,7 @@ import ssl
 import string
 import sys
 import threading
+import urllib.request
 from typing import Any, Dict, FrozenSet, List, Optional
 from xml.etree import ElementTree as ET
 from xml.sax.saxutils import escape, quoteattr
@@ -608,6 +613,22 @@ class Bot(ClientXMPP):
             elif name == "subscribe":
                 self.send_presence_subscription(pto=JID(cmd["jid"]).bare)
                 emit("subscribed", ref=ref, jid=JID(cmd["jid"]).bare)
+            elif name == "fetch_aesgcm":
+                url = str(cmd["url"])
+                if not url.startswith("aesgcm://") or "#" not in url:
+                    raise ValueError(f"not an aesgcm link: {url!r}")
+                address, fragment = url[len("aesgcm://"):].split("#", 1)
+                context = ssl.create_default_context(cafile=self.args.ca_file)
+
+                def fetch() -> bytes:
+                    with urllib.request.urlopen("https://" + address, context=context, timeout=30) as r:
+                        return r.read()
+
+                data = await asyncio.get_running_loop().run_in_executor(None, fetch)
+                from slixmpp.plugins.xep_0454 import XEP_0454
+
+                plain = XEP_0454.decrypt(io.BytesIO(data), fragment)
+                emit("fetched", ref=ref, size=len(plain), sha256=hashlib.sha256(plain).hexdigest())
             elif name == "raw":
                 self.send_raw(cmd["xml"])
                 emit("raw_sent", ref=ref)

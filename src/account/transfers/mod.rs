@@ -266,12 +266,20 @@ impl Actor {
                 );
             }
         };
+        // In an encrypted chat the file is encrypted too (XEP-0454) and
+        // carries a 16-byte tag.
+        let encryption = self.omemo_for_new_message(&tokio_xmpp::jid::Jid::from(to.clone()));
+        let tag = if encryption == crate::api::Encryption::None {
+            0
+        } else {
+            omemo::media::TAG_LEN as u64
+        };
         // Known limit: refuse at once, nothing is queued.
         if let Discovery::Found(Service {
             max_size: Some(max),
             ..
         }) = self.upload.service()
-            && size > *max
+            && size + tag > *max
         {
             return self.too_large(None, &path, size, *max, reference);
         }
@@ -306,7 +314,10 @@ impl Actor {
             file: Some(&file),
             mention: false,
             occupant_id: None,
-            crypto: Default::default(),
+            crypto: crate::api::MessageCrypto {
+                encryption,
+                ..Default::default()
+            },
         };
         if self.store_own(&new, reference, "file").is_none() {
             return;
@@ -364,8 +375,21 @@ impl Actor {
                     .upload_failed(&p.id, &format!("cannot read {}: {e}", source.display()));
             }
         };
+        // A file in an encrypted chat is encrypted too (XEP-0454), and
+        // then carries its 16-byte tag.
+        let encrypted = self
+            .store
+            .message(&p.id)
+            .ok()
+            .flatten()
+            .is_some_and(|m| m.crypto.encryption != crate::api::Encryption::None);
+        let tag = if encrypted {
+            omemo::media::TAG_LEN as u64
+        } else {
+            0
+        };
         if let Some(max) = service.max_size
-            && size > max
+            && size + tag > max
         {
             self.too_large(
                 Some(&p.id),
@@ -384,6 +408,7 @@ impl Actor {
             );
         }
         let job = Job {
+            key: encrypted.then(|| omemo::media::MediaKey::generate(&mut rand_core::OsRng)),
             media_type: p
                 .media_type
                 .clone()
@@ -412,7 +437,14 @@ impl Actor {
         tracing::info!(account = %self.id, message = %id, size, "uploading");
         let task = tokio::spawn(async move {
             let result = http
-                .upload(&put, &job.source, job.size, &job.media_type, None, progress)
+                .upload(
+                    &put,
+                    &job.source,
+                    job.size,
+                    &job.media_type,
+                    job.key.as_ref(),
+                    progress,
+                )
                 .await;
             let _ = tx.send(Report::Uploaded { job, get, result });
         });
@@ -557,12 +589,28 @@ impl Actor {
                 match result {
                     Ok(hash) => {
                         tracing::info!(account = %self.id, message = %job.id, "uploaded");
+                        // Encrypted: the link with the key is what is sent
+                        // (inside OMEMO), and it must be HTTPS.
+                        let link = match &job.key {
+                            None => get.clone(),
+                            Some(k) => {
+                                match crate::xmpp::aesgcm::AesGcmLink::new(&get, &k.iv, *k.key) {
+                                    Some(link) => link.to_link(),
+                                    None => {
+                                        return self.upload_failed(
+                                            &job.id,
+                                            "the upload service gave no HTTPS address: an encrypted file needs one",
+                                        );
+                                    }
+                                }
+                            }
+                        };
                         self.transfers.tries.remove(&job.id);
                         self.update_file(
                             &job.id,
                             &FileUpdate {
                                 transfer: Some(TransferState::Done),
-                                url: Some(&get),
+                                url: Some(&link),
                                 sha256: Some(&hash),
                                 size: Some(job.size),
                                 error: Change::Clear,
