@@ -375,6 +375,18 @@ fn a_new_device_of_a_contact_is_trusted_blindly_until_one_is_verified() {
     assert_eq!(tablet.wait_message("now the tablet too")["encrypted"], true);
 }
 
+/// A server with an HTTPS upload service, Alice (Plausch, device
+/// published) and Bob (the reference bot).
+fn with_https_upload() -> (Prosody, tempfile::TempDir, Headless, Bot) {
+    let server = Prosody::start_with_upload(None, common::prosody::Upload::Https);
+    server.register("alice", "apw");
+    server.register("bob", "bpw");
+    let (dir, mut alice) = online(&server, "a", "alice", "apw");
+    wait_published(&mut alice);
+    let bob = Bot::start(&server, "bob", "bpw", BotOpts::default());
+    (server, dir, alice, bob)
+}
+
 /// Uploads `plain` encrypted (XEP-0454) through the server's upload
 /// service as `user`, with Plausch's own transfer code; returns the
 /// `aesgcm://` link to send.
@@ -447,12 +459,7 @@ fn upload_encrypted(
 /// plain on the server).
 #[test]
 fn an_encrypted_file_link_is_shown_as_a_file_and_downloaded_decrypted() {
-    let server = Prosody::start_with_upload(None, common::prosody::Upload::Https);
-    server.register("alice", "apw");
-    server.register("bob", "bpw");
-    let (dir, mut alice) = online(&server, "a", "alice", "apw");
-    wait_published(&mut alice);
-    let mut bob = Bot::start(&server, "bob", "bpw", BotOpts::default());
+    let (server, dir, mut alice, mut bob) = with_https_upload();
     let plain: Vec<u8> = (0..300_000u32).map(|i| (i % 253) as u8).collect();
     let link = upload_encrypted(&server, "bob", "bpw", "Protokoll März.pdf", &plain);
     assert!(link.starts_with("aesgcm://"), "{link}");
@@ -490,12 +497,7 @@ fn an_encrypted_file_link_is_shown_as_a_file_and_downloaded_decrypted() {
 #[test]
 fn a_file_sent_in_an_encrypted_chat_goes_up_encrypted_and_the_bot_opens_it() {
     use sha2::Digest;
-    let server = Prosody::start_with_upload(None, common::prosody::Upload::Https);
-    server.register("alice", "apw");
-    server.register("bob", "bpw");
-    let (dir, mut alice) = online(&server, "a", "alice", "apw");
-    wait_published(&mut alice);
-    let mut bob = Bot::start(&server, "bob", "bpw", BotOpts::default());
+    let (server, dir, mut alice, mut bob) = with_https_upload();
     alice.send(json!({"cmd":"encryption","account":"a","with":bob.jid,"enabled":true}));
     alice.wait_for("encryption on", |v| {
         v["event"] == "encryption" && v["enabled"] == true
