@@ -253,6 +253,85 @@ fn a_50_mb_file_round_trip_over_https_with_progress_and_bounded_memory() {
     }
 }
 
+/// XEP-0454 between two Plausch accounts (issue 23): in their encrypted
+/// chat a 50 MB file goes up encrypted, travels as an `aesgcm://` link
+/// inside OMEMO, and comes down decrypted, both sides streaming (memory
+/// bounded as for plain files).
+#[test]
+fn a_50_mb_encrypted_file_round_trip_with_bounded_memory() {
+    let server = Prosody::start_with_upload(Some(64 * MIB), Upload::Https);
+    server.register("alice", "apw");
+    server.register("bob", "bpw");
+    let (_dirs, mut alice, mut bob) = alice_and_bob(&server);
+    alice.send(json!({"cmd":"encryption","account":"a","with":"bob@localhost","enabled":true}));
+    alice.wait_for("the chat encrypted", |v| {
+        v["event"] == "encryption" && v["with"] == "bob@localhost" && v["enabled"] == true
+    });
+    let work = tempfile::tempdir().expect("temp dir");
+    let source = work.path().join("Bericht.pdf");
+    let size = 50 * MIB;
+    let hash = big_file(&source, size);
+    #[cfg(target_os = "linux")]
+    let baselines = (peak_rss_kib(alice.pid()), peak_rss_kib(bob.pid()));
+
+    alice.send(
+        json!({"cmd":"send_file","account":"a","to":"bob@localhost","path":source,"ref":"e1"}),
+    );
+    let queued = alice.wait_for("queued file message", |v| {
+        v["event"] == "message" && v["ref"] == "e1"
+    });
+    let id = queued["id"].as_str().expect("id").to_owned();
+    assert_ne!(queued["encryption"], "none", "{queued}");
+    transfer(&mut alice, "upload", &id, "done", Duration::from_secs(180));
+    let sent = updated(&mut alice, &id, |v| v["file"]["transfer"] == "done");
+    assert_eq!(
+        sent["file"]["sha256"],
+        hash.as_str(),
+        "the plain file's hash"
+    );
+    assert!(
+        sent["file"]["url"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("aesgcm://localhost:")),
+        "{sent}"
+    );
+
+    let got = file_message(&mut bob, "b");
+    assert_ne!(got["encryption"], "none", "{got}");
+    assert_eq!(got["file"]["name"], "Bericht.pdf");
+    assert_eq!(got["file"]["transfer"], "available");
+    let bob_id = got["id"].as_str().expect("id").to_owned();
+    bob.send(json!({"cmd":"download","account":"b","id":bob_id}));
+    let done = transfer(
+        &mut bob,
+        "download",
+        &bob_id,
+        "done",
+        Duration::from_secs(180),
+    );
+    assert_eq!(done["bytes"], size, "the plain size");
+    let stored = updated(&mut bob, &bob_id, |v| v["file"]["transfer"] == "done");
+    let path = PathBuf::from(stored["file"]["path"].as_str().expect("path"));
+    assert_eq!(sha256_file(&path), hash, "decrypted");
+    assert_eq!(listing(path.parent().expect("dir")), vec!["Bericht.pdf"]);
+
+    #[cfg(target_os = "linux")]
+    for (who, pid, base) in [
+        ("alice", alice.pid(), baselines.0),
+        ("bob", bob.pid(), baselines.1),
+    ] {
+        let peak = peak_rss_kib(pid);
+        eprintln!(
+            "{who}: peak memory {base} KiB before, {peak} KiB after the encrypted 50 MB transfer"
+        );
+        assert!(peak > 0, "VmHWM not readable");
+        assert!(
+            peak < base + 30 * 1024,
+            "{who} peak memory {peak} KiB (before: {base} KiB)"
+        );
+    }
+}
+
 #[test]
 fn a_file_above_the_server_limit_gets_a_clear_error() {
     let server = Prosody::start_with_upload_limit(Some(MIB));
