@@ -552,3 +552,36 @@ fn a_file_sent_in_an_encrypted_chat_goes_up_encrypted_and_the_bot_opens_it() {
     assert_ne!(sent["encryption"], "none", "{sent}");
     assert_eq!(sent["file"]["size"], plain.len(), "{sent}");
 }
+
+/// An encrypted image from a contact (issue 23, with issue 24's `HEAD`):
+/// its link says no size, so the server is asked, and then the normal
+/// rules fetch it on their own and make a preview.
+#[test]
+fn an_encrypted_image_from_a_contact_is_sized_fetched_and_previewed() {
+    let (server, _dir, mut alice, mut bob) = with_https_upload();
+    alice.send(json!({"cmd":"add_contact","account":"a","jid":bob.jid,"preapprove":true}));
+    let bob_jid = bob.jid.clone();
+    alice.wait_for("mutual", |v| {
+        v["event"] == "roster"
+            && common::headless::roster_entry(v, &bob_jid)
+                .is_some_and(|c| c["subscription"] == "both")
+    });
+    let mut png = std::io::Cursor::new(Vec::new());
+    image::RgbImage::from_pixel(64, 48, image::Rgb([200, 30, 30]))
+        .write_to(&mut png, image::ImageFormat::Png)
+        .expect("a PNG");
+    let png = png.into_inner();
+    let link = upload_encrypted(&server, "bob", "bpw", "Foto.png", &png);
+    bob.refresh(ALICE);
+    bob.send_encrypted(ALICE, &link);
+    let got = alice.wait_for("the image message", |v| {
+        v["event"] == "message" && v["file"].is_object()
+    });
+    let id = got["id"].as_str().expect("id").to_owned();
+    assert_eq!(got["file"]["transfer"], "available", "{got}");
+    let done = alice.wait_for("fetched on its own", |v| {
+        v["event"] == "message_updated" && v["id"] == id.as_str() && v["file"]["transfer"] == "done"
+    });
+    assert_eq!(done["file"]["size"], png.len(), "{done}");
+    assert!(done["file"]["thumbnail"].is_string(), "a preview: {done}");
+}

@@ -190,6 +190,13 @@ pub struct Fetch {
     pub decrypt: Option<MediaKey>,
 }
 
+/// What a `HEAD` request says of a file before it is fetched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Probe {
+    /// `Content-Length`, if the server sends it.
+    pub size: Option<u64>,
+}
+
 /// Progress callback: bytes so far.
 pub type OnProgress = Arc<dyn Fn(u64) + Send + Sync>;
 
@@ -311,6 +318,26 @@ impl Http {
             return Err(TransferError::Changed { sent, size });
         }
         Ok(hash)
+    }
+
+    /// Asks for the size of the file at `url` (`HEAD`, the same trust and
+    /// redirect rules as a download).
+    pub async fn probe(&self, url: &str) -> Result<Probe, TransferError> {
+        let url =
+            Url::parse(url).map_err(|e| TransferError::Refused(format!("invalid URL: {e}")))?;
+        self.policy.check(&url)?;
+        let response = self.client.head(url).send().await.map_err(network)?;
+        self.policy.check(response.url())?;
+        if !response.status().is_success() {
+            return Err(TransferError::Status(response.status()));
+        }
+        // The header itself: a HEAD answer has no body to measure.
+        let size = response
+            .headers()
+            .get(CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse().ok());
+        Ok(Probe { size })
     }
 
     /// Downloads `fetch.url` into `fetch.dir`, under `fetch.name` or a

@@ -21,10 +21,45 @@ impl Actor {
         let image = files::is_image(file.media_type.as_deref(), &file.name);
         // Only from contacts: a stranger's link is not fetched unasked.
         let contact = self.store.is_contact(&m.with).unwrap_or(false);
-        if contact && self.transfers.settings.auto_downloads(file.size, image) {
+        if !contact || !self.transfers.settings.auto_download {
+            return;
+        }
+        // A bare link or an encrypted file says no size: the server is
+        // asked first (once), then the same rules apply.
+        if file.size.is_none() {
+            if let Some(url) = file.url.clone()
+                && self.transfers.probed.insert(m.id.clone())
+            {
+                self.probe_size(&m.id, &url);
+            }
+            return;
+        }
+        if self.transfers.settings.auto_downloads(file.size, image) {
             let cap = self.transfers.settings.auto_cap(image);
             self.start_download(&m.id, Some(cap));
         }
+    }
+
+    /// Asks the server for the size of received file `id` at `url` (an
+    /// `aesgcm://` link: its HTTPS address, less the tag).
+    fn probe_size(&mut self, id: &str, url: &str) {
+        let Ok(http) = self.transfers.http.clone() else {
+            return;
+        };
+        let (url, overhead) = match crate::xmpp::aesgcm::AesGcmLink::parse(url) {
+            Ok(link) => (link.url.to_string(), omemo::media::TAG_LEN as u64),
+            Err(_) => (url.to_owned(), 0),
+        };
+        let tx = self.transfers.tx.clone();
+        let id = id.to_owned();
+        tokio::spawn(async move {
+            let result = http.probe(&url).await;
+            let _ = tx.send(Report::Probed {
+                id,
+                overhead,
+                result,
+            });
+        });
     }
 
     fn start_download(&mut self, id: &str, cap: Option<u64>) {

@@ -56,6 +56,13 @@ pub(super) enum Report {
     Retry {
         id: String,
     },
+    /// What a `HEAD` said of a received file of unknown size.
+    Probed {
+        id: String,
+        /// Bytes the server holds beyond the file (an encrypted file's tag).
+        overhead: u64,
+        result: Result<crate::files::transfer::Probe, TransferError>,
+    },
 }
 
 #[derive(Debug)]
@@ -73,6 +80,8 @@ pub(super) struct Transfers {
     active: HashMap<String, Active>,
     /// Passing failures of each upload in this session.
     tries: HashMap<String, u32>,
+    /// Received files of unknown size whose size was asked for (once).
+    probed: std::collections::HashSet<String>,
     pub settings: FileSettings,
     /// Where received files go.
     download_dir: PathBuf,
@@ -106,6 +115,7 @@ impl Transfers {
             http,
             active: HashMap::new(),
             tries: HashMap::new(),
+            probed: std::collections::HashSet::new(),
             download_dir: config
                 .files
                 .download_dir
@@ -634,6 +644,26 @@ impl Actor {
                     Err(e) => self.upload_failed(&job.id, &e.to_string()),
                 }
             }
+            Report::Probed {
+                id,
+                overhead,
+                result,
+            } => match result {
+                Ok(crate::files::transfer::Probe { size: Some(size) }) => {
+                    let size = size.saturating_sub(overhead);
+                    let update = FileUpdate {
+                        size: Some(size),
+                        ..FileUpdate::default()
+                    };
+                    if let Some(record) = self.update_file(&id, &update) {
+                        self.maybe_auto_download(&record);
+                    }
+                }
+                Ok(_) => {
+                    tracing::debug!(account = %self.id, message = %id, "no size from the server")
+                }
+                Err(e) => tracing::debug!(account = %self.id, message = %id, "size not asked: {e}"),
+            },
             Report::Retry { id } => {
                 if self.state == ConnState::Online {
                     self.start_uploads(stream).await;
