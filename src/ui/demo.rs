@@ -305,6 +305,10 @@ pub fn events(
     (events, bob)
 }
 
+/// The demo photo's link: an encrypted file (XEP-0454; the key is made up).
+const SUNSET_LINK: &str = "aesgcm://upload.example.org/3f2a/sunset.jpg#\
+    000102030405060708090a0b000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+
 /// A photo from Bob (downloaded, with a preview drawn into `dir`; left
 /// out if it cannot be written) and a document of ours being uploaded.
 fn file_messages(
@@ -336,12 +340,18 @@ fn file_messages(
         .save_with_format(&thumbnail, image::ImageFormat::Png)
         .is_ok()
         .then(|| MessageRecord {
-            body: "https://upload.example.org/3f2a/sunset.jpg".into(),
+            // Sent in the encrypted chat: an encrypted file (XEP-0454).
+            body: SUNSET_LINK.into(),
+            crypto: crate::api::MessageCrypto {
+                encryption: crate::api::Encryption::Omemo2,
+                sender_device: Some(31_415),
+                ..Default::default()
+            },
             file: Some(FileInfo {
                 name: "sunset.jpg".into(),
                 size: Some(2_483_412),
                 media_type: Some("image/jpeg".into()),
-                url: Some("https://upload.example.org/3f2a/sunset.jpg".into()),
+                url: Some(SUNSET_LINK.into()),
                 path: Some(dir.join("sunset.jpg").display().to_string()),
                 thumbnail: Some(thumbnail.display().to_string()),
                 transfer: TransferState::Done,
@@ -355,6 +365,10 @@ fn file_messages(
             )
         });
     let document = MessageRecord {
+        crypto: crate::api::MessageCrypto {
+            encryption: crate::api::Encryption::Omemo2,
+            ..Default::default()
+        },
         file: Some(FileInfo {
             name: "Quarterly report.pdf".into(),
             size: Some(3_565_158),
