@@ -30,6 +30,72 @@ mod png_bomb;
 
 /// Writes `size` bytes of varied (not compressible) data; returns the
 /// file's SHA-256 in base64.
+/// A 50 MB file that Alice has just handed to `send_file` for Bob.
+struct BigSend {
+    /// Holds the file.
+    _work: tempfile::TempDir,
+    /// Its SHA-256, base64.
+    hash: String,
+    /// Both clients' peak memory before (KiB; Linux only, else 0).
+    baselines: (u64, u64),
+    /// Alice's `message` event for it (queued).
+    queued: Value,
+    id: String,
+}
+
+fn send_big_file(alice: &mut Headless, bob: &Headless, name: &str, reference: &str) -> BigSend {
+    let work = tempfile::tempdir().expect("temp dir");
+    let source = work.path().join(name);
+    let hash = big_file(&source, 50 * MIB);
+    #[cfg(target_os = "linux")]
+    let baselines = (peak_rss_kib(alice.pid()), peak_rss_kib(bob.pid()));
+    #[cfg(not(target_os = "linux"))]
+    let baselines = (0, 0);
+    alice.send(
+        json!({"cmd":"send_file","account":"a","to":"bob@localhost","path":source,"ref":reference}),
+    );
+    let queued = alice.wait_for("queued file message", |v| {
+        v["event"] == "message" && v["ref"] == reference
+    });
+    let id = queued["id"].as_str().expect("id").to_owned();
+    BigSend {
+        _work: work,
+        hash,
+        baselines,
+        queued,
+        id,
+    }
+}
+
+/// Bob asks to download the file of message `got` and it completes within
+/// `within`: its id and the `transfer` event that says so.
+fn download_on_request(bob: &mut Headless, got: &Value, within: Duration) -> (String, Value) {
+    let id = got["id"].as_str().expect("id").to_owned();
+    bob.send(json!({"cmd":"download","account":"b","id":id}));
+    let done = transfer(bob, "download", &id, "done", within);
+    (id, done)
+}
+
+/// Both clients' peak memory stayed within `limit_kib` of what it was
+/// before the 50 MB transfer (Linux: VmHWM).
+fn assert_memory_bounded(alice: &Headless, bob: &Headless, baselines: (u64, u64), limit_kib: u64) {
+    #[cfg(target_os = "linux")]
+    for (who, pid, base) in [
+        ("alice", alice.pid(), baselines.0),
+        ("bob", bob.pid(), baselines.1),
+    ] {
+        let peak = peak_rss_kib(pid);
+        eprintln!("{who}: peak memory {base} KiB before, {peak} KiB after the 50 MB transfer");
+        assert!(peak > 0, "VmHWM not readable");
+        assert!(
+            peak < base + limit_kib,
+            "{who} peak memory {peak} KiB (before: {base} KiB)"
+        );
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = (alice, bob, baselines, limit_kib);
+}
+
 /// Alice and Bob as mutual contacts, their chat switched to plain text:
 /// these tests are about the plain transfer paths (XEP-0066/0447 metadata,
 /// hashes, sizes). In an encrypted chat a file goes as an `aesgcm://` link
@@ -157,20 +223,14 @@ fn a_50_mb_file_round_trip_over_https_with_progress_and_bounded_memory() {
     server.register("alice", "apw");
     server.register("bob", "bpw");
     let (_dirs, mut alice, mut bob) = plain_pair(&server);
-    let work = tempfile::tempdir().expect("temp dir");
-    let source = work.path().join("Quartalsbericht 2026.pdf");
     let size = 50 * MIB;
-    let hash = big_file(&source, size);
-    #[cfg(target_os = "linux")]
-    let baselines = (peak_rss_kib(alice.pid()), peak_rss_kib(bob.pid()));
-
-    alice.send(
-        json!({"cmd":"send_file","account":"a","to":"bob@localhost","path":source,"ref":"f1"}),
-    );
-    let queued = alice.wait_for("queued file message", |v| {
-        v["event"] == "message" && v["ref"] == "f1"
-    });
-    let id = queued["id"].as_str().expect("id").to_owned();
+    let BigSend {
+        _work,
+        hash,
+        baselines,
+        queued,
+        id,
+    } = send_big_file(&mut alice, &bob, "Quartalsbericht 2026.pdf", "f1");
     assert_eq!(queued["state"], "queued");
     assert_eq!(queued["file"]["name"], "Quartalsbericht 2026.pdf");
     assert_eq!(queued["file"]["size"], size);
@@ -202,15 +262,7 @@ fn a_50_mb_file_round_trip_over_https_with_progress_and_bounded_memory() {
     assert_eq!(got["file"]["media_type"], "application/pdf");
     assert_eq!(got["file"]["sha256"], hash.as_str());
     assert_eq!(got["file"]["transfer"], "available");
-    let bob_id = got["id"].as_str().expect("id").to_owned();
-    bob.send(json!({"cmd":"download","account":"b","id":bob_id}));
-    let done = transfer(
-        &mut bob,
-        "download",
-        &bob_id,
-        "done",
-        Duration::from_secs(120),
-    );
+    let (bob_id, done) = download_on_request(&mut bob, &got, Duration::from_secs(120));
     assert_eq!(done["bytes"], size);
     let stored = updated(&mut bob, &bob_id, |v| v["file"]["transfer"] == "done");
     let path = PathBuf::from(stored["file"]["path"].as_str().expect("path"));
@@ -238,19 +290,7 @@ fn a_50_mb_file_round_trip_over_https_with_progress_and_bounded_memory() {
         vec!["Quartalsbericht 2026.pdf"]
     );
 
-    #[cfg(target_os = "linux")]
-    for (who, pid, base) in [
-        ("alice", alice.pid(), baselines.0),
-        ("bob", bob.pid(), baselines.1),
-    ] {
-        let peak = peak_rss_kib(pid);
-        eprintln!("{who}: peak memory {base} KiB before, {peak} KiB after the 50 MB transfer");
-        assert!(peak > 0, "VmHWM not readable");
-        assert!(
-            peak < base + 40 * 1024,
-            "{who} peak memory {peak} KiB (before: {base} KiB)"
-        );
-    }
+    assert_memory_bounded(&alice, &bob, baselines, 40 * 1024);
 }
 
 /// XEP-0454 between two Plausch accounts (issue 23): in their encrypted
@@ -267,20 +307,14 @@ fn a_50_mb_encrypted_file_round_trip_with_bounded_memory() {
     alice.wait_for("the chat encrypted", |v| {
         v["event"] == "encryption" && v["with"] == "bob@localhost" && v["enabled"] == true
     });
-    let work = tempfile::tempdir().expect("temp dir");
-    let source = work.path().join("Bericht.pdf");
     let size = 50 * MIB;
-    let hash = big_file(&source, size);
-    #[cfg(target_os = "linux")]
-    let baselines = (peak_rss_kib(alice.pid()), peak_rss_kib(bob.pid()));
-
-    alice.send(
-        json!({"cmd":"send_file","account":"a","to":"bob@localhost","path":source,"ref":"e1"}),
-    );
-    let queued = alice.wait_for("queued file message", |v| {
-        v["event"] == "message" && v["ref"] == "e1"
-    });
-    let id = queued["id"].as_str().expect("id").to_owned();
+    let BigSend {
+        _work,
+        hash,
+        baselines,
+        queued,
+        id,
+    } = send_big_file(&mut alice, &bob, "Bericht.pdf", "e1");
     assert_ne!(queued["encryption"], "none", "{queued}");
     transfer(&mut alice, "upload", &id, "done", Duration::from_secs(180));
     let sent = updated(&mut alice, &id, |v| v["file"]["transfer"] == "done");
@@ -300,36 +334,14 @@ fn a_50_mb_encrypted_file_round_trip_with_bounded_memory() {
     assert_ne!(got["encryption"], "none", "{got}");
     assert_eq!(got["file"]["name"], "Bericht.pdf");
     assert_eq!(got["file"]["transfer"], "available");
-    let bob_id = got["id"].as_str().expect("id").to_owned();
-    bob.send(json!({"cmd":"download","account":"b","id":bob_id}));
-    let done = transfer(
-        &mut bob,
-        "download",
-        &bob_id,
-        "done",
-        Duration::from_secs(180),
-    );
+    let (bob_id, done) = download_on_request(&mut bob, &got, Duration::from_secs(180));
     assert_eq!(done["bytes"], size, "the plain size");
     let stored = updated(&mut bob, &bob_id, |v| v["file"]["transfer"] == "done");
     let path = PathBuf::from(stored["file"]["path"].as_str().expect("path"));
     assert_eq!(sha256_file(&path), hash, "decrypted");
     assert_eq!(listing(path.parent().expect("dir")), vec!["Bericht.pdf"]);
 
-    #[cfg(target_os = "linux")]
-    for (who, pid, base) in [
-        ("alice", alice.pid(), baselines.0),
-        ("bob", bob.pid(), baselines.1),
-    ] {
-        let peak = peak_rss_kib(pid);
-        eprintln!(
-            "{who}: peak memory {base} KiB before, {peak} KiB after the encrypted 50 MB transfer"
-        );
-        assert!(peak > 0, "VmHWM not readable");
-        assert!(
-            peak < base + 30 * 1024,
-            "{who} peak memory {peak} KiB (before: {base} KiB)"
-        );
-    }
+    assert_memory_bounded(&alice, &bob, baselines, 30 * 1024);
 }
 
 #[test]
