@@ -46,9 +46,13 @@ impl Actor {
         let Ok(http) = self.transfers.http.clone() else {
             return;
         };
-        let (url, overhead) = match crate::xmpp::aesgcm::AesGcmLink::parse(url) {
-            Ok(link) => (link.url.to_string(), omemo::media::TAG_LEN as u64),
-            Err(_) => (url.to_owned(), 0),
+        let Ok((url, key)) = fetch_target(url) else {
+            return;
+        };
+        let overhead = if key.is_some() {
+            omemo::media::TAG_LEN as u64
+        } else {
+            0
         };
         let tx = self.transfers.tx.clone();
         let id = id.to_owned();
@@ -108,16 +112,9 @@ impl Actor {
             (Some(s), Some(c)) => Some(s.min(c)),
             (s, c) => s.or(c),
         };
-        // An encrypted file (XEP-0454): fetched from its HTTPS address,
-        // decrypted with the key its link carries.
-        let (url, decrypt) = match crate::xmpp::aesgcm::AesGcmLink::parse(&url) {
-            Ok(link) => match omemo::media::MediaKey::new(link.key, &link.iv) {
-                Ok(key) => (link.url.to_string(), Some(key)),
-                Err(e) => {
-                    return self.error(Problem::FileUnavailable, e.to_string(), None);
-                }
-            },
-            Err(_) => (url, None),
+        let (url, decrypt) = match fetch_target(&url) {
+            Ok(target) => target,
+            Err(e) => return self.error(Problem::FileUnavailable, e.to_string(), None),
         };
         let fetch = Fetch {
             url,
@@ -192,5 +189,18 @@ async fn make_preview(account: &str, image: PathBuf, out: PathBuf) -> Option<Pat
             tracing::error!(account, "preview task failed: {e}");
             None
         }
+    }
+}
+
+/// Where a received file's bytes are, and the key to open them: for an
+/// encrypted file (XEP-0454) its link's HTTPS address and key, else the
+/// URL as it is.
+fn fetch_target(url: &str) -> Result<(String, Option<omemo::media::MediaKey>), omemo::Error> {
+    match crate::xmpp::aesgcm::AesGcmLink::parse(url) {
+        Ok(link) => {
+            let key = omemo::media::MediaKey::new(link.key, &link.iv)?;
+            Ok((link.url.to_string(), Some(key)))
+        }
+        Err(_) => Ok((url.to_owned(), None)),
     }
 }
