@@ -52,12 +52,16 @@ pub(super) struct Job {
 impl Job {
     /// The bytes that go up: an encrypted file carries its tag.
     pub fn upload_size(&self) -> u64 {
-        let tag = if self.key.is_some() {
-            omemo::media::TAG_LEN as u64
-        } else {
-            0
-        };
-        self.size + tag
+        self.size + overhead(self.key.is_some())
+    }
+}
+
+/// What an upload adds to the file: an encrypted one's 16-byte tag.
+pub(super) fn overhead(encrypted: bool) -> u64 {
+    if encrypted {
+        omemo::media::TAG_LEN as u64
+    } else {
+        0
     }
 }
 

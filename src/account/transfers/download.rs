@@ -49,11 +49,7 @@ impl Actor {
         let Ok((url, key)) = fetch_target(url) else {
             return;
         };
-        let overhead = if key.is_some() {
-            omemo::media::TAG_LEN as u64
-        } else {
-            0
-        };
+        let overhead = crate::account::upload::overhead(key.is_some());
         let tx = self.transfers.tx.clone();
         let id = id.to_owned();
         tokio::spawn(async move {

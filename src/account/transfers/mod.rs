@@ -279,11 +279,7 @@ impl Actor {
         // In an encrypted chat the file is encrypted too (XEP-0454) and
         // carries a 16-byte tag.
         let encryption = self.omemo_for_new_message(&tokio_xmpp::jid::Jid::from(to.clone()));
-        let tag = if encryption == crate::api::Encryption::None {
-            0
-        } else {
-            omemo::media::TAG_LEN as u64
-        };
+        let tag = crate::account::upload::overhead(encryption != crate::api::Encryption::None);
         // Known limit: refuse at once, nothing is queued.
         if let Discovery::Found(Service {
             max_size: Some(max),
@@ -393,11 +389,7 @@ impl Actor {
             .ok()
             .flatten()
             .is_some_and(|m| m.crypto.encryption != crate::api::Encryption::None);
-        let tag = if encrypted {
-            omemo::media::TAG_LEN as u64
-        } else {
-            0
-        };
+        let tag = crate::account::upload::overhead(encrypted);
         if let Some(max) = service.max_size
             && size + tag > max
         {
