@@ -957,3 +957,45 @@ fn images_get_previews_and_an_image_bomb_does_not_exhaust_memory() {
         assert!(peak < baseline + 64 * 1024, "peak memory {peak} KiB");
     }
 }
+
+/// Bare links from a contact (issue 24 part 5, as other clients send
+/// files: an XEP-0066 link and nothing else): the size is asked with
+/// `HEAD`; an image is then fetched on its own and previewed, a file above
+/// the automatic limit is not.
+#[test]
+fn bare_links_from_a_contact_are_sized_first() {
+    let server = Prosody::with_users(&[("bob", "bpw"), ("eve", "epw")]);
+    let (_dir, mut bob, eve) = eve_and_bob(&server);
+    let files = FileServer::start();
+    let mut png = std::io::Cursor::new(Vec::new());
+    image::RgbImage::from_pixel(40, 30, image::Rgb([20, 90, 200]))
+        .write_to(&mut png, image::ImageFormat::Png)
+        .expect("a PNG");
+    let png = png.into_inner();
+    let photo = files.add("photo.png", png.clone(), Duration::ZERO);
+    let big = files.add("big.bin", vec![1u8; 6 * MIB as usize], Duration::ZERO);
+    for url in [&photo, &big] {
+        eve.send_xml(&format!(
+            "<message xmlns='jabber:client' type='chat' to='bob@localhost'><body>{url}</body>\
+             <x xmlns='jabber:x:oob'><url>{url}</url></x></message>"
+        ));
+    }
+    let id_of = |bob: &mut Headless, name: &str| {
+        let name = name.to_owned();
+        bob.wait_for("a bare link", |v| {
+            v["event"] == "message" && v["file"]["name"] == name.as_str()
+        })["id"]
+            .as_str()
+            .expect("id")
+            .to_owned()
+    };
+    let (photo_id, big_id) = (id_of(&mut bob, "photo.png"), id_of(&mut bob, "big.bin"));
+    let done = updated(&mut bob, &photo_id, |v| v["file"]["transfer"] == "done");
+    assert_eq!(done["file"]["size"], png.len(), "{done}");
+    assert!(done["file"]["thumbnail"].is_string(), "a preview: {done}");
+    let sized = updated(&mut bob, &big_id, |v| v["file"]["size"] == 6 * MIB);
+    assert_eq!(
+        sized["file"]["transfer"], "available",
+        "not fetched: {sized}"
+    );
+}

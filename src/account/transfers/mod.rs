@@ -180,12 +180,12 @@ impl Actor {
         });
     }
 
-    /// Changes a file's state in the store and announces the message.
     /// The file of stored message `id`, if it has one (unreadable: none).
     fn stored_file(&self, id: &str) -> Option<crate::api::FileInfo> {
         self.store.message(id).ok().flatten().and_then(|m| m.file)
     }
 
+    /// Changes a file's state in the store and announces the message.
     fn update_file(&mut self, id: &str, update: &FileUpdate) -> Option<MessageRecord> {
         match self.store.update_file(id, update) {
             Ok(Some(record)) => {
