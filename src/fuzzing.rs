@@ -191,8 +191,9 @@ fn room_archive_result(msg: Message, room: &BareJid, now: DateTime<Utc>) {
 fn room_message_rows(m: muc::RoomMessage, room: &BareJid) {
     let nick = m.nick.clone();
     let mut batch = Vec::new();
-    batch.extend(convert::into_chat(m.clone(), room, "me", false));
-    batch.extend(convert::into_chat(m, room, &nick, true));
+    let author = m.real_jid.clone();
+    batch.extend(convert::into_chat(m.clone(), room, "me", false, author));
+    batch.extend(convert::into_chat(m, room, &nick, true, None));
     store_rows(batch);
 }
 

@@ -16,33 +16,6 @@ use common::headless::{Headless, online};
 
 const ALICE: &str = "alice@localhost";
 
-/// Alice's device id, from her `devices` answer.
-fn own_device(alice: &mut Headless) -> u64 {
-    alice.send(json!({"cmd":"devices","account":"a","jid":ALICE}));
-    let devices = alice.wait_for("alice's devices", |v| {
-        v["event"] == "devices" && v["jid"] == ALICE
-    });
-    devices["devices"]
-        .as_array()
-        .and_then(|d| d.iter().find(|d| d["own"] == true))
-        .and_then(|d| d["id"].as_u64())
-        .unwrap_or_else(|| panic!("no own device in {devices}"))
-}
-
-/// Waits until Alice's account has published its device (the set-up
-/// logs both bundles and both lists).
-fn wait_published(alice: &mut Headless) {
-    alice.wait_for("alice online", |v| v["event"] == "archive_synced");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while alice.stderr_log().matches("OMEMO node published").count() < 4 {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "OMEMO set-up not done"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
-}
-
 /// Alice's message event with `body`, checked to be encrypted with
 /// `encryption` by `device`.
 #[track_caller]
@@ -58,8 +31,8 @@ fn received(alice: &mut Headless, body: &str, encryption: &str, device: u64) -> 
 fn plausch_and_the_bot_write_each_other_encrypted_in_both_variants() {
     let server = Prosody::with_users(&[("alice", "apw"), ("bob", "bpw"), ("carol", "cpw")]);
     let (dir, mut alice) = online(&server, "a", "alice", "apw");
-    wait_published(&mut alice);
-    let alice_device = own_device(&mut alice);
+    alice.wait_omemo_published();
+    let alice_device = alice.own_omemo_device("a", ALICE);
     let mut bob = Bot::start(&server, "bob", "bpw", BotOpts::default());
 
     // To bob: his devices are fetched, a session built from his bundle,
@@ -140,8 +113,8 @@ fn plausch_and_the_bot_write_each_other_encrypted_in_both_variants() {
 fn what_cannot_be_decrypted_is_shown_with_the_reason() {
     let server = Prosody::with_users(&[("alice", "apw"), ("bob", "bpw")]);
     let (_dir, mut alice) = online(&server, "a", "alice", "apw");
-    wait_published(&mut alice);
-    let alice_device = own_device(&mut alice);
+    alice.wait_omemo_published();
+    let alice_device = alice.own_omemo_device("a", ALICE);
     let mut bob = Bot::start(&server, "bob", "bpw", BotOpts::versions(Versions::Old));
     let bob_device = bob.device_id();
 
@@ -197,7 +170,7 @@ fn what_cannot_be_decrypted_is_shown_with_the_reason() {
 fn a_contact_with_two_devices_reads_on_both() {
     let server = Prosody::with_users(&[("alice", "apw"), ("bob", "bpw")]);
     let (_dir, mut alice) = online(&server, "a", "alice", "apw");
-    wait_published(&mut alice);
+    alice.wait_omemo_published();
     let mut phone = Bot::start(&server, "bob", "bpw", BotOpts::default());
     let mut laptop = Bot::start(&server, "bob", "bpw", BotOpts::versions(Versions::Old));
     assert_ne!(phone.device_id(), laptop.device_id());
@@ -229,9 +202,9 @@ fn our_other_device_reads_what_we_write_and_what_we_get() {
     let server = Prosody::with_users(&[("alice", "apw"), ("bob", "bpw")]);
     let (_dirs, mut laptop, mut phone) =
         common::headless::two_devices(&server, "a", "alice", "apw");
-    wait_published(&mut laptop);
-    wait_published(&mut phone);
-    let laptop_device = own_device(&mut laptop);
+    laptop.wait_omemo_published();
+    phone.wait_omemo_published();
+    let laptop_device = laptop.own_omemo_device("a", ALICE);
     // The laptop knows the phone's device from our own list.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     loop {
@@ -309,7 +282,7 @@ fn trust_of(devices: &[Value], id: u64) -> Option<&str> {
 fn a_new_device_of_a_contact_is_trusted_blindly_until_one_is_verified() {
     let server = Prosody::with_users(&[("alice", "apw"), ("bob", "bpw")]);
     let (_dir, mut alice) = online(&server, "a", "alice", "apw");
-    wait_published(&mut alice);
+    alice.wait_omemo_published();
     let mut phone = Bot::start(&server, "bob", "bpw", BotOpts::default());
     let bob_jid = phone.jid.clone();
     // Mutual contacts (the bot accepts and asks back), then a presence
@@ -382,7 +355,7 @@ fn with_https_upload() -> (Prosody, tempfile::TempDir, Headless, Bot) {
     server.register("alice", "apw");
     server.register("bob", "bpw");
     let (dir, mut alice) = online(&server, "a", "alice", "apw");
-    wait_published(&mut alice);
+    alice.wait_omemo_published();
     let bob = Bot::start(&server, "bob", "bpw", BotOpts::default());
     (server, dir, alice, bob)
 }

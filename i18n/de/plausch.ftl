@@ -460,6 +460,7 @@ problem-registration-failed = Das Konto konnte auf dem Server nicht angelegt wer
 problem-data-dir-failed = Der Datenordner kann nicht verwendet werden.
 problem-omemo = Die Verschlüsselungsanfrage konnte nicht ausgeführt werden.
 problem-encryption-required = Dieses Konto sendet Nachrichten nur Ende-zu-Ende-verschlüsselt.
+problem-encryption-unavailable = Ende-zu-Ende-Verschlüsselung ist hier nicht möglich: Die Gruppe ist nicht auf Mitglieder beschränkt oder verbirgt deren Adressen.
 
 ## Vom Server abgelehnte Anfragen (Fehler mit Code) und warum (XMPP-Bedingungen)
 refused-roster-request = Die Kontaktliste konnte nicht gelesen werden: { $why }.
@@ -555,3 +556,4 @@ decryption-no-session = Es gibt keine verschlüsselte Sitzung mit dem Gerät des
 decryption-duplicate = Die Nachricht kam schon einmal an (eine Wiederholung).
 decryption-broken = Die Nachricht ist beschädigt oder nicht echt.
 decryption-disabled = Die Verschlüsselung ist für dieses Konto ausgeschaltet.
+decryption-unknown-sender = Die Gruppe nennt nicht, wer sie geschrieben hat; dessen Schlüssel sind daher unbekannt.

@@ -460,6 +460,7 @@ problem-registration-failed = The account could not be created on the server.
 problem-data-dir-failed = The data folder cannot be used.
 problem-omemo = The encryption request could not be carried out.
 problem-encryption-required = This account sends messages only end-to-end encrypted.
+problem-encryption-unavailable = End-to-end encryption is not possible here: the group is not members-only and non-anonymous.
 
 ## Requests the server refused (error events with a code), and why (XMPP conditions)
 refused-roster-request = The contact list could not be read: { $why }.
@@ -555,3 +556,4 @@ decryption-no-session = there is no encrypted session with the sender's device.
 decryption-duplicate = it was received before (a repeated message).
 decryption-broken = it is damaged or not genuine.
 decryption-disabled = encryption is switched off for this account.
+decryption-unknown-sender = the group did not reveal who wrote it, so their keys are unknown.

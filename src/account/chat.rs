@@ -50,6 +50,10 @@ pub struct ArrivedMessage {
     /// An OMEMO element still to decrypt (`omemo::receive` takes it and
     /// fills `body` and `crypto`).
     pub omemo: Vec<Result<Encrypted, OmemoXmlError>>,
+    /// The account that wrote it, where `sender` does not say: a room
+    /// message's author behind the nick (its OMEMO keys are theirs).
+    /// None for a room message whose author the room did not reveal.
+    pub author: Option<BareJid>,
     pub crypto: MessageCrypto,
 }
 
@@ -61,6 +65,7 @@ pub fn parse_chat(msg: Message, own: &BareJid, now: DateTime<Utc>) -> Option<Arr
 
 impl From<ParsedChat> for ArrivedMessage {
     fn from(m: ParsedChat) -> Self {
+        let author = Some(m.sender.to_bare());
         ArrivedMessage {
             direction: match m.direction {
                 xmpp::chat::Direction::In => Direction::In,
@@ -80,6 +85,7 @@ impl From<ParsedChat> for ArrivedMessage {
             file: m.file.map(super::file_message::new_file),
             mention: false,
             occupant_id: None,
+            author,
             omemo: m.omemo,
             crypto: MessageCrypto::default(),
         }

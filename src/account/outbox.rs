@@ -250,24 +250,8 @@ impl Actor {
         if self.is_room_jid(&to) {
             return self.transmit_to_room(m, &to, stream).await;
         }
-        // Marked for encryption when written: never sent in plain text.
-        let sealed = if m.crypto.encryption == Encryption::None {
-            if self.switches.require_encryption {
-                let why = super::omemo::send::REQUIRED;
-                return self.set_message_state(id, MessageState::Failed, Some(why));
-            }
-            None
-        } else if let Some(elements) = self.omemo_resealed(id) {
-            Some(elements)
-        } else {
-            match self.omemo_seal(&to, id, &m.body, stream).await {
-                Sealed::Ready(elements) => Some(elements),
-                Sealed::Waiting => return,
-                Sealed::Failed(why) => {
-                    tracing::info!(account = %self.id, id, "message not encrypted: {why}");
-                    return self.set_message_state(id, MessageState::Failed, Some(&why));
-                }
-            }
+        let Some(sealed) = self.seal_for(m, &to, &m.body, stream).await else {
+            return;
         };
         self.in_flight.insert(id.to_owned());
         // An encrypted file's link (with its key) goes only inside OMEMO:
@@ -299,17 +283,63 @@ impl Actor {
         self.track(token, id);
     }
 
+    /// The OMEMO elements message `m` (`body`) goes out with: None to
+    /// send it in plain text (as it was written), Some(None) not at all
+    /// now (keys are being fetched; or it failed, and says why). Marked
+    /// for encryption when written, a message is never sent in plain text.
+    async fn seal_for(
+        &mut self,
+        m: &MessageRecord,
+        to: &BareJid,
+        body: &str,
+        stream: &Wire,
+    ) -> Option<Option<Vec<crate::xmpp::omemo::Encrypted>>> {
+        let id = m.id.as_str();
+        if m.crypto.encryption == Encryption::None {
+            if self.switches.require_encryption {
+                let why = super::omemo::send::REQUIRED;
+                self.set_message_state(id, MessageState::Failed, Some(why));
+                return None;
+            }
+            return Some(None);
+        }
+        if let Some(elements) = self.omemo_resealed(id) {
+            return Some(Some(elements));
+        }
+        match self.omemo_seal(to, id, body, stream).await {
+            Sealed::Ready(elements) => Some(Some(elements)),
+            Sealed::Waiting => None,
+            Sealed::Failed(why) => {
+                tracing::info!(account = %self.id, id, "message not encrypted: {why}");
+                self.set_message_state(id, MessageState::Failed, Some(&why));
+                None
+            }
+        }
+    }
+
     /// A groupchat message: no receipts or markers (the room's echo is
     /// the confirmation, see `muc::confirm_reflection`).
     async fn transmit_to_room(&mut self, m: &MessageRecord, room: &BareJid, stream: &Wire) {
-        self.in_flight.insert(m.id.clone());
         let body = match m.file.as_ref().and_then(|f| f.url.as_deref()) {
             Some(url) => url,
             None => &m.body,
         };
-        let mut msg = with_file(crate::xmpp::muc::outgoing(room, &m.id, body), m);
+        let Some(sealed) = self.seal_for(m, room, body, stream).await else {
+            return;
+        };
+        self.in_flight.insert(m.id.clone());
+        let mut msg = crate::xmpp::muc::outgoing(room, &m.id, body);
+        // As in 1:1 chats: no plain link, metadata or quote beside it.
+        if sealed.is_none() {
+            msg = with_file(msg, m);
+        }
         if let Some((author, reference, quoted)) = self.quoted(m) {
-            msg = replies::with_reply(msg, author, &reference, &quoted, &m.body);
+            let quoted = if sealed.is_some() { "" } else { &quoted };
+            msg = replies::with_reply(msg, author, &reference, quoted, &m.body);
+        }
+        if let Some(elements) = sealed {
+            self.sealed_as(&m.id, &elements);
+            msg = crate::xmpp::omemo::seal_message(msg, &elements);
         }
         if self.switches.send_typing {
             msg = chatstates::with_active(msg);

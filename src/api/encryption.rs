@@ -69,6 +69,15 @@ pub struct DeviceInfo {
     pub last_used: Option<DateTime<Utc>>,
 }
 
+/// Why a conversation cannot be end-to-end encrypted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EncryptionUnavailable {
+    /// A group that is open or semi-anonymous: members cannot see each
+    /// other's addresses, so nobody can tell whose keys to encrypt to.
+    OpenRoom,
+}
+
 /// How a message travelled (the `encryption` field of messages).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -127,6 +136,9 @@ pub enum DecryptionError {
     Broken,
     /// OMEMO is switched off for this account.
     Disabled,
+    /// A group message whose author the room did not reveal (so whose
+    /// keys cannot be told).
+    UnknownSender,
 }
 
 impl DecryptionError {
@@ -137,6 +149,7 @@ impl DecryptionError {
             DecryptionError::Duplicate => "duplicate",
             DecryptionError::Broken => "broken",
             DecryptionError::Disabled => "disabled",
+            DecryptionError::UnknownSender => "unknown_sender",
         }
     }
 
@@ -145,6 +158,7 @@ impl DecryptionError {
             "not_for_this_device" => DecryptionError::NotForThisDevice,
             "no_session" => DecryptionError::NoSession,
             "duplicate" => DecryptionError::Duplicate,
+            "unknown_sender" => DecryptionError::UnknownSender,
             "broken" => DecryptionError::Broken,
             "disabled" => DecryptionError::Disabled,
             _ => return None,

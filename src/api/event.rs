@@ -319,12 +319,21 @@ pub enum Event {
     /// `encryption`): `enabled` is the conversation's own switch (absent:
     /// the account's default applies), `encrypted` what a message written
     /// now gets (`none`, `omemo`, `omemo2`).
+    ///
+    /// For a group: `unavailable` says why it cannot be encrypted at all
+    /// (`open_room`: not members-only and non-anonymous); `unreachable`
+    /// lists the members who cannot read its encrypted messages (no
+    /// device with OMEMO, or none trusted).
     Encryption {
         account: AccountId,
         with: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         enabled: Option<bool>,
         encrypted: crate::api::Encryption,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        unavailable: Option<crate::api::EncryptionUnavailable>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        unreachable: Vec<String>,
     },
     /// Something failed. `message` is a plain English sentence, `code` the
     /// kind of problem (see [`Problem`]). Where the server refused a

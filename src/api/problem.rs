@@ -146,14 +146,17 @@ pub enum Problem {
     /// An OMEMO request cannot be carried out (e.g. removing this device
     /// from its own list), or the server refused to publish our device.
     Omemo,
-    /// The account sends 1:1 messages only end-to-end encrypted
+    /// The account sends messages only end-to-end encrypted
     /// (`require_encryption`): encryption cannot be switched off.
     EncryptionRequired,
+    /// End-to-end encryption is not possible in this conversation (a
+    /// group that is open or semi-anonymous).
+    EncryptionUnavailable,
 }
 
 impl Problem {
     /// Every code, for tests and front-ends that list them.
-    pub const ALL: [Problem; 34] = [
+    pub const ALL: [Problem; 35] = [
         Problem::NotConnected,
         Problem::StoreFailed,
         Problem::InvalidAddress,
@@ -188,6 +191,7 @@ impl Problem {
         Problem::DataDirFailed,
         Problem::Omemo,
         Problem::EncryptionRequired,
+        Problem::EncryptionUnavailable,
     ];
 
     /// The stable code, as serialised.
@@ -227,6 +231,7 @@ impl Problem {
             Problem::DataDirFailed => "data_dir_failed",
             Problem::Omemo => "omemo",
             Problem::EncryptionRequired => "encryption_required",
+            Problem::EncryptionUnavailable => "encryption_unavailable",
         }
     }
 
@@ -272,6 +277,9 @@ impl Problem {
             Problem::DataDirFailed => "The data folder cannot be used.",
             Problem::Omemo => "The encryption request could not be carried out.",
             Problem::EncryptionRequired => "This account sends messages only end-to-end encrypted.",
+            Problem::EncryptionUnavailable => {
+                "End-to-end encryption is not possible here: the group is not members-only and non-anonymous."
+            }
         }
     }
 }

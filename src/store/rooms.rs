@@ -128,6 +128,25 @@ impl Store {
         Ok(())
     }
 
+    /// Remembers whether room `jid` is private (members-only, not
+    /// anonymous), as its disco#info says.
+    pub fn set_room_private(&mut self, jid: &str, private: bool) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached("UPDATE room SET private = ?2 WHERE jid = ?1")?
+            .execute(params![jid, private])?;
+        Ok(())
+    }
+
+    /// Whether room `jid` was private when we last asked (None: never asked).
+    pub fn room_private(&self, jid: &str) -> Result<Option<bool>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT private FROM room WHERE jid = ?1")?
+            .query_row([jid], |r| r.get::<_, Option<bool>>(0))
+            .optional()?
+            .flatten())
+    }
+
     /// The archive id (stanza-id) of a stored message, and its conversation.
     pub fn server_id_of(&self, id: &str) -> Result<Option<(String, String)>, StoreError> {
         Ok(self
@@ -188,6 +207,14 @@ mod tests {
             room.map(|r| (r.name, r.autojoin)),
             Some((Some("Team".into()), false))
         );
+        // Private (encryption possible) once its disco#info said so.
+        assert_eq!(store.room_private("team@conference.example.org")?, None);
+        store.set_room_private("team@conference.example.org", true)?;
+        assert_eq!(
+            store.room_private("team@conference.example.org")?,
+            Some(true)
+        );
+        assert_eq!(store.room_private("other@conference.example.org")?, None);
         Ok(())
     }
 }

@@ -18,7 +18,7 @@ use super::StoreError;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Ordered migration steps; the schema version is `MIGRATIONS.len()`.
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12];
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12, V13];
 
 /// The newest schema version this build understands.
 pub(crate) const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -349,6 +349,14 @@ CREATE TABLE omemo_sealed (
     -- xmpp::omemo::sealed_to_xml
     elements   TEXT NOT NULL
 ) WITHOUT ROWID;
+"#;
+
+/// Whether a room is members-only and not anonymous, as its disco#info
+/// said when we last joined: encrypted group messages are possible only
+/// there, and a message written while offline must know it (NULL: never
+/// asked).
+const V13: &str = r#"
+ALTER TABLE room ADD COLUMN private INTEGER;
 "#;
 
 const WAL_CHECKPOINT_PAGES: i64 = 4000;

@@ -234,6 +234,8 @@ pub fn events(
                 with: bob.clone(),
                 enabled: None,
                 encrypted: crate::api::Encryption::Omemo2,
+                unavailable: None,
+                unreachable: Vec::new(),
             },
         ),
         (a.clone(), upload),

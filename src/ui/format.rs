@@ -214,6 +214,7 @@ pub fn problem_text(problem: Problem, condition: Option<&str>) -> String {
         Problem::DataDirFailed => fl!("problem-data-dir-failed"),
         Problem::Omemo => fl!("problem-omemo"),
         Problem::EncryptionRequired => fl!("problem-encryption-required"),
+        Problem::EncryptionUnavailable => fl!("problem-encryption-unavailable"),
     }
 }
 
@@ -246,6 +247,7 @@ pub fn decryption_failure(m: &MessageRecord) -> String {
         Some(DecryptionError::NoSession) => fl!("decryption-no-session"),
         Some(DecryptionError::Duplicate) => fl!("decryption-duplicate"),
         Some(DecryptionError::Disabled) => fl!("decryption-disabled"),
+        Some(DecryptionError::UnknownSender) => fl!("decryption-unknown-sender"),
         Some(DecryptionError::Broken) | None => fl!("decryption-broken"),
     };
     fl!("message-undecryptable", reason = reason)

@@ -24,6 +24,7 @@ use tokio_xmpp::parsers::stanza_id::{OriginId, StanzaId};
 use super::chat::Signal;
 use super::file_message::{self, FileInfo};
 use super::moderation::{self, Moderation};
+use super::omemo::{Encrypted, OmemoXmlError};
 use super::util::element;
 use super::{chatstates, replies, stamp};
 
@@ -237,6 +238,13 @@ pub struct RoomMessage {
     pub reply_to: Option<String>,
     /// A shared file (XEP-0066 / XEP-0447), as in chats.
     pub file: Option<FileInfo>,
+    /// OMEMO elements (encrypted groups): the text is inside them and
+    /// `body` is only the note for clients without OMEMO.
+    pub omemo: Vec<Result<Encrypted, OmemoXmlError>>,
+    /// The author's real JID as an `<x xmlns='muc#user'><item jid/>`
+    /// names it: the room adds it to its archive of a non-anonymous room
+    /// (trusted only there; live messages are matched by nick).
+    pub real_jid: Option<BareJid>,
 }
 
 /// Reads a groupchat message relayed by `room`. `None` for anything else
@@ -267,15 +275,27 @@ pub fn room_message(mut msg: Message, room: &BareJid, now: DateTime<Utc>) -> Opt
         false => None,
     };
     let signal = Signal::of(&msg);
+    let omemo = Encrypted::all_of_message(&msg);
+    // The text is inside: the body is the note for clients without OMEMO,
+    // and a plain link beside it is nobody's file.
+    let body = match omemo.is_empty() {
+        true => body,
+        false => Some(String::new()),
+    };
     let reply_to = replies::reply_id(&msg);
     let body = match (&reply_to, body) {
-        (Some(_), Some(b)) => Some(replies::strip_fallback(&msg, &b)),
+        (Some(_), Some(b)) if omemo.is_empty() => Some(replies::strip_fallback(&msg, &b)),
         (_, b) => b,
     };
     let file = match (&signal, &body) {
-        (None, Some(b)) => file_message::parse(&msg, b),
+        (None, Some(b)) if omemo.is_empty() => file_message::parse(&msg, b),
         _ => None,
     };
+    let real_jid = muc_user(&msg.payloads)
+        .and_then(|x| x.item)
+        .and_then(|item| item.jid)
+        .and_then(|j| j.parse::<Jid>().ok())
+        .map(|j| j.to_bare());
     // Only the room may assign the stanza-id we dedup with; an occupant's
     // own claim is ignored (the room strips them, but do not rely on it).
     let mut server_id = None;
@@ -318,6 +338,8 @@ pub fn room_message(mut msg: Message, room: &BareJid, now: DateTime<Utc>) -> Opt
         moderation,
         reply_to,
         file,
+        omemo,
+        real_jid,
     })
 }
 

@@ -9,6 +9,9 @@ tests/common/bot.rs.
 
 Commands (every command may carry "ref", which its answer echoes):
   {"cmd":"send","to":J,"body":B,"encrypt":true,"version":"0.3"|"2"}  -> sent | error
+  {"cmd":"send","to":ROOM,"groupchat":true,"recipients":[J…],"body":B,"encrypt":true}
+        (a group message, encrypted to the members named)            -> sent | error
+  {"cmd":"join","room":ROOM,"nick":N}                                -> joined | error
   {"cmd":"devices","jid":J,"refresh":true}                           -> devices | error
   {"cmd":"trust","jid":J,"device":N,"trust":"trusted"|"blind"|"undecided"|"distrusted"}
                                                                      -> trust | error
@@ -276,6 +279,8 @@ class Bot(ClientXMPP):
         self.state = StateFile(os.path.join(args.state, "bot.json"))
         self.quitting = False
         self.seen_ids: set = set()
+        # Our nick per room joined (our own reflected messages are skipped).
+        self.nicks: Dict[str, str] = {}
         self.mam_results: Dict[str, List[Message]] = {}
         # One OMEMO operation at a time (python-omemo does not guard a session
         # against concurrent use), and incoming messages in arrival order:
@@ -291,8 +296,8 @@ class Bot(ClientXMPP):
         self.roster.auto_authorize = True
         self.roster.auto_subscribe = True
 
-        for plugin in ["xep_0030", "xep_0060", "xep_0115", "xep_0163", "xep_0199", "xep_0280",
-                       "xep_0334", "xep_0359", "xep_0380"]:
+        for plugin in ["xep_0030", "xep_0045", "xep_0060", "xep_0115", "xep_0163", "xep_0199",
+                       "xep_0280", "xep_0334", "xep_0359", "xep_0380"]:
             self.register_plugin(plugin)
         register_plugin(BotOmemo)
         self.register_plugin(
@@ -454,8 +459,17 @@ class Bot(ClientXMPP):
             self.seen_ids.add(archive_id)
         plugin = self.plugin["xep_0384"]
         sender = JID(msg["from"])
+        # A group message: its author's keys are those of the real JID
+        # behind the nick (non-anonymous rooms show it in presence).
+        author = sender
+        if msg["type"] == "groupchat":
+            if not msg["body"] or sender.resource == self.nicks.get(sender.bare):
+                return  # a subject, or our own message reflected
+            real = self.plugin["xep_0045"].get_jid_property(JID(sender.bare), sender.resource, "jid")
+            author = JID(real) if real else JID(sender.bare)
         found = plugin.is_encrypted(msg)
         common = {
+            "real_jid": author.bare if msg["type"] == "groupchat" else None,
             "from": str(sender),
             "id": msg["id"] or None,
             "stanza_id": archive_id,
@@ -481,15 +495,15 @@ class Bot(ClientXMPP):
         sender_device = None
         try:
             if ns == TWO_NS:
-                message = twomemo.etree.parse_message(elt, sender.bare)
+                message = twomemo.etree.parse_message(elt, author.bare)
             else:
-                message = await oldmemo.etree.parse_message(elt, sender.bare, self.boundjid.bare, manager)
+                message = await oldmemo.etree.parse_message(elt, author.bare, self.boundjid.bare, manager)
             sender_device = message.device_id
             plaintext, device, _key = await manager.decrypt(message)
             if plaintext is None:
                 emit("empty_omemo", **common, version=VERSION_OF[ns], sender_device=sender_device)
                 return
-            body = open_sce_envelope(plaintext, sender.bare) if ns == TWO_NS else plaintext.decode("utf-8")
+            body = open_sce_envelope(plaintext, author.bare) if ns == TWO_NS else plaintext.decode("utf-8")
             emit(
                 "message", **common, body=body, encrypted=True, version=VERSION_OF[ns],
                 sender_device=device.device_id,
@@ -530,8 +544,11 @@ class Bot(ClientXMPP):
     async def send_message(self, cmd: Dict[str, Any], ref: Any) -> None:
         to = JID(cmd["to"])
         body = cmd["body"]
+        mtype = "groupchat" if cmd.get("groupchat") else "chat"
+        # Whose devices it is encrypted for: the contact, or a group's members.
+        recipients_of = [JID(j).bare for j in cmd.get("recipients", [])] or [to.bare]
         if not cmd.get("encrypt", True):
-            msg = self.make_message(mto=to, mbody=body, mtype="chat")
+            msg = self.make_message(mto=to, mbody=body, mtype=mtype)
             msg.send()
             emit("sent", ref=ref, id=msg["id"], to=str(to), encrypted=False, versions=[])
             return
@@ -542,16 +559,17 @@ class Bot(ClientXMPP):
             if NS_OF.get(str(version)) not in self.namespaces:
                 raise ValueError(f"version {version!r} is not enabled (enabled: {self.args.versions})")
             order = [NS_OF[str(version)]]
-        await self.refresh(to.bare)
+        for jid in recipients_of:
+            await self.refresh(jid)
         plaintexts: Dict[str, bytes] = {}
         if TWO_NS in order:
             plaintexts[TWO_NS] = sce_envelope(body, self.boundjid.bare)
         if OLD_NS in order:
             plaintexts[OLD_NS] = body.encode("utf-8")
         messages, errors = await manager.encrypt(
-            frozenset({to.bare}), plaintexts, backend_priority_order=order, identifier=ref
+            frozenset(recipients_of), plaintexts, backend_priority_order=order, identifier=ref
         )
-        msg = self.make_message(mto=to, mbody=FALLBACK, mtype="chat")
+        msg = self.make_message(mto=to, mbody=FALLBACK, mtype=mtype)
         msg.enable("store")
         used = []
         for message in messages:
@@ -610,6 +628,12 @@ class Bot(ClientXMPP):
                     for jid in jids:
                         await self.refresh(jid)
                 emit("refreshed", ref=ref, jids=[JID(j).bare for j in jids])
+            elif name == "join":
+                room = JID(cmd["room"]).bare
+                nick = str(cmd.get("nick") or self.boundjid.user)
+                self.nicks[room] = nick
+                await self.plugin["xep_0045"].join_muc_wait(JID(room), nick, maxstanzas=0, timeout=20)
+                emit("joined", ref=ref, room=room, nick=nick)
             elif name == "subscribe":
                 self.send_presence_subscription(pto=JID(cmd["jid"]).bare)
                 emit("subscribed", ref=ref, jid=JID(cmd["jid"]).bare)

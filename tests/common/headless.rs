@@ -175,6 +175,34 @@ impl Headless {
         });
     }
 
+    /// Waits until the (only) account is online and has published its
+    /// OMEMO device: both bundles and both lists.
+    pub fn wait_omemo_published(&mut self) {
+        self.wait_for("online and caught up", |v| v["event"] == "archive_synced");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while self.stderr_log().matches("OMEMO node published").count() < 4 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "OMEMO set-up not done"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    }
+
+    /// The OMEMO device id of `account` (whose address is `jid`), from its
+    /// `devices` answer.
+    pub fn own_omemo_device(&mut self, account: &str, jid: &str) -> u64 {
+        self.send(json!({"cmd":"devices","account":account,"jid":jid}));
+        let devices = self.wait_for("own devices", |v| {
+            v["event"] == "devices" && v["account"] == account && v["jid"] == jid
+        });
+        devices["devices"]
+            .as_array()
+            .and_then(|d| d.iter().find(|d| d["own"] == true))
+            .and_then(|d| d["id"].as_u64())
+            .unwrap_or_else(|| panic!("no own device in {devices}"))
+    }
+
     pub fn wait_message(&mut self, account: &str, body: &str) -> Value {
         self.wait_for(&format!("message {body:?}"), |v| {
             v["event"] == "message" && v["account"] == account && v["body"] == body

@@ -13,12 +13,13 @@ use crate::xmpp::muc_admin::Member;
 
 /// The store row of a room message with a body; `own` = written by us
 /// (our nick or occupant-id); `own_nick` is checked for mentions in
-/// others' messages.
+/// others' messages; `author` is the account behind the nick, where known.
 pub fn into_chat(
     m: RoomMessage,
     room: &BareJid,
     own_nick: &str,
     own: bool,
+    author: Option<BareJid>,
 ) -> Option<ArrivedMessage> {
     let body = m.body?;
     let mention = !own && muc::mentions(&body, own_nick);
@@ -39,8 +40,8 @@ pub fn into_chat(
         file: m.file.map(crate::account::file_message::new_file),
         mention,
         occupant_id: m.occupant_id,
-        // OMEMO in rooms is issue 23.
-        omemo: Vec::new(),
+        omemo: m.omemo,
+        author,
         crypto: Default::default(),
     })
 }
@@ -118,7 +119,7 @@ mod tests {
              <occupant-id xmlns='urn:xmpp:occupant-id:0' id='occ'/></message>",
         );
         let r = muc::room_message(m, &room(), Utc::now());
-        let chat = r.and_then(|r| into_chat(r, &room(), "alice", false));
+        let chat = r.and_then(|r| into_chat(r, &room(), "alice", false, None));
         assert_eq!(chat.as_ref().map(|c| c.mention), Some(true));
         assert_eq!(
             chat.as_ref().map(|c| c.sender.to_string()).as_deref(),
@@ -131,7 +132,10 @@ mod tests {
             "<message xmlns='jabber:client' type='groupchat' from='team@muc.example.org/al'><subject>Plans</subject></message>",
         );
         let r = muc::room_message(s, &room(), Utc::now());
-        assert!(r.and_then(|r| into_chat(r, &room(), "x", false)).is_none());
+        assert!(
+            r.and_then(|r| into_chat(r, &room(), "x", false, None))
+                .is_none()
+        );
     }
 
     #[test]

@@ -111,6 +111,11 @@ impl Actor {
                 room.private = room.creation.is_some();
             }
         }
+        if let Some(room) = self.muc.rooms.get(&jid)
+            && let Err(e) = self.store.set_room_private(jid.as_str(), room.private)
+        {
+            self.error(Problem::StoreFailed, e.to_string(), None);
+        }
         self.send_join(&jid, stream).await;
     }
 
@@ -186,6 +191,10 @@ impl Actor {
         };
         if own {
             return self.on_own_room_presence(jid, occupant, info, stream).await;
+        }
+        if let Some(real) = &occupant.jid {
+            self.note_affiliation(&jid, real, occupant.affiliation, stream)
+                .await;
         }
         let Some(room) = self.muc.rooms.get_mut(&jid) else {
             return true;
@@ -283,6 +292,7 @@ impl Actor {
             self.publish_bookmark(jid, true, stream).await;
         }
         self.catch_up_room(jid, stream).await;
+        self.read_room_members(jid, stream).await;
     }
 
     pub(super) fn announce_joined(&self, jid: &BareJid, created: bool) {

@@ -71,6 +71,18 @@ impl Actor {
             self.on_room_archive_result(&jid, msg);
             return None;
         }
+        // An affiliation change of someone not in the room (XEP-0045
+        // §9.3, Example 195): the circle encrypted to changes.
+        if from.resource().is_none()
+            && msg.type_ != MessageType::Groupchat
+            && let Some(item) = muc::muc_user(&msg.payloads).and_then(|x| x.item)
+            && let Some(real) = item.jid
+        {
+            let affiliation = convert::affiliation(&item.affiliation);
+            self.note_affiliation(&jid, &real, affiliation, stream)
+                .await;
+            return None;
+        }
         match msg.type_ {
             MessageType::Groupchat => {
                 self.on_groupchat(&jid, msg, stream).await;
@@ -116,7 +128,7 @@ impl Actor {
             });
         }
         let own = self.is_own_in_room(jid, &m.nick, m.occupant_id.as_deref());
-        if m.body.is_none() && m.signal.is_none() && m.moderation.is_none() {
+        if m.body.is_none() && m.signal.is_none() && m.moderation.is_none() && m.omemo.is_empty() {
             if let (Some(state), false) = (m.chat_state.map(crate::account::chatstates::kind), own)
             {
                 self.emit(Event::ChatState {
@@ -175,7 +187,8 @@ impl Actor {
             if own && self.confirm_reflection(jid, &m) {
                 continue;
             }
-            if let Some(row) = convert::into_chat(m, jid, &nick, own) {
+            let author = self.room_author(jid, &m, own, arrival);
+            if let Some(row) = convert::into_chat(m, jid, &nick, own, author) {
                 rows.push(row);
             }
         }
@@ -188,6 +201,29 @@ impl Actor {
             self.on_room_signal(jid, &m, own);
         }
         Some(stored)
+    }
+
+    /// The account behind a room message's nick (its OMEMO keys are
+    /// theirs): ours for our own; for a live message the occupant's JID
+    /// from their presence; for history the JID the room's archive names
+    /// (Prosody adds it in non-anonymous rooms). None where the room does
+    /// not say: nobody can claim to be someone by their nick alone.
+    fn room_author(
+        &self,
+        jid: &BareJid,
+        m: &RoomMessage,
+        own: bool,
+        arrival: Arrival,
+    ) -> Option<BareJid> {
+        if own {
+            return Some(self.jid.clone());
+        }
+        if arrival == Arrival::Live && !m.delayed {
+            let room = self.muc.rooms.get(jid)?;
+            let occupant = room.occupants.get(&m.nick)?;
+            return occupant.jid.as_deref()?.parse().ok();
+        }
+        m.real_jid.clone()
     }
 
     /// Our own message echoed by the room: the row we stored when sending

@@ -16,6 +16,7 @@ mod admin;
 pub(crate) mod bookmarks;
 pub mod convert;
 mod history;
+mod members;
 mod membership;
 mod messages;
 mod ping;
@@ -65,6 +66,8 @@ enum RoomIq {
     Moderate(BareJid),
     /// One affiliation's list for `room_members` (`admin.rs`).
     MemberList(BareJid),
+    /// One affiliation's list, to know whom to encrypt to (`members.rs`).
+    Circle(BareJid),
     /// Our bookmarks (`bookmarks.rs`): PEP, private storage, publish.
     Bookmarks,
     LegacyBookmarks,
@@ -112,6 +115,10 @@ struct Room {
     /// The archive catch-up after joining read the room archive to its
     /// end (`history.rs`): live messages may move the room's cursor.
     read_to_end: bool,
+    /// A private room's members (owners, admins, members) by real JID,
+    /// us included, once read (`members.rs`): encrypted messages go to them.
+    members: Option<std::collections::BTreeSet<BareJid>>,
+    member_reading: Option<members::Reading>,
 }
 
 /// All rooms of the account in this session.
@@ -188,6 +195,7 @@ impl Actor {
             | RoomIq::Admin(room)
             | RoomIq::Members(room)
             | RoomIq::MemberList(room)
+            | RoomIq::Circle(room)
             | RoomIq::Archive(room)
             | RoomIq::Moderate(room) => Responder::Client(Jid::from(room.clone())),
         };
@@ -399,6 +407,7 @@ impl Actor {
                 self.on_member_added(&room, stream).await
             }
             RoomIq::MemberList(room) => self.on_member_list(&room, answer),
+            RoomIq::Circle(room) => self.on_circle_list(&room, answer, stream).await,
             RoomIq::Ping(room) => self.on_self_ping(&room, id, answer, stream).await,
             RoomIq::Archive(room) => self.on_room_archive_page(&room, id, answer, stream).await,
             RoomIq::Bookmarks => self.on_bookmarks(answer, stream).await,

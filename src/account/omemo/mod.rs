@@ -26,6 +26,7 @@ mod devices;
 pub(crate) mod keys;
 mod receive;
 mod record;
+mod rooms;
 pub(super) mod send;
 mod trust;
 
@@ -80,8 +81,11 @@ pub(super) struct Omemo {
     bundles_due: bool,
     /// Bundles asked for to send (`send.rs`), this session.
     bundles: HashMap<(BareJid, Version, DeviceId), send::Fetch>,
-    /// Contacts whose device lists were asked for to send, this session.
+    /// Contacts (and group members) whose device lists were asked for to
+    /// send, this session.
     lists_fetched: HashSet<BareJid>,
+    /// Rooms whose `encryption` is reported once those lists are in.
+    rooms_due: std::collections::BTreeSet<BareJid>,
     /// Those list answers still due.
     lists_due: usize,
     /// Messages received per device since we last wrote to it (`send.rs`).

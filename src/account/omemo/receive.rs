@@ -126,7 +126,16 @@ impl Actor {
                 }
                 continue;
             };
-            let sender = m.sender.to_bare();
+            // A room message whose author the room did not reveal: no
+            // session to open it with can be told.
+            let Some(sender) = m.author.clone() else {
+                if key_only_element {
+                    key_only.push(i);
+                } else {
+                    m.crypto = failed(encryption, sid, DecryptionError::UnknownSender);
+                }
+                continue;
+            };
             match open(
                 &self.store,
                 own,

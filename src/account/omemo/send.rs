@@ -61,8 +61,11 @@ impl Actor {
         let Err(with) = with.clone().try_into_full() else {
             return Encryption::None;
         };
-        if !self.switches.omemo || self.is_room_jid(&with) {
+        if !self.switches.omemo {
             return Encryption::None;
+        }
+        if self.is_room_jid(&with) {
+            return self.room_encryption(&with);
         }
         let devices = self.store.omemo_devices(with.as_str()).unwrap_or_default();
         let wanted = match self.store.conversation_encryption(with.as_str()) {
@@ -92,6 +95,14 @@ impl Actor {
         if enabled == Some(false) && self.switches.require_encryption {
             self.error(Problem::EncryptionRequired, REQUIRED, None);
         }
+        if enabled == Some(true) && self.is_open_room(&jid) {
+            self.error(
+                Problem::EncryptionUnavailable,
+                format!("{jid} is not a members-only, non-anonymous group"),
+                None,
+            );
+            return self.report_encryption(jid);
+        }
         if let Some(on) = enabled.filter(|on| *on || !self.switches.require_encryption)
             && let Err(e) = self
                 .store
@@ -112,23 +123,41 @@ impl Actor {
             .ok()
             .flatten();
         let encrypted = self.omemo_for_new_message(&Jid::from(jid.clone()));
+        let (unavailable, unreachable) = match self.is_room_jid(&jid) {
+            true => (self.room_unavailable(&jid), self.room_unreachable(&jid)),
+            false => (None, Vec::new()),
+        };
         self.emit(crate::api::Event::Encryption {
             account: self.id.clone(),
             with: jid.to_string(),
             enabled,
             encrypted,
+            unavailable,
+            unreachable,
         });
     }
 
     /// A new message to `to` gives the devices whose bundle was unusable
-    /// (theirs and ours) another try: their owner may have published fresh
-    /// pre-keys since. Once per message written, so the outbox's own
-    /// retries never ask the server again and again.
+    /// (theirs and ours, in a group every member's) another try: their
+    /// owner may have published fresh pre-keys since. Once per message
+    /// written, so the outbox's own retries never ask the server again and
+    /// again.
     pub(in crate::account) fn omemo_retry_bundles(&mut self, to: &BareJid) {
+        let people = self.audience(to).unwrap_or_default();
         let own = &self.jid;
-        self.omemo
-            .bundles
-            .retain(|(jid, _, _), f| *f != Fetch::Failed || (jid != to && jid != own));
+        self.omemo.bundles.retain(|(jid, _, _), f| {
+            *f != Fetch::Failed || (jid != to && jid != own && !people.contains(jid))
+        });
+    }
+
+    /// Whose devices a message to `to` is encrypted for (besides our
+    /// other devices): the contact, or a group's members. None while a
+    /// group's members are still being read.
+    fn audience(&self, to: &BareJid) -> Option<Vec<BareJid>> {
+        match self.is_room_jid(to) {
+            true => self.room_members(to),
+            false => Some(vec![to.clone()]),
+        }
     }
 
     /// The elements our message `id` was encrypted into on an earlier
@@ -156,23 +185,31 @@ impl Actor {
             Err(keys::KeyError::NoDevice) => return Sealed::Waiting,
             Err(e) => return Sealed::Failed(format!("our encryption keys cannot be read: {e}")),
         };
-        let contact = match self.store.omemo_devices(to.as_str()) {
-            Ok(d) => d,
-            Err(e) => return Sealed::Failed(e.to_string()),
-        };
-        if !contact.iter().any(|d| d.active) && self.omemo.lists_fetched.insert(to.clone()) {
-            // Never seen their devices: ask for them first.
-            self.omemo.lists_due += Version::ALL.len();
-            for version in Version::ALL {
-                self.omemo_read_list(
-                    to.clone(),
-                    version,
-                    Purpose::SendList(to.clone(), version),
-                    stream,
-                )
-                .await;
-            }
+        let room = self.is_room_jid(to);
+        if room && self.room_is_private(to) == Some(false) {
+            return Sealed::Failed(format!("{to} is not a members-only, non-anonymous group"));
+        }
+        // A group's members are read after joining; the message waits.
+        let Some(people) = self.audience(to) else {
             return Sealed::Waiting;
+        };
+        let mut theirs = Vec::new();
+        let mut any_active = false;
+        for person in &people {
+            let devices = match self.store.omemo_devices(person.as_str()) {
+                Ok(d) => d,
+                Err(e) => return Sealed::Failed(e.to_string()),
+            };
+            any_active |= devices.iter().any(|d| d.active);
+            if !devices.iter().any(|d| d.active) {
+                // Never seen their devices: ask for them first.
+                self.omemo_read_lists(person, stream).await;
+            }
+            theirs.extend(
+                targets(&devices)
+                    .into_iter()
+                    .map(|(v, d)| (person.clone(), v, d)),
+            );
         }
         if self.omemo.lists_due > 0 {
             return Sealed::Waiting;
@@ -181,18 +218,18 @@ impl Actor {
             .store
             .omemo_devices(self.jid.as_str())
             .unwrap_or_default();
-        let theirs = targets(&contact);
         if theirs.is_empty() {
-            let why = if contact.iter().any(|d| d.active) {
-                format!("none of {to}'s devices is trusted for encrypted messages")
-            } else {
-                format!("{to} has no device that can receive encrypted messages")
+            let why = match (room, any_active) {
+                (true, _) => format!("no member of {to} can receive encrypted messages"),
+                (false, true) => {
+                    format!("none of {to}'s devices is trusted for encrypted messages")
+                }
+                (false, false) => format!("{to} has no device that can receive encrypted messages"),
             };
             return Sealed::Failed(why);
         }
         let all: Vec<DeviceKey> = theirs
             .into_iter()
-            .map(|(v, d)| (to.clone(), v, d))
             .chain(
                 targets(&mine)
                     .into_iter()
@@ -225,10 +262,11 @@ impl Actor {
         if waiting {
             return Sealed::Waiting;
         }
-        if !sessions.iter().any(|((jid, _, _), _)| jid == to) {
-            return Sealed::Failed(format!(
-                "no session could be set up with any of {to}'s devices"
-            ));
+        if !sessions.iter().any(|((jid, _, _), _)| *jid != self.jid) {
+            return Sealed::Failed(match room {
+                true => format!("no session could be set up with any device of {to}'s members"),
+                false => format!("no session could be set up with any of {to}'s devices"),
+            });
         }
         match self.seal_with(&own, sessions, id, body) {
             Ok(elements) => Sealed::Ready(elements),
@@ -448,9 +486,26 @@ impl Actor {
         self.omemo_keys_arrived(stream).await;
     }
 
+    /// Asks for `person`'s device lists (once a session), before a
+    /// message to them or their group is encrypted.
+    pub(super) async fn omemo_read_lists(&mut self, person: &BareJid, stream: &Wire) {
+        if !self.omemo.lists_fetched.insert(person.clone()) {
+            return;
+        }
+        self.omemo.lists_due += Version::ALL.len();
+        for version in Version::ALL {
+            let purpose = Purpose::SendList(person.clone(), version);
+            self.omemo_read_list(person.clone(), version, purpose, stream)
+                .await;
+        }
+    }
+
     /// A device list asked for before sending came (or failed).
     pub(super) async fn on_send_list(&mut self, stream: &Wire) {
         self.omemo.lists_due = self.omemo.lists_due.saturating_sub(1);
+        if self.omemo.lists_due == 0 {
+            self.report_rooms_due();
+        }
         self.omemo_keys_arrived(stream).await;
     }
 
@@ -466,7 +521,7 @@ impl Actor {
 
 /// Why a plain message or switch is refused under `require_encryption`.
 pub(in crate::account) const REQUIRED: &str =
-    "this account sends 1:1 messages only end-to-end encrypted";
+    "this account sends messages only end-to-end encrypted";
 
 /// The `<key>` for `device` of `jid`: OMEMO 2 names the account, 0.3 does not.
 fn key_for(version: Version, jid: &BareJid, device: DeviceId, k: omemo::EncryptedKey) -> KeyFor {

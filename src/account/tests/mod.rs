@@ -10,6 +10,7 @@ mod corrections;
 mod muc;
 mod omemo;
 mod omemo_messages;
+mod omemo_rooms;
 mod receipts;
 mod requests;
 mod support;

@@ -4,11 +4,11 @@ use super::support::{Harness, MALLORY, ME, iqs_with};
 use crate::account::requests::TIMEOUT;
 use crate::api::{Event, Role};
 
-const ROOM: &str = "team@conference.example.org";
-const MUC_USER: &str = "http://jabber.org/protocol/muc#user";
+pub(super) const ROOM: &str = "team@conference.example.org";
+pub(super) const MUC_USER: &str = "http://jabber.org/protocol/muc#user";
 
 /// Presence of occupant `nick` with extra muc#user children `extra`.
-fn occupant(nick: &str, real: &str, extra: &str) -> String {
+pub(super) fn occupant(nick: &str, real: &str, extra: &str) -> String {
     format!(
         "<presence from='{ROOM}/{nick}' to='{ME}/desk'><x xmlns='{MUC_USER}'>\
          <item affiliation='member' role='participant' jid='{real}'/>{extra}</x></presence>"
@@ -18,6 +18,15 @@ fn occupant(nick: &str, real: &str, extra: &str) -> String {
 /// A harness that asked to join ROOM as "alice" and got the room's
 /// disco#info answer: the join presence is out.
 async fn joining() -> Harness {
+    joining_with(&[]).await
+}
+
+/// Like `joining`, the room offering `features` (e.g. `muc_membersonly`).
+pub(super) async fn joining_with(features: &[&str]) -> Harness {
+    let features: String = features
+        .iter()
+        .map(|f| format!("<feature var='{f}'/>"))
+        .collect();
     let mut h = Harness::caught_up().await;
     h.actor.join_room(ROOM, Some("alice".into()), &h.wire).await;
     let sent = h.sent();
@@ -29,7 +38,7 @@ async fn joining() -> Harness {
         "<iq type='result' id='{id}' from='{ROOM}'>\
          <query xmlns='http://jabber.org/protocol/disco#info'>\
          <identity category='conference' type='text'/>\
-         <feature var='http://jabber.org/protocol/muc'/></query></iq>"
+         <feature var='http://jabber.org/protocol/muc'/>{features}</query></iq>"
     ))
     .await;
     let sent = h.sent();

@@ -244,7 +244,7 @@ fn version_10_database_migrates() {
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
     assert_eq!(version, SCHEMA_VERSION);
-    assert_eq!(SCHEMA_VERSION, 12);
+    assert_eq!(SCHEMA_VERSION, 13);
     let history = s.history("bob@example.org", 10, None).unwrap();
     assert_eq!(history.len(), 2);
     assert_eq!(history[0].body, "hello from v10");

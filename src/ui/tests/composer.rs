@@ -222,6 +222,8 @@ fn the_encryption_switch_shows_and_changes_what_new_messages_get() {
         with: BOB.into(),
         enabled: None,
         encrypted,
+        unavailable: None,
+        unreachable: Vec::new(),
     };
     h.event("work", state(Encryption::None));
     h.assert_shows(&fl!("composer-unencrypted"));
@@ -299,6 +301,8 @@ fn encrypted_and_undecryptable_messages_say_so() {
             with: BOB.into(),
             enabled: Some(true),
             encrypted: Encryption::Omemo2,
+            unavailable: None,
+            unreachable: Vec::new(),
         },
     );
     h.assert_shows(&fl!("message-unencrypted"));
