@@ -507,6 +507,12 @@ pub fn room(account: &str) -> Vec<(AccountId, Event)> {
             },
             pos: seq,
             mention,
+            // An encrypted group (members-only, addresses shown).
+            crypto: crate::api::MessageCrypto {
+                encryption: crate::api::Encryption::Omemo2,
+                sender_device: (!own).then_some(1_000 + seq as u32),
+                decryption_error: None,
+            },
             ..Default::default()
         }
     };
@@ -615,6 +621,18 @@ pub fn room(account: &str) -> Vec<(AccountId, Event)> {
                 account: a.clone(),
                 message: live,
                 reference: None,
+            },
+        ),
+        // Erik's account has no OMEMO: the composer names him.
+        (
+            a.clone(),
+            Event::Encryption {
+                account: a.clone(),
+                with: ROOM.into(),
+                enabled: None,
+                encrypted: crate::api::Encryption::Omemo2,
+                unavailable: None,
+                unreachable: vec!["erik@example.org".into()],
             },
         ),
         (

@@ -15,6 +15,8 @@ pub const SEND: &str = "send";
 pub const ATTACH: &str = "attach";
 /// The composer's end-to-end encryption switch.
 pub const ENCRYPTION: &str = "encryption";
+/// The note above a group's composer naming members who cannot read it.
+pub const UNREACHABLE: &str = "unreachable";
 pub const BANNER_DISMISS: &str = "banner-dismiss";
 pub const ACCOUNT_FILTER_ALL: &str = "account-filter-all";
 

@@ -402,12 +402,18 @@ pub fn apply_event(
             account.omemo.by_jid.insert(jid, devices);
         }
         Event::Encryption {
-            with, encrypted, ..
+            with,
+            encrypted,
+            unavailable,
+            unreachable,
+            ..
         } => {
             if let Some(chat) = chat
                 && chat.with == with
             {
                 chat.encryption = Some(encrypted);
+                chat.encryption_unavailable = unavailable.is_some();
+                chat.unreachable = unreachable;
             }
         }
         Event::Verification {

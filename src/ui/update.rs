@@ -537,8 +537,10 @@ fn open_chat(app: &mut App, account: String, with: String) -> Task<Message> {
         });
         a.send(AccountRequest::MarkRead { with: with.clone() });
         // The contact's OMEMO devices, for the banner of an undecided one.
-        if !a.rooms.contains_key(&with) && !with.contains('/') {
-            a.send(AccountRequest::Devices { jid: with.clone() });
+        if !with.contains('/') {
+            if !a.rooms.contains_key(&with) {
+                a.send(AccountRequest::Devices { jid: with.clone() });
+            }
             // Whether what we write is encrypted (the composer's switch).
             a.send(AccountRequest::Encryption {
                 with: with.clone(),

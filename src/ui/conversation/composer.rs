@@ -62,9 +62,34 @@ pub(crate) fn view<'a>(
         )),
     };
     let field = composer_field(chat, online, room);
-    match mode {
-        None => field,
-        Some(label) => column![
+    let mut parts = column![];
+    // An encrypted group: who cannot read what is written here.
+    let encrypted = chat.encryption.is_some_and(|e| e != Encryption::None);
+    if room.is_some() && encrypted && !chat.unreachable.is_empty() {
+        parts = parts.push(
+            container(
+                row![
+                    lock(Lock::Open, 11.0, |t: &iced::Theme| {
+                        style::tone(crate::ui::format::Tone::Busy)(t)
+                            .color
+                            .unwrap_or(iced::Color::BLACK)
+                    }),
+                    text(fl!(
+                        "composer-group-unreachable",
+                        names = chat.unreachable.join(", ")
+                    ))
+                    .size(12)
+                    .style(style::muted),
+                ]
+                .spacing(6)
+                .align_y(Alignment::Center),
+            )
+            .id(ids::UNREACHABLE)
+            .padding([6, 20]),
+        );
+    }
+    if let Some(label) = mode {
+        parts = parts.push(
             container(
                 row![
                     text(label).size(12).style(style::muted),
@@ -74,13 +99,12 @@ pub(crate) fn view<'a>(
                         .style(button::text)
                         .on_press(Message::Chat(ChatMessage::CancelMode)),
                 ]
-                .align_y(Alignment::Center)
+                .align_y(Alignment::Center),
             )
             .padding([6, 20]),
-            field
-        ]
-        .into(),
+        );
     }
+    parts.push(field).into()
 }
 
 fn composer_field<'a>(
@@ -135,24 +159,37 @@ fn composer_field<'a>(
         tooltip::Position::Top,
     );
     let mut tools = row![].spacing(10).align_y(Alignment::End);
-    if let Some(e) = chat.encryption.filter(|_| room.is_none()) {
-        tools = tools.push(encryption_switch(e));
+    if let Some(e) = chat.encryption {
+        let group = room.is_some();
+        tools = tools.push(encryption_switch(e, group, chat.encryption_unavailable));
     }
     container(tools.push(attach).push(editor).push(send))
         .padding([12, 20])
         .into()
 }
 
-/// Whether what we write is end-to-end encrypted; pressing switches it.
-fn encryption_switch<'a>(e: Encryption) -> Element<'a, Message> {
+/// Whether what we write is end-to-end encrypted; pressing switches it
+/// (not in a group that cannot be encrypted: it says why instead).
+fn encryption_switch<'a>(e: Encryption, group: bool, unavailable: bool) -> Element<'a, Message> {
     let on = e != Encryption::None;
-    let (label, tip) = if on {
-        (fl!("composer-encrypted"), fl!("composer-encrypted-tooltip"))
-    } else {
-        (
+    let (label, tip) = match (on, group) {
+        _ if unavailable => (
+            fl!("composer-unencrypted"),
+            fl!("composer-group-open-tooltip"),
+        ),
+        (true, false) => (fl!("composer-encrypted"), fl!("composer-encrypted-tooltip")),
+        (true, true) => (
+            fl!("composer-encrypted"),
+            fl!("composer-group-encrypted-tooltip"),
+        ),
+        (false, false) => (
             fl!("composer-unencrypted"),
             fl!("composer-unencrypted-tooltip"),
-        )
+        ),
+        (false, true) => (
+            fl!("composer-unencrypted"),
+            fl!("composer-group-unencrypted-tooltip"),
+        ),
     };
     // The lock in the button's own text colour.
     let lock_color = move |theme: &iced::Theme| {
@@ -177,7 +214,7 @@ fn encryption_switch<'a>(e: Encryption) -> Element<'a, Message> {
             } else {
                 button::secondary
             })
-            .on_press(Message::Chat(ChatMessage::ToggleEncryption)),
+            .on_press_maybe((!unavailable).then_some(Message::Chat(ChatMessage::ToggleEncryption))),
         )
         .id(ids::ENCRYPTION),
         container(text(tip).size(12))

@@ -70,9 +70,13 @@ pub struct State {
     pub height: f32,
     /// A room's pane (occupant list, menu, forms); unused in 1:1 chats.
     pub room: crate::ui::room_actions::RoomTools,
-    /// How a message written now travels (1:1 chats; None until the
-    /// account said, see `encryption`).
+    /// How a message written now travels (None until the account said,
+    /// see `encryption`).
     pub encryption: Option<crate::api::Encryption>,
+    /// A group that cannot be encrypted (open or semi-anonymous).
+    pub encryption_unavailable: bool,
+    /// A group's members who cannot read its encrypted messages.
+    pub unreachable: Vec<String>,
 }
 
 impl State {
@@ -96,6 +100,8 @@ impl State {
             height: 0.0,
             room: Default::default(),
             encryption: None,
+            encryption_unavailable: false,
+            unreachable: Vec::new(),
         }
     }
 

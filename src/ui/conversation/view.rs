@@ -352,7 +352,7 @@ fn bubble<'a>(
     .align_y(Alignment::Center);
     // Encrypted messages say so; in a chat that is encrypted now, so do
     // the plain ones.
-    let encrypted_chat = room.is_none() && chat.encryption.is_some_and(|e| e != Encryption::None);
+    let encrypted_chat = chat.encryption.is_some_and(|e| e != Encryption::None);
     // A lock, and a word beside it; what could not be decrypted says why
     // in its text and gets the lock in the warning colour.
     let mark = match m.crypto.encryption {

@@ -792,3 +792,55 @@ fn room_notifications_follow_the_mode() {
     mode(&mut h, NotifyMode::None);
     assert!(notice(&h, &mention).is_none());
 }
+
+#[test]
+fn a_groups_encryption_switch_names_who_cannot_read_and_an_open_group_says_why() {
+    let mut h = in_room(0);
+    let _ = h.click(ids::contact("work", ROOM));
+    assert!(
+        h.commands("work").contains(&AccountRequest::Encryption {
+            with: ROOM.into(),
+            enabled: None
+        }),
+        "opening the group asks how messages travel"
+    );
+    let state = |encrypted, unavailable, unreachable: &[&str]| Event::Encryption {
+        account: "work".into(),
+        with: ROOM.into(),
+        enabled: None,
+        encrypted,
+        unavailable,
+        unreachable: unreachable.iter().map(|s| s.to_string()).collect(),
+    };
+    // Encrypted, but Ben's account has no OMEMO: the composer says so.
+    h.event(
+        "work",
+        state(crate::api::Encryption::Omemo2, None, &["ben@work.example"]),
+    );
+    h.assert_shows(&fl!("composer-encrypted"));
+    h.assert_shows(&fl!(
+        "composer-group-unreachable",
+        names = "ben@work.example"
+    ));
+    h.click(ids::ENCRYPTION);
+    assert_eq!(
+        h.commands("work"),
+        [AccountRequest::Encryption {
+            with: ROOM.into(),
+            enabled: Some(false)
+        }]
+    );
+    // An open group: not encrypted, and the switch does nothing.
+    h.event(
+        "work",
+        state(
+            crate::api::Encryption::None,
+            Some(crate::api::EncryptionUnavailable::OpenRoom),
+            &[],
+        ),
+    );
+    h.assert_shows(&fl!("composer-unencrypted"));
+    assert!(!h.has_id(ids::UNREACHABLE));
+    h.click(ids::ENCRYPTION);
+    assert!(h.commands("work").is_empty(), "nothing to switch");
+}
