@@ -28,6 +28,8 @@
 
 #[path = "../tests/common/mod.rs"]
 mod common;
+#[path = "support/actor.rs"]
+mod support;
 
 use std::time::{Duration, Instant};
 
@@ -35,9 +37,9 @@ use chrono::Utc;
 use common::Prosody;
 use common::raw::RawClient;
 use plausch::account::chat;
-use plausch::api::{ConnState, Event};
-use plausch::config::{AccountConfig, PasswordSource};
+use plausch::api::Event;
 use plausch::store::Store;
+use support::{Running, cpu_seconds, start_account};
 use tokio_xmpp::jid::BareJid;
 use tokio_xmpp::minidom::Element;
 use tokio_xmpp::parsers::message::Message;
@@ -63,45 +65,6 @@ enum Flood {
 /// stores together, and a server that routes the larger encrypted
 /// stanzas slower would hand the plain flood bigger, cheaper bursts.
 const DEFAULT_RATE: u32 = 500;
-
-/// The name of the account runtime's threads, to tell their CPU time from
-/// the sender's (the other person's client is not ours to count).
-const ACTOR_THREADS: &str = "plausch-actor";
-
-/// User and system CPU seconds of one `/proc` stat file's contents.
-fn cpu_of_stat(stat: &str) -> (f64, f64) {
-    // Fields after the command name (which may hold spaces): state is 3rd.
-    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|f| f.parse::<f64>().ok())
-            .unwrap_or(0.0)
-    };
-    // utime and stime are fields 14 and 15 of the whole line: 11 and 12 here.
-    (ticks(11) / 100.0, ticks(12) / 100.0)
-}
-
-/// CPU seconds (user, system) of the whole process, and of the account
-/// runtime's threads alone (Linux `/proc`).
-fn cpu_seconds() -> ((f64, f64), (f64, f64)) {
-    let all = cpu_of_stat(&std::fs::read_to_string("/proc/self/stat").unwrap_or_default());
-    let mut actor = (0.0, 0.0);
-    for task in std::fs::read_dir("/proc/self/task")
-        .into_iter()
-        .flatten()
-        .flatten()
-    {
-        let comm = std::fs::read_to_string(task.path().join("comm")).unwrap_or_default();
-        if comm.trim_end() == ACTOR_THREADS {
-            let (u, s) =
-                cpu_of_stat(&std::fs::read_to_string(task.path().join("stat")).unwrap_or_default());
-            actor = (actor.0 + u, actor.1 + s);
-        }
-    }
-    (all, actor)
-}
 
 /// `n` messages from bob to alice, encrypted on one session (made before
 /// the clock starts: the sender's work is not the actor's).
@@ -129,34 +92,11 @@ fn end_to_end(n: usize, flood: Flood, rate: Option<u32>) -> (f64, Duration, f64)
     server.register("alice", "apw");
     server.register("bob", "bpw");
     let dir = tempfile::tempdir().expect("temp dir");
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .thread_name(ACTOR_THREADS)
-        .build()
-        .expect("runtime");
-    let mut config = AccountConfig::new(
-        "bench",
-        "alice@localhost",
-        PasswordSource::Command("printf '%s' apw".into()),
-    );
-    config.host = Some("127.0.0.1".into());
-    config.port = Some(server.c2s_port());
-    config.ca_file = Some(server.ca_file());
-    let (tx, mut events) = tokio::sync::mpsc::unbounded_channel();
-    let _actor = rt.block_on(async { plausch::accounts::start(config, dir.path().to_owned(), tx) });
-    rt.block_on(async {
-        while let Some(e) = events.recv().await {
-            if matches!(e, Event::ArchiveSynced { .. }) {
-                break;
-            }
-            if let Event::AccountState { state, reason, .. } = &e
-                && *state != ConnState::Online
-                && *state != ConnState::Connecting
-            {
-                panic!("bench account did not connect: {state:?} {reason:?}");
-            }
-        }
-    });
+    let Running {
+        rt,
+        actor: _actor,
+        mut events,
+    } = start_account(&server, "alice", "apw", dir.path());
     let mut bob = RawClient::connect(&server, "bob", "bpw");
     let xmls: Vec<String> = match flood {
         // Both floods ask for receipts, as clients do: the answers are

@@ -152,6 +152,29 @@ pub fn publish_v2(
     pre_keys: usize,
     identity: Option<omemo::IdentityKeyPair>,
 ) -> omemo::IdentityKeyPair {
+    let identity = publish_v2_bundle(client, device, pre_keys, identity);
+    publish_v2_list(client, &[device]);
+    identity
+}
+
+/// Publishes `devices` as the account's OMEMO 2 device list (open).
+pub fn publish_v2_list(client: &mut RawClient, devices: &[u32]) {
+    let list: String = devices
+        .iter()
+        .map(|d| format!("<device id='{d}'/>"))
+        .collect();
+    let list = format!("<devices xmlns='urn:xmpp:omemo:2'>{list}</devices>");
+    publish_open(client, Version::V2.devices_node(), "current", &list);
+}
+
+/// Publishes the OMEMO 2 bundle of `device` with `pre_keys` one-time
+/// pre-keys (ids from 1), open to anyone; returns its identity.
+pub fn publish_v2_bundle(
+    client: &mut RawClient,
+    device: u32,
+    pre_keys: usize,
+    identity: Option<omemo::IdentityKeyPair>,
+) -> omemo::IdentityKeyPair {
     let identity = identity.unwrap_or_else(|| omemo::IdentityKeyPair::generate(&mut OsRng));
     let signed = omemo::SignedPreKey::generate(&identity, omemo::Version::V2, 1, 0, &mut OsRng);
     let keys = omemo::PreKey::generate_batch(1, pre_keys, &mut OsRng);
@@ -172,41 +195,38 @@ pub fn publish_v2(
             })
             .collect(),
     };
-    let list = format!("<devices xmlns='urn:xmpp:omemo:2'><device id='{device}'/></devices>");
     let (node, item) = Version::V2.bundle_location(DeviceId::new(device).expect("device id"));
-    for (node, item, payload) in [
-        (
-            Version::V2.devices_node().to_owned(),
-            "current".to_owned(),
-            list,
-        ),
-        (
-            node,
-            item.unwrap_or_default(),
-            String::from(&bundle.to_element(Version::V2)),
-        ),
-    ] {
-        let id = format!("pub-{}", uuid::Uuid::new_v4());
-        client.send_xml(&format!(
-            "<iq xmlns='jabber:client' type='set' id='{id}'><pubsub xmlns='{PUBSUB}'>\
-             <publish node='{node}'><item id='{item}'>{payload}</item></publish>\
-             <publish-options><x xmlns='jabber:x:data' type='submit'>\
-             <field var='FORM_TYPE' type='hidden'>\
-             <value>http://jabber.org/protocol/pubsub#publish-options</value></field>\
-             <field var='pubsub#access_model'><value>open</value></field>\
-             </x></publish-options></pubsub></iq>"
-        ));
-        let answer = client
-            .wait_stanza(Duration::from_secs(10), |el| {
-                el.name() == "iq" && el.attr("id") == Some(id.as_str())
-            })
-            .expect("an answer to the publish");
-        assert_eq!(
-            answer.attr("type"),
-            Some("result"),
-            "{}",
-            String::from(&answer)
-        );
-    }
+    publish_open(
+        client,
+        &node,
+        &item.unwrap_or_default(),
+        &String::from(&bundle.to_element(Version::V2)),
+    );
     identity
+}
+
+/// Publishes `payload` as item `item` of `node`, open to anyone, and
+/// waits for the server to take it.
+fn publish_open(client: &mut RawClient, node: &str, item: &str, payload: &str) {
+    let id = format!("pub-{}", uuid::Uuid::new_v4());
+    client.send_xml(&format!(
+        "<iq xmlns='jabber:client' type='set' id='{id}'><pubsub xmlns='{PUBSUB}'>\
+         <publish node='{node}'><item id='{item}'>{payload}</item></publish>\
+         <publish-options><x xmlns='jabber:x:data' type='submit'>\
+         <field var='FORM_TYPE' type='hidden'>\
+         <value>http://jabber.org/protocol/pubsub#publish-options</value></field>\
+         <field var='pubsub#access_model'><value>open</value></field>\
+         </x></publish-options></pubsub></iq>"
+    ));
+    let answer = client
+        .wait_stanza(Duration::from_secs(10), |el| {
+            el.name() == "iq" && el.attr("id") == Some(id.as_str())
+        })
+        .expect("an answer to the publish");
+    assert_eq!(
+        answer.attr("type"),
+        Some("result"),
+        "{}",
+        String::from(&answer)
+    );
 }
