@@ -67,7 +67,7 @@ pub fn start_account(server: &Prosody, user: &str, password: &str, dir: &Path) -
         .expect("runtime");
     let mut config = AccountConfig::new(
         "bench",
-        &format!("{user}@localhost"),
+        format!("{user}@localhost"),
         PasswordSource::Command(format!("printf '%s' {password}")),
     );
     config.host = Some("127.0.0.1".into());
