@@ -15,6 +15,7 @@ use common::bot::{Bot, BotOpts, Versions};
 use common::headless::{Headless, online};
 
 const ALICE: &str = "alice@localhost";
+const BOB: &str = "bob@localhost";
 
 /// Alice's message event with `body`, checked to be encrypted with
 /// `encryption` by `device`.
@@ -557,4 +558,54 @@ fn an_encrypted_image_from_a_contact_is_sized_fetched_and_previewed() {
     });
     assert_eq!(done["file"]["size"], png.len(), "{done}");
     assert!(done["file"]["thumbnail"].is_string(), "a preview: {done}");
+}
+
+/// Issue 23 part 3: a session that broke (here: Alice lost hers, as after
+/// restoring an old copy of her profile) shows on the contact's device
+/// with the reason, and "reset session" starts a new one that the
+/// contact's client takes up: their next message reads again.
+#[test]
+fn a_broken_session_is_shown_on_the_device_and_reset() {
+    let server = Prosody::with_users(&[("alice", "apw"), ("bob", "bpw")]);
+    let (dir, mut alice) = online(&server, "a", "alice", "apw");
+    alice.wait_omemo_published();
+    let mut bob = Bot::start(&server, "bob", "bpw", BotOpts::default());
+    let bob_device = bob.device_id();
+    bob.refresh(ALICE);
+    bob.send_encrypted(ALICE, "before");
+    received(&mut alice, "before", "omemo2", bob_device);
+    // Alice answers the new session at once: bob's next message is no
+    // key exchange any more.
+    bob.wait_for("alice's answer", |v| v["event"] == "empty_omemo");
+
+    assert!(alice.quit().success());
+    let path = dir.path().join("accounts/a/history.sqlite");
+    let device = plausch::xmpp::omemo::DeviceId::new(bob_device as u32).expect("device id");
+    plausch::store::Store::open(&path)
+        .and_then(|mut s| s.delete_omemo_sessions(BOB, device))
+        .expect("session deleted");
+    let mut alice = Headless::start(dir.path());
+    alice.wait_state("a", "online");
+
+    bob.send_encrypted(ALICE, "lost");
+    let got = alice.wait_for("the undecryptable one", |v| {
+        v["event"] == "message" && v["decryption_error"].is_string()
+    });
+    assert_eq!(got["decryption_error"], "no_session", "{got}");
+    let devices = devices_until(&mut alice, BOB, |d| {
+        d.iter()
+            .any(|d| d["id"] == bob_device && d["problem"] == "session_broken")
+    });
+    assert!(!devices.is_empty());
+
+    alice.send(json!({"cmd":"omemo_reset_session","account":"a","jid":BOB,"device":bob_device}));
+    devices_until(&mut alice, BOB, |d| {
+        d.iter()
+            .filter(|d| d["id"] == bob_device)
+            .all(|d| d["problem"].is_null())
+    });
+    // The new session reaches bob as an empty message (key transport).
+    bob.wait_for("the new session", |v| v["event"] == "empty_omemo");
+    bob.send_encrypted(ALICE, "after the reset");
+    received(&mut alice, "after the reset", "omemo2", bob_device);
 }

@@ -260,6 +260,11 @@ impl Actor {
                     self.omemo_remove_device(device, stream).await
                 }
             }
+            AccountRequest::OmemoResetSession { jid, device } => {
+                if let Some(stream) = self.require_online(online, "the session was not reset") {
+                    self.omemo_reset_session(&jid, device, stream).await
+                }
+            }
 
             // Only the store and what the actor keeps in memory.
             AccountRequest::Search { query, limit } => {

@@ -353,6 +353,14 @@ pub enum AccountRequest {
     OmemoRemoveDevice {
         device: u32,
     },
+    /// Start a new session with `device` of `jid` (ours or a contact's):
+    /// the old one is forgotten, its bundle fetched anew and an empty
+    /// message (key transport) sent through the new one. Answered with
+    /// `devices` for `jid`.
+    OmemoResetSession {
+        jid: String,
+        device: u32,
+    },
     /// The user's trust in a device of `jid` (a contact, or ours): every
     /// variant it is known in, or only `version`; answered with `devices`.
     /// `verified` needs its identity key to be known.

@@ -67,6 +67,26 @@ pub struct DeviceInfo {
     /// When the last message from it came (RFC 3339, UTC).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_used: Option<DateTime<Utc>>,
+    /// No message from it for 90 days: not encrypted to while its owner
+    /// has devices in use; fresh again when it writes.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub stale: bool,
+    /// Why it cannot be reached, as far as this session found out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<DeviceProblem>,
+}
+
+/// Why a device cannot be reached (the `problem` of `devices`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeviceProblem {
+    /// It published no keys (bundle) we could fetch.
+    NoBundle,
+    /// Its keys are invalid (e.g. a wrong signature, no pre-key left).
+    BundleInvalid,
+    /// Its messages cannot be decrypted: the session is broken (a reset
+    /// starts a new one).
+    SessionBroken,
 }
 
 /// Why a conversation cannot be end-to-end encrypted.

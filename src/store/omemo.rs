@@ -71,6 +71,18 @@ pub struct StoredDevice {
     pub last_used: Option<DateTime<Utc>>,
 }
 
+/// After how long without a message a device counts as stale.
+pub const STALE_AFTER_DAYS: i64 = 90;
+
+impl StoredDevice {
+    /// Not heard from for [`STALE_AFTER_DAYS`]: no message from it since
+    /// (or since it appeared, if it never wrote). It writes again: fresh.
+    pub fn stale(&self, now: DateTime<Utc>) -> bool {
+        let heard = self.last_used.unwrap_or(self.first_seen);
+        now - heard > chrono::Duration::days(STALE_AFTER_DAYS)
+    }
+}
+
 /// How a device list changed what we knew (`apply_device_list`).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct ListChange {

@@ -151,6 +151,17 @@ impl Store {
         Ok(super::messages::record_by_id(&self.conn, id)?)
     }
 
+    /// Forgets the sessions with `device` of `jid` (every variant, staged
+    /// ones too): the next message builds a new one from its bundle.
+    pub fn delete_omemo_sessions(&mut self, jid: &str, device: DeviceId) -> Result<(), StoreError> {
+        self.staged
+            .retain(|s| !(s.jid == jid && s.device == device));
+        self.conn
+            .prepare_cached("DELETE FROM omemo_session WHERE jid = ?1 AND device_id = ?2")?
+            .execute(params![jid, device.get()])?;
+        Ok(())
+    }
+
     /// How many sessions we have (all accounts' devices, both variants).
     pub fn omemo_session_count(&self) -> Result<u64, StoreError> {
         Ok(self

@@ -661,6 +661,8 @@ pub fn omemo(account: &str) -> Vec<(AccountId, Event)> {
         active,
         own,
         last_used: (!own && active).then(|| chrono::Utc::now() - chrono::Duration::days(2)),
+        stale: false,
+        problem: None,
     };
     let bob = vec![
         device(
@@ -679,14 +681,20 @@ pub fn omemo(account: &str) -> Vec<(AccountId, Event)> {
             true,
             false,
         ),
-        device(
-            77_310_264,
-            OmemoVersion::Omemo2,
-            None,
-            Trust::Blind,
-            true,
-            false,
-        ),
+        // A tablet that published no keys: its diagnostic says so.
+        DeviceInfo {
+            problem: Some(crate::api::DeviceProblem::NoBundle),
+            stale: true,
+            last_used: Some(chrono::Utc::now() - chrono::Duration::days(130)),
+            ..device(
+                77_310_264,
+                OmemoVersion::Omemo2,
+                None,
+                Trust::Blind,
+                true,
+                false,
+            )
+        },
         device(
             1_130_587,
             OmemoVersion::Omemo,

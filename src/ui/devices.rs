@@ -13,7 +13,7 @@ use super::format::Tone;
 use super::model::LiveAccount;
 use super::sidebar::BOLD;
 use super::{form, ids, style};
-use crate::api::{AccountRequest, DeviceInfo, OmemoVersion, Trust, TrustChoice};
+use crate::api::{AccountRequest, DeviceInfo, DeviceProblem, OmemoVersion, Trust, TrustChoice};
 use crate::fl;
 
 /// What the account's actor told us about devices.
@@ -54,6 +54,11 @@ pub enum Message {
     },
     /// Take a device of ours off our lists.
     Remove(u32),
+    /// Start a new session with a device (its diagnostic said why).
+    Reset {
+        jid: String,
+        device: u32,
+    },
     /// The fingerprint URI field.
     Uri(String),
     VerifyUri,
@@ -74,6 +79,10 @@ pub fn request(message: &Message, uri: &str) -> Option<AccountRequest> {
             version: Some(*version),
         }),
         Message::Remove(device) => Some(AccountRequest::OmemoRemoveDevice { device: *device }),
+        Message::Reset { jid, device } => Some(AccountRequest::OmemoResetSession {
+            jid: jid.clone(),
+            device: *device,
+        }),
         Message::VerifyUri => {
             Some(uri.trim())
                 .filter(|u| !u.is_empty())
@@ -196,6 +205,17 @@ fn device_row<'a>(jid: &'a str, d: &'a DeviceInfo, own_account: bool) -> Element
             set(TrustChoice::Untrusted),
         ));
     }
+    if d.problem.is_some() && d.active {
+        actions = actions.push(small_button(
+            fl!("omemo-device-reset"),
+            ids::devices::reset(&key),
+            button::secondary,
+            Message::Reset {
+                jid: jid.to_owned(),
+                device: d.id,
+            },
+        ));
+    }
     if own_account && d.active {
         actions = actions.push(small_button(
             fl!("omemo-device-remove"),
@@ -219,6 +239,7 @@ fn device_row<'a>(jid: &'a str, d: &'a DeviceInfo, own_account: bool) -> Element
             .spacing(10)
             .align_y(Alignment::Center),
             fingerprint(d.fingerprint.as_deref()),
+            diagnostic(d),
             actions,
         ]
         .spacing(6),
@@ -227,6 +248,24 @@ fn device_row<'a>(jid: &'a str, d: &'a DeviceInfo, own_account: bool) -> Element
     .width(Length::Fill)
     .style(container::rounded_box)
     .into()
+}
+
+/// Why a device is not encrypted to or cannot be reached, in words
+/// (nothing when all is well).
+fn diagnostic<'a>(d: &DeviceInfo) -> Element<'a, Message> {
+    let mut notes = column![].spacing(2);
+    if d.stale && d.active {
+        notes = notes.push(text(fl!("omemo-device-stale")).size(12).style(style::muted));
+    }
+    let problem = d.problem.filter(|_| d.active).map(|p| match p {
+        DeviceProblem::NoBundle => fl!("omemo-problem-no-bundle"),
+        DeviceProblem::BundleInvalid => fl!("omemo-problem-bundle-invalid"),
+        DeviceProblem::SessionBroken => fl!("omemo-problem-session-broken"),
+    });
+    if let Some(problem) = problem {
+        notes = notes.push(text(problem).size(12).style(style::tone(Tone::Bad)));
+    }
+    notes.into()
 }
 
 fn version_key(v: OmemoVersion) -> &'static str {

@@ -197,6 +197,10 @@ pub mod devices {
     pub fn remove(key: &str) -> String {
         format!("device-remove-{key}")
     }
+
+    pub fn reset(key: &str) -> String {
+        format!("device-reset-{key}")
+    }
 }
 
 pub mod own_profile {

@@ -22,8 +22,8 @@ Commands (every command may carry "ref", which its answer echoes):
         test CA and decrypts with slixmpp's xep_0454)                -> fetched {size, sha256} | error
   {"cmd":"quit"}                                                     -> bye, exit 0
 
-Events without a command: ready, message, empty_omemo, untrusted, message_error,
-disconnected, error.
+Events without a command: ready, message, empty_omemo (an OMEMO message without
+payload: key transport, a heartbeat), untrusted, message_error, disconnected, error.
 
 Quirks of slixmpp-omemo 2.2.0 this bot works around:
   * its encrypt_message/decrypt_message do not implement XEP-0420 (SCE), so
@@ -68,7 +68,7 @@ from omemo.types import DeviceInformation, JSONType
 from slixmpp import JID, ClientXMPP
 from slixmpp.plugins import register_plugin
 from slixmpp.stanza import Message
-from slixmpp.xmlstream.handler import Callback
+from slixmpp.xmlstream.handler import Callback, CoroutineCallback
 from slixmpp.xmlstream.matcher import MatchXPath
 
 import slixmpp_omemo.xep_0384 as xep_0384_module
@@ -315,6 +315,16 @@ class Bot(ClientXMPP):
         self.add_event_handler("failed_auth", self.on_failed_auth)
         self.add_event_handler("connection_failed", self.on_connection_failed)
         self.add_event_handler("disconnected", self.on_disconnected)
+        # slixmpp raises `message` only for stanzas with a body: OMEMO key
+        # transport (session set-up, heartbeats) has none.
+        for ns in (TWO_NS, OLD_NS):
+            self.register_handler(
+                CoroutineCallback(
+                    f"OMEMO without body ({ns})",
+                    MatchXPath(f"{{jabber:client}}message/{{{ns}}}encrypted"),
+                    self.on_bodiless_omemo,
+                )
+            )
         self.register_handler(
             Callback(
                 "MAM results",
@@ -429,6 +439,10 @@ class Bot(ClientXMPP):
         await self.handle(stanza, archive_id=result.get("id"), stamp=None if delay is None else delay.get("stamp"))
 
     # ---- incoming ------------------------------------------------------------
+
+    async def on_bodiless_omemo(self, msg: Message) -> None:
+        if msg.xml.find("{jabber:client}body") is None:
+            await self.on_message(msg)
 
     async def on_message(self, msg: Message) -> None:
         if msg.xml.find(f"{{{MAM_NS}}}result") is not None:

@@ -143,6 +143,8 @@ impl Actor {
                     active: self.omemo.listed.get(&version).copied().unwrap_or(false),
                     own: true,
                     last_used: None,
+                    stale: false,
+                    problem: None,
                 });
             }
         }
@@ -150,8 +152,16 @@ impl Actor {
             Ok(stored) => stored,
             Err(e) => return self.error(Problem::StoreFailed, e.to_string(), None),
         };
+        let now = Utc::now();
         devices.extend(stored.into_iter().map(|d| {
+            let problem = self
+                .omemo
+                .problems
+                .get(&(jid.clone(), d.version, d.device_id))
+                .copied();
             DeviceInfo {
+                stale: d.stale(now),
+                problem,
                 id: d.device_id.get(),
                 version: api_version(d.version),
                 fingerprint: d
@@ -170,6 +180,54 @@ impl Actor {
             jid: jid.to_string(),
             devices,
         });
+    }
+
+    /// `omemo_reset_session`: forgets the sessions with `device` of `jid`
+    /// and builds new ones from its bundles (an empty message goes out
+    /// through each, `on_bundle`), for every variant it is on a list in.
+    pub(in crate::account) async fn omemo_reset_session(
+        &mut self,
+        jid: &str,
+        device: u32,
+        stream: &Wire,
+    ) {
+        let (Ok(jid), Some(device)) = (
+            jid.parse::<Jid>().map(|j| j.to_bare()),
+            DeviceId::new(device),
+        ) else {
+            return self.error(
+                Problem::InvalidAddress,
+                format!("no OMEMO device {device} of {jid}"),
+                None,
+            );
+        };
+        let versions: Vec<Version> = match self.store.omemo_devices(jid.as_str()) {
+            Ok(known) => known
+                .iter()
+                .filter(|d| d.device_id == device && d.active)
+                .map(|d| d.version)
+                .collect(),
+            Err(e) => return self.error(Problem::StoreFailed, e.to_string(), None),
+        };
+        if versions.is_empty() || self.own_device_id() == Some(device) && jid == self.jid {
+            return self.error(
+                Problem::Omemo,
+                format!("{jid} has no device {device} in use"),
+                None,
+            );
+        }
+        if let Err(e) = self.store.delete_omemo_sessions(jid.as_str(), device) {
+            return self.error(Problem::StoreFailed, e.to_string(), None);
+        }
+        tracing::info!(account = %self.id, %jid, %device, "OMEMO session reset");
+        for version in versions {
+            let key = (jid.clone(), version, device);
+            self.omemo.problems.remove(&key);
+            self.omemo.bundles.remove(&key);
+            self.omemo.resets.insert(key.clone());
+            self.omemo_fetch_bundle(key, stream).await;
+        }
+        self.emit_devices(&jid);
     }
 
     /// `omemo_remove_device`: reads our lists afresh, then publishes each

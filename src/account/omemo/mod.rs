@@ -92,6 +92,12 @@ pub(super) struct Omemo {
     unanswered: HashMap<(BareJid, Version, DeviceId), u32>,
     /// Devices owed an empty message (heartbeat), sent after the stanza.
     heartbeats: std::collections::BTreeSet<(BareJid, Version, DeviceId)>,
+    /// Why devices could not be reached, this session (`devices` shows
+    /// it): a bundle that failed, or messages that did not decrypt.
+    problems: HashMap<(BareJid, Version, DeviceId), crate::api::DeviceProblem>,
+    /// Sessions being reset: once rebuilt from the bundle, an empty
+    /// message goes out through the new one.
+    resets: HashSet<(BareJid, Version, DeviceId)>,
     /// Our identity key pair, derived once (`keys::own_cached`).
     pub(in crate::account) own: keys::OwnCache,
 }

@@ -150,6 +150,9 @@ impl Actor {
                         sender_device: sid,
                         decryption_error: None,
                     };
+                    self.omemo
+                        .problems
+                        .remove(&(sender.clone(), encrypted.version, encrypted.sid));
                     match opened {
                         Opened::Text(body) => {
                             // A file in an encrypted chat: its aesgcm:// link.
@@ -168,6 +171,14 @@ impl Actor {
                         direction = ?m.direction, key_only = key_only_element,
                         "OMEMO message not decrypted: {why:?}"
                     );
+                    // Its session is of no use: the device's diagnostic says
+                    // so (and offers a reset).
+                    if matches!(why, DecryptionError::NoSession | DecryptionError::Broken) {
+                        self.omemo.problems.insert(
+                            (sender.clone(), encrypted.version, encrypted.sid),
+                            crate::api::DeviceProblem::SessionBroken,
+                        );
+                    }
                     if key_only_element {
                         key_only.push(i);
                     } else {

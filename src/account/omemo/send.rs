@@ -411,7 +411,7 @@ impl Actor {
         }
     }
 
-    async fn omemo_fetch_bundle(&mut self, key: DeviceKey, stream: &Wire) {
+    pub(super) async fn omemo_fetch_bundle(&mut self, key: DeviceKey, stream: &Wire) {
         let (node, item) = key.1.bundle_location(key.2);
         let responder = if key.0 == self.jid {
             super::super::requests::Responder::Account
@@ -433,11 +433,15 @@ impl Actor {
         answer: Result<Option<Element>, StanzaError>,
         stream: &Wire,
     ) {
+        use crate::api::DeviceProblem;
         let (node, _) = key.1.bundle_location(key.2);
-        let bundle = answer
-            .ok()
-            .and_then(|p| pep::first_item(p.as_ref(), &node))
-            .and_then(|item| Bundle::parse(key.1, &item).ok());
+        let item = answer.ok().and_then(|p| pep::first_item(p.as_ref(), &node));
+        // Why it fails, if it does: no bundle, or one we cannot use.
+        let problem = match item {
+            None => DeviceProblem::NoBundle,
+            Some(_) => DeviceProblem::BundleInvalid,
+        };
+        let bundle = item.and_then(|item| Bundle::parse(key.1, &item).ok());
         let built = bundle.and_then(|b| {
             let (_, identity) = keys::own(&self.store).ok()?;
             let crypto = keys::from_wire(key.1, &b);
@@ -477,10 +481,23 @@ impl Actor {
                     self.error(Problem::StoreFailed, e.to_string(), None);
                 }
                 self.omemo.bundles.remove(&key);
+                self.omemo.problems.remove(&key);
+                // A reset: the other side learns of the new session now.
+                if self.omemo.resets.remove(&key) {
+                    self.omemo.heartbeats.insert(key.clone());
+                    self.send_heartbeats(stream).await;
+                    self.emit_devices(&key.0);
+                }
             }
             None => {
-                tracing::info!(account = %self.id, jid = %key.0, device = key.2.get(), "no usable OMEMO bundle; device left out");
-                self.omemo.bundles.insert(key, Fetch::Failed);
+                tracing::info!(account = %self.id, jid = %key.0, device = key.2.get(), ?problem, "no usable OMEMO bundle; device left out");
+                let reset = self.omemo.resets.remove(&key);
+                self.omemo.problems.insert(key.clone(), problem);
+                self.omemo.bundles.insert(key.clone(), Fetch::Failed);
+                // A reset that failed says why.
+                if reset {
+                    self.emit_devices(&key.0);
+                }
             }
         }
         self.omemo_keys_arrived(stream).await;
@@ -544,14 +561,18 @@ fn padding() -> String {
         .collect()
 }
 
-/// The devices to encrypt to: active and trusted; one per id, OMEMO 2
-/// where a device speaks both.
+/// The devices to encrypt to: active and trusted, and not stale (no
+/// message for 90 days) unless all of them are — then nobody can tell
+/// which one is still used; one per id, OMEMO 2 where a device speaks both.
 fn targets(devices: &[StoredDevice]) -> Vec<(Version, DeviceId)> {
-    let mut chosen: HashMap<DeviceId, Version> = HashMap::new();
-    for d in devices
+    let now = chrono::Utc::now();
+    let usable: Vec<&StoredDevice> = devices
         .iter()
         .filter(|d| d.active && trust::encrypt_to(d.trust))
-    {
+        .collect();
+    let fresh = usable.iter().any(|d| !d.stale(now));
+    let mut chosen: HashMap<DeviceId, Version> = HashMap::new();
+    for d in usable.into_iter().filter(|d| !fresh || !d.stale(now)) {
         let v = chosen.entry(d.device_id).or_insert(d.version);
         if d.version == Version::V2 {
             *v = Version::V2;
@@ -560,4 +581,53 @@ fn targets(devices: &[StoredDevice]) -> Vec<(Version, DeviceId)> {
     let mut out: Vec<(Version, DeviceId)> = chosen.into_iter().map(|(d, v)| (v, d)).collect();
     out.sort_by_key(|(v, d)| (*v, d.get()));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Duration, Utc};
+
+    use super::*;
+    use crate::api::Trust;
+
+    fn device(id: u32, days_silent: i64) -> StoredDevice {
+        let now = Utc::now();
+        StoredDevice {
+            version: Version::V2,
+            device_id: DeviceId::new(id).unwrap(),
+            label: None,
+            identity: None,
+            trust: Trust::Blind,
+            first_seen: now - Duration::days(400),
+            last_seen: now,
+            active: true,
+            last_used: Some(now - Duration::days(days_silent)),
+        }
+    }
+
+    fn ids(devices: &[StoredDevice]) -> Vec<u32> {
+        targets(devices).iter().map(|(_, d)| d.get()).collect()
+    }
+
+    #[test]
+    fn a_device_silent_for_90_days_is_left_out_while_another_is_in_use() {
+        // The phone wrote yesterday; the old laptop not for 120 days.
+        assert_eq!(ids(&[device(1, 1), device(2, 120)]), [1]);
+        // It writes again: it counts again.
+        assert_eq!(ids(&[device(1, 1), device(2, 0)]), [1, 2]);
+        // All silent: nobody can tell which one is still used; all get it.
+        assert_eq!(ids(&[device(1, 95), device(2, 120)]), [1, 2]);
+        // Never wrote, on the list for 400 days: silent as well.
+        let never = StoredDevice {
+            last_used: None,
+            ..device(3, 0)
+        };
+        assert_eq!(ids(&[device(1, 1), never.clone()]), [1]);
+        // Never wrote, but new: in use.
+        let new = StoredDevice {
+            first_seen: Utc::now() - Duration::days(2),
+            ..never
+        };
+        assert_eq!(ids(&[device(1, 1), new]), [1, 3]);
+    }
 }

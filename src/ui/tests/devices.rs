@@ -32,6 +32,8 @@ fn device(id: u32, trust: Trust, fingerprint: bool) -> DeviceInfo {
         active: true,
         own: false,
         last_used: None,
+        stale: false,
+        problem: None,
     }
 }
 
@@ -265,5 +267,31 @@ fn the_settings_show_this_device_and_remove_other_ones() {
     assert_eq!(
         h.commands("work"),
         [AccountRequest::OmemoRemoveDevice { device: 8 }]
+    );
+}
+
+#[test]
+fn a_device_says_why_it_is_not_reached_and_its_session_can_be_reset() {
+    let mut h = Harness::work_account(0);
+    h.update(Message::ShowDetails("work".into(), BOB.into()));
+    let _ = h.commands("work");
+    let mut broken = device(11, Trust::Blind, true);
+    broken.problem = Some(crate::api::DeviceProblem::SessionBroken);
+    let mut silent = device(12, Trust::Blind, true);
+    silent.stale = true;
+    h.event("work", devices(BOB, vec![broken, silent]));
+    h.assert_shows(&fl!("omemo-problem-session-broken"));
+    h.assert_shows(&fl!("omemo-device-stale"));
+    assert!(
+        !h.has_id(ids::devices::reset("12-omemo")),
+        "nothing to reset on a device without a problem"
+    );
+    h.click(ids::devices::reset("11-omemo"));
+    assert_eq!(
+        h.commands("work"),
+        [AccountRequest::OmemoResetSession {
+            jid: BOB.into(),
+            device: 11
+        }]
     );
 }
