@@ -11,209 +11,20 @@ mod common;
 use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use base64::Engine as _;
 use common::Prosody;
+use common::files::*;
 use common::headless::{Headless, alice_and_bob, online, roster_entry};
 use common::prosody::Upload;
 use common::raw::RawClient;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-const MIB: u64 = 1024 * 1024;
-
 #[path = "../src/avatar_image/png_bomb.rs"]
 mod png_bomb;
-
-/// Writes `size` bytes of varied (not compressible) data; returns the
-/// file's SHA-256 in base64.
-/// A 50 MB file that Alice has just handed to `send_file` for Bob.
-struct BigSend {
-    /// Holds the file.
-    _work: tempfile::TempDir,
-    /// Its SHA-256, base64.
-    hash: String,
-    /// Both clients' peak memory before (KiB; Linux only, else 0).
-    baselines: (u64, u64),
-    /// Alice's `message` event for it (queued).
-    queued: Value,
-    id: String,
-}
-
-fn send_big_file(alice: &mut Headless, bob: &Headless, name: &str, reference: &str) -> BigSend {
-    let work = tempfile::tempdir().expect("temp dir");
-    let source = work.path().join(name);
-    let hash = big_file(&source, 50 * MIB);
-    #[cfg(target_os = "linux")]
-    let baselines = (peak_rss_kib(alice.pid()), peak_rss_kib(bob.pid()));
-    #[cfg(not(target_os = "linux"))]
-    let baselines = (0, 0);
-    alice.send(
-        json!({"cmd":"send_file","account":"a","to":"bob@localhost","path":source,"ref":reference}),
-    );
-    let queued = alice.wait_for("queued file message", |v| {
-        v["event"] == "message" && v["ref"] == reference
-    });
-    let id = queued["id"].as_str().expect("id").to_owned();
-    BigSend {
-        _work: work,
-        hash,
-        baselines,
-        queued,
-        id,
-    }
-}
-
-/// Bob asks to download the file of message `got` and it completes within
-/// `within`: its id and the `transfer` event that says so.
-fn download_on_request(bob: &mut Headless, got: &Value, within: Duration) -> (String, Value) {
-    let id = got["id"].as_str().expect("id").to_owned();
-    bob.send(json!({"cmd":"download","account":"b","id":id}));
-    let done = transfer(bob, "download", &id, "done", within);
-    (id, done)
-}
-
-/// Both clients' peak memory stayed within `limit_kib` of what it was
-/// before the 50 MB transfer (Linux: VmHWM).
-fn assert_memory_bounded(alice: &Headless, bob: &Headless, baselines: (u64, u64), limit_kib: u64) {
-    #[cfg(target_os = "linux")]
-    for (who, pid, base) in [
-        ("alice", alice.pid(), baselines.0),
-        ("bob", bob.pid(), baselines.1),
-    ] {
-        let peak = peak_rss_kib(pid);
-        eprintln!("{who}: peak memory {base} KiB before, {peak} KiB after the 50 MB transfer");
-        assert!(peak > 0, "VmHWM not readable");
-        assert!(
-            peak < base + limit_kib,
-            "{who} peak memory {peak} KiB (before: {base} KiB)"
-        );
-    }
-    #[cfg(not(target_os = "linux"))]
-    let _ = (alice, bob, baselines, limit_kib);
-}
-
-/// Alice and Bob as mutual contacts, their chat switched to plain text:
-/// these tests are about the plain transfer paths (XEP-0066/0447 metadata,
-/// hashes, sizes). In an encrypted chat a file goes as an `aesgcm://` link
-/// instead (tests/omemo_messages.rs).
-fn plain_pair(server: &Prosody) -> ([tempfile::TempDir; 2], Headless, Headless) {
-    let (dirs, mut alice, bob) = alice_and_bob(server);
-    alice.send(json!({"cmd":"encryption","account":"a","with":"bob@localhost","enabled":false}));
-    alice.wait_for("the chat with bob in plain text", |v| {
-        v["event"] == "encryption" && v["with"] == "bob@localhost" && v["enabled"] == false
-    });
-    (dirs, alice, bob)
-}
-
-fn big_file(path: &Path, size: u64) -> String {
-    let mut file = std::fs::File::create(path).expect("create test file");
-    let mut hasher = Sha256::new();
-    let mut state = 0x9E37_79B9_7F4A_7C15u64;
-    let mut chunk = vec![0u8; 1 << 20];
-    let mut left = size;
-    while left > 0 {
-        for b in chunk.iter_mut() {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            *b = state as u8;
-        }
-        let n = left.min(chunk.len() as u64) as usize;
-        file.write_all(&chunk[..n]).expect("write test file");
-        hasher.update(&chunk[..n]);
-        left -= n as u64;
-    }
-    b64(&hasher.finalize())
-}
-
-fn b64(bytes: &[u8]) -> String {
-    base64::engine::general_purpose::STANDARD.encode(bytes)
-}
-
-fn sha256_file(path: &Path) -> String {
-    let mut file = std::fs::File::open(path).expect("open downloaded file");
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 20];
-    loop {
-        let n = file.read(&mut buf).expect("read downloaded file");
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-    }
-    b64(&hasher.finalize())
-}
-
-#[cfg(target_os = "linux")]
-fn peak_rss_kib(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0)
-}
-
-fn transfer(c: &mut Headless, what: &str, id: &str, state: &str, timeout: Duration) -> Value {
-    let (id, state) = (id.to_owned(), state.to_owned());
-    c.try_wait_for(timeout, &|v| {
-        v["event"] == "transfer" && v["id"] == id.as_str() && v["state"] == state.as_str()
-    })
-    .unwrap_or_else(|| {
-        panic!(
-            "timed out waiting for {what} ({state}); log:\n{}",
-            tail(&c.stderr_log())
-        )
-    })
-}
-
-fn file_message(c: &mut Headless, account: &str) -> Value {
-    c.wait_for("a file message", |v| {
-        v["event"] == "message" && v["account"] == account && v["file"].is_object()
-    })
-}
-
-/// The message as stored now (the newest `message_updated` seen for it).
-fn updated(c: &mut Headless, id: &str, pred: impl Fn(&Value) -> bool) -> Value {
-    let id = id.to_owned();
-    c.wait_for("message_updated", |v| {
-        v["event"] == "message_updated" && v["id"] == id.as_str() && pred(v)
-    })
-}
-
-fn tail(log: &str) -> String {
-    let lines: Vec<&str> = log.lines().collect();
-    lines[lines.len().saturating_sub(30)..].join("\n")
-}
-
-fn wait_log(client: &Headless, needle: &str) {
-    let deadline = Instant::now() + common::headless::WAIT;
-    while !client.stderr_log().contains(needle) {
-        assert!(
-            Instant::now() < deadline,
-            "{needle:?} not logged; log tail:\n{}",
-            tail(&client.stderr_log())
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
-/// Files in a directory (none if it does not exist).
-fn listing(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .map(|d| {
-            d.filter_map(Result::ok)
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default();
-    names.sort();
-    names
-}
 
 #[test]
 fn a_50_mb_file_round_trip_over_https_with_progress_and_bounded_memory() {
@@ -230,7 +41,7 @@ fn a_50_mb_file_round_trip_over_https_with_progress_and_bounded_memory() {
         baselines,
         queued,
         id,
-    } = send_big_file(&mut alice, &bob, "Quartalsbericht 2026.pdf", "f1");
+    } = send_big_file(&mut alice, &bob, "Quartalsbericht 2026.pdf", 50 * MIB, "f1");
     assert_eq!(queued["state"], "queued");
     assert_eq!(queued["file"]["name"], "Quartalsbericht 2026.pdf");
     assert_eq!(queued["file"]["size"], size);
@@ -314,7 +125,7 @@ fn a_50_mb_encrypted_file_round_trip_with_bounded_memory() {
         baselines,
         queued,
         id,
-    } = send_big_file(&mut alice, &bob, "Bericht.pdf", "e1");
+    } = send_big_file(&mut alice, &bob, "Bericht.pdf", 50 * MIB, "e1");
     assert_ne!(queued["encryption"], "none", "{queued}");
     transfer(&mut alice, "upload", &id, "done", Duration::from_secs(180));
     let sent = updated(&mut alice, &id, |v| v["file"]["transfer"] == "done");

@@ -295,7 +295,21 @@ impl Actor {
         stream: &Wire,
     ) -> Option<Option<Vec<crate::xmpp::omemo::Encrypted>>> {
         let id = m.id.as_str();
-        if m.crypto.encryption == Encryption::None {
+        let mut encryption = m.crypto.encryption;
+        // A group without its own switch: the default is settled once its
+        // members are known (encrypted if another member has OMEMO).
+        if self.room_default_applies(to) {
+            if self.room_members(to).is_none() {
+                return None;
+            }
+            let settled = self.room_encryption(to);
+            if settled != encryption {
+                tracing::info!(account = %self.id, id, ?settled, "group message's encryption settled by its members");
+                self.update_message_encryption(id, settled);
+                encryption = settled;
+            }
+        }
+        if encryption == Encryption::None {
             if self.switches.require_encryption {
                 let why = super::omemo::send::REQUIRED;
                 self.set_message_state(id, MessageState::Failed, Some(why));

@@ -258,6 +258,10 @@ const WIRE: &[(&str, &str)] = &[
         r#"{"cmd":"omemo_remove_device","account":"work","device":31415}"#,
     ),
     (
+        r#"{"cmd":"omemo_reset_session","account":"work","jid":"b@x","device":31415}"#,
+        r#"{"cmd":"omemo_reset_session","account":"work","jid":"b@x","device":31415}"#,
+    ),
+    (
         r#"{"cmd":"trust_device","account":"work","jid":"bob@example.org","device":7,"trust":"verified"}"#,
         r#"{"cmd":"trust_device","account":"work","jid":"bob@example.org","device":7,"trust":"verified"}"#,
     ),
@@ -379,7 +383,7 @@ fn an_unknown_command_lists_every_command() {
     for name in &names {
         assert!(e.contains(name.as_str()), "{name} missing in: {e}");
     }
-    assert_eq!(e.matches('`').count() / 2 - 1, 59, "{e}");
+    assert_eq!(e.matches('`').count() / 2 - 1, 60, "{e}");
 }
 
 #[test]

@@ -10,6 +10,7 @@ pub use prosody::Prosody;
 
 pub mod bot;
 pub mod events;
+pub mod files;
 pub mod headless;
 pub mod omemo_peer;
 pub mod raw;

@@ -192,6 +192,14 @@ impl Actor {
                 rows.push(row);
             }
         }
+        // Encrypted ones are opened here, not in `ingest`: whether they
+        // mention us is known only from their text.
+        if rows.iter().any(|r| !r.omemo.is_empty()) {
+            self.omemo_decrypt(&mut rows);
+            for r in rows.iter_mut().filter(|r| r.direction == Direction::In) {
+                r.mention = muc::mentions(&r.body, &nick);
+            }
+        }
         let stored = self.ingest(&rows, arrival)?;
         if arrival != Arrival::Older {
             self.advance_room_cursor(jid, &rows);

@@ -55,6 +55,17 @@ impl Actor {
         }
     }
 
+    /// Whether a message to `to` takes a private group's default (no
+    /// switch of its own, no policy): then its encryption is settled when
+    /// it goes out, with the members known (`outbox::seal_for`).
+    pub(in crate::account) fn room_default_applies(&self, to: &BareJid) -> bool {
+        self.switches.omemo
+            && !self.switches.require_encryption
+            && self.is_room_jid(to)
+            && self.room_private_known(to)
+            && matches!(self.store.conversation_encryption(to.as_str()), Ok(None))
+    }
+
     /// Whether room `jid` is private, as this session's disco#info said,
     /// else as it was when we last joined.
     fn room_private_known(&self, jid: &BareJid) -> bool {

@@ -401,6 +401,16 @@ impl Actor {
         } else {
             Encryption::Omemo
         };
+        self.update_message_encryption(id, encryption);
+    }
+
+    /// Our message `id`'s record says how it travels (announced if that
+    /// changed).
+    pub(in crate::account) fn update_message_encryption(
+        &mut self,
+        id: &str,
+        encryption: Encryption,
+    ) {
         match self.store.set_message_encryption(id, encryption) {
             Ok(Some(message)) => self.emit(crate::api::Event::MessageUpdated {
                 account: self.id.clone(),
