@@ -299,9 +299,8 @@ impl Actor {
         // A group without its own switch: the default is settled once its
         // members are known (encrypted if another member has OMEMO).
         if self.room_default_applies(to) {
-            if self.room_members(to).is_none() {
-                return None;
-            }
+            // Not known yet (read after joining): the message waits.
+            self.room_members(to)?;
             let settled = self.room_encryption(to);
             if settled != encryption {
                 tracing::info!(account = %self.id, id, ?settled, "group message's encryption settled by its members");
