@@ -128,4 +128,10 @@ fn main() {
         worst(&plain),
         worst(&encrypted),
     );
+    // Streamed both ways: memory does not grow with the file.
+    let limit = 30 * 1024;
+    assert!(
+        worst(&plain).max(worst(&encrypted)) < limit,
+        "peak memory grew by more than {limit} KiB"
+    );
 }

@@ -10,6 +10,8 @@ use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use common::Prosody;
+#[cfg(target_os = "linux")]
+use common::files::peak_rss_kib;
 use common::headless::{Headless, befriend, chat_xml, online, roster_entry, two_devices};
 use common::raw::RawClient;
 use serde_json::{Value, json};
@@ -317,17 +319,6 @@ fn spoofed_avatars_are_refused() {
         .collect();
     assert!(wrong.is_empty(), "spoofed avatar accepted: {wrong:?}");
     assert!(!cached(&claimed_hash) && !cached(&planted_hash));
-}
-
-/// Peak resident memory of a process (Linux), in KiB.
-#[cfg(target_os = "linux")]
-fn peak_rss_kib(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0)
 }
 
 #[test]
