@@ -517,6 +517,12 @@ fn signals_in_a_room_count_only_from_the_same_occupant() {
     create_room(&mut alice, &room, &["bob@localhost", "carol@localhost"]);
     bob.send(json!({"cmd":"join_room","account":"b","room":room,"nick":"bob"}));
     wait_joined(&mut bob, "b", &room);
+    // Carol reads plain text only: Bob writes unencrypted here (alice has
+    // OMEMO, which would encrypt the group by default).
+    bob.send(json!({"cmd":"encryption","account":"b","with":room,"enabled":false}));
+    bob.wait_for("the group in plain text", |v| {
+        v["event"] == "encryption" && v["with"] == room.as_str() && v["enabled"] == false
+    });
     // Carol is a bare client in the room: she sends what Plausch never would.
     let mut carol = RawClient::connect(&server, "carol", "cpw");
     carol.send_xml(&format!(

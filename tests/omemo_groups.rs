@@ -120,6 +120,31 @@ fn a_members_only_group_is_encrypted_for_every_member_and_read_by_all() {
     assert_eq!(own["encryption"], "omemo2", "{own}");
     assert!(own["decryption_error"].is_null(), "{own}");
 
+    // Alice corrects her message: the new text is encrypted too, and
+    // Bob's copy changes.
+    let m1 = alice
+        .seen
+        .iter()
+        .find(|v| v["event"] == "message" && v["ref"] == "m1")
+        .and_then(|v| v["id"].as_str())
+        .map(str::to_owned)
+        .unwrap_or_default();
+    alice.send(json!({"cmd":"correct","account":"a","id":m1,"body":"minutes are ready, v2"}));
+    let line = alice.wait_for("the correction out", |v| {
+        v["event"] == "console"
+            && v["direction"] == "out"
+            && v["xml"]
+                .as_str()
+                .is_some_and(|x| x.contains("urn:xmpp:message-correct:0"))
+    });
+    let stanza = line["xml"].as_str().unwrap_or_default();
+    assert!(!stanza.contains("v2"), "plain text in {stanza}");
+    assert!(stanza.contains("urn:xmpp:omemo:2"), "{stanza}");
+    bob.wait_for("the corrected text", |v| {
+        v["event"] == "message_updated" && v["body"] == "minutes are ready, v2"
+    });
+    carol.wait_message("minutes are ready, v2");
+
     // Bob is offline while Alice writes: the room's archive brings it,
     // decrypted with Alice's keys (the archive names her).
     assert!(bob.quit().success());

@@ -319,7 +319,7 @@ impl Actor {
         if let Some(elements) = self.omemo_resealed(id) {
             return Some(Some(elements));
         }
-        match self.omemo_seal(to, id, body, stream).await {
+        match self.omemo_seal(to, Some(id), body, stream).await {
             Sealed::Ready(elements) => Some(Some(elements)),
             Sealed::Waiting => None,
             Sealed::Failed(why) => {

@@ -41,6 +41,12 @@ impl Actor {
             sender_bare.clone()
         };
         let result = match signal {
+            // An encrypted correction we could not open has no new text.
+            Signal::Correction { .. }
+                if m.body.is_empty() || m.crypto.decryption_error.is_some() =>
+            {
+                Ok(self.rejected("undecryptable correction", &sender))
+            }
             Signal::Correction { replaces } => self
                 .store
                 .find_by_reference(&with, replaces, Some(&sender_bare))
@@ -229,7 +235,31 @@ impl Actor {
             _ if self.is_waiting(&target.record) => {}
             Some(stream) => {
                 let new_id = uuid::Uuid::new_v4().to_string();
-                let msg = chat::outgoing(&target.to.to_bare(), &new_id, body);
+                let to = target.to.to_bare();
+                let mut msg = chat::outgoing(&to, &new_id, body);
+                // The new text of an encrypted message is encrypted too,
+                // to the same people; never in plain text.
+                if target.record.crypto.encryption != crate::api::Encryption::None {
+                    match self.omemo_seal(&to, None, body, stream).await {
+                        super::omemo::send::Sealed::Ready(elements) => {
+                            msg = crate::xmpp::omemo::seal_message(msg, &elements);
+                        }
+                        super::omemo::send::Sealed::Waiting => {
+                            return self.error(
+                                Problem::Omemo,
+                                "the encryption keys are still being fetched: the message was not changed",
+                                None,
+                            );
+                        }
+                        super::omemo::send::Sealed::Failed(why) => {
+                            return self.error(
+                                Problem::Omemo,
+                                format!("the correction cannot be encrypted ({why}): the message was not changed"),
+                                None,
+                            );
+                        }
+                    }
+                }
                 let msg = corrections::with_replace(msg, &target.reference);
                 let Some(msg) = self.addressed(msg, &target) else {
                     return;

@@ -178,9 +178,12 @@ impl Actor {
             .unwrap_or_default();
         let mut rows = Vec::new();
         let mut signals = Vec::new();
-        for m in batch {
+        for mut m in batch {
             let own = self.is_own_in_room(jid, &m.nick, m.occupant_id.as_deref());
             if m.signal.is_some() || m.moderation.is_some() {
+                if !m.omemo.is_empty() {
+                    m.body = self.decrypt_room_signal(jid, &m, &nick, own, arrival);
+                }
                 signals.push((m, own));
                 continue;
             }
@@ -209,6 +212,30 @@ impl Actor {
             self.on_room_signal(jid, &m, own);
         }
         Some(stored)
+    }
+
+    /// The text an encrypted signal (a correction) carries, if it opens:
+    /// a correction that does not (e.g. our own, reflected) changes nothing.
+    fn decrypt_room_signal(
+        &mut self,
+        jid: &BareJid,
+        m: &RoomMessage,
+        nick: &str,
+        own: bool,
+        arrival: Arrival,
+    ) -> Option<String> {
+        let author = self.room_author(jid, m, own, arrival);
+        let mut one: Vec<_> = convert::into_chat(m.clone(), jid, nick, own, author)
+            .into_iter()
+            .collect();
+        self.omemo_decrypt(&mut one);
+        // Its session moved: kept now (no message row carries it).
+        if let Err(e) = self.store.save_staged_sessions() {
+            self.error(Problem::StoreFailed, e.to_string(), None);
+        }
+        one.pop()
+            .filter(|d| d.crypto.decryption_error.is_none() && !d.body.is_empty())
+            .map(|d| d.body)
     }
 
     /// The account behind a room message's nick (its OMEMO keys are

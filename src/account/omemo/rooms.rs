@@ -127,7 +127,12 @@ impl Actor {
         } else {
             self.report_encryption(jid.clone());
         }
-        self.omemo_keys_arrived(stream).await;
+        // Messages that waited for the members go now, in order (plain
+        // ones at once; encrypted ones wait on for keys still being read,
+        // as newer ones will).
+        if self.outbox_open() {
+            self.flush_outbox(stream).await;
+        }
     }
 
     /// The device lists asked for are in: the rooms waiting for them are

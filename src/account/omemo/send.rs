@@ -168,11 +168,12 @@ impl Actor {
     }
 
     /// Encrypts our message `id` (`body`) for `to` and our other devices;
-    /// the elements are kept with it until the server has it.
+    /// the elements are kept with it until the server has it (`id` None:
+    /// a stanza that is not a stored message, e.g. a correction, sent once).
     pub(in crate::account) async fn omemo_seal(
         &mut self,
         to: &BareJid,
-        id: &str,
+        id: Option<&str>,
         body: &str,
         stream: &Wire,
     ) -> Sealed {
@@ -280,7 +281,7 @@ impl Actor {
         &mut self,
         own: &(DeviceId, omemo::IdentityKeyPair),
         sessions: Vec<(DeviceKey, Record)>,
-        id: &str,
+        id: Option<&str>,
         body: &str,
     ) -> Result<Vec<Encrypted>, String> {
         let mut by_version: BTreeMap<Version, Vec<(DeviceKey, Record)>> = BTreeMap::new();
@@ -329,7 +330,7 @@ impl Actor {
         // at most 1,000 keys; attempts lost on the way must not count).
         let sealed = crate::xmpp::omemo::sealed_to_xml(&elements);
         self.store
-            .save_staged_sealing(Some((id, &sealed)))
+            .save_staged_sealing(id.map(|id| (id, sealed.as_str())))
             .map_err(|e| format!("encryption state not saved: {e}"))?;
         Ok(elements)
     }

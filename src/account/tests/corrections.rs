@@ -82,3 +82,32 @@ async fn a_correction_from_another_resource_of_the_sender_is_refused() {
 
     assert_eq!(h.stored(&local).unwrap().body, "See you at 5");
 }
+
+#[tokio::test]
+async fn an_encrypted_correction_that_cannot_be_opened_changes_nothing() {
+    let mut h = Harness::caught_up().await;
+    let local = bobs_message(&mut h).await;
+    crate::account::omemo::keys::ensure_own(
+        &mut h.actor.store,
+        &[],
+        chrono::Utc::now(),
+        &mut rand_core::OsRng,
+    )
+    .unwrap();
+
+    // Its text is inside an OMEMO element not for us: there is no new
+    // text, and the fallback note must not become the message.
+    h.receive(&format!(
+        "<message from='{BOB_PHONE}' to='{ME_FULL}' type='chat' id='m2'>\
+         <body>I sent you an OMEMO encrypted message</body>\
+         <encrypted xmlns='urn:xmpp:omemo:2'><header sid='4711'>\
+         <keys jid='someone@else.example'><key rid='1'>AAAA</key></keys></header>\
+         <payload>AAAA</payload></encrypted>\
+         <replace xmlns='urn:xmpp:message-correct:0' id='m1'/></message>"
+    ))
+    .await;
+
+    let m = h.stored(&local).unwrap();
+    assert_eq!(m.body, "See you at 5");
+    assert!(!m.edited);
+}
