@@ -9,6 +9,7 @@ use iced::widget::{button, column, container, mouse_area, progress_bar, row, tex
 use iced::{Alignment, Element, Length, Task};
 
 use super::conversation;
+use super::icons::{self, Icon};
 use super::model::LiveAccount;
 use super::sidebar::BOLD;
 use super::update::live;
@@ -203,7 +204,11 @@ pub fn card<'a>(
         });
     }
 
-    let icon = if is_image(file) { "🖼" } else { "📄" };
+    let icon = if is_image(file) {
+        Icon::Image
+    } else {
+        Icon::File
+    };
     let mut details = vec![];
     if let Some(size) = file.size.or(progress.and_then(|p| p.total)) {
         details.push(size_text(size));
@@ -232,7 +237,12 @@ pub fn card<'a>(
     };
     card = card.push(
         row![
-            text(icon).size(22),
+            icons::icon(icon, 24.0, |t: &iced::Theme| t
+                .extended_palette()
+                .background
+                .base
+                .text
+                .scale_alpha(0.7)),
             column![name, facts].spacing(1).width(Length::Shrink)
         ]
         .spacing(8)

@@ -23,6 +23,7 @@ mod devices;
 mod files;
 mod form;
 pub(crate) mod format;
+mod icons;
 mod ids;
 mod join_room;
 mod lock;
