@@ -791,6 +791,11 @@ fn bare_links_from_a_contact_are_sized_first() {
              <x xmlns='jabber:x:oob'><url>{url}</url></x></message>"
         ));
     }
+    // A photo as some clients send it: the body is the link, nothing else.
+    let snap = files.add("snap.png", png.clone(), Duration::ZERO);
+    eve.send_xml(&format!(
+        "<message xmlns='jabber:client' type='chat' to='bob@localhost'><body>{snap}</body></message>"
+    ));
     let id_of = |bob: &mut Headless, name: &str| {
         let name = name.to_owned();
         bob.wait_for("a bare link", |v| {
@@ -803,6 +808,9 @@ fn bare_links_from_a_contact_are_sized_first() {
     let (photo_id, big_id) = (id_of(&mut bob, "photo.png"), id_of(&mut bob, "big.bin"));
     let done = updated(&mut bob, &photo_id, |v| v["file"]["transfer"] == "done");
     assert_eq!(done["file"]["size"], png.len(), "{done}");
+    assert!(done["file"]["thumbnail"].is_string(), "a preview: {done}");
+    let snap_id = id_of(&mut bob, "snap.png");
+    let done = updated(&mut bob, &snap_id, |v| v["file"]["transfer"] == "done");
     assert!(done["file"]["thumbnail"].is_string(), "a preview: {done}");
     let sized = updated(&mut bob, &big_id, |v| v["file"]["size"] == 6 * MIB);
     assert_eq!(

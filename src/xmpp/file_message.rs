@@ -85,8 +85,9 @@ pub fn attach(mut msg: Message, f: &Outgoing) -> Message {
 }
 
 /// The file a received message carries: XEP-0447 metadata with a URL
-/// source, or an XEP-0066 link that is the whole body (how other clients
-/// mark a file message; a link inside a text is just a link).
+/// source, an XEP-0066 link that is the whole body (how other clients
+/// mark a file message; a link inside a text is just a link), or a body
+/// that is only a link to a file (by its ending, see [`FILE_ENDINGS`]).
 pub fn parse(msg: &Message, body: &str) -> Option<FileInfo> {
     let sfs = msg.payloads.iter().find(|p| p.is("file-sharing", NS_SFS));
     let oob_url = msg
@@ -105,6 +106,9 @@ pub fn parse(msg: &Message, body: &str) -> Option<FileInfo> {
     let url = match (sfs_url, oob_url) {
         (Some(u), _) => u,
         (None, Some(u)) if u == body.trim() => u,
+        // A body that is only a link to a file (as Conversations and
+        // others send photos when no OOB element goes with it).
+        (None, None) if is_file_link(body) => body.trim().to_owned(),
         _ => return None,
     };
     if url.is_empty()
@@ -160,6 +164,38 @@ pub fn from_encrypted_body(body: &str) -> Option<FileInfo> {
         media_type: None,
         sha256: None,
     })
+}
+
+/// Endings of links that name a file to download, not a web page: a body
+/// that is only such a link is a file message. An allow-list, so that a
+/// shared article (`…/page`, `…/index.html`) stays a link.
+const FILE_ENDINGS: &[&str] = &[
+    "jpg", "jpeg", "png", "gif", "webp", "heic", "heif", "avif", "bmp", "tif", "tiff", "pdf",
+    "txt", "csv", "rtf", "odt", "ods", "odp", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "mp3",
+    "m4a", "aac", "ogg", "oga", "opus", "wav", "flac", "mp4", "m4v", "webm", "mkv", "mov", "3gp",
+    "zip", "7z", "gz", "tgz", "tar", "rar", "apk", "vcf", "ics", "gpx", "kml",
+];
+
+/// Whether `body` is a single `http(s)` link whose path ends in a file
+/// ending of [`FILE_ENDINGS`].
+fn is_file_link(body: &str) -> bool {
+    let url = body.trim();
+    let Some(rest) = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    if url.len() > MAX_URL || url.chars().any(char::is_whitespace) {
+        return false;
+    }
+    let path = rest.split(['?', '#']).next().unwrap_or("");
+    let Some((host, path)) = path.split_once('/') else {
+        return false;
+    };
+    let last = path.rsplit('/').next().unwrap_or("");
+    let ending = last.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    !host.is_empty() && ending.is_some_and(|e| FILE_ENDINGS.contains(&e.as_str()))
 }
 
 fn name_from_url(url: &str) -> String {
@@ -264,6 +300,38 @@ mod tests {
         assert_eq!(file.size, None);
         // A link inside a text is not a file message.
         assert!(parse(&msg, "look at this").is_none());
+    }
+
+    #[test]
+    fn a_body_that_is_only_a_link_to_a_file_is_a_file() {
+        let msg = message("<message xmlns='jabber:client' type='chat'><body>x</body></message>");
+        for (body, name) in [
+            ("https://up.example.org/a1/IMG_2041.JPG", "IMG_2041.JPG"),
+            (
+                " https://up.example.org/a1/Bericht%202026.pdf?t=1 \n",
+                "Bericht 2026.pdf",
+            ),
+            ("http://up.example.org/v.mp4#x", "v.mp4"),
+        ] {
+            let file = parse(&msg, body).unwrap_or_else(|| panic!("a file: {body}"));
+            assert_eq!(file.name, name);
+            assert_eq!((file.size, file.media_type), (None, None));
+        }
+        // Web pages, text with a link, other schemes, odd ones: text.
+        for body in [
+            "https://news.example.org/article",
+            "https://news.example.org/index.html",
+            "https://news.example.org/",
+            "https://news.example.org",
+            "see https://up.example.org/a.jpg",
+            "https://up.example.org/a.jpg and more",
+            "ftp://up.example.org/a.jpg",
+            "https:///a.jpg",
+            "https://up.example.org/a.jpg.exe",
+            "https://up.example.org/jpg",
+        ] {
+            assert!(parse(&msg, body).is_none(), "{body}");
+        }
     }
 
     #[test]
