@@ -173,6 +173,26 @@ fn a_members_only_group_is_encrypted_for_every_member_and_read_by_all() {
         "carol still encrypted to: {stanza}"
     );
     decrypted(&mut bob, "b", "only for members", alice_device);
+
+    // She is made a member again (not in the room now): the room's notice
+    // puts her back on the list, and the next message is hers to read too.
+    alice.send(json!({
+        "cmd":"set_affiliation","account":"a","room":room,"jid":CAROL,"affiliation":"member"
+    }));
+    alice.send(json!({"cmd":"room_members","account":"a","room":room}));
+    let list = alice.wait_for("the member list", |v| v["event"] == "room_members");
+    assert!(list.to_string().contains(CAROL), "{list}");
+    carol.request(json!({"cmd":"join","room":room,"nick":"carol"}));
+    alice.wait_for("carol back", |v| {
+        v["event"] == "occupant"
+            && v["room"] == room.as_str()
+            && v["nick"] == "carol"
+            && v["left"] != true
+    });
+    alice.send(json!({"cmd":"send","account":"a","to":room,"body":"welcome back","ref":"m4"}));
+    let stanza = sent_stanza(&mut alice, "a", "m4");
+    assert!(stanza.contains(CAROL), "carol not encrypted to: {stanza}");
+    carol.wait_message("welcome back");
     carol.stop();
 }
 
