@@ -18,6 +18,8 @@ pub mod chatstates;
 pub mod corrections;
 pub mod fallback;
 pub mod file_message;
+pub mod ibb;
+pub mod jingle_ft;
 pub mod last_activity;
 pub mod mam;
 pub mod markers;
