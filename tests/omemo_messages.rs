@@ -55,6 +55,12 @@ fn plausch_and_the_bot_write_each_other_encrypted_in_both_variants() {
     assert_eq!(got["encrypted"], true, "{got}");
     assert_eq!(got["version"], "2", "{got}");
     assert_eq!(got["sender_device"], alice_device, "{got}");
+    // A correction's new text is encrypted too (it went out in plain text).
+    alice.send(
+        json!({"cmd":"correct","account":"a","id":sent["id"],"body":"secret for bob, fixed"}),
+    );
+    let got = bob.wait_message("secret for bob, fixed");
+    assert_eq!(got["encrypted"], true, "{got}");
 
     // From bob, in both variants.
     bob.refresh(ALICE);
@@ -88,7 +94,7 @@ fn plausch_and_the_bot_write_each_other_encrypted_in_both_variants() {
             .clone()
     };
     assert_eq!(by_body("bob writes old omemo")["encryption"], "omemo");
-    assert_eq!(by_body("secret for bob")["encryption"], "omemo2");
+    assert_eq!(by_body("secret for bob, fixed")["encryption"], "omemo2");
 
     // Carol has no OMEMO: with encryption on, the message fails with the
     // reason and is never sent in plain text.
