@@ -116,6 +116,8 @@ impl Actor {
         {
             self.error(Problem::StoreFailed, e.to_string(), None);
         }
+        // An open chat's composer learns whether the room can be encrypted.
+        self.report_encryption(jid.clone());
         self.send_join(&jid, stream).await;
     }
 

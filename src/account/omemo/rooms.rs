@@ -67,19 +67,23 @@ impl Actor {
     }
 
     /// Whether room `jid` is private, as this session's disco#info said,
-    /// else as it was when we last joined.
-    fn room_private_known(&self, jid: &BareJid) -> bool {
+    /// else as it was when we last joined; None if never asked.
+    fn room_private(&self, jid: &BareJid) -> Option<bool> {
         self.room_is_private(jid)
             .or_else(|| self.store.room_private(jid.as_str()).ok().flatten())
-            .unwrap_or(false)
     }
 
-    /// Why room `jid` cannot be encrypted, if it cannot.
+    /// Known to be private (a room never joined is not, yet).
+    fn room_private_known(&self, jid: &BareJid) -> bool {
+        self.room_private(jid).unwrap_or(false)
+    }
+
+    /// Why room `jid` cannot be encrypted, if it is known that it cannot.
     pub(in crate::account) fn room_unavailable(
         &self,
         jid: &BareJid,
     ) -> Option<EncryptionUnavailable> {
-        (!self.room_private_known(jid)).then_some(EncryptionUnavailable::OpenRoom)
+        (self.room_private(jid) == Some(false)).then_some(EncryptionUnavailable::OpenRoom)
     }
 
     /// The members of room `jid` who cannot read its encrypted messages:
