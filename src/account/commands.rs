@@ -27,6 +27,7 @@ impl Actor {
                     // the next session.
                     if self.switches.omemo && !omemo_was_on {
                         self.omemo_new_session(stream).await;
+                        self.read_members_of_joined_rooms(stream).await;
                     }
                 }
             }

@@ -52,6 +52,21 @@ impl Actor {
         }
     }
 
+    /// OMEMO switched on in the middle of a session: the private rooms we
+    /// are in get their member lists read now, not at the next join.
+    pub(in crate::account) async fn read_members_of_joined_rooms(&mut self, stream: &Wire) {
+        let joined: Vec<BareJid> = self
+            .muc
+            .rooms
+            .iter()
+            .filter(|(_, r)| r.joined && r.private)
+            .map(|(jid, _)| jid.clone())
+            .collect();
+        for jid in joined {
+            self.read_room_members(&jid, stream).await;
+        }
+    }
+
     /// One of the lists came. When all are in, the room knows its members
     /// (a room that refuses them: those in the room whose JIDs it shows).
     pub(super) async fn on_circle_list(

@@ -143,3 +143,28 @@ async fn an_open_room_is_not_encrypted_and_the_policy_keeps_its_messages_back() 
     let m = history.last().expect("stored");
     assert_eq!(m.state, MessageState::Failed, "{m:?}");
 }
+
+#[tokio::test]
+async fn switching_omemo_on_reads_the_members_of_the_private_rooms_we_are_in() {
+    let mut h = joining_with(PRIVATE).await;
+    h.actor.switches.omemo = false;
+    h.receive(&occupant(
+        "alice",
+        &format!("{ME}/desk"),
+        "<status code='110'/>",
+    ))
+    .await;
+    let sent = h.sent();
+    assert!(iqs_with(&sent, "query", ADMIN).is_empty(), "OMEMO is off");
+    let mut config =
+        crate::config::AccountConfig::new("test", ME, crate::config::PasswordSource::Keyring);
+    config.switches.omemo = true;
+    h.actor
+        .on_command(
+            crate::accounts::ToAccount::Reconfigure(Box::new(config)),
+            Some(&h.wire),
+        )
+        .await;
+    let sent = h.sent();
+    assert_eq!(iqs_with(&sent, "query", ADMIN).len(), 3, "{sent:?}");
+}
