@@ -299,8 +299,13 @@ impl Actor {
         // A group without its own switch: the default is settled once its
         // members are known (encrypted if another member has OMEMO).
         if self.room_default_applies(to) {
-            // Not known yet (read after joining): the message waits.
+            // Not known yet (read after joining), or their devices are
+            // still being read: the message waits (it would otherwise be
+            // settled as if nobody had OMEMO).
             self.room_members(to)?;
+            if self.omemo_lists_pending() {
+                return None;
+            }
             let settled = self.room_encryption(to);
             if settled != encryption {
                 tracing::info!(account = %self.id, id, ?settled, "group message's encryption settled by its members");

@@ -528,6 +528,11 @@ impl Actor {
         }
     }
 
+    /// Device lists asked for before sending are still to come.
+    pub(in crate::account) fn omemo_lists_pending(&self) -> bool {
+        self.omemo.lists_due > 0
+    }
+
     /// A device list asked for before sending came (or failed).
     pub(super) async fn on_send_list(&mut self, stream: &Wire) {
         self.omemo.lists_due = self.omemo.lists_due.saturating_sub(1);

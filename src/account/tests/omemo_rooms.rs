@@ -168,3 +168,51 @@ async fn switching_omemo_on_reads_the_members_of_the_private_rooms_we_are_in() {
     let sent = h.sent();
     assert_eq!(iqs_with(&sent, "query", ADMIN).len(), 3, "{sent:?}");
 }
+
+/// The group's default is settled only once the members' devices are
+/// known: settled before, it took a group whose members have OMEMO for
+/// one without and sent the message in plain text.
+#[tokio::test]
+async fn a_message_waits_for_the_members_devices_before_its_default_is_settled() {
+    let (mut h, lists) = joined(PRIVATE).await;
+    for (id, items) in lists.iter().zip([
+        "<item affiliation='owner' jid='alice@example.org'/>",
+        "",
+        "<item affiliation='member' jid='bob@example.net'/>",
+    ]) {
+        h.receive(&format!(
+            "<iq type='result' id='{id}' from='{ROOM}'><query xmlns='{ADMIN}'>{items}</query></iq>"
+        ))
+        .await;
+    }
+    // Bob's device lists are asked for.
+    let sent = h.sent();
+    let asked: Vec<String> = iqs_with(&sent, "pubsub", "http://jabber.org/protocol/pubsub")
+        .iter()
+        .filter(|iq| iq.attr("to") == Some("bob@example.net"))
+        .filter_map(|iq| iq.attr("id").map(str::to_owned))
+        .collect();
+    assert_eq!(asked.len(), 2, "{sent:?}");
+    h.actor
+        .send_chat(ROOM, "hello all", None, None, Some(&h.wire))
+        .await;
+    let sent = h.sent();
+    assert!(
+        !sent.iter().any(|s| s.name() == "message"),
+        "sent before bob's devices were known: {sent:?}"
+    );
+    // Bob has none: the message goes, in plain text.
+    for id in asked {
+        h.receive(&format!(
+            "<iq type='error' id='{id}' from='bob@example.net'><error type='cancel'>\
+             <item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>"
+        ))
+        .await;
+    }
+    let sent = h.sent();
+    let message = sent
+        .iter()
+        .find(|s| s.name() == "message")
+        .unwrap_or_else(|| panic!("not sent: {sent:?}"));
+    assert!(String::from(message).contains("hello all"), "{message:?}");
+}
