@@ -145,6 +145,16 @@ impl Actor {
         )
     }
 
+    /// The rooms whose member list (as read) has `member`.
+    pub(in crate::account) fn rooms_with_member(&self, member: &BareJid) -> Vec<BareJid> {
+        self.muc
+            .rooms
+            .iter()
+            .filter(|(_, r)| r.members.as_ref().is_some_and(|m| m.contains(member)))
+            .map(|(jid, _)| jid.clone())
+            .collect()
+    }
+
     /// Whether room `jid` allows encryption: members-only and not
     /// anonymous (elsewhere nobody can tell whose keys to use).
     pub(in crate::account) fn room_is_private(&self, jid: &BareJid) -> Option<bool> {

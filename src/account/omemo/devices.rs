@@ -28,9 +28,13 @@ impl Actor {
         {
             Ok(change) if !change.added.is_empty() || !change.removed.is_empty() => {
                 tracing::debug!(account = %self.id, %jid, ?version, ?change, "OMEMO device list changed");
-                // An open chat's composer shows whether it can encrypt now.
+                // An open chat's composer shows whether it can encrypt now;
+                // so do the groups they are a member of (who cannot read).
                 if *jid != self.jid {
                     self.report_encryption(jid.clone());
+                    for room in self.rooms_with_member(jid) {
+                        self.report_encryption(room);
+                    }
                 }
             }
             Ok(_) => {}

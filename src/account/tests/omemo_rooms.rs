@@ -215,4 +215,20 @@ async fn a_message_waits_for_the_members_devices_before_its_default_is_settled()
         .find(|s| s.name() == "message")
         .unwrap_or_else(|| panic!("not sent: {sent:?}"));
     assert!(String::from(message).contains("hello all"), "{message:?}");
+
+    // Bob gets a device: the group says so (he is no longer out of reach).
+    h.events();
+    h.receive(&format!(
+        "<message from='bob@example.net' to='{ME}/desk' type='headline'>         <event xmlns='http://jabber.org/protocol/pubsub#event'>         <items node='urn:xmpp:omemo:2:devices'><item id='current'>         <devices xmlns='urn:xmpp:omemo:2'><device id='4711'/></devices>         </item></items></event></message>"
+    ))
+    .await;
+    let events = h.events();
+    assert!(
+        events.iter().any(|e| matches!(
+            e,
+            Event::Encryption { with, encrypted: Encryption::Omemo2, unreachable, .. }
+                if with == ROOM && unreachable.is_empty()
+        )),
+        "{events:?}"
+    );
 }
