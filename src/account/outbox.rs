@@ -283,10 +283,10 @@ impl Actor {
         self.track(token, id);
     }
 
-    /// The OMEMO elements message `m` (`body`) goes out with: None to
-    /// send it in plain text (as it was written), Some(None) not at all
-    /// now (keys are being fetched; or it failed, and says why). Marked
-    /// for encryption when written, a message is never sent in plain text.
+    /// The OMEMO elements message `m` (`body`) goes out with: Some(None)
+    /// to send it in plain text, None not at all now (keys or a group's
+    /// members are being read; or it failed, and says why). Marked for
+    /// encryption when written, a message is never sent in plain text.
     async fn seal_for(
         &mut self,
         m: &MessageRecord,

@@ -13,9 +13,11 @@ use crate::account::Actor;
 use crate::api::{Affiliation, Event, Problem, Role, RoomMember};
 use crate::xmpp::{moderation, muc, muc_admin};
 
-/// The lists `room_members` asks for, one request each (XEP-0045 allows
-/// one affiliation per request).
-const LISTED: [Affiliation; 3] = [Affiliation::Owner, Affiliation::Admin, Affiliation::Member];
+/// The lists that make up a room's members, one request each (XEP-0045
+/// allows one affiliation per request): for `room_members`, and for whom
+/// an encrypted group message goes to (`members.rs`).
+pub(super) const LISTED: [Affiliation; 3] =
+    [Affiliation::Owner, Affiliation::Admin, Affiliation::Member];
 
 /// A `room_members` answer being put together.
 #[derive(Debug, Default)]
@@ -174,14 +176,25 @@ impl Actor {
             ..MemberList::default()
         };
         self.muc.member_lists.insert(room.clone(), list);
+        self.ask_member_lists(&room, RoomIq::MemberList, stream)
+            .await;
+    }
+
+    /// Asks `room` for each of the [`LISTED`] affiliation lists, the
+    /// answers tagged with `what`.
+    pub(super) async fn ask_member_lists(
+        &mut self,
+        room: &BareJid,
+        what: fn(BareJid) -> RoomIq,
+        stream: &Wire,
+    ) {
         for affiliation in LISTED {
             let iq = muc_admin::admin_list(
                 &uuid::Uuid::new_v4().to_string(),
-                &room,
+                room,
                 &convert::to_affiliation(affiliation),
             );
-            self.send_room_iq(iq, RoomIq::MemberList(room.clone()), stream)
-                .await;
+            self.send_room_iq(iq, what(room.clone()), stream).await;
         }
     }
 

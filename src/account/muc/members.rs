@@ -17,8 +17,8 @@ use crate::account::wire::Wire;
 use crate::api::Affiliation;
 use crate::xmpp::muc_admin;
 
-/// The affiliations that make someone a member of the circle.
-const CIRCLE: [Affiliation; 3] = [Affiliation::Owner, Affiliation::Admin, Affiliation::Member];
+/// The affiliations that make someone a member.
+use super::admin::LISTED as CIRCLE;
 
 /// A member list being read for encryption.
 #[derive(Debug, Default)]
@@ -41,15 +41,7 @@ impl Actor {
             pending: CIRCLE.len(),
             ..Reading::default()
         });
-        for affiliation in CIRCLE {
-            let iq = muc_admin::admin_list(
-                &uuid::Uuid::new_v4().to_string(),
-                jid,
-                &super::convert::to_affiliation(affiliation),
-            );
-            self.send_room_iq(iq, RoomIq::Circle(jid.clone()), stream)
-                .await;
-        }
+        self.ask_member_lists(jid, RoomIq::Circle, stream).await;
     }
 
     /// OMEMO switched on in the middle of a session: the private rooms we

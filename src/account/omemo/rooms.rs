@@ -28,27 +28,28 @@ impl Actor {
         if !self.room_private_known(jid) {
             return Encryption::None;
         }
-        let members = self.room_members(jid);
-        let devices = |m: &BareJid| self.store.omemo_devices(m.as_str()).unwrap_or_default();
+        // Whether another member has an active device, and one of OMEMO 2
+        // (None: members not read yet, e.g. offline).
+        let reach = self.room_members(jid).map(|members| {
+            members.iter().fold((false, false), |(any, v2), m| {
+                let devices = self.store.omemo_devices(m.as_str()).unwrap_or_default();
+                let active = || devices.iter().filter(|d| d.active);
+                (
+                    any || active().next().is_some(),
+                    v2 || active().any(|d| d.version == Version::V2),
+                )
+            })
+        });
         let wanted = match self.store.conversation_encryption(jid.as_str()) {
             _ if self.switches.require_encryption => true,
             Ok(Some(on)) => on,
-            // Members not read yet (offline): as the group was.
-            _ => members
-                .as_ref()
-                .is_none_or(|ms| ms.iter().any(|m| devices(m).iter().any(|d| d.active))),
+            // Members not read yet: as the group was.
+            _ => reach.is_none_or(|(any, _)| any),
         };
         if !wanted {
             return Encryption::None;
         }
-        let v2 = members.as_ref().is_none_or(|ms| {
-            ms.iter().any(|m| {
-                devices(m)
-                    .iter()
-                    .any(|d| d.active && d.version == Version::V2)
-            })
-        });
-        if v2 {
+        if reach.is_none_or(|(_, v2)| v2) {
             Encryption::Omemo2
         } else {
             Encryption::Omemo

@@ -201,8 +201,9 @@ impl Actor {
                 Ok(d) => d,
                 Err(e) => return Sealed::Failed(e.to_string()),
             };
-            any_active |= devices.iter().any(|d| d.active);
-            if !devices.iter().any(|d| d.active) {
+            let active = devices.iter().any(|d| d.active);
+            any_active |= active;
+            if !active {
                 // Never seen their devices: ask for them first.
                 self.omemo_read_lists(person, stream).await;
             }
