@@ -524,15 +524,7 @@ async fn switched_off_nothing_happens_and_switching_on_sets_up_at_once() {
     assert!(h.sent().is_empty());
     assert!(h.actor.store.omemo_devices(ME).unwrap().is_empty());
 
-    let mut config =
-        crate::config::AccountConfig::new("test", ME, crate::config::PasswordSource::Keyring);
-    config.switches.omemo = true;
-    h.actor
-        .on_command(
-            crate::accounts::ToAccount::Reconfigure(Box::new(config)),
-            Some(&h.wire),
-        )
-        .await;
+    h.switch_omemo_on().await;
     let sent = h.sent();
     assert!(items_request(&sent, V2_DEVICES).is_some());
     assert!(items_request(&sent, LEGACY_DEVICES).is_some());

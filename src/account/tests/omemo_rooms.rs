@@ -33,6 +33,21 @@ async fn joined(features: &[&str]) -> (Harness, Vec<String>) {
     (h, lists)
 }
 
+/// The room answers the member lists `lists` asked for: we own it, bob
+/// is a member, there are no admins.
+async fn answer_lists(h: &mut Harness, lists: &[String]) {
+    for (id, items) in lists.iter().zip([
+        "<item affiliation='owner' jid='alice@example.org'/>",
+        "",
+        "<item affiliation='member' jid='bob@example.net'/>",
+    ]) {
+        h.receive(&format!(
+            "<iq type='result' id='{id}' from='{ROOM}'><query xmlns='{ADMIN}'>{items}</query></iq>"
+        ))
+        .await;
+    }
+}
+
 /// An OMEMO 2 element from device 4711 with a key for device 1 of ours.
 const ENCRYPTED: &str = "<encrypted xmlns='urn:xmpp:omemo:2'><header sid='4711'>\
      <keys jid='alice@example.org'><key rid='1'>AAAA</key></keys></header>\
@@ -66,16 +81,7 @@ async fn the_member_list_follows_the_rooms_affiliation_notices() {
     let (mut h, lists) = joined(PRIVATE).await;
     assert_eq!(lists.len(), 3, "owners, admins, members");
     let room = ROOM.parse().unwrap();
-    for (id, items) in lists.iter().zip([
-        "<item affiliation='owner' jid='alice@example.org'/>",
-        "",
-        "<item affiliation='member' jid='bob@example.net'/>",
-    ]) {
-        h.receive(&format!(
-            "<iq type='result' id='{id}' from='{ROOM}'><query xmlns='{ADMIN}'>{items}</query></iq>"
-        ))
-        .await;
-    }
+    answer_lists(&mut h, &lists).await;
     let names = |h: &Harness| -> Vec<String> {
         let mut m: Vec<String> = h
             .actor
@@ -156,15 +162,7 @@ async fn switching_omemo_on_reads_the_members_of_the_private_rooms_we_are_in() {
     .await;
     let sent = h.sent();
     assert!(iqs_with(&sent, "query", ADMIN).is_empty(), "OMEMO is off");
-    let mut config =
-        crate::config::AccountConfig::new("test", ME, crate::config::PasswordSource::Keyring);
-    config.switches.omemo = true;
-    h.actor
-        .on_command(
-            crate::accounts::ToAccount::Reconfigure(Box::new(config)),
-            Some(&h.wire),
-        )
-        .await;
+    h.switch_omemo_on().await;
     let sent = h.sent();
     assert_eq!(iqs_with(&sent, "query", ADMIN).len(), 3, "{sent:?}");
 }
@@ -175,16 +173,7 @@ async fn switching_omemo_on_reads_the_members_of_the_private_rooms_we_are_in() {
 #[tokio::test]
 async fn a_message_waits_for_the_members_devices_before_its_default_is_settled() {
     let (mut h, lists) = joined(PRIVATE).await;
-    for (id, items) in lists.iter().zip([
-        "<item affiliation='owner' jid='alice@example.org'/>",
-        "",
-        "<item affiliation='member' jid='bob@example.net'/>",
-    ]) {
-        h.receive(&format!(
-            "<iq type='result' id='{id}' from='{ROOM}'><query xmlns='{ADMIN}'>{items}</query></iq>"
-        ))
-        .await;
-    }
+    answer_lists(&mut h, &lists).await;
     // Bob's device lists are asked for.
     let sent = h.sent();
     let asked: Vec<String> = iqs_with(&sent, "pubsub", "http://jabber.org/protocol/pubsub")

@@ -77,6 +77,19 @@ impl Harness {
         self.events();
     }
 
+    /// The user switches OMEMO on in the account settings (online).
+    pub async fn switch_omemo_on(&mut self) {
+        let mut config =
+            crate::config::AccountConfig::new("test", ME, crate::config::PasswordSource::Keyring);
+        config.switches.omemo = true;
+        self.actor
+            .on_command(
+                crate::accounts::ToAccount::Reconfigure(Box::new(config)),
+                Some(&self.wire),
+            )
+            .await;
+    }
+
     /// What was announced since the last call.
     pub fn events(&mut self) -> Vec<Event> {
         std::iter::from_fn(|| self.events.try_recv().ok()).collect()
