@@ -167,6 +167,9 @@ pub async fn update_account(
     if let Some(on) = update.auto_download {
         next.files.auto_download = on;
     }
+    if let Some(first) = update.direct_transfer_first {
+        next.files.direct_first = first;
+    }
     if let Some(max) = update.auto_download_max_bytes {
         next.files.auto_download_max_bytes = max;
     }

@@ -187,6 +187,21 @@ pub enum TransferState {
     Cancelled,
     /// Received, not downloaded (use `download`).
     Available,
+    /// A direct transfer (XEP-0234) waiting for an answer: an incoming
+    /// offer for ours (`accept_file` / `decline_file`), an outgoing one
+    /// for the contact's.
+    Offered,
+}
+
+/// How a file goes: through the server's upload service, or directly to
+/// the contact's client (Jingle, XEP-0234) over a SOCKS5 connection
+/// (direct or through the server's proxy) or in-band through the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TransferMethod {
+    Upload,
+    Socks5,
+    Ibb,
 }
 
 impl TransferState {
@@ -199,6 +214,7 @@ impl TransferState {
             TransferState::Failed => "failed",
             TransferState::Cancelled => "cancelled",
             TransferState::Available => "available",
+            TransferState::Offered => "offered",
         }
     }
 
@@ -211,6 +227,7 @@ impl TransferState {
             "failed" => TransferState::Failed,
             "cancelled" => TransferState::Cancelled,
             "available" => TransferState::Available,
+            "offered" => TransferState::Offered,
             _ => return None,
         })
     }

@@ -120,6 +120,22 @@ impl CapsBook {
         self.known.get(node)?.name.clone()
     }
 
+    /// The contact's online resources whose verified caps include every
+    /// one of `features` (a definite yes, unlike `may_support`).
+    pub fn resources_with(&self, contact: &BareJid, features: &[&str]) -> Vec<String> {
+        self.resources
+            .get(contact)
+            .into_iter()
+            .flatten()
+            .filter(|(_, node)| {
+                node.as_ref()
+                    .and_then(|n| self.known.get(n))
+                    .is_some_and(|k| features.iter().all(|f| k.features.contains(*f)))
+            })
+            .map(|(resource, _)| resource.clone())
+            .collect()
+    }
+
     /// Whether the contact's clients may understand `feature`: yes when any
     /// online resource has it or is unknown (no caps, not answered yet), and
     /// when none is online (a client that comes later may). No only when

@@ -295,8 +295,10 @@ impl Actor {
                 self.emit_result(result)
             }
             AccountRequest::MuteConversation { with, muted } => self.mute(&with, muted),
-            AccountRequest::CancelTransfer { id } => self.cancel_transfer(&id),
+            AccountRequest::CancelTransfer { id } => self.cancel_transfer(&id, online).await,
             AccountRequest::Download { id } => self.download(&id),
+            AccountRequest::AcceptFile { id } => self.accept_file(&id, online).await,
+            AccountRequest::DeclineFile { id } => self.decline_file(&id, online).await,
             AccountRequest::Blocklist => self.emit_blocklist(),
             AccountRequest::Rooms => self.emit_rooms(),
             AccountRequest::Occupants { room } => self.emit_occupants(&room),

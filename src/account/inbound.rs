@@ -53,6 +53,9 @@ pub enum PendingIq {
     /// OMEMO device lists, bundles and their publishing (`omemo/`, which
     /// keeps what each request was for).
     Omemo,
+    /// Direct transfers' session actions and in-band blocks (`jingle/`,
+    /// which keeps what each was for).
+    Jingle,
 }
 
 impl Actor {
@@ -258,6 +261,16 @@ impl Actor {
             Iq::Set {
                 from, id, payload, ..
             } => {
+                if let Some(reply) = self
+                    .on_jingle_iq(from.as_ref(), &id, &payload, stream)
+                    .await
+                {
+                    return self.send_reply(reply, from, stream).await;
+                }
+                if payload.is("jingle", crate::xmpp::jingle_ft::NS_JINGLE) {
+                    // Acknowledged already (session-initiate).
+                    return;
+                }
                 let own = self.is_own_account(from.as_ref());
                 let reply = if own && payload.is("query", tokio_xmpp::parsers::ns::ROSTER) {
                     self.on_roster_push(payload);
@@ -366,6 +379,7 @@ impl Actor {
             (PendingIq::Caps, answer) => self.caps.on_result(id, answer.ok().flatten()),
             (PendingIq::UploadDisco, answer) => self.on_upload_disco(id, &answer, stream).await,
             (PendingIq::UploadSlot, answer) => self.on_slot_answer(id, &answer),
+            (PendingIq::Jingle, answer) => self.on_jingle_answer(id, answer, stream).await,
             (PendingIq::ChangePassword, answer) => {
                 self.on_password_changed(answer.map(|_| ())).await
             }

@@ -36,6 +36,7 @@ mod contacts;
 pub mod depth_limit;
 pub mod file_message;
 mod inbound;
+mod jingle;
 pub(crate) mod last_activity;
 pub mod link;
 pub mod muc;
@@ -161,6 +162,8 @@ struct Actor {
     switches: crate::config::Switches,
     /// What our contacts' clients support (XEP-0115).
     caps: caps::CapsBook,
+    /// Direct file transfers (Jingle sessions).
+    jingle: jingle::Sessions,
     /// Unanswered requests to see our presence (this session).
     subscription_requests: std::collections::BTreeSet<BareJid>,
     /// Blocked JIDs (XEP-0191), also kept in the store.
@@ -247,6 +250,7 @@ impl Actor {
             priority: config.priority.unwrap_or(0),
             switches: config.switches,
             caps: caps::CapsBook::default(),
+            jingle: jingle::Sessions::default(),
             subscription_requests: Default::default(),
             blocklist: Default::default(),
             server_blocking: false,
@@ -438,6 +442,9 @@ async fn run(
                     // front-end (and maybe the runtime with the stream's
                     // workers, whose absence makes sending panic) is gone.
                     if cmd.is_some() && actor.state == ConnState::Online {
+                        // Offers are declined, transfers cancelled: the
+                        // contacts' clients learn it now, not by a timeout.
+                        actor.end_all_sessions(Some(&stream), "Plausch was closed").await;
                         actor.say_goodbye(&stream).await;
                     }
                     let _ = tokio::time::timeout(std::time::Duration::from_secs(3), stream.close()).await;
@@ -577,6 +584,8 @@ impl Actor {
         // what came before.
         self.profiles.new_session();
         self.transfers.new_session();
+        // Sessions are bound to the connection that was lost.
+        self.end_all_sessions(None, "the connection was lost").await;
         if self.avatars.new_session() {
             self.error(
                 Problem::NotConnected,

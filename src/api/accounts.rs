@@ -188,6 +188,10 @@ pub struct AccountUpdate {
     /// Other files than images are downloaded automatically up to this size.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_download_max_bytes: Option<u64>,
+    /// Send files directly to the contact's client (Jingle) first, before
+    /// the upload service.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direct_transfer_first: Option<bool>,
     /// Where received files go (`null`: `files/` in the account's directory).
     #[serde(default, skip_serializing_if = "Change::is_keep")]
     pub download_dir: Change<String>,
@@ -221,6 +225,7 @@ impl std::fmt::Debug for AccountUpdate {
             .field("omemo", &self.omemo)
             .field("auto_download", &self.auto_download)
             .field("auto_download_max_bytes", &self.auto_download_max_bytes)
+            .field("direct_transfer_first", &self.direct_transfer_first)
             .field("download_dir", &self.download_dir)
             .field("password", &self.password.as_ref().map(|_| "<redacted>"))
             .field("password_command", &self.password_command.is_some())

@@ -113,6 +113,15 @@ pub enum AccountRequest {
     Download {
         id: String,
     },
+    /// Take a file offered for direct transfer (`file_offer`, XEP-0234):
+    /// it comes into the download folder like a download.
+    AcceptFile {
+        id: String,
+    },
+    /// Refuse a file offered for direct transfer; the sender is told.
+    DeclineFile {
+        id: String,
+    },
     /// Replace the text of one of our own messages (XEP-0308); the first
     /// text is kept in the store.
     Correct {

@@ -93,8 +93,30 @@ pub enum Event {
         total: Option<u64>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         error: Option<String>,
+        /// How the file goes, once that is decided (`upload`, `socks5`,
+        /// `ibb`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        method: Option<TransferMethod>,
         #[serde(default, rename = "ref", skip_serializing_if = "Option::is_none")]
         reference: Option<String>,
+    },
+    /// Someone offers a file for direct transfer (XEP-0234). It is stored
+    /// as an incoming message with a file in state `offered` (`id`);
+    /// answer with `accept_file` or `decline_file`. Offers are accepted
+    /// automatically only from contacts and within the account's
+    /// automatic download size (then a `transfer` follows at once).
+    FileOffer {
+        account: AccountId,
+        id: String,
+        /// The bare JID of the conversation, and the sending client.
+        with: String,
+        from: String,
+        name: String,
+        size: u64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        media_type: Option<String>,
+        /// The sender is in the roster (strangers' offers are only shown).
+        contact: bool,
     },
     /// A file cannot be sent: it is larger than the server's upload limit
     /// (`max_size`, bytes). `id` is the message's if it was already queued.
@@ -400,6 +422,7 @@ impl Event {
             | Event::MessageState { account, .. }
             | Event::MessageUpdated { account, .. }
             | Event::Transfer { account, .. }
+            | Event::FileOffer { account, .. }
             | Event::FileTooLarge { account, .. }
             | Event::History { account, .. }
             | Event::SearchResults { account, .. }

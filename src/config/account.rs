@@ -62,6 +62,9 @@ pub struct FileSettings {
     /// The global cap from `[settings]` (not an account key): set when the
     /// config is read and when an account is started.
     pub global_limit_bytes: u64,
+    /// Files go directly to the contact's client (Jingle) when it can take
+    /// them, before trying the upload service (default: upload first).
+    pub direct_first: bool,
 }
 
 impl Default for FileSettings {
@@ -71,6 +74,7 @@ impl Default for FileSettings {
             auto_download_max_bytes: DEFAULT_AUTO_DOWNLOAD_MAX,
             download_dir: None,
             global_limit_bytes: DEFAULT_AUTO_DOWNLOAD_LIMIT,
+            direct_first: false,
         }
     }
 }

@@ -47,6 +47,8 @@ pub(super) struct RawAccount {
     auto_download: Option<bool>,
     auto_download_max_bytes: Option<i64>,
     download_dir: Option<String>,
+    // Absent: off (upload first).
+    direct_transfer_first: Option<bool>,
 }
 
 /// The value of `tls` in the file.
@@ -119,6 +121,7 @@ impl From<&AccountConfig> for RawAccount {
             auto_download_max_bytes: (f.auto_download_max_bytes != DEFAULT_AUTO_DOWNLOAD_MAX)
                 .then(|| toml_int(f.auto_download_max_bytes)),
             download_dir: path(&f.download_dir),
+            direct_transfer_first: f.direct_first.then_some(true),
         }
     }
 }
@@ -199,6 +202,7 @@ impl RawAccount {
                 auto_download_max_bytes,
                 download_dir,
                 global_limit_bytes: DEFAULT_AUTO_DOWNLOAD_LIMIT,
+                direct_first: self.direct_transfer_first.unwrap_or(false),
             },
         })
     }
@@ -276,6 +280,7 @@ impl<'a> From<&'a Config> for FileDoc<'a> {
 fn is_switch(key: &str) -> bool {
     key == "enabled"
         || key == "auto_download"
+        || key == "direct_transfer_first"
         || Switches::default().entries().iter().any(|(k, _)| *k == key)
 }
 

@@ -25,6 +25,7 @@
 //! auto_download = true   # images and small files from contacts
 //! auto_download_max_bytes = 5242880 # "small" (images: up to the global limit)
 //! download_dir = "/home/me/Downloads/work" # absent: files/ in the account's directory
+//! direct_transfer_first = false # true: files go to the contact's client first (Jingle)
 //! ```
 //!
 //! A syntax error makes the whole file unusable ([`ConfigError::Parse`]). An

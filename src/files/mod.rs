@@ -5,6 +5,7 @@
 //! image previews under hard limits ([`preview`]).
 
 pub mod names;
+pub mod sink;
 pub mod transfer;
 
 use std::path::Path;

@@ -428,13 +428,13 @@ impl Http {
 
 /// A download's temporary file; removed unless kept (also when the task
 /// is aborted: the guard is dropped then).
-struct Partial {
-    path: PathBuf,
+pub(crate) struct Partial {
+    pub(crate) path: PathBuf,
     kept: bool,
 }
 
 impl Partial {
-    async fn create(dir: &Path) -> Result<Partial, TransferError> {
+    pub(crate) async fn create(dir: &Path) -> Result<Partial, TransferError> {
         let path = dir.join(format!(".plausch-{}.part", uuid::Uuid::new_v4()));
         tokio::fs::OpenOptions::new()
             .write(true)
@@ -451,7 +451,7 @@ impl Partial {
     /// Moves the file to a free name in `dir`: the name is first taken with
     /// `create_new` (so no existing file is ever replaced), then the
     /// complete file is renamed over that empty placeholder.
-    fn keep_as(mut self, dir: &Path, name: &str) -> Result<PathBuf, TransferError> {
+    pub(crate) fn keep_as(mut self, dir: &Path, name: &str) -> Result<PathBuf, TransferError> {
         for _ in 0..100 {
             let target = names::unused_path(dir, name);
             match std::fs::OpenOptions::new()

@@ -184,9 +184,14 @@ impl Store {
     /// available again (their partial files were removed or are ignored),
     /// uploads in progress are queued again.
     pub fn reset_transfers(&mut self) -> Result<(), StoreError> {
+        // A direct transfer (no link) does not outlive its session: an
+        // offer to us or its transfer failed; ours is offered anew.
         self.conn.execute_batch(
-            "UPDATE attachment SET transfer = 'available' WHERE transfer = 'downloading'; \
-             UPDATE attachment SET transfer = 'queued' WHERE transfer = 'uploading';",
+            "UPDATE attachment SET transfer = 'failed', \
+                 error = 'the direct transfer ended when Plausch was closed' \
+             WHERE url IS NULL AND source IS NULL AND transfer IN ('offered', 'downloading'); \
+             UPDATE attachment SET transfer = 'available' WHERE transfer = 'downloading'; \
+             UPDATE attachment SET transfer = 'queued' WHERE transfer IN ('uploading', 'offered');",
         )?;
         Ok(())
     }

@@ -164,6 +164,7 @@ pub fn events(
         bytes: 1_468_006,
         total: Some(3_565_158),
         error: None,
+        method: Some(crate::api::TransferMethod::Upload),
         reference: None,
     };
     history.extend(photo);

@@ -395,7 +395,7 @@ pub fn apply_event(
         | Event::MucError { .. }) => {
             applied.banner = super::rooms::apply_event(account, event);
         }
-        event @ (Event::Transfer { .. } | Event::FileTooLarge { .. }) => {
+        event @ (Event::Transfer { .. } | Event::FileTooLarge { .. } | Event::FileOffer { .. }) => {
             applied.banner = super::files::apply_event(account, chat, event);
         }
         Event::Devices { jid, devices, .. } => {

@@ -59,6 +59,11 @@ pub fn own_disco(offer: Offer, node: Option<String>) -> DiscoInfoResult {
         // Group chats and direct invitations (XEP-0249).
         ns::MUC,
         muc::CONFERENCE,
+        // Files directly from other clients (XEP-0234), in-band (XEP-0261).
+        crate::xmpp::jingle_ft::NS_JINGLE,
+        crate::xmpp::jingle_ft::NS,
+        crate::xmpp::jingle_ft::NS_IBB,
+        crate::xmpp::ibb::NS,
     ]
     .into_iter()
     .map(str::to_owned)

@@ -6,6 +6,9 @@
 
 use tokio_xmpp::parsers::ibb::{Close, Data, Open, Stanza, StreamId};
 
+/// XEP-0047's namespace, also its caps feature.
+pub const NS: &str = "http://jabber.org/protocol/ibb";
+
 /// Numbers the blocks of one stream, from 0, wrapping after 65535.
 #[derive(Debug, Clone)]
 pub struct Sender {

@@ -22,6 +22,8 @@ use tokio_xmpp::parsers::jingle::{
 use tokio_xmpp::parsers::jingle_ft;
 use tokio_xmpp::parsers::jingle_ibb;
 
+/// Jingle itself (XEP-0166), a caps feature too.
+pub const NS_JINGLE: &str = "urn:xmpp:jingle:1";
 /// XEP-0234's namespace, also the caps feature a peer must advertise.
 pub const NS: &str = "urn:xmpp:jingle:apps:file-transfer:5";
 /// XEP-0261 (Jingle IBB), the transport's caps feature.
@@ -106,7 +108,7 @@ pub fn offer(sid: &str, initiator: &Jid, file: &OfferedFile, stream: &str) -> Ji
 }
 
 /// The content name of our offers.
-const CONTENT: &str = "file";
+pub const CONTENT: &str = "file";
 
 fn ibb_transport(stream: &str, block_size: u16) -> Transport {
     Transport::Ibb(jingle_ibb::Transport {

@@ -40,6 +40,8 @@ pub struct Prosody {
     direct_tls_port: u16,
     http_port: u16,
     https_port: u16,
+    /// The SOCKS5 bytestreams proxy (XEP-0065, `mod_proxy65`).
+    proxy65_port: u16,
     cert_sha256: String,
     cert: ServerCert,
     child: Option<Child>,
@@ -140,6 +142,7 @@ impl Prosody {
             direct_tls_port: 0,
             http_port: 0,
             https_port: 0,
+            proxy65_port: 0,
             cert_sha256,
             cert,
             child: None,
@@ -147,7 +150,8 @@ impl Prosody {
             upload,
         };
         for attempt in 1..=START_ATTEMPTS {
-            let [c2s, direct_tls, http, https] = free_ports();
+            let [c2s, direct_tls, http, https, proxy65] = free_ports();
+            server.proxy65_port = proxy65;
             server.c2s_port = c2s;
             server.direct_tls_port = direct_tls;
             server.http_port = http;
@@ -394,6 +398,8 @@ legacy_ssl_ports = {{}}
 s2s_ports = {{}}
 s2s_direct_tls_ports = {{}}
 component_ports = {{}}
+proxy65_ports = {{ {proxy65} }}
+proxy65_interfaces = {{ "127.0.0.1" }}
 http_ports = {{ {http} }}
 https_ports = {{ {https} }}
 https_ssl = {https_ssl}
@@ -429,6 +435,10 @@ Component "conference.localhost" "muc"
     modules_enabled = {{ "muc_mam" }}
     {ssl}
 
+-- SOCKS5 bytestreams proxy for direct file transfers (XEP-0065).
+Component "proxy.localhost" "proxy65"
+    proxy65_address = "127.0.0.1"
+
 Component "upload.localhost" "http_file_share"
     http_host = "localhost"
     http_external_url = "{upload_url}"
@@ -457,6 +467,7 @@ Component "upload.localhost" "http_file_share"
             direct_tls = self.direct_tls_port,
             http = self.http_port,
             https = self.https_port,
+            proxy65 = self.proxy65_port,
             https_ssl = {
                 let (cert, key) = match self.upload {
                     Upload::HttpsUntrusted => (
@@ -593,12 +604,12 @@ fn stream_answers(port: u16) -> bool {
 }
 
 /// Three distinct free TCP ports on 127.0.0.1 (all bound at once, then released).
-fn free_ports() -> [u16; 4] {
-    let listeners: Vec<TcpListener> = (0..4)
+fn free_ports() -> [u16; 5] {
+    let listeners: Vec<TcpListener> = (0..5)
         .map(|_| TcpListener::bind("127.0.0.1:0").expect("bind a free port on 127.0.0.1"))
         .collect();
     let port = |i: usize| listeners[i].local_addr().expect("local addr").port();
-    [port(0), port(1), port(2), port(3)]
+    [port(0), port(1), port(2), port(3), port(4)]
 }
 
 /// A self-signed certificate for `localhost` in `dir` (`cert.pem`,

@@ -171,7 +171,11 @@ impl Actor {
 
 /// Writes the preview of a downloaded image off the async threads, one at
 /// a time; None (logged) when the image is refused or unreadable.
-async fn make_preview(account: &str, image: PathBuf, out: PathBuf) -> Option<PathBuf> {
+pub(in crate::account) async fn make_preview(
+    account: &str,
+    image: PathBuf,
+    out: PathBuf,
+) -> Option<PathBuf> {
     let _permit = PREVIEWS.clone().acquire_owned().await.ok()?;
     let target = out.clone();
     let result = tokio::task::spawn_blocking(move || files::make_preview(&image, &target)).await;

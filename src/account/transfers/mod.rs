@@ -32,6 +32,8 @@ use crate::store::{FileUpdate, NewFile, NewMessage, PendingUpload};
 
 mod download;
 
+pub(in crate::account) use download::make_preview;
+
 /// Progress events per transfer: at most one per this interval.
 const PROGRESS_EVERY: Duration = Duration::from_millis(100);
 /// Tries of an upload that fails for a passing reason, per session.
@@ -56,6 +58,8 @@ pub(super) enum Report {
     Retry {
         id: String,
     },
+    /// A direct transfer's task (`account::jingle`).
+    Jingle(crate::account::jingle::Report),
     /// What a `HEAD` said of a received file of unknown size.
     Probed {
         id: String,
@@ -74,7 +78,7 @@ struct Active {
 
 /// Transfers of one account.
 pub(super) struct Transfers {
-    tx: mpsc::UnboundedSender<Report>,
+    pub(super) tx: mpsc::UnboundedSender<Report>,
     /// The HTTP client with the account's trust, or why there is none.
     http: Result<Http, String>,
     active: HashMap<String, Active>,
@@ -134,12 +138,44 @@ impl Transfers {
             .unwrap_or_else(|| data_dir.join(crate::profile::FILES_DIR));
     }
 
+    pub(super) fn download_dir(&self) -> &Path {
+        &self.download_dir
+    }
+
+    /// Where the preview of received file `id` goes.
+    pub(super) fn preview_path(&self, id: &str) -> PathBuf {
+        self.thumbnail_dir.join(format!("{id}.png"))
+    }
+
+    /// Notes `task` as message `id`'s transfer (replacing an earlier one).
+    pub(super) fn track(
+        &mut self,
+        id: &str,
+        task: tokio::task::AbortHandle,
+        direction: Direction,
+        total: Option<u64>,
+    ) {
+        self.active.insert(
+            id.to_owned(),
+            Active {
+                task,
+                direction,
+                total,
+            },
+        );
+    }
+
+    /// Forgets message `id`'s transfer; its task, to abort if need be.
+    pub(super) fn untrack(&mut self, id: &str) -> Option<tokio::task::AbortHandle> {
+        self.active.remove(id).map(|a| a.task)
+    }
+
     /// A fresh session: passing failures count anew.
     pub fn new_session(&mut self) {
         self.tries.clear();
     }
 
-    fn progress(&self, id: &str) -> OnProgress {
+    pub(super) fn progress(&self, id: &str) -> OnProgress {
         let tx = self.tx.clone();
         let id = id.to_owned();
         let last: Mutex<Option<Instant>> = Mutex::new(None);
@@ -159,7 +195,7 @@ impl Transfers {
 }
 
 impl Actor {
-    fn transfer_event(
+    pub(super) fn transfer_event(
         &self,
         id: &str,
         direction: Direction,
@@ -176,8 +212,22 @@ impl Actor {
             bytes,
             total,
             error,
+            method: self.transfer_method(id, direction),
             reference: self.refs.get(id).cloned(),
         });
+    }
+
+    /// How message `id`'s file goes: directly while it has a session (and
+    /// after, for ours without a link), else through the upload service.
+    fn transfer_method(
+        &self,
+        id: &str,
+        direction: Direction,
+    ) -> Option<crate::api::TransferMethod> {
+        self.jingle.method_of(id).or(match direction {
+            Direction::Out => Some(crate::api::TransferMethod::Upload),
+            Direction::In => None,
+        })
     }
 
     /// The file of stored message `id`, if it has one (unreadable: none).
@@ -186,7 +236,7 @@ impl Actor {
     }
 
     /// Changes a file's state in the store and announces the message.
-    fn update_file(&mut self, id: &str, update: &FileUpdate) -> Option<MessageRecord> {
+    pub(super) fn update_file(&mut self, id: &str, update: &FileUpdate) -> Option<MessageRecord> {
         match self.store.update_file(id, update) {
             Ok(Some(record)) => {
                 self.emit(Event::MessageUpdated {
@@ -222,7 +272,9 @@ impl Actor {
             size,
             max_size: max,
             message: format!(
-                "{name} is {}; the server accepts files up to {} ({max} bytes)",
+                "{name} is {}; the server accepts files up to {} ({max} bytes). \
+                 It can go directly when the contact is online with a client that takes \
+                 direct transfers, in a chat without end-to-end encryption",
                 human_size(size),
                 human_size(max)
             ),
@@ -280,12 +332,14 @@ impl Actor {
         // carries a 16-byte tag.
         let encryption = self.omemo_for_new_message(&tokio_xmpp::jid::Jid::from(to.clone()));
         let tag = crate::account::upload::overhead(encryption != crate::api::Encryption::None);
-        // Known limit: refuse at once, nothing is queued.
+        // Known limit: refuse at once, nothing is queued (unless the file
+        // can go directly to the contact's client).
         if let Discovery::Found(Service {
             max_size: Some(max),
             ..
         }) = self.upload.service()
             && size + tag > *max
+            && !self.can_send_directly(&to, encryption)
         {
             return self.too_large(None, &path, size, *max, reference);
         }
@@ -360,16 +414,6 @@ impl Actor {
     }
 
     async fn start_upload(&mut self, p: PendingUpload, stream: &Wire) {
-        let service = match self.upload.service() {
-            Discovery::Pending => return,
-            Discovery::NoService => {
-                return self.upload_failed(
-                    &p.id,
-                    "the server offers no file upload (XEP-0363): files cannot be sent from this account",
-                );
-            }
-            Discovery::Found(service) => service.clone(),
-        };
         let source = PathBuf::from(&p.source);
         let size = match std::fs::metadata(&source) {
             Ok(m) if m.is_file() => m.len(),
@@ -390,6 +434,31 @@ impl Actor {
             .flatten()
             .is_some_and(|m| m.crypto.encryption != crate::api::Encryption::None);
         let tag = crate::account::upload::overhead(encrypted);
+        // Directly to the contact's client when the upload service cannot
+        // take the file, or first if the account says so.
+        let service = self.upload.service();
+        let upload_takes_it = match &service {
+            Discovery::Pending => return,
+            Discovery::NoService => false,
+            Discovery::Found(s) => s.max_size.is_none_or(|max| size + tag <= max),
+        };
+        if (!upload_takes_it || self.transfers.settings.direct_first)
+            && let Ok(to) = p.with.parse::<BareJid>()
+            && !encrypted
+            && let Some(peer) = self.direct_peer(&to)
+        {
+            return self.offer_file(&p, peer, size);
+        }
+        let service = match service {
+            Discovery::Pending => return,
+            Discovery::NoService => {
+                return self.upload_failed(
+                    &p.id,
+                    "the server offers no file upload (XEP-0363), and the contact has no client online that takes files directly",
+                );
+            }
+            Discovery::Found(service) => service,
+        };
         if let Some(max) = service.max_size
             && size + tag > max
         {
@@ -420,7 +489,7 @@ impl Actor {
             name: p.name,
             size,
         };
-        self.request_slot(service.jid, job, stream).await;
+        self.request_slot(service.jid.clone(), job, stream).await;
     }
 
     /// A slot arrived: the PUT runs as a task.
@@ -477,7 +546,7 @@ impl Actor {
     }
 
     /// The upload cannot be done: the message fails (it can be retried).
-    pub(super) fn upload_failed(&mut self, id: &str, error: &str) {
+    pub(in crate::account) fn upload_failed(&mut self, id: &str, error: &str) {
         self.transfers.active.remove(id);
         tracing::info!(account = %self.id, message = %id, "upload failed: {error}");
         self.finish_upload(id, TransferState::Failed, error);
@@ -519,8 +588,18 @@ impl Actor {
         }
     }
 
+    /// Whether a file to `to` could go directly now: a client of theirs
+    /// takes direct transfers, and the chat is not end-to-end encrypted
+    /// (direct transfers are not).
+    fn can_send_directly(&self, to: &BareJid, encryption: crate::api::Encryption) -> bool {
+        encryption == crate::api::Encryption::None && self.direct_peer(to).is_some()
+    }
+
     /// `cancel_transfer`.
-    pub(super) fn cancel_transfer(&mut self, id: &str) {
+    pub(super) async fn cancel_transfer(&mut self, id: &str, stream: Option<&Wire>) {
+        if self.cancel_direct(id, stream).await {
+            return;
+        }
         let active = self.transfers.active.remove(id);
         if let Some(a) = &active {
             a.task.abort();
@@ -574,6 +653,7 @@ impl Actor {
 
     pub(super) async fn on_transfer_report(&mut self, report: Report, stream: &Wire) {
         match report {
+            Report::Jingle(report) => self.on_jingle_report(report, stream).await,
             Report::Progress { id, bytes } => {
                 if let Some(a) = self.transfers.active.get(&id) {
                     let state = match a.direction {

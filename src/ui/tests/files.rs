@@ -61,6 +61,7 @@ fn transfer(id: &str, state: TransferState, bytes: u64, error: Option<&str>) -> 
         bytes,
         total: Some(3 * 1024 * 1024),
         error: error.map(Into::into),
+        method: None,
         reference: None,
     }
 }
