@@ -6,6 +6,7 @@
 
 pub mod names;
 pub mod sink;
+pub mod socks5;
 pub mod transfer;
 
 use std::path::Path;

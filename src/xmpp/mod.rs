@@ -20,6 +20,7 @@ pub mod fallback;
 pub mod file_message;
 pub mod ibb;
 pub mod jingle_ft;
+pub mod jingle_s5b;
 pub mod last_activity;
 pub mod mam;
 pub mod markers;

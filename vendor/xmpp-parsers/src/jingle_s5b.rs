@@ -11,7 +11,7 @@ use xso::{
 };
 
 use crate::ns;
-use core::net::IpAddr;
+use alloc::string::String;
 use jid::Jid;
 use minidom::Element;
 
@@ -55,38 +55,41 @@ generate_id!(
 );
 
 /// A candidate for a connection.
+///
+/// Plausch: the fields are public, and `host` is a string (an IP address or
+/// a host name, as XEP-0065 allows; Prosody's proxy65 announces its name).
 #[derive(FromXml, AsXml, PartialEq, Debug, Clone)]
 #[xml(namespace = ns::JINGLE_S5B, name = "candidate")]
 pub struct Candidate {
     /// The identifier for this candidate.
     #[xml(attribute)]
-    cid: CandidateId,
+    pub cid: CandidateId,
 
-    /// The host to connect to.
+    /// The host to connect to: an IP address or a DNS host name.
     #[xml(attribute)]
-    host: IpAddr,
+    pub host: String,
 
     /// The JID to request at the given end.
     #[xml(attribute)]
-    jid: Jid,
+    pub jid: Jid,
 
     /// The port to connect to.
     #[xml(attribute(default))]
-    port: Option<u16>,
+    pub port: Option<u16>,
 
     /// The priority of this candidate, computed using this formula:
     /// priority = (2^16)*(type preference) + (local preference)
     #[xml(attribute)]
-    priority: u32,
+    pub priority: u32,
 
     /// The type of the connection being proposed by this candidate.
     #[xml(attribute(default, name = "type"))]
-    type_: Type,
+    pub type_: Type,
 }
 
 impl Candidate {
     /// Creates a new candidate with the given parameters.
-    pub fn new(cid: CandidateId, host: IpAddr, jid: Jid, priority: u32) -> Candidate {
+    pub fn new(cid: CandidateId, host: String, jid: Jid, priority: u32) -> Candidate {
         Candidate {
             cid,
             host,
@@ -311,7 +314,6 @@ impl ::xso::AsXml for Transport {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use core::str::FromStr;
 
     #[cfg(target_pointer_width = "32")]
     #[test]
@@ -320,7 +322,7 @@ mod tests {
         assert_size!(Mode, 1);
         assert_size!(CandidateId, 12);
         assert_size!(StreamId, 12);
-        assert_size!(Candidate, 56);
+        assert_size!(Candidate, 52);
         assert_size!(TransportPayload, 16);
         assert_size!(Transport, 44);
     }
@@ -332,7 +334,7 @@ mod tests {
         assert_size!(Mode, 1);
         assert_size!(CandidateId, 24);
         assert_size!(StreamId, 24);
-        assert_size!(Candidate, 88);
+        assert_size!(Candidate, 96);
         assert_size!(TransportPayload, 32);
         assert_size!(Transport, 88);
     }
@@ -374,7 +376,7 @@ mod tests {
             mode: Mode::Tcp,
             payload: TransportPayload::Candidates(vec![Candidate {
                 cid: CandidateId(String::from("coucou")),
-                host: IpAddr::from_str("127.0.0.1").unwrap(),
+                host: String::from("127.0.0.1"),
                 jid: Jid::new("coucou@coucou").unwrap(),
                 port: None,
                 priority: 0u32,
@@ -383,5 +385,32 @@ mod tests {
         };
         let elem2: Element = transport.into();
         assert_eq!(elem, elem2);
+    }
+
+    /// Plausch: a candidate may name its host (XEP-0065 `host`: "the IP
+    /// address or DNS domain name"); Prosody's mod_proxy65 does.
+    #[test]
+    fn test_hostname_candidate() {
+        let elem: Element = "<transport xmlns='urn:xmpp:jingle:transports:s5b:1' sid='vj3hs98y'>\
+            <candidate cid='hft54dqy' host='192.168.4.1' jid='romeo@montague.lit/orchard' port='5086' priority='8257636' type='direct'/>\
+            <candidate cid='xmdh4b7i' host='proxy.montague.lit' jid='proxy.montague.lit' port='5000' priority='655360' type='proxy'/>\
+            <candidate cid='v6' host='2001:db8::1' jid='romeo@montague.lit/orchard' priority='8257635'/>\
+            </transport>"
+            .parse()
+            .unwrap();
+        let transport = Transport::try_from(elem).unwrap();
+        let TransportPayload::Candidates(candidates) = &transport.payload else {
+            panic!("Wrong element inside transport!");
+        };
+        assert_eq!(candidates.len(), 3);
+        assert_eq!(candidates[0].host, "192.168.4.1");
+        assert_eq!(candidates[1].host, "proxy.montague.lit");
+        assert_eq!(candidates[1].port, Some(5000));
+        assert_eq!(candidates[1].type_, Type::Proxy);
+        assert_eq!(candidates[2].host, "2001:db8::1");
+        assert_eq!(candidates[2].port, None);
+        assert_eq!(candidates[2].type_, Type::Direct);
+        let elem2: Element = transport.clone().into();
+        assert_eq!(Transport::try_from(elem2).unwrap(), transport);
     }
 }
