@@ -1,9 +1,12 @@
 //! Direct file transfers (Jingle XEP-0234, issue 24) against a real
-//! Prosody whose upload limit is too small for the files: Plausch to
-//! Plausch in-band (offer, prompt, accept, hash checked, bounded memory),
-//! decline and cancel on both sides, and, with a raw client as the other
-//! side, an offer from a stranger (a prompt only) and a file whose bytes
-//! do not match its hash (discarded, the sender told).
+//! Prosody (with `mod_proxy65`) whose upload limit is too small for the
+//! files: Plausch to Plausch over a direct SOCKS5 connection (1 GB:
+//! offer, prompt, accept, hash checked, bounded memory), through the
+//! server's SOCKS5 proxy, in-band when one side offers only that, and
+//! in-band after no SOCKS5 candidate connected (the fallback); decline
+//! and cancel on both sides; and, with a raw client as the other side, an
+//! offer from a stranger (a prompt only) and a file whose bytes do not
+//! match its hash (discarded, the sender told).
 
 mod common;
 
@@ -13,7 +16,7 @@ use std::time::Duration;
 use base64::Engine as _;
 use common::Prosody;
 use common::files::*;
-use common::headless::{Headless, online};
+use common::headless::{Headless, account, befriend, online};
 use common::raw::RawClient;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -42,6 +45,54 @@ fn wait_direct_capable(alice: &mut Headless) {
     }
 }
 
+/// Alice and Bob as mutual contacts in a plain-text chat, each started
+/// with `env` (the `PLAUSCH_JINGLE` knob of `account/jingle/s5b.rs`).
+fn pair(
+    server: &Prosody,
+    alice_env: &[(&str, &str)],
+    bob_env: &[(&str, &str)],
+) -> ([tempfile::TempDir; 2], Headless, Headless) {
+    let start = |id: &str, user: &str, password: &str, env: &[(&str, &str)]| {
+        let dir = tempfile::tempdir().expect("temp profile");
+        let mut client = Headless::start_with_env(dir.path(), env);
+        client.add_account(account(server, id, user, password));
+        client.wait_state(id, "online");
+        (dir, client)
+    };
+    let (a_dir, mut alice) = start("a", "alice", "apw", alice_env);
+    let (b_dir, mut bob) = start("b", "bob", "bpw", bob_env);
+    befriend(
+        &mut alice,
+        "a",
+        "alice@localhost",
+        &mut bob,
+        "b",
+        "bob@localhost",
+    );
+    alice.send(json!({"cmd":"encryption","account":"a","with":"bob@localhost","enabled":false}));
+    alice.wait_for("the chat in plain text", |v| {
+        v["event"] == "encryption" && v["with"] == "bob@localhost" && v["enabled"] == false
+    });
+    wait_direct_capable(&mut alice);
+    ([a_dir, b_dir], alice, bob)
+}
+
+/// A file of `size` from Alice to Bob, accepted by Bob: both see it done
+/// by `method`, and Bob's copy matches.
+fn send_and_receive(alice: &mut Headless, bob: &mut Headless, name: &str, size: u64, method: &str) {
+    let sent = send_big_file(alice, bob, name, size, "m1");
+    let offer = offer_of(bob, name);
+    let bob_id = offer["id"].as_str().expect("id").to_owned();
+    bob.send(json!({"cmd":"accept_file","account":"b","id":bob_id}));
+    let done = transfer(bob, "receiving", &bob_id, "done", Duration::from_secs(120));
+    assert_eq!(done["method"], method, "{done}");
+    let theirs = transfer(alice, "sending", &sent.id, "done", Duration::from_secs(30));
+    assert_eq!(theirs["method"], method, "{theirs}");
+    let stored = updated(bob, &bob_id, |v| v["file"]["transfer"] == "done");
+    let path = PathBuf::from(stored["file"]["path"].as_str().expect("path"));
+    assert_eq!(sha256_file(&path), sent.hash);
+}
+
 fn offer_of(bob: &mut Headless, name: &str) -> Value {
     let name = name.to_owned();
     bob.wait_for("a file offer", |v| {
@@ -58,9 +109,8 @@ fn a_file_above_the_upload_limit_goes_directly_to_the_contacts_client() {
     let server = Prosody::start_with_upload_limit(Some(MIB));
     server.register("alice", "apw");
     server.register("bob", "bpw");
-    let (_dirs, mut alice, mut bob) = plain_pair(&server);
-    wait_direct_capable(&mut alice);
-    let size = 12 * MIB;
+    let (_dirs, mut alice, mut bob) = pair(&server, &[], &[]);
+    let size = 1024 * MIB;
     let BigSend {
         _work,
         hash,
@@ -69,8 +119,14 @@ fn a_file_above_the_upload_limit_goes_directly_to_the_contacts_client() {
         id,
     } = send_big_file(&mut alice, &bob, "Schulungsvideo.mp4", size, "d1");
     assert_eq!(queued["state"], "queued");
-    let offered = transfer(&mut alice, "offer", &id, "offered", Duration::from_secs(30));
-    assert_eq!(offered["method"], "ibb", "{offered}");
+    let offered = transfer(
+        &mut alice,
+        "offer",
+        &id,
+        "offered",
+        Duration::from_secs(120),
+    );
+    assert_eq!(offered["method"], "socks5", "{offered}");
 
     // Bob: a prompt, not fetched unasked (above the automatic size).
     let offer = offer_of(&mut bob, "Schulungsvideo.mp4");
@@ -102,12 +158,12 @@ fn a_file_above_the_upload_limit_goes_directly_to_the_contacts_client() {
         "receiving",
         &bob_id,
         "done",
-        Duration::from_secs(120),
+        Duration::from_secs(600),
     );
     assert_eq!(done["bytes"], size);
-    assert_eq!(done["method"], "ibb", "{done}");
-    let sent = transfer(&mut alice, "sending", &id, "done", Duration::from_secs(30));
-    assert_eq!(sent["method"], "ibb", "{sent}");
+    assert_eq!(done["method"], "socks5", "{done}");
+    let sent = transfer(&mut alice, "sending", &id, "done", Duration::from_secs(60));
+    assert_eq!(sent["method"], "socks5", "{sent}");
     alice.wait_for("delivered", |v| {
         v["event"] == "message_state" && v["id"] == id.as_str() && v["state"] == "delivered"
     });
@@ -126,6 +182,39 @@ fn a_file_above_the_upload_limit_goes_directly_to_the_contacts_client() {
     assert_eq!(stored["file"]["sha256"], hash.as_str());
     assert_eq!(listing(&files_dir(&bob, "b")), vec!["Schulungsvideo.mp4"]);
     assert_memory_bounded(&alice, &bob, baselines, 40 * 1024);
+    drop(_work);
+    let _ = std::fs::remove_file(&path);
+}
+
+#[test]
+fn through_the_proxy_in_band_and_after_no_candidate_connected() {
+    // Neither offers a direct candidate: the server's proxy carries it.
+    let proxy = [("PLAUSCH_JINGLE", "proxy")];
+    let (_server, mut alice, mut bob, _dirs) = started(&proxy, &proxy);
+    send_and_receive(&mut alice, &mut bob, "ueber-proxy.bin", 6 * MIB, "socks5");
+    wait_log(&alice, "SOCKS5 proxy found");
+
+    // Alice offers only in-band.
+    let (_server, mut alice, mut bob, _dirs) = started(&[("PLAUSCH_JINGLE", "ibb")], &[]);
+    send_and_receive(&mut alice, &mut bob, "inband.bin", 6 * MIB, "ibb");
+
+    // Both offer a candidate nobody can reach: in-band after all.
+    let unreachable = [("PLAUSCH_JINGLE", "unreachable")];
+    let (_server, mut alice, mut bob, _dirs) = started(&unreachable, &unreachable);
+    send_and_receive(&mut alice, &mut bob, "fallback.bin", 6 * MIB, "ibb");
+    wait_log(&alice, "falling back to in-band");
+}
+
+/// A fresh server (upload limit 1 MiB) and `pair` on it.
+fn started(
+    alice_env: &[(&str, &str)],
+    bob_env: &[(&str, &str)],
+) -> (Prosody, Headless, Headless, [tempfile::TempDir; 2]) {
+    let server = Prosody::start_with_upload_limit(Some(MIB));
+    server.register("alice", "apw");
+    server.register("bob", "bpw");
+    let (dirs, alice, bob) = pair(&server, alice_env, bob_env);
+    (server, alice, bob, dirs)
 }
 
 #[test]
@@ -133,11 +222,11 @@ fn declined_and_cancelled_transfers_end_on_both_sides() {
     let server = Prosody::start_with_upload_limit(Some(MIB));
     server.register("alice", "apw");
     server.register("bob", "bpw");
-    let (_dirs, mut alice, mut bob) = plain_pair(&server);
-    wait_direct_capable(&mut alice);
+    // In-band: slow enough to cancel in the middle.
+    let (_dirs, mut alice, mut bob) = pair(&server, &[("PLAUSCH_JINGLE", "ibb")], &[]);
 
     // Declined: Alice's message fails with the reason (and can be retried).
-    let first = send_big_file(&mut alice, &bob, "Entwurf.odt", 6 * MIB, "x1");
+    let first = send_big_file(&mut alice, &bob, "Entwurf.odt", 48 * MIB, "x1");
     let offer = offer_of(&mut bob, "Entwurf.odt");
     let bob_id = offer["id"].as_str().expect("id").to_owned();
     bob.send(json!({"cmd":"decline_file","account":"b","id":bob_id}));

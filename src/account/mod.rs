@@ -584,7 +584,9 @@ impl Actor {
         // what came before.
         self.profiles.new_session();
         self.transfers.new_session();
-        // Sessions are bound to the connection that was lost.
+        // Sessions are bound to the connection that was lost; the proxy
+        // is looked for again.
+        self.jingle.forget_proxy();
         self.end_all_sessions(None, "the connection was lost").await;
         if self.avatars.new_session() {
             self.error(

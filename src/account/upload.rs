@@ -262,6 +262,10 @@ impl Actor {
                 }
             }
             (Ask::Info, Ok(Some(payload))) => {
+                // The same walk finds the SOCKS5 proxy for direct transfers.
+                if let Ok(info) = DiscoInfoResult::try_from(payload.clone()) {
+                    self.maybe_proxy(&asked, &info, stream).await;
+                }
                 if self.upload.service.is_none()
                     && let Ok(info) = DiscoInfoResult::try_from(payload.clone())
                     && let Some(service) = service_of(asked, &info)

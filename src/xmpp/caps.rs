@@ -63,6 +63,7 @@ pub fn own_disco(offer: Offer, node: Option<String>) -> DiscoInfoResult {
         crate::xmpp::jingle_ft::NS_JINGLE,
         crate::xmpp::jingle_ft::NS,
         crate::xmpp::jingle_ft::NS_IBB,
+        crate::xmpp::jingle_s5b::NS,
         crate::xmpp::ibb::NS,
     ]
     .into_iter()

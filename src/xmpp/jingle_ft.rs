@@ -1,13 +1,14 @@
-//! Jingle file transfer (XEP-0234) with the in-band bytestream transport
-//! (XEP-0261): the session's stanzas as typed values, no I/O (issue 24).
-//! A file is offered with `session-initiate` (its name, size, type and
-//! SHA-256), accepted with `session-accept`, and ended with
-//! `session-terminate` and a reason; the bytes go in IBB blocks
-//! (`xmpp::ibb`). SOCKS5 (XEP-0260) comes next.
+//! Jingle file transfer (XEP-0234): the session's stanzas as typed
+//! values, no I/O (issue 24). A file is offered with `session-initiate`
+//! (its name, size, type and SHA-256), accepted with `session-accept`, and
+//! ended with `session-terminate` and a reason; the bytes go over SOCKS5
+//! (XEP-0260, `xmpp::jingle_s5b`) or in IBB blocks (XEP-0261,
+//! `xmpp::ibb`), and a SOCKS5 session that finds no connection falls back
+//! to in-band with `transport-replace`.
 //!
 //! What an offer must carry to be taken: exactly one content with a
 //! file-transfer description whose file has a name and a size, and an IBB
-//! transport with a usable block size. Anything else is refused with the
+//! transport with a usable block size or a SOCKS5 transport. Anything else is refused with the
 //! reason ([`OfferError`]) — the account answers it with
 //! `session-terminate` (`unsupported-applications` / `-transports`).
 
@@ -47,16 +48,19 @@ pub struct OfferedFile {
     pub sha256: Option<[u8; 32]>,
 }
 
-/// A `session-initiate` offering a file over IBB.
+/// A `session-initiate` offering a file, in-band or over SOCKS5.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Offer {
     pub sid: String,
     /// The content's name (echoed in the answer).
     pub content: String,
     pub file: OfferedFile,
-    /// The IBB stream's id and block size.
+    /// The transport's stream id, and the IBB block size (also what an
+    /// in-band fallback of a SOCKS5 offer would use).
     pub stream: String,
     pub block_size: u16,
+    /// The offerer's SOCKS5 transport (XEP-0260), if it offered that.
+    pub s5b: Option<crate::xmpp::jingle_s5b::PeerTransport>,
 }
 
 /// Why an offer is not taken.
@@ -86,9 +90,9 @@ impl OfferError {
     }
 }
 
-/// Our offer of `file` (session `sid`, IBB stream `stream`), from
+/// Our offer of `file` (session `sid`) over `transport`, from
 /// `initiator` (our full JID).
-pub fn offer(sid: &str, initiator: &Jid, file: &OfferedFile, stream: &str) -> Jingle {
+pub fn offer(sid: &str, initiator: &Jid, file: &OfferedFile, transport: Transport) -> Jingle {
     let mut f = jingle_ft::File::new()
         .with_name(file.name.clone())
         .with_size(file.size);
@@ -101,7 +105,7 @@ pub fn offer(sid: &str, initiator: &Jid, file: &OfferedFile, stream: &str) -> Ji
     let description = Element::from(jingle_ft::Description { file: f });
     let content = Content::new(Creator::Initiator, ContentId(CONTENT.to_owned()))
         .with_description(Description::Unknown(description))
-        .with_transport(ibb_transport(stream, MAX_BLOCK));
+        .with_transport(transport);
     Jingle::new(Action::SessionInitiate, SessionId(sid.to_owned()))
         .with_initiator(initiator.clone())
         .add_content(content)
@@ -110,7 +114,8 @@ pub fn offer(sid: &str, initiator: &Jid, file: &OfferedFile, stream: &str) -> Ji
 /// The content name of our offers.
 pub const CONTENT: &str = "file";
 
-fn ibb_transport(stream: &str, block_size: u16) -> Transport {
+/// An in-band transport (XEP-0261) for stream `stream`.
+pub fn ibb_transport(stream: &str, block_size: u16) -> Transport {
     Transport::Ibb(jingle_ibb::Transport {
         block_size,
         sid: StreamId(stream.to_owned()),
@@ -147,8 +152,12 @@ pub fn parse_offer(jingle: &Jingle) -> Result<Offer, OfferError> {
     let media_type = file
         .media_type
         .filter(|t| t.len() <= 255 && t.contains('/'));
-    let (stream, block_size) = match &content.transport {
-        Some(Transport::Ibb(t)) => (t.sid.0.clone(), t.block_size),
+    let (stream, block_size, s5b) = match &content.transport {
+        Some(Transport::Ibb(t)) => (t.sid.0.clone(), t.block_size, None),
+        Some(Transport::Socks5(t)) => {
+            let t = crate::xmpp::jingle_s5b::read(t).map_err(|_| OfferError::Transport)?;
+            (t.sid.clone(), MAX_BLOCK, Some(t))
+        }
         _ => return Err(OfferError::Transport),
     };
     if block_size < MIN_BLOCK {
@@ -165,17 +174,36 @@ pub fn parse_offer(jingle: &Jingle) -> Result<Offer, OfferError> {
         },
         stream,
         block_size: block_size.min(MAX_BLOCK),
+        s5b,
     })
 }
 
-/// Our `session-accept` of `offer`, from `responder` (our full JID): the
-/// block size may be smaller than offered, never larger (XEP-0261 §2).
-pub fn accept(offer: &Offer, responder: &Jid) -> Jingle {
-    let content = Content::new(Creator::Initiator, ContentId(offer.content.clone()))
-        .with_transport(ibb_transport(&offer.stream, offer.block_size));
-    Jingle::new(Action::SessionAccept, SessionId(offer.sid.clone()))
+/// Our `session-accept` of `offer`, from `responder` (our full JID), with
+/// `transport`: in-band the offer's stream with a block size no larger
+/// than offered (XEP-0261 §2), or our SOCKS5 candidates.
+pub fn accept(offer: &Offer, responder: &Jid, transport: Transport) -> Jingle {
+    content_action(Action::SessionAccept, &offer.sid, &offer.content, transport)
         .with_responder(responder.clone())
-        .add_content(content)
+}
+
+/// A session action about the transport of content `content`:
+/// `transport-info` (SOCKS5 candidate reports), `transport-replace` and
+/// `transport-accept` (the fallback to in-band, XEP-0260 §3).
+pub fn content_action(action: Action, sid: &str, content: &str, transport: Transport) -> Jingle {
+    let content =
+        Content::new(Creator::Initiator, ContentId(content.to_owned())).with_transport(transport);
+    Jingle::new(action, SessionId(sid.to_owned())).add_content(content)
+}
+
+/// The in-band transport a `transport-replace` proposes: its stream id
+/// and block size (capped to ours).
+pub fn ibb_of(jingle: &Jingle) -> Option<(String, u16)> {
+    jingle.contents.iter().find_map(|c| match &c.transport {
+        Some(Transport::Ibb(t)) if t.block_size >= MIN_BLOCK => {
+            Some((t.sid.0.clone(), t.block_size.min(MAX_BLOCK)))
+        }
+        _ => None,
+    })
 }
 
 /// Ends session `sid` with `reason` (`success`, `decline`, `cancel`,
@@ -225,12 +253,21 @@ mod tests {
 
     #[test]
     fn an_offer_reads_back_and_is_accepted_with_its_stream() {
-        let sent = wire(offer("s1", &jid("alice@example.org/pc"), &file(), "ibb1"));
+        let sent = wire(offer(
+            "s1",
+            &jid("alice@example.org/pc"),
+            &file(),
+            ibb_transport("ibb1", MAX_BLOCK),
+        ));
         let got = parse_offer(&sent).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(got.file, file());
         assert_eq!((got.sid.as_str(), got.stream.as_str()), ("s1", "ibb1"));
         assert_eq!(got.block_size, MAX_BLOCK);
-        let answer = wire(accept(&got, &jid("bob@example.org/laptop")));
+        let answer = wire(accept(
+            &got,
+            &jid("bob@example.org/laptop"),
+            ibb_transport(&got.stream, got.block_size),
+        ));
         assert_eq!(answer.action, Action::SessionAccept);
         assert_eq!(accepted_block_size(&answer), Some(MAX_BLOCK));
         let end = wire(terminate("s1", Reason::Success));
@@ -266,7 +303,12 @@ mod tests {
 
     #[test]
     fn offers_that_cannot_be_taken_say_why() {
-        let ok = offer("s", &jid("a@example.org/x"), &file(), "st");
+        let ok = offer(
+            "s",
+            &jid("a@example.org/x"),
+            &file(),
+            ibb_transport("st", MAX_BLOCK),
+        );
         let with = |f: &dyn Fn(&mut Jingle)| {
             let mut j = ok.clone();
             f(&mut j);

@@ -60,6 +60,17 @@ impl Ibb {
         self.agreed = Some((offer.stream.clone(), offer.block_size));
         self.writer = Some(writer);
     }
+
+    /// The in-band stream agreed after a fallback.
+    pub(super) fn agree(&mut self, stream: &str, block_size: u16) {
+        self.agreed = Some((stream.to_owned(), block_size));
+    }
+
+    /// The writer's inbox for a SOCKS5 connection's bytes (taken: the
+    /// file ends when that connection's task lets go of it).
+    pub(super) fn writer_for_s5b(&mut self) -> Option<mpsc::Sender<Vec<u8>>> {
+        self.writer.take()
+    }
 }
 
 impl Actor {

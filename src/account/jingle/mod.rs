@@ -41,30 +41,13 @@ use crate::store::{FileUpdate, NewFile, NewMessage, PendingUpload};
 use crate::xmpp::jingle_ft::{self, OfferedFile};
 
 mod ibb;
+pub(in crate::account) mod report;
+mod s5b;
+
+use report::Report;
 
 /// At most this many sessions at once (a flood of offers is refused).
 const MAX_SESSIONS: usize = 32;
-
-/// What a transfer task tells the actor about a session.
-#[derive(Debug)]
-pub(in crate::account) enum Report {
-    /// The file to offer was hashed.
-    Hashed {
-        sid: String,
-        result: Result<[u8; 32], TransferError>,
-    },
-    /// The next block to send in-band, or the end of the file.
-    Block { sid: String, data: Vec<u8> },
-    ReadDone {
-        sid: String,
-        result: Result<u64, TransferError>,
-    },
-    /// A received file was written and checked (with its preview).
-    Received {
-        sid: String,
-        result: Result<(Downloaded, Option<PathBuf>), TransferError>,
-    },
-}
 
 /// Which way the file goes, and from or to where.
 #[derive(Debug)]
@@ -87,7 +70,11 @@ enum Stage {
 
 impl Session {
     fn method(&self) -> TransferMethod {
-        TransferMethod::Ibb
+        if self.s5b.active {
+            TransferMethod::Socks5
+        } else {
+            TransferMethod::Ibb
+        }
     }
 }
 
@@ -100,6 +87,7 @@ struct Session {
     offer: jingle_ft::Offer,
     stage: Stage,
     ibb: ibb::Ibb,
+    s5b: s5b::S5b,
 }
 
 /// The direct transfers of one account.
@@ -110,6 +98,9 @@ pub(super) struct Sessions {
     sent: HashMap<String, (String, Sent)>,
     /// How ended sessions' files went (their last events say it too).
     ended: HashMap<String, TransferMethod>,
+    /// The server's SOCKS5 proxy (XEP-0065), once found.
+    proxy: Option<crate::xmpp::jingle_s5b::StreamHost>,
+    offering: s5b::Offering,
 }
 
 /// What one of our IQs was.
@@ -121,6 +112,9 @@ enum Sent {
     /// A block of this many bytes.
     IbbBlock(usize),
     IbbClose,
+    /// Asking the proxy its address; activating it for a session.
+    Streamhost,
+    Activate,
 }
 
 impl Sessions {
@@ -140,6 +134,10 @@ impl Sessions {
             .or_else(|| self.ended.get(message).copied())
     }
 
+    pub(super) fn forget_proxy(&mut self) {
+        self.proxy = None;
+    }
+
     /// Takes session `sid` out (its IQs in flight are forgotten).
     fn remove(&mut self, sid: &str) -> Option<Session> {
         let session = self.by_sid.remove(sid)?;
@@ -147,6 +145,11 @@ impl Sessions {
         self.ended.insert(session.message.clone(), session.method());
         Some(session)
     }
+}
+
+/// The message of session `sid`.
+fn offer_message(actor: &Actor, sid: &str) -> Option<String> {
+    actor.jingle.by_sid.get(sid).map(|s| s.message.clone())
 }
 
 /// An empty result: the IQ was taken.
@@ -215,6 +218,7 @@ impl Actor {
             },
             stream: uuid::Uuid::new_v4().simple().to_string(),
             block_size: jingle_ft::MAX_BLOCK,
+            s5b: None,
         };
         let tx = self.transfers.tx.clone();
         let task_sid = sid.clone();
@@ -236,11 +240,12 @@ impl Actor {
                 offer,
                 stage: Stage::Hashing,
                 ibb: ibb::Ibb::default(),
+                s5b: s5b::S5b::default(),
             },
         );
+        // `offered` follows with the offer (its method known then).
         self.transfers
             .track(&p.id, task.abort_handle(), Direction::Out, Some(size));
-        self.set_file_state(&p.id, Direction::Out, TransferState::Offered, 0, None);
     }
 
     /// Changes the file's state and says so (a `transfer` event).
@@ -354,6 +359,35 @@ impl Actor {
             Action::SessionAccept if sending && stage == Stage::Offered => {
                 self.on_accepted(&sid, &jingle, stream).await;
             }
+            Action::TransportInfo => self.on_transport_info(&sid, &jingle, stream).await,
+            Action::TransportReplace if !sending => {
+                self.on_transport_replace(&sid, &jingle, stream).await;
+            }
+            Action::TransportAccept if sending => match jingle_ft::ibb_of(&jingle) {
+                Some((_, block_size)) => self.ibb_open(&sid, block_size, stream).await,
+                None => {
+                    let error = "the contact's client accepted no usable transport";
+                    self.end_session(
+                        &sid,
+                        Reason::FailedTransport,
+                        TransferState::Failed,
+                        Some(error),
+                        Some(stream),
+                    )
+                    .await;
+                }
+            },
+            Action::TransportReject => {
+                let error = "the contact's client refused the in-band fallback";
+                self.end_session(
+                    &sid,
+                    Reason::FailedTransport,
+                    TransferState::Failed,
+                    Some(error),
+                    Some(stream),
+                )
+                .await;
+            }
             Action::SessionTerminate => {
                 let reason = jingle
                     .reason
@@ -454,6 +488,7 @@ impl Actor {
                 offer,
                 stage: Stage::Offered,
                 ibb: ibb::Ibb::default(),
+                s5b: s5b::S5b::default(),
             },
         );
         // Never unasked from strangers; from contacts within the limits.
@@ -538,8 +573,21 @@ impl Actor {
             Ok(j) => j,
             Err(_) => return,
         };
-        let accept = jingle_ft::accept(&offer, &own);
+        let transport = match &offer.s5b {
+            Some(_) => self.our_s5b_transport(&sid).await,
+            None => None,
+        };
+        let transport =
+            transport.unwrap_or_else(|| jingle_ft::ibb_transport(&offer.stream, offer.block_size));
+        let accept = jingle_ft::accept(&offer, &own, transport);
         self.send_jingle(&sid, &peer, accept, stream).await;
+        if let Some(theirs) = &offer.s5b {
+            let candidates = match &theirs.info {
+                crate::xmpp::jingle_s5b::Info::Candidates(c) => c.clone(),
+                _ => Vec::new(),
+            };
+            self.try_their_candidates(&sid, candidates);
+        }
         self.set_file_state(id, Direction::In, TransferState::Downloading, 0, None);
     }
 
@@ -727,13 +775,17 @@ impl Actor {
         let Some((sid, what)) = self.jingle.sent.remove(id) else {
             return;
         };
+        if let Sent::Streamhost = what {
+            return self.on_streamhost(answer.ok().flatten());
+        }
         if !self.jingle.by_sid.contains_key(&sid) {
             return;
         }
         match (what, answer) {
             (Sent::IbbOpen, Ok(_)) => self.ibb_opened(&sid),
             (Sent::IbbBlock(len), Ok(_)) => self.ibb_block_taken(&sid, len, stream).await,
-            (Sent::IbbClose | Sent::Action, Ok(_)) => {}
+            (Sent::Activate, Ok(_)) => self.s5b_activated(&sid, stream).await,
+            (Sent::IbbClose | Sent::Action | Sent::Streamhost, Ok(_)) => {}
             (what, Err(e)) => {
                 tracing::info!(account = %self.id, %sid, ?what, "refused: {e:?}");
                 let reason = match what {
@@ -759,6 +811,7 @@ impl Actor {
             Report::Block { sid, data } => self.ibb_send_block(&sid, data, stream).await,
             Report::ReadDone { sid, result } => self.ibb_read_done(&sid, result, stream).await,
             Report::Received { sid, result } => self.on_received(&sid, result, stream).await,
+            Report::S5b { sid, report } => self.on_s5b_report(&sid, report, stream).await,
         }
     }
 
@@ -794,12 +847,42 @@ impl Actor {
         let Ok(own) = self.full_jid.parse::<Jid>() else {
             return;
         };
-        let initiate = jingle_ft::offer(sid, &own, &offer.file, &offer.stream);
+        // SOCKS5 if the peer's client takes it (the in-band fallback
+        // stays), else in-band from the start.
+        let transport = match self.takes_s5b(&peer) {
+            true => self.our_s5b_transport(sid).await,
+            false => None,
+        };
+        let transport = transport
+            .unwrap_or_else(|| jingle_ft::ibb_transport(&offer.stream, jingle_ft::MAX_BLOCK));
+        let initiate = jingle_ft::offer(sid, &own, &offer.file, transport);
         self.send_jingle(sid, &peer, initiate, stream).await;
+        // The method is known now.
+        let message = offer_message(self, sid);
+        if let Some(message) = message {
+            self.set_file_state(&message, Direction::Out, TransferState::Offered, 0, None);
+        }
     }
 
     /// The peer took our offer: the bytes go.
     async fn on_accepted(&mut self, sid: &str, jingle: &Jingle, stream: &Wire) {
+        let s5b_offered = self.jingle.by_sid.get(sid).is_some_and(|s| s.s5b.active);
+        if s5b_offered
+            && let Some(t) = crate::xmpp::jingle_s5b::transport_of(jingle)
+            && let Ok(theirs) = crate::xmpp::jingle_s5b::read(t)
+        {
+            let candidates = match theirs.info {
+                crate::xmpp::jingle_s5b::Info::Candidates(c) => c,
+                _ => Vec::new(),
+            };
+            if let Some(session) = self.jingle.by_sid.get_mut(sid) {
+                session.stage = Stage::Transferring;
+            }
+            return self.try_their_candidates(sid, candidates);
+        }
+        if let Some(session) = self.jingle.by_sid.get_mut(sid) {
+            session.s5b = s5b::S5b::default();
+        }
         let Some(block_size) = jingle_ft::accepted_block_size(jingle) else {
             let error = "the contact's client accepted with no usable transport";
             return self

@@ -59,7 +59,7 @@ pub(super) enum Report {
         id: String,
     },
     /// A direct transfer's task (`account::jingle`).
-    Jingle(crate::account::jingle::Report),
+    Jingle(crate::account::jingle::report::Report),
     /// What a `HEAD` said of a received file of unknown size.
     Probed {
         id: String,
