@@ -195,6 +195,8 @@ console-raw-placeholder = <iq type='get' to='example.org' id='1'><ping xmlns='ur
 ## Desktop-Benachrichtigungen
 notify-new-message = Neue Nachricht
 notify-open = Öffnen
+notify-file-offer = Bietet eine Datei an: { $name } ({ $size })
+notify-file-offer-stranger = Bietet eine Datei an: { $name } ({ $size }). Nicht in Ihren Kontakten.
 
 ## Signale im Gespräch
 chat-new-messages = Neue Nachrichten
@@ -328,6 +330,16 @@ file-show-in-folder = Im Ordner zeigen
 file-failed = Die Übertragung ist fehlgeschlagen.
 file-failed-reason = Die Übertragung ist fehlgeschlagen: { $reason }
 file-cancelled = Die Übertragung wurde abgebrochen.
+file-cancelled-reason = Die Übertragung wurde abgebrochen: { $reason }
+# Eine Datei, direkt angeboten (Jingle): vom Gerät des Kontakts, nicht über den Server.
+file-accept = Annehmen
+file-decline = Ablehnen
+file-offer-from = Direkt vom Gerät von { $contact } gesendet
+file-offer-stranger = Nicht in Ihren Kontakten
+file-offer-waiting = Wartet darauf, dass { $contact } annimmt
+# Wie eine direkte Übertragung läuft: von Gerät zu Gerät (SOCKS5) oder über den Server (IBB).
+file-direct = direkt
+file-via-server = über den Server
 file-too-large = { $account }: { $name } ist { $size } groß; der Server nimmt Dateien bis { $max } an.
 file-bad-name = { $path } kann nicht gesendet werden: Der Name ist kein gültiges Unicode.
 file-not-sent = { $name } wurde nicht gesendet: Das Konto läuft nicht.
@@ -345,6 +357,8 @@ settings-auto-download = Bilder und kleine Dateien von Kontakten automatisch her
 settings-auto-download-max = Andere Dateien bis (MiB)
 settings-download-dir = Ordner für empfangene Dateien
 settings-download-dir-placeholder = Leer: der eigene Ordner des Kontos im Profil
+settings-direct-first = Dateien zuerst direkt an das Gerät des Kontakts senden
+settings-direct-first-help = Sonst gehen Dateien über den Upload-Dienst Ihres Servers und nur dann direkt, wenn er sie nicht annehmen kann.
 error-invalid-size = Die Größe muss eine ganze Zahl in MiB sein.
 
 ## Gruppen

@@ -195,6 +195,8 @@ console-raw-placeholder = <iq type='get' to='example.org' id='1'><ping xmlns='ur
 ## Desktop notifications
 notify-new-message = New message
 notify-open = Open
+notify-file-offer = Offers a file: { $name } ({ $size })
+notify-file-offer-stranger = Offers a file: { $name } ({ $size }). Not in your contacts.
 
 ## Conversation signals
 chat-new-messages = New messages
@@ -328,6 +330,16 @@ file-show-in-folder = Show in folder
 file-failed = The transfer failed.
 file-failed-reason = The transfer failed: { $reason }
 file-cancelled = The transfer was cancelled.
+file-cancelled-reason = The transfer was cancelled: { $reason }
+# A file offered for direct transfer (Jingle): from the contact's client, not through the server.
+file-accept = Accept
+file-decline = Decline
+file-offer-from = Sent directly from { $contact }'s device
+file-offer-stranger = Not in your contacts
+file-offer-waiting = Waiting for { $contact } to accept
+# How a direct transfer goes: peer to peer (SOCKS5), or in-band through the server (IBB).
+file-direct = direct
+file-via-server = via server
 file-too-large = { $account }: { $name } is { $size }; the server accepts files up to { $max }.
 file-bad-name = { $path } cannot be sent: its name is not valid Unicode.
 file-not-sent = { $name } was not sent: the account is not running.
@@ -345,6 +357,8 @@ settings-auto-download = Download images and small files from contacts automatic
 settings-auto-download-max = Other files up to (MiB)
 settings-download-dir = Folder for received files
 settings-download-dir-placeholder = Empty: the account's own folder in the profile
+settings-direct-first = Send files directly to the contact's device first
+settings-direct-first-help = Otherwise files go through your server's upload service and directly only when it cannot take them.
 error-invalid-size = The size must be a whole number of MiB.
 
 ## Group chats

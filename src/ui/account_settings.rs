@@ -37,6 +37,8 @@ pub struct State {
     /// The threshold in the config (kept when the MiB field is unchanged).
     auto_download_max_bytes: u64,
     download_dir: String,
+    /// Files go to the contact's client directly before the upload service.
+    direct_first: bool,
     new_password: String,
     /// An address typed into the blocklist.
     block_input: String,
@@ -70,6 +72,7 @@ pub enum Message {
     AutoDownload(bool),
     AutoDownloadMax(String),
     DownloadDir(String),
+    DirectFirst(bool),
     Save,
     Saved(Result<(Box<AccountConfig>, Restart), String>),
     /// Pin the certificate the server presented (explicit, after a refusal).
@@ -135,6 +138,7 @@ impl State {
                 .as_ref()
                 .map(|p| p.display().to_string())
                 .unwrap_or_default(),
+            direct_first: config.files.direct_first,
             ..State::default()
         }
     }
@@ -171,6 +175,7 @@ impl State {
             Message::AutoDownload(v) => self.auto_download = v,
             Message::AutoDownloadMax(v) => self.auto_download_max = v,
             Message::DownloadDir(v) => self.download_dir = v,
+            Message::DirectFirst(v) => self.direct_first = v,
             Message::NewPassword(v) => self.new_password = v,
             Message::Save => match self.to_update() {
                 Ok(update) => return (self.save(update, profile), None),
@@ -277,7 +282,7 @@ impl State {
     }
 
     /// The form as an update (every field set; empty ones cleared).
-    fn to_update(&self) -> Result<AccountUpdate, String> {
+    pub(super) fn to_update(&self) -> Result<AccountUpdate, String> {
         let opt = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
         let port = match self.port.trim() {
             "" => None,
@@ -320,6 +325,7 @@ impl State {
             auto_download: Some(self.auto_download),
             auto_download_max_bytes: Some(max_mib),
             download_dir: opt(&self.download_dir).into(),
+            direct_transfer_first: Some(self.direct_first),
             ..AccountUpdate::default()
         }))
     }
@@ -455,6 +461,24 @@ impl State {
                     .width(Length::FillPortion(3)),
                 ]
                 .spacing(12),
+            )
+            .push(
+                column![
+                    form::toggle(
+                        self.direct_first,
+                        fl!("settings-direct-first"),
+                        Message::DirectFirst,
+                        ids::settings::DIRECT_FIRST,
+                    ),
+                    // Under the label's text, past the box.
+                    container(
+                        text(fl!("settings-direct-first-help"))
+                            .size(12)
+                            .style(style::muted)
+                    )
+                    .padding(iced::Padding::ZERO.left(24)),
+                ]
+                .spacing(2),
             )
             .push(rule::horizontal(1))
             .push(text(fl!("settings-connection")).size(16).font(BOLD))
@@ -778,12 +802,14 @@ mod tests {
         assert_eq!(update.auto_download, Some(true));
         assert_eq!(update.auto_download_max_bytes, Some(1_000_000));
         assert_eq!(update.download_dir, Change::Clear);
+        assert_eq!(update.direct_transfer_first, Some(false));
 
         let profile = Profile::at("/nonexistent");
         for m in [
             Message::AutoDownload(false),
             Message::AutoDownloadMax(" 20 ".into()),
             Message::DownloadDir("/data/in".into()),
+            Message::DirectFirst(true),
         ] {
             let _ = state.update(m, &profile);
         }
@@ -791,6 +817,7 @@ mod tests {
         assert_eq!(update.auto_download, Some(false));
         assert_eq!(update.auto_download_max_bytes, Some(20 * 1024 * 1024));
         assert_eq!(update.download_dir, Change::Set("/data/in".into()));
+        assert_eq!(update.direct_transfer_first, Some(true));
 
         let _ = state.update(Message::AutoDownloadMax("lots".into()), &profile);
         assert_eq!(state.to_update(), Err(crate::fl!("error-invalid-size")));

@@ -27,8 +27,9 @@ fn state(account: &str, state: ConnState) -> Event {
 /// Events that fill the first two accounts with contacts, conversations and
 /// a history with `with` (returned too), as an actor would send them.
 ///
-/// The history ends with two files: a photo from Bob with its preview
-/// (drawn into `dir`) and a document of ours that is being uploaded.
+/// The history ends with three files: a photo from Bob with its preview
+/// (drawn into `dir`), a document of ours that is being uploaded, and a
+/// video Bob offers for direct transfer.
 pub fn events(
     first: &str,
     second: Option<&str>,
@@ -169,6 +170,18 @@ pub fn events(
     };
     history.extend(photo);
     history.push(document);
+    // A large video offered directly by Bob's client (Jingle): the prompt.
+    history.push(MessageRecord {
+        sender: "bob@example.org/laptop".into(),
+        file: Some(crate::api::FileInfo {
+            name: "Schulungsvideo.mp4".into(),
+            size: Some(1_288_490_189),
+            media_type: Some("video/mp4".into()),
+            transfer: crate::api::TransferState::Offered,
+            ..Default::default()
+        }),
+        ..msg(Duration::seconds(8), In, "", S::Received)
+    });
     let mut events = vec![
         (a.clone(), state(first, ConnState::Online)),
         (

@@ -1,6 +1,7 @@
 //! Files in the GUI: the attach button's file dialog, dropped files, the
 //! file card in a message bubble (preview, size, progress, download,
-//! cancel, open), and the transfer progress the actors report.
+//! cancel, open; accept or decline a direct offer), and the transfer
+//! progress the actors report.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -15,7 +16,7 @@ use super::sidebar::BOLD;
 use super::update::live;
 use super::{App, Banner, Message, ids, style};
 use crate::api::AccountRequest;
-use crate::api::{Direction, Event, FileInfo, MessageRecord, TransferState};
+use crate::api::{Direction, Event, FileInfo, MessageRecord, TransferMethod, TransferState};
 use crate::fl;
 
 /// Messages of the file parts of the GUI.
@@ -27,8 +28,12 @@ pub enum FileMessage {
     Picked(Option<PathBuf>),
     /// Download the file of this message.
     Download(String),
-    /// Stop this message's upload or download.
+    /// Stop this message's upload or download (or take back our offer).
     Cancel(String),
+    /// Take the file offered directly with this message.
+    Accept(String),
+    /// Refuse the file offered directly with this message.
+    Decline(String),
     /// Open a local file with the system's default app.
     Open(PathBuf),
     /// Open the folder that holds a local file.
@@ -62,12 +67,33 @@ impl Progress {
 /// Transfers of one account that are running, by message id.
 pub type Transfers = HashMap<String, Progress>;
 
+/// How the files of one account went, by message id (as `transfer`
+/// events told; kept after the end so a done card still says it).
+pub type Methods = HashMap<String, TransferMethod>;
+
 /// Whether a transfer in this state is still going (it can be cancelled).
+/// An offer waiting for an answer counts: ours can be taken back, and one
+/// to us is declined by a cancel.
 pub fn running(state: TransferState) -> bool {
     matches!(
         state,
-        TransferState::Queued | TransferState::Uploading | TransferState::Downloading
+        TransferState::Queued
+            | TransferState::Uploading
+            | TransferState::Downloading
+            | TransferState::Offered
     )
+}
+
+/// A file offered to us for direct transfer (a `file_offer` event), for
+/// the desktop notification.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Offer {
+    /// The bare JID of the conversation.
+    pub with: String,
+    pub name: String,
+    pub size: u64,
+    /// The sender is in the roster.
+    pub contact: bool,
 }
 
 /// Applies a `transfer` or `file_too_large` event: the progress of the
@@ -85,8 +111,12 @@ pub fn apply_event(
             bytes,
             total,
             error,
+            method,
             ..
         } => {
+            if let Some(method) = method {
+                account.methods.insert(id.clone(), method);
+            }
             if running(state) {
                 account.transfers.insert(
                     id.clone(),
@@ -168,15 +198,16 @@ fn is_image(file: &FileInfo) -> bool {
     }
 }
 
-/// The file card inside a message bubble.
+/// The file card inside a message bubble; `account` gives the running
+/// transfers, how files went and who is a contact.
 pub fn card<'a>(
     m: &'a MessageRecord,
     file: &'a FileInfo,
-    transfers: Option<&'a Transfers>,
+    account: Option<&'a LiveAccount>,
     pictures: &'a super::avatar::Cache,
 ) -> Element<'a, Message> {
-    let progress = transfers
-        .and_then(|t| t.get(&m.id))
+    let progress = account
+        .and_then(|a| a.transfers.get(&m.id))
         .filter(|p| running(file.transfer) || running(p.state));
     let state = progress.map_or(file.transfer, |p| p.state);
     let local = file
@@ -216,6 +247,15 @@ pub fn card<'a>(
     if let Some(t) = &file.media_type {
         details.push(t.clone());
     }
+    // The way a direct transfer goes, once it goes (an offer says it in
+    // its own line).
+    let method = account.and_then(|a| a.methods.get(&m.id));
+    match method {
+        _ if state == TransferState::Offered => {}
+        Some(TransferMethod::Socks5) => details.push(fl!("file-direct")),
+        Some(TransferMethod::Ibb) => details.push(fl!("file-via-server")),
+        Some(TransferMethod::Upload) | None => {}
+    }
     let mut facts = row![text(details.join(" · ")).size(11).style(style::muted)]
         .spacing(6)
         .align_y(Alignment::Center);
@@ -250,20 +290,9 @@ pub fn card<'a>(
     );
 
     // Progress, or what can be done now.
-    let action = |label: String, id: String, msg: FileMessage, primary: bool| {
-        container(
-            button(text(label).size(12))
-                .padding([3, 10])
-                .style(if primary {
-                    button::primary
-                } else {
-                    button::secondary
-                })
-                .on_press(Message::File(msg)),
-        )
-        .id(id)
-    };
-    if running(state) {
+    if state == TransferState::Offered {
+        card = card.push(offer(m, file, account));
+    } else if running(state) {
         let (fraction, label) = match progress {
             Some(p) if state != TransferState::Queued => {
                 let done = size_text(p.bytes);
@@ -325,7 +354,9 @@ pub fn card<'a>(
                     true,
                 ));
             }
-            TransferState::Failed | TransferState::Cancelled if incoming => {
+            // A direct transfer has no link to fetch again: only the
+            // sender can offer it anew.
+            TransferState::Failed | TransferState::Cancelled if incoming && file.url.is_some() => {
                 buttons = buttons.push(action(
                     fl!("file-retry-download"),
                     ids::file_download(&m.id),
@@ -357,12 +388,13 @@ pub fn card<'a>(
             ));
         }
         card = card.push(buttons);
-        let problem = match state {
-            TransferState::Failed => Some(match &file.error {
-                Some(e) => fl!("file-failed-reason", reason = e.clone()),
-                None => fl!("file-failed"),
-            }),
-            TransferState::Cancelled => Some(fl!("file-cancelled")),
+        let problem = match (state, &file.error) {
+            (TransferState::Failed, Some(e)) => Some(fl!("file-failed-reason", reason = e.clone())),
+            (TransferState::Failed, None) => Some(fl!("file-failed")),
+            (TransferState::Cancelled, Some(e)) => {
+                Some(fl!("file-cancelled-reason", reason = e.clone()))
+            }
+            (TransferState::Cancelled, None) => Some(fl!("file-cancelled")),
             _ => None,
         };
         if let Some(problem) = problem {
@@ -374,6 +406,90 @@ pub fn card<'a>(
         }
     }
     container(card).padding([4, 0]).into()
+}
+
+/// A small button of the card, with a stable id for tests.
+fn action<'a>(label: String, id: String, msg: FileMessage, primary: bool) -> Element<'a, Message> {
+    container(
+        button(text(label).size(12))
+            .padding([3, 10])
+            .style(if primary {
+                button::primary
+            } else {
+                button::secondary
+            })
+            .on_press(Message::File(msg)),
+    )
+    .id(id)
+    .into()
+}
+
+/// The part of the card for a direct transfer waiting for an answer: to
+/// us, where it comes from and accept / decline; ours, whom it waits for
+/// and cancel.
+fn offer<'a>(
+    m: &'a MessageRecord,
+    file: &'a FileInfo,
+    account: Option<&'a LiveAccount>,
+) -> Element<'a, Message> {
+    let contact = account.and_then(|a| a.roster.iter().find(|c| c.jid == m.with));
+    // A stranger is named by the full address: a local part alone could
+    // pass for someone known.
+    let who = match contact {
+        Some(c) => super::format::display_name(&m.with, c.name.as_deref().or(c.nick.as_deref())),
+        None => m.with.clone(),
+    };
+    // Text and buttons on lines of their own: a long address wraps
+    // instead of squeezing them.
+    let mut part = column![].spacing(6).width(Length::Shrink);
+    let line = |s: String| text(s).size(12).style(style::muted);
+    if m.direction == Direction::Out {
+        part = part
+            .push(line(fl!("file-offer-waiting", contact = who)))
+            .push(action(
+                fl!("file-cancel"),
+                ids::file_cancel(&m.id),
+                FileMessage::Cancel(m.id.clone()),
+                false,
+            ));
+    } else {
+        part = part.push(line(fl!("file-offer-from", contact = who)));
+        if contact.is_none() {
+            part = part.push(
+                container(text(fl!("file-offer-stranger")).size(11))
+                    .padding([1, 6])
+                    .style(style::warning_badge),
+            );
+        }
+        // From a stranger, accepting is not the suggested answer.
+        part = part.push(
+            row![
+                action(
+                    fl!("file-accept"),
+                    ids::file_accept(&m.id),
+                    FileMessage::Accept(m.id.clone()),
+                    contact.is_some()
+                ),
+                action(
+                    fl!("file-decline"),
+                    ids::file_decline(&m.id),
+                    FileMessage::Decline(m.id.clone()),
+                    false
+                ),
+            ]
+            .spacing(6)
+            .align_y(Alignment::Center),
+        );
+    }
+    // E.g. no room on the disk for it: the offer stands, the reason shows.
+    if let Some(e) = &file.error {
+        part = part.push(
+            text(fl!("file-failed-reason", reason = e.clone()))
+                .size(12)
+                .style(style::tone(super::format::Tone::Bad)),
+        );
+    }
+    part.into()
 }
 
 pub fn update(app: &mut App, message: FileMessage) -> Task<Message> {
@@ -397,6 +513,8 @@ pub fn update(app: &mut App, message: FileMessage) -> Task<Message> {
         FileMessage::Picked(None) => Task::none(),
         FileMessage::Download(id) => command(app, AccountRequest::Download { id }),
         FileMessage::Cancel(id) => command(app, AccountRequest::CancelTransfer { id }),
+        FileMessage::Accept(id) => command(app, AccountRequest::AcceptFile { id }),
+        FileMessage::Decline(id) => command(app, AccountRequest::DeclineFile { id }),
         FileMessage::Open(path) => open_path(path),
         FileMessage::ShowInFolder(path) => match path.parent() {
             Some(dir) => open_path(dir.to_path_buf()),

@@ -69,6 +69,7 @@ pub mod settings {
     pub const AUTO_DOWNLOAD: &str = "settings-auto-download";
     pub const AUTO_DOWNLOAD_MAX: &str = "settings-auto-download-max";
     pub const DOWNLOAD_DIR: &str = "settings-download-dir";
+    pub const DIRECT_FIRST: &str = "settings-direct-first";
 
     /// A colour swatch (the dialog may be open over the settings).
     pub fn swatch(index: usize) -> String {
@@ -240,9 +241,20 @@ pub fn file_download(message: &str) -> String {
     format!("file-download:{message}")
 }
 
-/// The file card's cancel button (upload or download running).
+/// The file card's cancel button (upload or download running, or our
+/// direct offer waiting for an answer).
 pub fn file_cancel(message: &str) -> String {
     format!("file-cancel:{message}")
+}
+
+/// The "accept" button of a file offered for direct transfer.
+pub fn file_accept(message: &str) -> String {
+    format!("file-accept:{message}")
+}
+
+/// The "decline" button of a file offered for direct transfer.
+pub fn file_decline(message: &str) -> String {
+    format!("file-decline:{message}")
 }
 
 /// The file card's progress bar.

@@ -60,6 +60,8 @@ pub struct LiveAccount {
     pub chosen_presence: crate::api::OwnPresence,
     /// File uploads and downloads under way, by message id.
     pub transfers: super::files::Transfers,
+    /// How files went (direct or through the server), by message id.
+    pub methods: super::files::Methods,
     /// Group chats, by room JID.
     pub rooms: std::collections::HashMap<String, super::rooms::Room>,
     /// Invitations to rooms, unanswered.
@@ -87,6 +89,7 @@ impl LiveAccount {
             profile: None,
             chosen_presence: Default::default(),
             transfers: Default::default(),
+            methods: Default::default(),
             rooms: Default::default(),
             invitations: Vec::new(),
             omemo: Default::default(),
@@ -184,6 +187,8 @@ pub struct Applied {
     pub chat_message: bool,
     /// A new incoming message (for the "new messages" line and notifications).
     pub incoming: Option<MessageRecord>,
+    /// A file offered to us directly (its message came just before).
+    pub offer: Option<super::files::Offer>,
 }
 
 /// Applies an actor event to the account and the open chat.
@@ -395,8 +400,24 @@ pub fn apply_event(
         | Event::MucError { .. }) => {
             applied.banner = super::rooms::apply_event(account, event);
         }
-        event @ (Event::Transfer { .. } | Event::FileTooLarge { .. } | Event::FileOffer { .. }) => {
+        event @ (Event::Transfer { .. } | Event::FileTooLarge { .. }) => {
             applied.banner = super::files::apply_event(account, chat, event);
+        }
+        // The `message` before it brought the card; this is for the
+        // notification.
+        Event::FileOffer {
+            with,
+            name,
+            size,
+            contact,
+            ..
+        } => {
+            applied.offer = Some(super::files::Offer {
+                with,
+                name,
+                size,
+                contact,
+            });
         }
         Event::Devices { jid, devices, .. } => {
             account.omemo.by_jid.insert(jid, devices);

@@ -102,7 +102,7 @@ pub fn view<'a>(
     if pane.menu {
         page = page.push(menu(chat, room)).push(rule::horizontal(1));
     }
-    let list = conversation::messages(chat, Some(&account.transfers), avatars, Some(room));
+    let list = conversation::messages(chat, Some(account), avatars, Some(room));
     let middle: Element<'_, Message> = if pane.occupants && room.joined {
         row![
             list,

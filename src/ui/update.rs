@@ -438,7 +438,11 @@ fn actor(app: &mut App, output: ActorOutput) -> Task<Message> {
             let notice = applied
                 .incoming
                 .as_ref()
-                .and_then(|m| notice_for(account, app.chat.as_ref(), focused, m));
+                .and_then(|m| notice_for(account, app.chat.as_ref(), focused, m))
+                .or_else(|| {
+                    let offer = applied.offer.as_ref()?;
+                    offer_notice(account, app.chat.as_ref(), focused, offer)
+                });
             if is_state {
                 // A new state replaces the account's old connection banner.
                 app.banners.retain(|b| b.account.as_deref() != Some(&id));
@@ -488,22 +492,21 @@ pub(super) fn notice_for(
     if chrono::Utc::now() - m.timestamp > NOTIFY_WITHIN {
         return None;
     }
+    // An offer's own event follows and tells more (size, stranger).
+    if m.direction == crate::api::Direction::In
+        && m.file
+            .as_ref()
+            .is_some_and(|f| f.transfer == crate::api::TransferState::Offered)
+    {
+        return None;
+    }
     let id = &account.config.id;
     // Rooms without a `rooms` answer yet have the core's default mode.
     let room = account.is_room(&m.with).then(|| {
         let mode = account.rooms.get(&m.with).map(|r| r.notify);
         (mode.unwrap_or_default(), m.mention)
     });
-    let policy = notify::Policy {
-        account_notifications: account.config.switches.notifications,
-        show_text: account.config.switches.notification_text,
-        conversation_muted: account
-            .conversations
-            .iter()
-            .any(|c| c.with == m.with && c.muted),
-        conversation_visible: focused && chat.is_some_and(|c| c.is(id, &m.with)),
-        room,
-    };
+    let policy = policy(account, chat, focused, &m.with, room);
     let name = if room.is_some() {
         crate::fl!(
             "notify-room-title",
@@ -517,6 +520,55 @@ pub(super) fn notice_for(
     // A file message's body is its URL: name the file instead.
     let body = m.file.as_ref().map_or(m.body.as_str(), |f| f.name.as_str());
     notify::notice_for(policy, id, &m.with, &name, body)
+}
+
+/// What the account's switches and the conversation's mute allow for a
+/// notification from `with`.
+fn policy(
+    account: &LiveAccount,
+    chat: Option<&conversation::State>,
+    focused: bool,
+    with: &str,
+    room: Option<(crate::api::NotifyMode, bool)>,
+) -> notify::Policy {
+    notify::Policy {
+        account_notifications: account.config.switches.notifications,
+        show_text: account.config.switches.notification_text,
+        conversation_muted: account
+            .conversations
+            .iter()
+            .any(|c| c.with == with && c.muted),
+        conversation_visible: focused && chat.is_some_and(|c| c.is(&account.config.id, with)),
+        room,
+    }
+}
+
+/// The desktop notification for a file offered to us directly, under the
+/// same rules as a new message; a stranger is named by the full address.
+pub(super) fn offer_notice(
+    account: &LiveAccount,
+    chat: Option<&conversation::State>,
+    focused: bool,
+    offer: &super::files::Offer,
+) -> Option<notify::Notice> {
+    let policy = policy(account, chat, focused, &offer.with, None);
+    let name = if offer.contact {
+        let contact = account.roster.iter().find(|c| c.jid == offer.with);
+        super::format::display_name(&offer.with, contact.and_then(|c| c.name.as_deref()))
+    } else {
+        offer.with.clone()
+    };
+    let size = super::files::size_text(offer.size);
+    let body = if offer.contact {
+        crate::fl!("notify-file-offer", name = offer.name.as_str(), size = size)
+    } else {
+        crate::fl!(
+            "notify-file-offer-stranger",
+            name = offer.name.as_str(),
+            size = size
+        )
+    };
+    notify::notice_for(policy, &account.config.id, &offer.with, &name, &body)
 }
 
 fn open_chat(app: &mut App, account: String, with: String) -> Task<Message> {

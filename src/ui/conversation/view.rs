@@ -140,7 +140,7 @@ pub fn view<'a>(
             &chat.with,
             name,
         ))
-        .push(messages(chat, account.map(|a| &a.transfers), avatars, None))
+        .push(messages(chat, account.map(|a| &**a), avatars, None))
         .push(rule::horizontal(1))
         .push(pasted.map(crate::ui::paste::bar))
         .push(super::composer::view(chat, online, None))
@@ -151,7 +151,7 @@ pub fn view<'a>(
 /// The message list; `room` for a group chat (nicks, mentions).
 pub(crate) fn messages<'a>(
     chat: &'a Chat,
-    transfers: Option<&'a crate::ui::files::Transfers>,
+    account: Option<&'a crate::ui::model::LiveAccount>,
     pictures: &'a crate::ui::avatar::Cache,
     room: Option<&'a Room>,
 ) -> Element<'a, Message> {
@@ -188,7 +188,7 @@ pub(crate) fn messages<'a>(
                 if chat.first_unread == Some(m.seq) {
                     list = list.push(marker_line(fl!("chat-new-messages"), style::accent_rule));
                 }
-                list = list.push(bubble(m, chat, (transfers, pictures), room));
+                list = list.push(bubble(m, chat, (account, pictures), room));
                 if chat.selected.as_deref() == Some(&m.id) {
                     let moderate = room.is_some_and(|r| r.may_moderate());
                     list = list.push(actions(m, chat, moderate));
@@ -312,10 +312,10 @@ fn quote(q: &crate::api::Quote) -> Element<'_, Message> {
         .into()
 }
 
-/// What a file card needs besides its message: the account's transfers and
-/// the decoded previews.
+/// What a file card needs besides its message: the account (transfers,
+/// roster) and the decoded previews.
 type FileContext<'a> = (
-    Option<&'a crate::ui::files::Transfers>,
+    Option<&'a crate::ui::model::LiveAccount>,
     &'a crate::ui::avatar::Cache,
 );
 
@@ -339,7 +339,7 @@ pub(crate) fn bubble_kind(m: &MessageRecord, in_room: bool) -> Bubble {
 fn bubble<'a>(
     m: &'a MessageRecord,
     chat: &'a Chat,
-    (transfers, pictures): FileContext<'a>,
+    (account, pictures): FileContext<'a>,
     room: Option<&'a Room>,
 ) -> Element<'a, Message> {
     let own = m.direction == Direction::Out;
@@ -454,7 +454,7 @@ fn bubble<'a>(
             .into(),
         // A file message's body is its URL (or empty until uploaded): the
         // card shows the file instead.
-        Some(file) => crate::ui::files::card(m, file, transfers, pictures),
+        Some(file) => crate::ui::files::card(m, file, account, pictures),
         None => text(&m.body).size(14).into(),
     };
     content = content.push(main);

@@ -1,10 +1,12 @@
 //! Files in the conversation: the file card's buttons, transfer progress,
-//! dropped files and the "file too large" banner.
+//! direct offers (accept, decline, wait), dropped files and the "file too
+//! large" banner.
 
 use super::Harness;
 use crate::api::AccountRequest;
 use crate::api::{
-    Direction, Event, FileInfo, MessageRecord, MessageState, PeerProfile, TransferState,
+    Direction, Event, FileInfo, MessageRecord, MessageState, PeerProfile, TransferMethod,
+    TransferState,
 };
 use crate::fl;
 use crate::ui::files::{FileMessage, Progress, size_text};
@@ -45,6 +47,7 @@ fn file_message(id: &str, direction: Direction, transfer: TransferState) -> Mess
             name: "report.pdf".into(),
             size: Some(3 * 1024 * 1024),
             media_type: Some("application/pdf".into()),
+            url: Some("https://up.work.example/x/report.pdf".into()),
             transfer,
             ..Default::default()
         }),
@@ -408,4 +411,235 @@ fn a_pasted_picture_can_be_discarded_and_a_clipboard_without_one_does_nothing() 
         "no clipboard".into()
     ))));
     h.assert_shows("no clipboard");
+}
+
+/// A file Bob's client offers directly (Jingle): no link, state offered.
+fn offered(id: &str) -> MessageRecord {
+    let mut m = file_message(id, Direction::In, TransferState::Offered);
+    m.body = String::new();
+    m.sender = format!("{BOB}/laptop");
+    if let Some(f) = m.file.as_mut() {
+        f.url = None;
+    }
+    m
+}
+
+#[test]
+fn an_offer_is_accepted_or_declined_from_its_card() {
+    let mut h = bob_with(vec![offered("o1")]);
+    h.assert_shows("report.pdf");
+    h.assert_shows(&format!("{} · application/pdf", size_text(3 * 1024 * 1024)));
+    h.assert_shows(&fl!("file-offer-from", contact = "Bob Builder"));
+    assert!(!h.shows(&fl!("file-offer-stranger")), "Bob is a contact");
+    assert!(!h.has_id(ids::file_download("o1")));
+    assert!(!h.has_id(ids::file_progress("o1")));
+    assert_eq!(h.texts_in(ids::file_accept("o1")), [fl!("file-accept")]);
+    assert_eq!(h.texts_in(ids::file_decline("o1")), [fl!("file-decline")]);
+
+    let messages = h.click(ids::file_accept("o1"));
+    assert!(matches!(
+        &messages[..],
+        [Message::File(FileMessage::Accept(id))] if id == "o1"
+    ));
+    assert_eq!(
+        h.commands("work"),
+        [AccountRequest::AcceptFile { id: "o1".into() }]
+    );
+    let _ = h.click(ids::file_decline("o1"));
+    assert_eq!(
+        h.commands("work"),
+        [AccountRequest::DeclineFile { id: "o1".into() }]
+    );
+
+    // Declined: it says so, and there is no link to download it from.
+    h.event(
+        "work",
+        transfer("o1", TransferState::Cancelled, 0, Some("declined")),
+    );
+    assert!(!h.has_id(ids::file_accept("o1")));
+    assert!(!h.has_id(ids::file_download("o1")));
+    h.assert_shows(&fl!("file-cancelled-reason", reason = "declined"));
+}
+
+#[test]
+fn an_accepted_offer_shows_its_progress_and_how_it_goes() {
+    let mut h = bob_with(vec![offered("o1")]);
+    let _ = h.click(ids::file_accept("o1"));
+    let _ = h.commands("work");
+    let facts = format!("{} · application/pdf", size_text(3 * 1024 * 1024));
+    for (method, hint) in [
+        (TransferMethod::Socks5, fl!("file-direct")),
+        (TransferMethod::Ibb, fl!("file-via-server")),
+    ] {
+        let mut event = transfer("o1", TransferState::Downloading, 1024 * 1024, None);
+        if let Event::Transfer { method: m, .. } = &mut event {
+            *m = Some(method);
+        }
+        h.event("work", event);
+        assert!(h.has_id(ids::file_progress("o1")));
+        assert!(!h.has_id(ids::file_accept("o1")));
+        h.assert_shows(&format!("{facts} · {hint}"));
+    }
+    // Done: the hint stays (the last event had no method).
+    h.event(
+        "work",
+        transfer("o1", TransferState::Done, 3 * 1024 * 1024, None),
+    );
+    h.assert_shows(&format!("{facts} · {}", fl!("file-via-server")));
+    // Uploads through the server say nothing of it.
+    let mut upload = transfer("o1", TransferState::Done, 3 * 1024 * 1024, None);
+    if let Event::Transfer { method, .. } = &mut upload {
+        *method = Some(TransferMethod::Upload);
+    }
+    h.event("work", upload);
+    h.assert_shows(&facts);
+}
+
+#[test]
+fn an_offer_from_a_stranger_says_so_and_names_the_full_address() {
+    let mut h = bob_with(vec![offered("o1")]);
+    // Bob leaves the roster.
+    h.event(
+        "work",
+        Event::Roster {
+            account: "work".into(),
+            contacts: vec![],
+        },
+    );
+    h.assert_shows(&fl!("file-offer-stranger"));
+    h.assert_shows(&fl!("file-offer-from", contact = BOB));
+    // Still the user's choice.
+    let _ = h.click(ids::file_accept("o1"));
+    assert_eq!(
+        h.commands("work"),
+        [AccountRequest::AcceptFile { id: "o1".into() }]
+    );
+}
+
+#[test]
+fn an_offer_that_cannot_be_taken_says_why_and_stays_open() {
+    let mut h = bob_with(vec![offered("o1")]);
+    let mut event = transfer(
+        "o1",
+        TransferState::Offered,
+        0,
+        Some("not enough disk space"),
+    );
+    if let Event::Transfer { total, .. } = &mut event {
+        *total = None;
+    }
+    h.event("work", event);
+    h.assert_shows(&fl!("file-failed-reason", reason = "not enough disk space"));
+    assert!(h.has_id(ids::file_accept("o1")));
+    assert!(h.has_id(ids::file_decline("o1")));
+}
+
+#[test]
+fn our_offer_waits_for_the_contact_and_can_be_cancelled() {
+    let mut m = file_message("up1", Direction::Out, TransferState::Queued);
+    m.body = String::new();
+    m.state = MessageState::Queued;
+    if let Some(f) = m.file.as_mut() {
+        f.url = None;
+    }
+    let mut h = bob_with(vec![m]);
+    let mut event = transfer("up1", TransferState::Offered, 0, None);
+    if let Event::Transfer {
+        direction, method, ..
+    } = &mut event
+    {
+        *direction = Direction::Out;
+        *method = Some(TransferMethod::Socks5);
+    }
+    h.event("work", event);
+    h.assert_shows(&fl!("file-offer-waiting", contact = "Bob Builder"));
+    // Not yet going: no bar, no way named.
+    assert!(!h.has_id(ids::file_progress("up1")));
+    assert!(!h.shows(&format!(
+        "{} · application/pdf · {}",
+        size_text(3 * 1024 * 1024),
+        fl!("file-direct")
+    )));
+    assert!(!h.has_id(ids::file_accept("up1")));
+    let _ = h.click(ids::file_cancel("up1"));
+    assert_eq!(
+        h.commands("work"),
+        [AccountRequest::CancelTransfer { id: "up1".into() }]
+    );
+}
+
+#[test]
+fn an_offer_notifies_once_with_its_size_and_a_strangers_address() {
+    use crate::ui::model::Account;
+    use crate::ui::update::{notice_for, offer_notice};
+    let mut h = bob_with(vec![]);
+    let offer = |with: &str, contact: bool| crate::ui::files::Offer {
+        with: with.into(),
+        name: "Schulungsvideo.mp4".into(),
+        size: 1_288_490_189,
+        contact,
+    };
+    fn live(h: &Harness) -> &crate::ui::model::LiveAccount {
+        match h.app.accounts.first() {
+            Some(Account::Ok(a)) => a,
+            _ => panic!("no account"),
+        }
+    }
+    let carol = "carol@work.example";
+    let n = offer_notice(live(&h), h.app.chat.as_ref(), true, &offer(carol, true))
+        .expect("a contact's offer notifies");
+    assert_eq!(n.title, "Carol");
+    assert_eq!(
+        n.body,
+        fl!(
+            "notify-file-offer",
+            name = "Schulungsvideo.mp4",
+            size = size_text(1_288_490_189)
+        )
+    );
+    let stranger = "mallory@elsewhere.example";
+    let n = offer_notice(live(&h), None, true, &offer(stranger, false)).expect("a stranger's");
+    assert_eq!(n.title, stranger);
+    assert_eq!(
+        n.body,
+        fl!(
+            "notify-file-offer-stranger",
+            name = "Schulungsvideo.mp4",
+            size = size_text(1_288_490_189)
+        )
+    );
+    // The message itself does not notify: its offer event does.
+    let mut m = offered("o1");
+    m.with = carol.into();
+    assert!(notice_for(live(&h), h.app.chat.as_ref(), true, &m).is_none());
+    // The account's switch counts.
+    if let Some(Account::Ok(a)) = h.app.accounts.first_mut() {
+        a.config.switches.notifications = false;
+    }
+    assert!(offer_notice(live(&h), None, true, &offer(carol, true)).is_none());
+    if let Some(Account::Ok(a)) = h.app.accounts.first_mut() {
+        a.config.switches.notifications = true;
+    }
+
+    // As the actor sends them: the message, then the offer.
+    h.message("work", m);
+    assert!(h.app.notifying.is_empty());
+    h.event(
+        "work",
+        Event::FileOffer {
+            account: "work".into(),
+            id: "o1".into(),
+            with: carol.into(),
+            from: format!("{carol}/phone"),
+            name: "Schulungsvideo.mp4".into(),
+            size: 1_288_490_189,
+            media_type: Some("video/mp4".into()),
+            contact: true,
+        },
+    );
+    assert!(
+        h.app
+            .notifying
+            .contains(&("work".to_owned(), carol.to_owned()))
+    );
 }

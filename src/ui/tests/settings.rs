@@ -208,10 +208,38 @@ fn the_file_settings_are_on_the_screen() {
         ids::settings::AUTO_DOWNLOAD,
         ids::settings::AUTO_DOWNLOAD_MAX,
         ids::settings::DOWNLOAD_DIR,
+        ids::settings::DIRECT_FIRST,
     ] {
         assert!(h.has_id(id), "no {id}");
     }
     h.assert_shows("5");
+    h.assert_shows(&fl!("settings-direct-first-help"));
+}
+
+#[test]
+fn the_direct_transfer_switch_goes_into_the_update() {
+    let mut h = settings_open();
+    let form = |h: &Harness| match &h.app.pane {
+        Pane::Settings(s) => s.to_update().unwrap_or_else(|e| panic!("{e}")),
+        _ => panic!("settings closed"),
+    };
+    assert_eq!(form(&h).direct_transfer_first, Some(false));
+    // Below the 720 px of the test window: scrolled to, then clicked.
+    let messages = h.run(|ui| {
+        ui.point_at((700.0, 400.0));
+        let _ = ui.simulate([iced::Event::Mouse(iced::mouse::Event::WheelScrolled {
+            delta: iced::mouse::ScrollDelta::Pixels { x: 0.0, y: -400.0 },
+        })]);
+        ui.click(iced_test::selector::id(ids::settings::DIRECT_FIRST))
+            .expect("the switch, scrolled into view");
+    });
+    assert!(matches!(
+        &messages[..],
+        [Message::Settings(Settings::DirectFirst(true))]
+    ));
+    assert_eq!(form(&h).direct_transfer_first, Some(true));
+    // Nothing reaches the actor before Save (which writes the config).
+    assert!(h.messages("work").is_empty());
 }
 
 #[test]
