@@ -18,12 +18,37 @@ Commands (every command may carry "ref", which its answer echoes):
   {"cmd":"refresh","jid":J}   (J omitted: every roster contact)     -> refreshed | error
   {"cmd":"subscribe","jid":J}                                        -> subscribed
   {"cmd":"raw","xml":X}                                              -> raw_sent
+  {"cmd":"send_file_direct","to":FULLJID,"path":P,"name":N,"media_type":T}   (N, T optional)
+        (XEP-0234 offer, bytes in-band: XEP-0261 over slixmpp's xep_0047)
+                                                  -> file_offered {sid, stream, size, sha256}
+        then, when the session ends, file_sent {sid, reason: the receiver's
+        session-terminate reason ("success", "decline", …), bytes, block_size, accept
+        (what the session-accept said), close (how the IBB <close/> was answered)}
+  {"cmd":"decline_next_file"}   (the next offer is declined: file_declined) -> decline_armed
+  {"cmd":"features","remove":[F…],"add":[F…]}   (disco#info features; the caps are
+        computed again and sent in a new presence)                  -> caps {ver, features}
   {"cmd":"fetch_aesgcm","url":"aesgcm://…"}   (XEP-0454: downloads over HTTPS with the
         test CA and decrypts with slixmpp's xep_0454)                -> fetched {size, sha256} | error
   {"cmd":"quit"}                                                     -> bye, exit 0
 
-Events without a command: ready, message, empty_omemo (an OMEMO message without
-payload: key transport, a heartbeat), untrusted, message_error, disconnected, error.
+Events without a command: ready (with "caps": ver, features), message,
+empty_omemo (an OMEMO message without payload: key transport, a heartbeat),
+untrusted, message_error, disconnected, error; for direct file transfers:
+file_accepted {from, sid, name, size, offered_block_size, block_size} (every
+offer is taken unless declined), file_received {from, sid, name, size,
+offered_size, sha256 (base64, of the bytes received), expected_sha256, ok,
+reason (the session-terminate reason the bot sent, or the peer's), ended_by,
+path}, file_declined {from, sid, name, size, reason}.
+
+Direct file transfers (XEP-0234 with XEP-0261): the client advertises Jingle,
+file transfer 5, the Jingle IBB transport and IBB in disco#info and in its
+XEP-0115 caps. slixmpp has no Jingle: the bot answers each <jingle/> IQ set
+with an empty result first (XEP-0166) and then acts; the bytes go through
+slixmpp's own xep_0047 plugin (a stream is pre-authorised by its sid when the
+bot accepts; sending, one block in flight at a time). slixmpp's default
+features include pairs like X and X+notify, which Plausch's caps check sorts
+the wrong way (tests/direct_interop.rs shows it); its transfer tests take the
+shorter ones out with `features`.
 
 Quirks of slixmpp-omemo 2.2.0 this bot works around:
   * its encrypt_message/decrypt_message do not implement XEP-0420 (SCE), so
@@ -47,6 +72,7 @@ import hashlib
 import io
 import json
 import logging
+import mimetypes
 import os
 import secrets
 import ssl
@@ -66,8 +92,9 @@ import twomemo.etree
 from omemo.storage import Just, Maybe, Nothing, Storage
 from omemo.types import DeviceInformation, JSONType
 from slixmpp import JID, ClientXMPP
+from slixmpp.exceptions import IqError, XMPPError
 from slixmpp.plugins import register_plugin
-from slixmpp.stanza import Message
+from slixmpp.stanza import Iq, Message
 from slixmpp.xmlstream.handler import Callback, CoroutineCallback
 from slixmpp.xmlstream.matcher import MatchXPath
 
@@ -97,6 +124,17 @@ TRUST_NAMES = {
     "distrusted": TrustLevel.DISTRUSTED,
 }
 TRUST_WORDS = {level.value: word for word, level in TRUST_NAMES.items()}
+JINGLE_NS = "urn:xmpp:jingle:1"
+FT_NS = "urn:xmpp:jingle:apps:file-transfer:5"
+JIBB_NS = "urn:xmpp:jingle:transports:ibb:1"
+IBB_NS = "http://jabber.org/protocol/ibb"
+HASHES_NS = "urn:xmpp:hashes:2"
+# What a client must advertise to be sent files directly (Plausch checks all).
+JINGLE_FEATURES = [JINGLE_NS, FT_NS, JIBB_NS, IBB_NS]
+# The block size the bot offers when it sends (XEP-0047's recommendation).
+OFFER_BLOCK = 4096
+# The name of the bot's client identity (disco#info, so in its caps).
+CLIENT_NAME = "Plausch reference bot (slixmpp)"
 
 
 def emit(event: str, **fields: Any) -> None:
@@ -268,6 +306,89 @@ class StateFile:
         os.replace(tmp, self.path)
 
 
+def jingle(action: str, sid: str, **attrs: str) -> ET.Element:
+    """A <jingle/> element (XEP-0166) of session `sid`."""
+    return ET.Element(f"{{{JINGLE_NS}}}jingle", action=action, sid=sid, **attrs)
+
+
+def terminate(sid: str, reason: str) -> ET.Element:
+    """`session-terminate` with a reason condition (success, decline, media-error, …)."""
+    elt = jingle("session-terminate", sid)
+    ET.SubElement(ET.SubElement(elt, f"{{{JINGLE_NS}}}reason"), f"{{{JINGLE_NS}}}{reason}")
+    return elt
+
+
+def reason_of(elt: ET.Element) -> Optional[str]:
+    """The condition of a <jingle/>'s <reason/> (its first child but <text/>)."""
+    reason = elt.find(f"{{{JINGLE_NS}}}reason")
+    if reason is None:
+        return None
+    for child in reason:
+        if child.tag != f"{{{JINGLE_NS}}}text":
+            return child.tag.split("}", 1)[-1]
+    return None
+
+
+def sha256_file(path: str) -> bytes:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.digest()
+
+
+def b64(data: Optional[bytes]) -> Optional[str]:
+    return None if data is None else base64.b64encode(data).decode("ascii")
+
+
+class Incoming:
+    """A file offered to the bot, coming in over IBB: written to the state
+    directory and hashed while it streams."""
+
+    def __init__(self, sid: str, peer: JID, name: str, size: int, sha256: Optional[bytes],
+                 stream: str, block_size: int, path: str) -> None:
+        self.sid = sid
+        self.peer = peer
+        self.name = name
+        self.size = size
+        self.sha256 = sha256
+        self.stream = stream
+        self.block_size = block_size
+        self.path = path
+        self.file = open(path, "wb")
+        self.digest = hashlib.sha256()
+        self.received = 0
+        self.problem: Optional[str] = None
+
+    def take(self, data: bytes) -> None:
+        if self.problem is not None:
+            return
+        if self.received + len(data) > self.size:
+            self.problem = f"more than the offered {self.size} bytes"
+            return
+        self.file.write(data)
+        self.digest.update(data)
+        self.received += len(data)
+
+    def close(self) -> None:
+        if not self.file.closed:
+            self.file.close()
+
+
+class Outgoing:
+    """A file the bot offered: the answers it waits for."""
+
+    def __init__(self, sid: str, peer: JID, stream: str, path: str, size: int) -> None:
+        loop = asyncio.get_running_loop()
+        self.sid = sid
+        self.peer = peer
+        self.stream = stream
+        self.path = path
+        self.size = size
+        self.accepted: asyncio.Future = loop.create_future()  # the session-accept <jingle/>
+        self.terminated: asyncio.Future = loop.create_future()  # the peer's reason
+
+
 class Bot(ClientXMPP):
     def __init__(self, args: argparse.Namespace) -> None:
         ssl_context = ssl.create_default_context(cafile=args.ca_file)
@@ -282,6 +403,15 @@ class Bot(ClientXMPP):
         # Our nick per room joined (our own reflected messages are skipped).
         self.nicks: Dict[str, str] = {}
         self.mam_results: Dict[str, List[Message]] = {}
+        # Direct file transfers: by Jingle session id, and incoming ones by
+        # IBB stream id too.
+        self.incoming: Dict[str, Incoming] = {}
+        self.incoming_streams: Dict[str, Incoming] = {}
+        self.outgoing: Dict[str, Outgoing] = {}
+        self.decline_next = False
+        self.tasks: set = set()
+        # Features taken out of disco#info (and so of the caps) by `features`.
+        self.dropped_features: set = set()
         # One OMEMO operation at a time (python-omemo does not guard a session
         # against concurrent use), and incoming messages in arrival order:
         # slixmpp runs each handler as its own task.
@@ -299,6 +429,9 @@ class Bot(ClientXMPP):
         for plugin in ["xep_0030", "xep_0045", "xep_0060", "xep_0115", "xep_0163", "xep_0199",
                        "xep_0280", "xep_0334", "xep_0359", "xep_0380"]:
             self.register_plugin(plugin)
+        # In-band bytestreams: streams are taken only when pre-authorised
+        # (a Jingle session the bot accepted), blocks up to 8 KiB.
+        self.register_plugin("xep_0047", {"auto_accept": False, "max_block_size": 8192})
         register_plugin(BotOmemo)
         self.register_plugin(
             "xep_0384",
@@ -325,6 +458,15 @@ class Bot(ClientXMPP):
                     self.on_bodiless_omemo,
                 )
             )
+        self.register_handler(
+            CoroutineCallback(
+                "Jingle",
+                MatchXPath(f"{{jabber:client}}iq/{{{JINGLE_NS}}}jingle"),
+                self.on_jingle,
+            )
+        )
+        self.add_event_handler("ibb_stream_data", self.on_ibb_data)
+        self.add_event_handler("ibb_stream_end", self.on_ibb_end)
         self.register_handler(
             Callback(
                 "MAM results",
@@ -354,6 +496,7 @@ class Bot(ClientXMPP):
             manager = await plugin.get_session_manager()
             async with self.lock:
                 await self.catch_up(manager)
+            caps = await self.advertise()
             self.send_presence()
             own, _others = await manager.get_own_device_information()
             emit(
@@ -364,6 +507,7 @@ class Bot(ClientXMPP):
                 identity_key=own.identity_key.hex(),
                 versions=[VERSION_OF[ns] for ns in self.namespaces],
                 trust=self.args.trust,
+                caps=caps,
             )
         except Exception as e:  # noqa: BLE001 - reported, then the bot exits
             log.exception("start failed")
@@ -530,6 +674,249 @@ class Bot(ClientXMPP):
                 sender_device=sender_device, error=describe(e),
             )
 
+    # ---- direct file transfers (XEP-0234, XEP-0261 over XEP-0047) -----------
+
+    async def advertise(self) -> Dict[str, Any]:
+        """Names the client identity, adds the direct-transfer features to
+        the bound JID's disco#info (after bind: disco data without a JID is
+        the bound JID's) and computes the XEP-0115 caps from it: the next
+        presence carries them."""
+        disco = self.plugin["xep_0030"]
+        # A disco#info answered before this (Prosody asks at once) got
+        # slixmpp's nameless client/bot default, kept in the stored info;
+        # identities are unique by category/type/lang, so it is replaced.
+        await disco.del_identity(category="client", itype="bot")
+        await disco.add_identity(category="client", itype="bot", name=CLIENT_NAME)
+        for feature in JINGLE_FEATURES:
+            await disco.add_feature(feature)
+        for feature in self.dropped_features:
+            await disco.del_feature(feature=feature)
+        return await self.refresh_caps()
+
+    async def refresh_caps(self) -> Dict[str, Any]:
+        """Recomputes the caps from the disco#info; returns their ver and features."""
+        caps = self.plugin["xep_0115"]
+        await caps.update_caps(broadcast=False)
+        info = await self.plugin["xep_0030"].get_info(local=True)
+        if isinstance(info, Iq):
+            info = info["disco_info"]
+        out = {"ver": await caps.get_verstring(), "features": sorted(info["features"])}
+        log.info("caps: %s", out)
+        return out
+
+    def spawn(self, coro: Any) -> None:
+        task = asyncio.get_running_loop().create_task(coro)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    async def send_jingle(self, to: JID, elt: ET.Element) -> None:
+        iq = self.make_iq_set(ito=to)
+        iq.xml.append(elt)
+        await iq.send(timeout=20)
+
+    async def on_jingle(self, iq: Iq) -> None:
+        """A Jingle IQ: every set is answered first (XEP-0166), then acted on."""
+        if iq["type"] != "set":
+            return
+        elt = iq.xml.find(f"{{{JINGLE_NS}}}jingle")
+        action, sid, peer = elt.get("action"), elt.get("sid", ""), iq["from"]
+        log.info("jingle %s %s from %s", action, sid, peer)
+        if action == "session-initiate":
+            if sid in self.incoming or sid in self.outgoing:
+                raise XMPPError("conflict", "this session exists", etype="cancel")
+            iq.reply().send()
+            await self.on_file_offer(peer, sid, elt)
+            return
+        session = self.incoming.get(sid) or self.outgoing.get(sid)
+        if session is None or session.peer != peer:
+            raise XMPPError("item-not-found", "unknown session", etype="cancel")
+        iq.reply().send()
+        if isinstance(session, Outgoing):
+            if action == "session-accept" and not session.accepted.done():
+                session.accepted.set_result(elt)
+            elif action == "session-terminate" and not session.terminated.done():
+                session.terminated.set_result(reason_of(elt))
+        elif action == "session-terminate":
+            self.end_incoming(session, ok=False, reason=reason_of(elt), by_peer=True)
+
+    async def on_file_offer(self, peer: JID, sid: str, elt: ET.Element) -> None:
+        """A session-initiate: declined when asked to, else accepted over IBB."""
+        content = elt.find(f"{{{JINGLE_NS}}}content")
+        description = None if content is None else content.find(f"{{{FT_NS}}}description")
+        offered = None if description is None else description.find(f"{{{FT_NS}}}file")
+        transport = None if content is None else content.find(f"{{{JIBB_NS}}}transport")
+        if offered is None or transport is None:
+            reason = "unsupported-applications" if offered is None else "unsupported-transports"
+            await self.send_jingle(peer, terminate(sid, reason))
+            emit("file_declined", **{"from": str(peer)}, sid=sid, reason=reason)
+            return
+        name = offered.findtext(f"{{{FT_NS}}}name") or "file"
+        size = int(offered.findtext(f"{{{FT_NS}}}size") or "0")
+        expected = None
+        for h in offered.findall(f"{{{HASHES_NS}}}hash"):
+            if h.get("algo") == "sha-256" and h.text:
+                expected = base64.b64decode(h.text.strip())
+        if self.decline_next:
+            self.decline_next = False
+            await self.send_jingle(peer, terminate(sid, "decline"))
+            emit("file_declined", **{"from": str(peer)}, sid=sid, name=name, size=size, reason="decline")
+            return
+        stream = transport.get("sid", "")
+        offered_block = int(transport.get("block-size") or "0")
+        ibb = self.plugin["xep_0047"]
+        block = min(offered_block or ibb.block_size, ibb.max_block_size)
+        folder = os.path.join(self.args.state, "received")
+        os.makedirs(folder, exist_ok=True)
+        path = os.path.join(folder, f"{sid[:8]}-{os.path.basename(name) or 'file'}")
+        session = Incoming(sid, peer, name, size, expected, stream, block, path)
+        self.incoming[sid] = session
+        self.incoming_streams[stream] = session
+        # xep_0047 takes the stream when Plausch opens it (to our full JID).
+        await self.plugin["xep_0047"].api["preauthorize_sid"](self.boundjid, stream, peer)
+        accept = jingle("session-accept", sid, responder=str(self.boundjid))
+        answer = ET.SubElement(accept, f"{{{JINGLE_NS}}}content",
+                               creator=content.get("creator", "initiator"), name=content.get("name", ""))
+        if content.get("senders"):
+            answer.set("senders", content.get("senders", ""))
+        answer.append(description)
+        ET.SubElement(answer, f"{{{JIBB_NS}}}transport",
+                      {"sid": stream, "block-size": str(block)})
+        await self.send_jingle(peer, accept)
+        emit("file_accepted", **{"from": str(peer)}, sid=sid, name=name, size=size,
+             offered_block_size=offered_block, block_size=block, stream=stream)
+
+    def on_ibb_data(self, stream: Any) -> None:
+        """A block of an incoming stream (xep_0047 answers it after this returns)."""
+        session = self.incoming_streams.get(stream.sid)
+        if session is None or stream.peer_jid != session.peer:
+            return
+        while not stream.recv_queue.empty():
+            session.take(stream.read())
+
+    def on_ibb_end(self, stream: Any) -> None:
+        """Plausch closed its stream: the file is complete (or not)."""
+        session = self.incoming_streams.get(stream.sid)
+        if session is None or stream.peer_jid != session.peer:
+            return
+        while not stream.recv_queue.empty():
+            session.take(stream.recv_queue.get_nowait())
+        session.close()
+        digest = session.digest.digest()
+        # Without a SHA-256 in the offer only the size can be checked.
+        ok = (session.problem is None and session.received == session.size
+              and (session.sha256 is None or digest == session.sha256))
+        self.end_incoming(session, ok=ok, reason="success" if ok else "media-error", by_peer=False)
+
+    def end_incoming(self, session: Incoming, ok: bool, reason: Optional[str], by_peer: bool) -> None:
+        self.incoming.pop(session.sid, None)
+        self.incoming_streams.pop(session.stream, None)
+        session.close()
+        if not by_peer:
+            self.spawn(self.send_jingle(session.peer, terminate(session.sid, reason or "general-error")))
+        emit(
+            "file_received", **{"from": str(session.peer)}, sid=session.sid, name=session.name,
+            size=session.received, offered_size=session.size,
+            sha256=b64(session.digest.digest()), expected_sha256=b64(session.sha256),
+            ok=ok, reason=reason, ended_by="peer" if by_peer else "bot", problem=session.problem,
+            block_size=session.block_size, path=session.path,
+        )
+
+    async def send_file_direct(self, cmd: Dict[str, Any], ref: Any) -> None:
+        """Offers a file (session-initiate); the transfer runs as its own task."""
+        to = JID(cmd["to"])
+        if not to.resource:
+            raise ValueError(f"a direct transfer goes to one client (a full JID), not {to}")
+        path = str(cmd["path"])
+        size = os.path.getsize(path)
+        digest = await asyncio.get_running_loop().run_in_executor(None, sha256_file, path)
+        name = str(cmd.get("name") or os.path.basename(path))
+        media_type = cmd.get("media_type") or mimetypes.guess_type(name)[0] or "application/octet-stream"
+        sid = secrets.token_hex(8)
+        stream = secrets.token_hex(8)
+        offer = jingle("session-initiate", sid, initiator=str(self.boundjid))
+        content = ET.SubElement(offer, f"{{{JINGLE_NS}}}content",
+                                creator="initiator", name="a-file-offer", senders="initiator")
+        offered = ET.SubElement(ET.SubElement(content, f"{{{FT_NS}}}description"), f"{{{FT_NS}}}file")
+        ET.SubElement(offered, f"{{{FT_NS}}}media-type").text = media_type
+        ET.SubElement(offered, f"{{{FT_NS}}}name").text = name
+        ET.SubElement(offered, f"{{{FT_NS}}}size").text = str(size)
+        ET.SubElement(offered, f"{{{HASHES_NS}}}hash", algo="sha-256").text = b64(digest)
+        ET.SubElement(content, f"{{{JIBB_NS}}}transport", {"sid": stream, "block-size": str(OFFER_BLOCK)})
+        session = Outgoing(sid, to, stream, path, size)
+        self.outgoing[sid] = session
+        try:
+            await self.send_jingle(to, offer)
+        except Exception:
+            self.outgoing.pop(sid, None)
+            raise
+        emit("file_offered", ref=ref, sid=sid, stream=stream, to=str(to), name=name, size=size,
+             sha256=b64(digest))
+        self.spawn(self.run_outgoing(session, ref))
+
+    async def run_outgoing(self, session: Outgoing, ref: Any) -> None:
+        """Waits for the answer, streams the file with xep_0047, closes and
+        reports the receiver's verdict (its session-terminate)."""
+        sent = 0
+        block = None
+        accept_info: Optional[Dict[str, Any]] = None
+        # How our IBB <close/> was answered: "result", an error condition,
+        # or None (not sent: the session had ended).
+        close = None
+        try:
+            await asyncio.wait({session.accepted, session.terminated}, timeout=120,
+                               return_when=asyncio.FIRST_COMPLETED)
+            if not session.terminated.done():
+                if not session.accepted.done():
+                    await self.send_jingle(session.peer, terminate(session.sid, "timeout"))
+                    raise TimeoutError("no answer to the offer")
+                accept = session.accepted.result()
+                content = accept.find(f"{{{JINGLE_NS}}}content")
+                transport = None if content is None else content.find(f"{{{JIBB_NS}}}transport")
+                accept_info = {
+                    "content": None if content is None else content.get("name"),
+                    "creator": None if content is None else content.get("creator"),
+                    "description": content is not None
+                    and content.find(f"{{{FT_NS}}}description") is not None,
+                    "stream": None if transport is None else transport.get("sid"),
+                    "block_size": None if transport is None else int(transport.get("block-size") or "0"),
+                }
+                if transport is None or transport.get("sid") != session.stream:
+                    await self.send_jingle(session.peer, terminate(session.sid, "failed-transport"))
+                    raise ValueError(f"accepted without our IBB stream: {accept_info}")
+                block = accept_info["block_size"]
+                if not 0 < block <= OFFER_BLOCK:
+                    await self.send_jingle(session.peer, terminate(session.sid, "failed-transport"))
+                    raise ValueError(f"accepted with block size {block}, offered {OFFER_BLOCK}")
+                ibb = await self.plugin["xep_0047"].open_stream(session.peer, block_size=block,
+                                                                sid=session.stream, timeout=20)
+                with open(session.path, "rb") as f:
+                    while not session.terminated.done():
+                        chunk = f.read(block)
+                        if not chunk:
+                            break
+                        await ibb.send(chunk, timeout=20)
+                        sent += len(chunk)
+                if not session.terminated.done():
+                    try:
+                        await ibb.close(timeout=20)
+                        close = "result"
+                    except IqError as e:
+                        # The receiver may have ended the session (all bytes
+                        # in) before the close reached it: its verdict counts.
+                        close = e.iq["error"]["condition"]
+                        log.info("IBB close of %s refused: %s", session.sid, e.iq)
+            reason = await asyncio.wait_for(asyncio.shield(session.terminated), 120)
+            emit("file_sent", ref=ref, sid=session.sid, to=str(session.peer), reason=reason,
+                 bytes=sent, size=session.size, block_size=block, accept=accept_info, close=close)
+        except Exception as e:  # noqa: BLE001 - reported to the test
+            log.warning("direct transfer %s failed", session.sid, exc_info=True)
+            emit("file_sent", ref=ref, sid=session.sid, to=str(session.peer),
+                 reason=session.terminated.result() if session.terminated.done() else None,
+                 bytes=sent, size=session.size, block_size=block, accept=accept_info, close=close,
+                 error=describe(e))
+        finally:
+            self.outgoing.pop(session.sid, None)
+
     # ---- commands ------------------------------------------------------------
 
     async def refresh(self, jid: str) -> None:
@@ -667,6 +1054,22 @@ class Bot(ClientXMPP):
 
                 plain = XEP_0454.decrypt(io.BytesIO(data), fragment)
                 emit("fetched", ref=ref, size=len(plain), sha256=hashlib.sha256(plain).hexdigest())
+            elif name == "send_file_direct":
+                await self.send_file_direct(cmd, ref)
+            elif name == "features":
+                disco = self.plugin["xep_0030"]
+                for feature in cmd.get("remove", []):
+                    await disco.del_feature(feature=feature)
+                    self.dropped_features.add(feature)
+                for feature in cmd.get("add", []):
+                    await disco.add_feature(feature)
+                    self.dropped_features.discard(feature)
+                caps = await self.refresh_caps()
+                self.send_presence()
+                emit("caps", ref=ref, **caps)
+            elif name == "decline_next_file":
+                self.decline_next = True
+                emit("decline_armed", ref=ref)
             elif name == "raw":
                 self.send_raw(cmd["xml"])
                 emit("raw_sent", ref=ref)

@@ -107,7 +107,8 @@ pub struct Bot {
     /// `user@localhost`.
     pub jid: String,
     /// Its `ready` event: `device_id`, `fingerprint`, `identity_key`,
-    /// `versions`, the bound `jid`.
+    /// `versions`, the bound `jid`, the `caps` it announces (`ver`,
+    /// `features`).
     pub ready: Value,
     /// Every event read so far, for "this never appeared" checks.
     pub seen: Vec<Value>,
