@@ -68,15 +68,32 @@ fn compute_item(field: &str) -> Vec<u8> {
 }
 
 fn compute_items<T, F: Fn(&T) -> Vec<u8>>(things: &[T], encode: F) -> Vec<u8> {
+    compute_items_by(things, encode, |bytes| {
+        // The item itself, without the '<' its encoding ends with.
+        bytes.strip_suffix(b"<").unwrap_or(bytes).to_vec()
+    })
+}
+
+/// XEP-0115 §5.1 sorts the items themselves, then appends '<' to each:
+/// sorting the encodings instead puts "x+notify<" before "x<" ('+' sorts
+/// below '<'), and the hash of every client announcing such a pair
+/// (slixmpp: nick and nick+notify) came out wrong (Plausch patch).
+fn compute_items_by<T, F: Fn(&T) -> Vec<u8>, K: Fn(&[u8]) -> Vec<u8>>(
+    things: &[T],
+    encode: F,
+    key: K,
+) -> Vec<u8> {
     let mut string: Vec<u8> = vec![];
-    let mut accumulator: Vec<Vec<u8>> = vec![];
-    for thing in things {
-        let bytes = encode(thing);
-        accumulator.push(bytes);
-    }
+    let mut accumulator: Vec<(Vec<u8>, Vec<u8>)> = things
+        .iter()
+        .map(|thing| {
+            let bytes = encode(thing);
+            (key(&bytes), bytes)
+        })
+        .collect();
     // This works using the expected i;octet collation.
     accumulator.sort();
-    for mut bytes in accumulator {
+    for (_, mut bytes) in accumulator {
         string.append(&mut bytes);
     }
     string
@@ -98,27 +115,33 @@ fn compute_identities(identities: &[Identity]) -> Vec<u8> {
 }
 
 fn compute_extensions(extensions: &[DataForm]) -> Vec<u8> {
-    compute_items(extensions, |extension| {
-        // TODO: maybe handle the error case?
-        let mut bytes = if let Some(form_type) = extension.form_type() {
-            form_type.as_bytes().to_vec()
-        } else {
-            vec![]
-        };
-        bytes.push(b'<');
-        for field in &extension.fields {
-            if field.var.as_deref() == Some("FORM_TYPE") {
-                continue;
+    // Sorted by FORM_TYPE: what comes before the first '<'.
+    let form_type = |bytes: &[u8]| bytes.split(|b| *b == b'<').next().unwrap_or(bytes).to_vec();
+    compute_items_by(
+        extensions,
+        |extension| {
+            // TODO: maybe handle the error case?
+            let mut bytes = if let Some(form_type) = extension.form_type() {
+                form_type.as_bytes().to_vec()
+            } else {
+                vec![]
+            };
+            bytes.push(b'<');
+            for field in &extension.fields {
+                if field.var.as_deref() == Some("FORM_TYPE") {
+                    continue;
+                }
+                if let Some(var) = &field.var {
+                    bytes.append(&mut compute_item(var));
+                }
+                bytes.append(&mut compute_items(&field.values, |value| {
+                    compute_item(value)
+                }));
             }
-            if let Some(var) = &field.var {
-                bytes.append(&mut compute_item(var));
-            }
-            bytes.append(&mut compute_items(&field.values, |value| {
-                compute_item(value)
-            }));
-        }
-        bytes
-    })
+            bytes
+        },
+        form_type,
+    )
 }
 
 /// Applies the caps algorithm on the provided disco#info result, to generate
@@ -197,6 +220,19 @@ pub fn query_caps(caps: Caps) -> DiscoInfoQuery {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn features_sort_before_their_separator_is_added() {
+        // "x+notify" sorts after "x", though "x+notify<" sorts before "x<".
+        let features = [
+            "http://jabber.org/protocol/nick+notify".to_owned(),
+            "http://jabber.org/protocol/nick".to_owned(),
+        ];
+        assert_eq!(
+            super::compute_features(&features),
+            b"http://jabber.org/protocol/nick<http://jabber.org/protocol/nick+notify<".to_vec()
+        );
+    }
+
     use super::*;
     use crate::caps;
     use minidom::Element;
