@@ -90,9 +90,8 @@ impl OfferError {
     }
 }
 
-/// Our offer of `file` (session `sid`) over `transport`, from
-/// `initiator` (our full JID).
-pub fn offer(sid: &str, initiator: &Jid, file: &OfferedFile, transport: Transport) -> Jingle {
+/// The file-transfer description of `file` (XEP-0234 §3).
+fn description(file: &OfferedFile) -> Element {
     let mut f = jingle_ft::File::new()
         .with_name(file.name.clone())
         .with_size(file.size);
@@ -102,7 +101,13 @@ pub fn offer(sid: &str, initiator: &Jid, file: &OfferedFile, transport: Transpor
     if let Some(h) = &file.sha256 {
         f = f.add_hash(Hash::new(Algo::Sha_256, h.to_vec()));
     }
-    let description = Element::from(jingle_ft::Description { file: f });
+    Element::from(jingle_ft::Description { file: f })
+}
+
+/// Our offer of `file` (session `sid`) over `transport`, from
+/// `initiator` (our full JID).
+pub fn offer(sid: &str, initiator: &Jid, file: &OfferedFile, transport: Transport) -> Jingle {
+    let description = description(file);
     let content = Content::new(Creator::Initiator, ContentId(CONTENT.to_owned()))
         .with_description(Description::Unknown(description))
         .with_transport(transport);
@@ -182,8 +187,14 @@ pub fn parse_offer(jingle: &Jingle) -> Result<Offer, OfferError> {
 /// `transport`: in-band the offer's stream with a block size no larger
 /// than offered (XEP-0261 §2), or our SOCKS5 candidates.
 pub fn accept(offer: &Offer, responder: &Jid, transport: Transport) -> Jingle {
-    content_action(Action::SessionAccept, &offer.sid, &offer.content, transport)
-        .with_responder(responder.clone())
+    let mut jingle = content_action(Action::SessionAccept, &offer.sid, &offer.content, transport)
+        .with_responder(responder.clone());
+    // The file accepted, as XEP-0234's examples repeat it (some clients
+    // read it there).
+    if let Some(content) = jingle.contents.first_mut() {
+        content.description = Some(Description::Unknown(description(&offer.file)));
+    }
+    jingle
 }
 
 /// A session action about the transport of content `content`:
@@ -269,6 +280,10 @@ mod tests {
             ibb_transport(&got.stream, got.block_size),
         ));
         assert_eq!(answer.action, Action::SessionAccept);
+        assert!(
+            matches!(&answer.contents[0].description, Some(Description::Unknown(d)) if d.is("description", NS)),
+            "the accept repeats the file"
+        );
         assert_eq!(accepted_block_size(&answer), Some(MAX_BLOCK));
         let end = wire(terminate("s1", Reason::Success));
         assert_eq!(end.reason.map(|r| r.reason), Some(Reason::Success));

@@ -221,10 +221,15 @@ impl Actor {
                     .is_some_and(|(st, _)| *st == stream_id);
             ours.then(|| sid.clone())
         });
+        let ack = super::ack(id);
         let Some(sid) = sid else {
+            // The sender's close may come after we ended the session (the
+            // last byte was in and checked): nothing is left to close.
+            if payload.is("close", ibb::NS) {
+                return ack;
+            }
             return refuse(DefinedCondition::ItemNotFound, "no such stream");
         };
-        let ack = super::ack(id);
         if payload.is("open", ibb::NS) {
             let Ok(open) = Open::try_from(payload.clone()) else {
                 return refuse(DefinedCondition::BadRequest, "malformed open");
