@@ -313,6 +313,19 @@ fn declined_and_cancelled_transfers_end_on_both_sides() {
         "{:?}",
         listing(&files_dir(&bob, "b"))
     );
+
+    // Bob quits with an offer open: it is declined, Alice learns it at once.
+    let last = send_big_file(&mut alice, &bob, "Protokoll.pdf", 6 * MIB, "x3");
+    offer_of(&mut bob, "Protokoll.pdf");
+    assert!(bob.quit().success());
+    let ended = transfer(
+        &mut alice,
+        "declined on quit",
+        &last.id,
+        "cancelled",
+        Duration::from_secs(10),
+    );
+    assert_eq!(ended["error"], "declined by the contact");
 }
 
 /// A Jingle offer of `name` (`data`'s size, `hash`) from a raw client,
