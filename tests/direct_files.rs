@@ -439,20 +439,7 @@ fn a_strangers_offer_is_only_shown_and_a_damaged_file_is_discarded() {
     result_to(&eve, &accept);
     let mut damaged = data.clone();
     damaged[3] ^= 0x20;
-    let block = base64::engine::general_purpose::STANDARD.encode(&damaged);
-    for (n, payload) in [
-        "<open xmlns='http://jabber.org/protocol/ibb' block-size='4096' sid='st2' stanza='iq'/>"
-            .to_owned(),
-        format!("<data xmlns='http://jabber.org/protocol/ibb' seq='0' sid='st2'>{block}</data>"),
-        "<close xmlns='http://jabber.org/protocol/ibb' sid='st2'/>".to_owned(),
-    ]
-    .iter()
-    .enumerate()
-    {
-        eve.send_xml(&format!(
-            "<iq xmlns='jabber:client' type='set' id='ibb{n}' to='{bob_full}'>{payload}</iq>"
-        ));
-    }
+    send_in_band(&eve, &bob_full, "st2", &damaged);
     assert_eq!(terminated(&mut eve, "s2"), "media-error");
     let failed = transfer(&mut bob, "damaged", &id, "failed", Duration::from_secs(10));
     assert!(
@@ -460,4 +447,53 @@ fn a_strangers_offer_is_only_shown_and_a_damaged_file_is_discarded() {
         "{failed}"
     );
     assert!(listing(&files_dir(&bob, "b")).is_empty());
+
+    // A sender that ends the session itself once its bytes are out (before
+    // Bob's check): the file is still checked and kept.
+    eve.send_xml(&offer_xml(
+        &bob_full,
+        "s3",
+        "ende.txt",
+        data.len(),
+        &hash,
+        "st3",
+    ));
+    let offer = offer_of(&mut bob, "ende.txt");
+    let id = offer["id"].as_str().expect("id").to_owned();
+    bob.send(json!({"cmd":"accept_file","account":"b","id":id}));
+    let accept = eve
+        .wait_stanza(Duration::from_secs(10), |el| {
+            jingle_of(el).is_some_and(|j| {
+                j.attr("action") == Some("session-accept") && j.attr("sid") == Some("s3")
+            })
+        })
+        .expect("session-accept");
+    result_to(&eve, &accept);
+    send_in_band(&eve, &bob_full, "st3", &data);
+    eve.send_xml(&format!(
+        "<iq xmlns='jabber:client' type='set' id='end3' to='{bob_full}'>\
+         <jingle xmlns='urn:xmpp:jingle:1' action='session-terminate' sid='s3'>\
+         <reason><success/></reason></jingle></iq>"
+    ));
+    transfer(&mut bob, "kept", &id, "done", Duration::from_secs(10));
+    assert_eq!(listing(&files_dir(&bob, "b")), vec!["ende.txt"]);
+}
+
+/// `data` in-band from the raw client: open, one block, close.
+fn send_in_band(eve: &RawClient, to: &str, stream: &str, data: &[u8]) {
+    let block = base64::engine::general_purpose::STANDARD.encode(data);
+    for (n, payload) in [
+        format!(
+            "<open xmlns='http://jabber.org/protocol/ibb' block-size='4096' sid='{stream}' stanza='iq'/>"
+        ),
+        format!("<data xmlns='http://jabber.org/protocol/ibb' seq='0' sid='{stream}'>{block}</data>"),
+        format!("<close xmlns='http://jabber.org/protocol/ibb' sid='{stream}'/>"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        eve.send_xml(&format!(
+            "<iq xmlns='jabber:client' type='set' id='{stream}-{n}' to='{to}'>{payload}</iq>"
+        ));
+    }
 }

@@ -61,6 +61,12 @@ impl Ibb {
         self.writer = Some(writer);
     }
 
+    /// The sender is done: no more blocks come (the writer ends with what
+    /// it has).
+    pub(super) fn sender_done(&mut self) {
+        self.writer = None;
+    }
+
     /// The in-band stream agreed after a fallback.
     pub(super) fn agree(&mut self, stream: &str, block_size: u16) {
         self.agreed = Some((stream.to_owned(), block_size));

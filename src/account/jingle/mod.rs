@@ -88,6 +88,9 @@ struct Session {
     stage: Stage,
     ibb: ibb::Ibb,
     s5b: s5b::S5b,
+    /// Receiving: the sender ended the session with `success` before our
+    /// check was done (some clients do once every byte is sent).
+    peer_ended: bool,
 }
 
 /// The direct transfers of one account.
@@ -241,6 +244,7 @@ impl Actor {
                 stage: Stage::Hashing,
                 ibb: ibb::Ibb::default(),
                 s5b: s5b::S5b::default(),
+                peer_ended: false,
             },
         );
         // `offered` follows with the offer (its method known then).
@@ -489,6 +493,7 @@ impl Actor {
                 stage: Stage::Offered,
                 ibb: ibb::Ibb::default(),
                 s5b: s5b::S5b::default(),
+                peer_ended: false,
             },
         );
         // Never unasked from strangers; from contacts within the limits.
@@ -699,6 +704,17 @@ impl Actor {
 
     /// The peer ended session `sid`.
     fn on_terminated(&mut self, sid: &str, reason: &Reason) {
+        // A sender done with its part: what it sent is still checked (the
+        // writer ends with what came), then the session ends quietly.
+        if let Some(session) = self.jingle.by_sid.get_mut(sid)
+            && matches!(session.role, Role::Receiving)
+            && session.stage == Stage::Transferring
+            && *reason == Reason::Success
+        {
+            session.peer_ended = true;
+            session.ibb.sender_done();
+            return;
+        }
         let Some(session) = self.jingle.remove(sid) else {
             return;
         };
@@ -916,6 +932,8 @@ impl Actor {
             return;
         };
         let message = session.message.clone();
+        // Nobody to tell if the sender has ended the session already.
+        let stream = (!session.peer_ended).then_some(stream);
         match result {
             Ok((done, preview)) => {
                 tracing::info!(account = %self.id, %sid, size = done.size, "received directly");
@@ -931,14 +949,8 @@ impl Actor {
                     },
                 );
                 self.transfers.untrack(&message);
-                self.end_session(
-                    sid,
-                    Reason::Success,
-                    TransferState::Done,
-                    None,
-                    Some(stream),
-                )
-                .await;
+                self.end_session(sid, Reason::Success, TransferState::Done, None, stream)
+                    .await;
             }
             Err(e) => {
                 let reason = match e {
@@ -948,14 +960,8 @@ impl Actor {
                 };
                 let error = e.to_string();
                 tracing::info!(account = %self.id, %sid, "direct transfer failed: {error}");
-                self.end_session(
-                    sid,
-                    reason,
-                    TransferState::Failed,
-                    Some(&error),
-                    Some(stream),
-                )
-                .await;
+                self.end_session(sid, reason, TransferState::Failed, Some(&error), stream)
+                    .await;
             }
         }
     }
