@@ -20,27 +20,14 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::Prosody;
-use common::files::{BigSend, MIB, peak_rss_kib, send_big_file, sha256_file, transfer, updated};
-use common::headless::{Headless, account, befriend};
+use common::files::{
+    BigSend, MIB, peak_rss_kib, plain_pair_with, send_big_file, sha256_file, transfer, updated,
+};
 use serde_json::json;
 
 struct Run {
     mb_per_s: f64,
     memory: (u64, u64),
-}
-
-fn start(
-    server: &Prosody,
-    id: &str,
-    user: &str,
-    password: &str,
-    env: &[(&str, &str)],
-) -> (tempfile::TempDir, Headless) {
-    let dir = tempfile::tempdir().expect("temp profile");
-    let mut client = Headless::start_with_env(dir.path(), env);
-    client.add_account(account(server, id, user, password));
-    client.wait_state(id, "online");
-    (dir, client)
 }
 
 fn run(size: u64, method: &str) -> Run {
@@ -52,20 +39,7 @@ fn run(size: u64, method: &str) -> Run {
     } else {
         &[]
     };
-    let (_a, mut alice) = start(&server, "a", "alice", "apw", env);
-    let (_b, mut bob) = start(&server, "b", "bob", "bpw", &[]);
-    befriend(
-        &mut alice,
-        "a",
-        "alice@localhost",
-        &mut bob,
-        "b",
-        "bob@localhost",
-    );
-    alice.send(json!({"cmd":"encryption","account":"a","with":"bob@localhost","enabled":false}));
-    alice.wait_for("plain text", |v| {
-        v["event"] == "encryption" && v["with"] == "bob@localhost" && v["enabled"] == false
-    });
+    let (_dirs, mut alice, mut bob) = plain_pair_with(&server, env, &[]);
     // Bob's caps reach Alice with his presence; give them a moment.
     std::thread::sleep(Duration::from_secs(1));
     let BigSend {

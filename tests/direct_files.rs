@@ -16,7 +16,7 @@ use std::time::Duration;
 use base64::Engine as _;
 use common::Prosody;
 use common::files::*;
-use common::headless::{Headless, account, befriend, online};
+use common::headless::{Headless, online};
 use common::raw::RawClient;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -46,35 +46,16 @@ fn wait_direct_capable(alice: &mut Headless) {
 }
 
 /// Alice and Bob as mutual contacts in a plain-text chat, each started
-/// with `env` (the `PLAUSCH_JINGLE` knob of `account/jingle/s5b.rs`).
+/// with `env` (the `PLAUSCH_JINGLE` knob of `account/jingle/s5b.rs`), Alice
+/// knowing that Bob's client takes files directly.
 fn pair(
     server: &Prosody,
     alice_env: &[(&str, &str)],
     bob_env: &[(&str, &str)],
 ) -> ([tempfile::TempDir; 2], Headless, Headless) {
-    let start = |id: &str, user: &str, password: &str, env: &[(&str, &str)]| {
-        let dir = tempfile::tempdir().expect("temp profile");
-        let mut client = Headless::start_with_env(dir.path(), env);
-        client.add_account(account(server, id, user, password));
-        client.wait_state(id, "online");
-        (dir, client)
-    };
-    let (a_dir, mut alice) = start("a", "alice", "apw", alice_env);
-    let (b_dir, mut bob) = start("b", "bob", "bpw", bob_env);
-    befriend(
-        &mut alice,
-        "a",
-        "alice@localhost",
-        &mut bob,
-        "b",
-        "bob@localhost",
-    );
-    alice.send(json!({"cmd":"encryption","account":"a","with":"bob@localhost","enabled":false}));
-    alice.wait_for("the chat in plain text", |v| {
-        v["event"] == "encryption" && v["with"] == "bob@localhost" && v["enabled"] == false
-    });
+    let (dirs, mut alice, bob) = plain_pair_with(server, alice_env, bob_env);
     wait_direct_capable(&mut alice);
-    ([a_dir, b_dir], alice, bob)
+    (dirs, alice, bob)
 }
 
 /// A file of `size` from Alice to Bob, accepted by Bob: both see it done

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use super::Prosody;
-use super::headless::{Headless, alice_and_bob};
+use super::headless::{Headless, alice_and_bob_with};
 
 pub const MIB: u64 = 1024 * 1024;
 
@@ -94,7 +94,17 @@ pub fn assert_memory_bounded(
 /// hashes, sizes). In an encrypted chat a file goes as an `aesgcm://` link
 /// instead (tests/omemo_messages.rs).
 pub fn plain_pair(server: &Prosody) -> ([tempfile::TempDir; 2], Headless, Headless) {
-    let (dirs, mut alice, bob) = alice_and_bob(server);
+    plain_pair_with(server, &[], &[])
+}
+
+/// Like [`plain_pair`], each client started with extra environment
+/// variables (test-only knobs).
+pub fn plain_pair_with(
+    server: &Prosody,
+    alice_env: &[(&str, &str)],
+    bob_env: &[(&str, &str)],
+) -> ([tempfile::TempDir; 2], Headless, Headless) {
+    let (dirs, mut alice, bob) = alice_and_bob_with(server, alice_env, bob_env);
     alice.send(json!({"cmd":"encryption","account":"a","with":"bob@localhost","enabled":false}));
     alice.wait_for("the chat with bob in plain text", |v| {
         v["event"] == "encryption" && v["with"] == "bob@localhost" && v["enabled"] == false

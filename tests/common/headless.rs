@@ -474,8 +474,26 @@ pub fn befriend(
 /// the server must have users alice/apw and bob/bpw.
 #[allow(dead_code)]
 pub fn alice_and_bob(server: &Prosody) -> ([tempfile::TempDir; 2], Headless, Headless) {
-    let (a_dir, mut alice) = online(server, "a", "alice", "apw");
-    let (b_dir, mut bob) = online(server, "b", "bob", "bpw");
+    alice_and_bob_with(server, &[], &[])
+}
+
+/// Like [`alice_and_bob`], each client started with extra environment
+/// variables (test-only knobs).
+#[allow(dead_code)]
+pub fn alice_and_bob_with(
+    server: &Prosody,
+    alice_env: &[(&str, &str)],
+    bob_env: &[(&str, &str)],
+) -> ([tempfile::TempDir; 2], Headless, Headless) {
+    let start = |id: &str, user: &str, password: &str, env: &[(&str, &str)]| {
+        let dir = tempfile::tempdir().expect("temp profile");
+        let mut client = Headless::start_with_env(dir.path(), env);
+        client.add_account(account(server, id, user, password));
+        client.wait_state(id, "online");
+        (dir, client)
+    };
+    let (a_dir, mut alice) = start("a", "alice", "apw", alice_env);
+    let (b_dir, mut bob) = start("b", "bob", "bpw", bob_env);
     befriend(
         &mut alice,
         "a",

@@ -371,26 +371,12 @@ impl Actor {
                 Some((_, block_size)) => self.ibb_open(&sid, block_size, stream).await,
                 None => {
                     let error = "the contact's client accepted no usable transport";
-                    self.end_session(
-                        &sid,
-                        Reason::FailedTransport,
-                        TransferState::Failed,
-                        Some(error),
-                        Some(stream),
-                    )
-                    .await;
+                    self.transport_failed(&sid, error, stream).await;
                 }
             },
             Action::TransportReject => {
                 let error = "the contact's client refused the in-band fallback";
-                self.end_session(
-                    &sid,
-                    Reason::FailedTransport,
-                    TransferState::Failed,
-                    Some(error),
-                    Some(stream),
-                )
-                .await;
+                self.transport_failed(&sid, error, stream).await;
             }
             Action::SessionTerminate => {
                 let reason = jingle
@@ -405,6 +391,18 @@ impl Actor {
             }
         }
         None
+    }
+
+    /// No transport is left for session `sid`: it fails with `error`.
+    async fn transport_failed(&mut self, sid: &str, error: &str, stream: &Wire) {
+        self.end_session(
+            sid,
+            Reason::FailedTransport,
+            TransferState::Failed,
+            Some(error),
+            Some(stream),
+        )
+        .await;
     }
 
     /// A `session-initiate`: a file offered to us.
