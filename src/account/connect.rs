@@ -174,6 +174,12 @@ pub async fn open_secure(
 ) -> Result<SecureStream, ConnectError> {
     let domain = endpoint.jid.domain().as_str().to_owned();
     let (tcp, tls_mode) = resolve(endpoint, &domain).await?;
+    // Stanzas are written whole (a buffered stream flushes each): Nagle's
+    // algorithm only holds small ones back for the peer's delayed ACK
+    // (up to 40 ms each: receipts, IQ answers, in-band file blocks' acks).
+    if let Err(e) = tcp.set_nodelay(true) {
+        tracing::debug!("TCP_NODELAY not set: {e}");
+    }
     let (local, server) = (tcp.local_addr().ok().map(|a| a.ip()), tcp.peer_addr().ok());
     let header = |from: bool| stream_header(endpoint, from);
     let tls_result = match tls_mode {
