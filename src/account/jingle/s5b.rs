@@ -259,6 +259,14 @@ impl Actor {
             }
             S5bReport::Incoming(Err(e)) => {
                 tracing::debug!(account = %self.id, %sid, "nobody connected to us: {e}");
+                // The peer said it used one of our direct candidates, but
+                // its connection never came: in-band instead.
+                let waiting = session.s5b.ready.is_none()
+                    && session.s5b.chosen.is_none()
+                    && session.s5b.they_used.as_ref().is_some_and(Option::is_some);
+                if waiting {
+                    self.s5b_fall_back(sid, stream).await;
+                }
             }
             S5bReport::Outgoing(used) => {
                 let cid = used.as_ref().map(|(cid, _)| cid.clone());
