@@ -58,6 +58,14 @@ const WIRE: &[(&str, &str)] = &[
         r#"{"cmd":"cancel_transfer","account":"work","id":"m1"}"#,
     ),
     (
+        r#"{"cmd":"accept_file","account":"work","id":"m2"}"#,
+        r#"{"cmd":"accept_file","account":"work","id":"m2"}"#,
+    ),
+    (
+        r#"{"cmd":"decline_file","account":"work","id":"m2"}"#,
+        r#"{"cmd":"decline_file","account":"work","id":"m2"}"#,
+    ),
+    (
         r#"{"cmd":"download","account":"work","id":"m1"}"#,
         r#"{"cmd":"download","account":"work","id":"m1"}"#,
     ),
@@ -383,7 +391,7 @@ fn an_unknown_command_lists_every_command() {
     for name in &names {
         assert!(e.contains(name.as_str()), "{name} missing in: {e}");
     }
-    assert_eq!(e.matches('`').count() / 2 - 1, 60, "{e}");
+    assert_eq!(e.matches('`').count() / 2 - 1, 62, "{e}");
 }
 
 #[test]
@@ -439,5 +447,48 @@ fn an_update_keeps_what_is_absent_and_clears_what_is_null() {
     assert_eq!(
         serde_json::to_string(&update).unwrap(),
         r#"{"account":"a","label":null,"port":5223}"#
+    );
+}
+
+#[test]
+fn direct_transfer_events_read_as_documented() {
+    let offer = Event::FileOffer {
+        account: "work".into(),
+        id: "m2".into(),
+        with: "bob@example.org".into(),
+        from: "bob@example.org/laptop".into(),
+        name: "video.mp4".into(),
+        size: 1_000_000_000,
+        media_type: Some("video/mp4".into()),
+        contact: false,
+    };
+    assert_eq!(
+        serde_json::to_value(&offer).ok(),
+        Some(serde_json::json!({
+            "event": "file_offer", "account": "work", "id": "m2",
+            "with": "bob@example.org", "from": "bob@example.org/laptop",
+            "name": "video.mp4", "size": 1_000_000_000u64,
+            "media_type": "video/mp4", "contact": false
+        }))
+    );
+    let progress = Event::Transfer {
+        account: "work".into(),
+        id: "m2".into(),
+        direction: Direction::In,
+        state: TransferState::Offered,
+        bytes: 0,
+        total: None,
+        error: None,
+        method: Some(TransferMethod::Socks5),
+        reference: None,
+    };
+    let v = serde_json::to_value(&progress).unwrap_or_default();
+    assert_eq!(
+        (v["state"].as_str(), v["method"].as_str()),
+        (Some("offered"), Some("socks5"))
+    );
+    assert_eq!(
+        TransferState::parse("offered"),
+        Some(TransferState::Offered)
     );
 }
