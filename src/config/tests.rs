@@ -463,7 +463,7 @@ fn file_settings_per_account_and_the_global_limit() {
     let d = tmp();
     let text = "[settings]\nauto_download_limit_bytes = 1000\n\n\
         [[account]]\nid = \"a\"\njid = \"a@x.org\"\nauto_download = false\n\
-        auto_download_max_bytes = 500\ndownload_dir = \"/tmp/dl\"\n\n\
+        auto_download_max_bytes = 500\ndownload_dir = \"/tmp/dl\"\ndirect_transfer_first = true\n\n\
         [[account]]\nid = \"b\"\njid = \"b@x.org\"\n";
     let c = Config::load(&write(d.path(), text)).unwrap();
     assert_eq!(c.settings.auto_download_limit_bytes, 1000);
@@ -475,8 +475,10 @@ fn file_settings_per_account_and_the_global_limit() {
         Some(std::path::Path::new("/tmp/dl"))
     );
     assert_eq!(a.global_limit_bytes, 1000);
+    assert!(a.direct_first);
     let b = &c.account("b").unwrap().files;
     assert!(b.auto_download);
+    assert!(!b.direct_first, "upload first unless asked");
     // Images up to the global limit, other files up to the account's.
     assert!(b.auto_downloads(Some(900), true));
     assert!(!b.auto_downloads(Some(1001), true));
