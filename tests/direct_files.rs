@@ -148,13 +148,7 @@ fn a_file_above_the_upload_limit_goes_directly_to_the_contacts_client() {
     alice.wait_for("delivered", |v| {
         v["event"] == "message_state" && v["id"] == id.as_str() && v["state"] == "delivered"
     });
-    let progress = bob
-        .seen
-        .iter()
-        .filter(|v| {
-            v["event"] == "transfer" && v["id"] == bob_id.as_str() && v["state"] == "downloading"
-        })
-        .count();
+    let progress = progress_events(&bob, &bob_id, "downloading");
     assert!(progress >= 2, "progress events: {progress}");
 
     let stored = updated(&mut bob, &bob_id, |v| v["file"]["transfer"] == "done");

@@ -87,13 +87,7 @@ fn a_50_mb_file_round_trip_over_https_with_progress_and_bounded_memory() {
     );
     assert_eq!(sha256_file(&path), hash);
     assert_eq!(stored["file"]["plain_http"], Value::Null, "{stored}");
-    let downloads = bob
-        .seen
-        .iter()
-        .filter(|v| {
-            v["event"] == "transfer" && v["id"] == bob_id.as_str() && v["state"] == "downloading"
-        })
-        .count();
+    let downloads = progress_events(&bob, &bob_id, "downloading");
     assert!(downloads >= 2, "download progress events: {downloads}");
     // No temporary file is left.
     assert_eq!(

@@ -184,6 +184,15 @@ pub fn transfer(c: &mut Headless, what: &str, id: &str, state: &str, timeout: Du
     })
 }
 
+/// How many `transfer` events in `state` (progress) client `c` saw for
+/// message `id`.
+pub fn progress_events(c: &Headless, id: &str, state: &str) -> usize {
+    c.seen
+        .iter()
+        .filter(|v| v["event"] == "transfer" && v["id"] == id && v["state"] == state)
+        .count()
+}
+
 pub fn file_message(c: &mut Headless, account: &str) -> Value {
     c.wait_for("a file message", |v| {
         v["event"] == "message" && v["account"] == account && v["file"].is_object()
