@@ -1,30 +1,92 @@
-//! Full-text search over one account's messages (FTS5).
+//! Full-text search over one account's messages (FTS5), with the filters
+//! of [`query::Query`].
+//!
+//! The index holds each message's current body: a correction replaces the
+//! indexed text (the update trigger), a retraction or moderation wipes it.
+//! Retracted and moderated rows are excluded here as well, so an index
+//! entry left behind by anything else can never bring them back.
+
+pub mod query;
+
+use rusqlite::ToSql;
 
 use super::messages::{record_from_row, select_record};
 use super::{Store, StoreError};
 use crate::api::MessageRecord;
+pub use query::Query;
 
 /// The user's words as an FTS5 query: every word must occur (as a prefix),
 /// and nothing the user types is taken as query syntax.
 pub(crate) fn fts_query(text: &str) -> Option<String> {
-    let terms: Vec<String> = text
-        .split_whitespace()
-        .map(|w| format!("\"{}\"*", w.replace('"', "\"\"")))
-        .collect();
-    (!terms.is_empty()).then(|| terms.join(" "))
+    Query::parse(text).fts()
 }
 
+const SELECT: &str = select_record!("");
+
+/// Which conversations `:with` names: its JID, or a contact's or room's
+/// name (case-insensitive, as typed).
+const WITH: &str = "m.conversation_id IN (SELECT id FROM conversation WHERE jid = :with COLLATE NOCASE \
+     OR jid IN (SELECT jid FROM contact WHERE name = :with COLLATE NOCASE) \
+     OR jid IN (SELECT jid FROM room WHERE name = :with COLLATE NOCASE))";
+
+/// Who `:from` names: a bare or full JID, a contact's name, or in a room
+/// (or a private conversation with an occupant) the nick after the slash.
+const FROM: &str = "(m.sender_bare = :from COLLATE NOCASE OR m.sender = :from COLLATE NOCASE \
+     OR (instr(m.sender, '/') > 0 AND (c.kind = 'room' OR instr(c.jid, '/') > 0) \
+         AND substr(m.sender, instr(m.sender, '/') + 1) = :from COLLATE NOCASE) \
+     OR m.sender_bare IN (SELECT jid FROM contact WHERE name = :from COLLATE NOCASE))";
+
 impl Store {
-    /// Messages containing all words of `text`, newest first.
+    /// Messages matching `text` (words as prefixes, all required, and the
+    /// filters of [`Query`]), newest first. Retracted and moderated
+    /// messages are never found.
     pub fn search(&self, text: &str, limit: u32) -> Result<Vec<MessageRecord>, StoreError> {
-        let Some(query) = fts_query(text) else {
+        self.search_query(&Query::parse(text), limit)
+    }
+
+    /// [`Store::search`] with the query already parsed.
+    pub fn search_query(
+        &self,
+        query: &Query,
+        limit: u32,
+    ) -> Result<Vec<MessageRecord>, StoreError> {
+        if query.is_empty() {
             return Ok(Vec::new());
-        };
-        let mut stmt = self.conn.prepare_cached(select_record!(
-            "JOIN message_fts f ON f.rowid = m.seq "
-            "WHERE message_fts MATCH ?1 ORDER BY m.ts DESC, m.pos DESC LIMIT ?2"
-        ))?;
-        let rows = stmt.query_map(rusqlite::params![query, limit], record_from_row)?;
+        }
+        let mut sql = format!("{SELECT} WHERE m.retracted = 0");
+        let mut params: Vec<(&str, Box<dyn ToSql>)> = vec![(":limit", Box::new(limit))];
+        if let Some(fts) = query.fts() {
+            sql.push_str(
+                " AND m.seq IN (SELECT rowid FROM message_fts WHERE message_fts MATCH :fts)",
+            );
+            params.push((":fts", Box::new(fts)));
+        }
+        if let Some(with) = &query.with {
+            sql.push_str(" AND ");
+            sql.push_str(WITH);
+            params.push((":with", Box::new(with.clone())));
+        }
+        if let Some(from) = &query.from {
+            sql.push_str(" AND ");
+            sql.push_str(FROM);
+            params.push((":from", Box::new(from.clone())));
+        }
+        if let Some(before) = query.before_ms() {
+            sql.push_str(" AND m.ts < :before");
+            params.push((":before", Box::new(before)));
+        }
+        if let Some(after) = query.after_ms() {
+            sql.push_str(" AND m.ts >= :after");
+            params.push((":after", Box::new(after)));
+        }
+        sql.push_str(" ORDER BY m.ts DESC, m.pos DESC LIMIT :limit");
+        // At most 2^4 shapes of statement: all stay in the cache.
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let named: Vec<(&str, &dyn ToSql)> = params.iter().map(|(k, v)| (*k, v.as_ref())).collect();
+        let rows = stmt.query_map(named.as_slice(), record_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
+
+#[cfg(test)]
+mod tests;

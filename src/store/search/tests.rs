@@ -1,0 +1,182 @@
+//! Search with filters over a small store: 1:1 chats, a room, our own
+//! messages, corrections, retractions and moderation.
+
+use chrono::{DateTime, Local, NaiveDate, TimeZone, Utc};
+
+use crate::api::{Contact, Direction, MessageState};
+use crate::store::{NewMessage, Store};
+
+const ALICE: &str = "alice@example.org";
+const BOB: &str = "bob@example.org";
+const ROOM: &str = "team@muc.example.org";
+const ME: &str = "me@example.org/laptop";
+
+/// Noon (local time) of a day in March 2026, plus `secs`.
+fn at(day: u32, secs: i64) -> DateTime<Utc> {
+    let noon = NaiveDate::from_ymd_opt(2026, 3, day)
+        .unwrap()
+        .and_hms_opt(12, 0, 0)
+        .unwrap();
+    Local
+        .from_local_datetime(&noon)
+        .earliest()
+        .unwrap()
+        .with_timezone(&Utc)
+        + chrono::TimeDelta::seconds(secs)
+}
+
+fn msg<'a>(id: &'a str, with: &'a str, sender: &'a str, body: &'a str, day: u32) -> NewMessage<'a> {
+    let out = sender == ME;
+    NewMessage {
+        id,
+        with,
+        direction: if out { Direction::Out } else { Direction::In },
+        sender,
+        body,
+        timestamp: at(day, 0),
+        state: if out {
+            MessageState::Acked
+        } else {
+            MessageState::Received
+        },
+        server_id: None,
+        origin_id: None,
+        reply_to: None,
+        markable: false,
+        file: None,
+        mention: false,
+        occupant_id: None,
+        crypto: Default::default(),
+    }
+}
+
+fn store() -> Store {
+    let mut s = Store::open_in_memory().unwrap();
+    s.ensure_room(ROOM).unwrap();
+    s.set_room_bookmark(ROOM, Some("Team Room"), Some("me"), true)
+        .unwrap();
+    let contact = Contact {
+        jid: ALICE.to_owned(),
+        name: Some("Alice Liddell".to_owned()),
+        subscription: "both".to_owned(),
+        ..Default::default()
+    };
+    s.replace_roster(&[contact], None).unwrap();
+    let alice_phone = format!("{ALICE}/phone");
+    let bob_pc = format!("{BOB}/pc");
+    let carol = format!("{ROOM}/carol");
+    let dave = format!("{ROOM}/dave");
+    s.insert_messages(&[
+        msg("a1", ALICE, &alice_phone, "Meet at the harbour tomorrow", 1),
+        msg("a2", ALICE, ME, "The harbour is closed on Sundays", 2),
+        msg("b1", BOB, &bob_pc, "Harbourmaster says hello", 3),
+        msg("r1", ROOM, &carol, "harbour meeting moved to Friday", 4),
+        msg("r2", ROOM, &dave, "harbour photos are online", 5),
+        msg("r3", ROOM, &carol, "Grüße aus dem Hafen 東京", 6),
+    ])
+    .unwrap();
+    s
+}
+
+fn ids(s: &Store, q: &str) -> Vec<String> {
+    s.search(q, 50).unwrap().into_iter().map(|m| m.id).collect()
+}
+
+#[test]
+fn words_match_as_prefixes_newest_first() {
+    let s = store();
+    assert_eq!(ids(&s, "harbour"), ["r2", "r1", "b1", "a2", "a1"]);
+    assert_eq!(ids(&s, "harb mee"), ["r1", "a1"]);
+    assert_eq!(ids(&s, "grü hafen"), ["r3"]);
+    assert_eq!(ids(&s, "東京"), ["r3"]);
+    assert_eq!(ids(&s, "\"harbour is\""), ["a2"], "a phrase");
+    assert!(ids(&s, "   ").is_empty());
+    assert_eq!(s.search("harbour", 2).unwrap().len(), 2, "the limit");
+}
+
+#[test]
+fn filters_narrow_the_results() {
+    let s = store();
+    assert_eq!(ids(&s, "harbour with:alice@example.org"), ["a2", "a1"]);
+    assert_eq!(ids(&s, "harbour in:ALICE@example.org"), ["a2", "a1"]);
+    assert_eq!(ids(&s, "harbour in:\"Alice Liddell\""), ["a2", "a1"]);
+    assert_eq!(ids(&s, "harbour in:\"team room\""), ["r2", "r1"]);
+    assert_eq!(ids(&s, "harbour from:alice@example.org"), ["a1"]);
+    assert_eq!(ids(&s, "harbour from:\"alice liddell\""), ["a1"]);
+    assert_eq!(ids(&s, "harbour from:me@example.org"), ["a2"]);
+    assert_eq!(ids(&s, "from:carol"), ["r3", "r1"], "a nick, no words");
+    assert_eq!(ids(&s, "from:carol in:team@muc.example.org harb"), ["r1"]);
+    // A resource of a 1:1 contact is no nick.
+    assert!(ids(&s, "from:phone").is_empty());
+    assert_eq!(ids(&s, "harbour after:2026-03-03"), ["r2", "r1", "b1"]);
+    assert_eq!(ids(&s, "harbour before:2026-03-03"), ["a2", "a1"]);
+    assert_eq!(
+        ids(&s, "harbour after:2026-03-02 before:2026-03-04"),
+        ["b1", "a2"]
+    );
+    assert!(ids(&s, "harbour with:nobody@example.org").is_empty());
+    // Filters only being typed do not change anything yet.
+    assert_eq!(ids(&s, "harbour before:2026-0").len(), 5);
+    assert_eq!(ids(&s, "harbour from:").len(), 5);
+}
+
+#[test]
+fn hostile_queries_are_text() {
+    let mut s = store();
+    let x = format!("{BOB}/pc");
+    s.insert_messages(&[msg(
+        "q1",
+        BOB,
+        &x,
+        "he said \"NEAR(x)\" OR NOT * ^col: {a}",
+        7,
+    )])
+    .unwrap();
+    for q in [
+        "\"",
+        "*",
+        "\"\"",
+        "NEAR(",
+        "NEAR(x",
+        "OR",
+        "AND NOT",
+        "a OR",
+        "col:x",
+        "{a}",
+        "^",
+        "'; DROP TABLE message; --",
+        "from:\"",
+        "in:\"'\"",
+        "🎉",
+        "\u{0}",
+        "x\u{202e}y",
+    ] {
+        assert!(s.search(q, 10).is_ok(), "{q:?}");
+    }
+    assert_eq!(ids(&s, "NEAR"), ["q1"]);
+    assert_eq!(ids(&s, "OR NOT"), ["q1"]);
+    assert_eq!(ids(&s, "\"NEAR(x)\""), ["q1"]);
+    assert_eq!(ids(&s, "from:'; DROP TABLE message; --").len(), 0);
+    assert_eq!(ids(&s, "harbour").len(), 5, "the table is still there");
+}
+
+#[test]
+fn corrected_retracted_and_moderated_messages() {
+    let mut s = store();
+    s.correct("a2", "The marina is closed on Sundays").unwrap();
+    assert_eq!(ids(&s, "marina"), ["a2"], "found by the current text");
+    assert_eq!(ids(&s, "harbour closed").len(), 0, "not by the first text");
+    s.retract("b1").unwrap();
+    s.moderate("r2", "team@muc.example.org/mod", Some("spam"))
+        .unwrap();
+    assert_eq!(ids(&s, "harbour"), ["r1", "a1"]);
+    // Even an index entry that was left behind does not bring them back.
+    s.conn
+        .execute(
+            "INSERT INTO message_fts (rowid, body) SELECT seq, 'harbour' FROM message \
+             WHERE retracted = 1",
+            [],
+        )
+        .unwrap();
+    assert_eq!(ids(&s, "harbour"), ["r1", "a1"]);
+}
