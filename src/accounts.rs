@@ -167,6 +167,9 @@ pub async fn update_account(
     if let Some(on) = update.auto_download {
         next.files.auto_download = on;
     }
+    if let Some(days) = update.keep_days {
+        next.files.keep_days = days;
+    }
     if let Some(first) = update.direct_transfer_first {
         next.files.direct_first = first;
     }

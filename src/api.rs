@@ -193,6 +193,30 @@ pub enum TransferState {
     Offered,
 }
 
+/// The form of an export (`export`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportFormat {
+    /// `YYYY-MM-DD HH:MM:SS Name: text`, one line per message.
+    #[default]
+    Text,
+    /// One `message` record per line, every field (for tools).
+    Jsonl,
+    /// A self-contained page that looks like the conversation.
+    Html,
+}
+
+impl ExportFormat {
+    /// The file ending of an export in this form.
+    pub fn extension(self) -> &'static str {
+        match self {
+            ExportFormat::Text => "txt",
+            ExportFormat::Jsonl => "jsonl",
+            ExportFormat::Html => "html",
+        }
+    }
+}
+
 /// How a file goes: through the server's upload service, or directly to
 /// the contact's client (Jingle, XEP-0234) over a SOCKS5 connection
 /// (direct or through the server's proxy) or in-band through the server.

@@ -15,6 +15,7 @@ pub mod api;
 pub mod avatar_image;
 pub mod config;
 pub mod consistent_color;
+pub mod export;
 pub mod files;
 #[doc(hidden)]
 pub mod fuzzing;

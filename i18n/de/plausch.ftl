@@ -360,6 +360,7 @@ settings-download-dir-placeholder = Leer: der eigene Ordner des Kontos im Profil
 settings-direct-first = Dateien zuerst direkt an das Gerät des Kontakts senden
 settings-direct-first-help = Sonst gehen Dateien über den Upload-Dienst Ihres Servers und nur dann direkt, wenn er sie nicht annehmen kann.
 error-invalid-size = Die Größe muss eine ganze Zahl in MiB sein.
+error-invalid-keep-days = Nachrichten eine ganze Zahl von Tagen aufbewahren (0: für immer).
 
 ## Gruppen
 join-room-button = + Gruppe
@@ -457,6 +458,7 @@ problem-file-unreadable = Die Datei kann nicht gelesen werden.
 problem-file-unavailable = Die Datei ist (noch) nicht verfügbar.
 problem-unknown-transfer = Die Dateiübertragung wurde nicht gefunden.
 problem-transfer-failed = Die Dateiübertragung konnte nicht gestartet werden.
+problem-export-failed = Der Export konnte nicht geschrieben werden.
 problem-still-busy = Die vorige Änderung wird noch gespeichert; versuchen Sie es gleich noch einmal.
 problem-server-timeout = Der Server hat nicht rechtzeitig geantwortet; die Änderung ist vielleicht nicht gespeichert.
 problem-profile-not-saved = Der Server hat das Profil nicht gespeichert.

@@ -360,6 +360,7 @@ settings-download-dir-placeholder = Empty: the account's own folder in the profi
 settings-direct-first = Send files directly to the contact's device first
 settings-direct-first-help = Otherwise files go through your server's upload service and directly only when it cannot take them.
 error-invalid-size = The size must be a whole number of MiB.
+error-invalid-keep-days = Keep messages for a whole number of days (0: for ever).
 
 ## Group chats
 join-room-button = + Group
@@ -457,6 +458,7 @@ problem-file-unreadable = The file cannot be read.
 problem-file-unavailable = The file is not available (yet).
 problem-unknown-transfer = The file transfer was not found.
 problem-transfer-failed = The file transfer could not be started.
+problem-export-failed = The export could not be written.
 problem-still-busy = The previous change is still being saved; try again in a moment.
 problem-server-timeout = The server did not answer in time; the change may not have been saved.
 problem-profile-not-saved = The server did not save the profile.

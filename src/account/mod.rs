@@ -35,6 +35,7 @@ pub mod console;
 mod contacts;
 pub mod depth_limit;
 pub mod file_message;
+mod history;
 mod inbound;
 mod jingle;
 pub(crate) mod last_activity;
@@ -160,6 +161,8 @@ struct Actor {
     priority: i8,
     /// The privacy switches (receipts, typing, read markers).
     switches: crate::config::Switches,
+    /// Retention (`history.rs`): days of messages kept, 0 for ever.
+    keep_days: u32,
     /// What our contacts' clients support (XEP-0115).
     caps: caps::CapsBook,
     /// Direct file transfers (Jingle sessions).
@@ -249,6 +252,7 @@ impl Actor {
             password_source: config.password.clone(),
             priority: config.priority.unwrap_or(0),
             switches: config.switches,
+            keep_days: config.files.keep_days,
             caps: caps::CapsBook::default(),
             jingle: jingle::Sessions::default(),
             subscription_requests: Default::default(),
@@ -347,6 +351,9 @@ async fn run(
         muc::ping_interval(),
     );
     room_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    // Retention: at start (the first tick is at once), then once a day.
+    let mut retention_tick = tokio::time::interval(history::RETENTION_EVERY);
+    retention_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
 
     loop {
         tokio::select! {
@@ -413,6 +420,7 @@ async fn run(
                 tracing::warn!(account = %actor.id, "archive catch-up is slow; sending the outbox anyway");
                 actor.end_catch_up(&stream, false).await;
             }
+            _ = retention_tick.tick() => actor.apply_retention(chrono::Utc::now()),
             _ = room_tick.tick() => {
                 if actor.state == ConnState::Online {
                     actor.ping_rooms(&stream).await;
@@ -641,6 +649,11 @@ impl Actor {
     fn reconfigure(&mut self, config: &AccountConfig) {
         self.switches = config.switches;
         self.transfers.reconfigure(&config.files, &self.data_dir);
+        // A shorter retention applies at once.
+        if config.files.keep_days != self.keep_days {
+            self.keep_days = config.files.keep_days;
+            self.apply_retention(chrono::Utc::now());
+        }
     }
 
     /// What we offer to contacts, following the privacy switches.

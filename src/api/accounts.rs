@@ -192,6 +192,10 @@ pub struct AccountUpdate {
     /// the upload service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direct_transfer_first: Option<bool>,
+    /// Retention: delete messages older than this many days (0: keep them
+    /// for ever).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keep_days: Option<u32>,
     /// Where received files go (`null`: `files/` in the account's directory).
     #[serde(default, skip_serializing_if = "Change::is_keep")]
     pub download_dir: Change<String>,
@@ -226,6 +230,7 @@ impl std::fmt::Debug for AccountUpdate {
             .field("auto_download", &self.auto_download)
             .field("auto_download_max_bytes", &self.auto_download_max_bytes)
             .field("direct_transfer_first", &self.direct_transfer_first)
+            .field("keep_days", &self.keep_days)
             .field("download_dir", &self.download_dir)
             .field("password", &self.password.as_ref().map(|_| "<redacted>"))
             .field("password_command", &self.password_command.is_some())

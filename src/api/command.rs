@@ -113,6 +113,28 @@ pub enum AccountRequest {
     Download {
         id: String,
     },
+    /// Write the history to a file: one conversation (`with`) or all of the
+    /// account's; sent without `account`, every account writes its own
+    /// file into the folder `path` (`<account>.<ending>`). Streamed: memory
+    /// does not grow with the history. Answered by `export_done`.
+    Export {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        with: Option<String>,
+        #[serde(default)]
+        format: ExportFormat,
+        path: String,
+    },
+    /// Delete one message here (not on the server: the archive keeps its
+    /// copy); its received file and preview go too. `history_deleted`.
+    DeleteMessage {
+        id: String,
+    },
+    /// Delete a conversation's whole history here (messages, search index,
+    /// received files, previews); the conversation stays in the list.
+    /// `history_deleted`.
+    DeleteConversation {
+        with: String,
+    },
     /// Take a file offered for direct transfer (`file_offer`, XEP-0234):
     /// it comes into the download folder like a download.
     AcceptFile {
@@ -493,6 +515,7 @@ impl<'de> Deserialize<'de> for Command {
             (_, request @ AccountRequest::ClientState { .. }) => Ok(Command::EveryAccount(request)),
             (Some(account), request) => Ok(Command::Account { account, request }),
             (None, request @ AccountRequest::SetPresence(_)) => Ok(Command::EveryAccount(request)),
+            (None, request @ AccountRequest::Export { .. }) => Ok(Command::EveryAccount(request)),
             (None, _) => Err(D::Error::missing_field("account")),
         }
     }

@@ -100,6 +100,26 @@ pub enum Event {
         #[serde(default, rename = "ref", skip_serializing_if = "Option::is_none")]
         reference: Option<String>,
     },
+    /// An export is written: `messages` messages, `bytes` bytes at `path`.
+    ExportDone {
+        account: AccountId,
+        path: String,
+        messages: u64,
+        bytes: u64,
+    },
+    /// Messages were deleted here: one (`id`), a conversation's (`with`
+    /// without `id`), or, by the account's retention, every message older
+    /// than it keeps (`retention: true`, neither `id` nor `with`).
+    HistoryDeleted {
+        account: AccountId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        with: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        id: Option<String>,
+        messages: u64,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        retention: bool,
+    },
     /// Someone offers a file for direct transfer (XEP-0234). It is stored
     /// as an incoming message with a file in state `offered` (`id`);
     /// answer with `accept_file` or `decline_file`. Offers are accepted
@@ -423,6 +443,8 @@ impl Event {
             | Event::MessageUpdated { account, .. }
             | Event::Transfer { account, .. }
             | Event::FileOffer { account, .. }
+            | Event::ExportDone { account, .. }
+            | Event::HistoryDeleted { account, .. }
             | Event::FileTooLarge { account, .. }
             | Event::History { account, .. }
             | Event::SearchResults { account, .. }

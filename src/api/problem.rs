@@ -101,6 +101,8 @@ pub enum Problem {
     UnknownTransfer,
     /// A file transfer cannot be started.
     TransferFailed,
+    /// An export could not be written.
+    ExportFailed,
     /// The previous request of the same kind is still under way.
     StillBusy,
     /// The server did not answer in time.
@@ -156,7 +158,7 @@ pub enum Problem {
 
 impl Problem {
     /// Every code, for tests and front-ends that list them.
-    pub const ALL: [Problem; 35] = [
+    pub const ALL: [Problem; 36] = [
         Problem::NotConnected,
         Problem::StoreFailed,
         Problem::InvalidAddress,
@@ -170,6 +172,7 @@ impl Problem {
         Problem::FileUnavailable,
         Problem::UnknownTransfer,
         Problem::TransferFailed,
+        Problem::ExportFailed,
         Problem::StillBusy,
         Problem::ServerTimeout,
         Problem::ProfileNotSaved,
@@ -210,6 +213,7 @@ impl Problem {
             Problem::FileUnavailable => "file_unavailable",
             Problem::UnknownTransfer => "unknown_transfer",
             Problem::TransferFailed => "transfer_failed",
+            Problem::ExportFailed => "export_failed",
             Problem::StillBusy => "still_busy",
             Problem::ServerTimeout => "server_timeout",
             Problem::ProfileNotSaved => "profile_not_saved",
@@ -256,6 +260,7 @@ impl Problem {
             Problem::FileUnavailable => "The file is not available.",
             Problem::UnknownTransfer => "The file transfer was not found.",
             Problem::TransferFailed => "The file transfer could not be started.",
+            Problem::ExportFailed => "The export could not be written.",
             Problem::StillBusy => "The previous change is still being saved; try again.",
             Problem::ServerTimeout => "The server did not answer in time.",
             Problem::ProfileNotSaved => "The profile was not saved.",

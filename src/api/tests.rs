@@ -58,6 +58,18 @@ const WIRE: &[(&str, &str)] = &[
         r#"{"cmd":"cancel_transfer","account":"work","id":"m1"}"#,
     ),
     (
+        r#"{"cmd":"export","account":"work","with":"bob@example.org","format":"html","path":"/tmp/bob.html"}"#,
+        r#"{"cmd":"export","account":"work","with":"bob@example.org","format":"html","path":"/tmp/bob.html"}"#,
+    ),
+    (
+        r#"{"cmd":"delete_message","account":"work","id":"m1"}"#,
+        r#"{"cmd":"delete_message","account":"work","id":"m1"}"#,
+    ),
+    (
+        r#"{"cmd":"delete_conversation","account":"work","with":"bob@example.org"}"#,
+        r#"{"cmd":"delete_conversation","account":"work","with":"bob@example.org"}"#,
+    ),
+    (
         r#"{"cmd":"accept_file","account":"work","id":"m2"}"#,
         r#"{"cmd":"accept_file","account":"work","id":"m2"}"#,
     ),
@@ -391,7 +403,7 @@ fn an_unknown_command_lists_every_command() {
     for name in &names {
         assert!(e.contains(name.as_str()), "{name} missing in: {e}");
     }
-    assert_eq!(e.matches('`').count() / 2 - 1, 62, "{e}");
+    assert_eq!(e.matches('`').count() / 2 - 1, 65, "{e}");
 }
 
 #[test]
@@ -447,6 +459,18 @@ fn an_update_keeps_what_is_absent_and_clears_what_is_null() {
     assert_eq!(
         serde_json::to_string(&update).unwrap(),
         r#"{"account":"a","label":null,"port":5223}"#
+    );
+}
+
+#[test]
+fn an_export_without_account_is_for_every_account_and_text_by_default() {
+    assert_eq!(
+        parse(r#"{"cmd":"export","path":"/tmp/all"}"#),
+        Command::EveryAccount(AccountRequest::Export {
+            with: None,
+            format: ExportFormat::Text,
+            path: "/tmp/all".into(),
+        })
     );
 }
 

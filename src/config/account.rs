@@ -65,6 +65,10 @@ pub struct FileSettings {
     /// Files go directly to the contact's client (Jingle) when it can take
     /// them, before trying the upload service (default: upload first).
     pub direct_first: bool,
+    /// Retention: messages older than this many days are deleted here,
+    /// with their received files (0: kept for ever). Beside the file
+    /// settings because received files go with their messages.
+    pub keep_days: u32,
 }
 
 impl Default for FileSettings {
@@ -75,6 +79,7 @@ impl Default for FileSettings {
             download_dir: None,
             global_limit_bytes: DEFAULT_AUTO_DOWNLOAD_LIMIT,
             direct_first: false,
+            keep_days: 0,
         }
     }
 }

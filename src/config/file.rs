@@ -49,6 +49,8 @@ pub(super) struct RawAccount {
     download_dir: Option<String>,
     // Absent: off (upload first).
     direct_transfer_first: Option<bool>,
+    // Absent or 0: messages are kept for ever.
+    keep_days: Option<i64>,
 }
 
 /// The value of `tls` in the file.
@@ -122,6 +124,7 @@ impl From<&AccountConfig> for RawAccount {
                 .then(|| toml_int(f.auto_download_max_bytes)),
             download_dir: path(&f.download_dir),
             direct_transfer_first: f.direct_first.then_some(true),
+            keep_days: (f.keep_days > 0).then(|| i64::from(f.keep_days)),
         }
     }
 }
@@ -165,6 +168,10 @@ impl RawAccount {
         let resource = non_empty("resource", self.resource)?;
         let ca_file = non_empty("ca_file", self.ca_file)?.map(PathBuf::from);
         let download_dir = non_empty("download_dir", self.download_dir)?.map(PathBuf::from);
+        let keep_days = match self.keep_days {
+            None => 0,
+            Some(n) => u32::try_from(n).map_err(|_| ValidationError::KeepDays(n))?,
+        };
         let auto_download_max_bytes = match self.auto_download_max_bytes {
             None => DEFAULT_AUTO_DOWNLOAD_MAX,
             Some(n) => u64::try_from(n).map_err(|_| ValidationError::NegativeSize(n))?,
@@ -203,6 +210,7 @@ impl RawAccount {
                 download_dir,
                 global_limit_bytes: DEFAULT_AUTO_DOWNLOAD_LIMIT,
                 direct_first: self.direct_transfer_first.unwrap_or(false),
+                keep_days,
             },
         })
     }
@@ -289,14 +297,14 @@ pub(super) fn check_types(table: &Table) -> Result<(), String> {
     for (key, value) in table {
         let expected = match key.as_str() {
             k if is_switch(k) => "a boolean (true or false)",
-            "port" | "priority" | "auto_download_max_bytes" => "an integer",
+            "port" | "priority" | "auto_download_max_bytes" | "keep_days" => "an integer",
             "id" | "jid" | "label" | "color" | "password_command" | "host" | "tls" | "ca_file"
             | "pinned_cert" | "resource" | "download_dir" => "a string",
             _ => continue,
         };
         let ok = match key.as_str() {
             k if is_switch(k) => value.is_bool(),
-            "port" | "priority" | "auto_download_max_bytes" => value.is_integer(),
+            "port" | "priority" | "auto_download_max_bytes" | "keep_days" => value.is_integer(),
             _ => value.is_str(),
         };
         if !ok {

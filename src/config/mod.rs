@@ -26,6 +26,7 @@
 //! auto_download_max_bytes = 5242880 # "small" (images: up to the global limit)
 //! download_dir = "/home/me/Downloads/work" # absent: files/ in the account's directory
 //! direct_transfer_first = false # true: files go to the contact's client first (Jingle)
+//! keep_days = 0          # retention: delete messages older than this (0: keep for ever)
 //! ```
 //!
 //! A syntax error makes the whole file unusable ([`ConfigError::Parse`]). An

@@ -463,7 +463,7 @@ fn file_settings_per_account_and_the_global_limit() {
     let d = tmp();
     let text = "[settings]\nauto_download_limit_bytes = 1000\n\n\
         [[account]]\nid = \"a\"\njid = \"a@x.org\"\nauto_download = false\n\
-        auto_download_max_bytes = 500\ndownload_dir = \"/tmp/dl\"\ndirect_transfer_first = true\n\n\
+        auto_download_max_bytes = 500\ndownload_dir = \"/tmp/dl\"\ndirect_transfer_first = true\nkeep_days = 30\n\n\
         [[account]]\nid = \"b\"\njid = \"b@x.org\"\n";
     let c = Config::load(&write(d.path(), text)).unwrap();
     assert_eq!(c.settings.auto_download_limit_bytes, 1000);
@@ -476,9 +476,11 @@ fn file_settings_per_account_and_the_global_limit() {
     );
     assert_eq!(a.global_limit_bytes, 1000);
     assert!(a.direct_first);
+    assert_eq!(a.keep_days, 30);
     let b = &c.account("b").unwrap().files;
     assert!(b.auto_download);
     assert!(!b.direct_first, "upload first unless asked");
+    assert_eq!(b.keep_days, 0, "kept for ever unless asked");
     // Images up to the global limit, other files up to the account's.
     assert!(b.auto_downloads(Some(900), true));
     assert!(!b.auto_downloads(Some(1001), true));
@@ -488,6 +490,13 @@ fn file_settings_per_account_and_the_global_limit() {
     // Written back as read.
     let again = Config::parse(&c.to_toml(), std::path::Path::new("x")).unwrap();
     assert_eq!(again, c);
+    // Negative days break only that account.
+    let bad = "[[account]]\nid = \"a\"\njid = \"a@x.org\"\nkeep_days = -1\n";
+    let c = Config::parse(bad, std::path::Path::new("x")).unwrap();
+    assert!(matches!(
+        c.accounts[0],
+        crate::config::AccountEntry::Broken(_)
+    ));
     // A negative size breaks only that account.
     let bad = "[[account]]\nid = \"a\"\njid = \"a@x.org\"\nauto_download_max_bytes = -1\n";
     let c = Config::parse(bad, std::path::Path::new("x")).unwrap();

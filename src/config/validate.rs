@@ -44,6 +44,8 @@ pub enum ValidationError {
     HostWhitespace(String),
     #[error("auto_download_max_bytes {0} must not be negative")]
     NegativeSize(i64),
+    #[error("keep_days {0} must be a number of days from 0 (for ever) up")]
+    KeepDays(i64),
     #[error("priority {0} is out of range (-128 to 127)")]
     Priority(i64),
 }
@@ -69,6 +71,7 @@ impl ValidationError {
             V::Empty(_) => "error-empty-value",
             V::HostWhitespace(_) => "error-invalid-host",
             V::NegativeSize(_) => "error-invalid-size",
+            V::KeepDays(_) => "error-invalid-keep-days",
             V::Priority(_) => "error-invalid-priority",
         }
     }

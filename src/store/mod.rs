@@ -16,6 +16,7 @@
 
 mod archive;
 mod files;
+mod history;
 mod insert;
 mod messages;
 pub(crate) mod omemo;
@@ -38,6 +39,7 @@ use rusqlite::{Connection, OptionalExtension};
 use crate::api::{Direction, MessageCrypto, MessageState};
 
 pub use files::{FileUpdate, NewFile, PendingUpload};
+pub use history::Deleted;
 pub use insert::{CatchUpTrail, Inserted, LiveSince};
 pub use peers::Peer;
 pub use rooms::RoomRow;

@@ -419,6 +419,8 @@ pub fn apply_event(
                 contact,
             });
         }
+        // The window has no export or delete yet (issue 25): headless only.
+        Event::ExportDone { .. } | Event::HistoryDeleted { .. } => {}
         Event::Devices { jid, devices, .. } => {
             account.omemo.by_jid.insert(jid, devices);
         }

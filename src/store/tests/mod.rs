@@ -1,5 +1,6 @@
 //! Store tests, split by topic; shared fixtures live here.
 
+mod history;
 mod messages;
 mod omemo;
 mod signals;
