@@ -582,3 +582,18 @@ decryption-duplicate = Die Nachricht kam schon einmal an (eine Wiederholung).
 decryption-broken = Die Nachricht ist beschädigt oder nicht echt.
 decryption-disabled = Die Verschlüsselung ist für dieses Konto ausgeschaltet.
 decryption-unknown-sender = Die Gruppe nennt nicht, wer sie geschrieben hat; dessen Schlüssel sind daher unbekannt.
+
+## Suche (Strg+F in einem Gespräch, Strg+Umschalt+F überall)
+search-title-all = Alle Gespräche durchsuchen
+search-title-conversation = Suchen in { $name }
+search-widen = Überall
+search-placeholder = Wörter, from:, with:, before:, after:
+search-hint = Wörter passen auf Wortanfänge. Filter: from: (ein Kontakt oder Nick), with: oder in: (ein Gespräch), before: und after: (ein Datum, JJJJ-MM-TT). Strg+Umschalt+F sucht überall.
+search-searching = Suche läuft…
+search-none = Keine Nachrichten gefunden.
+search-count = { $count ->
+    [one] Eine Nachricht
+   *[other] { $count } Nachrichten
+}
+search-you = Du
+chat-jump-newest = ↓ Neueste Nachrichten

@@ -582,3 +582,18 @@ decryption-duplicate = it was received before (a repeated message).
 decryption-broken = it is damaged or not genuine.
 decryption-disabled = encryption is switched off for this account.
 decryption-unknown-sender = the group did not reveal who wrote it, so their keys are unknown.
+
+## Search (Ctrl+F in a conversation, Ctrl+Shift+F everywhere)
+search-title-all = Search all conversations
+search-title-conversation = Search in { $name }
+search-widen = Everywhere
+search-placeholder = Words, from:, with:, before:, after:
+search-hint = Words match how words begin. Filters: from: (a contact or nick), with: or in: (a conversation), before: and after: (a date, YYYY-MM-DD). Ctrl+Shift+F searches everywhere.
+search-searching = Searching…
+search-none = No messages found.
+search-count = { $count ->
+    [one] One message
+   *[other] { $count } messages
+}
+search-you = You
+chat-jump-newest = ↓ Newest messages

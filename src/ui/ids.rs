@@ -77,6 +77,26 @@ pub mod settings {
     }
 }
 
+/// The button back to the newest messages after jumping to an older one.
+pub const NEWEST: &str = "chat-newest";
+
+pub mod search {
+    pub const INPUT: &str = "search-input";
+    pub const CLOSE: &str = "search-close";
+    pub const WIDEN: &str = "search-widen";
+    pub const RESULTS: &str = "search-results";
+
+    /// A result: a message of an account.
+    pub fn hit(account: &str, id: &str) -> String {
+        format!("search-hit-{account}-{id}")
+    }
+
+    /// A completion of the filter value being typed.
+    pub fn suggestion(index: usize) -> String {
+        format!("search-suggestion-{index}")
+    }
+}
+
 pub mod console {
     pub const LIST: &str = "console-list";
     pub const FILTER: &str = "console-filter";

@@ -37,6 +37,7 @@ mod room_actions;
 mod room_view;
 mod rooms;
 mod screen;
+mod search;
 mod sidebar;
 mod style;
 mod typing;
@@ -187,6 +188,8 @@ pub struct App {
     pasted: Option<paste::Pasted>,
     /// A room the user asked to join: it opens once joined.
     opening_room: Option<(AccountId, String)>,
+    /// The search panel, when open.
+    search: Option<search::State>,
 }
 
 #[derive(Debug, Clone)]
@@ -247,6 +250,10 @@ pub enum Message {
     JoinRoom(join_room::Message),
     /// The open room's pane, @-completion, invitations.
     Room(room_actions::RoomMessage),
+    /// Open the search panel: in the open conversation (false) or in all
+    /// (true).
+    ShowSearch(bool),
+    Search(search::Message),
 }
 
 impl App {
@@ -284,6 +291,7 @@ impl App {
             quitting: false,
             pasted: None,
             opening_room: None,
+            search: None,
         }
     }
 
@@ -414,6 +422,10 @@ impl App {
             .push(main)
             .width(Length::Fill)
             .height(Length::Fill);
+        let search = self
+            .search
+            .as_ref()
+            .map(|s| row![rule::vertical(1), search::view(s, &self.accounts)]);
         let base = row![
             sidebar::view(
                 &self.accounts,
@@ -428,7 +440,8 @@ impl App {
             ),
             rule::vertical(1),
             right
-        ];
+        ]
+        .push(search);
 
         screen::with_dialog(base.into(), self.dialog.as_ref())
     }
@@ -481,6 +494,21 @@ fn app_event(
         }) if modifiers.command() && key.to_latin(physical_key) == Some('v') => {
             Some(Message::File(files::FileMessage::Paste))
         }
+        // Ctrl+F: search this conversation; Ctrl+Shift+F: everywhere.
+        iced::Event::Keyboard(iced::keyboard::Event::KeyPressed {
+            key,
+            physical_key,
+            modifiers,
+            ..
+        }) if modifiers.command()
+            && key.to_latin(physical_key).map(|c| c.to_ascii_lowercase()) == Some('f') =>
+        {
+            Some(Message::ShowSearch(modifiers.shift()))
+        }
+        iced::Event::Keyboard(iced::keyboard::Event::KeyPressed {
+            key: iced::keyboard::Key::Named(iced::keyboard::key::Named::Escape),
+            ..
+        }) => Some(Message::Search(search::Message::Close)),
         // Use of the app, for automatic away. Not mouse moves: they
         // come by the dozen and a hand resting on the mouse moves it.
         iced::Event::Keyboard(iced::keyboard::Event::KeyPressed { .. })

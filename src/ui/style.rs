@@ -316,3 +316,18 @@ pub fn room_menu(theme: &Theme) -> container::Style {
     let p = theme.extended_palette();
     container::Style::default().background(p.background.weaker.color)
 }
+
+/// The message a search result opened the conversation at: marked with
+/// the accent colour until the user goes back to the newest messages.
+pub fn bubble_found(theme: &Theme) -> container::Style {
+    let p = theme.extended_palette();
+    container::Style::default()
+        .background(p.primary.weak.color.scale_alpha(0.35))
+        .color(p.background.weak.text)
+        .border(
+            Border::default()
+                .rounded(Radius::new(12.0))
+                .width(2.0)
+                .color(p.primary.base.color),
+        )
+}

@@ -152,6 +152,8 @@ pub fn update(app: &mut App, message: Message) -> Task<Message> {
         Message::ShowJoinRoom => super::room_actions::show_join(app),
         Message::JoinRoom(m) => super::room_actions::join_dialog(app, m),
         Message::Room(m) => super::room_actions::update(app, m),
+        Message::ShowSearch(all) => super::search::show(app, all),
+        Message::Search(m) => super::search::update(app, m),
         Message::AvatarLoaded(path, handle) => {
             app.avatars.loaded(path, handle);
             Task::none()
@@ -352,6 +354,16 @@ fn actor(app: &mut App, output: ActorOutput) -> Task<Message> {
             return Task::batch(tasks);
         }
         ActorOutput::Event(id, event) => {
+            // Search answers go to the search panel, not the models.
+            let event = match *event {
+                Event::SearchResults {
+                    query, messages, ..
+                } => {
+                    super::search::answer(app, &id, &query, messages);
+                    return Task::none();
+                }
+                other => Box::new(other),
+            };
             let Some(account) = live(&mut app.accounts, &id) else {
                 return iced::Task::none();
             };
@@ -572,19 +584,41 @@ pub(super) fn offer_notice(
 }
 
 fn open_chat(app: &mut App, account: String, with: String) -> Task<Message> {
+    start_chat(app, account, with, None)
+}
+
+/// Opens the conversation of `message` at that message (a search result):
+/// the page before it is read, newer pages follow while scrolling down, and
+/// the list offers a way back to the newest end.
+pub(super) fn open_chat_at(
+    app: &mut App,
+    account: String,
+    message: crate::api::MessageRecord,
+) -> Task<Message> {
+    let with = message.with.clone();
+    start_chat(app, account, with, Some(message))
+}
+
+fn start_chat(
+    app: &mut App,
+    account: String,
+    with: String,
+    at: Option<crate::api::MessageRecord>,
+) -> Task<Message> {
     // A conversation replaces the settings screen and the console; the
     // details and our own profile stay open over it.
     if matches!(app.pane, Pane::Settings(_) | Pane::Console(_)) {
         screen::close(app);
     }
-    if app.chat.as_ref().is_some_and(|c| c.is(&account, &with)) {
+    let same = app.chat.as_ref().is_some_and(|c| c.is(&account, &with));
+    if same && at.is_none() {
         return iced::widget::operation::focus(ids::COMPOSER);
     }
     if let Some(a) = live(&mut app.accounts, &account) {
         a.send(AccountRequest::History {
             with: with.clone(),
             limit: PAGE,
-            before: None,
+            before: at.as_ref().map(|m| m.seq),
             after: None,
         });
         a.send(AccountRequest::MarkRead { with: with.clone() });
@@ -606,6 +640,14 @@ fn open_chat(app: &mut App, account: String, with: String) -> Task<Message> {
             r.mentioned = false;
         }
     }
-    app.chat = Some(conversation::State::new(account, with));
+    let mut chat = match at {
+        Some(m) => conversation::State::at(account, m),
+        None => conversation::State::new(account, with),
+    };
+    if same && let Some(old) = app.chat.take() {
+        // Jumping within the open conversation keeps what is being written.
+        chat.keep_composer(old);
+    }
+    app.chat = Some(chat);
     iced::widget::operation::focus(ids::COMPOSER)
 }

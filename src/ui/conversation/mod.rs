@@ -49,4 +49,7 @@ pub enum Message {
     ToggleMute,
     /// Switch end-to-end encryption (OMEMO) of this 1:1 chat on or off.
     ToggleEncryption,
+    /// Back to the newest messages (after opening at a search result or
+    /// scrolling far back).
+    ToNewest,
 }

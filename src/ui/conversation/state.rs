@@ -77,6 +77,8 @@ pub struct State {
     pub encryption_unavailable: bool,
     /// A group's members who cannot read its encrypted messages.
     pub unreachable: Vec<String>,
+    /// The message a search result opened the conversation at: marked.
+    pub found: Option<String>,
 }
 
 impl State {
@@ -102,7 +104,32 @@ impl State {
             encryption: None,
             encryption_unavailable: false,
             unreachable: Vec::new(),
+            found: None,
         }
+    }
+
+    /// The conversation of `message`, opened at it: it is the newest held
+    /// message, the older page is on its way (the caller asks for it) and
+    /// newer ones load as the user scrolls down, as after scrolling back.
+    pub fn at(account: AccountId, message: MessageRecord) -> Self {
+        let mut chat = State::new(account, message.with.clone());
+        chat.loading = Loading::Older(message.seq);
+        chat.newer = true;
+        chat.at_bottom = false;
+        chat.found = Some(message.id.clone());
+        chat.messages.push(message);
+        chat
+    }
+
+    /// Takes over what `old` (the same conversation) was writing.
+    pub fn keep_composer(&mut self, old: State) {
+        self.composer = old.composer;
+        self.mode = old.mode;
+        self.typing = old.typing;
+        self.encryption = old.encryption;
+        self.encryption_unavailable = old.encryption_unavailable;
+        self.unreachable = old.unreachable;
+        self.room = old.room;
     }
 
     pub fn message(&self, id: &str) -> Option<&MessageRecord> {

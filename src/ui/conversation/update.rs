@@ -78,6 +78,20 @@ pub fn update(chat: &mut State, message: Message, ctx: Context<'_>) -> Task<AppM
         Message::Retry(id) => {
             ctx.send(AccountRequest::Retry { id });
         }
+        Message::ToNewest => {
+            if chat.back_to_newest() {
+                chat.found = None;
+                request_page(chat, &ctx, None, None);
+            }
+            // Offset 0 is the newest end (the list is anchored there).
+            return iced::widget::operation::scroll_to(
+                ids::MESSAGES,
+                iced::widget::scrollable::AbsoluteOffset {
+                    x: None,
+                    y: Some(0.0),
+                },
+            );
+        }
         other => return action(chat, other, ctx),
     }
     Task::none()
@@ -246,7 +260,8 @@ fn action(chat: &mut State, message: Message, ctx: Context<'_>) -> Task<AppMessa
         | Message::Send
         | Message::Up
         | Message::Scrolled(_)
-        | Message::Retry(_) => {}
+        | Message::Retry(_)
+        | Message::ToNewest => {}
     }
     if let Some(command) = command {
         ctx.send(command);

@@ -200,13 +200,24 @@ pub(crate) fn messages<'a>(
         }
     }
 
-    scrollable(list)
+    let list = scrollable(list)
         .id(ids::MESSAGES)
         .anchor_bottom()
         .height(Length::Fill)
         .width(Length::Fill)
-        .on_scroll(|v| Message::Chat(ChatMessage::Scrolled(v)))
-        .into()
+        .on_scroll(|v| Message::Chat(ChatMessage::Scrolled(v)));
+    if !chat.newer {
+        return list.into();
+    }
+    // Newer messages than the shown ones exist: a way back to them.
+    let newest = container(
+        button(text(fl!("chat-jump-newest")).size(12))
+            .padding([4, 12])
+            .style(button::primary)
+            .on_press(Message::Chat(ChatMessage::ToNewest)),
+    )
+    .id(ids::NEWEST);
+    column![list, center_line(newest)].into()
 }
 
 fn center_line<'a>(content: impl Into<Element<'a, Message>>) -> Element<'a, Message> {
@@ -461,6 +472,7 @@ fn bubble<'a>(
     content = content.push(container(meta).align_right(Length::Shrink));
     let body = container(content).padding([6, 12]).max_width(520).style(
         match bubble_kind(m, room.is_some()) {
+            _ if chat.found.as_deref() == Some(&m.id) => style::bubble_found,
             Bubble::Own => style::bubble_own,
             Bubble::Other => style::bubble_other,
             Bubble::Mention => style::bubble_mention,

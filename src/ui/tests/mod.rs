@@ -14,6 +14,7 @@ mod events;
 mod files;
 mod people;
 mod rooms;
+mod search;
 mod settings;
 mod sidebar;
 mod signals;
