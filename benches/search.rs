@@ -112,7 +112,7 @@ fn fill(store: &mut Store, n: usize, vocabulary: &Vocabulary) -> Duration {
             let body: Vec<&str> = (0..words).map(|_| vocabulary.pick(&mut rng)).collect();
             // A third of the traffic is the room.
             let pick = rng.next() as usize;
-            let (with, sender) = if pick % 3 == 0 {
+            let (with, sender) = if pick.is_multiple_of(3) {
                 (ROOM, nicks[pick / 3 % nicks.len()].as_str())
             } else {
                 let c = pick / 3 % CHATS;

@@ -595,5 +595,5 @@ search-count = { $count ->
     [one] Eine Nachricht
    *[other] { $count } Nachrichten
 }
-search-you = Du
+search-you = Sie
 chat-jump-newest = ↓ Neueste Nachrichten

@@ -763,3 +763,19 @@ pub fn omemo(account: &str) -> Vec<(AccountId, Event)> {
         ),
     ]
 }
+
+/// The messages among the demo's events, for the search panel (the demo
+/// has no actors to search).
+pub fn messages(events: &[(AccountId, Event)]) -> Vec<(AccountId, MessageRecord)> {
+    let mut out = Vec::new();
+    for (account, event) in events {
+        match event {
+            Event::History { messages, .. } => {
+                out.extend(messages.iter().map(|m| (account.clone(), m.clone())));
+            }
+            Event::Message { message, .. } => out.push((account.clone(), message.clone())),
+            _ => {}
+        }
+    }
+    out
+}

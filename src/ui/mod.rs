@@ -129,6 +129,7 @@ pub fn run_demo(
                 } else {
                     with
                 };
+                app.demo_messages = demo::messages(&events);
                 let open = update::update(&mut app, Message::OpenChat(first, with));
                 let mut tasks = vec![open];
                 for (id, event) in events {
@@ -190,6 +191,8 @@ pub struct App {
     opening_room: Option<(AccountId, String)>,
     /// The search panel, when open.
     search: Option<search::State>,
+    /// The demo's messages, searched in place of the (absent) actors.
+    demo_messages: Vec<(AccountId, crate::api::MessageRecord)>,
 }
 
 #[derive(Debug, Clone)]
@@ -292,6 +295,7 @@ impl App {
             pasted: None,
             opening_room: None,
             search: None,
+            demo_messages: Vec::new(),
         }
     }
 

@@ -147,7 +147,33 @@ pub fn update(app: &mut App, message: Message) -> Task<AppMessage> {
                     .find(|h| h.account == account && h.message.id == id)
             });
             if let Some(hit) = hit.cloned() {
-                return super::update::open_chat_at(app, hit.account, hit.message);
+                let (account, seq, with) = (
+                    hit.account.clone(),
+                    hit.message.seq,
+                    hit.message.with.clone(),
+                );
+                let opened = super::update::open_chat_at(app, hit.account, hit.message);
+                if app.demo_messages.is_empty() {
+                    return opened;
+                }
+                // The demo answers the page before the message itself.
+                let older: Vec<MessageRecord> = app
+                    .demo_messages
+                    .iter()
+                    .filter(|(a, m)| *a == account && m.with == with && m.seq < seq)
+                    .map(|(_, m)| m.clone())
+                    .collect();
+                let event = crate::api::Event::History {
+                    account: account.clone(),
+                    with,
+                    messages: older,
+                    complete: true,
+                };
+                let page = super::update::update(
+                    app,
+                    AppMessage::Actor(super::ActorOutput::Event(account, Box::new(event))),
+                );
+                return Task::batch([opened, page]);
             }
         }
         Message::Widen => {
@@ -211,6 +237,46 @@ fn run(app: &mut App, text: String) {
     }
     if s.asked.is_empty() {
         s.hits.clear();
+        if !app.demo_messages.is_empty() {
+            demo_answer(app, &query);
+        }
+    }
+}
+
+/// The demo (no actors): its messages searched here, roughly as the store
+/// would (word prefixes, the conversation and sender filters).
+fn demo_answer(app: &mut App, query: &str) {
+    let parsed = Query::parse(query);
+    let words = parsed.highlight_words();
+    let found: Vec<(AccountId, MessageRecord)> = app
+        .demo_messages
+        .iter()
+        .filter(|(_, m)| {
+            let body = m.body.to_lowercase();
+            let tokens: Vec<&str> = body.split(|c: char| !c.is_alphanumeric()).collect();
+            !m.retracted
+                && words
+                    .iter()
+                    .all(|w| tokens.iter().any(|t| t.starts_with(w.as_str())))
+                && parsed.with.as_ref().is_none_or(|w| *w == m.with)
+                && parsed.from.as_ref().is_none_or(|f| {
+                    super::rooms::sender_nick(&m.sender).eq_ignore_ascii_case(f)
+                        || crate::store::bare_jid(&m.sender) == f
+                })
+        })
+        .cloned()
+        .collect();
+    let Some(s) = &mut app.search else { return };
+    for (account, _) in &found {
+        s.asked.insert(account.clone());
+    }
+    let mut by_account: std::collections::BTreeMap<AccountId, Vec<MessageRecord>> =
+        Default::default();
+    for (account, m) in found {
+        by_account.entry(account).or_default().push(m);
+    }
+    for (account, messages) in by_account {
+        answer(app, &account, query, messages);
     }
 }
 
@@ -466,7 +532,7 @@ pub fn view<'a>(state: &'a State, accounts: &'a [Account]) -> Element<'a, AppMes
         .id(ids::search::RESULTS)
         .height(Length::Fill);
     let panel = column![top, rule::horizontal(1), results]
-        .width(360)
+        .width(320)
         .height(Length::Fill);
     container(panel).style(style::sidebar).into()
 }
