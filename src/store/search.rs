@@ -23,11 +23,11 @@ pub(crate) fn fts_query(text: &str) -> Option<String> {
 
 const SELECT: &str = select_record!("");
 
-/// Which conversations `:with` names: its JID, or a contact's or room's
+/// Which conversations `?1` names: its JID, or a contact's or room's
 /// name (case-insensitive, as typed).
-const WITH: &str = "m.conversation_id IN (SELECT id FROM conversation WHERE jid = :with COLLATE NOCASE \
-     OR jid IN (SELECT jid FROM contact WHERE name = :with COLLATE NOCASE) \
-     OR jid IN (SELECT jid FROM room WHERE name = :with COLLATE NOCASE))";
+const WITH: &str = "SELECT id FROM conversation WHERE jid = ?1 COLLATE NOCASE \
+     OR jid IN (SELECT jid FROM contact WHERE name = ?1 COLLATE NOCASE) \
+     OR jid IN (SELECT jid FROM room WHERE name = ?1 COLLATE NOCASE) LIMIT 2";
 
 /// Who `:from` names: a bare or full JID, a contact's name, or in a room
 /// (or a private conversation with an occupant) the nick after the slash.
@@ -62,9 +62,29 @@ impl Store {
             params.push((":fts", Box::new(fts)));
         }
         if let Some(with) = &query.with {
-            sql.push_str(" AND ");
-            sql.push_str(WITH);
-            params.push((":with", Box::new(with.clone())));
+            // Resolved first: one conversation id lets SQLite walk that
+            // conversation's (ts, pos) index newest first and stop at the
+            // limit, where a subquery made it sort every match.
+            let ids: Vec<i64> = self
+                .conn
+                .prepare_cached(WITH)?
+                .query_map([with], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            match ids[..] {
+                [] => return Ok(Vec::new()),
+                [id] => {
+                    sql.push_str(" AND m.conversation_id = :with");
+                    params.push((":with", Box::new(id)));
+                }
+                // A name shared by several: all of them.
+                _ => {
+                    sql.push_str(&format!(
+                        " AND m.conversation_id IN ({})",
+                        WITH.replace("?1", ":with").replace(" LIMIT 2", "")
+                    ));
+                    params.push((":with", Box::new(with.clone())));
+                }
+            }
         }
         if let Some(from) = &query.from {
             sql.push_str(" AND ");

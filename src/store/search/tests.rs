@@ -121,6 +121,17 @@ fn filters_narrow_the_results() {
 }
 
 #[test]
+fn a_name_shared_by_several_conversations_finds_them_all() {
+    let mut s = store();
+    s.set_room_bookmark(ROOM, Some("Alice Liddell"), None, true)
+        .unwrap();
+    assert_eq!(
+        ids(&s, "harbour in:\"alice liddell\""),
+        ["r2", "r1", "a2", "a1"]
+    );
+}
+
+#[test]
 fn hostile_queries_are_text() {
     let mut s = store();
     let x = format!("{BOB}/pc");
