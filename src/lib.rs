@@ -13,6 +13,7 @@ pub mod account;
 pub mod accounts;
 pub mod api;
 pub mod avatar_image;
+pub mod backup;
 pub mod config;
 pub mod consistent_color;
 pub mod export;

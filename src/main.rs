@@ -12,11 +12,15 @@ use plausch::profile::Profile;
 
 const USAGE: &str = "\
 Usage: plausch [--headless] [--profile DIR]
+       plausch --restore FILE [--profile DIR] [--replace]
 
   --headless      Run without a window: JSON Lines commands on stdin,
                   events on stdout (see README, \"Headless protocol\").
   --profile DIR   Use DIR for config and data (also PLAUSCH_PROFILE).
                   Separate profiles run as separate, isolated instances.
+  --restore FILE  Recreate the profile from a backup (headless `backup`),
+                  then exit: 0 when done, 2 with the reason if not. An
+                  existing profile is replaced only with --replace.
   -h, --help      Show this help.
   -V, --version   Show the version.
 ";
@@ -24,12 +28,16 @@ Usage: plausch [--headless] [--profile DIR]
 struct Args {
     headless: bool,
     profile: Option<PathBuf>,
+    restore: Option<PathBuf>,
+    replace: bool,
 }
 
 fn parse_args() -> Result<Option<Args>, String> {
     let mut args = Args {
         headless: false,
         profile: None,
+        restore: None,
+        replace: false,
     };
     let mut it = std::env::args_os().skip(1);
     while let Some(arg) = it.next() {
@@ -42,6 +50,11 @@ fn parse_args() -> Result<Option<Args>, String> {
             Some(s) if s.starts_with("--profile=") => {
                 args.profile = Some(PathBuf::from(&s["--profile=".len()..]));
             }
+            Some("--restore") => {
+                let file = it.next().ok_or("--restore needs a backup file")?;
+                args.restore = Some(PathBuf::from(file));
+            }
+            Some("--replace") => args.replace = true,
             Some("-h") | Some("--help") => {
                 print!("{USAGE}");
                 return Ok(None);
@@ -89,6 +102,20 @@ fn main() -> ExitCode {
         }
     };
     init_logging();
+    if let Some(archive) = args.restore {
+        // Where the profile goes, without creating it (a restore must find
+        // an existing one as it is).
+        let env = std::env::var_os(plausch::profile::PROFILE_ENV)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from);
+        return match Profile::choose_root(args.profile, env) {
+            Ok(root) => restore(&archive, &Profile::at(root), args.replace),
+            Err(e) => {
+                eprintln!("plausch: {e}");
+                ExitCode::from(2)
+            }
+        };
+    }
     let profile = match Profile::resolve(args.profile) {
         Ok(p) => p,
         Err(e) => {
@@ -125,6 +152,31 @@ fn main() -> ExitCode {
         Err(e) => {
             eprintln!("plausch: {e}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// `--restore FILE`: the profile from a backup; what is left to do is said.
+fn restore(archive: &std::path::Path, profile: &Profile, replace: bool) -> ExitCode {
+    match plausch::backup::restore(archive, profile.root(), replace) {
+        Ok(done) => {
+            println!(
+                "plausch: restored {} into {} ({} message stores)",
+                archive.display(),
+                profile.root().display(),
+                done.messages_stores
+            );
+            for a in done.accounts.iter().filter(|a| a.needs_password) {
+                println!(
+                    "plausch: account {} ({}) needs its password again (passwords are never in a backup)",
+                    a.id, a.jid
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("plausch: nothing restored: {e}");
+            ExitCode::from(2)
         }
     }
 }

@@ -459,6 +459,7 @@ problem-file-unavailable = Die Datei ist (noch) nicht verfügbar.
 problem-unknown-transfer = Die Dateiübertragung wurde nicht gefunden.
 problem-transfer-failed = Die Dateiübertragung konnte nicht gestartet werden.
 problem-export-failed = Der Export konnte nicht geschrieben werden.
+problem-backup-failed = Die Sicherung konnte nicht geschrieben werden.
 problem-still-busy = Die vorige Änderung wird noch gespeichert; versuchen Sie es gleich noch einmal.
 problem-server-timeout = Der Server hat nicht rechtzeitig geantwortet; die Änderung ist vielleicht nicht gespeichert.
 problem-profile-not-saved = Der Server hat das Profil nicht gespeichert.

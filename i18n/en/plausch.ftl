@@ -459,6 +459,7 @@ problem-file-unavailable = The file is not available (yet).
 problem-unknown-transfer = The file transfer was not found.
 problem-transfer-failed = The file transfer could not be started.
 problem-export-failed = The export could not be written.
+problem-backup-failed = The backup could not be written.
 problem-still-busy = The previous change is still being saved; try again in a moment.
 problem-server-timeout = The server did not answer in time; the change may not have been saved.
 problem-profile-not-saved = The server did not save the profile.

@@ -62,6 +62,15 @@ pub enum AppCommand {
     },
     /// Put the accounts in this order (ids not listed keep theirs, after these).
     ReorderAccounts { order: Vec<AccountId> },
+    /// Write a backup of the whole profile to `path` (one archive: config,
+    /// every account's store copied consistently while it runs, avatars,
+    /// previews, and the received files if `include_files`; never a
+    /// password). `backup_done`. Restore: `plausch --restore FILE`.
+    Backup {
+        path: String,
+        #[serde(default)]
+        include_files: bool,
+    },
     /// Stop all accounts and exit.
     Quit,
 }
@@ -456,6 +465,7 @@ impl Command {
                 | AppCommand::RegistrationForm(_)
                 | AppCommand::RegisterAccount(_)
                 | AppCommand::ReorderAccounts { .. }
+                | AppCommand::Backup { .. }
                 | AppCommand::Quit => None,
             },
         }

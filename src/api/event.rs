@@ -100,6 +100,13 @@ pub enum Event {
         #[serde(default, rename = "ref", skip_serializing_if = "Option::is_none")]
         reference: Option<String>,
     },
+    /// A backup is written (`backup`): `bytes` bytes at `path`; `accounts`
+    /// whose password is in the keyring need it again after a restore.
+    BackupDone {
+        path: String,
+        bytes: u64,
+        needs_password: Vec<AccountId>,
+    },
     /// An export is written: `messages` messages, `bytes` bytes at `path`.
     ExportDone {
         account: AccountId,
@@ -432,7 +439,7 @@ impl Event {
     /// The account an event belongs to, if any.
     pub fn account(&self) -> Option<&str> {
         match self {
-            Event::Accounts { .. } | Event::RegistrationForm { .. } => None,
+            Event::Accounts { .. } | Event::RegistrationForm { .. } | Event::BackupDone { .. } => None,
             Event::AccountAdded { account }
             | Event::AccountRemoved { account }
             | Event::AccountUpdated { account }

@@ -103,6 +103,8 @@ pub enum Problem {
     TransferFailed,
     /// An export could not be written.
     ExportFailed,
+    /// A backup could not be written.
+    BackupFailed,
     /// The previous request of the same kind is still under way.
     StillBusy,
     /// The server did not answer in time.
@@ -158,7 +160,7 @@ pub enum Problem {
 
 impl Problem {
     /// Every code, for tests and front-ends that list them.
-    pub const ALL: [Problem; 36] = [
+    pub const ALL: [Problem; 37] = [
         Problem::NotConnected,
         Problem::StoreFailed,
         Problem::InvalidAddress,
@@ -173,6 +175,7 @@ impl Problem {
         Problem::UnknownTransfer,
         Problem::TransferFailed,
         Problem::ExportFailed,
+        Problem::BackupFailed,
         Problem::StillBusy,
         Problem::ServerTimeout,
         Problem::ProfileNotSaved,
@@ -214,6 +217,7 @@ impl Problem {
             Problem::UnknownTransfer => "unknown_transfer",
             Problem::TransferFailed => "transfer_failed",
             Problem::ExportFailed => "export_failed",
+            Problem::BackupFailed => "backup_failed",
             Problem::StillBusy => "still_busy",
             Problem::ServerTimeout => "server_timeout",
             Problem::ProfileNotSaved => "profile_not_saved",
@@ -261,6 +265,7 @@ impl Problem {
             Problem::UnknownTransfer => "The file transfer was not found.",
             Problem::TransferFailed => "The file transfer could not be started.",
             Problem::ExportFailed => "The export could not be written.",
+            Problem::BackupFailed => "The backup could not be written.",
             Problem::StillBusy => "The previous change is still being saved; try again.",
             Problem::ServerTimeout => "The server did not answer in time.",
             Problem::ProfileNotSaved => "The profile was not saved.",

@@ -62,6 +62,10 @@ const WIRE: &[(&str, &str)] = &[
         r#"{"cmd":"export","account":"work","with":"bob@example.org","format":"html","path":"/tmp/bob.html"}"#,
     ),
     (
+        r#"{"cmd":"backup","path":"/tmp/plausch.backup","include_files":true}"#,
+        r#"{"cmd":"backup","path":"/tmp/plausch.backup","include_files":true}"#,
+    ),
+    (
         r#"{"cmd":"delete_message","account":"work","id":"m1"}"#,
         r#"{"cmd":"delete_message","account":"work","id":"m1"}"#,
     ),
@@ -403,7 +407,7 @@ fn an_unknown_command_lists_every_command() {
     for name in &names {
         assert!(e.contains(name.as_str()), "{name} missing in: {e}");
     }
-    assert_eq!(e.matches('`').count() / 2 - 1, 65, "{e}");
+    assert_eq!(e.matches('`').count() / 2 - 1, 66, "{e}");
 }
 
 #[test]

@@ -198,6 +198,7 @@ pub fn problem_text(problem: Problem, condition: Option<&str>) -> String {
         Problem::UnknownTransfer => fl!("problem-unknown-transfer"),
         Problem::TransferFailed => fl!("problem-transfer-failed"),
         Problem::ExportFailed => fl!("problem-export-failed"),
+        Problem::BackupFailed => fl!("problem-backup-failed"),
         Problem::StillBusy => fl!("problem-still-busy"),
         Problem::ServerTimeout => fl!("problem-server-timeout"),
         Problem::ProfileNotSaved => fl!("problem-profile-not-saved"),

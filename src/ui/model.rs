@@ -420,7 +420,7 @@ pub fn apply_event(
             });
         }
         // The window has no export or delete yet (issue 25): headless only.
-        Event::ExportDone { .. } | Event::HistoryDeleted { .. } => {}
+        Event::ExportDone { .. } | Event::HistoryDeleted { .. } | Event::BackupDone { .. } => {}
         Event::Devices { jid, devices, .. } => {
             account.omemo.by_jid.insert(jid, devices);
         }
