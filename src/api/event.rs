@@ -439,7 +439,9 @@ impl Event {
     /// The account an event belongs to, if any.
     pub fn account(&self) -> Option<&str> {
         match self {
-            Event::Accounts { .. } | Event::RegistrationForm { .. } | Event::BackupDone { .. } => None,
+            Event::Accounts { .. } | Event::RegistrationForm { .. } | Event::BackupDone { .. } => {
+                None
+            }
             Event::AccountAdded { account }
             | Event::AccountRemoved { account }
             | Event::AccountUpdated { account }
