@@ -191,3 +191,59 @@ fn corrected_retracted_and_moderated_messages() {
         .unwrap();
     assert_eq!(ids(&s, "harbour"), ["r1", "a1"]);
 }
+
+#[test]
+fn many_matches_come_newest_first_like_a_full_sort() {
+    let mut s = store();
+    let withs = [ALICE, BOB, ROOM];
+    let senders: Vec<String> = withs.iter().map(|w| format!("{w}/x")).collect();
+    let ids: Vec<String> = (0..1500).map(|i| format!("c{i}")).collect();
+    let bodies: Vec<String> = (0..1500).map(|i| format!("common word{i}")).collect();
+    // First a message from far in the future (lowest seq, newest time),
+    // then many, then older history fetched later (higher seq, old times).
+    let mut batch: Vec<NewMessage> = (0..1500)
+        .map(|i| {
+            let mut m = msg(&ids[i], withs[i % 3], &senders[i % 3], &bodies[i], 10);
+            m.timestamp = at(10, i as i64 * 60);
+            m
+        })
+        .collect();
+    batch[0].timestamp = at(28, 0);
+    let (live, older) = batch.split_at(1200);
+    s.insert_messages(live).unwrap();
+    let mut older = older.to_vec();
+    for (k, m) in older.iter_mut().enumerate() {
+        m.timestamp = at(8, k as i64);
+    }
+    s.insert_older(&older).unwrap();
+    let expected = |filter: &str| -> Vec<String> {
+        let sql = format!(
+            "SELECT m.id FROM message m JOIN conversation c ON c.id = m.conversation_id \
+             WHERE m.body LIKE '%common%' AND m.retracted = 0 {filter} \
+             ORDER BY m.ts DESC, m.pos DESC LIMIT 50"
+        );
+        let mut stmt = s.conn.prepare(&sql).unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    let got = ids_of(&s, "common");
+    assert_eq!(got[0], "c0", "the newest by time, though stored first");
+    assert_eq!(got, expected(""));
+    assert_eq!(
+        ids_of(&s, &format!("comm with:{BOB}")),
+        expected(&format!("AND c.jid = '{BOB}'"))
+    );
+    assert_eq!(
+        ids_of(&s, "common before:2026-03-10"),
+        expected(&format!(
+            "AND m.ts < {}",
+            at(10, 0).timestamp_millis() - 12 * 3_600_000
+        ))
+    );
+}
+
+fn ids_of(s: &Store, q: &str) -> Vec<String> {
+    ids(s, q)
+}
