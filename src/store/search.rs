@@ -25,13 +25,6 @@ pub(crate) fn fts_query(text: &str) -> Option<String> {
 const SELECT: &str = select_record!("");
 const ORDER: &str = "ORDER BY m.ts DESC, m.pos DESC LIMIT :limit";
 
-/// How many of the newest matches by arrival are read to find the floor.
-const CANDIDATES: usize = 200;
-/// Above this many messages between the newest candidates' first and
-/// last, matches are sparse: reading every message since the floor would
-/// cost more than sorting all matches.
-const DENSE_SPAN: i64 = 20_000;
-
 /// Which conversations `?1` names: its JID, or a contact's or room's
 /// name (case-insensitive, as typed).
 const WITH: &str = "SELECT id FROM conversation WHERE jid = ?1 COLLATE NOCASE \
@@ -54,13 +47,6 @@ impl Store {
     }
 
     /// [`Store::search`] with the query already parsed.
-    ///
-    /// Few matches are read and sorted by time. Many matches (common
-    /// words) would make that sort slow, so the newest matches by arrival
-    /// are read first (FTS5 hands them out newest first and stops): the
-    /// `limit`-th newest time among them is a floor that at least `limit`
-    /// matches reach, so the answer lies above it, and only the messages
-    /// since then are read, newest first, each probed in the index.
     pub fn search_query(
         &self,
         query: &Query,
@@ -80,53 +66,16 @@ impl Store {
             );
         };
         params.push((":fts", Value::Text(fts)));
-        let all = format!(
+        // Driven by the index's matches, which are then sorted by time. The
+        // unary `+` keeps SQLite from walking the whole conversation by its
+        // (ts, pos) index instead (it would, to skip the sort).
+        let sql = format!(
             "{SELECT} WHERE m.retracted = 0 \
              AND m.seq IN (SELECT rowid FROM message_fts WHERE message_fts MATCH :fts)\
-             {filters} {ORDER}"
+             {} {ORDER}",
+            filters.replace("m.conversation_id", "+m.conversation_id")
         );
-        // The newest candidates by arrival (seq).
-        let wanted = CANDIDATES.max(4 * limit as usize);
-        let mut candidates = params.clone();
-        candidates.retain(|(k, _)| *k != ":limit");
-        candidates.push((":candidates", Value::Integer(wanted as i64)));
-        let newest: Vec<(i64, i64)> = {
-            let sql = format!(
-                "SELECT m.seq, m.ts FROM message_fts f JOIN message m ON m.seq = f.rowid \
-                 JOIN conversation c ON c.id = m.conversation_id \
-                 WHERE message_fts MATCH :fts AND m.retracted = 0{filters} \
-                 ORDER BY f.rowid DESC LIMIT :candidates"
-            );
-            let mut stmt = self.conn.prepare_cached(&sql)?;
-            let rows = stmt.query_map(named(&candidates).as_slice(), |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?;
-            rows.collect::<rusqlite::Result<_>>()?
-        };
-        // Fewer matches than asked for: all are in hand, sorting is cheap.
-        let (Some(first), Some(last)) = (newest.first(), newest.last()) else {
-            return Ok(Vec::new());
-        };
-        if newest.len() < wanted || first.0 - last.0 > DENSE_SPAN {
-            return self.records(&all, &params);
-        }
-        let mut times: Vec<i64> = newest.iter().map(|(_, ts)| *ts).collect();
-        times.sort_unstable_by(|a, b| b.cmp(a));
-        let floor = times[limit as usize - 1];
-        params.push((":floor", Value::Integer(floor)));
-        // Without `with:` every conversation's (ts, pos) index is entered
-        // at the floor.
-        let every = if query.with.is_none() {
-            " AND m.conversation_id IN (SELECT id FROM conversation)"
-        } else {
-            ""
-        };
-        let recent = format!(
-            "{SELECT} WHERE m.retracted = 0{filters}{every} AND m.ts >= :floor \
-             AND EXISTS (SELECT 1 FROM message_fts WHERE message_fts MATCH :fts AND rowid = m.seq) \
-             {ORDER}"
-        );
-        self.records(&recent, &params)
+        self.records(&sql, &params)
     }
 
     /// The filters as SQL conditions (each starting with " AND") and their
