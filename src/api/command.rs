@@ -248,8 +248,10 @@ pub enum AccountRequest {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         after: Option<i64>,
     },
-    /// Messages of this account containing all the words of `query`,
-    /// newest first (searches only this account's own store).
+    /// Messages of this account matching `query`, newest first (this
+    /// account's own store only): words by their beginnings, all required,
+    /// `"phrases"`, and the filters `from:`, `with:`/`in:`, `before:`,
+    /// `after:` (see `store::search::query` and the README).
     Search {
         query: String,
         #[serde(default = "default_limit")]
