@@ -138,6 +138,8 @@ fn retention_deletes_what_is_older_than_the_account_keeps() {
     server.register("bob", "bpw");
     server.register("eve", "epw");
     let (_dir, mut bob) = online(&server, "b", "bob", "bpw");
+    // Live, not from the archive (which would stamp them with its own time).
+    bob.wait_for("caught up", |v| v["event"] == "archive_synced");
     let eve = RawClient::connect(&server, "eve", "epw");
     // One message from long ago (delayed: it carries its old time), one now.
     eve.send_message_xml(
