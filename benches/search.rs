@@ -122,23 +122,11 @@ fn fill(store: &mut Store, n: usize, vocabulary: &Vocabulary) -> Duration {
         }
         let batch: Vec<NewMessage> = rows
             .iter()
-            .map(|(id, with, sender, body, i)| NewMessage {
-                id,
-                with,
-                direction: Direction::In,
-                sender,
-                body,
-                timestamp: DateTime::<Utc>::from_timestamp(T0 + 30 * *i as i64, 0)
-                    .expect("valid timestamp"),
-                state: MessageState::Received,
-                server_id: None,
-                origin_id: None,
-                reply_to: None,
-                markable: false,
-                file: None,
-                mention: false,
-                occupant_id: None,
-                crypto: Default::default(),
+            .map(|(id, with, sender, body, i)| {
+                let at = DateTime::<Utc>::from_timestamp(T0 + 30 * *i as i64, 0)
+                    .expect("valid timestamp");
+                let state = MessageState::Received;
+                NewMessage::text(id, with, Direction::In, sender, body, at, state)
             })
             .collect();
         store.insert_messages(&batch).expect("insert batch");

@@ -68,22 +68,11 @@ fn contact(c: usize) -> String {
 
 /// Message `i`, one second after message `i - 1`.
 fn message<'a>(i: usize, with: &'a str, id: &'a str) -> NewMessage<'a> {
+    let at = DateTime::<Utc>::from_timestamp(T0 + i as i64, 0).expect("valid timestamp");
+    let state = MessageState::Received;
     NewMessage {
-        id,
-        with,
-        direction: Direction::In,
-        sender: with,
-        body: BODY,
-        timestamp: DateTime::<Utc>::from_timestamp(T0 + i as i64, 0).expect("valid timestamp"),
-        state: MessageState::Received,
-        server_id: None,
         origin_id: Some(id),
-        reply_to: None,
-        markable: false,
-        file: None,
-        mention: false,
-        occupant_id: None,
-        crypto: Default::default(),
+        ..NewMessage::text(id, with, Direction::In, with, BODY, at, state)
     }
 }
 

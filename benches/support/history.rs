@@ -18,27 +18,14 @@ pub fn fill(
     let bodies: Vec<String> = (0..n).map(body).collect();
     let msgs: Vec<NewMessage> = (0..n)
         .map(|i| {
-            let out = i % out_every == out_every - 1;
+            let (direction, sender, state) = match i % out_every == out_every - 1 {
+                true => (Direction::Out, own, MessageState::Read),
+                false => (Direction::In, with, MessageState::Received),
+            };
+            let at = chrono::DateTime::from_timestamp(t0 + i as i64, 0).expect("timestamp");
             NewMessage {
-                id: &ids[i],
-                with,
-                direction: if out { Direction::Out } else { Direction::In },
-                sender: if out { own } else { with },
-                body: &bodies[i],
-                timestamp: chrono::DateTime::from_timestamp(t0 + i as i64, 0).expect("timestamp"),
-                state: if out {
-                    MessageState::Read
-                } else {
-                    MessageState::Received
-                },
-                server_id: None,
                 origin_id: Some(&ids[i]),
-                reply_to: None,
-                markable: false,
-                file: None,
-                mention: false,
-                occupant_id: None,
-                crypto: Default::default(),
+                ..NewMessage::text(&ids[i], with, direction, sender, &bodies[i], at, state)
             }
         })
         .collect();

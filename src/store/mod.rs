@@ -105,6 +105,39 @@ pub struct NewMessage<'a> {
     pub crypto: MessageCrypto,
 }
 
+impl<'a> NewMessage<'a> {
+    /// A plain text message: no archive or origin id, no reply, file,
+    /// mention or occupant-id, not encrypted (set those with struct update
+    /// syntax where they matter).
+    pub fn text(
+        id: &'a str,
+        with: &'a str,
+        direction: Direction,
+        sender: &'a str,
+        body: &'a str,
+        timestamp: DateTime<Utc>,
+        state: MessageState,
+    ) -> Self {
+        NewMessage {
+            id,
+            with,
+            direction,
+            sender,
+            body,
+            timestamp,
+            state,
+            server_id: None,
+            origin_id: None,
+            reply_to: None,
+            markable: false,
+            file: None,
+            mention: false,
+            occupant_id: None,
+            crypto: MessageCrypto::default(),
+        }
+    }
+}
+
 /// The longest message text stored, in bytes. Servers pass stanzas of a
 /// few hundred KB; no message a person writes comes near this, while a
 /// stranger could otherwise fill the store (and every front-end) with

@@ -26,28 +26,11 @@ fn at(day: u32, secs: i64) -> DateTime<Utc> {
 }
 
 fn msg<'a>(id: &'a str, with: &'a str, sender: &'a str, body: &'a str, day: u32) -> NewMessage<'a> {
-    let out = sender == ME;
-    NewMessage {
-        id,
-        with,
-        direction: if out { Direction::Out } else { Direction::In },
-        sender,
-        body,
-        timestamp: at(day, 0),
-        state: if out {
-            MessageState::Acked
-        } else {
-            MessageState::Received
-        },
-        server_id: None,
-        origin_id: None,
-        reply_to: None,
-        markable: false,
-        file: None,
-        mention: false,
-        occupant_id: None,
-        crypto: Default::default(),
-    }
+    let (direction, state) = match sender == ME {
+        true => (Direction::Out, MessageState::Acked),
+        false => (Direction::In, MessageState::Received),
+    };
+    NewMessage::text(id, with, direction, sender, body, at(day, 0), state)
 }
 
 fn store() -> Store {

@@ -19,23 +19,8 @@ fn ts(secs: i64) -> DateTime<Utc> {
 
 /// An incoming message from `with` (sender = with + "/phone").
 fn incoming<'a>(id: &'a str, with: &'a str, secs: i64) -> NewMessage<'a> {
-    NewMessage {
-        id,
-        with,
-        direction: Direction::In,
-        sender: with,
-        body: id,
-        timestamp: ts(secs),
-        state: MessageState::Received,
-        server_id: None,
-        origin_id: None,
-        reply_to: None,
-        markable: false,
-        file: None,
-        mention: false,
-        occupant_id: None,
-        crypto: Default::default(),
-    }
+    let state = MessageState::Received;
+    NewMessage::text(id, with, Direction::In, with, id, ts(secs), state)
 }
 
 fn outgoing<'a>(id: &'a str, with: &'a str, secs: i64) -> NewMessage<'a> {
