@@ -77,20 +77,35 @@ struct EntryNote {
     sha256: String,
 }
 
+/// What a backup wrote.
+#[derive(Debug)]
+pub struct Written {
+    pub bytes: u64,
+    /// The accounts, as the manifest names them.
+    pub accounts: Vec<AccountNote>,
+}
+
 /// Writes a backup of `profile` to `target` (through a temporary file
-/// beside it): its size in bytes.
-pub fn write(profile: &Profile, target: &Path, include_files: bool) -> Result<u64, BackupError> {
+/// beside it).
+pub fn write(
+    profile: &Profile,
+    target: &Path,
+    include_files: bool,
+) -> Result<Written, BackupError> {
     let config = Config::load(&profile.config_path()).unwrap_or_default();
     let part = target.with_extension("part");
-    let result = write_archive(profile, &config, &part, include_files);
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&part);
-        return Err(e);
-    }
+    let accounts = match write_archive(profile, &config, &part, include_files) {
+        Ok(a) => a,
+        Err(e) => {
+            let _ = std::fs::remove_file(&part);
+            return Err(e);
+        }
+    };
     std::fs::rename(&part, target).map_err(write_err(target))?;
-    std::fs::metadata(target)
+    let bytes = std::fs::metadata(target)
         .map(|m| m.len())
-        .map_err(read_err(target))
+        .map_err(read_err(target))?;
+    Ok(Written { bytes, accounts })
 }
 
 fn write_archive(
@@ -98,7 +113,7 @@ fn write_archive(
     config: &Config,
     part: &Path,
     include_files: bool,
-) -> Result<(), BackupError> {
+) -> Result<Vec<AccountNote>, BackupError> {
     let file = File::create(part).map_err(write_err(part))?;
     let mut tar = tar::Builder::new(BufWriter::new(file));
     let mut entries = Vec::new();
@@ -168,7 +183,7 @@ fn write_archive(
         app: env!("CARGO_PKG_VERSION").to_owned(),
         created: chrono::Utc::now(),
         include_files,
-        accounts,
+        accounts: accounts.clone(),
         entries,
     };
     let bytes =
@@ -183,7 +198,8 @@ fn write_archive(
     let file = out
         .into_inner()
         .map_err(|e| write_err(part)(e.into_error()))?;
-    file.sync_all().map_err(write_err(part))
+    file.sync_all().map_err(write_err(part))?;
+    Ok(accounts)
 }
 
 /// A consistent copy of the store at `from` (SQLite's online backup: the

@@ -336,27 +336,19 @@ impl Headless {
                 include_files,
             } => {
                 let (profile, events) = (self.profile.clone(), self.events_tx.clone());
-                let needs_password: Vec<String> = self
-                    .config
-                    .accounts
-                    .iter()
-                    .filter_map(|a| match a {
-                        crate::config::AccountEntry::Ok(c)
-                            if c.password == crate::config::PasswordSource::Keyring =>
-                        {
-                            Some(c.id.clone())
-                        }
-                        _ => None,
-                    })
-                    .collect();
                 // Off the runtime's threads: it reads and writes the whole profile.
                 tokio::task::spawn_blocking(move || {
                     let target = std::path::PathBuf::from(&path);
                     let event = match crate::backup::write(&profile, &target, include_files) {
-                        Ok(bytes) => Event::BackupDone {
+                        Ok(written) => Event::BackupDone {
                             path,
-                            bytes,
-                            needs_password,
+                            bytes: written.bytes,
+                            needs_password: written
+                                .accounts
+                                .into_iter()
+                                .filter(|a| a.needs_password)
+                                .map(|a| a.id)
+                                .collect(),
                         },
                         Err(e) => Event::problem(None, Problem::BackupFailed, e.to_string()),
                     };

@@ -275,6 +275,16 @@ pub struct PeerTransport {
     pub info: Info,
 }
 
+impl PeerTransport {
+    /// The candidates it offers (none if it says something else).
+    pub fn candidates(&self) -> Vec<Candidate> {
+        match &self.info {
+            Info::Candidates(c) => c.clone(),
+            _ => Vec::new(),
+        }
+    }
+}
+
 /// Why a peer's transport is not taken.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TransportError {

@@ -69,6 +69,21 @@ enum Stage {
 }
 
 impl Session {
+    /// An offer to us that waits for the user's answer.
+    fn is_open_offer_to_us(&self) -> bool {
+        matches!(self.role, Role::Receiving) && self.stage == Stage::Offered
+    }
+
+    /// How we end it ourselves: an open offer to us is declined, anything
+    /// else cancelled.
+    fn our_end_reason(&self) -> Reason {
+        if self.is_open_offer_to_us() {
+            Reason::Decline
+        } else {
+            Reason::Cancel
+        }
+    }
+
     fn method(&self) -> TransferMethod {
         if self.s5b.active {
             TransferMethod::Socks5
@@ -434,22 +449,18 @@ impl Actor {
         };
         let with_text = with.to_string();
         let sender = from.to_string();
+        let now = chrono::Utc::now();
         let row = NewMessage {
-            id: &id,
-            with: &with_text,
-            direction: Direction::In,
-            sender: &sender,
-            body: "",
-            timestamp: chrono::Utc::now(),
-            state: MessageState::Received,
-            server_id: None,
-            origin_id: None,
-            reply_to: None,
-            markable: false,
             file: Some(&file),
-            mention: false,
-            occupant_id: None,
-            crypto: Default::default(),
+            ..NewMessage::text(
+                &id,
+                &with_text,
+                Direction::In,
+                &sender,
+                "",
+                now,
+                MessageState::Received,
+            )
         };
         let record = match self.store.insert_messages(&[row]) {
             Ok(mut inserted) => match inserted.pop() {
@@ -520,7 +531,7 @@ impl Actor {
             .jingle
             .by_sid
             .get(&sid)
-            .filter(|s| matches!(s.role, Role::Receiving) && s.stage == Stage::Offered)
+            .filter(|s| s.is_open_offer_to_us())
         else {
             return self.error(
                 Problem::UnknownTransfer,
@@ -540,8 +551,7 @@ impl Actor {
                 human_size(offer.file.size),
                 human_size(free)
             );
-            self.error(Problem::TransferFailed, error.clone(), None);
-            return self.set_file_state(id, Direction::In, TransferState::Offered, 0, Some(&error));
+            return self.offer_stays(id, &error);
         }
         let expected = Expected {
             dir,
@@ -551,17 +561,7 @@ impl Actor {
         };
         let sink = match FileSink::create(expected, self.transfers.progress(id)).await {
             Ok(s) => s,
-            Err(e) => {
-                let error = e.to_string();
-                self.error(Problem::TransferFailed, error.clone(), None);
-                return self.set_file_state(
-                    id,
-                    Direction::In,
-                    TransferState::Offered,
-                    0,
-                    Some(&error),
-                );
-            }
+            Err(e) => return self.offer_stays(id, &e.to_string()),
         };
         let image = files::is_image(offer.file.media_type.as_deref(), &offer.file.name);
         let thumbnail = image.then(|| self.transfers.preview_path(id));
@@ -585,13 +585,16 @@ impl Actor {
         let accept = jingle_ft::accept(&offer, &own, transport);
         self.send_jingle(&sid, &peer, accept, stream).await;
         if let Some(theirs) = &offer.s5b {
-            let candidates = match &theirs.info {
-                crate::xmpp::jingle_s5b::Info::Candidates(c) => c.clone(),
-                _ => Vec::new(),
-            };
-            self.try_their_candidates(&sid, candidates);
+            self.try_their_candidates(&sid, theirs.candidates());
         }
         self.set_file_state(id, Direction::In, TransferState::Downloading, 0, None);
+    }
+
+    /// The offered file cannot come in now (`error`): said, and the offer
+    /// stays open.
+    fn offer_stays(&mut self, id: &str, error: &str) {
+        self.error(Problem::TransferFailed, error, None);
+        self.set_file_state(id, Direction::In, TransferState::Offered, 0, Some(error));
     }
 
     /// A task writing the blocks it is handed into `sink`; it reports the
@@ -635,7 +638,7 @@ impl Actor {
             self.jingle
                 .by_sid
                 .get(sid)
-                .is_some_and(|s| matches!(s.role, Role::Receiving) && s.stage == Stage::Offered)
+                .is_some_and(Session::is_open_offer_to_us)
         }) else {
             return self.error(
                 Problem::UnknownTransfer,
@@ -737,20 +740,11 @@ impl Actor {
         let Some(sid) = self.jingle.sid_of(id) else {
             return false;
         };
-        let sending = self
+        let reason = self
             .jingle
             .by_sid
             .get(&sid)
-            .is_some_and(|s| matches!(s.role, Role::Sending { .. }));
-        let reason = if sending {
-            Reason::Cancel
-        } else {
-            Reason::Decline
-        };
-        let reason = match self.jingle.by_sid.get(&sid).map(|s| s.stage) {
-            Some(Stage::Offered) if !sending => reason,
-            _ => Reason::Cancel,
-        };
+            .map_or(Reason::Cancel, Session::our_end_reason);
         self.end_session(
             &sid,
             reason,
@@ -768,13 +762,12 @@ impl Actor {
     pub(super) async fn end_all_sessions(&mut self, stream: Option<&Wire>, why: &str) {
         let sids: Vec<String> = self.jingle.by_sid.keys().cloned().collect();
         for sid in sids {
-            let (reason, state) = match self.jingle.by_sid.get(&sid) {
-                Some(s) if matches!(s.role, Role::Receiving) && s.stage == Stage::Offered => {
-                    (Reason::Decline, TransferState::Failed)
-                }
-                _ => (Reason::Cancel, TransferState::Failed),
-            };
-            self.end_session(&sid, reason, state, Some(why), stream)
+            let reason = self
+                .jingle
+                .by_sid
+                .get(&sid)
+                .map_or(Reason::Cancel, Session::our_end_reason);
+            self.end_session(&sid, reason, TransferState::Failed, Some(why), stream)
                 .await;
         }
     }
@@ -885,10 +878,7 @@ impl Actor {
             && let Some(t) = crate::xmpp::jingle_s5b::transport_of(jingle)
             && let Ok(theirs) = crate::xmpp::jingle_s5b::read(t)
         {
-            let candidates = match theirs.info {
-                crate::xmpp::jingle_s5b::Info::Candidates(c) => c,
-                _ => Vec::new(),
-            };
+            let candidates = theirs.candidates();
             if let Some(session) = self.jingle.by_sid.get_mut(sid) {
                 session.stage = Stage::Transferring;
             }

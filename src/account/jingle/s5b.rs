@@ -286,11 +286,7 @@ impl Actor {
                     return;
                 };
                 session.s5b.ready = Some(conn);
-                let own: Option<Jid> = self.full_jid.parse().ok();
-                let (Some(peer), Some(_own)) = (Some(session.peer.clone()), own) else {
-                    return;
-                };
-                let activate = jingle_s5b::activate(&session.offer.stream, &peer);
+                let activate = jingle_s5b::activate(&session.offer.stream, &session.peer);
                 let id = uuid::Uuid::new_v4().to_string();
                 let iq = tokio_xmpp::parsers::iq::Iq::Set {
                     from: None,
@@ -345,7 +341,7 @@ impl Actor {
         let info = jingle_s5b::activated(&session.offer.stream, &chosen.cid);
         self.send_transport(sid, Action::TransportInfo, Transport::Socks5(info), stream)
             .await;
-        self.s5b_start(sid, stream).await;
+        self.s5b_start(sid);
     }
 
     /// A transport action of ours for the session's content.
@@ -388,7 +384,7 @@ impl Actor {
                 let ours = session.s5b.chosen.as_ref().is_some_and(|c| c.cid == cid);
                 if session.s5b.awaiting_activation && ours {
                     session.s5b.awaiting_activation = false;
-                    return self.s5b_start(sid, stream).await;
+                    return self.s5b_start(sid);
                 }
                 return;
             }
@@ -431,7 +427,7 @@ impl Actor {
                 s.awaiting_activation = c.kind == Kind::Proxy;
                 s.chosen = Some(c);
                 if !s.awaiting_activation {
-                    self.s5b_start(sid, stream).await;
+                    self.s5b_start(sid);
                 }
             }
             Selected::Ours(c) if c.kind == Kind::Proxy => {
@@ -460,7 +456,7 @@ impl Actor {
                 if let Some(conn) = s.incoming.take() {
                     s.ready = Some(conn);
                     s.chosen = Some(c);
-                    self.s5b_start(sid, stream).await;
+                    self.s5b_start(sid);
                 }
             }
         }
@@ -486,7 +482,7 @@ impl Actor {
 
     /// The connection is ready: the sender streams the file into it, the
     /// receiver hands what comes to the writer.
-    async fn s5b_start(&mut self, sid: &str, stream: &Wire) {
+    fn s5b_start(&mut self, sid: &str) {
         let Some(session) = self.jingle.by_sid.get_mut(sid) else {
             return;
         };
@@ -520,7 +516,6 @@ impl Actor {
                 session.s5b.tasks.push(task.abort_handle());
             }
         }
-        let _ = stream;
         tracing::info!(account = %self.id, %sid, "SOCKS5 connection ready");
     }
 
