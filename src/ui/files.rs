@@ -545,10 +545,10 @@ pub fn send(app: &mut App, path: &Path) -> Task<Message> {
         return Task::none();
     };
     let Some(local) = path.to_str() else {
-        app.banners.push(Banner {
-            account: None,
-            text: fl!("file-bad-name", path = path.display().to_string()),
-        });
+        app.banners.push(Banner::error(
+            None,
+            fl!("file-bad-name", path = path.display().to_string()),
+        ));
         return Task::none();
     };
     let (account, to) = (chat.account.clone(), chat.with.clone());
@@ -560,10 +560,10 @@ pub fn send(app: &mut App, path: &Path) -> Task<Message> {
         })
     });
     if !sent {
-        app.banners.push(Banner {
-            account: Some(account),
-            text: fl!("file-not-sent", name = local.to_owned()),
-        });
+        app.banners.push(Banner::error(
+            Some(account),
+            fl!("file-not-sent", name = local.to_owned()),
+        ));
     }
     Task::none()
 }

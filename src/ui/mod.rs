@@ -152,6 +152,29 @@ pub fn run_demo(
 pub struct Banner {
     pub account: Option<AccountId>,
     pub text: String,
+    /// A result to know about (an export, a backup, a deletion), not a
+    /// problem: shown in a calmer colour.
+    pub info: bool,
+}
+
+impl Banner {
+    /// A problem (of `account`, or of the app).
+    pub fn error(account: Option<AccountId>, text: String) -> Self {
+        Banner {
+            account,
+            text,
+            info: false,
+        }
+    }
+
+    /// A result the user asked for.
+    pub fn info(account: Option<AccountId>, text: String) -> Self {
+        Banner {
+            account,
+            text,
+            info: true,
+        }
+    }
 }
 
 /// The whole GUI state.
@@ -269,10 +292,7 @@ impl App {
             chrono::Utc::now(),
         );
         let banners = startup_error
-            .map(|text| Banner {
-                account: None,
-                text,
-            })
+            .map(|text| Banner::error(None, text))
             .into_iter()
             .collect();
         App {
@@ -461,7 +481,7 @@ fn banner((i, b): (usize, &Banner)) -> Element<'_, Message> {
     .id(format!("{}-{i}", ids::BANNER_DISMISS));
     let inner = container(
         row![
-            text("⚠").size(16),
+            text(if b.info { "✓" } else { "⚠" }).size(16),
             text(&b.text)
                 .size(13)
                 .width(Length::Fill)
@@ -473,7 +493,11 @@ fn banner((i, b): (usize, &Banner)) -> Element<'_, Message> {
     )
     .padding([6, 14])
     .width(Length::Fill)
-    .style(style::banner_error);
+    .style(if b.info {
+        style::banner_info
+    } else {
+        style::banner_error
+    });
     container(inner).padding([8, 16]).into()
 }
 

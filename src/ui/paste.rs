@@ -185,10 +185,7 @@ pub fn pasted(app: &mut App, result: Result<Option<Pasted>, String>) -> Task<Mes
         }
         Ok(None) => Task::none(),
         Err(text) => {
-            app.banners.push(Banner {
-                account: None,
-                text,
-            });
+            app.banners.push(Banner::error(None, text));
             Task::none()
         }
     }

@@ -302,10 +302,8 @@ pub fn update(app: &mut App, message: RoomMessage) -> Task<Message> {
             update_member_list(list, jid, *affiliation);
         }
         if !a.send(command) {
-            app.banners.push(Banner {
-                account: Some(account),
-                text: fl!("room-not-running"),
-            });
+            app.banners
+                .push(Banner::error(Some(account), fl!("room-not-running")));
         }
     }
     match focus {

@@ -88,6 +88,15 @@ pub fn banner_error(theme: &Theme) -> container::Style {
         .border(Border::default().rounded(RADIUS))
 }
 
+/// A banner with a result the user asked for (an export, a backup).
+pub fn banner_info(theme: &Theme) -> container::Style {
+    let p = theme.extended_palette();
+    container::Style::default()
+        .background(p.success.weak.color)
+        .color(p.success.weak.text)
+        .border(Border::default().rounded(RADIUS))
+}
+
 /// A banner that asks for a decision (not an error).
 pub fn banner_warning(theme: &Theme) -> container::Style {
     let p = theme.extended_palette();

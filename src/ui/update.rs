@@ -84,10 +84,7 @@ pub fn update(app: &mut App, message: Message) -> Task<Message> {
         }
         Message::Problem(problem) => {
             if let Some(text) = problem {
-                app.banners.push(Banner {
-                    account: None,
-                    text,
-                });
+                app.banners.push(Banner::error(None, text));
             }
             Task::none()
         }
@@ -460,10 +457,7 @@ fn actor(app: &mut App, output: ActorOutput) -> Task<Message> {
                 app.banners.retain(|b| b.account.as_deref() != Some(&id));
             }
             if let Some(text) = applied.banner {
-                let banner = Banner {
-                    account: Some(id.clone()),
-                    text,
-                };
+                let banner = Banner::error(Some(id.clone()), text);
                 if !app.banners.contains(&banner) {
                     app.banners.push(banner);
                 }
