@@ -81,11 +81,14 @@ fn launch(boot: impl iced::application::BootFn<App, Message> + 'static) -> iced:
         .run()
 }
 
+/// The width the window opens with.
+const WINDOW_WIDTH: f32 = 1100.0;
+
 /// Window size, position and the application id that desktop files and
 /// docks match the window by (Wayland app id, X11 WM_CLASS).
 fn window_settings() -> iced::window::Settings {
     iced::window::Settings {
-        size: iced::Size::new(1100.0, 720.0),
+        size: iced::Size::new(WINDOW_WIDTH, 720.0),
         position: iced::window::Position::Centered,
         #[cfg(target_os = "linux")]
         platform_specific: iced::window::settings::PlatformSpecific {
@@ -216,6 +219,9 @@ pub struct App {
     search: Option<search::State>,
     /// The demo's messages, searched in place of the (absent) actors.
     demo_messages: Vec<(AccountId, crate::api::MessageRecord)>,
+    /// The window's width (the search panel takes the sidebar's place in a
+    /// narrow window).
+    width: f32,
 }
 
 #[derive(Debug, Clone)]
@@ -280,6 +286,8 @@ pub enum Message {
     /// (true).
     ShowSearch(bool),
     Search(search::Message),
+    /// The window's new width.
+    Resized(f32),
 }
 
 impl App {
@@ -316,6 +324,7 @@ impl App {
             opening_room: None,
             search: None,
             demo_messages: Vec::new(),
+            width: WINDOW_WIDTH,
         }
     }
 
@@ -450,22 +459,26 @@ impl App {
             .search
             .as_ref()
             .map(|s| row![rule::vertical(1), search::view(s, &self.accounts)]);
-        let base = row![
-            sidebar::view(
-                &self.accounts,
-                sidebar::View {
-                    chat: self.chat.as_ref(),
-                    only: self.only_account.as_deref(),
-                    filter: &self.filter,
-                    hide_offline: self.config.settings.hide_offline,
-                    presence: self.presence_editor.as_ref(),
-                    avatars: &self.avatars,
-                }
-            ),
-            rule::vertical(1),
-            right
-        ]
-        .push(search);
+        // In a narrow window the search panel takes the sidebar's place
+        // (its results open conversations too), so the conversation keeps
+        // a width to read and write in.
+        let sidebar = (search.is_none() || search::beside_sidebar(self.width)).then(|| {
+            row![
+                sidebar::view(
+                    &self.accounts,
+                    sidebar::View {
+                        chat: self.chat.as_ref(),
+                        only: self.only_account.as_deref(),
+                        filter: &self.filter,
+                        hide_offline: self.config.settings.hide_offline,
+                        presence: self.presence_editor.as_ref(),
+                        avatars: &self.avatars,
+                    }
+                ),
+                rule::vertical(1)
+            ]
+        });
+        let base = row![].push(sidebar).push(right).push(search);
 
         screen::with_dialog(base.into(), self.dialog.as_ref())
     }
@@ -512,6 +525,9 @@ fn app_event(
         iced::Event::Window(iced::window::Event::Unfocused) => Some(Message::WindowFocus(false)),
         iced::Event::Window(iced::window::Event::FileDropped(path)) => {
             Some(Message::FileDropped(path))
+        }
+        iced::Event::Window(iced::window::Event::Resized(size)) => {
+            Some(Message::Resized(size.width))
         }
         // Ctrl+V / ⌘V (any keyboard layout): maybe a picture to send.
         iced::Event::Keyboard(iced::keyboard::Event::KeyPressed {

@@ -446,6 +446,18 @@ fn cut(pieces: Vec<(String, bool)>) -> Vec<(String, bool)> {
 }
 
 /// The panel.
+/// The panel's width.
+const PANEL_WIDTH: f32 = 320.0;
+
+/// The narrowest the conversation gets beside the sidebar and the panel.
+const MIN_CONVERSATION: f32 = 640.0;
+
+/// Whether a window `width` wide has room for the sidebar, the
+/// conversation and the panel; if not, the panel takes the sidebar's place.
+pub fn beside_sidebar(width: f32) -> bool {
+    width >= style::SIDEBAR_WIDTH + 1.0 + MIN_CONVERSATION + 1.0 + PANEL_WIDTH
+}
+
 pub fn view<'a>(state: &'a State, accounts: &'a [Account]) -> Element<'a, AppMessage> {
     let live = |id: &str| {
         accounts.iter().find_map(|a| match a {
@@ -532,7 +544,7 @@ pub fn view<'a>(state: &'a State, accounts: &'a [Account]) -> Element<'a, AppMes
         .id(ids::search::RESULTS)
         .height(Length::Fill);
     let panel = column![top, rule::horizontal(1), results]
-        .width(320)
+        .width(PANEL_WIDTH)
         .height(Length::Fill);
     container(panel).style(style::sidebar).into()
 }

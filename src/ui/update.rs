@@ -151,6 +151,10 @@ pub fn update(app: &mut App, message: Message) -> Task<Message> {
         Message::Room(m) => super::room_actions::update(app, m),
         Message::ShowSearch(all) => super::search::show(app, all),
         Message::Search(m) => super::search::update(app, m),
+        Message::Resized(width) => {
+            app.width = width;
+            Task::none()
+        }
         Message::AvatarLoaded(path, handle) => {
             app.avatars.loaded(path, handle);
             Task::none()

@@ -3,9 +3,9 @@
 //! result that opens its conversation at the message.
 
 use iced::keyboard::{Key, Modifiers};
-use iced_test::selector;
+use iced_test::{Simulator, selector};
 
-use super::{Harness, account, contact, press_with, state};
+use super::{Harness, SIZE, account, contact, press_with, state};
 use crate::api::{AccountRequest, ConnState, Direction, Event, MessageRecord, MessageState};
 use crate::fl;
 use crate::ui::search::Message as SearchMessage;
@@ -282,4 +282,33 @@ fn a_result_opens_its_conversation_at_the_message() {
     );
     let chat = h.app.chat.as_ref().unwrap();
     assert!(!chat.newer && chat.found.is_none() && chat.messages.is_empty());
+}
+
+/// The width of the widget `id` in a window `width` wide.
+fn width_of(h: &Harness, width: f32, id: &str) -> Option<f32> {
+    let mut ui = Simulator::with_size(Default::default(), (width, SIZE.1), h.app.view());
+    ui.find(selector::id(id.to_owned()))
+        .ok()
+        .map(|t| t.bounds().width)
+}
+
+#[test]
+fn the_search_panel_leaves_the_conversation_room_to_write() {
+    let mut h = two_accounts();
+    let _ = h.click(ids::contact("work", BOB));
+    let alone = width_of(&h, SIZE.0, ids::COMPOSER).unwrap();
+    h.update(Message::ShowSearch(false));
+    // 1100 px: the panel takes the sidebar's place.
+    let composer = width_of(&h, SIZE.0, ids::COMPOSER).unwrap();
+    assert!(composer >= alone - 60.0, "{composer} of {alone}");
+    assert!(width_of(&h, SIZE.0, ids::SIDEBAR).is_none());
+    assert!(width_of(&h, SIZE.0, ids::search::INPUT).is_some());
+    // A wide window has room for all three.
+    h.update(Message::Resized(1400.0));
+    assert!(width_of(&h, 1400.0, ids::SIDEBAR).is_some());
+    assert!(width_of(&h, 1400.0, ids::COMPOSER).unwrap() >= 400.0);
+    // Closed, the sidebar is back.
+    h.update(Message::Resized(SIZE.0));
+    let _ = h.click(ids::search::CLOSE);
+    assert!(width_of(&h, SIZE.0, ids::SIDEBAR).is_some());
 }
