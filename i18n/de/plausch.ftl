@@ -598,3 +598,54 @@ search-count = { $count ->
 }
 search-you = Sie
 chat-jump-newest = ↓ Neueste Nachrichten
+
+## Der Verlauf in Ihrer Hand: Export, Löschen, Aufbewahrung, Sicherung, Wiederherstellung
+app-menu-tooltip = Alles exportieren
+app-menu-export-all = Alles exportieren …
+action-delete-here = Hier löschen
+action-delete-here-question = Diese Nachricht auf diesem Computer löschen? Die Kopie im Archiv Ihres Servers bleibt.
+history-export-button = Gespräch exportieren …
+history-delete-button = Verlauf löschen …
+export-choose-title = Wohin soll der Export?
+export-format = Format
+export-format-text = Reiner Text
+export-format-text-help = Eine Zeile je Nachricht mit Datum, Uhrzeit und Name; gut zu lesen und zu durchsuchen.
+export-format-jsonl = JSON Lines
+export-format-jsonl-help = Alle Angaben jeder Nachricht, eine je Zeile, für andere Programme.
+export-format-html = Webseite (HTML)
+export-format-html-help = Sieht aus wie das Gespräch; öffnet sich in jedem Browser.
+export-title-conversation = Das Gespräch mit { $name } exportieren
+export-title-account = Alle Gespräche von { $account } exportieren
+export-title-all = Alle Konten exportieren
+export-explain-file = Wählen Sie ein Format und dann, wo die Datei gespeichert wird.
+export-explain-folder = Wählen Sie ein Format und dann einen Ordner: Jedes Konto wird dort in eine eigene Datei geschrieben, benannt nach dem Konto.
+export-choose-file = Datei wählen …
+export-choose-folder = Ordner wählen …
+export-readable = Die Datei enthält die Nachrichten lesbar, auch die Ende-zu-Ende-verschlüsselten. Bewahren Sie sie sicher auf.
+export-not-running = Nicht exportiert, weil sie ausgeschaltet sind: { $accounts }. Schalten Sie sie in ihren Einstellungen ein, um sie zu exportieren.
+export-done = { $account }: { $count ->
+    [one] eine Nachricht
+   *[other] { $count } Nachrichten
+} nach { $path } exportiert ({ $size }).
+delete-history-title = Den Verlauf mit { $name } löschen?
+delete-history-what = Die Nachrichten, ihre Sucheinträge und die darin empfangenen Dateien werden von diesem Computer gelöscht. Das lässt sich nicht rückgängig machen.
+delete-history-server = Die Kopie im Archiv Ihres Servers bleibt: XMPP kann sie dort nicht löschen (XEP-0313).
+delete-history-stays = Das Gespräch bleibt in der Liste. Dateien, die Sie gesendet haben, bleiben, wo sie sind.
+delete-history-confirm = Verlauf löschen
+history-not-running = Der Verlauf kann nicht gelöscht werden, solange das Konto ausgeschaltet ist.
+history-deleted = { $account }: Der Verlauf mit { $name } wurde hier gelöscht ({ $count ->
+    [one] eine Nachricht
+   *[other] { $count } Nachrichten
+}). Das Archiv Ihres Servers behält seine Kopie.
+history-retention-deleted = { $account }: { $count ->
+    [one] Eine Nachricht, älter als { $days } Tage, wurde
+   *[other] { $count } Nachrichten, älter als { $days } Tage, wurden
+} hier gelöscht, wie in den Kontoeinstellungen festgelegt.
+settings-history = Verlauf
+settings-keep-days = Nachrichten behalten (Tage)
+settings-keep-days-help = 0 behält sie für immer. Ältere Nachrichten und die mit ihnen empfangenen Dateien werden auf diesem Computer gelöscht: sofort, wenn Sie eine kürzere Zeit speichern, danach täglich. Das Archiv Ihres Servers behält seine Kopie.
+settings-export = Dieses Konto exportieren …
+settings-store-password = Hier speichern
+settings-store-password-tooltip = Dieses Passwort für das Konto im Schlüsselbund dieses Computers ablegen (z. B. nach einer Wiederherstellung). Auf dem Server ändert es nichts.
+settings-password-stored = Das Passwort ist auf diesem Computer gespeichert.
+error-invalid-keep-days = Die Anzahl der Tage muss eine ganze Zahl ab 0 (für immer behalten) sein.

@@ -598,3 +598,54 @@ search-count = { $count ->
 }
 search-you = You
 chat-jump-newest = ↓ Newest messages
+
+## The history under your control: export, delete, retention, backup, restore
+app-menu-tooltip = Export everything
+app-menu-export-all = Export everything…
+action-delete-here = Delete here
+action-delete-here-question = Delete this message on this computer? The copy in your server’s archive stays.
+history-export-button = Export conversation…
+history-delete-button = Delete history…
+export-choose-title = Where should the export go?
+export-format = Format
+export-format-text = Plain text
+export-format-text-help = One line per message with date, time and name; easy to read and to search.
+export-format-jsonl = JSON Lines
+export-format-jsonl-help = Every detail of each message, one per line, for other programs.
+export-format-html = Web page (HTML)
+export-format-html-help = Looks like the conversation; opens in any browser.
+export-title-conversation = Export the conversation with { $name }
+export-title-account = Export every conversation of { $account }
+export-title-all = Export every account
+export-explain-file = Choose a format, then where to save the file.
+export-explain-folder = Choose a format, then a folder: each account is written into its own file there, named after the account.
+export-choose-file = Choose file…
+export-choose-folder = Choose folder…
+export-readable = The file holds the messages in readable form, also those that were end-to-end encrypted. Keep it safe.
+export-not-running = Not exported, because they are switched off: { $accounts }. Switch them on in their settings to export them.
+export-done = { $account }: { $count ->
+    [one] one message
+   *[other] { $count } messages
+} exported to { $path } ({ $size }).
+delete-history-title = Delete the history with { $name }?
+delete-history-what = Its messages, their search entries and the files received in it are deleted from this computer. This cannot be undone.
+delete-history-server = The copy in your server’s archive stays: XMPP has no way to delete it there (XEP-0313).
+delete-history-stays = The conversation stays in the list. Files you sent stay where they are.
+delete-history-confirm = Delete history
+history-not-running = The history cannot be deleted while the account is switched off.
+history-deleted = { $account }: the history with { $name } was deleted here ({ $count ->
+    [one] one message
+   *[other] { $count } messages
+}). Your server’s archive keeps its copy.
+history-retention-deleted = { $account }: { $count ->
+    [one] one message older than { $days } days was
+   *[other] { $count } messages older than { $days } days were
+} deleted here, as set in the account settings.
+settings-history = History
+settings-keep-days = Keep messages for (days)
+settings-keep-days-help = 0 keeps them for ever. Older messages and the files received with them are deleted on this computer: at once when you save a shorter time, then daily. Your server’s archive keeps its copy.
+settings-export = Export this account…
+settings-store-password = Store here
+settings-store-password-tooltip = Keep this password in this computer’s keyring for the account (e.g. after restoring a backup). It does not change the password on the server.
+settings-password-stored = The password is stored on this computer.
+error-invalid-keep-days = The number of days must be a whole number from 0 (keep for ever) up.

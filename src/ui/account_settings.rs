@@ -2,7 +2,9 @@
 //! settings, password change, the certificate to trust after a refusal,
 //! server info, order, and removal (after a confirmation).
 
-use iced::widget::{button, column, container, row, rule, scrollable, space, text, text_input};
+use iced::widget::{
+    button, column, container, row, rule, scrollable, space, text, text_input, tooltip,
+};
 use iced::{Alignment, Element, Length, Task};
 
 use super::form;
@@ -39,6 +41,8 @@ pub struct State {
     download_dir: String,
     /// Files go to the contact's client directly before the upload service.
     direct_first: bool,
+    /// Retention in days, as typed (0: for ever).
+    keep_days: String,
     new_password: String,
     /// An address typed into the blocklist.
     block_input: String,
@@ -73,6 +77,12 @@ pub enum Message {
     AutoDownloadMax(String),
     DownloadDir(String),
     DirectFirst(bool),
+    KeepDays(String),
+    /// Export every conversation of the account.
+    Export,
+    /// Keep the typed password here (the keyring), e.g. after a restore.
+    StorePassword,
+    PasswordStored(Result<(Box<AccountConfig>, Restart), String>),
     Save,
     Saved(Result<(Box<AccountConfig>, Restart), String>),
     /// Pin the certificate the server presented (explicit, after a refusal).
@@ -105,6 +115,7 @@ pub enum Event {
     Move(i32),
     OpenConsole,
     EditProfile,
+    Export,
 }
 
 impl State {
@@ -139,6 +150,7 @@ impl State {
                 .map(|p| p.display().to_string())
                 .unwrap_or_default(),
             direct_first: config.files.direct_first,
+            keep_days: config.files.keep_days.to_string(),
             ..State::default()
         }
     }
@@ -176,6 +188,50 @@ impl State {
             Message::AutoDownloadMax(v) => self.auto_download_max = v,
             Message::DownloadDir(v) => self.download_dir = v,
             Message::DirectFirst(v) => self.direct_first = v,
+            Message::KeepDays(v) => self.keep_days = v,
+            Message::Export => return (Task::none(), Some(Event::Export)),
+            Message::StorePassword => {
+                if self.new_password.is_empty() {
+                    self.error = Some(fl!("error-no-password"));
+                } else if !self.busy {
+                    let update = AccountUpdate {
+                        account: self.account.clone(),
+                        password: Some(std::mem::take(&mut self.new_password)),
+                        ..AccountUpdate::default()
+                    };
+                    self.busy = true;
+                    self.error = None;
+                    self.notice = None;
+                    let profile = profile.clone();
+                    let task = Task::perform(
+                        async move {
+                            accounts::update_account(&profile, update)
+                                .await
+                                .map(|(config, restart)| (Box::new(config), restart))
+                                .map_err(|e| super::add_account::human_error(&e))
+                        },
+                        Message::PasswordStored,
+                    );
+                    return (task, None);
+                }
+            }
+            Message::PasswordStored(result) => {
+                self.busy = false;
+                match result {
+                    Ok((config, restart)) => {
+                        self.error = None;
+                        self.notice = Some(fl!("settings-password-stored"));
+                        // A new actor reads it; a running one reads it
+                        // again when asked to reconnect.
+                        let event = match restart {
+                            Restart::Yes => Event::Saved(config, restart),
+                            Restart::No => Event::Command(AccountRequest::Reconnect),
+                        };
+                        return (Task::none(), Some(event));
+                    }
+                    Err(e) => self.error = Some(e),
+                }
+            }
             Message::NewPassword(v) => self.new_password = v,
             Message::Save => match self.to_update() {
                 Ok(update) => return (self.save(update, profile), None),
@@ -292,6 +348,7 @@ impl State {
             "" => None,
             p => Some(p.parse::<i8>().map_err(|_| fl!("error-invalid-priority"))?),
         };
+        let keep_days = parse_keep_days(&self.keep_days)?;
         let typed = self.auto_download_max.trim();
         let max_mib = if typed == mib_text(self.auto_download_max_bytes) {
             self.auto_download_max_bytes
@@ -326,6 +383,7 @@ impl State {
             auto_download_max_bytes: Some(max_mib),
             download_dir: opt(&self.download_dir).into(),
             direct_transfer_first: Some(self.direct_first),
+            keep_days: Some(keep_days),
             ..AccountUpdate::default()
         }))
     }
@@ -481,6 +539,8 @@ impl State {
                 .spacing(2),
             )
             .push(rule::horizontal(1))
+            .push(self.history_section(input))
+            .push(rule::horizontal(1))
             .push(text(fl!("settings-connection")).size(16).font(BOLD))
             .extend(form::connection(form::Connection {
                 host: &self.host,
@@ -558,6 +618,20 @@ impl State {
                         .secure(true)
                         .on_input(Message::NewPassword)
                         .padding([7, 10]),
+                    tooltip(
+                        container(
+                            button(text(fl!("settings-store-password")))
+                                .padding([8, 14])
+                                .style(button::secondary)
+                                .on_press_maybe((!self.busy).then_some(Message::StorePassword))
+                        )
+                        .id(ids::settings::STORE_PASSWORD),
+                        container(text(fl!("settings-store-password-tooltip")).size(12))
+                            .padding([2, 6])
+                            .max_width(320)
+                            .style(container::rounded_box),
+                        tooltip::Position::Top,
+                    ),
                     container(
                         button(text(fl!("settings-change-password")))
                             .padding([8, 14])
@@ -626,6 +700,37 @@ impl State {
             .into()
     }
 
+    /// Retention and the account's export.
+    fn history_section<'a>(
+        &'a self,
+        input: impl Fn(String, &'a str, &'static str, fn(String) -> Message) -> Element<'a, Message>,
+    ) -> Element<'a, Message> {
+        column![
+            text(fl!("settings-history")).size(16).font(BOLD),
+            container(form::field(
+                fl!("settings-keep-days"),
+                input(
+                    "0".into(),
+                    &self.keep_days,
+                    ids::settings::KEEP_DAYS,
+                    Message::KeepDays
+                )
+            ))
+            .width(240),
+            text(fl!("settings-keep-days-help"))
+                .size(12)
+                .style(style::muted),
+            container(
+                button(text(fl!("settings-export")))
+                    .style(button::secondary)
+                    .on_press(Message::Export)
+            )
+            .id(ids::settings::EXPORT),
+        ]
+        .spacing(10)
+        .into()
+    }
+
     fn remove_box<'a>(&'a self, account: &'a LiveAccount) -> Element<'a, Message> {
         if !self.confirm_remove {
             return container(
@@ -657,6 +762,15 @@ impl State {
 }
 
 const MIB: u64 = 1024 * 1024;
+
+/// The retention field: a whole number of days from 0 (for ever); empty
+/// is 0.
+fn parse_keep_days(typed: &str) -> Result<u32, String> {
+    match typed.trim() {
+        "" => Ok(0),
+        t => t.parse::<u32>().map_err(|_| fl!("error-invalid-keep-days")),
+    }
+}
 
 /// A byte count as whole MiB for the form (rounded up: a threshold of
 /// 1.5 MiB shows as 2).

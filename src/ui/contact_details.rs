@@ -37,6 +37,10 @@ pub enum Message {
     Close,
     /// The contact's OMEMO devices.
     Devices(super::devices::Message),
+    /// Export the conversation (a format, then a file).
+    Export,
+    /// Delete the conversation's history here (after a confirmation).
+    DeleteHistory,
 }
 
 /// What the app must do after a message.
@@ -46,6 +50,8 @@ pub enum Event {
     OpenChat,
     /// Send this to the account's actor.
     Command(AccountRequest),
+    Export,
+    DeleteHistory,
 }
 
 impl State {
@@ -91,6 +97,8 @@ impl State {
                 return Some(Event::Command(AccountRequest::RemoveContact { jid }));
             }
             Message::OpenChat => return Some(Event::OpenChat),
+            Message::Export => return Some(Event::Export),
+            Message::DeleteHistory => return Some(Event::DeleteHistory),
             Message::Close => return Some(Event::Close),
             Message::Devices(m) => {
                 let request = super::devices::request(&m, &self.uri);
@@ -221,7 +229,25 @@ impl State {
                 .id(ids::details::REMOVE),
             );
         }
-        let mut col = column![actions].spacing(8);
+        // The conversation's history here: export it, delete it.
+        actions = actions
+            .push(
+                container(
+                    button(text(fl!("history-export-button")))
+                        .style(button::secondary)
+                        .on_press(Message::Export),
+                )
+                .id(ids::details::EXPORT),
+            )
+            .push(
+                container(
+                    button(text(fl!("history-delete-button")))
+                        .style(button::secondary)
+                        .on_press(Message::DeleteHistory),
+                )
+                .id(ids::details::DELETE_HISTORY),
+            );
+        let mut col = column![actions.wrap().vertical_spacing(8)].spacing(8);
         if self.confirm_remove {
             col = col.push(
                 column![

@@ -70,6 +70,9 @@ pub mod settings {
     pub const AUTO_DOWNLOAD_MAX: &str = "settings-auto-download-max";
     pub const DOWNLOAD_DIR: &str = "settings-download-dir";
     pub const DIRECT_FIRST: &str = "settings-direct-first";
+    pub const KEEP_DAYS: &str = "settings-keep-days";
+    pub const EXPORT: &str = "settings-export";
+    pub const STORE_PASSWORD: &str = "settings-store-password";
 
     /// A colour swatch (the dialog may be open over the settings).
     pub fn swatch(index: usize) -> String {
@@ -135,6 +138,16 @@ pub fn actions(message_id: &str) -> String {
     format!("actions:{message_id}")
 }
 
+/// "Delete here" in a message's actions.
+pub fn delete_here(message_id: &str) -> String {
+    format!("delete-here:{message_id}")
+}
+
+/// The confirmation of "Delete here".
+pub fn delete_here_confirm(message_id: &str) -> String {
+    format!("delete-here-confirm:{message_id}")
+}
+
 /// The mute toggle in the conversation header.
 pub const MUTE: &str = "mute";
 
@@ -194,6 +207,27 @@ pub mod details {
     pub const OPEN_CHAT: &str = "details-open-chat";
     pub const CLOSE: &str = "details-close";
     pub const SCROLL: &str = "details-scroll";
+    pub const EXPORT: &str = "details-export";
+    pub const DELETE_HISTORY: &str = "details-delete-history";
+}
+
+/// The history dialogs: export (format, then where) and deleting a
+/// conversation's history.
+pub mod history {
+    pub const CHOOSE: &str = "history-choose";
+    pub const CANCEL: &str = "history-cancel";
+    pub const DELETE_CONFIRM: &str = "history-delete-confirm";
+
+    /// The radio button of an export format.
+    pub fn format(format: crate::api::ExportFormat) -> String {
+        format!("history-format:{}", format.extension())
+    }
+}
+
+/// The app menu under the sidebar (export everything).
+pub mod backup {
+    pub const MENU: &str = "app-menu";
+    pub const EXPORT_ALL: &str = "app-menu-export-all";
 }
 
 pub mod devices {
@@ -326,6 +360,8 @@ pub mod room {
     pub const LEAVE: &str = "room-leave";
     pub const DESTROY: &str = "room-destroy";
     pub const DESTROY_CONFIRM: &str = "room-destroy-confirm";
+    pub const EXPORT: &str = "room-export";
+    pub const DELETE_HISTORY: &str = "room-delete-history";
     pub const REJOIN: &str = "room-rejoin";
 
     /// A notification mode button.

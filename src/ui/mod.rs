@@ -23,6 +23,7 @@ mod devices;
 mod files;
 mod form;
 pub(crate) mod format;
+mod history;
 mod icons;
 mod ids;
 mod join_room;
@@ -219,6 +220,8 @@ pub struct App {
     search: Option<search::State>,
     /// The demo's messages, searched in place of the (absent) actors.
     demo_messages: Vec<(AccountId, crate::api::MessageRecord)>,
+    /// The app menu under the sidebar (export everything) is open.
+    menu: bool,
     /// The window's width (the search panel takes the sidebar's place in a
     /// narrow window).
     width: f32,
@@ -288,6 +291,13 @@ pub enum Message {
     Search(search::Message),
     /// The window's new width.
     Resized(f32),
+    /// Open or close the app menu under the sidebar.
+    ToggleMenu,
+    /// The export dialog for a conversation, an account or everything.
+    ShowExport(history::Scope),
+    /// Ask whether to delete the history of (account, conversation) here.
+    ShowDeleteHistory(AccountId, String),
+    History(history::Message),
 }
 
 impl App {
@@ -324,6 +334,7 @@ impl App {
             opening_room: None,
             search: None,
             demo_messages: Vec::new(),
+            menu: false,
             width: WINDOW_WIDTH,
         }
     }
@@ -473,6 +484,7 @@ impl App {
                         hide_offline: self.config.settings.hide_offline,
                         presence: self.presence_editor.as_ref(),
                         avatars: &self.avatars,
+                        menu: self.menu,
                     }
                 ),
                 rule::vertical(1)

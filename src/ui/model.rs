@@ -189,6 +189,8 @@ pub struct Applied {
     pub incoming: Option<MessageRecord>,
     /// A file offered to us directly (its message came just before).
     pub offer: Option<super::files::Offer>,
+    /// A result the user asked for (an export, a deletion): an info banner.
+    pub notice: Option<String>,
 }
 
 /// Applies an actor event to the account and the open chat.
@@ -419,8 +421,25 @@ pub fn apply_event(
                 contact,
             });
         }
-        // The window has no export or delete yet (issue 25): headless only.
-        Event::ExportDone { .. } | Event::HistoryDeleted { .. } | Event::BackupDone { .. } => {}
+        Event::ExportDone {
+            path,
+            messages,
+            bytes,
+            ..
+        } => {
+            applied.notice = Some(super::history::export_done(account, &path, messages, bytes));
+        }
+        Event::HistoryDeleted {
+            with,
+            id,
+            messages,
+            retention,
+            ..
+        } => {
+            applied.notice = super::history::deleted(account, chat, with, id, messages, retention);
+        }
+        // The window has no backup yet: headless only.
+        Event::BackupDone { .. } => {}
         Event::Devices { jid, devices, .. } => {
             account.omemo.by_jid.insert(jid, devices);
         }

@@ -213,6 +213,16 @@ pub fn details(app: &mut App, message: contact_details::Message) -> Task<Message
             }
             Task::none()
         }
+        Some(contact_details::Event::Export) => match live(&mut app.accounts, &account) {
+            Some(a) => {
+                let scope = super::history::conversation_scope(a, &jid);
+                super::history::show_export(app, scope)
+            }
+            None => Task::none(),
+        },
+        Some(contact_details::Event::DeleteHistory) => {
+            super::history::show_delete(app, account, jid)
+        }
     }
 }
 

@@ -281,6 +281,32 @@ fn menu<'a>(chat: &'a Chat, room: &'a Room) -> Element<'a, Message> {
             ids::room::DESTROY,
         ));
     }
+    // The room's history here: export it, delete it.
+    let export = super::history::Scope::Conversation {
+        account: chat.account.clone(),
+        with: chat.with.clone(),
+        name: super::rooms::room_name(&chat.with, Some(room)),
+    };
+    let history = |label: String, message: Message, id: &'static str| {
+        container(
+            button(text(label).size(12))
+                .padding([4, 10])
+                .style(button::secondary)
+                .on_press(message),
+        )
+        .id(id)
+    };
+    actions = actions
+        .push(history(
+            fl!("history-export-button"),
+            Message::ShowExport(export),
+            ids::room::EXPORT,
+        ))
+        .push(history(
+            fl!("history-delete-button"),
+            Message::ShowDeleteHistory(chat.account.clone(), chat.with.clone()),
+            ids::room::DELETE_HISTORY,
+        ));
     let mut content = column![
         // One line where it fits (a Fill space would always wrap).
         row![modes, actions]

@@ -12,7 +12,7 @@ use iced::{Element, Length, Task};
 use super::model::LiveAccount;
 use super::{App, Message, style};
 use super::{account_settings, add_account, add_contact, console, contact_details};
-use super::{join_room, own_profile};
+use super::{history, join_room, own_profile};
 use crate::api::AccountRequest;
 
 /// The right side of the window.
@@ -64,6 +64,9 @@ pub enum Dialog {
     AddAccount(add_account::State),
     AddContact(add_contact::State),
     JoinRoom(join_room::State),
+    /// Export a conversation, an account or everything; delete a
+    /// conversation's history.
+    History(history::State),
 }
 
 impl Dialog {
@@ -72,6 +75,7 @@ impl Dialog {
             Dialog::AddAccount(d) => d.view().map(Message::Dialog),
             Dialog::AddContact(d) => d.view().map(Message::AddContact),
             Dialog::JoinRoom(d) => d.view().map(Message::JoinRoom),
+            Dialog::History(d) => d.view().map(Message::History),
         }
     }
 }

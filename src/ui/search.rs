@@ -370,7 +370,7 @@ pub fn suggestions(accounts: &[Account], text: &str) -> Vec<(String, String)> {
 }
 
 /// A conversation's name as the sidebar shows it.
-fn conversation_name(account: &LiveAccount, with: &str) -> String {
+pub(super) fn conversation_name(account: &LiveAccount, with: &str) -> String {
     if account.is_room(with) {
         return super::rooms::room_name(with, account.rooms.get(with));
     }

@@ -30,6 +30,8 @@ pub struct View<'a> {
     /// The open presence editor (for one account, or all).
     pub presence: Option<&'a presence_picker::State>,
     pub avatars: &'a avatar::Cache,
+    /// The app menu (backup, export, restore) is open.
+    pub menu: bool,
 }
 
 pub fn view<'a>(accounts: &'a [Account], v: View<'a>) -> Element<'a, Message> {
@@ -50,8 +52,29 @@ pub fn view<'a>(accounts: &'a [Account], v: View<'a>) -> Element<'a, Message> {
             .width(Length::Fill)
             .style(button::secondary),
     )
-    .id(ids::ADD_ACCOUNT)
-    .padding(10);
+    .id(ids::ADD_ACCOUNT);
+    let menu_button = tooltip(
+        container(
+            button(text("⋯").size(16).center())
+                .on_press(Message::ToggleMenu)
+                .padding([6, 12])
+                .style(if v.menu {
+                    button::primary
+                } else {
+                    button::secondary
+                }),
+        )
+        .id(ids::backup::MENU),
+        container(text(fl!("app-menu-tooltip")).size(12))
+            .padding([2, 6])
+            .style(container::rounded_box),
+        tooltip::Position::Top,
+    );
+    let mut footer = column![].spacing(8).padding(10);
+    if v.menu {
+        footer = footer.push(app_menu(accounts));
+    }
+    let footer = footer.push(row![add, menu_button].spacing(6).align_y(Alignment::Center));
 
     let mut top = column![container(text(fl!("app-name")).size(20).font(BOLD)).padding([14, 20])];
     if accounts.len() > 1 {
@@ -61,11 +84,38 @@ pub fn view<'a>(accounts: &'a [Account], v: View<'a>) -> Element<'a, Message> {
     container(column![
         top,
         scrollable(sections).height(Length::Fill).id(ids::SIDEBAR),
-        add,
+        footer,
     ])
     .width(style::SIDEBAR_WIDTH)
     .height(Length::Fill)
     .style(style::sidebar)
+    .into()
+}
+
+/// The app menu: export everything.
+fn app_menu(accounts: &[Account]) -> Element<'_, Message> {
+    let item = |label: String, message: Option<Message>, id: &'static str| {
+        container(
+            button(text(label).size(13))
+                .width(Length::Fill)
+                .padding([6, 10])
+                .style(button::text)
+                .on_press_maybe(message),
+        )
+        .id(id)
+    };
+    let any_live = accounts.iter().any(|a| matches!(a, Account::Ok(_)));
+    container(
+        column![item(
+            fl!("app-menu-export-all"),
+            any_live.then_some(Message::ShowExport(super::history::Scope::All)),
+            ids::backup::EXPORT_ALL
+        ),]
+        .spacing(2),
+    )
+    .padding(4)
+    .width(Length::Fill)
+    .style(style::dialog)
     .into()
 }
 

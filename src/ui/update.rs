@@ -155,6 +155,15 @@ pub fn update(app: &mut App, message: Message) -> Task<Message> {
             app.width = width;
             Task::none()
         }
+        Message::ToggleMenu => {
+            app.menu = !app.menu;
+            Task::none()
+        }
+        Message::ShowExport(scope) => super::history::show_export(app, scope),
+        Message::ShowDeleteHistory(account, with) => {
+            super::history::show_delete(app, account, with)
+        }
+        Message::History(m) => super::history::update(app, m),
         Message::AvatarLoaded(path, handle) => {
             app.avatars.loaded(path, handle);
             Task::none()
@@ -252,6 +261,12 @@ fn settings(app: &mut App, message: account_settings::Message) -> Task<Message> 
         }
         Some(account_settings::Event::EditProfile) => {
             return people::show_own_profile(app, id);
+        }
+        Some(account_settings::Event::Export) => {
+            if let Some(a) = live(&mut app.accounts, &id) {
+                let scope = super::history::account_scope(a);
+                return Task::batch([task, super::history::show_export(app, scope)]);
+            }
         }
         Some(account_settings::Event::OpenConsole) => {
             if let Some(a) = live(&mut app.accounts, &id) {
@@ -400,6 +415,7 @@ fn actor(app: &mut App, output: ActorOutput) -> Task<Message> {
                 Event::MucError { room, .. } => Some(room.clone()),
                 _ => None,
             };
+            super::history::forget_in_search(&mut app.search, &app.config, &id, &event);
             let chat = app.chat.as_mut().filter(|c| c.account == id);
             let applied = model::apply_event(account, chat, *event);
             let pictures = if has_pictures {
@@ -465,6 +481,9 @@ fn actor(app: &mut App, output: ActorOutput) -> Task<Message> {
                 if !app.banners.contains(&banner) {
                     app.banners.push(banner);
                 }
+            }
+            if let Some(text) = applied.notice {
+                app.banners.push(Banner::info(Some(id.clone()), text));
             }
             if let Some(notice) = notice
                 && app

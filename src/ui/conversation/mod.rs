@@ -43,6 +43,12 @@ pub enum Message {
     Retract(String),
     /// As a room moderator, remove someone's message for everyone (XEP-0425).
     Moderate(String),
+    /// "Delete here": ask to delete this message on this device only.
+    AskDelete(String),
+    /// Delete it here (the server's archive keeps its copy).
+    DeleteHere(String),
+    /// Keep it after all.
+    CancelDelete,
     /// Add or remove our reaction with this emoji.
     React(String, String),
     /// Mute or unmute notifications of this conversation.

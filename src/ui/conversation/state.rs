@@ -56,6 +56,8 @@ pub struct State {
     pub at_bottom: bool,
     /// The message whose actions (reply, react, edit, retract) are shown.
     pub selected: Option<String>,
+    /// The message whose "Delete here" waits for its confirmation.
+    pub confirm_delete: Option<String>,
     /// What Send does with the composer's text.
     pub mode: Mode,
     /// Newer messages than the held ones exist (dropped while scrolling back).
@@ -95,6 +97,7 @@ impl State {
             unseen: false,
             at_bottom: true,
             selected: None,
+            confirm_delete: None,
             mode: Mode::New,
             newer: false,
             restore: None,
@@ -119,6 +122,22 @@ impl State {
         chat.found = Some(message.id.clone());
         chat.messages.push(message);
         chat
+    }
+
+    /// The conversation's history was deleted here: nothing is left to
+    /// show or to page through (the list says it is empty).
+    pub fn clear_history(&mut self) {
+        self.messages.clear();
+        self.selected = None;
+        self.confirm_delete = None;
+        self.first_unread = None;
+        self.found = None;
+        self.newer = false;
+        self.trim_newest = false;
+        self.restore = None;
+        self.loading = Loading::Idle;
+        self.complete = true;
+        self.unseen = false;
     }
 
     /// Takes over what `old` (the same conversation) was writing.

@@ -189,6 +189,7 @@ fn action(chat: &mut State, message: Message, ctx: Context<'_>) -> Task<AppMessa
     match message {
         Message::Select(id) => {
             chat.selected = (chat.selected.as_deref() != Some(&id)).then_some(id);
+            chat.confirm_delete = None;
         }
         Message::Reply(id) => {
             // Text typed while editing stays, now as the reply.
@@ -219,6 +220,14 @@ fn action(chat: &mut State, message: Message, ctx: Context<'_>) -> Task<AppMessa
         Message::Moderate(id) => {
             chat.selected = None;
             command = Some(AccountRequest::Moderate { id, reason: None });
+        }
+        Message::AskDelete(id) => chat.confirm_delete = Some(id),
+        Message::CancelDelete => chat.confirm_delete = None,
+        Message::DeleteHere(id) => {
+            // It leaves the list when the account says it is gone.
+            chat.confirm_delete = None;
+            chat.selected = None;
+            command = Some(AccountRequest::DeleteMessage { id });
         }
         Message::React(id, emoji) => {
             chat.selected = None;

@@ -287,12 +287,52 @@ fn actions<'a>(m: &'a MessageRecord, chat: &'a Chat, moderate: bool) -> Element<
             .id(ids::moderate(&m.id)),
         );
     }
-    let line = container(bar).id(ids::actions(&m.id));
+    bar = bar.push(
+        container(act(
+            fl!("action-delete-here"),
+            ChatMessage::AskDelete(m.id.clone()),
+        ))
+        .id(ids::delete_here(&m.id)),
+    );
+    let line: Element<'a, Message> = if chat.confirm_delete.as_deref() == Some(&m.id) {
+        delete_here(m)
+    } else {
+        bar.into()
+    };
+    let line = container(line).id(ids::actions(&m.id));
     if m.direction == Direction::Out {
         row![space::horizontal(), line].into()
     } else {
         row![line, space::horizontal()].into()
     }
+}
+
+/// "Delete this message here?" with what that means, in place of the
+/// message's actions.
+fn delete_here(m: &MessageRecord) -> Element<'_, Message> {
+    let question = text(fl!("action-delete-here-question"))
+        .size(12)
+        .wrapping(text::Wrapping::WordOrGlyph);
+    let buttons = row![
+        container(
+            button(text(fl!("action-delete-here")).size(12))
+                .padding([3, 10])
+                .style(button::danger)
+                .on_press(Message::Chat(ChatMessage::DeleteHere(m.id.clone()))),
+        )
+        .id(ids::delete_here_confirm(&m.id)),
+        button(text(fl!("dialog-cancel")).size(12))
+            .padding([3, 10])
+            .style(button::secondary)
+            .on_press(Message::Chat(ChatMessage::CancelDelete)),
+    ]
+    .spacing(8)
+    .align_y(Alignment::Center);
+    container(column![question, buttons].spacing(6))
+        .padding([6, 10])
+        .max_width(520)
+        .style(container::rounded_box)
+        .into()
 }
 
 /// Who removed a moderated message: the moderator's nick, else the room.

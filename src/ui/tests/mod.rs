@@ -12,6 +12,7 @@ mod composer;
 mod devices;
 mod events;
 mod files;
+mod history;
 mod people;
 mod rooms;
 mod search;
