@@ -111,13 +111,34 @@ macro_rules! fl {
 mod tests {
     use std::collections::BTreeSet;
 
-    fn ids(ftl: &str) -> BTreeSet<String> {
+    /// The message ids of a file, in order (with repeats).
+    fn id_list(ftl: &str) -> Vec<String> {
         ftl.lines()
-            .filter(|l| !l.starts_with(['#', ' ', '\t', '-']))
+            .filter(|l| !l.starts_with(['#', ' ', '\t', '-', '}']))
             .filter_map(|l| l.split_once('='))
             .map(|(id, _)| id.trim().to_owned())
             .filter(|id| !id.is_empty())
             .collect()
+    }
+
+    fn ids(ftl: &str) -> BTreeSet<String> {
+        id_list(ftl).into_iter().collect()
+    }
+
+    /// A second definition silently loses (the first one is shown).
+    #[test]
+    fn no_message_is_defined_twice() {
+        for (language, ftl) in [
+            ("en", include_str!("../i18n/en/plausch.ftl")),
+            ("de", include_str!("../i18n/de/plausch.ftl")),
+        ] {
+            let mut seen = BTreeSet::new();
+            let twice: Vec<String> = id_list(ftl)
+                .into_iter()
+                .filter(|id| !seen.insert(id.clone()))
+                .collect();
+            assert!(twice.is_empty(), "{language}: defined twice: {twice:?}");
+        }
     }
 
     #[test]

@@ -648,4 +648,3 @@ settings-export = Dieses Konto exportieren …
 settings-store-password = Hier speichern
 settings-store-password-tooltip = Dieses Passwort für das Konto im Schlüsselbund dieses Computers ablegen (z. B. nach einer Wiederherstellung). Auf dem Server ändert es nichts.
 settings-password-stored = Das Passwort ist auf diesem Computer gespeichert.
-error-invalid-keep-days = Die Anzahl der Tage muss eine ganze Zahl ab 0 (für immer behalten) sein.

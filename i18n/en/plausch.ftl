@@ -648,4 +648,3 @@ settings-export = Export this account…
 settings-store-password = Store here
 settings-store-password-tooltip = Keep this password in this computer’s keyring for the account (e.g. after restoring a backup). It does not change the password on the server.
 settings-password-stored = The password is stored on this computer.
-error-invalid-keep-days = The number of days must be a whole number from 0 (keep for ever) up.
