@@ -8,7 +8,7 @@ use iced::widget::{
 use iced::{Alignment, Element, Length, Task};
 
 use super::form;
-use super::format::{SWATCHES, cert_reason, validation_text};
+use super::format::{SWATCHES, Tone, cert_reason, validation_text};
 use super::model::LiveAccount;
 use super::sidebar::BOLD;
 use super::{ids, style};
@@ -705,7 +705,7 @@ impl State {
         &'a self,
         input: impl Fn(String, &'a str, &'static str, fn(String) -> Message) -> Element<'a, Message>,
     ) -> Element<'a, Message> {
-        column![
+        let mut section = column![
             text(fl!("settings-history")).size(16).font(BOLD),
             container(form::field(
                 fl!("settings-keep-days"),
@@ -717,18 +717,27 @@ impl State {
                 )
             ))
             .width(240),
-            text(fl!("settings-keep-days-help"))
-                .size(12)
-                .style(style::muted),
-            container(
-                button(text(fl!("settings-export")))
-                    .style(button::secondary)
-                    .on_press(Message::Export)
-            )
-            .id(ids::settings::EXPORT),
         ]
-        .spacing(10)
-        .into()
+        .spacing(10);
+        // Said at once: the Save button's error is far below.
+        if let Err(e) = parse_keep_days(&self.keep_days) {
+            section = section.push(text(e).size(12).style(style::tone(Tone::Bad)));
+        }
+        section
+            .push(
+                text(fl!("settings-keep-days-help"))
+                    .size(12)
+                    .style(style::muted),
+            )
+            .push(
+                container(
+                    button(text(fl!("settings-export")))
+                        .style(button::secondary)
+                        .on_press(Message::Export),
+                )
+                .id(ids::settings::EXPORT),
+            )
+            .into()
     }
 
     fn remove_box<'a>(&'a self, account: &'a LiveAccount) -> Element<'a, Message> {

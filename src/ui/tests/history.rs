@@ -278,9 +278,10 @@ fn keep_days_must_be_a_whole_number_of_days_and_is_saved() {
             "{bad}"
         );
     }
-    // Save shows why.
+    // Said under the field at once, and again by Save.
+    assert_eq!(h.count(&fl!("error-invalid-keep-days")), 1);
     h.update(Message::Settings(Settings::Save));
-    h.assert_shows(&fl!("error-invalid-keep-days"));
+    assert_eq!(h.count(&fl!("error-invalid-keep-days")), 2);
     assert_eq!(keep_days(&mut h, ""), Ok(Some(0)), "empty keeps for ever");
     assert_eq!(keep_days(&mut h, " 30 "), Ok(Some(30)));
 
