@@ -309,7 +309,7 @@ fn menu<'a>(chat: &'a Chat, room: &'a Room) -> Element<'a, Message> {
         ));
     let mut content = column![
         // One line where it fits (a Fill space would always wrap).
-        row![modes, actions]
+        row![modes, actions.wrap().vertical_spacing(8)]
             .spacing(24)
             .align_y(Alignment::Center)
             .wrap()
