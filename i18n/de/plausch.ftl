@@ -600,8 +600,11 @@ search-you = Sie
 chat-jump-newest = ↓ Neueste Nachrichten
 
 ## Der Verlauf in Ihrer Hand: Export, Löschen, Aufbewahrung, Sicherung, Wiederherstellung
-app-menu-tooltip = Alles exportieren
+app-menu-tooltip = Sichern, exportieren, wiederherstellen
+app-menu-backup = Sichern …
 app-menu-export-all = Alles exportieren …
+app-menu-restore = Aus einer Sicherung wiederherstellen …
+welcome-restore = Aus einer Sicherung wiederherstellen …
 action-delete-here = Hier löschen
 action-delete-here-question = Diese Nachricht auf diesem Computer löschen? Die Kopie im Archiv Ihres Servers bleibt.
 history-export-button = Gespräch exportieren …
@@ -641,6 +644,35 @@ history-retention-deleted = { $account }: { $count ->
     [one] Eine Nachricht, älter als { $days } Tage, wurde
    *[other] { $count } Nachrichten, älter als { $days } Tage, wurden
 } hier gelöscht, wie in den Kontoeinstellungen festgelegt.
+backup-title = Sichern
+backup-explain = Eine Datei mit Ihren Einstellungen und den Nachrichten, Schlüsseln, Vertrauensentscheidungen und Bildern aller Konten. Passwörter sind nie darin. Sie können weiter chatten, während sie geschrieben wird.
+backup-include-files = Empfangene Dateien einschließen (kann die Sicherung groß machen)
+backup-choose = Datei wählen …
+backup-writing = Sicherung wird geschrieben …
+backup-file-type = Plausch-Sicherung
+backup-failed = Die Sicherung konnte nicht geschrieben werden: { $reason }
+backup-done = Sicherung nach { $path } geschrieben ({ $size }).
+backup-done-passwords = Passwörter sind nicht in einer Sicherung: Geben Sie nach dem Wiederherstellen das Passwort erneut ein für { $accounts }.
+restore-title = Aus einer Sicherung wiederherstellen
+restore-explain = Wählen Sie eine Sicherungsdatei von Plausch („Sichern …“ im Menü ⋯). Ihre Konten mit Nachrichten, Einstellungen und Schlüsseln kommen zurück, wie sie beim Sichern waren.
+restore-replace-warning = { $count ->
+    [one] Das ersetzt das Konto auf diesem Computer samt Nachrichten und Einstellungen durch den Inhalt der Sicherung.
+   *[other] Das ersetzt die { $count } Konten auf diesem Computer samt Nachrichten und Einstellungen durch den Inhalt der Sicherung.
+}
+restore-replace = Ja, ersetzen
+restore-choose = Sicherung wählen …
+restore-busy = Wird wiederhergestellt …
+restore-confirm-first = Bestätigen Sie zuerst, dass die Konten auf diesem Computer ersetzt werden sollen.
+restore-error-damaged = Diese Datei ist keine Plausch-Sicherung oder sie ist beschädigt. Es wurde nichts geändert.
+restore-error-newer = Diese Sicherung stammt von einer neueren Plausch-Version. Aktualisieren Sie Plausch und stellen Sie sie dann wieder her. Es wurde nichts geändert.
+restore-error-read = Die Sicherung konnte nicht gelesen werden ({ $reason }). Es wurde nichts geändert.
+restore-error-write = Der Profilordner { $path } konnte nicht geschrieben werden ({ $reason }). Es wurde nichts geändert.
+restore-error-other = Die Sicherung wurde nicht wiederhergestellt: { $reason }
+restore-done = Wiederhergestellt aus { $path }: { $count ->
+    [one] ein Konto
+   *[other] { $count } Konten
+}.
+restore-done-passwords = Passwörter sind nicht in einer Sicherung: Falls dieser Computer sie noch nicht hat, geben Sie sie erneut ein für { $accounts } (Kontoeinstellungen ⚙, Passwort, „Hier speichern“).
 settings-history = Verlauf
 settings-keep-days = Nachrichten behalten (Tage)
 settings-keep-days-help = 0 behält sie für immer. Ältere Nachrichten und die mit ihnen empfangenen Dateien werden auf diesem Computer gelöscht: sofort, wenn Sie eine kürzere Zeit speichern, danach täglich. Das Archiv Ihres Servers behält seine Kopie.

@@ -600,8 +600,11 @@ search-you = You
 chat-jump-newest = ↓ Newest messages
 
 ## The history under your control: export, delete, retention, backup, restore
-app-menu-tooltip = Export everything
+app-menu-tooltip = Back up, export, restore
+app-menu-backup = Back up…
 app-menu-export-all = Export everything…
+app-menu-restore = Restore from a backup…
+welcome-restore = Restore from a backup…
 action-delete-here = Delete here
 action-delete-here-question = Delete this message on this computer? The copy in your server’s archive stays.
 history-export-button = Export conversation…
@@ -641,6 +644,35 @@ history-retention-deleted = { $account }: { $count ->
     [one] one message older than { $days } days was
    *[other] { $count } messages older than { $days } days were
 } deleted here, as set in the account settings.
+backup-title = Back up
+backup-explain = One file with your settings and every account’s messages, encryption keys, trust decisions and pictures. Passwords are never in it. You can go on chatting while it is written.
+backup-include-files = Include received files (can make the backup large)
+backup-choose = Choose file…
+backup-writing = Writing the backup…
+backup-file-type = Plausch backup
+backup-failed = The backup could not be written: { $reason }
+backup-done = Backup written to { $path } ({ $size }).
+backup-done-passwords = Passwords are not in a backup: after restoring it, enter the password again for { $accounts }.
+restore-title = Restore from a backup
+restore-explain = Choose a backup file made by Plausch (“Back up…” in the ⋯ menu). Your accounts, their messages, settings and encryption keys come back as they were when it was made.
+restore-replace-warning = { $count ->
+    [one] This replaces the account on this computer, with its messages and settings, by what is in the backup.
+   *[other] This replaces the { $count } accounts on this computer, with their messages and settings, by what is in the backup.
+}
+restore-replace = Yes, replace them
+restore-choose = Choose backup…
+restore-busy = Restoring…
+restore-confirm-first = Confirm first that the accounts on this computer are to be replaced.
+restore-error-damaged = This file is not a Plausch backup, or it is damaged. Nothing was changed.
+restore-error-newer = This backup was made by a newer version of Plausch. Update Plausch, then restore it. Nothing was changed.
+restore-error-read = The backup could not be read ({ $reason }). Nothing was changed.
+restore-error-write = The profile folder { $path } could not be written ({ $reason }). Nothing was changed.
+restore-error-other = The backup was not restored: { $reason }
+restore-done = Restored from { $path }: { $count ->
+    [one] one account
+   *[other] { $count } accounts
+}.
+restore-done-passwords = Passwords are not in a backup: if this computer does not have them yet, enter them again for { $accounts } (account settings ⚙, Password, “Store here”).
 settings-history = History
 settings-keep-days = Keep messages for (days)
 settings-keep-days-help = 0 keeps them for ever. Older messages and the files received with them are deleted on this computer: at once when you save a shorter time, then daily. Your server’s archive keeps its copy.

@@ -224,10 +224,19 @@ pub mod history {
     }
 }
 
-/// The app menu under the sidebar (export everything).
+/// The app menu under the sidebar (backup, export everything, restore)
+/// and its dialogs.
 pub mod backup {
     pub const MENU: &str = "app-menu";
+    pub const BACKUP: &str = "app-menu-backup";
     pub const EXPORT_ALL: &str = "app-menu-export-all";
+    pub const RESTORE: &str = "app-menu-restore";
+    /// "Restore from a backup…" on the welcome screen.
+    pub const WELCOME_RESTORE: &str = "welcome-restore";
+    pub const INCLUDE_FILES: &str = "backup-include-files";
+    pub const REPLACE: &str = "backup-replace";
+    pub const CHOOSE: &str = "backup-choose";
+    pub const CANCEL: &str = "backup-cancel";
 }
 
 pub mod devices {

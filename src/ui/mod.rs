@@ -12,6 +12,7 @@ mod actor;
 mod add_account;
 mod add_contact;
 mod avatar;
+mod backup;
 #[doc(hidden)]
 pub mod bench;
 mod blocklist;
@@ -220,8 +221,10 @@ pub struct App {
     search: Option<search::State>,
     /// The demo's messages, searched in place of the (absent) actors.
     demo_messages: Vec<(AccountId, crate::api::MessageRecord)>,
-    /// The app menu under the sidebar (export everything) is open.
+    /// The app menu under the sidebar (backup, export, restore) is open.
     menu: bool,
+    /// A backup to restore once the running accounts have stopped.
+    restoring: Option<std::path::PathBuf>,
     /// The window's width (the search panel takes the sidebar's place in a
     /// narrow window).
     width: f32,
@@ -298,6 +301,9 @@ pub enum Message {
     /// Ask whether to delete the history of (account, conversation) here.
     ShowDeleteHistory(AccountId, String),
     History(history::Message),
+    ShowBackup,
+    ShowRestore,
+    Backup(backup::Message),
 }
 
 impl App {
@@ -335,6 +341,7 @@ impl App {
             search: None,
             demo_messages: Vec::new(),
             menu: false,
+            restoring: None,
             width: WINDOW_WIDTH,
         }
     }

@@ -438,8 +438,12 @@ pub fn apply_event(
         } => {
             applied.notice = super::history::deleted(account, chat, with, id, messages, retention);
         }
-        // The window has no backup yet: headless only.
-        Event::BackupDone { .. } => {}
+        // The window writes its backups itself (`backup.rs`).
+        Event::BackupDone {
+            path,
+            bytes,
+            needs_password,
+        } => applied.notice = Some(super::backup::done_text(&path, bytes, &needs_password)),
         Event::Devices { jid, devices, .. } => {
             account.omemo.by_jid.insert(jid, devices);
         }

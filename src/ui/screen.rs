@@ -12,7 +12,7 @@ use iced::{Element, Length, Task};
 use super::model::LiveAccount;
 use super::{App, Message, style};
 use super::{account_settings, add_account, add_contact, console, contact_details};
-use super::{history, join_room, own_profile};
+use super::{backup, history, join_room, own_profile};
 use crate::api::AccountRequest;
 
 /// The right side of the window.
@@ -67,6 +67,7 @@ pub enum Dialog {
     /// Export a conversation, an account or everything; delete a
     /// conversation's history.
     History(history::State),
+    Backup(backup::State),
 }
 
 impl Dialog {
@@ -76,6 +77,7 @@ impl Dialog {
             Dialog::AddContact(d) => d.view().map(Message::AddContact),
             Dialog::JoinRoom(d) => d.view().map(Message::JoinRoom),
             Dialog::History(d) => d.view().map(Message::History),
+            Dialog::Backup(d) => d.view().map(Message::Backup),
         }
     }
 }

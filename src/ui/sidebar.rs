@@ -92,7 +92,7 @@ pub fn view<'a>(accounts: &'a [Account], v: View<'a>) -> Element<'a, Message> {
     .into()
 }
 
-/// The app menu: export everything.
+/// The app menu: back up, export everything, restore.
 fn app_menu(accounts: &[Account]) -> Element<'_, Message> {
     let item = |label: String, message: Option<Message>, id: &'static str| {
         container(
@@ -106,11 +106,23 @@ fn app_menu(accounts: &[Account]) -> Element<'_, Message> {
     };
     let any_live = accounts.iter().any(|a| matches!(a, Account::Ok(_)));
     container(
-        column![item(
-            fl!("app-menu-export-all"),
-            any_live.then_some(Message::ShowExport(super::history::Scope::All)),
-            ids::backup::EXPORT_ALL
-        ),]
+        column![
+            item(
+                fl!("app-menu-backup"),
+                Some(Message::ShowBackup),
+                ids::backup::BACKUP
+            ),
+            item(
+                fl!("app-menu-export-all"),
+                any_live.then_some(Message::ShowExport(super::history::Scope::All)),
+                ids::backup::EXPORT_ALL
+            ),
+            item(
+                fl!("app-menu-restore"),
+                Some(Message::ShowRestore),
+                ids::backup::RESTORE
+            ),
+        ]
         .spacing(2),
     )
     .padding(4)

@@ -164,6 +164,9 @@ pub fn update(app: &mut App, message: Message) -> Task<Message> {
             super::history::show_delete(app, account, with)
         }
         Message::History(m) => super::history::update(app, m),
+        Message::ShowBackup => super::backup::show_backup(app),
+        Message::ShowRestore => super::backup::show_restore(app),
+        Message::Backup(m) => super::backup::update(app, m),
         Message::AvatarLoaded(path, handle) => {
             app.avatars.loaded(path, handle);
             Task::none()
@@ -360,7 +363,10 @@ fn actor(app: &mut App, output: ActorOutput) -> Task<Message> {
                 // Its transfers stopped with it (a new actor reports them again).
                 a.transfers.clear();
             }
-            return super::quit::account_stopped(app);
+            return Task::batch([
+                super::quit::account_stopped(app),
+                super::backup::account_stopped(app),
+            ]);
         }
         ActorOutput::Batch(id, events) => {
             let tasks: Vec<_> = events

@@ -572,14 +572,25 @@ pub fn welcome(has_accounts: bool) -> Element<'static, Message> {
     .align_x(Alignment::Center)
     .max_width(420);
     if !has_accounts {
-        content = content.push(space().height(8)).push(
-            container(
-                button(text(fl!("add-account-button")))
-                    .padding([10, 20])
-                    .on_press(Message::ShowAddAccount),
+        content = content
+            .push(space().height(8))
+            .push(
+                container(
+                    button(text(fl!("add-account-button")))
+                        .padding([10, 20])
+                        .on_press(Message::ShowAddAccount),
+                )
+                .id(ids::WELCOME_ADD_ACCOUNT),
             )
-            .id(ids::WELCOME_ADD_ACCOUNT),
-        );
+            .push(
+                container(
+                    button(text(fl!("welcome-restore")).size(13))
+                        .padding([6, 12])
+                        .style(button::text)
+                        .on_press(Message::ShowRestore),
+                )
+                .id(ids::backup::WELCOME_RESTORE),
+            );
     }
     center(content).into()
 }

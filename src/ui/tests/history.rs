@@ -1,14 +1,17 @@
 //! The history under the user's control in the window: exporting a
 //! conversation, an account or everything; deleting one message or a
-//! conversation's history here; retention in the account settings.
+//! conversation's history here; retention in the account settings; backup
+//! and restore.
 
 use super::{Harness, account, conversation};
 use crate::accounts::{Restart, ToAccount};
 use crate::api::{AccountRequest, Direction, Event, ExportFormat, MessageRecord, MessageState};
-use crate::config::Config;
+use crate::config::{AccountEntry, Config};
 use crate::fl;
 use crate::i18n::in_german;
+use crate::profile::Profile;
 use crate::ui::account_settings::Message as Settings;
+use crate::ui::backup::{self, Message as BackupMessage};
 use crate::ui::history::Message as HistoryMessage;
 use crate::ui::screen::{Dialog, Pane};
 use crate::ui::{ChatMessage, Message, ids};
@@ -354,6 +357,154 @@ fn retention_takes_old_messages_out_of_the_view() {
         count = 1,
         days = 30
     ));
+}
+
+#[test]
+fn the_welcome_screen_offers_a_restore() {
+    let mut h = Harness::empty();
+    let _ = h.click(ids::backup::WELCOME_RESTORE);
+    h.assert_shows(&fl!("restore-title"));
+    // No accounts: nothing to replace, nothing to confirm.
+    assert!(!h.has_id(ids::backup::REPLACE));
+}
+
+/// A backup of a profile with the account "home" (password in the
+/// keyring), written into `dir`.
+fn home_backup(dir: &std::path::Path) -> std::path::PathBuf {
+    let other = Profile::at(dir.join("other"));
+    other.ensure().unwrap();
+    let config = Config {
+        accounts: vec![AccountEntry::Ok(crate::config::AccountConfig {
+            label: Some("Home".into()),
+            ..crate::config::AccountConfig::new(
+                "home",
+                "me@home.example",
+                crate::config::PasswordSource::Keyring,
+            )
+        })],
+        ..Config::default()
+    };
+    config.save(&other.config_path()).unwrap();
+    let archive = dir.join("backup.tar");
+    crate::backup::write(&other, &archive, false).unwrap();
+    archive
+}
+
+#[test]
+fn a_restore_replaces_the_accounts_only_when_confirmed_and_starts_the_new_ones() {
+    let mut h = Harness::work_account(0);
+    let _ = h.click(ids::backup::MENU);
+    let _ = h.click(ids::backup::RESTORE);
+    h.assert_shows(&fl!("restore-replace-warning", count = 1));
+    let dir = tempfile::tempdir().unwrap();
+    let archive = home_backup(dir.path());
+
+    // Not confirmed: the button does nothing, and nothing is stopped.
+    assert!(h.click(ids::backup::CHOOSE).is_empty());
+    h.update(Message::Backup(BackupMessage::Archive(Some(
+        archive.clone(),
+    ))));
+    h.assert_shows(&fl!("restore-confirm-first"));
+    assert!(h.messages("work").is_empty());
+
+    // Confirmed: the running account is stopped first.
+    let _ = h.click(ids::backup::REPLACE);
+    h.update(Message::Backup(BackupMessage::Archive(Some(
+        archive.clone(),
+    ))));
+    assert_eq!(h.messages("work"), [ToAccount::Shutdown]);
+    h.assert_shows(&fl!("restore-busy"));
+    h.update(Message::Actor(crate::ui::ActorOutput::Stopped(
+        "work".into(),
+    )));
+
+    // The restore (a blocking task in the app) puts the backup in place.
+    let result = backup::restore(&h.app.profile, &archive);
+    h.update(Message::Backup(BackupMessage::Restored(result)));
+    assert!(dialog(&h).is_none());
+    assert!(h.has_id(ids::settings("home")), "the restored account");
+    assert!(!h.has_id(ids::settings("work")), "the replaced account");
+    let generation = match &h.app.accounts[..] {
+        [crate::ui::model::Account::Ok(l)] => l.generation,
+        other => panic!("{other:?}"),
+    };
+    assert!(generation > 0, "a new subscription starts its actor");
+    let text = h.texts().join("\n");
+    assert!(
+        text.contains(&fl!(
+            "restore-done",
+            path = archive.display().to_string(),
+            count = 1
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(&fl!("restore-done-passwords", accounts = "Home")),
+        "{text}"
+    );
+    // The profile on disk is the backup's.
+    let on_disk = Config::load(&h.app.profile.config_path()).unwrap();
+    assert!(on_disk.account("home").is_some() && on_disk.account("work").is_none());
+}
+
+#[test]
+fn a_damaged_backup_changes_nothing_and_the_accounts_start_again() {
+    let mut h = Harness::work_account(0);
+    h.update(Message::ShowRestore);
+    let _ = h.click(ids::backup::REPLACE);
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("photos.tar");
+    std::fs::write(&bad, b"no backup").unwrap();
+    h.update(Message::Backup(BackupMessage::Archive(Some(bad.clone()))));
+    assert_eq!(h.messages("work"), [ToAccount::Shutdown]);
+    h.update(Message::Actor(crate::ui::ActorOutput::Stopped(
+        "work".into(),
+    )));
+    let result = backup::restore(&h.app.profile, &bad);
+    h.update(Message::Backup(BackupMessage::Restored(result)));
+    h.assert_shows(&fl!("restore-error-damaged"));
+    match &h.app.accounts[..] {
+        [crate::ui::model::Account::Ok(l)] => {
+            assert_eq!(l.config.id, "work");
+            assert_eq!(l.generation, 1, "started again");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_written_backup_names_the_accounts_that_need_their_password() {
+    let mut h = Harness::work_account(0);
+    let _ = h.click(ids::backup::MENU);
+    let _ = h.click(ids::backup::BACKUP);
+    h.assert_shows(&fl!("backup-title"));
+    let _ = h.click(ids::backup::INCLUDE_FILES);
+    assert!(matches!(
+        dialog(&h),
+        Some(Dialog::Backup(backup::State::Backup {
+            include_files: true,
+            ..
+        }))
+    ));
+    h.update(Message::Backup(BackupMessage::Written(Ok(
+        backup::Written {
+            path: "/backups/plausch.tar".into(),
+            bytes: 4096,
+            accounts: vec![crate::backup::AccountNote {
+                id: "work".into(),
+                jid: "me@work.example".into(),
+                needs_password: true,
+            }],
+        },
+    ))));
+    assert!(dialog(&h).is_none());
+    let text = h.texts().join("\n");
+    assert!(
+        text.contains(&fl!("backup-done-passwords", accounts = "Work")),
+        "{text}"
+    );
+    // Its banner can be dismissed like any other.
+    assert!(h.has_id(format!("{}-0", ids::BANNER_DISMISS)));
 }
 
 #[test]
