@@ -111,7 +111,10 @@ impl Store {
     }
 
     /// Deletes every message of conversation `with` here; the conversation
-    /// itself (its place, settings, a room's bookmark) stays.
+    /// itself (its place, settings, a room's bookmark) stays. The server's
+    /// archive keeps its copy, and paging back no longer fetches it: the
+    /// deleted history would come back the next time the (now empty)
+    /// conversation is opened.
     pub fn delete_conversation(&mut self, with: &str) -> Result<Deleted, StoreError> {
         let tx = self.conn.transaction()?;
         let files = files_of(
@@ -124,6 +127,10 @@ impl Store {
              (SELECT id FROM conversation WHERE jid = ?1)",
             [with],
         )? as u64;
+        tx.execute(
+            "UPDATE conversation SET archive_exhausted = 1 WHERE jid = ?1",
+            [with],
+        )?;
         tx.commit()?;
         Ok(Deleted { messages, files })
     }

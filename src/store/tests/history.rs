@@ -67,6 +67,9 @@ fn deleting_leaves_nothing_in_the_index_and_names_the_files() {
     );
     assert_eq!(fts_rows(&s), 1);
     assert!(s.history("bob@x", 50, None).unwrap().is_empty());
+    // Opening it again does not fetch the archive's copy back.
+    assert!(s.archive_exhausted("bob@x").unwrap());
+    assert!(!s.archive_exhausted("carol@x").unwrap());
     // The conversation keeps its place in the list.
     assert!(
         s.conversation_jids()
