@@ -157,7 +157,12 @@ fn main() {
     let n = if full { FULL } else { SMOKE };
     let rounds = if full { ROUNDS } else { 3 };
     let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("history.sqlite");
+    // PLAUSCH_BENCH_KEEP=DIR keeps the filled store there, to look into.
+    let dir_path = match std::env::var_os("PLAUSCH_BENCH_KEEP") {
+        Some(keep) => std::path::PathBuf::from(keep),
+        None => dir.path().to_path_buf(),
+    };
+    let path = dir_path.join("history.sqlite");
     let vocabulary = Vocabulary::new();
     let mut store = Store::open(&path).expect("open store");
     let took = fill(&mut store, n, &vocabulary);

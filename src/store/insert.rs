@@ -221,6 +221,13 @@ impl Batch {
                 "INSERT INTO message_fts (rowid, body) SELECT seq, body FROM message WHERE seq >= ?1",
             )?
             .execute([first])?;
+            // The blocks' newest times for search (schema version 14).
+            tx.prepare_cached(
+                "INSERT INTO message_block (block, max_ts) \
+                 SELECT seq >> 12, max(ts) FROM message WHERE seq >= ?1 GROUP BY 1 \
+                 ON CONFLICT (block) DO UPDATE SET max_ts = max(max_ts, excluded.max_ts)",
+            )?
+            .execute([first])?;
         }
         Ok(())
     }

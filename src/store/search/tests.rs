@@ -3,6 +3,8 @@
 
 use chrono::{DateTime, Local, NaiveDate, TimeZone, Utc};
 
+use super::BLOCK_BITS;
+
 use crate::api::{Contact, Direction, MessageState};
 use crate::store::{NewMessage, Store};
 
@@ -177,28 +179,47 @@ fn corrected_retracted_and_moderated_messages() {
 
 #[test]
 fn many_matches_come_newest_first_like_a_full_sort() {
+    newest_first_like_a_full_sort(1500);
+}
+
+/// Over several blocks of `message_block`, with older pages stored after
+/// newer ones and a message moved to a later time after it was stored.
+#[test]
+fn very_many_matches_come_newest_first_like_a_full_sort() {
+    newest_first_like_a_full_sort(3 * (1 << BLOCK_BITS) + 500);
+}
+
+fn newest_first_like_a_full_sort(n: usize) {
     let mut s = store();
     let withs = [ALICE, BOB, ROOM];
     let senders: Vec<String> = withs.iter().map(|w| format!("{w}/x")).collect();
-    let ids: Vec<String> = (0..1500).map(|i| format!("c{i}")).collect();
-    let bodies: Vec<String> = (0..1500).map(|i| format!("common word{i}")).collect();
+    let ids: Vec<String> = (0..n).map(|i| format!("c{i}")).collect();
+    let bodies: Vec<String> = (0..n).map(|i| format!("common word{i}")).collect();
     // First a message from far in the future (lowest seq, newest time),
     // then many, then older history fetched later (higher seq, old times).
-    let mut batch: Vec<NewMessage> = (0..1500)
+    let mut batch: Vec<NewMessage> = (0..n)
         .map(|i| {
             let mut m = msg(&ids[i], withs[i % 3], &senders[i % 3], &bodies[i], 10);
-            m.timestamp = at(10, i as i64 * 60);
+            m.timestamp = at(10, i as i64);
             m
         })
         .collect();
     batch[0].timestamp = at(28, 0);
-    let (live, older) = batch.split_at(1200);
+    let (live, older) = batch.split_at(n * 4 / 5);
     s.insert_messages(live).unwrap();
     let mut older = older.to_vec();
     for (k, m) in older.iter_mut().enumerate() {
         m.timestamp = at(8, k as i64);
     }
     s.insert_older(&older).unwrap();
+    // A message of the oldest page, moved (as a catch-up moves one) to
+    // the newest time but one.
+    s.conn
+        .execute(
+            "UPDATE message SET ts = ?1 WHERE id = ?2",
+            (at(27, 0).timestamp_millis(), &ids[n - 1]),
+        )
+        .unwrap();
     let expected = |filter: &str| -> Vec<String> {
         let sql = format!(
             "SELECT m.id FROM message m JOIN conversation c ON c.id = m.conversation_id \
@@ -213,6 +234,7 @@ fn many_matches_come_newest_first_like_a_full_sort() {
     };
     let got = ids_of(&s, "common");
     assert_eq!(got[0], "c0", "the newest by time, though stored first");
+    assert_eq!(got[1], ids[n - 1], "moved after it was stored");
     assert_eq!(got, expected(""));
     assert_eq!(
         ids_of(&s, &format!("comm with:{BOB}")),

@@ -244,7 +244,21 @@ fn version_10_database_migrates() {
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
     assert_eq!(version, SCHEMA_VERSION);
-    assert_eq!(SCHEMA_VERSION, 13);
+    assert_eq!(SCHEMA_VERSION, 14);
+    // Version 14 knows the newest time of the messages there were.
+    let blocks: Vec<(i64, i64)> = s
+        .conn
+        .prepare("SELECT block, max_ts FROM message_block")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let newest: i64 = s
+        .conn
+        .query_row("SELECT max(ts) FROM message", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(blocks, [(0, newest)]);
     let history = s.history("bob@example.org", 10, None).unwrap();
     assert_eq!(history.len(), 2);
     assert_eq!(history[0].body, "hello from v10");
