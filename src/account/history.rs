@@ -4,29 +4,17 @@
 //! (messages older than it keeps are deleted at start and once a day).
 //! The server's archive keeps its copy: XEP-0313 has no deletion.
 
-use std::io::BufWriter;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::{DateTime, Utc};
 
 use super::Actor;
 use crate::api::{Event, ExportFormat, Problem};
-use crate::export::Exporter;
-use crate::store::{Deleted, Store, StoreError};
+use crate::export;
+use crate::store::Deleted;
 
 /// How often retention runs while the account runs.
 pub(super) const RETENTION_EVERY: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
-
-#[derive(Debug, thiserror::Error)]
-enum ExportError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error("cannot write {path}: {source}")]
-    Write {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-}
 
 impl Actor {
     /// `export`: written in a blocking task; `export_done` or an error.
@@ -39,7 +27,8 @@ impl Actor {
         let db = self.data_dir.join("history.sqlite");
         let (events, account, own) = (self.events.clone(), self.id.clone(), self.jid.to_string());
         tokio::task::spawn_blocking(move || {
-            let event = match write_export(&db, &target, with.as_deref(), format, &own) {
+            let event = match export::file::write_file(&db, &target, with.as_deref(), format, &own)
+            {
                 Ok((messages, bytes)) => Event::ExportDone {
                     account: account.clone(),
                     path: target.display().to_string(),
@@ -107,59 +96,4 @@ impl Actor {
             retention,
         });
     }
-}
-
-/// Writes the export of `with` (or every conversation) into `target`
-/// through a temporary file beside it: the messages and bytes written.
-fn write_export(
-    db: &Path,
-    target: &Path,
-    with: Option<&str>,
-    format: ExportFormat,
-    own: &str,
-) -> Result<(u64, u64), ExportError> {
-    let store = Store::open_read_only(db)?;
-    let jids = match with {
-        Some(w) => vec![(
-            w.to_owned(),
-            store
-                .conversation_jids()?
-                .iter()
-                .any(|(j, room)| j == w && *room),
-        )],
-        None => store.conversation_jids()?,
-    };
-    let part = target.with_extension("part");
-    let write_err = |path: &Path| {
-        let path = path.to_owned();
-        move |source| ExportError::Write { path, source }
-    };
-    let file = std::fs::File::create(&part).map_err(write_err(&part))?;
-    let title = with.unwrap_or(own);
-    let result = (|| {
-        let mut out =
-            Exporter::new(BufWriter::new(file), format, own, title).map_err(write_err(&part))?;
-        for (jid, room) in &jids {
-            out.conversation(jid, *room).map_err(write_err(&part))?;
-            store.each_message(jid, |m| out.message(&m).map_err(write_err(&part)))?;
-        }
-        let messages = out.messages;
-        out.finish()
-            .map_err(write_err(&part))?
-            .into_inner()
-            .map_err(|e| write_err(&part)(e.into_error()))?
-            .sync_all()
-            .map_err(write_err(&part))?;
-        Ok(messages)
-    })();
-    let messages = match result {
-        Ok(m) => m,
-        Err(e) => {
-            let _ = std::fs::remove_file(&part);
-            return Err(e);
-        }
-    };
-    std::fs::rename(&part, target).map_err(write_err(target))?;
-    let bytes = std::fs::metadata(target).map(|m| m.len()).unwrap_or(0);
-    Ok((messages, bytes))
 }

@@ -2,8 +2,10 @@
 //! from the store, so a million messages need no more memory than one):
 //! plain text in the familiar one-line-per-message form, JSON Lines with
 //! every field of the `message` event, and a self-contained HTML page that
-//! looks like the conversation. No I/O of its own: it writes to what it is
-//! given.
+//! looks like the conversation. [`Exporter`] has no I/O of its own: it
+//! writes to what it is given; [`file`] writes an account's export to disk.
+
+pub mod file;
 
 use std::io::{self, Write};
 
