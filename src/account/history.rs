@@ -61,6 +61,13 @@ impl Actor {
         }
     }
 
+    /// From when archive queries ask for messages: what the account keeps
+    /// (`keep_days`), so scrolling back or catching up never fetches what
+    /// retention would delete again; None keeps everything.
+    pub(super) fn archive_start(&self) -> Option<DateTime<Utc>> {
+        (self.keep_days > 0).then(|| Utc::now() - chrono::Duration::days(i64::from(self.keep_days)))
+    }
+
     /// Deletes what is older than the account keeps (`keep_days`; 0 keeps
     /// everything), as of `now`.
     pub(super) fn apply_retention(&mut self, now: DateTime<Utc>) {

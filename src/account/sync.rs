@@ -251,7 +251,7 @@ impl Actor {
 
     async fn query_archive(&mut self, purpose: Purpose, page: Page, max: usize, stream: &Wire) {
         let id = uuid::Uuid::new_v4().to_string();
-        let iq = mam::query(&id, &page, max);
+        let iq = mam::query(&id, &page, max, self.archive_start());
         self.sync.queries.insert(
             id,
             Query {

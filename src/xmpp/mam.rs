@@ -42,9 +42,15 @@ pub enum Page {
 
 /// A query IQ for one page of at most `max` messages; the IQ id doubles as the
 /// query id that marks its result messages. Addressed to nobody (our own
-/// archive); a room's query gets the room as `to`.
-pub fn query(id: &str, page: &Page, max: usize) -> Iq {
+/// archive); a room's query gets the room as `to`. With `start`, only
+/// messages the archive has from then on (an account that keeps messages
+/// for a while fetches nothing it would delete again).
+pub fn query(id: &str, page: &Page, max: usize, start: Option<DateTime<Utc>>) -> Iq {
     let mut fields = Vec::new();
+    if let Some(start) = start {
+        let stamp = start.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        fields.push(Field::text_single("start", &stamp));
+    }
     let mut set = SetQuery {
         max: Some(max),
         after: None,
@@ -339,7 +345,7 @@ mod tests {
 
     #[test]
     fn queries_serialize_paging() {
-        let iq = query("q1", &Page::After(Some("a7".into())), 50);
+        let iq = query("q1", &Page::After(Some("a7".into())), 50, None);
         let xml = String::from(&Element::from(iq));
         assert!(xml.contains("<after>a7</after>"), "{xml}");
         assert!(xml.contains("<max>50</max>"), "{xml}");
@@ -349,14 +355,40 @@ mod tests {
             with: "bob@example.org".parse().unwrap_or_else(|e| panic!("{e}")),
             before: Some("a3".into()),
         };
-        let xml = String::from(&Element::from(query("q2", &page, 20)));
+        let xml = String::from(&Element::from(query("q2", &page, 20, None)));
         assert!(xml.contains("<value>bob@example.org</value>"), "{xml}");
         assert!(xml.contains("<before>a3</before>"), "{xml}");
-        let xml = String::from(&Element::from(query("q3", &Page::Newest, 20)));
+        let xml = String::from(&Element::from(query("q3", &Page::Newest, 20, None)));
         assert!(
             xml.contains("<before/>") || xml.contains("<before></before>"),
             "{xml}"
         );
+    }
+
+    #[test]
+    fn a_start_asks_only_for_what_the_archive_has_since() {
+        let start = DateTime::parse_from_rfc3339("2026-11-07T09:30:00.250Z")
+            .unwrap_or_else(|e| panic!("{e}"))
+            .with_timezone(&Utc);
+        let iq = query("q1", &Page::Newest, 20, Some(start));
+        let Iq::Set { payload, .. } =
+            Iq::try_from(Element::from(iq)).unwrap_or_else(|e| panic!("{e}"))
+        else {
+            panic!("not a set")
+        };
+        let q = Query::try_from(payload).unwrap_or_else(|e| panic!("{e}"));
+        let form = q.form.unwrap_or_else(|| panic!("no form"));
+        assert_eq!(form.form_type(), Some(ns::MAM));
+        let field = form
+            .fields
+            .iter()
+            .find(|f| f.var.as_deref() == Some("start"));
+        assert_eq!(
+            field.map(|f| f.values.clone()),
+            Some(vec!["2026-11-07T09:30:00Z".to_owned()])
+        );
+        let without = String::from(&Element::from(query("q2", &Page::Newest, 20, None)));
+        assert!(!without.contains("start"), "{without}");
     }
 
     #[test]
@@ -366,7 +398,7 @@ mod tests {
             Page::Newest,
             Page::Older(Some("a1".into())),
         ] {
-            let iq = Iq::try_from(Element::from(query("q1", &page, 10)))
+            let iq = Iq::try_from(Element::from(query("q1", &page, 10, None)))
                 .unwrap_or_else(|e| panic!("{e}"));
             let Iq::Set { id, payload, .. } = iq else {
                 panic!("not a set")

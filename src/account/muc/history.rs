@@ -45,7 +45,7 @@ impl Actor {
         stream: &Wire,
     ) {
         let id = uuid::Uuid::new_v4().to_string();
-        let iq = mam::query(&id, &page, max).with_to(Jid::from(room.clone()));
+        let iq = mam::query(&id, &page, max, self.archive_start()).with_to(Jid::from(room.clone()));
         self.muc.history.queries.insert(
             id,
             Query {

@@ -176,3 +176,51 @@ async fn before_carbons_are_on_the_catch_up_reads_on() {
     );
     assert!(!h.actor.sync.caught_up());
 }
+
+/// The `start` of the one archive query in `sent` (None without one).
+fn query_start(sent: &[Element]) -> Option<chrono::DateTime<chrono::Utc>> {
+    let iqs = iqs_with(sent, "query", MAM);
+    assert_eq!(iqs.len(), 1, "{sent:?}");
+    let query = iqs[0].get_child("query", MAM)?;
+    let form = query.get_child("x", "jabber:x:data")?;
+    let start = form
+        .children()
+        .find(|f| f.attr("var") == Some("start"))?
+        .get_child("value", "jabber:x:data")?
+        .text();
+    Some(chrono::DateTime::parse_from_rfc3339(&start).ok()?.to_utc())
+}
+
+/// An account that keeps messages for 30 days asks the archive only for
+/// those (catch-up and scrolling back): retention would delete anything
+/// older again.
+#[tokio::test]
+async fn retention_limits_what_the_archive_is_asked_for() {
+    let expected = || chrono::Utc::now() - chrono::Duration::days(30);
+    let close = |got: Option<chrono::DateTime<chrono::Utc>>| {
+        got.is_some_and(|g| (g - expected()).num_seconds().abs() < 60)
+    };
+
+    let (h, sent) = catching_up_from(None).await;
+    assert_eq!(query_start(&sent), None, "keeping for ever asks for all");
+    drop(h);
+
+    let mut h = Harness::online();
+    h.add_contact(BOB).await;
+    h.actor.keep_days = 30;
+    h.actor.start_sync(&h.wire).await;
+    let sent = h.sent();
+    assert!(close(query_start(&sent)), "catch-up");
+    let query = id_of(&sent, "query", MAM);
+    h.receive(&fin(&query, "arch-1")).await;
+
+    let req = crate::account::sync::HistoryRequest {
+        with: BOB.to_owned(),
+        limit: 50,
+        before: None,
+        after: None,
+    };
+    h.sent();
+    h.actor.history(req, Some(&h.wire)).await;
+    assert!(close(query_start(&h.sent())), "scrolling back");
+}
