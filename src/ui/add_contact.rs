@@ -1,8 +1,8 @@
 //! The add-contact dialog: address, name, groups, which account, and
 //! whether they may see our status right away (pre-approval).
 
-use iced::widget::{button, column, container, pick_list, row, space, text};
-use iced::{Alignment, Element};
+use iced::Element;
+use iced::widget::{button, column, container, pick_list, text};
 
 use super::form::{self, AccountChoice};
 use super::sidebar::BOLD;
@@ -144,21 +144,13 @@ impl State {
         if let Some(e) = &self.error {
             page = page.push(form::error_box(e));
         }
-        page = page.push(
-            row![
-                space::horizontal(),
-                container(
-                    button(text(fl!("dialog-cancel")))
-                        .style(button::secondary)
-                        .on_press(Message::Cancel)
-                )
-                .id(ids::add_contact::CANCEL),
-                container(button(text(fl!("add-contact-submit"))).on_press(Message::Submit))
-                    .id(ids::add_contact::SUBMIT),
-            ]
-            .spacing(10)
-            .align_y(Alignment::Center),
-        );
+        page = page.push(form::dialog_buttons(
+            (Message::Cancel, ids::add_contact::CANCEL),
+            (
+                button(text(fl!("add-contact-submit"))).on_press(Message::Submit),
+                ids::add_contact::SUBMIT,
+            ),
+        ));
         container(page)
             .padding(24)
             .max_width(460)

@@ -12,8 +12,8 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use iced::widget::{button, column, container, row, space, text};
-use iced::{Alignment, Element, Length, Task};
+use iced::widget::{button, column, container, text};
+use iced::{Element, Length, Task};
 
 use super::model::{self, Account};
 use super::screen::{Dialog, Pane};
@@ -186,20 +186,13 @@ impl State {
 
 /// Cancel and the dialog's action (`ready`: it can be pressed).
 fn buttons<'a>(label: String, ready: bool) -> Element<'a, Message> {
-    row![
-        space::horizontal(),
-        container(
-            button(text(fl!("dialog-cancel")))
-                .style(button::secondary)
-                .on_press(Message::Cancel)
-        )
-        .id(ids::backup::CANCEL),
-        container(button(text(label)).on_press_maybe(ready.then_some(Message::Choose)))
-            .id(ids::backup::CHOOSE),
-    ]
-    .spacing(10)
-    .align_y(Alignment::Center)
-    .into()
+    form::dialog_buttons(
+        (Message::Cancel, ids::backup::CANCEL),
+        (
+            button(text(label)).on_press_maybe(ready.then_some(Message::Choose)),
+            ids::backup::CHOOSE,
+        ),
+    )
 }
 
 /// Opens the backup dialog.

@@ -81,6 +81,27 @@ pub fn close_button<'a, M: Clone + 'a>(id: &'static str, close: M) -> Element<'a
     .into()
 }
 
+/// A dialog's last row: Cancel and its action, on the right, each in a
+/// container with a stable id.
+pub fn dialog_buttons<'a, M: Clone + 'a>(
+    cancel: (M, &'static str),
+    action: (button::Button<'a, M>, &'static str),
+) -> Element<'a, M> {
+    row![
+        space::horizontal(),
+        container(
+            button(text(fl!("dialog-cancel")))
+                .style(button::secondary)
+                .on_press(cancel.0)
+        )
+        .id(cancel.1),
+        container(action.0).id(action.1),
+    ]
+    .spacing(10)
+    .align_y(iced::Alignment::Center)
+    .into()
+}
+
 /// A labelled checkbox with a stable id.
 pub fn toggle<'a, M: 'a>(
     checked: bool,

@@ -10,14 +10,14 @@
 
 use std::path::PathBuf;
 
-use iced::widget::{button, column, container, radio, row, space, text};
-use iced::{Alignment, Element, Task};
+use iced::widget::{button, column, container, radio, text};
+use iced::{Element, Task};
 
 use super::model::LiveAccount;
 use super::screen::Dialog;
 use super::sidebar::BOLD;
 use super::update::live;
-use super::{App, Banner, Message as AppMessage, conversation, ids, style};
+use super::{App, Banner, Message as AppMessage, conversation, form, ids, style};
 use crate::api::{AccountId, AccountRequest, Direction, Event as ApiEvent, ExportFormat};
 use crate::api::{MessageRecord, MessageState};
 use crate::fl;
@@ -264,19 +264,7 @@ fn delete_view(name: &str) -> Element<'_, Message> {
 
 /// Cancel and the dialog's action, on the right.
 fn buttons<'a>(action: button::Button<'a, Message>, id: &'static str) -> Element<'a, Message> {
-    row![
-        space::horizontal(),
-        container(
-            button(text(fl!("dialog-cancel")))
-                .style(button::secondary)
-                .on_press(Message::Cancel)
-        )
-        .id(ids::history::CANCEL),
-        container(action).id(id),
-    ]
-    .spacing(10)
-    .align_y(Alignment::Center)
-    .into()
+    form::dialog_buttons((Message::Cancel, ids::history::CANCEL), (action, id))
 }
 
 /// Opens the export dialog for `scope`.

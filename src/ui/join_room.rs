@@ -2,8 +2,8 @@
 //! our nickname; or, to create a members-only group, also its name and the
 //! members' addresses.
 
-use iced::widget::{button, column, container, pick_list, row, space, text, text_editor};
-use iced::{Alignment, Element};
+use iced::Element;
+use iced::widget::{button, column, container, pick_list, text, text_editor};
 
 use super::form::{self, AccountChoice};
 use super::room_actions::user_jid;
@@ -208,21 +208,13 @@ impl State {
         } else {
             fl!("join-room-submit")
         };
-        page = page.push(
-            row![
-                space::horizontal(),
-                container(
-                    button(text(fl!("dialog-cancel")))
-                        .style(button::secondary)
-                        .on_press(Message::Cancel)
-                )
-                .id(ids::join_room::CANCEL),
-                container(button(text(submit)).on_press(Message::Submit))
-                    .id(ids::join_room::SUBMIT),
-            ]
-            .spacing(10)
-            .align_y(Alignment::Center),
-        );
+        page = page.push(form::dialog_buttons(
+            (Message::Cancel, ids::join_room::CANCEL),
+            (
+                button(text(submit)).on_press(Message::Submit),
+                ids::join_room::SUBMIT,
+            ),
+        ));
         container(page)
             .padding(24)
             .max_width(480)

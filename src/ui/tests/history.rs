@@ -5,7 +5,7 @@
 
 use super::{Harness, account, conversation};
 use crate::accounts::{Restart, ToAccount};
-use crate::api::{AccountRequest, Direction, Event, ExportFormat, MessageRecord, MessageState};
+use crate::api::{AccountRequest, Event, ExportFormat, MessageRecord};
 use crate::config::{AccountEntry, Config};
 use crate::fl;
 use crate::i18n::in_german;
@@ -20,18 +20,7 @@ const BOB: &str = "bob@work.example";
 const CAROL: &str = "carol@work.example";
 
 fn record(seq: i64, with: &str, body: &str) -> MessageRecord {
-    MessageRecord {
-        seq,
-        pos: seq,
-        id: format!("m{seq}"),
-        with: with.into(),
-        direction: Direction::In,
-        sender: with.into(),
-        body: body.into(),
-        timestamp: chrono::Utc::now(),
-        state: MessageState::Received,
-        ..Default::default()
-    }
+    super::received(seq, with, with, body)
 }
 
 /// The "work" account with the conversation `with` open, showing three

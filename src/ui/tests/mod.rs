@@ -325,3 +325,19 @@ fn press_with(key: keyboard::Key, modifiers: keyboard::Modifiers) -> iced::Event
         text: None,
     })
 }
+
+/// A message received now in `with` from `sender`, id `m<seq>`.
+fn received(seq: i64, with: &str, sender: &str, body: &str) -> MessageRecord {
+    MessageRecord {
+        seq,
+        pos: seq,
+        id: format!("m{seq}"),
+        with: with.into(),
+        direction: crate::api::Direction::In,
+        sender: sender.into(),
+        body: body.into(),
+        timestamp: chrono::Utc::now(),
+        state: crate::api::MessageState::Received,
+        ..Default::default()
+    }
+}

@@ -6,7 +6,7 @@ use iced::keyboard::{Key, Modifiers};
 use iced_test::{Simulator, selector};
 
 use super::{Harness, SIZE, account, contact, press_with, state};
-use crate::api::{AccountRequest, ConnState, Direction, Event, MessageRecord, MessageState};
+use crate::api::{AccountRequest, ConnState, Event, MessageRecord};
 use crate::fl;
 use crate::ui::search::Message as SearchMessage;
 use crate::ui::{ChatMessage, Message, ids};
@@ -15,18 +15,9 @@ const BOB: &str = "bob@work.example";
 const MUM: &str = "mum@family.example";
 
 fn found(seq: i64, with: &str, body: &str, days_ago: i64) -> MessageRecord {
-    MessageRecord {
-        seq,
-        pos: seq,
-        id: format!("m{seq}"),
-        with: with.into(),
-        direction: Direction::In,
-        sender: format!("{with}/phone"),
-        body: body.into(),
-        timestamp: chrono::Utc::now() - chrono::TimeDelta::days(days_ago),
-        state: MessageState::Received,
-        ..Default::default()
-    }
+    let mut m = super::received(seq, with, &format!("{with}/phone"), body);
+    m.timestamp -= chrono::TimeDelta::days(days_ago);
+    m
 }
 
 /// Two online accounts, Bob on "work" and Mum on "home".
