@@ -3,7 +3,7 @@
 //! `cargo run --example gui_preview -- [PROFILE_DIR] [--demo] [--room] [--empty] [--dark] [--lang de]`
 //! (`--room`: the demo opens its group chat).
 //!
-//! Uses the profile's `config.toml` if it has accounts, else two sample
+//! Uses the profile's `config.toml` if it has accounts, else three sample
 //! accounts pointing at 127.0.0.1 port 1 (so they show connection errors)
 //! and one broken entry.
 
@@ -43,6 +43,7 @@ fn main() -> iced::Result {
         config.accounts = vec![
             sample("work", "me@example.org", "Work", "#3584e4"),
             sample("home", "me@family.example", "Family", "#2ec27e"),
+            sample("school", "me@school.example", "School", "#e66100"),
             AccountEntry::Broken(BrokenAccount {
                 id: "old".into(),
                 error: "accounts.old.jid: \"old-server\" is not a valid JID".into(),

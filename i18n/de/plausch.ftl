@@ -15,6 +15,7 @@ unread-count =
 
 add-account-button = + Konto hinzufügen
 reconnect-button = Neu verbinden
+reconnect-now-button = Jetzt verbinden
 accounts-all = Alle
 no-contacts = Noch keine Kontakte
 
@@ -24,6 +25,7 @@ state-connecting = Verbinde…
 state-online = Online
 state-reconnecting = Verbinde neu…
 state-reconnecting-in = Neuer Versuch in { $seconds } s
+state-catching-up = Lädt verpasste Nachrichten…
 state-offline = Offline
 state-auth-failed = Falsches Passwort
 state-cert-untrusted = Zertifikat nicht vertrauenswürdig

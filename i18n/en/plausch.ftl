@@ -15,6 +15,7 @@ unread-count =
 
 add-account-button = + Add account
 reconnect-button = Reconnect
+reconnect-now-button = Reconnect now
 accounts-all = All
 no-contacts = No contacts yet
 
@@ -24,6 +25,7 @@ state-connecting = Connecting…
 state-online = Online
 state-reconnecting = Reconnecting…
 state-reconnecting-in = Reconnecting in { $seconds } s
+state-catching-up = Catching up…
 state-offline = Offline
 state-auth-failed = Wrong password
 state-cert-untrusted = Certificate not trusted

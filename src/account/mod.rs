@@ -87,6 +87,7 @@ pub(crate) fn spawn(
                 state: ConnState::Offline,
                 reason: Some(message.clone()),
                 retry_in: None,
+                retry_at: None,
                 jid: None,
                 cert: None,
             });
@@ -515,7 +516,7 @@ impl Actor {
         &mut self,
         state: ConnState,
         reason: Option<String>,
-        retry_in: Option<u64>,
+        retry: Option<std::time::Duration>,
         jid: Option<String>,
     ) {
         self.state = state;
@@ -523,7 +524,11 @@ impl Actor {
             account: self.id.clone(),
             state,
             reason,
-            retry_in,
+            retry_in: retry.map(|d| d.as_secs().max(1)),
+            // The connector reports at once: its wait starts about now.
+            retry_at: retry
+                .and_then(|d| chrono::TimeDelta::from_std(d).ok())
+                .map(|d| chrono::SubsecRound::trunc_subsecs(chrono::Utc::now() + d, 3)),
             jid,
             cert: None,
         });
@@ -538,12 +543,9 @@ impl Actor {
                     self.set_state(ConnState::Connecting, None, None, None)
                 }
             }
-            ConnReport::Retry { error, delay } => self.set_state(
-                ConnState::Reconnecting,
-                Some(error),
-                Some(delay.as_secs().max(1)),
-                None,
-            ),
+            ConnReport::Retry { error, delay } => {
+                self.set_state(ConnState::Reconnecting, Some(error), Some(delay), None)
+            }
             ConnReport::Fatal(err) => {
                 let (state, cert) = match &err {
                     connect::ConnectError::Auth(_) => (ConnState::AuthFailed, None),
@@ -558,6 +560,7 @@ impl Actor {
                     state,
                     reason: Some(err.to_string()),
                     retry_in: None,
+                    retry_at: None,
                     jid: None,
                     cert,
                 });

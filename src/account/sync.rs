@@ -219,6 +219,10 @@ impl Actor {
             }
         }
         self.sync.new_session();
+        // Front-ends say "catching up" until `ArchiveSynced`.
+        self.emit(Event::ArchiveSyncing {
+            account: self.id.clone(),
+        });
         let id = uuid::Uuid::new_v4().to_string();
         let iq = carbons::enable(&id);
         self.request(iq, Responder::Account, PendingIq::Carbons, stream)

@@ -42,6 +42,10 @@ pub enum Event {
         /// Seconds until the next attempt, for `reconnecting`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         retry_in: Option<u64>,
+        /// When the next attempt is made (UTC), for `reconnecting`: a
+        /// front-end counts down to it (`retry_in` is only the start).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        retry_at: Option<DateTime<Utc>>,
         /// The JID the server bound, for `online`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         jid: Option<String>,
@@ -181,6 +185,11 @@ pub enum Event {
         account: AccountId,
         #[serde(flatten)]
         info: ServerInfo,
+    },
+    /// The archive catch-up after a (re)connect has started (it ends with
+    /// `ArchiveSynced`).
+    ArchiveSyncing {
+        account: AccountId,
     },
     /// The archive catch-up after a (re)connect is done; `new_messages` of
     /// the messages it fetched were not stored before.
@@ -410,6 +419,7 @@ impl Event {
             state,
             reason: None,
             retry_in: None,
+            retry_at: None,
             jid: None,
             cert: None,
         }
@@ -458,6 +468,7 @@ impl Event {
             | Event::History { account, .. }
             | Event::SearchResults { account, .. }
             | Event::ChatState { account, .. }
+            | Event::ArchiveSyncing { account }
             | Event::ArchiveSynced { account, .. }
             | Event::Console { account, .. }
             | Event::ServerInfo { account, .. }

@@ -291,6 +291,7 @@ pub fn events(
                     CertRefusal::UnknownIssuer.reason()
                 )),
                 retry_in: None,
+                retry_at: None,
                 jid: None,
                 cert: Some(CertInfo {
                     fingerprint: "3A:7F:12:C4:9B:5E:01:D2:88:6A:F0:4C:19:E3:B7:2D".into(),
@@ -778,4 +779,47 @@ pub fn messages(events: &[(AccountId, Event)]) -> Vec<(AccountId, MessageRecord)
         }
     }
     out
+}
+
+/// The first account catching up on the server archive (its line says so
+/// until `archive_synced`), as after a night offline.
+pub fn catching_up(account: &str) -> Vec<(AccountId, Event)> {
+    vec![(
+        account.to_owned(),
+        Event::ArchiveSyncing {
+            account: account.to_owned(),
+        },
+    )]
+}
+
+/// A third account whose server cannot be reached: it waits to try again
+/// (the line counts down) and keeps what it knew.
+pub fn reconnecting(account: &str) -> Vec<(AccountId, Event)> {
+    let a = account.to_owned();
+    let wait = Duration::seconds(42);
+    vec![
+        (
+            a.clone(),
+            Event::AccountState {
+                account: a.clone(),
+                state: ConnState::Reconnecting,
+                reason: Some("cannot reach school.example: connection refused".into()),
+                retry_in: Some(42),
+                retry_at: Some(Utc::now() + wait),
+                jid: None,
+                cert: None,
+            },
+        ),
+        (
+            a.clone(),
+            Event::Roster {
+                account: a.clone(),
+                contacts: vec![contact(
+                    "office@school.example",
+                    Some("School office"),
+                    Availability::Offline,
+                )],
+            },
+        ),
+    ]
 }

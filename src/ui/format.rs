@@ -16,8 +16,12 @@ pub struct Connection {
     pub state: Option<ConnState>,
     pub reason: Option<String>,
     pub retry_in: Option<u64>,
+    /// When the actor tries again (`reconnecting`): the sidebar counts down.
+    pub retry_at: Option<DateTime<Utc>>,
     pub jid: Option<String>,
     pub cert: Option<CertInfo>,
+    /// The archive catch-up runs (`archive_syncing` until `archive_synced`).
+    pub catching_up: bool,
 }
 
 impl Connection {
@@ -33,14 +37,35 @@ impl Connection {
     pub fn is_online(&self) -> bool {
         self.state == Some(ConnState::Online)
     }
+
+    /// Waiting to try again: the countdown needs a tick each second.
+    pub fn counting_down(&self, now: DateTime<Utc>) -> bool {
+        self.state == Some(ConnState::Reconnecting) && self.retry_at.is_some_and(|at| at > now)
+    }
+
+    /// Whole seconds until the next attempt (rounded up: "in 1 s" until it
+    /// starts), None when there is no wait (any more).
+    pub fn seconds_to_retry(&self, now: DateTime<Utc>) -> Option<u64> {
+        if self.state != Some(ConnState::Reconnecting) {
+            return None;
+        }
+        let Some(at) = self.retry_at else {
+            // An actor that said only how long (older front-end input).
+            return self.retry_in;
+        };
+        let ms = (at - now).num_milliseconds();
+        (ms > 0).then(|| (ms as u64).div_ceil(1000))
+    }
 }
 
-/// Short human text for a connection state ("Online", "Reconnecting in 5 s").
-pub fn connection_text(c: &Connection) -> String {
+/// Short human text for a connection state ("Online", "Reconnecting in 5 s")
+/// at the time `now` (the countdown).
+pub fn connection_text(c: &Connection, now: DateTime<Utc>) -> String {
     match c.state {
         None | Some(ConnState::Connecting) => fl!("state-connecting"),
+        Some(ConnState::Online) if c.catching_up => fl!("state-catching-up"),
         Some(ConnState::Online) => fl!("state-online"),
-        Some(ConnState::Reconnecting) => match c.retry_in {
+        Some(ConnState::Reconnecting) => match c.seconds_to_retry(now) {
             Some(secs) => fl!("state-reconnecting-in", seconds = secs),
             None => fl!("state-reconnecting"),
         },

@@ -129,6 +129,10 @@ pub fn run_demo(
                 events.extend(demo::avatars(&first, profile.root()));
                 events.extend(demo::room(&first));
                 events.extend(demo::omemo(&first));
+                events.extend(demo::catching_up(&first));
+                if let Some(third) = ids.next() {
+                    events.extend(demo::reconnecting(&third));
+                }
                 let with = if open_room {
                     demo::ROOM.to_owned()
                 } else {
@@ -228,6 +232,9 @@ pub struct App {
     /// The window's width (the search panel takes the sidebar's place in a
     /// narrow window).
     width: f32,
+    /// The time the view counts down from ("Reconnecting in 12 s"): set by
+    /// each state event and, while an account waits, each second.
+    clock: chrono::DateTime<chrono::Utc>,
 }
 
 #[derive(Debug, Clone)]
@@ -252,6 +259,8 @@ pub enum Message {
     ActivityTick,
     /// Periodic check whether the user stopped typing.
     TypingTick,
+    /// A second passed while an account waits to reconnect (the countdown).
+    ReconnectTick,
     /// A desktop notification for (account, conversation) ended; `true` if
     /// the user clicked it.
     NotificationDone(AccountId, String, bool),
@@ -343,7 +352,16 @@ impl App {
             menu: false,
             restoring: None,
             width: WINDOW_WIDTH,
+            clock: chrono::Utc::now(),
         }
+    }
+
+    /// Some account waits to reconnect: the sidebar counts down.
+    fn counting_down(&self) -> bool {
+        self.accounts.iter().any(|a| match a {
+            Account::Ok(l) => l.config.enabled && l.connection.counting_down(self.clock),
+            Account::Broken(_) => false,
+        })
     }
 
     /// The account a new dialog (contact, group) preselects: the one the
@@ -392,10 +410,16 @@ impl App {
 
     fn subscription(&self) -> Subscription<Message> {
         let focus = iced::event::listen_with(app_event);
+        // Only while an account waits: an idle app does not wake up.
+        let countdown = if self.counting_down() {
+            iced::time::every(std::time::Duration::from_secs(1)).map(|_| Message::ReconnectTick)
+        } else {
+            Subscription::none()
+        };
         if !self.connect {
             // The demo: no accounts to run, but the window's events (drop,
             // paste) work as in the real app.
-            return Subscription::batch([quit::requests(), focus]);
+            return Subscription::batch([quit::requests(), focus, countdown]);
         }
         let idle = if self.auto_away.needs_ticks() {
             iced::time::every(crate::idle::CHECK_EVERY).map(Message::IdleTick)
@@ -426,7 +450,7 @@ impl App {
             }
             _ => None,
         });
-        Subscription::batch(actors.chain([focus, tick, typing, idle, quit::requests()]))
+        Subscription::batch(actors.chain([focus, tick, typing, idle, countdown, quit::requests()]))
     }
 
     fn update(&mut self, message: Message) -> Task<Message> {
@@ -492,6 +516,7 @@ impl App {
                         presence: self.presence_editor.as_ref(),
                         avatars: &self.avatars,
                         menu: self.menu,
+                        now: self.clock,
                     }
                 ),
                 rule::vertical(1)

@@ -2,7 +2,7 @@
 
 use crate::accounts::{AccountSender, ToAccount};
 use crate::api::{
-    AccountRequest, Contact, ConversationKind, ConversationSummary, Direction, Event,
+    AccountRequest, ConnState, Contact, ConversationKind, ConversationSummary, Direction, Event,
     MessageRecord, ServerInfo,
 };
 use crate::config::{AccountConfig, AccountEntry, BrokenAccount, Config};
@@ -205,6 +205,7 @@ pub fn apply_event(
             state,
             reason,
             retry_in,
+            retry_at,
             jid,
             cert,
             ..
@@ -213,7 +214,14 @@ pub fn apply_event(
             c.state = Some(state);
             c.reason = reason;
             c.retry_in = retry_in;
+            c.retry_at = retry_at;
             c.cert = cert;
+            // A catch-up goes on over a resumed session (the same stream);
+            // a new session (its JID) starts its own, and without a
+            // connection there is none.
+            if jid.is_some() || !matches!(state, ConnState::Online | ConnState::Reconnecting) {
+                c.catching_up = false;
+            }
             if jid.is_some() {
                 c.jid = jid;
             }
@@ -389,8 +397,9 @@ pub fn apply_event(
         | Event::AccountRemoved { .. }
         | Event::AccountUpdated { .. }
         | Event::RegistrationForm { .. }
-        | Event::SearchResults { .. }
-        | Event::ArchiveSynced { .. } => {}
+        | Event::SearchResults { .. } => {}
+        Event::ArchiveSyncing { .. } => account.connection.catching_up = true,
+        Event::ArchiveSynced { .. } => account.connection.catching_up = false,
         event @ (Event::RoomJoined { .. }
         | Event::RoomLeft { .. }
         | Event::Occupant { .. }

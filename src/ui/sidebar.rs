@@ -32,6 +32,8 @@ pub struct View<'a> {
     pub avatars: &'a avatar::Cache,
     /// The app menu (backup, export, restore) is open.
     pub menu: bool,
+    /// The time the reconnect countdown is shown for.
+    pub now: chrono::DateTime<chrono::Utc>,
 }
 
 pub fn view<'a>(accounts: &'a [Account], v: View<'a>) -> Element<'a, Message> {
@@ -263,7 +265,7 @@ fn live_section<'a>(account: &'a LiveAccount, v: View<'a>) -> Element<'a, Messag
     let state = if disabled {
         text(fl!("state-disabled")).style(style::tone(format::Tone::Muted))
     } else {
-        text(format::connection_text(conn)).style(style::tone(format::connection_tone(conn)))
+        text(format::connection_text(conn, v.now)).style(style::tone(format::connection_tone(conn)))
     };
     let mut title = row![
         dot(color, 10.0),
@@ -285,10 +287,17 @@ fn live_section<'a>(account: &'a LiveAccount, v: View<'a>) -> Element<'a, Messag
             .style(container::rounded_box),
         tooltip::Position::Bottom,
     ));
-    if !disabled && conn.failed() {
+    // A wait to reconnect can be cut short.
+    let waiting = conn.state == Some(ConnState::Reconnecting);
+    if !disabled && (conn.failed() || waiting) {
+        let label = if waiting {
+            fl!("reconnect-now-button")
+        } else {
+            fl!("reconnect-button")
+        };
         title = title.push(
             container(
-                button(text(fl!("reconnect-button")).size(12))
+                button(text(label).size(12))
                     .padding([2, 8])
                     .style(button::secondary)
                     .on_press(Message::Reconnect(cfg.id.clone())),

@@ -100,6 +100,10 @@ pub fn update(app: &mut App, message: Message) -> Task<Message> {
             }
             Task::none()
         }
+        Message::ReconnectTick => {
+            app.clock = chrono::Utc::now();
+            Task::none()
+        }
         Message::TypingTick => {
             let focused = app.activity.is_focused();
             if let Some(chat) = app.chat.as_mut() {
@@ -397,6 +401,10 @@ fn actor(app: &mut App, output: ActorOutput) -> Task<Message> {
                 }
             ) && !account.connection.is_online();
             let is_state = matches!(*event, Event::AccountState { .. });
+            if is_state {
+                // A countdown starts from now.
+                app.clock = chrono::Utc::now();
+            }
             let has_pictures = matches!(
                 *event,
                 Event::Roster { .. } | Event::Avatar { .. } | Event::Profile { .. }

@@ -91,6 +91,32 @@ async fn a_catch_up_page_is_stored_and_ends_the_catch_up() {
     );
 }
 
+/// Front-ends say "catching up" from `archive_syncing` to `archive_synced`.
+#[tokio::test]
+async fn a_catch_up_is_announced_when_it_starts() {
+    let (mut h, query) = catching_up().await;
+    let events = h.events();
+    assert!(
+        matches!(&events[..], [Event::ArchiveSyncing { account }] if account == "test"),
+        "{events:?}"
+    );
+
+    h.receive(&fin(&query, "arch-1")).await;
+    let events = h.events();
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::ArchiveSynced { .. })),
+        "{events:?}"
+    );
+    assert!(
+        !events
+            .iter()
+            .any(|e| matches!(e, Event::ArchiveSyncing { .. })),
+        "once: {events:?}"
+    );
+}
+
 #[tokio::test]
 async fn results_for_an_unknown_query_are_ignored() {
     let (mut h, query) = catching_up().await;
@@ -223,4 +249,31 @@ async fn retention_limits_what_the_archive_is_asked_for() {
     h.sent();
     h.actor.history(req, Some(&h.wire)).await;
     assert!(close(query_start(&h.sent())), "scrolling back");
+}
+
+/// Issue 27: the very first login's catch-up (the newest page only) must
+/// leave a cursor in the file as soon as its page is stored, so a client
+/// closed right after starts the next catch-up there, not at the newest
+/// page again. Through the whole fresh session (roster first), over a
+/// store in a file that a second connection reads.
+#[tokio::test]
+async fn the_first_catch_up_commits_its_cursor_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("history.sqlite");
+    let mut h = Harness::online();
+    h.actor.store = crate::store::Store::open(&path).unwrap();
+    h.actor.on_fresh_session(&h.wire).await;
+    let roster = id_of(&h.sent(), "query", "jabber:iq:roster");
+    h.receive(&format!(
+        "<iq type='result' id='{roster}'><query xmlns='jabber:iq:roster' ver='v1'/></iq>"
+    ))
+    .await;
+    let query = id_of(&h.sent(), "query", MAM);
+    h.receive(&result(&query, "arch-1", "older")).await;
+    h.receive(&result(&query, "arch-2", "newest")).await;
+    h.receive(&page_end(&query, "arch-2", false)).await;
+
+    let other = crate::store::Store::open(&path).unwrap();
+    assert_eq!(other.archive_cursor().unwrap().as_deref(), Some("arch-2"));
+    assert!(h.actor.sync.live_moves_cursor());
 }

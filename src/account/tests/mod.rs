@@ -13,6 +13,7 @@ mod omemo_messages;
 mod omemo_rooms;
 mod receipts;
 mod requests;
+mod states;
 mod support;
 mod trust;
 mod upload;

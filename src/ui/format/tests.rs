@@ -67,10 +67,14 @@ fn merge_keeps_seq_order_without_duplicates() {
 
 #[test]
 fn connection_texts_are_human() {
+    let now = Utc::now();
+    let connection_text = |c: &Connection| super::connection_text(c, now);
     let mut c = Connection::default();
     assert_eq!(connection_text(&c), "Connecting…");
     c.state = Some(ConnState::Online);
     assert_eq!(connection_text(&c), "Online");
+    c.catching_up = true;
+    assert_eq!(connection_text(&c), "Catching up…");
     c.state = Some(ConnState::Reconnecting);
     c.retry_in = Some(5);
     assert_eq!(connection_text(&c), "Reconnecting in 5 s");
@@ -88,6 +92,31 @@ fn connection_texts_are_human() {
     c.state = Some(ConnState::CertUntrusted);
     assert_eq!(connection_text(&c), "Certificate not trusted");
     assert_eq!(connection_tone(&c), Tone::Bad);
+}
+
+#[test]
+fn the_reconnect_wait_counts_down_to_its_time() {
+    let now = Utc.with_ymd_and_hms(2026, 12, 7, 10, 0, 0).unwrap();
+    let ms = chrono::Duration::milliseconds;
+    let c = Connection {
+        state: Some(ConnState::Reconnecting),
+        retry_in: Some(12),
+        retry_at: Some(now + ms(12_000)),
+        ..Default::default()
+    };
+    assert_eq!(connection_text(&c, now), "Reconnecting in 12 s");
+    assert!(c.counting_down(now));
+    // Rounded up: "in 1 s" until the attempt starts.
+    assert_eq!(connection_text(&c, now + ms(2_500)), "Reconnecting in 10 s");
+    assert_eq!(connection_text(&c, now + ms(11_999)), "Reconnecting in 1 s");
+    // The time has come: the attempt runs, no tick is needed any more.
+    assert_eq!(connection_text(&c, now + ms(12_000)), "Reconnecting…");
+    assert!(!c.counting_down(now + ms(12_000)));
+    let online = Connection {
+        state: Some(ConnState::Online),
+        ..c
+    };
+    assert!(!online.counting_down(now), "only while reconnecting");
 }
 
 #[test]

@@ -105,6 +105,7 @@ fn failures_produce_banners() {
             state: ConnState::AuthFailed,
             reason: Some("not-authorized".into()),
             retry_in: None,
+            retry_at: None,
             jid: None,
             cert: None,
         },

@@ -9,6 +9,7 @@
 
 mod add_account;
 mod composer;
+mod connection;
 mod devices;
 mod events;
 mod files;
@@ -88,6 +89,7 @@ fn cert_untrusted(account: &str, reason: &str, fingerprint: &str) -> Event {
         state: ConnState::CertUntrusted,
         reason: Some(reason.into()),
         retry_in: None,
+        retry_at: None,
         jid: None,
         cert: Some(CertInfo {
             fingerprint: fingerprint.into(),
