@@ -6,7 +6,7 @@ use rusqlite::{OptionalExtension, params};
 use super::{Store, StoreError, meta, set_meta};
 
 /// `meta` key of the newest archive id merged by a complete catch-up.
-const ARCHIVE_CURSOR_KEY: &str = "mam_last_id";
+pub(super) const ARCHIVE_CURSOR_KEY: &str = "mam_last_id";
 
 impl Store {
     /// The archive id after which the next catch-up starts; None before the

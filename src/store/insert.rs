@@ -76,6 +76,30 @@ impl CatchUpTrail {
         Self::default()
     }
 
+    /// The archive has every result of a catch-up after the message its
+    /// cursor names (the last result of the catch-up before), so that
+    /// message's place is where the trail of its conversation begins: a
+    /// server that stamps to the millisecond (Prosody 13) can stamp the next
+    /// result earlier than our clock stamped that message when it came
+    /// live (the delivery's delay), which put the result before it.
+    fn seed_from_cursor(&mut self, tx: &Connection) -> Result<(), StoreError> {
+        let Some(cursor) = super::meta(tx, super::archive::ARCHIVE_CURSOR_KEY)? else {
+            return Ok(());
+        };
+        let place = tx
+            .prepare_cached(
+                "SELECT conversation_id, ts, coalesce(pos, seq) FROM message WHERE server_id = ?1",
+            )?
+            .query_row([cursor], |r| {
+                Ok((r.get::<_, i64>(0)?, (r.get(1)?, r.get(2)?)))
+            })
+            .optional()?;
+        if let Some((conversation_id, place)) = place {
+            self.previous.entry(conversation_id).or_insert(place);
+        }
+        Ok(())
+    }
+
     fn stored_new(&mut self, conversation_id: i64, seq: i64, ts: i64) {
         let fresh = self.fresh.entry(conversation_id).or_default();
         if fresh.len() == TRAIL_CAP {
@@ -687,6 +711,9 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut state = Batch::default();
         let mut outcome = Vec::with_capacity(batch.size_hint().0);
+        if let Some(trail) = trail.as_deref_mut() {
+            trail.seed_from_cursor(&tx)?;
+        }
         for m in batch {
             let mut inserted = insert_one(&tx, m, order, &mut state)?;
             if let Some(trail) = trail.as_deref_mut() {

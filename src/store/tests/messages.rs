@@ -623,6 +623,36 @@ fn a_catch_up_goes_before_the_live_messages_of_the_new_session() {
     );
 }
 
+/// A server that stamps to the millisecond (Prosody 13): the result after
+/// the catch-up's cursor can carry an earlier stamp than our clock gave
+/// the cursor's message when it came live, by the delivery's delay. The
+/// archive's order wins; another conversation keeps its stamps.
+#[test]
+fn a_catch_up_follows_its_cursor_over_millisecond_stamps() {
+    let mut s = mem();
+    let with = "bob@example.org";
+    let other = "carol@example.org";
+    s.insert_messages(&[archived("m1", with, 10_831)]).unwrap();
+    s.set_archive_cursor(Some("m1")).unwrap();
+    let out = s
+        .insert_caught_up(
+            &[
+                archived("m2", with, 10_827),
+                archived("c1", other, 10_500),
+                archived("m3", with, 10_832),
+            ],
+            &LiveSince::new(),
+            &mut CatchUpTrail::new(),
+        )
+        .unwrap();
+    assert!(out.iter().all(|o| matches!(o, Inserted::New(_))), "{out:?}");
+    assert_eq!(ids(&s.history(with, 20, None).unwrap()), ["m1", "m2", "m3"]);
+    assert_eq!(
+        s.history(other, 1, None).unwrap()[0].timestamp,
+        DateTime::from_timestamp_millis(10_500).unwrap()
+    );
+}
+
 /// A gap fetched only by a later session's catch-up (a slow catch-up cut
 /// short, a restart): `LiveSince` knows nothing of the earlier session's
 /// live messages, but the archive returns them after the gap, and the gap
