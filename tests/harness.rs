@@ -123,3 +123,20 @@ fn two_prosody_instances_side_by_side() {
     read_stream_features(a.c2s_port());
     read_stream_features(b.c2s_port());
 }
+
+/// The server is Prosody 13 (tests/run.sh installs it from the backports),
+/// or 0.12 in the compatibility job (`PLAUSCH_TEST_PROSODY_ROOT`).
+#[test]
+fn the_server_is_the_version_asked_for() {
+    let server = Prosody::start();
+    let version = server.lua("return prosody.version");
+    let want = if common::prosody::old_server() {
+        "0.12."
+    } else {
+        "13."
+    };
+    assert!(
+        version.contains(want),
+        "want {want}, server says {version:?}"
+    );
+}

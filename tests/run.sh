@@ -24,17 +24,45 @@ as_root() {
     fi
 }
 
-section "System packages (prosody, lua-unbound, openssl)"
-if command -v prosody >/dev/null 2>&1 && command -v openssl >/dev/null 2>&1; then
-    echo "prosody and openssl already installed"
+section "System packages (Prosody 13 and its community modules, lua-unbound, openssl)"
+# The test server is Prosody 13. Debian's stable release (bookworm) has 0.12,
+# its backports have 13: the backports source is added when missing. The
+# compatibility job at the end runs against 0.12, unpacked by
+# tests/prosody-0.12.sh (it needs lua-bitop, which 13 does not).
+prosody_version() {
+    dpkg-query -W -f '${Version}' "$1" 2>/dev/null || true
+}
+case "$(prosody_version prosody)" in
+    1[3-9].*) have_prosody=$([ -n "$(prosody_version prosody-modules)" ] && echo yes || echo no) ;;
+    *) have_prosody=no ;;
+esac
+if [ "$have_prosody" = yes ] && command -v openssl >/dev/null 2>&1 \
+    && [ -n "$(prosody_version lua-bitop)" ] && [ -n "$(prosody_version lua-unbound)" ]; then
+    echo "Prosody $(prosody_version prosody), prosody-modules and openssl already installed"
 else
     if ! command -v apt-get >/dev/null 2>&1; then
-        echo "error: prosody/openssl missing and no apt-get; install them manually" >&2
+        echo "error: Prosody 13 missing and no apt-get; install prosody (13 or newer) and prosody-modules manually" >&2
         exit 1
     fi
+    # shellcheck disable=SC1091
+    . /etc/os-release
+    if [ "${ID:-}" = debian ] && [ -n "${VERSION_CODENAME:-}" ] \
+        && ! grep -rqs -- "${VERSION_CODENAME}-backports" /etc/apt/sources.list /etc/apt/sources.list.d/; then
+        echo "adding ${VERSION_CODENAME}-backports to the apt sources"
+        echo "deb http://deb.debian.org/debian ${VERSION_CODENAME}-backports main" |
+            as_root tee /etc/apt/sources.list.d/plausch-tests-backports.list >/dev/null
+    fi
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update
+    # The suite that has Prosody 13 or newer: the backports, or a newer release's main.
+    suite="$(apt-cache madison prosody | awk '$3 ~ /^1[3-9]\./ { split($6, s, "/"); print s[1]; exit }')"
+    if [ -z "$suite" ]; then
+        echo "error: no Prosody 13 or newer in the apt sources" >&2
+        exit 1
+    fi
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-        prosody lua-unbound openssl
+        -t "$suite" prosody prosody-modules
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+        lua-unbound lua-bitop openssl
 fi
 # The tests start their own Prosody on free loopback ports; a system instance
 # started by the package (on 5222/5269) is not used and does not conflict.
@@ -76,6 +104,13 @@ section "cargo test --workspace --all-targets $*"
 test_log="$(mktemp)"
 trap 'rm -f "$test_log"' EXIT
 cargo test --workspace --all-targets "$@" 2>&1 | tee "$test_log"
+
+section "Compatibility job: logging in, sync and rooms against Prosody 0.12"
+# Servers in the field are older than the test server: what differs (no
+# SASL2, Bind2, FAST; older modules) is run once more against 0.12.
+old_prosody="$(bash "$REPO_ROOT/tests/prosody-0.12.sh")"
+PLAUSCH_TEST_PROSODY_ROOT="$old_prosody" cargo test --test harness --test sync --test muc 2>&1 |
+    tee -a "$test_log"
 
 # One total over all test binaries, so the run does not end on the line of a
 # binary that happens to hold no tests.

@@ -83,7 +83,9 @@ pub type Stream = BufStream<Link<DepthLimited<TlsStream<TcpStream>>>>;
 pub struct SecureStream {
     pub features: tokio_xmpp::parsers::stream_features::StreamFeatures,
     pub stream: tokio_xmpp::xmlstream::XmlStream<Stream, FallibleStreamElement>,
-    binding: ChannelBinding,
+    /// What SCRAM-PLUS binds to (servers that offer -PLUS refuse a client
+    /// that could bind but does not: downgrade protection).
+    pub binding: ChannelBinding,
 }
 
 /// Opens, secures and authenticates a stream. `failure` is where the

@@ -4,7 +4,10 @@
 //! certificate) and its own free ports, so several instances can run side by side
 //! (also within one test). The server is killed when the value is dropped.
 //!
-//! Quirks of Prosody 0.12 handled here:
+//! The server is Prosody 13 (tests/run.sh installs it from Debian's
+//! backports with the community modules); the compatibility job runs part of
+//! the suite against 0.12 (`PLAUSCH_TEST_PROSODY_ROOT`, see [`program`]).
+//! Quirks handled here (seen with 0.12, still true of 13):
 //! * as root it refuses to start unless the config says `run_as_root = true`;
 //! * `prosody --version` does not print-and-exit, it starts a server, so it is never
 //!   used to probe for the installation (we look the binaries up on `PATH` instead);
@@ -32,6 +35,25 @@ const READY_TIMEOUT: Duration = Duration::from_secs(10);
 const STOP_TIMEOUT: Duration = Duration::from_secs(5);
 /// Attempts with fresh ports when another process grabbed one of ours meanwhile.
 const START_ATTEMPTS: usize = 5;
+
+/// With this set (tests/run.sh's compatibility job), the server is the
+/// older Prosody unpacked under it by tests/prosody-0.12.sh instead of the
+/// installed one (Prosody 13).
+const OLD_SERVER_ROOT: &str = "PLAUSCH_TEST_PROSODY_ROOT";
+
+/// The path of one of the server's programs.
+fn program(name: &str) -> PathBuf {
+    match std::env::var_os(OLD_SERVER_ROOT) {
+        Some(root) => Path::new(&root).join("usr/bin").join(name),
+        None => PathBuf::from(name),
+    }
+}
+
+/// Whether the tests run against the older server (see [`OLD_SERVER_ROOT`]):
+/// it lacks the modules Prosody 13 has, which are then not configured.
+pub fn old_server() -> bool {
+    std::env::var_os(OLD_SERVER_ROOT).is_some()
+}
 
 /// A running (or stopped) Prosody instance on 127.0.0.1.
 pub struct Prosody {
@@ -247,7 +269,7 @@ impl Prosody {
 
     /// Creates the account `user@localhost` (works whether the server runs or not).
     pub fn register(&self, user: &str, password: &str) {
-        let output = Command::new("prosodyctl")
+        let output = Command::new(program("prosodyctl"))
             .arg("--config")
             .arg(self.config_file())
             .args(["register", user, DOMAIN, password])
@@ -267,7 +289,7 @@ impl Prosody {
     /// Runs Lua inside the server (`prosodyctl shell`, global environment)
     /// and returns what it printed; panics if the shell fails.
     pub fn lua(&self, code: &str) -> String {
-        let output = Command::new("prosodyctl")
+        let output = Command::new(program("prosodyctl"))
             .arg("--config")
             .arg(self.config_file())
             .arg("shell")
@@ -502,7 +524,7 @@ Component "upload.localhost" "http_file_share"
             .open(self.console_file())
             .expect("open Prosody console log");
         let console_err = console.try_clone().expect("clone console log handle");
-        let child = Command::new("prosody")
+        let child = Command::new(program("prosody"))
             .arg("-F")
             .arg("--config")
             .arg(self.config_file())

@@ -314,7 +314,8 @@ impl RawBytes {
                 .expect("raw bytes client connects");
             let creds = sasl::common::Credentials::default()
                 .with_username(user)
-                .with_password(password);
+                .with_password(password)
+                .with_channel_binding(secure.binding);
             let stream =
                 tokio_xmpp::client_login(secure.stream, secure.features.sasl_mechanisms, creds)
                     .await
