@@ -454,7 +454,7 @@ VirtualHost "localhost"
     {ssl}
 
 Component "conference.localhost" "muc"
-    modules_enabled = {{ "muc_mam" }}
+    modules_enabled = {{ {muc_modules} }}
     {ssl}
 
 -- SOCKS5 bytestreams proxy for direct file transfers (XEP-0065).
@@ -467,6 +467,12 @@ Component "upload.localhost" "http_file_share"
     {upload_limit}
     {ssl}
 "#,
+            // Moderation (XEP-0425) comes with Prosody 13's community modules.
+            muc_modules = if old_server() {
+                r#""muc_mam""#
+            } else {
+                r#""muc_mam"; "muc_moderation""#
+            },
             upload_limit = match self.upload_size_limit {
                 Some(n) => format!(
                     "http_file_share_size_limit = {n}\n    http_file_share_daily_quota = {}",

@@ -134,6 +134,7 @@ impl Actor {
         if let Some(room) = self.muc.rooms.get_mut(jid) {
             room.creation = None;
         }
+        self.ask_room_features(jid, stream).await;
     }
 
     /// `set_affiliation`: member, admin, owner, none (removal) or outcast (ban).

@@ -63,12 +63,29 @@ impl Actor {
         room.creation = creation;
         room.joined = false;
         room.read_to_end = false;
-        let iq = Iq::from_get(
-            uuid::Uuid::new_v4().to_string(),
-            DiscoInfoQuery { node: None },
-        )
-        .with_to(Jid::from(jid.clone()));
-        self.send_room_iq(iq, RoomIq::Disco(jid), stream).await;
+        self.send_room_iq(disco_info(&jid), RoomIq::Disco(jid), stream)
+            .await;
+    }
+
+    /// Asks a room we created what it offers, now that it exists.
+    pub(super) async fn ask_room_features(&mut self, jid: &BareJid, stream: &Wire) {
+        self.send_room_iq(disco_info(jid), RoomIq::Features(jid.clone()), stream)
+            .await;
+    }
+
+    /// The answer to [`Self::ask_room_features`].
+    pub(super) fn on_room_features(
+        &mut self,
+        jid: &BareJid,
+        answer: Result<Option<Element>, StanzaError>,
+    ) {
+        let info = answer
+            .ok()
+            .flatten()
+            .and_then(|p| DiscoInfoResult::try_from(p).ok());
+        if let (Some(info), Some(room)) = (info, self.muc.rooms.get_mut(jid)) {
+            room.moderation = moderation_of(&info);
+        }
     }
 
     /// The room's disco#info: remember what it offers, then join (or,
@@ -95,13 +112,7 @@ impl Actor {
                 room.archive = info.features.contains(tokio_xmpp::parsers::ns::MAM);
                 room.private = info.features.contains("muc_membersonly")
                     && info.features.contains("muc_nonanonymous");
-                room.moderation = if info.features.contains(moderation::MODERATE_1) {
-                    Some(moderation::MODERATE_1)
-                } else if info.features.contains(moderation::MODERATE_0) {
-                    Some(moderation::MODERATE_0)
-                } else {
-                    None
-                };
+                room.moderation = moderation_of(info);
             }
             // Not there (or not telling): joining creates it; a new room of
             // this service archives like the others (Prosody's muc_mam).
@@ -270,6 +281,9 @@ impl Actor {
             let iq = muc_admin::instant_room(&uuid::Uuid::new_v4().to_string(), &jid);
             self.send_room_iq(iq, RoomIq::Admin(jid.clone()), stream)
                 .await;
+            // Asked after the instant configuration, which the room
+            // answers first.
+            self.ask_room_features(&jid, stream).await;
         }
         self.after_join(&jid, created, stream).await;
         true
@@ -410,4 +424,20 @@ impl Actor {
             text: None,
         });
     }
+}
+
+/// A disco#info request to `room`.
+fn disco_info(room: &BareJid) -> Iq {
+    Iq::from_get(
+        uuid::Uuid::new_v4().to_string(),
+        DiscoInfoQuery { node: None },
+    )
+    .with_to(Jid::from(room.clone()))
+}
+
+/// Which moderation (XEP-0425) a room offers, the newer version first.
+fn moderation_of(info: &DiscoInfoResult) -> Option<&'static str> {
+    [moderation::MODERATE_1, moderation::MODERATE_0]
+        .into_iter()
+        .find(|v| info.features.contains(*v))
 }

@@ -52,6 +52,9 @@ const NICK_RETRIES: u8 = 3;
 enum RoomIq {
     /// disco#info before joining: archive, moderation, does it exist.
     Disco(BareJid),
+    /// disco#info of a room we created, once configured (before, it did
+    /// not exist to ask): what it offers, e.g. moderation.
+    Features(BareJid),
     /// The owner configuration of a room we created.
     Config(BareJid),
     /// A `muc#admin` change (affiliation or role).
@@ -191,6 +194,7 @@ impl Actor {
             }
             RoomIq::Ping(room) => Responder::Contact(room.clone()),
             RoomIq::Disco(room)
+            | RoomIq::Features(room)
             | RoomIq::Config(room)
             | RoomIq::Admin(room)
             | RoomIq::Members(room)
@@ -386,6 +390,7 @@ impl Actor {
     ) {
         match what {
             RoomIq::Disco(room) => self.on_room_disco(room, answer, stream).await,
+            RoomIq::Features(room) => self.on_room_features(&room, answer),
             RoomIq::Config(room) => self.on_room_configured(room, answer, stream).await,
             RoomIq::Admin(room) | RoomIq::Moderate(room) => {
                 if let Err(e) = answer {
