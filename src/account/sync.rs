@@ -231,7 +231,14 @@ impl Actor {
             // Synced before while the archive was empty: from its start.
             Ok(Some(after)) if after.is_empty() => Page::After(None),
             Ok(Some(after)) => Page::After(Some(after)),
-            Ok(None) => Page::Newest,
+            // No catch-up ever finished, but messages came live (the first
+            // session closed before its catch-up's answer): on from the
+            // newest of them, not just the newest page, which would leave
+            // out whatever came meanwhile beyond it.
+            Ok(None) => match self.store.newest_own_archive_id() {
+                Ok(Some(after)) => Page::After(Some(after)),
+                _ => Page::Newest,
+            },
             Err(e) => {
                 self.error(Problem::StoreFailed, e.to_string(), None);
                 Page::Newest

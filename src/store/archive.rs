@@ -21,6 +21,22 @@ impl Store {
         set_meta(&self.conn, ARCHIVE_CURSOR_KEY, id)
     }
 
+    /// The archive id of the newest message stored from our own archive
+    /// (live with the server's stanza-id, or from an archive page; rooms
+    /// have archives of their own and are left out): where a catch-up goes
+    /// on when no catch-up ever finished (closed during the first one).
+    pub fn newest_own_archive_id(&self) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT m.server_id FROM message m JOIN conversation c ON c.id = m.conversation_id \
+                 WHERE c.kind = 'chat' AND instr(c.jid, '/') = 0 AND m.server_id IS NOT NULL \
+                 ORDER BY m.ts DESC, m.pos DESC LIMIT 1",
+            )?
+            .query_row([], |r| r.get(0))
+            .optional()?)
+    }
+
     /// The archive id of the oldest stored message of a conversation that
     /// has one: where paging back through the archive continues.
     pub fn oldest_server_id(&self, with: &str) -> Result<Option<String>, StoreError> {

@@ -277,3 +277,28 @@ async fn the_first_catch_up_commits_its_cursor_at_once() {
     assert_eq!(other.archive_cursor().unwrap().as_deref(), Some("arch-2"));
     assert!(h.actor.sync.live_moves_cursor());
 }
+
+/// The first session was closed before its catch-up's answer, after
+/// messages came live: the next catch-up goes on after the newest of them
+/// instead of fetching the newest page only again (which leaves out what
+/// came meanwhile beyond that page).
+#[tokio::test]
+async fn without_a_finished_catch_up_the_next_goes_on_after_the_live_messages() {
+    let mut h = Harness::online();
+    h.add_contact(BOB).await;
+    h.receive(&format!(
+        "<message from='{BOB_PHONE}' to='{ME_FULL}' type='chat' id='l1'>\
+         <body>while the first catch-up ran</body>\
+         <stanza-id xmlns='urn:xmpp:sid:0' by='{ME}' id='live-7'/></message>"
+    ))
+    .await;
+    assert_eq!(h.history(BOB).len(), 1);
+    assert_eq!(h.actor.store.archive_cursor().unwrap(), None);
+    h.sent();
+    h.actor.start_sync(&h.wire).await;
+    let sent = h.sent();
+    let iqs = iqs_with(&sent, "query", MAM);
+    assert_eq!(iqs.len(), 1, "{sent:?}");
+    let xml = String::from(iqs[0]);
+    assert!(xml.contains("<after>live-7</after>"), "{xml}");
+}
