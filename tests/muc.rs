@@ -732,3 +732,63 @@ fn a_room_that_forgot_us_is_rejoined_after_a_self_ping() {
         v["event"] == "message" && v["body"] == "still there?"
     });
 }
+
+/// XEP-0421 end to end: the room stamps an occupant's messages with an
+/// occupant id that stays when they come back under another nick, so
+/// Carol's correction sent as "karl" still counts for Bob, who (not a
+/// moderator of this semi-anonymous room) does not see her address.
+/// (Prosody 0.12.3 stamps occupant ids too: the compatibility job expects
+/// the same.)
+#[test]
+fn an_occupant_id_outlives_a_new_nick() {
+    let server = Prosody::with_users(&[("alice", "apw"), ("bob", "bpw"), ("carol", "cpw")]);
+    let room = room_jid(&server, "ids");
+    let (_a, mut alice) = online(&server, "a", "alice", "apw");
+    let (_b, mut bob) = online(&server, "b", "bob", "bpw");
+    // An instant room: the service's defaults, addresses for moderators only.
+    alice.send(json!({"cmd":"join_room","account":"a","room":room,"nick":"alice"}));
+    wait_joined(&mut alice, "a", &room);
+    bob.send(json!({"cmd":"join_room","account":"b","room":room,"nick":"bob"}));
+    wait_joined(&mut bob, "b", &room);
+    let mut carol = RawClient::connect(&server, "carol", "cpw");
+    let enter = |carol: &mut RawClient, nick: &str| {
+        carol.send_xml(&format!(
+            "<presence xmlns='jabber:client' to='{room}/{nick}'>\
+             <x xmlns='http://jabber.org/protocol/muc'><history maxstanzas='0'/></x></presence>"
+        ))
+    };
+    enter(&mut carol, "carol");
+    let seen = bob.wait_for("carol arrives", |v| {
+        v["event"] == "occupant" && v["nick"] == "carol"
+    });
+    assert!(
+        seen.get("jid").is_none_or(|j| j.is_null()),
+        "bob sees no address: {seen}"
+    );
+    carol.send_xml(&format!(
+        "<message xmlns='jabber:client' type='groupchat' to='{room}' id='c-1'>\
+         <body>helo</body></message>"
+    ));
+    let first = bob.wait_message("b", "helo");
+    let id = first["id"].as_str().unwrap_or_default().to_owned();
+
+    carol.send_xml(&format!(
+        "<presence xmlns='jabber:client' type='unavailable' to='{room}/carol'/>"
+    ));
+    enter(&mut carol, "karl");
+    bob.wait_for("karl arrives", |v| {
+        v["event"] == "occupant" && v["nick"] == "karl"
+    });
+    carol.send_xml(&groupchat_xml(
+        &room,
+        "<body>hello</body><replace xmlns='urn:xmpp:message-correct:0' id='c-1'/>",
+    ));
+    carol.send_xml(&groupchat_xml(&room, "<body>canary</body>"));
+    bob.wait_message("b", "canary");
+    let stored = room_history(&mut bob, "b", &room)
+        .into_iter()
+        .find(|m| m["id"] == id.as_str())
+        .unwrap_or_default();
+    assert_eq!(stored["body"], "hello", "{stored}");
+    assert_eq!(stored["original_body"], "helo", "{stored}");
+}
