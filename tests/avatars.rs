@@ -367,3 +367,44 @@ fn image_bombs_are_refused_and_the_client_lives_on() {
         assert!(peak < 150 * 1024, "peak memory {peak} KiB");
     }
 }
+
+/// XEP-0486: a room's avatar is the vCard photo of its JID, set by an
+/// owner; the room announces it by its own presence when it changes and
+/// when someone joins. Bob, in the room, gets it as the room's avatar; on
+/// his next start (cached) the join's announcement brings it again.
+#[test]
+fn a_room_s_avatar_reaches_its_occupants() {
+    let server = Prosody::with_users(&[("alice", "apw"), ("bob", "bpw")]);
+    let room = format!("pictures@{}", server.muc_domain());
+    let (_a, mut alice) = online(&server, "a", "alice", "apw");
+    let (b_dir, mut bob) = online(&server, "b", "bob", "bpw");
+    alice.send(json!({
+        "cmd":"create_room","account":"a","room":room,"name":"Pictures","members":[jid("bob")]
+    }));
+    alice.wait_for("room created", |v| {
+        v["event"] == "room_joined" && v["room"] == room.as_str()
+    });
+    bob.send(json!({"cmd":"join_room","account":"b","room":room,"nick":"bob"}));
+    bob.wait_for("bob in", |v| {
+        v["event"] == "room_joined" && v["room"] == room.as_str()
+    });
+
+    // Alice, the owner (by her address: any of her clients), sets it.
+    let owner = RawClient::connect(&server, "alice", "apw");
+    let photo = png_bytes(80, 80, 120);
+    let hash = sha1_hex(&photo);
+    owner.send_xml(&format!(
+        "<iq xmlns='jabber:client' type='set' id='rv1' to='{room}'><vCard xmlns='vcard-temp'>\
+         <PHOTO><TYPE>image/png</TYPE><BINVAL>{}</BINVAL></PHOTO></vCard></iq>",
+        b64(&photo)
+    ));
+    let seen = avatar_event(&mut bob, &room);
+    let path = seen["path"].as_str().unwrap_or_default().to_owned();
+    assert!(path.ends_with(&format!("{hash}.png")), "{path}");
+    assert_thumbnail(&path);
+
+    assert!(bob.quit().success());
+    let mut bob = Headless::start(b_dir.path());
+    let again = avatar_event(&mut bob, &room);
+    assert_eq!(again["path"], path.as_str(), "{again}");
+}

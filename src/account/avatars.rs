@@ -176,6 +176,24 @@ impl Actor {
         }
     }
 
+    /// XEP-0486: a room we are in announces its avatar (a vCard photo of
+    /// the room's JID) by a presence from the room itself, when we join
+    /// and when it changes.
+    pub(super) async fn on_room_avatar_presence(
+        &mut self,
+        room: BareJid,
+        p: &Presence,
+        stream: &Wire,
+    ) {
+        if p.type_ != PresenceType::None {
+            return;
+        }
+        if let Some(announced) = vcard_update(p) {
+            self.on_announced(room, announced, Source::VCard, stream)
+                .await;
+        }
+    }
+
     /// We keep avatars of our contacts and ourselves: strangers could fill
     /// the disk with fresh hashes.
     fn may_have_avatar(&self, jid: &BareJid) -> bool {
@@ -204,7 +222,10 @@ impl Actor {
         };
         if self.avatar_file(&hash).is_some() {
             self.avatars.wanted.remove(&jid);
-            return self.record_avatar(&jid, Some(&hash), false);
+            // A room's picture is announced at every join, and front-ends
+            // learn room avatars only from these events (not the roster).
+            let room = self.muc.knows(&jid);
+            return self.record_avatar(&jid, Some(&hash), room);
         }
         if bytes.is_some_and(|b| b > INCOMING.max_bytes as u64) {
             tracing::info!(account = %self.id, %jid, bytes, "announced avatar too large; not fetched");

@@ -438,6 +438,35 @@ pub fn avatars(account: &str, dir: &std::path::Path) -> Vec<(AccountId, Event)> 
             ));
         }
     }
+    // The group's picture (XEP-0486): three heads on green.
+    let group = image::RgbaImage::from_fn(96, 96, |x, y| {
+        let near = |cx: f32, cy: f32, r: f32| {
+            let (dx, dy) = (x as f32 - cx, y as f32 - cy);
+            dx * dx + dy * dy < r * r
+        };
+        let heads = near(28.0, 42.0, 11.0) || near(68.0, 42.0, 11.0) || near(48.0, 36.0, 13.0);
+        let bodies =
+            y > 62 && (near(28.0, 84.0, 20.0) || near(68.0, 84.0, 20.0) || near(48.0, 80.0, 22.0));
+        if heads || bodies {
+            image::Rgba([240, 245, 238, 255])
+        } else {
+            image::Rgba([40, 150 - (y / 3) as u8, 100, 255])
+        }
+    });
+    let path = dir.join("demo-room.png");
+    if group
+        .save_with_format(&path, image::ImageFormat::Png)
+        .is_ok()
+    {
+        events.push((
+            account.to_owned(),
+            Event::Avatar {
+                account: account.to_owned(),
+                jid: ROOM.to_owned(),
+                path: Some(path.display().to_string()),
+            },
+        ));
+    }
     events
 }
 

@@ -23,7 +23,21 @@ fn room_message(m: RoomMessage) -> Message {
 }
 
 /// A group's picture: initials on a rounded square in the room's colour.
-pub fn room_picture<'a, M: 'a>(jid: &str, name: &str, size: f32) -> Element<'a, M> {
+pub fn room_picture<'a, M: 'a>(
+    jid: &str,
+    name: &str,
+    size: f32,
+    image: Option<&iced::widget::image::Handle>,
+) -> Element<'a, M> {
+    // The room's avatar (XEP-0486) where it has one, with the same
+    // rounded corners as the initials.
+    if let Some(handle) = image {
+        return iced::widget::image(handle.clone())
+            .width(size)
+            .height(size)
+            .border_radius(size * 0.25)
+            .into();
+    }
     let [r, g, b] = crate::consistent_color::rgb(jid);
     container(
         text(super::avatar::initials(name))
@@ -98,7 +112,8 @@ pub fn view<'a>(
     static UNKNOWN: std::sync::LazyLock<Room> = std::sync::LazyLock::new(Room::default);
     let room = account.rooms.get(&chat.with).unwrap_or(&UNKNOWN);
     let pane = &chat.room;
-    let mut page = column![header(account, chat, room), rule::horizontal(1)];
+    let picture = avatars.get(account.avatar_of(&chat.with));
+    let mut page = column![header(account, chat, room, picture), rule::horizontal(1)];
     if pane.menu {
         page = page.push(menu(chat, room)).push(rule::horizontal(1));
     }
@@ -141,7 +156,12 @@ fn small_button<'a>(label: String, msg: RoomMessage, primary: bool) -> button::B
         .on_press(room_message(msg))
 }
 
-fn header<'a>(account: &'a LiveAccount, chat: &'a Chat, room: &'a Room) -> Element<'a, Message> {
+fn header<'a>(
+    account: &'a LiveAccount,
+    chat: &'a Chat,
+    room: &'a Room,
+    picture: Option<&iced::widget::image::Handle>,
+) -> Element<'a, Message> {
     let name = super::rooms::room_name(&chat.with, Some(room));
     let color = format::account_color(account.config.color.as_deref(), &account.config.id);
     let subtitle: Element<'_, Message> = if room.reconnecting {
@@ -194,7 +214,7 @@ fn header<'a>(account: &'a LiveAccount, chat: &'a Chat, room: &'a Room) -> Eleme
     .id(ids::room::MENU);
     container(
         row![
-            room_picture(&chat.with, &name, 36.0),
+            room_picture(&chat.with, &name, 36.0, picture),
             container(column![text(name.clone()).size(17).font(BOLD), subtitle].spacing(1))
                 .width(Length::Fill)
                 .clip(true),

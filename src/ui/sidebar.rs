@@ -348,7 +348,8 @@ fn live_section<'a>(account: &'a LiveAccount, v: View<'a>) -> Element<'a, Messag
         let selected = v.chat.is_some_and(|c| c.is(&cfg.id, &r.jid));
         if r.room {
             let room = account.rooms.get(&r.jid);
-            list = list.push(room_row(&cfg.id, r, selected, room));
+            let picture = v.avatars.get(account.avatar_of(&r.jid));
+            list = list.push(room_row(&cfg.id, r, selected, room, picture));
             continue;
         }
         let typing = account.is_typing(&r.jid);
@@ -490,6 +491,7 @@ fn room_row<'a>(
     r: SidebarRow,
     selected: bool,
     room: Option<&super::rooms::Room>,
+    picture: Option<&iced::widget::image::Handle>,
 ) -> Element<'a, Message> {
     let mut names = column![text(r.name.clone()).size(14)];
     let typing = room.and_then(|room| super::rooms::typing_text(&room.typing_nicks()));
@@ -509,7 +511,7 @@ fn room_row<'a>(
         );
     }
     let mut line = row![
-        super::room_view::room_picture(&r.jid, &r.name, 30.0),
+        super::room_view::room_picture(&r.jid, &r.name, 30.0, picture),
         container(names).width(Length::Fill).clip(true)
     ]
     .spacing(10)

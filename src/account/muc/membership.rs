@@ -170,6 +170,8 @@ impl Actor {
             return true;
         }
         let Some(nick) = from.resource().map(|r| r.to_string()) else {
+            // The room's own presence: its avatar (XEP-0486).
+            self.on_room_avatar_presence(jid, p, stream).await;
             return true;
         };
         let info = muc::muc_user(&p.payloads).unwrap_or_default();
