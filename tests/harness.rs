@@ -139,4 +139,18 @@ fn the_server_is_the_version_asked_for() {
         version.contains(want),
         "want {want}, server says {version:?}"
     );
+    // Prosody 13 offers the modern login beside the classic one, and its
+    // rooms moderation.
+    let loaded = |host: &str, module: &str| {
+        server
+            .lua(&format!(
+                "return tostring(prosody.hosts[{host:?}].modules[{module:?}] ~= nil)"
+            ))
+            .contains("true")
+    };
+    let modern = !common::prosody::old_server();
+    for module in ["sasl2", "sasl2_bind2", "sasl2_sm", "sasl2_fast"] {
+        assert_eq!(loaded("localhost", module), modern, "{module}");
+    }
+    assert_eq!(loaded("conference.localhost", "muc_moderation"), modern);
 }

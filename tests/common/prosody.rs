@@ -429,7 +429,7 @@ https_ssl = {https_ssl}
 modules_enabled = {{
     "roster"; "saslauth"; "tls"; "disco"; "carbons"; "pep"; "private"; "blocklist";
     "vcard4"; "vcard_legacy"; "version"; "ping"; "register"; "mam"; "csi_simple";
-    "smacks"; "bookmarks"; "lastactivity"; "admin_shell";
+    "smacks"; "bookmarks"; "lastactivity"; "admin_shell"; {modern_modules}
 }}
 modules_disabled = {{ "s2s"; "offline" }}
 
@@ -467,6 +467,14 @@ Component "upload.localhost" "http_file_share"
     {upload_limit}
     {ssl}
 "#,
+            // SASL2 with Bind2, inline stream resumption and FAST (XEP-0388,
+            // 0386, 0198, 0484) from Prosody 13's community modules: offered
+            // beside the classic login, as servers in the field do.
+            modern_modules = if old_server() {
+                ""
+            } else {
+                r#""sasl2"; "sasl2_bind2"; "sasl2_sm"; "sasl2_fast";"#
+            },
             // Moderation (XEP-0425) comes with Prosody 13's community modules.
             muc_modules = if old_server() {
                 r#""muc_mam""#
