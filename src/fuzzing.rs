@@ -122,6 +122,9 @@ pub fn stanza_message(data: &[u8]) {
             omemo_items(item);
         }
         let _ = bookmarks::from_notification(&msg);
+        for d in crate::xmpp::mds::from_event(&msg).unwrap_or_default() {
+            let _ = crate::xmpp::mds::publish(&d, true);
+        }
     }
 
     // Our archive (`sync::on_archive_result`): any query id counts as ours.
@@ -329,6 +332,7 @@ fn iq_answer(payload: &Element) {
         }
     }
     let _ = bookmarks::from_items(payload);
+    let _ = crate::xmpp::mds::from_items(payload);
     let _ = bookmarks::from_private(payload);
 
     // Profiles, server info, rooms, registration.

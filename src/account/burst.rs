@@ -113,5 +113,7 @@ impl Actor {
         }
         // What decrypting the burst made due (heartbeats, bundles).
         self.omemo_after_stanza(stream).await;
+        // Read positions whose message may have come with the burst.
+        self.retry_read_positions();
     }
 }

@@ -56,6 +56,9 @@ pub enum PendingIq {
     /// Direct transfers' session actions and in-band blocks (`jingle/`,
     /// which keeps what each was for).
     Jingle,
+    /// Read positions (XEP-0490): publishing ours, fetching all
+    /// (`mds.rs` keeps which is which).
+    Mds,
 }
 
 impl Actor {
@@ -410,6 +413,7 @@ impl Actor {
                 self.on_avatar_published(id, answer, stream).await
             }
             (PendingIq::Omemo, answer) => self.on_omemo_answer(id, answer, stream).await,
+            (PendingIq::Mds, answer) => self.on_mds_answer(id, answer, stream).await,
             (PendingIq::Carbons, Ok(_)) => self.sync.carbons_enabled(),
             (PendingIq::Carbons, Err(error)) => tracing::info!(
                 account = %self.id,

@@ -40,6 +40,7 @@ mod inbound;
 mod jingle;
 pub(crate) mod last_activity;
 pub mod link;
+mod mds;
 pub mod muc;
 mod netwatch;
 pub(crate) mod nick;
@@ -194,6 +195,8 @@ struct Actor {
     muc: muc::Rooms,
     /// OMEMO: our device's publishing and device lists of this session.
     omemo: omemo::Omemo,
+    /// Read positions shared with our other devices (XEP-0490).
+    mds: mds::Mds,
 }
 
 /// The receiving ends of what the actor's helpers report (outgoing
@@ -269,6 +272,7 @@ impl Actor {
             transfers,
             muc: muc::Rooms::default(),
             omemo: omemo::Omemo::default(),
+            mds: mds::Mds::default(),
         };
         (actor, inboxes)
     }
@@ -591,6 +595,7 @@ impl Actor {
         self.caps.clear_presence();
         self.in_flight.clear();
         self.requests.clear();
+        self.mds.new_session();
         // A profile still being put together answers at its deadline with
         // what came before.
         self.profiles.new_session();

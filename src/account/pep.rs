@@ -58,6 +58,7 @@ impl Actor {
         }
         match n.node.as_str() {
             crate::xmpp::nick::NODE => self.on_nick_notification(&owner, &n),
+            crate::xmpp::mds::NODE => self.on_mds_notification(&owner, msg),
             super::muc::BOOKMARKS_NODE => self.on_bookmarks_notification(&owner, msg, stream).await,
             other => {
                 tracing::debug!(account = %self.id, node = other, "pubsub notification ignored")

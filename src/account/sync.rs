@@ -257,6 +257,9 @@ impl Actor {
                 new_messages: self.sync.caught,
             });
             self.flush_outbox(stream).await;
+            // Our other devices' read positions, now that their messages
+            // are here (XEP-0490).
+            self.fetch_read_positions(stream).await;
         }
     }
 

@@ -338,9 +338,15 @@ impl Actor {
         if let Err(e) = self.emit_conversations() {
             self.error(Problem::StoreFailed, e.to_string(), None);
         }
-        let Some(stream) = stream.filter(|_| changed > 0 && self.switches.send_read_markers) else {
+        let Some(stream) = stream.filter(|_| changed > 0) else {
             return;
         };
+        // Our other devices learn it from our own PEP node (XEP-0490),
+        // which only they can read; contacts only if markers are on.
+        self.publish_read_position(with, stream).await;
+        if !self.switches.send_read_markers {
+            return;
+        }
         if let Ok(room) = with.parse::<BareJid>()
             && self.is_room_jid(&room)
         {

@@ -68,6 +68,23 @@ impl Store {
             .optional()?)
     }
 
+    /// The id of the message of `with` whose server id (archive id) is
+    /// `server_id`: what a XEP-0490 read position names.
+    pub fn message_by_server_id(
+        &self,
+        with: &str,
+        server_id: &str,
+    ) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT m.id FROM message m JOIN conversation c ON c.id = m.conversation_id \
+                 WHERE c.jid = ?1 AND m.server_id = ?2",
+            )?
+            .query_row([with, server_id], |r| r.get(0))
+            .optional()?)
+    }
+
     /// The message of room (or private conversation) `with` that a signal
     /// names `reference`: the room's stanza-id (XEP-0444/0424/0461 in
     /// groupchat), else the author's own id (XEP-0308). With its author's

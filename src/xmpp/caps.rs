@@ -77,6 +77,8 @@ pub fn own_disco(offer: Offer, node: Option<String>) -> DiscoInfoResult {
             ns::AVATAR_METADATA,
             // Our bookmarks changed on other devices (XEP-0402).
             ns::BOOKMARKS2,
+            // Our read positions changed on other devices (XEP-0490).
+            crate::xmpp::mds::NODE,
         ]
         .map(pep::notify),
     )
@@ -198,6 +200,9 @@ mod tests {
     fn we_ask_for_bookmark_notifications_and_offer_what_we_answer() {
         let info = own_disco(offer(true), None);
         assert!(info.features.contains("urn:xmpp:bookmarks:1+notify"));
+        // Read positions from our other devices (XEP-0490), whatever the
+        // read-marker switch says: only our own devices can publish them.
+        assert!(info.features.contains("urn:xmpp:mds:displayed:0+notify"));
         assert!(info.features.contains(ns::RECEIPTS));
         assert!(
             !own_disco(offer(false), None)

@@ -24,6 +24,7 @@ pub mod jingle_s5b;
 pub mod last_activity;
 pub mod mam;
 pub mod markers;
+pub mod mds;
 pub mod moderation;
 pub mod muc;
 pub mod muc_admin;

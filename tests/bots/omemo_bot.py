@@ -29,6 +29,9 @@ Commands (every command may carry "ref", which its answer echoes):
         computed again and sent in a new presence)                  -> caps {ver, features}
   {"cmd":"fetch_aesgcm","url":"aesgcm://…"}   (XEP-0454: downloads over HTTPS with the
         test CA and decrypts with slixmpp's xep_0454)                -> fetched {size, sha256} | error
+  {"cmd":"mds_publish","with":J,"stanza_id":S,"by":B}   (XEP-0490, needs --mds: our read
+        position in the conversation with J is the message with archive id S of the
+        archive of B; B omitted: no `by`, as slixmpp's flag_chat)   -> mds_published | error
   {"cmd":"quit"}                                                     -> bye, exit 0
 
 Events without a command: ready (with "caps": ver, features), message,
@@ -38,7 +41,9 @@ file_accepted {from, sid, name, size, offered_block_size, block_size} (every
 offer is taken unless declined), file_received {from, sid, name, size,
 offered_size, sha256 (base64, of the bytes received), expected_sha256, ok,
 reason (the session-terminate reason the bot sent, or the peer's), ended_by,
-path}, file_declined {from, sid, name, size, reason}.
+path}, file_declined {from, sid, name, size, reason}; with --mds, mds {from, chat,
+stanza_id, by} for each item of a XEP-0490 notification (our other devices' read
+positions, and our own publishes coming back).
 
 Direct file transfers (XEP-0234 with XEP-0261): the client advertises Jingle,
 file transfer 5, the Jingle IBB transport and IBB in disco#info and in its
@@ -113,6 +118,8 @@ DEVICE_LIST_NODE = {
 }
 SCE_NS = "urn:xmpp:sce:1"
 MAM_NS = "urn:xmpp:mam:2"
+MDS_NS = "urn:xmpp:mds:displayed:0"
+PUBSUB_EVENT_NS = "http://jabber.org/protocol/pubsub#event"
 RSM_NS = "http://jabber.org/protocol/rsm"
 SID_NS = "urn:xmpp:sid:0"
 EME_NS = "urn:xmpp:eme:0"
@@ -432,6 +439,11 @@ class Bot(ClientXMPP):
         # In-band bytestreams: streams are taken only when pre-authorised
         # (a Jingle session the bot accepted), blocks up to 8 KiB.
         self.register_plugin("xep_0047", {"auto_accept": False, "max_block_size": 8192})
+        if args.mds:
+            # Message Displayed Synchronization: +notify in the caps (and the
+            # bare feature, slixmpp's register_pep adds both), events below.
+            self.register_plugin("xep_0490")
+            self.add_event_handler("message_displayed_synchronization_publish", self.on_mds)
         register_plugin(BotOmemo)
         self.register_plugin(
             "xep_0384",
@@ -513,6 +525,34 @@ class Bot(ClientXMPP):
             log.exception("start failed")
             emit("error", kind="start", message=describe(e))
             self.quit(1)
+
+    def on_mds(self, msg: Message) -> None:
+        event = msg.xml.find(f"{{{PUBSUB_EVENT_NS}}}event")
+        items = event.find(f"{{{PUBSUB_EVENT_NS}}}items") if event is not None else None
+        if items is None:
+            return
+        for item in items.findall(f"{{{PUBSUB_EVENT_NS}}}item"):
+            sid = item.find(f"{{{MDS_NS}}}displayed/{{{SID_NS}}}stanza-id")
+            emit(
+                "mds",
+                **{"from": str(msg["from"])},
+                chat=item.get("id"),
+                stanza_id=sid.get("id") if sid is not None else None,
+                by=sid.get("by") if sid is not None else None,
+            )
+
+    async def mds_publish(self, cmd: Dict[str, Any], ref: Any) -> None:
+        if not self.args.mds:
+            raise ValueError("started without --mds")
+        from slixmpp.plugins.xep_0490 import stanza as mds_stanza
+
+        displayed = mds_stanza.Displayed()
+        displayed["stanza_id"]["id"] = str(cmd["stanza_id"])
+        if cmd.get("by"):
+            displayed["stanza_id"]["by"] = str(cmd["by"])
+        chat = JID(cmd["with"]).bare
+        await self.plugin["xep_0223"].store(displayed, node=MDS_NS, id=chat)
+        emit("mds_published", ref=ref, chat=chat, stanza_id=str(cmd["stanza_id"]))
 
     # ---- offline messages: MAM catch-up ------------------------------------
 
@@ -689,6 +729,10 @@ class Bot(ClientXMPP):
         await disco.add_identity(category="client", itype="bot", name=CLIENT_NAME)
         for feature in JINGLE_FEATURES:
             await disco.add_feature(feature)
+        if self.args.mds:
+            # Added before bind, they are not in the bound JID's info.
+            for feature in (MDS_NS, MDS_NS + "+notify"):
+                await disco.add_feature(feature)
         for feature in self.dropped_features:
             await disco.del_feature(feature=feature)
         return await self.refresh_caps()
@@ -1073,6 +1117,8 @@ class Bot(ClientXMPP):
             elif name == "raw":
                 self.send_raw(cmd["xml"])
                 emit("raw_sent", ref=ref)
+            elif name == "mds_publish":
+                await self.mds_publish(cmd, ref)
             elif name == "quit":
                 emit("bye", ref=ref)
                 self.quit(0)
@@ -1128,6 +1174,8 @@ def parse_args(argv: List[str]) -> argparse.Namespace:
     p.add_argument("--versions", default="both", choices=["0.3", "2", "both"])
     p.add_argument("--trust", default="blind", choices=["blind", "manual"],
                    help="blind: trust every new device (BTBV); manual: new devices stay undecided")
+    p.add_argument("--mds", action="store_true",
+                   help="XEP-0490: follow and publish read positions (mds events, mds_publish)")
     p.add_argument("--log-level", default="INFO")
     args = p.parse_args(argv)
     args.versions = ["2", "0.3"] if args.versions == "both" else [args.versions]

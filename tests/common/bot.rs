@@ -65,6 +65,9 @@ pub struct BotOpts {
     /// Where the bot keeps its OMEMO state; `None`: a temporary directory
     /// owned by the [`Bot`] (kept across [`Bot::stop`] and [`Bot::resume`]).
     pub state: Option<PathBuf>,
+    /// Follows and publishes XEP-0490 read positions (`--mds`): `mds`
+    /// events, the `mds_publish` command.
+    pub mds: bool,
 }
 
 impl Default for BotOpts {
@@ -73,6 +76,7 @@ impl Default for BotOpts {
             versions: Versions::Both,
             trust: Trust::Blind,
             state: None,
+            mds: false,
         }
     }
 }
@@ -161,6 +165,10 @@ impl Bot {
             }
             .to_owned(),
         ];
+        let mut args = args;
+        if opts.mds {
+            args.push("--mds".to_owned());
+        }
         let (_tx, events) = channel();
         let mut bot = Bot {
             jid,

@@ -7,6 +7,7 @@ mod archive;
 mod carbons;
 mod chat;
 mod corrections;
+mod mds;
 mod muc;
 mod omemo;
 mod omemo_messages;
