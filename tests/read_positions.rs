@@ -79,6 +79,8 @@ fn read_positions_go_both_ways_between_plausch_and_another_device() {
     let four = bob_writes(&mut bob, &mut phone, &mut plausch, "four");
     plausch.send(json!({"cmd":"conversations","account":"a"}));
     assert!(wait_unread(&mut plausch, BOB, 2, Duration::from_secs(10)));
+    // Only what follows counts (mark_read announced unread 0 before).
+    plausch.forget_pending();
     phone.request(json!({"cmd":"mds_publish","with":BOB,"stanza_id":four,"by":ALICE}));
     assert!(
         wait_unread(&mut plausch, BOB, 0, Duration::from_secs(10)),
@@ -120,4 +122,68 @@ fn read_positions_go_both_ways_between_plausch_and_another_device() {
     assert_eq!(history.len(), 6, "{history:?}");
     let _ = plausch.quit();
     phone.request(json!({"cmd":"quit"}));
+}
+
+#[test]
+fn in_a_room_the_read_position_names_the_rooms_archive() {
+    let server = Prosody::with_users(&[("alice", "apw"), ("bob", "bpw")]);
+    let room = format!("mds@{}", server.muc_domain());
+    let profile = tempfile::tempdir().expect("temp profile");
+    let mut plausch = online_at(profile.path(), &server, "a", "alice", "apw");
+    plausch.wait_for("caught up", |v| v["event"] == "archive_synced");
+    plausch.send(json!({"cmd":"join_room","account":"a","room":room,"nick":"alice"}));
+    plausch.wait_for("joined", |v| {
+        v["event"] == "room_joined" && v["room"] == room.as_str()
+    });
+    let mds = BotOpts {
+        mds: true,
+        ..BotOpts::default()
+    };
+    let mut phone = Bot::start(&server, "alice", "apw", mds);
+    let mut bob = Bot::start(&server, "bob", "bpw", BotOpts::default());
+    phone.request(json!({"cmd":"join","room":room,"nick":"phone"}));
+    bob.request(json!({"cmd":"join","room":room,"nick":"bob"}));
+
+    // Bob posts; the phone sees the room's archive ids.
+    let mut posted = Vec::new();
+    for body in ["r-one", "r-two"] {
+        bob.request(json!({"cmd":"send","to":room,"groupchat":true,"body":body,"encrypt":false}));
+        let got = phone.wait_message(body);
+        plausch.wait_message("a", body);
+        posted.push(
+            got["room_stanza_id"]
+                .as_str()
+                .unwrap_or_else(|| panic!("the room's archive id: {got}"))
+                .to_owned(),
+        );
+    }
+    plausch.send(json!({"cmd":"conversations","account":"a"}));
+    assert!(wait_unread(&mut plausch, &room, 2, Duration::from_secs(10)));
+
+    // Plausch reads the room (open: no marker into it): the phone gets
+    // the position by the room's archive id.
+    plausch.send(json!({"cmd":"mark_read","account":"a","with":room}));
+    let got = phone.wait_for("mds for the room", |v| {
+        v["event"] == "mds" && v["chat"] == room.as_str()
+    });
+    assert_eq!(got["stanza_id"], posted[1].as_str(), "{got}");
+    assert_eq!(got["by"], room.as_str(), "{got}");
+
+    // The phone reads what came next: Plausch's unread goes.
+    bob.request(json!({"cmd":"send","to":room,"groupchat":true,"body":"r-three","encrypt":false}));
+    let three = phone.wait_message("r-three")["room_stanza_id"]
+        .as_str()
+        .expect("the room's archive id")
+        .to_owned();
+    plausch.wait_message("a", "r-three");
+    plausch.send(json!({"cmd":"conversations","account":"a"}));
+    assert!(wait_unread(&mut plausch, &room, 1, Duration::from_secs(10)));
+    plausch.forget_pending();
+    phone.request(json!({"cmd":"mds_publish","with":room,"stanza_id":three,"by":room}));
+    assert!(
+        wait_unread(&mut plausch, &room, 0, Duration::from_secs(10)),
+        "the phone's position in the room cleared unread: {:?}",
+        plausch.tail()
+    );
+    let _ = plausch.quit();
 }

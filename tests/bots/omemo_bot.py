@@ -641,16 +641,20 @@ class Bot(ClientXMPP):
             )
             return
         archive_id = None
+        room_id = None
         for sid in msg.xml.findall(f"{{{SID_NS}}}stanza-id"):
             if sid.get("by") == self.boundjid.bare:
                 archive_id = sid.get("id")
+            elif msg["type"] == "groupchat" and sid.get("by") == JID(msg["from"]).bare:
+                room_id = sid.get("id")
         async with self.lock:
-            await self.handle(msg, archive_id=archive_id, stamp=None)
+            await self.handle(msg, archive_id=archive_id, stamp=None, room_id=room_id)
             if archive_id:
                 self.state.data["cursor"] = archive_id
                 self.state.save()
 
-    async def handle(self, msg: Message, archive_id: Optional[str], stamp: Optional[str]) -> None:
+    async def handle(self, msg: Message, archive_id: Optional[str], stamp: Optional[str],
+                     room_id: Optional[str] = None) -> None:
         if archive_id is not None:
             if archive_id in self.seen_ids:
                 return
@@ -671,6 +675,7 @@ class Bot(ClientXMPP):
             "from": str(sender),
             "id": msg["id"] or None,
             "stanza_id": archive_id,
+            "room_stanza_id": room_id,
             "archived": stamp is not None or None,
             "delay": stamp,
             "type": msg["type"],
