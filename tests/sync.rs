@@ -159,8 +159,10 @@ fn a_contacts_messages_keep_their_order_through_restarts_and_kills() {
             .position(|(g, e)| g != e)
             .unwrap_or(0);
         let from = first.saturating_sub(3);
+        let moved_to = got.iter().position(|g| *g == expected[first]);
         panic!(
-            "out of order from #{first}: {:?}",
+            "out of order from #{first} ({} is at {moved_to:?}): {:?}",
+            expected[first],
             &got[from..(first + 25).min(got.len())]
         );
     }

@@ -65,6 +65,8 @@ pub struct CatchUpTrail {
     /// Per conversation, the place `(ts, pos)` of the last result from
     /// someone else that was stored already: the trail lies after it.
     previous: HashMap<i64, (i64, i64)>,
+    /// The catch-up's cursor was looked at (once, before its first page).
+    seeded: bool,
 }
 
 /// New messages a trail remembers per conversation; a longer gap keeps
@@ -83,6 +85,11 @@ impl CatchUpTrail {
     /// result earlier than our clock stamped that message when it came
     /// live (the delivery's delay), which put the result before it.
     fn seed_from_cursor(&mut self, tx: &Connection) -> Result<(), StoreError> {
+        // Only where the catch-up began: later pages' cursor is this
+        // catch-up's own last result, which the trail knows already.
+        if std::mem::replace(&mut self.seeded, true) {
+            return Ok(());
+        }
         let Some(cursor) = super::meta(tx, super::archive::ARCHIVE_CURSOR_KEY)? else {
             return Ok(());
         };
