@@ -14,26 +14,10 @@ use serde_json::{Value, json};
 
 use common::Prosody;
 use common::bot::{Bot, BotOpts};
-use common::headless::{Headless, online_at};
+use common::headless::{Headless, online_at, unread_of, wait_unread};
 
 const ALICE: &str = "alice@localhost";
 const BOB: &str = "bob@localhost";
-
-fn unread_of(v: &Value, with: &str) -> Option<u64> {
-    v["conversations"]
-        .as_array()?
-        .iter()
-        .find(|c| c["with"] == with)
-        .and_then(|c| c["unread"].as_u64())
-}
-
-fn wait_unread(client: &mut Headless, with: &str, n: u64, within: Duration) -> bool {
-    client
-        .try_wait_for(within, &|v| {
-            v["event"] == "conversations" && unread_of(v, with) == Some(n)
-        })
-        .is_some()
-}
 
 /// Bob writes `body` to alice; alice's second device (the bot) gets it and
 /// Plausch stores it. Returns the archive id (stanza-id by alice's account).

@@ -8,27 +8,11 @@ mod common;
 use std::time::Duration;
 
 use common::Prosody;
-use common::headless::{Headless, account, chat_xml, online, two_devices};
+use common::headless::{Headless, account, chat_xml, online, two_devices, wait_unread};
 use common::raw::RawClient;
 use plausch::xmpp::caps;
 use serde_json::{Value, json};
 use tokio_xmpp::minidom::Element;
-
-fn unread_of(v: &Value, with: &str) -> Option<u64> {
-    v["conversations"]
-        .as_array()?
-        .iter()
-        .find(|c| c["with"] == with)
-        .and_then(|c| c["unread"].as_u64())
-}
-
-fn wait_unread(client: &mut Headless, with: &str, n: u64, within: Duration) -> bool {
-    client
-        .try_wait_for(within, &|v: &Value| {
-            v["event"] == "conversations" && unread_of(v, with) == Some(n)
-        })
-        .is_some()
-}
 
 fn updated(client: &mut Headless, id: &str, pred: impl Fn(&Value) -> bool) -> Option<Value> {
     client.try_wait_for(Duration::from_secs(10), &|v: &Value| {

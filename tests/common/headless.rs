@@ -531,3 +531,22 @@ pub fn assert_plain_words(v: &Value) {
         }
     }
 }
+
+/// The unread count of `with` in a `conversations` event.
+pub fn unread_of(v: &Value, with: &str) -> Option<u64> {
+    v["conversations"]
+        .as_array()?
+        .iter()
+        .find(|c| c["with"] == with)
+        .and_then(|c| c["unread"].as_u64())
+}
+
+/// Whether a `conversations` event with `n` unread in `with` comes within
+/// `within`.
+pub fn wait_unread(client: &mut Headless, with: &str, n: u64, within: Duration) -> bool {
+    client
+        .try_wait_for(within, &|v: &Value| {
+            v["event"] == "conversations" && unread_of(v, with) == Some(n)
+        })
+        .is_some()
+}
