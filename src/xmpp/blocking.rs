@@ -77,14 +77,7 @@ pub fn apply(list: &mut BTreeSet<BareJid>, push: Push) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn jid(s: &str) -> BareJid {
-        s.parse().unwrap_or_else(|e| panic!("{e}"))
-    }
-
-    fn el(xml: &str) -> Element {
-        xml.parse().unwrap_or_else(|e| panic!("{e}"))
-    }
+    use crate::xmpp::util::testing::{el, jid};
 
     #[test]
     fn a_domain_entry_covers_everyone_there() {

@@ -162,15 +162,7 @@ pub fn from_event(msg: &Message) -> Option<Vec<Displayed>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::xmpp::util::testing::message;
-
-    fn jid(s: &str) -> BareJid {
-        s.parse().unwrap_or_else(|e| panic!("{e}"))
-    }
-
-    fn el(xml: &str) -> Element {
-        xml.parse().unwrap_or_else(|e| panic!("{e}"))
-    }
+    use crate::xmpp::util::testing::{el, jid, message};
 
     fn item(attrs: &str, sid: &str) -> Element {
         el(&format!(

@@ -53,10 +53,7 @@ pub fn subscribe(to: &BareJid, nick: Option<&str>) -> Presence {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn el(xml: &str) -> Element {
-        xml.parse().unwrap_or_else(|e| panic!("{e}"))
-    }
+    use crate::xmpp::util::testing::el;
 
     #[test]
     fn round_trips() {

@@ -146,10 +146,7 @@ impl Envelope {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn jid(s: &str) -> BareJid {
-        s.parse().unwrap_or_else(|e| panic!("{e}"))
-    }
+    use crate::xmpp::util::testing::jid;
 
     #[test]
     fn an_envelope_round_trips() {

@@ -201,10 +201,19 @@ pub(crate) mod testing {
     use tokio_xmpp::minidom::Element;
     use tokio_xmpp::parsers::message::Message;
 
+    /// An element from its XML (a fixture must parse).
+    pub(crate) fn el(xml: &str) -> Element {
+        xml.parse().unwrap_or_else(|e| panic!("{e}: {xml}"))
+    }
+
+    /// A bare JID (a fixture must parse).
+    pub(crate) fn jid(s: &str) -> tokio_xmpp::jid::BareJid {
+        s.parse().unwrap_or_else(|e| panic!("{e}"))
+    }
+
     /// A message stanza from its XML (a fixture must parse).
     pub(crate) fn message(xml: &str) -> Message {
-        let el: Element = xml.parse().unwrap_or_else(|e| panic!("{e}"));
-        Message::try_from(el).unwrap_or_else(|e| panic!("{e}"))
+        Message::try_from(el(xml)).unwrap_or_else(|e| panic!("{e}"))
     }
 
     /// The room the MUC fixtures are in.

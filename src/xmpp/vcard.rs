@@ -244,10 +244,7 @@ pub fn merge(existing: Option<&Element>, card: &VCard) -> Element {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn el(xml: &str) -> Element {
-        xml.parse().unwrap_or_else(|e| panic!("{e}: {xml}"))
-    }
+    use crate::xmpp::util::testing::el;
 
     fn vcard(inner: &str) -> Element {
         el(&format!(

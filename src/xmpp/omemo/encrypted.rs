@@ -287,14 +287,10 @@ pub fn sealed_from_xml(xml: &str) -> Option<Vec<Encrypted>> {
 mod tests {
     use super::*;
     use crate::xmpp::omemo::encode;
-    use crate::xmpp::util::testing::message;
+    use crate::xmpp::util::testing::{jid, message};
 
     fn id(n: u32) -> DeviceId {
         DeviceId::new(n).unwrap()
-    }
-
-    fn jid(s: &str) -> BareJid {
-        s.parse().unwrap_or_else(|e| panic!("{e}"))
     }
 
     fn sample(version: Version) -> Encrypted {
