@@ -64,8 +64,8 @@ impl Store {
         let Some((filters, mut params)) = self.filters(query)? else {
             return Ok(Vec::new());
         };
-        params.push((":limit", Value::Integer(limit.into())));
         let Some(fts) = query.fts() else {
+            params.push((":limit", Value::Integer(limit.into())));
             return self.records(
                 &format!("{SELECT} WHERE m.retracted = 0{filters} {ORDER}"),
                 &params,
@@ -85,7 +85,7 @@ impl Store {
     fn newest_matches(
         &self,
         filters: &str,
-        mut params: Params,
+        params: Params,
         limit: u32,
     ) -> Result<Vec<MessageRecord>, StoreError> {
         // The newest time of each block and all below it.
@@ -102,8 +102,8 @@ impl Store {
         let bound =
             |seq: i64| match newest_below.binary_search_by_key(&(seq >> BLOCK_BITS), |b| b.0) {
                 Ok(i) => newest_below[i].1,
-                // A block without its time (not written by this version): no
-                // bound from here on.
+                // A block without its time (not written by this version):
+                // no bound while in it.
                 Err(_) => i64::MAX,
             };
         // The unary `+` keeps SQLite from walking the whole conversation by
@@ -114,7 +114,6 @@ impl Store {
              WHERE message_fts MATCH :fts AND m.retracted = 0{} ORDER BY f.rowid DESC",
             filters.replace("m.conversation_id", "+m.conversation_id")
         );
-        params.retain(|(k, _)| *k != ":limit");
         let limit = limit as usize;
         // The kept matches, the oldest on top: (ts, pos, seq).
         let mut kept: BinaryHeap<Reverse<(i64, Option<i64>, i64)>> = BinaryHeap::new();
