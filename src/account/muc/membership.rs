@@ -79,10 +79,7 @@ impl Actor {
         jid: &BareJid,
         answer: Result<Option<Element>, StanzaError>,
     ) {
-        let info = answer
-            .ok()
-            .flatten()
-            .and_then(|p| DiscoInfoResult::try_from(p).ok());
+        let info = disco_result(answer);
         if let (Some(info), Some(room)) = (info, self.muc.rooms.get_mut(jid)) {
             room.moderation = moderation_of(&info);
         }
@@ -99,10 +96,7 @@ impl Actor {
         let Some(room) = self.muc.rooms.get_mut(&jid) else {
             return;
         };
-        let info = answer
-            .ok()
-            .flatten()
-            .and_then(|p| DiscoInfoResult::try_from(p).ok());
+        let info = disco_result(answer);
         match (&info, room.creation.is_some()) {
             (Some(_), true) => {
                 self.muc.rooms.remove(&jid);
@@ -435,6 +429,14 @@ fn disco_info(room: &BareJid) -> Iq {
         DiscoInfoQuery { node: None },
     )
     .with_to(Jid::from(room.clone()))
+}
+
+/// The room's disco#info, if it answered with one.
+fn disco_result(answer: Result<Option<Element>, StanzaError>) -> Option<DiscoInfoResult> {
+    answer
+        .ok()
+        .flatten()
+        .and_then(|p| DiscoInfoResult::try_from(p).ok())
 }
 
 /// Which moderation (XEP-0425) a room offers, the newer version first.
