@@ -227,18 +227,19 @@ impl Actor {
         let iq = carbons::enable(&id);
         self.request(iq, Responder::Account, PendingIq::Carbons, stream)
             .await;
-        let page = match self.store.archive_cursor() {
+        // No catch-up ever finished, but messages came live (the first
+        // session closed before its catch-up's answer): on from the newest
+        // of them, not just the newest page, which would leave out whatever
+        // came meanwhile beyond it.
+        let start = self.store.archive_cursor().and_then(|cursor| match cursor {
+            Some(cursor) => Ok(Some(cursor)),
+            None => self.store.newest_own_archive_id(),
+        });
+        let page = match start {
             // Synced before while the archive was empty: from its start.
             Ok(Some(after)) if after.is_empty() => Page::After(None),
             Ok(Some(after)) => Page::After(Some(after)),
-            // No catch-up ever finished, but messages came live (the first
-            // session closed before its catch-up's answer): on from the
-            // newest of them, not just the newest page, which would leave
-            // out whatever came meanwhile beyond it.
-            Ok(None) => match self.store.newest_own_archive_id() {
-                Ok(Some(after)) => Page::After(Some(after)),
-                _ => Page::Newest,
-            },
+            Ok(None) => Page::Newest,
             Err(e) => {
                 self.error(Problem::StoreFailed, e.to_string(), None);
                 Page::Newest
